@@ -1,0 +1,111 @@
+# aiops - offline AIOps forensics and backtesting toolkit.
+#   make            build libcore/libaiops.a and bin/aiops-*
+#   make test       unit + CLI tests, then the same under ASan+UBSan
+#   make demo       run the pipeline on the bundled demo data
+#   make bench      benchmarks (bench/*.sh), figures go to docs/BENCHMARKS.md
+#   make install PREFIX=/usr/local
+#   make deps       install missing Debian packages (as root) or print the apt-get line
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Werror -Wno-format-truncation
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Ilibcore
+LIBS    := -larchive -lzstd -ljansson -lm
+TESTLIBS := -lcmocka
+
+DEB_PKGS := libzstd-dev libjansson-dev libopenblas-dev liblapacke-dev libarchive-dev \
+            libcurl4-openssl-dev libcmocka-dev gnuplot-nox pkg-config zstd jq
+
+LIB_SRC   := $(sort $(wildcard libcore/*.c))
+TOOL_SRC  := $(sort $(wildcard tools/aiops-*.c))
+TOOLS     := $(patsubst tools/%.c,bin/%,$(TOOL_SRC))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+# Normal build
+OBJ       := $(patsubst libcore/%.c,build/obj/%.o,$(LIB_SRC))
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+# Sanitizer build (separate tree so both can coexist)
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+A_OBJ     := $(patsubst libcore/%.c,build/asan/obj/%.o,$(LIB_SRC))
+A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
+A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets
+.DELETE_ON_ERROR:
+
+all: libcore/libaiops.a $(TOOLS)
+
+libcore/libaiops.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/obj/%.o: libcore/%.c libcore/aiops.h libcore/internal.h | build/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build/obj/cli.o: tools/cli.c tools/cli.h libcore/aiops.h | build/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a tools/cli.h | bin
+	$(CC) $(CFLAGS) $< build/obj/cli.o libcore/libaiops.a $(LIBS) -o $@
+
+build/tests/%: tests/unit/%.c tests/unit/testutil.h libcore/libaiops.a | build/tests
+	$(CC) $(CFLAGS) -Wno-unused-parameter $< libcore/libaiops.a $(TESTLIBS) $(LIBS) -o $@
+
+# ---- sanitizer tree
+build/asan/obj/%.o: libcore/%.c libcore/aiops.h libcore/internal.h | build/asan/obj
+	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+build/asan/libaiops.a: $(A_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/obj/cli.o: tools/cli.c tools/cli.h | build/asan/obj
+	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a | build/asan/bin
+	$(CC) $(CFLAGS) $(SAN) $< build/asan/obj/cli.o build/asan/libaiops.a $(LIBS) -o $@
+
+build/asan/tests/%: tests/unit/%.c tests/unit/testutil.h build/asan/libaiops.a | build/asan/tests
+	$(CC) $(CFLAGS) $(SAN) -Wno-unused-parameter $< build/asan/libaiops.a $(TESTLIBS) $(LIBS) -o $@
+
+build/obj build/tests build/asan/obj build/asan/bin build/asan/tests bin:
+	mkdir -p $@
+
+# ---- tests
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+cli: all
+	@tests/cli/run.sh bin
+
+asan-test: $(A_UNIT) $(A_TOOLS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run-unit.sh $(A_UNIT)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/cli/run.sh build/asan/bin
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) cli
+	$(MAKE) asan-test
+
+deps:
+	@tools/deps.sh $(DEB_PKGS)
+
+demo: deps
+	$(MAKE) all
+	@tools/demo.sh
+
+bench: all
+	bench/replay.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build bin libcore/libaiops.a

@@ -1,0 +1,42 @@
+/* format.c - the registry of input formats and per-entry detection. */
+#include <string.h>
+
+#include "aiops.h"
+
+static const aiops_format *const registry[] = {
+    &aiops_fmt_stream,  &aiops_fmt_prom_api, &aiops_fmt_vm_export,
+    &aiops_fmt_promtool, &aiops_fmt_expo,    &aiops_fmt_csv,
+    NULL,
+};
+
+const aiops_format *const *aiops_formats(void)
+{
+    return registry;
+}
+
+const aiops_format *aiops_format_find(const char *name)
+{
+    /* Aliases users reach for first. */
+    if (!strcmp(name, "ndjson") || !strcmp(name, "tsv"))
+        name = "stream";
+    if (!strcmp(name, "openmetrics"))
+        name = "prom-text";
+    for (int i = 0; registry[i]; i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+const aiops_format *aiops_format_detect(const char *entry, const char *head, size_t n)
+{
+    const aiops_format *best = NULL;
+    int score = 0;
+    for (int i = 0; registry[i]; i++) {
+        int s = registry[i]->probe(entry, head, n);
+        if (s > score) {          /* ties: the earlier (more specific) wins */
+            score = s;
+            best = registry[i];
+        }
+    }
+    return best;
+}

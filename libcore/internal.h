@@ -1,0 +1,52 @@
+/* internal.h - declarations shared between libcore modules, not public. */
+#ifndef AIOPS_INTERNAL_H
+#define AIOPS_INTERNAL_H
+
+#include "aiops.h"
+
+/* One input entry found by expanding the command-line paths. */
+typedef enum {
+    AIOPS_ENTRY_FILE,        /* plain (uncompressed, not an archive) file */
+    AIOPS_ENTRY_MEMBER,      /* member `index` of an archive / compressed file */
+    AIOPS_ENTRY_STDIN,       /* standard input: plain, compressed or an archive */
+} aiops_entry_kind;
+
+typedef struct aiops_entry {
+    aiops_entry_kind kind;
+    char *path;              /* file system path ("-" for stdin) */
+    char *member;            /* member path inside the archive, or NULL */
+    long index;              /* member index (headers to skip), MEMBER only */
+    double mtime;
+} aiops_entry;
+
+/* Expand paths (files, "-", directories recursively, archives) into entries
+ * in a stable order: arguments in order, directory contents sorted, archive
+ * members in archive order.  *out owned by caller: aiops_entries_free(). */
+int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
+                         size_t *count, aiops_err *err);
+void aiops_entries_free(aiops_entry *e, size_t count);
+
+/* Open one entry as a stream (owned by caller). */
+int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_doc,
+                            aiops_stream **out, aiops_err *err);
+/* For a stdin archive: move to the next member (1), or 0 when there is none.
+ * The stream's name, entry, mtime and line numbers switch to the member. */
+int aiops_stream_next_member(aiops_stream *s, aiops_err *err);
+/* 1 if the stream reads members of an archive sequentially (stdin). */
+int aiops_stream_is_chain(const aiops_stream *s);
+
+/* 1 in *is_archive when the file starts with a compression/archive magic. */
+int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);
+/* A libarchive reader set up for the formats and filters we accept. */
+struct archive *aiops_archive_reader(void);
+
+/* Extra cache keys for a series (e.g. the raw JSON name+labels text of an
+ * NDJSON sample).  Keys must start with a byte that no series text starts
+ * with ('\x01').  lookup: 1 found, 0 not.  add: 0 or <0. */
+int aiops_series_lookup_key(aiops_series_table *t, const char *k, size_t n, uint32_t *id);
+int aiops_series_add_key(aiops_series_table *t, const char *k, size_t n, uint32_t id);
+
+/* Writer helpers shared by writer.c and tests: JSON string escaping. */
+size_t aiops_json_escape(const char *s, size_t n, char *out);   /* out >= 6n+1 */
+
+#endif

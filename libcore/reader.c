@@ -1,0 +1,416 @@
+/* reader.c - one time-ordered record stream from many entries.
+ *
+ * Each entry (file, archive member, stdin) is a source with its own parser
+ * and a reorder buffer: a FIFO for records that arrive in time order (O(1),
+ * the common case) and a min-heap for the ones that arrive late.  A source
+ * keeps `window` records buffered (all of them, for series-ordered formats
+ * and stdin archives) so a late record within the window still comes out in
+ * order.  A k-way merge over the sources' heads (ties: earlier entry first,
+ * then input order) yields the stream.  Memory: O(entries x window), capped
+ * by max_buffer records in all. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct item {
+    aiops_record r;
+    uint64_t seq;
+} item;
+
+typedef struct source {
+    aiops_entry *entry;
+    aiops_stream *st;
+    const aiops_format *fmt;
+    void *pstate;
+    aiops_parse_ctx ctx;
+    int eof, buffer_all;
+    /* FIFO ring of in-order records */
+    item *ring;
+    size_t rcap, rhead, rlen;
+    /* heap of late records */
+    item *heap;
+    size_t hlen, hcap;
+    uint64_t seq;
+    long last_line;             /* line of the last record read (for messages) */
+} source;
+
+struct aiops_reader {
+    aiops_series_table *tab;
+    aiops_reader_opts o;
+    aiops_entry *entries;
+    size_t nentries;
+    source *src;
+    size_t nsrc;
+    size_t *mh;                 /* merge heap of source indexes */
+    size_t mlen;
+    size_t buffered;
+    double last_out;
+    int started, have_out;
+};
+
+static int item_less(const item *a, const item *b)
+{
+    return a->r.ts < b->r.ts || (a->r.ts == b->r.ts && a->seq < b->seq);
+}
+
+static void heap_up(item *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!item_less(&h[i], &h[p]))
+            break;
+        item t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+static void heap_down(item *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && item_less(&h[l], &h[m]))
+            m = l;
+        if (l + 1 < n && item_less(&h[l + 1], &h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        item t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static int grow(void **p, size_t *cap, size_t elem)
+{
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return AIOPS_ENOMEM;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* Put a record into the source's buffer. */
+static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err)
+{
+    if (rd->have_out && r->ts < rd->last_out) {
+        char a[40], b[40];
+        aiops_fmt_time(r->ts, a);
+        aiops_fmt_time(rd->last_out, b);
+        aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
+                      "record at %s is older than %s, already written: the input is out of "
+                      "time order by more than the reorder window (%zu records); raise "
+                      "--reorder-window or sort the input",
+                      a, b, rd->o.reorder_window);
+        aiops_record_clear(r);
+        return AIOPS_EORDER;
+    }
+    if (rd->buffered >= rd->o.max_buffer) {
+        aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(s->st), s->last_line,
+                      "more than %zu records buffered to put the input in time order "
+                      "(series-ordered files, or archives read from stdin, are sorted in "
+                      "memory); raise --max-buffer or split the input",
+                      rd->o.max_buffer);
+        aiops_record_clear(r);
+        return AIOPS_ELIMIT;
+    }
+    item it = {*r, s->seq++};
+    const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) % s->rcap] : NULL;
+    if (!tail || tail->r.ts <= it.r.ts) {
+        if (s->rlen == s->rcap) {
+            /* Unroll the ring into a bigger array. */
+            size_t nc = s->rcap ? s->rcap * 2 : 256;
+            item *nr = malloc(nc * sizeof *nr);
+            if (!nr)
+                goto oom;
+            for (size_t i = 0; i < s->rlen; i++)
+                nr[i] = s->ring[(s->rhead + i) % s->rcap];
+            free(s->ring);
+            s->ring = nr;
+            s->rcap = nc;
+            s->rhead = 0;
+        }
+        s->ring[(s->rhead + s->rlen) % s->rcap] = it;
+        s->rlen++;
+    } else {
+        if (s->hlen == s->hcap && grow((void **)&s->heap, &s->hcap, sizeof *s->heap))
+            goto oom;
+        s->heap[s->hlen] = it;
+        heap_up(s->heap, s->hlen++);
+    }
+    rd->buffered++;
+    return 0;
+oom:
+    aiops_record_clear(r);
+    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(s->st), s->last_line, "out of memory");
+}
+
+static size_t src_len(const source *s) { return s->rlen + s->hlen; }
+
+static const item *src_head(const source *s)
+{
+    const item *a = s->rlen ? &s->ring[s->rhead] : NULL;
+    const item *b = s->hlen ? &s->heap[0] : NULL;
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return item_less(b, a) ? b : a;
+}
+
+static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
+{
+    const item *h = src_head(s);
+    *out = h->r;
+    if (s->rlen && h == &s->ring[s->rhead]) {
+        s->rhead = (s->rhead + 1) % s->rcap;
+        s->rlen--;
+    } else {
+        s->heap[0] = s->heap[--s->hlen];
+        heap_down(s->heap, s->hlen, 0);
+    }
+    rd->buffered--;
+}
+
+static int format_allowed(const aiops_reader *rd, const aiops_format *f)
+{
+    if (!rd->o.allowed)
+        return 1;
+    for (size_t i = 0; rd->o.allowed[i]; i++)
+        if (aiops_format_find(rd->o.allowed[i]) == f)
+            return 1;
+    return 0;
+}
+
+/* Detect the format of the stream's current entry and open its parser.
+ * Returns 0, or 1 when the entry is empty (nothing to parse). */
+static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
+{
+    const char *head;
+    size_t n;
+    int rc = aiops_stream_peek(s->st, &head, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return 1;
+    const aiops_format *f = NULL;
+    if (rd->o.force_format) {
+        f = aiops_format_find(rd->o.force_format);
+        if (!f)
+            return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "unknown input format '%s'",
+                                 rd->o.force_format);
+    } else {
+        f = aiops_format_detect(aiops_stream_entry(s->st), head, n);
+        if (f && !format_allowed(rd, f))
+            f = NULL;
+    }
+    if (!f)
+        return aiops_err_set(err, AIOPS_EFORMAT, aiops_stream_name(s->st), 1,
+                             "expected a known input format; cannot tell what this is "
+                             "(use --input-format)");
+    s->fmt = f;
+    s->ctx.stream = s->st;
+    s->ctx.series = rd->tab;
+    s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
+    return f->open(&s->pstate, &s->ctx, err);
+}
+
+static void src_close_parser(source *s)
+{
+    if (s->fmt && s->pstate)
+        s->fmt->close(s->pstate);
+    s->pstate = NULL;
+    s->fmt = NULL;
+}
+
+/* Read one record from the source into its buffer; sets eof at the end. */
+static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
+{
+    for (;;) {
+        if (!s->fmt) {
+            int rc = src_start_parser(rd, s, err);
+            if (rc < 0)
+                return rc;
+            if (rc == 1) {                      /* empty entry */
+                if (aiops_stream_next_member(s->st, err) == 1)
+                    continue;
+                s->eof = 1;
+                return 0;
+            }
+        }
+        aiops_record r = {0};
+        int got = s->fmt->next(s->pstate, &s->ctx, &r, err);
+        if (got < 0)
+            return got;
+        if (got == 1) {
+            s->last_line = aiops_stream_lineno(s->st);
+            return src_push(rd, s, &r, err);
+        }
+        src_close_parser(s);
+        int more = aiops_stream_next_member(s->st, err);
+        if (more < 0)
+            return more;
+        if (!more) {
+            s->eof = 1;
+            return 0;
+        }
+    }
+}
+
+static int src_fill(aiops_reader *rd, source *s, aiops_err *err)
+{
+    while (!s->eof && (s->buffer_all || src_len(s) < rd->o.reorder_window)) {
+        int rc = src_read_one(rd, s, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- merge heap over sources */
+
+static int src_less(const aiops_reader *rd, size_t a, size_t b)
+{
+    const item *x = src_head(&rd->src[a]), *y = src_head(&rd->src[b]);
+    if (x->r.ts != y->r.ts)
+        return x->r.ts < y->r.ts;
+    return a < b;
+}
+
+static void mh_down(aiops_reader *rd, size_t i)
+{
+    size_t n = rd->mlen, *h = rd->mh;
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && src_less(rd, h[l], h[m]))
+            m = l;
+        if (l + 1 < n && src_less(rd, h[l + 1], h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        size_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static int start(aiops_reader *rd, aiops_err *err)
+{
+    rd->started = 1;
+    for (size_t i = 0; i < rd->nsrc; i++) {
+        int rc = src_fill(rd, &rd->src[i], err);
+        if (rc)
+            return rc;
+        if (src_len(&rd->src[i]))
+            rd->mh[rd->mlen++] = i;
+    }
+    for (size_t i = rd->mlen; i-- > 0;)
+        mh_down(rd, i);
+    return 0;
+}
+
+int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
+{
+    int rc;
+    if (!rd->started && (rc = start(rd, err)))
+        return rc;
+    if (rd->mlen == 0)
+        return 0;
+    size_t si = rd->mh[0];
+    source *s = &rd->src[si];
+    src_pop(rd, s, rec);
+    rd->last_out = rec->ts;
+    rd->have_out = 1;
+    if ((rc = src_fill(rd, s, err))) {
+        aiops_record_clear(rec);
+        return rc;
+    }
+    if (src_len(s) == 0) {
+        rd->mh[0] = rd->mh[--rd->mlen];
+        /* Free the finished source's stream early: archives hold buffers. */
+        src_close_parser(s);
+        aiops_stream_free(s->st);
+        s->st = NULL;
+    }
+    if (rd->mlen)
+        mh_down(rd, 0);
+    return 1;
+}
+
+int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths,
+                     aiops_series_table *tab, const aiops_reader_opts *opts, aiops_err *err)
+{
+    aiops_reader *rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    rd->tab = tab;
+    if (opts)
+        rd->o = *opts;
+    if (!rd->o.reorder_window)
+        rd->o.reorder_window = 4096;
+    if (!rd->o.max_buffer)
+        rd->o.max_buffer = (size_t)8 << 20;
+    if (!rd->o.max_open)
+        rd->o.max_open = 512;
+    int rc = aiops_entries_expand(paths, npaths, &rd->entries, &rd->nentries, err);
+    if (rc)
+        goto fail;
+    if (rd->nentries > rd->o.max_open) {
+        rc = aiops_err_set(err, AIOPS_ELIMIT, NULL, 0,
+                           "%zu input files to merge, more than %zu open at once; raise "
+                           "--max-open or merge in stages",
+                           rd->nentries, rd->o.max_open);
+        goto fail;
+    }
+    rd->src = calloc(rd->nentries ? rd->nentries : 1, sizeof *rd->src);
+    rd->mh = calloc(rd->nentries ? rd->nentries : 1, sizeof *rd->mh);
+    if (!rd->src || !rd->mh) {
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < rd->nentries; i++) {
+        source *s = &rd->src[i];
+        s->entry = &rd->entries[i];
+        rd->nsrc++;
+        rc = aiops_stream_open_entry(s->entry, rd->o.max_line, rd->o.max_doc, &s->st, err);
+        if (rc)
+            goto fail;
+    }
+    *out = rd;
+    return 0;
+fail:
+    aiops_reader_free(rd);
+    return rc;
+}
+
+size_t aiops_reader_entries(const aiops_reader *rd)
+{
+    return rd->nentries;
+}
+
+void aiops_reader_free(aiops_reader *rd)
+{
+    if (!rd)
+        return;
+    for (size_t i = 0; i < rd->nsrc; i++) {
+        source *s = &rd->src[i];
+        src_close_parser(s);
+        aiops_stream_free(s->st);
+        for (size_t k = 0; k < s->rlen; k++)
+            aiops_record_clear(&s->ring[(s->rhead + k) % s->rcap].r);
+        for (size_t k = 0; k < s->hlen; k++)
+            aiops_record_clear(&s->heap[k].r);
+        free(s->ring);
+        free(s->heap);
+    }
+    free(rd->src);
+    free(rd->mh);
+    aiops_entries_free(rd->entries, rd->nentries);
+    free(rd);
+}

@@ -1,0 +1,247 @@
+/* aiops-replay - replay metric dumps as one time-ordered record stream. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../libcore/aiops.h"
+#include "cli.h"
+
+enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE };
+
+static const cli_opt opts[] = {
+    {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
+    {'f', "format", "FMT", "output encoding: ndjson (default) or tsv"},
+    {'z', "zstd", NULL, "compress the output with zstd"},
+    {'I', "input-format", "NAME", "force the input format (default: detect per file)"},
+    {'m', "match", "SELECTOR", "keep series matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)"},
+    {O_FROM, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)"},
+    {O_TO, "to", "TIME", "drop records at or after TIME"},
+    {O_SPEED, "speed", "N", "pace output at N x real time (default: as fast as possible)"},
+    {O_STATS, "stats", NULL, "print per-series sample counts to stderr at the end"},
+    {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
+    {O_MAXBUF, "max-buffer", "N", "records held in all to sort series-ordered input (8388608)"},
+    {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
+    {O_MAXLINE, "max-line", "BYTES", "longest accepted input line (67108864)"},
+    {O_LIST, "list-formats", NULL, "list the input formats and exit"},
+    {'h', "help", NULL, "show this help and exit"},
+    {'V', "version", NULL, "show the version and exit"},
+    {0, NULL, NULL, NULL},
+};
+
+typedef struct cfg {
+    const char *out, *force;
+    aiops_out_format fmt;
+    int zstd, stats;
+    double from, to, speed;
+    aiops_selector **sel;
+    size_t nsel;
+    aiops_reader_opts ro;
+} cfg;
+
+static void list_formats(void)
+{
+    const aiops_format *const *f = aiops_formats();
+    for (size_t i = 0; f[i]; i++)
+        printf("%-10s %s\n", f[i]->name, f[i]->desc);
+}
+
+static void parse_args(cli *c, cfg *g)
+{
+    int id;
+    while ((id = cli_next(c)) != -1) {
+        const char *a = c->optarg;
+        aiops_err err = {0};
+        switch (id) {
+        case 'o': g->out = a; break;
+        case 'f':
+            if (!strcmp(a, "ndjson")) g->fmt = AIOPS_OUT_NDJSON;
+            else if (!strcmp(a, "tsv")) g->fmt = AIOPS_OUT_TSV;
+            else cli_die_usage(c, "--format: expected ndjson or tsv, got '%s'", a);
+            break;
+        case 'z': g->zstd = 1; break;
+        case 'I':
+            if (!aiops_format_find(a))
+                cli_die_usage(c, "--input-format: unknown format '%s' (see --list-formats)", a);
+            g->ro.force_format = a;
+            break;
+        case 'm': {
+            aiops_selector **ns = realloc(g->sel, (g->nsel + 1) * sizeof *ns);
+            if (!ns)
+                cli_die_usage(c, "out of memory");
+            g->sel = ns;
+            if (aiops_selector_parse(a, &g->sel[g->nsel], &err))
+                cli_die_usage(c, "--match: %s", err.msg);
+            g->nsel++;
+            break;
+        }
+        case O_FROM: g->from = cli_time(c, "from", a); break;
+        case O_TO: g->to = cli_time(c, "to", a); break;
+        case O_SPEED:
+            g->speed = cli_double(c, "speed", a);
+            if (!(g->speed > 0))
+                cli_die_usage(c, "--speed: expected a number > 0, got '%s'", a);
+            break;
+        case O_STATS: g->stats = 1; break;
+        case O_WINDOW: g->ro.reorder_window = cli_size(c, "reorder-window", a); break;
+        case O_MAXBUF: g->ro.max_buffer = cli_size(c, "max-buffer", a); break;
+        case O_MAXOPEN: g->ro.max_open = cli_size(c, "max-open", a); break;
+        case O_MAXLINE: g->ro.max_line = cli_size(c, "max-line", a); break;
+        case O_LIST: list_formats(); exit(0);
+        case 'h': cli_help(c, stdout); exit(0);
+        case 'V': printf("aiops-replay %s\n", AIOPS_VERSION); exit(0);
+        default: exit(2);
+        }
+    }
+}
+
+/* Selector results are cached per series in series->user:
+ * NULL = not yet decided, (void*)1 = keep, (void*)2 = drop. */
+static int keep_series(const cfg *g, aiops_series *s)
+{
+    if (!g->nsel)
+        return 1;
+    if (!s->user) {
+        int ok = 0;
+        for (size_t i = 0; i < g->nsel && !ok; i++)
+            ok = aiops_selector_match(g->sel[i], s);
+        s->user = (void *)(uintptr_t)(ok ? 1 : 2);
+    }
+    return s->user == (void *)1;
+}
+
+static double now_mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* --speed: sleep until the wall clock catches up with the stream clock. */
+static int pace(const cfg *g, double ts, aiops_writer *w, aiops_err *err)
+{
+    static double t0, w0;
+    static int init;
+    if (!init) {
+        init = 1;
+        t0 = ts;
+        w0 = now_mono();
+        return 0;
+    }
+    double wait = (ts - t0) / g->speed - (now_mono() - w0);
+    if (wait > 0.001) {
+        int rc = aiops_writer_flush(w, err);
+        if (rc)
+            return rc;
+        struct timespec d = {(time_t)wait, (long)((wait - floor(wait)) * 1e9)};
+        while (nanosleep(&d, &d) != 0 && errno == EINTR)
+            ;
+    }
+    return 0;
+}
+
+static void print_stats(aiops_series_table *tab, uint64_t *by_type, uint64_t total)
+{
+    size_t n = aiops_series_table_count(tab);
+    fprintf(stderr, "%-12s %s\n", "samples", "series");
+    for (size_t i = 0; i < n; i++) {
+        aiops_series *s = aiops_series_get(tab, (uint32_t)i);
+        if (s->count)
+            fprintf(stderr, "%-12llu %s\n", (unsigned long long)s->count, s->text);
+    }
+    for (int t = 0; t < AIOPS_R__COUNT; t++)
+        if (by_type[t])
+            fprintf(stderr, "%-12llu (%s records)\n", (unsigned long long)by_type[t],
+                    aiops_rtype_name((aiops_rtype)t));
+    fprintf(stderr, "%-12llu (records written)\n", (unsigned long long)total);
+}
+
+static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_writer *w = NULL;
+    uint64_t by_type[AIOPS_R__COUNT] = {0}, total = 0, seen = 0;
+    int rc = tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (!rc)
+        rc = aiops_reader_new(&rd, paths, npaths, tab, &g->ro, err);
+    if (!rc)
+        rc = aiops_writer_new(&w, g->out, g->fmt, g->zstd, tab, err);
+    int tty = isatty(2) && !g->speed;
+    double last_progress = tty ? now_mono() : 0;
+    aiops_record r;
+    while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
+        rc = 0;
+        seen++;
+        int keep = r.ts >= g->from && r.ts < g->to;
+        aiops_series *s = r.type == AIOPS_R_SAMPLE ? aiops_series_get(tab, r.sid) : NULL;
+        if (keep && r.type == AIOPS_R_SAMPLE)
+            keep = keep_series(g, s);
+        if (keep) {
+            if (g->speed)
+                rc = pace(g, r.ts, w, err);
+            if (!rc)
+                rc = aiops_writer_write(w, &r, err);
+            if (s)
+                s->count++;
+            by_type[r.type]++;
+            total++;
+        }
+        aiops_record_clear(&r);
+        if (tty && (seen & 0xffff) == 0 && now_mono() - last_progress > 1) {
+            last_progress = now_mono();
+            fprintf(stderr, "\raiops-replay: %llu records read, %llu written",
+                    (unsigned long long)seen, (unsigned long long)total);
+        }
+    }
+    if (tty && seen > 0xffff)
+        fprintf(stderr, "\n");
+    int crc = aiops_writer_close(w, rc ? NULL : err);
+    if (!rc)
+        rc = crc;
+    if (g->stats && !rc)
+        print_stats(tab, by_type, total);
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {
+        .prog = "aiops-replay",
+        .usage = "[OPTION]... [FILE|DIR|ARCHIVE|-]...",
+        .about = "Replay metric dumps (Prometheus API JSON, promtool dumps, exposition text,\n"
+                 "CSV, VictoriaMetrics exports, the aiops stream) as one time-ordered record\n"
+                 "stream.  Inputs may be files, directories, archives (.tar, .tar.gz, .tar.zst,\n"
+                 ".zip) and .gz/.zst files; '-' or no input reads stdin.",
+        .opts = opts,
+        .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
+                  "See aiops-replay(1) and docs/FORMAT.md.\n",
+        .argc = argc,
+        .argv = argv,
+    };
+    cfg g = {.from = -INFINITY, .to = INFINITY};
+    parse_args(&c, &g);
+    const char *const stdin_only[] = {"-"};
+    const char *const *paths = (const char *const *)argv + c.optind;
+    size_t npaths = (size_t)(argc - c.optind);
+    if (npaths == 0) {
+        paths = stdin_only;
+        npaths = 1;
+    }
+    aiops_err err = {0};
+    int rc = run(&g, paths, npaths, &err);
+    for (size_t i = 0; i < g.nsel; i++)
+        aiops_selector_free(g.sel[i]);
+    free(g.sel);
+    if (rc) {
+        char buf[1200];
+        fprintf(stderr, "aiops-replay: %s\n", aiops_err_str(&err, buf, sizeof buf));
+        return 2;
+    }
+    return 0;
+}
