@@ -480,10 +480,12 @@ static int parse_series(expo_state *st, aiops_parse_ctx *ctx, const char *s,
                     "at the start of the line, got '%s'", snip(s, n, sn, sizeof sn));
     *name = stash(st, s, nl);
     i = skip_blanks(s, n, nl);
-    if (i < n && s[i] == '{') {
+    if (i < n && s[i] == '{') {     /* "name {" is allowed, as in Prometheus */
         rc = parse_labels(st, ctx, s, n, &i, err);
         if (rc < 0)
             return rc;
+    } else {
+        i = nl;
     }
     if (i < n && !is_blank(s[i]))
         return fail(ctx, err, "expected a blank and the sample value after the series, "
@@ -610,11 +612,11 @@ static int probe_sample(const char *s, size_t n)
 
     if (i == 0)
         return 0;
-    i = skip_blanks(s, n, i);
-    if (i < n && s[i] == '{') {
-        if (!probe_braces(s + i, n - i, &end))
+    b = skip_blanks(s, n, i);
+    if (b < n && s[b] == '{') {
+        if (!probe_braces(s + b, n - b, &end))
             return 0;
-        i += end + 1;
+        i = b + end + 1;
     }
     if (i >= n || !is_blank(s[i]))
         return 0;

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/csv/bad-time.csv

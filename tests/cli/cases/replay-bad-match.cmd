@@ -1,0 +1,1 @@
+aiops-replay -m "up{job=}" tests/fixtures/promtool/dump.txt

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/prom-text/bad-utf8.prom

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/promtool/bad-unclosed.txt

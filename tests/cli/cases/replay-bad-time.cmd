@@ -1,0 +1,1 @@
+aiops-replay --from yesterday tests/fixtures/promtool/dump.txt

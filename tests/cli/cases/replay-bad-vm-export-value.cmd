@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/vm-export/bad-value.jsonl

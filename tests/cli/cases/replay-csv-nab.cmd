@@ -1,0 +1,1 @@
+aiops-replay -f tsv tests/fixtures/csv/nab_like.csv

@@ -1,0 +1,1 @@
+aiops-replay -I csv -f tsv - < tests/fixtures/csv/nab_like.csv

@@ -1,0 +1,1 @@
+gzip -c tests/fixtures/promtool/dump.txt | aiops-replay -f tsv

@@ -1,0 +1,1 @@
+aiops-replay --list-formats

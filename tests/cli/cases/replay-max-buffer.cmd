@@ -1,0 +1,1 @@
+aiops-replay --max-buffer 4 tests/fixtures/promtool/dump.txt

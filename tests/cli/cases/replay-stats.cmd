@@ -1,0 +1,1 @@
+aiops-replay --stats -o /dev/null tests/fixtures/promtool/dump.txt 2>&1

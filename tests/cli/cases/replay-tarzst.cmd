@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/archives/all.tar.zst

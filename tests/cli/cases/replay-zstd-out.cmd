@@ -1,0 +1,1 @@
+aiops-replay -z -f tsv tests/fixtures/promtool/dump.txt | zstd -dc
