@@ -159,17 +159,56 @@ int aiops_parse_int64(const char *s, size_t n, int64_t *out)
     return 0;
 }
 
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal digits of v, two at a time (this is on every writer's hot path). */
 static size_t fmt_u64(uint64_t v, char *buf)
 {
     char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
-    return n;
+    size_t n = sizeof tmp;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        tmp[--n] = digit_pairs[2 * r + 1];
+        tmp[--n] = digit_pairs[2 * r];
+    }
+    if (v >= 10) {
+        tmp[--n] = digit_pairs[2 * v + 1];
+        tmp[--n] = digit_pairs[2 * v];
+    } else {
+        tmp[--n] = (char)('0' + v);
+    }
+    memcpy(buf, tmp + n, sizeof tmp - n);
+    return sizeof tmp - n;
+}
+
+/* |v| with k (1..4) decimals when a * 10^k is a whole number that divides
+ * back to exactly a: the common "512.34" case without log10. */
+static size_t fmt_few_decimals(double a, char *buf)
+{
+    for (int k = 1; k <= 4; k++) {
+        double x = a * pow10_exact[k];
+        if (x >= 9007199254740992.0)
+            return 0;
+        if (x != floor(x) || x / pow10_exact[k] != a)
+            continue;
+        uint64_t m = (uint64_t)x;
+        uint64_t ip = m / (uint64_t)pow10_exact[k], fp = m % (uint64_t)pow10_exact[k];
+        size_t p = fmt_u64(ip, buf);
+        buf[p++] = '.';
+        for (int d = k - 1; d >= 0; d--) {
+            buf[p + (size_t)d] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        p += (size_t)k;
+        while (buf[p - 1] == '0')     /* cannot happen for the smallest k, kept for safety */
+            p--;
+        return p;
+    }
+    return 0;
 }
 
 /* Try to write |v| as a plain decimal with `sig` significant digits whose
@@ -238,6 +277,13 @@ size_t aiops_fmt_double(double v, char *buf)
         p += fmt_u64((uint64_t)a, buf + p);
         buf[p] = '\0';
         return p;
+    }
+    if (a >= 1e-4 && a < 1e15) {
+        size_t n = fmt_few_decimals(a, buf + p);
+        if (n) {
+            buf[p + n] = '\0';
+            return p + n;
+        }
     }
     if (a >= 1e-5 && a < 1e15) {
         for (int sig = 15; sig <= 16; sig++) {

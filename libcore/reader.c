@@ -25,7 +25,7 @@ typedef struct source {
     void *pstate;
     aiops_parse_ctx ctx;
     int eof, buffer_all;
-    /* FIFO ring of in-order records */
+    /* FIFO ring of in-order records; rcap is a power of two */
     item *ring;
     size_t rcap, rhead, rlen;
     /* heap of late records */
@@ -120,7 +120,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         return AIOPS_ELIMIT;
     }
     item it = {*r, s->seq++};
-    const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) % s->rcap] : NULL;
+    const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) & (s->rcap - 1)] : NULL;
     if (!tail || tail->r.ts <= it.r.ts) {
         if (s->rlen == s->rcap) {
             /* Unroll the ring into a bigger array. */
@@ -129,13 +129,13 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
             if (!nr)
                 goto oom;
             for (size_t i = 0; i < s->rlen; i++)
-                nr[i] = s->ring[(s->rhead + i) % s->rcap];
+                nr[i] = s->ring[(s->rhead + i) & (s->rcap - 1)];
             free(s->ring);
             s->ring = nr;
             s->rcap = nc;
             s->rhead = 0;
         }
-        s->ring[(s->rhead + s->rlen) % s->rcap] = it;
+        s->ring[(s->rhead + s->rlen) & (s->rcap - 1)] = it;
         s->rlen++;
     } else {
         if (s->hlen == s->hcap && grow((void **)&s->heap, &s->hcap, sizeof *s->heap))
@@ -168,7 +168,7 @@ static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
     const item *h = src_head(s);
     *out = h->r;
     if (s->rlen && h == &s->ring[s->rhead]) {
-        s->rhead = (s->rhead + 1) % s->rcap;
+        s->rhead = (s->rhead + 1) & (s->rcap - 1);
         s->rlen--;
     } else {
         s->heap[0] = s->heap[--s->hlen];
@@ -403,7 +403,7 @@ void aiops_reader_free(aiops_reader *rd)
         src_close_parser(s);
         aiops_stream_free(s->st);
         for (size_t k = 0; k < s->rlen; k++)
-            aiops_record_clear(&s->ring[(s->rhead + k) % s->rcap].r);
+            aiops_record_clear(&s->ring[(s->rhead + k) & (s->rcap - 1)].r);
         for (size_t k = 0; k < s->hlen; k++)
             aiops_record_clear(&s->heap[k].r);
         free(s->ring);
