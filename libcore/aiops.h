@@ -49,6 +49,9 @@ int aiops_err_set(aiops_err *err, int code, const char *file, long line,
 #endif
     ;
 void aiops_err_clear(aiops_err *err);
+/* Set where an error happened, keeping its code and message (for errors
+ * from helpers that know what went wrong but not where).  Returns the code. */
+int aiops_err_locate(aiops_err *err, const char *file, long line);
 /* "file:line: msg" (or the parts that are set) into buf; returns buf. */
 const char *aiops_err_str(const aiops_err *err, char *buf, size_t n);
 
@@ -138,6 +141,8 @@ const char *aiops_series_label(const aiops_series *s, const char *name);
 #define AIOPS_SERVICE_LABELS { "service", "service_name", "app", \
     "app_kubernetes_io_name", "k8s_app", "container", "job", NULL }
 const char *aiops_series_service(const aiops_series *s);
+/* 1 if [s, s+n) is well-formed UTF-8 (no overlongs/surrogates), else 0. */
+int aiops_utf8_valid(const char *s, size_t n);
 /* Metric-name-safe copy of arbitrary text ([a-zA-Z_:][a-zA-Z0-9_:]*) into
  * buf (n bytes); returns length. */
 size_t aiops_sanitize_name(const char *s, size_t n, char *buf, size_t bufsz);

@@ -23,6 +23,16 @@ int aiops_err_set(aiops_err *err, int code, const char *file, long line,
     return code;
 }
 
+int aiops_err_locate(aiops_err *err, const char *file, long line)
+{
+    if (!err)
+        return AIOPS_EPARSE;
+    if (file && file != err->file)
+        snprintf(err->file, sizeof err->file, "%s", file);
+    err->line = line;
+    return err->code;
+}
+
 void aiops_err_clear(aiops_err *err)
 {
     if (err)

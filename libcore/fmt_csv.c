@@ -94,31 +94,6 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-/* Header cells become label values, and the record stream is JSON: only
- * well-formed UTF-8 (no overlongs, no surrogates) may pass. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i], need, min;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
-        else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
-        else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
-        else return 0;
-        unsigned cp = c & (0x3f >> need);
-        for (size_t k = 1; k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = cp << 6 | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
 /* ------------------------------------------------------------ splitting */
 
 /* Field text never exceeds the line plus one NUL per field, and a line
@@ -265,7 +240,7 @@ static int header_series(csv_state *st, aiops_parse_ctx *ctx, size_t i, uint32_t
     const char *cell = fld(st, i);
     size_t n = st->flen[i];
     char num[24];
-    if (!utf8_valid((const unsigned char *)cell, n))
+    if (!aiops_utf8_valid(cell, n))
         return perr(ctx, err, "expected UTF-8 text in header field %zu", i + 1);
     if (n == 0) {   /* unnamed column: its field number keeps it distinct */
         snprintf(num, sizeof num, "%zu", i + 1);

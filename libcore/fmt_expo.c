@@ -158,46 +158,6 @@ static int relocate(int rc, aiops_parse_ctx *ctx, aiops_err *err)
                          aiops_stream_lineno(ctx->stream), "%s", msg);
 }
 
-/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF):
- * label values end up in JSON, which cannot carry arbitrary bytes. */
-static int utf8_valid(const char *p, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i], cp;
-        size_t need, k;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            need = 1;
-        else if ((c & 0xf0) == 0xe0)
-            need = 2;
-        else if (c >= 0xf0 && c <= 0xf4)
-            need = 3;
-        else
-            return 0;
-        if (n - i <= need)
-            return 0;
-        cp = c & (0x3fu >> need);
-        for (k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3fu);
-        }
-        if (need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-            return 0;
-        if (need == 3 && (cp < 0x10000 || cp > 0x10ffff))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
 /* ------------------------------------------------------------ comments */
 
 static int known_type(const char *s, size_t n)
@@ -314,7 +274,7 @@ static int parse_value(expo_state *st, aiops_parse_ctx *ctx, const char *s,
     if (i >= n)
         return fail(ctx, err, "expected a closing '\"' for the value of label '%.64s'",
                     lname);
-    if (!utf8_valid(o, k))
+    if (!aiops_utf8_valid(o, k))
         return fail(ctx, err, "expected UTF-8 text in the value of label '%.64s', "
                     "got invalid bytes", lname);
     o[k] = '\0';

@@ -208,7 +208,7 @@ static int fast_sample(aiops_series_table *tab, fast *f, const char *file, long 
             rc = aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");
     }
     if (rc)
-        return aiops_err_set(err, rc, file, line, "%s", err->msg);
+        return aiops_err_locate(err, file, line);
 found:
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
@@ -273,7 +273,7 @@ static int json_sample(aiops_series_table *tab, json_t *o, const char *file, lon
         rc = aiops_series_intern_labels(tab, name ? json_string_value(name) : "", lab, k, &sid, err);
     }
     if (rc)
-        return aiops_err_set(err, rc, file, line, "%s", err->msg);
+        return aiops_err_locate(err, file, line);
     rec->sid = sid;
     rec->value = val;
     /* Keep only the fields a sample does not model, so they pass through. */
@@ -351,7 +351,7 @@ static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const cha
     uint32_t sid;
     int rc = aiops_series_intern_text(tab, t1 + 1, (size_t)(t2 - t1 - 1), &sid, err);
     if (rc)
-        return aiops_err_set(err, rc, file, line, "%s", err->msg);
+        return aiops_err_locate(err, file, line);
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
     rec->ts = ts;
@@ -391,10 +391,18 @@ static int blank_or_comment(const char *s, size_t n)
 static int stream_probe(const char *entry, const char *head, size_t n)
 {
     (void)entry;
-    /* Look at the first non-blank line. */
+    /* Look at the first line that is not blank or a '#' comment. */
     size_t i = 0;
-    while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
-        i++;
+    for (;;) {
+        while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
+            i++;
+        if (i >= n || head[i] != '#')
+            break;
+        const char *nl = memchr(head + i, '\n', n - i);
+        if (!nl)
+            return 0;
+        i = (size_t)(nl - head) + 1;
+    }
     const char *l = head + i;
     const char *e = memchr(l, '\n', n - i);
     size_t ln = e ? (size_t)(e - l) : n - i;

@@ -514,10 +514,24 @@ static int new_series(aiops_series_table *t, const lbuf *b, const char *text, si
     return 0;
 }
 
+static int check_utf8(const lbuf *b, aiops_err *err)
+{
+    if (!aiops_utf8_valid(b->name, strlen(b->name)))
+        return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected UTF-8 text in the metric name");
+    for (size_t i = 0; i < b->nl; i++)
+        if (!aiops_utf8_valid(b->vals + b->voff[i], b->vl[i]))
+            return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
+                                 "expected UTF-8 text in the value of label '%s', got invalid bytes",
+                                 b->vals + b->koff[i]);
+    return 0;
+}
+
 /* Canonicalise b and find-or-create its series. */
 static int intern_lbuf(aiops_series_table *t, lbuf *b, uint32_t *id, aiops_err *err)
 {
-    int rc = sort_labels(b, err);
+    int rc = check_utf8(b, err);
+    if (!rc)
+        rc = sort_labels(b, err);
     if (rc)
         return rc;
     size_t clen;

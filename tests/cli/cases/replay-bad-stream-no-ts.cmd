@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/stream/bad-no-ts.ndjson

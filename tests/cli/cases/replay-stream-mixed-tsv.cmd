@@ -1,0 +1,1 @@
+aiops-replay -f tsv tests/fixtures/stream/mixed.ndjson
