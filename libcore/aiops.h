@@ -141,6 +141,10 @@ const char *aiops_series_label(const aiops_series *s, const char *name);
 #define AIOPS_SERVICE_LABELS { "service", "service_name", "app", \
     "app_kubernetes_io_name", "k8s_app", "container", "job", NULL }
 const char *aiops_series_service(const aiops_series *s);
+/* Metric name from a file name: basename without its extension, made
+ * metric-safe ("data/nyc_taxi.csv" -> "nyc_taxi"); `fallback` when nothing
+ * usable is left (stdin).  Returns length. */
+size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz);
 /* 1 if [s, s+n) is well-formed UTF-8 (no overlongs/surrogates), else 0. */
 int aiops_utf8_valid(const char *s, size_t n);
 /* Metric-name-safe copy of arbitrary text ([a-zA-Z_:][a-zA-Z0-9_:]*) into

@@ -210,18 +210,7 @@ static int is_time_name(const char *s, size_t n)
 /* NAB keeps its series name in the file name only. */
 static void set_stem(csv_state *st, const char *entry)
 {
-    const char *base = entry ? entry : "";
-    const char *slash = strrchr(base, '/');
-    if (slash)
-        base = slash + 1;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
-    size_t k = aiops_sanitize_name(base, n, st->stem, sizeof st->stem);
-    st->stem[k < sizeof st->stem ? k : sizeof st->stem - 1] = '\0';
-    /* stdin ("-") or a name with nothing usable sanitizes to underscores
-     * only: a fixed, readable name is better than "_". */
-    if (strspn(st->stem, "_") == strlen(st->stem))
-        snprintf(st->stem, sizeof st->stem, "csv");
+    aiops_stem_name(entry, "csv", st->stem, sizeof st->stem);
 }
 
 static int stem_series(csv_state *st, aiops_parse_ctx *ctx, const char *column,

@@ -250,14 +250,17 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
         labels[i++] = (aiops_label){ key, json_string_value(val) };
     }
     if (rc == 0) {
-        rc = aiops_series_intern_labels(ld->ctx->series, "", labels, i, sid, ld->err);
+        /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
+         * all: name it after the file, as the query itself is not saved. */
+        char stem[256] = "";
+        if (i == 0)
+            aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
+        rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, i, sid, ld->err);
         if (rc < 0) {
             /* Interning fills only msg: add file, line and path. */
             char why[sizeof ld->err->msg];
             snprintf(why, sizeof why, "%s", ld->err->msg);
-            rc = fail_code(ld, rc, "%s%s", why,
-                           i ? "" : " (an aggregation without \"by\" has none: "
-                                    "keep a label, e.g. sum by (job) (...))");
+            rc = fail_code(ld, rc, "%s", why);
         }
     }
     free(labels);

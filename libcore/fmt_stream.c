@@ -141,7 +141,7 @@ static int scan_fast(const char *s, size_t n, fast *f)
             if (scan_str(s, n, &i, &f->type))
                 return -1;
         } else if (KEY(k, "ts")) {
-            if (f->has_ts++ || scan_num(s, n, &i, &f->ts))
+            if (f->has_ts++ || scan_num(s, n, &i, &f->ts) || !isfinite(f->ts))
                 return -1;
         } else if (KEY(k, "value")) {
             if (f->has_value++ || scan_value(s, n, &i, &f->value))

@@ -3,6 +3,7 @@
  * dense id.  Every spelling seen is cached, so the hot path of a reader is
  * one hash of the raw text; parsing happens once per distinct spelling.
  * Memory: O(distinct series + distinct spellings), capped by max_series. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -653,4 +654,22 @@ int aiops_series_lookup_key(aiops_series_table *t, const char *k, size_t n, uint
 int aiops_series_add_key(aiops_series_table *t, const char *k, size_t n, uint32_t id)
 {
     return insert_key(t, k, n, hash_bytes(k, n), id);
+}
+
+size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz)
+{
+    const char *base = entry ? entry : "";
+    const char *slash = strrchr(base, '/');
+    if (slash)
+        base = slash + 1;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    size_t k = aiops_sanitize_name(base, n, buf, bufsz);
+    /* stdin ("-") or a name with nothing usable sanitizes to underscores
+     * only: a fixed, readable name is better than "_". */
+    if (strspn(buf, "_") == k) {
+        snprintf(buf, bufsz, "%s", fallback);
+        k = strlen(buf);
+    }
+    return k;
 }

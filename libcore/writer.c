@@ -5,6 +5,7 @@
  * form ("0.1", not "0.10000000000000001") and output is byte-stable. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,11 @@ struct aiops_writer {
     char *zbuf;
     size_t zcap;
     int failed;
+    /* Consecutive samples usually share a timestamp (one scrape): keep the
+     * last one's text. */
+    double last_ts;
+    char last_ts_text[40];
+    size_t last_ts_len;
 };
 
 size_t aiops_json_escape(const char *s, size_t n, char *out)
@@ -210,6 +216,15 @@ static void put_num(aiops_writer *w, double v)
     }
 }
 
+static void put_ts(aiops_writer *w, double ts)
+{
+    if (ts != w->last_ts || !w->last_ts_len) {
+        w->last_ts = ts;
+        w->last_ts_len = aiops_fmt_double(ts, w->last_ts_text);
+    }
+    put(w, w->last_ts_text, w->last_ts_len);
+}
+
 static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_series *s,
                              aiops_err *err)
 {
@@ -220,7 +235,10 @@ static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_serie
         return rc;
     static const char head[] = "{\"type\":\"sample\",\"ts\":";
     put(w, head, sizeof head - 1);
-    put_num(w, r->ts);
+    if (isfinite(r->ts))
+        put_ts(w, r->ts);
+    else
+        put_num(w, r->ts);
     put(w, s->ndjson_prefix, s->ndjson_prefix_len);
     put_num(w, r->value);
     put(w, "}\n", 2);
@@ -233,7 +251,7 @@ static int write_tsv(aiops_writer *w, const aiops_record *r, aiops_series *s, ai
     if (rc)
         return rc;
     char nb[40];
-    put(w, nb, aiops_fmt_double(r->ts, nb));
+    put_ts(w, r->ts);
     w->buf[w->len++] = '\t';
     put(w, s->text, s->text_len);
     w->buf[w->len++] = '\t';

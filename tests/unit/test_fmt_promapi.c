@@ -350,12 +350,31 @@ static void test_bad_labels(void **state)
     expect_err("{\"resultType\":\"vector\",\"result\":[\n{\"metric\":{\"1job\":\"x\"},"
                "\"value\":[1,\"1\"]}]}",
                AIOPS_EPARSE, 2, "result[0].metric: expected a label name");
-    expect_err("{\"resultType\":\"vector\",\"result\":[\n{\"metric\":{},\"value\":[1,\"1\"]}]}",
-               AIOPS_EPARSE, 2, "sum by (job)");
     /* duplicate label names would silently lose one value */
     expect_err("{\"resultType\":\"vector\",\"result\":[\n{\"metric\":{\"a\":\"1\",\"a\":\"2\"},"
                "\"value\":[1,\"1\"]}]}",
                AIOPS_EPARSE, 2, "duplicate object key");
+}
+
+/* sum(rate(x[5m])) has no labels: the series is named after the file. */
+static void test_empty_metric_named_after_file(void **state)
+{
+    (void)state;
+    const char *doc = "{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"2.5\"]}]}";
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_stream *st = aiops_stream_new_mem("dumps/errors_total.json", doc, strlen(doc), 0, 0);
+    aiops_parse_ctx ctx = {st, tab};
+    aiops_err err = {0};
+    void *ps = NULL;
+    assert_int_equal(aiops_fmt_prom_api.open(&ps, &ctx, &err), 0);
+    aiops_record r = {0};
+    assert_int_equal(aiops_fmt_prom_api.next(ps, &ctx, &r, &err), 1);
+    assert_string_equal(aiops_series_get(tab, r.sid)->text, "errors_total");
+    assert_true(r.ts == 1 && r.value == 2.5);
+    assert_int_equal(aiops_fmt_prom_api.next(ps, &ctx, &r, &err), 0);
+    aiops_fmt_prom_api.close(ps);
+    aiops_stream_free(st);
+    aiops_series_table_free(tab);
 }
 
 static void test_invalid_utf8(void **state)
@@ -421,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_garbage_numbers),
         cmocka_unit_test(test_bad_labels),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_empty_metric_named_after_file),
         cmocka_unit_test(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
