@@ -40,8 +40,10 @@ static int parse_special(const char *s, size_t n, double *out)
 /* strtod on a bounded span: copy to a NUL-terminated buffer. */
 static int parse_slow(const char *s, size_t n, double *out)
 {
-    char buf[128];
-    if (n == 0 || n >= sizeof buf)
+    char small[128], *buf = small;
+    if (n == 0)
+        return -1;
+    if (n >= sizeof small && !(buf = malloc(n + 1)))
         return -1;
     memcpy(buf, s, n);
     buf[n] = '\0';
@@ -50,13 +52,19 @@ static int parse_slow(const char *s, size_t n, double *out)
     for (size_t i = 0; i < n; i++) {
         char c = buf[i];
         if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' ||
-              c == '+' || c == '-'))
+              c == '+' || c == '-')) {
+            if (buf != small)
+                free(buf);
             return parse_special(s, n, out);
+        }
     }
     char *end;
     errno = 0;
     double v = strtod(buf, &end);
-    if (end != buf + n)
+    int bad = end != buf + n;
+    if (buf != small)
+        free(buf);
+    if (bad)
         return -1;
     /* Overflow gives +-HUGE_VAL with ERANGE: keep it as +-Inf (a value that
      * large is still data); underflow to 0 is fine. */

@@ -162,10 +162,10 @@ static int grow_slots(aiops_series_table *t)
 
 /* Insert key -> sid (key not present).  Caps spellings at 4x max_series:
  * past that the spelling is just not cached (still correct, slower). */
-static int insert_key(aiops_series_table *t, const char *s, size_t n, uint64_t h,
-                      uint32_t sid)
+static int insert_key_cap(aiops_series_table *t, const char *s, size_t n, uint64_t h,
+                      uint32_t sid, int canonical)
 {
-    if (t->used >= 4 * t->max_series || n > UINT32_MAX)
+    if ((!canonical && t->used >= 4 * t->max_series) || n > UINT32_MAX)
         return 0;
     if ((t->used + 1) * 2 > t->nslots && grow_slots(t))
         return AIOPS_ENOMEM;
@@ -181,6 +181,11 @@ static int insert_key(aiops_series_table *t, const char *s, size_t n, uint64_t h
     sl->sid = sid;
     t->used++;
     return 0;
+}
+
+static int insert_key(aiops_series_table *t, const char *s, size_t n, uint64_t h, uint32_t sid)
+{
+    return insert_key_cap(t, s, n, h, sid, 0);
 }
 
 /* ---- label sets */
@@ -531,6 +536,9 @@ static int check_utf8(const lbuf *b, aiops_err *err)
 static int intern_lbuf(aiops_series_table *t, lbuf *b, uint32_t *id, aiops_err *err)
 {
     int rc = check_utf8(b, err);
+    if (!rc && b->name[0] && !valid_name(b->name, strlen(b->name), 1))
+        rc = aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
+                           "expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*, got '%.80s'", b->name);
     if (!rc)
         rc = sort_labels(b, err);
     if (rc)
@@ -544,7 +552,7 @@ static int intern_lbuf(aiops_series_table *t, lbuf *b, uint32_t *id, aiops_err *
     if (sl->sid != UINT32_MAX) {
         *id = sl->sid;
     } else if (!(rc = new_series(t, b, ctext, clen, id, err))) {
-        if (insert_key(t, ctext, clen, h, *id))
+        if (insert_key_cap(t, ctext, clen, h, *id, 1))
             rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
     free(ctext);
@@ -626,8 +634,11 @@ const char *aiops_series_service(const aiops_series *s)
 size_t aiops_sanitize_name(const char *s, size_t n, char *buf, size_t bufsz)
 {
     size_t o = 0;
-    if (bufsz == 0)
+    if (bufsz < 2) {
+        if (bufsz)
+            buf[0] = '\0';
         return 0;
+    }
     for (size_t i = 0; i < n && o + 2 < bufsz; i++) {
         char c = s[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "aiops.h"
+#include "testutil.h"
 
 typedef struct want {
     const char *series;
@@ -297,13 +298,29 @@ static void test_bad_number(void **state)
     expect_err("timestamp,value\n1710072000,0x10\n", 2, "expected a number");
     /* invalid UTF-8 in a value: not a number */
     expect_err("timestamp,value\n1710072000,\xff\xfe\n", 2, "expected a number");
-    /* a number too long to be one */
+    /* a long number is still a number, a long word is not */
     char big[400];
     memset(big, 0, sizeof big);
     strcpy(big, "timestamp,value\n1710072000,");
-    memset(big + strlen(big), '9', 300);
+    memset(big + strlen(big), 'x', 300);
     strcat(big, "\n");
     expect_err(big, 2, "expected a number");
+}
+
+static void test_long_number(void **state)
+{
+    (void)state;
+    char big[400];
+    memset(big, 0, sizeof big);
+    strcpy(big, "timestamp,value\n1710072000,1");
+    memset(big + strlen(big), '0', 300);
+    strcat(big, "\n");
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_record r[2];
+    aiops_err err = {0};
+    assert_int_equal(tu_parse(&aiops_fmt_csv, "long.csv", big, tab, r, 2, &err), 1);
+    assert_true(r[0].value == 1e300);
+    aiops_series_table_free(tab);
 }
 
 static void test_bad_field_count(void **state)
@@ -425,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_bad_time),
         cmocka_unit_test(test_bad_number),
         cmocka_unit_test(test_bad_field_count),
+        cmocka_unit_test(test_long_number),
         cmocka_unit_test(test_bad_quotes),
         cmocka_unit_test(test_bad_bytes),
         cmocka_unit_test(test_duplicate_columns),
