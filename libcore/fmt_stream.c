@@ -67,7 +67,7 @@ static int scan_value(const char *s, size_t n, size_t *i, double *v)
 
 typedef struct fast {
     span type, name, labels, series;
-    int has_ts, has_value, has_name, has_labels, has_series;
+    int has_type, has_ts, has_value, has_name, has_labels, has_series;
     double ts, value;
     aiops_label lab[64];
     char lbuf[KEYBUF];
@@ -138,7 +138,7 @@ static int scan_fast(const char *s, size_t n, fast *f)
         i++;
         ws(s, n, &i);
         if (KEY(k, "type")) {
-            if (scan_str(s, n, &i, &f->type))
+            if (f->has_type++ || scan_str(s, n, &i, &f->type))
                 return -1;
         } else if (KEY(k, "ts")) {
             if (f->has_ts++ || scan_num(s, n, &i, &f->ts) || !isfinite(f->ts))
@@ -368,7 +368,7 @@ int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, con
         i++;
     if (i < len && line[i] == '{') {
         fast f;
-        f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
+        f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
         f.type.n = 0;
         f.nlab = 0;
         if (scan_fast(line + i, len - i, &f) == 0)

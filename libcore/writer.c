@@ -225,11 +225,15 @@ static void put_ts(aiops_writer *w, double ts)
     put(w, w->last_ts_text, w->last_ts_len);
 }
 
+static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err);
+
 static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_series *s,
                              aiops_err *err)
 {
     if (!s->ndjson_prefix && series_prefix(s))
         return aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
+    if (s->ndjson_prefix_len + 128 > OUTBUF)     /* a giant label set */
+        return write_generic(w, r, s, err);
     int rc = reserve(w, s->ndjson_prefix_len + 128, err);
     if (rc)
         return rc;
@@ -247,6 +251,8 @@ static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_serie
 
 static int write_tsv(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
 {
+    if (s->text_len + 80 > OUTBUF)
+        return write_generic(w, r, s, err);
     int rc = reserve(w, s->text_len + 80, err);
     if (rc)
         return rc;
@@ -422,10 +428,15 @@ static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s
     int rc = 0;
     if (b.oom)
         rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
-    else if (b.n > OUTBUF)
-        rc = aiops_err_set(err, AIOPS_ELIMIT, w->path, 0, "record larger than %zu bytes", OUTBUF);
-    else if (!(rc = reserve(w, b.n, err)))
-        put(w, b.p, b.n);
+    /* Records may be larger than the buffer (a 2 MiB log line): copy in
+     * pieces, draining whenever the buffer is full. */
+    for (size_t off = 0; !rc && off < b.n;) {
+        size_t k = b.n - off < OUTBUF - w->len ? b.n - off : OUTBUF - w->len;
+        put(w, b.p + off, k);
+        off += k;
+        if (w->len == OUTBUF)
+            rc = drain(w, ZSTD_e_continue, err);
+    }
     free(b.p);
     return rc;
 }
