@@ -33,7 +33,7 @@ A_OBJ     := $(patsubst libcore/%.c,build/asan/obj/%.o,$(LIB_SRC))
 A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit cli asan-test demo bench install clean datasets
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz
 .DELETE_ON_ERROR:
 
 all: libcore/libaiops.a $(TOOLS)
@@ -109,3 +109,14 @@ install: all
 
 clean:
 	rm -rf build bin libcore/libaiops.a
+
+# ---- fuzzing (clang + libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 60
+build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) libcore/aiops.h libcore/internal.h
+	@mkdir -p build/fuzz
+	clang $(CSTD) -O1 -g -Ilibcore -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(LIBS) -o $@
+
+fuzz: build/fuzz/fuzz_formats
+	@mkdir -p build/fuzz/corpus
+	cp tests/fixtures/*/* build/fuzz/corpus/ 2>/dev/null || true
+	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
