@@ -13,7 +13,7 @@ WARN    := -Wall -Wextra -Werror -Wno-format-truncation
 OPT     ?= -O2 -g
 CFLAGS  ?=
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Ilibcore
-LIBS    := -larchive -lzstd -ljansson -lm
+LIBS    := -larchive -lzstd -ljansson -llapacke -lopenblas -lm
 TESTLIBS := -lcmocka
 
 DEB_PKGS := libzstd-dev libjansson-dev libopenblas-dev liblapacke-dev libarchive-dev \
