@@ -159,6 +159,14 @@ typedef struct aiops_selector aiops_selector;
 int aiops_selector_parse(const char *text, aiops_selector **out, aiops_err *err);
 void aiops_selector_free(aiops_selector *sel);
 int aiops_selector_match(const aiops_selector *sel, const aiops_series *s);
+/* Match against any label source: get(ctx, name) returns the value of
+ * label `name` ("__name__" = the metric/alert name) or NULL if absent. */
+int aiops_selector_match_fn(const aiops_selector *sel,
+                            const char *(*get)(const void *ctx, const char *name),
+                            const void *ctx);
+/* Match a non-sample record by its "labels" object; "__name__" is its
+ * "name" field and "service" falls back to its "service" field. */
+int aiops_selector_match_record(const aiops_selector *sel, const json_t *obj);
 
 /* --------------------------------------------------------------- records */
 
@@ -286,6 +294,7 @@ typedef struct aiops_reader_opts {
     size_t reorder_window;       /* records per ordered entry; 0 = 4096 */
     size_t max_buffer;           /* records buffered in all; 0 = 8M */
     size_t max_open;             /* entries read at once; 0 = 512 */
+    int skip_bad;                /* malformed records: count and go on instead of failing */
 } aiops_reader_opts;
 
 /* Reads every input (files, "-" for stdin, directories recursively,
@@ -299,6 +308,9 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
                      aiops_err *err);
 /* 1 = *rec filled (caller owns it: aiops_record_clear), 0 = end, <0 error. */
 int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err);
+/* With skip_bad: how many malformed records (or unreadable rests of
+ * entries) were skipped so far, and the first such error (borrowed). */
+uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first);
 /* Number of entries (files/members) the reader merges. */
 size_t aiops_reader_entries(const aiops_reader *rd);
 void aiops_reader_free(aiops_reader *rd);

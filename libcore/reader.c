@@ -8,6 +8,7 @@
  * order.  A k-way merge over the sources' heads (ties: earlier entry first,
  * then input order) yields the stream.  Memory: O(entries x window), capped
  * by max_buffer records in all. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ typedef struct source {
     size_t hlen, hcap;
     uint64_t seq;
     long last_line;             /* line of the last record read (for messages) */
+    long last_bad_line;         /* skip_bad: line of the last skipped record */
 } source;
 
 struct aiops_reader {
@@ -47,6 +49,8 @@ struct aiops_reader {
     size_t buffered;
     double last_out;
     int started, have_out;
+    uint64_t skipped;           /* --skip-bad count */
+    aiops_err first_skip;
 };
 
 static int item_less(const item *a, const item *b)
@@ -217,7 +221,12 @@ static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
     s->ctx.stream = s->st;
     s->ctx.series = rd->tab;
     s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
-    return f->open(&s->pstate, &s->ctx, err);
+    rc = f->open(&s->pstate, &s->ctx, err);
+    if (rc) {                   /* a failed open owns nothing */
+        s->fmt = NULL;
+        s->pstate = NULL;
+    }
+    return rc;
 }
 
 static void src_close_parser(source *s)
@@ -228,12 +237,47 @@ static void src_close_parser(source *s)
     s->fmt = NULL;
 }
 
+/* --skip-bad: count the error and go on.  A parser that made progress (its
+ * line number moved) goes on with the next record; one that did not (a
+ * whole-document format, or a line over the cap) gives up the rest of the
+ * entry, which is counted too.  Returns 0, or a negative code to stop. */
+static int skip_bad(aiops_reader *rd, source *s, aiops_err *err)
+{
+    if (rd->skipped++ == 0)
+        rd->first_skip = *err;
+    long line = aiops_stream_lineno(s->st);
+    if (line > s->last_bad_line) {
+        s->last_bad_line = line;
+        aiops_err_clear(err);
+        return 0;
+    }
+    src_close_parser(s);
+    int more = aiops_stream_next_member(s->st, err);   /* stdin archives go on */
+    if (more < 0)
+        return more;
+    if (more == 1) {
+        aiops_err_clear(err);
+        return 0;
+    }
+    s->eof = 1;
+    aiops_err_clear(err);
+    return 0;
+}
+
 /* Read one record from the source into its buffer; sets eof at the end. */
 static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
 {
     for (;;) {
         if (!s->fmt) {
             int rc = src_start_parser(rd, s, err);
+            if (rc < 0 && rd->o.skip_bad && (rc == AIOPS_EPARSE || rc == AIOPS_ELIMIT)) {
+                /* A whole-document format that fails at open: skip the entry. */
+                s->last_bad_line = LONG_MAX;
+                if ((rc = skip_bad(rd, s, err)) == 0 && s->eof)
+                    return 0;
+                if (rc == 0)
+                    continue;
+            }
             if (rc < 0)
                 return rc;
             if (rc == 1) {                      /* empty entry */
@@ -245,6 +289,13 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
         }
         aiops_record r = {0};
         int got = s->fmt->next(s->pstate, &s->ctx, &r, err);
+        if (got < 0 && rd->o.skip_bad && (got == AIOPS_EPARSE || got == AIOPS_ELIMIT)) {
+            got = skip_bad(rd, s, err);
+            if (got == 0 && s->eof)
+                return 0;
+            if (got == 0)
+                continue;
+        }
         if (got < 0)
             return got;
         if (got == 1) {
@@ -387,6 +438,13 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
 fail:
     aiops_reader_free(rd);
     return rc;
+}
+
+uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first)
+{
+    if (first)
+        *first = rd->skipped ? &rd->first_skip : NULL;
+    return rd->skipped;
 }
 
 size_t aiops_reader_entries(const aiops_reader *rd)

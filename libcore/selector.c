@@ -216,11 +216,41 @@ int aiops_selector_parse(const char *s, aiops_selector **out, aiops_err *err)
     return 0;
 }
 
+static const char *series_get(const void *ctx, const char *name)
+{
+    return aiops_series_label(ctx, name);
+}
+
 int aiops_selector_match(const aiops_selector *sel, const aiops_series *s)
+{
+    return aiops_selector_match_fn(sel, series_get, s);
+}
+
+static const char *record_get(const void *ctx, const char *name)
+{
+    const json_t *obj = ctx;
+    json_t *v = NULL;
+    if (strcmp(name, "__name__") == 0) {
+        v = json_object_get(obj, "name");
+    } else {
+        v = json_object_get(json_object_get(obj, "labels"), name);
+        if (!v && strcmp(name, "service") == 0)
+            v = json_object_get(obj, "service");
+    }
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int aiops_selector_match_record(const aiops_selector *sel, const json_t *obj)
+{
+    return aiops_selector_match_fn(sel, record_get, obj);
+}
+
+int aiops_selector_match_fn(const aiops_selector *sel,
+                            const char *(*get)(const void *ctx, const char *name), const void *ctx)
 {
     for (size_t i = 0; i < sel->n; i++) {
         const matcher *m = &sel->m[i];
-        const char *v = aiops_series_label(s, m->label);
+        const char *v = get(ctx, m->label);
         if (!v)
             v = "";
         int ok;

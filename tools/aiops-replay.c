@@ -10,18 +10,21 @@
 #include "../libcore/aiops.h"
 #include "cli.h"
 
-enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE };
+enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,
+       O_SKIPBAD, O_TYPES };
 
 static const cli_opt opts[] = {
     {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
     {'f', "format", "FMT", "output encoding: ndjson (default) or tsv"},
     {'z', "zstd", NULL, "compress the output with zstd"},
     {'I', "input-format", "NAME", "force the input format (default: detect per file)"},
-    {'m', "match", "SELECTOR", "keep series matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)"},
+    {'m', "match", "SELECTOR", "keep series (and labelled logs/alerts) matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)"},
+    {'t', "types", "LIST", "keep only these record types, e.g. sample,log,span"},
     {O_FROM, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)"},
     {O_TO, "to", "TIME", "drop records at or after TIME"},
     {O_SPEED, "speed", "N", "pace output at N x real time (default: as fast as possible)"},
     {O_STATS, "stats", NULL, "print per-series sample counts to stderr at the end"},
+    {O_SKIPBAD, "skip-bad", NULL, "skip malformed records, count them and report at the end"},
     {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
     {O_MAXBUF, "max-buffer", "N", "records held in all to sort series-ordered input (8388608)"},
     {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
@@ -36,6 +39,8 @@ typedef struct cfg {
     const char *out, *force;
     aiops_out_format fmt;
     int zstd, stats;
+    int types[AIOPS_R__COUNT];   /* --types: 1 = keep; all 0 = keep everything */
+    int have_types;
     double from, to, speed;
     aiops_selector **sel;
     size_t nsel;
@@ -47,6 +52,20 @@ static void list_formats(void)
     const aiops_format *const *f = aiops_formats();
     for (size_t i = 0; f[i]; i++)
         printf("%-10s %s\n", f[i]->name, f[i]->desc);
+}
+
+static void parse_types(cli *c, cfg *g, const char *list)
+{
+    g->have_types = 1;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        aiops_rtype t = aiops_rtype_from_name(p, n);
+        if (t == AIOPS_R_OTHER)
+            cli_die_usage(c, "--types: unknown record type '%.*s' (sample, log, span, event, alert, ...)",
+                          (int)n, p);
+        g->types[t] = 1;
+        p += n + (p[n] == ',');
+    }
 }
 
 static void parse_args(cli *c, cfg *g)
@@ -86,6 +105,8 @@ static void parse_args(cli *c, cfg *g)
                 cli_die_usage(c, "--speed: expected a number > 0, got '%s'", a);
             break;
         case O_STATS: g->stats = 1; break;
+        case O_SKIPBAD: g->ro.skip_bad = 1; break;
+        case 't': parse_types(c, g, a); break;
         case O_WINDOW: g->ro.reorder_window = cli_size(c, "reorder-window", a); break;
         case O_MAXBUF: g->ro.max_buffer = cli_size(c, "max-buffer", a); break;
         case O_MAXOPEN: g->ro.max_open = cli_size(c, "max-open", a); break;
@@ -111,6 +132,15 @@ static int keep_series(const cfg *g, aiops_series *s)
         s->user = (void *)(uintptr_t)(ok ? 1 : 2);
     }
     return s->user == (void *)1;
+}
+
+/* Logs, alerts and other labelled records match by their "labels". */
+static int keep_record(const cfg *g, const json_t *obj)
+{
+    for (size_t i = 0; i < g->nsel; i++)
+        if (aiops_selector_match_record(g->sel[i], obj))
+            return 1;
+    return 0;
 }
 
 static double now_mono(void)
@@ -176,10 +206,12 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err 
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = 0;
         seen++;
-        int keep = r.ts >= g->from && r.ts < g->to;
+        int keep = r.ts >= g->from && r.ts < g->to && (!g->have_types || g->types[r.type]);
         aiops_series *s = r.type == AIOPS_R_SAMPLE ? aiops_series_get(tab, r.sid) : NULL;
         if (keep && r.type == AIOPS_R_SAMPLE)
             keep = keep_series(g, s);
+        else if (keep && g->nsel && json_object_get(r.obj, "labels"))
+            keep = keep_record(g, r.obj);
         if (keep) {
             if (g->speed)
                 rc = pace(g, r.ts, w, err);
@@ -204,6 +236,14 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err 
         rc = crc;
     if (g->stats && !rc)
         print_stats(tab, by_type, total);
+    const aiops_err *first;
+    uint64_t skipped = rd ? aiops_reader_skipped(rd, &first) : 0;
+    if (skipped) {
+        char buf[1200];
+        fprintf(stderr, "aiops-replay: skipped %llu malformed record%s; the first: %s\n",
+                (unsigned long long)skipped, skipped == 1 ? "" : "s",
+                aiops_err_str(first, buf, sizeof buf));
+    }
     aiops_reader_free(rd);
     aiops_series_table_free(tab);
     return rc;

@@ -26,6 +26,9 @@ for c in $cases; do
     name=${c%.*}
     base=$(basename "$name")
     ok=1
+    if [ ! -f "$c" ]; then
+        echo "FAIL $base: no such case $c"; fail=$((fail + 1)); failed="$failed $base"; continue
+    fi
     if [ "${c##*.}" = sh ]; then
         sh "$c" >"$out/$base.out" 2>&1 || ok=0
     else

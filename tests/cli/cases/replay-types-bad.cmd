@@ -1,0 +1,1 @@
+aiops-replay -t event,future_type tests/fixtures/stream/mixed.ndjson

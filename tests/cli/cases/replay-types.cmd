@@ -1,0 +1,1 @@
+aiops-replay -t event,sample -m "{host=\"a\"}" tests/fixtures/stream/mixed.ndjson
