@@ -247,6 +247,9 @@ int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err
 typedef struct aiops_parse_ctx {
     aiops_stream *stream;
     aiops_series_table *series;
+    /* Options some formats take (NULL when not given): */
+    const char *service;     /* --service: service of plain text logs */
+    const char *column_map;  /* --map: "ts=event_time,value=val,series=metric" (ClickHouse) */
 } aiops_parse_ctx;
 
 typedef struct aiops_format {
@@ -295,6 +298,8 @@ typedef struct aiops_reader_opts {
     size_t max_buffer;           /* records buffered in all; 0 = 8M */
     size_t max_open;             /* entries read at once; 0 = 512 */
     int skip_bad;                /* malformed records: count and go on instead of failing */
+    const char *service;         /* passed to formats (aiops_parse_ctx.service) */
+    const char *column_map;      /* passed to formats (aiops_parse_ctx.column_map) */
 } aiops_reader_opts;
 
 /* Reads every input (files, "-" for stdin, directories recursively,

@@ -220,6 +220,8 @@ static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
     s->fmt = f;
     s->ctx.stream = s->st;
     s->ctx.series = rd->tab;
+    s->ctx.service = rd->o.service;
+    s->ctx.column_map = rd->o.column_map;
     s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
     rc = f->open(&s->pstate, &s->ctx, err);
     if (rc) {                   /* a failed open owns nothing */

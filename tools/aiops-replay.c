@@ -11,7 +11,7 @@
 #include "cli.h"
 
 enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,
-       O_SKIPBAD, O_TYPES };
+       O_SKIPBAD, O_SERVICE, O_MAP };
 
 static const cli_opt opts[] = {
     {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
@@ -25,6 +25,8 @@ static const cli_opt opts[] = {
     {O_SPEED, "speed", "N", "pace output at N x real time (default: as fast as possible)"},
     {O_STATS, "stats", NULL, "print per-series sample counts to stderr at the end"},
     {O_SKIPBAD, "skip-bad", NULL, "skip malformed records, count them and report at the end"},
+    {O_SERVICE, "service", "NAME", "service of plain text log files (default: from the file name)"},
+    {O_MAP, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric"},
     {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
     {O_MAXBUF, "max-buffer", "N", "records held in all to sort series-ordered input (8388608)"},
     {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
@@ -106,6 +108,8 @@ static void parse_args(cli *c, cfg *g)
             break;
         case O_STATS: g->stats = 1; break;
         case O_SKIPBAD: g->ro.skip_bad = 1; break;
+        case O_SERVICE: g->ro.service = a; break;
+        case O_MAP: g->ro.column_map = a; break;
         case 't': parse_types(c, g, a); break;
         case O_WINDOW: g->ro.reorder_window = cli_size(c, "reorder-window", a); break;
         case O_MAXBUF: g->ro.max_buffer = cli_size(c, "max-buffer", a); break;
