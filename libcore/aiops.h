@@ -267,6 +267,20 @@ typedef struct aiops_format {
     void (*close)(void *state);
 } aiops_format;
 
+/* Helpers for format parsers (parse.c). */
+/* Error `code` at the stream's current line; returns code. */
+int aiops_parse_fail(const aiops_parse_ctx *ctx, aiops_err *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* An error that knows what but not where (e.g. from interning): add the
+ * stream's name and current line; returns err->code. */
+int aiops_parse_relocate(const aiops_parse_ctx *ctx, aiops_err *err);
+/* Printable excerpt of untrusted text for a message: at most 40 bytes,
+ * control and non-ASCII bytes as '?', "..." when cut.  Returns buf. */
+const char *aiops_snip(const char *s, size_t n, char *buf, size_t bufsz);
+
 /* Registered formats, NULL-terminated (static, not owned). */
 const aiops_format *const *aiops_formats(void);
 const aiops_format *aiops_format_find(const char *name);

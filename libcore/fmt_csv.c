@@ -67,13 +67,12 @@ static int nomem(aiops_parse_ctx *ctx, aiops_err *err)
                          aiops_stream_lineno(ctx->stream), "out of memory");
 }
 
-/* Interning errors carry only a message: attach file and line. */
-static int relocate(int rc, aiops_parse_ctx *ctx, aiops_err *err, const char *what)
+/* Interning errors carry only a message: say what we were doing, and where. */
+static int prefix_err(int rc, aiops_parse_ctx *ctx, aiops_err *err, const char *what)
 {
     char msg[sizeof err->msg];
-    snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-    return aiops_err_set(err, rc, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s: %s", what, msg);
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    return aiops_parse_fail(ctx, err, rc, "%s: %s", what, msg);
 }
 
 static int is_blank(const char *s, size_t n)
@@ -218,7 +217,7 @@ static int stem_series(csv_state *st, aiops_parse_ctx *ctx, const char *column,
 {
     aiops_label l = {"column", column};
     int rc = aiops_series_intern_labels(ctx->series, st->stem, &l, column ? 1 : 0, id, err);
-    return rc < 0 ? relocate(rc, ctx, err, "cannot make a series for the column") : 0;
+    return rc < 0 ? prefix_err(rc, ctx, err, "cannot make a series for the column") : 0;
 }
 
 /* The series of header cell i: series text if it parses as such, else the
@@ -242,7 +241,7 @@ static int header_series(csv_state *st, aiops_parse_ctx *ctx, size_t i, uint32_t
     if (rc != AIOPS_EPARSE) {
         if (err)
             *err = scratch;
-        return relocate(rc, ctx, err, "cannot intern the header series");
+        return prefix_err(rc, ctx, err, "cannot intern the header series");
     }
     return stem_series(st, ctx, cell, id, err);
 }

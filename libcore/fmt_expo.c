@@ -26,7 +26,6 @@
 #include <string.h>
 
 /* Longest piece of offending input quoted in an error message. */
-#define SNIP_MAX 40
 /* Epoch timestamps above this are milliseconds (1e11 s is year 5138). */
 #define MS_THRESHOLD 1e11
 
@@ -98,25 +97,6 @@ static int next_field(const char *s, size_t n, size_t *pos, size_t *start,
     return i > b;
 }
 
-/* Printable copy of at most SNIP_MAX bytes of s for an error message:
- * control and non-ASCII bytes become '?' so a binary file cannot put
- * escape sequences on the user's terminal. */
-static const char *snip(const char *s, size_t n, char *buf, size_t bufsz)
-{
-    size_t i, k = 0;
-
-    for (i = 0; i < n && i < SNIP_MAX && k + 4 < bufsz; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[k++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    if (i < n && k + 4 < bufsz) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
-}
-
 /* What was found instead, quoted, or "end of line". */
 static const char *got(const char *s, size_t n, char *buf, size_t bufsz)
 {
@@ -125,37 +105,10 @@ static const char *got(const char *s, size_t n, char *buf, size_t bufsz)
     if (n == 0)
         return "end of line";
     buf[0] = '\'';
-    k = strlen(snip(s, n, buf + 1, bufsz - 2));
+    k = strlen(aiops_snip(s, n, buf + 1, bufsz - 2));
     buf[k + 1] = '\'';
     buf[k + 2] = '\0';
     return buf;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-{
-    char msg[448];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
-}
-
-/* Interning errors only carry a message: add where it happened. */
-static int relocate(int rc, aiops_parse_ctx *ctx, aiops_err *err)
-{
-    char msg[sizeof err->msg];
-
-    if (!err)
-        return rc;
-    snprintf(msg, sizeof msg, "%s", err->msg);
-    return aiops_err_set(err, rc, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
 }
 
 /* ------------------------------------------------------------ comments */
@@ -182,16 +135,16 @@ static int check_type(aiops_parse_ctx *ctx, const char *s, size_t n, size_t pos,
     size_t b, fl;
 
     if (!next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected a metric type after '# TYPE name' (counter, "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric type after '# TYPE name' (counter, "
                     "gauge, histogram, summary, untyped, unknown, info, stateset, "
                     "gaugehistogram)");
     if (!known_type(s + b, fl))
-        return fail(ctx, err, "expected a metric type (counter, gauge, histogram, "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric type (counter, gauge, histogram, "
                     "summary, untyped, unknown, info, stateset, gaugehistogram), "
-                    "got '%s'", snip(s + b, fl, sn, sizeof sn));
+                    "got '%s'", aiops_snip(s + b, fl, sn, sizeof sn));
     if (next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected end of line after the metric type, got '%s'",
-                    snip(s + b, n - b, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected end of line after the metric type, got '%s'",
+                    aiops_snip(s + b, n - b, sn, sizeof sn));
     return 0;
 }
 
@@ -211,10 +164,10 @@ static int check_comment(aiops_parse_ctx *ctx, const char *s, size_t n,
         !(kwl == 4 && memcmp(s + kwb, "UNIT", 4) == 0))
         return 0;
     if (!next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected a metric name after '# %.4s'", s + kwb);
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name after '# %.4s'", s + kwb);
     if (metric_name_len(s + b, fl) != fl)
-        return fail(ctx, err, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
-                    "after '# %.4s', got '%s'", s + kwb, snip(s + b, fl, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
+                    "after '# %.4s', got '%s'", s + kwb, aiops_snip(s + b, fl, sn, sizeof sn));
     return is_type ? check_type(ctx, s, n, pos, err) : 0;
 }
 
@@ -265,17 +218,17 @@ static int parse_value(expo_state *st, aiops_parse_ctx *ctx, const char *s,
             continue;
         }
         if (i + 1 >= n || (s[i + 1] != '\\' && s[i + 1] != '"' && s[i + 1] != 'n'))
-            return fail(ctx, err, "expected an escape \\\\, \\\" or \\n in the value "
+            return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected an escape \\\\, \\\" or \\n in the value "
                         "of label '%.64s', got '%s'", lname,
-                        snip(s + i, i + 1 < n ? 2 : 1, sn, sizeof sn));
+                        aiops_snip(s + i, i + 1 < n ? 2 : 1, sn, sizeof sn));
         i++;
         o[k++] = s[i] == 'n' ? '\n' : s[i];
     }
     if (i >= n)
-        return fail(ctx, err, "expected a closing '\"' for the value of label '%.64s'",
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a closing '\"' for the value of label '%.64s'",
                     lname);
     if (!aiops_utf8_valid(o, k))
-        return fail(ctx, err, "expected UTF-8 text in the value of label '%.64s', "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected UTF-8 text in the value of label '%.64s', "
                     "got invalid bytes", lname);
     o[k] = '\0';
     st->used += k + 1;
@@ -294,16 +247,16 @@ static int parse_pair(expo_state *st, aiops_parse_ctx *ctx, const char *s,
     int rc;
 
     if (nl == 0)
-        return fail(ctx, err, "expected a label name or '}', got %s",
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a label name or '}', got %s",
                     got(s + i, n - i, sn, sizeof sn));
     lname = stash(st, s + i, nl);
     i = skip_blanks(s, n, i + nl);
     if (i >= n || s[i] != '=')
-        return fail(ctx, err, "expected '=' after label name '%.64s', got %s",
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected '=' after label name '%.64s', got %s",
                     lname, got(s + i, n - i, sn, sizeof sn));
     i = skip_blanks(s, n, i + 1);
     if (i >= n || s[i] != '"')
-        return fail(ctx, err, "expected '\"' starting the value of label '%.64s', "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected '\"' starting the value of label '%.64s', "
                     "got %s", lname, got(s + i, n - i, sn, sizeof sn));
     rc = parse_value(st, ctx, s, n, &i, lname, &value, err);
     if (rc < 0)
@@ -337,7 +290,7 @@ static int parse_labels(expo_state *st, aiops_parse_ctx *ctx, const char *s,
         }
         if (i < n && s[i] == '}')
             break;
-        return fail(ctx, err, "expected ',' or '}' after the value of label '%.64s', "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected ',' or '}' after the value of label '%.64s', "
                     "got %s", st->labels[st->nlabels - 1].name,
                     got(s + i, n - i, sn, sizeof sn));
     }
@@ -357,8 +310,8 @@ static int check_exemplar(aiops_parse_ctx *ctx, const char *s, size_t n,
 
     if (fl == 1 && s[b] == '#' && i < n && s[i] == '{')
         return 0;
-    return fail(ctx, err, "expected an exemplar '# {labels} value' or end of line "
-                "after the %s, got '%s'", after, snip(s + b, n - b, sn, sizeof sn));
+    return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected an exemplar '# {labels} value' or end of line "
+                "after the %s, got '%s'", after, aiops_snip(s + b, n - b, sn, sizeof sn));
 }
 
 /* Seconds, or milliseconds when the magnitude says so. */
@@ -369,8 +322,8 @@ static int parse_ts(aiops_parse_ctx *ctx, const char *s, size_t n, double *ts,
     double v;
 
     if (aiops_parse_double(s, n, &v) < 0 || !isfinite(v))
-        return fail(ctx, err, "expected a timestamp (milliseconds, or seconds in "
-                    "OpenMetrics), got '%s'", snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a timestamp (milliseconds, or seconds in "
+                    "OpenMetrics), got '%s'", aiops_snip(s, n, sn, sizeof sn));
     *ts = (v > MS_THRESHOLD || v < -MS_THRESHOLD) ? v / 1000.0 : v;
     return 0;
 }
@@ -380,7 +333,7 @@ static int default_ts(aiops_parse_ctx *ctx, double *ts, aiops_err *err)
 {
     *ts = aiops_stream_mtime(ctx->stream);
     if (*ts == 0)
-        return fail(ctx, err, "expected a timestamp: the sample has none and the "
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a timestamp: the sample has none and the "
                     "file has no modification time");
     return 0;
 }
@@ -394,10 +347,10 @@ static int parse_tail(aiops_parse_ctx *ctx, const char *s, size_t n,
     int rc;
 
     if (!next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected a sample value after the series");
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value after the series");
     if (aiops_parse_double(s + b, fl, &rec->value) < 0)
-        return fail(ctx, err, "expected a sample value (number, NaN, +Inf, -Inf), "
-                    "got '%s'", snip(s + b, fl, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value (number, NaN, +Inf, -Inf), "
+                    "got '%s'", aiops_snip(s + b, fl, sn, sizeof sn));
     if (!next_field(s, n, &pos, &b, &fl))
         return default_ts(ctx, &rec->ts, err);
     if (s[b] == '#') {
@@ -436,8 +389,8 @@ static int parse_series(expo_state *st, aiops_parse_ctx *ctx, const char *s,
     int rc;
 
     if (nl == 0)
-        return fail(ctx, err, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
-                    "at the start of the line, got '%s'", snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
+                    "at the start of the line, got '%s'", aiops_snip(s, n, sn, sizeof sn));
     *name = stash(st, s, nl);
     i = skip_blanks(s, n, nl);
     if (i < n && s[i] == '{') {     /* "name {" is allowed, as in Prometheus */
@@ -448,8 +401,8 @@ static int parse_series(expo_state *st, aiops_parse_ctx *ctx, const char *s,
         i = nl;
     }
     if (i < n && !is_blank(s[i]))
-        return fail(ctx, err, "expected a blank and the sample value after the series, "
-                    "got '%s'", snip(s + i, n - i, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a blank and the sample value after the series, "
+                    "got '%s'", aiops_snip(s + i, n - i, sn, sizeof sn));
     *pos = i;
     return 0;
 }
@@ -474,7 +427,7 @@ static int parse_sample(expo_state *st, aiops_parse_ctx *ctx, const char *s,
     rc = aiops_series_intern_labels(ctx->series, name, st->labels, st->nlabels,
                                     &sid, err);
     if (rc < 0)
-        return relocate(rc, ctx, err);
+        return aiops_parse_relocate(ctx, err);
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
     rec->obj = NULL;

@@ -17,7 +17,6 @@
 #include <string.h>
 
 /* Longest piece of offending input quoted in an error message. */
-#define SNIP_MAX 40
 
 typedef struct promtool_state {
     long samples;    /* records returned so far (kept for debugging) */
@@ -26,52 +25,6 @@ typedef struct promtool_state {
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t';
-}
-
-/* Printable copy of at most SNIP_MAX bytes of s for an error message:
- * control and non-ASCII bytes become '?' so a binary file cannot put
- * escape sequences on the user's terminal. */
-static const char *snip(const char *s, size_t n, char *buf, size_t bufsz)
-{
-    size_t i, k = 0;
-
-    for (i = 0; i < n && i < SNIP_MAX && k + 4 < bufsz; i++) {
-        unsigned char c = (unsigned char)s[i];
-        buf[k++] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    if (i < n && k + 4 < bufsz) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k] = '\0';
-    return buf;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-{
-    char msg[448];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
-}
-
-/* Interning errors only carry a message: add where it happened. */
-static int relocate(int rc, aiops_parse_ctx *ctx, aiops_err *err)
-{
-    char msg[sizeof err->msg];
-
-    if (!err)
-        return rc;
-    snprintf(msg, sizeof msg, "%s", err->msg);
-    return aiops_err_set(err, rc, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
 }
 
 /* s[0] is '{': index of the '}' that closes the label set, skipping
@@ -123,17 +76,17 @@ static int parse_labels(aiops_parse_ctx *ctx, const char *s, size_t n,
     int rc = brace_end(s, n, end);
 
     if (rc == -1)
-        return fail(ctx, err, "expected a closing '\"' for a label value in '%s'",
-                    snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a closing '\"' for a label value in '%s'",
+                    aiops_snip(s, n, sn, sizeof sn));
     if (rc < 0)
-        return fail(ctx, err, "expected '}' closing the label set '%s'",
-                    snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected '}' closing the label set '%s'",
+                    aiops_snip(s, n, sn, sizeof sn));
     if (!aiops_utf8_valid(s, *end + 1))
-        return fail(ctx, err, "expected UTF-8 text in the label set, got invalid bytes");
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected UTF-8 text in the label set, got invalid bytes");
     /* The dump repeats the exact same spelling for every sample of a
      * series, so interning the raw text hits the table's text cache. */
     rc = aiops_series_intern_text(ctx->series, s, *end + 1, sid, err);
-    return rc < 0 ? relocate(rc, ctx, err) : 0;
+    return rc < 0 ? aiops_parse_relocate(ctx, err) : 0;
 }
 
 /* "VALUE TIMESTAMP_MS" after the label set, nothing else. */
@@ -145,21 +98,21 @@ static int parse_point(aiops_parse_ctx *ctx, const char *s, size_t n,
     int64_t ms;
 
     if (n > 0 && !is_blank(s[0]))
-        return fail(ctx, err, "expected a blank after the label set, got '%s'",
-                    snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a blank after the label set, got '%s'",
+                    aiops_snip(s, n, sn, sizeof sn));
     if (!next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected a sample value after the label set");
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value after the label set");
     if (aiops_parse_double(s + b, fl, &rec->value) < 0)
-        return fail(ctx, err, "expected a sample value (number, NaN, +Inf, -Inf), got '%s'",
-                    snip(s + b, fl, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value (number, NaN, +Inf, -Inf), got '%s'",
+                    aiops_snip(s + b, fl, sn, sizeof sn));
     if (!next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected a timestamp in milliseconds after the value");
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a timestamp in milliseconds after the value");
     if (aiops_parse_int64(s + b, fl, &ms) < 0)
-        return fail(ctx, err, "expected an integer timestamp in milliseconds, got '%s'",
-                    snip(s + b, fl, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected an integer timestamp in milliseconds, got '%s'",
+                    aiops_snip(s + b, fl, sn, sizeof sn));
     if (next_field(s, n, &pos, &b, &fl))
-        return fail(ctx, err, "expected end of line after the timestamp, got '%s'",
-                    snip(s + b, n - b, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected end of line after the timestamp, got '%s'",
+                    aiops_snip(s + b, n - b, sn, sizeof sn));
     /* Division is correctly rounded: 1617079315123 ms gives exactly the
      * double that "1617079315.123" parses to. */
     rec->ts = (double)ms / 1000.0;
@@ -176,8 +129,8 @@ static int parse_line(aiops_parse_ctx *ctx, const char *s, size_t n,
     int rc;
 
     if (s[0] != '{')
-        return fail(ctx, err, "expected a label set '{__name__=\"...\", ...}' "
-                    "at the start of the line, got '%s'", snip(s, n, sn, sizeof sn));
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a label set '{__name__=\"...\", ...}' "
+                    "at the start of the line, got '%s'", aiops_snip(s, n, sn, sizeof sn));
     rc = parse_labels(ctx, s, n, &end, &sid, err);
     if (rc < 0)
         return rc;

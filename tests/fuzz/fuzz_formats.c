@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Small caps so the fuzzer reaches the limit paths too. */
     aiops_stream *st = aiops_stream_new_mem("fuzz.in", text, len, 4096, 65536);
     aiops_stream_set_mtime(st, 1700000000);
-    aiops_parse_ctx ctx = {st, tab};
+    aiops_parse_ctx ctx = {.stream = st, .series = tab};
     aiops_err err = {0};
     void *state = NULL;
     if (f->open(&state, &ctx, &err) == 0) {

@@ -29,7 +29,7 @@ static int run_max(const char *name, const char *text, size_t len, size_t max_li
     aiops_series_table *tab = aiops_series_table_new();
     assert_non_null(s);
     assert_non_null(tab);
-    aiops_parse_ctx ctx = {s, tab};
+    aiops_parse_ctx ctx = {.stream = s, .series = tab};
     void *st = NULL;
     aiops_err_clear(err);
     assert_int_equal(aiops_fmt_csv.open(&st, &ctx, err), 0);

@@ -25,7 +25,7 @@ static void parse_mtime(got *g, const char *name, const char *text, size_t len,
                         double mtime, size_t max_line)
 {
     aiops_stream *s = aiops_stream_new_mem(name, text, len, max_line, 0);
-    aiops_parse_ctx ctx;
+    aiops_parse_ctx ctx = {0};
     void *st = NULL;
     aiops_record r;
 

@@ -29,7 +29,7 @@ static void parse_caps(const char *text, size_t len, size_t max_doc, run *r)
 {
     aiops_stream *s = aiops_stream_new_mem("fixture.json", text, len, 0, max_doc);
     aiops_series_table *tab = aiops_series_table_new();
-    aiops_parse_ctx ctx = { s, tab };
+    aiops_parse_ctx ctx = {.stream = s, .series = tab};
     aiops_record rec;
     void *st = NULL;
 
@@ -363,7 +363,7 @@ static void test_empty_metric_named_after_file(void **state)
     const char *doc = "{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"2.5\"]}]}";
     aiops_series_table *tab = aiops_series_table_new();
     aiops_stream *st = aiops_stream_new_mem("dumps/errors_total.json", doc, strlen(doc), 0, 0);
-    aiops_parse_ctx ctx = {st, tab};
+    aiops_parse_ctx ctx = {.stream = st, .series = tab};
     aiops_err err = {0};
     void *ps = NULL;
     assert_int_equal(aiops_fmt_prom_api.open(&ps, &ctx, &err), 0);

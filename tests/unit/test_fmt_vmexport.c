@@ -30,7 +30,7 @@ static void parse_caps(const char *text, size_t len, size_t max_line, run *r)
 {
     aiops_stream *s = aiops_stream_new_mem("fixture.jsonl", text, len, max_line, 0);
     aiops_series_table *tab = aiops_series_table_new();
-    aiops_parse_ctx ctx = { s, tab };
+    aiops_parse_ctx ctx = {.stream = s, .series = tab};
     aiops_record rec;
     void *st = NULL;
 

@@ -18,7 +18,7 @@ static inline int tu_parse(const aiops_format *fmt, const char *name, const char
                            aiops_series_table *tab, aiops_record *out, int max, aiops_err *err)
 {
     aiops_stream *st = aiops_stream_new_mem(name, text, strlen(text), 0, 0);
-    aiops_parse_ctx ctx = {st, tab};
+    aiops_parse_ctx ctx = {.stream = st, .series = tab};
     void *state = NULL;
     int rc = fmt->open(&state, &ctx, err), n = 0;
     while (!rc) {
