@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +19,8 @@
 typedef struct list {
     aiops_entry *v;
     size_t n, cap;
+    aiops_probe_fn probe;
+    void *probe_ctx;
 } list;
 
 static int push(list *l, aiops_entry_kind kind, const char *path, const char *member,
@@ -37,6 +40,7 @@ static int push(list *l, aiops_entry_kind kind, const char *path, const char *me
     e->member = member ? strdup(member) : NULL;
     e->index = index;
     e->mtime = mtime;
+    e->first_ts = -INFINITY;
     if (!e->path || (member && !e->member)) {
         free(e->path);
         free(e->member);
@@ -74,6 +78,14 @@ static int add_archive(list *l, const char *path, aiops_err *err)
             double mt = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
             if ((rc = push(l, AIOPS_ENTRY_MEMBER, path, raw ? NULL : (m ? m : "?"), index, mt, err)))
                 goto out;
+            if (l->probe) {
+                /* Peek at the member's first records while its data goes by
+                 * anyway, so the reader can open it only when needed. */
+                aiops_stream *st = aiops_stream_wrap_archive(a, path, ae, index, 0, 0);
+                if (st)
+                    l->v[l->n - 1].first_ts = l->probe(l->probe_ctx, st);
+                aiops_stream_free(st);
+            }
             index++;
         }
         if (raw)
@@ -170,7 +182,15 @@ static int add_path(list *l, const char *path, int depth, aiops_err *err)
 int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
                          size_t *count, aiops_err *err)
 {
+    return aiops_entries_expand_probe(paths, npaths, NULL, NULL, out, count, err);
+}
+
+int aiops_entries_expand_probe(const char *const *paths, size_t npaths, aiops_probe_fn probe,
+                               void *ctx, aiops_entry **out, size_t *count, aiops_err *err)
+{
     list l = {0};
+    l.probe = probe;
+    l.probe_ctx = ctx;
     int rc = 0;
     for (size_t i = 0; i < npaths && !rc; i++)
         rc = add_path(&l, paths[i], 0, err);

@@ -17,7 +17,15 @@ typedef struct aiops_entry {
     char *member;            /* member path inside the archive, or NULL */
     long index;              /* member index (headers to skip), MEMBER only */
     double mtime;
+    /* Earliest time among the member's first records (see the probe of
+     * aiops_entries_expand_probe); -INFINITY = unknown: read it from the start. */
+    double first_ts;
 } aiops_entry;
+
+/* Called once per archive member while the archive is listed, with a
+ * stream over the member's data: returns the earliest timestamp among its
+ * first records, or -INFINITY when that cannot be told cheaply. */
+typedef double (*aiops_probe_fn)(void *ctx, aiops_stream *member);
 
 /* Expand paths (files, "-", directories recursively, archives) into entries
  * in a stable order: arguments in order, directory contents sorted, archive
@@ -25,6 +33,9 @@ typedef struct aiops_entry {
 int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
                          size_t *count, aiops_err *err);
 void aiops_entries_free(aiops_entry *e, size_t count);
+/* The same, calling probe on each archive member (NULL: no probing). */
+int aiops_entries_expand_probe(const char *const *paths, size_t npaths, aiops_probe_fn probe,
+                               void *ctx, aiops_entry **out, size_t *count, aiops_err *err);
 
 /* Open one entry as a stream (owned by caller). */
 int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_doc,
@@ -34,6 +45,20 @@ int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_do
 int aiops_stream_next_member(aiops_stream *s, aiops_err *err);
 /* 1 if the stream reads members of an archive sequentially (stdin). */
 int aiops_stream_is_chain(const aiops_stream *s);
+/* A stream over the current member of someone else's archive handle (not
+ * freed with the stream). */
+struct archive;
+struct archive_entry;
+aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
+                                        struct archive_entry *ae, long index,
+                                        size_t max_line, size_t max_doc);
+/* Index of the member an archive-file stream is on (-1 for other streams),
+ * and its archive's path. */
+long aiops_stream_member(const aiops_stream *s);
+const char *aiops_stream_path(const aiops_stream *s);
+/* Move an archive-file stream forward to entry e (a later member of the
+ * same archive) without reopening: reuses the decompression done so far. */
+int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);
 
 /* 1 in *is_archive when the file starts with a compression/archive magic. */
 int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);

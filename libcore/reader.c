@@ -9,6 +9,7 @@
  * then input order) yields the stream.  Memory: O(entries x window), capped
  * by max_buffer records in all. */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,11 @@ struct aiops_reader {
     size_t nsrc;
     size_t *mh;                 /* merge heap of source indexes */
     size_t mlen;
+    size_t *pending;            /* sources not opened yet, by first_ts */
+    size_t npending, next_pending;
+    size_t nactive;             /* sources open now (<= max_open) */
+    aiops_stream **idle;        /* archive handles of finished members, for reuse */
+    size_t nidle;
     size_t buffered;
     double last_out;
     int started, have_out;
@@ -191,13 +197,14 @@ static int format_allowed(const aiops_reader *rd, const aiops_format *f)
     return 0;
 }
 
-/* Detect the format of the stream's current entry and open its parser.
- * Returns 0, or 1 when the entry is empty (nothing to parse). */
-static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
+/* The format of a stream's current entry: forced, or detected among the
+ * allowed ones.  Returns 0, 1 when the entry is empty, or <0. */
+static int choose_format(const aiops_reader *rd, aiops_stream *st, const aiops_format **out,
+                         aiops_err *err)
 {
     const char *head;
     size_t n;
-    int rc = aiops_stream_peek(s->st, &head, &n, err);
+    int rc = aiops_stream_peek(st, &head, &n, err);
     if (rc)
         return rc;
     if (n == 0)
@@ -209,19 +216,36 @@ static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
             return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "unknown input format '%s'",
                                  rd->o.force_format);
     } else {
-        f = aiops_format_detect(aiops_stream_entry(s->st), head, n);
+        f = aiops_format_detect(aiops_stream_entry(st), head, n);
         if (f && !format_allowed(rd, f))
             f = NULL;
     }
     if (!f)
-        return aiops_err_set(err, AIOPS_EFORMAT, aiops_stream_name(s->st), 1,
+        return aiops_err_set(err, AIOPS_EFORMAT, aiops_stream_name(st), 1,
                              "expected a known input format; cannot tell what this is "
                              "(use --input-format)");
+    *out = f;
+    return 0;
+}
+
+static void set_ctx(const aiops_reader *rd, aiops_parse_ctx *ctx, aiops_stream *st)
+{
+    ctx->stream = st;
+    ctx->series = rd->tab;
+    ctx->service = rd->o.service;
+    ctx->column_map = rd->o.column_map;
+}
+
+/* Detect the format of the stream's current entry and open its parser.
+ * Returns 0, or 1 when the entry is empty (nothing to parse). */
+static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
+{
+    const aiops_format *f = NULL;
+    int rc = choose_format(rd, s->st, &f, err);
+    if (rc)
+        return rc;
     s->fmt = f;
-    s->ctx.stream = s->st;
-    s->ctx.series = rd->tab;
-    s->ctx.service = rd->o.service;
-    s->ctx.column_map = rd->o.column_map;
+    set_ctx(rd, &s->ctx, s->st);
     s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
     rc = f->open(&s->pstate, &s->ctx, err);
     if (rc) {                   /* a failed open owns nothing */
@@ -353,25 +377,109 @@ static void mh_down(aiops_reader *rd, size_t i)
     }
 }
 
-static int start(aiops_reader *rd, aiops_err *err)
+static void mh_up(aiops_reader *rd, size_t i)
 {
-    rd->started = 1;
-    for (size_t i = 0; i < rd->nsrc; i++) {
-        int rc = src_fill(rd, &rd->src[i], err);
+    size_t *h = rd->mh;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!src_less(rd, h[i], h[p]))
+            break;
+        size_t t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+#define MAX_IDLE 64
+
+/* A finished source gives its archive handle back for later members of the
+ * same archive (it is positioned right after its member). */
+static void src_retire(aiops_reader *rd, source *s)
+{
+    src_close_parser(s);
+    if (s->st && aiops_stream_member(s->st) >= 0 && rd->nidle < MAX_IDLE) {
+        rd->idle[rd->nidle++] = s->st;
+    } else {
+        aiops_stream_free(s->st);
+    }
+    s->st = NULL;
+    rd->nactive--;
+}
+
+/* A stream for source s: an idle handle of the same archive that is before
+ * the member (the nearest one), or a new one. */
+static int src_open_stream(aiops_reader *rd, source *s, aiops_err *err)
+{
+    const aiops_entry *e = s->entry;
+    if (e->kind == AIOPS_ENTRY_MEMBER) {
+        size_t best = rd->nidle;
+        for (size_t i = 0; i < rd->nidle; i++) {
+            long m = aiops_stream_member(rd->idle[i]);
+            if (m < e->index && strcmp(aiops_stream_path(rd->idle[i]), e->path) == 0 &&
+                (best == rd->nidle || m > aiops_stream_member(rd->idle[best])))
+                best = i;
+        }
+        if (best < rd->nidle) {
+            aiops_stream *st = rd->idle[best];
+            rd->idle[best] = rd->idle[--rd->nidle];
+            int rc = aiops_stream_advance(st, e, err);
+            if (rc) {
+                aiops_stream_free(st);
+                return rc;
+            }
+            s->st = st;
+            return 0;
+        }
+    }
+    return aiops_stream_open_entry(e, rd->o.max_line, rd->o.max_doc, &s->st, err);
+}
+
+/* Open a source, read its first records and put it in the merge. */
+static int activate(aiops_reader *rd, size_t si, aiops_err *err)
+{
+    source *s = &rd->src[si];
+    if (rd->nactive >= rd->o.max_open)
+        return aiops_err_set(err, AIOPS_ELIMIT, s->entry->path, 0,
+                             "more than %zu files or archive members overlap in time; raise "
+                             "--max-open or merge in stages", rd->o.max_open);
+    int rc = src_open_stream(rd, s, err);
+    if (rc)
+        return rc;
+    rd->nactive++;
+    if ((rc = src_fill(rd, s, err)))
+        return rc;
+    if (src_len(s)) {
+        rd->mh[rd->mlen] = si;
+        mh_up(rd, rd->mlen++);
+    } else {
+        src_retire(rd, s);
+    }
+    return 0;
+}
+
+/* Open every pending source that may hold a record at or before the
+ * merge's next time, so nothing comes out before an earlier record. */
+static int activate_due(aiops_reader *rd, aiops_err *err)
+{
+    while (rd->next_pending < rd->npending) {
+        size_t si = rd->pending[rd->next_pending];
+        double next = rd->mlen ? src_head(&rd->src[rd->mh[0]])->r.ts : INFINITY;
+        if (rd->src[si].entry->first_ts > next)
+            return 0;
+        rd->next_pending++;
+        int rc = activate(rd, si, err);
         if (rc)
             return rc;
-        if (src_len(&rd->src[i]))
-            rd->mh[rd->mlen++] = i;
     }
-    for (size_t i = rd->mlen; i-- > 0;)
-        mh_down(rd, i);
     return 0;
 }
 
 int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
 {
     int rc;
-    if (!rd->started && (rc = start(rd, err)))
+    rd->started = 1;
+    if ((rc = activate_due(rd, err)))
         return rc;
     if (rd->mlen == 0)
         return 0;
@@ -386,14 +494,48 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
     }
     if (src_len(s) == 0) {
         rd->mh[0] = rd->mh[--rd->mlen];
-        /* Free the finished source's stream early: archives hold buffers. */
-        src_close_parser(s);
-        aiops_stream_free(s->st);
-        s->st = NULL;
+        src_retire(rd, s);
     }
     if (rd->mlen)
         mh_down(rd, 0);
     return 1;
+}
+
+/* Probe for aiops_entries_expand_probe: the earliest time among the first
+ * reorder_window records of an archive member, if its format is ordered. */
+static double probe_first_ts(void *ctx, aiops_stream *st)
+{
+    aiops_reader *rd = ctx;
+    const aiops_format *f = NULL;
+    aiops_err err = {0};
+    if (choose_format(rd, st, &f, &err) != 0 || !f->ordered)
+        return -INFINITY;
+    aiops_parse_ctx pc;
+    set_ctx(rd, &pc, st);
+    void *state = NULL;
+    if (f->open(&state, &pc, &err))
+        return -INFINITY;
+    double first = INFINITY;
+    aiops_record r = {0};
+    size_t n = 0;
+    int got;
+    while (n < rd->o.reorder_window && (got = f->next(state, &pc, &r, &err)) == 1) {
+        if (r.ts < first)
+            first = r.ts;
+        aiops_record_clear(&r);
+        n++;
+    }
+    f->close(state);
+    /* On errors read it from the start: the real read reports them. */
+    return err.code ? -INFINITY : first;
+}
+
+static int cmp_first_ts(const void *a, const void *b)
+{
+    const aiops_entry *x = *(const aiops_entry *const *)a, *y = *(const aiops_entry *const *)b;
+    if (x->first_ts != y->first_ts)
+        return x->first_ts < y->first_ts ? -1 : 1;
+    return x < y ? -1 : x > y;
 }
 
 int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths,
@@ -411,30 +553,39 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
         rd->o.max_buffer = (size_t)8 << 20;
     if (!rd->o.max_open)
         rd->o.max_open = 512;
-    int rc = aiops_entries_expand(paths, npaths, &rd->entries, &rd->nentries, err);
+    /* Probing reads through a scratch series table: ids interned there
+     * must not show up in the caller's table. */
+    aiops_series_table *probe_tab = aiops_series_table_new();
+    rd->tab = probe_tab;
+    int rc = probe_tab ? aiops_entries_expand_probe(paths, npaths, probe_first_ts, rd,
+                                                    &rd->entries, &rd->nentries, err)
+                       : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    rd->tab = tab;
+    aiops_series_table_free(probe_tab);
     if (rc)
         goto fail;
-    if (rd->nentries > rd->o.max_open) {
-        rc = aiops_err_set(err, AIOPS_ELIMIT, NULL, 0,
-                           "%zu input files to merge, more than %zu open at once; raise "
-                           "--max-open or merge in stages",
-                           rd->nentries, rd->o.max_open);
-        goto fail;
-    }
-    rd->src = calloc(rd->nentries ? rd->nentries : 1, sizeof *rd->src);
-    rd->mh = calloc(rd->nentries ? rd->nentries : 1, sizeof *rd->mh);
-    if (!rd->src || !rd->mh) {
+    size_t n = rd->nentries ? rd->nentries : 1;
+    rd->src = calloc(n, sizeof *rd->src);
+    rd->mh = calloc(n, sizeof *rd->mh);
+    rd->pending = calloc(n, sizeof *rd->pending);
+    rd->idle = calloc(MAX_IDLE, sizeof *rd->idle);
+    const aiops_entry **order = calloc(n, sizeof *order);
+    if (!rd->src || !rd->mh || !rd->pending || !rd->idle || !order) {
+        free(order);
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < rd->nentries; i++) {
-        source *s = &rd->src[i];
-        s->entry = &rd->entries[i];
-        rd->nsrc++;
-        rc = aiops_stream_open_entry(s->entry, rd->o.max_line, rd->o.max_doc, &s->st, err);
-        if (rc)
-            goto fail;
+        rd->src[i].entry = &rd->entries[i];
+        order[i] = &rd->entries[i];
     }
+    rd->nsrc = rd->nentries;
+    /* Open in order of first time; entries not probed (-Inf) at once. */
+    qsort(order, rd->nentries, sizeof *order, cmp_first_ts);
+    for (size_t i = 0; i < rd->nentries; i++)
+        rd->pending[i] = (size_t)(order[i] - rd->entries);
+    rd->npending = rd->nentries;
+    free(order);
     *out = rd;
     return 0;
 fail:
@@ -469,6 +620,10 @@ void aiops_reader_free(aiops_reader *rd)
         free(s->ring);
         free(s->heap);
     }
+    for (size_t i = 0; i < rd->nidle; i++)
+        aiops_stream_free(rd->idle[i]);
+    free(rd->idle);
+    free(rd->pending);
     free(rd->src);
     free(rd->mh);
     aiops_entries_free(rd->entries, rd->nentries);

@@ -30,6 +30,8 @@ struct aiops_stream {
     int fd, own_fd;
     struct archive *a;
     int chain;                   /* stdin archive: members read in sequence */
+    int own_archive;             /* 0 for a wrapper around someone else's handle */
+    long member;                 /* index of the current regular member, -1 if none */
     /* stdin archive: sniffed prefix handed to libarchive before the fd */
     char prefix[SNIFF];
     size_t prefixlen, prefixpos;
@@ -74,6 +76,8 @@ static aiops_stream *stream_alloc(size_t max_line, size_t max_doc)
     if (!s)
         return NULL;
     s->fd = -1;
+    s->member = -1;
+    s->own_archive = 1;
     s->max_line = max_line ? max_line : AIOPS_MAX_LINE_DEFAULT;
     s->max_doc = max_doc ? max_doc : AIOPS_MAX_DOC_DEFAULT;
     return s;
@@ -96,7 +100,7 @@ void aiops_stream_free(aiops_stream *s)
 {
     if (!s)
         return;
-    if (s->a)
+    if (s->a && s->own_archive)
         archive_read_free(s->a);
     if (s->own_fd && s->fd >= 0)
         close(s->fd);
@@ -315,8 +319,10 @@ static int next_regular(aiops_stream *s, struct archive_entry **ae, aiops_err *e
             return aiops_err_set(err, AIOPS_EIO, s->path, 0, "bad archive: %s",
                                  archive_error_string(s->a) ? archive_error_string(s->a) : "?");
         if (archive_format(s->a) == ARCHIVE_FORMAT_RAW ||
-            archive_entry_filetype(*ae) == AE_IFREG)
+            archive_entry_filetype(*ae) == AE_IFREG) {
+            s->member++;
             return 1;
+        }
     }
 }
 
@@ -427,6 +433,48 @@ static int open_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
                              archive_error_string(s->a));
     struct archive_entry *ae = NULL;
     for (long i = 0; i <= e->index; i++) {
+        int r = next_regular(s, &ae, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
+    }
+    name_member(s, ae);
+    return 0;
+}
+
+aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
+                                        struct archive_entry *ae, long index,
+                                        size_t max_line, size_t max_doc)
+{
+    aiops_stream *s = stream_alloc(max_line, max_doc);
+    if (!s)
+        return NULL;
+    s->kind = SRC_ARCHIVE;
+    s->a = a;
+    s->own_archive = 0;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    name_member(s, ae);
+    s->member = index;
+    return s;
+}
+
+long aiops_stream_member(const aiops_stream *s)
+{
+    return s->kind == SRC_ARCHIVE && !s->chain ? s->member : -1;
+}
+
+const char *aiops_stream_path(const aiops_stream *s)
+{
+    return s->path;
+}
+
+int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err)
+{
+    if (s->kind != SRC_ARCHIVE || s->chain || s->member >= e->index || strcmp(s->path, e->path))
+        return aiops_err_set(err, AIOPS_EINVAL, e->path, 0, "cannot advance this handle");
+    struct archive_entry *ae = NULL;
+    while (s->member < e->index) {
         int r = next_regular(s, &ae, err);
         if (r < 0)
             return r;
