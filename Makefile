@@ -42,7 +42,7 @@ libcore/libaiops.a: $(OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/obj/%.o: libcore/%.c libcore/aiops.h libcore/internal.h | build/obj
+build/obj/%.o: libcore/%.c $(wildcard libcore/*.h) | build/obj
 	$(CC) $(CFLAGS) -c $< -o $@
 
 build/obj/cli.o: tools/cli.c tools/cli.h libcore/aiops.h | build/obj
@@ -51,11 +51,11 @@ build/obj/cli.o: tools/cli.c tools/cli.h libcore/aiops.h | build/obj
 bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a tools/cli.h | bin
 	$(CC) $(CFLAGS) $< build/obj/cli.o libcore/libaiops.a $(LIBS) -o $@
 
-build/tests/%: tests/unit/%.c tests/unit/testutil.h libcore/libaiops.a | build/tests
+build/tests/%: tests/unit/%.c tests/unit/testutil.h $(wildcard libcore/*.h) libcore/libaiops.a | build/tests
 	$(CC) $(CFLAGS) -Wno-unused-parameter $< libcore/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
 # ---- sanitizer tree
-build/asan/obj/%.o: libcore/%.c libcore/aiops.h libcore/internal.h | build/asan/obj
+build/asan/obj/%.o: libcore/%.c $(wildcard libcore/*.h) | build/asan/obj
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
 build/asan/libaiops.a: $(A_OBJ)
@@ -68,7 +68,7 @@ build/asan/obj/cli.o: tools/cli.c tools/cli.h | build/asan/obj
 build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a | build/asan/bin
 	$(CC) $(CFLAGS) $(SAN) $< build/asan/obj/cli.o build/asan/libaiops.a $(LIBS) -o $@
 
-build/asan/tests/%: tests/unit/%.c tests/unit/testutil.h build/asan/libaiops.a | build/asan/tests
+build/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(wildcard libcore/*.h) build/asan/libaiops.a | build/asan/tests
 	$(CC) $(CFLAGS) $(SAN) -Wno-unused-parameter $< build/asan/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
 build/obj build/tests build/asan/obj build/asan/bin build/asan/tests bin:
@@ -101,6 +101,10 @@ demo: deps
 
 bench: all
 	bench/replay.sh
+	bench/simulate.sh
+
+datasets: all
+	tools/datasets.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

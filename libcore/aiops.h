@@ -314,6 +314,8 @@ typedef struct aiops_reader_opts {
     int skip_bad;                /* malformed records: count and go on instead of failing */
     const char *service;         /* passed to formats (aiops_parse_ctx.service) */
     const char *column_map;      /* passed to formats (aiops_parse_ctx.column_map) */
+    const char *const *members;  /* NULL-terminated globs: keep only archive members (and
+                                    files found in directories) whose name matches one */
 } aiops_reader_opts;
 
 /* Reads every input (files, "-" for stdin, directories recursively,

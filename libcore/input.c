@@ -6,6 +6,7 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,19 @@ typedef struct list {
     size_t n, cap;
     aiops_probe_fn probe;
     void *probe_ctx;
+    const char *const *members;
 } list;
+
+/* --members: does this member or file name pass the globs? */
+static int wanted(const list *l, const char *name)
+{
+    if (!l->members)
+        return 1;
+    for (size_t i = 0; l->members[i]; i++)
+        if (fnmatch(l->members[i], name, 0) == 0)
+            return 1;
+    return 0;
+}
 
 static int push(list *l, aiops_entry_kind kind, const char *path, const char *member,
                 long index, double mtime, aiops_err *err)
@@ -75,6 +88,15 @@ static int add_archive(list *l, const char *path, aiops_err *err)
         int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
         if (raw || archive_entry_filetype(ae) == AE_IFREG) {
             const char *m = raw ? NULL : archive_entry_pathname(ae);
+            if (!raw && !wanted(l, m ? m : "?")) {
+                index++;                /* indexes count every regular member */
+                if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+                    rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
+                                       archive_error_string(a) ? archive_error_string(a) : "?");
+                    goto out;
+                }
+                continue;
+            }
             double mt = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
             if ((rc = push(l, AIOPS_ENTRY_MEMBER, path, raw ? NULL : (m ? m : "?"), index, mt, err)))
                 goto out;
@@ -176,21 +198,27 @@ static int add_path(list *l, const char *path, int depth, aiops_err *err)
         return rc;
     if (arch)
         return add_archive(l, path, err);
+    if (depth > 0 && !wanted(l, path))   /* files named on the command line always count */
+        return 0;
     return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, err);
 }
 
 int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
                          size_t *count, aiops_err *err)
 {
-    return aiops_entries_expand_probe(paths, npaths, NULL, NULL, out, count, err);
+    return aiops_entries_expand_opts(paths, npaths, NULL, out, count, err);
 }
 
-int aiops_entries_expand_probe(const char *const *paths, size_t npaths, aiops_probe_fn probe,
-                               void *ctx, aiops_entry **out, size_t *count, aiops_err *err)
+int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
+                              const aiops_expand_opts *xo, aiops_entry **out, size_t *count,
+                              aiops_err *err)
 {
     list l = {0};
-    l.probe = probe;
-    l.probe_ctx = ctx;
+    if (xo) {
+        l.probe = xo->probe;
+        l.probe_ctx = xo->probe_ctx;
+        l.members = xo->members;
+    }
     int rc = 0;
     for (size_t i = 0; i < npaths && !rc; i++)
         rc = add_path(&l, paths[i], 0, err);

@@ -33,9 +33,17 @@ typedef double (*aiops_probe_fn)(void *ctx, aiops_stream *member);
 int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
                          size_t *count, aiops_err *err);
 void aiops_entries_free(aiops_entry *e, size_t count);
-/* The same, calling probe on each archive member (NULL: no probing). */
-int aiops_entries_expand_probe(const char *const *paths, size_t npaths, aiops_probe_fn probe,
-                               void *ctx, aiops_entry **out, size_t *count, aiops_err *err);
+/* The same with options: probe each archive member (probe NULL: no
+ * probing), keep only members/files whose name matches one of the globs
+ * in members (fnmatch, '*' also matches '/'; NULL = keep all). */
+typedef struct aiops_expand_opts {
+    aiops_probe_fn probe;
+    void *probe_ctx;
+    const char *const *members;
+} aiops_expand_opts;
+int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
+                              const aiops_expand_opts *xo, aiops_entry **out, size_t *count,
+                              aiops_err *err);
 
 /* Open one entry as a stream (owned by caller). */
 int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_doc,

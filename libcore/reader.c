@@ -557,8 +557,9 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
      * must not show up in the caller's table. */
     aiops_series_table *probe_tab = aiops_series_table_new();
     rd->tab = probe_tab;
-    int rc = probe_tab ? aiops_entries_expand_probe(paths, npaths, probe_first_ts, rd,
-                                                    &rd->entries, &rd->nentries, err)
+    aiops_expand_opts xo = {probe_first_ts, rd, rd->o.members};
+    int rc = probe_tab ? aiops_entries_expand_opts(paths, npaths, &xo, &rd->entries,
+                                                   &rd->nentries, err)
                        : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     rd->tab = tab;
     aiops_series_table_free(probe_tab);

@@ -11,7 +11,7 @@
 #include "cli.h"
 
 enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,
-       O_SKIPBAD, O_SERVICE, O_MAP };
+       O_SKIPBAD, O_SERVICE, O_MAP, O_MEMBERS };
 
 static const cli_opt opts[] = {
     {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
@@ -25,6 +25,7 @@ static const cli_opt opts[] = {
     {O_SPEED, "speed", "N", "pace output at N x real time (default: as fast as possible)"},
     {O_STATS, "stats", NULL, "print per-series sample counts to stderr at the end"},
     {O_SKIPBAD, "skip-bad", NULL, "skip malformed records, count them and report at the end"},
+    {O_MEMBERS, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)"},
     {O_SERVICE, "service", "NAME", "service of plain text log files (default: from the file name)"},
     {O_MAP, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric"},
     {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
@@ -46,6 +47,8 @@ typedef struct cfg {
     double from, to, speed;
     aiops_selector **sel;
     size_t nsel;
+    const char **members;
+    size_t nmembers;
     aiops_reader_opts ro;
 } cfg;
 
@@ -110,6 +113,16 @@ static void parse_args(cli *c, cfg *g)
         case O_SKIPBAD: g->ro.skip_bad = 1; break;
         case O_SERVICE: g->ro.service = a; break;
         case O_MAP: g->ro.column_map = a; break;
+        case O_MEMBERS: {
+            const char **nm = realloc(g->members, (g->nmembers + 2) * sizeof *nm);
+            if (!nm)
+                cli_die_usage(c, "out of memory");
+            nm[g->nmembers++] = a;
+            nm[g->nmembers] = NULL;
+            g->members = nm;
+            g->ro.members = nm;
+            break;
+        }
         case 't': parse_types(c, g, a); break;
         case O_WINDOW: g->ro.reorder_window = cli_size(c, "reorder-window", a); break;
         case O_MAXBUF: g->ro.max_buffer = cli_size(c, "max-buffer", a); break;
@@ -282,6 +295,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < g.nsel; i++)
         aiops_selector_free(g.sel[i]);
     free(g.sel);
+    free(g.members);
     if (rc) {
         char buf[1200];
         fprintf(stderr, "aiops-replay: %s\n", aiops_err_str(&err, buf, sizeof buf));
