@@ -336,18 +336,21 @@ static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const cha
 {
     const char *t1 = memchr(s, '\t', n);
     const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
-    if (!t2 || memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - s)))
-        return aiops_err_set(err, AIOPS_EPARSE, file, line,
-                             "expected a JSON record or ts<TAB>series<TAB>value, got '%.60s'", s);
+    if (!t2)
+        goto fields;
     double ts, v;
     if (aiops_parse_time(s, (size_t)(t1 - s), &ts))
         return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a timestamp, got '%.*s'",
                              (int)(t1 - s > 60 ? 60 : t1 - s), s);
     const char *vs = t2 + 1;
     size_t vn = n - (size_t)(vs - s);
-    if (aiops_parse_double(vs, vn, &v))
+    /* A fourth field makes the value unparsable: only then look for it. */
+    if (aiops_parse_double(vs, vn, &v)) {
+        if (memchr(vs, '\t', vn))
+            goto fields;
         return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a sample value, got '%.*s'",
                              (int)(vn > 60 ? 60 : vn), vs);
+    }
     uint32_t sid;
     int rc = aiops_series_intern_text(tab, t1 + 1, (size_t)(t2 - t1 - 1), &sid, err);
     if (rc)
@@ -358,6 +361,9 @@ static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const cha
     rec->value = v;
     rec->obj = NULL;
     return 0;
+fields:
+    return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                         "expected a JSON record or ts<TAB>series<TAB>value, got '%.60s'", s);
 }
 
 int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,

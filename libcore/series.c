@@ -39,7 +39,20 @@ static uint64_t hash_bytes(const char *s, size_t n)
      * good enough for a table whose keys an attacker cannot easily steer
      * (collisions only cost time; probing is bounded by load factor). */
     uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xff51afd7ed558ccdULL);
-    while (n >= 8) {
+    uint64_t h2 = 0xC2B2AE3D27D4EB4FULL;
+    while (n >= 16) {                /* two independent lanes per round */
+        uint64_t w, w2;
+        memcpy(&w, s, 8);
+        memcpy(&w2, s + 8, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        h2 = (h2 ^ w2) * 0x94d049bb133111ebULL;
+        h ^= h >> 31;
+        h2 ^= h2 >> 29;
+        s += 16;
+        n -= 16;
+    }
+    h ^= h2 * 0x9E3779B97F4A7C15ULL;
+    if (n >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
         h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
