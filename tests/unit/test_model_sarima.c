@@ -1,0 +1,436 @@
+/* test_model_sarima.c - the "sarima" model on synthetic series with known
+ * answers: AR(1) coefficient recovery, AIC order choice, differencing
+ * choice, one-step and h-step forecasts, aggregation, save/load. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "testutil.h"
+#include "model.h"
+
+#define DAY 86400.0
+#define T0 1700006400.0   /* a UTC midnight */
+#define TWO_PI 6.283185307179586
+
+static const aiops_model_ops *S = &aiops_model_sarima;
+
+static uint64_t rng_state;
+static void rng_seed(uint64_t s)
+{
+    rng_state = s * 0x9E3779B97F4A7C15ull + 1;
+}
+static double urand(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return ((rng_state * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
+}
+static double nrand(void)
+{
+    double u = urand(), v = urand();
+    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(TWO_PI * v);
+}
+
+typedef struct { size_t n; double *ts, *v; } series;
+
+static series alloc_series(size_t n, double step)
+{
+    series s = {n, malloc(n * sizeof(double)), malloc(n * sizeof(double))};
+    assert_non_null(s.ts);
+    assert_non_null(s.v);
+    for (size_t i = 0; i < n; i++)
+        s.ts[i] = T0 + (double)i * step;
+    return s;
+}
+static void series_free(series *s)
+{
+    free(s->ts), free(s->v);
+}
+
+/* AR(1) around mu: x_t = mu + phi (x_{t-1} - mu) + e_t. */
+static series ar1(size_t n, double step, double phi, double mu)
+{
+    series s = alloc_series(n, step);
+    double x = mu;
+    for (size_t i = 0; i < 200; i++)      /* burn-in */
+        x = mu + phi * (x - mu) + nrand();
+    for (size_t i = 0; i < n; i++)
+        s.v[i] = x = mu + phi * (x - mu) + nrand();
+    return s;
+}
+
+static void *fit(const aiops_model_params *p, const double *ts, const double *v, size_t n)
+{
+    aiops_err err = {0};
+    void *m = S->create(p, &err);
+    assert_non_null(m);
+    int rc = S->fit(m, ts, v, n, &err);
+    if (rc)
+        print_error("fit: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    return m;
+}
+
+static void fixed_orders(aiops_model_params *p, int o0, int o1, int o2, int o3, int o4, int o5)
+{
+    aiops_model_params_init(p);
+    p->p = o0, p->d = o1, p->q = o2, p->P = o3, p->D = o4, p->Q = o5;
+}
+
+static json_t *saved(void *m)
+{
+    json_t *j = S->save(m);
+    assert_non_null(j);
+    return j;
+}
+static int arr_int(json_t *j, const char *key, size_t i)
+{
+    return (int)json_integer_value(json_array_get(json_object_get(j, key), i));
+}
+static double arr_num(json_t *j, const char *key, size_t i)
+{
+    return json_number_value(json_array_get(json_object_get(j, key), i));
+}
+static double num(json_t *j, const char *key)
+{
+    return json_number_value(json_object_get(j, key));
+}
+
+/* AR(1), phi 0.7, fitted as ARIMA(1,0,0): phi, mean and noise variance
+ * recovered; the one-step forecast is mu + phi (y - mu). */
+static void test_ar1_fixed_css(void **st)
+{
+    (void)st;
+    rng_seed(11);
+    series s = ar1(4032, 300, 0.7, 10);
+    aiops_model_params p;
+    fixed_orders(&p, 1, 0, 0, 0, 0, 0);
+    void *m = fit(&p, s.ts, s.v, s.n);
+    json_t *j = saved(m);
+    double phi = arr_num(j, "ar", 0), mu = num(j, "mean"), s2 = num(j, "sigma2");
+    assert_true(fabs(phi - 0.7) < 0.05);
+    assert_true(fabs(mu - 10) < 0.2);
+    assert_true(fabs(s2 - 1) < 0.1);
+    assert_false(json_is_true(json_object_get(j, "auto")));
+    json_decref(j);
+    double t = s.ts[s.n - 1] + 300, y = 11.5;
+    S->update(m, t, y);
+    aiops_band b;
+    S->band(m, t + 300, &b);
+    assert_true(fabs(b.expected - (mu + phi * (y - mu))) < 1e-9);
+    double half = 2.5758293035489004 * sqrt(s2);  /* z(0.995) */
+    assert_true(fabs((b.upper - b.lower) / 2 - half) < 1e-6);
+    /* h steps ahead: mu + phi^h (y - mu), variance s2 (1 + phi^2 + ...) */
+    S->band(m, t + 4 * 300, &b);
+    double v4 = s2 * (1 + pow(phi, 2) + pow(phi, 4) + pow(phi, 6));
+    assert_true(fabs(b.expected - (mu + pow(phi, 4) * (y - mu))) < 1e-9);
+    assert_true(fabs((b.upper - b.lower) / 2 - 2.5758293035489004 * sqrt(v4)) < 1e-6);
+    S->destroy(m);
+    series_free(&s);
+}
+
+/* All orders automatic on the same kind of series: no differencing, no
+ * seasonal terms, AIC picks p = 1, q = 0. */
+static void test_ar1_aic_picks_p1(void **st)
+{
+    (void)st;
+    rng_seed(12);
+    series s = ar1(4032, 300, 0.6, 50);
+    void *m = fit(NULL, s.ts, s.v, s.n);
+    json_t *j = saved(m);
+    assert_int_equal(arr_int(j, "order", 0), 1);
+    assert_int_equal(arr_int(j, "order", 1), 0);
+    assert_int_equal(arr_int(j, "order", 2), 0);
+    assert_int_equal(arr_int(j, "seasonal_order", 0), 0);
+    assert_int_equal(arr_int(j, "seasonal_order", 1), 0);
+    assert_int_equal(arr_int(j, "seasonal_order", 2), 0);
+    assert_int_equal(arr_int(j, "seasonal_order", 3), 288);   /* 1 day of 5 min */
+    assert_true(fabs(arr_num(j, "ar", 0) - 0.6) < 0.05);
+    assert_true(json_is_true(json_object_get(j, "auto")));
+    json_decref(j);
+    S->destroy(m);
+    series_free(&s);
+}
+
+/* A random walk: KPSS asks for d = 1. */
+static void test_random_walk_differenced(void **st)
+{
+    (void)st;
+    rng_seed(13);
+    series s = alloc_series(2000, 60);
+    double x = 100;
+    for (size_t i = 0; i < s.n; i++)
+        s.v[i] = x += nrand();
+    aiops_model_params p;
+    aiops_model_params_init(&p);
+    p.period = 3600;                    /* 60-point season, 33 seasons */
+    void *m = fit(&p, s.ts, s.v, s.n);
+    json_t *j = saved(m);
+    assert_int_equal(arr_int(j, "order", 1), 1);
+    assert_int_equal(arr_int(j, "seasonal_order", 1), 0);
+    assert_true(fabs(num(j, "sigma2") - 1) < 0.1);
+    json_decref(j);
+    /* the forecast of a random walk is about the last value */
+    double y = s.v[s.n - 1] + 0.5;
+    S->update(m, s.ts[s.n - 1] + 60, y);
+    aiops_band b;
+    S->band(m, s.ts[s.n - 1] + 120, &b);
+    assert_true(fabs(b.expected - y) < 0.5);
+    S->destroy(m);
+    series_free(&s);
+}
+
+static double daily(double t)
+{
+    return 50 + 10 * sin(TWO_PI * fmod(t, DAY) / DAY);
+}
+
+/* A daily sine + noise at 5 minutes: seasonal differencing (D = 1) is
+ * chosen, and in the next day a spike is the only point out of band (no
+ * echo after it thanks to the clipped innovation).  width 0.9999 as in the
+ * seasonal tests: 288 scored points. */
+static void test_seasonal_spike(void **st)
+{
+    (void)st;
+    rng_seed(14);
+    size_t train = 10 * 288, n = 11 * 288, spike = train + 150;
+    series s = alloc_series(n, 300);
+    for (size_t i = 0; i < n; i++)
+        s.v[i] = daily(s.ts[i]) + nrand();
+    s.v[spike] += 10;
+    aiops_model_params p;
+    aiops_model_params_init(&p);
+    p.width = 0.9999;
+    void *m = fit(&p, s.ts, s.v, train);
+    json_t *j = saved(m);
+    assert_int_equal(arr_int(j, "seasonal_order", 1), 1);
+    assert_int_equal(arr_int(j, "seasonal_order", 3), 288);
+    json_decref(j);
+    size_t out = 0, first = 0;
+    double maxerr = 0;
+    for (size_t i = train; i < n; i++) {
+        aiops_band b;
+        S->band(m, s.ts[i], &b);
+        if (s.v[i] < b.lower || s.v[i] > b.upper) {
+            first = out++ ? first : i;
+        }
+        maxerr = fmax(maxerr, fabs(b.expected - daily(s.ts[i])));
+        S->update(m, s.ts[i], s.v[i]);
+    }
+    assert_int_equal(out, 1);
+    assert_int_equal(first, spike);
+    assert_true(maxerr < 2.5);
+    S->destroy(m);
+    series_free(&s);
+}
+
+/* 1-minute data and a 1-day period: 1440 points a season, more than the
+ * 288 cap, so the model runs on 5-minute bucket means; raw points get the
+ * within-bucket variance on top, and about 1% of them fall outside at the
+ * default width. */
+static void test_aggregation(void **st)
+{
+    (void)st;
+    rng_seed(15);
+    size_t train = 4 * 1440, n = 5 * 1440;
+    series s = alloc_series(n, 60);
+    for (size_t i = 0; i < n; i++)
+        s.v[i] = daily(s.ts[i]) + nrand();
+    void *m = fit(NULL, s.ts, s.v, train);
+    json_t *j = saved(m);
+    assert_int_equal(num(j, "aggregate"), 5);
+    assert_true(fabs(num(j, "step") - 300) < 1e-9);
+    assert_int_equal(arr_int(j, "seasonal_order", 3), 288);
+    double vw = num(j, "var_within"), s2 = num(j, "sigma2");
+    assert_true(vw > 0.9 && vw < 1.2);           /* 1-minute noise variance 1 */
+    assert_true(s2 > 0.15 && s2 < 0.4);          /* a 5-point mean: about 1/5 */
+    json_decref(j);
+    size_t out = 0;
+    for (size_t i = train; i < n; i++) {
+        aiops_band b;
+        S->band(m, s.ts[i], &b);
+        out += s.v[i] < b.lower || s.v[i] > b.upper;
+        S->update(m, s.ts[i], s.v[i]);
+    }
+    assert_true(out >= 3 && out <= 35);          /* 1% of 1440 = 14 */
+    S->destroy(m);
+    series_free(&s);
+}
+
+static void assert_same_band(void *a, void *b, double t)
+{
+    aiops_band x, y;
+    S->band(a, t, &x);
+    S->band(b, t, &y);
+    assert_memory_equal(&x, &y, sizeof x);
+}
+
+/* save -> JSON text -> load gives bit-identical bands: the open bucket, the
+ * next ones, forecasts, and after more updates. */
+static void test_save_load_identical(void **st)
+{
+    (void)st;
+    rng_seed(16);
+    size_t train = 4 * 1440, n = 5 * 1440;
+    series s = alloc_series(n, 60);
+    for (size_t i = 0; i < n; i++)
+        s.v[i] = daily(s.ts[i]) + nrand();
+    void *m = fit(NULL, s.ts, s.v, train);
+    for (size_t i = train; i < train + 333; i++)   /* stop inside a bucket */
+        S->update(m, s.ts[i], s.v[i]);
+    json_t *j = saved(m);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    json_error_t jerr;
+    json_t *back = json_loads(text, 0, &jerr);
+    free(text);
+    assert_non_null(back);
+    aiops_err err = {0};
+    void *m2 = S->create(NULL, &err);
+    int rc = S->load(m2, back, &err);
+    if (rc)
+        print_error("load: %s\n", err.msg);
+    assert_int_equal(rc, 0);
+    json_decref(back);
+    for (double h = 0; h < 100; h += 0.7)
+        assert_same_band(m, m2, s.ts[train + 333] + h * 300);
+    for (size_t i = train + 333; i < n; i++) {
+        assert_same_band(m, m2, s.ts[i]);
+        S->update(m, s.ts[i], s.v[i]);
+        S->update(m2, s.ts[i], s.v[i]);
+    }
+    assert_same_band(m, m2, s.ts[n - 1] + 3600);
+    S->destroy(m);
+    S->destroy(m2);
+    series_free(&s);
+}
+
+/* NaN leaves the state alone; a gap is bridged by forecasts, after which
+ * the next bucket gets a one-step band again; the band widens with the
+ * forecast horizon. */
+static void test_nan_gap_horizon(void **st)
+{
+    (void)st;
+    rng_seed(17);
+    series s = ar1(3000, 300, 0.5, 0);
+    aiops_model_params p;
+    fixed_orders(&p, 1, 0, 0, 0, 0, 0);
+    void *m = fit(&p, s.ts, s.v, s.n);
+    double t = s.ts[s.n - 1] + 300;
+    S->update(m, t, 1.0);
+    aiops_band a, b, c;
+    S->band(m, t + 300, &a);
+    S->update(m, t + 1, NAN);           /* same bucket: nothing changes */
+    S->band(m, t + 300, &b);
+    assert_memory_equal(&a, &b, sizeof a);
+    S->band(m, t + 300 * 6, &c);        /* 6 buckets ahead: wider */
+    assert_true(c.upper - c.lower > 1.1 * (a.upper - a.lower));
+    S->update(m, t + 300 * 20, 2.0);    /* after a gap of 19 buckets */
+    S->band(m, t + 300 * 21, &b);
+    assert_true(fabs((b.upper - b.lower) - (a.upper - a.lower)) < 1e-9);
+    json_t *j = saved(m);
+    double mu = num(j, "mean"), phi = arr_num(j, "ar", 0);
+    json_decref(j);
+    assert_true(fabs(b.expected - (mu + phi * (2.0 - mu))) < 1e-9);
+    S->band(m, t, &b);                   /* the past: no estimate */
+    assert_true(isnan(b.expected) && isinf(b.upper));
+    S->destroy(m);
+    series_free(&s);
+}
+
+/* A gap of 1000 days: bridged by whole seasons, so the daily pattern
+ * keeps its phase; a point before the current bucket is ignored. */
+static void test_long_gap_keeps_phase(void **st)
+{
+    (void)st;
+    rng_seed(19);
+    size_t n = 6 * 288;
+    series s = alloc_series(n, 300);
+    for (size_t i = 0; i < n; i++)
+        s.v[i] = daily(s.ts[i]) + 0.5 * nrand();
+    void *m = fit(NULL, s.ts, s.v, n);
+    double t = s.ts[n - 1] + 1000 * DAY + 6 * 3600;
+    S->update(m, t, daily(t));
+    S->update(m, t - 3600, 1e6);        /* out of order: ignored */
+    for (int h = 1; h <= 24; h++) {
+        aiops_band b;
+        S->band(m, t + h * 300, &b);
+        assert_true(fabs(b.expected - daily(t + h * 300)) < 2);
+    }
+    S->destroy(m);
+    series_free(&s);
+}
+
+static void test_errors(void **st)
+{
+    (void)st;
+    aiops_err err = {0};
+    aiops_model_params p;
+    fixed_orders(&p, 3, -1, -1, -1, -1, -1);
+    assert_null(S->create(&p, &err));
+    assert_int_equal(err.code, AIOPS_EINVAL);
+    assert_non_null(strstr(err.msg, "p in 0..2"));
+    aiops_model_params_init(&p);
+    p.width = 0;
+    assert_null(S->create(&p, &err));
+    assert_non_null(strstr(err.msg, "width"));
+
+    void *m = S->create(NULL, &err);
+    double ts[4] = {1, 2, 3, 4}, v[4] = {NAN, NAN, NAN, 1};
+    assert_int_equal(S->fit(m, ts, v, 4, &err), AIOPS_EINVAL);
+    double ts2[3] = {1, 3, 2}, v2[3] = {1, 2, 3};
+    assert_int_equal(S->fit(m, ts2, v2, 3, &err), AIOPS_EINVAL);
+    assert_non_null(strstr(err.msg, "time order"));
+    aiops_band b;
+    S->band(m, 5, &b);
+    assert_true(isnan(b.expected) && isinf(b.lower) && isinf(b.upper));
+    S->destroy(m);
+
+    rng_seed(18);                       /* 2 days cannot carry a daily P */
+    series s = ar1(576, 300, 0.5, 0);
+    fixed_orders(&p, 1, 0, 0, 1, 0, 0);
+    m = S->create(&p, &err);
+    assert_int_equal(S->fit(m, s.ts, s.v, s.n, &err), AIOPS_EINVAL);
+    assert_non_null(strstr(err.msg, "3 seasons"));
+    S->destroy(m);
+    fixed_orders(&p, 1, 0, 0, 0, 0, 0);
+    m = S->create(&p, &err);
+    assert_int_equal(S->fit(m, s.ts, s.v, 20, &err), AIOPS_EINVAL);
+    assert_non_null(strstr(err.msg, "at least"));
+    S->destroy(m);
+
+    m = fit(&p, s.ts, s.v, s.n);
+    json_t *j = saved(m);
+    json_object_set_new(j, "ar", json_pack("[f]", 1.5));   /* not stationary */
+    void *m2 = S->create(NULL, &err);
+    assert_int_equal(S->load(m2, j, &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "stationary"));
+    json_object_set_new(j, "ar", json_pack("[f,f]", 0.1, 0.1));
+    assert_int_equal(S->load(m2, j, &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "\"ar\""));
+    json_object_set_new(j, "model", json_string("seasonal"));
+    assert_int_equal(S->load(m2, j, &err), AIOPS_EPARSE);
+    json_decref(j);
+    S->band(m2, s.ts[0], &b);           /* a failed load leaves it unfitted */
+    assert_true(isnan(b.expected));
+    S->destroy(m);
+    S->destroy(m2);
+    S->destroy(NULL);
+    series_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ar1_fixed_css),
+        cmocka_unit_test(test_ar1_aic_picks_p1),
+        cmocka_unit_test(test_random_walk_differenced),
+        cmocka_unit_test(test_seasonal_spike),
+        cmocka_unit_test(test_aggregation),
+        cmocka_unit_test(test_save_load_identical),
+        cmocka_unit_test(test_nan_gap_horizon),
+        cmocka_unit_test(test_long_gap_keeps_phase),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
