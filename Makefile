@@ -33,7 +33,7 @@ A_OBJ     := $(patsubst libcore/%.c,build/asan/obj/%.o,$(LIB_SRC))
 A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval
 .DELETE_ON_ERROR:
 
 all: libcore/libaiops.a $(TOOLS)
@@ -105,6 +105,10 @@ bench: all
 
 datasets: all
 	tools/datasets.sh
+
+# Detector-quality regression suite: every scenario with an expect file.
+eval: all
+	@tests/eval/run-scenarios.sh bin
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

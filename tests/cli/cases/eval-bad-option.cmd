@@ -1,0 +1,1 @@
+aiops-eval --min-f1 high tests/fixtures/eval/stream.ndjson

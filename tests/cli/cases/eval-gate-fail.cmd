@@ -1,0 +1,1 @@
+aiops-eval -o /dev/null --labels tests/fixtures/eval/labels.ndjson --min-f1 0.9 --min-ac1 0.7 --max-false-per-day 20 --max-delay 5m --gate "grouping.ours.ari>=1" --gate "rca.mean_rank<=1.5" tests/fixtures/eval/stream.ndjson

@@ -1,0 +1,1 @@
+aiops-eval --table --labels tests/fixtures/eval/labels.ndjson --baseline-stream tests/fixtures/eval/baseline.ndjson tests/fixtures/eval/stream.ndjson
