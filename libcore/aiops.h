@@ -332,6 +332,11 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err);
 /* With skip_bad: how many malformed records (or unreadable rests of
  * entries) were skipped so far, and the first such error (borrowed). */
 uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first);
+/* Where the record last returned by aiops_reader_next came from: its file
+ * ("archive:member" for archive members, "<stdin>") and line, so tools can
+ * report "FILE:LINE: ..." about records they reject.  *file is borrowed,
+ * valid until the next call. */
+void aiops_reader_where(aiops_reader *rd, const char **file, long *line);
 /* Number of entries (files/members) the reader merges. */
 size_t aiops_reader_entries(const aiops_reader *rd);
 void aiops_reader_free(aiops_reader *rd);

@@ -10,6 +10,7 @@
  * by max_buffer records in all. */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 typedef struct item {
     aiops_record r;
     uint64_t seq;
+    long line;                  /* where it came from, for messages downstream */
 } item;
 
 typedef struct source {
@@ -55,6 +57,9 @@ struct aiops_reader {
     size_t buffered;
     double last_out;
     int started, have_out;
+    size_t last_src;            /* source and line of the last record returned */
+    long last_line;
+    char where[1100];
     uint64_t skipped;           /* --skip-bad count */
     aiops_err first_skip;
 };
@@ -129,7 +134,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         aiops_record_clear(r);
         return AIOPS_ELIMIT;
     }
-    item it = {*r, s->seq++};
+    item it = {*r, s->seq++, s->last_line};
     const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) & (s->rcap - 1)] : NULL;
     if (!tail || tail->r.ts <= it.r.ts) {
         if (s->rlen == s->rcap) {
@@ -177,6 +182,7 @@ static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
 {
     const item *h = src_head(s);
     *out = h->r;
+    rd->last_line = h->line;
     if (s->rlen && h == &s->ring[s->rhead]) {
         s->rhead = (s->rhead + 1) & (s->rcap - 1);
         s->rlen--;
@@ -486,6 +492,7 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
     size_t si = rd->mh[0];
     source *s = &rd->src[si];
     src_pop(rd, s, rec);
+    rd->last_src = si;
     rd->last_out = rec->ts;
     rd->have_out = 1;
     if ((rc = src_fill(rd, s, err))) {
@@ -599,6 +606,23 @@ uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first)
     if (first)
         *first = rd->skipped ? &rd->first_skip : NULL;
     return rd->skipped;
+}
+
+void aiops_reader_where(aiops_reader *rd, const char **file, long *line)
+{
+    const aiops_entry *e = rd->nsrc ? rd->src[rd->last_src].entry : NULL;
+    if (!e)
+        snprintf(rd->where, sizeof rd->where, "%s", "");
+    else if (e->kind == AIOPS_ENTRY_STDIN)
+        snprintf(rd->where, sizeof rd->where, "<stdin>");
+    else if (e->member)
+        snprintf(rd->where, sizeof rd->where, "%s:%s", e->path, e->member);
+    else
+        snprintf(rd->where, sizeof rd->where, "%s", e->path);
+    if (file)
+        *file = rd->where;
+    if (line)
+        *line = rd->last_line;
 }
 
 size_t aiops_reader_entries(const aiops_reader *rd)

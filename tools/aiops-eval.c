@@ -180,6 +180,12 @@ static int read_stream(aiops_eval *ev, aiops_series_table *tab, const char *cons
     int rc = aiops_reader_new(&rd, paths, n, tab, &ro, err);
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = aiops_eval_add(ev, tab, &r, baseline, err);
+        if (rc < 0 && !err->file[0]) {     /* say which record it was */
+            const char *file;
+            long line;
+            aiops_reader_where(rd, &file, &line);
+            aiops_err_locate(err, file, line);
+        }
         aiops_record_clear(&r);
     }
     aiops_reader_free(rd);

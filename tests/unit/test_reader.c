@@ -523,6 +523,32 @@ static run read_stdin(const char *rel, const aiops_reader_opts *opts, const want
     return r;
 }
 
+static void test_where(void **state)
+{
+    (void)state;
+    write_file("wh-a.tsv", "# comment\n10\ta\t1\n30\ta\t3\n");
+    write_file("wh-b.tsv", "20\tb\t2\n");
+    const char *paths[] = {P("wh-a.tsv"), P("wh-b.tsv")};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_reader_new(&rd, paths, 2, tab, NULL, &err), 0);
+    static const long lines[] = {2, 1, 3};
+    static const char *const files[] = {"wh-a.tsv", "wh-b.tsv", "wh-a.tsv"};
+    for (int i = 0; i < 3; i++) {
+        aiops_record r;
+        assert_int_equal(aiops_reader_next(rd, &r, &err), 1);
+        const char *f;
+        long line;
+        aiops_reader_where(rd, &f, &line);
+        assert_int_equal(line, lines[i]);
+        assert_non_null(strstr(f, files[i]));
+        aiops_record_clear(&r);
+    }
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+}
+
 static void test_stdin(void **state)
 {
     (void)state;
@@ -660,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_tar_zst_members_overlap),
         cmocka_unit_test(test_member_error_names_member),
         cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_where),
         cmocka_unit_test(test_directory_input),
         cmocka_unit_test(test_max_open),
         cmocka_unit_test(test_missing_input),
