@@ -51,7 +51,7 @@ build/obj/cli.o: tools/cli.c tools/cli.h libcore/aiops.h | build/obj
 bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a tools/cli.h | bin
 	$(CC) $(CFLAGS) $< build/obj/cli.o libcore/libaiops.a $(LIBS) -o $@
 
-build/tests/%: tests/unit/%.c tests/unit/testutil.h $(wildcard libcore/*.h) libcore/libaiops.a | build/tests
+build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard libcore/*.h) libcore/libaiops.a | build/tests
 	$(CC) $(CFLAGS) -Wno-unused-parameter $< libcore/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
 # ---- sanitizer tree
@@ -68,7 +68,7 @@ build/asan/obj/cli.o: tools/cli.c tools/cli.h | build/asan/obj
 build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a | build/asan/bin
 	$(CC) $(CFLAGS) $(SAN) $< build/asan/obj/cli.o build/asan/libaiops.a $(LIBS) -o $@
 
-build/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(wildcard libcore/*.h) build/asan/libaiops.a | build/asan/tests
+build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard libcore/*.h) build/asan/libaiops.a | build/asan/tests
 	$(CC) $(CFLAGS) $(SAN) -Wno-unused-parameter $< build/asan/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
 build/obj build/tests build/asan/obj build/asan/bin build/asan/tests bin:
@@ -102,6 +102,7 @@ demo: deps
 bench: all
 	bench/replay.sh
 	bench/simulate.sh
+	bench/fit.sh
 
 datasets: all
 	tools/datasets.sh

@@ -145,6 +145,9 @@ const char *aiops_series_service(const aiops_series *s);
  * metric-safe ("data/nyc_taxi.csv" -> "nyc_taxi"); `fallback` when nothing
  * usable is left (stdin).  Returns length. */
 size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz);
+/* The same stem as it is, not made metric-safe ("logs/nginx-error.log" ->
+ * "nginx-error"; a service name may have dashes).  Returns length. */
+size_t aiops_file_stem(const char *entry, char *buf, size_t bufsz);
 /* 1 if [s, s+n) is well-formed UTF-8 (no overlongs/surrogates), else 0. */
 int aiops_utf8_valid(const char *s, size_t n);
 /* Metric-name-safe copy of arbitrary text ([a-zA-Z_:][a-zA-Z0-9_:]*) into
@@ -167,6 +170,19 @@ int aiops_selector_match_fn(const aiops_selector *sel,
 /* Match a non-sample record by its "labels" object; "__name__" is its
  * "name" field and "service" falls back to its "service" field. */
 int aiops_selector_match_record(const aiops_selector *sel, const json_t *obj);
+
+/* Any of several selectors (a repeated --match), for whole records:
+ * samples match by their series (the answer is cached per series id),
+ * records with a "labels" object by aiops_selector_match_record, other
+ * records always pass, and so does everything when no selector was added.
+ * Owned by caller. */
+typedef struct aiops_match aiops_match;
+aiops_match *aiops_match_new(void);                   /* NULL: out of memory */
+int aiops_match_add(aiops_match *m, const char *selector, aiops_err *err);
+size_t aiops_match_count(const aiops_match *m);
+struct aiops_record;
+int aiops_match_record(aiops_match *m, aiops_series_table *tab, const struct aiops_record *r);
+void aiops_match_free(aiops_match *m);
 
 /* --------------------------------------------------------------- records */
 
@@ -294,6 +310,21 @@ extern const aiops_format aiops_fmt_promtool;     /* promtool tsdb dump */
 extern const aiops_format aiops_fmt_expo;         /* exposition / OpenMetrics text */
 extern const aiops_format aiops_fmt_csv;          /* timestamp,value and wide CSV */
 extern const aiops_format aiops_fmt_vm_export;    /* VictoriaMetrics export JSON lines */
+extern const aiops_format aiops_fmt_alertmanager; /* webhook payloads, /api/v2/alerts */
+extern const aiops_format aiops_fmt_prom_alerts;  /* Prometheus /api/v1/alerts */
+extern const aiops_format aiops_fmt_pagerduty;    /* incidents CSV, REST JSON */
+extern const aiops_format aiops_fmt_opsgenie;     /* alert export JSON */
+extern const aiops_format aiops_fmt_kafka;        /* kcat -C -J envelopes */
+extern const aiops_format aiops_fmt_clickhouse;   /* JSONEachRow / TSVWithNames */
+extern const aiops_format aiops_fmt_loki;         /* Loki logcli jsonl, query_range streams */
+extern const aiops_format aiops_fmt_es;           /* Elasticsearch/OpenSearch hits */
+extern const aiops_format aiops_fmt_fluentbit;    /* Fluent Bit / Fluentd JSON records */
+extern const aiops_format aiops_fmt_textlog;      /* plain text log files */
+extern const aiops_format aiops_fmt_jaeger;       /* Jaeger trace JSON */
+extern const aiops_format aiops_fmt_otlp;         /* OTLP/JSON traces */
+extern const aiops_format aiops_fmt_zipkin;       /* Zipkin v2 JSON spans */
+extern const aiops_format aiops_fmt_k8s_events;   /* kubectl get events -o json */
+extern const aiops_format aiops_fmt_deploy;       /* deploy/change event JSON */
 
 /* Parse one line of the record stream (NDJSON object or "ts\tseries\tvalue")
  * into rec.  file/line are only used for messages.  Returns 0 or <0. */

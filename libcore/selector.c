@@ -265,3 +265,88 @@ int aiops_selector_match_fn(const aiops_selector *sel,
     }
     return 1;
 }
+
+/* ---- several selectors over records */
+
+struct aiops_match {
+    aiops_selector **sel;
+    size_t n;
+    uint8_t *cache;             /* per series id: 0 unknown, 1 keep, 2 drop */
+    size_t ncache;
+};
+
+aiops_match *aiops_match_new(void)
+{
+    return calloc(1, sizeof(aiops_match));
+}
+
+void aiops_match_free(aiops_match *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        aiops_selector_free(m->sel[i]);
+    free(m->sel);
+    free(m->cache);
+    free(m);
+}
+
+int aiops_match_add(aiops_match *m, const char *text, aiops_err *err)
+{
+    aiops_selector **ns = realloc(m->sel, (m->n + 1) * sizeof *ns);
+    if (!ns)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    m->sel = ns;
+    int rc = aiops_selector_parse(text, &m->sel[m->n], err);
+    if (!rc)
+        m->n++;
+    return rc;
+}
+
+size_t aiops_match_count(const aiops_match *m)
+{
+    return m->n;
+}
+
+static int match_series(aiops_match *m, aiops_series_table *tab, uint32_t sid)
+{
+    if (sid >= m->ncache) {
+        size_t nc = m->ncache ? m->ncache : 1024;
+        while (nc <= sid)
+            nc *= 2;
+        uint8_t *c = realloc(m->cache, nc);
+        if (!c)                 /* no room to cache: just answer */
+            goto uncached;
+        memset(c + m->ncache, 0, nc - m->ncache);
+        m->cache = c;
+        m->ncache = nc;
+    }
+    if (!m->cache[sid]) {
+        const aiops_series *s = aiops_series_get(tab, sid);
+        int ok = 0;
+        for (size_t i = 0; s && i < m->n && !ok; i++)
+            ok = aiops_selector_match(m->sel[i], s);
+        m->cache[sid] = ok ? 1 : 2;
+    }
+    return m->cache[sid] == 1;
+uncached:;
+    const aiops_series *s = aiops_series_get(tab, sid);
+    for (size_t i = 0; s && i < m->n; i++)
+        if (aiops_selector_match(m->sel[i], s))
+            return 1;
+    return 0;
+}
+
+int aiops_match_record(aiops_match *m, aiops_series_table *tab, const aiops_record *r)
+{
+    if (!m || m->n == 0)
+        return 1;
+    if (r->type == AIOPS_R_SAMPLE)
+        return match_series(m, tab, r->sid);
+    if (!json_object_get(r->obj, "labels"))
+        return 1;
+    for (size_t i = 0; i < m->n; i++)
+        if (aiops_selector_match_record(m->sel[i], r->obj))
+            return 1;
+    return 0;
+}

@@ -680,14 +680,36 @@ int aiops_series_add_key(aiops_series_table *t, const char *k, size_t n, uint32_
     return insert_key(t, k, n, hash_bytes(k, n), id);
 }
 
+static void stem_span(const char *entry, const char **base, size_t *n)
+{
+    const char *b = entry ? entry : "";
+    const char *slash = strrchr(b, '/');
+    if (slash)
+        b = slash + 1;
+    const char *dot = strrchr(b, '.');
+    *base = b;
+    *n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+}
+
+size_t aiops_file_stem(const char *entry, char *buf, size_t bufsz)
+{
+    const char *base;
+    size_t n;
+    if (bufsz == 0)
+        return 0;
+    stem_span(entry, &base, &n);
+    if (n >= bufsz)
+        n = bufsz - 1;
+    memcpy(buf, base, n);
+    buf[n] = '\0';
+    return n;
+}
+
 size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz)
 {
-    const char *base = entry ? entry : "";
-    const char *slash = strrchr(base, '/');
-    if (slash)
-        base = slash + 1;
-    const char *dot = strrchr(base, '.');
-    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    const char *base;
+    size_t n;
+    stem_span(entry, &base, &n);
     size_t k = aiops_sanitize_name(base, n, buf, bufsz);
     /* stdin ("-") or a name with nothing usable sanitizes to underscores
      * only: a fixed, readable name is better than "_". */

@@ -8,10 +8,11 @@
 #include <unistd.h>
 
 #include "../libcore/aiops.h"
+#include "../libcore/alerts.h"
 #include "cli.h"
 
 enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,
-       O_SKIPBAD, O_SERVICE, O_MAP, O_MEMBERS };
+       O_SKIPBAD, O_SERVICE, O_MAP, O_MEMBERS, O_ALERTS };
 
 static const cli_opt opts[] = {
     {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
@@ -32,6 +33,7 @@ static const cli_opt opts[] = {
     {O_MAXBUF, "max-buffer", "N", "records held in all to sort series-ordered input (8388608)"},
     {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
     {O_MAXLINE, "max-line", "BYTES", "longest accepted input line (67108864)"},
+    {O_ALERTS, "alerts-from-series", NULL, "also turn Prometheus ALERTS{...} samples into alert records"},
     {O_LIST, "list-formats", NULL, "list the input formats and exit"},
     {'h', "help", NULL, "show this help and exit"},
     {'V', "version", NULL, "show the version and exit"},
@@ -41,12 +43,11 @@ static const cli_opt opts[] = {
 typedef struct cfg {
     const char *out, *force;
     aiops_out_format fmt;
-    int zstd, stats;
+    int zstd, stats, alerts_from_series;
     int types[AIOPS_R__COUNT];   /* --types: 1 = keep; all 0 = keep everything */
     int have_types;
     double from, to, speed;
-    aiops_selector **sel;
-    size_t nsel;
+    aiops_match *match;
     const char **members;
     size_t nmembers;
     aiops_reader_opts ro;
@@ -56,7 +57,7 @@ static void list_formats(void)
 {
     const aiops_format *const *f = aiops_formats();
     for (size_t i = 0; f[i]; i++)
-        printf("%-10s %s\n", f[i]->name, f[i]->desc);
+        printf("%-12s %s\n", f[i]->name, f[i]->desc);
 }
 
 static void parse_types(cli *c, cfg *g, const char *list)
@@ -92,16 +93,10 @@ static void parse_args(cli *c, cfg *g)
                 cli_die_usage(c, "--input-format: unknown format '%s' (see --list-formats)", a);
             g->ro.force_format = a;
             break;
-        case 'm': {
-            aiops_selector **ns = realloc(g->sel, (g->nsel + 1) * sizeof *ns);
-            if (!ns)
-                cli_die_usage(c, "out of memory");
-            g->sel = ns;
-            if (aiops_selector_parse(a, &g->sel[g->nsel], &err))
+        case 'm':
+            if (aiops_match_add(g->match, a, &err))
                 cli_die_usage(c, "--match: %s", err.msg);
-            g->nsel++;
             break;
-        }
         case O_FROM: g->from = cli_time(c, "from", a); break;
         case O_TO: g->to = cli_time(c, "to", a); break;
         case O_SPEED:
@@ -111,6 +106,7 @@ static void parse_args(cli *c, cfg *g)
             break;
         case O_STATS: g->stats = 1; break;
         case O_SKIPBAD: g->ro.skip_bad = 1; break;
+        case O_ALERTS: g->alerts_from_series = 1; break;
         case O_SERVICE: g->ro.service = a; break;
         case O_MAP: g->ro.column_map = a; break;
         case O_MEMBERS: {
@@ -134,30 +130,6 @@ static void parse_args(cli *c, cfg *g)
         default: exit(2);
         }
     }
-}
-
-/* Selector results are cached per series in series->user:
- * NULL = not yet decided, (void*)1 = keep, (void*)2 = drop. */
-static int keep_series(const cfg *g, aiops_series *s)
-{
-    if (!g->nsel)
-        return 1;
-    if (!s->user) {
-        int ok = 0;
-        for (size_t i = 0; i < g->nsel && !ok; i++)
-            ok = aiops_selector_match(g->sel[i], s);
-        s->user = (void *)(uintptr_t)(ok ? 1 : 2);
-    }
-    return s->user == (void *)1;
-}
-
-/* Logs, alerts and other labelled records match by their "labels". */
-static int keep_record(const cfg *g, const json_t *obj)
-{
-    for (size_t i = 0; i < g->nsel; i++)
-        if (aiops_selector_match_record(g->sel[i], obj))
-            return 1;
-    return 0;
 }
 
 static double now_mono(void)
@@ -206,53 +178,90 @@ static void print_stats(aiops_series_table *tab, uint64_t *by_type, uint64_t tot
     fprintf(stderr, "%-12llu (records written)\n", (unsigned long long)total);
 }
 
+/* Output side: filters, pacing, counts, the writer. */
+typedef struct out {
+    const cfg *g;
+    aiops_series_table *tab;
+    aiops_writer *w;
+    uint64_t by_type[AIOPS_R__COUNT], total;
+} out;
+
+/* Write r if it passes the filters; always consumes r. */
+static int emit(out *o, aiops_record *r, aiops_err *err)
+{
+    const cfg *g = o->g;
+    int rc = 0, keep = r->ts >= g->from && r->ts < g->to && (!g->have_types || g->types[r->type]);
+    aiops_series *s = r->type == AIOPS_R_SAMPLE ? aiops_series_get(o->tab, r->sid) : NULL;
+    keep = keep && aiops_match_record(g->match, o->tab, r);
+    if (keep) {
+        if (g->speed)
+            rc = pace(g, r->ts, o->w, err);
+        if (!rc)
+            rc = aiops_writer_write(o->w, r, err);
+        if (s)
+            s->count++;
+        o->by_type[r->type]++;
+        o->total++;
+    }
+    aiops_record_clear(r);
+    return rc;
+}
+
+/* --alerts-from-series: records go through the ALERTS transform first. */
+static int emit_via(out *o, aiops_alerts_series *as, aiops_reader *rd, aiops_record *r,
+                    aiops_err *err)
+{
+    if (!as)
+        return emit(o, r, err);
+    int rc = aiops_alerts_series_push(as, r, err);
+    if (rc < 0 && !err->file[0]) {
+        const char *file;
+        long line;
+        aiops_reader_where(rd, &file, &line);
+        aiops_err_locate(err, file, line);
+    }
+    aiops_record x;
+    while (!rc && aiops_alerts_series_pop(as, &x) == 1)
+        rc = emit(o, &x, err);
+    return rc;
+}
+
 static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
 {
-    aiops_series_table *tab = aiops_series_table_new();
+    out o = {.g = g};
     aiops_reader *rd = NULL;
-    aiops_writer *w = NULL;
-    uint64_t by_type[AIOPS_R__COUNT] = {0}, total = 0, seen = 0;
-    int rc = tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    aiops_alerts_series *as = NULL;
+    uint64_t seen = 0;
+    o.tab = aiops_series_table_new();
+    int rc = o.tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (!rc)
-        rc = aiops_reader_new(&rd, paths, npaths, tab, &g->ro, err);
+        rc = aiops_reader_new(&rd, paths, npaths, o.tab, &g->ro, err);
     if (!rc)
-        rc = aiops_writer_new(&w, g->out, g->fmt, g->zstd, tab, err);
+        rc = aiops_writer_new(&o.w, g->out, g->fmt, g->zstd, o.tab, err);
+    if (!rc && g->alerts_from_series)
+        rc = aiops_alerts_series_new(&as, o.tab, 0, 1, err);
     int tty = isatty(2) && !g->speed;
     double last_progress = tty ? now_mono() : 0;
     aiops_record r;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = 0;
         seen++;
-        int keep = r.ts >= g->from && r.ts < g->to && (!g->have_types || g->types[r.type]);
-        aiops_series *s = r.type == AIOPS_R_SAMPLE ? aiops_series_get(tab, r.sid) : NULL;
-        if (keep && r.type == AIOPS_R_SAMPLE)
-            keep = keep_series(g, s);
-        else if (keep && g->nsel && json_object_get(r.obj, "labels"))
-            keep = keep_record(g, r.obj);
-        if (keep) {
-            if (g->speed)
-                rc = pace(g, r.ts, w, err);
-            if (!rc)
-                rc = aiops_writer_write(w, &r, err);
-            if (s)
-                s->count++;
-            by_type[r.type]++;
-            total++;
-        }
-        aiops_record_clear(&r);
+        rc = emit_via(&o, as, rd, &r, err);
         if (tty && (seen & 0xffff) == 0 && now_mono() - last_progress > 1) {
             last_progress = now_mono();
             fprintf(stderr, "\raiops-replay: %llu records read, %llu written",
-                    (unsigned long long)seen, (unsigned long long)total);
+                    (unsigned long long)seen, (unsigned long long)o.total);
         }
     }
+    if (!rc && as && !(rc = aiops_alerts_series_finish(as, err)))
+        while (!rc && aiops_alerts_series_pop(as, &r) == 1)
+            rc = emit(&o, &r, err);
     if (tty && seen > 0xffff)
         fprintf(stderr, "\n");
-    int crc = aiops_writer_close(w, rc ? NULL : err);
+    int crc = aiops_writer_close(o.w, rc ? NULL : err);
     if (!rc)
         rc = crc;
     if (g->stats && !rc)
-        print_stats(tab, by_type, total);
+        print_stats(o.tab, o.by_type, o.total);
     const aiops_err *first;
     uint64_t skipped = rd ? aiops_reader_skipped(rd, &first) : 0;
     if (skipped) {
@@ -261,8 +270,9 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err 
                 (unsigned long long)skipped, skipped == 1 ? "" : "s",
                 aiops_err_str(first, buf, sizeof buf));
     }
+    aiops_alerts_series_free(as);
     aiops_reader_free(rd);
-    aiops_series_table_free(tab);
+    aiops_series_table_free(o.tab);
     return rc;
 }
 
@@ -281,7 +291,9 @@ int main(int argc, char **argv)
         .argc = argc,
         .argv = argv,
     };
-    cfg g = {.from = -INFINITY, .to = INFINITY};
+    cfg g = {.from = -INFINITY, .to = INFINITY, .match = aiops_match_new()};
+    if (!g.match)
+        return 2;
     parse_args(&c, &g);
     const char *const stdin_only[] = {"-"};
     const char *const *paths = (const char *const *)argv + c.optind;
@@ -292,9 +304,7 @@ int main(int argc, char **argv)
     }
     aiops_err err = {0};
     int rc = run(&g, paths, npaths, &err);
-    for (size_t i = 0; i < g.nsel; i++)
-        aiops_selector_free(g.sel[i]);
-    free(g.sel);
+    aiops_match_free(g.match);
     free(g.members);
     if (rc) {
         char buf[1200];

@@ -261,6 +261,42 @@ static void test_free_accepts_null(void **state)
     aiops_selector_free(NULL);
 }
 
+/* aiops_match: any of several selectors, over samples and labelled records. */
+static void test_match_records(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_match *m = aiops_match_new();
+    aiops_err err = {0};
+    aiops_record r = {0};
+    uint32_t a, b;
+    assert_int_equal(aiops_series_intern_text(tab, "up{job=\"api\"}", strlen("up{job=\"api\"}"), &a, &err), 0);
+    assert_int_equal(aiops_series_intern_text(tab, "up{job=\"db\"}", strlen("up{job=\"db\"}"), &b, &err), 0);
+    r.type = AIOPS_R_SAMPLE;
+    r.sid = a;
+    assert_true(aiops_match_record(m, tab, &r));          /* no selector: all pass */
+    assert_int_equal(aiops_match_add(m, "up{job=\"db\"}", &err), 0);
+    assert_int_equal(aiops_match_add(m, "{service=\"cart\"}", &err), 0);
+    assert_int_equal(aiops_match_count(m), 2);
+    assert_false(aiops_match_record(m, tab, &r));
+    assert_false(aiops_match_record(m, tab, &r));          /* cached answer */
+    r.sid = b;
+    assert_true(aiops_match_record(m, tab, &r));
+    aiops_record lg = {.type = AIOPS_R_LOG};
+    lg.obj = json_pack("{s:s, s:{s:s}}", "service", "cart", "labels", "pod", "cart-1");
+    assert_true(aiops_match_record(m, tab, &lg));          /* service field */
+    json_object_set_new(lg.obj, "service", json_string("api"));
+    assert_false(aiops_match_record(m, tab, &lg));
+    json_object_del(lg.obj, "labels");
+    assert_true(aiops_match_record(m, tab, &lg));          /* unlabelled: passes */
+    aiops_record_clear(&lg);
+    assert_int_equal(aiops_match_add(m, "up{", &err), AIOPS_EINVAL);
+    assert_int_equal(aiops_match_count(m), 2);
+    aiops_match_free(m);
+    aiops_match_free(NULL);
+    aiops_series_table_free(tab);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -284,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_error_bad_regex),
         cmocka_unit_test(test_error_trailing_garbage),
         cmocka_unit_test(test_free_accepts_null),
+        cmocka_unit_test(test_match_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,75 @@
+/* jdoc.h - helpers shared by the JSON input formats (alerts, Kafka, ...):
+ * reading a sequence of JSON values from one entry (one document, NDJSON,
+ * or pretty-printed documents one after another), reporting an error at
+ * the JSON path of the offending value with its line, typed field access,
+ * and probing the keys of a head.  Not part of the public API (aiops.h). */
+#ifndef AIOPS_JDOC_H
+#define AIOPS_JDOC_H
+
+#include "aiops.h"
+
+#define AIOPS_JDOC_DEPTH 12
+
+/* Where the value being checked is: its raw text, for line numbers, and
+ * the path that leads to it, for messages ("alerts[2].labels: ..."). */
+typedef struct aiops_jdoc {
+    const char *file;        /* entry name for messages (borrowed) */
+    aiops_err *err;
+    const char *text;        /* raw text of the current top-level value */
+    size_t len;
+    long line0;              /* line number of text[0] */
+    struct {
+        const char *key;     /* object key, or NULL for an array index */
+        size_t idx;
+    } path[AIOPS_JDOC_DEPTH];
+    size_t depth;
+} aiops_jdoc;
+
+void aiops_jdoc_key(aiops_jdoc *d, const char *key);
+void aiops_jdoc_idx(aiops_jdoc *d, size_t idx);
+void aiops_jdoc_pop(aiops_jdoc *d);
+/* Line of the value at the current path (the deepest part found). */
+long aiops_jdoc_line(const aiops_jdoc *d);
+/* Set d->err to code with "path: message" at the path's line; returns code. */
+int aiops_jdoc_fail(aiops_jdoc *d, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* "a string", "a number", "an object", ... ("nothing" for NULL). */
+const char *aiops_jdoc_type(const json_t *j);
+
+/* Field access on obj at the current path.  A missing or null field is
+ * absent: an error when AIOPS_JDOC_REQUIRED, else *out untouched and 0
+ * returned.  Returns 1 when found, <0 (d->err set) on a wrong type. */
+#define AIOPS_JDOC_REQUIRED 1
+int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out);
+/* RFC 3339 text or epoch number (seconds, or ms/us/ns by magnitude). */
+int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+/* An object whose values are all strings; *out borrowed. */
+int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+
+/* A sequence of JSON objects/arrays in one buffer: one document, one per
+ * line, or documents one after another.  Blank space between them is
+ * skipped. */
+typedef struct aiops_jseq {
+    const char *buf;         /* borrowed, e.g. from aiops_stream_slurp */
+    size_t len, off;
+    long line;               /* line number at off */
+} aiops_jseq;
+
+void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len);
+/* Next value: 1 = *out (owned by caller) and d->text/len/line0 describe
+ * it, 0 = end, <0 = error (jansson's message at its line, prefixed with
+ * `what`, e.g. "expected an Alertmanager webhook payload"). */
+int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out);
+
+/* Probing heads: 1 if a real key (a string followed by ':') named key
+ * occurs at container depth `depth` of head (1 = members of the top-level
+ * object, 2 = members of objects inside it or inside a top-level array,
+ * ...), 0 otherwise.  Keys cut off at the end of head do not count. */
+int aiops_jhead_key(const char *head, size_t n, int depth, const char *key);
+/* Offset of the first byte that is not whitespace or a UTF-8 BOM. */
+size_t aiops_jhead_start(const char *head, size_t n);
+
+#endif

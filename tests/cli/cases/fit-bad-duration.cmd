@@ -1,0 +1,1 @@
+aiops-fit --train 2weeks tests/fixtures/fit/load.tsv

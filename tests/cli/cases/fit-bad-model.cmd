@@ -1,0 +1,1 @@
+aiops-fit --model prophet tests/fixtures/fit/load.tsv

@@ -1,0 +1,1 @@
+aiops-fit --tune --labels tests/fixtures/fit/cpu-batch-labels.ndjson --objective recall-at-fa:many tests/fixtures/fit/load.tsv

@@ -1,0 +1,1 @@
+aiops-fit --static 'cpu=80' tests/fixtures/fit/load.tsv

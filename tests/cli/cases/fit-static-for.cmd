@@ -1,0 +1,1 @@
+aiops-fit --static 'node_load1>4' --for 2m --no-samples tests/fixtures/fit/load.tsv

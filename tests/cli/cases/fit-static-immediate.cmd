@@ -1,0 +1,1 @@
+aiops-fit --static 'node_load1 >= 6' --static 'node_load1{instance="a"}<2' --no-samples tests/fixtures/fit/load.tsv

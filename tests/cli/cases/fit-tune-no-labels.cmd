@@ -1,0 +1,1 @@
+aiops-fit --tune tests/fixtures/fit/load.tsv

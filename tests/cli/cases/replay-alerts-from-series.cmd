@@ -1,0 +1,1 @@
+printf '1700000000\tALERTS{alertname="HighCPU",alertstate="firing",service="api",severity="page"}\t1\n1700000060\tALERTS{alertname="HighCPU",alertstate="firing",service="api",severity="page"}\t1\n1700000120\tALERTS{alertname="HighCPU",alertstate="firing",service="api",severity="page"}\t1\n1700000600\tup\t1\n' | aiops-replay --alerts-from-series -t alert

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/alertmanager/bad-truncated.json

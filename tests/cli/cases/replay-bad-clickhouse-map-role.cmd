@@ -1,0 +1,1 @@
+aiops-replay --map ts=when,reading=value tests/fixtures/clickhouse/custom.tsv

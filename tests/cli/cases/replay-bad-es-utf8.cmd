@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/es/bad-utf8.ndjson

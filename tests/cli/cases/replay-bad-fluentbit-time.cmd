@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/fluentbit/bad-time.jsonl

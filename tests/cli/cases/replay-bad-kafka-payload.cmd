@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/kafka/bad-payload.jsonl

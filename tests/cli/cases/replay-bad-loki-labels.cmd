@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/loki/bad-labels.json

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/loki/bad-utf8-label.jsonl

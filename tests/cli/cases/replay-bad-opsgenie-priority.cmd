@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/opsgenie/bad-priority.json

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/otlp/bad-times.json

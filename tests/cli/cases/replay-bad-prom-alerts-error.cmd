@@ -1,0 +1,1 @@
+aiops-replay -I prom-alerts tests/fixtures/prom-alerts/bad-error.json

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/prom-alerts/bad-value.json

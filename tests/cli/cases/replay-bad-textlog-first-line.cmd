@@ -1,0 +1,1 @@
+aiops-replay -I textlog tests/fixtures/textlog/bad-first-line.log

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/textlog/bad-first-line.log

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/zipkin/bad-duration.json

@@ -1,0 +1,1 @@
+aiops-replay -f tsv tests/fixtures/clickhouse/node_metrics.tsv

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/deploy/deploys.jsonl tests/fixtures/deploy/deploys.json

@@ -1,0 +1,1 @@
+aiops-replay --types log --service checkout tests/fixtures/kafka/bus.jsonl

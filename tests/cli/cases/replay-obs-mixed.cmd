@@ -1,0 +1,1 @@
+aiops-replay --types event,span --from 2024-01-02T03:04:05Z --to 2024-01-02T03:04:06Z tests/fixtures/deploy/deploys.jsonl tests/fixtures/k8s-events/list.json tests/fixtures/jaeger/traces.json tests/fixtures/zipkin/spans.json tests/fixtures/loki/logcli.jsonl

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/otlp/traces.json tests/fixtures/otlp/collector.jsonl

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/prom-alerts/alerts.json tests/fixtures/prom-alerts/polls.ndjson

@@ -1,0 +1,1 @@
+aiops-replay --service checkout tests/fixtures/textlog/app.log

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/textlog/app.log tests/fixtures/textlog/access.log tests/fixtures/textlog/nginx-error.log tests/fixtures/textlog/apache-error.log tests/fixtures/textlog/rfc5424.log tests/fixtures/textlog/utf8.log

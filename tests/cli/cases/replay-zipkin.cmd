@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/zipkin/spans.json tests/fixtures/zipkin/traces.json
