@@ -281,10 +281,11 @@ int main(int argc, char **argv)
     cli c = {
         .prog = "aiops-replay",
         .usage = "[OPTION]... [FILE|DIR|ARCHIVE|-]...",
-        .about = "Replay metric dumps (Prometheus API JSON, promtool dumps, exposition text,\n"
-                 "CSV, VictoriaMetrics exports, the aiops stream) as one time-ordered record\n"
-                 "stream.  Inputs may be files, directories, archives (.tar, .tar.gz, .tar.zst,\n"
-                 ".zip) and .gz/.zst files; '-' or no input reads stdin.",
+        .about = "Replay what an observability stack saved (metric dumps, logs, traces,\n"
+                 "Kubernetes and deploy events, alerts, Kafka and ClickHouse exports) as one\n"
+                 "time-ordered record stream.  Inputs may be files, directories, archives\n"
+                 "(.tar, .tar.gz, .tar.zst, .zip) and .gz/.zst files; '-' or no input reads\n"
+                 "stdin.  The format of each file is detected (see --list-formats).",
         .opts = opts,
         .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
                   "See aiops-replay(1) and docs/FORMAT.md.\n",
