@@ -340,7 +340,8 @@ typedef struct aiops_reader_opts {
     size_t max_line;             /* 0 = AIOPS_MAX_LINE_DEFAULT */
     size_t max_doc;              /* 0 = AIOPS_MAX_DOC_DEFAULT */
     size_t reorder_window;       /* records per ordered entry; 0 = 4096 */
-    size_t max_buffer;           /* records buffered in all; 0 = 8M */
+    size_t max_buffer;           /* buffered in all, in units: a sample is 1, a record with
+                                    JSON fields 22 (about 1 KiB); 0 = 8M (about 400 MiB) */
     size_t max_open;             /* entries read at once; 0 = 512 */
     int skip_bad;                /* malformed records: count and go on instead of failing */
     const char *service;         /* passed to formats (aiops_parse_ctx.service) */

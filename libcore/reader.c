@@ -9,6 +9,7 @@
  * then input order) yields the stream.  Memory: O(entries x window), capped
  * by max_buffer records in all. */
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,12 +126,16 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         aiops_record_clear(r);
         return AIOPS_EORDER;
     }
-    if (rd->buffered >= rd->o.max_buffer) {
+    /* A record with a JSON object weighs far more than a sample: count
+     * about 1 KiB for it, so the cap bounds memory, not just records. */
+    size_t weight = r->obj ? 22 : 1;
+    if (rd->buffered + weight > rd->o.max_buffer) {
         aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(s->st), s->last_line,
-                      "more than %zu records buffered to put the input in time order "
-                      "(series-ordered files, or archives read from stdin, are sorted in "
-                      "memory); raise --max-buffer or split the input",
-                      rd->o.max_buffer);
+                      "the buffer that puts the input in time order is full (%zu units, "
+                      "about %zu MiB: a sample is 1 unit, a record with JSON fields 22); "
+                      "files that are not in time order, and archives read from stdin, "
+                      "are sorted in memory: raise --max-buffer or split the input",
+                      rd->o.max_buffer, rd->o.max_buffer * sizeof(item) >> 20);
         aiops_record_clear(r);
         return AIOPS_ELIMIT;
     }
@@ -158,7 +163,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         s->heap[s->hlen] = it;
         heap_up(s->heap, s->hlen++);
     }
-    rd->buffered++;
+    rd->buffered += weight;
     return 0;
 oom:
     aiops_record_clear(r);
@@ -183,6 +188,7 @@ static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
     const item *h = src_head(s);
     *out = h->r;
     rd->last_line = h->line;
+    rd->buffered -= h->r.obj ? 22 : 1;
     if (s->rlen && h == &s->ring[s->rhead]) {
         s->rhead = (s->rhead + 1) & (s->rcap - 1);
         s->rlen--;
@@ -190,7 +196,6 @@ static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
         s->heap[0] = s->heap[--s->hlen];
         heap_down(s->heap, s->hlen, 0);
     }
-    rd->buffered--;
 }
 
 static int format_allowed(const aiops_reader *rd, const aiops_format *f)
@@ -508,15 +513,19 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
     return 1;
 }
 
-/* Probe for aiops_entries_expand_probe: the earliest time among the first
- * reorder_window records of an archive member, if its format is ordered. */
+/* Probe for aiops_entries_expand_probe: the earliest time of an archive
+ * member, while the listing passes its data anyway: among its first
+ * reorder_window records if its format is time-ordered, else among all of
+ * them (a second parse, but then a series-ordered or newest-first member is
+ * held in memory only from its own time on, not from the start). */
 static double probe_first_ts(void *ctx, aiops_stream *st)
 {
     aiops_reader *rd = ctx;
     const aiops_format *f = NULL;
     aiops_err err = {0};
-    if (choose_format(rd, st, &f, &err) != 0 || !f->ordered)
+    if (choose_format(rd, st, &f, &err) != 0)
         return -INFINITY;
+    size_t limit = f->ordered ? rd->o.reorder_window : SIZE_MAX;
     aiops_parse_ctx pc;
     set_ctx(rd, &pc, st);
     void *state = NULL;
@@ -526,7 +535,7 @@ static double probe_first_ts(void *ctx, aiops_stream *st)
     aiops_record r = {0};
     size_t n = 0;
     int got;
-    while (n < rd->o.reorder_window && (got = f->next(state, &pc, &r, &err)) == 1) {
+    while (n < limit && (got = f->next(state, &pc, &r, &err)) == 1) {
         if (r.ts < first)
             first = r.ts;
         aiops_record_clear(&r);

@@ -30,7 +30,7 @@ static const cli_opt opts[] = {
     {O_SERVICE, "service", "NAME", "service of plain text log files (default: from the file name)"},
     {O_MAP, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric"},
     {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
-    {O_MAXBUF, "max-buffer", "N", "records held in all to sort series-ordered input (8388608)"},
+    {O_MAXBUF, "max-buffer", "N", "units held to sort unordered input: sample 1, JSON record 22 (8388608)"},
     {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
     {O_MAXLINE, "max-line", "BYTES", "longest accepted input line (67108864)"},
     {O_ALERTS, "alerts-from-series", NULL, "also turn Prometheus ALERTS{...} samples into alert records"},

@@ -350,7 +350,7 @@ static void test_max_buffer(void **state)
     assert_int_equal(r.err.code, AIOPS_ELIMIT);
     assert_string_equal(r.err.file, P("dump6.txt"));
     assert_int_equal(r.err.line, 6);
-    assert_non_null(strstr(r.err.msg, "more than 5 records buffered"));
+    assert_non_null(strstr(r.err.msg, "is full (5 units"));
     /* Exactly enough room. */
     o.max_buffer = 6;
     static const want w[] = {
