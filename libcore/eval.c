@@ -185,6 +185,12 @@ static int add_sample(aiops_eval *ev, const aiops_record *r)
     return ev_times_push(&s->rows, r->ts);
 }
 
+static int is_resolved(const json_t *o)
+{
+    const char *state = json_string_value(json_object_get(o, "state"));
+    return state && !strcmp(state, "resolved");
+}
+
 static int add_anomaly(aiops_eval *ev, aiops_series_table *tab, const aiops_record *r,
                        aiops_err *err)
 {
@@ -192,10 +198,14 @@ static int add_anomaly(aiops_eval *ev, aiops_series_table *tab, const aiops_reco
     int rc = record_series(tab, r->obj, &sid, err);
     if (rc)
         return rc;
+    ev->anomalies++;
+    /* aiops-fit closes each event with a "resolved" record at its first
+     * normal point: that is the end of a detection, not a new one. */
+    if (is_resolved(r->obj))
+        return 0;
     ev_series *s = series_slot(ev, sid);
     if (!s || ev_times_push(&s->anom, r->ts) || ev_times_push(&ev->det, r->ts))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    ev->anomalies++;
     return 0;
 }
 
@@ -336,7 +346,7 @@ static int add_baseline(aiops_eval *ev, const aiops_record *r)
 {
     ev->base_records++;
     if (r->type == AIOPS_R_ANOMALY)
-        return ev_times_push(&ev->base_det, r->ts);
+        return is_resolved(r->obj) ? 0 : ev_times_push(&ev->base_det, r->ts);
     if (r->type == AIOPS_R_ALERT) {
         const char *state = json_string_value(json_object_get(r->obj, "state"));
         if (state && !strcmp(state, "firing"))

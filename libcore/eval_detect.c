@@ -136,10 +136,13 @@ static int baseline_part(aiops_eval *ev, json_t *sec, const aiops_window *w,
 
 int ev_report_detection(aiops_eval *ev, json_t *rep, aiops_err *err)
 {
-    if (!ev->nlab)
+    /* Without labels, every alarm is a false one: a quiet stream (samples
+     * or anomaly records, no incidents) still has a false alarm rate, with
+     * recall and F1 undefined. */
+    if (!ev->nlab && !ev->samples && !ev->anomalies)
         return 0;
-    aiops_window *w = malloc(ev->nlab * sizeof *w);
-    double *d_us = malloc(ev->nlab * sizeof *d_us);
+    aiops_window *w = malloc((ev->nlab + 1) * sizeof *w);
+    double *d_us = malloc((ev->nlab + 1) * sizeof *d_us);
     json_t *sec = json_object();
     int rc = w && d_us && sec ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     aiops_detect_opts o = ev->o.detect;

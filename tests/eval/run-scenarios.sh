@@ -68,7 +68,7 @@ run_one() {
     return $rc
 }
 
-if [ $# -gt 0 ]; then list=$*; else list=$(ls scenarios/*.json 2>/dev/null | grep -v '\.expect\.json$'); fi
+if [ $# -gt 0 ]; then list=$*; else list=$(ls scenarios/*.json 2>/dev/null | grep -v -e '\.expect\.json$' -e '\.eval\.json$'); fi
 pass=0 fail=0 err=0 skip=0 none=0
 for s in $list; do
     [ -f "${s%.json}.expect.json" ] || { none=$((none + 1)); continue; }

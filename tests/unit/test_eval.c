@@ -123,6 +123,64 @@ static void test_report_nab_group_rca_pred_mttr(void **state)
     json_decref(rep);
 }
 
+/* aiops-fit's "resolved" records end an event; they are no detections,
+ * neither in the stream under test nor in the baseline stream. */
+static void test_resolved_not_detections(void **state)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    assert_int_equal(aiops_eval_load_labels(ev, FIX "labels.ndjson", &err), 2);
+    feed(ev, tab, FIX "stream.ndjson", 0);
+    feed(ev, tab, FIX "resolved.ndjson", 0);
+    feed(ev, tab, FIX "baseline.ndjson", 1);
+    feed(ev, tab, FIX "resolved.ndjson", 1);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(rep, "counts", "anomalies", NULL), 9, EPS);
+    assert_float_equal(num(d, "event", "detections", NULL), 5, EPS);
+    assert_float_equal(num(d, "event", "alarms", NULL), 5, EPS);
+    assert_float_equal(num(d, "event", "precision", NULL), 0.6, EPS);
+    assert_float_equal(num(d, "event", "f1", NULL), 0.75, EPS);
+    assert_float_equal(num(d, "event", "recall", NULL), 1, EPS);
+    assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 2 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "point", "fp", NULL), 2, EPS);
+    assert_float_equal(num(d, "point", "tp", NULL), 3, EPS);
+    assert_float_equal(num(d, "baseline", "detections", NULL), 5, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 3 * 86400.0 / 6900, EPS);
+    json_decref(rep);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+}
+
+/* No labels (a quiet day): every alarm is false, so the false alarm rate
+ * is reported while recall and F1 are undefined. */
+static void test_no_labels_false_alarms(void **state)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    feed(ev, tab, FIX "stream.ndjson", 0);
+    feed(ev, tab, FIX "baseline.ndjson", 1);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(d, "event", "incidents", NULL), 0, EPS);
+    assert_true(isnan(num(d, "event", "recall", NULL)));
+    assert_true(isnan(num(d, "event", "f1", NULL)));
+    assert_float_equal(num(d, "event", "false_alarms", NULL), 4, EPS);
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "point", "fp", NULL), 4, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    json_decref(rep);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+}
+
 /* The team's incident list as CSV/JSON: same windows, no alerts or series
  * lists, so labels apply by service (root cause + affected). */
 static void test_labels_csv_json(void **state)
@@ -385,6 +443,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_detection),
         cmocka_unit_test(test_report_nab_group_rca_pred_mttr),
+        cmocka_unit_test(test_resolved_not_detections),
+        cmocka_unit_test(test_no_labels_false_alarms),
         cmocka_unit_test(test_labels_csv_json),
         cmocka_unit_test(test_labels_errors),
         cmocka_unit_test(test_grouping_episodes),
