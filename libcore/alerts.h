@@ -1,10 +1,12 @@
 /* alerts.h - `alert` records (docs/FORMAT.md): building them the same way
- * in every alert format, Alertmanager-compatible fingerprints, and the
- * transform that turns Prometheus' ALERTS series into alert records. */
+ * in every alert format, Alertmanager-compatible fingerprints, reading the
+ * alert lists of the JSON alert formats (alert_list.c), and the transform
+ * that turns Prometheus' ALERTS series into alert records. */
 #ifndef AIOPS_ALERTS_H
 #define AIOPS_ALERTS_H
 
 #include "aiops.h"
+#include "jdoc.h"
 
 /* ------------------------------------------------------ alert records */
 
@@ -51,6 +53,61 @@ aiops_alert_seen *aiops_alert_seen_new(void);        /* NULL: out of memory */
  * AIOPS_ENOMEM.  A NULL fingerprint is computed from the labels. */
 int aiops_alert_seen_add(aiops_alert_seen *s, const aiops_alert *a);
 void aiops_alert_seen_free(aiops_alert_seen *s);
+
+/* ---------------------------------------- alert lists in JSON documents */
+
+/* The JSON alert formats (Alertmanager, Prometheus /api/v1/alerts,
+ * OpsGenie, PagerDuty) read an entry of JSON documents (one, one per line,
+ * or one after another) that each hold a list of alerts.  A format says
+ * where the list is and how to read one alert; aiops_alert_list_next()
+ * walks documents and alerts and keeps the JSON path for messages.  A
+ * format's state starts with its aiops_alert_list, so the callbacks get
+ * the state back by a cast. */
+typedef struct aiops_alert_list aiops_alert_list;
+
+typedef struct aiops_alert_list_spec {
+    const char *what;        /* "expected a ... response": parse errors */
+    /* l->cur is a new document: point l->alerts at its array of alerts
+     * (or at one alert object, l->single = 1) and l->keys at the keys
+     * that lead there.  1, or <0 with the error set at l->doc. */
+    int (*find)(aiops_alert_list *l);
+    /* One alert, l->doc at its path: 1 = rec filled, 0 = nothing to
+     * report (a repeated state), <0 error. */
+    int (*alert)(aiops_alert_list *l, json_t *al, aiops_record *rec);
+} aiops_alert_list_spec;
+
+struct aiops_alert_list {
+    const aiops_alert_list_spec *spec;
+    aiops_jseq seq;
+    aiops_jdoc doc;          /* path and line of the value being read */
+    json_t *cur;             /* the current document (owned) */
+    json_t *alerts;          /* borrowed from cur */
+    const char *keys[2];     /* from cur to alerts; NULL = unused */
+    int single;              /* alerts is one alert object */
+    size_t pos;              /* next alert */
+    aiops_alert_seen *seen;  /* states reported so far, when deduplicating */
+};
+
+/* Slurp the entry into l (zeroed); dedup = report each alert state once
+ * (repeated notifications, polled lists).  0 or <0; close l either way. */
+int aiops_alert_list_open(aiops_alert_list *l, const aiops_alert_list_spec *spec, int dedup,
+                          aiops_parse_ctx *ctx, aiops_err *err);
+/* Frees what open and next hold, not l itself. */
+void aiops_alert_list_close(aiops_alert_list *l);
+/* The same for a format state of `size` bytes that starts with its list:
+ * new allocates and opens it (*state, or NULL on error); free closes and
+ * frees it.  Formats can use next and free as their next and close. */
+int aiops_alert_list_new(void **state, size_t size, const aiops_alert_list_spec *spec, int dedup,
+                         aiops_parse_ctx *ctx, aiops_err *err);
+void aiops_alert_list_free(void *state);
+/* state: the list.  1 = rec filled, 0 = end of the entry, <0 error. */
+int aiops_alert_list_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err);
+/* rec from a, errors at l->doc's path: 1 = filled, 0 = a state already
+ * reported (dedup), <0 error. */
+int aiops_alert_list_record(aiops_alert_list *l, const aiops_alert *a, aiops_record *rec);
+/* labels.alertname, a non-empty string, as the alert's name: 0, or an
+ * error at "labels" under l->doc's path. */
+int aiops_alert_list_name(aiops_alert_list *l, json_t *labels, const char **name);
 
 /* ------------------------------------------- ALERTS series -> alerts */
 

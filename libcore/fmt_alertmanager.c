@@ -29,13 +29,8 @@
 #define WHAT "expected an Alertmanager webhook payload or /api/v2/alerts array"
 
 typedef struct am_state {
-    aiops_jseq seq;
-    aiops_jdoc doc;
-    json_t *cur;             /* current payload or v2 array */
-    json_t *alerts;          /* borrowed from cur */
-    size_t pos;
-    int v2;
-    aiops_alert_seen *seen;
+    aiops_alert_list list;   /* first: the callbacks get &st->list */
+    int v2;                  /* list.cur is a /api/v2/alerts array */
 } am_state;
 
 /* ------------------------------------------------------------ alerts */
@@ -48,7 +43,7 @@ static int is_zero_time(double t)
 
 static int am_status(am_state *st, json_t *al, const char **state, int *suppressed)
 {
-    aiops_jdoc *d = &st->doc;
+    aiops_jdoc *d = &st->list.doc;
     int rc;
     if (!st->v2) {
         if ((rc = aiops_jdoc_str(d, al, "status", AIOPS_JDOC_REQUIRED, state)) < 0)
@@ -89,9 +84,8 @@ static int am_status(am_state *st, json_t *al, const char **state, int *suppress
 }
 
 /* The alert's end: required and not before start when resolved. */
-static int am_end(am_state *st, json_t *al, aiops_alert *a)
+static int am_end(aiops_jdoc *d, json_t *al, aiops_alert *a)
 {
-    aiops_jdoc *d = &st->doc;
     double end = 0;
     int rc = aiops_jdoc_time(d, al, "endsAt", 0, &end);
     if (rc < 0 || strcmp(a->state, "resolved"))
@@ -109,23 +103,11 @@ static int am_end(am_state *st, json_t *al, aiops_alert *a)
     return 0;
 }
 
-static int am_name(am_state *st, json_t *labels, const char **name)
-{
-    json_t *n = json_object_get(labels, "alertname");
-    if (json_is_string(n) && json_string_length(n) > 0) {
-        *name = json_string_value(n);
-        return 0;
-    }
-    aiops_jdoc_key(&st->doc, "labels");
-    int rc = aiops_jdoc_fail(&st->doc, AIOPS_EPARSE, "expected an \"alertname\" label");
-    aiops_jdoc_pop(&st->doc);
-    return rc;
-}
-
 /* 1 = rec filled, 0 = a repeat of a state already reported, <0 error. */
-static int am_alert(am_state *st, json_t *al, aiops_record *rec)
+static int am_alert(aiops_alert_list *l, json_t *al, aiops_record *rec)
 {
-    aiops_jdoc *d = &st->doc;
+    am_state *st = (am_state *)l;
+    aiops_jdoc *d = &l->doc;
     aiops_alert a = {.source = "alertmanager"};
     json_t *labels = NULL, *ann = NULL;
     int suppressed = 0, rc;
@@ -135,18 +117,16 @@ static int am_alert(am_state *st, json_t *al, aiops_record *rec)
                                aiops_jdoc_type(al));
     if ((rc = am_status(st, al, &a.state, &suppressed)) < 0 ||
         (rc = aiops_jdoc_strmap(d, al, "labels", AIOPS_JDOC_REQUIRED, &labels)) < 0 ||
-        (rc = am_name(st, labels, &a.name)) < 0 ||
+        (rc = aiops_alert_list_name(l, labels, &a.name)) < 0 ||
         (rc = aiops_jdoc_strmap(d, al, "annotations", 0, &ann)) < 0 ||
         (rc = aiops_jdoc_time(d, al, "startsAt", AIOPS_JDOC_REQUIRED, &a.start)) < 0 ||
-        (rc = am_end(st, al, &a)) < 0 ||
+        (rc = am_end(d, al, &a)) < 0 ||
         (rc = aiops_jdoc_str(d, al, "fingerprint", 0, &a.fingerprint)) < 0)
         return rc;
     a.labels = labels;
     a.annotations = ann;
-    if ((rc = aiops_alert_seen_add(st->seen, &a)) != 0)
-        return rc < 0 ? aiops_jdoc_fail(d, rc, "out of memory") : 0;
-    if ((rc = aiops_alert_record(&a, rec, d->err)) < 0)
-        return aiops_err_locate(d->err, d->file, aiops_jdoc_line(d));
+    if ((rc = aiops_alert_list_record(l, &a, rec)) <= 0)
+        return rc;
     if (suppressed && json_object_set_new(rec->obj, "suppressed", json_true())) {
         aiops_record_clear(rec);
         return aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
@@ -156,89 +136,37 @@ static int am_alert(am_state *st, json_t *al, aiops_record *rec)
 
 /* ---------------------------------------------------------- documents */
 
-/* Take the next payload (or v2 array); 0 at the end. */
-static int am_next_doc(am_state *st)
+/* A new payload (or v2 array): where its alerts are. */
+static int am_find(aiops_alert_list *l)
 {
-    json_decref(st->cur);
-    st->cur = st->alerts = NULL;
-    st->pos = 0;
-    int rc = aiops_jseq_next(&st->seq, &st->doc, WHAT, &st->cur);
-    if (rc <= 0)
-        return rc;
-    st->v2 = json_is_array(st->cur);
+    am_state *st = (am_state *)l;
+    st->v2 = json_is_array(l->cur);
     if (st->v2) {
-        st->alerts = st->cur;
+        l->alerts = l->cur;
         return 1;
     }
-    json_t *al = json_object_get(st->cur, "alerts");
+    json_t *al = json_object_get(l->cur, "alerts");
+    l->keys[0] = "alerts";
     if (json_is_array(al)) {
-        st->alerts = al;
+        l->alerts = al;
         return 1;
     }
     if (al) {
-        aiops_jdoc_key(&st->doc, "alerts");
-        rc = aiops_jdoc_fail(&st->doc, AIOPS_EPARSE, "expected an array of alerts, got %s",
-                             aiops_jdoc_type(al));
-        aiops_jdoc_pop(&st->doc);
+        aiops_jdoc_key(&l->doc, "alerts");
+        int rc = aiops_jdoc_fail(&l->doc, AIOPS_EPARSE, "expected an array of alerts, got %s",
+                                 aiops_jdoc_type(al));
+        aiops_jdoc_pop(&l->doc);
         return rc;
     }
-    return aiops_jdoc_fail(&st->doc, AIOPS_EPARSE,
+    return aiops_jdoc_fail(&l->doc, AIOPS_EPARSE,
                            "%s: an object with \"alerts\", or an array of alerts", WHAT);
 }
 
-static void am_close(void *state)
-{
-    am_state *st = state;
-    if (!st)
-        return;
-    json_decref(st->cur);
-    aiops_alert_seen_free(st->seen);
-    free(st);
-}
+static const aiops_alert_list_spec am_spec = {WHAT, am_find, am_alert};
 
 static int am_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {
-    char *buf;
-    size_t len;
-    *state = NULL;
-    am_state *st = calloc(1, sizeof *st);
-    if (st && !(st->seen = aiops_alert_seen_new())) {
-        free(st);
-        st = NULL;
-    }
-    if (!st)
-        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0, "out of memory");
-    int rc = aiops_stream_slurp(ctx->stream, &buf, &len, err);
-    if (rc) {
-        am_close(st);
-        return rc;
-    }
-    aiops_jseq_init(&st->seq, buf, len);
-    *state = st;
-    return 0;
-}
-
-static int am_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
-{
-    am_state *st = state;
-    st->doc.file = aiops_stream_name(ctx->stream);
-    st->doc.err = err;
-    for (;;) {
-        if (st->alerts && st->pos < json_array_size(st->alerts)) {
-            size_t i = st->pos++;
-            st->doc.depth = 0;
-            if (!st->v2)
-                aiops_jdoc_key(&st->doc, "alerts");
-            aiops_jdoc_idx(&st->doc, i);
-            int rc = am_alert(st, json_array_get(st->alerts, i), rec);
-            if (rc != 0)
-                return rc;
-            continue;
-        }
-        int rc = am_next_doc(st);
-        if (rc <= 0)
-            return rc;
-    }
+    return aiops_alert_list_new(state, sizeof(am_state), &am_spec, 1, ctx, err);
 }
 
 /* ------------------------------------------------------------- probe */
@@ -268,6 +196,6 @@ const aiops_format aiops_fmt_alertmanager = {
     .ordered = 0,
     .probe = am_probe,
     .open = am_open,
-    .next = am_next,
-    .close = am_close,
+    .next = aiops_alert_list_next,
+    .close = aiops_alert_list_free,
 };

@@ -33,7 +33,7 @@ static int is_known(const char *k)
 }
 
 /* The known string fields, type-checked. */
-static int read_strings(aiops_obs_walk *w, json_t *o, const char **val)
+static int read_strings(aiops_jdoc *w, json_t *o, const char **val)
 {
     int rc = 0;
     for (size_t i = 0; string_fields[i] && rc == 0; i++)
@@ -61,26 +61,26 @@ static const char *service_of(const char **val)
 }
 
 /* Unknown fields after the known ones, in their order. */
-static int keep_rest(aiops_obs_walk *w, json_t *src, json_t *dst)
+static int keep_rest(aiops_jdoc *w, json_t *src, json_t *dst)
 {
     const char *k;
     json_t *v;
     json_object_foreach(src, k, v) {
         if (!is_known(k) && json_object_set(dst, k, v))
-            return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+            return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
     return 0;
 }
 
-static int load_event(aiops_obs_walk *w, aiops_obs_queue *q, json_t *o)
+static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *o)
 {
     const char *val[sizeof string_fields / sizeof *string_fields] = { 0 };
     int64_t count = 0;
     int have_ts, have_count, rc;
     double ts;
     if (!json_is_object(o))
-        return aiops_obs_bad(w, "expected a deploy/change event object, got %s",
-                             aiops_obs_jtype(o));
+        return aiops_jdoc_bad(w, "expected a deploy/change event object, got %s",
+                              aiops_jdoc_type(o));
     if ((rc = aiops_obs_time(w, o, "ts", 1, &ts, &have_ts)) || (rc = read_strings(w, o, val)) ||
         (rc = aiops_obs_int(w, o, "count", 0, &count, &have_count)))
         return rc;
@@ -100,15 +100,15 @@ static int load_event(aiops_obs_walk *w, aiops_obs_queue *q, json_t *o)
     return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, rec);
 }
 
-static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     int rc = 0;
     if (json_is_object(v))
         return load_event(w, q, v);
     for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_event(w, q, json_array_get(v, i));
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
@@ -131,18 +131,18 @@ static int deploy_probe(const char *entry, const char *head, size_t n)
 {
     static const char *const svc[] = { "service", "service_name", "app", NULL };
     static const char *const what[] = { "version", "author", "kind", NULL };
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     int d, s = 0, k = 0;
     (void)entry;
     if (p >= n || (head[p] != '{' && head[p] != '['))
         return 0;
     d = head[p] == '[' ? 2 : 1;
-    if (!aiops_obs_head_key(head, n, d, "ts", NULL) || aiops_obs_head_key(head, n, d, "type", NULL))
+    if (!aiops_jhead_member(head, n, d, "ts", NULL) || aiops_jhead_member(head, n, d, "type", NULL))
         return 0;
     for (size_t i = 0; svc[i]; i++)
-        s |= aiops_obs_head_key(head, n, d, svc[i], NULL);
+        s |= aiops_jhead_member(head, n, d, svc[i], NULL);
     for (size_t i = 0; what[i]; i++)
-        k |= aiops_obs_head_key(head, n, d, what[i], NULL);
+        k |= aiops_jhead_member(head, n, d, what[i], NULL);
     return s && k ? 80 : 0;
 }
 

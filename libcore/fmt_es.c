@@ -22,19 +22,19 @@
 static const char *const msg_keys[] = { "message", "log", "msg", "MESSAGE", NULL };
 static const char *const ts_keys[] = { "@timestamp", "timestamp", "time", "ts", "date", NULL };
 
-static int load_source(aiops_obs_walk *w, aiops_obs_queue *q, json_t *src, json_t *extra)
+static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *extra)
 {
     const char *tkey = NULL;
     json_t *o;
     double ts;
     int have, rc;
     if (!json_is_object(src))
-        return aiops_obs_bad(w, "expected a document object, got %s", aiops_obs_jtype(src));
+        return aiops_jdoc_bad(w, "expected a document object, got %s", aiops_jdoc_type(src));
     for (size_t i = 0; ts_keys[i] && !tkey; i++)
         if (json_object_get(src, ts_keys[i]))
             tkey = ts_keys[i];
     if (!tkey)
-        return aiops_obs_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
+        return aiops_jdoc_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
     if ((rc = aiops_obs_time(w, src, tkey, 1, &ts, &have)) ||
         (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
         return rc;
@@ -42,24 +42,24 @@ static int load_source(aiops_obs_walk *w, aiops_obs_queue *q, json_t *src, json_
 }
 
 /* A hit: its _source, labelled with the index it came from. */
-static int load_hit(aiops_obs_walk *w, aiops_obs_queue *q, json_t *hit)
+static int load_hit(aiops_jdoc *w, aiops_obs_queue *q, json_t *hit)
 {
     json_t *src, *extra = NULL;
     const char *index;
     int rc;
     if (!json_is_object(hit))
-        return aiops_obs_bad(w, "expected a hit object, got %s", aiops_obs_jtype(hit));
+        return aiops_jdoc_bad(w, "expected a hit object, got %s", aiops_jdoc_type(hit));
     if ((rc = aiops_obs_str(w, hit, "_index", 0, &index)) ||
         (rc = aiops_obs_obj(w, hit, "_source", 0, &src)))
         return rc;
     if (!src)
-        return aiops_obs_bad(w, "expected \"_source\" in the hit (search with _source enabled; "
-                                "\"fields\" alone are not read)");
+        return aiops_jdoc_bad(w, "expected \"_source\" in the hit (search with _source enabled; "
+                                 "\"fields\" alone are not read)");
     if (index && !(extra = json_pack("{s:s}", "_index", index)))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
-    aiops_obs_key(w, "_source");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    aiops_jdoc_key(w, "_source");
     rc = load_source(w, q, src, extra);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     json_decref(extra);
     return rc;
 }
@@ -73,7 +73,7 @@ static const char *snip_str(json_t *j, const char *fallback, char *buf, size_t n
 }
 
 /* {"error":{"type":..,"reason":..},"status":404}, or "error":"text". */
-static int api_error(aiops_obs_walk *w, json_t *v)
+static int api_error(aiops_jdoc *w, json_t *v)
 {
     json_t *e = json_object_get(v, "error");
     char a[64], b[64];
@@ -81,55 +81,55 @@ static int api_error(aiops_obs_walk *w, json_t *v)
     const char *reason = json_is_string(e) ? snip_str(e, "", b, sizeof b)
                                            : snip_str(json_object_get(e, "reason"), "no reason",
                                                       b, sizeof b);
-    aiops_obs_key(w, "error");
-    int rc = aiops_obs_bad(w, "Elasticsearch returned an error (%s): %s", type, reason);
-    aiops_obs_pop(w);
+    aiops_jdoc_key(w, "error");
+    int rc = aiops_jdoc_bad(w, "Elasticsearch returned an error (%s): %s", type, reason);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
 /* Partial results would silently lose documents. */
-static int complete(aiops_obs_walk *w, json_t *resp)
+static int complete(aiops_jdoc *w, json_t *resp)
 {
     json_t *shards = json_object_get(resp, "_shards");
     json_t *failed = json_object_get(shards, "failed"), *total = json_object_get(shards, "total");
     int rc = 0;
     if (json_is_true(json_object_get(resp, "timed_out"))) {
-        aiops_obs_key(w, "timed_out");
-        rc = aiops_obs_bad(w, "the search timed out: its hits are incomplete");
+        aiops_jdoc_key(w, "timed_out");
+        rc = aiops_jdoc_bad(w, "the search timed out: its hits are incomplete");
     } else if (json_is_integer(failed) && json_integer_value(failed) > 0) {
-        aiops_obs_key(w, "_shards");
-        rc = aiops_obs_bad(w, "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " shards "
-                              "failed: the hits are incomplete",
-                           json_integer_value(failed),
-                           json_is_integer(total) ? json_integer_value(total) : (json_int_t)0);
+        aiops_jdoc_key(w, "_shards");
+        rc = aiops_jdoc_bad(w, "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " shards "
+                               "failed: the hits are incomplete",
+                            json_integer_value(failed),
+                            json_is_integer(total) ? json_integer_value(total) : (json_int_t)0);
     } else {
         return 0;
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_response(aiops_obs_walk *w, aiops_obs_queue *q, json_t *resp)
+static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *resp)
 {
     json_t *hits, *list;
     int rc;
     if ((rc = complete(w, resp)) || (rc = aiops_obs_obj(w, resp, "hits", 1, &hits)))
         return rc;
-    aiops_obs_key(w, "hits");
+    aiops_jdoc_key(w, "hits");
     if ((rc = aiops_obs_arr(w, hits, "hits", 1, &list)) == 0) {
-        aiops_obs_key(w, "hits");
+        aiops_jdoc_key(w, "hits");
         for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
-            aiops_obs_idx(w, i);
+            aiops_jdoc_idx(w, i);
             rc = load_hit(w, q, json_array_get(list, i));
-            aiops_obs_pop(w);
+            aiops_jdoc_pop(w);
         }
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_object(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     if (json_object_get(v, "hits") && !json_object_get(v, "@timestamp"))
         return load_response(w, q, v);
@@ -141,18 +141,18 @@ static int load_object(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
     return load_source(w, q, v, NULL);
 }
 
-static int load_value(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     int rc = 0;
     if (json_is_object(v))
         return load_object(w, q, v);
     for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
         json_t *e = json_array_get(v, i);
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = json_is_object(e) ? load_object(w, q, e)
-                               : aiops_obs_bad(w, "expected a hit or document object, got %s",
-                                               aiops_obs_jtype(e));
-        aiops_obs_pop(w);
+                               : aiops_jdoc_bad(w, "expected a hit or document object, got %s",
+                                                aiops_jdoc_type(e));
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
@@ -175,30 +175,30 @@ static int es_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
  * with a generic time key (40), below its own "date" key (60). */
 static int es_probe(const char *entry, const char *head, size_t n)
 {
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     int d;
     (void)entry;
     if (p >= n || (head[p] != '{' && head[p] != '['))
         return 0;
     d = head[p] == '[' ? 2 : 1;
-    if (aiops_obs_head_key(head, n, 1, "type", NULL) && aiops_obs_head_key(head, n, 1, "ts", NULL))
+    if (aiops_jhead_member(head, n, 1, "type", NULL) && aiops_jhead_member(head, n, 1, "ts", NULL))
         return 0;
-    if (d == 1 && (aiops_obs_head_key(head, n, 1, "_scroll_id", NULL) ||
-                   (aiops_obs_head_key(head, n, 1, "hits", NULL) &&
-                    aiops_obs_head_key(head, n, 2, "hits", NULL))))
+    if (d == 1 && (aiops_jhead_member(head, n, 1, "_scroll_id", NULL) ||
+                   (aiops_jhead_member(head, n, 1, "hits", NULL) &&
+                    aiops_jhead_member(head, n, 2, "hits", NULL))))
         return 95;
-    if (aiops_obs_head_key(head, n, d, "_source", NULL))
+    if (aiops_jhead_member(head, n, d, "_source", NULL))
         return 95;
-    if (d == 1 && aiops_obs_head_key(head, n, 1, "error", NULL) &&
-        aiops_obs_head_key(head, n, 2, "root_cause", NULL))
+    if (d == 1 && aiops_jhead_member(head, n, 1, "error", NULL) &&
+        aiops_jhead_member(head, n, 2, "root_cause", NULL))
         return 90;
-    if (!aiops_obs_head_key(head, n, d, "@timestamp", NULL) ||
-        !(aiops_obs_head_key(head, n, d, "message", NULL) ||
-          aiops_obs_head_key(head, n, d, "log", NULL)))
+    if (!aiops_jhead_member(head, n, d, "@timestamp", NULL) ||
+        !(aiops_jhead_member(head, n, d, "message", NULL) ||
+          aiops_jhead_member(head, n, d, "log", NULL)))
         return 0;
-    if (aiops_obs_head_key(head, n, d, "ecs", NULL) ||
-        aiops_obs_head_key(head, n, d, "log.level", NULL) ||
-        aiops_obs_head_key(head, n, d, "agent", NULL))
+    if (aiops_jhead_member(head, n, d, "ecs", NULL) ||
+        aiops_jhead_member(head, n, d, "log.level", NULL) ||
+        aiops_jhead_member(head, n, d, "agent", NULL))
         return 65;
     return 50;
 }

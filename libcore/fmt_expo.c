@@ -18,7 +18,7 @@
  * "# EOF" is treated as a comment, not as the end: a file of several
  * concatenated OpenMetrics scrapes keeps all its samples.
  */
-#include "aiops.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -82,21 +82,6 @@ static size_t skip_blanks(const char *s, size_t n, size_t pos)
     return pos;
 }
 
-/* Next blank-separated field of [*pos, n): sets start and length,
- * advances pos.  Returns 0 when only blanks are left. */
-static int next_field(const char *s, size_t n, size_t *pos, size_t *start,
-                      size_t *flen)
-{
-    size_t i = skip_blanks(s, n, *pos), b = i;
-
-    while (i < n && !is_blank(s[i]))
-        i++;
-    *pos = i;
-    *start = b;
-    *flen = i - b;
-    return i > b;
-}
-
 /* What was found instead, quoted, or "end of line". */
 static const char *got(const char *s, size_t n, char *buf, size_t bufsz)
 {
@@ -134,7 +119,7 @@ static int check_type(aiops_parse_ctx *ctx, const char *s, size_t n, size_t pos,
     char sn[64];
     size_t b, fl;
 
-    if (!next_field(s, n, &pos, &b, &fl))
+    if (!aiops_text_field(s, n, &pos, &b, &fl))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric type after '# TYPE name' (counter, "
                     "gauge, histogram, summary, untyped, unknown, info, stateset, "
                     "gaugehistogram)");
@@ -142,7 +127,7 @@ static int check_type(aiops_parse_ctx *ctx, const char *s, size_t n, size_t pos,
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric type (counter, gauge, histogram, "
                     "summary, untyped, unknown, info, stateset, gaugehistogram), "
                     "got '%s'", aiops_snip(s + b, fl, sn, sizeof sn));
-    if (next_field(s, n, &pos, &b, &fl))
+    if (aiops_text_field(s, n, &pos, &b, &fl))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected end of line after the metric type, got '%s'",
                     aiops_snip(s + b, n - b, sn, sizeof sn));
     return 0;
@@ -157,13 +142,13 @@ static int check_comment(aiops_parse_ctx *ctx, const char *s, size_t n,
     size_t pos = 1, b, fl, kwb, kwl;
     int is_type;
 
-    if (!next_field(s, n, &pos, &kwb, &kwl))
+    if (!aiops_text_field(s, n, &pos, &kwb, &kwl))
         return 0;
     is_type = kwl == 4 && memcmp(s + kwb, "TYPE", 4) == 0;
     if (!is_type && !(kwl == 4 && memcmp(s + kwb, "HELP", 4) == 0) &&
         !(kwl == 4 && memcmp(s + kwb, "UNIT", 4) == 0))
         return 0;
-    if (!next_field(s, n, &pos, &b, &fl))
+    if (!aiops_text_field(s, n, &pos, &b, &fl))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name after '# %.4s'", s + kwb);
     if (metric_name_len(s + b, fl) != fl)
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
@@ -342,23 +327,19 @@ static int default_ts(aiops_parse_ctx *ctx, double *ts, aiops_err *err)
 static int parse_tail(aiops_parse_ctx *ctx, const char *s, size_t n,
                       aiops_record *rec, aiops_err *err)
 {
-    char sn[64];
     size_t pos = 0, b, fl;
-    int rc;
+    int rc = aiops_text_value(ctx, s, n, &pos, "the series", &rec->value, err);
 
-    if (!next_field(s, n, &pos, &b, &fl))
-        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value after the series");
-    if (aiops_parse_double(s + b, fl, &rec->value) < 0)
-        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value (number, NaN, +Inf, -Inf), "
-                    "got '%s'", aiops_snip(s + b, fl, sn, sizeof sn));
-    if (!next_field(s, n, &pos, &b, &fl))
+    if (rc < 0)
+        return rc;
+    if (!aiops_text_field(s, n, &pos, &b, &fl))
         return default_ts(ctx, &rec->ts, err);
     if (s[b] == '#') {
         rc = check_exemplar(ctx, s, n, b, fl, "value", err);
         return rc < 0 ? rc : default_ts(ctx, &rec->ts, err);
     }
     rc = parse_ts(ctx, s + b, fl, &rec->ts, err);
-    if (rc < 0 || !next_field(s, n, &pos, &b, &fl))
+    if (rc < 0 || !aiops_text_field(s, n, &pos, &b, &fl))
         return rc;
     return check_exemplar(ctx, s, n, b, fl, "timestamp", err);
 }
@@ -533,12 +514,12 @@ static int probe_sample(const char *s, size_t n)
     }
     if (i >= n || !is_blank(s[i]))
         return 0;
-    if (!next_field(s, n, &i, &b, &fl) || aiops_parse_double(s + b, fl, &v) < 0)
+    if (!aiops_text_field(s, n, &i, &b, &fl) || aiops_parse_double(s + b, fl, &v) < 0)
         return 0;
-    if (!next_field(s, n, &i, &b, &fl) || s[b] == '#')
+    if (!aiops_text_field(s, n, &i, &b, &fl) || s[b] == '#')
         return 1;
     return aiops_parse_double(s + b, fl, &v) == 0 &&
-           (!next_field(s, n, &i, &b, &fl) || s[b] == '#');
+           (!aiops_text_field(s, n, &i, &b, &fl) || s[b] == '#');
 }
 
 static int has_suffix(const char *s, const char *suf)

@@ -28,7 +28,7 @@ typedef struct fb_state {
 static const char *const msg_keys[] = { "log", "message", "msg", "MESSAGE", NULL };
 static const char *const time_keys[] = { "date", "@timestamp", "time", "timestamp", NULL };
 
-static int push(aiops_obs_walk *w, fb_state *st, json_t *rec, const char *tkey, double ts,
+static int push(aiops_jdoc *w, fb_state *st, json_t *rec, const char *tkey, double ts,
                 json_t *extra)
 {
     json_t *o;
@@ -36,88 +36,88 @@ static int push(aiops_obs_walk *w, fb_state *st, json_t *rec, const char *tkey, 
     if (rc)
         return rc;
     if (aiops_obs_queue_push(&st->q, AIOPS_R_LOG, ts, o))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     return 0;
 }
 
 /* A record that carries its own time (json_lines, format json). */
-static int load_timed(aiops_obs_walk *w, fb_state *st, json_t *rec, json_t *extra)
+static int load_timed(aiops_jdoc *w, fb_state *st, json_t *rec, json_t *extra)
 {
     const char *tkey = NULL;
     double ts;
     int have, rc;
     if (!json_is_object(rec))
-        return aiops_obs_bad(w, "expected a record object, got %s", aiops_obs_jtype(rec));
+        return aiops_jdoc_bad(w, "expected a record object, got %s", aiops_jdoc_type(rec));
     for (size_t i = 0; time_keys[i] && !tkey; i++)
         if (json_object_get(rec, time_keys[i]))
             tkey = time_keys[i];
     if (!tkey)
-        return aiops_obs_bad(w, "expected a time key in the record (date, @timestamp, time or "
-                                "timestamp)");
+        return aiops_jdoc_bad(w, "expected a time key in the record (date, @timestamp, time or "
+                                 "timestamp)");
     if ((rc = aiops_obs_time(w, rec, tkey, 1, &ts, &have)))
         return rc;
     return push(w, st, rec, tkey, ts, extra);
 }
 
 /* [sec, nsec] (Fluentd EventTime) or a plain time. */
-static int event_time(aiops_obs_walk *w, json_t *t, double *ts)
+static int event_time(aiops_jdoc *w, json_t *t, double *ts)
 {
     if (!json_is_array(t))
         return aiops_obs_time_value(w, t, ts);
     json_t *s = json_array_get(t, 0), *ns = json_array_get(t, 1);
     if (json_array_size(t) != 2 || !json_is_integer(s) || !json_is_integer(ns) ||
         json_integer_value(ns) < 0 || json_integer_value(ns) >= 1000000000)
-        return aiops_obs_bad(w, "expected the time as [seconds, nanoseconds]");
+        return aiops_jdoc_bad(w, "expected the time as [seconds, nanoseconds]");
     *ts = (double)json_integer_value(s) + (double)json_integer_value(ns) / 1e9;
     return 0;
 }
 
 /* [TS, {record}] or [[TS, {metadata}], {record}]. */
-static int load_event(aiops_obs_walk *w, fb_state *st, json_t *ev)
+static int load_event(aiops_jdoc *w, fb_state *st, json_t *ev)
 {
     json_t *head = json_array_get(ev, 0), *rec = json_array_get(ev, 1), *extra = NULL;
     double ts;
     int rc;
     if (json_array_size(ev) != 2)
-        return aiops_obs_bad(w, "expected [time, {record}], got an array of %zu elements",
-                             json_array_size(ev));
+        return aiops_jdoc_bad(w, "expected [time, {record}], got an array of %zu elements",
+                              json_array_size(ev));
     if (!json_is_object(rec)) {
-        aiops_obs_idx(w, 1);
-        int rc = aiops_obs_bad(w, "expected the record as an object, got %s", aiops_obs_jtype(rec));
-        aiops_obs_pop(w);
+        aiops_jdoc_idx(w, 1);
+        int rc = aiops_jdoc_bad(w, "expected the record as an object, got %s", aiops_jdoc_type(rec));
+        aiops_jdoc_pop(w);
         return rc;
     }
-    aiops_obs_idx(w, 0);
+    aiops_jdoc_idx(w, 0);
     if (json_is_array(head) && json_is_object(json_array_get(head, 1))) {
         json_t *meta = json_array_get(head, 1);
-        aiops_obs_idx(w, 0);
+        aiops_jdoc_idx(w, 0);
         rc = event_time(w, json_array_get(head, 0), &ts);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
         if (rc == 0 && json_object_size(meta) &&
             (!(extra = json_object()) || aiops_obs_flatten(meta, extra, NULL)))
-            rc = aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+            rc = aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     } else {
         rc = event_time(w, head, &ts);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     if (rc == 0) {
-        aiops_obs_idx(w, 1);
+        aiops_jdoc_idx(w, 1);
         rc = push(w, st, rec, NULL, ts, extra);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     json_decref(extra);
     return rc;
 }
 
-static int load_array(aiops_obs_walk *w, fb_state *st, json_t *v)
+static int load_array(aiops_jdoc *w, fb_state *st, json_t *v)
 {
     int rc = 0;
     if (!json_is_object(json_array_get(v, 0)))
         return load_event(w, st, v);
     for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_timed(w, st, json_array_get(v, i), NULL);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
@@ -140,15 +140,15 @@ static int load_fluentd(fb_state *st, aiops_parse_ctx *ctx, char *line, size_t l
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "tag: expected UTF-8 text, got invalid "
                                                         "bytes");
     json_t *v, *extra = json_pack("{s:s%}", "tag", t1 + 1, tag_len);
-    aiops_obs_walk w;
+    aiops_jdoc w;
     if (!extra)
         return aiops_parse_fail(ctx, err, AIOPS_ENOMEM, "out of memory");
     int rc = aiops_obs_doc_parse(&st->doc, t2 + 1, len - (size_t)(t2 + 1 - line),
                                  aiops_stream_lineno(ctx->stream), &v, &w, err);
     if (rc == 1)
         rc = json_is_object(v) ? push(&w, st, v, NULL, ts, extra)
-                               : aiops_obs_bad(&w, "expected a record object after the tag, "
-                                                   "got %s", aiops_obs_jtype(v));
+                               : aiops_jdoc_bad(&w, "expected a record object after the tag, "
+                                                    "got %s", aiops_jdoc_type(v));
     json_decref(v);
     json_decref(extra);
     return rc < 0 ? rc : 0;
@@ -162,7 +162,7 @@ static int load_line(fb_state *st, aiops_parse_ctx *ctx, char *line, size_t len,
     if (p >= len || (line[p] != '[' && line[p] != '{'))
         return load_fluentd(st, ctx, line, len, err);
     json_t *v;
-    aiops_obs_walk w;
+    aiops_jdoc w;
     int rc = aiops_obs_doc_parse(&st->doc, line, len, aiops_stream_lineno(ctx->stream), &v, &w,
                                  err);
     if (rc < 0)
@@ -230,7 +230,7 @@ static int fb_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
 static int has_any(const char *head, size_t n, int depth, const char *const *keys)
 {
     for (size_t i = 0; keys[i]; i++)
-        if (aiops_obs_head_key(head, n, depth, keys[i], NULL))
+        if (aiops_jhead_member(head, n, depth, keys[i], NULL))
             return 1;
     return 0;
 }
@@ -242,7 +242,7 @@ static int record_score(const char *head, size_t n, int depth)
     static const char *const other_time[] = { "@timestamp", "time", "timestamp", NULL };
     if (!has_any(head, n, depth, msg_keys))
         return 0;
-    if (aiops_obs_head_key(head, n, depth, "date", NULL))
+    if (aiops_jhead_member(head, n, depth, "date", NULL))
         return 60;
     return has_any(head, n, depth, other_time) ? 40 : 0;
 }
@@ -262,13 +262,13 @@ static int fluentd_score(const char *head, size_t n, size_t p)
 
 static int fb_probe(const char *entry, const char *head, size_t n)
 {
-    size_t p = aiops_obs_head_start(head, n), q;
+    size_t p = aiops_jhead_start(head, n), q;
     (void)entry;
     if (p >= n)
         return 0;
     if (head[p] == '{') {
-        if (aiops_obs_head_key(head, n, 1, "type", NULL) &&
-            aiops_obs_head_key(head, n, 1, "ts", NULL))
+        if (aiops_jhead_member(head, n, 1, "type", NULL) &&
+            aiops_jhead_member(head, n, 1, "ts", NULL))
             return 0;
         return record_score(head, n, 1);
     }

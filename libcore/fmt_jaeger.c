@@ -21,7 +21,7 @@
 #include "obs.h"
 
 /* One trace's processes: processID -> serviceName. */
-static int service_of(aiops_obs_walk *w, json_t *span, json_t *procs, const char **out)
+static int service_of(aiops_jdoc *w, json_t *span, json_t *procs, const char **out)
 {
     json_t *proc;
     const char *pid;
@@ -33,23 +33,23 @@ static int service_of(aiops_obs_walk *w, json_t *span, json_t *procs, const char
             return rc;
         proc = json_object_get(procs, pid);
         if (!json_is_object(proc)) {
-            aiops_obs_key(w, "processID");
-            rc = aiops_obs_bad(w, "expected a process \"%s\" in the trace's \"processes\"",
-                               pid);
-            aiops_obs_pop(w);
+            aiops_jdoc_key(w, "processID");
+            rc = aiops_jdoc_bad(w, "expected a process \"%s\" in the trace's \"processes\"",
+                                pid);
+            aiops_jdoc_pop(w);
             return rc;
         }
-        aiops_obs_key(w, "processID");
+        aiops_jdoc_key(w, "processID");
     } else {
-        aiops_obs_key(w, "process");
+        aiops_jdoc_key(w, "process");
     }
     rc = aiops_obs_str(w, proc, "serviceName", 1, out);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
 /* The first CHILD_OF reference, else the first FOLLOWS_FROM. */
-static int parent_of(aiops_obs_walk *w, json_t *span, char *buf)
+static int parent_of(aiops_jdoc *w, json_t *span, char *buf)
 {
     json_t *refs;
     int rc = aiops_obs_arr(w, span, "references", 0, &refs), found = 0;
@@ -57,21 +57,21 @@ static int parent_of(aiops_obs_walk *w, json_t *span, char *buf)
     if (rc)
         return rc;
     for (int pass = 0; pass < 2 && !found && rc == 0; pass++) {
-        aiops_obs_key(w, "references");
+        aiops_jdoc_key(w, "references");
         for (size_t i = 0; i < json_array_size(refs) && !found && rc == 0; i++) {
             json_t *r = json_array_get(refs, i);
             const char *type;
-            aiops_obs_idx(w, i);
+            aiops_jdoc_idx(w, i);
             if (!json_is_object(r))
-                rc = aiops_obs_bad(w, "expected a reference object, got %s", aiops_obs_jtype(r));
+                rc = aiops_jdoc_bad(w, "expected a reference object, got %s", aiops_jdoc_type(r));
             else if ((rc = aiops_obs_str(w, r, "refType", 1, &type)) == 0 &&
                      strcmp(type, pass ? "FOLLOWS_FROM" : "CHILD_OF") == 0) {
                 rc = aiops_obs_hex(w, r, "spanID", 1, buf);
                 found = 1;
             }
-            aiops_obs_pop(w);
+            aiops_jdoc_pop(w);
         }
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     if (rc == 0 && !found)
         rc = aiops_obs_hex(w, span, "parentSpanID", 0, buf);
@@ -89,18 +89,18 @@ static int truthy(json_t *v)
     return json_is_true(v) || (json_is_string(v) && strcmp(json_string_value(v), "true") == 0);
 }
 
-static int one_tag(aiops_obs_walk *w, json_t *tag, span_tags *t)
+static int one_tag(aiops_jdoc *w, json_t *tag, span_tags *t)
 {
     const char *key;
     json_t *val;
     int rc;
     if (!json_is_object(tag))
-        return aiops_obs_bad(w, "expected a tag object {\"key\",\"type\",\"value\"}, got %s",
-                             aiops_obs_jtype(tag));
+        return aiops_jdoc_bad(w, "expected a tag object {\"key\",\"type\",\"value\"}, got %s",
+                              aiops_jdoc_type(tag));
     if ((rc = aiops_obs_str(w, tag, "key", 1, &key)))
         return rc;
     if (!(val = json_object_get(tag, "value")))
-        return aiops_obs_bad(w, "expected a \"value\" member");
+        return aiops_jdoc_bad(w, "expected a \"value\" member");
     if (strcmp(key, "error") == 0) {
         t->error |= truthy(val);
         return 0;
@@ -111,31 +111,31 @@ static int one_tag(aiops_obs_walk *w, json_t *tag, span_tags *t)
         return 0;
     }
     if (json_object_set(t->attrs, key, val))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     return 0;
 }
 
-static int read_tags(aiops_obs_walk *w, json_t *span, span_tags *t)
+static int read_tags(aiops_jdoc *w, json_t *span, span_tags *t)
 {
     json_t *tags;
     int rc = aiops_obs_arr(w, span, "tags", 0, &tags);
-    aiops_obs_key(w, "tags");
+    aiops_jdoc_key(w, "tags");
     for (size_t i = 0; i < json_array_size(tags) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = one_tag(w, json_array_get(tags, i), t);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int microseconds(aiops_obs_walk *w, json_t *span, const char *key, int64_t *us)
+static int microseconds(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
 {
     int have, rc = aiops_obs_int(w, span, key, 1, us, &have);
     if (rc == 0 && *us < 0) {
-        aiops_obs_key(w, key);
-        rc = aiops_obs_bad(w, "expected microseconds >= 0");
-        aiops_obs_pop(w);
+        aiops_jdoc_key(w, key);
+        rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
@@ -148,7 +148,7 @@ static void lower(const char *s, char *buf, size_t n)
     buf[i] = '\0';
 }
 
-static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span, json_t *procs)
+static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, json_t *procs)
 {
     char tid[33], sid[33], pid[33], status[32] = "";
     const char *op, *svc;
@@ -156,7 +156,7 @@ static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span, json_t
     span_tags t = { 0, NULL, NULL };
     int rc;
     if (!json_is_object(span))
-        return aiops_obs_bad(w, "expected a span object, got %s", aiops_obs_jtype(span));
+        return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
     if ((rc = aiops_obs_hex(w, span, "traceID", 1, tid)) || (rc = aiops_obs_hex(w, span, "spanID", 1, sid)) ||
         (rc = aiops_obs_str(w, span, "operationName", 1, &op)) ||
         (rc = microseconds(w, span, "startTime", &start)) ||
@@ -164,7 +164,7 @@ static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span, json_t
         (rc = service_of(w, span, procs, &svc)))
         return rc;
     if (!(t.attrs = json_object()))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     if ((rc = read_tags(w, span, &t)) == 0) {
         if (t.otel_status)
             lower(t.otel_status, status, sizeof status);
@@ -180,51 +180,51 @@ static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span, json_t
     return rc;
 }
 
-static int load_trace(aiops_obs_walk *w, aiops_obs_queue *q, json_t *trace)
+static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
 {
     json_t *spans, *procs;
     int rc;
     if (!json_is_object(trace))
-        return aiops_obs_bad(w, "expected a trace object, got %s", aiops_obs_jtype(trace));
+        return aiops_jdoc_bad(w, "expected a trace object, got %s", aiops_jdoc_type(trace));
     if ((rc = aiops_obs_arr(w, trace, "spans", 1, &spans)) ||
         (rc = aiops_obs_obj(w, trace, "processes", 0, &procs)))
         return rc;
-    aiops_obs_key(w, "spans");
+    aiops_jdoc_key(w, "spans");
     for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_span(w, q, json_array_get(spans, i), procs);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_traces(aiops_obs_walk *w, aiops_obs_queue *q, json_t *arr)
+static int load_traces(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr)
 {
     int rc = 0;
     for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_trace(w, q, json_array_get(arr, i));
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
 
 /* {"errors":[{"code":500,"msg":".."}]} */
-static int api_errors(aiops_obs_walk *w, json_t *errs)
+static int api_errors(aiops_jdoc *w, json_t *errs)
 {
     json_t *msg = json_object_get(json_array_get(errs, 0), "msg");
     char sb[64];
-    aiops_obs_key(w, "errors");
-    int rc = aiops_obs_bad(w, "the Jaeger API returned %zu error(s): %s", json_array_size(errs),
-                           json_is_string(msg) ? aiops_snip(json_string_value(msg),
-                                                            json_string_length(msg), sb, sizeof sb)
-                                               : "no message");
-    aiops_obs_pop(w);
+    aiops_jdoc_key(w, "errors");
+    int rc = aiops_jdoc_bad(w, "the Jaeger API returned %zu error(s): %s", json_array_size(errs),
+                            json_is_string(msg) ? aiops_snip(json_string_value(msg),
+                                                             json_string_length(msg), sb, sizeof sb)
+                                                : "no message");
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     json_t *data, *errs;
     int rc;
@@ -238,9 +238,9 @@ static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
         return api_errors(w, errs);
     if ((rc = aiops_obs_arr(w, v, "data", 1, &data)))
         return rc;
-    aiops_obs_key(w, "data");
+    aiops_jdoc_key(w, "data");
     rc = load_traces(w, q, data);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
@@ -259,21 +259,21 @@ static int jaeger_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 /* "traceID" + "spanID" (Jaeger's capital ID; Zipkin and OTLP say Id). */
 static int jaeger_probe(const char *entry, const char *head, size_t n)
 {
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     (void)entry;
     if (p >= n || (head[p] != '{' && head[p] != '['))
         return 0;
     /* span members: depth 5 in {"data":[{"spans":[{..}]}]}, 4 in an
      * array of traces, 3 in a bare trace */
     for (int d = 3; d <= 5; d++)
-        if (aiops_obs_head_key(head, n, d, "spanID", NULL) &&
-            aiops_obs_head_key(head, n, d, "operationName", NULL))
+        if (aiops_jhead_member(head, n, d, "spanID", NULL) &&
+            aiops_jhead_member(head, n, d, "operationName", NULL))
             return 95;
     /* the query API's envelope, also when it carries only "errors" */
-    if (aiops_obs_head_key(head, n, 1, "errors", NULL) &&
-        aiops_obs_head_key(head, n, 1, "limit", NULL) &&
-        aiops_obs_head_key(head, n, 1, "offset", NULL) &&
-        aiops_obs_head_key(head, n, 1, "total", NULL))
+    if (aiops_jhead_member(head, n, 1, "errors", NULL) &&
+        aiops_jhead_member(head, n, 1, "limit", NULL) &&
+        aiops_jhead_member(head, n, 1, "offset", NULL) &&
+        aiops_jhead_member(head, n, 1, "total", NULL))
         return 90;
     return 0;
 }

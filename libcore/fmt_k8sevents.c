@@ -32,7 +32,7 @@ typedef struct involved {
     const char *kind, *name, *ns;
 } involved;
 
-static int read_involved(aiops_obs_walk *w, json_t *ev, involved *in)
+static int read_involved(aiops_jdoc *w, json_t *ev, involved *in)
 {
     json_t *o;
     const char *key = json_object_get(ev, "regarding") ? "regarding" : "involvedObject";
@@ -40,16 +40,16 @@ static int read_involved(aiops_obs_walk *w, json_t *ev, involved *in)
     memset(in, 0, sizeof *in);
     if (rc || !o)
         return rc;
-    aiops_obs_key(w, key);
+    aiops_jdoc_key(w, key);
     if ((rc = aiops_obs_str(w, o, "kind", 0, &in->kind)) == 0 &&
         (rc = aiops_obs_str(w, o, "name", 0, &in->name)) == 0)
         rc = aiops_obs_str(w, o, "namespace", 0, &in->ns);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
 /* The first present of keys (members of obj); "series.x" looks inside. */
-static int first_time(aiops_obs_walk *w, json_t *ev, const char *const *keys, double *ts)
+static int first_time(aiops_jdoc *w, json_t *ev, const char *const *keys, double *ts)
 {
     int have = 0, rc = 0;
     for (size_t i = 0; keys[i] && !have && rc == 0; i++) {
@@ -63,25 +63,25 @@ static int first_time(aiops_obs_walk *w, json_t *ev, const char *const *keys, do
         json_t *sub = json_object_get(ev, outer);
         if (!json_is_object(sub))
             continue;
-        aiops_obs_key(w, outer);
+        aiops_jdoc_key(w, outer);
         rc = aiops_obs_time(w, sub, dot + 1, 0, ts, &have);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     if (rc == 0 && !have)
-        rc = aiops_obs_bad(w, "expected a time (lastTimestamp, eventTime, firstTimestamp or "
-                              "metadata.creationTimestamp)");
+        rc = aiops_jdoc_bad(w, "expected a time (lastTimestamp, eventTime, firstTimestamp or "
+                               "metadata.creationTimestamp)");
     return rc;
 }
 
-static int read_count(aiops_obs_walk *w, json_t *ev, int64_t *count, int *have)
+static int read_count(aiops_jdoc *w, json_t *ev, int64_t *count, int *have)
 {
     json_t *series = json_object_get(ev, "series");
     int rc = 0;
     *have = 0;
     if (json_is_object(series)) {
-        aiops_obs_key(w, "series");
+        aiops_jdoc_key(w, "series");
         rc = aiops_obs_int(w, series, "count", 0, count, have);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     if (rc == 0 && !*have)
         rc = aiops_obs_int(w, ev, "count", 0, count, have);
@@ -127,7 +127,7 @@ static void describe(const involved *in, const char *type, ev_text *t)
     t->severity[k] = '\0';
 }
 
-static int load_event(aiops_obs_walk *w, aiops_obs_queue *q, json_t *ev)
+static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
 {
     static const char *const times[] = {
         "series.lastObservedTime", "lastTimestamp", "deprecatedLastTimestamp", "eventTime",
@@ -140,11 +140,11 @@ static int load_event(aiops_obs_walk *w, aiops_obs_queue *q, json_t *ev)
     int have, rc;
     double ts;
     if (!json_is_object(ev))
-        return aiops_obs_bad(w, "expected an Event object, got %s", aiops_obs_jtype(ev));
+        return aiops_jdoc_bad(w, "expected an Event object, got %s", aiops_jdoc_type(ev));
     if (!json_object_get(ev, "involvedObject") && !json_object_get(ev, "regarding") &&
         !json_is_string(json_object_get(ev, "reason")))
-        return aiops_obs_bad(w, "expected a Kubernetes Event (involvedObject or regarding, "
-                                "reason)");
+        return aiops_jdoc_bad(w, "expected a Kubernetes Event (involvedObject or regarding, "
+                                 "reason)");
     if ((rc = read_involved(w, ev, &in)) || (rc = first_time(w, ev, times, &ts)) ||
         (rc = read_count(w, ev, &count, &have)) ||
         (rc = aiops_obs_str(w, ev, "reason", 0, &reason)) ||
@@ -166,19 +166,19 @@ static int load_event(aiops_obs_walk *w, aiops_obs_queue *q, json_t *ev)
     return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(&e));
 }
 
-static int load_items(aiops_obs_walk *w, aiops_obs_queue *q, json_t *items)
+static int load_items(aiops_jdoc *w, aiops_obs_queue *q, json_t *items)
 {
     int rc = 0;
     for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_event(w, q, json_array_get(items, i));
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
 
 /* {"type":"ADDED","object":{...}} from --output-watch-events. */
-static int load_watch(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v, const char *type)
+static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *type)
 {
     json_t *obj;
     int rc;
@@ -186,23 +186,23 @@ static int load_watch(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v, const ch
         return 0;
     if ((rc = aiops_obs_obj(w, v, "object", 1, &obj)))
         return rc;
-    aiops_obs_key(w, "object");
+    aiops_jdoc_key(w, "object");
     if (!strcmp(type, "ERROR")) {
         const char *m = json_string_value(json_object_get(obj, "message"));
         char sb[64];
-        rc = aiops_obs_bad(w, "the watch returned an error: %s",
-                           m ? aiops_snip(m, strlen(m), sb, sizeof sb) : "no message");
+        rc = aiops_jdoc_bad(w, "the watch returned an error: %s",
+                            m ? aiops_snip(m, strlen(m), sb, sizeof sb) : "no message");
     } else if (strcmp(type, "ADDED") && strcmp(type, "MODIFIED")) {
-        rc = aiops_obs_bad(w, "expected a watch event type ADDED, MODIFIED, DELETED, BOOKMARK "
-                              "or ERROR");
+        rc = aiops_jdoc_bad(w, "expected a watch event type ADDED, MODIFIED, DELETED, BOOKMARK "
+                               "or ERROR");
     } else {
         rc = load_event(w, q, obj);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     json_t *items, *type;
     int rc;
@@ -213,9 +213,9 @@ static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
         return load_watch(w, q, v, json_string_value(type));
     if ((rc = aiops_obs_arr(w, v, "items", 0, &items)) || !items)
         return rc ? rc : load_event(w, q, v);
-    aiops_obs_key(w, "items");
+    aiops_jdoc_key(w, "items");
     rc = load_items(w, q, items);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
@@ -236,21 +236,21 @@ static int k8s_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 static int k8s_probe(const char *entry, const char *head, size_t n)
 {
     static const char *const objs[] = { "involvedObject", "regarding", NULL };
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     (void)entry;
     if (p >= n || (head[p] != '{' && head[p] != '['))
         return 0;
     const char *v = NULL;
     for (int d = 1; d <= 3; d++)
         for (size_t i = 0; objs[i]; i++)
-            if (aiops_obs_head_key(head, n, d, objs[i], NULL) &&
-                aiops_obs_head_key(head, n, d, "reason", NULL))
+            if (aiops_jhead_member(head, n, d, objs[i], NULL) &&
+                aiops_jhead_member(head, n, d, "reason", NULL))
                 return 95;
-    if (aiops_obs_head_key(head, n, 1, "kind", &v) && aiops_obs_head_is(v, head + n, "EventList"))
+    if (aiops_jhead_member(head, n, 1, "kind", &v) && aiops_jhead_is(v, head + n, "EventList"))
         return 90;
     /* kubectl's List with no events at all: nothing else would claim it */
-    if (aiops_obs_head_key(head, n, 1, "kind", &v) && aiops_obs_head_is(v, head + n, "List") &&
-        aiops_obs_head_key(head, n, 1, "items", &v)) {
+    if (aiops_jhead_member(head, n, 1, "kind", &v) && aiops_jhead_is(v, head + n, "List") &&
+        aiops_jhead_member(head, n, 1, "items", &v)) {
         size_t q = (size_t)(v - head) + 1;
         while (q < n && (head[q] == ' ' || head[q] == '\n' || head[q] == '\r' || head[q] == '\t'))
             q++;

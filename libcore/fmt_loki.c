@@ -25,26 +25,26 @@ static const char *const trace_keys[] = { "trace_id", "traceID", "traceId", NULL
 static const char *const span_keys[] = { "span_id", "spanID", "spanId", NULL };
 
 /* Copy string members of src into labels; anything else is an error. */
-static int add_labels(aiops_obs_walk *w, json_t *src, json_t *labels)
+static int add_labels(aiops_jdoc *w, json_t *src, json_t *labels)
 {
     const char *k;
     json_t *v;
     json_object_foreach(src, k, v) {
         if (!json_is_string(v)) {
-            aiops_obs_key(w, k);
-            int rc = aiops_obs_bad(w, "expected a string label value, got %s",
-                                   aiops_obs_jtype(v));
-            aiops_obs_pop(w);
+            aiops_jdoc_key(w, k);
+            int rc = aiops_jdoc_bad(w, "expected a string label value, got %s",
+                                    aiops_jdoc_type(v));
+            aiops_jdoc_pop(w);
             return rc;
         }
         if (json_object_set(labels, k, v))
-            return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+            return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
     return 0;
 }
 
 /* One line with its labels into the queue. */
-static int emit(aiops_obs_walk *w, aiops_obs_queue *q, double ts, json_t *labels, json_t *line)
+static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, json_t *line)
 {
     char tid[65], sid[65];
     const char *text = json_string_value(line);
@@ -68,7 +68,7 @@ static int emit(aiops_obs_walk *w, aiops_obs_queue *q, double ts, json_t *labels
 
 /* --------------------------------------------------- logcli jsonl */
 
-static int load_jsonl(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_jsonl(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     json_t *lab, *labels;
     const char *text;
@@ -79,10 +79,10 @@ static int load_jsonl(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
         (rc = aiops_obs_time(w, v, "timestamp", 1, &ts, &have)))
         return rc;
     if (!(labels = json_object()))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
-    aiops_obs_key(w, "labels");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    aiops_jdoc_key(w, "labels");
     rc = lab ? add_labels(w, lab, labels) : 0;
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     if (rc == 0)
         rc = emit(w, q, ts, labels, json_object_get(v, "line"));
     json_decref(labels);
@@ -93,52 +93,52 @@ static int load_jsonl(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
 
 /* Loki 3 structured metadata: {"k":"v"} or {"structuredMetadata":{..},
  * "parsed":{..}} (with the categorize-labels header). */
-static int add_metadata(aiops_obs_walk *w, json_t *meta, json_t *labels)
+static int add_metadata(aiops_jdoc *w, json_t *meta, json_t *labels)
 {
     static const char *const parts[] = { "structuredMetadata", "parsed", NULL };
     int grouped = 0, rc = 0;
     if (!json_is_object(meta))
-        return aiops_obs_bad(w, "expected structured metadata as an object, got %s",
-                             aiops_obs_jtype(meta));
+        return aiops_jdoc_bad(w, "expected structured metadata as an object, got %s",
+                              aiops_jdoc_type(meta));
     for (size_t i = 0; parts[i] && rc == 0; i++) {
         json_t *g = json_object_get(meta, parts[i]);
         if (!g)
             continue;
         grouped = 1;
-        aiops_obs_key(w, parts[i]);
+        aiops_jdoc_key(w, parts[i]);
         rc = json_is_object(g) ? add_labels(w, g, labels)
-                               : aiops_obs_bad(w, "expected an object, got %s", aiops_obs_jtype(g));
-        aiops_obs_pop(w);
+                               : aiops_jdoc_bad(w, "expected an object, got %s", aiops_jdoc_type(g));
+        aiops_jdoc_pop(w);
     }
     return grouped || rc ? rc : add_labels(w, meta, labels);
 }
 
-static int load_value(aiops_obs_walk *w, aiops_obs_queue *q, json_t *stream, json_t *pair)
+static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *stream, json_t *pair)
 {
     json_t *t = json_array_get(pair, 0), *line = json_array_get(pair, 1), *labels;
     size_t size = json_array_size(pair);
     double ts;
     int rc;
     if (!json_is_array(pair) || size < 2 || size > 3)
-        return aiops_obs_bad(w, "expected a [\"<ns timestamp>\", \"<line>\"] pair, got %s%s",
-                             aiops_obs_jtype(pair), json_is_array(pair) ? " of another size" : "");
-    aiops_obs_idx(w, 0);
+        return aiops_jdoc_bad(w, "expected a [\"<ns timestamp>\", \"<line>\"] pair, got %s%s",
+                              aiops_jdoc_type(pair), json_is_array(pair) ? " of another size" : "");
+    aiops_jdoc_idx(w, 0);
     rc = aiops_obs_time_value(w, t, &ts);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     if (rc)
         return rc;
     if (!json_is_string(line)) {
-        aiops_obs_idx(w, 1);
-        rc = aiops_obs_bad(w, "expected the log line as a string, got %s", aiops_obs_jtype(line));
-        aiops_obs_pop(w);
+        aiops_jdoc_idx(w, 1);
+        rc = aiops_jdoc_bad(w, "expected the log line as a string, got %s", aiops_jdoc_type(line));
+        aiops_jdoc_pop(w);
         return rc;
     }
     if (!(labels = json_deep_copy(stream)))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     if (size == 3) {
-        aiops_obs_idx(w, 2);
+        aiops_jdoc_idx(w, 2);
         rc = add_metadata(w, json_array_get(pair, 2), labels);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     if (rc == 0)
         rc = emit(w, q, ts, labels, line);
@@ -146,62 +146,62 @@ static int load_value(aiops_obs_walk *w, aiops_obs_queue *q, json_t *stream, jso
     return rc;
 }
 
-static int load_stream(aiops_obs_walk *w, aiops_obs_queue *q, json_t *s)
+static int load_stream(aiops_jdoc *w, aiops_obs_queue *q, json_t *s)
 {
     json_t *labels, *values;
     int rc;
     if (!json_is_object(s))
-        return aiops_obs_bad(w, "expected a stream object, got %s", aiops_obs_jtype(s));
+        return aiops_jdoc_bad(w, "expected a stream object, got %s", aiops_jdoc_type(s));
     if ((rc = aiops_obs_obj(w, s, "stream", 1, &labels)) ||
         (rc = aiops_obs_arr(w, s, "values", 1, &values)))
         return rc;
     json_t *flat = json_object();
     if (!flat)
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
-    aiops_obs_key(w, "stream");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    aiops_jdoc_key(w, "stream");
     rc = add_labels(w, labels, flat);
-    aiops_obs_pop(w);
-    aiops_obs_key(w, "values");
+    aiops_jdoc_pop(w);
+    aiops_jdoc_key(w, "values");
     for (size_t i = 0; i < json_array_size(values) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_value(w, q, flat, json_array_get(values, i));
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     json_decref(flat);
     return rc;
 }
 
-static int load_data(aiops_obs_walk *w, aiops_obs_queue *q, json_t *data)
+static int load_data(aiops_jdoc *w, aiops_obs_queue *q, json_t *data)
 {
     const char *rtype;
     json_t *result;
     int rc;
     if (!json_is_object(data))
-        return aiops_obs_bad(w, "expected an object with \"resultType\" and \"result\", got %s",
-                             aiops_obs_jtype(data));
+        return aiops_jdoc_bad(w, "expected an object with \"resultType\" and \"result\", got %s",
+                              aiops_jdoc_type(data));
     if ((rc = aiops_obs_str(w, data, "resultType", 1, &rtype)))
         return rc;
     if (strcmp(rtype, "streams") != 0) {
-        aiops_obs_key(w, "resultType");
-        rc = aiops_obs_bad(w, "expected resultType \"streams\" (log lines), got '%.40s' (metric "
-                              "query results are read by the prom-api format)", rtype);
-        aiops_obs_pop(w);
+        aiops_jdoc_key(w, "resultType");
+        rc = aiops_jdoc_bad(w, "expected resultType \"streams\" (log lines), got '%.40s' (metric "
+                               "query results are read by the prom-api format)", rtype);
+        aiops_jdoc_pop(w);
         return rc;
     }
     if ((rc = aiops_obs_arr(w, data, "result", 1, &result)))
         return rc;
-    aiops_obs_key(w, "result");
+    aiops_jdoc_key(w, "result");
     for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = load_stream(w, q, json_array_get(result, i));
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_response(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     const char *status = NULL;
     int rc = aiops_obs_str(w, v, "status", 0, &status);
@@ -212,33 +212,33 @@ static int load_response(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
         json_t *e = json_object_get(v, "error");
         if (json_is_string(e))
             msg = json_string_value(e);
-        aiops_obs_key(w, "status");
-        rc = aiops_obs_bad(w, "the Loki API returned status '%.40s': %.300s", status,
-                           msg ? msg : "no error text");
-        aiops_obs_pop(w);
+        aiops_jdoc_key(w, "status");
+        rc = aiops_jdoc_bad(w, "the Loki API returned status '%.40s': %.300s", status,
+                            msg ? msg : "no error text");
+        aiops_jdoc_pop(w);
         return rc;
     }
     json_t *data = json_object_get(v, "data");
     if (!data)
         return load_data(w, q, v);         /* a bare data object */
-    aiops_obs_key(w, "data");
+    aiops_jdoc_key(w, "data");
     rc = load_data(w, q, data);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int load_value_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_value_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     if (!json_is_object(v))
-        return aiops_obs_bad(w, "expected a logcli JSON line or a query_range response object, "
-                                "got %s", aiops_obs_jtype(v));
+        return aiops_jdoc_bad(w, "expected a logcli JSON line or a query_range response object, "
+                                 "got %s", aiops_jdoc_type(v));
     if (json_object_get(v, "line"))
         return load_jsonl(w, q, v);
     if (json_object_get(v, "data") || json_object_get(v, "status") ||
         json_object_get(v, "resultType"))
         return load_response(w, q, v);
-    return aiops_obs_bad(w, "expected a logcli JSON line {\"labels\",\"line\",\"timestamp\"} or "
-                            "a query_range response {\"status\",\"data\"}");
+    return aiops_jdoc_bad(w, "expected a logcli JSON line {\"labels\",\"line\",\"timestamp\"} or "
+                             "a query_range response {\"status\",\"data\"}");
 }
 
 /* ---------------------------------------------------------- interface */
@@ -261,18 +261,18 @@ static int loki_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 static int loki_probe(const char *entry, const char *head, size_t n)
 {
     const char *v = NULL;
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     (void)entry;
-    if (p >= n || head[p] != '{' || (aiops_obs_head_key(head, n, 1, "type", NULL) &&
-                                     aiops_obs_head_key(head, n, 1, "ts", NULL)))
+    if (p >= n || head[p] != '{' || (aiops_jhead_member(head, n, 1, "type", NULL) &&
+                                     aiops_jhead_member(head, n, 1, "ts", NULL)))
         return 0;
-    if ((aiops_obs_head_key(head, n, 2, "resultType", &v) ||
-         aiops_obs_head_key(head, n, 1, "resultType", &v)) &&
-        aiops_obs_head_is(v, head + n, "streams"))
+    if ((aiops_jhead_member(head, n, 2, "resultType", &v) ||
+         aiops_jhead_member(head, n, 1, "resultType", &v)) &&
+        aiops_jhead_is(v, head + n, "streams"))
         return 98;
-    if (aiops_obs_head_key(head, n, 1, "line", NULL) &&
-        (aiops_obs_head_key(head, n, 1, "labels", NULL) ||
-         aiops_obs_head_key(head, n, 1, "timestamp", NULL)))
+    if (aiops_jhead_member(head, n, 1, "line", NULL) &&
+        (aiops_jhead_member(head, n, 1, "labels", NULL) ||
+         aiops_jhead_member(head, n, 1, "timestamp", NULL)))
         return 95;
     return 0;
 }

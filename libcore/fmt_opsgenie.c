@@ -30,15 +30,6 @@
 
 #define WHAT "expected an OpsGenie alerts JSON response"
 
-typedef struct og_state {
-    aiops_jseq seq;
-    aiops_jdoc doc;
-    json_t *cur;
-    json_t *arr;             /* the alerts: borrowed from cur */
-    int in_data, single;     /* under "data"; "data" is one alert */
-    size_t pos;
-} og_state;
-
 static int label_name(const char *s, size_t n)
 {
     if (!n || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
@@ -190,9 +181,9 @@ static int og_annotations(aiops_jdoc *d, json_t *al, json_t *ann)
     return 0;
 }
 
-static int og_alert(og_state *st, json_t *al, aiops_record *rec)
+static int og_alert(aiops_alert_list *l, json_t *al, aiops_record *rec)
 {
-    aiops_jdoc *d = &st->doc;
+    aiops_jdoc *d = &l->doc;
     aiops_alert a = {.source = "opsgenie"};
     const char *prio = NULL, *alias = NULL, *id = NULL;
     int rc;
@@ -217,40 +208,30 @@ static int og_alert(og_state *st, json_t *al, aiops_record *rec)
         a.fingerprint = alias && *alias ? alias : id && *id ? id : NULL;
         a.labels = labels;
         a.annotations = ann;
-        if ((rc = aiops_alert_record(&a, rec, d->err)) < 0)
-            aiops_err_locate(d->err, d->file, aiops_jdoc_line(d));
+        rc = aiops_alert_list_record(l, &a, rec);
     }
     json_decref(labels);
     json_decref(ann);
     return rc < 0 ? rc : 1;
 }
 
-static int og_next_doc(og_state *st)
+/* A new document: a plain array of alerts, or "data" holding an array of
+ * them or one alert. */
+static int og_find(aiops_alert_list *l)
 {
-    aiops_jdoc *d = &st->doc;
-    json_decref(st->cur);
-    st->cur = st->arr = NULL;
-    st->pos = 0;
-    st->in_data = st->single = 0;
-    int rc = aiops_jseq_next(&st->seq, d, WHAT, &st->cur);
-    if (rc <= 0)
-        return rc;
-    if (json_is_array(st->cur)) {
-        st->arr = st->cur;
+    aiops_jdoc *d = &l->doc;
+    if (json_is_array(l->cur)) {
+        l->alerts = l->cur;
         return 1;
     }
-    json_t *data = json_object_get(st->cur, "data");
-    st->in_data = 1;
-    if (json_is_array(data)) {
-        st->arr = data;
+    json_t *data = json_object_get(l->cur, "data");
+    l->keys[0] = "data";
+    if (json_is_array(data) || json_is_object(data)) {
+        l->alerts = data;
+        l->single = json_is_object(data);
         return 1;
     }
-    if (json_is_object(data)) {
-        st->arr = data;
-        st->single = 1;
-        return 1;
-    }
-    json_t *msg = json_object_get(st->cur, "message");
+    json_t *msg = json_object_get(l->cur, "message");
     if (!data && json_is_string(msg))   /* {"message":"...","took":..,"requestId":..} */
         return aiops_jdoc_fail(d, AIOPS_EPARSE, "the OpsGenie API returned an error: %.300s",
                                json_string_value(msg));
@@ -258,58 +239,16 @@ static int og_next_doc(og_state *st)
         return aiops_jdoc_fail(d, AIOPS_EPARSE, "%s: an object with \"data\", or an array of alerts",
                                WHAT);
     aiops_jdoc_key(d, "data");
-    rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected an array of alerts, got %s", aiops_jdoc_type(data));
+    int rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected an array of alerts, got %s", aiops_jdoc_type(data));
     aiops_jdoc_pop(d);
     return rc;
 }
 
-static void og_close(void *state)
-{
-    og_state *st = state;
-    if (!st)
-        return;
-    json_decref(st->cur);
-    free(st);
-}
+static const aiops_alert_list_spec og_spec = {WHAT, og_find, og_alert};
 
 static int og_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {
-    char *buf;
-    size_t len;
-    *state = NULL;
-    og_state *st = calloc(1, sizeof *st);
-    if (!st)
-        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0, "out of memory");
-    int rc = aiops_stream_slurp(ctx->stream, &buf, &len, err);
-    if (rc) {
-        free(st);
-        return rc;
-    }
-    aiops_jseq_init(&st->seq, buf, len);
-    *state = st;
-    return 0;
-}
-
-static int og_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
-{
-    og_state *st = state;
-    st->doc.file = aiops_stream_name(ctx->stream);
-    st->doc.err = err;
-    for (;;) {
-        size_t n = !st->arr ? 0 : st->single ? 1 : json_array_size(st->arr);
-        if (st->pos < n) {
-            size_t i = st->pos++;
-            st->doc.depth = 0;
-            if (st->in_data)
-                aiops_jdoc_key(&st->doc, "data");
-            if (!st->single)
-                aiops_jdoc_idx(&st->doc, i);
-            return og_alert(st, st->single ? st->arr : json_array_get(st->arr, i), rec);
-        }
-        int rc = og_next_doc(st);
-        if (rc <= 0)
-            return rc;
-    }
+    return aiops_alert_list_new(state, sizeof(aiops_alert_list), &og_spec, 0, ctx, err);
 }
 
 /* "tinyId" is OpsGenie's own; "alias"+"message" with "createdAt" too. */
@@ -339,6 +278,6 @@ const aiops_format aiops_fmt_opsgenie = {
     .ordered = 0,
     .probe = og_probe,
     .open = og_open,
-    .next = og_next,
-    .close = og_close,
+    .next = aiops_alert_list_next,
+    .close = aiops_alert_list_free,
 };

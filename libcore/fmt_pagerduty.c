@@ -59,6 +59,7 @@ static const char *const col_names[C__N][6] = {
 };
 
 typedef struct pd_state {
+    aiops_alert_list list;   /* JSON; first: the callbacks get &st->list */
     int csv;
     /* CSV */
     int col[C__N];           /* field index of each column, -1 if absent */
@@ -68,12 +69,6 @@ typedef struct pd_state {
     char *unq;               /* unquoted fields, NUL-separated */
     const char *fld[MAX_FIELDS];
     long line;               /* first line of the current record */
-    /* JSON */
-    aiops_jseq seq;
-    aiops_jdoc doc;
-    json_t *cur, *arr;
-    const char *arrkey;      /* "incidents", "alerts", or NULL for a bare array */
-    size_t pos;
 } pd_state;
 
 /* ---------------------------------------------------- shared helpers */
@@ -410,10 +405,12 @@ static int json_status(aiops_jdoc *d, json_t *o, aiops_alert *a, const char **st
     return rc < 0 ? rc : 0;
 }
 
-/* One incident ({"incidents":[..]}) or alert ({"alerts":[..]}). */
-static int json_alert(pd_state *st, json_t *o, int is_alert, aiops_record *rec)
+/* One incident ({"incidents":[..]}, or a bare array) or alert
+ * ({"alerts":[..]}). */
+static int json_alert(aiops_alert_list *l, json_t *o, aiops_record *rec)
 {
-    aiops_jdoc *d = &st->doc;
+    aiops_jdoc *d = &l->doc;
+    int is_alert = l->keys[0] && strcmp(l->keys[0], "alerts") == 0;
     aiops_alert a = {.source = "pagerduty"};
     const char *status = NULL, *id = NULL, *key = NULL, *urgency = NULL, *prio = NULL,
                *policy = NULL, *url = NULL, *incident = NULL;
@@ -455,30 +452,25 @@ static int json_alert(pd_state *st, json_t *o, int is_alert, aiops_record *rec)
     a.annotations = ann;
     if (rc)
         rc = aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
-    else if ((rc = aiops_alert_record(&a, rec, d->err)) < 0)
-        aiops_err_locate(d->err, d->file, aiops_jdoc_line(d));
+    else
+        rc = aiops_alert_list_record(l, &a, rec);
     json_decref(labels);
     json_decref(ann);
     return rc < 0 ? rc : 1;
 }
 
-static int json_next_doc(pd_state *st)
+/* A new document: {"incidents":[..]}, {"alerts":[..]} or a bare array. */
+static int json_find(aiops_alert_list *l)
 {
-    aiops_jdoc *d = &st->doc;
-    json_decref(st->cur);
-    st->cur = st->arr = NULL;
-    st->pos = 0;
-    int rc = aiops_jseq_next(&st->seq, d, WHAT, &st->cur);
-    if (rc <= 0)
-        return rc;
-    st->arrkey = NULL;
-    if (json_is_array(st->cur)) {
-        st->arr = st->cur;
+    aiops_jdoc *d = &l->doc;
+    int rc;
+    if (json_is_array(l->cur)) {
+        l->alerts = l->cur;
         return 1;
     }
-    if (!json_is_object(st->cur))
-        return aiops_jdoc_fail(d, AIOPS_EPARSE, "%s, got %s", WHAT, aiops_jdoc_type(st->cur));
-    json_t *e = json_object_get(st->cur, "error");
+    if (!json_is_object(l->cur))
+        return aiops_jdoc_fail(d, AIOPS_EPARSE, "%s, got %s", WHAT, aiops_jdoc_type(l->cur));
+    json_t *e = json_object_get(l->cur, "error");
     if (json_is_object(e)) {
         json_t *m = json_object_get(e, "message");
         aiops_jdoc_key(d, "error");
@@ -490,12 +482,12 @@ static int json_next_doc(pd_state *st)
     }
     static const char *const keys[] = {"incidents", "alerts"};
     for (size_t i = 0; i < 2; i++) {
-        json_t *v = json_object_get(st->cur, keys[i]);
+        json_t *v = json_object_get(l->cur, keys[i]);
         if (!v)
             continue;
-        st->arrkey = keys[i];
+        l->keys[0] = keys[i];
         if (json_is_array(v)) {
-            st->arr = v;
+            l->alerts = v;
             return 1;
         }
         aiops_jdoc_key(d, keys[i]);
@@ -506,25 +498,7 @@ static int json_next_doc(pd_state *st)
     return aiops_jdoc_fail(d, AIOPS_EPARSE, "%s: an object with \"incidents\" or \"alerts\"", WHAT);
 }
 
-static int json_next(pd_state *st, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
-{
-    st->doc.file = aiops_stream_name(ctx->stream);
-    st->doc.err = err;
-    for (;;) {
-        if (st->arr && st->pos < json_array_size(st->arr)) {
-            size_t i = st->pos++;
-            st->doc.depth = 0;
-            if (st->arrkey)
-                aiops_jdoc_key(&st->doc, st->arrkey);
-            aiops_jdoc_idx(&st->doc, i);
-            int is_alert = st->arrkey && strcmp(st->arrkey, "alerts") == 0;
-            return json_alert(st, json_array_get(st->arr, i), is_alert, rec);
-        }
-        int rc = json_next_doc(st);
-        if (rc <= 0)
-            return rc;
-    }
-}
+static const aiops_alert_list_spec pd_json = {WHAT, json_find, json_alert};
 
 /* ---------------------------------------------------------- interface */
 
@@ -535,7 +509,7 @@ static void pd_close(void *state)
         return;
     free(st->rec);
     free(st->unq);
-    json_decref(st->cur);
+    aiops_alert_list_close(&st->list);
     free(st);
 }
 
@@ -554,10 +528,7 @@ static int pd_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
         rc = csv_header(st, ctx, err);
         rc = rc < 0 ? rc : 0;
     } else if (!rc) {
-        char *buf;
-        size_t len;
-        if (!(rc = aiops_stream_slurp(ctx->stream, &buf, &len, err)))
-            aiops_jseq_init(&st->seq, buf, len);
+        rc = aiops_alert_list_open(&st->list, &pd_json, 0, ctx, err);
     }
     if (rc) {
         pd_close(st);
@@ -572,7 +543,7 @@ static int pd_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
     pd_state *st = state;
     if (st->csv)
         return st->ncols ? csv_next(st, ctx, rec, err) : 0;
-    return json_next(st, ctx, rec, err);
+    return aiops_alert_list_next(&st->list, ctx, rec, err);
 }
 
 /* The CSV header names an incident number or urgency and a created time. */

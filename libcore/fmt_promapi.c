@@ -8,17 +8,13 @@
  * per-series cursors with a binary heap, so samples come out in time order
  * across the document and `ordered = 1` is truthful.
  *
- * jansson keeps no source positions, so for errors found after parsing
- * (wrong types, missing fields) locate_line() re-walks the raw text along
- * the JSON path of the offending value to report its line. */
-#include "aiops.h"
-
+ * Errors found after parsing (wrong types, missing fields) name the JSON
+ * path of the offending value and its line (jdoc.h). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_DEPTH 8
+#include "jdoc.h"
 
 typedef struct point {
     double ts, v;
@@ -38,195 +34,13 @@ typedef struct promapi_state {
     size_t nheap;
 } promapi_state;
 
-/* One step of a JSON path: an object key, or an array index if key is NULL. */
-typedef struct jstep {
-    const char *key;
-    size_t idx;
-} jstep;
-
-/* Everything the loader needs to report an error at a JSON path. */
+/* Everything the loader needs: errors go through jd, which holds the
+ * document's raw text and the JSON path of the value being read. */
 typedef struct loader {
+    aiops_jdoc jd;
     aiops_parse_ctx *ctx;
-    aiops_err *err;
-    const char *doc;
-    size_t len;
-    jstep path[MAX_DEPTH];
-    size_t depth;
     promapi_state *st;
 } loader;
-
-/* ------------------------------------------------------ error location */
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void skip_ws(const char *d, size_t n, size_t *p)
-{
-    while (*p < n && is_ws(d[*p]))
-        (*p)++;
-}
-
-/* *p is at an opening quote; leave it just past the closing one. */
-static void skip_string(const char *d, size_t n, size_t *p)
-{
-    for ((*p)++; *p < n; (*p)++) {
-        if (d[*p] == '\\')
-            (*p)++;
-        else if (d[*p] == '"') {
-            (*p)++;
-            return;
-        }
-    }
-}
-
-static void skip_value(const char *d, size_t n, size_t *p)
-{
-    if (*p < n && d[*p] == '"') {
-        skip_string(d, n, p);
-        return;
-    }
-    if (*p < n && (d[*p] == '{' || d[*p] == '[')) {
-        size_t depth = 0;
-        while (*p < n) {
-            char c = d[*p];
-            if (c == '"') {
-                skip_string(d, n, p);
-                continue;
-            }
-            (*p)++;
-            if (c == '{' || c == '[')
-                depth++;
-            else if ((c == '}' || c == ']') && --depth == 0)
-                return;
-        }
-        return;
-    }
-    while (*p < n && !is_ws(d[*p]) && d[*p] != ',' && d[*p] != '}' && d[*p] != ']')
-        (*p)++;
-}
-
-/* Move *p from a container to the value at step; 0 if not found. */
-static int find_step(const char *d, size_t n, size_t *p, const jstep *step)
-{
-    size_t i = 0;
-    skip_ws(d, n, p);
-    if (*p >= n || d[*p] != (step->key ? '{' : '['))
-        return 0;
-    (*p)++;
-    for (;;) {
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] == '}' || d[*p] == ']')
-            return 0;
-        if (step->key) {
-            size_t k = *p + 1, klen = strlen(step->key);
-            if (d[*p] != '"')
-                return 0;
-            skip_string(d, n, p);
-            int match = *p - k - 1 == klen && memcmp(d + k, step->key, klen) == 0;
-            skip_ws(d, n, p);
-            if (*p >= n || d[*p] != ':')
-                return 0;
-            (*p)++;
-            skip_ws(d, n, p);
-            if (match)
-                return 1;
-        } else if (i++ == step->idx) {
-            return 1;
-        }
-        skip_value(d, n, p);
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != ',')
-            return 0;
-        (*p)++;
-    }
-}
-
-/* 1-based line of the value at the loader's path (or of the deepest
- * container found, should a key be spelled with escapes).  JSON strings
- * cannot hold raw newlines, so counting '\n' before the offset is exact. */
-static long locate_line(const loader *ld)
-{
-    size_t p = 0, line = 1;
-    skip_ws(ld->doc, ld->len, &p);
-    for (size_t s = 0; s < ld->depth; s++) {
-        size_t q = p;
-        if (!find_step(ld->doc, ld->len, &q, &ld->path[s]))
-            break;
-        p = q;
-    }
-    for (size_t i = 0; i < p && i < ld->len; i++)
-        line += ld->doc[i] == '\n';
-    return (long)line;
-}
-
-static void path_str(const loader *ld, char *buf, size_t n)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t s = 0; s < ld->depth && used < n; s++) {
-        const jstep *st = &ld->path[s];
-        int w = st->key ? snprintf(buf + used, n - used, "%s%s", s ? "." : "", st->key)
-                        : snprintf(buf + used, n - used, "[%zu]", st->idx);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-}
-
-/* Report AIOPS_EPARSE (or code) at the loader's current path. */
-static int fail_code(loader *ld, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static int fail_code(loader *ld, int code, const char *fmt, ...)
-{
-    char msg[400], path[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    path_str(ld, path, sizeof path);
-    return aiops_err_set(ld->err, code, aiops_stream_name(ld->ctx->stream),
-                         locate_line(ld), "%s%s%s", path, path[0] ? ": " : "", msg);
-}
-
-#define fail(ld, ...) fail_code((ld), AIOPS_EPARSE, __VA_ARGS__)
-
-static void push_key(loader *ld, const char *key)
-{
-    if (ld->depth < MAX_DEPTH)
-        ld->path[ld->depth] = (jstep){ key, 0 };
-    ld->depth++;
-}
-
-static void push_idx(loader *ld, size_t idx)
-{
-    if (ld->depth < MAX_DEPTH)
-        ld->path[ld->depth] = (jstep){ NULL, idx };
-    ld->depth++;
-}
-
-static void pop(loader *ld)
-{
-    ld->depth--;
-}
-
-static const char *jtype(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE: return "true";
-    case JSON_FALSE: return "false";
-    default: return "null";
-    }
-}
 
 /* ------------------------------------------------------------ loading */
 
@@ -239,12 +53,13 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
     int rc = 0;
 
     if (!labels)
-        return fail_code(ld, AIOPS_ENOMEM, "out of memory for %zu labels", n);
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory for %zu labels", n);
     json_object_foreach(metric, key, val) {
         if (!json_is_string(val)) {
-            push_key(ld, key);
-            rc = fail(ld, "expected a string label value, got %s", jtype(val));
-            pop(ld);
+            aiops_jdoc_key(&ld->jd, key);
+            rc = aiops_jdoc_bad(&ld->jd, "expected a string label value, got %s",
+                                aiops_jdoc_type(val));
+            aiops_jdoc_pop(&ld->jd);
             break;
         }
         labels[i++] = (aiops_label){ key, json_string_value(val) };
@@ -255,12 +70,12 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
         char stem[256] = "";
         if (i == 0)
             aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
-        rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, i, sid, ld->err);
+        rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, i, sid, ld->jd.err);
         if (rc < 0) {
             /* Interning fills only msg: add file, line and path. */
-            char why[sizeof ld->err->msg];
-            snprintf(why, sizeof why, "%s", ld->err->msg);
-            rc = fail_code(ld, rc, "%s", why);
+            char why[sizeof ld->jd.err->msg];
+            snprintf(why, sizeof why, "%s", ld->jd.err->msg);
+            rc = aiops_jdoc_fail(&ld->jd, rc, "%s", why);
         }
     }
     free(labels);
@@ -270,7 +85,8 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
 static int load_ts(loader *ld, json_t *j, double *ts)
 {
     if (!json_is_number(j))
-        return fail(ld, "expected the timestamp as a number of seconds, got %s", jtype(j));
+        return aiops_jdoc_bad(&ld->jd, "expected the timestamp as a number of seconds, got %s",
+                              aiops_jdoc_type(j));
     *ts = json_number_value(j);
     return 0;
 }
@@ -282,13 +98,15 @@ static int load_value(loader *ld, json_t *j, double *v)
         return 0;
     }
     if (!json_is_string(j))
-        return fail(ld, "expected the value as a string like \"1.5\" or \"NaN\", got %s",
-                    jtype(j));
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected the value as a string like \"1.5\" or \"NaN\", got %s",
+                              aiops_jdoc_type(j));
     const char *s = json_string_value(j);
     size_t n = json_string_length(j);
     if (aiops_parse_double(s, n, v) < 0)
-        return fail(ld, "expected a sample value like \"1.5\", \"NaN\" or \"+Inf\", got '%.*s'",
-                    n > 40 ? 40 : (int)n, s);
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected a sample value like \"1.5\", \"NaN\" or \"+Inf\", got '%.*s'",
+                              n > 40 ? 40 : (int)n, s);
     return 0;
 }
 
@@ -299,16 +117,17 @@ static int load_point(loader *ld, json_t *pair)
     int rc;
 
     if (!json_is_array(pair) || json_array_size(pair) != 2)
-        return fail(ld, "expected a [timestamp, \"value\"] pair, got %s%s", jtype(pair),
-                    json_is_array(pair) ? " of another size" : "");
-    push_idx(ld, 0);
+        return aiops_jdoc_bad(&ld->jd, "expected a [timestamp, \"value\"] pair, got %s%s",
+                              aiops_jdoc_type(pair),
+                              json_is_array(pair) ? " of another size" : "");
+    aiops_jdoc_idx(&ld->jd, 0);
     rc = load_ts(ld, json_array_get(pair, 0), &pt->ts);
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     if (rc < 0)
         return rc;
-    push_idx(ld, 1);
+    aiops_jdoc_idx(&ld->jd, 1);
     rc = load_value(ld, json_array_get(pair, 1), &pt->v);
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     if (rc == 0)
         ld->st->npts++;
     return rc;
@@ -338,7 +157,7 @@ static int sort_points(loader *ld, point *p, size_t n)
         return 0;
     tagged *t = malloc(n * sizeof *t);
     if (!t)
-        return fail_code(ld, AIOPS_ENOMEM, "out of memory sorting %zu points", n);
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory sorting %zu points", n);
     for (i = 0; i < n; i++)
         t[i] = (tagged){ p[i], i };
     qsort(t, n, sizeof *t, cmp_tagged);
@@ -353,10 +172,10 @@ static int reject_histograms(loader *ld, json_t *obj)
     static const char *const keys[] = { "histogram", "histograms" };
     for (size_t i = 0; i < 2; i++) {
         if (json_object_get(obj, keys[i])) {
-            push_key(ld, keys[i]);
-            int rc = fail(ld, "native histograms are not supported "
-                              "(query a float series, e.g. histogram_quantile())");
-            pop(ld);
+            aiops_jdoc_key(&ld->jd, keys[i]);
+            int rc = aiops_jdoc_bad(&ld->jd, "native histograms are not supported "
+                                             "(query a float series, e.g. histogram_quantile())");
+            aiops_jdoc_pop(&ld->jd);
             return rc;
         }
     }
@@ -372,42 +191,43 @@ static int load_series(loader *ld, json_t *elem, int matrix)
     int rc;
 
     if (!json_is_object(elem))
-        return fail(ld, "expected an object with \"metric\" and \"%s\", got %s", vkey,
-                    jtype(elem));
+        return aiops_jdoc_bad(&ld->jd, "expected an object with \"metric\" and \"%s\", got %s",
+                              vkey, aiops_jdoc_type(elem));
     if ((rc = reject_histograms(ld, elem)) < 0)
         return rc;
     metric = json_object_get(elem, "metric");
     if (!json_is_object(metric)) {
         if (metric)
-            push_key(ld, "metric");
-        rc = fail(ld, "expected \"metric\" to be an object of labels, got %s",
-                  metric ? jtype(metric) : "nothing");
+            aiops_jdoc_key(&ld->jd, "metric");
+        rc = aiops_jdoc_bad(&ld->jd, "expected \"metric\" to be an object of labels, got %s",
+                            aiops_jdoc_type(metric));
         if (metric)
-            pop(ld);
+            aiops_jdoc_pop(&ld->jd);
         return rc;
     }
-    push_key(ld, "metric");
+    aiops_jdoc_key(&ld->jd, "metric");
     rc = load_metric(ld, metric, &cu->sid);
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     if (rc < 0)
         return rc;
     vals = json_object_get(elem, vkey);
     if (!vals)
-        return fail(ld, "expected a \"%s\" key", vkey);
-    push_key(ld, vkey);
+        return aiops_jdoc_bad(&ld->jd, "expected a \"%s\" key", vkey);
+    aiops_jdoc_key(&ld->jd, vkey);
     cu->pos = ld->st->npts;
     if (!matrix) {
         rc = load_point(ld, vals);
     } else if (!json_is_array(vals)) {
-        rc = fail(ld, "expected an array of [timestamp, \"value\"] pairs, got %s", jtype(vals));
+        rc = aiops_jdoc_bad(&ld->jd, "expected an array of [timestamp, \"value\"] pairs, got %s",
+                            aiops_jdoc_type(vals));
     } else {
         for (size_t i = 0; i < json_array_size(vals) && rc == 0; i++) {
-            push_idx(ld, i);
+            aiops_jdoc_idx(&ld->jd, i);
             rc = load_point(ld, json_array_get(vals, i));
-            pop(ld);
+            aiops_jdoc_pop(&ld->jd);
         }
     }
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     cu->end = ld->st->npts;
     if (rc == 0)
         rc = sort_points(ld, ld->st->pts + cu->pos, cu->end - cu->pos);
@@ -419,11 +239,11 @@ static int load_series(loader *ld, json_t *elem, int matrix)
 static int load_scalar(loader *ld, json_t *result)
 {
     cursor *cu = &ld->st->cur[0];
-    int rc = aiops_series_intern_labels(ld->ctx->series, "scalar", NULL, 0, &cu->sid, ld->err);
+    int rc = aiops_series_intern_labels(ld->ctx->series, "scalar", NULL, 0, &cu->sid, ld->jd.err);
     if (rc < 0) {
-        char why[sizeof ld->err->msg];
-        snprintf(why, sizeof why, "%s", ld->err->msg);
-        return fail_code(ld, rc, "%s", why);
+        char why[sizeof ld->jd.err->msg];
+        snprintf(why, sizeof why, "%s", ld->jd.err->msg);
+        return aiops_jdoc_fail(&ld->jd, rc, "%s", why);
     }
     cu->pos = 0;
     if ((rc = load_point(ld, result)) < 0)
@@ -454,7 +274,7 @@ static int alloc_arrays(loader *ld, size_t npts, size_t ncur)
     st->cur = malloc((ncur ? ncur : 1) * sizeof *st->cur);
     st->heap = malloc((ncur ? ncur : 1) * sizeof *st->heap);
     if (!st->pts || !st->cur || !st->heap)
-        return fail_code(ld, AIOPS_ENOMEM, "out of memory for %zu points", npts);
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory for %zu points", npts);
     return 0;
 }
 
@@ -466,31 +286,33 @@ static int load_result(loader *ld, const char *rtype, json_t *result)
     if (strcmp(rtype, "scalar") == 0) {
         if ((rc = alloc_arrays(ld, 1, 1)) < 0)
             return rc;
-        push_key(ld, "result");
+        aiops_jdoc_key(&ld->jd, "result");
         rc = load_scalar(ld, result);
-        pop(ld);
+        aiops_jdoc_pop(&ld->jd);
         return rc;
     }
     if (!matrix && strcmp(rtype, "vector") != 0) {
-        push_key(ld, "resultType");
-        rc = fail(ld, "expected resultType \"matrix\", \"vector\" or \"scalar\", got '%.40s'",
-                  rtype);
-        pop(ld);
+        aiops_jdoc_key(&ld->jd, "resultType");
+        rc = aiops_jdoc_bad(&ld->jd,
+                            "expected resultType \"matrix\", \"vector\" or \"scalar\", got '%.40s'",
+                            rtype);
+        aiops_jdoc_pop(&ld->jd);
         return rc;
     }
-    push_key(ld, "result");
+    aiops_jdoc_key(&ld->jd, "result");
     if (!json_is_array(result)) {
-        rc = fail(ld, "expected an array of series, got %s", jtype(result));
-        pop(ld);
+        rc = aiops_jdoc_bad(&ld->jd, "expected an array of series, got %s",
+                            aiops_jdoc_type(result));
+        aiops_jdoc_pop(&ld->jd);
         return rc;
     }
     rc = alloc_arrays(ld, count_points(result, matrix), json_array_size(result));
     for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
-        push_idx(ld, i);
+        aiops_jdoc_idx(&ld->jd, i);
         rc = load_series(ld, json_array_get(result, i), matrix);
-        pop(ld);
+        aiops_jdoc_pop(&ld->jd);
     }
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     return rc;
 }
 
@@ -498,21 +320,22 @@ static int load_data(loader *ld, json_t *data)
 {
     json_t *rtype, *result;
     if (!json_is_object(data))
-        return fail(ld, "expected an object with \"resultType\" and \"result\", got %s",
-                    jtype(data));
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected an object with \"resultType\" and \"result\", got %s",
+                              aiops_jdoc_type(data));
     rtype = json_object_get(data, "resultType");
     if (!json_is_string(rtype)) {
         if (rtype)
-            push_key(ld, "resultType");
-        int rc = fail(ld, "expected \"resultType\" to be a string, got %s",
-                      rtype ? jtype(rtype) : "nothing");
+            aiops_jdoc_key(&ld->jd, "resultType");
+        int rc = aiops_jdoc_bad(&ld->jd, "expected \"resultType\" to be a string, got %s",
+                                aiops_jdoc_type(rtype));
         if (rtype)
-            pop(ld);
+            aiops_jdoc_pop(&ld->jd);
         return rc;
     }
     result = json_object_get(data, "result");
     if (!result)
-        return fail(ld, "expected a \"result\" key");
+        return aiops_jdoc_bad(&ld->jd, "expected a \"result\" key");
     return load_result(ld, json_string_value(rtype), result);
 }
 
@@ -522,10 +345,10 @@ static int api_error(loader *ld, json_t *top)
 {
     json_t *type = json_object_get(top, "errorType");
     json_t *text = json_object_get(top, "error");
-    push_key(ld, text ? "error" : "status");
-    long line = locate_line(ld);
-    pop(ld);
-    return aiops_err_set(ld->err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream), line,
+    aiops_jdoc_key(&ld->jd, text ? "error" : "status");
+    long line = aiops_jdoc_line(&ld->jd);
+    aiops_jdoc_pop(&ld->jd);
+    return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream), line,
                          "the Prometheus API returned an error (%.60s): %.300s",
                          json_is_string(type) ? json_string_value(type) : "no errorType",
                          json_is_string(text) ? json_string_value(text) : "no error text");
@@ -537,20 +360,22 @@ static int load_top(loader *ld, json_t *top)
     int rc;
 
     if (!json_is_object(top))
-        return fail(ld, "expected a Prometheus API response object, got %s", jtype(top));
+        return aiops_jdoc_bad(&ld->jd, "expected a Prometheus API response object, got %s",
+                              aiops_jdoc_type(top));
     status = json_object_get(top, "status");
     if (status) {
         const char *s = json_is_string(status) ? json_string_value(status) : "";
         if (strcmp(s, "error") == 0)
             return api_error(ld, top);
         if (strcmp(s, "success") != 0) {
-            push_key(ld, "status");
+            aiops_jdoc_key(&ld->jd, "status");
             if (json_is_string(status))
-                rc = fail(ld, "expected status \"success\" or \"error\", got '%.40s'", s);
+                rc = aiops_jdoc_bad(&ld->jd,
+                                    "expected status \"success\" or \"error\", got '%.40s'", s);
             else
-                rc = fail(ld, "expected status \"success\" or \"error\", got %s",
-                          jtype(status));
-            pop(ld);
+                rc = aiops_jdoc_bad(&ld->jd, "expected status \"success\" or \"error\", got %s",
+                                    aiops_jdoc_type(status));
+            aiops_jdoc_pop(&ld->jd);
             return rc;
         }
     }
@@ -559,19 +384,19 @@ static int load_top(loader *ld, json_t *top)
         return load_data(ld, top);
     data = json_object_get(top, "data");
     if (!data)
-        return fail(ld, "expected a \"data\" key (or a bare object with \"resultType\")");
-    push_key(ld, "data");
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected a \"data\" key (or a bare object with \"resultType\")");
+    aiops_jdoc_key(&ld->jd, "data");
     rc = load_data(ld, data);
-    pop(ld);
+    aiops_jdoc_pop(&ld->jd);
     return rc;
 }
 
 static int all_blank(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!is_ws(s[i]))
-            return 0;
-    return 1;
+    size_t p = 0;
+    aiops_jtext_ws(s, n, &p);
+    return p == n;
 }
 
 static int load_doc(loader *ld)
@@ -579,19 +404,19 @@ static int load_doc(loader *ld)
     json_error_t jerr;
     json_t *top;
     char *buf;
-    int rc = aiops_stream_slurp(ld->ctx->stream, &buf, &ld->len, ld->err);
+    int rc = aiops_stream_slurp(ld->ctx->stream, &buf, &ld->jd.len, ld->jd.err);
     if (rc < 0)
         return rc;
-    ld->doc = buf;
-    if (ld->len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
-        ld->doc += 3;
-        ld->len -= 3;
+    ld->jd.text = buf;
+    if (ld->jd.len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
+        ld->jd.text += 3;
+        ld->jd.len -= 3;
     }
-    if (all_blank(ld->doc, ld->len))   /* an empty file has no samples, not an error */
+    if (all_blank(ld->jd.text, ld->jd.len))   /* an empty file has no samples, not an error */
         return alloc_arrays(ld, 0, 0);
-    top = json_loadb(ld->doc, ld->len, JSON_REJECT_DUPLICATES, &jerr);
+    top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!top)
-        return aiops_err_set(ld->err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream),
+        return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream),
                              jerr.line > 0 ? jerr.line : 0,
                              "expected a Prometheus API JSON document: %s (column %d)",
                              jerr.text, jerr.column);
@@ -651,7 +476,8 @@ static void promapi_close(void *state)
 static int promapi_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {
     promapi_state *st = calloc(1, sizeof *st);
-    loader ld = { .ctx = ctx, .err = err, .st = st };
+    loader ld = { .jd = { .file = aiops_stream_name(ctx->stream), .err = err, .line0 = 1 },
+                  .ctx = ctx, .st = st };
     int rc;
 
     *state = NULL;
@@ -719,7 +545,7 @@ static void note_key(const char *h, size_t n, const char *k, size_t kn, size_t a
     else if (span_is(k, kn, "errorType"))
         f->error_type = 1;
     else if (span_is(k, kn, "status")) {
-        skip_ws(h, n, &after);
+        aiops_jtext_ws(h, n, &after);
         f->success |= after + 9 <= n && memcmp(h + after, "\"success\"", 9) == 0;
         f->error |= after + 7 <= n && memcmp(h + after, "\"error\"", 7) == 0;
     }
@@ -742,7 +568,7 @@ static void scan_head(const char *h, size_t n, size_t p, head_keys *f)
         if (p >= n)
             return;
         size_t kn = p++ - k, q = p;
-        skip_ws(h, n, &q);
+        aiops_jtext_ws(h, n, &q);
         if (q >= n || h[q] != ':')
             continue;
         if (depth == 1)
@@ -754,11 +580,8 @@ static void scan_head(const char *h, size_t n, size_t p, head_keys *f)
 static int promapi_probe(const char *entry, const char *head, size_t n)
 {
     head_keys f = { 0 };
-    size_t p = 0;
+    size_t p = aiops_jhead_start(head, n);
     (void)entry;
-    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-        p = 3;
-    skip_ws(head, n, &p);
     if (p >= n || head[p] != '{')
         return 0;
     scan_head(head, n, p, &f);

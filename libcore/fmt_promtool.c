@@ -10,7 +10,7 @@
  * The dump walks the TSDB series by series, so records are not in time
  * order (ordered = 0: the merge buffers the whole entry).
  */
-#include "aiops.h"
+#include "internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -51,23 +51,6 @@ static int brace_end(const char *s, size_t n, size_t *end)
     return quoted ? -1 : -2;
 }
 
-/* Next blank-separated field of [*pos, n): sets start and length, advances pos. */
-static int next_field(const char *s, size_t n, size_t *pos, size_t *start,
-                      size_t *flen)
-{
-    size_t i = *pos, b;
-
-    while (i < n && is_blank(s[i]))
-        i++;
-    b = i;
-    while (i < n && !is_blank(s[i]))
-        i++;
-    *pos = i;
-    *start = b;
-    *flen = i - b;
-    return i > b;
-}
-
 /* The label set at the start of the line: closed, UTF-8, interned. */
 static int parse_labels(aiops_parse_ctx *ctx, const char *s, size_t n,
                         size_t *end, uint32_t *sid, aiops_err *err)
@@ -96,21 +79,19 @@ static int parse_point(aiops_parse_ctx *ctx, const char *s, size_t n,
     char sn[64];
     size_t pos = 0, b, fl;
     int64_t ms;
+    int rc;
 
     if (n > 0 && !is_blank(s[0]))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a blank after the label set, got '%s'",
                     aiops_snip(s, n, sn, sizeof sn));
-    if (!next_field(s, n, &pos, &b, &fl))
-        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value after the label set");
-    if (aiops_parse_double(s + b, fl, &rec->value) < 0)
-        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value (number, NaN, +Inf, -Inf), got '%s'",
-                    aiops_snip(s + b, fl, sn, sizeof sn));
-    if (!next_field(s, n, &pos, &b, &fl))
+    if ((rc = aiops_text_value(ctx, s, n, &pos, "the label set", &rec->value, err)) < 0)
+        return rc;
+    if (!aiops_text_field(s, n, &pos, &b, &fl))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a timestamp in milliseconds after the value");
     if (aiops_parse_int64(s + b, fl, &ms) < 0)
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected an integer timestamp in milliseconds, got '%s'",
                     aiops_snip(s + b, fl, sn, sizeof sn));
-    if (next_field(s, n, &pos, &b, &fl))
+    if (aiops_text_field(s, n, &pos, &b, &fl))
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected end of line after the timestamp, got '%s'",
                     aiops_snip(s + b, n - b, sn, sizeof sn));
     /* Division is correctly rounded: 1617079315123 ms gives exactly the
@@ -212,11 +193,11 @@ static int probe_line(const char *s, size_t n)
     pos = end + 1;
     if (pos >= n || !is_blank(s[pos]))
         return 0;
-    if (!next_field(s, n, &pos, &b, &fl) || aiops_parse_double(s + b, fl, &v) < 0)
+    if (!aiops_text_field(s, n, &pos, &b, &fl) || aiops_parse_double(s + b, fl, &v) < 0)
         return 0;
-    if (!next_field(s, n, &pos, &b, &fl) || aiops_parse_int64(s + b, fl, &ts) < 0)
+    if (!aiops_text_field(s, n, &pos, &b, &fl) || aiops_parse_int64(s + b, fl, &ts) < 0)
         return 0;
-    return !next_field(s, n, &pos, &b, &fl);
+    return !aiops_text_field(s, n, &pos, &b, &fl);
 }
 
 static int promtool_probe(const char *entry, const char *head, size_t n)

@@ -631,7 +631,7 @@ static int textlog_probe(const char *entry, const char *head, size_t n)
 {
     static const int score[] = { [L_5424] = 80, [L_SYSLOG] = 75, [L_ACCESS] = 75,
                                  [L_APACHE] = 75, [L_NGINX] = 70, [L_KLOG] = 65, [L_ISO] = 65 };
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     const char *nl = memchr(head + p, '\n', n - p);
     size_t len = nl ? (size_t)(nl - head) - p : n - p;
     layout lay = L_NONE;

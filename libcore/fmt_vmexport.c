@@ -6,11 +6,11 @@
  * Each line is parsed with jansson and kept while a cursor walks its
  * values; a point's fields are checked when it is emitted, so an error
  * names the line and the array index. */
-#include "aiops.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "jdoc.h"
 
 typedef struct vmx_state {
     json_t *doc;             /* the current line's object */
@@ -20,27 +20,6 @@ typedef struct vmx_state {
     uint32_t sid;
     long line;               /* line number of doc */
 } vmx_state;
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static const char *jtype(const json_t *j)
-{
-    if (!j)
-        return "nothing";
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE: return "true";
-    case JSON_FALSE: return "false";
-    default: return "null";
-    }
-}
 
 static const char *name_of(aiops_parse_ctx *ctx)
 {
@@ -64,7 +43,7 @@ static int load_metric(vmx_state *st, aiops_parse_ctx *ctx, json_t *metric, aiop
         if (!json_is_string(val)) {
             rc = aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                                "metric.%.100s: expected a string label value, got %s",
-                               key, jtype(val));
+                               key, aiops_jdoc_type(val));
             break;
         }
         labels[i++] = (aiops_label){ key, json_string_value(val) };
@@ -91,16 +70,16 @@ static int load_object(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
 
     if (!json_is_object(st->doc))
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
-                             "expected a JSON object per line, got %s", jtype(st->doc));
+                             "expected a JSON object per line, got %s", aiops_jdoc_type(st->doc));
     if (!json_is_object(metric))
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "expected \"metric\" to be an object of labels, got %s",
-                             jtype(metric));
+                             aiops_jdoc_type(metric));
     if (!json_is_array(vals) || !json_is_array(tss))
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "expected \"%s\" to be an array, got %s",
                              json_is_array(vals) ? "timestamps" : "values",
-                             jtype(json_is_array(vals) ? tss : vals));
+                             aiops_jdoc_type(json_is_array(vals) ? tss : vals));
     if (json_array_size(vals) != json_array_size(tss))
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "expected as many timestamps as values, got %zu values "
@@ -127,8 +106,8 @@ static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
     do {
         if ((rc = aiops_stream_getline(ctx->stream, &line, &len, err)) <= 0)
             return rc;
-        for (i = 0; i < len && is_ws(line[i]); i++)
-            ;
+        i = 0;
+        aiops_jtext_ws(line, len, &i);
     } while (i == len);   /* blank lines carry no data */
     st->line = aiops_stream_lineno(ctx->stream);
     st->doc = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -153,7 +132,7 @@ static int point_ts(vmx_state *st, aiops_parse_ctx *ctx, double *ts, aiops_err *
     else
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "timestamps[%zu]: expected milliseconds since the epoch "
-                             "as a number, got %s", st->pos, jtype(j));
+                             "as a number, got %s", st->pos, aiops_jdoc_type(j));
     return 0;
 }
 
@@ -174,7 +153,7 @@ static int point_value(vmx_state *st, aiops_parse_ctx *ctx, double *v, aiops_err
     } else {
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "values[%zu]: expected a number, null or a string like "
-                             "\"NaN\", got %s", st->pos, jtype(j));
+                             "\"NaN\", got %s", st->pos, aiops_jdoc_type(j));
     }
     return 0;
 }
@@ -248,8 +227,7 @@ static unsigned top_keys(const char *h, size_t eol, size_t p)
             while (p < eol && h[p] != '"')
                 p += h[p] == '\\' ? 2 : 1;
             size_t e = p++, q = p;
-            while (q < eol && is_ws(h[q]))
-                q++;
+            aiops_jtext_ws(h, eol, &q);
             if (depth == 1 && e < eol && q < eol && h[q] == ':')
                 flags |= key_flag(h + s, e - s);
             continue;
@@ -270,8 +248,7 @@ static int vmx_probe(const char *entry, const char *head, size_t n)
     size_t p = 0, eol;
     unsigned k;
     (void)entry;
-    while (p < n && is_ws(head[p]))
-        p++;
+    aiops_jtext_ws(head, n, &p);
     if (p >= n || head[p] != '{')
         return 0;
     for (eol = p; eol < n && head[eol] != '\n'; eol++)

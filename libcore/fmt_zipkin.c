@@ -16,20 +16,20 @@
 
 #include "obs.h"
 
-static int service_of(aiops_obs_walk *w, json_t *span, const char **svc)
+static int service_of(aiops_jdoc *w, json_t *span, const char **svc)
 {
     json_t *ep;
     int rc = aiops_obs_obj(w, span, "localEndpoint", 1, &ep);
     if (rc)
         return rc;
-    aiops_obs_key(w, "localEndpoint");
+    aiops_jdoc_key(w, "localEndpoint");
     rc = aiops_obs_str(w, ep, "serviceName", 1, svc);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
 /* tags (strings) into attrs; *error when an "error" tag is present. */
-static int read_tags(aiops_obs_walk *w, json_t *span, json_t *attrs, int *error)
+static int read_tags(aiops_jdoc *w, json_t *span, json_t *attrs, int *error)
 {
     json_t *tags, *v;
     const char *k;
@@ -37,26 +37,26 @@ static int read_tags(aiops_obs_walk *w, json_t *span, json_t *attrs, int *error)
     *error = 0;
     if (rc || !tags)
         return rc;
-    aiops_obs_key(w, "tags");
+    aiops_jdoc_key(w, "tags");
     json_object_foreach(tags, k, v) {
         if (!json_is_string(v)) {
-            aiops_obs_key(w, k);
-            rc = aiops_obs_bad(w, "expected a string tag value, got %s", aiops_obs_jtype(v));
-            aiops_obs_pop(w);
+            aiops_jdoc_key(w, k);
+            rc = aiops_jdoc_bad(w, "expected a string tag value, got %s", aiops_jdoc_type(v));
+            aiops_jdoc_pop(w);
             break;
         }
         if (strcmp(k, "error") == 0)
             *error = 1;
         else if (json_object_set(attrs, k, v)) {
-            rc = aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+            rc = aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
             break;
         }
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-static int kind_attr(aiops_obs_walk *w, json_t *span, json_t *attrs)
+static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
 {
     const char *kind;
     char low[16];
@@ -68,33 +68,33 @@ static int kind_attr(aiops_obs_walk *w, json_t *span, json_t *attrs)
         low[i] = (char)tolower((unsigned char)kind[i]);
     low[i] = '\0';
     if (json_object_set_new(attrs, "span.kind", json_string(low)))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     return 0;
 }
 
-static int micros(aiops_obs_walk *w, json_t *span, const char *key, int64_t *us)
+static int micros(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
 {
     int have, rc = aiops_obs_int(w, span, key, 0, us, &have);
     if (rc == 0 && !have)
-        rc = aiops_obs_bad(w, "expected \"%s\" in microseconds%s", key,
-                           strcmp(key, "duration") == 0 ? " (a span without one is unfinished)"
-                                                        : "");
+        rc = aiops_jdoc_bad(w, "expected \"%s\" in microseconds%s", key,
+                            strcmp(key, "duration") == 0 ? " (a span without one is unfinished)"
+                                                         : "");
     else if (rc == 0 && *us < 0) {
-        aiops_obs_key(w, key);
-        rc = aiops_obs_bad(w, "expected microseconds >= 0");
-        aiops_obs_pop(w);
+        aiops_jdoc_key(w, key);
+        rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
 
-static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span)
+static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
 {
     char tid[33], sid[33], pid[33];
     const char *name = NULL, *svc;
     int64_t start, dur;
     int rc, error;
     if (!json_is_object(span))
-        return aiops_obs_bad(w, "expected a span object, got %s", aiops_obs_jtype(span));
+        return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
     if ((rc = aiops_obs_hex(w, span, "traceId", 1, tid)) || (rc = aiops_obs_hex(w, span, "id", 1, sid)) ||
         (rc = aiops_obs_hex(w, span, "parentId", 0, pid)) ||
         (rc = aiops_obs_str(w, span, "name", 0, &name)) ||
@@ -103,7 +103,7 @@ static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span)
         return rc;
     json_t *attrs = json_object();
     if (!attrs)
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     if ((rc = read_tags(w, span, attrs, &error)) == 0 && (rc = kind_attr(w, span, attrs)) == 0) {
         aiops_obs_span s = {
             .trace_id = tid, .span_id = sid, .parent_span_id = pid, .service = svc,
@@ -118,21 +118,21 @@ static int load_span(aiops_obs_walk *w, aiops_obs_queue *q, json_t *span)
 }
 
 /* An array of spans, or of traces (arrays of spans). */
-static int load_list(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v, int nested)
+static int load_list(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, int nested)
 {
     int rc = 0;
     if (!json_is_array(v))
-        return aiops_obs_bad(w, "expected an array of spans, got %s", aiops_obs_jtype(v));
+        return aiops_jdoc_bad(w, "expected an array of spans, got %s", aiops_jdoc_type(v));
     for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
         json_t *e = json_array_get(v, i);
-        aiops_obs_idx(w, i);
+        aiops_jdoc_idx(w, i);
         rc = json_is_array(e) && !nested ? load_list(w, q, e, 1) : load_span(w, q, e);
-        aiops_obs_pop(w);
+        aiops_jdoc_pop(w);
     }
     return rc;
 }
 
-static int load_top(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v)
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     return load_list(w, q, v, 0);
 }
@@ -152,15 +152,15 @@ static int zipkin_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 /* [{"traceId", "id", ... "localEndpoint"}] (or [[{...}]]). */
 static int zipkin_probe(const char *entry, const char *head, size_t n)
 {
-    size_t p = aiops_obs_head_start(head, n);
+    size_t p = aiops_jhead_start(head, n);
     (void)entry;
     if (p >= n || head[p] != '[')
         return 0;
     for (int d = 2; d <= 3; d++)
-        if (aiops_obs_head_key(head, n, d, "traceId", NULL) &&
-            aiops_obs_head_key(head, n, d, "id", NULL) &&
-            (aiops_obs_head_key(head, n, d, "localEndpoint", NULL) ||
-             aiops_obs_head_key(head, n, d, "timestamp", NULL)))
+        if (aiops_jhead_member(head, n, d, "traceId", NULL) &&
+            aiops_jhead_member(head, n, d, "id", NULL) &&
+            (aiops_jhead_member(head, n, d, "localEndpoint", NULL) ||
+             aiops_jhead_member(head, n, d, "timestamp", NULL)))
             return 95;
     return 0;
 }

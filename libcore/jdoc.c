@@ -1,5 +1,6 @@
-/* jdoc.c - JSON value sequences, error paths with line numbers, typed
- * field access and head probing for the JSON input formats (jdoc.h).
+/* jdoc.c - the JSON-document helpers (jdoc.h): JSON paths and errors at
+ * the offending value's line, typed field access, value sequences, raw
+ * text scanning and head probing, for every JSON reader in libcore.
  *
  * jansson keeps no source positions, so an error found after parsing is
  * located by walking the raw text of the value along the JSON path of the
@@ -12,22 +13,20 @@
 
 #include "jdoc.h"
 
-/* ----------------------------------------------------------- raw walk */
+/* ----------------------------------------------------------- raw text */
 
 static int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void skip_ws(const char *s, size_t n, size_t *p)
+void aiops_jtext_ws(const char *s, size_t n, size_t *p)
 {
     while (*p < n && is_ws(s[*p]))
         (*p)++;
 }
 
-/* *p at an opening quote: move past the closing one.  0 if the text ends
- * first (a head cut off inside a string). */
-static int skip_str(const char *s, size_t n, size_t *p)
+int aiops_jtext_str(const char *s, size_t n, size_t *p)
 {
     for ((*p)++; *p < n; (*p)++) {
         if (s[*p] == '\\')
@@ -37,17 +36,18 @@ static int skip_str(const char *s, size_t n, size_t *p)
             return 1;
         }
     }
-    *p = n;
+    *p = n;                  /* unterminated (or cut after a backslash) */
     return 0;
 }
 
+/* Past one value: counting brackets, not recursing, so depth is free. */
 static void skip_val(const char *s, size_t n, size_t *p)
 {
     size_t depth = 0;
     while (*p < n) {
         char c = s[*p];
         if (c == '"') {
-            skip_str(s, n, p);
+            aiops_jtext_str(s, n, p);
             if (depth == 0)
                 return;
             continue;
@@ -68,39 +68,40 @@ static void skip_val(const char *s, size_t n, size_t *p)
     }
 }
 
-/* From the container at *p to its member for step k; 0 if not found. */
+/* From the container at *p to its member for step k; 0 if not found
+ * (also for a key spelled with escapes: the deepest part found counts). */
 static int walk_step(const aiops_jdoc *d, size_t k, size_t *p)
 {
     const char *s = d->text;
     size_t n = d->len, i = 0;
     const char *key = d->path[k].key;
-    skip_ws(s, n, p);
+    aiops_jtext_ws(s, n, p);
     if (*p >= n || s[*p] != (key ? '{' : '['))
         return 0;
     (*p)++;
     for (;;) {
-        skip_ws(s, n, p);
+        aiops_jtext_ws(s, n, p);
         if (*p >= n || s[*p] == '}' || s[*p] == ']')
             return 0;
         if (key) {
             size_t k0 = *p + 1, kl = strlen(key);
             if (s[*p] != '"')
                 return 0;
-            skip_str(s, n, p);
+            aiops_jtext_str(s, n, p);
             int hit = *p - k0 - 1 == kl && memcmp(s + k0, key, kl) == 0;
-            skip_ws(s, n, p);
+            aiops_jtext_ws(s, n, p);
             if (*p >= n || s[*p] != ':')
                 return 0;
             (*p)++;
-            skip_ws(s, n, p);
+            aiops_jtext_ws(s, n, p);
             if (hit)
                 return 1;
         } else if (i++ == d->path[k].idx) {
-            skip_ws(s, n, p);
+            aiops_jtext_ws(s, n, p);
             return 1;
         }
         skip_val(s, n, p);
-        skip_ws(s, n, p);
+        aiops_jtext_ws(s, n, p);
         if (*p >= n || s[*p] != ',')
             return 0;
         (*p)++;
@@ -113,7 +114,7 @@ long aiops_jdoc_line(const aiops_jdoc *d)
     long line = d->line0 > 0 ? d->line0 : 1;
     if (!d->text)
         return d->line0;
-    skip_ws(d->text, d->len, &p);
+    aiops_jtext_ws(d->text, d->len, &p);
     for (size_t k = 0; k < d->depth && k < AIOPS_JDOC_DEPTH; k++) {
         size_t q = p;
         if (!walk_step(d, k, &q))
@@ -151,23 +152,27 @@ void aiops_jdoc_pop(aiops_jdoc *d)
         d->depth--;
 }
 
+/* "data.result[3].values"; "..." when the path is deeper than we keep.
+ * The buffer caps a long key, so the message after the path survives. */
 static void path_text(const aiops_jdoc *d, char *buf, size_t n)
 {
     size_t used = 0;
     buf[0] = '\0';
     for (size_t k = 0; k < d->depth && k < AIOPS_JDOC_DEPTH && used < n; k++) {
         int w = d->path[k].key
-                    ? snprintf(buf + used, n - used, "%s%.60s", k ? "." : "", d->path[k].key)
+                    ? snprintf(buf + used, n - used, "%s%s", k ? "." : "", d->path[k].key)
                     : snprintf(buf + used, n - used, "[%zu]", d->path[k].idx);
         if (w < 0)
-            break;
+            return;
         used += (size_t)w;
     }
+    if (d->depth > AIOPS_JDOC_DEPTH && used < n)
+        snprintf(buf + used, n - used, "...");
 }
 
 int aiops_jdoc_fail(aiops_jdoc *d, int code, const char *fmt, ...)
 {
-    char msg[400], path[160];
+    char msg[420], path[160];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -300,7 +305,7 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
     size_t p = q->off;
     json_error_t je;
     *out = NULL;
-    skip_ws(q->buf, q->len, &p);
+    aiops_jtext_ws(q->buf, q->len, &p);
     advance(q, p);
     if (q->off >= q->len)
         return 0;
@@ -328,11 +333,14 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
 size_t aiops_jhead_start(const char *head, size_t n)
 {
     size_t p = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    skip_ws(head, n, &p);
+    aiops_jtext_ws(head, n, &p);
     return p;
 }
 
-int aiops_jhead_key(const char *h, size_t n, int want, const char *key)
+/* The key scan behind both probes: first = stop at the end of the first
+ * value (its depth back to 0). */
+static int head_find(const char *h, size_t n, int want, const char *key, int first,
+                     const char **val)
 {
     size_t kl = strlen(key), p = aiops_jhead_start(h, n);
     int depth = 0;
@@ -341,17 +349,41 @@ int aiops_jhead_key(const char *h, size_t n, int want, const char *key)
         if (c != '"') {
             depth += c == '{' || c == '[';
             depth -= c == '}' || c == ']';
+            if (first && (c == '}' || c == ']') && depth <= 0)
+                return 0;
             p++;
             continue;
         }
         size_t k = p + 1;
-        if (!skip_str(h, n, &p))
+        if (!aiops_jtext_str(h, n, &p))
             return 0;                  /* cut off at the end of the head */
         size_t q = p;
-        skip_ws(h, n, &q);
+        aiops_jtext_ws(h, n, &q);
         if (q < n && h[q] == ':' && depth == want && p - 1 - k == kl &&
-            memcmp(h + k, key, kl) == 0)
+            memcmp(h + k, key, kl) == 0) {
+            q++;
+            aiops_jtext_ws(h, n, &q);
+            if (val)
+                *val = h + q;
             return 1;
+        }
     }
     return 0;
+}
+
+int aiops_jhead_key(const char *h, size_t n, int want, const char *key)
+{
+    return head_find(h, n, want, key, 0, NULL);
+}
+
+int aiops_jhead_member(const char *h, size_t n, int want, const char *key, const char **val)
+{
+    return head_find(h, n, want, key, 1, val);
+}
+
+int aiops_jhead_is(const char *v, const char *end, const char *lit)
+{
+    size_t l = strlen(lit);
+    return v && (size_t)(end - v) >= l + 2 && v[0] == '"' && memcmp(v + 1, lit, l) == 0 &&
+           v[l + 1] == '"';
 }

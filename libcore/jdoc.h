@@ -1,14 +1,17 @@
-/* jdoc.h - helpers shared by the JSON input formats (alerts, Kafka, ...):
- * reading a sequence of JSON values from one entry (one document, NDJSON,
- * or pretty-printed documents one after another), reporting an error at
- * the JSON path of the offending value with its line, typed field access,
- * and probing the keys of a head.  Not part of the public API (aiops.h). */
+/* jdoc.h - the JSON-document helpers every JSON reader shares (the alert,
+ * Kafka, ClickHouse, log/trace/event and Prometheus API formats, and the
+ * simulator's scenario loader): the JSON path of the value being checked,
+ * with errors reported as "path: message" at that value's line in the raw
+ * text; typed field access; reading a sequence of JSON values from one
+ * entry (one document, NDJSON, or pretty-printed documents one after
+ * another); raw-text scanning; and probing the keys of a head.  Not part
+ * of the public API (aiops.h). */
 #ifndef AIOPS_JDOC_H
 #define AIOPS_JDOC_H
 
 #include "aiops.h"
 
-#define AIOPS_JDOC_DEPTH 12
+#define AIOPS_JDOC_DEPTH 16
 
 /* Where the value being checked is: its raw text, for line numbers, and
  * the path that leads to it, for messages ("alerts[2].labels: ..."). */
@@ -22,7 +25,8 @@ typedef struct aiops_jdoc {
         const char *key;     /* object key, or NULL for an array index */
         size_t idx;
     } path[AIOPS_JDOC_DEPTH];
-    size_t depth;
+    size_t depth;            /* may exceed AIOPS_JDOC_DEPTH: deeper steps not named */
+    int repaired;            /* text is a copy with invalid UTF-8 replaced (obs.h) */
 } aiops_jdoc;
 
 void aiops_jdoc_key(aiops_jdoc *d, const char *key);
@@ -36,6 +40,7 @@ int aiops_jdoc_fail(aiops_jdoc *d, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+#define aiops_jdoc_bad(d, ...) aiops_jdoc_fail((d), AIOPS_EPARSE, __VA_ARGS__)
 /* "a string", "a number", "an object", ... ("nothing" for NULL). */
 const char *aiops_jdoc_type(const json_t *j);
 
@@ -64,11 +69,24 @@ void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len);
  * `what`, e.g. "expected an Alertmanager webhook payload"). */
 int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out);
 
+/* Raw JSON text, any bytes: move *p past blanks (space, tab, CR, LF); or,
+ * with *p at an opening quote, just past the closing one (0 and *p = n if
+ * the text ends first, e.g. a head cut off inside a string). */
+void aiops_jtext_ws(const char *s, size_t n, size_t *p);
+int aiops_jtext_str(const char *s, size_t n, size_t *p);
+
 /* Probing heads: 1 if a real key (a string followed by ':') named key
  * occurs at container depth `depth` of head (1 = members of the top-level
  * object, 2 = members of objects inside it or inside a top-level array,
  * ...), 0 otherwise.  Keys cut off at the end of head do not count. */
 int aiops_jhead_key(const char *head, size_t n, int depth, const char *key);
+/* The same within the first JSON value of head only; *val (if not NULL)
+ * then points at the member's value. */
+int aiops_jhead_member(const char *head, size_t n, int depth, const char *key,
+                       const char **val);
+/* 1 if the value at v (from aiops_jhead_member, before end) is the string
+ * lit. */
+int aiops_jhead_is(const char *v, const char *end, const char *lit);
 /* Offset of the first byte that is not whitespace or a UTF-8 BOM. */
 size_t aiops_jhead_start(const char *head, size_t n);
 

@@ -3,8 +3,9 @@
  * fmt_jaeger.c, fmt_otlp.c, fmt_zipkin.c, fmt_k8sevents.c, fmt_deploy.c).
  * Not public: the formats' only exported symbols stay their aiops_format.
  *
- * obs_json.c  JSON values with a path for error messages, documents of
- *             concatenated values or JSON lines, UTF-8 repair of JSON text.
+ * obs_json.c  typed members and epoch times of JSON values (paths and
+ *             error lines come from jdoc.h), documents of concatenated
+ *             values or JSON lines, UTF-8 repair of JSON text.
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
  *             the record queue, and open/next/close for document formats.
@@ -14,61 +15,33 @@
 #define AIOPS_OBS_H
 
 #include "aiops.h"
+#include "jdoc.h"
 
 /* ------------------------------------------------------ JSON walking */
 
-#define AIOPS_OBS_MAX_PATH 16
-
-typedef struct aiops_obs_step {
-    const char *key;         /* object member, or NULL for array index idx */
-    size_t idx;
-} aiops_obs_step;
-
-/* Where a parser is inside one top-level JSON value, so errors found after
- * jansson has parsed it (wrong types, missing fields) name the JSON path
- * and the line of the offending value in the raw text. */
-typedef struct aiops_obs_walk {
-    aiops_parse_ctx *ctx;
-    aiops_err *err;
-    const char *text;        /* raw text of the value (borrowed) */
-    size_t len;
-    long line0;              /* line number of text[0] */
-    aiops_obs_step path[AIOPS_OBS_MAX_PATH];
-    size_t depth;            /* may exceed AIOPS_OBS_MAX_PATH: deeper steps not named */
-    int repaired;            /* invalid UTF-8 in a free-text field was replaced */
-} aiops_obs_walk;
-
-void aiops_obs_key(aiops_obs_walk *w, const char *key);
-void aiops_obs_idx(aiops_obs_walk *w, size_t idx);
-void aiops_obs_pop(aiops_obs_walk *w);
-/* Fail with code: "path: message" at the line of the value at the path. */
-int aiops_obs_fail(aiops_obs_walk *w, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-#define aiops_obs_bad(w, ...) aiops_obs_fail((w), AIOPS_EPARSE, __VA_ARGS__)
-/* "an object", "a string", ... for messages. */
-const char *aiops_obs_jtype(const json_t *j);
+/* A parser walks each top-level JSON value with an aiops_jdoc (jdoc.h):
+ * the path of the value it checks, so errors found after jansson has
+ * parsed it (wrong types, missing fields) name the JSON path and the line
+ * of the offending value in the raw text (aiops_jdoc_bad / _fail). */
 
 /* Typed members of obj.  JSON null counts as absent.  An absent member is
  * an error when req, else the out value is left NULL / *have = 0.
  * Errors name the member and its line. */
-int aiops_obs_str(aiops_obs_walk *w, json_t *obj, const char *key, int req, const char **out);
-int aiops_obs_obj(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out);
+int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out);
+int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
 /* A hex id of 1..32 digits, lower-cased into buf (>= 33 bytes; "" when
  * absent). */
-int aiops_obs_hex(aiops_obs_walk *w, json_t *obj, const char *key, int req, char *buf);
-int aiops_obs_arr(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out);
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf);
+int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
 /* An integer, or a string of one (OTLP writes 64-bit integers as strings). */
-int aiops_obs_int(aiops_obs_walk *w, json_t *obj, const char *key, int req, int64_t *out,
+int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
                   int *have);
 /* A time: RFC 3339 text, or epoch seconds / ms / us / ns by magnitude
  * (docs/FORMAT.md), as a number or a string. */
-int aiops_obs_time(aiops_obs_walk *w, json_t *obj, const char *key, int req, double *out,
+int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
                    int *have);
 /* The same for a value already at the walk's path. */
-int aiops_obs_time_value(aiops_obs_walk *w, json_t *v, double *out);
+int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out);
 /* Epoch number -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),
  * exact for integers. */
 double aiops_obs_epoch_i64(int64_t v);
@@ -103,24 +76,12 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
                        const char *const *msgkeys, aiops_err *err);
 /* 1: *out is the next value (owned by the caller) and w is set up to walk
  * it; 0 at the end; <0 error. */
-int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_err *err);
+int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err);
 void aiops_obs_doc_close(aiops_obs_doc *d);
 /* Parse one JSON value that is all of [s, s+n) (a line, or part of one),
  * repairing UTF-8 as above; line is its line number.  1 or <0. */
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
-                        aiops_obs_walk *w, aiops_err *err);
-
-/* ------------------------------------------------------------ probes */
-
-/* Offset of the first non-blank byte of head, past a UTF-8 BOM. */
-size_t aiops_obs_head_start(const char *head, size_t n);
-/* 1 if the first JSON value in head has a member `key` at depth (1 = its
- * own members; every enclosing object or array adds one).  *val (if not
- * NULL) points at the member's value.  Cheap, never reads past n. */
-int aiops_obs_head_key(const char *head, size_t n, int depth, const char *key,
-                       const char **val);
-/* 1 if the value at v (from aiops_obs_head_key) is the string lit. */
-int aiops_obs_head_is(const char *v, const char *end, const char *lit);
+                        aiops_jdoc *w, aiops_err *err);
 
 /* ------------------------------------------------------- records */
 
@@ -178,7 +139,7 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
  * attribution, trace_id/span_id, and every other member flattened into
  * labels (without ts_key and the members used), plus extra labels.
  * *out owned by the caller.  Errors name the path (no message field). */
-int aiops_obs_object_log(aiops_obs_walk *w, json_t *src, const char *ts_key, json_t *extra,
+int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
                          json_t **out);
 
 /* Records kept until the whole document is read, handed out in time
@@ -206,7 +167,7 @@ typedef struct aiops_obs_spec {
     const char *what;        /* "a Jaeger JSON document" for parse errors */
     int sort;                /* 1: read every value at open and hand the
                                 records out in time order (ordered = 1) */
-    int (*load)(aiops_obs_walk *w, aiops_obs_queue *q, json_t *v);
+    int (*load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
@@ -215,7 +176,7 @@ int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, ai
 void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
-int aiops_obs_push(aiops_obs_walk *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
 
 /* ---------------------------------------------------------- text */
 

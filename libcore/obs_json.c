@@ -1,10 +1,8 @@
-/* obs_json.c - JSON input for the log, trace and event formats: walking a
- * parsed value with a path for error messages, reading documents made of
- * one or more top-level values (or JSON lines), and repairing invalid
- * UTF-8 in free-text fields before jansson (which rejects it) sees it.
- *
- * jansson keeps no source positions, so an error found after parsing is
- * located by re-scanning the raw text of the value along the JSON path. */
+/* obs_json.c - JSON input for the log, trace and event formats: typed
+ * members and epoch times of a parsed value (errors at its JSON path and
+ * line through jdoc.h), reading documents made of one or more top-level
+ * values (or JSON lines), and repairing invalid UTF-8 in free-text fields
+ * before jansson (which rejects it) sees it. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,208 +10,31 @@
 
 #include "obs.h"
 
-/* ------------------------------------------------------------ paths */
-
-void aiops_obs_key(aiops_obs_walk *w, const char *key)
-{
-    if (w->depth < AIOPS_OBS_MAX_PATH)
-        w->path[w->depth] = (aiops_obs_step){ key, 0 };
-    w->depth++;
-}
-
-void aiops_obs_idx(aiops_obs_walk *w, size_t idx)
-{
-    if (w->depth < AIOPS_OBS_MAX_PATH)
-        w->path[w->depth] = (aiops_obs_step){ NULL, idx };
-    w->depth++;
-}
-
-void aiops_obs_pop(aiops_obs_walk *w)
-{
-    if (w->depth)
-        w->depth--;
-}
-
-const char *aiops_obs_jtype(const json_t *j)
-{
-    switch (j ? json_typeof(j) : JSON_NULL) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "a number";
-    case JSON_TRUE: return "true";
-    case JSON_FALSE: return "false";
-    default: return "null";
-    }
-}
-
-/* ---------------------------------------------- locating a path's line */
-
-static int is_ws(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static void skip_ws(const char *d, size_t n, size_t *p)
-{
-    while (*p < n && is_ws(d[*p]))
-        (*p)++;
-}
-
-/* *p at an opening quote: move just past the closing one. */
-static void skip_str(const char *d, size_t n, size_t *p)
-{
-    for ((*p)++; *p < n; (*p)++) {
-        if (d[*p] == '\\')
-            (*p)++;
-        else if (d[*p] == '"') {
-            (*p)++;
-            return;
-        }
-    }
-    *p = n;                  /* unterminated (or cut after a backslash) */
-}
-
-/* Past one value: counting brackets, not recursing, so depth is free. */
-static void skip_val(const char *d, size_t n, size_t *p)
-{
-    size_t depth = 0;
-    while (*p < n) {
-        char c = d[*p];
-        if (c == '"') {
-            skip_str(d, n, p);
-            if (depth == 0)
-                return;
-            continue;
-        }
-        if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return;
-            if (--depth == 0) {
-                (*p)++;
-                return;
-            }
-        } else if (depth == 0 && (c == ',' || is_ws(c))) {
-            return;
-        }
-        (*p)++;
-    }
-}
-
-static int key_is(const char *d, size_t start, size_t end, const char *key)
-{
-    size_t kl = strlen(key);
-    return end - start == kl && memcmp(d + start, key, kl) == 0;
-}
-
-/* From the container at *p to the member or element `st`; 0 if absent. */
-static int step_into(const char *d, size_t n, size_t *p, const aiops_obs_step *st)
-{
-    size_t i = 0;
-    skip_ws(d, n, p);
-    if (*p >= n || d[*p] != (st->key ? '{' : '['))
-        return 0;
-    for ((*p)++;;) {
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] == '}' || d[*p] == ']')
-            return 0;
-        if (st->key) {
-            size_t k = *p + 1;
-            if (d[*p] != '"')
-                return 0;
-            skip_str(d, n, p);
-            int hit = *p > k && key_is(d, k, *p - 1, st->key);
-            skip_ws(d, n, p);
-            if (*p >= n || d[*p] != ':')
-                return 0;
-            (*p)++;
-            skip_ws(d, n, p);
-            if (hit)
-                return 1;
-        } else if (i++ == st->idx) {
-            return 1;
-        }
-        skip_val(d, n, p);
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != ',')
-            return 0;
-        (*p)++;
-    }
-}
-
-/* Line of the value at the path, or of the deepest part of it found. */
-static long locate(const aiops_obs_walk *w)
-{
-    size_t p = 0, depth = w->depth < AIOPS_OBS_MAX_PATH ? w->depth : AIOPS_OBS_MAX_PATH;
-    long line = w->line0;
-    skip_ws(w->text, w->len, &p);
-    for (size_t s = 0; s < depth; s++) {
-        size_t q = p;
-        if (!step_into(w->text, w->len, &q, &w->path[s]))
-            break;
-        p = q;
-    }
-    for (size_t i = 0; i < p; i++)   /* JSON strings hold no raw newline */
-        line += w->text[i] == '\n';
-    return line;
-}
-
-static void path_text(const aiops_obs_walk *w, char *buf, size_t n)
-{
-    size_t used = 0, depth = w->depth < AIOPS_OBS_MAX_PATH ? w->depth : AIOPS_OBS_MAX_PATH;
-    buf[0] = '\0';
-    for (size_t s = 0; s < depth && used < n; s++) {
-        const aiops_obs_step *st = &w->path[s];
-        int k = st->key ? snprintf(buf + used, n - used, "%s%s", s ? "." : "", st->key)
-                        : snprintf(buf + used, n - used, "[%zu]", st->idx);
-        if (k < 0)
-            return;
-        used += (size_t)k;
-    }
-    if (w->depth > AIOPS_OBS_MAX_PATH && used < n)
-        snprintf(buf + used, n - used, "...");
-}
-
-int aiops_obs_fail(aiops_obs_walk *w, int code, const char *fmt, ...)
-{
-    char msg[420], path[160];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    path_text(w, path, sizeof path);
-    return aiops_err_set(w->err, code, aiops_stream_name(w->ctx->stream), locate(w), "%s%s%s",
-                         path, path[0] ? ": " : "", msg);
-}
-
 /* ---------------------------------------------------- typed members */
 
 /* The member, or NULL when absent or null (an error when required). */
-static int member(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out)
+static int member(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
 {
     json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
     *out = json_is_null(v) ? NULL : v;
     if (!*out && req)
-        return aiops_obs_bad(w, "expected a \"%s\" member", key);
+        return aiops_jdoc_bad(w, "expected a \"%s\" member", key);
     return 0;
 }
 
-static int typed(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out,
+static int typed(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out,
                  json_type type, const char *want)
 {
     int rc = member(w, obj, key, req, out);
     if (rc || !*out || json_typeof(*out) == type)
         return rc;
-    aiops_obs_key(w, key);
-    rc = aiops_obs_bad(w, "expected %s, got %s", want, aiops_obs_jtype(*out));
-    aiops_obs_pop(w);
+    aiops_jdoc_key(w, key);
+    rc = aiops_jdoc_bad(w, "expected %s, got %s", want, aiops_jdoc_type(*out));
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-int aiops_obs_str(aiops_obs_walk *w, json_t *obj, const char *key, int req, const char **out)
+int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out)
 {
     json_t *v;
     int rc = typed(w, obj, key, req, &v, JSON_STRING, "a string");
@@ -221,7 +42,7 @@ int aiops_obs_str(aiops_obs_walk *w, json_t *obj, const char *key, int req, cons
     return rc;
 }
 
-int aiops_obs_hex(aiops_obs_walk *w, json_t *obj, const char *key, int req, char *buf)
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf)
 {
     const char *s;
     int rc = aiops_obs_str(w, obj, key, req, &s);
@@ -229,24 +50,24 @@ int aiops_obs_hex(aiops_obs_walk *w, json_t *obj, const char *key, int req, char
     if (rc || !s || aiops_obs_hex_id(s, strlen(s), buf))
         return rc;
     char sb[64];
-    aiops_obs_key(w, key);
-    rc = aiops_obs_bad(w, "expected a hex id of 1 to 32 digits, got '%s'",
-                       aiops_snip(s, strlen(s), sb, sizeof sb));
-    aiops_obs_pop(w);
+    aiops_jdoc_key(w, key);
+    rc = aiops_jdoc_bad(w, "expected a hex id of 1 to 32 digits, got '%s'",
+                        aiops_snip(s, strlen(s), sb, sizeof sb));
+    aiops_jdoc_pop(w);
     return rc;
 }
 
-int aiops_obs_obj(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out)
+int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
 {
     return typed(w, obj, key, req, out, JSON_OBJECT, "an object");
 }
 
-int aiops_obs_arr(aiops_obs_walk *w, json_t *obj, const char *key, int req, json_t **out)
+int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
 {
     return typed(w, obj, key, req, out, JSON_ARRAY, "an array");
 }
 
-int aiops_obs_int(aiops_obs_walk *w, json_t *obj, const char *key, int req, int64_t *out,
+int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
                   int *have)
 {
     json_t *v;
@@ -254,17 +75,17 @@ int aiops_obs_int(aiops_obs_walk *w, json_t *obj, const char *key, int req, int6
     *have = 0;
     if (rc || !v)
         return rc;
-    aiops_obs_key(w, key);
+    aiops_jdoc_key(w, key);
     if (json_is_integer(v)) {
         *out = (int64_t)json_integer_value(v);
     } else if (!json_is_string(v)) {
-        rc = aiops_obs_bad(w, "expected an integer, got %s", aiops_obs_jtype(v));
+        rc = aiops_jdoc_bad(w, "expected an integer, got %s", aiops_jdoc_type(v));
     } else if (aiops_parse_int64(json_string_value(v), json_string_length(v), out) < 0) {
         size_t n = json_string_length(v);
-        rc = aiops_obs_bad(w, "expected an integer, got '%.*s'", n > 40 ? 40 : (int)n,
-                           json_string_value(v));
+        rc = aiops_jdoc_bad(w, "expected an integer, got '%.*s'", n > 40 ? 40 : (int)n,
+                            json_string_value(v));
     }
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     *have = rc == 0;
     return rc;
 }
@@ -301,28 +122,28 @@ static int int_text(const char *s, size_t n, double *out)
     return 1;
 }
 
-int aiops_obs_time_value(aiops_obs_walk *w, json_t *v, double *out)
+int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out)
 {
     if (json_is_integer(v))
         *out = aiops_obs_epoch_i64((int64_t)json_integer_value(v));
     else if (json_is_real(v))
         *out = aiops_obs_epoch_real(json_real_value(v));
     else if (!json_is_string(v))
-        return aiops_obs_bad(w, "expected a time (RFC 3339 text or epoch number), got %s",
-                             aiops_obs_jtype(v));
+        return aiops_jdoc_bad(w, "expected a time (RFC 3339 text or epoch number), got %s",
+                              aiops_jdoc_type(v));
     else if (int_text(json_string_value(v), json_string_length(v), out))
         ;                          /* "1704164645123456789": exact, not via a double */
     else if (aiops_parse_time(json_string_value(v), json_string_length(v), out) < 0) {
         size_t n = json_string_length(v);
-        return aiops_obs_bad(w, "expected a time (RFC 3339 or epoch seconds/ms/us/ns), got '%.*s'",
-                             n > 60 ? 60 : (int)n, json_string_value(v));
+        return aiops_jdoc_bad(w, "expected a time (RFC 3339 or epoch seconds/ms/us/ns), got '%.*s'",
+                              n > 60 ? 60 : (int)n, json_string_value(v));
     }
     if (!isfinite(*out))
-        return aiops_obs_bad(w, "expected a finite time");
+        return aiops_jdoc_bad(w, "expected a finite time");
     return 0;
 }
 
-int aiops_obs_time(aiops_obs_walk *w, json_t *obj, const char *key, int req, double *out,
+int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
                    int *have)
 {
     json_t *v;
@@ -330,9 +151,9 @@ int aiops_obs_time(aiops_obs_walk *w, json_t *obj, const char *key, int req, dou
     *have = 0;
     if (rc || !v)
         return rc;
-    aiops_obs_key(w, key);
+    aiops_jdoc_key(w, key);
     rc = aiops_obs_time_value(w, v, out);
-    aiops_obs_pop(w);
+    aiops_jdoc_pop(w);
     *have = rc == 0;
     return rc;
 }
@@ -443,7 +264,7 @@ static int fix_string(fixer *f, size_t *p, const char *const *keys, size_t *bad_
                       const frame **bad_owner, int *bad_key)
 {
     size_t a = *p;
-    skip_str(f->s, f->n, p);
+    aiops_jtext_str(f->s, f->n, p);
     size_t body_end = *p > a + 1 && f->s[*p - 1] == '"' ? *p - 1 : *p;
     frame *top = f->depth && f->depth <= FRAMES ? &f->st[f->depth - 1] : NULL;
     int is_key = top && top->open == '{' && top->want_key;
@@ -523,7 +344,7 @@ static int first_line_is_value(aiops_parse_ctx *ctx, aiops_err *err)
     json_error_t je;
     if (aiops_stream_peek(ctx->stream, &head, &n, err) < 0)
         return 0;                  /* the real read reports it */
-    p = aiops_obs_head_start(head, n);
+    p = aiops_jhead_start(head, n);
     const char *nl = memchr(head + p, '\n', n - p);
     size_t len = nl ? (size_t)(nl - head) - p : n - p;
     if (!nl && n >= 65536)
@@ -589,11 +410,11 @@ static int parse_error(aiops_obs_doc *d, const json_error_t *je, long line0, int
                          je->text, col);
 }
 
-static void walk_init(aiops_obs_doc *d, aiops_obs_walk *w, const char *text, size_t len,
+static void walk_init(aiops_obs_doc *d, aiops_jdoc *w, const char *text, size_t len,
                       long line0, aiops_err *err)
 {
     memset(w, 0, sizeof *w);
-    w->ctx = d->ctx;
+    w->file = aiops_stream_name(d->ctx->stream);
     w->err = err;
     w->text = text;
     w->len = len;
@@ -614,11 +435,13 @@ static int any_fix(const aiops_obs_doc *d, size_t a, size_t b)
     return lo < d->nfix && d->fix[lo] < b;
 }
 
-static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_err *err)
+static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err)
 {
     json_error_t je;
-    while (d->pos < d->len && is_ws(d->text[d->pos]))
-        d->line += d->text[d->pos++] == '\n';
+    size_t p = d->pos;
+    aiops_jtext_ws(d->text, d->len, &p);
+    d->line = line_at(d->text + d->pos, p - d->pos, d->line);
+    d->pos = p;
     if (d->pos >= d->len)
         return 0;
     *out = json_loadb(d->text + d->pos, d->len - d->pos,
@@ -639,14 +462,13 @@ static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_
 
 static int blank(const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!is_ws(s[i]))
-            return 0;
-    return 1;
+    size_t p = 0;
+    aiops_jtext_ws(s, n, &p);
+    return p == n;
 }
 
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
-                        aiops_obs_walk *w, aiops_err *err)
+                        aiops_jdoc *w, aiops_err *err)
 {
     json_error_t je;
     int repaired = 0, rc;
@@ -674,7 +496,7 @@ int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, js
     return 1;
 }
 
-static int next_line(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_err *err)
+static int next_line(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err)
 {
     char *line;
     size_t len;
@@ -691,56 +513,8 @@ static int next_line(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_er
     return aiops_obs_doc_parse(d, line, len, aiops_stream_lineno(d->ctx->stream), out, w, err);
 }
 
-int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_obs_walk *w, aiops_err *err)
+int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err)
 {
     *out = NULL;
     return d->lines ? next_line(d, out, w, err) : next_in_doc(d, out, w, err);
-}
-
-/* ------------------------------------------------------------ probes */
-
-size_t aiops_obs_head_start(const char *head, size_t n)
-{
-    size_t p = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    skip_ws(head, n, &p);
-    return p;
-}
-
-int aiops_obs_head_key(const char *head, size_t n, int depth, const char *key,
-                       const char **val)
-{
-    size_t p = aiops_obs_head_start(head, n);
-    int d = 0;
-    while (p < n) {
-        char c = head[p];
-        if (c == '"') {
-            size_t k = p + 1;
-            skip_str(head, n, &p);
-            if (head[p - 1] != '"' || p - 1 < k)
-                return 0;                  /* cut inside the string */
-            size_t end = p - 1, q = p;
-            skip_ws(head, n, &q);
-            if (q < n && head[q] == ':' && d == depth && key_is(head, k, end, key)) {
-                q++;
-                skip_ws(head, n, &q);
-                if (val)
-                    *val = head + q;
-                return 1;
-            }
-            continue;
-        }
-        if (c == '{' || c == '[')
-            d++;
-        else if ((c == '}' || c == ']') && --d <= 0)
-            return 0;                      /* end of the first value */
-        p++;
-    }
-    return 0;
-}
-
-int aiops_obs_head_is(const char *v, const char *end, const char *lit)
-{
-    size_t l = strlen(lit);
-    return v && (size_t)(end - v) >= l + 2 && v[0] == '"' && memcmp(v + 1, lit, l) == 0 &&
-           v[l + 1] == '"';
 }

@@ -235,7 +235,7 @@ static const char *string_key(json_t *flat_obj, const char *const *keys)
     return NULL;
 }
 
-static int build_object_log(aiops_obs_walk *w, json_t *flat_obj, const char *msg_key,
+static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key,
                             json_t **out)
 {
     char tid[65], sid[65];
@@ -284,7 +284,7 @@ static int build_object_log(aiops_obs_walk *w, json_t *flat_obj, const char *msg
     return *out ? 0 : AIOPS_ENOMEM;
 }
 
-int aiops_obs_object_log(aiops_obs_walk *w, json_t *src, const char *ts_key, json_t *extra,
+int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
                          json_t **out)
 {
     const char *const skip[] = { ts_key, NULL };
@@ -295,15 +295,15 @@ int aiops_obs_object_log(aiops_obs_walk *w, json_t *src, const char *ts_key, jso
     if (!flat_obj || aiops_obs_flatten(src, flat_obj, skip) ||
         (extra && json_object_update(flat_obj, extra))) {
         json_decref(flat_obj);
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
     if (!(mkey = string_key(flat_obj, msg_keys))) {
         json_decref(flat_obj);
-        return aiops_obs_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
+        return aiops_jdoc_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
     }
     rc = build_object_log(w, flat_obj, mkey, out);
     json_decref(flat_obj);
-    return rc ? aiops_obs_fail(w, rc, "out of memory") : 0;
+    return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
 }
 
 /* ------------------------------------------------------------- queue */
@@ -360,10 +360,10 @@ void aiops_obs_queue_free(aiops_obs_queue *q)
     memset(q, 0, sizeof *q);
 }
 
-int aiops_obs_push(aiops_obs_walk *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
+int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
     if (!obj || aiops_obs_queue_push(q, type, ts, obj))
-        return aiops_obs_fail(w, AIOPS_ENOMEM, "out of memory");
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     return 0;
 }
 
@@ -389,7 +389,7 @@ void aiops_obs_spec_close(void *state)
 static int load_next(spec_state *st, aiops_err *err)
 {
     json_t *v;
-    aiops_obs_walk w;
+    aiops_jdoc w;
     int rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
     if (rc <= 0)
         return rc;

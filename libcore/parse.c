@@ -1,9 +1,10 @@
-/* parse.c - small helpers every format parser uses for its messages. */
+/* parse.c - small helpers every format parser uses for its messages,
+ * and the blank-separated fields of the text formats' sample lines. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "aiops.h"
+#include "internal.h"
 
 #define SNIP_MAX 40
 
@@ -40,4 +41,37 @@ const char *aiops_snip(const char *s, size_t n, char *buf, size_t bufsz)
     }
     buf[k] = '\0';
     return buf;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int aiops_text_field(const char *s, size_t n, size_t *pos, size_t *start, size_t *len)
+{
+    size_t i = *pos, b;
+    while (i < n && is_blank(s[i]))
+        i++;
+    b = i;
+    while (i < n && !is_blank(s[i]))
+        i++;
+    *pos = i;
+    *start = b;
+    *len = i - b;
+    return i > b;
+}
+
+int aiops_text_value(const aiops_parse_ctx *ctx, const char *s, size_t n, size_t *pos,
+                     const char *after, double *v, aiops_err *err)
+{
+    char sn[64];
+    size_t b, fl;
+    if (!aiops_text_field(s, n, pos, &b, &fl))
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a sample value after %s", after);
+    if (aiops_parse_double(s + b, fl, v) < 0)
+        return aiops_parse_fail(ctx, err, AIOPS_EPARSE,
+                                "expected a sample value (number, NaN, +Inf, -Inf), got '%s'",
+                                aiops_snip(s + b, fl, sn, sizeof sn));
+    return 0;
 }

@@ -14,6 +14,7 @@
 #define AIOPS_SIM_H
 
 #include "aiops.h"
+#include "internal.h"
 
 /* ------------------------------------------------------------ random */
 
@@ -299,17 +300,7 @@ int aiops_sim_run_stream(const aiops_sim_scenario *sc, aiops_series_table *tab,
  * Shared between sim_*.c files (and used by the unit tests); not part of
  * the stable interface. */
 
-/* Growable byte buffer for building archive members. */
-typedef struct aiops_sim_buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} aiops_sim_buf;
-void aiops_sim_buf_put(aiops_sim_buf *b, const char *s, size_t n);
-void aiops_sim_buf_str(aiops_sim_buf *b, const char *s);       /* raw text */
-void aiops_sim_buf_jstr(aiops_sim_buf *b, const char *s);      /* JSON string */
-void aiops_sim_buf_num(aiops_sim_buf *b, double v);            /* aiops_fmt_double */
-void aiops_sim_buf_free(aiops_sim_buf *b);
+/* Archive members are built in an aiops_buf (internal.h). */
 
 /* Cap on the log lines / spans buffered for one archive day (the
  * generators fail with AIOPS_ELIMIT beyond it). */
@@ -345,25 +336,25 @@ int aiops_sim_traces_step(const aiops_sim *m, aiops_sim_rng *rng, aiops_sim_span
 /* Real-world formats (sim_emit.c), appended to b. */
 /* Prometheus query_range matrix of one metric: vals[svc * stride + k]
  * (k < nk) at t0 + k * step. */
-void aiops_sim_emit_matrix(aiops_sim_buf *b, const aiops_sim_scenario *sc, int metric,
+void aiops_sim_emit_matrix(aiops_buf *b, const aiops_sim_scenario *sc, int metric,
                            const double *vals, size_t nk, size_t stride, double t0);
 /* logcli --output=jsonl lines. */
-void aiops_sim_emit_loki(aiops_sim_buf *b, const aiops_sim_scenario *sc, const aiops_sim_log *l,
+void aiops_sim_emit_loki(aiops_buf *b, const aiops_sim_scenario *sc, const aiops_sim_log *l,
                          size_t n);
 /* Jaeger query API JSON ({"data":[traces]}); spans grouped by trace. */
-void aiops_sim_emit_jaeger(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_jaeger(aiops_buf *b, const aiops_sim_scenario *sc,
                            const aiops_sim_span *sp, size_t n);
 /* OTLP/JSON ExportTraceServiceRequest, one resourceSpans per service. */
-void aiops_sim_emit_otlp(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_otlp(aiops_buf *b, const aiops_sim_scenario *sc,
                          const aiops_sim_span *sp, size_t n);
 /* `kubectl get events -o json` list of the Kubernetes events in ev. */
-void aiops_sim_emit_k8s(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_k8s(aiops_buf *b, const aiops_sim_scenario *sc,
                         const aiops_sim_event *ev, size_t n);
 /* One Alertmanager webhook payload (a line) per alert state change. */
-void aiops_sim_emit_webhook(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_webhook(aiops_buf *b, const aiops_sim_scenario *sc,
                             const aiops_sim_alert *a);
 /* Compact JSON with numbers via aiops_fmt_double, then "\n". */
-void aiops_sim_buf_json(aiops_sim_buf *b, json_t *v);
+void aiops_sim_json_line(aiops_buf *b, json_t *v);
 
 /* Our record objects (docs/FORMAT.md) for the stream mode and the
  * archive's NDJSON members.  Owned by caller. */

@@ -12,167 +12,44 @@
 
 /* ------------------------------------------------------ buffer */
 
-static int reserve(aiops_sim_buf *b, size_t n)
-{
-    if (b->oom)
-        return -1;
-    if (b->n + n + 1 <= b->cap)
-        return 0;
-    size_t nc = b->cap ? b->cap : 4096;
-    while (nc < b->n + n + 1)
-        nc *= 2;
-    char *np = realloc(b->p, nc);
-    if (!np) {
-        b->oom = 1;
-        return -1;
-    }
-    b->p = np;
-    b->cap = nc;
-    return 0;
-}
+/* The text buffer and JSON printer are the writer's (internal.h). */
 
-void aiops_sim_buf_put(aiops_sim_buf *b, const char *s, size_t n)
-{
-    if (reserve(b, n))
-        return;
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void aiops_sim_buf_str(aiops_sim_buf *b, const char *s)
-{
-    aiops_sim_buf_put(b, s, strlen(s));
-}
-
-void aiops_sim_buf_jstr(aiops_sim_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(s);
-    if (reserve(b, 6 * n + 2))
-        return;
-    char *p = b->p + b->n;
-    *p++ = '"';
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            *p++ = '\\';
-            *p++ = (char)c;
-        } else if (c >= 0x20) {
-            *p++ = (char)c;
-        } else if (c == '\n') {
-            *p++ = '\\';
-            *p++ = 'n';
-        } else if (c == '\t') {
-            *p++ = '\\';
-            *p++ = 't';
-        } else {
-            memcpy(p, "\\u00", 4);
-            p[4] = hex[c >> 4];
-            p[5] = hex[c & 15];
-            p += 6;
-        }
-    }
-    *p++ = '"';
-    b->n = (size_t)(p - b->p);
-    b->p[b->n] = '\0';
-}
-
-void aiops_sim_buf_num(aiops_sim_buf *b, double v)
-{
-    char nb[40];
-    size_t n = aiops_fmt_double(v, nb);
-    if (nb[0] == 'N' || nb[1] == 'I') {     /* JSON has no NaN/Inf: strings */
-        aiops_sim_buf_put(b, "\"", 1);
-        aiops_sim_buf_put(b, nb, n);
-        aiops_sim_buf_put(b, "\"", 1);
-    } else {
-        aiops_sim_buf_put(b, nb, n);
-    }
-}
-
-void aiops_sim_buf_free(aiops_sim_buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
-
-static void put_time(aiops_sim_buf *b, double t)
+static void put_time(aiops_buf *b, double t)
 {
     char tb[40];
     aiops_fmt_time(t, tb);
-    aiops_sim_buf_jstr(b, tb);
+    aiops_buf_jstr(b, tb);
 }
 
-static void put_i64(aiops_sim_buf *b, int64_t v)
+static void put_i64(aiops_buf *b, int64_t v)
 {
     char nb[32];
     int n = snprintf(nb, sizeof nb, "%lld", (long long)v);
-    aiops_sim_buf_put(b, nb, n > 0 ? (size_t)n : 0);
+    aiops_buf_put(b, nb, n > 0 ? (size_t)n : 0);
 }
 
-static void json_value(aiops_sim_buf *b, json_t *v)
+void aiops_sim_json_line(aiops_buf *b, json_t *v)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *k;
-        json_t *x;
-        int first = 1;
-        aiops_sim_buf_put(b, "{", 1);
-        json_object_foreach(v, k, x) {
-            if (!first)
-                aiops_sim_buf_put(b, ",", 1);
-            first = 0;
-            aiops_sim_buf_jstr(b, k);
-            aiops_sim_buf_put(b, ":", 1);
-            json_value(b, x);
-        }
-        aiops_sim_buf_put(b, "}", 1);
-        break;
-    }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *x;
-        aiops_sim_buf_put(b, "[", 1);
-        json_array_foreach(v, i, x) {
-            if (i)
-                aiops_sim_buf_put(b, ",", 1);
-            json_value(b, x);
-        }
-        aiops_sim_buf_put(b, "]", 1);
-        break;
-    }
-    case JSON_STRING: aiops_sim_buf_jstr(b, json_string_value(v)); break;
-    case JSON_INTEGER: put_i64(b, (int64_t)json_integer_value(v)); break;
-    case JSON_REAL: aiops_sim_buf_num(b, json_real_value(v)); break;
-    case JSON_TRUE: aiops_sim_buf_str(b, "true"); break;
-    case JSON_FALSE: aiops_sim_buf_str(b, "false"); break;
-    default: aiops_sim_buf_str(b, "null"); break;
-    }
-}
-
-void aiops_sim_buf_json(aiops_sim_buf *b, json_t *v)
-{
-    json_value(b, v);
-    aiops_sim_buf_put(b, "\n", 1);
+    aiops_buf_json(b, v);
+    aiops_buf_put(b, "\n", 1);
 }
 
 /* ------------------------------------------------------ metrics */
 
-void aiops_sim_emit_matrix(aiops_sim_buf *b, const aiops_sim_scenario *sc, int metric,
+void aiops_sim_emit_matrix(aiops_buf *b, const aiops_sim_scenario *sc, int metric,
                            const double *vals, size_t nk, size_t stride, double t0)
 {
-    aiops_sim_buf_str(b, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+    aiops_buf_str(b, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
     char nb[40];
     for (size_t s = 0; s < sc->nsvc; s++) {
-        aiops_sim_buf_str(b, s ? ",\n{\"metric\":{\"__name__\":" : "\n{\"metric\":{\"__name__\":");
-        aiops_sim_buf_jstr(b, aiops_sim_metric_name(metric));
-        aiops_sim_buf_str(b, ",\"namespace\":");
-        aiops_sim_buf_jstr(b, sc->ns);
-        aiops_sim_buf_str(b, ",\"service\":");
-        aiops_sim_buf_jstr(b, sc->svc[s].name);
-        aiops_sim_buf_str(b, "},\"values\":[");
-        if (reserve(b, nk * 64))
+        aiops_buf_str(b, s ? ",\n{\"metric\":{\"__name__\":" : "\n{\"metric\":{\"__name__\":");
+        aiops_buf_jstr(b, aiops_sim_metric_name(metric));
+        aiops_buf_str(b, ",\"namespace\":");
+        aiops_buf_jstr(b, sc->ns);
+        aiops_buf_str(b, ",\"service\":");
+        aiops_buf_jstr(b, sc->svc[s].name);
+        aiops_buf_str(b, "},\"values\":[");
+        if (aiops_buf_reserve(b, nk * 64))
             return;
         /* Hot loop (one pass per sample): write straight into the buffer. */
         char *p = b->p + b->n;
@@ -192,36 +69,36 @@ void aiops_sim_emit_matrix(aiops_sim_buf *b, const aiops_sim_scenario *sc, int m
             *p++ = ']';
         }
         b->n = (size_t)(p - b->p);
-        aiops_sim_buf_str(b, "]}");
+        aiops_buf_str(b, "]}");
     }
-    aiops_sim_buf_str(b, "\n]}}\n");
+    aiops_buf_str(b, "\n]}}\n");
 }
 
 /* ------------------------------------------------------ logs */
 
 static const char *const LEVELS[AIOPS_SIM_NLEVELS] = {"info", "warn", "error"};
 
-void aiops_sim_emit_loki(aiops_sim_buf *b, const aiops_sim_scenario *sc, const aiops_sim_log *l,
+void aiops_sim_emit_loki(aiops_buf *b, const aiops_sim_scenario *sc, const aiops_sim_log *l,
                          size_t n)
 {
     char line[480];
     for (size_t i = 0; i < n; i++) {
-        aiops_sim_buf_str(b, "{\"labels\":{\"level\":");
-        aiops_sim_buf_jstr(b, LEVELS[l[i].level]);
-        aiops_sim_buf_str(b, ",\"namespace\":");
-        aiops_sim_buf_jstr(b, sc->ns);
-        aiops_sim_buf_str(b, ",\"service\":");
-        aiops_sim_buf_jstr(b, sc->svc[l[i].svc].name);
-        aiops_sim_buf_str(b, "},\"line\":");
+        aiops_buf_str(b, "{\"labels\":{\"level\":");
+        aiops_buf_jstr(b, LEVELS[l[i].level]);
+        aiops_buf_str(b, ",\"namespace\":");
+        aiops_buf_jstr(b, sc->ns);
+        aiops_buf_str(b, ",\"service\":");
+        aiops_buf_jstr(b, sc->svc[l[i].svc].name);
+        aiops_buf_str(b, "},\"line\":");
         if (l[i].trace_id[0])
             snprintf(line, sizeof line, "level=%s %s trace_id=%s", LEVELS[l[i].level], l[i].text,
                      l[i].trace_id);
         else
             snprintf(line, sizeof line, "level=%s %s", LEVELS[l[i].level], l[i].text);
-        aiops_sim_buf_jstr(b, line);
-        aiops_sim_buf_str(b, ",\"timestamp\":");
+        aiops_buf_jstr(b, line);
+        aiops_buf_str(b, ",\"timestamp\":");
         put_time(b, l[i].ts);
-        aiops_sim_buf_str(b, "}\n");
+        aiops_buf_str(b, "}\n");
     }
 }
 
@@ -249,63 +126,63 @@ static size_t trace_end(const aiops_sim_span *sp, size_t n, size_t i)
     return j;
 }
 
-static void jaeger_tag(aiops_sim_buf *b, const char *key, const char *type, const char *val,
+static void jaeger_tag(aiops_buf *b, const char *key, const char *type, const char *val,
                        int first)
 {
-    aiops_sim_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
-    aiops_sim_buf_jstr(b, key);
-    aiops_sim_buf_str(b, ",\"type\":");
-    aiops_sim_buf_jstr(b, type);
-    aiops_sim_buf_str(b, ",\"value\":");
+    aiops_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
+    aiops_buf_jstr(b, key);
+    aiops_buf_str(b, ",\"type\":");
+    aiops_buf_jstr(b, type);
+    aiops_buf_str(b, ",\"value\":");
     if (!strcmp(type, "string"))
-        aiops_sim_buf_jstr(b, val);
+        aiops_buf_jstr(b, val);
     else
-        aiops_sim_buf_str(b, val);
-    aiops_sim_buf_str(b, "}");
+        aiops_buf_str(b, val);
+    aiops_buf_str(b, "}");
 }
 
-static void jaeger_span(aiops_sim_buf *b, const aiops_sim_span *s, size_t pid)
+static void jaeger_span(aiops_buf *b, const aiops_sim_span *s, size_t pid)
 {
     char nb[32];
-    aiops_sim_buf_str(b, "{\"traceID\":");
-    aiops_sim_buf_jstr(b, s->trace_id);
-    aiops_sim_buf_str(b, ",\"spanID\":");
-    aiops_sim_buf_jstr(b, s->span_id);
-    aiops_sim_buf_str(b, ",\"flags\":1,\"operationName\":");
-    aiops_sim_buf_jstr(b, s->operation);
-    aiops_sim_buf_str(b, ",\"references\":[");
+    aiops_buf_str(b, "{\"traceID\":");
+    aiops_buf_jstr(b, s->trace_id);
+    aiops_buf_str(b, ",\"spanID\":");
+    aiops_buf_jstr(b, s->span_id);
+    aiops_buf_str(b, ",\"flags\":1,\"operationName\":");
+    aiops_buf_jstr(b, s->operation);
+    aiops_buf_str(b, ",\"references\":[");
     if (s->parent_id[0]) {
-        aiops_sim_buf_str(b, "{\"refType\":\"CHILD_OF\",\"traceID\":");
-        aiops_sim_buf_jstr(b, s->trace_id);
-        aiops_sim_buf_str(b, ",\"spanID\":");
-        aiops_sim_buf_jstr(b, s->parent_id);
-        aiops_sim_buf_str(b, "}");
+        aiops_buf_str(b, "{\"refType\":\"CHILD_OF\",\"traceID\":");
+        aiops_buf_jstr(b, s->trace_id);
+        aiops_buf_str(b, ",\"spanID\":");
+        aiops_buf_jstr(b, s->parent_id);
+        aiops_buf_str(b, "}");
     }
-    aiops_sim_buf_str(b, "],\"startTime\":");
+    aiops_buf_str(b, "],\"startTime\":");
     put_i64(b, s->start_us);
-    aiops_sim_buf_str(b, ",\"duration\":");
+    aiops_buf_str(b, ",\"duration\":");
     put_i64(b, s->dur_us);
-    aiops_sim_buf_str(b, ",\"tags\":[");
+    aiops_buf_str(b, ",\"tags\":[");
     jaeger_tag(b, "span.kind", "string", "server", 1);
     snprintf(nb, sizeof nb, "%d", s->status);
     jaeger_tag(b, "http.status_code", "int64", nb, 0);
     if (s->error)
         jaeger_tag(b, "error", "bool", "true", 0);
     snprintf(nb, sizeof nb, "p%zu", pid);
-    aiops_sim_buf_str(b, "],\"logs\":[],\"processID\":");
-    aiops_sim_buf_jstr(b, nb);
-    aiops_sim_buf_str(b, ",\"warnings\":null}");
+    aiops_buf_str(b, "],\"logs\":[],\"processID\":");
+    aiops_buf_jstr(b, nb);
+    aiops_buf_str(b, ",\"warnings\":null}");
 }
 
-static void jaeger_trace(aiops_sim_buf *b, const aiops_sim_scenario *sc, const aiops_sim_span *sp,
+static void jaeger_trace(aiops_buf *b, const aiops_sim_scenario *sc, const aiops_sim_span *sp,
                          size_t n)
 {
     /* processes: p1.. in order of first appearance in the trace (a trace
      * has at most 256 spans, see sim_traces.c) */
     size_t procs[256], np = 0;
-    aiops_sim_buf_str(b, "{\"traceID\":");
-    aiops_sim_buf_jstr(b, sp[0].trace_id);
-    aiops_sim_buf_str(b, ",\"spans\":[");
+    aiops_buf_str(b, "{\"traceID\":");
+    aiops_buf_jstr(b, sp[0].trace_id);
+    aiops_buf_str(b, ",\"spans\":[");
     for (size_t i = 0; i < n; i++) {
         size_t pid = 0;
         while (pid < np && procs[pid] != sp[i].svc)
@@ -313,73 +190,73 @@ static void jaeger_trace(aiops_sim_buf *b, const aiops_sim_scenario *sc, const a
         if (pid == np && np < sizeof procs / sizeof procs[0])
             procs[np++] = sp[i].svc;
         if (i)
-            aiops_sim_buf_str(b, ",");
+            aiops_buf_str(b, ",");
         jaeger_span(b, &sp[i], pid + 1);
     }
-    aiops_sim_buf_str(b, "],\"processes\":{");
+    aiops_buf_str(b, "],\"processes\":{");
     for (size_t p = 0; p < np; p++) {
         char id[32];
         snprintf(id, sizeof id, "%s\"p%zu\"", p ? "," : "", p + 1);
-        aiops_sim_buf_str(b, id);
-        aiops_sim_buf_str(b, ":{\"serviceName\":");
-        aiops_sim_buf_jstr(b, sc->svc[procs[p]].name);
-        aiops_sim_buf_str(b, ",\"tags\":[");
+        aiops_buf_str(b, id);
+        aiops_buf_str(b, ":{\"serviceName\":");
+        aiops_buf_jstr(b, sc->svc[procs[p]].name);
+        aiops_buf_str(b, ",\"tags\":[");
         jaeger_tag(b, "k8s.namespace.name", "string", sc->ns, 1);
-        aiops_sim_buf_str(b, "]}");
+        aiops_buf_str(b, "]}");
     }
-    aiops_sim_buf_str(b, "},\"warnings\":null}");
+    aiops_buf_str(b, "},\"warnings\":null}");
 }
 
-void aiops_sim_emit_jaeger(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_jaeger(aiops_buf *b, const aiops_sim_scenario *sc,
                            const aiops_sim_span *sp, size_t n)
 {
-    aiops_sim_buf_str(b, "{\"data\":[");
+    aiops_buf_str(b, "{\"data\":[");
     for (size_t i = 0, first = 1; i < n; first = 0) {
         size_t j = trace_end(sp, n, i);
-        aiops_sim_buf_str(b, first ? "\n" : ",\n");
+        aiops_buf_str(b, first ? "\n" : ",\n");
         jaeger_trace(b, sc, sp + i, j - i);
         i = j;
     }
-    aiops_sim_buf_str(b, "\n],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n");
+    aiops_buf_str(b, "\n],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}\n");
 }
 
-static void otlp_attr(aiops_sim_buf *b, const char *key, const char *val, int first)
+static void otlp_attr(aiops_buf *b, const char *key, const char *val, int first)
 {
-    aiops_sim_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
-    aiops_sim_buf_jstr(b, key);
-    aiops_sim_buf_str(b, ",\"value\":{\"stringValue\":");
-    aiops_sim_buf_jstr(b, val);
-    aiops_sim_buf_str(b, "}}");
+    aiops_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
+    aiops_buf_jstr(b, key);
+    aiops_buf_str(b, ",\"value\":{\"stringValue\":");
+    aiops_buf_jstr(b, val);
+    aiops_buf_str(b, "}}");
 }
 
-static void otlp_span(aiops_sim_buf *b, const aiops_sim_span *s)
+static void otlp_span(aiops_buf *b, const aiops_sim_span *s)
 {
     char nb[32];
-    aiops_sim_buf_str(b, "{\"traceId\":");
-    aiops_sim_buf_jstr(b, s->trace_id);
-    aiops_sim_buf_str(b, ",\"spanId\":");
-    aiops_sim_buf_jstr(b, s->span_id);
+    aiops_buf_str(b, "{\"traceId\":");
+    aiops_buf_jstr(b, s->trace_id);
+    aiops_buf_str(b, ",\"spanId\":");
+    aiops_buf_jstr(b, s->span_id);
     if (s->parent_id[0]) {
-        aiops_sim_buf_str(b, ",\"parentSpanId\":");
-        aiops_sim_buf_jstr(b, s->parent_id);
+        aiops_buf_str(b, ",\"parentSpanId\":");
+        aiops_buf_jstr(b, s->parent_id);
     }
-    aiops_sim_buf_str(b, ",\"name\":");
-    aiops_sim_buf_jstr(b, s->operation);
+    aiops_buf_str(b, ",\"name\":");
+    aiops_buf_jstr(b, s->operation);
     /* OTLP/JSON carries 64-bit integers as strings */
-    aiops_sim_buf_str(b, ",\"kind\":2,\"startTimeUnixNano\":\"");
+    aiops_buf_str(b, ",\"kind\":2,\"startTimeUnixNano\":\"");
     put_i64(b, s->start_us * 1000);
-    aiops_sim_buf_str(b, "\",\"endTimeUnixNano\":\"");
+    aiops_buf_str(b, "\",\"endTimeUnixNano\":\"");
     put_i64(b, (s->start_us + s->dur_us) * 1000);
-    aiops_sim_buf_str(b, "\",\"attributes\":[{\"key\":\"http.response.status_code\",\"value\":{\"intValue\":\"");
+    aiops_buf_str(b, "\",\"attributes\":[{\"key\":\"http.response.status_code\",\"value\":{\"intValue\":\"");
     snprintf(nb, sizeof nb, "%d", s->status);
-    aiops_sim_buf_str(b, nb);
-    aiops_sim_buf_str(b, s->error ? "\"}}],\"status\":{\"code\":2}}" : "\"}}],\"status\":{}}");
+    aiops_buf_str(b, nb);
+    aiops_buf_str(b, s->error ? "\"}}],\"status\":{\"code\":2}}" : "\"}}],\"status\":{}}");
 }
 
-void aiops_sim_emit_otlp(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_otlp(aiops_buf *b, const aiops_sim_scenario *sc,
                          const aiops_sim_span *sp, size_t n)
 {
-    aiops_sim_buf_str(b, "{\"resourceSpans\":[");
+    aiops_buf_str(b, "{\"resourceSpans\":[");
     int first_rs = 1;
     for (size_t s = 0; s < sc->nsvc; s++) {
         int any = 0;
@@ -387,26 +264,26 @@ void aiops_sim_emit_otlp(aiops_sim_buf *b, const aiops_sim_scenario *sc,
             any = sp[i].svc == s;
         if (!any)
             continue;
-        aiops_sim_buf_str(b, first_rs ? "\n{\"resource\":{\"attributes\":["
-                                      : ",\n{\"resource\":{\"attributes\":[");
+        aiops_buf_str(b, first_rs ? "\n{\"resource\":{\"attributes\":["
+                                  : ",\n{\"resource\":{\"attributes\":[");
         first_rs = 0;
         otlp_attr(b, "service.name", sc->svc[s].name, 1);
         otlp_attr(b, "k8s.namespace.name", sc->ns, 0);
-        aiops_sim_buf_str(b, "]},\"scopeSpans\":[{\"scope\":{\"name\":\"aiops-simulate\",\"version\":\"");
-        aiops_sim_buf_str(b, AIOPS_VERSION);
-        aiops_sim_buf_str(b, "\"},\"spans\":[");
+        aiops_buf_str(b, "]},\"scopeSpans\":[{\"scope\":{\"name\":\"aiops-simulate\",\"version\":\"");
+        aiops_buf_str(b, AIOPS_VERSION);
+        aiops_buf_str(b, "\"},\"spans\":[");
         int first = 1;
         for (size_t i = 0; i < n; i++) {
             if (sp[i].svc != s)
                 continue;
             if (!first)
-                aiops_sim_buf_str(b, ",");
+                aiops_buf_str(b, ",");
             first = 0;
             otlp_span(b, &sp[i]);
         }
-        aiops_sim_buf_str(b, "]}]}");
+        aiops_buf_str(b, "]}]}");
     }
-    aiops_sim_buf_str(b, "\n]}\n");
+    aiops_buf_str(b, "\n]}\n");
 }
 
 json_t *aiops_sim_span_json(const aiops_sim_scenario *sc, const aiops_sim_span *s)
@@ -429,64 +306,64 @@ json_t *aiops_sim_span_json(const aiops_sim_scenario *sc, const aiops_sim_span *
 
 /* ------------------------------------------------------ events */
 
-static void k8s_item(aiops_sim_buf *b, const aiops_sim_scenario *sc, const aiops_sim_event *e,
+static void k8s_item(aiops_buf *b, const aiops_sim_scenario *sc, const aiops_sim_event *e,
                      size_t seq)
 {
     const char *slash = strchr(e->object, '/');
     const char *oname = slash ? slash + 1 : e->object;
     int is_deploy = !strncmp(e->object, "deployment/", 11);
     char nb[160];
-    aiops_sim_buf_str(b, "{\"apiVersion\":\"v1\",\"count\":1,\"eventTime\":null,\"firstTimestamp\":");
+    aiops_buf_str(b, "{\"apiVersion\":\"v1\",\"count\":1,\"eventTime\":null,\"firstTimestamp\":");
     put_time(b, e->ts);
-    aiops_sim_buf_str(b, ",\"involvedObject\":{\"apiVersion\":");
-    aiops_sim_buf_str(b, is_deploy ? "\"apps/v1\",\"kind\":\"Deployment\"" : "\"v1\",\"kind\":\"Pod\"");
-    aiops_sim_buf_str(b, ",\"name\":");
-    aiops_sim_buf_jstr(b, oname);
-    aiops_sim_buf_str(b, ",\"namespace\":");
-    aiops_sim_buf_jstr(b, sc->ns);
-    aiops_sim_buf_str(b, "},\"kind\":\"Event\",\"lastTimestamp\":");
+    aiops_buf_str(b, ",\"involvedObject\":{\"apiVersion\":");
+    aiops_buf_str(b, is_deploy ? "\"apps/v1\",\"kind\":\"Deployment\"" : "\"v1\",\"kind\":\"Pod\"");
+    aiops_buf_str(b, ",\"name\":");
+    aiops_buf_jstr(b, oname);
+    aiops_buf_str(b, ",\"namespace\":");
+    aiops_buf_jstr(b, sc->ns);
+    aiops_buf_str(b, "},\"kind\":\"Event\",\"lastTimestamp\":");
     put_time(b, e->ts);
-    aiops_sim_buf_str(b, ",\"message\":");
-    aiops_sim_buf_jstr(b, e->message);
-    aiops_sim_buf_str(b, ",\"metadata\":{\"creationTimestamp\":");
+    aiops_buf_str(b, ",\"message\":");
+    aiops_buf_jstr(b, e->message);
+    aiops_buf_str(b, ",\"metadata\":{\"creationTimestamp\":");
     put_time(b, e->ts);
     uint64_t h = aiops_sim_mix64((uint64_t)seq ^ aiops_sim_hash(e->message, strlen(e->message)));
     snprintf(nb, sizeof nb, "%.120s.%016llx", oname, (unsigned long long)h);
-    aiops_sim_buf_str(b, ",\"name\":");
-    aiops_sim_buf_jstr(b, nb);
-    aiops_sim_buf_str(b, ",\"namespace\":");
-    aiops_sim_buf_jstr(b, sc->ns);
+    aiops_buf_str(b, ",\"name\":");
+    aiops_buf_jstr(b, nb);
+    aiops_buf_str(b, ",\"namespace\":");
+    aiops_buf_jstr(b, sc->ns);
     snprintf(nb, sizeof nb, "\"%zu\"", 100000 + seq);
-    aiops_sim_buf_str(b, ",\"resourceVersion\":");
-    aiops_sim_buf_str(b, nb);
-    aiops_sim_buf_str(b, "},\"reason\":");
-    aiops_sim_buf_jstr(b, e->reason);
+    aiops_buf_str(b, ",\"resourceVersion\":");
+    aiops_buf_str(b, nb);
+    aiops_buf_str(b, "},\"reason\":");
+    aiops_buf_jstr(b, e->reason);
     const char *comp = is_deploy ? "deployment-controller" : "kubelet";
     snprintf(nb, sizeof nb, "node-%u", (unsigned)(aiops_sim_hash(oname, strlen(oname)) % 6) + 1);
-    aiops_sim_buf_str(b, ",\"reportingComponent\":");
-    aiops_sim_buf_jstr(b, comp);
-    aiops_sim_buf_str(b, ",\"reportingInstance\":");
-    aiops_sim_buf_jstr(b, is_deploy ? "" : nb);
-    aiops_sim_buf_str(b, ",\"source\":{\"component\":");
-    aiops_sim_buf_jstr(b, comp);
+    aiops_buf_str(b, ",\"reportingComponent\":");
+    aiops_buf_jstr(b, comp);
+    aiops_buf_str(b, ",\"reportingInstance\":");
+    aiops_buf_jstr(b, is_deploy ? "" : nb);
+    aiops_buf_str(b, ",\"source\":{\"component\":");
+    aiops_buf_jstr(b, comp);
     if (!is_deploy) {
-        aiops_sim_buf_str(b, ",\"host\":");
-        aiops_sim_buf_jstr(b, nb);
+        aiops_buf_str(b, ",\"host\":");
+        aiops_buf_jstr(b, nb);
     }
-    aiops_sim_buf_str(b, "},\"type\":");
-    aiops_sim_buf_jstr(b, e->warning ? "Warning" : "Normal");
-    aiops_sim_buf_str(b, "}");
+    aiops_buf_str(b, "},\"type\":");
+    aiops_buf_jstr(b, e->warning ? "Warning" : "Normal");
+    aiops_buf_str(b, "}");
 }
 
-void aiops_sim_emit_k8s(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_k8s(aiops_buf *b, const aiops_sim_scenario *sc,
                         const aiops_sim_event *ev, size_t n)
 {
-    aiops_sim_buf_str(b, "{\"apiVersion\":\"v1\",\"items\":[");
+    aiops_buf_str(b, "{\"apiVersion\":\"v1\",\"items\":[");
     for (size_t i = 0; i < n; i++) {
-        aiops_sim_buf_str(b, i ? ",\n" : "\n");
+        aiops_buf_str(b, i ? ",\n" : "\n");
         k8s_item(b, sc, &ev[i], i);
     }
-    aiops_sim_buf_str(b, "\n],\"kind\":\"List\",\"metadata\":{\"resourceVersion\":\"\"}}\n");
+    aiops_buf_str(b, "\n],\"kind\":\"List\",\"metadata\":{\"resourceVersion\":\"\"}}\n");
 }
 
 json_t *aiops_sim_event_json(const aiops_sim_scenario *sc, const aiops_sim_event *e)
@@ -541,7 +418,7 @@ static json_t *alert_annotations(const aiops_sim_scenario *sc, const aiops_sim_a
     return json_pack("{s:s,s:s}", "description", desc, "summary", sum);
 }
 
-void aiops_sim_emit_webhook(aiops_sim_buf *b, const aiops_sim_scenario *sc,
+void aiops_sim_emit_webhook(aiops_buf *b, const aiops_sim_scenario *sc,
                             const aiops_sim_alert *a)
 {
     const aiops_sim_rule *r = &sc->rules[a->rule];
@@ -575,7 +452,7 @@ void aiops_sim_emit_webhook(aiops_sim_buf *b, const aiops_sim_scenario *sc,
     json_object_set_new(o, "version", json_string("4"));
     json_object_set_new(o, "groupKey", json_string(gk));
     json_object_set_new(o, "truncatedAlerts", json_integer(0));
-    aiops_sim_buf_json(b, o);
+    aiops_sim_json_line(b, o);
     json_decref(o);
 }
 

@@ -32,7 +32,7 @@ typedef struct run {
     size_t nspans, spancap;
     aiops_sim_event *ev;
     size_t nev, evcap;
-    aiops_sim_buf b;
+    aiops_buf b;
     aiops_sim_stats *st;
 } run;
 
@@ -146,7 +146,7 @@ static int write_tail(run *r, aiops_err *err)
         if (strcmp(r->ev[i].kind, "deploy"))
             continue;
         json_t *o = aiops_sim_event_json(sc, &r->ev[i]);
-        aiops_sim_buf_json(&r->b, o);
+        aiops_sim_json_line(&r->b, o);
         json_decref(o);
     }
     if (!rc)
@@ -165,7 +165,7 @@ static int write_tail(run *r, aiops_err *err)
         json_t *o;
         rc = aiops_sim_label_json(sc, i, log, nlog, &o, err);
         if (!rc) {
-            aiops_sim_buf_json(&r->b, o);
+            aiops_sim_json_line(&r->b, o);
             json_decref(o);
             r->st->labels++;
         }
@@ -178,7 +178,7 @@ static int write_tail(run *r, aiops_err *err)
 static int run_all(run *r, const aiops_sim_run_opts *o, aiops_err *err)
 {
     const aiops_sim_scenario *sc = r->sc;
-    aiops_sim_buf_put(&r->b, sc->text, sc->text_len);
+    aiops_buf_put(&r->b, sc->text, sc->text_len);
     int rc = add(r, "scenario.json", err);
     size_t per_day = (size_t)(86400 / sc->step) + 1;
     while (!rc && aiops_sim_next(r->m)) {
@@ -222,7 +222,7 @@ int aiops_sim_write_archive(const aiops_sim_scenario *sc, const char *path,
     }
     aiops_sim_alerts_free(r.al);
     aiops_sim_free(r.m);
-    aiops_sim_buf_free(&r.b);
+    aiops_buf_free(&r.b);
     free(r.block);
     free(r.logs);
     free(r.spans);

@@ -1,202 +1,29 @@
 /* sim_scenario.c - load and validate a scenario JSON (docs/SCENARIOS.md).
  *
  * jansson keeps no source positions, so every value is read through a
- * small context that tracks its JSON path; on an error locate() re-walks
- * the raw text along that path to report the line ("FILE:LINE: expected
- * ...").  Service fields may come from the top-level "defaults" object:
+ * small context that tracks its JSON path; an error names the path and
+ * the line of the value in the raw text (jdoc.h: "FILE:LINE: path:
+ * expected ...").  Service fields may come from the top-level "defaults" object:
  * it is merged under each service first, and a value that only exists
  * there is reported at the service's line. */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jdoc.h"
 #include "sim.h"
 
-#define MAX_DEPTH 8
 #define MAX_SERVICES 2000
 #define MAX_STEPS ((size_t)20000000)
 #define MAX_DAY_POINTS ((size_t)5000000)     /* services x steps per day: 400 MB of values */
 
-typedef struct jp {
-    const char *key;         /* object key, or NULL for an array index */
-    size_t idx;
-} jp;
-
+/* The loader's context: errors go through jd, which holds the raw text
+ * and the JSON path of the value being read (jdoc.h). */
 typedef struct pctx {
-    const char *name, *text;
-    size_t len;
-    jp path[MAX_DEPTH];
-    size_t depth;
-    aiops_err *err;
+    aiops_jdoc jd;
     aiops_sim_scenario *sc;
 } pctx;
-
-/* ------------------------------------------------------ error location */
-
-static void skip_ws(const char *d, size_t n, size_t *p)
-{
-    while (*p < n && (d[*p] == ' ' || d[*p] == '\t' || d[*p] == '\n' || d[*p] == '\r'))
-        (*p)++;
-}
-
-static void skip_string(const char *d, size_t n, size_t *p)
-{
-    for ((*p)++; *p < n; (*p)++) {
-        if (d[*p] == '\\')
-            (*p)++;
-        else if (d[*p] == '"') {
-            (*p)++;
-            return;
-        }
-    }
-}
-
-static void skip_value(const char *d, size_t n, size_t *p)
-{
-    if (*p < n && d[*p] == '"') {
-        skip_string(d, n, p);
-        return;
-    }
-    int depth = 0;
-    while (*p < n) {
-        char c = d[*p];
-        if (c == '"') {
-            skip_string(d, n, p);
-            continue;
-        }
-        if (c == '{' || c == '[')
-            depth++;
-        else if (c == '}' || c == ']') {
-            if (depth == 0)
-                return;
-            if (--depth == 0) {
-                (*p)++;
-                return;
-            }
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r'))
-            return;
-        (*p)++;
-    }
-}
-
-/* Enter the member `key` of the object at *p; 0 or -1. */
-static int enter_key(const char *d, size_t n, size_t *p, const char *key)
-{
-    size_t kl = strlen(key);
-    if (*p >= n || d[*p] != '{')
-        return -1;
-    (*p)++;
-    for (;;) {
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != '"')
-            return -1;
-        size_t ks = *p + 1;
-        skip_string(d, n, p);
-        size_t ke = *p - 1;
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != ':')
-            return -1;
-        (*p)++;
-        skip_ws(d, n, p);
-        if (ke - ks == kl && memcmp(d + ks, key, kl) == 0)
-            return 0;
-        skip_value(d, n, p);
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != ',')
-            return -1;
-        (*p)++;
-    }
-}
-
-static int enter_index(const char *d, size_t n, size_t *p, size_t idx)
-{
-    if (*p >= n || d[*p] != '[')
-        return -1;
-    (*p)++;
-    for (size_t i = 0;; i++) {
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] == ']')
-            return -1;
-        if (i == idx)
-            return 0;
-        skip_value(d, n, p);
-        skip_ws(d, n, p);
-        if (*p >= n || d[*p] != ',')
-            return -1;
-        (*p)++;
-    }
-}
-
-/* Line of the value at path[0..depth), or of the deepest ancestor found. */
-static long locate(const char *d, size_t n, const jp *path, size_t depth)
-{
-    size_t p = 0, best = 0;
-    skip_ws(d, n, &p);
-    best = p;
-    for (size_t k = 0; k < depth; k++) {
-        int rc = path[k].key ? enter_key(d, n, &p, path[k].key) : enter_index(d, n, &p, path[k].idx);
-        if (rc)
-            break;
-        best = p;
-    }
-    long line = 1;
-    for (size_t i = 0; i < best && i < n; i++)
-        line += d[i] == '\n';
-    return line;
-}
-
-static void path_text(const pctx *c, char *buf, size_t n)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < c->depth && k < n; i++) {
-        int w = c->path[i].key
-                    ? snprintf(buf + k, n - k, "%s%s", k ? "." : "", c->path[i].key)
-                    : snprintf(buf + k, n - k, "[%zu]", c->path[i].idx);
-        if (w < 0)
-            break;
-        k += (size_t)w;
-    }
-}
-
-static int perr(pctx *c, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static int perr(pctx *c, const char *fmt, ...)
-{
-    char msg[400], where[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    path_text(c, where, sizeof where);
-    return aiops_err_set(c->err, AIOPS_EPARSE, c->name, locate(c->text, c->len, c->path, c->depth),
-                         "%s%s%s", where, where[0] ? ": " : "", msg);
-}
-
-static void push_key(pctx *c, const char *k)
-{
-    if (c->depth < MAX_DEPTH)
-        c->path[c->depth] = (jp){k, 0};
-    c->depth++;
-}
-
-static void push_idx(pctx *c, size_t i)
-{
-    if (c->depth < MAX_DEPTH)
-        c->path[c->depth] = (jp){NULL, i};
-    c->depth++;
-}
-
-static void pop(pctx *c)
-{
-    c->depth--;
-}
 
 /* ------------------------------------------------------ typed getters */
 
@@ -216,16 +43,16 @@ static int get_num(pctx *c, json_t *o, const char *key, double dflt, double lo, 
         *out = dflt;
         return 0;
     }
-    push_key(c, key);
+    aiops_jdoc_key(&c->jd, key);
     int rc = 0;
     if (!json_is_number(v) || !(json_number_value(v) >= lo && json_number_value(v) <= hi)) {
         char got[80];
         show(v, got, sizeof got);
-        rc = perr(c, "expected a number in [%g, %g], got %s", lo, hi, got);
+        rc = aiops_jdoc_bad(&c->jd, "expected a number in [%g, %g], got %s", lo, hi, got);
     } else {
         *out = json_number_value(v);
     }
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -237,7 +64,7 @@ static int get_dur(pctx *c, json_t *o, const char *key, double dflt, double lo, 
         *out = dflt;
         return 0;
     }
-    push_key(c, key);
+    aiops_jdoc_key(&c->jd, key);
     double d = NAN;
     if (json_is_number(v))
         d = json_number_value(v);
@@ -248,12 +75,13 @@ static int get_dur(pctx *c, json_t *o, const char *key, double dflt, double lo, 
     if (!(d >= lo) || !isfinite(d)) {
         char got[80];
         show(v, got, sizeof got);
-        rc = perr(c, "expected a duration >= %gs (e.g. \"90s\", \"5m\", \"1h30m\", \"2d\"), got %s",
-                  lo, got);
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected a duration >= %gs (e.g. \"90s\", \"5m\", \"1h30m\", \"2d\"), got %s",
+                            lo, got);
     } else {
         *out = d;
     }
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -266,16 +94,16 @@ static int get_str(pctx *c, json_t *o, const char *key, const char *dflt, char *
             strlen(json_string_value(v)) != json_string_length(v)) {
             char got[80];
             show(v, got, sizeof got);
-            push_key(c, key);
-            int rc = perr(c, "expected a non-empty string, got %s", got);
-            pop(c);
+            aiops_jdoc_key(&c->jd, key);
+            int rc = aiops_jdoc_bad(&c->jd, "expected a non-empty string, got %s", got);
+            aiops_jdoc_pop(&c->jd);
             return rc;
         }
         s = json_string_value(v);
     }
     *out = s ? strdup(s) : NULL;
     if (s && !*out)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
     return 0;
 }
 
@@ -287,9 +115,9 @@ static int get_obj(pctx *c, json_t *o, const char *key, json_t **out)
     if (!v)
         return 0;
     if (!json_is_object(v)) {
-        push_key(c, key);
-        int rc = perr(c, "expected an object");
-        pop(c);
+        aiops_jdoc_key(&c->jd, key);
+        int rc = aiops_jdoc_bad(&c->jd, "expected an object");
+        aiops_jdoc_pop(&c->jd);
         return rc;
     }
     *out = v;
@@ -303,11 +131,11 @@ static int get_arr(pctx *c, json_t *o, const char *key, int required, json_t **o
     if (!v && !required)
         return 0;
     if (!v)
-        return perr(c, "expected a member \"%s\" (array)", key);
+        return aiops_jdoc_bad(&c->jd, "expected a member \"%s\" (array)", key);
     if (!json_is_array(v)) {
-        push_key(c, key);
-        int rc = perr(c, "expected an array");
-        pop(c);
+        aiops_jdoc_key(&c->jd, key);
+        int rc = aiops_jdoc_bad(&c->jd, "expected an array");
+        aiops_jdoc_pop(&c->jd);
         return rc;
     }
     return 0;
@@ -324,15 +152,15 @@ static int check_keys(pctx *c, json_t *o, const char *const *known)
         for (size_t i = 0; known[i] && !ok; i++)
             ok = strcmp(known[i], k) == 0;
         if (!ok) {
-            push_key(c, k);
+            aiops_jdoc_key(&c->jd, k);
             char list[300] = "";
             size_t n = 0;
             for (size_t i = 0; known[i] && n < sizeof list; i++) {
                 int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", known[i]);
                 n += w > 0 ? (size_t)w : 0;
             }
-            int rc = perr(c, "unknown member \"%s\"; expected one of: %s", k, list);
-            pop(c);
+            int rc = aiops_jdoc_bad(&c->jd, "unknown member \"%s\"; expected one of: %s", k, list);
+            aiops_jdoc_pop(&c->jd);
             return rc;
         }
     }
@@ -400,14 +228,15 @@ static int parse_templates(pctx *c, json_t *arr, aiops_sim_service *s)
     size_t n = json_array_size(arr);
     s->logs = calloc(n ? n : 1, sizeof *s->logs);
     if (!s->logs)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
     static const char *const keys[] = {"level", "text", "weight", NULL};
     static const char *const lv[] = {"info", "warn", "error"};
     for (size_t i = 0; i < n; i++) {
         json_t *t = json_array_get(arr, i);
-        push_idx(c, i);
+        aiops_jdoc_idx(&c->jd, i);
         int rc = json_is_object(t) ? check_keys(c, t, keys)
-                                   : perr(c, "expected an object {\"level\", \"text\"}");
+                                   : aiops_jdoc_bad(&c->jd,
+                                                    "expected an object {\"level\", \"text\"}");
         char *level = NULL;
         aiops_sim_template *tp = &s->logs[i];
         if (!rc)
@@ -415,7 +244,7 @@ static int parse_templates(pctx *c, json_t *arr, aiops_sim_service *s)
         if (!rc)
             rc = get_str(c, t, "text", NULL, &tp->text);
         if (!rc && !tp->text)
-            rc = perr(c, "expected a member \"text\" (log line template)");
+            rc = aiops_jdoc_bad(&c->jd, "expected a member \"text\" (log line template)");
         if (!rc)
             rc = get_num(c, t, "weight", 1, 0, 1e9, &tp->weight);
         tp->level = -1;
@@ -423,13 +252,14 @@ static int parse_templates(pctx *c, json_t *arr, aiops_sim_service *s)
             if (!strcmp(level, lv[l]))
                 tp->level = l;
         if (!rc && tp->level < 0) {
-            push_key(c, "level");
-            rc = perr(c, "expected \"info\", \"warn\" or \"error\", got \"%s\"", level);
-            pop(c);
+            aiops_jdoc_key(&c->jd, "level");
+            rc = aiops_jdoc_bad(&c->jd, "expected \"info\", \"warn\" or \"error\", got \"%s\"",
+                                level);
+            aiops_jdoc_pop(&c->jd);
         }
         free(level);
         s->nlogs = i + 1;
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
         if (rc)
             return rc;
     }
@@ -444,7 +274,7 @@ static int parse_traffic(pctx *c, json_t *o, aiops_sim_service *s)
     int rc = get_obj(c, o, "traffic", &t);
     if (rc || !t)
         return rc;
-    push_key(c, "traffic");
+    aiops_jdoc_key(&c->jd, "traffic");
     rc = check_keys(c, t, keys);
     if (!rc)
         rc = get_num(c, t, "rps", s->base_rps, 0, 1e9, &s->base_rps);
@@ -458,7 +288,7 @@ static int parse_traffic(pctx *c, json_t *o, aiops_sim_service *s)
         rc = get_num(c, t, "trend_per_day", s->trend_per_day, -0.05, 1, &s->trend_per_day);
     if (!rc)
         rc = get_num(c, t, "noise", s->noise, 0, 1, &s->noise);
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -480,11 +310,11 @@ static int parse_nums(pctx *c, json_t *o, const char *key, const numfield *f)
     for (; f[n].key && n < 7; n++)
         keys[n] = f[n].key;
     keys[n] = NULL;
-    push_key(c, key);
+    aiops_jdoc_key(&c->jd, key);
     rc = check_keys(c, t, keys);
     for (size_t i = 0; !rc && f[i].key; i++)
         rc = get_num(c, t, f[i].key, *f[i].dst, f[i].lo, f[i].hi, f[i].dst);
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -495,7 +325,7 @@ static int parse_batch(pctx *c, json_t *o, aiops_sim_service *s)
     int rc = get_obj(c, o, "batch", &b);
     if (rc || !b)
         return rc;
-    push_key(c, "batch");
+    aiops_jdoc_key(&c->jd, "batch");
     s->batch = 1;
     rc = check_keys(c, b, keys);
     if (!rc)
@@ -503,13 +333,13 @@ static int parse_batch(pctx *c, json_t *o, aiops_sim_service *s)
     if (!rc)
         rc = get_dur(c, b, "duration", 3600, 60, &s->batch_duration);
     if (!rc && s->batch_duration > 12 * 3600) {
-        push_key(c, "duration");
-        rc = perr(c, "expected a duration of at most 12h");
-        pop(c);
+        aiops_jdoc_key(&c->jd, "duration");
+        rc = aiops_jdoc_bad(&c->jd, "expected a duration of at most 12h");
+        aiops_jdoc_pop(&c->jd);
     }
     if (!rc)
         rc = get_num(c, b, "cpu", 0.7, 0, 1, &s->batch_cpu);
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -523,9 +353,10 @@ static int parse_service_fields(pctx *c, json_t *o, aiops_sim_service *s)
         rc = get_str(c, o, "kind", "http", &s->kind);
     const kind_defaults *kd = rc ? NULL : find_kind(s->kind);
     if (!rc && !kd) {
-        push_key(c, "kind");
-        rc = perr(c, "expected one of http, db, cache, queue, worker, got \"%s\"", s->kind);
-        pop(c);
+        aiops_jdoc_key(&c->jd, "kind");
+        rc = aiops_jdoc_bad(&c->jd, "expected one of http, db, cache, queue, worker, got \"%s\"",
+                            s->kind);
+        aiops_jdoc_pop(&c->jd);
     }
     if (rc)
         return rc;
@@ -572,16 +403,16 @@ static int parse_service_fields(pctx *c, json_t *o, aiops_sim_service *s)
     if (!rc)
         rc = get_str(c, o, "version", "v1.0.0", &s->version);
     if (!rc && s->p99 < s->p50)
-        rc = perr(c, "expected latency.p99 >= latency.p50");
+        rc = aiops_jdoc_bad(&c->jd, "expected latency.p99 >= latency.p50");
     if (!rc && s->mem_limit <= s->mem_base)
-        rc = perr(c, "expected memory.limit > memory.base");
+        rc = aiops_jdoc_bad(&c->jd, "expected memory.limit > memory.base");
     json_t *logs;
     if (!rc)
         rc = get_arr(c, o, "logs", 0, &logs);
     if (!rc && logs) {
-        push_key(c, "logs");
+        aiops_jdoc_key(&c->jd, "logs");
         rc = parse_templates(c, logs, s);
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
     return rc;
 }
@@ -604,13 +435,13 @@ static int parse_calls(pctx *c, json_t *o, aiops_sim_service *s)
     s->calls = calloc(n, sizeof *s->calls);
     s->ratio = calloc(n, sizeof *s->ratio);
     if (!s->calls || !s->ratio)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
-    push_key(c, "calls");
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
+    aiops_jdoc_key(&c->jd, "calls");
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *e = json_array_get(arr, i);
         const char *name = json_string_value(e);
         double ratio = 1;
-        push_idx(c, i);
+        aiops_jdoc_idx(&c->jd, i);
         if (json_is_object(e)) {
             static const char *const keys[] = {"service", "ratio", NULL};
             rc = check_keys(c, e, keys);
@@ -620,21 +451,23 @@ static int parse_calls(pctx *c, json_t *o, aiops_sim_service *s)
         }
         long k = name ? find_service(c->sc, name) : -1;
         if (!rc && k < 0)
-            rc = perr(c, "expected the name of a service defined in \"services\" (or "
-                         "{\"service\": NAME, \"ratio\": N}), got %s%s%s",
-                      name ? "\"" : "", name ? name : "something else", name ? "\"" : "");
+            rc = aiops_jdoc_bad(&c->jd,
+                                "expected the name of a service defined in \"services\" (or "
+                                "{\"service\": NAME, \"ratio\": N}), got %s%s%s",
+                                name ? "\"" : "", name ? name : "something else", name ? "\"" : "");
         if (!rc && &c->sc->svc[k] == s)
-            rc = perr(c, "expected another service: a service cannot call itself");
+            rc = aiops_jdoc_bad(&c->jd, "expected another service: a service cannot call itself");
         for (size_t j = 0; !rc && j < s->ncalls; j++)
             if (s->calls[j] == (size_t)k)
-                rc = perr(c, "expected each callee once, \"%s\" is listed twice", name);
+                rc = aiops_jdoc_bad(&c->jd, "expected each callee once, \"%s\" is listed twice",
+                                    name);
         if (!rc) {
             s->calls[s->ncalls] = (size_t)k;
             s->ratio[s->ncalls++] = ratio;
         }
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     return rc;
 }
 
@@ -661,58 +494,61 @@ static int parse_services(pctx *c, json_t *root)
         return rc;
     size_t n = json_array_size(arr);
     if (n == 0 || n > MAX_SERVICES) {
-        push_key(c, "services");
-        rc = perr(c, "expected 1 to %d services, got %zu", MAX_SERVICES, n);
-        pop(c);
+        aiops_jdoc_key(&c->jd, "services");
+        rc = aiops_jdoc_bad(&c->jd, "expected 1 to %d services, got %zu", MAX_SERVICES, n);
+        aiops_jdoc_pop(&c->jd);
         return rc;
     }
     aiops_sim_scenario *sc = c->sc;
     sc->svc = calloc(n, sizeof *sc->svc);
     if (!sc->svc)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
-    push_key(c, "services");
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
+    aiops_jdoc_key(&c->jd, "services");
     /* Names first, so "calls" can refer to services defined later. */
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *o = json_array_get(arr, i);
-        push_idx(c, i);
+        aiops_jdoc_idx(&c->jd, i);
         if (!json_is_object(o))
-            rc = perr(c, "expected a service object {\"name\": ...}");
+            rc = aiops_jdoc_bad(&c->jd, "expected a service object {\"name\": ...}");
         if (!rc)
             rc = get_str(c, o, "name", NULL, &sc->svc[i].name);
         sc->nsvc = i + 1;
         if (!rc && !sc->svc[i].name)
-            rc = perr(c, "expected a member \"name\"");
+            rc = aiops_jdoc_bad(&c->jd, "expected a member \"name\"");
         if (!rc && !valid_name(sc->svc[i].name)) {
-            push_key(c, "name");
-            rc = perr(c, "expected a name of letters, digits, '-', '_', '.' (at most 63)");
-            pop(c);
+            aiops_jdoc_key(&c->jd, "name");
+            rc = aiops_jdoc_bad(&c->jd,
+                                "expected a name of letters, digits, '-', '_', '.' (at most 63)");
+            aiops_jdoc_pop(&c->jd);
         }
         if (!rc && find_service(sc, sc->svc[i].name) != (long)i) {
-            push_key(c, "name");
-            rc = perr(c, "expected a unique name, \"%s\" is defined twice", sc->svc[i].name);
-            pop(c);
+            aiops_jdoc_key(&c->jd, "name");
+            rc = aiops_jdoc_bad(&c->jd, "expected a unique name, \"%s\" is defined twice",
+                                sc->svc[i].name);
+            aiops_jdoc_pop(&c->jd);
         }
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
     for (size_t i = 0; !rc && i < n; i++) {
         json_t *o = merged(dflt, json_array_get(arr, i));
-        push_idx(c, i);
+        aiops_jdoc_idx(&c->jd, i);
         rc = o ? parse_service_fields(c, o, &sc->svc[i]) : AIOPS_ENOMEM;
         if (!rc)
             rc = parse_calls(c, o, &sc->svc[i]);
         json_decref(o);
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
-    pop(c);
+    aiops_jdoc_pop(&c->jd);
     if (rc == AIOPS_ENOMEM)
-        return aiops_err_set(c->err, rc, c->name, 0, "out of memory");
+        return aiops_err_set(c->jd.err, rc, c->jd.file, 0, "out of memory");
     unsigned char *mark = rc ? NULL : calloc(n, 1);
     for (size_t i = 0; !rc && i < n; i++)
         if (!mark[i] && find_cycle(sc, i, mark)) {
-            push_key(c, "services");
-            rc = perr(c, "expected calls without cycles (the call graph must be a DAG); "
-                         "a cycle goes through \"%s\"", sc->svc[i].name);
-            pop(c);
+            aiops_jdoc_key(&c->jd, "services");
+            rc = aiops_jdoc_bad(&c->jd,
+                                "expected calls without cycles (the call graph must be a DAG); "
+                                "a cycle goes through \"%s\"", sc->svc[i].name);
+            aiops_jdoc_pop(&c->jd);
         }
     free(mark);
     /* Entry services (no callers) get traffic of their own by default. */
@@ -751,76 +587,99 @@ static int slow_kind(aiops_sim_fault_kind k)
     return k == AIOPS_SIM_LATENCY || k == AIOPS_SIM_MEMORY_LEAK || k == AIOPS_SIM_DISK_FILL;
 }
 
+/* The elements of arr (the array member `key`) read by one(), each at its
+ * JSON path.  *count follows the elements read so far, so the scenario
+ * frees exactly what was filled when one fails. */
+static int each_item(pctx *c, json_t *arr, const char *key, size_t *count,
+                     int (*one)(pctx *c, json_t *o, size_t i))
+{
+    int rc = 0;
+    aiops_jdoc_key(&c->jd, key);
+    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+        aiops_jdoc_idx(&c->jd, i);
+        *count = i + 1;
+        rc = one(c, json_array_get(arr, i), i);
+        aiops_jdoc_pop(&c->jd);
+    }
+    aiops_jdoc_pop(&c->jd);
+    return rc;
+}
+
 /* "start" (RFC 3339) or "at" (offset from the scenario start). */
 static int fault_time(pctx *c, json_t *o, double t0, const char *what, double *out)
 {
     json_t *s = json_object_get(o, "start");
     if (s && json_object_get(o, "at"))
-        return perr(c, "expected either \"start\" or \"at\", not both");
+        return aiops_jdoc_bad(&c->jd, "expected either \"start\" or \"at\", not both");
     if (s) {
-        push_key(c, "start");
+        aiops_jdoc_key(&c->jd, "start");
         int rc = 0;
         if (!json_is_string(s) ||
             aiops_parse_time(json_string_value(s), json_string_length(s), out))
-            rc = perr(c, "expected an RFC 3339 time like \"2024-01-02T14:00:00Z\"");
-        pop(c);
+            rc = aiops_jdoc_bad(&c->jd, "expected an RFC 3339 time like \"2024-01-02T14:00:00Z\"");
+        aiops_jdoc_pop(&c->jd);
         return rc;
     }
     if (!json_object_get(o, "at"))
-        return perr(c, "expected \"start\" (RFC 3339) or \"at\" (offset like \"1d14h\") for the %s",
-                    what);
+        return aiops_jdoc_bad(&c->jd,
+                              "expected \"start\" (RFC 3339) or \"at\" (offset like \"1d14h\") for the %s",
+                              what);
     double off;
     int rc = get_dur(c, o, "at", 0, 0, &off);
     *out = t0 + off;
     return rc;
 }
 
-static int parse_fault(pctx *c, json_t *o, size_t i, aiops_sim_fault *f)
+static int parse_fault(pctx *c, json_t *o, size_t i)
 {
+    aiops_sim_fault *f = &c->sc->faults[i];
     static const char *const keys[] = {"id", "kind", "service", "to", "start", "at",
                                        "duration", "precursor", "severity", "declare_delay",
                                        "version", "author", "title", NULL};
     aiops_sim_scenario *sc = c->sc;
     char idbuf[32], *kind = NULL, *svc = NULL, *to = NULL;
     snprintf(idbuf, sizeof idbuf, "INC-%zu", i + 1);
-    int rc = json_is_object(o) ? check_keys(c, o, keys) : perr(c, "expected a fault object");
+    int rc = json_is_object(o) ? check_keys(c, o, keys)
+                               : aiops_jdoc_bad(&c->jd, "expected a fault object");
     if (!rc)
         rc = get_str(c, o, "id", idbuf, &f->id);
     if (!rc)
         rc = get_str(c, o, "kind", NULL, &kind);
     int k = kind ? aiops_sim_fault_find(kind) : -1;
     if (!rc && k < 0) {
-        push_key(c, "kind");
-        rc = perr(c, "expected a fault kind (latency, error_burst, cpu_saturation, memory_leak, "
-                     "disk_fill, bad_deploy, dependency_outage, traffic_spike, "
-                     "network_partition), got %s%s%s",
-                  kind ? "\"" : "", kind ? kind : "nothing", kind ? "\"" : "");
-        pop(c);
+        aiops_jdoc_key(&c->jd, "kind");
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected a fault kind (latency, error_burst, cpu_saturation, memory_leak, "
+                            "disk_fill, bad_deploy, dependency_outage, traffic_spike, "
+                            "network_partition), got %s%s%s",
+                            kind ? "\"" : "", kind ? kind : "nothing", kind ? "\"" : "");
+        aiops_jdoc_pop(&c->jd);
     }
     f->kind = (aiops_sim_fault_kind)(k < 0 ? 0 : k);
     if (!rc)
         rc = get_str(c, o, "service", NULL, &svc);
     long s = svc ? find_service(sc, svc) : -1;
     if (!rc && s < 0) {
-        push_key(c, "service");
-        rc = perr(c, "expected the name of a service defined in \"services\"");
-        pop(c);
+        aiops_jdoc_key(&c->jd, "service");
+        rc = aiops_jdoc_bad(&c->jd, "expected the name of a service defined in \"services\"");
+        aiops_jdoc_pop(&c->jd);
     }
     f->svc = s < 0 ? 0 : (size_t)s;
     f->peer = -1;
     if (!rc)
         rc = get_str(c, o, "to", NULL, &to);
     if (!rc && (f->kind == AIOPS_SIM_NETWORK_PARTITION) != (to != NULL))
-        rc = perr(c, "expected \"to\" (the callee cut off) exactly for network_partition");
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected \"to\" (the callee cut off) exactly for network_partition");
     if (!rc && to) {
         long p = find_service(sc, to);
         for (size_t j = 0; p >= 0 && j < sc->svc[s].ncalls; j++)
             if (sc->svc[s].calls[j] == (size_t)p)
                 f->peer = p;
         if (f->peer < 0) {
-            push_key(c, "to");
-            rc = perr(c, "expected a service that \"%s\" calls", svc);
-            pop(c);
+            aiops_jdoc_key(&c->jd, "to");
+            rc = aiops_jdoc_bad(&c->jd, "expected a service that \"%s\" calls", svc);
+            aiops_jdoc_pop(&c->jd);
         }
     }
     free(kind);
@@ -829,21 +688,23 @@ static int parse_fault(pctx *c, json_t *o, size_t i, aiops_sim_fault *f)
     if (!rc)
         rc = fault_time(c, o, sc->start, "fault", &f->start);
     if (!rc && !json_object_get(o, "duration"))
-        rc = perr(c, "expected a member \"duration\" (e.g. \"45m\")");
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"duration\" (e.g. \"45m\")");
     if (!rc)
         rc = get_dur(c, o, "duration", 0, 60, &f->duration);
     double pre_dflt = slow_kind(f->kind) ? 3600 : f->kind == AIOPS_SIM_CPU_SATURATION ? 600 : 0;
     if (!rc)
         rc = get_dur(c, o, "precursor", pre_dflt, 0, &f->precursor);
     if (!rc && slow_kind(f->kind) && (f->precursor < 1800 || f->precursor > 7200)) {
-        push_key(c, "precursor");
-        rc = perr(c, "expected 30m to 2h for a %s (the slow ramp before the incident)",
-                  aiops_sim_fault_name(f->kind));
-        pop(c);
+        aiops_jdoc_key(&c->jd, "precursor");
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected 30m to 2h for a %s (the slow ramp before the incident)",
+                            aiops_sim_fault_name(f->kind));
+        aiops_jdoc_pop(&c->jd);
     }
     if (!rc && f->precursor >= f->duration)
-        rc = perr(c, "expected \"duration\" longer than \"precursor\" (duration counts from "
-                     "the precursor's start)");
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected \"duration\" longer than \"precursor\" (duration counts from "
+                            "the precursor's start)");
     if (!rc)
         rc = get_dur(c, o, "declare_delay", 300, 0, &f->declare_delay);
     double sev_hi = f->kind == AIOPS_SIM_TRAFFIC_SPIKE ? 100
@@ -862,6 +723,9 @@ static int parse_fault(pctx *c, json_t *o, size_t i, aiops_sim_fault *f)
         snprintf(v, sizeof v, "%s-bad.1", sc->svc[f->svc].version);
         f->version = strdup(v);
     }
+    for (size_t j = 0; !rc && j < i; j++)
+        if (!strcmp(sc->faults[j].id, f->id))
+            rc = aiops_jdoc_bad(&c->jd, "expected a unique id, \"%s\" is used twice", f->id);
     return rc;
 }
 
@@ -872,22 +736,9 @@ static int parse_faults(pctx *c, json_t *root)
     size_t n = arr ? json_array_size(arr) : 0;
     if (rc || !n)
         return rc;
-    aiops_sim_scenario *sc = c->sc;
-    sc->faults = calloc(n, sizeof *sc->faults);
-    if (!sc->faults)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
-    push_key(c, "faults");
-    for (size_t i = 0; !rc && i < n; i++) {
-        push_idx(c, i);
-        sc->nfaults = i + 1;
-        rc = parse_fault(c, json_array_get(arr, i), i, &sc->faults[i]);
-        for (size_t j = 0; !rc && j < i; j++)
-            if (!strcmp(sc->faults[j].id, sc->faults[i].id))
-                rc = perr(c, "expected a unique id, \"%s\" is used twice", sc->faults[i].id);
-        pop(c);
-    }
-    pop(c);
-    return rc;
+    if (!(c->sc->faults = calloc(n, sizeof *c->sc->faults)))
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
+    return each_item(c, arr, "faults", &c->sc->nfaults, parse_fault);
 }
 
 /* ------------------------------------------------------ alert rules */
@@ -923,10 +774,49 @@ static int parse_expr(pctx *c, const char *e, aiops_sim_rule *r)
     while (ne > ns && e[ne - 1] == ' ')
         ne--;
     if (r->metric < 0 || !found || aiops_parse_double(e + ns, ne - ns, &r->threshold))
-        return perr(c, "expected \"METRIC OP NUMBER\" with METRIC one of the simulated metrics "
-                       "(e.g. cpu_usage_ratio, http_error_ratio) and OP one of > >= < <= == !=, "
-                       "got \"%s\"", e);
+        return aiops_jdoc_bad(&c->jd,
+                              "expected \"METRIC OP NUMBER\" with METRIC one of the simulated metrics "
+                              "(e.g. cpu_usage_ratio, http_error_ratio) and OP one of > >= < <= == !=, "
+                              "got \"%s\"", e);
     return 0;
+}
+
+static int parse_rule(pctx *c, json_t *o, size_t i)
+{
+    static const char *const keys[] = {"alert", "expr", "for", "severity", "summary", "service",
+                                       NULL};
+    aiops_sim_rule *r = &c->sc->rules[i];
+    char *expr = NULL;
+    int rc = json_is_object(o) ? check_keys(c, o, keys)
+                               : aiops_jdoc_bad(&c->jd, "expected a rule object");
+    if (!rc)
+        rc = get_str(c, o, "alert", NULL, &r->name);
+    if (!rc && !r->name)
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"alert\" (the alert name)");
+    if (!rc)
+        rc = get_str(c, o, "expr", NULL, &expr);
+    if (!rc && !expr)
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"expr\" like \"cpu_usage_ratio > 0.8\"");
+    if (!rc) {
+        aiops_jdoc_key(&c->jd, "expr");
+        rc = parse_expr(c, expr, r);
+        aiops_jdoc_pop(&c->jd);
+    }
+    free(expr);
+    if (!rc)
+        rc = get_dur(c, o, "for", 0, 0, &r->for_s);
+    if (!rc)
+        rc = get_str(c, o, "severity", "warning", &r->severity);
+    if (!rc)
+        rc = get_str(c, o, "summary", NULL, &r->summary);
+    if (!rc)
+        rc = get_str(c, o, "service", NULL, &r->only);
+    if (!rc && r->only && find_service(c->sc, r->only) < 0) {
+        aiops_jdoc_key(&c->jd, "service");
+        rc = aiops_jdoc_bad(&c->jd, "expected the name of a service defined in \"services\"");
+        aiops_jdoc_pop(&c->jd);
+    }
+    return rc;
 }
 
 static int parse_rules(pctx *c, json_t *root)
@@ -936,50 +826,35 @@ static int parse_rules(pctx *c, json_t *root)
     size_t n = arr ? json_array_size(arr) : 0;
     if (rc || !n)
         return rc;
+    if (!(c->sc->rules = calloc(n, sizeof *c->sc->rules)))
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
+    return each_item(c, arr, "alerts", &c->sc->nrules, parse_rule);
+}
+
+static int parse_deploy(pctx *c, json_t *o, size_t i)
+{
+    static const char *const keys[] = {"service", "start", "at", "version", "author", NULL};
     aiops_sim_scenario *sc = c->sc;
-    sc->rules = calloc(n, sizeof *sc->rules);
-    if (!sc->rules)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
-    static const char *const keys[] = {"alert", "expr", "for", "severity", "summary", "service",
-                                       NULL};
-    push_key(c, "alerts");
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *o = json_array_get(arr, i);
-        aiops_sim_rule *r = &sc->rules[i];
-        char *expr = NULL;
-        push_idx(c, i);
-        sc->nrules = i + 1;
-        rc = json_is_object(o) ? check_keys(c, o, keys) : perr(c, "expected a rule object");
-        if (!rc)
-            rc = get_str(c, o, "alert", NULL, &r->name);
-        if (!rc && !r->name)
-            rc = perr(c, "expected a member \"alert\" (the alert name)");
-        if (!rc)
-            rc = get_str(c, o, "expr", NULL, &expr);
-        if (!rc && !expr)
-            rc = perr(c, "expected a member \"expr\" like \"cpu_usage_ratio > 0.8\"");
-        if (!rc) {
-            push_key(c, "expr");
-            rc = parse_expr(c, expr, r);
-            pop(c);
-        }
-        free(expr);
-        if (!rc)
-            rc = get_dur(c, o, "for", 0, 0, &r->for_s);
-        if (!rc)
-            rc = get_str(c, o, "severity", "warning", &r->severity);
-        if (!rc)
-            rc = get_str(c, o, "summary", NULL, &r->summary);
-        if (!rc)
-            rc = get_str(c, o, "service", NULL, &r->only);
-        if (!rc && r->only && find_service(sc, r->only) < 0) {
-            push_key(c, "service");
-            rc = perr(c, "expected the name of a service defined in \"services\"");
-            pop(c);
-        }
-        pop(c);
-    }
-    pop(c);
+    aiops_sim_deploy *d = &sc->deploys[i];
+    char *svc = NULL;
+    int rc = json_is_object(o) ? check_keys(c, o, keys)
+                               : aiops_jdoc_bad(&c->jd, "expected a deploy object");
+    if (!rc)
+        rc = get_str(c, o, "service", NULL, &svc);
+    long s = svc ? find_service(sc, svc) : -1;
+    free(svc);
+    if (!rc && s < 0)
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected \"service\": the name of a service defined in \"services\"");
+    d->svc = s < 0 ? 0 : (size_t)s;
+    if (!rc)
+        rc = fault_time(c, o, sc->start, "deploy", &d->ts);
+    if (!rc)
+        rc = get_str(c, o, "version", NULL, &d->version);
+    if (!rc && !d->version)
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"version\"");
+    if (!rc)
+        rc = get_str(c, o, "author", "ci-bot", &d->author);
     return rc;
 }
 
@@ -990,38 +865,9 @@ static int parse_deploys(pctx *c, json_t *root)
     size_t n = arr ? json_array_size(arr) : 0;
     if (rc || !n)
         return rc;
-    aiops_sim_scenario *sc = c->sc;
-    sc->deploys = calloc(n, sizeof *sc->deploys);
-    if (!sc->deploys)
-        return aiops_err_set(c->err, AIOPS_ENOMEM, c->name, 0, "out of memory");
-    static const char *const keys[] = {"service", "start", "at", "version", "author", NULL};
-    push_key(c, "deploys");
-    for (size_t i = 0; !rc && i < n; i++) {
-        json_t *o = json_array_get(arr, i);
-        aiops_sim_deploy *d = &sc->deploys[i];
-        char *svc = NULL;
-        push_idx(c, i);
-        sc->ndeploys = i + 1;
-        rc = json_is_object(o) ? check_keys(c, o, keys) : perr(c, "expected a deploy object");
-        if (!rc)
-            rc = get_str(c, o, "service", NULL, &svc);
-        long s = svc ? find_service(sc, svc) : -1;
-        free(svc);
-        if (!rc && s < 0)
-            rc = perr(c, "expected \"service\": the name of a service defined in \"services\"");
-        d->svc = s < 0 ? 0 : (size_t)s;
-        if (!rc)
-            rc = fault_time(c, o, sc->start, "deploy", &d->ts);
-        if (!rc)
-            rc = get_str(c, o, "version", NULL, &d->version);
-        if (!rc && !d->version)
-            rc = perr(c, "expected a member \"version\"");
-        if (!rc)
-            rc = get_str(c, o, "author", "ci-bot", &d->author);
-        pop(c);
-    }
-    pop(c);
-    return rc;
+    if (!(c->sc->deploys = calloc(n, sizeof *c->sc->deploys)))
+        return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
+    return each_item(c, arr, "deploys", &c->sc->ndeploys, parse_deploy);
 }
 
 /* ------------------------------------------------------ top level */
@@ -1044,25 +890,25 @@ static int parse_outputs(pctx *c, json_t *root)
     sc->prop_delay = 60;
     sc->prop_atten = 0.8;
     if (!rc && logs) {
-        push_key(c, "logs");
+        aiops_jdoc_key(&c->jd, "logs");
         rc = check_keys(c, logs, lk);
         if (!rc)
             rc = get_num(c, logs, "per_minute", 2, 0, 10000, &sc->logs_per_min);
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
     if (!rc && tr) {
-        push_key(c, "traces");
+        aiops_jdoc_key(&c->jd, "traces");
         rc = check_keys(c, tr, tk);
         if (!rc)
             rc = get_num(c, tr, "per_minute", 2, 0, 10000, &sc->traces_per_min);
         json_t *f = json_object_get(tr, "formats");
         if (!rc && f) {
-            push_key(c, "formats");
+            aiops_jdoc_key(&c->jd, "formats");
             sc->jaeger = sc->otlp = 0;
             size_t i;
             json_t *x;
             if (!json_is_array(f))
-                rc = perr(c, "expected an array of \"jaeger\", \"otlp\"");
+                rc = aiops_jdoc_bad(&c->jd, "expected an array of \"jaeger\", \"otlp\"");
             json_array_foreach(f, i, x) {
                 const char *s = json_string_value(x);
                 if (rc)
@@ -1072,20 +918,20 @@ static int parse_outputs(pctx *c, json_t *root)
                 else if (s && !strcmp(s, "otlp"))
                     sc->otlp = 1;
                 else
-                    rc = perr(c, "expected an array of \"jaeger\", \"otlp\"");
+                    rc = aiops_jdoc_bad(&c->jd, "expected an array of \"jaeger\", \"otlp\"");
             }
-            pop(c);
+            aiops_jdoc_pop(&c->jd);
         }
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
     if (!rc && prop) {
-        push_key(c, "propagation");
+        aiops_jdoc_key(&c->jd, "propagation");
         rc = check_keys(c, prop, pk);
         if (!rc)
             rc = get_dur(c, prop, "delay", 60, 0, &sc->prop_delay);
         if (!rc)
             rc = get_num(c, prop, "attenuation", 0.8, 0, 1, &sc->prop_atten);
-        pop(c);
+        aiops_jdoc_pop(&c->jd);
     }
     return rc;
 }
@@ -1104,34 +950,35 @@ static int parse_head(pctx *c, json_t *root)
     if (!rc)
         rc = get_str(c, root, "namespace", "default", &sc->ns);
     if (!rc && !valid_name(sc->ns)) {
-        push_key(c, "namespace");
-        rc = perr(c, "expected a name of letters, digits, '-', '_', '.' (at most 63)");
-        pop(c);
+        aiops_jdoc_key(&c->jd, "namespace");
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected a name of letters, digits, '-', '_', '.' (at most 63)");
+        aiops_jdoc_pop(&c->jd);
     }
     double seed = 1;
     if (!rc)
         rc = get_num(c, root, "seed", 1, 0, 9007199254740992.0, &seed);
     if (!rc && seed != floor(seed)) {
-        push_key(c, "seed");
-        rc = perr(c, "expected a whole number");
-        pop(c);
+        aiops_jdoc_key(&c->jd, "seed");
+        rc = aiops_jdoc_bad(&c->jd, "expected a whole number");
+        aiops_jdoc_pop(&c->jd);
     }
     sc->seed = (uint64_t)seed;
     json_t *st = json_object_get(root, "start");
     sc->start = 1704067200;     /* 2024-01-01T00:00:00Z, a Monday */
     if (!rc && st) {
-        push_key(c, "start");
+        aiops_jdoc_key(&c->jd, "start");
         if (!json_is_string(st) ||
             aiops_parse_time(json_string_value(st), json_string_length(st), &sc->start))
-            rc = perr(c, "expected an RFC 3339 time like \"2024-01-01T00:00:00Z\"");
-        pop(c);
+            rc = aiops_jdoc_bad(&c->jd, "expected an RFC 3339 time like \"2024-01-01T00:00:00Z\"");
+        aiops_jdoc_pop(&c->jd);
     }
     if (!rc)
         rc = get_num(c, root, "days", 1, 1.0 / 24, 400, &sc->days);
     if (!rc)
         rc = get_dur(c, root, "step", 60, 1, &sc->step);
     if (!rc)
-        rc = aiops_sim_scenario_override(sc, 0, 0, 0, 0, c->err);
+        rc = aiops_sim_scenario_override(sc, 0, 0, 0, 0, c->jd.err);
     return rc;
 }
 
@@ -1172,7 +1019,7 @@ int aiops_sim_scenario_parse(const char *name, const char *text, size_t len,
         return aiops_err_set(err, AIOPS_EPARSE, name, je.line > 0 ? je.line : 1,
                              "expected a JSON scenario object: %s", je.text);
     aiops_sim_scenario *sc = calloc(1, sizeof *sc);
-    pctx c = {.name = name, .text = text, .len = len, .err = err, .sc = sc};
+    pctx c = {.jd = {.file = name, .err = err, .text = text, .len = len, .line0 = 1}, .sc = sc};
     int rc = sc ? 0 : aiops_err_set(err, AIOPS_ENOMEM, name, 0, "out of memory");
     if (!rc) {
         sc->path = strdup(name);
@@ -1186,7 +1033,7 @@ int aiops_sim_scenario_parse(const char *name, const char *text, size_t len,
         }
     }
     if (!rc && !json_is_object(root))
-        rc = perr(&c, "expected a JSON object at the top level");
+        rc = aiops_jdoc_bad(&c.jd, "expected a JSON object at the top level");
     if (!rc)
         rc = parse_head(&c, root);
     if (!rc)

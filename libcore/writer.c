@@ -2,7 +2,9 @@
  * zstd.  Samples use a per-series cached prefix so the hot path is two
  * memcpys and two number formats.  Other records are serialised by a small
  * JSON printer (not json_dumps) so numbers print in their shortest exact
- * form ("0.1", not "0.10000000000000001") and output is byte-stable. */
+ * form ("0.1", not "0.10000000000000001") and output is byte-stable; that
+ * printer, its growable buffer and JSON string escaping are shared with
+ * the rest of libcore (internal.h: aiops_buf, aiops_json_escape). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -266,64 +268,73 @@ static int write_tsv(aiops_writer *w, const aiops_record *r, aiops_series *s, ai
     return 0;
 }
 
-/* ---- generic JSON printer into a growable scratch buffer */
+/* ---- growable text buffer and JSON printer (internal.h), shared with
+ * the simulator's archive members and the rules export */
 
-typedef struct jbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} jbuf;
-
-static void jb_put(jbuf *b, const char *s, size_t n)
+int aiops_buf_reserve(aiops_buf *b, size_t n)
 {
     if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 1024;
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
+        return -1;
+    if (b->n + n + 1 <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap * 2 : 1024;
+    while (nc < b->n + n + 1)
+        nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) {
+        b->oom = 1;
+        return -1;
     }
+    b->p = np;
+    b->cap = nc;
+    return 0;
+}
+
+void aiops_buf_put(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, n))
+        return;
     memcpy(b->p + b->n, s, n);
     b->n += n;
+    b->p[b->n] = '\0';
 }
 
-static void jb_str(jbuf *b, const char *s, size_t n)
+void aiops_buf_str(aiops_buf *b, const char *s)
 {
-    char small[256];
-    char *tmp = 6 * n + 3 <= sizeof small ? small : malloc(6 * n + 3);
-    if (!tmp) {
-        b->oom = 1;
-        return;
-    }
-    tmp[0] = '"';
-    size_t m = aiops_json_escape(s, n, tmp + 1);
-    tmp[m + 1] = '"';
-    jb_put(b, tmp, m + 2);
-    if (tmp != small)
-        free(tmp);
+    aiops_buf_put(b, s, strlen(s));
 }
 
-static void jb_num(jbuf *b, double v)
+void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, 6 * n + 2))
+        return;
+    char *q = b->p + b->n;
+    *q++ = '"';
+    q += aiops_json_escape(s, n, q);
+    *q++ = '"';
+    b->n = (size_t)(q - b->p);
+    b->p[b->n] = '\0';
+}
+
+void aiops_buf_jstr(aiops_buf *b, const char *s)
+{
+    aiops_buf_jstrn(b, s, strlen(s));
+}
+
+void aiops_buf_num(aiops_buf *b, double v)
 {
     char nb[40];
     size_t n = aiops_fmt_double(v, nb);
-    if (nb[0] == 'N' || nb[1] == 'I')
-        jb_str(b, nb, n);
+    if (nb[0] == 'N' || nb[1] == 'I')   /* JSON has no NaN/Inf: strings */
+        aiops_buf_jstrn(b, nb, n);
     else
-        jb_put(b, nb, n);
+        aiops_buf_put(b, nb, n);
 }
 
-static void jb_value(jbuf *b, json_t *v, int depth)
+static void put_value(aiops_buf *b, json_t *v, int depth)
 {
     if (depth > 1000) {           /* jansson caps parse depth; belt and braces */
-        jb_put(b, "null", 4);
+        aiops_buf_put(b, "null", 4);
         return;
     }
     switch (json_typeof(v)) {
@@ -331,77 +342,88 @@ static void jb_value(jbuf *b, json_t *v, int depth)
         const char *k;
         json_t *x;
         int first = 1;
-        jb_put(b, "{", 1);
+        aiops_buf_put(b, "{", 1);
         json_object_foreach(v, k, x) {
             if (!first)
-                jb_put(b, ",", 1);
+                aiops_buf_put(b, ",", 1);
             first = 0;
-            jb_str(b, k, strlen(k));
-            jb_put(b, ":", 1);
-            jb_value(b, x, depth + 1);
+            aiops_buf_jstr(b, k);
+            aiops_buf_put(b, ":", 1);
+            put_value(b, x, depth + 1);
         }
-        jb_put(b, "}", 1);
+        aiops_buf_put(b, "}", 1);
         break;
     }
     case JSON_ARRAY: {
         size_t i;
         json_t *x;
-        jb_put(b, "[", 1);
+        aiops_buf_put(b, "[", 1);
         json_array_foreach(v, i, x) {
             if (i)
-                jb_put(b, ",", 1);
-            jb_value(b, x, depth + 1);
+                aiops_buf_put(b, ",", 1);
+            put_value(b, x, depth + 1);
         }
-        jb_put(b, "]", 1);
+        aiops_buf_put(b, "]", 1);
         break;
     }
     case JSON_STRING:
-        jb_str(b, json_string_value(v), json_string_length(v));
+        aiops_buf_jstrn(b, json_string_value(v), json_string_length(v));
         break;
     case JSON_INTEGER: {
         char nb[32];
         int n = snprintf(nb, sizeof nb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        jb_put(b, nb, (size_t)n);
+        aiops_buf_put(b, nb, (size_t)n);
         break;
     }
     case JSON_REAL:
-        jb_num(b, json_real_value(v));
+        aiops_buf_num(b, json_real_value(v));
         break;
     case JSON_TRUE:
-        jb_put(b, "true", 4);
+        aiops_buf_put(b, "true", 4);
         break;
     case JSON_FALSE:
-        jb_put(b, "false", 5);
+        aiops_buf_put(b, "false", 5);
         break;
     default:
-        jb_put(b, "null", 4);
+        aiops_buf_put(b, "null", 4);
     }
 }
 
-/* type and ts first, then the object's other fields in their order. */
-static void jb_record(jbuf *b, const aiops_record *r, aiops_series *s)
+void aiops_buf_json(aiops_buf *b, json_t *v)
 {
-    jb_put(b, "{\"type\":", 8);
+    put_value(b, v, 1);
+}
+
+void aiops_buf_free(aiops_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* type and ts first, then the object's other fields in their order. */
+static void put_record(aiops_buf *b, const aiops_record *r, aiops_series *s)
+{
+    aiops_buf_put(b, "{\"type\":", 8);
     if (r->type == AIOPS_R_OTHER) {
         json_t *t = json_object_get(r->obj, "type");
         if (json_is_string(t))
-            jb_str(b, json_string_value(t), json_string_length(t));
+            aiops_buf_jstrn(b, json_string_value(t), json_string_length(t));
         else
-            jb_str(b, "other", 5);
+            aiops_buf_jstrn(b, "other", 5);
     } else {
         const char *tn = aiops_rtype_name(r->type);
-        jb_str(b, tn, strlen(tn));
+        aiops_buf_jstr(b, tn);
     }
-    jb_put(b, ",\"ts\":", 6);
-    jb_num(b, r->ts);
+    aiops_buf_put(b, ",\"ts\":", 6);
+    aiops_buf_num(b, r->ts);
     if (s) {
         if (!s->ndjson_prefix && series_prefix(s)) {
             b->oom = 1;
             return;
         }
         /* prefix ends in ,"value": */
-        jb_put(b, s->ndjson_prefix, s->ndjson_prefix_len);
-        jb_num(b, r->value);
+        aiops_buf_put(b, s->ndjson_prefix, s->ndjson_prefix_len);
+        aiops_buf_num(b, r->value);
     }
     const char *k;
     json_t *x;
@@ -412,19 +434,19 @@ static void jb_record(jbuf *b, const aiops_record *r, aiops_series *s)
             if (s && (!strcmp(k, "name") || !strcmp(k, "labels") || !strcmp(k, "value") ||
                       !strcmp(k, "series")))
                 continue;
-            jb_put(b, ",", 1);
-            jb_str(b, k, strlen(k));
-            jb_put(b, ":", 1);
-            jb_value(b, x, 1);
+            aiops_buf_put(b, ",", 1);
+            aiops_buf_jstr(b, k);
+            aiops_buf_put(b, ":", 1);
+            aiops_buf_json(b, x);
         }
     }
-    jb_put(b, "}\n", 2);
+    aiops_buf_put(b, "}\n", 2);
 }
 
 static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
 {
-    jbuf b = {0};
-    jb_record(&b, r, s);
+    aiops_buf b = {0};
+    put_record(&b, r, s);
     int rc = 0;
     if (b.oom)
         rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
@@ -437,7 +459,7 @@ static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s
         if (w->len == OUTBUF)
             rc = drain(w, ZSTD_e_continue, err);
     }
-    free(b.p);
+    aiops_buf_free(&b);
     return rc;
 }
 

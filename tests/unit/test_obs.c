@@ -194,21 +194,21 @@ static void test_head_key(void **state)
     const char *h = "\xEF\xBB\xBF  {\"a\":{\"b\":1,\"s\":\"x\\\"y\"},\"c\" : \"val\"}{\"late\":1}";
     const char *v = NULL;
     size_t n = strlen(h);
-    assert_int_equal(aiops_obs_head_start(h, n), 5);
-    assert_true(aiops_obs_head_key(h, n, 1, "a", NULL));
-    assert_true(aiops_obs_head_key(h, n, 2, "b", NULL));
-    assert_false(aiops_obs_head_key(h, n, 1, "b", NULL));
-    assert_false(aiops_obs_head_key(h, n, 2, "y", NULL));   /* inside a string */
-    assert_true(aiops_obs_head_key(h, n, 1, "c", &v));
-    assert_true(aiops_obs_head_is(v, h + n, "val"));
-    assert_false(aiops_obs_head_is(v, h + n, "va"));
-    assert_false(aiops_obs_head_key(h, n, 1, "late", NULL));  /* after the first value */
+    assert_int_equal(aiops_jhead_start(h, n), 5);
+    assert_true(aiops_jhead_member(h, n, 1, "a", NULL));
+    assert_true(aiops_jhead_member(h, n, 2, "b", NULL));
+    assert_false(aiops_jhead_member(h, n, 1, "b", NULL));
+    assert_false(aiops_jhead_member(h, n, 2, "y", NULL));   /* inside a string */
+    assert_true(aiops_jhead_member(h, n, 1, "c", &v));
+    assert_true(aiops_jhead_is(v, h + n, "val"));
+    assert_false(aiops_jhead_is(v, h + n, "va"));
+    assert_false(aiops_jhead_member(h, n, 1, "late", NULL));  /* after the first value */
     /* cut heads never read past n */
     for (size_t k = 0; k <= n; k++) {
         char *cut = malloc(k ? k : 1);
         memcpy(cut, h, k);
-        aiops_obs_head_key(cut, k, 1, "c", &v);
-        aiops_obs_head_key(cut, k, 2, "zz", NULL);
+        aiops_jhead_member(cut, k, 1, "c", &v);
+        aiops_jhead_member(cut, k, 2, "zz", NULL);
         free(cut);
     }
 }
