@@ -10,7 +10,7 @@
  * per metric name and model, the best one stays, and a `tune` record
  * reports the objective before (candidate 0 = the given parameters) and
  * after.  Memory per series: the candidates' states and fire times, plus
- * the scored timestamps for the NAB objective. */
+ * the timestamps (training and scored) for the NAB objective. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +102,6 @@ static char *dupstr(const char *s)
 /* The series has one fitted detector (its model); add the grid. */
 int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err)
 {
-    (void)f;
     aiops_model_params g[MAX_GRID];
     fit_det *b = &s->det[0];
     base_params(b->ops->name, &b->params);
@@ -111,6 +110,13 @@ int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err)
     b->m = b->ops->create(&b->params, err);
     if (!b->m || b->ops->fit(b->m, s->tbuf, s->vbuf, s->n, err))
         return err->code ? err->code : AIOPS_EINVAL;
+    /* NAB rows are the series' rows from its first point, as aiops-eval
+     * counts them: the probation is 15% of them, not of the scored part */
+    for (size_t i = 0; f->o.objective.kind == AIOPS_OBJ_NAB && i < s->n; i++) {
+        int rc = fit_tune_record(s, NULL, s->tbuf[i], AIOPS_DB_NONE, 1, err);
+        if (rc)
+            return rc;
+    }
     size_t n = grid(b->ops->name, &b->params, g);
     fit_det *nd = realloc(s->det, (1 + n) * sizeof *nd);
     if (!nd)
@@ -151,8 +157,8 @@ static int push_time(double **a, size_t *n, size_t *cap, double t, aiops_err *er
 int fit_tune_record(fit_series *s, fit_det *d, double t, aiops_db_action act, int want_ts,
                     aiops_err *err)
 {
-    if (want_ts)
-        return push_time(&s->sts, &s->nsts, &s->capsts, t, err);
+    if (want_ts)    /* equal times are one row, as in aiops-eval */
+        return s->nsts && s->sts[s->nsts - 1] >= t ? 0 : push_time(&s->sts, &s->nsts, &s->capsts, t, err);
     if (act == AIOPS_DB_FIRE)
         return push_time(&d->fires, &d->nfires, &d->capfires, t, err);
     return 0;
@@ -246,14 +252,22 @@ static int label_applies(const fit_label *l, const aiops_series *se)
     return (l->root && strcmp(l->root, svc) == 0) || (l->affected && json_has_string(l->affected, svc));
 }
 
-/* Label windows of a series, clipped to its scored span. */
+/* Label windows of a series: clipped to its scored span (detection
+ * stats), or all of them as aiops-eval takes them (NAB: its rows start at
+ * the series' first point, and the probation deals with early windows). */
 static size_t series_windows(const aiops_fit *f, const aiops_series *se, const fit_series *s,
-                             aiops_window *out)
+                             int clip, aiops_window *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < f->nlab; i++) {
         const fit_label *l = &f->lab[i];
-        if (l->end < s->first_scored || l->start > s->last_ts || !label_applies(l, se))
+        if (!label_applies(l, se))
+            continue;
+        if (!clip) {
+            out[n++] = (aiops_window){l->start, l->end};
+            continue;
+        }
+        if (l->end < s->first_scored || l->start > s->last_ts)
             continue;
         out[n].start = l->start < s->first_scored ? s->first_scored : l->start;
         out[n++].end = l->end;
@@ -295,8 +309,9 @@ static int eval_nab(const fit_series *s, const fit_det *d, const aiops_window *w
     return rc;
 }
 
-static int eval_series(const aiops_fit *f, const fit_series *s, const fit_det *d,
-                       const aiops_window *win, size_t nwin, agg *a, aiops_err *err)
+/* win: room for every label window; holds the clipped windows on entry. */
+static int eval_series(const aiops_fit *f, const aiops_series *se, const fit_series *s,
+                       const fit_det *d, aiops_window *win, size_t nwin, agg *a, aiops_err *err)
 {
     aiops_detect_opts o = {0};
     o.span = s->last_ts - s->first_scored;
@@ -312,7 +327,10 @@ static int eval_series(const aiops_fit *f, const fit_series *s, const fit_det *d
     a->true_alarms += st.true_alarms;
     a->false_alarms += st.false_alarms;
     a->span += st.span;
-    return f->o.objective.kind == AIOPS_OBJ_NAB ? eval_nab(s, d, win, nwin, a, err) : 0;
+    if (f->o.objective.kind != AIOPS_OBJ_NAB)
+        return 0;
+    nwin = series_windows(f, se, s, 0, win);
+    return eval_nab(s, d, win, nwin, a, err);
 }
 
 /* The group's objective from the summed counts (micro-average): equal to
@@ -371,8 +389,8 @@ static int group_eval(aiops_fit *f, const member *m, size_t n, size_t c, aiops_w
     for (size_t i = 0; i < n; i++) {
         fit_series *s = &f->s[m[i].sid];
         const aiops_series *se = aiops_series_get(f->tab, m[i].sid);
-        size_t nw = series_windows(f, se, s, win);
-        int rc = eval_series(f, s, &s->det[c], win, nw, a, err);
+        size_t nw = series_windows(f, se, s, 1, win);
+        int rc = eval_series(f, se, s, &s->det[c], win, nw, a, err);
         if (rc)
             return rc;
     }
@@ -406,12 +424,14 @@ static void set_stat(json_t *o, const char *k, double v)
 }
 
 /* value: the objective; for recall-at-fa null when the false-alarm bound
- * is not met (the ranking value below -1 is internal). */
-static json_t *agg_json(const agg *a, const aiops_model_params *p)
+ * is not met (the ranking value below -1 is internal).  A NAB score below
+ * 0 (worse than detecting nothing) is a real value and is kept. */
+static json_t *agg_json(const agg *a, const aiops_model_params *p, aiops_objective_kind kind)
 {
     json_t *o = json_object();
+    int internal = kind == AIOPS_OBJ_RECALL_AT_FA && a->value < 0;
     json_object_set_new(o, "params", aiops_fit_params_to_json(p));
-    set_stat(o, "value", a->value >= 0 ? a->value : NAN);
+    set_stat(o, "value", internal ? NAN : a->value);
     set_stat(o, "precision", a->precision);
     set_stat(o, "recall", a->recall);
     set_stat(o, "false_per_day", a->fa_day);
@@ -447,8 +467,8 @@ static int emit_tune(aiops_fit *f, const member *m, size_t n, double ts, const a
     json_object_set_new(o, "model", json_string(f->s[m[0].sid].det[0].ops->name));
     json_object_set_new(o, "series_count", json_integer((json_int_t)n));
     json_object_set_new(o, "objective", json_string(objective_name(&f->o.objective, ob, sizeof ob)));
-    json_object_set_new(o, "before", agg_json(before, pb));
-    json_object_set_new(o, "after", agg_json(after, pa));
+    json_object_set_new(o, "before", agg_json(before, pb, f->o.objective.kind));
+    json_object_set_new(o, "after", agg_json(after, pa, f->o.objective.kind));
     if (isnan(after->value))
         json_object_set_new(o, "note", json_string("no label windows in the scored span: kept"));
     aiops_record r = {.type = AIOPS_R_OTHER, .ts = ts, .value = NAN, .obj = o};
