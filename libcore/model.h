@@ -84,4 +84,15 @@ extern const aiops_model_ops aiops_model_holtwinters;
 extern const aiops_model_ops aiops_model_seasonal;
 extern const aiops_model_ops aiops_model_sarima;
 
+/* Helpers for the models' save()/load() (model_json.c).  JSON has no NaN
+ * or Inf: non-finite numbers are saved as null. */
+/* Set o[key] = v (taken); on a NULL v or a failure, *ok = 0. */
+void aiops_mj_put(json_t *o, const char *key, json_t *v, int *ok);
+json_t *aiops_mj_num(double v);                       /* null if not finite */
+json_t *aiops_mj_array(const double *a, size_t n);    /* NULL: out of memory */
+/* o[key] as a finite number (or null -> NaN when nullable); otherwise
+ * AIOPS_EPARSE "MODEL: expected a number "key" in the saved model". */
+int aiops_mj_double(const char *model, const json_t *o, const char *key, int nullable,
+                    double *out, aiops_err *err);
+
 #endif /* AIOPS_MODEL_H */

@@ -939,29 +939,6 @@ static void sarima_update(void *mv, double t, double v)
 
 /* ----------------------------------------------------------- save/load */
 
-static void jput(json_t *o, const char *key, json_t *v, int *ok)
-{
-    if (!v || json_object_set_new(o, key, v))
-        *ok = 0;
-}
-
-/* JSON has no NaN/Inf: non-finite numbers are saved as null. */
-static json_t *jnum(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *jarray(const double *a, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        if (json_array_append_new(arr, json_real(a[i]))) {
-            json_decref(arr);
-            return NULL;
-        }
-    return arr;
-}
-
 static json_t *jints(const int *a, size_t n)
 {
     json_t *arr = json_array();
@@ -978,7 +955,7 @@ static json_t *ring_json(const double *r, size_t mask, int64_t k, int n)
 {
     json_t *arr = json_array();
     for (int i = n; arr && i >= 1; i--)
-        if (json_array_append_new(arr, jnum(r[(size_t)(k - i) & mask]))) {
+        if (json_array_append_new(arr, aiops_mj_num(r[(size_t)(k - i) & mask]))) {
             json_decref(arr);
             return NULL;
         }
@@ -988,25 +965,25 @@ static json_t *ring_json(const double *r, size_t mask, int64_t k, int n)
 static void save_fit(const sarima *m, json_t *o, int *ok)
 {
     const int order[3] = {m->p, m->d, m->q}, sorder[4] = {m->P, m->D, m->Q, m->s};
-    jput(o, "order", jints(order, 3), ok);
-    jput(o, "seasonal_order", jints(sorder, 4), ok);
-    jput(o, "aggregate", json_integer(m->g), ok);
-    jput(o, "auto", json_boolean(m->autosel), ok);
-    jput(o, "aic", jnum(m->aic), ok);
-    jput(o, "step", json_real(m->step), ok);
-    jput(o, "origin", json_real(m->origin), ok);
-    jput(o, "mean", json_real(m->mu), ok);
-    jput(o, "sigma2", json_real(m->sigma2), ok);
-    jput(o, "var_within", json_real(m->var_within), ok);
-    jput(o, "ar", jarray(m->phi, (size_t)m->p), ok);
-    jput(o, "ma", jarray(m->theta, (size_t)m->q), ok);
-    jput(o, "sar", jarray(m->Phi, (size_t)m->P), ok);
-    jput(o, "sma", jarray(m->Theta, (size_t)m->Q), ok);
-    jput(o, "open_k", json_integer((json_int_t)m->open_k), ok);
-    jput(o, "open_sum", json_real(m->open_sum), ok);
-    jput(o, "open_n", json_real(m->open_n), ok);
-    jput(o, "y", ring_json(m->yr, m->ymask, m->open_k, m->maxar), ok);
-    jput(o, "e", ring_json(m->er, m->emask, m->open_k, m->maxma), ok);
+    aiops_mj_put(o, "order", jints(order, 3), ok);
+    aiops_mj_put(o, "seasonal_order", jints(sorder, 4), ok);
+    aiops_mj_put(o, "aggregate", json_integer(m->g), ok);
+    aiops_mj_put(o, "auto", json_boolean(m->autosel), ok);
+    aiops_mj_put(o, "aic", aiops_mj_num(m->aic), ok);
+    aiops_mj_put(o, "step", json_real(m->step), ok);
+    aiops_mj_put(o, "origin", json_real(m->origin), ok);
+    aiops_mj_put(o, "mean", json_real(m->mu), ok);
+    aiops_mj_put(o, "sigma2", json_real(m->sigma2), ok);
+    aiops_mj_put(o, "var_within", json_real(m->var_within), ok);
+    aiops_mj_put(o, "ar", aiops_mj_array(m->phi, (size_t)m->p), ok);
+    aiops_mj_put(o, "ma", aiops_mj_array(m->theta, (size_t)m->q), ok);
+    aiops_mj_put(o, "sar", aiops_mj_array(m->Phi, (size_t)m->P), ok);
+    aiops_mj_put(o, "sma", aiops_mj_array(m->Theta, (size_t)m->Q), ok);
+    aiops_mj_put(o, "open_k", json_integer((json_int_t)m->open_k), ok);
+    aiops_mj_put(o, "open_sum", json_real(m->open_sum), ok);
+    aiops_mj_put(o, "open_n", json_real(m->open_n), ok);
+    aiops_mj_put(o, "y", ring_json(m->yr, m->ymask, m->open_k, m->maxar), ok);
+    aiops_mj_put(o, "e", ring_json(m->er, m->emask, m->open_k, m->maxma), ok);
 }
 
 static json_t *sarima_save(const void *mv)
@@ -1015,15 +992,15 @@ static json_t *sarima_save(const void *mv)
     json_t *o = json_object(), *par = json_object();
     int ok = o && par;
     if (ok) {
-        jput(par, "width", json_real(m->width), &ok);
-        jput(par, "period", json_real(m->period), &ok);
+        aiops_mj_put(par, "width", json_real(m->width), &ok);
+        aiops_mj_put(par, "period", json_real(m->period), &ok);
         for (int i = 0; i < 6; i++)
-            jput(par, ORD_NAME[i], json_integer(m->req[i]), &ok);
-        jput(o, "model", json_string("sarima"), &ok);
-        jput(o, "version", json_integer(1), &ok);
-        jput(o, "params", par, &ok);
+            aiops_mj_put(par, ORD_NAME[i], json_integer(m->req[i]), &ok);
+        aiops_mj_put(o, "model", json_string("sarima"), &ok);
+        aiops_mj_put(o, "version", json_integer(1), &ok);
+        aiops_mj_put(o, "params", par, &ok);
         par = NULL;
-        jput(o, "fitted", json_boolean(m->fitted), &ok);
+        aiops_mj_put(o, "fitted", json_boolean(m->fitted), &ok);
         if (m->fitted)
             save_fit(m, o, &ok);
     }
@@ -1039,19 +1016,6 @@ static int bad(aiops_err *err, const char *what, const char *key)
 {
     return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                          "sarima: expected %s \"%s\" in the saved model", what, key);
-}
-
-static int jdouble(const json_t *o, const char *key, int nullable, double *out, aiops_err *err)
-{
-    json_t *v = json_object_get(o, key);
-    if (nullable && json_is_null(v)) {
-        *out = NAN;
-        return 0;
-    }
-    if (!json_is_number(v) || !isfinite(json_number_value(v)))
-        return bad(err, nullable ? "a number or null" : "a number", key);
-    *out = json_number_value(v);
-    return 0;
 }
 
 static int jint(const json_t *v, const char *key, int lo, int hi, int *out, aiops_err *err)
@@ -1094,9 +1058,9 @@ static int load_params(sarima *m, const json_t *par, aiops_err *err)
         return bad(err, "an object", "params");
     aiops_model_params p;
     aiops_model_params_init(&p);
-    int rc = jdouble(par, "width", 0, &p.width, err);
+    int rc = aiops_mj_double("sarima", par, "width", 0, &p.width, err);
     if (!rc)
-        rc = jdouble(par, "period", 0, &p.period, err);
+        rc = aiops_mj_double("sarima", par, "period", 0, &p.period, err);
     int *ord[6] = {&p.p, &p.d, &p.q, &p.P, &p.D, &p.Q};
     for (int i = 0; !rc && i < 6; i++)
         rc = jint(json_object_get(par, ORD_NAME[i]), ORD_NAME[i], -1, ORD_MAX[i], ord[i], err);
@@ -1140,9 +1104,9 @@ static int load_numbers(sarima *m, const json_t *j, aiops_err *err)
                                        "open_sum", "open_n"};
     double *dst[] = {&m->step, &m->origin, &m->mu, &m->sigma2, &m->var_within,
                      &m->open_sum, &m->open_n};
-    int rc = jdouble(j, "aic", 1, &m->aic, err);
+    int rc = aiops_mj_double("sarima", j, "aic", 1, &m->aic, err);
     for (int i = 0; !rc && i < 7; i++)
-        rc = jdouble(j, keys[i], 0, dst[i], err);
+        rc = aiops_mj_double("sarima", j, keys[i], 0, dst[i], err);
     if (!rc && !(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
         rc = bad(err, "positive numbers in", "step/sigma2/var_within/open_n");
     if (!rc)

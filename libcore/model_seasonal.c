@@ -869,34 +869,11 @@ static void seasonal_update(void *mv, double t, double v)
 
 /* ----------------------------------------------------------- save/load */
 
-static void put(json_t *o, const char *key, json_t *v, int *ok)
-{
-    if (!v || json_object_set_new(o, key, v))
-        *ok = 0;
-}
-
-/* JSON has no NaN/Inf: non-finite numbers are saved as null. */
-static json_t *jnum(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *jarray(const double *a, size_t n)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; arr && i < n; i++)
-        if (json_array_append_new(arr, json_real(a[i]))) {
-            json_decref(arr);
-            return NULL;
-        }
-    return arr;
-}
-
 static json_t *windows_json(const seasonal *m)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < m->nwin; i++)
-        if (json_array_append_new(arr, jarray(m->win + 2 * i, 2))) {
+        if (json_array_append_new(arr, aiops_mj_array(m->win + 2 * i, 2))) {
             json_decref(arr);
             return NULL;
         }
@@ -905,22 +882,22 @@ static json_t *windows_json(const seasonal *m)
 
 static void save_fit(const seasonal *m, json_t *o, int *ok)
 {
-    put(o, "multiplicative", json_boolean(m->mult), ok);
-    put(o, "multiplicative_fallback", json_boolean(m->fallback), ok);
-    put(o, "daily_order", json_integer(m->nd), ok);
-    put(o, "weekly_order", json_integer(m->nw), ok);
-    put(o, "points", json_integer((json_int_t)m->nused), ok);
-    put(o, "t0", json_real(m->t0), ok);
-    put(o, "span", json_real(m->span), ok);
-    put(o, "ymean", json_real(m->ymean), ok);
-    put(o, "yscale", json_real(m->yscale), ok);
-    put(o, "changepoints", jarray(m->cp, (size_t)m->ncp), ok);
-    put(o, "beta", jarray(m->beta, (size_t)m->ncol), ok);
-    put(o, "profile", jarray(m->prof, (size_t)m->nb), ok);
-    put(o, "lower", jarray(m->lo, (size_t)m->nb), ok);
-    put(o, "upper", jarray(m->hi, (size_t)m->nb), ok);
-    put(o, "level", json_real(m->level), ok);
-    put(o, "last_t", jnum(m->last_t), ok);
+    aiops_mj_put(o, "multiplicative", json_boolean(m->mult), ok);
+    aiops_mj_put(o, "multiplicative_fallback", json_boolean(m->fallback), ok);
+    aiops_mj_put(o, "daily_order", json_integer(m->nd), ok);
+    aiops_mj_put(o, "weekly_order", json_integer(m->nw), ok);
+    aiops_mj_put(o, "points", json_integer((json_int_t)m->nused), ok);
+    aiops_mj_put(o, "t0", json_real(m->t0), ok);
+    aiops_mj_put(o, "span", json_real(m->span), ok);
+    aiops_mj_put(o, "ymean", json_real(m->ymean), ok);
+    aiops_mj_put(o, "yscale", json_real(m->yscale), ok);
+    aiops_mj_put(o, "changepoints", aiops_mj_array(m->cp, (size_t)m->ncp), ok);
+    aiops_mj_put(o, "beta", aiops_mj_array(m->beta, (size_t)m->ncol), ok);
+    aiops_mj_put(o, "profile", aiops_mj_array(m->prof, (size_t)m->nb), ok);
+    aiops_mj_put(o, "lower", aiops_mj_array(m->lo, (size_t)m->nb), ok);
+    aiops_mj_put(o, "upper", aiops_mj_array(m->hi, (size_t)m->nb), ok);
+    aiops_mj_put(o, "level", json_real(m->level), ok);
+    aiops_mj_put(o, "last_t", aiops_mj_num(m->last_t), ok);
 }
 
 static json_t *seasonal_save(const void *mv)
@@ -929,20 +906,20 @@ static json_t *seasonal_save(const void *mv)
     json_t *o = json_object(), *par = json_object();
     int ok = o && par;
     if (ok) {
-        put(par, "width", json_real(m->width), &ok);
-        put(par, "period", json_real(m->period), &ok);
-        put(par, "changepoint_prior", json_real(m->prior), &ok);
-        put(par, "alpha", jnum(m->alpha), &ok);
-        put(par, "daily_order", json_integer(m->daily_req), &ok);
-        put(par, "weekly_order", json_integer(m->weekly_req), &ok);
-        put(par, "changepoints", json_integer(m->ncp_req), &ok);
-        put(par, "multiplicative", json_integer(m->mult_req), &ok);
-        put(par, "windows", windows_json(m), &ok);
-        put(o, "model", json_string("seasonal"), &ok);
-        put(o, "version", json_integer(1), &ok);
-        put(o, "params", par, &ok);
+        aiops_mj_put(par, "width", json_real(m->width), &ok);
+        aiops_mj_put(par, "period", json_real(m->period), &ok);
+        aiops_mj_put(par, "changepoint_prior", json_real(m->prior), &ok);
+        aiops_mj_put(par, "alpha", aiops_mj_num(m->alpha), &ok);
+        aiops_mj_put(par, "daily_order", json_integer(m->daily_req), &ok);
+        aiops_mj_put(par, "weekly_order", json_integer(m->weekly_req), &ok);
+        aiops_mj_put(par, "changepoints", json_integer(m->ncp_req), &ok);
+        aiops_mj_put(par, "multiplicative", json_integer(m->mult_req), &ok);
+        aiops_mj_put(par, "windows", windows_json(m), &ok);
+        aiops_mj_put(o, "model", json_string("seasonal"), &ok);
+        aiops_mj_put(o, "version", json_integer(1), &ok);
+        aiops_mj_put(o, "params", par, &ok);
         par = NULL;
-        put(o, "fitted", json_boolean(m->fitted), &ok);
+        aiops_mj_put(o, "fitted", json_boolean(m->fitted), &ok);
         if (m->fitted)
             save_fit(m, o, &ok);
     }
@@ -958,19 +935,6 @@ static int bad(aiops_err *err, const char *what, const char *key)
 {
     return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                          "seasonal: expected %s \"%s\" in the saved model", what, key);
-}
-
-static int jdouble(const json_t *o, const char *key, int nullable, double *out, aiops_err *err)
-{
-    json_t *v = json_object_get(o, key);
-    if (nullable && json_is_null(v)) {
-        *out = NAN;
-        return 0;
-    }
-    if (!json_is_number(v) || !isfinite(json_number_value(v)))
-        return bad(err, nullable ? "a number or null" : "a number", key);
-    *out = json_number_value(v);
-    return 0;
 }
 
 static int jint(const json_t *o, const char *key, int lo, int hi, int *out, aiops_err *err)
@@ -1024,13 +988,13 @@ static int load_params(seasonal *m, const json_t *par, aiops_err *err)
         return bad(err, "an object", "params");
     aiops_model_params p;
     aiops_model_params_init(&p);
-    int rc = jdouble(par, "width", 0, &p.width, err);
+    int rc = aiops_mj_double("seasonal", par, "width", 0, &p.width, err);
     if (!rc)
-        rc = jdouble(par, "period", 0, &p.period, err);
+        rc = aiops_mj_double("seasonal", par, "period", 0, &p.period, err);
     if (!rc)
-        rc = jdouble(par, "changepoint_prior", 0, &p.changepoint_prior, err);
+        rc = aiops_mj_double("seasonal", par, "changepoint_prior", 0, &p.changepoint_prior, err);
     if (!rc)
-        rc = jdouble(par, "alpha", 1, &p.alpha, err);
+        rc = aiops_mj_double("seasonal", par, "alpha", 1, &p.alpha, err);
     if (!rc)
         rc = jint(par, "daily_order", 0, MAX_ORDER, &p.daily_order, err);
     if (!rc)
@@ -1093,9 +1057,9 @@ static int load_fit(seasonal *m, const json_t *j, aiops_err *err)
     static const char *const keys[] = {"t0", "span", "ymean", "yscale", "level"};
     double *dst[] = {&m->t0, &m->span, &m->ymean, &m->yscale, &m->level};
     for (int i = 0; !rc && i < 5; i++)
-        rc = jdouble(j, keys[i], 0, dst[i], err);
+        rc = aiops_mj_double("seasonal", j, keys[i], 0, dst[i], err);
     if (!rc)
-        rc = jdouble(j, "last_t", 1, &m->last_t, err);
+        rc = aiops_mj_double("seasonal", j, "last_t", 1, &m->last_t, err);
     if (!rc)
         rc = jvec(j, "changepoints", m->cp, ncp, err);
     if (!rc)
