@@ -1,17 +1,36 @@
 #!/bin/sh
 # demo.sh - what `make demo` runs: the toolkit on the bundled demo archive
-# (datasets/demo/demo.tar.zst, made by aiops-simulate from scenarios/demo.json).
+# (datasets/demo/demo.tar.zst, made by aiops-simulate from scenarios/demo.json):
+# replay the metrics, learn dynamic thresholds, and measure them against the
+# ground truth and against the scenario's static alert rules.
 set -eu
 cd "$(dirname "$0")/.."
 demo=datasets/demo/demo.tar.zst
 [ -f "$demo" ] || { echo "demo: $demo is missing (make datasets)" >&2; exit 2; }
-echo "== what is in the archive (aiops-replay --stats, largest series first)"
-bin/aiops-replay --members 'metrics/*' --stats -o /dev/null "$demo" 2>&1 |
-    grep -v '(' | sort -k1,1nr | head -10
+tmp=$(mktemp -d /tmp/aiops-demo.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== 1. what the archive holds (aiops-replay --stats)"
+bin/aiops-replay --stats -o /dev/null --members 'metrics/*' --members 'logs/*' \
+    --members 'traces/jaeger/*' --members 'events/*' --members 'alerts/*' "$demo" 2>&1 |
+    grep '(' | sed 's/^/   /'
+
 echo
-echo "== ground truth: the incidents injected into the demo scenario"
-bin/aiops-replay --members labels.ndjson "$demo" |
-    jq -r '[.id, (.start|todate), .kind, "root cause: " + .root_cause] | @tsv'
+echo "== 2. ground truth: the incidents injected into the scenario"
+bin/aiops-replay --members labels.ndjson "$demo" | tee "$tmp/labels.ndjson" |
+    jq -r '"   " + ([.id, (.start|todate), .kind, "root cause: " + .root_cause] | join("  "))'
+
 echo
-echo "== the merged stream, as the other tools see it (first records)"
-bin/aiops-replay --members 'metrics/*' "$demo" | head -3
+echo "== 3. aiops-fit: dynamic thresholds learned on day 1, then scored live"
+bin/aiops-replay --members 'metrics/*' "$demo" |
+    bin/aiops-fit --train 1d --model ewma --k 6 --no-samples > "$tmp/anomalies.ndjson"
+jq -r 'select(.type == "anomaly" and .state == "firing")
+       | "   " + (.ts|todate) + "  " + .labels.service + "  " + .name' "$tmp/anomalies.ndjson" |
+    head -12
+echo "   ($(grep -c '"state":"firing"' "$tmp/anomalies.ndjson") anomaly events in all)"
+
+echo
+echo "== 4. aiops-eval: against the ground truth, and against the static alert rules"
+bin/aiops-replay --members 'alerts/*' "$demo" > "$tmp/static-alerts.ndjson"
+bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-alerts.ndjson" \
+    --table "$tmp/anomalies.ndjson" | sed -n '/^detection/,/^$/p' | sed 's/^/   /'
