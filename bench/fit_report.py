@@ -1,75 +1,316 @@
 #!/usr/bin/env python3
-"""bench/fit_report.py RESULTS.json BENCHMARKS.md - write bench/fit.sh's
-figures into the "## aiops-fit" section of BENCHMARKS.md (that section
-only: from its heading to the next "## " heading; appended if missing).
-Also prints the section.  Stdlib only."""
+"""bench/fit_report.py WORKDIR BENCHMARKS.md - write bench/fit.sh's figures
+(the files it leaves in WORKDIR) into the "## aiops-fit" section of
+BENCHMARKS.md (that section only: from its heading to the next "## "
+heading; appended if missing).  Also prints the section.  Stdlib only."""
 import json
+import os
+import platform
+import re
+import subprocess
 import sys
+import textwrap
 
-PAIRS = (("seasonal", "STL"), ("sarima", "SARIMAX"), ("holtwinters", "ExponentialSmoothing"))
+# (our config, our label, statsmodels method, statsmodels label)
+PAIRS = (("seasonal", "seasonal", "STL", "STLForecast"),
+         ("sarima", "sarima", "SARIMAX", "SARIMAX"),
+         ("holtwinters_1d", "holtwinters (1d)", "ES_1d", "ExponentialSmoothing (24)"),
+         ("holtwinters_1w", "holtwinters --period 1w", "ES_1w", "ExponentialSmoothing (168)"))
+GIVEN = {
+    "seasonal": "trend with changepoints, daily (order 4) and weekly (order 3) Fourier "
+                "terms, daily profile (defaults)",
+    "sarima": "orders chosen by AIC, season 24 (--period 1d, the default)",
+    "holtwinters_1d": "damped additive trend, additive season of 24 (--period 1d, the "
+                      "default)",
+    "holtwinters_1w": "damped additive trend, additive season of 168 (--period 1w)",
+}
+TARGET = 100
 
 
-def fmt(x, d=2):
-    return "n/a" if x is None else f"{x:.{d}f}"
+def load(work, name):
+    with open(os.path.join(work, name)) as f:
+        return json.load(f)
 
 
-def section(r):
-    n = r["series"]
-    out = ["## aiops-fit", "",
-           "`bench/fit.sh` (figures below from one run). The same series for both sides:",
-           f"{n} hourly series of 8 weeks from `bench/fit_gen.py` (level, daily hump,",
-           "weekends at 70 %, trend, AR(1) wander, 3 % noise), trained on 6 weeks, the last",
-           "2 weeks (336 points each) held out. Time = fitting every series and",
-           "forecasting its whole holdout, one process (ours: `aiops-fit --model M",
-           "--horizon 336 --step 1h`; statsmodels 0.13 via Debian's python3: STLForecast",
-           "with ARIMA(1,1,0), SARIMAX (1,0,1)x(1,1,1,24), ExponentialSmoothing additive",
-           "trend and season 24). Best of 3 for ours, one run for statsmodels. Errors are",
-           "pooled over all held-out points; one-step = predicting each holdout point from",
-           "the data before it (ours: `--train-until` with `--bands`, scored as if live;",
-           "SARIMAX `append(refit=False)`, ExponentialSmoothing with its fitted parameters",
-           "fixed; STLForecast has no such mode).", "",
-           "| ours | statsmodels | ours s | statsmodels s | speed-up | ours MAPE % / RMSE | statsmodels MAPE % / RMSE | one-step ours | one-step statsmodels |",
-           "|---|---|---|---|---|---|---|---|---|"]
-    for ours, sm in PAIRS:
-        o, s = r["ours"][ours], r["statsmodels"][sm]
-        ratio = s["seconds"] / o["forecast_s"] if o["forecast_s"] > 0 else float("inf")
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+def machine(meta):
+    cpu = "unknown CPU"
+    try:
+        m = re.search(r"^model name\s*:\s*(.*)$", open("/proc/cpuinfo").read(), re.M)
+        cpu = m.group(1).strip() if m else cpu
+    except OSError:
+        pass
+    deb = ""
+    try:
+        deb = "Debian " + open("/etc/debian_version").read().strip() + ", "
+    except OSError:
+        pass
+    try:
+        ver = subprocess.run(
+            ["/usr/bin/python3", "-c", "import sys, numpy, statsmodels; print("
+             "sys.version.split()[0], numpy.__version__, statsmodels.__version__)"],
+            capture_output=True, text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        ver = ["?", "?", "?"]
+    load1 = os.getloadavg()[0]
+    start = meta.get("load_start")
+    load = (f"{start:.1f} at the start of the run, " if isinstance(start, (int, float)) else "")
+    return (f"{cpu}, {os.cpu_count()} cores shared with other jobs (load average "
+            f"{load}{load1:.1f} at the end), {deb}{platform.system()} "
+            f"{platform.release()}; Python {ver[0]}, numpy {ver[1]}, statsmodels {ver[2]} "
+            f"(Debian packages), OpenBLAS single-threaded on both sides")
+
+
+def f2(x):
+    return f"{x:.2f}"
+
+
+def ms(x):
+    return f"{x:.3f}" if x < 1 else f"{x:.2f}" if x < 100 else f"{x:.0f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.0f}x" if b > 0 else "inf"
+
+
+def job_means(t, wall):
+    """Mean per-series ms of fit, fit+forecast, fit+one-step."""
+    w = "_wall" if wall else ""
+    fit, fc, sc = (mean(t[f"{j}{w}_ms"]) for j in ("fit", "forecast", "score"))
+    return {"fit": fit, "fitfc": fit + fc, "fitsc": fit + sc}
+
+
+def whole_ms(w, key, wall):
+    wall_s, cpu_s, _ = (float(x) for x in w[key].split())
+    return 1e3 * (wall_s if wall else cpu_s) / w["series"]
+
+
+def figures(work):
+    meta = load(work, "meta.json")
+    sm = load(work, "statsmodels.json")
+    rows = []
+    for ours, olabel, meth, slabel in PAIRS:
+        o, s = load(work, f"inproc-{ours}.json"), sm[meth]
+        w = load(work, f"whole-{ours}.json")
+        row = dict(ours=ours, olabel=olabel, meth=meth, slabel=slabel, sgiven=s["given"],
+                   oe=load(work, f"err-{ours}.json"), se=load(work, f"err-sm-{meth}.json"))
+        for wall, tag in ((False, "cpu"), (True, "wall")):
+            row[tag] = {"o": job_means(o, wall), "s": job_means(s, wall),
+                        "w": {"fitfc": whole_ms(w, "forecast", wall),
+                              "fitsc": whole_ms(w, "score", wall)}}
+        rows.append(row)
+    return meta, rows
+
+
+def speedups(r, job):
+    """'176x (150x)': statsmodels over ours, CPU (wall)."""
+    c, w = r["cpu"], r["wall"]
+    return (f"{ratio(c['s'][job], c['o'][job])} ({ratio(w['s'][job], w['o'][job])})",
+            f"{ratio(c['s'][job], c['w'][job])} ({ratio(w['s'][job], w['w'][job])})")
+
+
+def verdict(r):
+    """(speed met, error met per horizon, least CPU speed-up)"""
+    c = r["cpu"]
+    speed = min(c["s"][j] / c["o"][j] for j in ("fitfc", "fitsc"))
+    err = {}
+    for h in ("forecast", "onestep"):
+        o, s = r["oe"][h], r["se"][h]
+        err[h] = o["mape"] <= s["mape"] and o["rmse"] <= s["rmse"]
+    return speed >= TARGET, err, speed
+
+
+def speed_table(rows):
+    out = ["| ours | statsmodels | fit+forecast ms, ours / statsmodels | speed-up |"
+           " fit+one-step ms, ours / statsmodels | speed-up | whole tool ms/series,"
+           " forecast / one-step | speed-up whole tool, forecast / one-step |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        c = r["cpu"]
+        fc, fc_w = speedups(r, "fitfc")
+        sc, sc_w = speedups(r, "fitsc")
         out.append(
-            f"| {ours} | {sm} | {fmt(o['forecast_s'])} | {fmt(s['seconds'])} | {ratio:.0f}x | "
-            f"{fmt(o['forecast']['mape'])} / {fmt(o['forecast']['rmse'])} | "
-            f"{fmt(s['mape'])} / {fmt(s['rmse'])} | "
-            f"{fmt(o['onestep']['mape'])} / {fmt(o['onestep']['rmse'])} | "
-            f"{fmt(s.get('onestep_mape'))} / {fmt(s.get('onestep_rmse'))} |")
-    out += ["", "Our times include process start, reading the TSV and writing the band",
-            "records (0.01 s resolution of `time`). The statsmodels models are given the",
-            "daily period only, as is usual; ours default to it too, but `seasonal` adds",
-            "weekly Fourier terms by itself when the data covers two weeks, which is most",
-            "of its lead on these weekly-patterned series. `sarima` chooses its orders by",
-            "AIC; SARIMAX is given a common fixed order. The machine is shared (2 cores),",
-            "so single statsmodels timings vary by a factor of 2-4 between runs."]
-    hw, es = r["ours"]["holtwinters"], r["statsmodels"]["ExponentialSmoothing"]
-    if hw["forecast"]["mape"] > 2 * es["mape"]:
-        out += ["Our `holtwinters` extrapolates the trend it last estimated, undamped,",
-                "over all 336 steps, hence its large two-week forecast error; one step",
-                "ahead (what scoring uses) it is on par with ExponentialSmoothing."]
-    out.append("")
-    sc = r["scale"]
-    out += [f"Scale: {sc['series']} such series at once ({sc['samples']:,} samples, 6 weeks of",
-            "training each, then scoring as if live) through one `aiops-fit --model M",
-            "--no-samples` process; best of 3.", "",
-            "| model | seconds | samples/s | peak RSS MB |", "|---|---|---|---|"]
+            f"| {r['olabel']} | {r['slabel']} | {ms(c['o']['fitfc'])} / {ms(c['s']['fitfc'])} | "
+            f"{fc} | {ms(c['o']['fitsc'])} / {ms(c['s']['fitsc'])} | {sc} | "
+            f"{ms(c['w']['fitfc'])} / {ms(c['w']['fitsc'])} | {fc_w} / {sc_w} |")
+    return out
+
+
+def error_table(rows):
+    out = ["| ours | statsmodels | 2-week MAPE % ours / statsmodels | 2-week RMSE |"
+           " one-step MAPE % | one-step RMSE |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        oe, se = r["oe"], r["se"]
+        cells = []
+        for h in ("forecast", "onestep"):
+            for k in ("mape", "rmse"):
+                o, s = oe[h][k], se[h][k]
+                mark = "**" if o <= s else ""
+                cells.append(f"{mark}{f2(o)}{mark} / {f2(s)}")
+        out.append(f"| {r['olabel']} | {r['slabel']} | " + " | ".join(cells) + " |")
+    return out
+
+
+def given_table(rows):
+    out = ["| ours | given | statsmodels | given |", "|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['olabel']} | {GIVEN[r['ours']]} | {r['slabel']} | {r['sgiven']} |")
+    return out
+
+
+def targets(rows):
+    out, fast_ok, err_ok = [], [], []
+    for r in rows:
+        fast, err, speed = verdict(r)
+        e_fc, e_one = err["forecast"], err["onestep"]
+        parts = [f"speed {'met' if fast else 'not met'} ({speed:.0f}x, the lesser of the "
+                 "two jobs, by CPU time)"]
+        if e_fc and e_one:
+            parts.append("error met at both horizons")
+        else:
+            worse = [h for h, ok in (("2-week", e_fc), ("one-step", e_one)) if not ok]
+            parts.append("error not met " + " and ".join(worse)
+                         + (" (one-step met)" if e_one else " (2-week met)" if e_fc else ""))
+        out.append(bullet(f"{r['olabel']} vs {r['slabel']}: " + "; ".join(parts) + "."))
+        if fast:
+            fast_ok.append(r["olabel"])
+        err_ok += [f"{r['olabel']} ({h})" for h, ok in (("2-week", e_fc), ("one-step", e_one))
+                   if ok]
+    both = [r["olabel"] for r in rows if verdict(r)[0] and all(verdict(r)[1].values())]
+    out += ["", textwrap.fill(
+        "In short: the whole target (speed and error together) is met by "
+        + (", ".join(both) if both else "none of the pairs") + "; the speed part by "
+        + (", ".join(fast_ok) if fast_ok else "none") + "; equal or lower error only by "
+        + (", ".join(err_ok) if err_ok else "none") + ".", width=80)]
+    return out
+
+
+def section(work):
+    meta, rows = figures(work)
+    n, reps, whole = meta["series"], meta["reps"], meta["whole"]
+    by = {r["ours"]: r for r in rows}
+    out = ["## aiops-fit", "",
+           textwrap.fill(f"`{meta['command']}` (defaults: 10 series, 2000 for the scale run; "
+                         "`REPS`, `WHOLE` and `BENCH_DIR` in the environment). Machine: "
+                         + machine(meta) + ".", width=80), "",
+           f"Data: {n} hourly series of 8 weeks from `bench/fit_gen.py` (level, daily hump,",
+           "weekends at 70 %, trend, AR(1) wander, 3 % noise), trained on 6 weeks; the last",
+           "2 weeks (336 points a series) are the holdout. Both sides fit the same training",
+           "points and are scored on the same holdout points by the same code",
+           "(`bench/fit_errors.py`). What each side was told:", ""]
+    out += given_table(rows)
+    out += ["",
+            "Speed, per series, one thread each. In-process: `bench/fit_inproc.c` calls our",
+            "library, `bench/fit_statsmodels.py` calls statsmodels after its imports and",
+            "reading; neither has process start-up, parsing or output in the timed part.",
+            "*fit+forecast* = fit on the 6 weeks and forecast all 336 held-out hours;",
+            "*fit+one-step* = fit, then predict each held-out hour from the ones before it",
+            "and learn it, parameters kept (ours: `band()` then `update()`, as `aiops-fit`",
+            "scores; statsmodels: `append(refit=False)` for the state-space models,",
+            "ExponentialSmoothing re-run with its fitted parameters and initial states",
+            f"fixed). Whole tool: `aiops-fit` on {whole} such series (start-up, parsing,",
+            "fitting, then forecasting with `--horizon 336 --step 1h` or scoring with",
+            f"`--bands`, writing the band records), divided by {whole}; its band values on",
+            f"the {n} series are checked to equal the in-process ones. Figures are CPU",
+            "time of the process (user + system: steadier than the wall clock on this",
+            f"shared machine) in ms, the mean over the series of the best of {reps} runs;",
+            "speed-ups by CPU time, in brackets by the wall clock (best of the runs too).",
+            ""]
+    out += speed_table(rows)
+    out += ["", "Forecast error, pooled over all held-out points (ours / statsmodels; bold: ours",
+            "is equal or lower). 2-week = the 336-step forecast from the end of training;",
+            "one-step = each point predicted from the data before it.", ""]
+    out += error_table(rows)
+    out += ["", f"Targets (issue 5: at least {TARGET}x faster than statsmodels at equal or lower",
+            "error; error counted as met when both MAPE and RMSE are no higher):", ""]
+    out += targets(rows)
+    out += [""] + explain(by)
+    out += scale_part(work, reps)
+    return "\n".join(out)
+
+
+def better(r, h):
+    """'lower' / 'higher' / 'mixed': our error vs statsmodels' at horizon h."""
+    o, s = r["oe"][h], r["se"][h]
+    lo = (o["mape"] <= s["mape"]) + (o["rmse"] <= s["rmse"])
+    return "lower" if lo == 2 else "higher" if lo == 0 else "mixed"
+
+
+def bullet(text):
+    return textwrap.fill(text, width=80, initial_indent="- ", subsequent_indent="  ")
+
+
+def explain(by):
+    s, sa = by["seasonal"], by["sarima"]
+    h1, h7 = by["holtwinters_1d"], by["holtwinters_1w"]
+    fit = lambda r, side: ms(r["cpu"][side]["fit"])     # noqa: E731
+    items = [
+        f"Speed. `seasonal` fits in {fit(s, 'o')} ms (one penalised least-squares solve) "
+        f"against STLForecast's {fit(s, 's')} ms (LOESS passes, then an ARIMA fit). "
+        f"`sarima` spends {fit(sa, 'o')} ms choosing its orders by AIC among up to 36 "
+        "conditional-sum-of-squares fits; SARIMAX, handed those orders, spends "
+        f"{fit(sa, 's')} ms on one exact-likelihood fit. `holtwinters` spends "
+        f"{fit(h1, 'o')} ms ({fit(h7, 'o')} ms with the weekly season) on at most 57 "
+        "passes of the smoothing over its training window (a grid of 48 for alpha, beta "
+        "and gamma, 5 for phi, 3 for beta again, the final one) against "
+        f"ExponentialSmoothing's {fit(h1, 's')} / {fit(h7, 's')} ms of numerical "
+        "optimisation. Forecasting and one-step scoring cost ours tens of microseconds "
+        "a series, so the fit decides.",
+        "The whole tool is slower per series than the in-process figures: reading the "
+        "TSV and writing a band record per forecast or scored point cost more than the "
+        "cheaper models themselves (the scale runs below score without `--bands`).",
+        f"`seasonal`: error {better(s, 'forecast')} than STLForecast's over 2 weeks and "
+        f"{better(s, 'onestep')} one step ahead. STL with a one-week period keeps a free "
+        "value for each hour of the week; ours has additive daily (order 4) and weekly "
+        "(order 3) Fourier terms, which smooth the weekday/weekend step and cannot "
+        "shrink the daily hump on weekends (the data's weekend effect is "
+        "multiplicative). A higher weekly order (`--weekly-order 10`) closes the gap on "
+        "this data, measured separately; it is not in the table because it was chosen "
+        "after seeing the holdout. Its one-step error is hardly better than its 2-week "
+        "one: online it adapts only a level offset (an EWMA of the residuals over about "
+        "a day).",
+        f"`sarima`: error {better(sa, 'forecast')} than SARIMAX's over 2 weeks and "
+        f"{better(sa, 'onestep')} one step ahead with the same orders: conditional sum "
+        "of squares (ours) against exact maximum likelihood. With a daily season neither "
+        "models the weekend, so both 2-week forecasts are poor.",
+        f"`holtwinters`: 2-week error {better(h1, 'forecast')} (1d) / "
+        f"{better(h7, 'forecast')} (1w), one-step {better(h1, 'onestep')} / "
+        f"{better(h7, 'onestep')}. The damped trend keeps the 2-week forecast from "
+        "running away (undamped, this data gave 73 % MAPE before). ExponentialSmoothing "
+        "estimates the initial level, trend and all season values by least squares over "
+        "the whole window and then keeps the season nearly fixed (fitted gamma ~ 0), "
+        "with a continuous optimiser; ours starts the season from the first two periods "
+        "only, learns the rest with gamma from a coarse grid (alpha at most 0.6), and "
+        "learns from Huber-cleaned residuals, which gives up a little accuracy on clean "
+        "Gaussian data for not being dragged by spikes (what scoring needs)."]
+    return ["Why:", ""] + [bullet(t) for t in items] + [""]
+
+
+def scale_part(work, reps):
+    path = os.path.join(work, "scale.json")
+    if not os.path.exists(path):
+        return []
+    sc = load(work, "scale.json")
+    out = [f"Scale: {sc['series']} such series at once ({sc['samples']:,} samples, 6 weeks of",
+           "training each, then scoring as if live) through one `aiops-fit --model M",
+           f"--no-samples` process; best of {reps}.", "",
+           "| model | wall s | CPU s | samples/s (CPU) | peak RSS MB |", "|---|---|---|---|---|"]
     for m, x in sc["runs"].items():
-        rate = sc["samples"] / x["seconds"] if x["seconds"] > 0 else float("inf")
-        out.append(f"| {m} | {x['seconds']:.2f} | {rate / 1e6:.2f} M | {x['rss_kb'] / 1024:.0f} |")
+        rate = sc["samples"] / x["cpu_s"] if x["cpu_s"] > 0 else float("inf")
+        out.append(f"| {m} | {x['seconds']:.2f} | {x['cpu_s']:.2f} | {rate / 1e6:.2f} M | "
+                   f"{x['rss_kb'] / 1024:.0f} |")
     out += ["", "Memory: the training buffers (16 bytes a point, capped by `--max-train`)",
             "dominate until the models are fitted; after that each series keeps only its",
             "model's state. `auto` fits every candidate twice (holdout, then the winner",
             "on the whole window), so its cost is that of the candidates together.", ""]
-    return "\n".join(out)
+    return out
 
 
 def main():
-    r = json.load(open(sys.argv[1]))
-    text = section(r)
+    text = section(sys.argv[1])
     path = sys.argv[2]
     try:
         doc = open(path).read()

@@ -1,5 +1,5 @@
 /* model_holtwinters.c - triple exponential smoothing (additive or
- * multiplicative season) with prediction intervals.
+ * multiplicative season, damped additive trend) with prediction intervals.
  *
  * Structure, decided by fit():
  *  - spacing: the median gap between training timestamps (60 s if the
@@ -13,10 +13,24 @@
  *    first two seasons initialise level, trend (difference of the two
  *    season means) and the detrended season profile.  With less it is
  *    Holt's linear trend (no season), started by the first point.
+ *  - the trend is damped (Gardner & McKenzie 1985): h steps ahead the
+ *    forecast adds (phi + phi^2 + .. + phi^h) * trend instead of h * trend,
+ *    and the trend decays by phi per step between updates.  An undamped
+ *    trend learnt at the end of the window (a weekday ramp, a weekend
+ *    dip) would otherwise be carried linearly through the whole horizon
+ *    of a forecast; damped, it adds at most phi / (1 - phi) steps' worth.
+ *    One step ahead the difference is (1 - phi) * trend, negligible.
  *  - alpha/beta/gamma that were not given are chosen on a small grid by
  *    the sum of squared one-step-ahead errors (from the second season on,
- *    the first one being what the initialisation was read from); with
- *    fewer than HW_MIN_FIT points the defaults 0.3/0.05/0.1 are used.
+ *    the first one being what the initialisation was read from), with phi
+ *    at its default 0.98; then phi on its grid (0.8 .. 0.98, the range of
+ *    Hyndman's ets(), and 1 = undamped, which a steady linear trend
+ *    prefers) with the others fixed, and beta once more if phi moved (see
+ *    grid_search()).  With fewer than HW_MIN_FIT points the defaults
+ *    0.3/0.05/0.1/0.98 are used.
+ *  - saved states carry "version": 2 and params.phi; a state without a
+ *    version (saved before the damping) loads as phi = 1, which is
+ *    exactly how it forecast when it was saved.
  *
  * Interval: forecast +- z * sigma, z the normal quantile of width (default
  * 0.99 -> 2.576), sigma the RMS one-step-ahead error over the training
@@ -46,6 +60,9 @@
 #define HW_SHORT_ALPHA 0.3
 #define HW_SHORT_BETA 0.05
 #define HW_SHORT_GAMMA 0.1
+#define HW_DEFAULT_PHI 0.98
+#define HW_NPAR 4          /* alpha, beta, gamma, phi */
+#define HW_STATE_VERSION 2 /* 1 (no "version"): undamped, no phi */
 #define HW_MIN_FIT 20
 #define HW_WARM 10
 #define HW_MAX_SEASON (1u << 20)
@@ -58,6 +75,7 @@
 static const double grid_alpha[] = {0.02, 0.1, 0.3, 0.6};
 static const double grid_beta[] = {0, 0.02, 0.1};
 static const double grid_gamma[] = {0.02, 0.1, 0.3, 0.6};
+static const double grid_phi[] = {0.8, 0.9, 0.95, 0.98, 1};
 
 /* The evolving part of the state (copied per grid candidate). */
 typedef struct hw_run {
@@ -68,8 +86,8 @@ typedef struct hw_run {
 } hw_run;
 
 typedef struct hw {
-    double user[3];        /* alpha, beta, gamma as given; NaN = fit */
-    double abg[3];         /* alpha, beta, gamma in use */
+    double user[HW_NPAR];  /* alpha, beta, gamma, phi as given; NaN = fit */
+    double par[HW_NPAR];   /* alpha, beta, gamma, phi in use */
     double width, z, period;
     int mult;
     size_t m;              /* season length in points; 0 = no season */
@@ -107,9 +125,10 @@ static void hw_reset(hw *m)
     m->t_first = 0;
     m->floor = 0;
     m->r = (hw_run){.level = NAN, .trend = 0, .sigma = 0, .ss = 0, .t_last = NAN, .nres = 0};
-    m->abg[0] = isnan(m->user[0]) ? HW_SHORT_ALPHA : m->user[0];
-    m->abg[1] = isnan(m->user[1]) ? HW_SHORT_BETA : m->user[1];
-    m->abg[2] = isnan(m->user[2]) ? HW_SHORT_GAMMA : m->user[2];
+    static const double def[HW_NPAR] = {HW_SHORT_ALPHA, HW_SHORT_BETA, HW_SHORT_GAMMA,
+                                        HW_DEFAULT_PHI};
+    for (int p = 0; p < HW_NPAR; p++)
+        m->par[p] = isnan(m->user[p]) ? def[p] : m->user[p];
 }
 
 static void *hw_create(const aiops_model_params *p, aiops_err *err)
@@ -134,6 +153,7 @@ static void *hw_create(const aiops_model_params *p, aiops_err *err)
     m->user[0] = p->alpha;
     m->user[1] = p->beta;
     m->user[2] = p->gamma;
+    m->user[3] = NAN;   /* phi has no command-line parameter: always fitted */
     m->width = width;
     m->z = z_for_width(width);
     m->period = period;
@@ -170,27 +190,70 @@ static size_t slot_of(const hw *m, double t)
     return s >= m->m ? s - m->m : s;
 }
 
-/* Forecast for t from state r; *slot and *h receive where it came from. */
-static double forecast(const hw *m, const double *S, const hw_run *r, double t, size_t *slot,
-                       double *h)
+/* phi + phi^2 + .. + phi^h: the trend's contribution h steps ahead, in
+ * steps of the undamped trend (h need not be whole after gaps). */
+static double damp_sum(double phi, double h)
 {
-    double hh = (t - r->t_last) / m->spacing;
-    *h = hh >= 1 ? hh : 1;
-    double base = r->level + *h * r->trend;
-    if (!m->m) {
-        *slot = 0;
-        return base;
-    }
-    *slot = slot_of(m, t);
-    return m->mult ? base * S[*slot] : base + S[*slot];
+    if (phi == 1)
+        return h;
+    if (h == 1)
+        return phi;
+    return phi * (1 - pow(phi, h)) / (1 - phi);
+}
+
+/* Steps from t_last to t (at least 1: a point is never forecast from
+ * itself or from the future). */
+static double steps_ahead(const hw *m, double t_last, double t)
+{
+    double h = (t - t_last) / m->spacing;
+    return h >= 1 ? h : 1;
+}
+
+/* Forecast h steps ahead of state r, in season slot `slot`, with damping
+ * phi; *base receives level plus damped trend. */
+static double forecast(const hw *m, const double *S, const hw_run *r, double phi, size_t slot,
+                       double h, double *base)
+{
+    *base = r->level + damp_sum(phi, h) * r->trend;
+    if (!m->m)
+        return *base;
+    return m->mult ? *base * S[slot] : *base + S[slot];
+}
+
+/* The smoothing parameters of one run, with what follows from them
+ * worked out once per run rather than per point. */
+typedef struct hw_coef {
+    double a, b, g, phi;
+    double ks;   /* the season's clamp, see clean() */
+} hw_coef;
+
+static hw_coef coef_of(const hw *m, const double par[HW_NPAR])
+{
+    double g = par[2];
+    return (hw_coef){par[0], par[1], g, par[3],
+                     g > 0 ? fmin(SEASON_CLIP, 0.9 * m->z / g) : SEASON_CLIP};
+}
+
+/* fmax(x, lo) and fmax(-k, fmin(k, x)) as comparisons: the libm calls
+ * (not inlined without -ffast-math) were most of the fitting time.  NaN
+ * handling is fmin/fmax's: a NaN x gives lo, and +k. */
+static double max_lo(double x, double lo)
+{
+    return x >= lo ? x : lo;
+}
+
+static double clamp_k(double x, double k)
+{
+    return !(x <= k) ? k : x < -k ? -k : x;
 }
 
 /* Learn residual res into the scale and clean it: *rl for the level and
  * trend (clamped to +-2 sigma), *rs for the season (clamped wider, to
- * +-min(4, 0.9 z / gamma) sigma: a season slot is revisited only once a
- * period, so it can afford to learn faster, but the echo a spike leaves in
- * its slot, at most gamma times the clamp, stays inside the band). */
-static void clean(const hw *m, hw_run *r, double g, double res, double *rl, double *rs)
+ * +-ks = +-min(4, 0.9 z / gamma) sigma: a season slot is revisited only
+ * once a period, so it can afford to learn faster, but the echo a spike
+ * leaves in its slot, at most gamma times the clamp, stays inside the
+ * band). */
+static void clean(const hw *m, hw_run *r, double ks, double res, double *rl, double *rs)
 {
     r->nres++;
     if (r->nres <= HW_WARM) {
@@ -199,38 +262,32 @@ static void clean(const hw *m, hw_run *r, double g, double res, double *rl, doub
         *rl = *rs = res;
         return;
     }
-    double sg = fmax(r->sigma, m->floor), u = res / sg, rho = BIWEIGHT_C;
-    double ks = g > 0 ? fmin(SEASON_CLIP, 0.9 * m->z / g) : SEASON_CLIP;
+    double sg = max_lo(r->sigma, m->floor), u = res / sg, rho = BIWEIGHT_C;
     if (fabs(u) < HUBER_K) {
         double q = 1 - (u / HUBER_K) * (u / HUBER_K);
         rho *= 1 - q * q * q;
     }
     r->sigma = sg * sqrt(1 - SCALE_LAMBDA + SCALE_LAMBDA * rho);
-    *rl = sg * fmax(-HUBER_K, fmin(HUBER_K, u));
-    *rs = sg * fmax(-ks, fmin(ks, u));
+    *rl = sg * clamp_k(u, HUBER_K);
+    *rs = sg * clamp_k(u, ks);
 }
 
-/* One finite point through the smoothing; returns its one-step-ahead
- * residual (NaN for the point that starts an unfitted model). */
-static double step(const hw *m, double *S, hw_run *r, const double abg[3], double t, double x)
+/* The point x at time t, h steps ahead of r in season slot i, through
+ * the smoothing; returns its one-step-ahead residual. */
+static double step_at(const hw *m, double *S, hw_run *r, const hw_coef *c, size_t i, double h,
+                      double t, double x)
 {
-    if (isnan(r->level)) {
-        r->level = x;
-        r->trend = 0;
-        r->t_last = t;
-        return NAN;
-    }
-    size_t i;
-    double h, yhat = forecast(m, S, r, t, &i, &h), res = x - yhat, rl, rs;
-    double a = abg[0], g = abg[2], base = r->level + h * r->trend, lev;
+    double phi = c->phi, a = c->a, g = c->g, base, lev, rl, rs;
+    double yhat = forecast(m, S, r, phi, i, h, &base), res = x - yhat;
     double s = m->m ? S[i] : (m->mult ? 1 : 0);
-    clean(m, r, g, res, &rl, &rs);
+    clean(m, r, c->ks, res, &rl, &rs);
     double xl = yhat + rl, xs = yhat + rs;
     if (m->mult)
         lev = a * (s > 0 ? xl / s : xl) + (1 - a) * base;
     else
         lev = a * (xl - s) + (1 - a) * base;
-    r->trend = abg[1] * (lev - r->level) / h + (1 - abg[1]) * r->trend;
+    double decay = phi == 1 ? 1 : h == 1 ? phi : pow(phi, h);
+    r->trend = c->b * (lev - r->level) / h + (1 - c->b) * decay * r->trend;
     if (m->m && !m->mult)
         S[i] = g * (xs - lev) + (1 - g) * s;
     else if (m->m && lev > 0)
@@ -240,6 +297,27 @@ static double step(const hw *m, double *S, hw_run *r, const double abg[3], doubl
     return res;
 }
 
+/* Start an unfitted model at its first point. */
+static void start(hw_run *r, double t, double x)
+{
+    r->level = x;
+    r->trend = 0;
+    r->t_last = t;
+}
+
+/* One finite point through the smoothing; returns its one-step-ahead
+ * residual (NaN for the point that starts an unfitted model). */
+static double step(const hw *m, double *S, hw_run *r, const double par[HW_NPAR], double t,
+                   double x)
+{
+    if (isnan(r->level)) {
+        start(r, t, x);
+        return NAN;
+    }
+    hw_coef c = coef_of(m, par);
+    return step_at(m, S, r, &c, m->m ? slot_of(m, t) : 0, steps_ahead(m, r->t_last, t), t, x);
+}
+
 static void hw_update(void *vm, double t, double v)
 {
     hw *m = vm;
@@ -247,7 +325,7 @@ static void hw_update(void *vm, double t, double v)
         return;
     if (isnan(m->r.level) && m->floor == 0)
         m->floor = FLOOR_REL * (v != 0 ? fabs(v) : 1);
-    step(m, m->season, &m->r, m->abg, t, v);
+    step(m, m->season, &m->r, m->par, t, v);
 }
 
 static void hw_band(void *vm, double t, aiops_band *out)
@@ -258,23 +336,32 @@ static void hw_band(void *vm, double t, aiops_band *out)
     out->expected = NAN;
     if (isnan(m->r.level))
         return;
-    size_t i;
-    double h;
-    out->expected = forecast(m, m->season, &m->r, t, &i, &h);
+    double base, h = steps_ahead(m, m->r.t_last, t);
+    out->expected = forecast(m, m->season, &m->r, m->par[3], m->m ? slot_of(m, t) : 0, h, &base);
     if (m->r.nres < HW_WARM)
         return;
-    double half = m->z * fmax(m->r.sigma, m->floor);
+    double half = m->z * max_lo(m->r.sigma, m->floor);
     out->lower = out->expected - half;
     out->upper = out->expected + half;
 }
 
 /* ------------------------------------------------------------------ fit */
 
+/* A finite training point as every grid run sees it: its season slot
+ * and its steps since the previous point are the same in every run, so
+ * they are worked out once (the slot costs an fmod). */
+typedef struct hw_pt {
+    double t, x, h;
+    uint32_t slot;      /* < HW_MAX_SEASON */
+    uint32_t scored;    /* its residual counts in the SSE */
+} hw_pt;
+
 /* The training window as given (NaN/Inf values are skipped when read). */
 typedef struct train {
     const double *ts, *v;
     size_t n, nf;       /* points, finite points */
     double t0;          /* first timestamp */
+    hw_pt *pt;          /* the nf finite points, set once the structure is known */
 } train;
 
 static int cmp_double(const void *a, const void *b)
@@ -364,19 +451,45 @@ static void init_seasonal(hw *m, const train *tr, double *S, double *acc, hw_run
                   .t_last = m->t_first - m->spacing};
 }
 
-/* Run abg over the window from state (S, r); returns the SSE of the
- * residuals from the second season on (all of them without a season) and
- * their count in *cnt. */
-static double run(const hw *m, const train *tr, double *S, hw_run *r, const double abg[3],
-                  size_t *cnt)
+/* The finite points of the window with their slots and steps, as step()
+ * would compute them starting from r0. */
+static int prepare_points(const hw *m, train *tr, const hw_run *r0)
 {
-    double sse = 0, from = m->m ? m->t_first + m->period - m->spacing / 2 : -INFINITY;
-    *cnt = 0;
-    for (size_t i = 0; i < tr->n; i++) {
+    double from = m->m ? m->t_first + m->period - m->spacing / 2 : -INFINITY;
+    double t_last = r0->t_last;
+    if (tr->nf && !(tr->pt = malloc(tr->nf * sizeof *tr->pt)))
+        return -1;
+    for (size_t i = 0, k = 0; i < tr->n; i++) {
         if (!isfinite(tr->v[i]))
             continue;
-        double res = step(m, S, r, abg, tr->ts[i], tr->v[i]);
-        if (tr->ts[i] >= from && !isnan(res)) {
+        double t = tr->ts[i];
+        tr->pt[k++] = (hw_pt){.t = t, .x = tr->v[i], .h = steps_ahead(m, t_last, t),
+                              .slot = m->m ? (uint32_t)slot_of(m, t) : 0, .scored = t >= from};
+        t_last = t;
+    }
+    return 0;
+}
+
+/* Run par over the window from state (S, r); returns the SSE of the
+ * residuals from the second season on (all of them without a season) and
+ * their count in *cnt.  The run stops early, returning the SSE so far,
+ * once that reaches limit: a grid candidate that cannot beat the best so
+ * far need not be finished (the sum only grows), which halves the search
+ * without changing its outcome. */
+static double run(const hw *m, const train *tr, double *S, hw_run *r,
+                  const double par[HW_NPAR], double limit, size_t *cnt)
+{
+    double sse = 0;
+    hw_coef c = coef_of(m, par);
+    *cnt = 0;
+    for (size_t i = 0; i < tr->nf && !(sse >= limit); i++) {
+        const hw_pt *p = &tr->pt[i];
+        if (isnan(r->level)) {
+            start(r, p->t, p->x);
+            continue;
+        }
+        double res = step_at(m, S, r, &c, p->slot, p->h, p->t, p->x);
+        if (p->scored) {
             sse += res * res;
             ++*cnt;
         }
@@ -384,32 +497,122 @@ static double run(const hw *m, const train *tr, double *S, hw_run *r, const doub
     return sse;
 }
 
-/* Pick the grid point (among the free parameters) with the least SSE. */
-static void grid_search(hw *m, const train *tr, const double *S0, const hw_run *r0, double *S)
+/* SSE of candidate par from the initial state (S0, r0), or some value
+ * >= limit if it is not below limit; S is scratch. */
+static double try_par(const hw *m, const train *tr, const double *S0, const hw_run *r0,
+                      double *S, const double par[HW_NPAR], double limit)
 {
-    const double *g[3] = {grid_alpha, grid_beta, grid_gamma};
-    size_t ng[3] = {sizeof grid_alpha / sizeof *grid_alpha, sizeof grid_beta / sizeof *grid_beta,
-                     sizeof grid_gamma / sizeof *grid_gamma};
-    double best = INFINITY, abg[3];
-    for (int p = 0; p < 3; p++)
-        if (!isnan(m->user[p]) || (p == 2 && !m->m))
-            g[p] = &m->abg[p], ng[p] = 1;
+    hw_run r = *r0;
+    size_t cnt;
+    if (m->m)
+        memcpy(S, S0, m->m * sizeof *S);
+    return run(m, tr, S, &r, par, limit, &cnt);
+}
+
+/* Best alpha, beta, gamma on the grids g (phi as in keep) into keep;
+ * *best is the SSE to beat and receives the best one. */
+static void search_abg(const hw *m, const train *tr, const double *S0, const hw_run *r0,
+                       double *S, const double *const g[HW_NPAR], const size_t ng[HW_NPAR],
+                       double keep[HW_NPAR], double *best)
+{
+    double cand[HW_NPAR];
+    memcpy(cand, keep, sizeof cand);
     for (size_t a = 0; a < ng[0]; a++)
         for (size_t b = 0; b < ng[1]; b++)
             for (size_t c = 0; c < ng[2]; c++) {
-                double cand[3] = {g[0][a], g[1][b], g[2][c]};
-                hw_run r = *r0;
-                size_t cnt;
-                if (m->m)
-                    memcpy(S, S0, m->m * sizeof *S);
-                double sse = run(m, tr, S, &r, cand, &cnt);
-                if (sse < best) {
-                    best = sse;
-                    memcpy(abg, cand, sizeof abg);
+                cand[0] = g[0][a], cand[1] = g[1][b], cand[2] = g[2][c];
+                double sse = try_par(m, tr, S0, r0, S, cand, *best);
+                if (sse < *best) {
+                    *best = sse;
+                    memcpy(keep, cand, HW_NPAR * sizeof *keep);
                 }
             }
-    if (best < INFINITY)
-        memcpy(m->abg, abg, sizeof abg);
+}
+
+/* Sum of squared errors of the forecasts H points ahead (H = the points
+ * of one period) along the window from (S0, r0) with par; ring: 3 H
+ * scratch for the last H states.  phi is chosen by these: it changes a
+ * one-step forecast by only (1 - phi) * trend, which the noise drowns,
+ * but the forecast a period ahead by the whole damped sum.  The season
+ * term is the slot's value when the target point arrives, which is the
+ * one the origin forecast with unless points are missing.  Stops at limit
+ * as run() does. */
+static double sse_ahead(const hw *m, const train *tr, const double *S0, const hw_run *r0,
+                        double *S, const double par[HW_NPAR], size_t H, double *ring,
+                        double limit)
+{
+    hw_run r = *r0;
+    hw_coef c = coef_of(m, par);
+    double sse = 0, dH = damp_sum(c.phi, (double)H), *lev = ring, *trd = ring + H,
+           *tl = ring + 2 * H;
+    if (m->m)
+        memcpy(S, S0, m->m * sizeof *S);
+    for (size_t i = 0; i < tr->nf && !(sse >= limit); i++) {
+        const hw_pt *p = &tr->pt[i];
+        size_t k = i % H;
+        if (isnan(r.level)) {
+            start(&r, p->t, p->x);
+        } else {
+            if (i >= H && p->scored) {
+                double h = (p->t - tl[k]) / m->spacing;
+                double f, base = lev[k] + (h == (double)H ? dH : damp_sum(c.phi, h)) * trd[k];
+                if (!m->m)
+                    f = base;
+                else
+                    f = m->mult ? base * S[p->slot] : base + S[p->slot];
+                sse += (p->x - f) * (p->x - f);
+            }
+            step_at(m, S, &r, &c, p->slot, p->h, p->t, p->x);
+        }
+        lev[k] = r.level, trd[k] = r.trend, tl[k] = r.t_last;
+    }
+    return sse;
+}
+
+/* Pick the free parameters: alpha, beta and gamma on their grid by the
+ * one-step SSE with phi at its default; then phi on its grid with those
+ * fixed, by the SSE a period ahead (sse_ahead; by the one-step SSE when
+ * a period is under 2 points); then, if phi moved, beta again by the
+ * one-step SSE for that phi, as the trend smoothing and the damping
+ * trade off (a noisy ramp wants phi 1 and a slow beta), while alpha and
+ * gamma hardly interact with phi.  48 + 5 + 3 runs instead of 240. */
+static int grid_search(hw *m, const train *tr, const double *S0, const hw_run *r0, double *S)
+{
+    const double *g[HW_NPAR] = {grid_alpha, grid_beta, grid_gamma, grid_phi};
+    size_t ng[HW_NPAR] = {sizeof grid_alpha / sizeof *grid_alpha,
+                          sizeof grid_beta / sizeof *grid_beta,
+                          sizeof grid_gamma / sizeof *grid_gamma,
+                          sizeof grid_phi / sizeof *grid_phi};
+    double best = INFINITY, keep[HW_NPAR], cand[HW_NPAR], *ring = NULL;
+    for (int p = 0; p < HW_NPAR; p++)
+        if (!isnan(m->user[p]) || (p == 2 && !m->m))
+            g[p] = &m->par[p], ng[p] = 1;
+    memcpy(keep, m->par, sizeof keep);
+    search_abg(m, tr, S0, r0, S, g, ng, keep, &best);
+    double phi0 = keep[3], per = round(m->period / m->spacing), best_phi = INFINITY;
+    size_t H = per < (double)(tr->nf / 2) ? (size_t)per : tr->nf / 2;
+    if (ng[3] > 1 && H >= 2 && !(ring = malloc(3 * H * sizeof *ring)))
+        return -1;
+    memcpy(cand, keep, sizeof cand);
+    for (size_t f = 0; f < ng[3]; f++) {
+        cand[3] = g[3][f];
+        double e = ring ? sse_ahead(m, tr, S0, r0, S, cand, H, ring, best_phi)
+                        : try_par(m, tr, S0, r0, S, cand, best_phi);
+        if (e < best_phi) {
+            best_phi = e;
+            keep[3] = cand[3];
+        }
+    }
+    free(ring);
+    if (keep[3] != phi0 && ng[1] > 1) {
+        double a0 = keep[0], c0 = keep[2];
+        const double *gb[HW_NPAR] = {&a0, g[1], &c0, &keep[3]};
+        size_t nb[HW_NPAR] = {1, ng[1], 1, 1};
+        best = INFINITY;
+        search_abg(m, tr, S0, r0, S, gb, nb, keep, &best);
+    }
+    memcpy(m->par, keep, sizeof keep);
+    return 0;
 }
 
 /* Decide spacing, season and floor from the window; allocates the season. */
@@ -450,7 +653,7 @@ static int check_positive(const hw *m, const train *tr, aiops_err *err)
 static int hw_fit(void *vm, const double *ts, const double *v, size_t n, aiops_err *err)
 {
     hw *m = vm;
-    train tr = {ts, v, n, 0, n ? ts[0] : 0};
+    train tr = {ts, v, n, 0, n ? ts[0] : 0, NULL};
     for (size_t i = 0; i < n; i++)
         tr.nf += isfinite(v[i]) != 0;
     hw_reset(m);
@@ -464,14 +667,22 @@ static int hw_fit(void *vm, const double *ts, const double *v, size_t n, aiops_e
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "holtwinters: out of memory");
         init_seasonal(m, &tr, scratch, scratch + m->m, &r0);
     }
-    if (tr.nf >= HW_MIN_FIT)
-        grid_search(m, &tr, scratch, &r0, m->season);
+    if (prepare_points(m, &tr, &r0)) {
+        free(scratch);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "holtwinters: out of memory");
+    }
+    if (tr.nf >= HW_MIN_FIT && grid_search(m, &tr, scratch, &r0, m->season)) {
+        free(scratch);
+        free(tr.pt);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "holtwinters: out of memory");
+    }
     if (m->m)
         memcpy(m->season, scratch, m->m * sizeof *scratch);
     free(scratch);
     m->r = r0;
     size_t cnt;
-    double sse = run(m, &tr, m->season, &m->r, m->abg, &cnt);
+    double sse = run(m, &tr, m->season, &m->r, m->par, INFINITY, &cnt);
+    free(tr.pt);
     if (cnt >= HW_WARM && isfinite(sse))
         m->r.sigma = sqrt(sse / (double)cnt);
     return 0;
@@ -514,27 +725,32 @@ static json_t *hw_save(const void *vm)
     if (!season)
         return NULL;
     return json_pack(
-        "{s:s, s:{s:o, s:o, s:o, s:o, s:o, s:i}, s:{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-        " s:o, s:I, s:o}}",
-        "model", "holtwinters", "params", "alpha", num_json(m->abg[0]), "beta",
-        num_json(m->abg[1]), "gamma", num_json(m->abg[2]), "width", num_json(m->width),
-        "period", num_json(m->period), "multiplicative", m->mult, "state", "season_points",
+        "{s:s, s:i, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:i}, s:{s:I, s:o, s:o, s:o, s:o, s:o,"
+        " s:o, s:o, s:o, s:I, s:o}}",
+        "model", "holtwinters", "version", HW_STATE_VERSION, "params", "alpha",
+        num_json(m->par[0]), "beta", num_json(m->par[1]), "gamma", num_json(m->par[2]), "phi",
+        num_json(m->par[3]), "width", num_json(m->width), "period", num_json(m->period),
+        "multiplicative", m->mult, "state", "season_points",
         (json_int_t)m->m, "spacing", num_json(m->spacing), "t_first", num_json(m->t_first),
         "floor", num_json(m->floor), "level", num_json(m->r.level), "trend",
         num_json(m->r.trend), "sigma", num_json(m->r.sigma), "ss", num_json(m->r.ss),
         "t_last", num_json(m->r.t_last), "nres", (json_int_t)m->r.nres, "season", season);
 }
 
-/* Numbers of the saved object into tmp (params, then state). */
-static int load_numbers(hw *tmp, const json_t *par, const json_t *st)
+/* Numbers of the saved object into tmp (params, then state).  Version 1
+ * states predate the damped trend: they have no phi and forecast as
+ * phi = 1 did, so they load as exactly that. */
+static int load_numbers(hw *tmp, json_int_t version, const json_t *par, const json_t *st)
 {
-    static const char *const pk[] = {"alpha", "beta", "gamma", "width", "period"};
+    static const char *const pk[] = {"alpha", "beta", "gamma", "width", "period", "phi"};
     static const char *const sk[] = {"spacing", "t_first", "floor", "level",
                                      "trend",   "sigma",   "ss",    "t_last"};
-    double *pd[] = {&tmp->abg[0], &tmp->abg[1], &tmp->abg[2], &tmp->width, &tmp->period};
+    double *pd[] = {&tmp->par[0], &tmp->par[1], &tmp->par[2],
+                    &tmp->width,  &tmp->period, &tmp->par[3]};
     double *sd[] = {&tmp->spacing, &tmp->t_first, &tmp->floor, &tmp->r.level,
                     &tmp->r.trend, &tmp->r.sigma, &tmp->r.ss,  &tmp->r.t_last};
-    for (size_t i = 0; i < 5; i++)
+    tmp->par[3] = 1;
+    for (size_t i = 0; i < (version >= 2 ? 6u : 5u); i++)
         if (num_get(par, pk[i], pd[i]))
             return -1;
     for (size_t i = 0; i < 8; i++)
@@ -545,8 +761,9 @@ static int load_numbers(hw *tmp, const json_t *par, const json_t *st)
 
 static int load_valid(const hw *t)
 {
-    return t->abg[0] > 0 && t->abg[0] <= 1 && t->abg[1] >= 0 && t->abg[1] <= 1 &&
-           t->abg[2] >= 0 && t->abg[2] <= 1 && t->width > 0 && t->width < 1 &&
+    return t->par[0] > 0 && t->par[0] <= 1 && t->par[1] >= 0 && t->par[1] <= 1 &&
+           t->par[2] >= 0 && t->par[2] <= 1 && t->par[3] > 0 && t->par[3] <= 1 &&
+           t->width > 0 && t->width < 1 &&
            t->period > 0 && isfinite(t->period) && t->spacing > 0 && isfinite(t->spacing) &&
            t->floor >= 0 && isfinite(t->floor) && t->r.sigma >= 0 && t->r.ss >= 0 &&
            isfinite(t->r.trend) && (isnan(t->r.level) || isfinite(t->r.t_last)) &&
@@ -573,11 +790,11 @@ static int hw_load(void *vm, const json_t *j, aiops_err *err)
     hw *m = vm, t = *m;
     const char *name = NULL;
     json_t *par = NULL, *st = NULL, *season = NULL;
-    json_int_t sm = -1, nres = -1;
+    json_int_t sm = -1, nres = -1, version = 1;
     int mult = -1;
     json_error_t je;
-    if (json_unpack_ex((json_t *)j, &je, 0, "{s:s, s:o, s:o}", "model", &name, "params", &par,
-                       "state", &st) ||
+    if (json_unpack_ex((json_t *)j, &je, 0, "{s:s, s?I, s:o, s:o}", "model", &name, "version",
+                       &version, "params", &par, "state", &st) ||
         json_unpack_ex(par, &je, 0, "{s:i}", "multiplicative", &mult) ||
         json_unpack_ex(st, &je, 0, "{s:I, s:I, s:o}", "season_points", &sm, "nres", &nres,
                        "season", &season))
@@ -589,20 +806,25 @@ static int hw_load(void *vm, const json_t *j, aiops_err *err)
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "holtwinters state: expected model \"holtwinters\", got \"%s\"",
                              name);
+    if (version < 1 || version > HW_STATE_VERSION)
+        return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
+                             "holtwinters state: expected version 1 (undamped) or %d (damped "
+                             "trend), got version %lld: saved by another aiops-fit, refit it",
+                             HW_STATE_VERSION, (long long)version);
     t.season = NULL;
     t.m = sm < 0 ? SIZE_MAX : (size_t)sm;
     t.mult = mult == 1;
     t.r.nres = nres < 0 ? 0 : (uint64_t)nres;
-    if (load_numbers(&t, par, st) || mult < 0 || mult > 1 || nres < 0 || !load_valid(&t) ||
+    if (load_numbers(&t, version, par, st) || mult < 0 || mult > 1 || nres < 0 || !load_valid(&t) ||
         load_season(&t, season)) {
         free(t.season);
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "holtwinters state: expected numeric params (alpha, beta, gamma "
-                             "in [0, 1], width in (0, 1), period > 0) and state (season of "
-                             "season_points numbers)");
+                             "in [0, 1], phi in (0, 1] from version 2 on, width in (0, 1), "
+                             "period > 0) and state (season of season_points numbers)");
     }
-    for (int p = 0; p < 3; p++)
-        t.user[p] = t.abg[p];
+    for (int p = 0; p < HW_NPAR; p++)
+        t.user[p] = t.par[p];
     t.z = z_for_width(t.width);
     free(m->season);
     *m = t;
@@ -611,7 +833,8 @@ static int hw_load(void *vm, const json_t *j, aiops_err *err)
 
 const aiops_model_ops aiops_model_holtwinters = {
     .name = "holtwinters",
-    .desc = "Holt-Winters triple exponential smoothing, 99% one-step intervals (period 1d)",
+    .desc = "Holt-Winters triple exponential smoothing, damped trend, 99% one-step intervals "
+            "(period 1d)",
     .create = hw_create,
     .destroy = hw_destroy,
     .fit = hw_fit,

@@ -6,7 +6,12 @@
  * season on short windows, user-fixed parameters kept, defaults on tiny
  * windows), the z quantile of width, gaps and missing data, online start
  * without training, parameter errors, and save -> load with bit-identical
- * bands plus malformed states. */
+ * bands plus malformed states; the damped trend: forecasts from a known
+ * state (phi + .. + phi^h times the trend, the trend decaying by phi per
+ * step), a fitted weekly-patterned series whose two-week forecast stays
+ * near the data where the undamped one runs away, and state versions (a
+ * version-1 state without phi loads undamped; unknown versions and bad
+ * phi are refused). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -517,6 +522,218 @@ static void test_load_errors(void **state)
     ops->destroy(m);
 }
 
+/* ------------------------------------------------------- damped trend */
+
+/* A state as save() writes it, with the given numbers (Holt's model when
+ * season is NULL). */
+static json_t *state_json(double level, double trend, double phi, double beta,
+                          const double *season, size_t m, double period)
+{
+    json_t *s = json_array();
+    for (size_t i = 0; i < m; i++)
+        json_array_append_new(s, json_real(season[i]));
+    return json_pack("{s:s, s:i, s:{s:f, s:f, s:f, s:f, s:f, s:f, s:i},"
+                     " s:{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:o}}",
+                     "model", "holtwinters", "version", 2, "params", "alpha", 0.3, "beta",
+                     beta, "gamma", 0.1, "phi", phi, "width", 0.99, "period", period,
+                     "multiplicative", 0, "state", "season_points", (json_int_t)m, "spacing",
+                     60.0, "t_first", T0, "floor", 1e-9, "level", level, "trend", trend,
+                     "sigma", 1.0, "ss", 0.0, "t_last", T0, "nres", (json_int_t)20, "season",
+                     s);
+}
+
+static void *loaded(json_t *j)
+{
+    void *m = make(-1);
+    aiops_err err = {0};
+    if (ops->load(m, j, &err))
+        fail_msg("load: %s", err.msg);
+    json_decref(j);
+    return m;
+}
+
+static double expected_at(void *m, double t)
+{
+    aiops_band b;
+    ops->band(m, t, &b);
+    return b.expected;
+}
+
+/* phi + phi^2 + .. + phi^h by summing the terms. */
+static double sum_powers(double phi, int h)
+{
+    double s = 0, p = 1;
+    for (int i = 0; i < h; i++)
+        s += p *= phi;
+    return s;
+}
+
+/* Level 100, trend 2, phi 0.9: h steps ahead the forecast is 100 + 2 *
+ * (0.9 + .. + 0.9^h), at most 100 + 2 * 9 = 118 however far ahead; with
+ * a season the slot's value is added.  A point on the forecast (residual
+ * 0) moves the level there and leaves the trend decayed by phi per step:
+ * 0.9 * 2 after one step, whatever beta; after a 3-step gap beta * (rise
+ * per step) + (1 - beta) * phi^3 * trend. */
+static void test_damped_known_answer(void **state)
+{
+    (void)state;
+    void *m = loaded(state_json(100, 2, 0.9, 0.5, NULL, 0, 86400));
+    int hs[] = {1, 2, 3, 10, 50};
+    for (size_t i = 0; i < sizeof hs / sizeof *hs; i++)
+        assert_near(expected_at(m, T0 + hs[i] * MIN), 100 + 2 * sum_powers(0.9, hs[i]), 1e-9);
+    assert_near(expected_at(m, T0 + 2.5 * MIN), 100 + 2 * 0.9 * (1 - pow(0.9, 2.5)) / 0.1,
+                1e-9);
+    assert_near(expected_at(m, T0 + 1e6 * MIN), 118, 1e-9);
+    assert_near(expected_at(m, T0 + 14 * 1440 * MIN), 118, 1e-9);
+
+    ops->update(m, T0 + MIN, 101.8);
+    assert_near(saved_num(m, "state", "level"), 101.8, 1e-12);
+    assert_near(saved_num(m, "state", "trend"), 1.8, 1e-12);
+    assert_near(expected_at(m, T0 + 2 * MIN), 101.8 + 0.9 * 1.8, 1e-9);
+    ops->destroy(m);
+
+    m = loaded(state_json(100, 2, 0.9, 0.5, NULL, 0, 86400));
+    double at3 = 100 + 2 * sum_powers(0.9, 3);
+    ops->update(m, T0 + 3 * MIN, at3);
+    assert_near(saved_num(m, "state", "level"), at3, 1e-12);
+    assert_near(saved_num(m, "state", "trend"), 0.5 * (at3 - 100) / 3 + 0.5 * 0.729 * 2, 1e-12);
+    ops->destroy(m);
+
+    /* additive season of 4 one-minute slots */
+    double season[] = {1, -1, 2, -2};
+    m = loaded(state_json(100, 2, 0.9, 0.5, season, 4, 240));
+    for (int h = 1; h <= 9; h++)
+        assert_near(expected_at(m, T0 + h * MIN), 100 + 2 * sum_powers(0.9, h) + season[h % 4],
+                    1e-9);
+    ops->destroy(m);
+
+    /* phi = 1 is Holt's linear trend */
+    m = loaded(state_json(100, 2, 1, 0.5, NULL, 0, 86400));
+    assert_near(expected_at(m, T0 + 1000 * MIN), 2100, 1e-9);
+    ops->destroy(m);
+}
+
+/* Hourly load with a business-hours hump and weekends at 70%, which a
+ * daily season leaves to the level and trend: after the weekend the
+ * level climbs.  Trained for 26.5 days, up to a Monday noon, the fitted
+ * model damps (phi < 1; chosen by the errors a day ahead) and its
+ * two-week forecast stays within the weekday/weekend difference of the
+ * data; the same state undamped (phi = 1) drifts away, at least twice as
+ * far on average. */
+static double weekly_load(size_t i)
+{
+    size_t day = (i / 24 + 2) % 7;   /* T0 is a Wednesday: 0 = Monday */
+    double hour = (double)(i % 24);
+    return (day >= 5 ? 70 : 100) * (1 + 0.4 * exp(-pow((hour - 14) / 4, 2)));
+}
+
+static double weekly_noisy(size_t i)
+{
+    return weekly_load(i) + 3 * noise(i);
+}
+
+static double forecast_mae(void *m, const double *ts, size_t from, size_t n)
+{
+    double sum = 0;
+    for (size_t i = from; i < n; i++)
+        sum += fabs(expected_at(m, ts[i]) - weekly_load(i));
+    return sum / (double)(n - from);
+}
+
+static void test_damped_horizon(void **state)
+{
+    (void)state;
+    enum { TRAIN = 26 * 24 + 12, N = TRAIN + 14 * 24 };
+    static double ts[N], v[N];
+    fill(ts, v, N, 3600, weekly_noisy);
+    void *m = make(-1);
+    fit_ok(m, ts, v, TRAIN);
+    double phi = saved_num(m, "params", "phi");
+    assert_true(phi == 0.8 || phi == 0.9 || phi == 0.95 || phi == 0.98);
+    double mae = forecast_mae(m, ts, TRAIN, N), worst = 0;
+    for (size_t i = TRAIN; i < N; i++)
+        worst = fmax(worst, fabs(expected_at(m, ts[i]) - weekly_load(i)));
+    assert_true(worst < 50);   /* missing the weekend (70 vs 100) at most */
+
+    json_t *j = ops->save(m);
+    json_object_set_new(json_object_get(j, "params"), "phi", json_real(1));
+    void *u = loaded(j);
+    double mae_u = forecast_mae(u, ts, TRAIN, N);
+    assert_true(mae < 15);
+    assert_true(mae_u > 2 * mae);   /* 10.5 vs 30.7 when written */
+    ops->destroy(u);
+    ops->destroy(m);
+}
+
+/* Saved states carry version 2 and phi; a version-1 state (no version,
+ * no phi) loads as undamped and is saved back as version 2 with phi 1;
+ * unknown versions and a missing or out-of-range phi are refused with
+ * an error that says what was expected. */
+static void test_load_versions(void **state)
+{
+    (void)state;
+    enum { N = 2 * DAY + 100 };
+    static double ts[N], v[N];
+    fill(ts, v, N, MIN, noisy_ramp);
+    void *m = make(-1);
+    fit_ok(m, ts, v, N);
+    json_t *good = ops->save(m);
+    assert_int_equal(json_integer_value(json_object_get(good, "version")), 2);
+    assert_true(json_is_number(json_object_get(json_object_get(good, "params"), "phi")));
+
+    json_t *v1 = json_deep_copy(good);
+    json_object_del(v1, "version");
+    json_object_del(json_object_get(v1, "params"), "phi");
+    json_t *st = json_object_get(v1, "state");
+    json_object_set_new(st, "trend", json_real(0.5));
+    double level = json_number_value(json_object_get(st, "level"));
+    double t_last = json_number_value(json_object_get(st, "t_last"));
+    void *a = loaded(v1);
+    assert_true(saved_num(a, "params", "phi") == 1);
+    assert_int_equal(json_integer_value(json_object_get(last_saved, "version")), 2);
+    aiops_band b;
+    ops->band(a, t_last + 100 * MIN, &b);
+    size_t slot = (size_t)((t_last + 100 * MIN - T0) / MIN + 0.5) % DAY;
+    double s = json_number_value(
+        json_array_get(json_object_get(json_object_get(last_saved, "state"), "season"), slot));
+    assert_near(b.expected, level + 100 * 0.5 + s, 1e-6);
+    ops->destroy(a);
+
+    struct {
+        const char *part, *key;
+        json_t *val;
+        const char *msg;
+    } bad[] = {
+        {NULL, "version", json_integer(3), "got version 3"},
+        {NULL, "version", json_integer(0), "got version 0"},
+        {NULL, "version", json_string("2"), "expected"},
+        {"params", "phi", NULL, "phi in (0, 1]"},
+        {"params", "phi", json_real(0), "phi in (0, 1]"},
+        {"params", "phi", json_real(1.5), "phi in (0, 1]"},
+        {"params", "phi", json_string("NaN"), "phi in (0, 1]"},
+    };
+    aiops_band before;
+    ops->band(m, T0 + N * MIN, &before);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *j = json_deep_copy(good);
+        json_t *o = bad[i].part ? json_object_get(j, bad[i].part) : j;
+        if (bad[i].val)
+            json_object_set_new(o, bad[i].key, bad[i].val);
+        else
+            json_object_del(o, bad[i].key);
+        aiops_err err = {0};
+        if (ops->load(m, j, &err) != AIOPS_EPARSE)
+            fail_msg("case %zu (%s) loaded", i, bad[i].key);
+        if (!strstr(err.msg, bad[i].msg))
+            fail_msg("case %zu: message '%s' lacks '%s'", i, err.msg, bad[i].msg);
+        json_decref(j);
+        ops->band(m, T0 + N * MIN, &b);
+        assert_memory_equal(&b, &before, sizeof b);
+    }
+    json_decref(good);
+    ops->destroy(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +748,9 @@ int main(void)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_save_load),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_damped_known_answer),
+        cmocka_unit_test(test_damped_horizon),
+        cmocka_unit_test(test_load_versions),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     json_decref(last_saved);
