@@ -4,17 +4,7 @@
  * one spike (only the spike leaves the band), a level shift (flagged at
  * the shift, then followed), a slow linear trend (no anomalies); save ->
  * load (also through JSON text) gives bit-identical bands. */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "model.h"
+#include "modeltest.h"
 
 static const aiops_model_ops *ops = &aiops_model_ewma;
 
@@ -24,24 +14,13 @@ static const aiops_model_ops *ops = &aiops_model_ewma;
 
 /* ------------------------------------------------------------ helpers */
 
-#define assert_near(a, b, eps)                                                         \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (eps)))                                                 \
-            fail_msg("%s = %.17g, want %.17g +- %g", #a, a_, b_, (double)(eps));       \
-    } while (0)
-
 static void *make(double alpha, double k)
 {
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.alpha = alpha;
     p.k = k;
-    aiops_err err = {0};
-    void *m = ops->create(&p, &err);
-    if (!m)
-        fail_msg("create: %s", err.msg);
-    return m;
+    return mt_make(ops, &p);
 }
 
 static double state_num(void *m, const char *key)
@@ -53,52 +32,6 @@ static double state_num(void *m, const char *key)
     double d = json_number_value(v);
     json_decref(j);
     return d;
-}
-
-/* Uniform noise in [-1, 1) from the index (splitmix64): reproducible. */
-static double noise(uint64_t i)
-{
-    uint64_t z = i * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0 * 2 - 1;
-}
-
-static int outside(double v, const aiops_band *b)
-{
-    return v < b->lower || v > b->upper;
-}
-
-/* Fit on [0, ntrain), score [ntrain, n) as live; anomaly indices into
- * idx (at most max), returns how many there were. */
-static size_t run(void *m, const double *ts, const double *v, size_t ntrain, size_t n,
-                  size_t *idx, size_t max)
-{
-    aiops_err err = {0};
-    assert_int_equal(ops->fit(m, ts, v, ntrain, &err), 0);
-    size_t k = 0;
-    for (size_t i = ntrain; i < n; i++) {
-        aiops_band b;
-        ops->band(m, ts[i], &b);
-        if (outside(v[i], &b) && k++ < max)
-            idx[k - 1] = i;
-        ops->update(m, ts[i], v[i]);
-    }
-    return k;
-}
-
-/* JSON written with single quotes for readability: ' becomes ". */
-static json_t *jq(const char *s)
-{
-    char buf[1024];
-    size_t n = strlen(s);
-    assert_true(n < sizeof buf);
-    for (size_t i = 0; i <= n; i++)
-        buf[i] = s[i] == '\'' ? '"' : s[i];
-    json_t *j = json_loads(buf, 0, NULL);
-    assert_non_null(j);
-    return j;
 }
 
 /* ------------------------------------------------------------ tests */
@@ -227,7 +160,7 @@ static void test_sine_spike(void **state)
     double alphas[] = {0.1, 0.3};
     for (size_t a = 0; a < 2; a++) {
         void *m = make(alphas[a], 3);
-        size_t idx[8], k = run(m, ts, v, TRAIN, N, idx, 8);
+        size_t idx[8], k = mt_run(ops, m, ts, v, TRAIN, N, idx, 8);
         assert_int_equal(k, 1);
         assert_int_equal(idx[0], SPIKE);
         ops->destroy(m);
@@ -246,10 +179,10 @@ static void test_level_shift(void **state)
     static double ts[N], v[N];
     for (size_t i = 0; i < N; i++) {
         ts[i] = T0 + (double)i * MIN;
-        v[i] = (i < SHIFT ? 100 : 130) + noise(i);
+        v[i] = (i < SHIFT ? 100 : 130) + mt_noise(i);
     }
     void *m = make(NAN, NAN);
-    size_t idx[8], k = run(m, ts, v, TRAIN, N, idx, 8);
+    size_t idx[8], k = mt_run(ops, m, ts, v, TRAIN, N, idx, 8);
     assert_int_equal(k, 2);
     assert_int_equal(idx[0], SHIFT);
     assert_int_equal(idx[1], SHIFT + 1);
@@ -272,7 +205,7 @@ static void test_linear_trend(void **state)
     }
     void *m = make(NAN, NAN);
     size_t idx[8];
-    assert_int_equal(run(m, ts, v, TRAIN, N, idx, 8), 0);
+    assert_int_equal(mt_run(ops, m, ts, v, TRAIN, N, idx, 8), 0);
     aiops_band b;
     ops->band(m, ts[N - 1] + MIN, &b);
     /* the mean lags a ramp by slope * (1 - alpha) / alpha = 0.18 */
@@ -287,7 +220,7 @@ static void test_save_load(void **state)
     (void)state;
     void *m = make(0.2, 2.5), *a = make(NAN, NAN), *b = make(NAN, NAN);
     for (int i = 0; i < 50; i++)
-        ops->update(m, T0 + i, 10 + noise((uint64_t)i) * 3);
+        ops->update(m, T0 + i, 10 + mt_noise((uint64_t)i) * 3);
     aiops_err err = {0};
     json_t *j = ops->save(m);
     assert_int_equal(ops->load(a, j, &err), 0);
@@ -304,7 +237,7 @@ static void test_save_load(void **state)
         ops->band(b, T0 + i, &bb);
         assert_memory_equal(&bm, &ba, sizeof bm);
         assert_memory_equal(&bm, &bb, sizeof bm);
-        double x = 10 + noise((uint64_t)i) * 3;
+        double x = 10 + mt_noise((uint64_t)i) * 3;
         ops->update(m, T0 + i, x);
         ops->update(a, T0 + i, x);
         ops->update(b, T0 + i, x);
@@ -329,7 +262,7 @@ static void test_load_errors(void **state)
     void *m = make(0.5, 3);
     ops->update(m, T0, 42);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        json_t *j = jq(bad[i]);
+        json_t *j = mt_jq(bad[i]);
         aiops_err err = {0};
         assert_int_equal(ops->load(m, j, &err), AIOPS_EPARSE);
         assert_int_equal(err.code, AIOPS_EPARSE);

@@ -12,17 +12,7 @@
  * near the data where the undamped one runs away, and state versions (a
  * version-1 state without phi loads undamped; unknown versions and bad
  * phi are refused). */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "model.h"
+#include "modeltest.h"
 
 static const aiops_model_ops *ops = &aiops_model_holtwinters;
 
@@ -31,47 +21,14 @@ static const aiops_model_ops *ops = &aiops_model_holtwinters;
 #define DAY 1440          /* one-minute points per day */
 #define PI 3.14159265358979323846
 
-#define assert_near(a, b, eps)                                                         \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (eps)))                                                 \
-            fail_msg("%s = %.17g, want %.17g +- %g", #a, a_, b_, (double)(eps));       \
-    } while (0)
-
 /* ------------------------------------------------------------ helpers */
-
-static void *make_p(const aiops_model_params *p)
-{
-    aiops_err err = {0};
-    void *m = ops->create(p, &err);
-    if (!m)
-        fail_msg("create: %s", err.msg);
-    return m;
-}
 
 static void *make(int mult)
 {
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.multiplicative = mult;
-    return make_p(&p);
-}
-
-static double noise(uint64_t i)
-{
-    uint64_t z = i * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0 * 2 - 1;
-}
-
-static double nightly(size_t i)
-{
-    double hour = (double)(i % DAY) / 60;
-    if (hour >= 2 && hour < 3)
-        return 90 + 2 * noise(i);
-    return 50 + 10 * sin(2 * PI * (hour - 9) / 24) + 2 * noise(i);
+    return mt_make(ops, &p);
 }
 
 static double sine(size_t i)
@@ -87,31 +44,11 @@ static void fill(double *ts, double *v, size_t n, double step, double (*f)(size_
     }
 }
 
-static int outside(double v, const aiops_band *b)
-{
-    return v < b->lower || v > b->upper;
-}
-
 static void fit_ok(void *m, const double *ts, const double *v, size_t n)
 {
     aiops_err err = {0};
     if (ops->fit(m, ts, v, n, &err))
         fail_msg("fit: %s", err.msg);
-}
-
-/* Score [from, n) as live; anomaly indices into idx (at most max). */
-static size_t score(void *m, const double *ts, const double *v, size_t from, size_t n,
-                    size_t *idx, size_t max)
-{
-    size_t k = 0;
-    for (size_t i = from; i < n; i++) {
-        aiops_band b;
-        ops->band(m, ts[i], &b);
-        if (outside(v[i], &b) && k++ < max)
-            idx[k - 1] = i;
-        ops->update(m, ts[i], v[i]);
-    }
-    return k;
 }
 
 /* The last save() document, kept so saved() can return borrowed values. */
@@ -150,7 +87,7 @@ static void test_sine_spike(void **state)
         void *m = make(mult);
         fit_ok(m, ts, v, TRAIN);
         assert_true(saved_num(m, "state", "season_points") == DAY);
-        size_t idx[8], k = score(m, ts, v, TRAIN, N, idx, 8);
+        size_t idx[8], k = mt_score(ops, m, ts, v, TRAIN, N, idx, 8);
         assert_int_equal(k, 1);
         assert_int_equal(idx[0], SPIKE);
         ops->destroy(m);
@@ -165,14 +102,14 @@ static void test_nightly_batch(void **state)
     (void)state;
     enum { N = 8 * DAY, TRAIN = 7 * DAY };
     static double ts[N], v[N];
-    fill(ts, v, N, MIN, nightly);
+    fill(ts, v, N, MIN, mt_nightly);
     for (int mult = 0; mult < 2; mult++) {
         void *m = make(mult);
         fit_ok(m, ts, v, TRAIN);
         aiops_band b;
         ops->band(m, ts[TRAIN + 150], &b);   /* 02:30 */
         assert_near(b.expected, 90, 1.5);
-        size_t idx[32], k = score(m, ts, v, TRAIN, N, idx, 32);
+        size_t idx[32], k = mt_score(ops, m, ts, v, TRAIN, N, idx, 32);
         assert_true(k <= DAY / 100);
         for (size_t i = 0; i < k; i++) {
             size_t min = idx[i] % DAY;
@@ -190,7 +127,7 @@ static double ramp(size_t i)
 
 static double noisy_ramp(size_t i)
 {
-    return 20 + 0.01 * (double)i + noise(i);
+    return 20 + 0.01 * (double)i + mt_noise(i);
 }
 
 /* A slow linear trend (+0.01 per 5 minutes), 3 days of training, day 4
@@ -207,7 +144,7 @@ static void test_linear_trend(void **state)
     assert_true(saved_num(m, "state", "season_points") == 288);
     assert_near(saved_num(m, "state", "trend"), 0.01, 1e-9);
     size_t idx[8];
-    assert_int_equal(score(m, ts, v, TRAIN, N, idx, 8), 0);
+    assert_int_equal(mt_score(ops, m, ts, v, TRAIN, N, idx, 8), 0);
     aiops_band b;
     ops->band(m, T0 + N * 300.0, &b);
     assert_near(b.expected, ramp(N), 1e-6);
@@ -217,7 +154,7 @@ static void test_linear_trend(void **state)
     m = make(-1);
     fit_ok(m, ts, v, TRAIN);
     assert_near(saved_num(m, "state", "trend"), 0.01, 0.002);
-    assert_int_equal(score(m, ts, v, TRAIN, N, idx, 8), 0);
+    assert_int_equal(mt_score(ops, m, ts, v, TRAIN, N, idx, 8), 0);
     ops->destroy(m);
 }
 
@@ -241,7 +178,7 @@ static void test_structure(void **state)
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.period = 3600;
-    m = make_p(&p);
+    m = mt_make(ops, &p);
     fit_ok(m, ts, v, N);
     assert_true(saved_num(m, "state", "season_points") == 60);
     assert_true(saved_num(m, "params", "period") == 3600);
@@ -255,12 +192,12 @@ static void test_parameters(void **state)
     (void)state;
     enum { N = 3 * DAY };
     static double ts[N], v[N];
-    fill(ts, v, N, MIN, nightly);
+    fill(ts, v, N, MIN, mt_nightly);
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.alpha = 0.45;
     p.gamma = 0.2;
-    void *m = make_p(&p);
+    void *m = mt_make(ops, &p);
     fit_ok(m, ts, v, N);
     assert_true(saved_num(m, "params", "alpha") == 0.45);
     assert_true(saved_num(m, "params", "gamma") == 0.2);
@@ -282,13 +219,13 @@ static void test_width(void **state)
     (void)state;
     enum { N = 3 * DAY };
     static double ts[N], v[N];
-    fill(ts, v, N, MIN, nightly);
+    fill(ts, v, N, MIN, mt_nightly);
     double widths[] = {NAN, 0.9}, z[] = {2.5758293035489004, 1.6448536269514722};
     for (int i = 0; i < 2; i++) {
         aiops_model_params p;
         aiops_model_params_init(&p);
         p.width = widths[i];
-        void *m = make_p(&p);
+        void *m = mt_make(ops, &p);
         fit_ok(m, ts, v, N);
         double sigma = saved_num(m, "state", "sigma");
         assert_true(sigma > 1 && sigma < 2);
@@ -301,7 +238,7 @@ static void test_width(void **state)
 
 static double noisy_sine(size_t i)
 {
-    return sine(i) + noise(i);
+    return sine(i) + mt_noise(i);
 }
 
 /* NaN/Inf in training are skipped; a scoring gap of 3 hours and NaN
@@ -333,7 +270,7 @@ static void test_missing_data_and_gaps(void **state)
         ts2[n2] = ts[i];
         v2[n2++] = i % 13 ? noisy_sine(i) : NAN;
     }
-    size_t idx[64], k = score(m, ts2, v2, 0, n2, idx, 64);
+    size_t idx[64], k = mt_score(ops, m, ts2, v2, 0, n2, idx, 64);
     assert_true(k <= n2 / 100);
     size_t near_gap = 0;   /* a misaligned season would flag most of these */
     for (size_t i = 0; i < k; i++)
@@ -414,40 +351,16 @@ static void test_bad_params(void **state)
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.period = 10;
-    m = make_p(&p);
+    m = mt_make(ops, &p);
     assert_int_equal(ops->fit(m, ts2, v2, 64, &err), AIOPS_EINVAL);
     assert_non_null(strstr(err.msg, "points, max 1048576"));
     ops->update(m, 31, 1);   /* still usable: starts online */
     ops->destroy(m);
     p.period = 3e-5;   /* 30 points: fine */
-    m = make_p(&p);
+    m = mt_make(ops, &p);
     assert_int_equal(ops->fit(m, ts2, v2, 64, &err), 0);
     assert_true(saved_num(m, "state", "season_points") == 30);
     ops->destroy(m);
-}
-
-static void check_round_trip(void *m, const double *ts, const double *v, size_t from, size_t n)
-{
-    void *a = make(1);   /* different shape: load replaces everything */
-    json_t *j = ops->save(m);
-    assert_string_equal(json_string_value(json_object_get(j, "model")), "holtwinters");
-    char *text = json_dumps(j, 0);
-    json_t *j2 = json_loads(text, 0, NULL);
-    assert_non_null(j2);
-    aiops_err err = {0};
-    assert_int_equal(ops->load(a, j2, &err), 0);
-    free(text);
-    json_decref(j);
-    json_decref(j2);
-    for (size_t i = from; i < n; i++) {
-        aiops_band x, y;
-        ops->band(m, ts[i], &x);
-        ops->band(a, ts[i], &y);
-        assert_memory_equal(&x, &y, sizeof x);
-        ops->update(m, ts[i], v[i]);
-        ops->update(a, ts[i], v[i]);
-    }
-    ops->destroy(a);
 }
 
 static void test_save_load(void **state)
@@ -455,18 +368,18 @@ static void test_save_load(void **state)
     (void)state;
     enum { N = 3 * DAY, TRAIN = 2 * DAY + 10 };
     static double ts[N], v[N];
-    fill(ts, v, N, MIN, nightly);
+    fill(ts, v, N, MIN, mt_nightly);
     void *m = make(-1);
     fit_ok(m, ts, v, TRAIN);   /* seasonal */
-    check_round_trip(m, ts, v, TRAIN, N);
+    mt_round_trip(ops, m, make(1), "holtwinters", ts, v, TRAIN, N);
     ops->destroy(m);
     m = make(1);
     fit_ok(m, ts, v, DAY);   /* Holt, multiplicative flag kept */
-    check_round_trip(m, ts, v, DAY, 2 * DAY);
+    mt_round_trip(ops, m, make(1), "holtwinters", ts, v, DAY, 2 * DAY);
     ops->destroy(m);
     m = make(-1);   /* never fitted: level NaN round-trips as "NaN" */
     assert_string_equal(json_string_value(saved(m, "state", "level")), "NaN");
-    check_round_trip(m, ts, v, 0, 30);
+    mt_round_trip(ops, m, make(1), "holtwinters", ts, v, 0, 30);
     ops->destroy(m);
 }
 
@@ -629,7 +542,7 @@ static double weekly_load(size_t i)
 
 static double weekly_noisy(size_t i)
 {
-    return weekly_load(i) + 3 * noise(i);
+    return weekly_load(i) + 3 * mt_noise(i);
 }
 
 static double forecast_mae(void *m, const double *ts, size_t from, size_t n)

@@ -6,17 +6,7 @@
  * then followed after half a window), and the nightly batch job that the
  * seasonal variant learns after a week (the rolling one flags its start);
  * save -> load gives bit-identical bands in both modes. */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "model.h"
+#include "modeltest.h"
 
 static const aiops_model_ops *ops = &aiops_model_robust;
 
@@ -24,23 +14,7 @@ static const aiops_model_ops *ops = &aiops_model_robust;
 #define MIN 60.0
 #define PI 3.14159265358979323846
 
-#define assert_near(a, b, eps)                                                         \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (eps)))                                                 \
-            fail_msg("%s = %.17g, want %.17g +- %g", #a, a_, b_, (double)(eps));       \
-    } while (0)
-
 /* ------------------------------------------------------------ helpers */
-
-static void *make_p(const aiops_model_params *p)
-{
-    aiops_err err = {0};
-    void *m = ops->create(p, &err);
-    if (!m)
-        fail_msg("create: %s", err.msg);
-    return m;
-}
 
 static void *make(double window, double k, int seasonal)
 {
@@ -49,24 +23,7 @@ static void *make(double window, double k, int seasonal)
     p.window = window;
     p.k = k;
     p.seasonal_robust = seasonal;
-    return make_p(&p);
-}
-
-static double noise(uint64_t i)
-{
-    uint64_t z = i * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0 * 2 - 1;
-}
-
-static double nightly(size_t i)
-{
-    double hour = (double)(i % 1440) / 60;
-    if (hour >= 2 && hour < 3)
-        return 90 + 2 * noise(i);
-    return 50 + 10 * sin(2 * PI * (hour - 9) / 24) + 2 * noise(i);
+    return mt_make(ops, &p);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -81,27 +38,6 @@ static double median_of(double *a, size_t n)
     return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
-static int outside(double v, const aiops_band *b)
-{
-    return v < b->lower || v > b->upper;
-}
-
-static size_t run(void *m, const double *ts, const double *v, size_t ntrain, size_t n,
-                  size_t *idx, size_t max)
-{
-    aiops_err err = {0};
-    assert_int_equal(ops->fit(m, ts, v, ntrain, &err), 0);
-    size_t k = 0;
-    for (size_t i = ntrain; i < n; i++) {
-        aiops_band b;
-        ops->band(m, ts[i], &b);
-        if (outside(v[i], &b) && k++ < max)
-            idx[k - 1] = i;
-        ops->update(m, ts[i], v[i]);
-    }
-    return k;
-}
-
 static size_t slot_points(void *m, size_t slot)
 {
     json_t *j = ops->save(m);
@@ -109,19 +45,6 @@ static size_t slot_points(void *m, size_t slot)
     size_t n = json_array_size(s) / 2;
     json_decref(j);
     return n;
-}
-
-/* JSON written with single quotes for readability: ' becomes ". */
-static json_t *jq(const char *s)
-{
-    char buf[1024];
-    size_t n = strlen(s);
-    assert_true(n < sizeof buf);
-    for (size_t i = 0; i <= n; i++)
-        buf[i] = s[i] == '\'' ? '"' : s[i];
-    json_t *j = json_loads(buf, 0, NULL);
-    assert_non_null(j);
-    return j;
 }
 
 /* ------------------------------------------------------------ tests */
@@ -135,9 +58,9 @@ static void test_against_brute_force(void **state)
     static double ts[N], v[N], win[N];
     double t = T0;
     for (size_t i = 0; i < N; i++) {
-        t += (i % 7 == 3) ? 0 : 5 + 30 * (noise(i + 77) + 1);   /* irregular, some ties */
+        t += (i % 7 == 3) ? 0 : 5 + 30 * (mt_noise(i + 77) + 1);   /* irregular, some ties */
         ts[i] = t;
-        v[i] = i % 3 ? round(noise(i) * 20) / 4 : noise(i) * 100;   /* quantised mix */
+        v[i] = i % 3 ? round(mt_noise(i) * 20) / 4 : mt_noise(i) * 100;   /* quantised mix */
     }
     void *m = make(600, 2.5, 0);
     size_t checked = 0;
@@ -311,19 +234,19 @@ static void test_sine_spike(void **state)
     }
     v[SPIKE] += 15;
     void *m = make(NAN, NAN, 1);
-    size_t idx[8], k = run(m, ts, v, TRAIN, N, idx, 8);
+    size_t idx[8], k = mt_run(ops, m, ts, v, TRAIN, N, idx, 8);
     assert_int_equal(k, 1);
     assert_int_equal(idx[0], SPIKE);
     ops->destroy(m);
 
     m = make(NAN, 6, 0);
-    k = run(m, ts, v, TRAIN, N, idx, 8);
+    k = mt_run(ops, m, ts, v, TRAIN, N, idx, 8);
     assert_int_equal(k, 1);
     assert_int_equal(idx[0], SPIKE);
     ops->destroy(m);
 
     m = make(NAN, NAN, 0);
-    k = run(m, ts, v, TRAIN, N, idx, 8);
+    k = mt_run(ops, m, ts, v, TRAIN, N, idx, 8);
     assert_true(k > 1);
     ops->destroy(m);
 }
@@ -338,10 +261,10 @@ static void test_level_shift(void **state)
     static double ts[N], v[N];
     for (size_t i = 0; i < N; i++) {
         ts[i] = T0 + (double)i * MIN;
-        v[i] = (i < SHIFT ? 100 : 130) + noise(i);
+        v[i] = (i < SHIFT ? 100 : 130) + mt_noise(i);
     }
     void *m = make(NAN, NAN, 0);
-    size_t idx[64], k = run(m, ts, v, TRAIN, N, idx, 64);
+    size_t idx[64], k = mt_run(ops, m, ts, v, TRAIN, N, idx, 64);
     assert_true(k >= 25 && k <= 31);
     for (size_t i = 0; i < k; i++)
         assert_int_equal(idx[i], SHIFT + i);
@@ -358,11 +281,11 @@ static void test_nightly_batch(void **state)
     static double ts[N], v[N];
     for (size_t i = 0; i < N; i++) {
         ts[i] = T0 + (double)i * MIN;
-        v[i] = nightly(i);
+        v[i] = mt_nightly(i);
     }
     void *m = make(NAN, NAN, 1);
     size_t idx[64];
-    assert_int_equal(run(m, ts, v, TRAIN, N, idx, 64), 0);
+    assert_int_equal(mt_run(ops, m, ts, v, TRAIN, N, idx, 64), 0);
     /* slot 24 (02:00-02:05) holds the 5 points of each of the 8 days */
     assert_int_equal(slot_points(m, 24), 40);
     aiops_band b;
@@ -371,7 +294,7 @@ static void test_nightly_batch(void **state)
     ops->destroy(m);
 
     m = make(NAN, NAN, 0);
-    size_t k = run(m, ts, v, TRAIN, N, idx, 64);
+    size_t k = mt_run(ops, m, ts, v, TRAIN, N, idx, 64);
     assert_true(k >= 20);
     assert_int_equal(idx[0], TRAIN + 120);   /* 02:00 on day 8 */
     ops->destroy(m);
@@ -385,7 +308,7 @@ static void test_seasonal_horizon(void **state)
     aiops_model_params_init(&p);
     p.seasonal_robust = 1;
     p.period = 3600;   /* slots of 300 s */
-    void *m = make_p(&p);
+    void *m = mt_make(ops, &p);
     for (int h = 0; h < 20; h++)
         ops->update(m, T0 + h * 3600 + 10, h);
     aiops_band b;
@@ -397,29 +320,6 @@ static void test_seasonal_horizon(void **state)
     ops->destroy(m);
 }
 
-static void check_round_trip(void *m, const double *ts, const double *v, size_t from, size_t n)
-{
-    void *a = make(1, 1, 0);   /* different shape: load must rebuild */
-    json_t *j = ops->save(m);
-    assert_string_equal(json_string_value(json_object_get(j, "model")), "robust");
-    char *text = json_dumps(j, 0);
-    json_t *j2 = json_loads(text, 0, NULL);
-    aiops_err err = {0};
-    assert_int_equal(ops->load(a, j2, &err), 0);
-    free(text);
-    json_decref(j);
-    json_decref(j2);
-    for (size_t i = from; i < n; i++) {
-        aiops_band x, y;
-        ops->band(m, ts[i], &x);
-        ops->band(a, ts[i], &y);
-        assert_memory_equal(&x, &y, sizeof x);
-        ops->update(m, ts[i], v[i]);
-        ops->update(a, ts[i], v[i]);
-    }
-    ops->destroy(a);
-}
-
 static void test_save_load(void **state)
 {
     (void)state;
@@ -427,16 +327,16 @@ static void test_save_load(void **state)
     static double ts[N], v[N];
     for (size_t i = 0; i < N; i++) {
         ts[i] = T0 + (double)i * MIN;
-        v[i] = nightly(i);
+        v[i] = mt_nightly(i);
     }
     aiops_err err = {0};
     void *m = make(1800, 2, 0);
     assert_int_equal(ops->fit(m, ts, v, TRAIN, &err), 0);
-    check_round_trip(m, ts, v, TRAIN, N);
+    mt_round_trip(ops, m, make(1, 1, 0), "robust", ts, v, TRAIN, N);
     ops->destroy(m);
     m = make(NAN, 3.5, 1);
     assert_int_equal(ops->fit(m, ts, v, TRAIN, &err), 0);
-    check_round_trip(m, ts, v, TRAIN, N);
+    mt_round_trip(ops, m, make(1, 1, 0), "robust", ts, v, TRAIN, N);
     ops->destroy(m);
 }
 
@@ -465,7 +365,7 @@ static void test_load_errors(void **state)
     for (int i = 0; i < 10; i++)
         ops->update(m, T0 + i, 7);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        json_t *j = jq(bad[i]);
+        json_t *j = mt_jq(bad[i]);
         aiops_err err = {0};
         assert_int_equal(ops->load(m, j, &err), AIOPS_EPARSE);
         assert_int_equal(err.code, AIOPS_EPARSE);

@@ -4,32 +4,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "testutil.h"
-#include "model.h"
+#include "modeltest.h"
 
 #define DAY 86400.0
 #define T0 1700006400.0   /* a UTC midnight */
 #define TWO_PI 6.283185307179586
 
 static const aiops_model_ops *S = &aiops_model_sarima;
-
-static uint64_t rng_state;
-static void rng_seed(uint64_t s)
-{
-    rng_state = s * 0x9E3779B97F4A7C15ull + 1;
-}
-static double urand(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return ((rng_state * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
-}
-static double nrand(void)
-{
-    double u = urand(), v = urand();
-    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(TWO_PI * v);
-}
 
 typedef struct { size_t n; double *ts, *v; } series;
 
@@ -53,22 +34,10 @@ static series ar1(size_t n, double step, double phi, double mu)
     series s = alloc_series(n, step);
     double x = mu;
     for (size_t i = 0; i < 200; i++)      /* burn-in */
-        x = mu + phi * (x - mu) + nrand();
+        x = mu + phi * (x - mu) + mt_nrand();
     for (size_t i = 0; i < n; i++)
-        s.v[i] = x = mu + phi * (x - mu) + nrand();
+        s.v[i] = x = mu + phi * (x - mu) + mt_nrand();
     return s;
-}
-
-static void *fit(const aiops_model_params *p, const double *ts, const double *v, size_t n)
-{
-    aiops_err err = {0};
-    void *m = S->create(p, &err);
-    assert_non_null(m);
-    int rc = S->fit(m, ts, v, n, &err);
-    if (rc)
-        print_error("fit: %s\n", err.msg);
-    assert_int_equal(rc, 0);
-    return m;
 }
 
 static void fixed_orders(aiops_model_params *p, int o0, int o1, int o2, int o3, int o4, int o5)
@@ -101,11 +70,11 @@ static double num(json_t *j, const char *key)
 static void test_ar1_fixed_css(void **st)
 {
     (void)st;
-    rng_seed(11);
+    mt_rng_seed(11);
     series s = ar1(4032, 300, 0.7, 10);
     aiops_model_params p;
     fixed_orders(&p, 1, 0, 0, 0, 0, 0);
-    void *m = fit(&p, s.ts, s.v, s.n);
+    void *m = mt_fit(S, &p, s.ts, s.v, s.n);
     json_t *j = saved(m);
     double phi = arr_num(j, "ar", 0), mu = num(j, "mean"), s2 = num(j, "sigma2");
     assert_true(fabs(phi - 0.7) < 0.05);
@@ -134,9 +103,9 @@ static void test_ar1_fixed_css(void **st)
 static void test_ar1_aic_picks_p1(void **st)
 {
     (void)st;
-    rng_seed(12);
+    mt_rng_seed(12);
     series s = ar1(4032, 300, 0.6, 50);
-    void *m = fit(NULL, s.ts, s.v, s.n);
+    void *m = mt_fit(S, NULL, s.ts, s.v, s.n);
     json_t *j = saved(m);
     assert_int_equal(arr_int(j, "order", 0), 1);
     assert_int_equal(arr_int(j, "order", 1), 0);
@@ -156,15 +125,15 @@ static void test_ar1_aic_picks_p1(void **st)
 static void test_random_walk_differenced(void **st)
 {
     (void)st;
-    rng_seed(13);
+    mt_rng_seed(13);
     series s = alloc_series(2000, 60);
     double x = 100;
     for (size_t i = 0; i < s.n; i++)
-        s.v[i] = x += nrand();
+        s.v[i] = x += mt_nrand();
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.period = 3600;                    /* 60-point season, 33 seasons */
-    void *m = fit(&p, s.ts, s.v, s.n);
+    void *m = mt_fit(S, &p, s.ts, s.v, s.n);
     json_t *j = saved(m);
     assert_int_equal(arr_int(j, "order", 1), 1);
     assert_int_equal(arr_int(j, "seasonal_order", 1), 0);
@@ -192,16 +161,16 @@ static double daily(double t)
 static void test_seasonal_spike(void **st)
 {
     (void)st;
-    rng_seed(14);
+    mt_rng_seed(14);
     size_t train = 10 * 288, n = 11 * 288, spike = train + 150;
     series s = alloc_series(n, 300);
     for (size_t i = 0; i < n; i++)
-        s.v[i] = daily(s.ts[i]) + nrand();
+        s.v[i] = daily(s.ts[i]) + mt_nrand();
     s.v[spike] += 10;
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.width = 0.9999;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     json_t *j = saved(m);
     assert_int_equal(arr_int(j, "seasonal_order", 1), 1);
     assert_int_equal(arr_int(j, "seasonal_order", 3), 288);
@@ -231,12 +200,12 @@ static void test_seasonal_spike(void **st)
 static void test_aggregation(void **st)
 {
     (void)st;
-    rng_seed(15);
+    mt_rng_seed(15);
     size_t train = 4 * 1440, n = 5 * 1440;
     series s = alloc_series(n, 60);
     for (size_t i = 0; i < n; i++)
-        s.v[i] = daily(s.ts[i]) + nrand();
-    void *m = fit(NULL, s.ts, s.v, train);
+        s.v[i] = daily(s.ts[i]) + mt_nrand();
+    void *m = mt_fit(S, NULL, s.ts, s.v, train);
     json_t *j = saved(m);
     assert_int_equal(num(j, "aggregate"), 5);
     assert_true(fabs(num(j, "step") - 300) < 1e-9);
@@ -257,49 +226,29 @@ static void test_aggregation(void **st)
     series_free(&s);
 }
 
-static void assert_same_band(void *a, void *b, double t)
-{
-    aiops_band x, y;
-    S->band(a, t, &x);
-    S->band(b, t, &y);
-    assert_memory_equal(&x, &y, sizeof x);
-}
-
 /* save -> JSON text -> load gives bit-identical bands: the open bucket, the
  * next ones, forecasts, and after more updates. */
 static void test_save_load_identical(void **st)
 {
     (void)st;
-    rng_seed(16);
+    mt_rng_seed(16);
     size_t train = 4 * 1440, n = 5 * 1440;
     series s = alloc_series(n, 60);
     for (size_t i = 0; i < n; i++)
-        s.v[i] = daily(s.ts[i]) + nrand();
-    void *m = fit(NULL, s.ts, s.v, train);
+        s.v[i] = daily(s.ts[i]) + mt_nrand();
+    void *m = mt_fit(S, NULL, s.ts, s.v, train);
     for (size_t i = train; i < train + 333; i++)   /* stop inside a bucket */
         S->update(m, s.ts[i], s.v[i]);
-    json_t *j = saved(m);
-    char *text = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
-    json_error_t jerr;
-    json_t *back = json_loads(text, 0, &jerr);
-    free(text);
-    assert_non_null(back);
-    aiops_err err = {0};
-    void *m2 = S->create(NULL, &err);
-    int rc = S->load(m2, back, &err);
-    if (rc)
-        print_error("load: %s\n", err.msg);
-    assert_int_equal(rc, 0);
-    json_decref(back);
+    void *m2 = mt_make(S, NULL);
+    mt_reload(S, m, m2);
     for (double h = 0; h < 100; h += 0.7)
-        assert_same_band(m, m2, s.ts[train + 333] + h * 300);
+        mt_same_band(S, m, m2, s.ts[train + 333] + h * 300);
     for (size_t i = train + 333; i < n; i++) {
-        assert_same_band(m, m2, s.ts[i]);
+        mt_same_band(S, m, m2, s.ts[i]);
         S->update(m, s.ts[i], s.v[i]);
         S->update(m2, s.ts[i], s.v[i]);
     }
-    assert_same_band(m, m2, s.ts[n - 1] + 3600);
+    mt_same_band(S, m, m2, s.ts[n - 1] + 3600);
     S->destroy(m);
     S->destroy(m2);
     series_free(&s);
@@ -311,11 +260,11 @@ static void test_save_load_identical(void **st)
 static void test_nan_gap_horizon(void **st)
 {
     (void)st;
-    rng_seed(17);
+    mt_rng_seed(17);
     series s = ar1(3000, 300, 0.5, 0);
     aiops_model_params p;
     fixed_orders(&p, 1, 0, 0, 0, 0, 0);
-    void *m = fit(&p, s.ts, s.v, s.n);
+    void *m = mt_fit(S, &p, s.ts, s.v, s.n);
     double t = s.ts[s.n - 1] + 300;
     S->update(m, t, 1.0);
     aiops_band a, b, c;
@@ -343,12 +292,12 @@ static void test_nan_gap_horizon(void **st)
 static void test_long_gap_keeps_phase(void **st)
 {
     (void)st;
-    rng_seed(19);
+    mt_rng_seed(19);
     size_t n = 6 * 288;
     series s = alloc_series(n, 300);
     for (size_t i = 0; i < n; i++)
-        s.v[i] = daily(s.ts[i]) + 0.5 * nrand();
-    void *m = fit(NULL, s.ts, s.v, n);
+        s.v[i] = daily(s.ts[i]) + 0.5 * mt_nrand();
+    void *m = mt_fit(S, NULL, s.ts, s.v, n);
     double t = s.ts[n - 1] + 1000 * DAY + 6 * 3600;
     S->update(m, t, daily(t));
     S->update(m, t - 3600, 1e6);        /* out of order: ignored */
@@ -386,7 +335,7 @@ static void test_errors(void **st)
     assert_true(isnan(b.expected) && isinf(b.lower) && isinf(b.upper));
     S->destroy(m);
 
-    rng_seed(18);                       /* 2 days cannot carry a daily P */
+    mt_rng_seed(18);                       /* 2 days cannot carry a daily P */
     series s = ar1(576, 300, 0.5, 0);
     fixed_orders(&p, 1, 0, 0, 1, 0, 0);
     m = S->create(&p, &err);
@@ -399,7 +348,7 @@ static void test_errors(void **st)
     assert_non_null(strstr(err.msg, "at least"));
     S->destroy(m);
 
-    m = fit(&p, s.ts, s.v, s.n);
+    m = mt_fit(S, &p, s.ts, s.v, s.n);
     json_t *j = saved(m);
     json_object_set_new(j, "ar", json_pack("[f]", 1.5));   /* not stationary */
     void *m2 = S->create(NULL, &err);

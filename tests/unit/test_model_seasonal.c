@@ -3,33 +3,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "testutil.h"
-#include "model.h"
+#include "modeltest.h"
 
 #define DAY 86400.0
 #define T0 1700006400.0   /* 2023-11-15T00:00:00Z, a UTC midnight */
 #define TWO_PI 6.283185307179586
 
 static const aiops_model_ops *S = &aiops_model_seasonal;
-
-/* ---- deterministic noise: xorshift64* + Box-Muller */
-static uint64_t rng_state;
-static void rng_seed(uint64_t s)
-{
-    rng_state = s * 0x9E3779B97F4A7C15ull + 1;
-}
-static double urand(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return ((rng_state * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0);
-}
-static double nrand(void)
-{
-    double u = urand(), v = urand();
-    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(TWO_PI * v);
-}
 
 /* A generated series: n points every step seconds from T0. */
 typedef struct { size_t n; double *ts, *v, *truth; } series;
@@ -43,25 +23,13 @@ static series gen(size_t n, double step, shape_fn f, double noise)
     for (size_t i = 0; i < n; i++) {
         s.ts[i] = T0 + (double)i * step;
         s.truth[i] = f(s.ts[i]);
-        s.v[i] = s.truth[i] + noise * nrand();
+        s.v[i] = s.truth[i] + noise * mt_nrand();
     }
     return s;
 }
 static void series_free(series *s)
 {
     free(s->ts), free(s->v), free(s->truth);
-}
-
-static void *fit(const aiops_model_params *p, const double *ts, const double *v, size_t n)
-{
-    aiops_err err = {0};
-    void *m = S->create(p, &err);
-    assert_non_null(m);
-    int rc = S->fit(m, ts, v, n, &err);
-    if (rc)
-        print_error("fit: %s\n", err.msg);
-    assert_int_equal(rc, 0);
-    return m;
 }
 
 /* Score points [from, n) as aiops-fit does; returns how many fall outside
@@ -98,14 +66,14 @@ static double sine_day(double t)
 static void test_spike_only_outlier(void **st)
 {
     (void)st;
-    rng_seed(1);
+    mt_rng_seed(1);
     size_t train = 14 * 1440, n = 15 * 1440, spike = train + 700;
     series s = gen(n, 60, sine_day, 1.0);
     s.v[spike] += 8;
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.width = 0.9999;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     size_t first;
     double maxerr;
     assert_int_equal(score(m, &s, train, &first, &maxerr), 1);
@@ -119,10 +87,10 @@ static void test_spike_only_outlier(void **st)
 static void test_coverage_default(void **st)
 {
     (void)st;
-    rng_seed(2);
+    mt_rng_seed(2);
     size_t train = 14 * 1440, n = 17 * 1440;
     series s = gen(n, 60, sine_day, 1.0);
-    void *m = fit(NULL, s.ts, s.v, train);
+    void *m = mt_fit(S, NULL, s.ts, s.v, train);
     double maxerr;
     size_t out = score(m, &s, train, NULL, &maxerr);
     double frac = (double)out / (double)(n - train);
@@ -144,13 +112,13 @@ static double batch_night(double t)
 static void test_batch_job_not_anomalous(void **st)
 {
     (void)st;
-    rng_seed(3);
+    mt_rng_seed(3);
     size_t train = 14 * 1440, n = 16 * 1440;
     series s = gen(n, 60, batch_night, 1.5);
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.width = 0.9999;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     size_t batch_out = 0, batch = 0;
     for (size_t i = train; i < n; i++) {
         aiops_band b;
@@ -183,13 +151,13 @@ static double trend_sine(double t)
 static void test_trend_followed(void **st)
 {
     (void)st;
-    rng_seed(4);
+    mt_rng_seed(4);
     size_t train = 14 * 1440, n = 17 * 1440;
     series s = gen(n, 60, trend_sine, 0.5);
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.width = 0.9999;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     double maxerr;
     size_t out = score(m, &s, train, NULL, &maxerr);
     assert_true(maxerr < 0.3);
@@ -231,28 +199,20 @@ static double fit_error(void *m, const series *s, double a, double b)
 static void test_level_shift_changepoint(void **st)
 {
     (void)st;
-    rng_seed(5);
+    mt_rng_seed(5);
     series s = gen(14 * 1440, 60, level_shift, 1.0);
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.weekly_order = 0;
-    void *m = fit(&p, s.ts, s.v, s.n);
+    void *m = mt_fit(S, &p, s.ts, s.v, s.n);
     assert_true(fit_error(m, &s, 0, 3.5) < 0.6);
     assert_true(fit_error(m, &s, 7.5, 14) < 0.6);
     S->destroy(m);
     p.changepoints = 0;
-    m = fit(&p, s.ts, s.v, s.n);
+    m = mt_fit(S, &p, s.ts, s.v, s.n);
     assert_true(fit_error(m, &s, 8, 14) > 5);
     S->destroy(m);
     series_free(&s);
-}
-
-static void assert_same_band(void *a, void *b, double t)
-{
-    aiops_band x, y;
-    S->band(a, t, &x);
-    S->band(b, t, &y);
-    assert_memory_equal(&x, &y, sizeof x);
 }
 
 /* save -> JSON text -> load gives bit-identical bands, before and after
@@ -260,7 +220,7 @@ static void assert_same_band(void *a, void *b, double t)
 static void test_save_load_identical(void **st)
 {
     (void)st;
-    rng_seed(6);
+    mt_rng_seed(6);
     size_t train = 14 * 1440, n = 15 * 1440;
     series s = gen(n, 60, trend_sine, 0.5);
     double win[1][2] = {{T0 + 3 * DAY, T0 + 3.25 * DAY}};
@@ -269,30 +229,20 @@ static void test_save_load_identical(void **st)
     p.multiplicative = 1;
     p.nwindows = 1;
     p.windows = win;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     for (size_t i = train; i < train + 600; i++)
         S->update(m, s.ts[i], s.v[i]);
-    json_t *j = S->save(m);
-    assert_non_null(j);
-    char *text = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
-    json_error_t jerr;
-    json_t *back = json_loads(text, 0, &jerr);
-    free(text);
-    assert_non_null(back);
-    aiops_err err = {0};
-    void *m2 = S->create(NULL, &err);
-    assert_int_equal(S->load(m2, back, &err), 0);
-    json_decref(back);
+    void *m2 = mt_make(S, NULL);
+    mt_reload(S, m, m2);
     for (size_t i = 0; i < n; i += 37)
-        assert_same_band(m, m2, s.ts[i] + 0.5);
-    assert_same_band(m, m2, T0 + 3.1 * DAY);   /* inside the window */
+        mt_same_band(S, m, m2, s.ts[i] + 0.5);
+    mt_same_band(S, m, m2, T0 + 3.1 * DAY);   /* inside the window */
     for (size_t i = train + 600; i < n; i++) {
-        assert_same_band(m, m2, s.ts[i]);
+        mt_same_band(S, m, m2, s.ts[i]);
         S->update(m, s.ts[i], s.v[i]);
         S->update(m2, s.ts[i], s.v[i]);
     }
-    assert_same_band(m, m2, T0 + 20 * DAY);
+    mt_same_band(S, m, m2, T0 + 20 * DAY);
     S->destroy(m);
     S->destroy(m2);
     series_free(&s);
@@ -303,7 +253,7 @@ static void test_save_load_identical(void **st)
 static void test_window_excluded(void **st)
 {
     (void)st;
-    rng_seed(7);
+    mt_rng_seed(7);
     size_t train = 14 * 1440;
     series s = gen(train, 60, sine_day, 1.0);
     double w0 = T0 + 5 * DAY + 6 * 3600, w1 = w0 + 6 * 3600;
@@ -318,12 +268,12 @@ static void test_window_excluded(void **st)
     aiops_model_params_init(&p);
     p.nwindows = 1;
     p.windows = win;
-    void *mw = fit(&p, s.ts, s.v, train);      /* window declared */
-    void *mh = fit(NULL, s.ts, holes, train);  /* points removed */
-    void *mg = fit(NULL, s.ts, s.v, train);    /* garbage included */
+    void *mw = mt_fit(S, &p, s.ts, s.v, train);      /* window declared */
+    void *mh = mt_fit(S, NULL, s.ts, holes, train);  /* points removed */
+    void *mg = mt_fit(S, NULL, s.ts, s.v, train);    /* garbage included */
     double worst = 0;
     for (double t = T0 + 14 * DAY; t < T0 + 15 * DAY; t += 300) {
-        assert_same_band(mw, mh, t);
+        mt_same_band(S, mw, mh, t);
         aiops_band a, g;
         S->band(mw, t, &a);
         S->band(mg, t, &g);
@@ -359,15 +309,15 @@ static json_t *saved_field(void *m, const char *key)
 static void test_multiplicative(void **st)
 {
     (void)st;
-    rng_seed(8);
+    mt_rng_seed(8);
     size_t train = 14 * 1440, n = 15 * 1440;
     series s = gen(n, 60, growing, 0);
     for (size_t i = 0; i < n; i++)
-        s.v[i] *= exp(0.01 * nrand());
+        s.v[i] *= exp(0.01 * mt_nrand());
     aiops_model_params p;
     aiops_model_params_init(&p);
     p.multiplicative = 1;
-    void *m = fit(&p, s.ts, s.v, train);
+    void *m = mt_fit(S, &p, s.ts, s.v, train);
     double maxrel = 0;
     for (size_t i = train; i < n; i += 7) {
         aiops_band b;
@@ -381,7 +331,7 @@ static void test_multiplicative(void **st)
     S->destroy(m);
     /* a zero in the data: additive fallback, recorded */
     s.v[10] = 0;
-    m = fit(&p, s.ts, s.v, train);
+    m = mt_fit(S, &p, s.ts, s.v, train);
     mult = saved_field(m, "multiplicative");
     json_t *fb = saved_field(m, "multiplicative_fallback");
     assert_true(json_is_false(mult) && json_is_true(fb));
@@ -403,13 +353,13 @@ static int saved_int(void *m, const char *key)
 static void test_terms_dropped_on_short_data(void **st)
 {
     (void)st;
-    rng_seed(9);
+    mt_rng_seed(9);
     series s = gen(15 * 288, 300, sine_day, 1.0);
     static const struct { size_t days; int daily, weekly; } cases[] = {
         {1, 0, 0}, {2, 4, 0}, {13, 4, 0}, {14, 4, 3}, {15, 4, 3},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        void *m = fit(NULL, s.ts, s.v, cases[c].days * 288);
+        void *m = mt_fit(S, NULL, s.ts, s.v, cases[c].days * 288);
         assert_int_equal(saved_int(m, "daily_order"), cases[c].daily);
         assert_int_equal(saved_int(m, "weekly_order"), cases[c].weekly);
         S->destroy(m);
@@ -469,7 +419,7 @@ static void test_nan_and_constant(void **st)
     double ts[500], v[500];
     for (int i = 0; i < 500; i++)
         ts[i] = T0 + 60.0 * i, v[i] = 7;
-    void *m = fit(NULL, ts, v, 500);
+    void *m = mt_fit(S, NULL, ts, v, 500);
     aiops_band a, b;
     S->band(m, T0 + 60.0 * 500, &a);
     S->update(m, T0 + 60.0 * 500, NAN);

@@ -3,17 +3,7 @@
  * nextafter), rejected conditions, fit/update as no-ops, the nightly batch
  * job that a ">80" rule flags (the learned models must not), and save ->
  * load including infinite thresholds and malformed states. */
-#include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "model.h"
+#include "modeltest.h"
 
 static const aiops_model_ops *ops = &aiops_model_static;
 
@@ -44,39 +34,6 @@ static int anomalous(void *m, double v)
     aiops_band b;
     ops->band(m, T0, &b);
     return v < b.lower || v > b.upper;
-}
-
-static double noise(uint64_t i)
-{
-    uint64_t z = i * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0 * 2 - 1;
-}
-
-/* CPU %, one point a minute from midnight: 50 +- 10 daily swing (40 at
- * 03:00, 60 at 15:00) +- 2 noise, and a batch job at 90 from 02:00 to
- * 03:00 every night. */
-static double nightly(size_t i)
-{
-    double hour = (double)(i % 1440) / 60;
-    if (hour >= 2 && hour < 3)
-        return 90 + 2 * noise(i);
-    return 50 + 10 * sin(2 * PI * (hour - 9) / 24) + 2 * noise(i);
-}
-
-/* JSON written with single quotes for readability: ' becomes ". */
-static json_t *jq(const char *s)
-{
-    char buf[1024];
-    size_t n = strlen(s);
-    assert_true(n < sizeof buf);
-    for (size_t i = 0; i <= n; i++)
-        buf[i] = s[i] == '\'' ? '"' : s[i];
-    json_t *j = json_loads(buf, 0, NULL);
-    assert_non_null(j);
-    return j;
 }
 
 static void test_bounds(void **state)
@@ -170,7 +127,7 @@ static void test_nightly_batch_flagged(void **state)
     assert_int_equal(ops->fit(m, NULL, NULL, 0, &err), 0);
     size_t k = 0;
     for (size_t i = 7 * 1440; i < 8 * 1440; i++) {
-        double v = nightly(i);
+        double v = mt_nightly(i);
         if (anomalous(m, v)) {
             size_t min = i % 1440;
             assert_true(min >= 120 && min < 180);
@@ -231,7 +188,7 @@ static void test_load_errors(void **state)
     };
     void *m = make(">", 80);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        json_t *j = jq(bad[i]);
+        json_t *j = mt_jq(bad[i]);
         aiops_err err = {0};
         assert_int_equal(ops->load(m, j, &err), AIOPS_EPARSE);
         assert_non_null(strstr(err.msg, "expected"));

@@ -21,46 +21,22 @@
 #include <unistd.h>
 
 #include "aiops.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 
 static char g_dir[256];
 
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *de;
-            while ((de = readdir(d))) {
-                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
-                rm_rf(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/aiops-test-reader-XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
+    return tu_mkdtemp(g_dir, sizeof g_dir, "reader");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    rm_rf(g_dir);
+    tu_rm_rf(g_dir);
     return 0;
 }
 
@@ -76,11 +52,7 @@ static const char *P(const char *rel)
 
 static void write_file(const char *rel, const char *text)
 {
-    FILE *f = fopen(P(rel), "wb");
-    assert_non_null(f);
-    size_t n = strlen(text);
-    assert_int_equal(fwrite(text, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
+    tu_write_file(P(rel), text, strlen(text));
 }
 
 typedef struct tmember {

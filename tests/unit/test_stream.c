@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -34,42 +35,16 @@ static void path_in(char *buf, size_t n, const char *rel)
     snprintf(buf, n, "%s/%s", g_dir, rel);
 }
 
-/* Remove a tree (we only ever create regular files and directories). */
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *de;
-            while ((de = readdir(d))) {
-                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                    continue;
-                char sub[1024];
-                snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
-                rm_rf(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/aiops-test-stream-XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
+    return tu_mkdtemp(g_dir, sizeof g_dir, "stream");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    rm_rf(g_dir);
+    tu_rm_rf(g_dir);
     return 0;
 }
 
@@ -84,10 +59,7 @@ static void write_file(const char *rel, const char *data, size_t len)
 {
     char p[512];
     path_in(p, sizeof p, rel);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    tu_write_file(p, data, len);
 }
 
 typedef struct tmember {

@@ -6,9 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aiops.h"
 
@@ -42,5 +47,51 @@ static inline int tu_parse(const aiops_format *fmt, const char *name, const char
 }
 
 #define tu_series(tab, r) (aiops_series_get((tab), (r).sid)->text)
+
+/* ---- temporary directories for the tests that need real files */
+
+/* Create a fresh directory /tmp/aiops-test-TAG-XXXXXX and put its path in
+ * dir; 0 or -1, so a cmocka group setup can return it directly. */
+static inline int tu_mkdtemp(char *dir, size_t n, const char *tag)
+{
+    snprintf(dir, n, "/tmp/aiops-test-%s-XXXXXX", tag);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+/* Remove a tree.  The tests only ever create regular files and
+ * directories, so anything else is simply unlinked. */
+static inline void tu_rm_rf(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char sub[1024];
+            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+            tu_rm_rf(sub);
+        }
+        closedir(d);
+    }
+    rmdir(path);
+}
+
+/* Write len bytes of data to path; any short write fails the test, so a
+ * later read error can never come from a half-written fixture. */
+static inline void tu_write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
 
 #endif
