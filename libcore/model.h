@@ -34,7 +34,7 @@ typedef struct aiops_model_params {
     double period;        /* season length in seconds (0 = model picks: 1 day) */
     double window;        /* robust: rolling window in seconds (default 1h) */
     int daily_order;      /* seasonal: Fourier order of the daily term (default 4) */
-    int weekly_order;     /* seasonal: Fourier order of the weekly term (default 3) */
+    int weekly_order;     /* seasonal: Fourier order of the weekly term (default: chosen) */
     int multiplicative;   /* seasonal / holtwinters: 1 = multiplicative */
     int seasonal_robust;  /* robust: compare with the same time of day/week */
     int changepoints;     /* seasonal: number of potential trend changepoints (default 10) */

@@ -7,15 +7,26 @@
  *          changepoints sit at data quantiles of the first 80% of the
  *          training points (where Prophet puts them).  Their slope changes
  *          get Prophet's Laplace prior of scale changepoint_prior (on y
- *          scaled by its absolute maximum), solved as iteratively reweighted
- *          ridge regression: the L1 MAP estimate, so few changepoints are
- *          used.  Intercept, slope and Fourier terms get Prophet's weak
- *          Gaussian priors (scale 5 and 10).
+ *          scaled by its absolute maximum); intercept, slope and Fourier
+ *          terms get Prophet's weak Gaussian priors (scale 5 and 10).  The
+ *          fit is the exact MAP estimate: the Gaussian-prior block is
+ *          profiled out by one Cholesky factorisation, leaving a small
+ *          lasso in the changepoint deltas (their Schur complement) solved
+ *          by coordinate descent, alternated with the noise variance that
+ *          scales the priors until it settles.
  * daily    Fourier series of order daily_order on `period` (default 1 day)
  * weekly   and of order weekly_order on 1 week; each is dropped when the
  *          training data covers less than two of its periods (coverage =
  *          last - first + one spacing, so 14 days of 1-minute points count
  *          as two weeks).  Phases are taken on epoch time, i.e. in UTC.
+ *          The weekly order is automatic by default: with 3 weeks or more
+ *          the orders 3 (Prophet's), 6, 10 and 15 are fitted on all but the
+ *          last training week and judged by their squared error on that
+ *          week, and a higher order is taken only when it cuts that error
+ *          by 5% (smaller gains are what one week of noise gives): a smooth
+ *          weekly cycle keeps 3, a weekday/weekend step (which a low order
+ *          smears over the week) gets 15.  With less data, or an order
+ *          given, no choice is made (3, or the given order).
  * robust   the least-squares fit is repeated twice with Huber weights
  *          (c = 1.345 MADs), so an incident in the training data, or a
  *          batch job the Fourier terms cannot follow, pulls the fit by a
@@ -53,11 +64,16 @@
  * band(last + k * 300) for k = 1..60.  The trend continues with its last
  * slope, as Prophet's does.
  *
- * Cost: each pass builds the design matrix in row blocks (X'WX by dsyrk,
- * X'Wy by dgemv), so memory is O(n + p^2); the IRLS iterations for the L1
- * prior only re-solve the p x p system (dposv).  band(t) is one binary
- * search over the changepoints and two sin/cos pairs (higher harmonics by
- * angle addition): millions of points per second.
+ * Cost: the design matrix is built in row blocks (X'X by dsyrk, X'y by
+ * dgemv), so memory is O(n + p^2); the sin/cos of the two fundamentals
+ * are computed once per point (by rotation on evenly spaced data), the
+ * harmonics by angle addition.  One full pass builds X'X (split at the
+ * validation week when the weekly order is chosen: each candidate is then
+ * a leading block, one small solve); a Huber pass only subtracts the rows
+ * whose weight is below 1 (X'WX = X'X - X'(I - W)X).  The MAP solves work
+ * on p x p matrices.  About 0.4 ms for 6 weeks of hourly points.  band(t)
+ * is one binary search over the changepoints and two sin/cos pairs:
+ * millions of points per second.
  */
 #include <math.h>
 #include <stdint.h>
@@ -79,7 +95,13 @@
 #define SHRINK_PTS 10.0       /* pseudo-points of the global scale per bin */
 #define ADAPT_TAU DAY         /* default level adaptation time constant */
 #define BLOCK_ROWS 2048
-#define IRLS_MAX 60
+#define WEEKLY_DEFAULT 3      /* Prophet's weekly order */
+#define SELECT_GAIN 0.05      /* a higher weekly order must cut the validation SSE by 5% */
+#define ANCHOR 64            /* exact sin/cos every this many points */
+#define S2_ROUNDS 30          /* noise variance / MAP alternations at most */
+#define S2_TOL 1e-6           /* relative change of the noise variance */
+#define LASSO_SWEEPS 1000
+#define LASSO_TOL 1e-9       /* relative change of the deltas in a sweep */
 #define ROBUST_PASSES 3       /* least squares, then 2 Huber reweightings */
 #define HUBER_C 1.345         /* 95% efficiency at Gaussian noise */
 #define P80_Z 1.2815515655446004  /* 80th percentile of |N(0,1)| */
@@ -95,6 +117,7 @@ typedef struct seasonal {
     /* fitted state */
     int fitted, mult, fallback;
     int nd, nw, ncp, ncol;
+    int select_w;           /* fit(): choosing the weekly order */
     double t0, span, ymean, yscale;
     double *cp;             /* ncp changepoints in scaled time, ascending */
     double *beta;           /* ncol coefficients */
@@ -237,12 +260,47 @@ static int set_windows(seasonal *m, const double *w, size_t n, aiops_err *err)
 
 /* ------------------------------------------------------ the model terms */
 
-/* sin/cos of k * phase for k = 1..order into x[2k-2], x[2k-1]; the phase is
- * taken on epoch time so the terms are tied to the time of day/week. */
-static void fourier(double t, double period, int order, double *x)
+/* sin and cos of t's phase in period into f[0], f[1]; the phase is taken
+ * on epoch time so the terms are tied to the time of day/week. */
+static void phase_sc(double t, double period, double *f)
 {
     double ph = fmod(t, period) / period * TWO_PI;
-    double s1 = sin(ph), c1 = cos(ph), s = s1, c = c1;
+    f[0] = sin(ph);
+    f[1] = cos(ph);
+}
+
+/* The fundamentals of every point: f[4i..4i+3] = sin, cos of the phase of
+ * t[i] in the period and in the week.  Evenly spaced data (the usual case)
+ * gets them by rotating the previous point's by the repeated step, so the
+ * fit makes no libm call per point; exactly every ANCHOR points, and after
+ * any irregular step, so the rotation's rounding cannot accumulate. */
+static void fundamentals(const seasonal *m, const double *t, size_t k, double *f)
+{
+    double step = NAN, rot[4] = {0, 1, 0, 1};
+    for (size_t i = 0; i < k; i++, f += 4) {
+        double d = i ? t[i] - t[i - 1] : NAN;
+        if (i % ANCHOR && d == step) {
+            for (int j = 0; j < 4; j += 2) {
+                f[j] = f[j - 4] * rot[j + 1] + f[j - 3] * rot[j];
+                f[j + 1] = f[j - 3] * rot[j + 1] - f[j - 4] * rot[j];
+            }
+            continue;
+        }
+        phase_sc(t[i], m->period, f);
+        phase_sc(t[i], WEEK, f + 2);
+        if (i && d != step) {
+            step = d;
+            phase_sc(d, m->period, rot);
+            phase_sc(d, WEEK, rot + 2);
+        }
+    }
+}
+
+/* sin/cos of k * phase for k = 1..order into x[2k-2], x[2k-1], by angle
+ * addition from the fundamental f = (sin, cos). */
+static void harmonics(const double *f, int order, double *x)
+{
+    double s1 = f[0], c1 = f[1], s = s1, c = c1;
     for (int k = 0; k < order; k++) {
         x[2 * k] = s;
         x[2 * k + 1] = c;
@@ -252,16 +310,17 @@ static void fourier(double t, double period, int order, double *x)
     }
 }
 
-/* One design-matrix row: 1, s, (s - cp_j)+, daily, weekly. */
-static void features(const seasonal *m, double t, double *x)
+/* One design-matrix row from t and its fundamentals f: 1, s, (s - cp_j)+,
+ * daily, weekly. */
+static void features(const seasonal *m, double t, const double *f, double *x)
 {
     double s = (t - m->t0) / m->span;
     x[0] = 1;
     x[1] = s;
     for (int j = 0; j < m->ncp; j++)
         x[2 + j] = s > m->cp[j] ? s - m->cp[j] : 0;
-    fourier(t, m->period, m->nd, x + 2 + m->ncp);
-    fourier(t, WEEK, m->nw, x + 2 + m->ncp + 2 * m->nd);
+    harmonics(f, m->nd, x + 2 + m->ncp);
+    harmonics(f + 2, m->nw, x + 2 + m->ncp + 2 * m->nd);
 }
 
 static int bin_of(const seasonal *m, double t)
@@ -275,8 +334,9 @@ static int bin_of(const seasonal *m, double t)
     return b < 0 ? 0 : b >= m->nb ? m->nb - 1 : b;
 }
 
-/* Trend + Fourier terms (normalised units), without profile and level. */
-static double eval_smooth(const seasonal *m, double t)
+/* Trend + Fourier terms (normalised units) at t with fundamentals f,
+ * without profile and level. */
+static double smooth_at(const seasonal *m, double t, const double *f)
 {
     double s = (t - m->t0) / m->span;
     int lo = 0, hi = m->ncp;               /* segment = #changepoints <= s */
@@ -287,21 +347,27 @@ static double eval_smooth(const seasonal *m, double t)
         else
             hi = mid;
     }
-    double f = m->seg_a[lo] + m->seg_b[lo] * s;
-    double x[4 * MAX_ORDER];
+    double v = m->seg_a[lo] + m->seg_b[lo] * s;
+    double x[2 * MAX_ORDER];
     const double *b = m->beta + 2 + m->ncp;
-    if (m->nd) {
-        fourier(t, m->period, m->nd, x);
-        for (int k = 0; k < 2 * m->nd; k++)
-            f += b[k] * x[k];
-        b += 2 * m->nd;
-    }
-    if (m->nw) {
-        fourier(t, WEEK, m->nw, x);
-        for (int k = 0; k < 2 * m->nw; k++)
-            f += b[k] * x[k];
-    }
-    return f;
+    harmonics(f, m->nd, x);
+    for (int k = 0; k < 2 * m->nd; k++)
+        v += b[k] * x[k];
+    b += 2 * m->nd;
+    harmonics(f + 2, m->nw, x);
+    for (int k = 0; k < 2 * m->nw; k++)
+        v += b[k] * x[k];
+    return v;
+}
+
+static double eval_smooth(const seasonal *m, double t)
+{
+    double f[4] = {0, 1, 0, 1};
+    if (m->nd)
+        phase_sc(t, m->period, f);
+    if (m->nw)
+        phase_sc(t, WEEK, f + 2);
+    return smooth_at(m, t, f);
 }
 
 /* Smooth part + profile at t, cached for the update() that follows band(). */
@@ -407,7 +473,9 @@ static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err
                              "seasonal: expected alpha in [0, 1], got %g", m->alpha);
     int rc = check_int(p->daily_order, 4, MAX_ORDER, "daily_order", &m->daily_req, err);
     if (!rc)
-        rc = check_int(p->weekly_order, 3, MAX_ORDER, "weekly_order", &m->weekly_req, err);
+        rc = p->weekly_order == -1 ? (m->weekly_req = -1, 0)   /* automatic */
+                                   : check_int(p->weekly_order, 3, MAX_ORDER, "weekly_order",
+                                               &m->weekly_req, err);
     if (!rc)
         rc = check_int(p->changepoints, 10, MAX_CP, "changepoints", &m->ncp_req, err);
     if (!rc)
@@ -441,6 +509,9 @@ static void *seasonal_create(const aiops_model_params *p, aiops_err *err)
 }
 
 /* ---------------------------------------------------------------- fit */
+
+/* Weekly orders tried when the order is automatic, ascending. */
+static const int weekly_try[] = {3, 6, 10, 15};
 
 /* Usable training points (finite, outside windows) into t/y; checks time
  * order.  Returns the count or a negative code. */
@@ -489,7 +560,12 @@ static int choose_structure(seasonal *m, const double *t, size_t k, double dt, a
     m->t0 = t[0];
     m->span = span > 0 ? span : 1;
     m->nd = cover >= 2 * m->period ? cap_order(m->daily_req, m->period, dt) : 0;
-    m->nw = m->period < WEEK && cover >= 2 * WEEK ? cap_order(m->weekly_req, WEEK, dt) : 0;
+    int weekly = m->period < WEEK && cover >= 2 * WEEK;
+    m->select_w = weekly && m->weekly_req < 0 && cover >= 3 * WEEK;
+    int wreq = m->weekly_req >= 0 ? m->weekly_req
+               : m->select_w ? weekly_try[sizeof weekly_try / sizeof *weekly_try - 1]
+                             : WEEKLY_DEFAULT;
+    m->nw = weekly ? cap_order(wreq, WEEK, dt) : 0;
     size_t hist = (size_t)floor(0.8 * (double)k);   /* Prophet: first 80% */
     m->ncp = span > 0 && hist >= 2 ? m->ncp_req : 0;
     if ((size_t)m->ncp > hist - 1)
@@ -508,126 +584,255 @@ static int choose_structure(seasonal *m, const double *t, size_t k, double dt, a
     return 0;
 }
 
-/* X'WX (upper triangle), X'Wy, y'Wy and sum(W) over all points, in row
- * blocks (rows scaled by sqrt(w); w NULL = all ones). */
-static int gram(const seasonal *m, const double *t, const double *y, const double *w, size_t k,
-                double *A, double *b, double *yy, double *sw, aiops_err *err)
+/* Normal equations: A = X'WX (upper triangle of a p x p row-major matrix,
+ * the model's first p = m->ncol columns), b = X'Wy, yy = y'Wy, sw =
+ * sum(W).  gram_add() adds sign * the rows i in [lo, hi) with weight c[i]
+ * (c NULL: 1; rows of weight 0 are skipped), in row blocks so memory is
+ * O(p^2) whatever the number of points. */
+typedef struct normal {
+    double *A, *b, yy, sw;
+} normal;
+
+static int normal_init(normal *ne, int p, aiops_err *err)
+{
+    ne->A = calloc((size_t)p * (size_t)p + (size_t)p, sizeof *ne->A);
+    ne->b = ne->A ? ne->A + (size_t)p * (size_t)p : NULL;
+    ne->yy = ne->sw = 0;
+    return ne->A ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+}
+
+static int gram_add(const seasonal *m, const double *t, const double *y, const double *f,
+                    const double *c, size_t lo, size_t hi, double sign, normal *ne,
+                    aiops_err *err)
 {
     int p = m->ncol;
     double *X = malloc((size_t)BLOCK_ROWS * ((size_t)p + 1) * sizeof *X);
     if (!X)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     double *Y = X + (size_t)BLOCK_ROWS * (size_t)p;
-    memset(A, 0, (size_t)p * (size_t)p * sizeof *A);
-    memset(b, 0, (size_t)p * sizeof *b);
-    *yy = *sw = 0;
-    for (size_t off = 0; off < k; off += BLOCK_ROWS) {
-        int rows = (int)(k - off < BLOCK_ROWS ? k - off : BLOCK_ROWS);
-        for (int r = 0; r < rows; r++) {
-            size_t i = off + (size_t)r;
-            double *x = X + (size_t)r * (size_t)p, sq = w ? sqrt(w[i]) : 1;
-            features(m, t[i], x);
-            if (w)
+    for (size_t i = lo; i < hi;) {
+        int rows = 0;
+        for (; i < hi && rows < BLOCK_ROWS; i++) {
+            if (c && c[i] == 0)
+                continue;
+            double *x = X + (size_t)rows * (size_t)p, sq = c ? sqrt(c[i]) : 1;
+            features(m, t[i], f + 4 * i, x);
+            if (c)
                 for (int j = 0; j < p; j++)
                     x[j] *= sq;
-            Y[r] = y[i] * sq;
-            *yy += Y[r] * Y[r];
-            *sw += w ? w[i] : 1;
+            Y[rows] = y[i] * sq;
+            ne->yy += sign * Y[rows] * Y[rows];
+            ne->sw += sign * (c ? c[i] : 1);
+            rows++;
         }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, p, rows, 1.0, X, p, 1.0, A, p);
-        cblas_dgemv(CblasRowMajor, CblasTrans, rows, p, 1.0, X, p, Y, 1, 1.0, b, 1);
+        if (rows) {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, p, rows, sign, X, p, 1.0, ne->A,
+                        p);
+            cblas_dgemv(CblasRowMajor, CblasTrans, rows, p, sign, X, p, Y, 1, 1.0, ne->b, 1);
+        }
     }
     free(X);
     return 0;
 }
 
-/* Prior penalties for residual variance s2 (see the header comment). */
-static void penalties(const seasonal *m, double s2, const double *beta, int first,
-                      double floor_pen, double *pen)
+/* Prior penalties (ridge terms) for residual variance s2: Gaussian priors
+ * N(0, 5) on intercept and slope, N(0, 10) on the Fourier terms, and for
+ * the changepoint deltas the Gaussian of the Laplace prior's scale (used
+ * where a ridge stands in for the lasso: the weekly-order candidates). */
+static void penalties(const seasonal *m, double s2, double floor_pen, double *pen)
 {
-    pen[0] = pen[1] = s2 / 25;                     /* N(0, 5) */
-    for (int j = 0; j < m->ncp; j++) {
-        double d = fabs(beta[2 + j]);
-        pen[2 + j] = first ? s2 / (m->prior * m->prior)          /* ridge start */
-                           : s2 / (m->prior * (d > 1e-6 ? d : 1e-6));   /* L1 IRLS */
-    }
+    pen[0] = pen[1] = s2 / 25;
+    for (int j = 0; j < m->ncp; j++)
+        pen[2 + j] = s2 / (m->prior * m->prior);
     for (int j = 2 + m->ncp; j < m->ncol; j++)
-        pen[j] = s2 / 100;                         /* N(0, 10) */
+        pen[j] = s2 / 100;
     for (int j = 0; j < m->ncol; j++)
         if (pen[j] < floor_pen)
             pen[j] = floor_pen;
 }
 
-/* Solve (A + diag(pen)) beta = b; 0 or AIOPS_EINVAL when not positive
- * definite (only possible with pathological data). */
-static int ridge_solve(int p, const double *A, const double *b, const double *pen,
+/* Solve (A + diag(pen)) beta = b for the leading p x p block of A (row
+ * stride lda); 0 or AIOPS_EINVAL when not positive definite (only
+ * possible with pathological data).  The upper triangle of a row-major
+ * matrix is the lower one of the column-major matrix LAPACK sees, so
+ * LAPACKE's _work entry point needs no transposed copy. */
+static int ridge_solve(int p, const double *A, int lda, const double *b, const double *pen,
                        double *M, double *beta)
 {
-    memcpy(M, A, (size_t)p * (size_t)p * sizeof *M);
+    for (int j = 0; j < p; j++)
+        memcpy(M + (size_t)j * (size_t)p, A + (size_t)j * (size_t)lda, (size_t)p * sizeof *M);
     memcpy(beta, b, (size_t)p * sizeof *beta);
     for (int j = 0; j < p; j++)
         M[(size_t)j * (size_t)p + (size_t)j] += pen[j];
-    return LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', p, 1, M, p, beta, 1) ? AIOPS_EINVAL : 0;
+    return LAPACKE_dposv_work(LAPACK_COL_MAJOR, 'L', p, 1, M, p, beta, p) ? AIOPS_EINVAL : 0;
 }
 
-/* Residual sum of squares from the Gram matrices: y'y - 2 b'beta + beta'A beta. */
-static double rss_of(int p, const double *A, const double *b, double yy, const double *beta,
-                     double *tmp)
+/* Residual sum of squares from the normal equations (leading p x p block,
+ * row stride lda): y'y - 2 b'beta + beta'A beta. */
+static double rss_of(int p, const double *A, int lda, const double *b, double yy,
+                     const double *beta, double *tmp)
 {
-    cblas_dsymv(CblasRowMajor, CblasUpper, p, 1.0, A, p, beta, 1, 0.0, tmp, 1);
+    cblas_dsymv(CblasRowMajor, CblasUpper, p, 1.0, A, lda, beta, 1, 0.0, tmp, 1);
     double r = yy - 2 * cblas_ddot(p, b, 1, beta, 1) + cblas_ddot(p, beta, 1, tmp, 1);
     return r > 0 ? r : 0;
 }
 
-/* Regularised least squares: a ridge start, then IRLS for the L1 prior on
- * the changepoint deltas, re-estimating the noise variance each round. */
-static int solve_irls(seasonal *m, const double *A, const double *b, double yy, double k,
-                      aiops_err *err)
+static double pen_floor(const double *A, int p)
 {
-    int p = m->ncol;
-    size_t pp = (size_t)p;
-    double *M = malloc(pp * pp * sizeof *M), *pen = malloc(pp * sizeof *pen);
-    double *nb = malloc(pp * sizeof *nb), *tmp = malloc(pp * sizeof *tmp);
-    int rc = 0;
-    if (!M || !pen || !nb || !tmp) {
-        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        goto out;
-    }
     double trace = 0;
     for (int j = 0; j < p; j++)
-        trace += A[(size_t)j * pp + (size_t)j];
-    double floor_pen = 1e-10 * (trace / p > 1e-300 ? trace / p : 1);
-    double s2 = yy / k > 1e-24 ? yy / k : 1e-24;
-    for (int it = 0; it < IRLS_MAX; it++) {
-        penalties(m, s2, m->beta, it == 0, floor_pen, pen);
-        int tries = 0;
-        while (ridge_solve(p, A, b, pen, M, nb)) {
-            if (++tries > 4) {
-                rc = aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                                   "seasonal: singular least-squares system");
-                goto out;
-            }
-            for (int j = 0; j < p; j++)
-                pen[j] = pen[j] * 1e3 + floor_pen;
-        }
+        trace += A[(size_t)j * (size_t)p + (size_t)j];
+    return 1e-10 * (trace / p > 1e-300 ? trace / p : 1);
+}
+
+/* A(i, j) of a symmetric matrix stored as the upper triangle, row-major. */
+static double sym(const double *A, int p, int i, int j)
+{
+    return i <= j ? A[(size_t)i * (size_t)p + (size_t)j] : A[(size_t)j * (size_t)p + (size_t)i];
+}
+
+/* Work space of map_solve(): g = the q columns with Gaussian priors
+ * (intercept, slope, Fourier terms), d = the c changepoint deltas. */
+typedef struct mapws {
+    int q, c, *gi;
+    double *G, *Z, *S, *e, *pen, *tmp;
+} mapws;
+
+static void mapws_free(mapws *w)
+{
+    free(w->gi);
+    free(w->G);
+    w->gi = NULL;
+    w->G = NULL;
+}
+
+static int mapws_init(mapws *w, const seasonal *m, aiops_err *err)
+{
+    int p = m->ncol, c = m->ncp, q = p - c;
+    size_t qq = (size_t)q, cc = (size_t)c;
+    w->q = q;
+    w->c = c;
+    w->gi = malloc(qq * sizeof *w->gi);
+    w->Z = w->S = w->e = w->pen = w->tmp = NULL;
+    w->G = malloc((qq * qq + qq * (cc + 1) + cc * cc + cc + 2 * (size_t)p) * sizeof *w->G);
+    if (!w->gi || !w->G) {
+        mapws_free(w);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    }
+    w->Z = w->G + qq * qq;
+    w->S = w->Z + qq * (cc + 1);
+    w->e = w->S + cc * cc;
+    w->pen = w->e + cc;
+    w->tmp = w->pen + p;
+    for (int i = 0, k = 0; i < p; i++)
+        if (i < 2 || i >= 2 + c)
+            w->gi[k++] = i;
+    return 0;
+}
+
+/* Coordinate descent for min d'Sd - 2e'd + lam |d|_1 (S positive
+ * definite, c x c): each coordinate is a soft-thresholded 1-D solve. */
+static void lasso_cd(const double *S, const double *e, int c, double lam, double *d)
+{
+    for (int sweep = 0; sweep < LASSO_SWEEPS; sweep++) {
         double change = 0, size = 0;
-        for (int j = 0; j < p; j++) {
-            change = fmax(change, fabs(nb[j] - m->beta[j]));
-            size = fmax(size, fabs(nb[j]));
+        for (int j = 0; j < c; j++) {
+            double g = e[j];
+            for (int i = 0; i < c; i++)
+                if (i != j)
+                    g -= S[(size_t)j * (size_t)c + (size_t)i] * d[i];
+            double v = g > lam / 2 ? g - lam / 2 : g < -lam / 2 ? g + lam / 2 : 0;
+            v /= S[(size_t)j * (size_t)c + (size_t)j];
+            double dv = fabs(v - d[j]), av = fabs(v);
+            change = dv > change ? dv : change;
+            size = av > size ? av : size;
+            d[j] = v;
         }
-        memcpy(m->beta, nb, pp * sizeof *nb);
-        s2 = rss_of(p, A, b, yy, m->beta, tmp) / k;
-        if (s2 < 1e-24)
-            s2 = 1e-24;
-        if (it > 0 && change <= 1e-9 * (1 + size))
+        if (change <= LASSO_TOL * (1 + size))
             break;
     }
-out:
-    free(M);
-    free(pen);
-    free(nb);
-    free(tmp);
-    return rc;
+}
+
+/* One MAP solve at noise variance s2: the Gaussian-prior block is
+ * profiled out (Cholesky of G = A_gg + diag(pen_g)), leaving a c x c
+ * lasso in the changepoint deltas (Schur complement S, e).  Solves into
+ * m->beta; AIOPS_EINVAL when G is not positive definite. */
+static int map_solve(seasonal *m, const normal *ne, double s2, double floor_pen, mapws *w)
+{
+    int p = m->ncol, q = w->q, c = w->c;
+    size_t qq = (size_t)q, cc = (size_t)c;
+    penalties(m, s2, floor_pen, w->pen);
+    for (int a = 0; a < q; a++) {
+        for (int b = 0; b < q; b++)
+            w->G[(size_t)a * qq + (size_t)b] = sym(ne->A, p, w->gi[a], w->gi[b]);
+        w->G[(size_t)a * qq + (size_t)a] += w->pen[w->gi[a]];
+        for (int j = 0; j < c; j++)          /* Z = [A_gd | b_g], column-major */
+            w->Z[(size_t)j * qq + (size_t)a] = sym(ne->A, p, w->gi[a], 2 + j);
+        w->Z[cc * qq + (size_t)a] = ne->b[w->gi[a]];
+    }
+    if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', q, w->G, q) ||
+        LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, 'L', q, c + 1, w->G, q, w->Z, q))
+        return AIOPS_EINVAL;
+    for (int i = 0; i < c; i++) {            /* S = A_dd - A_dg G^-1 A_gd, e likewise */
+        double ei = ne->b[2 + i];
+        for (int a = 0; a < q; a++)
+            ei -= sym(ne->A, p, 2 + i, w->gi[a]) * w->Z[cc * qq + (size_t)a];
+        w->e[i] = ei;
+        for (int j = 0; j < c; j++) {
+            double v = sym(ne->A, p, 2 + i, 2 + j);
+            for (int a = 0; a < q; a++)
+                v -= sym(ne->A, p, 2 + i, w->gi[a]) * w->Z[(size_t)j * qq + (size_t)a];
+            w->S[(size_t)i * cc + (size_t)j] = v;
+        }
+        w->S[(size_t)i * cc + (size_t)i] += floor_pen;
+    }
+    lasso_cd(w->S, w->e, c, 2 * s2 / m->prior, m->beta + 2);
+    for (int a = 0; a < q; a++) {            /* g = G^-1 (b_g - A_gd d) */
+        double v = w->Z[cc * qq + (size_t)a];
+        for (int j = 0; j < c; j++)
+            v -= w->Z[(size_t)j * qq + (size_t)a] * m->beta[2 + j];
+        m->beta[w->gi[a]] = v;
+    }
+    return 0;
+}
+
+/* Maximum a posteriori coefficients: Gaussian priors on intercept, slope
+ * and Fourier terms, Prophet's Laplace prior on the changepoint deltas
+ * (an exact lasso, so unused changepoints are exactly 0), alternating
+ * with the noise variance s2 = RSS / n that scales the priors.  warm:
+ * m->beta holds the previous robust pass's solution, a close start. */
+static int solve_map(seasonal *m, const normal *ne, int warm, aiops_err *err)
+{
+    int p = m->ncol;
+    mapws w = {0};
+    int rc = mapws_init(&w, m, err);
+    if (rc)
+        return rc;
+    double k = ne->sw, floor_pen = pen_floor(ne->A, p);
+    double s2 = warm ? rss_of(p, ne->A, p, ne->b, ne->yy, m->beta, w.tmp) / k : ne->yy / k;
+    if (!warm)
+        memset(m->beta, 0, (size_t)p * sizeof *m->beta);
+    for (int round = 0; round < S2_ROUNDS; round++) {
+        s2 = s2 > 1e-24 ? s2 : 1e-24;
+        int tries = 0;
+        double bump = 1;
+        while (map_solve(m, ne, s2 * bump, floor_pen * bump, &w)) {
+            if (++tries > 4) {
+                mapws_free(&w);
+                return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
+                                     "seasonal: singular least-squares system");
+            }
+            bump *= 1e3;
+        }
+        double s2n = rss_of(p, ne->A, p, ne->b, ne->yy, m->beta, w.tmp) / k;
+        if (fabs(s2n - s2) <= S2_TOL * s2) {
+            s2 = s2n;
+            break;
+        }
+        s2 = s2n;
+    }
+    mapws_free(&w);
+    return 0;
 }
 
 /* Robust scale: 80th percentile of |x| / that of |N(0,1)| (tolerates up to
@@ -723,6 +928,118 @@ static void huber_weights(const double *r, size_t k, double *w)
         w[i] = fabs(r[i]) <= c ? 1 : c / fabs(r[i]);
 }
 
+/* Automatic weekly order (see the header comment).  fit and val hold the
+ * normal equations of the training data but its last week and of that
+ * week, for the largest order; as the weekly harmonics are the last
+ * columns, each candidate order is a leading block of them, so trying it
+ * is one small solve.  Leaves m->nw / m->ncol at the order with the least
+ * validation error. */
+static int choose_weekly(seasonal *m, const normal *fit, const normal *val, aiops_err *err)
+{
+    int p = m->ncol, nwmax = m->nw, best = -1;
+    size_t pp = (size_t)p;
+    double *M = malloc((pp * pp + 3 * pp) * sizeof *M);
+    if (!M)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    double *pen = M + pp * pp, *beta = pen + pp, *tmp = beta + pp, best_sse = INFINITY;
+    double s2 = fit->sw > 0 && fit->yy / fit->sw > 1e-24 ? fit->yy / fit->sw : 1e-24;
+    double floor_pen = pen_floor(fit->A, p);
+    for (size_t c = 0; c < sizeof weekly_try / sizeof *weekly_try; c++) {
+        int w = weekly_try[c] < nwmax ? weekly_try[c] : nwmax;
+        if (w <= best)
+            continue;
+        m->nw = w;
+        m->ncol = 2 + m->ncp + 2 * m->nd + 2 * w;
+        penalties(m, s2, floor_pen, pen);
+        if (ridge_solve(m->ncol, fit->A, p, fit->b, pen, M, beta))
+            continue;
+        double sse = rss_of(m->ncol, val->A, p, val->b, val->yy, beta, tmp);
+        if (best < 0 || sse < best_sse * (1 - SELECT_GAIN)) {
+            best_sse = sse;
+            best = w;
+        }
+    }
+    free(M);
+    m->nw = best < 0 ? (nwmax < WEEKLY_DEFAULT ? nwmax : WEEKLY_DEFAULT) : best;
+    m->ncol = 2 + m->ncp + 2 * m->nd + 2 * m->nw;
+    return 0;
+}
+
+/* The unweighted normal equations of all k points into ne (allocated
+ * here), choosing the weekly order first when it is automatic. */
+static int base_normal(seasonal *m, const double *t, const double *y, const double *f, size_t k,
+                       normal *ne, aiops_err *err)
+{
+    if (!m->select_w)
+        return normal_init(ne, m->ncol, err) || gram_add(m, t, y, f, NULL, 0, k, 1, ne, err)
+                   ? AIOPS_ENOMEM : 0;
+    size_t v = k, p = (size_t)m->ncol;
+    while (v > 0 && t[v - 1] > t[k - 1] - WEEK)
+        v--;
+    normal fit = {0}, val = {0};
+    int rc = normal_init(&fit, m->ncol, err);
+    if (!rc)
+        rc = normal_init(&val, m->ncol, err);
+    if (!rc)
+        rc = gram_add(m, t, y, f, NULL, 0, v, 1, &fit, err);
+    if (!rc)
+        rc = gram_add(m, t, y, f, NULL, v, k, 1, &val, err);
+    if (!rc)
+        rc = choose_weekly(m, &fit, &val, err);
+    if (!rc)
+        rc = normal_init(ne, m->ncol, err);
+    if (!rc) {
+        size_t q = (size_t)m->ncol;
+        for (size_t i = 0; i < q; i++) {
+            for (size_t j = i; j < q; j++)
+                ne->A[i * q + j] = fit.A[i * p + j] + val.A[i * p + j];
+            ne->b[i] = fit.b[i] + val.b[i];
+        }
+        ne->yy = fit.yy + val.yy;
+        ne->sw = fit.sw + val.sw;
+    }
+    free(fit.A);
+    free(val.A);
+    return rc;
+}
+
+/* The robust passes: least squares, then Huber-weighted refits.  X'WX =
+ * X'X - X'(I - W)X, and only the points with weight < 1 (a fifth of them
+ * with Gaussian noise) are in the correction, so a reweighted pass costs a
+ * fraction of a full one. */
+static int robust_fit(seasonal *m, const double *t, const double *y, const double *f, size_t k,
+                      double *r, aiops_err *err)
+{
+    normal ne0 = {0}, ne = {0};
+    double *c = malloc(k * sizeof *c);
+    int rc = !c ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory")
+                : base_normal(m, t, y, f, k, &ne0, err);
+    size_t q = (size_t)m->ncol;
+    if (!rc)
+        rc = normal_init(&ne, m->ncol, err);
+    for (int pass = 0; !rc && pass < ROBUST_PASSES; pass++) {
+        memcpy(ne.A, ne0.A, (q * q + q) * sizeof *ne.A);
+        ne.yy = ne0.yy;
+        ne.sw = ne0.sw;
+        if (pass)
+            rc = gram_add(m, t, y, f, c, 0, k, -1, &ne, err);
+        if (!rc)
+            rc = solve_map(m, &ne, pass > 0, err);
+        if (rc)
+            break;
+        trend_segments(m);
+        for (size_t i = 0; i < k; i++)
+            r[i] = y[i] - smooth_at(m, t[i], f + 4 * i);
+        huber_weights(r, k, c);
+        for (size_t i = 0; i < k; i++)
+            c[i] = 1 - c[i];
+    }
+    free(ne0.A);
+    free(ne.A);
+    free(c);
+    return rc;
+}
+
 static int fit_points(seasonal *m, double *t, double *y, size_t k, int allpos, aiops_err *err)
 {
     m->mult = m->mult_req && allpos;
@@ -740,29 +1057,17 @@ static int fit_points(seasonal *m, double *t, double *y, size_t k, int allpos, a
     m->yscale = m->mult || !(amax > 0) ? 1 : amax;
     for (size_t i = 0; i < k; i++)
         y[i] = (y[i] - m->ymean) / m->yscale;
-    size_t pp = (size_t)m->ncol;
-    double *A = malloc(pp * pp * sizeof *A), *b = malloc(pp * sizeof *b);
-    double *w = malloc(k * sizeof *w), *r = malloc(k * sizeof *r);
-    int rc = !A || !b || !w || !r ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
-    for (int pass = 0; !rc && pass < ROBUST_PASSES; pass++) {
-        double yy = 0, sw = 0;
-        rc = gram(m, t, y, pass ? w : NULL, k, A, b, &yy, &sw, err);
-        if (!rc)
-            rc = solve_irls(m, A, b, yy, sw, err);
-        if (rc)
-            break;
-        trend_segments(m);
-        for (size_t i = 0; i < k; i++)
-            r[i] = y[i] - eval_smooth(m, t[i]);
-        huber_weights(r, k, w);
+    double *f = malloc(4 * k * sizeof *f), *r = malloc(k * sizeof *r);
+    int rc = !f || !r ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
+    if (!rc) {
+        fundamentals(m, t, k, f);
+        rc = robust_fit(m, t, y, f, k, r, err);
     }
     if (!rc) {
         memcpy(y, r, k * sizeof *y);
         rc = residual_model(m, t, y, k, err);
     }
-    free(A);
-    free(b);
-    free(w);
+    free(f);
     free(r);
     return rc;
 }
@@ -998,7 +1303,7 @@ static int load_params(seasonal *m, const json_t *par, aiops_err *err)
     if (!rc)
         rc = jint(par, "daily_order", 0, MAX_ORDER, &p.daily_order, err);
     if (!rc)
-        rc = jint(par, "weekly_order", 0, MAX_ORDER, &p.weekly_order, err);
+        rc = jint(par, "weekly_order", -1, MAX_ORDER, &p.weekly_order, err);
     if (!rc)
         rc = jint(par, "changepoints", 0, MAX_CP, &p.changepoints, err);
     if (!rc)

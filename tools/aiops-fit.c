@@ -48,7 +48,7 @@ static const cli_opt opts[] = {
     {O_PERIOD, "period", "DURATION", "season length (1d)"},
     {O_WINDOW, "window", "DURATION", "robust: rolling window (1h)"},
     {O_DAILY, "daily-order", "N", "seasonal: Fourier order of the daily term (4)"},
-    {O_WEEKLY, "weekly-order", "N", "seasonal: Fourier order of the weekly term (3)"},
+    {O_WEEKLY, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)"},
     {O_CHANGEPOINTS, "changepoints", "N", "seasonal: potential trend changepoints (10)"},
     {O_CP_PRIOR, "changepoint-prior", "X", "seasonal: penalty on changepoint deltas (0.05)"},
     {O_MULT, "multiplicative", NULL, "seasonal, holtwinters: multiplicative seasonality"},

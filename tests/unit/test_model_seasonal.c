@@ -349,6 +349,114 @@ static int saved_int(void *m, const char *key)
     return r;
 }
 
+/* Hourly load: weekdays 100 with a daytime hump, weekends at 70 % (a
+ * step a few Fourier terms cannot follow). */
+static double weekend_step(double t)
+{
+    double day = fmod(t, DAY) / 3600, dow = fmod(floor((t - T0) / DAY) + 2, 7); /* T0: Wed */
+    return 100 * (dow >= 5 ? 0.7 : 1) * (1 + 0.3 * exp(-pow((day - 14) / 4, 2)));
+}
+
+static double weekly_sine(double t)
+{
+    return 100 + 10 * sin(TWO_PI * (t - T0) / (7 * DAY)) + 5 * sin(TWO_PI * fmod(t, DAY) / DAY);
+}
+
+/* Mean |forecast - truth| over points [from, n) without updates. */
+static double forecast_error(void *m, const series *s, size_t from)
+{
+    double e = 0;
+    for (size_t i = from; i < s->n; i++) {
+        aiops_band b;
+        S->band(m, s->ts[i], &b);
+        e += fabs(b.expected - s->truth[i]);
+    }
+    return e / (double)(s->n - from);
+}
+
+/* The automatic weekly order (the default) is chosen on the last training
+ * week: a weekend step needs the highest candidate (15) and forecasts two
+ * weeks far better than Prophet's fixed order 3; a smooth weekly sine
+ * keeps order 3; with under 3 weeks nothing is chosen (order 3); an order
+ * that is given is used as it is. */
+static void test_weekly_order_auto(void **st)
+{
+    (void)st;
+    mt_rng_seed(12);
+    size_t train = 6 * 168, n = 8 * 168;
+    series s = gen(n, 3600, weekend_step, 1.0);
+    void *m = mt_fit(S, NULL, s.ts, s.v, train);
+    assert_int_equal(saved_int(m, "weekly_order"), 15);
+    double auto_err = forecast_error(m, &s, train);
+    S->destroy(m);
+    aiops_model_params p;
+    aiops_model_params_init(&p);
+    p.weekly_order = 3;
+    m = mt_fit(S, &p, s.ts, s.v, train);
+    assert_int_equal(saved_int(m, "weekly_order"), 3);
+    double fixed_err = forecast_error(m, &s, train);
+    S->destroy(m);
+    assert_true(auto_err < 1.5);
+    assert_true(fixed_err > 2 * auto_err);
+    m = mt_fit(S, NULL, s.ts, s.v, 20 * 24);      /* 20 days: no validation week */
+    assert_int_equal(saved_int(m, "weekly_order"), 3);
+    S->destroy(m);
+    series_free(&s);
+    s = gen(n, 3600, weekly_sine, 1.0);
+    m = mt_fit(S, NULL, s.ts, s.v, train);
+    assert_int_equal(saved_int(m, "weekly_order"), 3);
+    assert_true(forecast_error(m, &s, train) < 0.4);
+    S->destroy(m);
+    series_free(&s);
+}
+
+static double ramp_kink(double t)
+{
+    double d = (t - T0) / DAY;
+    return 50 + 0.5 * d + (d > 7 ? 2 * (d - 7) : 0) + 5 * sin(TWO_PI * fmod(t, DAY) / DAY);
+}
+
+/* Changepoint deltas under the Laplace prior (an exact lasso): with a
+ * straight trend every delta stays within 5 % of the slope (noise); with
+ * one kink (slope 0.5 -> 2.5 a day at day 7) the changepoints around it
+ * (days 5-9) carry the change and the slope past the data is found. */
+static void test_changepoints_sparse(void **st)
+{
+    (void)st;
+    mt_rng_seed(13);
+    aiops_model_params p;
+    aiops_model_params_init(&p);
+    p.weekly_order = 0;
+    shape_fn shapes[] = {trend_sine, ramp_kink};
+    for (int k = 0; k < 2; k++) {
+        series s = gen(14 * 288, 300, shapes[k], 0.5);
+        void *m = mt_fit(S, &p, s.ts, s.v, s.n);
+        json_t *j = S->save(m);
+        json_t *beta = json_object_get(j, "beta"), *cps = json_object_get(j, "changepoints");
+        assert_int_equal(json_array_size(cps), 10);
+        double slope = json_real_value(json_array_get(beta, 1)), all = 0, near = 0, dmax = 0;
+        for (size_t i = 0; i < 10; i++) {
+            double d = fabs(json_real_value(json_array_get(beta, 2 + i)));
+            double at = json_real_value(json_array_get(cps, i)) * 14;   /* days */
+            all += d;
+            near += at > 5 && at < 9 ? d : 0;
+            dmax = fmax(dmax, d);
+        }
+        json_decref(j);
+        if (k == 0) {
+            assert_true(dmax < 0.05 * slope);
+        } else {
+            assert_true(near > 0.85 * all);
+            aiops_band b0, b1;
+            S->band(m, T0 + 16 * DAY, &b0);
+            S->band(m, T0 + 17 * DAY, &b1);
+            assert_near(b1.expected - b0.expected, 2.5, 0.1);
+        }
+        S->destroy(m);
+        series_free(&s);
+    }
+}
+
 /* Seasonal terms need two periods of data (weekly: 2 weeks). */
 static void test_terms_dropped_on_short_data(void **st)
 {
@@ -438,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_batch_job_not_anomalous),
         cmocka_unit_test(test_trend_followed),
         cmocka_unit_test(test_level_shift_changepoint),
+        cmocka_unit_test(test_weekly_order_auto),
+        cmocka_unit_test(test_changepoints_sparse),
         cmocka_unit_test(test_save_load_identical),
         cmocka_unit_test(test_window_excluded),
         cmocka_unit_test(test_multiplicative),
