@@ -65,6 +65,7 @@
 #define MAX_S 288               /* season length cap in buckets */
 #define MAX_ORD 2               /* p, q, P, Q at most (closed-form checks) */
 #define MAX_NP (4 * MAX_ORD + 1) /* coefficients + mean */
+#define MAX_TERMS ((MAX_ORD + 1) * (MAX_ORD + 1)) /* terms of a factor product */
 #define HMAX 4096               /* forecast horizon in buckets */
 #define LM_MAX_IT 60
 #define KPSS_CRIT 0.463         /* 5% critical value, level stationarity */
@@ -72,11 +73,25 @@
 #define MIN_EFF 30              /* residuals needed beyond the parameters */
 #define ROOT_LIM 0.999          /* stay inside the stationary region */
 #define GAP_MAX ((int64_t)1 << 16) /* buckets filled by forecast in one gap */
+#define LOG_2PI 1.8378770664093454836
+#define STATE_VERSION 2         /* 1: CSS recursion state (y and e rings) */
 
 typedef struct term {
     int lag;
     double c;
 } term;
+
+/* The exact (Kalman) filter of the ARMA part in Chandrasekhar form, for
+ * unit innovation variance: what it needs of the prediction covariance
+ * P_t, and its gain (see kg_step). */
+typedef struct kgain {
+    int r, steady;              /* state dimension; 1 once P has converged */
+    int quiet;                  /* steps in a row that hardly moved F */
+    double F, M;                /* Var(one-step error) / sigma^2; P's update factor */
+    double *K, *W;              /* r each: the gain T P_t Z' / F_t, the update direction */
+    int na, alag[MAX_TERMS];    /* the AR polynomial's nonzero lags and values */
+    double aval[MAX_TERMS];
+} kgain;
 
 typedef struct sarima {
     /* parameters (requested orders, -1 = automatic) */
@@ -85,17 +100,24 @@ typedef struct sarima {
     /* fitted model */
     int fitted, autosel;
     int p, d, q, P, D, Q, s, g;
-    double step, origin, mu, sigma2, var_within, zq, aic;
+    double step, origin, mu, sigma2, var_within, zq, aic, loglik;
     double phi[MAX_ORD], theta[MAX_ORD], Phi[MAX_ORD], Theta[MAX_ORD];
-    /* the recursion on y: y_k = c + sum ar y_{k-lag} + sum ma e_{k-lag} + e_k */
+    /* ARMA part of the differenced series, dense: x_t = sum_{j=1}^{pa} a_j
+     * x_{t-j} + sum_{j=0}^{qm} mp_j e_{t-j}, a[0..r], mp[0..r] */
+    int pa, qm;
+    double *a, *mp;
+    kgain kg;
+    /* the recursion on y: y_k = c + sum ar y_{k-lag} + rho_k, rho_k the
+     * MA remainder of bucket k (what the past innovations add to it) */
     double c;
-    term *ar, *ma;
-    int nar, nma, maxar, maxma;
-    double *yr, *er;            /* ring buffers indexed by bucket & mask */
-    size_t ymask, emask;
+    term *ar;
+    int nar, maxar;
+    double *yr, *rho;           /* ring buffers indexed by bucket & mask */
+    size_t ymask, rmask;
     int64_t open_k;             /* the bucket being filled */
     double open_sum, open_n;
     double fc_open, fc_after;   /* forecasts of buckets open_k, open_k + 1 */
+    double v_open;              /* the open bucket's (clipped) innovation so far */
     double *psi2;               /* psi2[h] = sum_{j<h} psi_j^2, h <= HMAX */
     double *fut;                /* scratch for h-step forecasts */
 } sarima;
@@ -206,32 +228,250 @@ static void products(const double *phi, int p, const double *Phi, int P, const d
         }
 }
 
+/* Coefficients x = (phi, theta, Phi, Theta[, mu]) inside the stationary
+ * and invertible region (with the ROOT_LIM margin). */
+static int admissible(const double *x, int p, int q, int P, int Q)
+{
+    return stationary(x, p) && invertible(x + p, q) && stationary(x + p + q, P) &&
+           invertible(x + p + q + P, Q);
+}
+
+/* The ARMA part's polynomials in dense form: a[1..r] (AR, a[0] = 0) and
+ * mp[0..r] (MA, mp[0] = 1), r >= both degrees. */
+static void dense_arma(const term *ar, int nar, const term *ma, int nma, int r, double *a,
+                       double *mp)
+{
+    memset(a, 0, ((size_t)r + 1) * sizeof *a);
+    memset(mp, 0, ((size_t)r + 1) * sizeof *mp);
+    mp[0] = 1;
+    for (int i = 0; i < nar; i++)
+        a[ar[i].lag] += ar[i].c;
+    for (int i = 0; i < nma; i++)
+        mp[ma[i].lag] += ma[i].c;
+}
+
+/* ------------------------------------------------------- least squares */
+
+/* A sum of squares of residuals r(x) to minimise over the coefficients x
+ * (phi, theta, Phi, Theta[, mu]).  f writes its residuals into buf (len
+ * values, the rows from buf + off on) and returns their sum of squares,
+ * +Inf where x is not admissible or the evaluation fails. */
+typedef struct lsq {
+    double (*f)(const void *ctx, const double *x, double *buf);
+    const void *ctx;
+    int p, q, P, Q, mean, np;
+    int edge;                   /* cut steps at the region's edge (else reject them) */
+    int broyden;                /* Broyden updates between difference Jacobians */
+    int max_tries;              /* damping increases before a step counts as impossible */
+    size_t rows, off, len;
+    double scale_mu;            /* finite-difference scale of the mean */
+    double tol;                 /* stop when the sum of squares falls by less (relative) */
+} lsq;
+
+/* Jacobian of the residuals by forward differences (backward at the
+ * region's edge), column i at J + i * rows. */
+static int jacobian(const lsq *ls, double *x, const double *e0, double *e1, double *J)
+{
+    for (int i = 0; i < ls->np; i++) {
+        double keep = x[i];
+        double h = 1e-6 * (ls->mean && i == ls->np - 1 ? ls->scale_mu : fmax(1, fabs(keep)));
+        x[i] = keep + h;
+        if (!isfinite(ls->f(ls->ctx, x, e1))) {
+            h = -h;
+            x[i] = keep + h;
+            if (!isfinite(ls->f(ls->ctx, x, e1))) {
+                x[i] = keep;
+                return -1;
+            }
+        }
+        x[i] = keep;
+        const double *a = e1 + ls->off, *b = e0 + ls->off;
+        for (size_t r = 0; r < ls->rows; r++)
+            J[(size_t)i * ls->rows + r] = (a[r] - b[r]) / h;
+    }
+    return 0;
+}
+
+/* The admissible fraction of the step x -> xn (bisection; the region is
+ * convex, so the admissible fractions are an interval from 0). */
+static double step_fraction(const lsq *ls, const double *x, const double *xn)
+{
+    double lo = 0, hi = 1, y[MAX_NP];
+    for (int it = 0; it < 40; it++) {
+        double mid = 0.5 * (lo + hi);
+        for (int i = 0; i < ls->np; i++)
+            y[i] = x[i] + mid * (xn[i] - x[i]);
+        if (admissible(y, ls->p, ls->q, ls->P, ls->Q))
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Freeze the coefficients of each factor (phi, theta, Phi, Theta) that
+ * the step x -> xn alone would take out of the region.  Returns how many
+ * were frozen. */
+static int freeze_blocking(const lsq *ls, const double *x, const double *xn, int *frozen)
+{
+    const int off[4] = {0, ls->p, ls->p + ls->q, ls->p + ls->q + ls->P};
+    const int len[4] = {ls->p, ls->q, ls->P, ls->Q};
+    int n = 0;
+    for (int f = 0; f < 4; f++) {
+        double y[MAX_NP];
+        memcpy(y, x, (size_t)ls->np * sizeof *y);
+        for (int i = off[f]; i < off[f] + len[f]; i++)
+            y[i] = xn[i];
+        if (admissible(y, ls->p, ls->q, ls->P, ls->Q))
+            continue;
+        for (int i = off[f]; i < off[f] + len[f]; i++)
+            frozen[i] = 1, n++;
+    }
+    return n;
+}
+
+/* The damped Gauss-Newton step from x with damping lambda, the frozen
+ * coefficients kept: xn. */
+static int lm_solve(const lsq *ls, const double *A, const double *g, double lambda,
+                    const int *frozen, const double *x, double *xn)
+{
+    int np = ls->np;
+    double M[MAX_NP * MAX_NP];
+    memcpy(M, A, (size_t)(np * np) * sizeof *M);
+    for (int i = 0; i < np; i++) {
+        M[i * np + i] += lambda * A[i * np + i] + 1e-12 * (1 + A[i * np + i]);
+        xn[i] = frozen[i] ? 0 : -g[i];
+        for (int j = 0; frozen[i] && j < np; j++)
+            M[i * np + j] = M[j * np + i] = i == j;
+    }
+    if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', np, 1, M, np, xn, np) != 0)
+        return -1;
+    for (int i = 0; i < np; i++)
+        xn[i] += x[i];
+    return 0;
+}
+
+/* One Levenberg-Marquardt step from x: xn.  With ls->edge a step that
+ * leaves the region is cut at its edge; when less than half of it is
+ * left, the factors that block it are held instead and the rest moves on
+ * (the exact likelihood often peaks at the edge, a seasonal MA root at
+ * the unit circle for a deterministic pattern, while the other
+ * coefficients still have to settle). */
+static int lm_step(const lsq *ls, const double *A, const double *g, double lambda,
+                   const double *x, double *xn)
+{
+    int frozen[MAX_NP] = {0};
+    if (lm_solve(ls, A, g, lambda, frozen, x, xn))
+        return -1;
+    if (!ls->edge || admissible(xn, ls->p, ls->q, ls->P, ls->Q))
+        return 0;
+    double tau = step_fraction(ls, x, xn);
+    if (tau < 0.5 && freeze_blocking(ls, x, xn, frozen)) {
+        if (lm_solve(ls, A, g, lambda, frozen, x, xn))
+            return -1;
+        tau = admissible(xn, ls->p, ls->q, ls->P, ls->Q) ? 1 : step_fraction(ls, x, xn);
+    }
+    for (int i = 0; i < ls->np; i++)
+        xn[i] = x[i] + tau * (xn[i] - x[i]);
+    return 0;
+}
+
+/* Broyden's rank-one update of the Jacobian J after the step x -> xn
+ * moved the residuals from e0 to e1: the least change that makes J map
+ * the step onto the residuals' change. */
+static void broyden(const lsq *ls, double *J, const double *x, const double *xn,
+                    const double *e0, const double *e1)
+{
+    double d[MAX_NP], dd = 0;
+    for (int i = 0; i < ls->np; i++) {
+        d[i] = xn[i] - x[i];
+        dd += d[i] * d[i];
+    }
+    if (!(dd > 0))
+        return;
+    const double *a = e1 + ls->off, *b = e0 + ls->off;
+    for (size_t r = 0; r < ls->rows; r++) {
+        double jd = 0;
+        for (int i = 0; i < ls->np; i++)
+            jd += J[(size_t)i * ls->rows + r] * d[i];
+        double c = (a[r] - b[r] - jd) / dd;
+        for (int i = 0; i < ls->np; i++)
+            J[(size_t)i * ls->rows + r] += c * d[i];
+    }
+}
+
+/* Levenberg-Marquardt from x (updated in place; numerical Jacobian,
+ * LAPACK dposv for the steps).  With ls->broyden the Jacobian is computed
+ * by differences only at the start, after a step it could not make, and
+ * to confirm convergence; in between Broyden updates it, which saves np
+ * evaluations an iteration where they are dear (the exact likelihood).
+ * Returns the final sum of squares (Inf if x itself is not admissible);
+ * e0 ends with its residuals. */
+static double lm_fit(const lsq *ls, double *x, double *J, double *e0, double *e1)
+{
+    int np = ls->np;
+    double f = ls->f(ls->ctx, x, e0);
+    if (!np || !isfinite(f))
+        return f;
+    int rows = (int)ls->rows, stale = 1;
+    double A[MAX_NP * MAX_NP], g[MAX_NP], xn[MAX_NP], lambda = 1e-3;
+    for (int it = 0; it < LM_MAX_IT; it++) {
+        if (stale && jacobian(ls, x, e0, e1, J))
+            break;
+        int fresh = stale;
+        stale = !ls->broyden;
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, np, rows, 1.0, J, rows, 0.0, A, np);
+        cblas_dgemv(CblasColMajor, CblasTrans, rows, np, 1.0, J, rows, e0 + ls->off, 1, 0.0, g,
+                    1);
+        int accepted = 0, tries = 0;
+        double fn = f;
+        while (!accepted && lambda < 1e12 && tries++ < ls->max_tries) {
+            if (lm_step(ls, A, g, lambda, x, xn) == 0) {
+                fn = ls->f(ls->ctx, xn, e1);
+                accepted = fn < f;
+            }
+            lambda = accepted ? fmax(lambda / 10, 1e-12) : lambda * 10;
+        }
+        if (!accepted) {
+            if (fresh)
+                break;
+            stale = 1;              /* the updated Jacobian misled: recompute, retry */
+            lambda = 1e-3;
+            continue;
+        }
+        int done = f - fn <= ls->tol * f;
+        if (ls->broyden)
+            broyden(ls, J, x, xn, e0, e1);
+        memcpy(x, xn, (size_t)np * sizeof *x);
+        memcpy(e0, e1, ls->len * sizeof *e0);
+        f = fn;
+        if (done && fresh)
+            break;
+        stale |= done;              /* converged by an updated Jacobian: confirm */
+    }
+    return f;
+}
+
 /* ------------------------------------------------- conditional sum of squares */
 
 typedef struct css_ctx {
     const double *w;            /* differenced series, N values */
     size_t N, start;            /* residuals from start on */
     int p, q, P, Q, s, mean;
-    double *ebuf;               /* pad + N: e[t] = ebuf[pad + t] */
-    size_t pad;
+    size_t pad;                 /* buffers: pad + N, e[t] = buf[pad + t] */
 } css_ctx;
 
-static int npar(const css_ctx *cx)
-{
-    return cx->p + cx->q + cx->P + cx->Q + cx->mean;
-}
-
-/* CSS at parameters x (phi, theta, Phi, Theta, mu); residuals into e
+/* CSS at parameters x (phi, theta, Phi, Theta, mu); residuals into ebuf
  * (pad + N values, the first pad + start zero).  +Inf outside the
  * stationary/invertible region or when the recursion overflows. */
-static double css_eval(const css_ctx *cx, const double *x, double *ebuf)
+static double css_eval(const void *vcx, const double *x, double *ebuf)
 {
+    const css_ctx *cx = vcx;
     const double *phi = x, *theta = phi + cx->p, *Phi = theta + cx->q, *Theta = Phi + cx->P;
     double mu = cx->mean ? Theta[cx->Q] : 0;
-    if (!stationary(phi, cx->p) || !stationary(Phi, cx->P) || !invertible(theta, cx->q) ||
-        !invertible(Theta, cx->Q))
+    if (!admissible(x, cx->p, cx->q, cx->P, cx->Q))
         return INFINITY;
-    term ar[(MAX_ORD + 1) * (MAX_ORD + 1)], ma[(MAX_ORD + 1) * (MAX_ORD + 1)];
+    term ar[MAX_TERMS], ma[MAX_TERMS];
     int nar, nma;
     products(phi, cx->p, Phi, cx->P, theta, cx->q, Theta, cx->Q, cx->s, ar, &nar, ma, &nma);
     double *e = ebuf + cx->pad, ssq = 0;
@@ -249,76 +489,245 @@ static double css_eval(const css_ctx *cx, const double *x, double *ebuf)
     return isfinite(ssq) ? ssq : INFINITY;
 }
 
-/* Jacobian of the residuals by forward differences (backward at the
- * region's edge), column i at J + i * rows. */
-static int jacobian(const css_ctx *cx, double *x, int np, const double *e0, double *e1,
-                    double *J, double scale_mu)
+/* ---------------------------------------------------- exact likelihood */
+
+/* Autocovariances g[0..n] of the AR process v_t = sum_{j=1}^{pa} a_j
+ * v_{t-j} + e_t, unit innovation variance.  The Levinson-Durbin
+ * recursion run backwards turns the coefficients into partial
+ * autocorrelations (all inside (-1, 1) exactly when the process is
+ * stationary) and the variance; run forwards it gives the first pa
+ * autocovariances, the AR recursion the rest.  O(pa^2): a seasonal AR of
+ * degree 2s would make the usual linear system O(s^3).  scr: 3 (pa + 1). */
+static int ar_autocov(const double *a, int pa, double *g, int n, double *scr)
 {
-    size_t rows = cx->N - cx->start;
-    for (int i = 0; i < np; i++) {
-        double keep = x[i];
-        double h = 1e-6 * (cx->mean && i == np - 1 ? scale_mu : fmax(1, fabs(keep)));
-        x[i] = keep + h;
-        if (!isfinite(css_eval(cx, x, e1))) {
-            h = -h;
-            x[i] = keep + h;
-            if (!isfinite(css_eval(cx, x, e1))) {
-                x[i] = keep;
-                return -1;
-            }
-        }
-        x[i] = keep;
-        const double *a = e1 + cx->pad + cx->start, *b = e0 + cx->pad + cx->start;
-        for (size_t r = 0; r < rows; r++)
-            J[(size_t)i * rows + r] = (a[r] - b[r]) / h;
+    double *c = scr, *t = c + pa + 1, *kap = t + pa + 1, g0 = 1;
+    for (int j = 1; j <= pa; j++)
+        c[j] = a[j];
+    for (int k = pa; k >= 1; k--) {
+        double kk = c[k], den = 1 - kk * kk;
+        if (!(fabs(kk) < 1))
+            return -1;
+        kap[k] = kk;
+        g0 /= den;
+        for (int j = 1; j < k; j++)
+            t[j] = (c[j] + kk * c[k - j]) / den;
+        for (int j = 1; j < k; j++)
+            c[j] = t[j];
     }
+    g[0] = g0;
+    double var = g0;            /* prediction error variance of order k - 1 */
+    for (int k = 1; k <= pa && k <= n; k++) {
+        double s = kap[k] * var;
+        for (int j = 1; j < k; j++)
+            s += c[j] * g[k - j];
+        g[k] = s;
+        for (int j = 1; j < k; j++)
+            t[j] = c[j] - kap[k] * c[k - j];
+        for (int j = 1; j < k; j++)
+            c[j] = t[j];
+        c[k] = kap[k];
+        var *= 1 - kap[k] * kap[k];
+    }
+    for (int k = pa + 1; k <= n; k++) {
+        double s = 0;
+        for (int j = 1; j <= pa; j++)
+            s += a[j] * g[k - j];
+        g[k] = s;
+    }
+    return isfinite(g0) ? 0 : -1;
+}
+
+/* The AR polynomial's nonzero lags (at most MAX_TERMS) from dense a. */
+static void kg_set_ar(kgain *kg, const double *a)
+{
+    kg->na = 0;
+    for (int j = 1; j <= kg->r && kg->na < MAX_TERMS; j++)
+        if (a[j] != 0) {
+            kg->alag[kg->na] = j;
+            kg->aval[kg->na++] = a[j];
+        }
+}
+
+/* The exact filter at the first point, from the stationary distribution.
+ * The state is Harvey's: dimension r = max(pa, qm + 1), T the companion
+ * matrix of a (first column a, ones above the diagonal), R = (1, mp_1,
+ * ..., mp_{r-1})', Z = (1, 0, ..., 0).  The Chandrasekhar form needs of
+ * the stationary covariance Sigma only F_1 = gamma_0 and G_1 = T Sigma
+ * Z', whose i-th entry is sum_{j>=i} (a_j gamma_{j-i} + mp_j psi_{j-i}):
+ * autocovariances gamma of the ARMA (those of its AR part filtered through
+ * the MA), psi its MA(infinity) weights.  scr: 7 (r + 1) values. */
+static int kg_init(kgain *kg, const double *a, const double *mp, int pa, int qm, double *scr)
+{
+    int r = kg->r, sup[MAX_TERMS + 1], ns = 0;
+    double *gv = scr, *gx = gv + 2 * (r + 1), *psi = gx + r + 1, *tmp = psi + r + 1;
+    if (ar_autocov(a, pa, gv, r + qm, tmp))
+        return -1;
+    for (int j = 0; j <= qm && ns <= MAX_TERMS; j++)
+        if (mp[j] != 0)
+            sup[ns++] = j;
+    for (int k = 0; k <= r; k++) {
+        double s = 0;
+        for (int i = 0; i < ns; i++)
+            for (int j = 0; j < ns; j++)
+                s += mp[sup[i]] * mp[sup[j]] * gv[abs(k + sup[j] - sup[i])];
+        gx[k] = s;
+    }
+    psi[0] = 1;
+    for (int j = 1; j <= r; j++) {
+        double s = mp[j];
+        for (int i = 1; i <= j && i <= pa; i++)
+            s += a[i] * psi[j - i];
+        psi[j] = s;
+    }
+    double *G = kg->W;          /* W_1 = G_1 */
+    memset(G, 0, (size_t)r * sizeof *G);
+    for (int j = 1; j <= r; j++)
+        for (int i = 1; (a[j] != 0 || mp[j] != 0) && i <= j; i++)
+            G[i - 1] += a[j] * gx[j - i] + mp[j] * psi[j - i];
+    kg->F = gx[0];
+    if (!(kg->F > 0) || !isfinite(kg->F))
+        return -1;
+    kg->M = -1 / kg->F;
+    kg->steady = kg->quiet = 0;
+    for (int i = 0; i < r; i++) {
+        if (!isfinite(G[i]))
+            return -1;
+        kg->K[i] = G[i] / kg->F;
+    }
+    kg_set_ar(kg, a);
     return 0;
 }
 
-/* Levenberg-Marquardt on the CSS from x (updated in place).  Returns the
- * final CSS (Inf if x itself is not admissible). */
-static double lm_fit(const css_ctx *cx, double *x, double *J, double *e0, double *e1,
-                     double scale_mu)
+/* The steady filter of an invertible model (P = R R', F = 1): the gains
+ * on the MA remainders are the MA coefficients, as in the CSS recursion. */
+static void kg_steady(kgain *kg, const double *a, const double *mp)
 {
-    int np = npar(cx);
-    double f = css_eval(cx, x, e0);
-    if (!np || !isfinite(f))
-        return f;
-    size_t rows = cx->N - cx->start;
-    double A[MAX_NP * MAX_NP], M[MAX_NP * MAX_NP], g[MAX_NP], xn[MAX_NP], lambda = 1e-3;
-    for (int it = 0; it < LM_MAX_IT; it++) {
-        if (jacobian(cx, x, np, e0, e1, J, scale_mu))
-            break;
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, np, (int)rows, 1.0, J, (int)rows,
-                    0.0, A, np);
-        cblas_dgemv(CblasColMajor, CblasTrans, (int)rows, np, 1.0, J, (int)rows,
-                    e0 + cx->pad + cx->start, 1, 0.0, g, 1);
-        int accepted = 0;
-        double fn = f;
-        while (!accepted && lambda < 1e12) {
-            memcpy(M, A, sizeof A);
-            for (int i = 0; i < np; i++) {
-                M[i * np + i] += lambda * A[i * np + i] + 1e-12 * (1 + A[i * np + i]);
-                xn[i] = -g[i];
-            }
-            if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', np, 1, M, np, xn, np) == 0) {
-                for (int i = 0; i < np; i++)
-                    xn[i] += x[i];
-                fn = css_eval(cx, xn, e1);
-                accepted = fn < f;
-            }
-            lambda = accepted ? fmax(lambda / 10, 1e-12) : lambda * 10;
-        }
-        if (!accepted)
-            break;
-        memcpy(x, xn, (size_t)np * sizeof *x);
-        memcpy(e0, e1, (cx->pad + cx->N) * sizeof *e0);
-        int done = f - fn <= 1e-10 * f;
-        f = fn;
-        if (done)
-            break;
+    kg->F = 1;
+    kg->M = 0;
+    kg->steady = 1;
+    kg->quiet = 0;
+    for (int i = 0; i < kg->r; i++) {
+        kg->K[i] = mp[i + 1] + a[i + 1];
+        kg->W[i] = 0;
     }
-    return f;
+    kg_set_ar(kg, a);
+}
+
+/* The MA remainders rho[0..r-1] (of the next r points) take the
+ * innovation v: they move by the gain less the AR part, K_i - a_{i+1}. */
+static void kg_spread(const kgain *kg, double *rho, double v)
+{
+    for (int i = 0; i < kg->r; i++)
+        rho[i] += kg->K[i] * v;
+    for (int j = 0; j < kg->na; j++)
+        rho[kg->alag[j] - 1] -= kg->aval[j] * v;
+}
+
+/* One step of the Chandrasekhar recursions (Morf, Sidhu and Kailath
+ * 1974): from the stationary start, P_{t+1} - P_t = M_t W_t W_t' has rank
+ * one, so the filter moves in O(r) a step instead of the O(r^2) of the
+ * covariance update.  With u = Z W_t and K = T P Z' / F the gain:
+ *   F_{t+1} = F_t + M_t u^2     K_{t+1} = (F_t K_t + M_t u T W_t) / F_{t+1}
+ *   W_{t+1} = T W_t - u K_{t+1}       M_{t+1} = M_t F_{t+1} / F_t
+ * T W is W shifted up one plus u times the AR coefficients: the shift is
+ * done densely, the few AR lags fixed up after.  With rho (else NULL) the
+ * MA remainders take the innovation v on the way, by the old gain (what
+ * kg_spread does).  Once P has stopped moving the gain is the steady one
+ * and stays: when F has moved by less than 1e-14 of itself for r + 1
+ * steps in a row (every entry of W has passed through u = W_1 by then, W
+ * being shifted up a place a step). */
+static void kg_step(kgain *kg, double *rho, double v)
+{
+    int r = kg->r, na = kg->na;
+    double *K = kg->K, *W = kg->W, u = W[0], Mu = kg->M * u, Fn = kg->F + Mu * u;
+    if (kg->steady || !(Fn > 0) || !isfinite(Fn)) {
+        kg->steady = 1;             /* or rounding ate the variance: keep the gain */
+        if (rho)
+            kg_spread(kg, rho, v);
+        return;
+    }
+    double c1 = kg->F / Fn, c2 = Mu / Fn, next[MAX_TERMS];
+    if (rho)
+        kg_spread(kg, rho, v);
+    for (int j = 0; j < na; j++)    /* W_{lag} before the dense pass overwrites it */
+        next[j] = kg->alag[j] < r ? W[kg->alag[j]] : 0;
+    for (int i = 0; i + 1 < r; i++) {
+        K[i] = c1 * K[i] + c2 * W[i + 1];
+        W[i] = W[i + 1] - K[i] * u;
+    }
+    K[r - 1] *= c1;
+    W[r - 1] = -K[r - 1] * u;
+    for (int j = 0; j < na; j++) {  /* the AR lags: (T W)_i had a_j u more */
+        int i = kg->alag[j] - 1;
+        K[i] += c2 * kg->aval[j] * u;
+        W[i] = kg->aval[j] * u + next[j] - K[i] * u;
+    }
+    kg->M *= Fn / kg->F;
+    kg->F = Fn;
+    kg->quiet = fabs(kg->M) * u * u <= 1e-14 * Fn ? kg->quiet + 1 : 0;
+    kg->steady = kg->quiet > r;
+}
+
+/* Room for a kgain of dimension r (2 r values) from buf. */
+static void kg_place(kgain *kg, int r, double *buf)
+{
+    kg->r = r;
+    kg->K = buf;
+    kg->W = buf + r;
+    kg->na = 0;
+}
+
+typedef struct ml_ctx {
+    const double *w;            /* differenced series, N values */
+    size_t N;
+    int p, q, P, Q, s, mean, pa, qm;
+    kgain *kg;
+    double *a, *mp, *rho, *scr; /* r + 1, r + 1, N + r + 1, 7 (r + 1) */
+    double *sumlog;             /* out: sum of log F_t of the last evaluation */
+} ml_ctx;
+
+/* The exact Gaussian likelihood as a sum of squares.  With v_t the
+ * one-step errors of the exact filter and sigma^2 F_t their variances,
+ * sigma^2 concentrated out, -2 log L = N log(sum v_t^2/F_t / N) + sum
+ * log F_t + const, which is N log of sum (g v_t / sqrt F_t)^2 with g =
+ * (prod F_t)^(1/2N): so Levenberg-Marquardt minimises these residuals as
+ * it does the CSS ones.  The filter runs in the MA-remainder form of
+ * build_state (pre-sample values at their mean 0, rho_1 = 0). */
+static double ml_eval(const void *vcx, const double *x, double *res)
+{
+    const ml_ctx *cx = vcx;
+    if (!admissible(x, cx->p, cx->q, cx->P, cx->Q))
+        return INFINITY;
+    const double *phi = x, *theta = phi + cx->p, *Phi = theta + cx->q, *Theta = Phi + cx->P;
+    double mu = cx->mean ? Theta[cx->Q] : 0;
+    term ar[MAX_TERMS], ma[MAX_TERMS];
+    int nar, nma, r = cx->kg->r;
+    products(phi, cx->p, Phi, cx->P, theta, cx->q, Theta, cx->Q, cx->s, ar, &nar, ma, &nma);
+    dense_arma(ar, nar, ma, nma, r, cx->a, cx->mp);
+    kgain *kg = cx->kg;
+    if (kg_init(kg, cx->a, cx->mp, cx->pa, cx->qm, cx->scr))
+        return INFINITY;
+    const double *w = cx->w;
+    double *rho = cx->rho, ssq = 0, slog = 0;
+    memset(rho, 0, ((size_t)r + 1) * sizeof *rho);
+    for (size_t t = 0; t < cx->N; t++) {
+        double xh = rho[t];
+        for (int i = 0; i < nar; i++)
+            if ((size_t)ar[i].lag <= t)
+                xh += ar[i].c * (w[t - (size_t)ar[i].lag] - mu);
+        double v = w[t] - mu - xh, F = kg->F;
+        res[t] = v / sqrt(F);
+        ssq += v * v / F;
+        slog += log(F);
+        kg_step(kg, rho + t + 1, v);
+        rho[t + (size_t)r + 1] = 0;
+    }
+    double g2 = exp(slog / (double)cx->N);
+    for (size_t t = 0; t < cx->N; t++)
+        res[t] *= sqrt(g2);
+    *cx->sumlog = slog;
+    double f = ssq * g2;
+    return isfinite(f) ? f : INFINITY;
 }
 
 /* ------------------------------------------------------ order selection */
@@ -404,65 +813,98 @@ static size_t difference(double *x, size_t n, size_t lag)
 
 /* ------------------------------------------------------------ recursion */
 
+/* Forecast of bucket k from the committed state (the buckets before k
+ * entered, nothing of k). */
 static double forecast_at(const sarima *m, int64_t k)
 {
-    double f = m->c;
+    double f = m->c + m->rho[(size_t)k & m->rmask];
     for (int i = 0; i < m->nar; i++)
         f += m->ar[i].c * m->yr[(size_t)(k - m->ar[i].lag) & m->ymask];
-    for (int i = 0; i < m->nma; i++)
-        f += m->ma[i].c * m->er[(size_t)(k - m->ma[i].lag) & m->emask];
     return f;
 }
 
-/* Bucket k gets observation y (NaN = missing) against forecast fc; the
- * innovation is clipped to the band (robust filtering). */
-static void put(sarima *m, int64_t k, double y, double fc)
+/* Innovations beyond the band are clipped to its edge (robust filtering). */
+static double clip(const sarima *m, double e)
 {
-    double e = 0, lim = m->zq * sqrt(m->sigma2);
-    if (!isnan(y)) {
-        e = y - fc;
-        e = e > lim ? lim : e < -lim ? -lim : e;
+    double lim = m->zq * sqrt(m->sigma2 * m->kg.F);
+    return e > lim ? lim : e < -lim ? -lim : e;
+}
+
+/* h-step forecast (h >= 1) of bucket open_k + h, the open bucket counted
+ * with its innovation so far: future innovations zero. */
+static double forecast_ahead(sarima *m, int h)
+{
+    int64_t o = m->open_k;
+    for (int j = 1; j <= h; j++) {
+        int64_t k = o + j;
+        double f = m->c;
+        for (int i = 0; i < m->nar; i++) {
+            int64_t x = k - m->ar[i].lag;
+            f += m->ar[i].c * (x > o ? m->fut[x - o - 1] : m->yr[(size_t)x & m->ymask]);
+        }
+        if (j <= m->kg.r)
+            f += m->rho[(size_t)k & m->rmask] + (m->kg.K[j - 1] - m->a[j]) * m->v_open;
+        m->fut[j - 1] = f;
     }
-    m->yr[(size_t)k & m->ymask] = fc + e;
-    m->er[(size_t)k & m->emask] = e;
+    return m->fut[h - 1];
 }
 
 /* (Re)write the open bucket from its running mean; forecast the next. */
 static void refresh_open(sarima *m)
 {
-    put(m, m->open_k, m->open_n > 0 ? m->open_sum / m->open_n : NAN, m->fc_open);
-    m->fc_after = forecast_at(m, m->open_k + 1);
+    m->v_open = m->open_n > 0 ? clip(m, m->open_sum / m->open_n - m->fc_open) : 0;
+    m->yr[(size_t)m->open_k & m->ymask] = m->fc_open + m->v_open;
+    m->fc_after = forecast_ahead(m, 1);
 }
 
-/* Move the recursion state (the open bucket and the lags before it) shift
- * buckets later, as if the buckets in between had been filled. */
-static void relocate(sarima *m, int64_t shift)
+/* Bucket k (its y in the ring) is done with innovation v: the MA
+ * remainders of the next r buckets move by the gains, the filter moves on
+ * a step.  Slot k + r is zero on entry (no innovation reached it yet);
+ * slot k + r + 1 is cleared for the next bucket. */
+static void commit(sarima *m, int64_t k, double v)
 {
-    int64_t o = m->open_k;
-    for (int i = 0; i <= m->maxar; i++)   /* fut holds HMAX > maxar values */
-        m->fut[i] = m->yr[(size_t)(o - i) & m->ymask];
-    for (int i = 0; i <= m->maxar; i++)
-        m->yr[(size_t)(o + shift - i) & m->ymask] = m->fut[i];
-    for (int i = 0; i <= m->maxma; i++)
-        m->fut[i] = m->er[(size_t)(o - i) & m->emask];
-    for (int i = 0; i <= m->maxma; i++)
-        m->er[(size_t)(o + shift - i) & m->emask] = m->fut[i];
-    m->open_k = o + shift;
+    int r = m->kg.r;
+    if (v != 0)
+        for (int i = 1; i <= r; i++)
+            m->rho[(size_t)(k + i) & m->rmask] += (m->kg.K[i - 1] - m->a[i]) * v;
+    m->rho[(size_t)(k + r + 1) & m->rmask] = 0;
+    kg_step(&m->kg, NULL, 0);
+}
+
+/* Move the recursion state for bucket next (the lags before it and the
+ * remainders from it on) shift buckets later, as if the buckets in
+ * between had been filled. */
+static void relocate(sarima *m, int64_t next, int64_t shift)
+{
+    int r = m->kg.r;             /* fut holds HMAX > maxar, r + 1 values */
+    for (int i = 1; i <= m->maxar; i++)
+        m->fut[i - 1] = m->yr[(size_t)(next - i) & m->ymask];
+    for (int i = 1; i <= m->maxar; i++)
+        m->yr[(size_t)(next + shift - i) & m->ymask] = m->fut[i - 1];
+    for (int i = 0; i <= r; i++)
+        m->fut[i] = m->rho[(size_t)(next + i) & m->rmask];
+    for (int i = 0; i <= r; i++)
+        m->rho[(size_t)(next + shift + i) & m->rmask] = m->fut[i];
 }
 
 /* The open bucket is done: move on to bucket kb > open_k, filling the
- * buckets between with their forecasts.  A gap longer than GAP_MAX
- * buckets skips whole seasons first (the forecast that far out has long
- * settled into its seasonal pattern), so no update costs more than
- * GAP_MAX steps. */
+ * buckets between with their forecasts (zero innovations).  A gap longer
+ * than GAP_MAX buckets skips whole seasons first (the forecast that far
+ * out has long settled into its seasonal pattern), so no update costs
+ * more than GAP_MAX steps. */
 static void advance(sarima *m, int64_t kb)
 {
-    if (kb - m->open_k > GAP_MAX) {
-        int64_t per = m->s >= 2 ? m->s : 1;
-        relocate(m, (kb - m->open_k - GAP_MAX / 2) / per * per);
+    commit(m, m->open_k, m->v_open);
+    int64_t next = m->open_k + 1;
+    if (kb - next > GAP_MAX) {
+        int64_t per = m->s >= 2 ? m->s : 1, shift = (kb - next - GAP_MAX / 2) / per * per;
+        relocate(m, next, shift);
+        next += shift;
     }
-    for (int64_t k = m->open_k + 1; k < kb; k++)
-        put(m, k, NAN, forecast_at(m, k));
+    for (int64_t k = next; k < kb; k++) {
+        m->yr[(size_t)k & m->ymask] = forecast_at(m, k);
+        commit(m, k, 0);
+    }
     m->open_k = kb;
     m->open_sum = m->open_n = 0;
     m->fc_open = forecast_at(m, kb);
@@ -476,35 +918,52 @@ static int64_t bucket_of(const sarima *m, double t)
     return k > -9e15 && k < 9e15 ? (int64_t)k : INT64_MIN;
 }
 
-/* Combined polynomials on y (AR with the differencing), constant, psi
- * weights and ring buffers, from the fitted orders and coefficients. */
+/* psi2[h] of the whole model on y (AR with the differencing, full[1..L]
+ * as y_k = sum full_j y_{k-j} + ...): sum of the first h squared psi
+ * weights, the h-step error variance of the steady filter / sigma^2. */
+static void psi_squares(sarima *m, const double *mp, int qm, double *psi)
+{
+    m->psi2[0] = 0;                         /* psi_j = mp_j + sum ar_k psi_{j-k} */
+    for (int j = 0; j < HMAX; j++) {
+        double v = j == 0 ? 1 : j <= qm ? mp[j] : 0;
+        for (int i = 0; j && i < m->nar && m->ar[i].lag <= j; i++)
+            v += m->ar[i].c * psi[j - m->ar[i].lag];
+        psi[j] = v;
+        m->psi2[j + 1] = m->psi2[j] + v * v;
+    }
+}
+
+/* Allocate the filter state for the fitted orders and coefficients: the
+ * dense ARMA polynomials, the AR polynomial on y (with the differencing),
+ * the constant, psi weights, ring buffers; the filter at its steady
+ * state (build_state or load put the exact one in). */
 static int build_recursion(sarima *m, aiops_err *err)
 {
-    int s = m->s, La = m->p + m->s * m->P, Ld = m->d + s * m->D, L = La + Ld;
-    int Lm = m->q + s * m->Q;
-    double *a = calloc((size_t)L + 1, sizeof *a), *dd = calloc((size_t)Ld + 1, sizeof *dd);
-    double *full = calloc((size_t)L + 1, sizeof *full), *mac = calloc((size_t)Lm + 1, sizeof *mac);
-    term tar[(MAX_ORD + 1) * (MAX_ORD + 1)], tma[(MAX_ORD + 1) * (MAX_ORD + 1)];
+    int s = m->s, Ld = m->d + s * m->D;
+    m->pa = m->p + s * m->P;
+    m->qm = m->q + s * m->Q;
+    int pa = m->pa, r = pa > m->qm + 1 ? pa : m->qm + 1, L = pa + Ld;
+    double *dd = calloc((size_t)Ld + 1, sizeof *dd), *full = calloc((size_t)L + 1, sizeof *full);
+    term tar[MAX_TERMS], tma[MAX_TERMS];
     int nar, nma, rc = 0;
     products(m->phi, m->p, m->Phi, m->P, m->theta, m->q, m->Theta, m->Q, s, tar, &nar, tma, &nma);
-    free(m->ar), free(m->ma), free(m->yr), free(m->er), free(m->psi2), free(m->fut);
+    free(m->ar), free(m->yr), free(m->rho), free(m->psi2), free(m->fut), free(m->a);
     m->ar = malloc(((size_t)L + 1) * sizeof *m->ar);
-    m->ma = malloc(((size_t)Lm + 1) * sizeof *m->ma);
     m->ymask = pow2_at_least((size_t)L + 1) - 1;
-    m->emask = pow2_at_least((size_t)Lm + 1) - 1;
+    m->rmask = pow2_at_least((size_t)r + 2) - 1;
     m->yr = calloc(m->ymask + 1, sizeof *m->yr);
-    m->er = calloc(m->emask + 1, sizeof *m->er);
+    m->rho = calloc(m->rmask + 1, sizeof *m->rho);
     m->psi2 = malloc((HMAX + 1) * sizeof *m->psi2);
     m->fut = malloc(HMAX * sizeof *m->fut);
-    double *psi = malloc(HMAX * sizeof *psi);
-    if (!a || !dd || !full || !mac || !m->ar || !m->ma || !m->yr || !m->er || !m->psi2 ||
-        !m->fut || !psi) {
+    m->a = malloc((4 * (size_t)r + 2) * sizeof *m->a);   /* a, mp, K, W */
+    if (!dd || !full || !m->ar || !m->yr || !m->rho || !m->psi2 || !m->fut || !m->a) {
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         goto out;
     }
-    a[0] = 1;                               /* phi(B) Phi(B^s) = sum a_k B^k */
-    for (int i = 0; i < nar; i++)
-        a[tar[i].lag] -= tar[i].c;
+    m->mp = m->a + r + 1;
+    kg_place(&m->kg, r, m->mp + r + 1);
+    dense_arma(tar, nar, tma, nma, r, m->a, m->mp);
+    kg_steady(&m->kg, m->a, m->mp);
     dd[0] = 1;                              /* (1-B)^d (1-B^s)^D */
     if (m->d)
         dd[1] = -1;
@@ -513,71 +972,38 @@ static int build_recursion(sarima *m, aiops_err *err)
         if (m->d)
             dd[s + 1] += 1;
     }
-    for (int i = 0; i <= La; i++)
+    for (int i = 0; i <= pa; i++)           /* (1 - sum a_k B^k) times that */
         for (int j = 0; j <= Ld; j++)
-            full[i + j] += a[i] * dd[j];
-    double a1 = 0;
-    for (int i = 0; i <= La; i++)
-        a1 += a[i];
+            full[i + j] += (i ? -m->a[i] : 1) * dd[j];
+    double a1 = 1;
+    for (int i = 1; i <= pa; i++)
+        a1 -= m->a[i];
     m->c = m->mu * a1;                      /* mu = 0 unless d + D = 0 */
-    m->nar = m->nma = 0;
+    m->nar = 0;
     for (int k = 1; k <= L; k++)
         if (full[k] != 0)
             m->ar[m->nar++] = (term){k, -full[k]};
-    for (int i = 0; i < nma; i++)
-        mac[tma[i].lag] += tma[i].c;
-    for (int k = 1; k <= Lm; k++)
-        if (mac[k] != 0)
-            m->ma[m->nma++] = (term){k, mac[k]};
     m->maxar = L;
-    m->maxma = Lm;
-    m->psi2[0] = 0;                         /* psi_j = m_j + sum a_k psi_{j-k} */
-    for (int j = 0; j < HMAX; j++) {
-        double v = j == 0 ? 1 : j <= Lm ? mac[j] : 0;
-        for (int i = 0; j && i < m->nar && m->ar[i].lag <= j; i++)
-            v += m->ar[i].c * psi[j - m->ar[i].lag];
-        psi[j] = v;
-        m->psi2[j + 1] = m->psi2[j] + v * v;
-    }
+    psi_squares(m, m->mp, m->qm, m->fut);
 out:
-    free(a), free(dd), free(full), free(mac), free(psi);
+    free(dd), free(full);
     return rc;
-}
-
-/* h-step forecast (h >= 1) of bucket open_k + h: future innovations zero. */
-static double forecast_ahead(sarima *m, int h)
-{
-    int64_t o = m->open_k;
-    for (int j = 1; j <= h; j++) {
-        int64_t k = o + j;
-        double f = m->c;
-        for (int i = 0; i < m->nar; i++) {
-            int64_t x = k - m->ar[i].lag;
-            f += m->ar[i].c * (x > o ? m->fut[x - o - 1] : m->yr[(size_t)x & m->ymask]);
-        }
-        for (int i = 0; i < m->nma; i++) {
-            int64_t x = k - m->ma[i].lag;
-            if (x <= o)
-                f += m->ma[i].c * m->er[(size_t)x & m->emask];
-        }
-        m->fut[j - 1] = f;
-    }
-    return m->fut[h - 1];
 }
 
 /* --------------------------------------------------------- life cycle */
 
 static void free_fit(sarima *m)
 {
-    free(m->ar), free(m->ma), free(m->yr), free(m->er), free(m->psi2), free(m->fut);
-    m->ar = m->ma = NULL;
-    m->yr = m->er = m->psi2 = m->fut = NULL;
+    free(m->ar), free(m->yr), free(m->rho), free(m->psi2), free(m->fut), free(m->a);
+    m->ar = NULL;
+    m->yr = m->rho = m->psi2 = m->fut = m->a = m->mp = NULL;
+    m->kg = (kgain){0};
     m->fitted = m->autosel = 0;
-    m->p = m->d = m->q = m->P = m->D = m->Q = m->s = 0;
+    m->p = m->d = m->q = m->P = m->D = m->Q = m->s = m->pa = m->qm = 0;
     m->g = 1;
-    m->nar = m->nma = m->maxar = m->maxma = 0;
-    m->mu = m->c = m->sigma2 = m->var_within = 0;
-    m->aic = NAN;
+    m->nar = m->maxar = 0;
+    m->mu = m->c = m->sigma2 = m->var_within = m->v_open = 0;
+    m->aic = m->loglik = NAN;
     memset(m->phi, 0, sizeof m->phi), memset(m->theta, 0, sizeof m->theta);
     memset(m->Phi, 0, sizeof m->Phi), memset(m->Theta, 0, sizeof m->Theta);
 }
@@ -632,7 +1058,6 @@ static void *sarima_create(const aiops_model_params *p, aiops_err *err)
     }
     return m;
 }
-
 /* ---------------------------------------------------------------- fit */
 
 typedef struct grid {
@@ -753,11 +1178,15 @@ static void try_candidate(search *sr, int p, int q, int P, int Q)
 {
     css_ctx *cx = &sr->cx;
     cx->p = p, cx->q = q, cx->P = P, cx->Q = Q;
+    int np = p + q + P + Q + cx->mean;
+    lsq ls = {.f = css_eval, .ctx = cx, .p = p, .q = q, .P = P, .Q = Q, .mean = cx->mean,
+              .np = np, .rows = cx->N - cx->start, .off = cx->pad + cx->start,
+              .len = cx->pad + cx->N, .scale_mu = sr->scale_mu, .tol = 1e-10,
+              .max_tries = 100};
     double x[MAX_NP] = {0};
-    int np = npar(cx);
     if (cx->mean)
         x[np - 1] = sr->mean0;
-    double css = lm_fit(cx, x, sr->J, sr->e0, sr->e1, sr->scale_mu);
+    double css = lm_fit(&ls, x, sr->J, sr->e0, sr->e1);
     if (!isfinite(css))
         return;
     double n = (double)(cx->N - cx->start);
@@ -774,8 +1203,96 @@ static void try_candidate(search *sr, int p, int q, int P, int Q)
     }
 }
 
-/* Differencing orders, then the AIC search; fills the model's orders and
- * coefficients.  y (K values) is the grid. */
+/* The chosen orders' coefficients x into the model. */
+static void set_coefs(sarima *m, const double *x, int mean)
+{
+    memcpy(m->phi, x, (size_t)m->p * sizeof *x), x += m->p;
+    memcpy(m->theta, x, (size_t)m->q * sizeof *x), x += m->q;
+    memcpy(m->Phi, x, (size_t)m->P * sizeof *x), x += m->P;
+    memcpy(m->Theta, x, (size_t)m->Q * sizeof *x), x += m->Q;
+    m->mu = mean ? *x : 0;
+}
+
+/* Start k of the exact-likelihood search from the CSS estimates x0: 0
+ * as they are; 1 in the other mode.  The exact likelihood of an MA is
+ * often bimodal near the unit circle (a root on the circle is always a
+ * stationary point of it, a local maximum or not), and the CSS may start
+ * in the wrong mode: so start 1 has the roots of the MA factor nearest
+ * the circle moved out to the edge of the invertible region, or, when
+ * they are at the edge already, halfway to the origin.  Returns 0 when
+ * there is no start k (no MA terms). */
+static int ml_start(const sarima *m, const double *x0, int np, int k, double *x)
+{
+    memcpy(x, x0, (size_t)np * sizeof *x);
+    if (k == 0)
+        return 1;
+    const int off[2] = {m->p, m->p + m->q + m->P}, ord[2] = {m->q, m->Q};
+    int moved = 0;
+    for (int f = 0; f < 2; f++) {
+        double c[MAX_ORD];
+        for (int i = 0; i < ord[f]; i++)
+            c[i] = -x[off[f] + i];
+        double mod = max_inv_root(c, ord[f]);
+        if (!(mod >= 0.5))
+            continue;
+        double rho = k == 1 ? 0.998 * ROOT_LIM / mod : 0.5, sc = rho;
+        for (int i = 0; i < ord[f]; i++, sc *= rho)
+            x[off[f] + i] *= sc;
+        moved = 1;
+    }
+    return moved && admissible(x, m->p, m->q, m->P, m->Q);
+}
+
+/* Refine the chosen model by exact maximum likelihood on the differenced
+ * series w (N values), from the CSS estimates in sr and from the other
+ * start of ml_start (the better of the two).  The CSS conditions
+ * on the first values and sets the innovations before them to zero,
+ * which biases it most where exact likelihood matters: MA roots near the
+ * unit circle (a nearly deterministic seasonal pattern) and short series.
+ * Keeps the CSS fit if the likelihood cannot be evaluated there. */
+static int ml_refine(sarima *m, search *sr, const double *w, size_t N)
+{
+    int s = m->s, pa = m->p + s * m->P, qm = m->q + s * m->Q, r = pa > qm + 1 ? pa : qm + 1;
+    size_t nr = (size_t)r + 1;
+    double *buf = malloc((N + 13 * nr) * sizeof *buf), sumlog = 0;
+    if (!buf)
+        return -1;
+    kgain kg;
+    kg_place(&kg, r, buf);
+    ml_ctx cx = {.w = w, .N = N, .p = m->p, .q = m->q, .P = m->P, .Q = m->Q, .s = s,
+                 .mean = sr->cx.mean, .pa = pa, .qm = qm, .kg = &kg, .a = buf + 3 * nr,
+                 .mp = buf + 4 * nr, .scr = buf + 5 * nr, .rho = buf + 12 * nr,
+                 .sumlog = &sumlog};
+    int np = m->p + m->q + m->P + m->Q + cx.mean;
+    lsq ls = {.f = ml_eval, .ctx = &cx, .p = m->p, .q = m->q, .P = m->P, .Q = m->Q,
+              .mean = cx.mean, .np = np, .edge = 1, .broyden = 1, .rows = N, .off = 0, .len = N,
+              .scale_mu = sr->scale_mu, .tol = 1e-4 / (double)N, .max_tries = 6};
+    double x[MAX_NP], best[MAX_NP], fbest = INFINITY;
+    for (int k = 0; k < 3; k++) {
+        if (!ml_start(m, sr->best_x, np, k, x))
+            continue;
+        double f = lm_fit(&ls, x, sr->J, sr->e0, sr->e1);
+        if (f < fbest) {
+            fbest = f;
+            memcpy(best, x, sizeof x);
+        }
+    }
+    if (isfinite(fbest)) {
+        double f = ml_eval(&cx, best, sr->e1);   /* sumlog of best itself */
+        double s2 = f / exp(sumlog / (double)N) / (double)N;
+        if (isfinite(s2)) {
+            set_coefs(m, best, cx.mean);
+            m->sigma2 = s2;
+            m->loglik = -0.5 * (double)N * (LOG_2PI + log(s2) + 1) - 0.5 * sumlog;
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+/* Differencing orders, then the AIC search by CSS, then the chosen model
+ * by exact likelihood; fills the model's orders and coefficients.  y (K
+ * values) is the grid. */
 static int select_orders(sarima *m, const double *y, size_t K, aiops_err *err)
 {
     int s = m->s, seas_ok = s >= 2 && K >= 3 * (size_t)s;
@@ -828,21 +1345,52 @@ static int select_orders(sarima *m, const double *y, size_t K, aiops_err *err)
         goto out;
     }
     m->p = sr.best[0], m->q = sr.best[1], m->P = sr.best[2], m->Q = sr.best[3];
-    const double *b = sr.best_x;
-    memcpy(m->phi, b, (size_t)m->p * sizeof *b), b += m->p;
-    memcpy(m->theta, b, (size_t)m->q * sizeof *b), b += m->q;
-    memcpy(m->Phi, b, (size_t)m->P * sizeof *b), b += m->P;
-    memcpy(m->Theta, b, (size_t)m->Q * sizeof *b), b += m->Q;
-    m->mu = sr.cx.mean ? *b : 0;
+    set_coefs(m, sr.best_x, sr.cx.mean);
     m->sigma2 = sr.best_css / (double)(N - start);
     m->aic = sr.best_aic;
     m->autosel = lo[0] != hi[0] || lo[1] != hi[1] || lo[2] != hi[2] || lo[3] != hi[3];
+    if (ml_refine(m, &sr, x, N))
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
 out:
     free(x), free(buf), free(sr.e0), free(sr.e1), free(sr.J);
     return rc;
 }
 
-/* Run the online filter over the training grid: the state at its end. */
+/* The exact filter, in the MA-remainder form of ml_eval, over the
+ * training grid with the fitted coefficients, robustly (innovations
+ * clipped to the band, empty buckets filled by their forecast), into the
+ * online state at the last (open) bucket.  The first d + sD buckets only
+ * start the differencing; the ARMA part's values before them are at their
+ * mean, as the stationary start assumes. */
+static void run_filter(sarima *m, const grid *gr, double *y, double *x, double *scr)
+{
+    int Ld = m->d + m->s * m->D, nar, nma;
+    term ar[MAX_TERMS], ma[MAX_TERMS];
+    products(m->phi, m->p, m->Phi, m->P, m->theta, m->q, m->Theta, m->Q, m->s, ar, &nar, ma,
+             &nma);
+    if (kg_init(&m->kg, m->a, m->mp, m->pa, m->qm, scr))
+        kg_steady(&m->kg, m->a, m->mp);     /* the CSS recursion's start */
+    size_t K = gr->K;
+    for (size_t k = 0; k + 1 < K; k++) {
+        if (k < (size_t)Ld) {
+            y[k] = gr->y[k];
+            continue;
+        }
+        size_t s = (size_t)m->s;     /* dpart = y_k - w_k, w the differenced series */
+        double dpart = m->d && m->D ? y[k - 1] + y[k - s] - y[k - s - 1] : Ld ? y[k - (size_t)Ld] : 0;
+        double xh = m->rho[k & m->rmask];
+        for (int i = 0; i < nar; i++)
+            if (k >= (size_t)(Ld + ar[i].lag))
+                xh += ar[i].c * x[k - (size_t)ar[i].lag];
+        double fc = xh + m->mu + dpart, v = gr->cnt[k] > 0 ? clip(m, gr->y[k] - fc) : 0;
+        y[k] = fc + v;
+        x[k] = xh + v;
+        commit(m, (int64_t)k, v);
+    }
+    for (int i = 1; i <= m->maxar; i++)
+        m->yr[(K - 1 - (size_t)i) & m->ymask] = y[K - 1 - (size_t)i];
+}
+
 static int build_state(sarima *m, const grid *gr, double ymax, aiops_err *err)
 {
     double floor_var = 1e-9 * ymax * 1e-9 * ymax + 1e-300;
@@ -852,13 +1400,13 @@ static int build_state(sarima *m, const grid *gr, double ymax, aiops_err *err)
     if (rc)
         return rc;
     size_t K = gr->K;
-    for (size_t k = 0; k + 1 < K; k++) {
-        if (k < (size_t)m->maxar) {
-            m->yr[k & m->ymask] = gr->y[k];
-            m->er[k & m->emask] = 0;
-        } else
-            put(m, (int64_t)k, gr->cnt[k] > 0 ? gr->y[k] : NAN, forecast_at(m, (int64_t)k));
+    double *y = malloc(2 * K * sizeof *y), *scr = malloc(7 * ((size_t)m->kg.r + 1) * sizeof *scr);
+    if (!y || !scr) {
+        free(y), free(scr);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    run_filter(m, gr, y, y + K, scr);
+    free(y), free(scr);
     m->open_k = (int64_t)K - 1;
     m->open_sum = gr->last_sum;
     m->open_n = gr->last_n;
@@ -915,7 +1463,9 @@ static void sarima_band(void *mv, double t, aiops_band *out)
         return;
     int h = (int)(kb - m->open_k);
     double f = h == 0 ? m->fc_open : h == 1 ? m->fc_after : forecast_ahead(m, h);
-    double var = m->sigma2 * (h ? m->psi2[h] : 1) + m->var_within;
+    /* F - 1: what the filter does not know yet of the state, on top of the
+     * steady h-step variance */
+    double var = m->sigma2 * (m->kg.F - 1 + (h ? m->psi2[h] : 1)) + m->var_within;
     double half = m->zq * sqrt(var);
     *out = (aiops_band){f, f - half, f + half};
 }
@@ -970,6 +1520,7 @@ static void save_fit(const sarima *m, json_t *o, int *ok)
     aiops_mj_put(o, "aggregate", json_integer(m->g), ok);
     aiops_mj_put(o, "auto", json_boolean(m->autosel), ok);
     aiops_mj_put(o, "aic", aiops_mj_num(m->aic), ok);
+    aiops_mj_put(o, "loglik", aiops_mj_num(m->loglik), ok);
     aiops_mj_put(o, "step", json_real(m->step), ok);
     aiops_mj_put(o, "origin", json_real(m->origin), ok);
     aiops_mj_put(o, "mean", json_real(m->mu), ok);
@@ -983,7 +1534,19 @@ static void save_fit(const sarima *m, json_t *o, int *ok)
     aiops_mj_put(o, "open_sum", json_real(m->open_sum), ok);
     aiops_mj_put(o, "open_n", json_real(m->open_n), ok);
     aiops_mj_put(o, "y", ring_json(m->yr, m->ymask, m->open_k, m->maxar), ok);
-    aiops_mj_put(o, "e", ring_json(m->er, m->emask, m->open_k, m->maxma), ok);
+    aiops_mj_put(o, "rho", ring_json(m->rho, m->rmask, m->open_k + m->kg.r, m->kg.r), ok);
+    json_t *kf = json_object();
+    if (!kf)
+        *ok = 0;
+    else {
+        aiops_mj_put(kf, "F", json_real(m->kg.F), ok);
+        aiops_mj_put(kf, "M", json_real(m->kg.M), ok);
+        aiops_mj_put(kf, "steady", json_boolean(m->kg.steady), ok);
+        aiops_mj_put(kf, "quiet", json_integer(m->kg.quiet), ok);
+        aiops_mj_put(kf, "K", aiops_mj_array(m->kg.K, (size_t)m->kg.r), ok);
+        aiops_mj_put(kf, "W", aiops_mj_array(m->kg.W, (size_t)m->kg.r), ok);
+    }
+    aiops_mj_put(o, "filter", kf, ok);
 }
 
 static json_t *sarima_save(const void *mv)
@@ -997,7 +1560,7 @@ static json_t *sarima_save(const void *mv)
         for (int i = 0; i < 6; i++)
             aiops_mj_put(par, ORD_NAME[i], json_integer(m->req[i]), &ok);
         aiops_mj_put(o, "model", json_string("sarima"), &ok);
-        aiops_mj_put(o, "version", json_integer(1), &ok);
+        aiops_mj_put(o, "version", json_integer(STATE_VERSION), &ok);
         aiops_mj_put(o, "params", par, &ok);
         par = NULL;
         aiops_mj_put(o, "fitted", json_boolean(m->fitted), &ok);
@@ -1098,13 +1661,15 @@ static int load_orders(sarima *m, const json_t *j, aiops_err *err)
     return rc;
 }
 
-static int load_numbers(sarima *m, const json_t *j, aiops_err *err)
+static int load_numbers(sarima *m, const json_t *j, int version, aiops_err *err)
 {
     static const char *const keys[] = {"step", "origin", "mean", "sigma2", "var_within",
                                        "open_sum", "open_n"};
     double *dst[] = {&m->step, &m->origin, &m->mu, &m->sigma2, &m->var_within,
                      &m->open_sum, &m->open_n};
     int rc = aiops_mj_double("sarima", j, "aic", 1, &m->aic, err);
+    if (!rc && version >= 2)
+        rc = aiops_mj_double("sarima", j, "loglik", 1, &m->loglik, err);
     for (int i = 0; !rc && i < 7; i++)
         rc = aiops_mj_double("sarima", j, keys[i], 0, dst[i], err);
     if (!rc && !(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
@@ -1128,20 +1693,64 @@ static int load_numbers(sarima *m, const json_t *j, aiops_err *err)
     return rc;
 }
 
-/* Restore the ring buffers and recompute the open bucket's forecasts. */
-static int load_rings(sarima *m, const json_t *j, aiops_err *err)
+/* Version 1 kept the CSS recursion's innovations e of the last qm
+ * buckets: their MA remainders are rho_{o+h-1} = sum_{j>=h} mp_j
+ * e_{o+h-1-j}, with the filter at its steady state (as build_recursion
+ * left it). */
+static void rho_from_e(sarima *m, const double *e)
 {
-    size_t ny = (size_t)m->maxar, ne = (size_t)m->maxma;
+    int64_t o = m->open_k, first = o - m->qm;   /* e[i] is bucket first + i */
+    for (int h = 1; h <= m->qm; h++) {
+        double s = 0;
+        for (int j = h; j <= m->qm; j++)
+            s += m->mp[j] * e[o + h - 1 - j - first];
+        m->rho[(size_t)(o + h - 1) & m->rmask] = s;
+    }
+}
+
+/* The exact filter's state (version 2). */
+static int load_filter(sarima *m, const json_t *kf, aiops_err *err)
+{
+    kgain *kg = &m->kg;
+    if (!json_is_object(kf))
+        return bad(err, "an object", "filter");
+    int rc = aiops_mj_double("sarima", kf, "F", 0, &kg->F, err);
+    if (!rc)
+        rc = aiops_mj_double("sarima", kf, "M", 0, &kg->M, err);
+    if (!rc && !(kg->F > 0))
+        rc = bad(err, "a positive number", "F");
+    json_t *st = json_object_get(kf, "steady");
+    if (!rc && !json_is_boolean(st))
+        rc = bad(err, "true or false as", "steady");
+    kg->steady = json_is_true(st);
+    if (!rc)
+        rc = jint(json_object_get(kf, "quiet"), "quiet", 0, INT32_MAX, &kg->quiet, err);
+    if (!rc)
+        rc = jvec(kf, "K", kg->K, (size_t)kg->r, 0, err);
+    if (!rc)
+        rc = jvec(kf, "W", kg->W, (size_t)kg->r, 0, err);
+    return rc;
+}
+
+/* Restore the ring buffers and the filter; recompute the open bucket's
+ * forecasts. */
+static int load_rings(sarima *m, const json_t *j, int version, aiops_err *err)
+{
+    size_t ny = (size_t)m->maxar, ne = version == 1 ? (size_t)m->qm : (size_t)m->kg.r;
     double *tmp = malloc((ny + ne + 1) * sizeof *tmp);
     if (!tmp)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     int rc = jvec(j, "y", tmp, ny, 1, err);
     if (!rc)
-        rc = jvec(j, "e", tmp + ny, ne, 1, err);
+        rc = jvec(j, version == 1 ? "e" : "rho", tmp + ny, ne, version == 1, err);
     for (size_t i = 0; !rc && i < ny; i++)
         m->yr[(size_t)(m->open_k - (int64_t)(ny - i)) & m->ymask] = tmp[i];
-    for (size_t i = 0; !rc && i < ne; i++)
-        m->er[(size_t)(m->open_k - (int64_t)(ne - i)) & m->emask] = tmp[ny + i];
+    if (!rc && version == 1)
+        rho_from_e(m, tmp + ny);
+    for (size_t i = 0; !rc && version >= 2 && i < ne; i++)
+        m->rho[(size_t)(m->open_k + (int64_t)i) & m->rmask] = tmp[ny + i];
+    if (!rc && version >= 2)
+        rc = load_filter(m, json_object_get(j, "filter"), err);
     free(tmp);
     if (!rc) {
         m->fc_open = forecast_at(m, m->open_k);
@@ -1159,7 +1768,7 @@ static int sarima_load(void *mv, const json_t *j, aiops_err *err)
         strcmp(json_string_value(name), "sarima") != 0)
         return bad(err, "\"sarima\" as", "model");
     int version;
-    int rc = jint(json_object_get(j, "version"), "version", 1, 1, &version, err);
+    int rc = jint(json_object_get(j, "version"), "version", 1, STATE_VERSION, &version, err);
     if (!rc)
         rc = load_params(m, json_object_get(j, "params"), err);
     if (!rc && !json_is_boolean(fitted))
@@ -1167,11 +1776,11 @@ static int sarima_load(void *mv, const json_t *j, aiops_err *err)
     if (!rc && json_is_true(fitted)) {
         rc = load_orders(m, j, err);
         if (!rc)
-            rc = load_numbers(m, j, err);
+            rc = load_numbers(m, j, version, err);
         if (!rc)
             rc = build_recursion(m, err);
         if (!rc)
-            rc = load_rings(m, j, err);
+            rc = load_rings(m, j, version, err);
         m->fitted = !rc;
     }
     if (rc)
@@ -1181,8 +1790,8 @@ static int sarima_load(void *mv, const json_t *j, aiops_err *err)
 
 const aiops_model_ops aiops_model_sarima = {
     .name = "sarima",
-    .desc = "SARIMA(p,d,q)(P,D,Q)s by conditional sum of squares, orders by AIC; "
-            "one-step-ahead prediction intervals",
+    .desc = "SARIMA(p,d,q)(P,D,Q)s, orders by AIC (conditional sum of squares), "
+            "exact maximum likelihood, Kalman filter prediction intervals",
     .create = sarima_create,
     .destroy = sarima_destroy,
     .fit = sarima_fit,
