@@ -1,5 +1,6 @@
-/* model_sarima.c - "sarima": SARIMA(p,d,q)(P,D,Q)s fitted by conditional
- * sum of squares, with one-step-ahead prediction intervals.
+/* model_sarima.c - "sarima": SARIMA(p,d,q)(P,D,Q)s, orders chosen by AIC
+ * on conditional sums of squares, coefficients by exact maximum
+ * likelihood, one-step-ahead prediction intervals from the Kalman filter.
  *
  *   phi(B) Phi(B^s) (1-B)^d (1-B^s)^D (y_t - mu) = theta(B) Theta(B^s) e_t
  *
@@ -7,18 +8,18 @@
  * grid of buckets of the median spacing, starting half a spacing before the
  * first point (bucket value = mean of its points; empty buckets inside the
  * training data are interpolated for the fit and treated as missing by the
- * recursion).  The season s = period / spacing (period default 1 day).  A
+ * filter).  The season s = period / spacing (period default 1 day).  A
  * season longer than 288 buckets (1-minute data and a daily period: 1440)
  * would make the seasonal lags slow and the fit data-hungry, so the grid is
  * then coarsened by g = ceil(s / 288) (1-minute data -> 5-minute buckets,
  * s = 288) and the model runs on bucket means.  A raw point's band then
  * adds the within-bucket variance measured in training.
  *
- * Fit.  Orders given in params are used as they are; -1 means automatic,
- * in the Hyndman-Khandakar (R auto.arima) way: D = 1 when the seasonal
- * strength of a classical decomposition exceeds 0.64; then d = 1 when the
- * KPSS test rejects level stationarity at 5% (statistic > 0.463, long
- * Bartlett window); then p, q in 0..2 and P, Q in 0..1 minimise
+ * Orders.  Orders given in params are used as they are; -1 means
+ * automatic, in the Hyndman-Khandakar (R auto.arima) way: D = 1 when the
+ * seasonal strength of a classical decomposition exceeds 0.64; then d = 1
+ * when the KPSS test rejects level stationarity at 5% (statistic > 0.463,
+ * long Bartlett window); then p, q in 0..2 and P, Q in 0..1 minimise
  * AIC = n log(CSS/n) + 2(k+1) over the differenced series (d and D are not
  * chosen by AIC: likelihoods of differently differenced series are not
  * comparable).  All candidates are fitted on the same span (conditioned on
@@ -28,28 +29,73 @@
  * CSS).  Seasonal terms need 3 seasons of data.  Each candidate is a
  * Levenberg-Marquardt minimisation of the CSS (numerical Jacobian, LAPACK
  * dposv for the steps) inside the stationary / invertible region (orders
- * <= 2, so closed-form conditions).  A mean is estimated when d + D = 0.
+ * <= 2, so closed-form conditions, with roots kept 0.1% inside the unit
+ * circle).  A mean is estimated when d + D = 0.  The saved "aic" is the
+ * chosen candidate's CSS AIC.
  *
- * Scoring.  band(t) is the forecast of t's bucket from the buckets before
- * it, +- z * sqrt(sigma^2 * sum psi_j^2 + within-bucket variance), z the
- * normal quantile of (1 + width)/2: for the next bucket (the usual case)
- * the one-step interval from the CSS residual variance, for later buckets
- * (forecasting, after gaps) the h-step one from the psi weights.
- * update(t, v) feeds v into its bucket; when a later bucket starts, the
- * finished bucket's mean enters the recursion (and buckets with no data
- * are filled by their forecast with a zero innovation), so band() of the
- * next bucket is the next one-step forecast.  Robust filtering: an
+ * Coefficients.  As auto.arima does after a CSS search, the chosen model
+ * is then fitted by exact Gaussian maximum likelihood (the saved
+ * "loglik"), which the CSS only approximates: it conditions on the first
+ * values and sets the innovations before them to zero, so it is biased
+ * where exactness matters, MA roots near the unit circle and short
+ * series.  A daily pattern that repeats from day to day is the common
+ * case: seasonally differenced it leaves a seasonal MA root at the unit
+ * circle, where the likelihood piles up (Theta -> -1: the pattern is
+ * estimated from all the days alike) while the CSS stops short (the
+ * pattern follows the last few days).  The likelihood is that of the
+ * differenced series (as SARIMAX's with its diffuse start for the
+ * differencing), by the Kalman filter on Harvey's state space form of the
+ * ARMA part, of dimension r = max(p + sP, q + sQ + 1), started from the
+ * stationary distribution, in the Chandrasekhar form: from that start
+ * the prediction covariance moves by a rank-one matrix a step, so a step
+ * costs O(r) (the covariance update O(r^2)), and only F_1 and T Sigma Z'
+ * of the stationary covariance Sigma are needed, from the ARMA's
+ * autocovariances (Levinson-Durbin, O(r^2)).  sigma^2 is concentrated
+ * out, which leaves a sum of squares for Levenberg-Marquardt (Broyden
+ * updates of the Jacobian between difference ones), with steps cut at the
+ * edge of the region and the factors at the edge held while the others
+ * settle.  The likelihood of an MA is often bimodal near the unit circle,
+ * so besides the CSS estimates the search starts from them with the MA
+ * factors' roots (those beyond 0.5) moved to the edge, and moved halfway
+ * to the origin; the best of the three is kept (the CSS fit if the
+ * likelihood fails).
+ *
+ * Scoring.  The state is the exact filter's, in the MA-remainder form
+ * that keeps the recursion on y: y_k = c + sum AR y_{k-lag} + rho_k, with
+ * rho_k what the past innovations add to bucket k, and each innovation v
+ * spreads to the next r remainders by the filter's gain less the AR part
+ * (for an invertible model at its steady state the gain is the MA
+ * coefficients: the CSS recursion).  The filter runs over the training
+ * grid from its stationary start and goes on while scoring, so the gain
+ * and the one-step variance sigma^2 F_k keep converging as SARIMAX's do
+ * (F_k >= 1, 1 once the state is known; the filter stops moving once F
+ * has held still for r + 1 buckets).  band(t) is the forecast of t's
+ * bucket from the buckets before it, +- z * sqrt(sigma^2 (F - 1 + sum
+ * psi_j^2) + within-bucket variance), z the normal quantile of (1 +
+ * width)/2: for the next bucket (the usual case) the one-step interval
+ * sigma^2 F, for later buckets (forecasting, after gaps) the h-step one
+ * from the psi weights of the steady model plus what the filter does not
+ * know yet of the state (F - 1; an approximation of the exact h-step
+ * variance).  update(t, v) feeds v into its bucket; when a later bucket
+ * starts, the finished bucket's mean enters the filter (and buckets with
+ * no data are filled by their forecast with a zero innovation), so band()
+ * of the next bucket is the next one-step forecast.  Robust filtering: an
  * innovation outside the band is clipped to the band edge before it
- * enters the recursion, so one spike does not echo through the AR/MA terms
- * into follow-up false alarms, while a lasting level shift is still
- * followed (by up to z sigma per bucket).  band() of a bucket before the
- * current one has no look-ahead-free answer: no estimate (NaN); update()
- * of such a point is ignored (its bucket has entered the recursion).
+ * enters the state (in training too), so one spike does not echo through
+ * the AR/MA terms into follow-up false alarms, while a lasting level
+ * shift is still followed (by up to z sigma per bucket).  band() of a
+ * bucket before the current one has no look-ahead-free answer: no
+ * estimate (NaN); update() of such a point is ignored (its bucket has
+ * entered the filter).
  *
  * Forecasting (aiops-fit --horizon): band(t) at a future t is the h-step
  * forecast with its widening interval, for h up to 4096 buckets (no
  * estimate beyond), so a forecast is band() at future times as for every
  * model.
+ *
+ * Saved state: version 2 keeps the remainders rho and the filter (F, M,
+ * gain K, W); version 1 (the CSS recursion's innovations) still loads,
+ * as the steady filter.
  */
 #include <math.h>
 #include <stdint.h>
@@ -1214,13 +1260,12 @@ static void set_coefs(sarima *m, const double *x, int mean)
 }
 
 /* Start k of the exact-likelihood search from the CSS estimates x0: 0
- * as they are; 1 in the other mode.  The exact likelihood of an MA is
- * often bimodal near the unit circle (a root on the circle is always a
+ * as they are; 1 with the roots of each MA factor whose largest inverse
+ * root is beyond 0.5 moved out to the edge of the invertible region, 2
+ * moved halfway to the origin.  The exact likelihood of an MA is often
+ * bimodal near the unit circle (a root on the circle is always a
  * stationary point of it, a local maximum or not), and the CSS may start
- * in the wrong mode: so start 1 has the roots of the MA factor nearest
- * the circle moved out to the edge of the invertible region, or, when
- * they are at the edge already, halfway to the origin.  Returns 0 when
- * there is no start k (no MA terms). */
+ * in the wrong mode.  Returns 0 when start k moves nothing. */
 static int ml_start(const sarima *m, const double *x0, int np, int k, double *x)
 {
     memcpy(x, x0, (size_t)np * sizeof *x);
@@ -1245,7 +1290,7 @@ static int ml_start(const sarima *m, const double *x0, int np, int k, double *x)
 
 /* Refine the chosen model by exact maximum likelihood on the differenced
  * series w (N values), from the CSS estimates in sr and from the other
- * start of ml_start (the better of the two).  The CSS conditions
+ * starts of ml_start (the best of them).  The CSS conditions
  * on the first values and sets the innovations before them to zero,
  * which biases it most where exact likelihood matters: MA roots near the
  * unit circle (a nearly deterministic seasonal pattern) and short series.

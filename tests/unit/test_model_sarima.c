@@ -1,6 +1,8 @@
 /* test_model_sarima.c - the "sarima" model on synthetic series with known
  * answers: AR(1) coefficient recovery, AIC order choice, differencing
- * choice, one-step and h-step forecasts, aggregation, save/load. */
+ * choice, one-step and h-step forecasts, aggregation, save/load (and the
+ * old state version); the exact likelihood against its dense-covariance
+ * definition, maximum likelihood against CSS at a unit MA root. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +70,7 @@ static double num(json_t *j, const char *key)
 
 /* AR(1), phi 0.7, fitted as ARIMA(1,0,0): phi, mean and noise variance
  * recovered; the one-step forecast is mu + phi (y - mu). */
-static void test_ar1_fixed_css(void **st)
+static void test_ar1_fixed(void **st)
 {
     (void)st;
     mt_rng_seed(11);
@@ -680,7 +682,7 @@ static void test_load_version1(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ar1_fixed_css),
+        cmocka_unit_test(test_ar1_fixed),
         cmocka_unit_test(test_ar1_aic_picks_p1),
         cmocka_unit_test(test_random_walk_differenced),
         cmocka_unit_test(test_seasonal_spike),
