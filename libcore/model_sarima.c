@@ -96,48 +96,35 @@
  * Saved state: version 2 keeps the remainders rho and the filter (F, M,
  * gain K, W); version 1 (the CSS recursion's innovations) still loads,
  * as the steady filter.
+ *
+ * Files.  This file is the model: the grid, the order search, the online
+ * state, band/update, save/load.  The numerics it stands on are tested
+ * on their own: arma.h (arma.c: factor products, the stationary /
+ * invertible region, the CSS; arma_kalman.c: autocovariances, the
+ * Chandrasekhar filter, the exact likelihood; arma_diff.c: KPSS,
+ * seasonal strength, differencing) and lsq.h (lsq.c: Levenberg-Marquardt
+ * with the region's edge).
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-#include <lapacke.h>
-
+#include "arma.h"
+#include "lsq.h"
 #include "model.h"
 
 #define DAY 86400.0
 #define MAX_S 288               /* season length cap in buckets */
-#define MAX_ORD 2               /* p, q, P, Q at most (closed-form checks) */
-#define MAX_NP (4 * MAX_ORD + 1) /* coefficients + mean */
-#define MAX_TERMS ((MAX_ORD + 1) * (MAX_ORD + 1)) /* terms of a factor product */
+#define MAX_ORD AIOPS_ARMA_MAX_ORD
+#define MAX_NP AIOPS_ARMA_MAX_NP
+#define MAX_TERMS AIOPS_ARMA_MAX_TERMS
 #define HMAX 4096               /* forecast horizon in buckets */
-#define LM_MAX_IT 60
 #define KPSS_CRIT 0.463         /* 5% critical value, level stationarity */
 #define SEAS_STRENGTH 0.64      /* auto.arima's threshold for D = 1 */
 #define MIN_EFF 30              /* residuals needed beyond the parameters */
-#define ROOT_LIM 0.999          /* stay inside the stationary region */
 #define GAP_MAX ((int64_t)1 << 16) /* buckets filled by forecast in one gap */
-#define LOG_2PI 1.8378770664093454836
 #define STATE_VERSION 2         /* 1: CSS recursion state (y and e rings) */
-
-typedef struct term {
-    int lag;
-    double c;
-} term;
-
-/* The exact (Kalman) filter of the ARMA part in Chandrasekhar form, for
- * unit innovation variance: what it needs of the prediction covariance
- * P_t, and its gain (see kg_step). */
-typedef struct kgain {
-    int r, steady;              /* state dimension; 1 once P has converged */
-    int quiet;                  /* steps in a row that hardly moved F */
-    double F, M;                /* Var(one-step error) / sigma^2; P's update factor */
-    double *K, *W;              /* r each: the gain T P_t Z' / F_t, the update direction */
-    int na, alag[MAX_TERMS];    /* the AR polynomial's nonzero lags and values */
-    double aval[MAX_TERMS];
-} kgain;
 
 typedef struct sarima {
     /* parameters (requested orders, -1 = automatic) */
@@ -152,11 +139,11 @@ typedef struct sarima {
      * x_{t-j} + sum_{j=0}^{qm} mp_j e_{t-j}, a[0..r], mp[0..r] */
     int pa, qm;
     double *a, *mp;
-    kgain kg;
+    aiops_arma_kgain kg;
     /* the recursion on y: y_k = c + sum ar y_{k-lag} + rho_k, rho_k the
      * MA remainder of bucket k (what the past innovations add to it) */
     double c;
-    term *ar;
+    aiops_arma_term *ar;
     int nar, maxar;
     double *yr, *rho;           /* ring buffers indexed by bucket & mask */
     size_t ymask, rmask;
@@ -198,663 +185,6 @@ static size_t pow2_at_least(size_t n)
     while (r < n)
         r <<= 1;
     return r;
-}
-
-/* 1 - c1 B - c2 B^2 (n <= 2 terms) has all roots outside the unit circle,
- * with a margin (the triangle conditions for order 2). */
-static int stationary(const double *c, int n)
-{
-    if (n == 0)
-        return 1;
-    if (n == 1)
-        return fabs(c[0]) < ROOT_LIM;
-    return fabs(c[1]) < ROOT_LIM && c[0] + c[1] < ROOT_LIM && c[1] - c[0] < ROOT_LIM;
-}
-
-/* Largest |lambda| for lambda^2 - c1 lambda - c2 (n = 2) or lambda - c1:
- * the reciprocal of the smallest root modulus of 1 - c1 B - c2 B^2. */
-static double max_inv_root(const double *c, int n)
-{
-    if (n == 0)
-        return 0;
-    if (n == 1)
-        return fabs(c[0]);
-    double disc = c[0] * c[0] + 4 * c[1];
-    if (disc < 0)
-        return sqrt(-c[1]);
-    return (fabs(c[0]) + sqrt(disc)) / 2;
-}
-
-/* auto.arima's guard: no AR or MA root within 1.01 of the unit circle
- * (such a fit is near-nonstationary, or near-noninvertible where the CSS
- * is unreliable and factors nearly cancel).  Seasonal factors are checked
- * as polynomials in B^s. */
-static int roots_ok(const double *x, int p, int q, int P, int Q)
-{
-    double mt[MAX_ORD] = {0}, mT[MAX_ORD] = {0};
-    for (int i = 0; i < q; i++)
-        mt[i] = -x[p + i];
-    for (int i = 0; i < Q; i++)
-        mT[i] = -x[p + q + P + i];
-    double lim = 1 / 1.01;
-    return max_inv_root(x, p) < lim && max_inv_root(mt, q) < lim &&
-           max_inv_root(x + p + q, P) < lim && max_inv_root(mT, Q) < lim;
-}
-
-/* 1 + t1 B + t2 B^2 invertible: the same conditions on -t. */
-static int invertible(const double *t, int n)
-{
-    double c[MAX_ORD] = {0};
-    for (int i = 0; i < n && i < MAX_ORD; i++)
-        c[i] = -t[i];
-    return stationary(c, n);
-}
-
-/* Sparse terms of the AR product phi(B) Phi(B^s) = 1 - sum a_k B^k and
- * the MA product theta(B) Theta(B^s) = 1 + sum m_k B^k (equal lags may
- * repeat: the recursion sums them anyway).  Returns the counts. */
-static void products(const double *phi, int p, const double *Phi, int P, const double *theta,
-                     int q, const double *Theta, int Q, int s, term *ar, int *nar, term *ma,
-                     int *nma)
-{
-    *nar = *nma = 0;
-    for (int j = 0; j <= P; j++)
-        for (int i = 0; i <= p; i++) {
-            if (!i && !j)
-                continue;
-            double a = i ? -phi[i - 1] : 1, b = j ? -Phi[j - 1] : 1;
-            ar[(*nar)++] = (term){i + s * j, -(a * b)};
-        }
-    for (int j = 0; j <= Q; j++)
-        for (int i = 0; i <= q; i++) {
-            if (!i && !j)
-                continue;
-            double a = i ? theta[i - 1] : 1, b = j ? Theta[j - 1] : 1;
-            ma[(*nma)++] = (term){i + s * j, a * b};
-        }
-}
-
-/* Coefficients x = (phi, theta, Phi, Theta[, mu]) inside the stationary
- * and invertible region (with the ROOT_LIM margin). */
-static int admissible(const double *x, int p, int q, int P, int Q)
-{
-    return stationary(x, p) && invertible(x + p, q) && stationary(x + p + q, P) &&
-           invertible(x + p + q + P, Q);
-}
-
-/* The ARMA part's polynomials in dense form: a[1..r] (AR, a[0] = 0) and
- * mp[0..r] (MA, mp[0] = 1), r >= both degrees. */
-static void dense_arma(const term *ar, int nar, const term *ma, int nma, int r, double *a,
-                       double *mp)
-{
-    memset(a, 0, ((size_t)r + 1) * sizeof *a);
-    memset(mp, 0, ((size_t)r + 1) * sizeof *mp);
-    mp[0] = 1;
-    for (int i = 0; i < nar; i++)
-        a[ar[i].lag] += ar[i].c;
-    for (int i = 0; i < nma; i++)
-        mp[ma[i].lag] += ma[i].c;
-}
-
-/* ------------------------------------------------------- least squares */
-
-/* A sum of squares of residuals r(x) to minimise over the coefficients x
- * (phi, theta, Phi, Theta[, mu]).  f writes its residuals into buf (len
- * values, the rows from buf + off on) and returns their sum of squares,
- * +Inf where x is not admissible or the evaluation fails. */
-typedef struct lsq {
-    double (*f)(const void *ctx, const double *x, double *buf);
-    const void *ctx;
-    int p, q, P, Q, mean, np;
-    int edge;                   /* cut steps at the region's edge (else reject them) */
-    int broyden;                /* Broyden updates between difference Jacobians */
-    int max_tries;              /* damping increases before a step counts as impossible */
-    size_t rows, off, len;
-    double scale_mu;            /* finite-difference scale of the mean */
-    double tol;                 /* stop when the sum of squares falls by less (relative) */
-} lsq;
-
-/* Jacobian of the residuals by forward differences (backward at the
- * region's edge), column i at J + i * rows. */
-static int jacobian(const lsq *ls, double *x, const double *e0, double *e1, double *J)
-{
-    for (int i = 0; i < ls->np; i++) {
-        double keep = x[i];
-        double h = 1e-6 * (ls->mean && i == ls->np - 1 ? ls->scale_mu : fmax(1, fabs(keep)));
-        x[i] = keep + h;
-        if (!isfinite(ls->f(ls->ctx, x, e1))) {
-            h = -h;
-            x[i] = keep + h;
-            if (!isfinite(ls->f(ls->ctx, x, e1))) {
-                x[i] = keep;
-                return -1;
-            }
-        }
-        x[i] = keep;
-        const double *a = e1 + ls->off, *b = e0 + ls->off;
-        for (size_t r = 0; r < ls->rows; r++)
-            J[(size_t)i * ls->rows + r] = (a[r] - b[r]) / h;
-    }
-    return 0;
-}
-
-/* The admissible fraction of the step x -> xn (bisection; the region is
- * convex, so the admissible fractions are an interval from 0). */
-static double step_fraction(const lsq *ls, const double *x, const double *xn)
-{
-    double lo = 0, hi = 1, y[MAX_NP];
-    for (int it = 0; it < 40; it++) {
-        double mid = 0.5 * (lo + hi);
-        for (int i = 0; i < ls->np; i++)
-            y[i] = x[i] + mid * (xn[i] - x[i]);
-        if (admissible(y, ls->p, ls->q, ls->P, ls->Q))
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-/* Freeze the coefficients of each factor (phi, theta, Phi, Theta) that
- * the step x -> xn alone would take out of the region.  Returns how many
- * were frozen. */
-static int freeze_blocking(const lsq *ls, const double *x, const double *xn, int *frozen)
-{
-    const int off[4] = {0, ls->p, ls->p + ls->q, ls->p + ls->q + ls->P};
-    const int len[4] = {ls->p, ls->q, ls->P, ls->Q};
-    int n = 0;
-    for (int f = 0; f < 4; f++) {
-        double y[MAX_NP];
-        memcpy(y, x, (size_t)ls->np * sizeof *y);
-        for (int i = off[f]; i < off[f] + len[f]; i++)
-            y[i] = xn[i];
-        if (admissible(y, ls->p, ls->q, ls->P, ls->Q))
-            continue;
-        for (int i = off[f]; i < off[f] + len[f]; i++)
-            frozen[i] = 1, n++;
-    }
-    return n;
-}
-
-/* The damped Gauss-Newton step from x with damping lambda, the frozen
- * coefficients kept: xn. */
-static int lm_solve(const lsq *ls, const double *A, const double *g, double lambda,
-                    const int *frozen, const double *x, double *xn)
-{
-    int np = ls->np;
-    double M[MAX_NP * MAX_NP];
-    memcpy(M, A, (size_t)(np * np) * sizeof *M);
-    for (int i = 0; i < np; i++) {
-        M[i * np + i] += lambda * A[i * np + i] + 1e-12 * (1 + A[i * np + i]);
-        xn[i] = frozen[i] ? 0 : -g[i];
-        for (int j = 0; frozen[i] && j < np; j++)
-            M[i * np + j] = M[j * np + i] = i == j;
-    }
-    if (LAPACKE_dposv(LAPACK_COL_MAJOR, 'U', np, 1, M, np, xn, np) != 0)
-        return -1;
-    for (int i = 0; i < np; i++)
-        xn[i] += x[i];
-    return 0;
-}
-
-/* One Levenberg-Marquardt step from x: xn.  With ls->edge a step that
- * leaves the region is cut at its edge; when less than half of it is
- * left, the factors that block it are held instead and the rest moves on
- * (the exact likelihood often peaks at the edge, a seasonal MA root at
- * the unit circle for a deterministic pattern, while the other
- * coefficients still have to settle). */
-static int lm_step(const lsq *ls, const double *A, const double *g, double lambda,
-                   const double *x, double *xn)
-{
-    int frozen[MAX_NP] = {0};
-    if (lm_solve(ls, A, g, lambda, frozen, x, xn))
-        return -1;
-    if (!ls->edge || admissible(xn, ls->p, ls->q, ls->P, ls->Q))
-        return 0;
-    double tau = step_fraction(ls, x, xn);
-    if (tau < 0.5 && freeze_blocking(ls, x, xn, frozen)) {
-        if (lm_solve(ls, A, g, lambda, frozen, x, xn))
-            return -1;
-        tau = admissible(xn, ls->p, ls->q, ls->P, ls->Q) ? 1 : step_fraction(ls, x, xn);
-    }
-    for (int i = 0; i < ls->np; i++)
-        xn[i] = x[i] + tau * (xn[i] - x[i]);
-    return 0;
-}
-
-/* Broyden's rank-one update of the Jacobian J after the step x -> xn
- * moved the residuals from e0 to e1: the least change that makes J map
- * the step onto the residuals' change. */
-static void broyden(const lsq *ls, double *J, const double *x, const double *xn,
-                    const double *e0, const double *e1)
-{
-    double d[MAX_NP], dd = 0;
-    for (int i = 0; i < ls->np; i++) {
-        d[i] = xn[i] - x[i];
-        dd += d[i] * d[i];
-    }
-    if (!(dd > 0))
-        return;
-    const double *a = e1 + ls->off, *b = e0 + ls->off;
-    for (size_t r = 0; r < ls->rows; r++) {
-        double jd = 0;
-        for (int i = 0; i < ls->np; i++)
-            jd += J[(size_t)i * ls->rows + r] * d[i];
-        double c = (a[r] - b[r] - jd) / dd;
-        for (int i = 0; i < ls->np; i++)
-            J[(size_t)i * ls->rows + r] += c * d[i];
-    }
-}
-
-/* Levenberg-Marquardt from x (updated in place; numerical Jacobian,
- * LAPACK dposv for the steps).  With ls->broyden the Jacobian is computed
- * by differences only at the start, after a step it could not make, and
- * to confirm convergence; in between Broyden updates it, which saves np
- * evaluations an iteration where they are dear (the exact likelihood).
- * Returns the final sum of squares (Inf if x itself is not admissible);
- * e0 ends with its residuals. */
-static double lm_fit(const lsq *ls, double *x, double *J, double *e0, double *e1)
-{
-    int np = ls->np;
-    double f = ls->f(ls->ctx, x, e0);
-    if (!np || !isfinite(f))
-        return f;
-    int rows = (int)ls->rows, stale = 1;
-    double A[MAX_NP * MAX_NP], g[MAX_NP], xn[MAX_NP], lambda = 1e-3;
-    for (int it = 0; it < LM_MAX_IT; it++) {
-        if (stale && jacobian(ls, x, e0, e1, J))
-            break;
-        int fresh = stale;
-        stale = !ls->broyden;
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, np, rows, 1.0, J, rows, 0.0, A, np);
-        cblas_dgemv(CblasColMajor, CblasTrans, rows, np, 1.0, J, rows, e0 + ls->off, 1, 0.0, g,
-                    1);
-        int accepted = 0, tries = 0;
-        double fn = f;
-        while (!accepted && lambda < 1e12 && tries++ < ls->max_tries) {
-            if (lm_step(ls, A, g, lambda, x, xn) == 0) {
-                fn = ls->f(ls->ctx, xn, e1);
-                accepted = fn < f;
-            }
-            lambda = accepted ? fmax(lambda / 10, 1e-12) : lambda * 10;
-        }
-        if (!accepted) {
-            if (fresh)
-                break;
-            stale = 1;              /* the updated Jacobian misled: recompute, retry */
-            lambda = 1e-3;
-            continue;
-        }
-        int done = f - fn <= ls->tol * f;
-        if (ls->broyden)
-            broyden(ls, J, x, xn, e0, e1);
-        memcpy(x, xn, (size_t)np * sizeof *x);
-        memcpy(e0, e1, ls->len * sizeof *e0);
-        f = fn;
-        if (done && fresh)
-            break;
-        stale |= done;              /* converged by an updated Jacobian: confirm */
-    }
-    return f;
-}
-
-/* ------------------------------------------------- conditional sum of squares */
-
-typedef struct css_ctx {
-    const double *w;            /* differenced series, N values */
-    size_t N, start;            /* residuals from start on */
-    int p, q, P, Q, s, mean;
-    size_t pad;                 /* buffers: pad + N, e[t] = buf[pad + t] */
-} css_ctx;
-
-/* CSS at parameters x (phi, theta, Phi, Theta, mu); residuals into ebuf
- * (pad + N values, the first pad + start zero).  +Inf outside the
- * stationary/invertible region or when the recursion overflows. */
-static double css_eval(const void *vcx, const double *x, double *ebuf)
-{
-    const css_ctx *cx = vcx;
-    const double *phi = x, *theta = phi + cx->p, *Phi = theta + cx->q, *Theta = Phi + cx->P;
-    double mu = cx->mean ? Theta[cx->Q] : 0;
-    if (!admissible(x, cx->p, cx->q, cx->P, cx->Q))
-        return INFINITY;
-    term ar[MAX_TERMS], ma[MAX_TERMS];
-    int nar, nma;
-    products(phi, cx->p, Phi, cx->P, theta, cx->q, Theta, cx->Q, cx->s, ar, &nar, ma, &nma);
-    double *e = ebuf + cx->pad, ssq = 0;
-    memset(ebuf, 0, (cx->pad + cx->start) * sizeof *ebuf);
-    const double *w = cx->w;
-    for (size_t t = cx->start; t < cx->N; t++) {
-        double v = w[t] - mu;
-        for (int i = 0; i < nar; i++)
-            v -= ar[i].c * (w[t - (size_t)ar[i].lag] - mu);
-        for (int i = 0; i < nma; i++)
-            v -= ma[i].c * e[(ptrdiff_t)t - ma[i].lag];
-        e[t] = v;
-        ssq += v * v;
-    }
-    return isfinite(ssq) ? ssq : INFINITY;
-}
-
-/* ---------------------------------------------------- exact likelihood */
-
-/* Autocovariances g[0..n] of the AR process v_t = sum_{j=1}^{pa} a_j
- * v_{t-j} + e_t, unit innovation variance.  The Levinson-Durbin
- * recursion run backwards turns the coefficients into partial
- * autocorrelations (all inside (-1, 1) exactly when the process is
- * stationary) and the variance; run forwards it gives the first pa
- * autocovariances, the AR recursion the rest.  O(pa^2): a seasonal AR of
- * degree 2s would make the usual linear system O(s^3).  scr: 3 (pa + 1). */
-static int ar_autocov(const double *a, int pa, double *g, int n, double *scr)
-{
-    double *c = scr, *t = c + pa + 1, *kap = t + pa + 1, g0 = 1;
-    for (int j = 1; j <= pa; j++)
-        c[j] = a[j];
-    for (int k = pa; k >= 1; k--) {
-        double kk = c[k], den = 1 - kk * kk;
-        if (!(fabs(kk) < 1))
-            return -1;
-        kap[k] = kk;
-        g0 /= den;
-        for (int j = 1; j < k; j++)
-            t[j] = (c[j] + kk * c[k - j]) / den;
-        for (int j = 1; j < k; j++)
-            c[j] = t[j];
-    }
-    g[0] = g0;
-    double var = g0;            /* prediction error variance of order k - 1 */
-    for (int k = 1; k <= pa && k <= n; k++) {
-        double s = kap[k] * var;
-        for (int j = 1; j < k; j++)
-            s += c[j] * g[k - j];
-        g[k] = s;
-        for (int j = 1; j < k; j++)
-            t[j] = c[j] - kap[k] * c[k - j];
-        for (int j = 1; j < k; j++)
-            c[j] = t[j];
-        c[k] = kap[k];
-        var *= 1 - kap[k] * kap[k];
-    }
-    for (int k = pa + 1; k <= n; k++) {
-        double s = 0;
-        for (int j = 1; j <= pa; j++)
-            s += a[j] * g[k - j];
-        g[k] = s;
-    }
-    return isfinite(g0) ? 0 : -1;
-}
-
-/* The AR polynomial's nonzero lags (at most MAX_TERMS) from dense a. */
-static void kg_set_ar(kgain *kg, const double *a)
-{
-    kg->na = 0;
-    for (int j = 1; j <= kg->r && kg->na < MAX_TERMS; j++)
-        if (a[j] != 0) {
-            kg->alag[kg->na] = j;
-            kg->aval[kg->na++] = a[j];
-        }
-}
-
-/* The exact filter at the first point, from the stationary distribution.
- * The state is Harvey's: dimension r = max(pa, qm + 1), T the companion
- * matrix of a (first column a, ones above the diagonal), R = (1, mp_1,
- * ..., mp_{r-1})', Z = (1, 0, ..., 0).  The Chandrasekhar form needs of
- * the stationary covariance Sigma only F_1 = gamma_0 and G_1 = T Sigma
- * Z', whose i-th entry is sum_{j>=i} (a_j gamma_{j-i} + mp_j psi_{j-i}):
- * autocovariances gamma of the ARMA (those of its AR part filtered through
- * the MA), psi its MA(infinity) weights.  scr: 7 (r + 1) values. */
-static int kg_init(kgain *kg, const double *a, const double *mp, int pa, int qm, double *scr)
-{
-    int r = kg->r, sup[MAX_TERMS + 1], ns = 0;
-    double *gv = scr, *gx = gv + 2 * (r + 1), *psi = gx + r + 1, *tmp = psi + r + 1;
-    if (ar_autocov(a, pa, gv, r + qm, tmp))
-        return -1;
-    for (int j = 0; j <= qm && ns <= MAX_TERMS; j++)
-        if (mp[j] != 0)
-            sup[ns++] = j;
-    for (int k = 0; k <= r; k++) {
-        double s = 0;
-        for (int i = 0; i < ns; i++)
-            for (int j = 0; j < ns; j++)
-                s += mp[sup[i]] * mp[sup[j]] * gv[abs(k + sup[j] - sup[i])];
-        gx[k] = s;
-    }
-    psi[0] = 1;
-    for (int j = 1; j <= r; j++) {
-        double s = mp[j];
-        for (int i = 1; i <= j && i <= pa; i++)
-            s += a[i] * psi[j - i];
-        psi[j] = s;
-    }
-    double *G = kg->W;          /* W_1 = G_1 */
-    memset(G, 0, (size_t)r * sizeof *G);
-    for (int j = 1; j <= r; j++)
-        for (int i = 1; (a[j] != 0 || mp[j] != 0) && i <= j; i++)
-            G[i - 1] += a[j] * gx[j - i] + mp[j] * psi[j - i];
-    kg->F = gx[0];
-    if (!(kg->F > 0) || !isfinite(kg->F))
-        return -1;
-    kg->M = -1 / kg->F;
-    kg->steady = kg->quiet = 0;
-    for (int i = 0; i < r; i++) {
-        if (!isfinite(G[i]))
-            return -1;
-        kg->K[i] = G[i] / kg->F;
-    }
-    kg_set_ar(kg, a);
-    return 0;
-}
-
-/* The steady filter of an invertible model (P = R R', F = 1): the gains
- * on the MA remainders are the MA coefficients, as in the CSS recursion. */
-static void kg_steady(kgain *kg, const double *a, const double *mp)
-{
-    kg->F = 1;
-    kg->M = 0;
-    kg->steady = 1;
-    kg->quiet = 0;
-    for (int i = 0; i < kg->r; i++) {
-        kg->K[i] = mp[i + 1] + a[i + 1];
-        kg->W[i] = 0;
-    }
-    kg_set_ar(kg, a);
-}
-
-/* The MA remainders rho[0..r-1] (of the next r points) take the
- * innovation v: they move by the gain less the AR part, K_i - a_{i+1}. */
-static void kg_spread(const kgain *kg, double *rho, double v)
-{
-    for (int i = 0; i < kg->r; i++)
-        rho[i] += kg->K[i] * v;
-    for (int j = 0; j < kg->na; j++)
-        rho[kg->alag[j] - 1] -= kg->aval[j] * v;
-}
-
-/* One step of the Chandrasekhar recursions (Morf, Sidhu and Kailath
- * 1974): from the stationary start, P_{t+1} - P_t = M_t W_t W_t' has rank
- * one, so the filter moves in O(r) a step instead of the O(r^2) of the
- * covariance update.  With u = Z W_t and K = T P Z' / F the gain:
- *   F_{t+1} = F_t + M_t u^2     K_{t+1} = (F_t K_t + M_t u T W_t) / F_{t+1}
- *   W_{t+1} = T W_t - u K_{t+1}       M_{t+1} = M_t F_{t+1} / F_t
- * T W is W shifted up one plus u times the AR coefficients: the shift is
- * done densely, the few AR lags fixed up after.  With rho (else NULL) the
- * MA remainders take the innovation v on the way, by the old gain (what
- * kg_spread does).  Once P has stopped moving the gain is the steady one
- * and stays: when F has moved by less than 1e-14 of itself for r + 1
- * steps in a row (every entry of W has passed through u = W_1 by then, W
- * being shifted up a place a step). */
-static void kg_step(kgain *kg, double *rho, double v)
-{
-    int r = kg->r, na = kg->na;
-    double *K = kg->K, *W = kg->W, u = W[0], Mu = kg->M * u, Fn = kg->F + Mu * u;
-    if (kg->steady || !(Fn > 0) || !isfinite(Fn)) {
-        kg->steady = 1;             /* or rounding ate the variance: keep the gain */
-        if (rho)
-            kg_spread(kg, rho, v);
-        return;
-    }
-    double c1 = kg->F / Fn, c2 = Mu / Fn, next[MAX_TERMS];
-    if (rho)
-        kg_spread(kg, rho, v);
-    for (int j = 0; j < na; j++)    /* W_{lag} before the dense pass overwrites it */
-        next[j] = kg->alag[j] < r ? W[kg->alag[j]] : 0;
-    for (int i = 0; i + 1 < r; i++) {
-        K[i] = c1 * K[i] + c2 * W[i + 1];
-        W[i] = W[i + 1] - K[i] * u;
-    }
-    K[r - 1] *= c1;
-    W[r - 1] = -K[r - 1] * u;
-    for (int j = 0; j < na; j++) {  /* the AR lags: (T W)_i had a_j u more */
-        int i = kg->alag[j] - 1;
-        K[i] += c2 * kg->aval[j] * u;
-        W[i] = kg->aval[j] * u + next[j] - K[i] * u;
-    }
-    kg->M *= Fn / kg->F;
-    kg->F = Fn;
-    kg->quiet = fabs(kg->M) * u * u <= 1e-14 * Fn ? kg->quiet + 1 : 0;
-    kg->steady = kg->quiet > r;
-}
-
-/* Room for a kgain of dimension r (2 r values) from buf. */
-static void kg_place(kgain *kg, int r, double *buf)
-{
-    kg->r = r;
-    kg->K = buf;
-    kg->W = buf + r;
-    kg->na = 0;
-}
-
-typedef struct ml_ctx {
-    const double *w;            /* differenced series, N values */
-    size_t N;
-    int p, q, P, Q, s, mean, pa, qm;
-    kgain *kg;
-    double *a, *mp, *rho, *scr; /* r + 1, r + 1, N + r + 1, 7 (r + 1) */
-    double *sumlog;             /* out: sum of log F_t of the last evaluation */
-} ml_ctx;
-
-/* The exact Gaussian likelihood as a sum of squares.  With v_t the
- * one-step errors of the exact filter and sigma^2 F_t their variances,
- * sigma^2 concentrated out, -2 log L = N log(sum v_t^2/F_t / N) + sum
- * log F_t + const, which is N log of sum (g v_t / sqrt F_t)^2 with g =
- * (prod F_t)^(1/2N): so Levenberg-Marquardt minimises these residuals as
- * it does the CSS ones.  The filter runs in the MA-remainder form of
- * build_state (pre-sample values at their mean 0, rho_1 = 0). */
-static double ml_eval(const void *vcx, const double *x, double *res)
-{
-    const ml_ctx *cx = vcx;
-    if (!admissible(x, cx->p, cx->q, cx->P, cx->Q))
-        return INFINITY;
-    const double *phi = x, *theta = phi + cx->p, *Phi = theta + cx->q, *Theta = Phi + cx->P;
-    double mu = cx->mean ? Theta[cx->Q] : 0;
-    term ar[MAX_TERMS], ma[MAX_TERMS];
-    int nar, nma, r = cx->kg->r;
-    products(phi, cx->p, Phi, cx->P, theta, cx->q, Theta, cx->Q, cx->s, ar, &nar, ma, &nma);
-    dense_arma(ar, nar, ma, nma, r, cx->a, cx->mp);
-    kgain *kg = cx->kg;
-    if (kg_init(kg, cx->a, cx->mp, cx->pa, cx->qm, cx->scr))
-        return INFINITY;
-    const double *w = cx->w;
-    double *rho = cx->rho, ssq = 0, slog = 0;
-    memset(rho, 0, ((size_t)r + 1) * sizeof *rho);
-    for (size_t t = 0; t < cx->N; t++) {
-        double xh = rho[t];
-        for (int i = 0; i < nar; i++)
-            if ((size_t)ar[i].lag <= t)
-                xh += ar[i].c * (w[t - (size_t)ar[i].lag] - mu);
-        double v = w[t] - mu - xh, F = kg->F;
-        res[t] = v / sqrt(F);
-        ssq += v * v / F;
-        slog += log(F);
-        kg_step(kg, rho + t + 1, v);
-        rho[t + (size_t)r + 1] = 0;
-    }
-    double g2 = exp(slog / (double)cx->N);
-    for (size_t t = 0; t < cx->N; t++)
-        res[t] *= sqrt(g2);
-    *cx->sumlog = slog;
-    double f = ssq * g2;
-    return isfinite(f) ? f : INFINITY;
-}
-
-/* ------------------------------------------------------ order selection */
-
-/* Strength of seasonality of a classical decomposition (centred moving
- * average trend, mean seasonal index): 1 - var(remainder)/var(detrended). */
-static double seasonal_strength(const double *y, size_t n, int s, double *buf)
-{
-    size_t h = (size_t)s / 2;
-    if (n < 2 * (size_t)s + 1)
-        return 0;
-    double *pre = buf, *idx = buf + n + 1, *cnt = idx + s;   /* n + 1 + 2s */
-    pre[0] = 0;
-    for (size_t i = 0; i < n; i++)
-        pre[i + 1] = pre[i] + y[i];
-    memset(idx, 0, 2 * (size_t)s * sizeof *idx);
-    double *det = cnt + s;                                  /* n values */
-    for (size_t t = h; t + h < n; t++) {
-        double sum = pre[t + h + 1] - pre[t - h];
-        if (s % 2 == 0)
-            sum -= 0.5 * (y[t - h] + y[t + h]);
-        det[t] = y[t] - sum / s;
-        idx[t % (size_t)s] += det[t];
-        cnt[t % (size_t)s] += 1;
-    }
-    double mean = 0;
-    for (int j = 0; j < s; j++)
-        mean += (idx[j] /= cnt[j]) / s;
-    double sd = 0, sr = 0, md = 0, mr = 0, m = (double)(n - 2 * h);
-    for (size_t t = h; t + h < n; t++) {
-        md += det[t] / m;
-        mr += (det[t] - (idx[t % (size_t)s] - mean)) / m;
-    }
-    for (size_t t = h; t + h < n; t++) {
-        double r = det[t] - (idx[t % (size_t)s] - mean);
-        sd += (det[t] - md) * (det[t] - md);
-        sr += (r - mr) * (r - mr);
-    }
-    return sd > 0 ? fmax(0, 1 - sr / sd) : 0;
-}
-
-/* KPSS statistic for level stationarity, Bartlett window of
- * trunc(12 (n/100)^0.25) lags (urca's "long": with the short window a
- * stationary AR(1) of phi 0.6 is often taken for a unit root). */
-static double kpss(const double *x, size_t n)
-{
-    if (n < 3)
-        return 0;
-    double mean = 0;
-    for (size_t i = 0; i < n; i++)
-        mean += x[i] / (double)n;
-    double S = 0, num = 0, g0 = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = x[i] - mean;
-        S += e;
-        num += S * S;
-        g0 += e * e;
-    }
-    double lr = g0 / (double)n;
-    int l = (int)(12 * pow((double)n / 100, 0.25));
-    for (int j = 1; j <= l && (size_t)j < n; j++) {
-        double gj = 0;
-        for (size_t i = (size_t)j; i < n; i++)
-            gj += (x[i] - mean) * (x[i - (size_t)j] - mean);
-        lr += 2 * (1 - (double)j / (l + 1)) * gj / (double)n;
-    }
-    return lr > 0 ? num / ((double)n * (double)n * lr) : 0;
-}
-
-/* In-place differencing x_t - x_{t-lag}; returns the new length. */
-static size_t difference(double *x, size_t n, size_t lag)
-{
-    if (n <= lag)
-        return 0;
-    for (size_t t = n - 1; t >= lag; t--) {
-        x[t] -= x[t - lag];
-        if (t == lag)
-            break;
-    }
-    memmove(x, x + lag, (n - lag) * sizeof *x);
-    return n - lag;
 }
 
 /* ------------------------------------------------------------ recursion */
@@ -914,7 +244,7 @@ static void commit(sarima *m, int64_t k, double v)
         for (int i = 1; i <= r; i++)
             m->rho[(size_t)(k + i) & m->rmask] += (m->kg.K[i - 1] - m->a[i]) * v;
     m->rho[(size_t)(k + r + 1) & m->rmask] = 0;
-    kg_step(&m->kg, NULL, 0);
+    aiops_arma_kg_step(&m->kg, NULL, 0);
 }
 
 /* Move the recursion state for bucket next (the lags before it and the
@@ -979,6 +309,14 @@ static void psi_squares(sarima *m, const double *mp, int qm, double *psi)
     }
 }
 
+/* The fitted model's AR and MA products (arma.h). */
+static void products(const sarima *m, aiops_arma_term *ar, int *nar, aiops_arma_term *ma,
+                     int *nma)
+{
+    aiops_arma_products(m->phi, m->p, m->Phi, m->P, m->theta, m->q, m->Theta, m->Q, m->s, ar, nar,
+                        ma, nma);
+}
+
 /* Allocate the filter state for the fitted orders and coefficients: the
  * dense ARMA polynomials, the AR polynomial on y (with the differencing),
  * the constant, psi weights, ring buffers; the filter at its steady
@@ -986,13 +324,12 @@ static void psi_squares(sarima *m, const double *mp, int qm, double *psi)
 static int build_recursion(sarima *m, aiops_err *err)
 {
     int s = m->s, Ld = m->d + s * m->D;
-    m->pa = m->p + s * m->P;
-    m->qm = m->q + s * m->Q;
-    int pa = m->pa, r = pa > m->qm + 1 ? pa : m->qm + 1, L = pa + Ld;
+    const aiops_arma_orders o = {m->p, m->q, m->P, m->Q, s, 0};
+    int r = aiops_arma_dim(&o, &m->pa, &m->qm), pa = m->pa, L = pa + Ld;
     double *dd = calloc((size_t)Ld + 1, sizeof *dd), *full = calloc((size_t)L + 1, sizeof *full);
-    term tar[MAX_TERMS], tma[MAX_TERMS];
+    aiops_arma_term tar[MAX_TERMS], tma[MAX_TERMS];
     int nar, nma, rc = 0;
-    products(m->phi, m->p, m->Phi, m->P, m->theta, m->q, m->Theta, m->Q, s, tar, &nar, tma, &nma);
+    products(m, tar, &nar, tma, &nma);
     free(m->ar), free(m->yr), free(m->rho), free(m->psi2), free(m->fut), free(m->a);
     m->ar = malloc(((size_t)L + 1) * sizeof *m->ar);
     m->ymask = pow2_at_least((size_t)L + 1) - 1;
@@ -1007,9 +344,9 @@ static int build_recursion(sarima *m, aiops_err *err)
         goto out;
     }
     m->mp = m->a + r + 1;
-    kg_place(&m->kg, r, m->mp + r + 1);
-    dense_arma(tar, nar, tma, nma, r, m->a, m->mp);
-    kg_steady(&m->kg, m->a, m->mp);
+    aiops_arma_kg_place(&m->kg, r, m->mp + r + 1);
+    aiops_arma_dense(tar, nar, tma, nma, r, m->a, m->mp);
+    aiops_arma_kg_steady(&m->kg, m->a, m->mp);
     dd[0] = 1;                              /* (1-B)^d (1-B^s)^D */
     if (m->d)
         dd[1] = -1;
@@ -1028,7 +365,7 @@ static int build_recursion(sarima *m, aiops_err *err)
     m->nar = 0;
     for (int k = 1; k <= L; k++)
         if (full[k] != 0)
-            m->ar[m->nar++] = (term){k, -full[k]};
+            m->ar[m->nar++] = (aiops_arma_term){k, -full[k]};
     m->maxar = L;
     psi_squares(m, m->mp, m->qm, m->fut);
 out:
@@ -1043,7 +380,7 @@ static void free_fit(sarima *m)
     free(m->ar), free(m->yr), free(m->rho), free(m->psi2), free(m->fut), free(m->a);
     m->ar = NULL;
     m->yr = m->rho = m->psi2 = m->fut = m->a = m->mp = NULL;
-    m->kg = (kgain){0};
+    m->kg = (aiops_arma_kgain){0};
     m->fitted = m->autosel = 0;
     m->p = m->d = m->q = m->P = m->D = m->Q = m->s = m->pa = m->qm = 0;
     m->g = 1;
@@ -1214,30 +551,45 @@ static void ranges(const sarima *m, int seas_ok, int lo[4], int hi[4])
 }
 
 typedef struct search {
-    css_ctx cx;
+    aiops_arma_css cx;
     double *e0, *e1, *J, scale_mu, mean0;
     double best_aic, best_css, best_x[MAX_NP];
     int best[4], best_ok;
 } search;
 
+/* The least-squares problem of fitting coefficients of orders o by the
+ * objective f (arma.h) on ctx: inside the stationary / invertible region,
+ * each factor held as a whole at its edge, the mean differenced on the
+ * data's scale. */
+static aiops_lsq arma_lsq(const aiops_arma_orders *o,
+                          double (*f)(void *, const double *, double *), void *ctx,
+                          double scale_mu)
+{
+    aiops_lsq ls = {.f = f, .ctx = ctx, .inside = aiops_arma_inside, .region = o,
+                    .np = o->p + o->q + o->P + o->Q + o->mean, .nblock = 4,
+                    .block = {o->p, o->q, o->P, o->Q}};
+    if (o->mean)
+        ls.scale[ls.np - 1] = scale_mu;
+    return ls;
+}
+
 static void try_candidate(search *sr, int p, int q, int P, int Q)
 {
-    css_ctx *cx = &sr->cx;
-    cx->p = p, cx->q = q, cx->P = P, cx->Q = Q;
-    int np = p + q + P + Q + cx->mean;
-    lsq ls = {.f = css_eval, .ctx = cx, .p = p, .q = q, .P = P, .Q = Q, .mean = cx->mean,
-              .np = np, .rows = cx->N - cx->start, .off = cx->pad + cx->start,
-              .len = cx->pad + cx->N, .scale_mu = sr->scale_mu, .tol = 1e-10,
-              .max_tries = 100};
+    aiops_arma_css *cx = &sr->cx;
+    cx->o.p = p, cx->o.q = q, cx->o.P = P, cx->o.Q = Q;
+    aiops_lsq ls = arma_lsq(&cx->o, aiops_arma_css_eval, cx, sr->scale_mu);
+    ls.rows = cx->N - cx->start, ls.off = cx->pad + cx->start, ls.len = cx->pad + cx->N;
+    ls.tol = 1e-10, ls.max_tries = 100;
+    int np = ls.np;
     double x[MAX_NP] = {0};
-    if (cx->mean)
+    if (cx->o.mean)
         x[np - 1] = sr->mean0;
-    double css = lm_fit(&ls, x, sr->J, sr->e0, sr->e1);
+    double css = aiops_lsq_fit(&ls, x, sr->J, sr->e0, sr->e1);
     if (!isfinite(css))
         return;
     double n = (double)(cx->N - cx->start);
     double aic = n * log(fmax(css / n, 1e-300)) + 2.0 * (np + 1);
-    int ok = roots_ok(x, p, q, P, Q);
+    int ok = aiops_arma_roots_ok(x, p, q, P, Q);
     if (ok < sr->best_ok)
         return;                     /* a near-unit-root fit only as a last resort */
     if (ok > sr->best_ok || aic < sr->best_aic) {
@@ -1277,15 +629,15 @@ static int ml_start(const sarima *m, const double *x0, int np, int k, double *x)
         double c[MAX_ORD];
         for (int i = 0; i < ord[f]; i++)
             c[i] = -x[off[f] + i];
-        double mod = max_inv_root(c, ord[f]);
+        double mod = aiops_arma_max_inv_root(c, ord[f]);
         if (!(mod >= 0.5))
             continue;
-        double rho = k == 1 ? 0.998 * ROOT_LIM / mod : 0.5, sc = rho;
+        double rho = k == 1 ? 0.998 * AIOPS_ARMA_ROOT_LIM / mod : 0.5, sc = rho;
         for (int i = 0; i < ord[f]; i++, sc *= rho)
             x[off[f] + i] *= sc;
         moved = 1;
     }
-    return moved && admissible(x, m->p, m->q, m->P, m->Q);
+    return moved && aiops_arma_admissible(x, m->p, m->q, m->P, m->Q);
 }
 
 /* Refine the chosen model by exact maximum likelihood on the differenced
@@ -1297,41 +649,31 @@ static int ml_start(const sarima *m, const double *x0, int np, int k, double *x)
  * Keeps the CSS fit if the likelihood cannot be evaluated there. */
 static int ml_refine(sarima *m, search *sr, const double *w, size_t N)
 {
-    int s = m->s, pa = m->p + s * m->P, qm = m->q + s * m->Q, r = pa > qm + 1 ? pa : qm + 1;
-    size_t nr = (size_t)r + 1;
-    double *buf = malloc((N + 13 * nr) * sizeof *buf), sumlog = 0;
-    if (!buf)
+    aiops_arma_orders o = {m->p, m->q, m->P, m->Q, m->s, sr->cx.o.mean};
+    aiops_arma_ml cx;
+    if (aiops_arma_ml_init(&cx, w, N, &o))
         return -1;
-    kgain kg;
-    kg_place(&kg, r, buf);
-    ml_ctx cx = {.w = w, .N = N, .p = m->p, .q = m->q, .P = m->P, .Q = m->Q, .s = s,
-                 .mean = sr->cx.mean, .pa = pa, .qm = qm, .kg = &kg, .a = buf + 3 * nr,
-                 .mp = buf + 4 * nr, .scr = buf + 5 * nr, .rho = buf + 12 * nr,
-                 .sumlog = &sumlog};
-    int np = m->p + m->q + m->P + m->Q + cx.mean;
-    lsq ls = {.f = ml_eval, .ctx = &cx, .p = m->p, .q = m->q, .P = m->P, .Q = m->Q,
-              .mean = cx.mean, .np = np, .edge = 1, .broyden = 1, .rows = N, .off = 0, .len = N,
-              .scale_mu = sr->scale_mu, .tol = 1e-4 / (double)N, .max_tries = 6};
+    aiops_lsq ls = arma_lsq(&cx.o, aiops_arma_ml_eval, &cx, sr->scale_mu);
+    ls.edge = 1, ls.broyden = 1, ls.rows = N, ls.off = 0, ls.len = N;
+    ls.tol = 1e-4 / (double)N, ls.max_tries = 6;
+    int np = ls.np;
     double x[MAX_NP], best[MAX_NP], fbest = INFINITY;
     for (int k = 0; k < 3; k++) {
         if (!ml_start(m, sr->best_x, np, k, x))
             continue;
-        double f = lm_fit(&ls, x, sr->J, sr->e0, sr->e1);
+        double f = aiops_lsq_fit(&ls, x, sr->J, sr->e0, sr->e1);
         if (f < fbest) {
             fbest = f;
             memcpy(best, x, sizeof x);
         }
     }
-    if (isfinite(fbest)) {
-        double f = ml_eval(&cx, best, sr->e1);   /* sumlog of best itself */
-        double s2 = f / exp(sumlog / (double)N) / (double)N;
-        if (isfinite(s2)) {
-            set_coefs(m, best, cx.mean);
-            m->sigma2 = s2;
-            m->loglik = -0.5 * (double)N * (LOG_2PI + log(s2) + 1) - 0.5 * sumlog;
-        }
+    double s2 = NAN, ll = isfinite(fbest) ? aiops_arma_ml_loglik(&cx, best, sr->e1, &s2) : NAN;
+    if (isfinite(s2)) {
+        set_coefs(m, best, o.mean);
+        m->sigma2 = s2;
+        m->loglik = ll;
     }
-    free(buf);
+    aiops_arma_ml_free(&cx);
     return 0;
 }
 
@@ -1359,11 +701,12 @@ static int select_orders(sarima *m, const double *y, size_t K, aiops_err *err)
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         goto out;
     }
-    m->D = m->req[4] >= 0 ? m->req[4] : seas_ok && seasonal_strength(y, K, s, buf) > SEAS_STRENGTH;
+    m->D = m->req[4] >= 0 ? m->req[4]
+                          : seas_ok && aiops_arma_seasonal_strength(y, K, s, buf) > SEAS_STRENGTH;
     memcpy(x, y, K * sizeof *x);
-    size_t N = m->D ? difference(x, K, (size_t)s) : K;
-    m->d = m->req[1] >= 0 ? m->req[1] : kpss(x, N) > KPSS_CRIT;
-    N = m->d ? difference(x, N, 1) : N;
+    size_t N = m->D ? aiops_arma_difference(x, K, (size_t)s) : K;
+    m->d = m->req[1] >= 0 ? m->req[1] : aiops_arma_kpss(x, N) > KPSS_CRIT;
+    N = m->d ? aiops_arma_difference(x, N, 1) : N;
     size_t start = (size_t)(hi[0] + s * hi[2]);
     if (N < start + MIN_EFF + 7) {
         rc = aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
@@ -1371,8 +714,8 @@ static int select_orders(sarima *m, const double *y, size_t K, aiops_err *err)
                            "got %zu", start + MIN_EFF + 7 + (K - N), m->step, K);
         goto out;
     }
-    sr.cx = (css_ctx){.w = x, .N = N, .start = start, .s = s, .mean = m->d + m->D == 0,
-                      .pad = pad};
+    sr.cx = (aiops_arma_css){.w = x, .N = N, .start = start, .pad = pad,
+                             .o = {.s = s, .mean = m->d + m->D == 0}};
     double mean = 0, var = 0;
     for (size_t t = start; t < N; t++)
         mean += x[t] / (double)(N - start);
@@ -1390,7 +733,7 @@ static int select_orders(sarima *m, const double *y, size_t K, aiops_err *err)
         goto out;
     }
     m->p = sr.best[0], m->q = sr.best[1], m->P = sr.best[2], m->Q = sr.best[3];
-    set_coefs(m, sr.best_x, sr.cx.mean);
+    set_coefs(m, sr.best_x, sr.cx.o.mean);
     m->sigma2 = sr.best_css / (double)(N - start);
     m->aic = sr.best_aic;
     m->autosel = lo[0] != hi[0] || lo[1] != hi[1] || lo[2] != hi[2] || lo[3] != hi[3];
@@ -1401,7 +744,7 @@ out:
     return rc;
 }
 
-/* The exact filter, in the MA-remainder form of ml_eval, over the
+/* The exact filter, in the MA-remainder form of aiops_arma_ml_eval, over the
  * training grid with the fitted coefficients, robustly (innovations
  * clipped to the band, empty buckets filled by their forecast), into the
  * online state at the last (open) bucket.  The first d + sD buckets only
@@ -1410,11 +753,10 @@ out:
 static void run_filter(sarima *m, const grid *gr, double *y, double *x, double *scr)
 {
     int Ld = m->d + m->s * m->D, nar, nma;
-    term ar[MAX_TERMS], ma[MAX_TERMS];
-    products(m->phi, m->p, m->Phi, m->P, m->theta, m->q, m->Theta, m->Q, m->s, ar, &nar, ma,
-             &nma);
-    if (kg_init(&m->kg, m->a, m->mp, m->pa, m->qm, scr))
-        kg_steady(&m->kg, m->a, m->mp);     /* the CSS recursion's start */
+    aiops_arma_term ar[MAX_TERMS], ma[MAX_TERMS];
+    products(m, ar, &nar, ma, &nma);
+    if (aiops_arma_kg_init(&m->kg, m->a, m->mp, m->pa, m->qm, scr))
+        aiops_arma_kg_steady(&m->kg, m->a, m->mp);     /* the CSS recursion's start */
     size_t K = gr->K;
     for (size_t k = 0; k + 1 < K; k++) {
         if (k < (size_t)Ld) {
@@ -1445,7 +787,8 @@ static int build_state(sarima *m, const grid *gr, double ymax, aiops_err *err)
     if (rc)
         return rc;
     size_t K = gr->K;
-    double *y = malloc(2 * K * sizeof *y), *scr = malloc(7 * ((size_t)m->kg.r + 1) * sizeof *scr);
+    double *y = malloc(2 * K * sizeof *y);
+    double *scr = malloc(AIOPS_ARMA_KG_SCRATCH(m->kg.r) * sizeof *scr);
     if (!y || !scr) {
         free(y), free(scr);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
@@ -1727,8 +1070,8 @@ static int load_numbers(sarima *m, const json_t *j, int version, aiops_err *err)
         rc = jvec(j, "sar", m->Phi, (size_t)m->P, 0, err);
     if (!rc)
         rc = jvec(j, "sma", m->Theta, (size_t)m->Q, 0, err);
-    if (!rc && (!stationary(m->phi, m->p) || !stationary(m->Phi, m->P) ||
-                !invertible(m->theta, m->q) || !invertible(m->Theta, m->Q)))
+    if (!rc && (!aiops_arma_stationary(m->phi, m->p) || !aiops_arma_stationary(m->Phi, m->P) ||
+                !aiops_arma_invertible(m->theta, m->q) || !aiops_arma_invertible(m->Theta, m->Q)))
         rc = bad(err, "stationary and invertible coefficients in", "ar/ma/sar/sma");
     json_t *k = json_object_get(j, "open_k");
     if (!rc && !json_is_integer(k))
@@ -1756,7 +1099,7 @@ static void rho_from_e(sarima *m, const double *e)
 /* The exact filter's state (version 2). */
 static int load_filter(sarima *m, const json_t *kf, aiops_err *err)
 {
-    kgain *kg = &m->kg;
+    aiops_arma_kgain *kg = &m->kg;
     if (!json_is_object(kf))
         return bad(err, "an object", "filter");
     int rc = aiops_mj_double("sarima", kf, "F", 0, &kg->F, err);
