@@ -53,9 +53,11 @@ double aiops_arma_kpss(const double *x, size_t n)
 {
     if (n < 3)
         return 0;
-    double mean = 0;
-    for (size_t i = 0; i < n; i++)
+    double mean = 0, amax = 0;
+    for (size_t i = 0; i < n; i++) {
         mean += x[i] / (double)n;
+        amax = fmax(amax, fabs(x[i]));
+    }
     double S = 0, num = 0, g0 = 0;
     for (size_t i = 0; i < n; i++) {
         double e = x[i] - mean;
@@ -71,7 +73,10 @@ double aiops_arma_kpss(const double *x, size_t n)
             gj += (x[i] - mean) * (x[i - (size_t)j] - mean);
         lr += 2 * (1 - (double)j / (l + 1)) * gj / (double)n;
     }
-    return lr > 0 ? num / ((double)n * (double)n * lr) : 0;
+    /* a (numerically) constant series is level stationary: its deviations
+     * from the mean are rounding noise, whose ratio means nothing */
+    double tiny = 1e-12 * amax;
+    return lr > tiny * tiny ? num / ((double)n * (double)n * lr) : 0;
 }
 
 size_t aiops_arma_difference(double *x, size_t n, size_t lag)
