@@ -83,7 +83,13 @@
  * innovation outside the band is clipped to the band edge before it
  * enters the state (in training too), so one spike does not echo through
  * the AR/MA terms into follow-up false alarms, while a lasting level
- * shift is still followed (by up to z sigma per bucket).  band() of a
+ * shift is still followed (by up to z sigma per bucket).  fit() runs the
+ * filter over the training data with and without the clipping and drops
+ * it only when that cuts the Huber loss of the one-step innovations
+ * (squares to 2 sigma, linear beyond) by 5% or more: the data's large
+ * innovations are then shifts the model should take in at once (a daily
+ * season on data with a weekly pattern: every weekend starts with one),
+ * not spikes, and clipping them would cost the next bucket's forecast.  band() of a
  * bucket before the current one has no look-ahead-free answer: no
  * estimate (NaN); update() of such a point is ignored (its bucket has
  * entered the filter).
@@ -93,9 +99,9 @@
  * estimate beyond), so a forecast is band() at future times as for every
  * model.
  *
- * Saved state: version 2 keeps the remainders rho and the filter (F, M,
- * gain K, W); version 1 (the CSS recursion's innovations) still loads,
- * as the steady filter.
+ * Saved state: version 3 keeps the remainders rho, the filter (F, M,
+ * gain K, W) and "robust"; version 2 (always robust) and version 1 (the
+ * CSS recursion's innovations, loaded as the steady filter) still load.
  *
  * Files.  This file is the model: the grid, the order search, the online
  * state, band/update, save/load.  The numerics it stands on are tested
@@ -124,7 +130,9 @@
 #define SEAS_STRENGTH 0.64      /* auto.arima's threshold for D = 1 */
 #define MIN_EFF 30              /* residuals needed beyond the parameters */
 #define GAP_MAX ((int64_t)1 << 16) /* buckets filled by forecast in one gap */
-#define STATE_VERSION 2         /* 1: CSS recursion state (y and e rings) */
+#define STATE_VERSION 3         /* 1: CSS recursion state (y and e rings); 2: always robust */
+#define HUBER_K 2.0             /* the training loss: squares to 2 sigma, linear beyond */
+#define ROBUST_GAIN 0.05        /* dropping the clipping must cut that loss by 5% */
 
 typedef struct sarima {
     /* parameters (requested orders, -1 = automatic) */
@@ -132,6 +140,7 @@ typedef struct sarima {
     double width, period;
     /* fitted model */
     int fitted, autosel;
+    int robust;                 /* clip innovations to the band (see clip()) */
     int p, d, q, P, D, Q, s, g;
     double step, origin, mu, sigma2, var_within, zq, aic, loglik;
     double phi[MAX_ORD], theta[MAX_ORD], Phi[MAX_ORD], Theta[MAX_ORD];
@@ -199,9 +208,12 @@ static double forecast_at(const sarima *m, int64_t k)
     return f;
 }
 
-/* Innovations beyond the band are clipped to its edge (robust filtering). */
+/* Innovations beyond the band are clipped to its edge (robust filtering),
+ * unless fit() found the training data better followed without. */
 static double clip(const sarima *m, double e)
 {
+    if (!m->robust)
+        return e;
     double lim = m->zq * sqrt(m->sigma2 * m->kg.F);
     return e > lim ? lim : e < -lim ? -lim : e;
 }
@@ -744,20 +756,31 @@ out:
     return rc;
 }
 
+/* Huber loss of a standardised innovation u: u^2 / 2 up to HUBER_K,
+ * linear beyond, so a few spikes cannot outweigh all the other points. */
+static double huber(double u)
+{
+    u = fabs(u);
+    return u <= HUBER_K ? u * u / 2 : HUBER_K * u - HUBER_K * HUBER_K / 2;
+}
+
 /* The exact filter, in the MA-remainder form of aiops_arma_ml_eval, over the
- * training grid with the fitted coefficients, robustly (innovations
- * clipped to the band, empty buckets filled by their forecast), into the
+ * training grid with the fitted coefficients (innovations clipped to the
+ * band when m->robust, empty buckets filled by their forecast), into the
  * online state at the last (open) bucket.  The first d + sD buckets only
  * start the differencing; the ARMA part's values before them are at their
- * mean, as the stationary start assumes. */
-static void run_filter(sarima *m, const grid *gr, double *y, double *x, double *scr)
+ * mean, as the stationary start assumes.  Returns the Huber loss of the
+ * one-step innovations (each over its own standard deviation). */
+static double run_filter(sarima *m, const grid *gr, double *y, double *x, double *scr)
 {
     int Ld = m->d + m->s * m->D, nar, nma;
     aiops_arma_term ar[MAX_TERMS], ma[MAX_TERMS];
     products(m, ar, &nar, ma, &nma);
+    memset(m->rho, 0, (m->rmask + 1) * sizeof *m->rho);
     if (aiops_arma_kg_init(&m->kg, m->a, m->mp, m->pa, m->qm, scr))
         aiops_arma_kg_steady(&m->kg, m->a, m->mp);     /* the CSS recursion's start */
     size_t K = gr->K;
+    double loss = 0;
     for (size_t k = 0; k + 1 < K; k++) {
         if (k < (size_t)Ld) {
             y[k] = gr->y[k];
@@ -769,13 +792,36 @@ static void run_filter(sarima *m, const grid *gr, double *y, double *x, double *
         for (int i = 0; i < nar; i++)
             if (k >= (size_t)(Ld + ar[i].lag))
                 xh += ar[i].c * x[k - (size_t)ar[i].lag];
-        double fc = xh + m->mu + dpart, v = gr->cnt[k] > 0 ? clip(m, gr->y[k] - fc) : 0;
+        double fc = xh + m->mu + dpart, v = 0;
+        if (gr->cnt[k] > 0) {
+            loss += huber((gr->y[k] - fc) / sqrt(m->sigma2 * m->kg.F));
+            v = clip(m, gr->y[k] - fc);
+        }
         y[k] = fc + v;
         x[k] = xh + v;
         commit(m, (int64_t)k, v);
     }
     for (int i = 1; i <= m->maxar; i++)
         m->yr[(K - 1 - (size_t)i) & m->ymask] = y[K - 1 - (size_t)i];
+    return loss;
+}
+
+/* Robust or not (see the header comment): the filter over the training
+ * data both ways; the clipping is dropped only when that cuts the loss by
+ * ROBUST_GAIN, i.e. when the data's large innovations are shifts the
+ * model should follow rather than spikes.  Leaves the state of the one
+ * chosen. */
+static void choose_robust(sarima *m, const grid *gr, double *y, double *scr)
+{
+    size_t K = gr->K;
+    m->robust = 1;
+    double clipped = run_filter(m, gr, y, y + K, scr);
+    m->robust = 0;
+    double plain = run_filter(m, gr, y, y + K, scr);
+    if (!(plain < clipped * (1 - ROBUST_GAIN))) {
+        m->robust = 1;
+        run_filter(m, gr, y, y + K, scr);
+    }
 }
 
 static int build_state(sarima *m, const grid *gr, double ymax, aiops_err *err)
@@ -793,7 +839,7 @@ static int build_state(sarima *m, const grid *gr, double ymax, aiops_err *err)
         free(y), free(scr);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
-    run_filter(m, gr, y, y + K, scr);
+    choose_robust(m, gr, y, scr);
     free(y), free(scr);
     m->open_k = (int64_t)K - 1;
     m->open_sum = gr->last_sum;
@@ -907,6 +953,7 @@ static void save_fit(const sarima *m, json_t *o, int *ok)
     aiops_mj_put(o, "seasonal_order", jints(sorder, 4), ok);
     aiops_mj_put(o, "aggregate", json_integer(m->g), ok);
     aiops_mj_put(o, "auto", json_boolean(m->autosel), ok);
+    aiops_mj_put(o, "robust", json_boolean(m->robust), ok);
     aiops_mj_put(o, "aic", aiops_mj_num(m->aic), ok);
     aiops_mj_put(o, "loglik", aiops_mj_num(m->loglik), ok);
     aiops_mj_put(o, "step", json_real(m->step), ok);
@@ -1163,6 +1210,10 @@ static int sarima_load(void *mv, const json_t *j, aiops_err *err)
         rc = bad(err, "true or false as", "fitted");
     if (!rc && json_is_true(fitted)) {
         rc = load_orders(m, j, err);
+        json_t *rb = json_object_get(j, "robust");
+        m->robust = version < 3 || json_is_true(rb);    /* always robust before 3 */
+        if (!rc && version >= 3 && !json_is_boolean(rb))
+            rc = bad(err, "true or false as", "robust");
         if (!rc)
             rc = load_numbers(m, j, version, err);
         if (!rc)

@@ -198,6 +198,53 @@ static void test_seasonal_spike(void **st)
     series_free(&s);
 }
 
+/* Hourly daily sine (T0 is a Wednesday), 4 weeks, noise 1, plus either
+ * spikes of +12 every 3 days or weekends 15 lower. */
+static series daily_hourly(int weekends)
+{
+    series s = alloc_series(28 * 24, 3600);
+    for (size_t i = 0; i < s.n; i++) {
+        size_t dow = (i / 24 + 2) % 7;
+        s.v[i] = daily(s.ts[i]) + mt_nrand();
+        if (weekends && dow >= 5)
+            s.v[i] -= 15;
+        if (!weekends && i % 72 == 40)
+            s.v[i] += 12;
+    }
+    return s;
+}
+
+/* The clipping is kept when the training data's large innovations are
+ * spikes and dropped when they are shifts (a daily season on data whose
+ * weekends are lower): then the hour after a weekend starts is forecast
+ * near the new level, where clipping would have kept it near the old. */
+static void test_robust_choice(void **st)
+{
+    (void)st;
+    mt_rng_seed(21);
+    aiops_model_params p;
+    fixed_orders(&p, 1, 0, 0, 0, 1, 1);
+    for (int weekends = 0; weekends < 2; weekends++) {
+        series s = daily_hourly(weekends);
+        size_t train = 21 * 24;              /* up to Wednesday of week 4 */
+        void *m = mt_fit(S, &p, s.ts, s.v, train);
+        json_t *j = saved(m);
+        assert_true(json_is_boolean(json_object_get(j, "robust")));
+        assert_int_equal(json_is_true(json_object_get(j, "robust")), !weekends);
+        json_decref(j);
+        if (weekends) {
+            size_t sat = train + 3 * 24;     /* Saturday 00:00 */
+            for (size_t i = train; i <= sat; i++)
+                S->update(m, s.ts[i], s.v[i]);
+            aiops_band b;
+            S->band(m, s.ts[sat + 1], &b);
+            assert_true(fabs(b.expected - (daily(s.ts[sat + 1]) - 15)) < 4);
+        }
+        S->destroy(m);
+        series_free(&s);
+    }
+}
+
 /* 1-minute data and a 1-day period: 1440 points a season, more than the
  * 288 cap, so the model runs on 5-minute bucket means; raw points get the
  * within-bucket variance on top, and about 1% of them fall outside at the
@@ -564,7 +611,8 @@ static void test_load_version1(void **st)
     S->band(m, t + 300, &b);
     assert_near(b.expected, 10 + 0.5 * 3 + 0.3 * 1.7, 1e-12);
     json_t *k = saved(m);                     /* saved again: the current version */
-    assert_int_equal(json_integer_value(json_object_get(k, "version")), 2);
+    assert_int_equal(json_integer_value(json_object_get(k, "version")), 3);
+    assert_true(json_is_true(json_object_get(k, "robust")));   /* as version 1 filtered */
     json_decref(k);
     void *m2 = mt_make(S, NULL);
     mt_reload(S, m, m2);
@@ -591,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_ml_fixed_season),
         cmocka_unit_test(test_ml_long_arma),
         cmocka_unit_test(test_load_version1),
+        cmocka_unit_test(test_robust_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
