@@ -64,11 +64,16 @@
  *    division and a square root per point on the critical path, and a
  *    fixed scale makes the derivatives exact.
  *  - the level's clamp (below) is the robust 2 sigma unless the window
- *    shows its large residuals to be level shifts rather than spikes: the
- *    parameters are refined once more with the level unclamped, and that
- *    is kept if it lowers the loss by HW_GAIN or more (a daily season on
- *    data with a weekly pattern: each weekend is a shift the clamp would
- *    make the level crawl after, point by point).  The season and the
+ *    shows that to cost accuracy: the parameters are refined once more
+ *    with the level clamped at 4 sigma (only gross outliers: a drift the
+ *    season does not hold, which pushes many normal residuals past 2
+ *    sigma, is then followed) and once more unclamped, and each looser
+ *    clamp is kept only if it lowers the loss by HW_GAIN or more.  Only
+ *    residuals that are level shifts rather than spikes get the level
+ *    unclamped (a daily season on data with a weekly pattern: each
+ *    weekend is a shift a clamp would make the level crawl after, point
+ *    by point); a spike left unclamped would echo through the level into
+ *    follow-up false alarms, which the 4-sigma clamp prevents.  The season and the
  *    carried error keep their clamps either way, and the season then
  *    learns against the level its own point makes, not the one the
  *    unclamped point made (which would put the spike, negated, into the
@@ -134,7 +139,7 @@ typedef struct hw_run {
 typedef struct hw {
     double user[HW_NPAR];  /* alpha, beta, gamma, phi, rho as given; NaN = fit */
     double par[HW_NPAR];   /* alpha, beta, gamma, phi, rho in use */
-    double klev;           /* the level's clamp in sigmas: HUBER_K or Inf (see clean()) */
+    double klev;           /* the level's clamp in sigmas: HUBER_K, WIDE_K or Inf (clean()) */
     double width, z, period;
     int mult;
     size_t m;              /* season length in points; 0 = no season */
@@ -317,8 +322,8 @@ typedef struct hw_clean {
 } hw_clean;
 
 /* Learn residual res into the scale and clean it: for the level and
- * trend clamped to +-kl sigma (kl = 2 unless fit() found the window's
- * large residuals to be level shifts rather than spikes), for the season
+ * trend clamped to +-kl sigma (kl = 2, 4 or no clamp, chosen by fit()
+ * on the window, see choose_clamp()), for the season
  * clamped wider, to +-ks = +-min(4, 0.9 z / gamma) sigma (a season slot
  * is revisited only once a period, so it can afford to learn faster, but
  * the echo a spike leaves in its slot, at most gamma times the clamp,
@@ -986,6 +991,7 @@ static const double grid_phi[] = {0.8, 0.9, 0.95, 0.98, 0.995};
 /* A choice that gives up robustness (the level's clamp) or damping (phi
  * = 1) must lower its criterion over the window by at least this much. */
 #define HW_GAIN 0.05
+#define WIDE_K 4.0         /* the level's looser clamp: gross outliers only */
 #define HW_LR_TEST 10.83   /* chi-square, 1 degree of freedom, 0.999 */
 
 /* phi on its grid for the other parameters in keep (see sse_ahead(); by
@@ -1014,18 +1020,23 @@ static int choose_phi(const hw *m, const hw_search *hs, double kl, double keep[H
 }
 
 /* The level's clamp (see the header comment): the free parameters in
- * keep refined with it and without it, the better of the two into keep
- * and m->klev. */
+ * keep refined with each clamp of level_clamps in turn, a looser one
+ * taken only when it lowers the loss by HW_GAIN; the chosen clamp into
+ * m->klev, its parameters into keep. */
 static void choose_clamp(hw *m, const hw_search *hs, const int freep[NF],
                          double keep[HW_NPAR])
 {
-    double plain[HW_NPAR];
-    double robust_loss = gn_refine(m, hs, freep, HUBER_K, keep);
-    memcpy(plain, keep, sizeof plain);
-    double plain_loss = gn_refine(m, hs, freep, INFINITY, plain);
-    if (plain_loss < robust_loss * (1 - HW_GAIN)) {
-        m->klev = INFINITY;
-        memcpy(keep, plain, sizeof plain);
+    static const double level_clamps[] = {HUBER_K, WIDE_K, INFINITY};
+    double cand[HW_NPAR], best = gn_refine(m, hs, freep, HUBER_K, keep);
+    m->klev = HUBER_K;
+    for (size_t i = 1; i < sizeof level_clamps / sizeof *level_clamps; i++) {
+        memcpy(cand, keep, sizeof cand);
+        double loss = gn_refine(m, hs, freep, level_clamps[i], cand);
+        if (loss < best * (1 - HW_GAIN)) {
+            best = loss;
+            m->klev = level_clamps[i];
+            memcpy(keep, cand, sizeof cand);
+        }
     }
 }
 
