@@ -103,6 +103,7 @@ bench: all
 	bench/replay.sh
 	bench/simulate.sh
 	bench/fit.sh
+	bench/score.sh
 
 datasets: all
 	tools/datasets.sh
