@@ -22,6 +22,7 @@
 #define AIOPS_MODEL_H
 
 #include "aiops.h"
+#include "stats.h"
 
 /* Every tunable of every model, with "unset" meaning the model default.
  * One flat struct keeps --option parsing, --tune and save/load simple. */

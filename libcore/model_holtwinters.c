@@ -686,37 +686,6 @@ static hw_coef fit_coef(const hw *m, const double par[HW_NPAR], double kl, doubl
     return c;
 }
 
-/* k-th smallest of x[0..n) (reorders x; expected linear time). */
-static double select_kth(double *x, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        double piv = x[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (x[i] < piv)
-                i++;
-            while (x[j] > piv)
-                j--;
-            if (i <= j) {
-                double t = x[i];
-                x[i] = x[j], x[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return x[k];
-}
-
 /* Robust scale of the one-step residuals of run c: 1.4826 times their
  * median absolute value (the normal sigma), at least the floor. */
 static double resid_scale(const hw *m, const hw_search *hs, const hw_coef *c)
@@ -728,7 +697,7 @@ static double resid_scale(const hw *m, const hw_search *hs, const hw_coef *c)
     run(m, hs->tr, hs->S, &r, c, INFINITY, hs->res);
     for (size_t i = 0; i < n; i++)
         hs->res[i] = isnan(hs->res[i]) ? INFINITY : fabs(hs->res[i]);
-    double med = n ? select_kth(hs->res, n, n / 2) : 0;
+    double med = n ? aiops_select_kth(hs->res, n, n / 2) : 0;
     return max_lo(1.4826 * med, m->floor > 0 ? m->floor : 1e-300);
 }
 

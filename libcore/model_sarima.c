@@ -175,19 +175,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double norm_quantile(double p)
-{
-    double lo = -40, hi = 40;
-    for (int i = 0; i < 200 && hi - lo > 1e-13; i++) {
-        double mid = 0.5 * (lo + hi);
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
 static size_t pow2_at_least(size_t n)
 {
     size_t r = 1;
@@ -430,7 +417,7 @@ static int apply_params(sarima *m, const aiops_model_params *p, aiops_err *err)
                                  ORD_NAME[i], ORD_MAX[i], ord[i]);
         m->req[i] = ord[i];
     }
-    m->zq = norm_quantile(0.5 + m->width / 2);
+    m->zq = aiops_norm_quantile(0.5 + m->width / 2);
     return 0;
 }
 

@@ -133,78 +133,6 @@ typedef struct seasonal {
 
 /* ------------------------------------------------------------ helpers */
 
-static void swapd(double *a, double *b)
-{
-    double t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* k-th smallest of a[0..n) (0-based), reordering a (Hoare selection). */
-static double select_kth(double *a, size_t n, size_t k)
-{
-    size_t l = 0, r = n - 1;
-    while (l < r) {
-        size_t mid = l + (r - l) / 2;
-        if (a[mid] < a[l])
-            swapd(&a[mid], &a[l]);
-        if (a[r] < a[l])
-            swapd(&a[r], &a[l]);
-        if (a[r] < a[mid])
-            swapd(&a[r], &a[mid]);
-        double piv = a[mid];
-        size_t i = l, j = r;
-        while (i <= j) {
-            while (a[i] < piv)
-                i++;
-            while (a[j] > piv)
-                j--;
-            if (i <= j) {
-                swapd(&a[i], &a[j]);
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            r = j;
-        else if (k >= i)
-            l = i;
-        else
-            return a[k];
-    }
-    return a[k];
-}
-
-/* Quantile q in [0,1] of a[0..n), linear interpolation (a reordered). */
-static double quantile(double *a, size_t n, double q)
-{
-    double pos = q * (double)(n - 1);
-    size_t k = (size_t)pos;
-    if (k >= n - 1)
-        return select_kth(a, n, n - 1);
-    double lo = select_kth(a, n, k), hi = a[k + 1];
-    for (size_t i = k + 2; i < n; i++)   /* after selection a[k+1..] >= lo */
-        if (a[i] < hi)
-            hi = a[i];
-    return lo + (pos - (double)k) * (hi - lo);
-}
-
-/* x with P(N(0,1) <= x) = p, by bisection on erfc (called once per fit). */
-static double norm_quantile(double p)
-{
-    double lo = -40, hi = 40;
-    for (int i = 0; i < 200 && hi - lo > 1e-13; i++) {
-        double mid = 0.5 * (lo + hi);
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
 static int cmp_pair(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -542,7 +470,7 @@ static double median_spacing(const double *t, size_t k, double *buf)
     for (size_t i = 1; i < k; i++)
         if (t[i] > t[i - 1])
             buf[nd++] = t[i] - t[i - 1];
-    return nd ? quantile(buf, nd, 0.5) : 0;
+    return nd ? aiops_quantile(buf, nd, 0.5) : 0;
 }
 
 static int cap_order(int order, double period, double dt)
@@ -841,7 +769,7 @@ static double p80_scale(const double *x, size_t n, double *buf)
 {
     for (size_t i = 0; i < n; i++)
         buf[i] = fabs(x[i]);
-    return quantile(buf, n, 0.8) / P80_Z;
+    return aiops_quantile(buf, n, 0.8) / P80_Z;
 }
 
 /* Profile, per-bin scales and band offsets from the residuals r (in place:
@@ -868,7 +796,7 @@ static int residual_model(seasonal *m, const double *t, double *r, size_t k, aio
         size_t n = start[b + 1] - start[b];
         if (n >= MIN_BIN_PTS) {
             memcpy(buf, sorted + start[b], n * sizeof *buf);
-            double med = quantile(buf, n, 0.5);
+            double med = aiops_quantile(buf, n, 0.5);
             for (size_t i = 0; i < n; i++)
                 buf[i] = sorted[start[b] + i] - med;
             /* shrink towards 0 by the median's own noise (positive-part
@@ -899,13 +827,13 @@ static int residual_model(seasonal *m, const double *t, double *r, size_t k, aio
     }
     for (size_t i = 0; i < k; i++)
         r[i] /= scale[bin[i]];
-    double zq = norm_quantile(0.5 + m->width / 2);
+    double zq = aiops_norm_quantile(0.5 + m->width / 2);
     memcpy(buf, r, k * sizeof *buf);
-    double qlo = quantile(buf, k, 0.5 - m->width / 2);
-    double qhi = quantile(buf, k, 0.5 + m->width / 2);
+    double qlo = aiops_quantile(buf, k, 0.5 - m->width / 2);
+    double qhi = aiops_quantile(buf, k, 0.5 + m->width / 2);
     for (size_t i = 0; i < k; i++)
         buf[i] = fabs(r[i]);
-    double sz = quantile(buf, k, 0.5) * MAD_Z;
+    double sz = aiops_quantile(buf, k, 0.5) * MAD_Z;
     qlo = fmin(qlo, -zq * sz);
     qhi = fmax(qhi, zq * sz);
     for (size_t b = 0; b < nb; b++) {
@@ -923,7 +851,7 @@ static void huber_weights(const double *r, size_t k, double *w)
 {
     for (size_t i = 0; i < k; i++)
         w[i] = fabs(r[i]);
-    double c = HUBER_C * MAD_Z * quantile(w, k, 0.5);
+    double c = HUBER_C * MAD_Z * aiops_quantile(w, k, 0.5);
     for (size_t i = 0; i < k; i++)
         w[i] = fabs(r[i]) <= c ? 1 : c / fabs(r[i]);
 }

@@ -13,16 +13,13 @@
 #include <stddef.h>
 
 #include "aiops.h"
+#include "stats.h"   /* aiops_quantile */
 
 /* A ground-truth interval [start, end], epoch seconds, start <= end. */
 typedef struct aiops_window {
     double start, end;
 } aiops_window;
 
-/* q-quantile (0..1) of v[0..n) with linear interpolation between order
- * statistics (numpy's default / Hyndman-Fan type 7).  Sorts v in place.
- * NaN when n == 0. */
-double aiops_quantile(double *v, size_t n, double q);
 
 /* ------------------------------------------------------------ detection */
 

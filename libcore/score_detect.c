@@ -1,4 +1,4 @@
-/* score_detect.c - event-wise and point-wise detection metrics, quantiles.
+/* score_detect.c - event-wise and point-wise detection metrics.
  * Formulas: docs/EVALUATION.md "Detection". */
 #include <math.h>
 #include <stdlib.h>
@@ -10,18 +10,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-double aiops_quantile(double *v, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
-    double h = q * (double)(n - 1);
-    size_t lo = (size_t)floor(h);
-    if (lo >= n - 1)
-        return v[n - 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
 }
 
 /* First index in sorted v[0..n) with v[i] >= x. */

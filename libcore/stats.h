@@ -1,0 +1,22 @@
+/* stats.h - order statistics and the normal quantile (stats.c), for the
+ * models and the scorers.  The arrays are the caller's; functions that
+ * select reorder them. */
+#ifndef AIOPS_STATS_H
+#define AIOPS_STATS_H
+
+#include <stddef.h>
+
+/* The k-th smallest (0-based, k < n) of a[0..n), n > 0; reorders a
+ * (Hoare selection, median-of-three pivots: expected linear time). */
+double aiops_select_kth(double *a, size_t n, size_t k);
+
+/* q-quantile (0..1) of a[0..n) with linear interpolation between order
+ * statistics (numpy's default / Hyndman-Fan type 7); reorders a.  NaN
+ * when n == 0. */
+double aiops_quantile(double *a, size_t n, double q);
+
+/* x with P(N(0,1) <= x) = p, by bisection on erfc (for a fit, not per
+ * point). */
+double aiops_norm_quantile(double p);
+
+#endif
