@@ -18,11 +18,15 @@
 #include "fit_internal.h"
 #include "score.h"
 
-#define MAX_GRID 40
+#define MAX_GRID 48
 
-static const double K_GRID[] = {1.5, 2, 2.5, 3, 3.5, 4, 5, 6};
+/* The grids reach far into the tails (k 15, width 1 - 1e-9 ~ 6.1 sigma):
+ * on noisy real data (NAB) the best settings lie there. */
+static const double K_GRID[] = {1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 15};
 static const double ALPHA_GRID[] = {0.02, 0.05, 0.1, 0.3};
-static const double WIDTH_GRID[] = {0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999};
+static const double WIDTH_GRID[] = {0.8,      0.9,      0.95,      0.98,
+                                    0.99,     0.995,    0.999,     0.9999,
+                                    0.99999,  0.999999, 0.9999999, 0.999999999};
 #define NK (sizeof K_GRID / sizeof K_GRID[0])
 #define NA (sizeof ALPHA_GRID / sizeof ALPHA_GRID[0])
 #define NW (sizeof WIDTH_GRID / sizeof WIDTH_GRID[0])
