@@ -95,5 +95,14 @@ json_t *aiops_mj_array(const double *a, size_t n);    /* NULL: out of memory */
  * AIOPS_EPARSE "MODEL: expected a number "key" in the saved model". */
 int aiops_mj_double(const char *model, const json_t *o, const char *key, int nullable,
                     double *out, aiops_err *err);
+/* v (the value saved under key) as an integer in lo..hi / a boolean (1 or
+ * 0); o[key] as an array of exactly n finite numbers (or null -> NaN when
+ * nullable) into out.  Otherwise AIOPS_EPARSE "MODEL: expected ... "key"
+ * in the saved model". */
+int aiops_mj_int(const char *model, const json_t *v, const char *key, int lo, int hi, int *out,
+                 aiops_err *err);
+int aiops_mj_bool(const char *model, const json_t *v, const char *key, int *out, aiops_err *err);
+int aiops_mj_vec(const char *model, const json_t *o, const char *key, double *out, size_t n,
+                 int nullable, aiops_err *err);
 
 #endif /* AIOPS_MODEL_H */

@@ -1003,40 +1003,6 @@ static int bad(aiops_err *err, const char *what, const char *key)
                          "sarima: expected %s \"%s\" in the saved model", what, key);
 }
 
-static int jint(const json_t *v, const char *key, int lo, int hi, int *out, aiops_err *err)
-{
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        char what[64];
-        snprintf(what, sizeof what, "integers in %d..%d in", lo, hi);
-        return bad(err, what, key);
-    }
-    *out = (int)json_integer_value(v);
-    return 0;
-}
-
-/* An array of exactly n finite numbers (or null = NaN when nullable) into
- * out. */
-static int jvec(const json_t *o, const char *key, double *out, size_t n, int nullable,
-                aiops_err *err)
-{
-    json_t *a = json_object_get(o, key);
-    if (!json_is_array(a) || json_array_size(a) != n) {
-        char what[64];
-        snprintf(what, sizeof what, "an array of %zu numbers", n);
-        return bad(err, what, key);
-    }
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = json_array_get(a, i);
-        if (nullable && json_is_null(v))
-            out[i] = NAN;
-        else if (!json_is_number(v) || !isfinite(json_number_value(v)))
-            return bad(err, "finite numbers in", key);
-        else
-            out[i] = json_number_value(v);
-    }
-    return 0;
-}
-
 static int load_params(sarima *m, const json_t *par, aiops_err *err)
 {
     if (!json_is_object(par))
@@ -1048,7 +1014,8 @@ static int load_params(sarima *m, const json_t *par, aiops_err *err)
         rc = aiops_mj_double("sarima", par, "period", 0, &p.period, err);
     int *ord[6] = {&p.p, &p.d, &p.q, &p.P, &p.D, &p.Q};
     for (int i = 0; !rc && i < 6; i++)
-        rc = jint(json_object_get(par, ORD_NAME[i]), ORD_NAME[i], -1, ORD_MAX[i], ord[i], err);
+        rc = aiops_mj_int("sarima", json_object_get(par, ORD_NAME[i]), ORD_NAME[i], -1,
+                          ORD_MAX[i], ord[i], err);
     return rc ? rc : apply_params(m, &p, err);
 }
 
@@ -1059,27 +1026,28 @@ static int load_orders(sarima *m, const json_t *j, aiops_err *err)
         return bad(err, "[p, d, q] as", "order");
     if (!json_is_array(so) || json_array_size(so) != 4)
         return bad(err, "[P, D, Q, s] as", "seasonal_order");
-    int rc = jint(json_array_get(o, 0), "order", 0, MAX_ORD, &m->p, err);
+    int rc = aiops_mj_int("sarima", json_array_get(o, 0), "order", 0, MAX_ORD, &m->p, err);
     if (!rc)
-        rc = jint(json_array_get(o, 1), "order", 0, 1, &m->d, err);
+        rc = aiops_mj_int("sarima", json_array_get(o, 1), "order", 0, 1, &m->d, err);
     if (!rc)
-        rc = jint(json_array_get(o, 2), "order", 0, MAX_ORD, &m->q, err);
+        rc = aiops_mj_int("sarima", json_array_get(o, 2), "order", 0, MAX_ORD, &m->q, err);
     if (!rc)
-        rc = jint(json_array_get(so, 0), "seasonal_order", 0, MAX_ORD, &m->P, err);
+        rc = aiops_mj_int("sarima", json_array_get(so, 0), "seasonal_order", 0, MAX_ORD, &m->P,
+                          err);
     if (!rc)
-        rc = jint(json_array_get(so, 1), "seasonal_order", 0, 1, &m->D, err);
+        rc = aiops_mj_int("sarima", json_array_get(so, 1), "seasonal_order", 0, 1, &m->D, err);
     if (!rc)
-        rc = jint(json_array_get(so, 2), "seasonal_order", 0, MAX_ORD, &m->Q, err);
+        rc = aiops_mj_int("sarima", json_array_get(so, 2), "seasonal_order", 0, MAX_ORD, &m->Q,
+                          err);
     if (!rc)
-        rc = jint(json_array_get(so, 3), "seasonal_order", 0, MAX_S, &m->s, err);
+        rc = aiops_mj_int("sarima", json_array_get(so, 3), "seasonal_order", 0, MAX_S, &m->s, err);
     if (!rc && m->s < 2 && (m->P || m->D || m->Q))
         rc = bad(err, "a season s >= 2 with seasonal orders in", "seasonal_order");
     if (!rc)
-        rc = jint(json_object_get(j, "aggregate"), "aggregate", 1, INT32_MAX, &m->g, err);
-    json_t *a = json_object_get(j, "auto");
-    if (!rc && !json_is_boolean(a))
-        rc = bad(err, "true or false as", "auto");
-    m->autosel = json_is_true(a);
+        rc = aiops_mj_int("sarima", json_object_get(j, "aggregate"), "aggregate", 1, INT32_MAX,
+                          &m->g, err);
+    if (!rc)
+        rc = aiops_mj_bool("sarima", json_object_get(j, "auto"), "auto", &m->autosel, err);
     return rc;
 }
 
@@ -1097,13 +1065,13 @@ static int load_numbers(sarima *m, const json_t *j, int version, aiops_err *err)
     if (!rc && !(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
         rc = bad(err, "positive numbers in", "step/sigma2/var_within/open_n");
     if (!rc)
-        rc = jvec(j, "ar", m->phi, (size_t)m->p, 0, err);
+        rc = aiops_mj_vec("sarima", j, "ar", m->phi, (size_t)m->p, 0, err);
     if (!rc)
-        rc = jvec(j, "ma", m->theta, (size_t)m->q, 0, err);
+        rc = aiops_mj_vec("sarima", j, "ma", m->theta, (size_t)m->q, 0, err);
     if (!rc)
-        rc = jvec(j, "sar", m->Phi, (size_t)m->P, 0, err);
+        rc = aiops_mj_vec("sarima", j, "sar", m->Phi, (size_t)m->P, 0, err);
     if (!rc)
-        rc = jvec(j, "sma", m->Theta, (size_t)m->Q, 0, err);
+        rc = aiops_mj_vec("sarima", j, "sma", m->Theta, (size_t)m->Q, 0, err);
     if (!rc && (!aiops_arma_stationary(m->phi, m->p) || !aiops_arma_stationary(m->Phi, m->P) ||
                 !aiops_arma_invertible(m->theta, m->q) || !aiops_arma_invertible(m->Theta, m->Q)))
         rc = bad(err, "stationary and invertible coefficients in", "ar/ma/sar/sma");
@@ -1141,16 +1109,15 @@ static int load_filter(sarima *m, const json_t *kf, aiops_err *err)
         rc = aiops_mj_double("sarima", kf, "M", 0, &kg->M, err);
     if (!rc && !(kg->F > 0))
         rc = bad(err, "a positive number", "F");
-    json_t *st = json_object_get(kf, "steady");
-    if (!rc && !json_is_boolean(st))
-        rc = bad(err, "true or false as", "steady");
-    kg->steady = json_is_true(st);
     if (!rc)
-        rc = jint(json_object_get(kf, "quiet"), "quiet", 0, INT32_MAX, &kg->quiet, err);
+        rc = aiops_mj_bool("sarima", json_object_get(kf, "steady"), "steady", &kg->steady, err);
     if (!rc)
-        rc = jvec(kf, "K", kg->K, (size_t)kg->r, 0, err);
+        rc = aiops_mj_int("sarima", json_object_get(kf, "quiet"), "quiet", 0, INT32_MAX,
+                          &kg->quiet, err);
     if (!rc)
-        rc = jvec(kf, "W", kg->W, (size_t)kg->r, 0, err);
+        rc = aiops_mj_vec("sarima", kf, "K", kg->K, (size_t)kg->r, 0, err);
+    if (!rc)
+        rc = aiops_mj_vec("sarima", kf, "W", kg->W, (size_t)kg->r, 0, err);
     return rc;
 }
 
@@ -1162,9 +1129,10 @@ static int load_rings(sarima *m, const json_t *j, int version, aiops_err *err)
     double *tmp = malloc((ny + ne + 1) * sizeof *tmp);
     if (!tmp)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    int rc = jvec(j, "y", tmp, ny, 1, err);
+    int rc = aiops_mj_vec("sarima", j, "y", tmp, ny, 1, err);
     if (!rc)
-        rc = jvec(j, version == 1 ? "e" : "rho", tmp + ny, ne, version == 1, err);
+        rc = aiops_mj_vec("sarima", j, version == 1 ? "e" : "rho", tmp + ny, ne, version == 1,
+                          err);
     for (size_t i = 0; !rc && i < ny; i++)
         m->yr[(size_t)(m->open_k - (int64_t)(ny - i)) & m->ymask] = tmp[i];
     if (!rc && version == 1)
@@ -1190,17 +1158,17 @@ static int sarima_load(void *mv, const json_t *j, aiops_err *err)
         strcmp(json_string_value(name), "sarima") != 0)
         return bad(err, "\"sarima\" as", "model");
     int version;
-    int rc = jint(json_object_get(j, "version"), "version", 1, STATE_VERSION, &version, err);
+    int rc = aiops_mj_int("sarima", json_object_get(j, "version"), "version", 1, STATE_VERSION,
+                          &version, err);
     if (!rc)
         rc = load_params(m, json_object_get(j, "params"), err);
     if (!rc && !json_is_boolean(fitted))
         rc = bad(err, "true or false as", "fitted");
     if (!rc && json_is_true(fitted)) {
         rc = load_orders(m, j, err);
-        json_t *rb = json_object_get(j, "robust");
-        m->robust = version < 3 || json_is_true(rb);    /* always robust before 3 */
-        if (!rc && version >= 3 && !json_is_boolean(rb))
-            rc = bad(err, "true or false as", "robust");
+        m->robust = 1;                                  /* always robust before 3 */
+        if (!rc && version >= 3)
+            rc = aiops_mj_bool("sarima", json_object_get(j, "robust"), "robust", &m->robust, err);
         if (!rc)
             rc = load_numbers(m, j, version, err);
         if (!rc)

@@ -1170,43 +1170,15 @@ static int bad(aiops_err *err, const char *what, const char *key)
                          "seasonal: expected %s \"%s\" in the saved model", what, key);
 }
 
-static int jint(const json_t *o, const char *key, int lo, int hi, int *out, aiops_err *err)
+/* The saved-model accessors of model_json.c for o[key]. */
+static int load_int(const json_t *o, const char *key, int lo, int hi, int *out, aiops_err *err)
 {
-    json_t *v = json_object_get(o, key);
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        char what[64];
-        snprintf(what, sizeof what, "an integer in %d..%d", lo, hi);
-        return bad(err, what, key);
-    }
-    *out = (int)json_integer_value(v);
-    return 0;
+    return aiops_mj_int("seasonal", json_object_get(o, key), key, lo, hi, out, err);
 }
 
-static int jbool(const json_t *o, const char *key, int *out, aiops_err *err)
+static int load_bool(const json_t *o, const char *key, int *out, aiops_err *err)
 {
-    json_t *v = json_object_get(o, key);
-    if (!json_is_boolean(v))
-        return bad(err, "true or false", key);
-    *out = json_is_true(v);
-    return 0;
-}
-
-/* An array of exactly n finite numbers into out. */
-static int jvec(const json_t *o, const char *key, double *out, size_t n, aiops_err *err)
-{
-    json_t *a = json_object_get(o, key);
-    if (!json_is_array(a) || json_array_size(a) != n) {
-        char what[64];
-        snprintf(what, sizeof what, "an array of %zu numbers", n);
-        return bad(err, what, key);
-    }
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = json_array_get(a, i);
-        if (!json_is_number(v) || !isfinite(json_number_value(v)))
-            return bad(err, "finite numbers in the array", key);
-        out[i] = json_number_value(v);
-    }
-    return 0;
+    return aiops_mj_bool("seasonal", json_object_get(o, key), key, out, err);
 }
 
 static size_t jlen(const json_t *o, const char *key)
@@ -1229,13 +1201,13 @@ static int load_params(seasonal *m, const json_t *par, aiops_err *err)
     if (!rc)
         rc = aiops_mj_double("seasonal", par, "alpha", 1, &p.alpha, err);
     if (!rc)
-        rc = jint(par, "daily_order", 0, MAX_ORDER, &p.daily_order, err);
+        rc = load_int(par, "daily_order", 0, MAX_ORDER, &p.daily_order, err);
     if (!rc)
-        rc = jint(par, "weekly_order", -1, MAX_ORDER, &p.weekly_order, err);
+        rc = load_int(par, "weekly_order", -1, MAX_ORDER, &p.weekly_order, err);
     if (!rc)
-        rc = jint(par, "changepoints", 0, MAX_CP, &p.changepoints, err);
+        rc = load_int(par, "changepoints", 0, MAX_CP, &p.changepoints, err);
     if (!rc)
-        rc = jint(par, "multiplicative", 0, 1, &p.multiplicative, err);
+        rc = load_int(par, "multiplicative", 0, 1, &p.multiplicative, err);
     json_t *w = json_object_get(par, "windows");
     if (!rc && !json_is_array(w))
         rc = bad(err, "an array", "windows");
@@ -1265,13 +1237,13 @@ static int load_params(seasonal *m, const json_t *par, aiops_err *err)
 
 static int load_fit(seasonal *m, const json_t *j, aiops_err *err)
 {
-    int rc = jbool(j, "multiplicative", &m->mult, err);
+    int rc = load_bool(j, "multiplicative", &m->mult, err);
     if (!rc)
-        rc = jbool(j, "multiplicative_fallback", &m->fallback, err);
+        rc = load_bool(j, "multiplicative_fallback", &m->fallback, err);
     if (!rc)
-        rc = jint(j, "daily_order", 0, MAX_ORDER, &m->nd, err);
+        rc = load_int(j, "daily_order", 0, MAX_ORDER, &m->nd, err);
     if (!rc)
-        rc = jint(j, "weekly_order", 0, MAX_ORDER, &m->nw, err);
+        rc = load_int(j, "weekly_order", 0, MAX_ORDER, &m->nw, err);
     json_t *pts = json_object_get(j, "points");
     if (!rc && (!json_is_integer(pts) || json_integer_value(pts) < 0))
         rc = bad(err, "a count", "points");
@@ -1294,15 +1266,15 @@ static int load_fit(seasonal *m, const json_t *j, aiops_err *err)
     if (!rc)
         rc = aiops_mj_double("seasonal", j, "last_t", 1, &m->last_t, err);
     if (!rc)
-        rc = jvec(j, "changepoints", m->cp, ncp, err);
+        rc = aiops_mj_vec("seasonal", j, "changepoints", m->cp, ncp, 0, err);
     if (!rc)
-        rc = jvec(j, "beta", m->beta, (size_t)m->ncol, err);
+        rc = aiops_mj_vec("seasonal", j, "beta", m->beta, (size_t)m->ncol, 0, err);
     if (!rc)
-        rc = jvec(j, "profile", m->prof, nb, err);
+        rc = aiops_mj_vec("seasonal", j, "profile", m->prof, nb, 0, err);
     if (!rc)
-        rc = jvec(j, "lower", m->lo, nb, err);
+        rc = aiops_mj_vec("seasonal", j, "lower", m->lo, nb, 0, err);
     if (!rc)
-        rc = jvec(j, "upper", m->hi, nb, err);
+        rc = aiops_mj_vec("seasonal", j, "upper", m->hi, nb, 0, err);
     if (!rc && !(m->span > 0 && m->yscale > 0))
         rc = bad(err, "positive numbers", "span/yscale");
     for (size_t i = 1; !rc && i < ncp; i++)
@@ -1325,11 +1297,11 @@ static int seasonal_load(void *mv, const json_t *j, aiops_err *err)
         strcmp(json_string_value(name), "seasonal") != 0)
         return bad(err, "\"seasonal\" as", "model");
     int fitted, version;
-    int rc = jint(j, "version", 1, 1, &version, err);
+    int rc = load_int(j, "version", 1, 1, &version, err);
     if (!rc)
         rc = load_params(m, json_object_get(j, "params"), err);
     if (!rc)
-        rc = jbool(j, "fitted", &fitted, err);
+        rc = load_bool(j, "fitted", &fitted, err);
     if (!rc && fitted)
         rc = load_fit(m, j, err);
     if (rc) {
