@@ -12,17 +12,26 @@ CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Werror -Wno-format-truncation
 OPT     ?= -O2 -g
 CFLAGS  ?=
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -Ilibcore
-LIBS    := -larchive -lzstd -ljansson -llapacke -lopenblas -lm
+# Includes are written from the libcore/ root ("formats/obs.h"); -MMD -MP
+# writes each object's header dependencies next to it.
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Ilibcore -MMD -MP
+# Link lines: every tool gets BASE_LIBS; a tool that needs more says so in
+# LIBS_<tool> (the numeric models need LAPACKE/OpenBLAS, HTTP needs libcurl).
+BASE_LIBS := -larchive -lzstd -ljansson -lm
+NUM_LIBS  := -llapacke -lopenblas
+LIBS      := $(BASE_LIBS) $(NUM_LIBS)
+LIBS_aiops-fit  := $(NUM_LIBS)
+TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
 
 DEB_PKGS := libzstd-dev libjansson-dev libopenblas-dev liblapacke-dev libarchive-dev \
             libcurl4-openssl-dev libcmocka-dev gnuplot-nox pkg-config zstd jq
 
-LIB_SRC   := $(sort $(wildcard libcore/*.c))
+# Sources are found recursively: a new file in any libcore/ folder is built.
+LIB_SRC   := $(sort $(shell find libcore -name '*.c'))
 TOOL_SRC  := $(sort $(wildcard tools/aiops-*.c))
 TOOLS     := $(patsubst tools/%.c,bin/%,$(TOOL_SRC))
-UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRC  := $(sort $(shell find tests/unit -name 'test_*.c'))
 
 # Normal build
 OBJ       := $(patsubst libcore/%.c,build/obj/%.o,$(LIB_SRC))
@@ -32,6 +41,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 A_OBJ     := $(patsubst libcore/%.c,build/asan/obj/%.o,$(LIB_SRC))
 A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+UNIT_INC  := -Itests/unit
 
 .PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval
 .DELETE_ON_ERROR:
@@ -42,37 +52,44 @@ libcore/libaiops.a: $(OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/obj/%.o: libcore/%.c $(wildcard libcore/*.h) | build/obj
+build/obj/%.o: libcore/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-build/obj/cli.o: tools/cli.c tools/cli.h libcore/aiops.h | build/obj
+build/obj/cli.o: tools/cli.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a tools/cli.h | bin
-	$(CC) $(CFLAGS) $< build/obj/cli.o libcore/libaiops.a $(LIBS) -o $@
+bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a
+	@mkdir -p $(@D) build/obj/tools
+	$(CC) $(CFLAGS) -MF build/obj/tools/$(@F).d $< build/obj/cli.o libcore/libaiops.a $(TOOL_LIBS) -o $@
 
-build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard libcore/*.h) libcore/libaiops.a | build/tests
-	$(CC) $(CFLAGS) -Wno-unused-parameter $< libcore/libaiops.a $(TESTLIBS) $(LIBS) -o $@
+build/tests/%: tests/unit/%.c libcore/libaiops.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(UNIT_INC) -Wno-unused-parameter $< libcore/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
 # ---- sanitizer tree
-build/asan/obj/%.o: libcore/%.c $(wildcard libcore/*.h) | build/asan/obj
+build/asan/obj/%.o: libcore/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
 build/asan/libaiops.a: $(A_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/asan/obj/cli.o: tools/cli.c tools/cli.h | build/asan/obj
+build/asan/obj/cli.o: tools/cli.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
-build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a | build/asan/bin
-	$(CC) $(CFLAGS) $(SAN) $< build/asan/obj/cli.o build/asan/libaiops.a $(LIBS) -o $@
+build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a
+	@mkdir -p $(@D) build/asan/obj/tools
+	$(CC) $(CFLAGS) $(SAN) -MF build/asan/obj/tools/$(@F).d $< build/asan/obj/cli.o build/asan/libaiops.a $(TOOL_LIBS) -o $@
 
-build/asan/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard libcore/*.h) build/asan/libaiops.a | build/asan/tests
-	$(CC) $(CFLAGS) $(SAN) -Wno-unused-parameter $< build/asan/libaiops.a $(TESTLIBS) $(LIBS) -o $@
+build/asan/tests/%: tests/unit/%.c build/asan/libaiops.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(UNIT_INC) $(SAN) -Wno-unused-parameter $< build/asan/libaiops.a $(TESTLIBS) $(LIBS) -o $@
 
-build/obj build/tests build/asan/obj build/asan/bin build/asan/tests bin:
-	mkdir -p $@
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 # ---- tests
 unit: $(UNIT_BIN)
@@ -122,11 +139,11 @@ clean:
 
 # ---- fuzzing (clang + libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
 FUZZ_SECONDS ?= 60
-build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) libcore/aiops.h libcore/internal.h
+build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) $(shell find libcore -name '*.h')
 	@mkdir -p build/fuzz
 	clang $(CSTD) -O1 -g -Ilibcore -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(LIBS) -o $@
 
 fuzz: build/fuzz/fuzz_formats
 	@mkdir -p build/fuzz/corpus
-	cp tests/fixtures/*/* build/fuzz/corpus/ 2>/dev/null || true
+	find tests/fixtures -type f -exec cp {} build/fuzz/corpus/ \; 2>/dev/null || true
 	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus

@@ -31,7 +31,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "models/model.h"
 
 typedef struct row {
     char *series;

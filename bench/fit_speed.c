@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "models/model.h"
 
 static double now(void)
 {

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "model.h"
+#include "models/model.h"
 
 #define TABLE_MAX (1u << 20)
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libcore/aiops.h"
-#include "../libcore/score.h"
+#include "aiops.h"
+#include "score/score.h"
 #include "cli.h"
 
 enum {

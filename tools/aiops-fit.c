@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../libcore/aiops.h"
-#include "../libcore/fit.h"
+#include "aiops.h"
+#include "fit/fit.h"
 #include "cli.h"
 
 enum {

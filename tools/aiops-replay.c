@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../libcore/aiops.h"
-#include "../libcore/alerts.h"
+#include "aiops.h"
+#include "formats/alerts/alerts.h"
 #include "cli.h"
 
 enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,

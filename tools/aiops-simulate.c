@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../libcore/aiops.h"
-#include "../libcore/sim.h"
+#include "aiops.h"
+#include "sim/sim.h"
 #include "cli.h"
 
 enum { O_SEED = 256, O_STREAM, O_DAYS, O_STEP, O_STATS, O_FORMAT };

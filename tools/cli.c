@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libcore/aiops.h"
+#include "aiops.h"
 #include "cli.h"
 
 #define MAX_OPTS 64

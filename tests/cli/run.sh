@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh BINDIR [--regen] [CASE...] - CLI tests.
 #
-# Two kinds of case live in tests/cli/cases/:
+# Two kinds of case live in tests/cli/cases/TOOL/ (common/ for all tools):
 #   NAME.cmd  one shell command line, run from the repository root with the
 #             tools of BINDIR first on PATH.  Its stdout must equal NAME.out,
 #             its exit status NAME.rc (0 when absent) and, when NAME.err
@@ -20,9 +20,9 @@ out=$(mktemp -d /tmp/aiops-cli.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 export PATH="$bin:$PATH" BIN="$bin" LC_ALL=C TZ=UTC
 pass=0 fail=0 failed=""
-cases=${*:-$(ls tests/cli/cases/*.cmd tests/cli/cases/*.sh 2>/dev/null)}
+cases=${*:-$(ls tests/cli/cases/*/*.cmd tests/cli/cases/*/*.sh 2>/dev/null)}
 for c in $cases; do
-    case $c in */*) ;; *) c=tests/cli/cases/$c ;; esac
+    case $c in */*) ;; *) f=$(ls tests/cli/cases/*/"$c" 2>/dev/null | head -n 1); c=${f:-tests/cli/cases/$c} ;; esac
     name=${c%.*}
     base=$(basename "$name")
     ok=1

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
-#include "model.h"
+#include "models/model.h"
 
 #define MT_PI 3.14159265358979323846
 

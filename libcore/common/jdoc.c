@@ -1,0 +1,389 @@
+/* jdoc.c - the JSON-document helpers (jdoc.h): JSON paths and errors at
+ * the offending value's line, typed field access, value sequences, raw
+ * text scanning and head probing, for every JSON reader in libcore.
+ *
+ * jansson keeps no source positions, so an error found after parsing is
+ * located by walking the raw text of the value along the JSON path of the
+ * offending field.  JSON strings cannot hold raw newlines, so counting
+ * '\n' before the offset gives the exact line. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/jdoc.h"
+
+/* ----------------------------------------------------------- raw text */
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void aiops_jtext_ws(const char *s, size_t n, size_t *p)
+{
+    while (*p < n && is_ws(s[*p]))
+        (*p)++;
+}
+
+int aiops_jtext_str(const char *s, size_t n, size_t *p)
+{
+    for ((*p)++; *p < n; (*p)++) {
+        if (s[*p] == '\\')
+            (*p)++;
+        else if (s[*p] == '"') {
+            (*p)++;
+            return 1;
+        }
+    }
+    *p = n;                  /* unterminated (or cut after a backslash) */
+    return 0;
+}
+
+/* Past one value: counting brackets, not recursing, so depth is free. */
+static void skip_val(const char *s, size_t n, size_t *p)
+{
+    size_t depth = 0;
+    while (*p < n) {
+        char c = s[*p];
+        if (c == '"') {
+            aiops_jtext_str(s, n, p);
+            if (depth == 0)
+                return;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return;
+            if (--depth == 0) {
+                (*p)++;
+                return;
+            }
+        } else if (depth == 0 && (is_ws(c) || c == ',')) {
+            return;
+        }
+        (*p)++;
+    }
+}
+
+/* From the container at *p to its member for step k; 0 if not found
+ * (also for a key spelled with escapes: the deepest part found counts). */
+static int walk_step(const aiops_jdoc *d, size_t k, size_t *p)
+{
+    const char *s = d->text;
+    size_t n = d->len, i = 0;
+    const char *key = d->path[k].key;
+    aiops_jtext_ws(s, n, p);
+    if (*p >= n || s[*p] != (key ? '{' : '['))
+        return 0;
+    (*p)++;
+    for (;;) {
+        aiops_jtext_ws(s, n, p);
+        if (*p >= n || s[*p] == '}' || s[*p] == ']')
+            return 0;
+        if (key) {
+            size_t k0 = *p + 1, kl = strlen(key);
+            if (s[*p] != '"')
+                return 0;
+            aiops_jtext_str(s, n, p);
+            int hit = *p - k0 - 1 == kl && memcmp(s + k0, key, kl) == 0;
+            aiops_jtext_ws(s, n, p);
+            if (*p >= n || s[*p] != ':')
+                return 0;
+            (*p)++;
+            aiops_jtext_ws(s, n, p);
+            if (hit)
+                return 1;
+        } else if (i++ == d->path[k].idx) {
+            aiops_jtext_ws(s, n, p);
+            return 1;
+        }
+        skip_val(s, n, p);
+        aiops_jtext_ws(s, n, p);
+        if (*p >= n || s[*p] != ',')
+            return 0;
+        (*p)++;
+    }
+}
+
+long aiops_jdoc_line(const aiops_jdoc *d)
+{
+    size_t p = 0;
+    long line = d->line0 > 0 ? d->line0 : 1;
+    if (!d->text)
+        return d->line0;
+    aiops_jtext_ws(d->text, d->len, &p);
+    for (size_t k = 0; k < d->depth && k < AIOPS_JDOC_DEPTH; k++) {
+        size_t q = p;
+        if (!walk_step(d, k, &q))
+            break;
+        p = q;
+    }
+    for (size_t i = 0; i < p && i < d->len; i++)
+        line += d->text[i] == '\n';
+    return line;
+}
+
+/* ---------------------------------------------------------- the path */
+
+void aiops_jdoc_key(aiops_jdoc *d, const char *key)
+{
+    if (d->depth < AIOPS_JDOC_DEPTH) {
+        d->path[d->depth].key = key;
+        d->path[d->depth].idx = 0;
+    }
+    d->depth++;
+}
+
+void aiops_jdoc_idx(aiops_jdoc *d, size_t idx)
+{
+    if (d->depth < AIOPS_JDOC_DEPTH) {
+        d->path[d->depth].key = NULL;
+        d->path[d->depth].idx = idx;
+    }
+    d->depth++;
+}
+
+void aiops_jdoc_pop(aiops_jdoc *d)
+{
+    if (d->depth)
+        d->depth--;
+}
+
+/* "data.result[3].values"; "..." when the path is deeper than we keep.
+ * The buffer caps a long key, so the message after the path survives. */
+static void path_text(const aiops_jdoc *d, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < d->depth && k < AIOPS_JDOC_DEPTH && used < n; k++) {
+        int w = d->path[k].key
+                    ? snprintf(buf + used, n - used, "%s%s", k ? "." : "", d->path[k].key)
+                    : snprintf(buf + used, n - used, "[%zu]", d->path[k].idx);
+        if (w < 0)
+            return;
+        used += (size_t)w;
+    }
+    if (d->depth > AIOPS_JDOC_DEPTH && used < n)
+        snprintf(buf + used, n - used, "...");
+}
+
+int aiops_jdoc_fail(aiops_jdoc *d, int code, const char *fmt, ...)
+{
+    char msg[420], path[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    path_text(d, path, sizeof path);
+    return aiops_err_set(d->err, code, d->file, aiops_jdoc_line(d), "%s%s%s", path,
+                         path[0] ? ": " : "", msg);
+}
+
+const char *aiops_jdoc_type(const json_t *j)
+{
+    if (!j)
+        return "nothing";
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: return "true";
+    case JSON_FALSE: return "false";
+    default: return "null";
+    }
+}
+
+/* ------------------------------------------------------ field access */
+
+/* The field, or NULL when absent/null (an error if required). */
+static int field(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **v,
+                 const char *want)
+{
+    *v = json_object_get(obj, key);
+    if (*v && !json_is_null(*v))
+        return 1;
+    *v = NULL;
+    if (flags & AIOPS_JDOC_REQUIRED)
+        return aiops_jdoc_fail(d, AIOPS_EPARSE, "expected field \"%s\" (%s)", key, want);
+    return 0;
+}
+
+static int wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want)
+{
+    aiops_jdoc_key(d, key);
+    int rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected %s, got %s", want, aiops_jdoc_type(v));
+    aiops_jdoc_pop(d);
+    return rc;
+}
+
+int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out)
+{
+    json_t *v;
+    int rc = field(d, obj, key, flags, &v, "a string");
+    if (rc <= 0)
+        return rc;
+    if (!json_is_string(v))
+        return wrong(d, key, v, "a string");
+    *out = json_string_value(v);
+    return 1;
+}
+
+int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+{
+    static const char want[] = "an RFC 3339 time or epoch seconds";
+    json_t *v;
+    int rc = field(d, obj, key, flags, &v, want);
+    if (rc <= 0)
+        return rc;
+    if (json_is_number(v)) {
+        char buf[64];
+        /* Through the text form so the ms/us/ns magnitude rule applies. */
+        int w = snprintf(buf, sizeof buf, "%.17g", json_number_value(v));
+        if (w > 0 && (size_t)w < sizeof buf && aiops_parse_time(buf, (size_t)w, out) == 0)
+            return 1;
+    } else if (json_is_string(v)) {
+        if (aiops_parse_time(json_string_value(v), json_string_length(v), out) == 0)
+            return 1;
+        aiops_jdoc_key(d, key);
+        rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected %s, got '%.60s'", want,
+                             json_string_value(v));
+        aiops_jdoc_pop(d);
+        return rc;
+    }
+    return wrong(d, key, v, want);
+}
+
+int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+{
+    static const char want[] = "an object of strings";
+    json_t *v, *x;
+    const char *k;
+    int rc = field(d, obj, key, flags, &v, want);
+    if (rc <= 0)
+        return rc;
+    if (!json_is_object(v))
+        return wrong(d, key, v, want);
+    aiops_jdoc_key(d, key);
+    json_object_foreach(v, k, x) {
+        if (!json_is_string(x)) {
+            rc = wrong(d, k, x, "a string");
+            aiops_jdoc_pop(d);
+            return rc;
+        }
+    }
+    aiops_jdoc_pop(d);
+    *out = v;
+    return 1;
+}
+
+/* -------------------------------------------------------- sequences */
+
+void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len)
+{
+    q->buf = buf;
+    q->len = len;
+    q->off = 0;
+    q->line = 1;
+    /* jansson rejects a byte order mark; editors on Windows write one. */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        q->off = 3;
+}
+
+static void advance(aiops_jseq *q, size_t to)
+{
+    for (; q->off < to; q->off++)
+        q->line += q->buf[q->off] == '\n';
+}
+
+int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out)
+{
+    size_t p = q->off;
+    json_error_t je;
+    *out = NULL;
+    aiops_jtext_ws(q->buf, q->len, &p);
+    advance(q, p);
+    if (q->off >= q->len)
+        return 0;
+    d->text = q->buf + q->off;
+    d->len = q->len - q->off;
+    d->line0 = q->line;
+    d->depth = 0;
+    if (q->buf[q->off] != '{' && q->buf[q->off] != '[')
+        return aiops_err_set(d->err, AIOPS_EPARSE, d->file, q->line,
+                             "%s: expected a JSON object or array, got '%.20s'", what,
+                             q->buf + q->off);
+    json_t *v = json_loadb(d->text, d->len, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+    if (!v)
+        return aiops_err_set(d->err, AIOPS_EPARSE, d->file,
+                             je.line > 0 ? q->line + je.line - 1 : q->line, "%s: %s (column %d)",
+                             what, je.text, je.column);
+    d->len = (size_t)je.position;
+    advance(q, q->off + d->len);
+    *out = v;
+    return 1;
+}
+
+/* ------------------------------------------------------------ probes */
+
+size_t aiops_jhead_start(const char *head, size_t n)
+{
+    size_t p = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    aiops_jtext_ws(head, n, &p);
+    return p;
+}
+
+/* The key scan behind both probes: first = stop at the end of the first
+ * value (its depth back to 0). */
+static int head_find(const char *h, size_t n, int want, const char *key, int first,
+                     const char **val)
+{
+    size_t kl = strlen(key), p = aiops_jhead_start(h, n);
+    int depth = 0;
+    while (p < n) {
+        char c = h[p];
+        if (c != '"') {
+            depth += c == '{' || c == '[';
+            depth -= c == '}' || c == ']';
+            if (first && (c == '}' || c == ']') && depth <= 0)
+                return 0;
+            p++;
+            continue;
+        }
+        size_t k = p + 1;
+        if (!aiops_jtext_str(h, n, &p))
+            return 0;                  /* cut off at the end of the head */
+        size_t q = p;
+        aiops_jtext_ws(h, n, &q);
+        if (q < n && h[q] == ':' && depth == want && p - 1 - k == kl &&
+            memcmp(h + k, key, kl) == 0) {
+            q++;
+            aiops_jtext_ws(h, n, &q);
+            if (val)
+                *val = h + q;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int aiops_jhead_key(const char *h, size_t n, int want, const char *key)
+{
+    return head_find(h, n, want, key, 0, NULL);
+}
+
+int aiops_jhead_member(const char *h, size_t n, int want, const char *key, const char **val)
+{
+    return head_find(h, n, want, key, 1, val);
+}
+
+int aiops_jhead_is(const char *v, const char *end, const char *lit)
+{
+    size_t l = strlen(lit);
+    return v && (size_t)(end - v) >= l + 2 && v[0] == '"' && memcmp(v + 1, lit, l) == 0 &&
+           v[l + 1] == '"';
+}

@@ -1,0 +1,107 @@
+/* eval_render.c - the eval report as a plain table or Markdown: one row per
+ * metric, grouped by section, in report order. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval/eval_impl.h"
+
+typedef struct buf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} buf;
+
+static void put(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int w = b->oom ? 0 : vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+        if (b->oom || w < 0)
+            return;
+        if ((size_t)w < b->cap - b->n) {
+            b->n += (size_t)w;
+            return;
+        }
+        size_t cap = 2 * b->cap + (size_t)w + 256;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+/* Numbers: integers as such, others with 4 decimals, trailing zeros cut. */
+static void value_text(const json_t *v, char *out, size_t n)
+{
+    if (json_is_integer(v)) {
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    } else if (json_is_real(v)) {
+        snprintf(out, n, "%.4f", json_real_value(v));
+        char *e = out + strlen(out);
+        while (e > out && e[-1] == '0')
+            *--e = '\0';
+        if (e > out && e[-1] == '.')
+            e[-1] = '\0';
+    } else if (json_is_string(v)) {
+        snprintf(out, n, "%s", json_string_value(v));
+    } else if (json_is_null(v)) {
+        snprintf(out, n, "n/a");
+    } else if (json_is_true(v) || json_is_false(v)) {
+        snprintf(out, n, "%s", json_is_true(v) ? "yes" : "no");
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT);
+        snprintf(out, n, "%s", s ? s : "?");
+        free(s);
+    }
+}
+
+static void rows(buf *b, const char *prefix, const json_t *o, int md)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)o, k, v) {
+        char name[256], val[1024];
+        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "", k);
+        if (json_is_object(v)) {
+            rows(b, name, v, md);
+            continue;
+        }
+        value_text(v, val, sizeof val);
+        if (md)
+            put(b, "| %s | %s |\n", name, val);
+        else
+            put(b, "  %-34s %s\n", name, val);
+    }
+}
+
+int aiops_eval_render(const json_t *report, int md, char **out, aiops_err *err)
+{
+    buf b = {0};
+    const char *k;
+    json_t *v;
+    *out = NULL;
+    put(&b, md ? "## aiops-eval report\n" : "aiops-eval report\n");
+    json_object_foreach((json_t *)report, k, v) {
+        if (!json_is_object(v))
+            continue;
+        if (md)
+            put(&b, "\n### %s\n\n| metric | value |\n|---|---|\n", k);
+        else
+            put(&b, "\n%s\n", k);
+        rows(&b, "", v, md);
+    }
+    if (b.oom || !b.s) {
+        free(b.s);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = b.s;
+    return 0;
+}

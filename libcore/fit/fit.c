@@ -1,0 +1,454 @@
+/* fit.c - the per-series engine of aiops-fit: route each sample to its
+ * series' state, buffer the training window, fit, then score point by
+ * point (band from the past only, verdict, debounce, update). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/fit_internal.h"
+
+void aiops_fit_opts_init(aiops_fit_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->model = "auto";
+    aiops_model_params_init(&o->params);
+    o->train = AIOPS_FIT_TRAIN_DEFAULT;
+    o->train_until = NAN;
+    o->max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
+    o->for_duration = NAN;
+}
+
+int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *tab,
+                  aiops_fit_emit_fn emit, void *ctx, aiops_err *err)
+{
+    aiops_fit *f = calloc(1, sizeof *f);
+    if (!f)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    f->o = *o;
+    if (!f->o.model)
+        f->o.model = "auto";
+    if (!(f->o.train > 0))
+        f->o.train = AIOPS_FIT_TRAIN_DEFAULT;
+    if (!f->o.max_train)
+        f->o.max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
+    if (strcmp(f->o.model, "auto") != 0 && !aiops_model_find(f->o.model)) {
+        free(f);
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "unknown model '%s'", o->model);
+    }
+    f->tab = tab;
+    f->emit = emit;
+    f->ctx = ctx;
+    *out = f;
+    return 0;
+}
+
+void fit_det_clear(fit_det *d)
+{
+    if (d->ops && d->m)
+        d->ops->destroy(d->m);
+    free(d->rule_text);
+    free(d->reason);
+    free(d->fires);
+    memset(d, 0, sizeof *d);
+}
+
+static void series_clear(fit_series *s)
+{
+    for (size_t i = 0; i < s->ndet; i++)
+        fit_det_clear(&s->det[i]);
+    free(s->det);
+    free(s->tbuf);
+    free(s->vbuf);
+    free(s->sts);
+    json_decref(s->labels);
+    memset(s, 0, sizeof *s);
+}
+
+void aiops_fit_free(aiops_fit *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->ns; i++)
+        series_clear(&f->s[i]);
+    free(f->s);
+    fit_labels_free(f);
+    free(f);
+}
+
+/* The state slot of a series id, growing the table (bounded by the series
+ * table's own cap). */
+int fit_series_slot(aiops_fit *f, uint32_t sid, fit_series **out, aiops_err *err)
+{
+    if (sid >= f->ns) {
+        size_t nn = f->ns ? f->ns : 64;
+        while (nn <= sid)
+            nn *= 2;
+        fit_series *ns = realloc(f->s, nn * sizeof *ns);
+        if (!ns)
+            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        memset(ns + f->ns, 0, (nn - f->ns) * sizeof *ns);
+        f->s = ns;
+        f->ns = nn;
+    }
+    *out = &f->s[sid];
+    return 0;
+}
+
+static int series_selected(const aiops_fit *f, const aiops_series *se)
+{
+    if (!f->o.nmatch)
+        return 1;
+    for (size_t i = 0; i < f->o.nmatch; i++)
+        if (aiops_selector_match(f->o.match[i], se))
+            return 1;
+    return 0;
+}
+
+static int det_add(fit_series *s, const aiops_fit_rule *rule, const aiops_fit_opts *o,
+                   aiops_err *err)
+{
+    fit_det *nd = realloc(s->det, (s->ndet + 1) * sizeof *nd);
+    if (!nd)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    s->det = nd;
+    fit_det *d = &s->det[s->ndet++];
+    memset(d, 0, sizeof *d);
+    d->params = o->params;
+    d->rule = rule;
+    double hold = o->min_duration;
+    if (rule) {
+        d->ops = aiops_model_find("static");
+        memcpy(d->params.op, rule->op, sizeof d->params.op);
+        d->params.threshold = rule->threshold;
+        if (!isnan(o->for_duration))
+            hold = o->for_duration;
+    } else if (strcmp(o->model, "auto") != 0) {
+        d->ops = aiops_model_find(o->model);
+    }
+    aiops_debounce_init(&d->db, hold, o->cooldown);
+    return 0;
+}
+
+static int series_fit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err);
+
+static int all_static(const fit_series *s)
+{
+    for (size_t i = 0; i < s->ndet; i++)
+        if (!s->det[i].ops || strcmp(s->det[i].ops->name, "static") != 0)
+            return 0;
+    return 1;
+}
+
+/* First sample of a series: which detectors judge it (one per matching
+ * static rule; else the --model, unless rules were given without --model)
+ * and where its training ends. */
+static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, aiops_err *err)
+{
+    aiops_series *se = aiops_series_get(f->tab, sid);
+    s->state = FS_SKIP;
+    if (!series_selected(f, se))
+        return 0;
+    for (size_t i = 0; i < f->o.nrules; i++) {
+        if (!aiops_selector_match(f->o.rules[i].sel, se))
+            continue;
+        int rc = det_add(s, &f->o.rules[i], &f->o, err);
+        if (rc)
+            return rc;
+    }
+    if (!s->ndet && (!f->o.nrules || f->o.model_given)) {
+        int rc = det_add(s, NULL, &f->o, err);
+        if (rc)
+            return rc;
+    }
+    if (!s->ndet)
+        return 0;
+    s->state = FS_TRAIN;
+    s->first_ts = ts;
+    s->train_end = isnan(f->o.train_until) ? ts + f->o.train : f->o.train_until;
+    f->st.training++;
+    /* Thresholds learn nothing: a backtest of alert rules judges every
+     * point, so static-only series skip training. */
+    return all_static(s) ? series_fit(f, sid, s, err) : 0;
+}
+
+static int train_append(aiops_fit *f, fit_series *s, double t, double v, aiops_err *err)
+{
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 256;
+        if (nc > f->o.max_train)
+            nc = f->o.max_train;
+        double *nt = realloc(s->tbuf, nc * sizeof *nt);
+        if (nt)
+            s->tbuf = nt;
+        double *nv = nt ? realloc(s->vbuf, nc * sizeof *nv) : NULL;
+        if (!nt || !nv)
+            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        s->vbuf = nv;
+        s->cap = nc;
+    }
+    s->tbuf[s->n] = t;
+    s->vbuf[s->n++] = v;
+    return 0;
+}
+
+static char *dupstr(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static int det_fit(fit_series *s, fit_det *d, aiops_err *err)
+{
+    char reason[512] = "";
+    int rc;
+    if (!d->ops) {
+        rc = aiops_fit_auto(s->tbuf, s->vbuf, s->n, &d->params, &d->ops, &d->m, reason,
+                            sizeof reason, err);
+        if (rc)
+            return rc;
+    } else {
+        d->m = d->ops->create(&d->params, err);
+        if (!d->m)
+            return err->code ? err->code : AIOPS_EINVAL;
+        rc = d->ops->fit(d->m, s->tbuf, s->vbuf, s->n, err);
+        if (rc)
+            return rc;
+    }
+    d->reason = dupstr(reason);
+    if (!d->reason)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    return 0;
+}
+
+static void drop_buffer(aiops_fit *f, fit_series *s, int state)
+{
+    free(s->tbuf);
+    free(s->vbuf);
+    s->tbuf = s->vbuf = NULL;
+    s->n = s->cap = 0;
+    s->state = state;
+    f->st.training--;
+}
+
+/* A model that cannot be fitted to this series (too short for it, ...)
+ * leaves the series unscored, reported through the warn callback; only
+ * running out of memory stops the run. */
+static int unfit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err)
+{
+    if (err->code == AIOPS_ENOMEM)
+        return err->code;
+    if (f->o.warn)    /* model messages start with the model's name */
+        f->o.warn(f->o.warn_ctx, aiops_series_get(f->tab, sid)->text, err->msg);
+    aiops_err_clear(err);
+    for (size_t i = 0; i < s->ndet; i++)
+        fit_det_clear(&s->det[i]);
+    s->ndet = 0;
+    f->st.unfit++;
+    drop_buffer(f, s, FS_SKIP);
+    return 0;
+}
+
+/* End of training: fit every detector on the buffer, then drop it. */
+static int series_fit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < s->ndet; i++)
+        rc = det_fit(s, &s->det[i], err);
+    if (!rc && f->o.tune && !all_static(s))
+        rc = fit_tune_expand(f, s, err);
+    if (rc)
+        return unfit(f, sid, s, err);
+    drop_buffer(f, s, FS_SCORE);
+    return 0;
+}
+
+/* Judge one point with data strictly before it, then learn it. */
+static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, double t, double v,
+                     aiops_err *err)
+{
+    aiops_band b;
+    d->ops->band(d->m, t, &b);
+    d->last = b;
+    int rc = 0;
+    int anom = isnan(v) ? -1 : (v < b.lower || v > b.upper);
+    aiops_db_action act = aiops_debounce_step(&d->db, t, anom, aiops_fit_score(v, &b));
+    if (f->o.tune) {
+        rc = fit_tune_record(s, d, t, act, 0, err);
+    } else {
+        if (f->o.bands)
+            rc = fit_emit_band(f, sid, s, d, t, &b, 0, err);
+    }
+    if (!rc && !f->o.tune && act != AIOPS_DB_NONE) {
+        if (act == AIOPS_DB_FIRE)
+            f->st.anomalies++;
+        rc = fit_emit_anomaly(f, sid, s, d, t, v, &b, act, err);
+    }
+    d->ops->update(d->m, t, v);
+    return rc;
+}
+
+static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
+{
+    fit_series *s;
+    int rc = fit_series_slot(f, r->sid, &s, err);
+    if (!rc && !s->seen) {
+        s->seen = 1;
+        f->st.series++;
+        if (s->state == FS_NEW)
+            rc = series_start(f, r->sid, s, r->ts, err);
+    }
+    if (rc || s->state == FS_SKIP)
+        return rc;
+    if (s->state == FS_TRAIN) {
+        if (r->ts < s->train_end && s->n < f->o.max_train) {
+            s->prev_ts = s->last_ts;
+            s->last_ts = r->ts;
+            return train_append(f, s, r->ts, r->value, err);
+        }
+        rc = series_fit(f, r->sid, s, err);
+        if (rc || s->state == FS_SKIP)
+            return rc;
+    }
+    if (!s->nscored++)
+        s->first_scored = r->ts;
+    if (f->o.tune && f->o.objective.kind == AIOPS_OBJ_NAB && !rc)
+        rc = fit_tune_record(s, NULL, r->ts, AIOPS_DB_NONE, 1, err);
+    for (size_t i = 0; !rc && i < s->ndet; i++)
+        rc = det_score(f, r->sid, s, &s->det[i], r->ts, r->value, err);
+    s->prev_ts = s->last_ts;
+    s->last_ts = r->ts;
+    f->st.scored++;
+    return rc;
+}
+
+int aiops_fit_push(aiops_fit *f, const aiops_record *r, aiops_err *err)
+{
+    f->st.records++;
+    if (r->ts > f->max_ts || f->st.records == 1)
+        f->max_ts = r->ts;
+    int rc = 0;
+    if (r->type != AIOPS_R_SAMPLE || !f->o.no_samples)
+        rc = f->emit(f->ctx, r, err);
+    if (rc || r->type != AIOPS_R_SAMPLE)
+        return rc;
+    f->st.samples++;
+    return push_sample(f, r, err);
+}
+
+/* ---- end of input: fit what is still training, forecast */
+
+typedef struct fc_item {
+    double ts;
+    uint32_t sid;
+    uint32_t det;
+} fc_item;
+
+static int fc_cmp(const void *a, const void *b)
+{
+    const fc_item *x = a, *y = b;
+    if (x->ts != y->ts)
+        return x->ts < y->ts ? -1 : 1;
+    if (x->sid != y->sid)
+        return x->sid < y->sid ? -1 : 1;
+    return (x->det > y->det) - (x->det < y->det);
+}
+
+/* 0 (no forecast) for series without points in this run: a loaded model
+ * has no last time to forecast from. */
+static double series_step(const aiops_fit *f, const fit_series *s)
+{
+    if (!s->seen)
+        return 0;
+    if (f->o.step > 0)
+        return f->o.step;
+    double d = s->last_ts - s->prev_ts;
+    return d > 0 ? d : 0;
+}
+
+/* Forecast bands for every scored series, merged into time order. */
+static int forecast(aiops_fit *f, aiops_err *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->ns; i++)
+        if (f->s[i].state == FS_SCORE && series_step(f, &f->s[i]) > 0)
+            n += f->s[i].ndet * f->o.horizon;
+    if (!n)
+        return 0;
+    fc_item *it = malloc(n * sizeof *it);
+    if (!it)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < f->ns; i++) {
+        double step = series_step(f, &f->s[i]);
+        if (f->s[i].state != FS_SCORE || !(step > 0))
+            continue;
+        for (size_t d = 0; d < f->s[i].ndet; d++)
+            for (size_t h = 1; h <= f->o.horizon; h++)
+                it[k++] = (fc_item){f->s[i].last_ts + (double)h * step, (uint32_t)i, (uint32_t)d};
+    }
+    qsort(it, n, sizeof *it, fc_cmp);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        fit_series *s = &f->s[it[i].sid];
+        fit_det *d = &s->det[it[i].det];
+        aiops_band b;
+        d->ops->band(d->m, it[i].ts, &b);
+        rc = fit_emit_band(f, it[i].sid, s, d, it[i].ts, &b, 1, err);
+    }
+    free(it);
+    return rc;
+}
+
+int aiops_fit_finish(aiops_fit *f, aiops_err *err)
+{
+    if (f->finished)
+        return 0;
+    f->finished = 1;
+    for (size_t i = 0; i < f->ns; i++) {
+        if (f->s[i].state != FS_TRAIN)
+            continue;
+        int rc = series_fit(f, (uint32_t)i, &f->s[i], err);
+        if (rc)
+            return rc;
+    }
+    if (f->o.tune) {
+        int rc = fit_tune_finish(f, err);
+        if (rc)
+            return rc;
+    }
+    return f->o.horizon ? forecast(f, err) : 0;
+}
+
+void aiops_fit_get_stats(const aiops_fit *f, aiops_fit_stats *st)
+{
+    *st = f->st;
+}
+
+int aiops_fit_foreach(const aiops_fit *f,
+                      int (*fn)(void *ctx, const aiops_fit_info *info, aiops_err *err),
+                      void *ctx, aiops_err *err)
+{
+    for (size_t i = 0; i < f->ns; i++) {
+        const fit_series *s = &f->s[i];
+        if (s->state != FS_SCORE)
+            continue;
+        for (size_t d = 0; d < s->ndet; d++) {
+            const fit_det *dt = &s->det[d];
+            aiops_fit_info info = {
+                .series = aiops_series_get(f->tab, (uint32_t)i),
+                .model = dt->ops->name,
+                .reason = dt->reason ? dt->reason : "",
+                .rule = dt->rule ? dt->rule->text : dt->rule_text,
+                .params = dt->params,
+                .last = dt->last,
+            };
+            int rc = fn(ctx, &info, err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}

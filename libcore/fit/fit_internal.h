@@ -1,0 +1,76 @@
+/* fit_internal.h - state shared by the fit*.c files (not public). */
+#ifndef AIOPS_FIT_INTERNAL_H
+#define AIOPS_FIT_INTERNAL_H
+
+#include "fit/fit.h"
+
+/* One model instance judging one series (a series has one, or one per
+ * matching static rule). */
+typedef struct fit_det {
+    const aiops_model_ops *ops;
+    void *m;
+    aiops_model_params params;
+    const aiops_fit_rule *rule;  /* borrowed from the options, or NULL */
+    char *rule_text;             /* rule of a loaded detector, owned */
+    char *reason;                /* owned, "" if none */
+    aiops_debounce db;
+    aiops_band last;             /* band at the last scored point */
+    double *fires;               /* --tune: times the events fired */
+    size_t nfires, capfires;
+} fit_det;
+
+enum { FS_NEW = 0, FS_SKIP, FS_TRAIN, FS_SCORE };
+
+typedef struct fit_series {
+    int state, seen;
+    double first_ts, train_end, last_ts, prev_ts;
+    double *tbuf, *vbuf;         /* training buffer, freed after the fit */
+    size_t n, cap;
+    fit_det *det;
+    size_t ndet;
+    json_t *labels;              /* cached labels object for records */
+    double first_scored;         /* first point judged, if nscored */
+    uint64_t nscored;
+    double *sts;                 /* --tune nab: the scored timestamps */
+    size_t nsts, capsts;
+} fit_series;
+
+typedef struct fit_label {
+    double start, end;
+    json_t *series;              /* array of series texts, or NULL */
+    char *root;                  /* root_cause service, or NULL */
+    json_t *affected;            /* array of services, or NULL */
+} fit_label;
+
+struct aiops_fit {
+    aiops_fit_opts o;
+    aiops_series_table *tab;
+    aiops_fit_emit_fn emit;
+    void *ctx;
+    fit_series *s;               /* indexed by series id */
+    size_t ns;
+    aiops_fit_stats st;
+    int finished;
+    double max_ts;               /* latest record time pushed */
+    fit_label *lab;              /* --tune ground truth */
+    size_t nlab;
+};
+
+/* fit.c */
+int fit_series_slot(aiops_fit *f, uint32_t sid, fit_series **out, aiops_err *err);
+void fit_det_clear(fit_det *d);
+
+/* fit_tune.c */
+int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err);
+int fit_tune_record(fit_series *s, fit_det *d, double t, aiops_db_action act, int want_ts,
+                    aiops_err *err);
+int fit_tune_finish(aiops_fit *f, aiops_err *err);
+void fit_labels_free(aiops_fit *f);
+
+/* fit_emit.c: build and emit derived records. */
+int fit_emit_band(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d, double t,
+                  const aiops_band *b, int forecast, aiops_err *err);
+int fit_emit_anomaly(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d, double t,
+                     double v, const aiops_band *b, aiops_db_action act, aiops_err *err);
+
+#endif

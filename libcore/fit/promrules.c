@@ -1,0 +1,229 @@
+/* promrules.c - export fitted models as Prometheus alerting rules
+ * (aiops-fit --emit-promrules), so a tuned detector can run in production:
+ *   static rules    expr: cpu > 80                     (once per rule)
+ *   level models    |x - avg_over_time(x[W])| > K * stddev_over_time(x[W])
+ *   seasonal models the same over the window one week (or one period)
+ *                   earlier: avg_over_time(x[W] offset 1w)
+ * K is the model's k, or for interval models the normal quantile of its
+ * coverage (width 0.99 -> 2.576).  Output is the rulefmt YAML that
+ * `promtool check rules` reads; strings are single-quoted (no escapes
+ * except '' for '), so any label value survives. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/fit.h"
+#include "input/input.h"
+
+#define DEFAULT_K 3.0
+#define DEFAULT_WIDTH 0.99
+#define DEFAULT_WINDOW 3600.0
+#define WEEK (7 * 86400.0)
+
+/* YAML single-quoted scalar. */
+static void put_quoted(aiops_buf *b, const char *s)
+{
+    aiops_buf_put(b, "'", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'')
+            aiops_buf_put(b, "''", 2);
+        else
+            aiops_buf_put(b, p, 1);
+    }
+    aiops_buf_put(b, "'", 1);
+}
+
+/* Prometheus duration text: 1w, 1d, 1h30m, 90s, 250ms. */
+static void fmt_duration(double sec, char *buf, size_t n)
+{
+    static const struct { const char *u; double s; } units[] = {
+        {"w", 604800}, {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}};
+    long long ms = llround(sec * 1000);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < 5 && ms >= 1000; i++) {
+        long long per = (long long)units[i].s * 1000, q = ms / per;
+        if (q > 0 && len < n) {
+            len += (size_t)snprintf(buf + len, n - len, "%lld%s", q, units[i].u);
+            ms -= q * per;
+        }
+    }
+    if ((ms > 0 || len == 0) && len < n)
+        snprintf(buf + len, n - len, "%lldms", ms);
+}
+
+/* Inverse of the standard normal CDF by bisection on erfc: exact enough
+ * for a threshold and free of tables. */
+static double normal_quantile(double p)
+{
+    double lo = -10, hi = 10;
+    for (int i = 0; i < 100; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+static int is_interval_model(const char *m)
+{
+    return !strcmp(m, "seasonal") || !strcmp(m, "sarima") || !strcmp(m, "holtwinters");
+}
+
+static double sensitivity(const aiops_fit_info *in)
+{
+    if (is_interval_model(in->model)) {
+        double w = in->params.width > 0 && in->params.width < 1 ? in->params.width : DEFAULT_WIDTH;
+        return normal_quantile((1 + w) / 2);
+    }
+    return in->params.k > 0 ? in->params.k : DEFAULT_K;
+}
+
+typedef struct ctx {
+    aiops_buf b;
+    double min_duration, for_duration;
+    char **seen;              /* static rule texts already written */
+    size_t nseen;
+} ctx;
+
+static int seen_rule(ctx *c, const char *rule)
+{
+    for (size_t i = 0; i < c->nseen; i++)
+        if (!strcmp(c->seen[i], rule))
+            return 1;
+    char **ns = realloc(c->seen, (c->nseen + 1) * sizeof *ns);
+    size_t n = strlen(rule) + 1;
+    char *cp = malloc(n);
+    if (!ns || !cp) {
+        free(cp);
+        if (ns)
+            c->seen = ns;
+        c->b.oom = 1;
+        return 1;
+    }
+    memcpy(cp, rule, n);
+    c->seen = ns;
+    c->seen[c->nseen++] = cp;
+    return 0;
+}
+
+static void put_kv(aiops_buf *b, const char *indent, const char *k, const char *v)
+{
+    aiops_buf_str(b, indent);
+    aiops_buf_str(b, k);
+    aiops_buf_str(b, ": ");
+    put_quoted(b, v);
+    aiops_buf_str(b, "\n");
+}
+
+static void put_rule(ctx *c, const char *alert, const char *expr, double hold, const char *model,
+                     const char *summary)
+{
+    char name[256], dur[64];
+    aiops_sanitize_name(alert, strlen(alert), name, sizeof name);
+    aiops_buf_str(&c->b, "      - alert: ");
+    put_quoted(&c->b, name);
+    aiops_buf_str(&c->b, "\n");
+    put_kv(&c->b, "        ", "expr", expr);
+    if (hold > 0) {
+        fmt_duration(hold, dur, sizeof dur);
+        put_kv(&c->b, "        ", "for", dur);
+    }
+    aiops_buf_str(&c->b, "        labels:\n");
+    put_kv(&c->b, "          ", "severity", "warning");
+    put_kv(&c->b, "          ", "source", "aiops-fit");
+    put_kv(&c->b, "          ", "model", model);
+    aiops_buf_str(&c->b, "        annotations:\n");
+    put_kv(&c->b, "          ", "summary", summary);
+}
+
+static void static_rule(ctx *c, const aiops_fit_info *in)
+{
+    char expr[512], alert[300], summary[600], num[40];
+    const char *rule = in->rule ? in->rule : "";
+    if (seen_rule(c, rule))
+        return;
+    aiops_fmt_double(in->params.threshold, num);
+    /* The selector as written: parse the rule again (a saved rule is text). */
+    aiops_fit_rule r;
+    aiops_err e2 = {0};
+    int sel_len = aiops_fit_rule_parse(rule, &r, &e2) ? (int)strlen(rule) : (int)r.sel_len;
+    aiops_fit_rule_free(&r);
+    snprintf(expr, sizeof expr, "%.*s %s %s", sel_len, rule, in->params.op, num);
+    snprintf(alert, sizeof alert, "%s_threshold", in->series->name[0] ? in->series->name : "series");
+    snprintf(summary, sizeof summary, "static rule %s (backtested with aiops-fit)", rule);
+    put_rule(c, alert, expr, c->for_duration, "static", summary);
+}
+
+static void model_rule(ctx *c, const aiops_fit_info *in)
+{
+    char expr[4096], alert[300], summary[1024], w[32], off[40] = "", kb[40];
+    const char *s = in->series->text;
+    fmt_duration(in->params.window > 0 ? in->params.window : DEFAULT_WINDOW, w, sizeof w);
+    if (is_interval_model(in->model)) {
+        char od[32];
+        fmt_duration(in->params.period > 0 ? in->params.period : WEEK, od, sizeof od);
+        snprintf(off, sizeof off, " offset %s", od);
+    }
+    aiops_fmt_double(round(sensitivity(in) * 1000) / 1000, kb);
+    snprintf(expr, sizeof expr,
+             "abs(%s - avg_over_time(%s[%s]%s)) > %s * stddev_over_time(%s[%s]%s)", s, s, w,
+             off, kb, s, w, off);
+    snprintf(alert, sizeof alert, "%s_anomaly", in->series->name[0] ? in->series->name : "series");
+    snprintf(summary, sizeof summary, "%s outside the %s band of %s sigmas%s%s", s, in->model, kb,
+             in->reason[0] ? "; " : "", in->reason);
+    put_rule(c, alert, expr, c->min_duration, in->model, summary);
+}
+
+static int add_rule(void *vc, const aiops_fit_info *in, aiops_err *err)
+{
+    (void)err;
+    ctx *c = vc;
+    if (in->rule || !strcmp(in->model, "static"))
+        static_rule(c, in);
+    else
+        model_rule(c, in);
+    return 0;
+}
+
+int aiops_promrules_render(const aiops_fit *f, double min_duration, double for_duration,
+                           char **out, aiops_err *err)
+{
+    ctx c = {.min_duration = min_duration,
+             .for_duration = isnan(for_duration) ? min_duration : for_duration};
+    aiops_buf_str(&c.b, "# Generated by aiops-fit --emit-promrules.\ngroups:\n  - name: 'aiops-fit'\n"
+                        "    rules:\n");
+    size_t head = c.b.n;
+    int rc = aiops_fit_foreach(f, add_rule, &c, err);
+    if (!rc && c.b.n == head)      /* rulefmt wants a list, even an empty one */
+        aiops_buf_str(&c.b, "      []\n");
+    for (size_t i = 0; i < c.nseen; i++)
+        free(c.seen[i]);
+    free(c.seen);
+    if (!rc && c.b.oom)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (rc) {
+        aiops_buf_free(&c.b);
+        return rc;
+    }
+    *out = c.b.p;
+    return 0;
+}
+
+int aiops_promrules_write(const aiops_fit *f, double min_duration, double for_duration,
+                          const char *path, aiops_err *err)
+{
+    char *text = NULL;
+    int rc = aiops_promrules_render(f, min_duration, for_duration, &text, err);
+    if (rc)
+        return rc;
+    FILE *fp = fopen(path, "w");
+    int bad = !fp || fputs(text, fp) < 0;
+    if (fp && fclose(fp) != 0)
+        bad = 1;
+    free(text);
+    return bad ? aiops_err_set(err, AIOPS_EIO, path, 0, "cannot write the rules file") : 0;
+}

@@ -1,0 +1,163 @@
+/* alerts.h - `alert` records (docs/FORMAT.md): building them the same way
+ * in every alert format, Alertmanager-compatible fingerprints, reading the
+ * alert lists of the JSON alert formats (alert_list.c), and the transform
+ * that turns Prometheus' ALERTS series into alert records. */
+#ifndef AIOPS_ALERTS_H
+#define AIOPS_ALERTS_H
+
+#include "aiops.h"
+#include "common/jdoc.h"
+
+/* ------------------------------------------------------ alert records */
+
+/* What an alert format knows about one alert state.  Strings and JSON
+ * values are borrowed (copied into the record). */
+typedef struct aiops_alert {
+    const char *name;        /* alertname (required) */
+    const char *state;       /* "firing", "resolved", "pending" */
+    double start;
+    double end;              /* used when has_end */
+    int has_end;
+    const char *service;     /* NULL: attributed from labels (AIOPS_SERVICE_LABELS) */
+    const char *severity;    /* NULL: labels.severity if any */
+    json_t *labels;          /* object of strings, NULL = {} */
+    json_t *annotations;     /* object, NULL = {} */
+    const char *fingerprint; /* NULL: aiops_alert_fingerprint(labels) */
+    const char *source;      /* "alertmanager", "prometheus", ... */
+} aiops_alert;
+
+/* Fill rec with an AIOPS_R_ALERT record: ts = end when resolved, else
+ * start; obj = {name, state, start, end?, service?, severity?, labels,
+ * annotations, fingerprint, source} in that order (a new object the
+ * record owns; callers may append fields).  Returns 0, AIOPS_EPARSE
+ * (invalid UTF-8 text, a time that is not finite) or AIOPS_ENOMEM; err
+ * then has only the message: the caller sets file and line. */
+int aiops_alert_record(const aiops_alert *a, aiops_record *rec, aiops_err *err);
+
+/* Alertmanager's fingerprint of a label set: FNV-1a 64 over the labels
+ * sorted by name, each as name 0xff value 0xff, as 16 lower-case hex
+ * digits (prometheus/common model.LabelSet.Fingerprint).  labels: object
+ * of strings (non-strings are skipped), NULL = {}.  buf needs 17 bytes. */
+void aiops_alert_fingerprint(const json_t *labels, char *buf);
+
+/* Service attribution over an object of labels: the first non-empty
+ * string among AIOPS_SERVICE_LABELS, or NULL.  Borrowed from labels. */
+const char *aiops_alert_service(const json_t *labels);
+
+/* Alert states already reported, so notifications repeated by
+ * Alertmanager (or alert lists polled again) give one record per state:
+ * (fingerprint, state, start).  Memory grows with the distinct states. */
+typedef struct aiops_alert_seen aiops_alert_seen;
+aiops_alert_seen *aiops_alert_seen_new(void);        /* NULL: out of memory */
+/* 1 if a's state was seen before, 0 if new (now remembered), or
+ * AIOPS_ENOMEM.  A NULL fingerprint is computed from the labels. */
+int aiops_alert_seen_add(aiops_alert_seen *s, const aiops_alert *a);
+void aiops_alert_seen_free(aiops_alert_seen *s);
+
+/* ---------------------------------------- alert lists in JSON documents */
+
+/* The JSON alert formats (Alertmanager, Prometheus /api/v1/alerts,
+ * OpsGenie, PagerDuty) read an entry of JSON documents (one, one per line,
+ * or one after another) that each hold a list of alerts.  A format says
+ * where the list is and how to read one alert; aiops_alert_list_next()
+ * walks documents and alerts and keeps the JSON path for messages.  A
+ * format's state starts with its aiops_alert_list, so the callbacks get
+ * the state back by a cast. */
+typedef struct aiops_alert_list aiops_alert_list;
+
+typedef struct aiops_alert_list_spec {
+    const char *what;        /* "expected a ... response": parse errors */
+    /* l->cur is a new document: point l->alerts at its array of alerts
+     * (or at one alert object, l->single = 1) and l->keys at the keys
+     * that lead there.  1, or <0 with the error set at l->doc. */
+    int (*find)(aiops_alert_list *l);
+    /* One alert, l->doc at its path: 1 = rec filled, 0 = nothing to
+     * report (a repeated state), <0 error. */
+    int (*alert)(aiops_alert_list *l, json_t *al, aiops_record *rec);
+} aiops_alert_list_spec;
+
+struct aiops_alert_list {
+    const aiops_alert_list_spec *spec;
+    aiops_jseq seq;
+    aiops_jdoc doc;          /* path and line of the value being read */
+    json_t *cur;             /* the current document (owned) */
+    json_t *alerts;          /* borrowed from cur */
+    const char *keys[2];     /* from cur to alerts; NULL = unused */
+    int single;              /* alerts is one alert object */
+    size_t pos;              /* next alert */
+    aiops_alert_seen *seen;  /* states reported so far, when deduplicating */
+};
+
+/* Slurp the entry into l (zeroed); dedup = report each alert state once
+ * (repeated notifications, polled lists).  0 or <0; close l either way. */
+int aiops_alert_list_open(aiops_alert_list *l, const aiops_alert_list_spec *spec, int dedup,
+                          aiops_parse_ctx *ctx, aiops_err *err);
+/* Frees what open and next hold, not l itself. */
+void aiops_alert_list_close(aiops_alert_list *l);
+/* The same for a format state of `size` bytes that starts with its list:
+ * new allocates and opens it (*state, or NULL on error); free closes and
+ * frees it.  Formats can use next and free as their next and close. */
+int aiops_alert_list_new(void **state, size_t size, const aiops_alert_list_spec *spec, int dedup,
+                         aiops_parse_ctx *ctx, aiops_err *err);
+void aiops_alert_list_free(void *state);
+/* state: the list.  1 = rec filled, 0 = end of the entry, <0 error. */
+int aiops_alert_list_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err);
+/* rec from a, errors at l->doc's path: 1 = filled, 0 = a state already
+ * reported (dedup), <0 error. */
+int aiops_alert_list_record(aiops_alert_list *l, const aiops_alert *a, aiops_record *rec);
+/* labels.alertname, a non-empty string, as the alert's name: 0, or an
+ * error at "labels" under l->doc's path. */
+int aiops_alert_list_name(aiops_alert_list *l, json_t *labels, const char **name);
+
+/* ------------------------------------------- ALERTS series -> alerts */
+
+/* Prometheus writes one sample of ALERTS{alertname, alertstate, <alert
+ * labels>} = 1 per rule evaluation while an alert is pending or firing.
+ * Fed a time-ordered record stream, this transform finds the intervals of
+ * each (alert labels, alertstate) series and makes alert records:
+ *
+ *   - a "firing" (or "pending") record when an interval opens, ts = start
+ *     = the first sample of the interval;
+ *   - a "resolved" record when a firing interval closes, ts = end = the
+ *     first evaluation that no longer saw it: the time of a sample with
+ *     value 0 (or NaN, a staleness marker), or the last sample + one
+ *     interval when the series stops for more than 2 intervals.  Pending
+ *     intervals close silently (they never fired).
+ *   - a firing interval still open at the end of the input stays firing
+ *     (no resolved record: the data does not say it ended).
+ *
+ * The interval is the evaluation interval: `interval` seconds if > 0,
+ * else learned as the smallest gap between two samples of one ALERTS
+ * series (60 s, Prometheus' default evaluation_interval, until then).
+ * fingerprint = aiops_alert_fingerprint of the labels without alertstate,
+ * which is what Alertmanager computes for the alert (absent external
+ * labels), severity = labels.severity, service by attribution, source =
+ * "prometheus".
+ *
+ * Output order: aiops_alerts_series_pop() returns records in time order
+ * (ties: input order, a firing record after the sample that opened it).
+ * With passthrough = 1 every pushed record is returned too, merged in
+ * order, so pushing a whole stream and popping gives the same stream
+ * with the alert records in place; records are held back only while an
+ * open interval could still produce an earlier resolved record (at most
+ * ~2 intervals of input).  With passthrough = 0 only alert records come
+ * out (pushed records are consumed).
+ *
+ * Use:  new; for each record: push, then pop until 0; at the end: finish,
+ * then pop until 0; free. */
+typedef struct aiops_alerts_series aiops_alerts_series;
+
+int aiops_alerts_series_new(aiops_alerts_series **out, aiops_series_table *tab, double interval,
+                            int passthrough, aiops_err *err);
+/* Takes ownership of *rec (it is zeroed).  Records must come in time
+ * order: an older one is AIOPS_EORDER.  Non-ALERTS records only pass. */
+int aiops_alerts_series_push(aiops_alerts_series *a, aiops_record *rec, aiops_err *err);
+/* End of input: everything still held becomes ready. */
+int aiops_alerts_series_finish(aiops_alerts_series *a, aiops_err *err);
+/* 1 = *rec filled (caller owns it), 0 = nothing ready now. */
+int aiops_alerts_series_pop(aiops_alerts_series *a, aiops_record *rec);
+/* Alert records made so far. */
+uint64_t aiops_alerts_series_count(const aiops_alerts_series *a);
+void aiops_alerts_series_free(aiops_alerts_series *a);
+
+#endif

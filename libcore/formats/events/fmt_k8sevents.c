@@ -1,0 +1,271 @@
+/* fmt_k8sevents.c - Kubernetes events:
+ *  - `kubectl get events -o json`: a List (or EventList) with items[];
+ *  - `kubectl get events -w -o json`: one Event object after another,
+ *    pretty-printed over many lines or one per line; with
+ *    --output-watch-events each is wrapped as {"type":"ADDED","object":{..}}
+ *    (DELETED and BOOKMARK notifications repeat nothing new: skipped);
+ *  - core/v1 Events (involvedObject, message, count, first/lastTimestamp)
+ *    and events.k8s.io/v1 Events (regarding, note, deprecatedCount,
+ *    series, eventTime, reportingController).
+ *
+ * Each Event becomes an event record:
+ *   ts        the latest occurrence: series.lastObservedTime, else
+ *             lastTimestamp (deprecatedLastTimestamp), else eventTime, else
+ *             firstTimestamp (deprecatedFirstTimestamp), else
+ *             metadata.creationTimestamp
+ *   kind      oom_kill (OOMKilling, OOMKilled, SystemOOM), restart (BackOff,
+ *             Killing, and Started seen more than once), scale
+ *             (ScalingReplicaSet, SuccessfulRescale), else k8s
+ *   service   the involved object's workload name (pod and ReplicaSet hash
+ *             suffixes stripped); none for cluster-scoped objects (nodes)
+ *   object    "<kind>/<name>" lower-cased kind, e.g. pod/api-7d9f8b6c4-x2x9z
+ *   reason, message (or note), namespace, count, severity (warning/normal)
+ * A List holds events in no time order: `ordered = 0`, the reader sorts. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+/* The involved object: core/v1 involvedObject or events.k8s.io regarding. */
+typedef struct involved {
+    const char *kind, *name, *ns;
+} involved;
+
+static int read_involved(aiops_jdoc *w, json_t *ev, involved *in)
+{
+    json_t *o;
+    const char *key = json_object_get(ev, "regarding") ? "regarding" : "involvedObject";
+    int rc = aiops_obs_obj(w, ev, key, 0, &o);
+    memset(in, 0, sizeof *in);
+    if (rc || !o)
+        return rc;
+    aiops_jdoc_key(w, key);
+    if ((rc = aiops_obs_str(w, o, "kind", 0, &in->kind)) == 0 &&
+        (rc = aiops_obs_str(w, o, "name", 0, &in->name)) == 0)
+        rc = aiops_obs_str(w, o, "namespace", 0, &in->ns);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+/* The first present of keys (members of obj); "series.x" looks inside. */
+static int first_time(aiops_jdoc *w, json_t *ev, const char *const *keys, double *ts)
+{
+    int have = 0, rc = 0;
+    for (size_t i = 0; keys[i] && !have && rc == 0; i++) {
+        const char *dot = strchr(keys[i], '.');
+        if (!dot) {
+            rc = aiops_obs_time(w, ev, keys[i], 0, ts, &have);
+            continue;
+        }
+        char outer[32];
+        snprintf(outer, sizeof outer, "%.*s", (int)(dot - keys[i]), keys[i]);
+        json_t *sub = json_object_get(ev, outer);
+        if (!json_is_object(sub))
+            continue;
+        aiops_jdoc_key(w, outer);
+        rc = aiops_obs_time(w, sub, dot + 1, 0, ts, &have);
+        aiops_jdoc_pop(w);
+    }
+    if (rc == 0 && !have)
+        rc = aiops_jdoc_bad(w, "expected a time (lastTimestamp, eventTime, firstTimestamp or "
+                               "metadata.creationTimestamp)");
+    return rc;
+}
+
+static int read_count(aiops_jdoc *w, json_t *ev, int64_t *count, int *have)
+{
+    json_t *series = json_object_get(ev, "series");
+    int rc = 0;
+    *have = 0;
+    if (json_is_object(series)) {
+        aiops_jdoc_key(w, "series");
+        rc = aiops_obs_int(w, series, "count", 0, count, have);
+        aiops_jdoc_pop(w);
+    }
+    if (rc == 0 && !*have)
+        rc = aiops_obs_int(w, ev, "count", 0, count, have);
+    if (rc == 0 && !*have)
+        rc = aiops_obs_int(w, ev, "deprecatedCount", 0, count, have);
+    return rc;
+}
+
+static const char *kind_of(const char *reason, int64_t count)
+{
+    static const char *const map[] = {
+        "OOMKilling", "oom_kill", "OOMKilled", "oom_kill", "SystemOOM", "oom_kill",
+        "BackOff", "restart", "Killing", "restart",
+        "ScalingReplicaSet", "scale", "SuccessfulRescale", "scale", NULL,
+    };
+    for (size_t i = 0; reason && map[i]; i += 2)
+        if (strcmp(reason, map[i]) == 0)
+            return map[i + 1];
+    if (reason && strcmp(reason, "Started") == 0 && count > 1)
+        return "restart";                   /* a container started again */
+    return "k8s";
+}
+
+typedef struct ev_text {
+    char object[320], service[256], severity[16];
+} ev_text;
+
+static void describe(const involved *in, const char *type, ev_text *t)
+{
+    size_t i = 0, k;
+    t->object[0] = t->service[0] = t->severity[0] = '\0';
+    for (; in->kind && in->kind[i] && i + 1 < sizeof t->object; i++)
+        t->object[i] = (char)tolower((unsigned char)in->kind[i]);
+    if (in->name)
+        snprintf(t->object + i, sizeof t->object - i, "%s%s", i ? "/" : "", in->name);
+    else
+        t->object[i] = '\0';
+    /* cluster-scoped objects (nodes) belong to no service */
+    if (in->name && in->ns && in->ns[0])
+        aiops_obs_workload(in->name, in->kind, t->service, sizeof t->service);
+    for (k = 0; type && type[k] && k + 1 < sizeof t->severity; k++)
+        t->severity[k] = (char)tolower((unsigned char)type[k]);
+    t->severity[k] = '\0';
+}
+
+static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
+{
+    static const char *const times[] = {
+        "series.lastObservedTime", "lastTimestamp", "deprecatedLastTimestamp", "eventTime",
+        "firstTimestamp", "deprecatedFirstTimestamp", "metadata.creationTimestamp", NULL,
+    };
+    const char *reason, *msg, *type, *ns;
+    involved in;
+    ev_text t;
+    int64_t count = 0;
+    int have, rc;
+    double ts;
+    if (!json_is_object(ev))
+        return aiops_jdoc_bad(w, "expected an Event object, got %s", aiops_jdoc_type(ev));
+    if (!json_object_get(ev, "involvedObject") && !json_object_get(ev, "regarding") &&
+        !json_is_string(json_object_get(ev, "reason")))
+        return aiops_jdoc_bad(w, "expected a Kubernetes Event (involvedObject or regarding, "
+                                 "reason)");
+    if ((rc = read_involved(w, ev, &in)) || (rc = first_time(w, ev, times, &ts)) ||
+        (rc = read_count(w, ev, &count, &have)) ||
+        (rc = aiops_obs_str(w, ev, "reason", 0, &reason)) ||
+        (rc = aiops_obs_str(w, ev, json_object_get(ev, "note") ? "note" : "message", 0, &msg)) ||
+        (rc = aiops_obs_str(w, ev, "type", 0, &type)))
+        return rc;
+    ns = in.ns;
+    if (!ns) {
+        json_t *md = json_object_get(ev, "metadata");
+        ns = json_is_string(json_object_get(md, "namespace"))
+                 ? json_string_value(json_object_get(md, "namespace")) : NULL;
+    }
+    describe(&in, type, &t);
+    aiops_obs_event e = {
+        .kind = kind_of(reason, have ? count : 1), .service = t.service, .reason = reason,
+        .message = msg, .object = t.object, .ns = ns, .count = count, .has_count = have,
+        .severity = t.severity,
+    };
+    return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(&e));
+}
+
+static int load_items(aiops_jdoc *w, aiops_obs_queue *q, json_t *items)
+{
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = load_event(w, q, json_array_get(items, i));
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+/* {"type":"ADDED","object":{...}} from --output-watch-events. */
+static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *type)
+{
+    json_t *obj;
+    int rc;
+    if (!strcmp(type, "DELETED") || !strcmp(type, "BOOKMARK"))
+        return 0;
+    if ((rc = aiops_obs_obj(w, v, "object", 1, &obj)))
+        return rc;
+    aiops_jdoc_key(w, "object");
+    if (!strcmp(type, "ERROR")) {
+        const char *m = json_string_value(json_object_get(obj, "message"));
+        char sb[64];
+        rc = aiops_jdoc_bad(w, "the watch returned an error: %s",
+                            m ? aiops_snip(m, strlen(m), sb, sizeof sb) : "no message");
+    } else if (strcmp(type, "ADDED") && strcmp(type, "MODIFIED")) {
+        rc = aiops_jdoc_bad(w, "expected a watch event type ADDED, MODIFIED, DELETED, BOOKMARK "
+                               "or ERROR");
+    } else {
+        rc = load_event(w, q, obj);
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    json_t *items, *type;
+    int rc;
+    if (json_is_array(v))
+        return load_items(w, q, v);
+    type = json_object_get(v, "type");
+    if (json_is_string(type) && json_is_object(json_object_get(v, "object")))
+        return load_watch(w, q, v, json_string_value(type));
+    if ((rc = aiops_obs_arr(w, v, "items", 0, &items)) || !items)
+        return rc ? rc : load_event(w, q, v);
+    aiops_jdoc_key(w, "items");
+    rc = load_items(w, q, items);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static const aiops_obs_spec spec = {
+    .mode = AIOPS_OBS_AUTO,
+    .what = "a Kubernetes Event or EventList JSON object",
+    .sort = 0,
+    .load = load_top,
+};
+
+static int k8s_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    return aiops_obs_spec_open(state, ctx, &spec, err);
+}
+
+/* An Event (involvedObject/regarding + reason) alone, in a List, in a
+ * watch envelope, or in an array. */
+static int k8s_probe(const char *entry, const char *head, size_t n)
+{
+    static const char *const objs[] = { "involvedObject", "regarding", NULL };
+    size_t p = aiops_jhead_start(head, n);
+    (void)entry;
+    if (p >= n || (head[p] != '{' && head[p] != '['))
+        return 0;
+    const char *v = NULL;
+    for (int d = 1; d <= 3; d++)
+        for (size_t i = 0; objs[i]; i++)
+            if (aiops_jhead_member(head, n, d, objs[i], NULL) &&
+                aiops_jhead_member(head, n, d, "reason", NULL))
+                return 95;
+    if (aiops_jhead_member(head, n, 1, "kind", &v) && aiops_jhead_is(v, head + n, "EventList"))
+        return 90;
+    /* kubectl's List with no events at all: nothing else would claim it */
+    if (aiops_jhead_member(head, n, 1, "kind", &v) && aiops_jhead_is(v, head + n, "List") &&
+        aiops_jhead_member(head, n, 1, "items", &v)) {
+        size_t q = (size_t)(v - head) + 1;
+        while (q < n && (head[q] == ' ' || head[q] == '\n' || head[q] == '\r' || head[q] == '\t'))
+            q++;
+        if (v[0] == '[' && q < n && head[q] == ']')
+            return 50;
+    }
+    return 0;
+}
+
+const aiops_format aiops_fmt_k8s_events = {
+    .name = "k8s-events",
+    .desc = "Kubernetes events: kubectl get events -o json (List, -w streams), events.k8s.io/v1",
+    .ordered = 0,
+    .probe = k8s_probe,
+    .open = k8s_open,
+    .next = aiops_obs_spec_next,
+    .close = aiops_obs_spec_close,
+};

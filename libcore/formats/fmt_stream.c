@@ -1,0 +1,475 @@
+/* fmt_stream.c - the record stream itself: NDJSON records and the compact
+ * TSV sample encoding "ts<TAB>series<TAB>value", auto-detected per line.
+ *
+ * Samples are the bulk of every stream, so canonical sample lines
+ *   {"type":"sample","ts":T,"name":"n","labels":{"k":"v"},"value":V}
+ * (any key order, no backslash escapes, no other keys) are scanned by hand
+ * and their name+labels text is cached as a series key.  Anything else goes
+ * through jansson, which keeps unknown fields. */
+#include <math.h>
+#include <string.h>
+
+#include "input/input.h"
+
+#define KEYBUF 4096
+
+typedef struct span {
+    const char *p;
+    size_t n;
+} span;
+
+static void ws(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && (s[*i] == ' ' || s[*i] == '\t'))
+        (*i)++;
+}
+
+/* A JSON string without escapes; -1 if it has one or is malformed. */
+static int scan_str(const char *s, size_t n, size_t *i, span *out)
+{
+    if (*i >= n || s[*i] != '"')
+        return -1;
+    size_t st = ++*i;
+    const char *q = memchr(s + st, '"', n - st);
+    if (!q || memchr(s + st, '\\', (size_t)(q - (s + st))))
+        return -1;
+    out->p = s + st;
+    out->n = (size_t)(q - (s + st));
+    for (size_t k = 0; k < out->n; k++)        /* raw control chars: not JSON */
+        if ((unsigned char)out->p[k] < 0x20)
+            return -1;
+    *i = (size_t)(q - s) + 1;
+    return 0;
+}
+
+static int scan_num(const char *s, size_t n, size_t *i, double *v)
+{
+    size_t st = *i;
+    while (*i < n && (s[*i] == '-' || s[*i] == '+' || s[*i] == '.' || s[*i] == 'e' ||
+                      s[*i] == 'E' || (s[*i] >= '0' && s[*i] <= '9')))
+        (*i)++;
+    if (*i == st || s[st] == '+')
+        return -1;
+    return aiops_parse_double(s + st, *i - st, v);
+}
+
+/* A string value ("NaN", "+Inf", "12") or a JSON number. */
+static int scan_value(const char *s, size_t n, size_t *i, double *v)
+{
+    if (*i < n && s[*i] == '"') {
+        span sp;
+        if (scan_str(s, n, i, &sp))
+            return -1;
+        return aiops_parse_double(sp.p, sp.n, v);
+    }
+    return scan_num(s, n, i, v);
+}
+
+typedef struct fast {
+    span type, name, labels, series;
+    int has_type, has_ts, has_value, has_name, has_labels, has_series;
+    double ts, value;
+    aiops_label lab[64];
+    char lbuf[KEYBUF];
+    size_t nlab;
+} fast;
+
+/* labels object: {"k":"v",...} copied NUL-terminated into f->lbuf. */
+static int scan_labels(const char *s, size_t n, size_t *i, fast *f)
+{
+    size_t st = *i, used = 0;
+    (*i)++;
+    ws(s, n, i);
+    if (*i < n && s[*i] == '}') {
+        (*i)++;
+        f->labels = (span){s + st, *i - st};
+        return 0;
+    }
+    for (;;) {
+        span k, v;
+        ws(s, n, i);
+        if (scan_str(s, n, i, &k))
+            return -1;
+        ws(s, n, i);
+        if (*i >= n || s[*i] != ':')
+            return -1;
+        (*i)++;
+        ws(s, n, i);
+        if (scan_str(s, n, i, &v) || f->nlab == 64 || used + k.n + v.n + 2 > KEYBUF)
+            return -1;
+        char *kp = f->lbuf + used;
+        memcpy(kp, k.p, k.n);
+        kp[k.n] = '\0';
+        char *vp = kp + k.n + 1;
+        memcpy(vp, v.p, v.n);
+        vp[v.n] = '\0';
+        used += k.n + v.n + 2;
+        f->lab[f->nlab++] = (aiops_label){kp, vp};
+        ws(s, n, i);
+        if (*i < n && s[*i] == ',') {
+            (*i)++;
+            continue;
+        }
+        if (*i < n && s[*i] == '}') {
+            (*i)++;
+            break;
+        }
+        return -1;
+    }
+    f->labels = (span){s + st, *i - st};
+    return 0;
+}
+
+#define KEY(k, lit) ((k).n == sizeof(lit) - 1 && memcmp((k).p, lit, sizeof(lit) - 1) == 0)
+
+/* Returns 0 when the line is a canonical sample the fast path fully
+ * understood, -1 to fall back to jansson. */
+static int scan_fast(const char *s, size_t n, fast *f)
+{
+    size_t i = 1;
+    for (;;) {
+        span k;
+        ws(s, n, &i);
+        if (scan_str(s, n, &i, &k))
+            return -1;
+        ws(s, n, &i);
+        if (i >= n || s[i] != ':')
+            return -1;
+        i++;
+        ws(s, n, &i);
+        if (KEY(k, "type")) {
+            if (f->has_type++ || scan_str(s, n, &i, &f->type))
+                return -1;
+        } else if (KEY(k, "ts")) {
+            if (f->has_ts++ || scan_num(s, n, &i, &f->ts) || !isfinite(f->ts))
+                return -1;
+        } else if (KEY(k, "value")) {
+            if (f->has_value++ || scan_value(s, n, &i, &f->value))
+                return -1;
+        } else if (KEY(k, "name")) {
+            if (f->has_name++ || scan_str(s, n, &i, &f->name))
+                return -1;
+        } else if (KEY(k, "series")) {
+            if (f->has_series++ || scan_str(s, n, &i, &f->series))
+                return -1;
+        } else if (KEY(k, "labels")) {
+            if (f->has_labels++ || i >= n || s[i] != '{' || scan_labels(s, n, &i, f))
+                return -1;
+        } else {
+            return -1;
+        }
+        ws(s, n, &i);
+        if (i < n && s[i] == ',') {
+            i++;
+            continue;
+        }
+        if (i < n && s[i] == '}') {
+            i++;
+            break;
+        }
+        return -1;
+    }
+    ws(s, n, &i);
+    if (i != n || !KEY(f->type, "sample") || !f->has_ts || !f->has_value ||
+        (!f->has_series && !f->has_name && !f->has_labels))
+        return -1;
+    return 0;
+}
+
+static int fast_sample(aiops_series_table *tab, fast *f, const char *file, long line,
+                       aiops_record *rec, aiops_err *err)
+{
+    uint32_t sid;
+    int rc;
+    if (f->has_series) {
+        rc = aiops_series_intern_text(tab, f->series.p, f->series.n, &sid, err);
+    } else {
+        /* Cache key: \x01 name \x00 raw-labels-text. */
+        char key[KEYBUF + 512];
+        size_t nn = f->has_name ? f->name.n : 0, ln = f->has_labels ? f->labels.n : 0;
+        int cacheable = 2 + nn + ln <= sizeof key;
+        if (cacheable) {
+            key[0] = '\x01';
+            if (nn)
+                memcpy(key + 1, f->name.p, nn);
+            key[1 + nn] = '\0';
+            if (ln)
+                memcpy(key + 2 + nn, f->labels.p, ln);
+            if (aiops_series_lookup_key(tab, key, 2 + nn + ln, &sid))
+                goto found;
+        }
+        char name[1024];
+        if (nn >= sizeof name)
+            return aiops_err_set(err, AIOPS_ELIMIT, file, line, "metric name too long");
+        memcpy(name, nn ? f->name.p : "", nn);
+        name[nn] = '\0';
+        rc = aiops_series_intern_labels(tab, name, f->lab, f->nlab, &sid, err);
+        if (!rc && cacheable && aiops_series_add_key(tab, key, 2 + nn + ln, sid))
+            rc = aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");
+    }
+    if (rc)
+        return aiops_err_locate(err, file, line);
+found:
+    rec->type = AIOPS_R_SAMPLE;
+    rec->sid = sid;
+    rec->ts = f->ts;
+    rec->value = f->value;
+    rec->obj = NULL;
+    return 0;
+}
+
+/* ---- generic path (jansson) */
+
+static int json_time(json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return isfinite(*out) ? 0 : -1;
+    }
+    if (json_is_string(v))
+        return aiops_parse_time(json_string_value(v), json_string_length(v), out);
+    return -1;
+}
+
+static int json_sample(aiops_series_table *tab, json_t *o, const char *file, long line,
+                       aiops_record *rec, aiops_err *err)
+{
+    json_t *v = json_object_get(o, "value");
+    double val;
+    if (json_is_number(v))
+        val = json_number_value(v);
+    else if (!json_is_string(v) ||
+             aiops_parse_double(json_string_value(v), json_string_length(v), &val))
+        return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                             "expected \"value\": a number or \"NaN\"/\"+Inf\"/\"-Inf\"");
+    json_t *series = json_object_get(o, "series"), *name = json_object_get(o, "name"),
+           *labels = json_object_get(o, "labels");
+    uint32_t sid;
+    int rc;
+    if (series) {
+        if (!json_is_string(series))
+            return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected \"series\" to be a string");
+        rc = aiops_series_intern_text(tab, json_string_value(series), json_string_length(series),
+                                      &sid, err);
+    } else {
+        if ((name && !json_is_string(name)) || (labels && !json_is_object(labels)) ||
+            (!name && !labels))
+            return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                                 "expected \"series\" (string) or \"name\" (string) and \"labels\" (object of strings)");
+        size_t nl = labels ? json_object_size(labels) : 0, k = 0;
+        if (nl > 256)
+            return aiops_err_set(err, AIOPS_ELIMIT, file, line, "more than 256 labels");
+        aiops_label lab[256];
+        const char *key;
+        json_t *lv;
+        if (labels) {
+            json_object_foreach(labels, key, lv) {
+                if (!json_is_string(lv))
+                    return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                                         "expected label \"%.80s\" to be a string", key);
+                lab[k++] = (aiops_label){key, json_string_value(lv)};
+            }
+        }
+        rc = aiops_series_intern_labels(tab, name ? json_string_value(name) : "", lab, k, &sid, err);
+    }
+    if (rc)
+        return aiops_err_locate(err, file, line);
+    rec->sid = sid;
+    rec->value = val;
+    /* Keep only the fields a sample does not model, so they pass through. */
+    static const char *const known[] = {"type", "ts", "value", "series", "name", "labels", NULL};
+    for (int i = 0; known[i]; i++)
+        json_object_del(o, known[i]);
+    if (json_object_size(o) == 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    rec->obj = o;
+    return 0;
+}
+
+static int parse_json(aiops_series_table *tab, const char *s, size_t n, const char *file, long line,
+                      aiops_record *rec, aiops_err *err)
+{
+    json_error_t je;
+    json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+    if (!o)
+        return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a JSON record: %s (column %d)",
+                             je.text, je.column);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a JSON object");
+    }
+    json_t *t = json_object_get(o, "type");
+    if (!json_is_string(t)) {
+        json_decref(o);
+        return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a \"type\" string field");
+    }
+    double ts;
+    if (json_time(json_object_get(o, "ts"), &ts)) {
+        json_decref(o);
+        return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                             "expected \"ts\": seconds since the epoch (number) or RFC 3339 text");
+    }
+    memset(rec, 0, sizeof *rec);
+    rec->type = aiops_rtype_from_name(json_string_value(t), json_string_length(t));
+    rec->ts = ts;
+    if (rec->type != AIOPS_R_SAMPLE) {
+        rec->obj = o;
+        return 0;
+    }
+    int rc = json_sample(tab, o, file, line, rec, err);
+    if (rc) {
+        json_decref(o);
+        memset(rec, 0, sizeof *rec);
+    } else {
+        rec->type = AIOPS_R_SAMPLE;
+        rec->ts = ts;
+    }
+    return rc;
+}
+
+/* ---- TSV */
+
+static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const char *file, long line,
+                     aiops_record *rec, aiops_err *err)
+{
+    const char *t1 = memchr(s, '\t', n);
+    const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
+    if (!t2)
+        goto fields;
+    double ts, v;
+    if (aiops_parse_time(s, (size_t)(t1 - s), &ts))
+        return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a timestamp, got '%.*s'",
+                             (int)(t1 - s > 60 ? 60 : t1 - s), s);
+    const char *vs = t2 + 1;
+    size_t vn = n - (size_t)(vs - s);
+    /* A fourth field makes the value unparsable: only then look for it. */
+    if (aiops_parse_double(vs, vn, &v)) {
+        if (memchr(vs, '\t', vn))
+            goto fields;
+        return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a sample value, got '%.*s'",
+                             (int)(vn > 60 ? 60 : vn), vs);
+    }
+    uint32_t sid;
+    int rc = aiops_series_intern_text(tab, t1 + 1, (size_t)(t2 - t1 - 1), &sid, err);
+    if (rc)
+        return aiops_err_locate(err, file, line);
+    rec->type = AIOPS_R_SAMPLE;
+    rec->sid = sid;
+    rec->ts = ts;
+    rec->value = v;
+    rec->obj = NULL;
+    return 0;
+fields:
+    return aiops_err_set(err, AIOPS_EPARSE, file, line,
+                         "expected a JSON record or ts<TAB>series<TAB>value, got '%.60s'", s);
+}
+
+int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
+                            long lineno, aiops_record *rec, aiops_err *err)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i < len && line[i] == '{') {
+        fast f;
+        f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
+        f.type.n = 0;
+        f.nlab = 0;
+        if (scan_fast(line + i, len - i, &f) == 0)
+            return fast_sample(tab, &f, file, lineno, rec, err);
+        return parse_json(tab, line + i, len - i, file, lineno, rec, err);
+    }
+    return parse_tsv(tab, line, len, file, lineno, rec, err);
+}
+
+/* ---- the format */
+
+static int blank_or_comment(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == n || s[i] == '#';
+}
+
+static int stream_probe(const char *entry, const char *head, size_t n)
+{
+    (void)entry;
+    /* Look at the first line that is not blank or a '#' comment. */
+    size_t i = 0;
+    for (;;) {
+        while (i < n && (head[i] == '\n' || head[i] == '\r' || head[i] == ' '))
+            i++;
+        if (i >= n || head[i] != '#')
+            break;
+        const char *nl = memchr(head + i, '\n', n - i);
+        if (!nl)
+            return 0;
+        i = (size_t)(nl - head) + 1;
+    }
+    const char *l = head + i;
+    const char *e = memchr(l, '\n', n - i);
+    size_t ln = e ? (size_t)(e - l) : n - i;
+    if (ln && l[0] == '{') {
+        /* An object with a "type" and a "ts" member near the start. */
+        const char *t = NULL, *ts = NULL;
+        for (size_t k = 0; k + 6 <= ln; k++) {
+            if (!t && memcmp(l + k, "\"type\"", 6) == 0)
+                t = l + k;
+            if (!ts && memcmp(l + k, "\"ts\"", 4) == 0)
+                ts = l + k;
+        }
+        return t && ts ? 90 : 0;
+    }
+    /* TSV: exactly two tabs, first field a time. */
+    const char *t1 = memchr(l, '\t', ln);
+    if (!t1)
+        return 0;
+    const char *t2 = memchr(t1 + 1, '\t', ln - (size_t)(t1 + 1 - l));
+    if (!t2 || memchr(t2 + 1, '\t', ln - (size_t)(t2 + 1 - l)))
+        return 0;
+    double ts;
+    return aiops_parse_time(l, (size_t)(t1 - l), &ts) == 0 ? 80 : 0;
+}
+
+typedef struct { int dummy; } stream_state;
+
+static int stream_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    (void)ctx;
+    (void)err;
+    static stream_state st;
+    *state = &st;
+    return 0;
+}
+
+static int stream_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
+{
+    (void)state;
+    char *line;
+    size_t len;
+    for (;;) {
+        int r = aiops_stream_getline(ctx->stream, &line, &len, err);
+        if (r <= 0)
+            return r;
+        if (blank_or_comment(line, len))
+            continue;
+        int rc = aiops_record_parse_line(ctx->series, line, len, aiops_stream_name(ctx->stream),
+                                         aiops_stream_lineno(ctx->stream), rec, err);
+        return rc ? rc : 1;
+    }
+}
+
+static void stream_close(void *state) { (void)state; }
+
+const aiops_format aiops_fmt_stream = {
+    .name = "stream",
+    .desc = "the aiops record stream: NDJSON records and ts<TAB>series<TAB>value lines",
+    .ordered = 1,
+    .probe = stream_probe,
+    .open = stream_open,
+    .next = stream_next,
+    .close = stream_close,
+};

@@ -1,0 +1,214 @@
+/* fmt_es.c - Elasticsearch / OpenSearch log documents:
+ *  - `_search` and scroll responses ({"hits":{"hits":[{"_source":{...}}]}}),
+ *    one or several pages one after another;
+ *  - NDJSON exports: one hit ({"_index":..,"_source":{...}}) or one bare
+ *    _source per line (elasticdump, `jq -c '.hits.hits[]'`), or a JSON
+ *    array of either.
+ *
+ * Each _source becomes a log record: ts from @timestamp (or timestamp,
+ * time, ts, date), message from message/log/msg, level from log.level /
+ * level / severity or the text, service by attribution over the flattened
+ * document (service.name, kubernetes.labels.app, kubernetes.container.name,
+ * ...), every other field flattened into labels ("kubernetes.pod.name"),
+ * plus the hit's _index.  A response that reports an error, a timeout or
+ * failed shards is an error: its hits are incomplete.
+ * Searches are sorted however the query asked (often newest first), so
+ * `ordered = 0`: the reader sorts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+static const char *const msg_keys[] = { "message", "log", "msg", "MESSAGE", NULL };
+static const char *const ts_keys[] = { "@timestamp", "timestamp", "time", "ts", "date", NULL };
+
+static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *extra)
+{
+    const char *tkey = NULL;
+    json_t *o;
+    double ts;
+    int have, rc;
+    if (!json_is_object(src))
+        return aiops_jdoc_bad(w, "expected a document object, got %s", aiops_jdoc_type(src));
+    for (size_t i = 0; ts_keys[i] && !tkey; i++)
+        if (json_object_get(src, ts_keys[i]))
+            tkey = ts_keys[i];
+    if (!tkey)
+        return aiops_jdoc_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
+    if ((rc = aiops_obs_time(w, src, tkey, 1, &ts, &have)) ||
+        (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
+        return rc;
+    return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
+}
+
+/* A hit: its _source, labelled with the index it came from. */
+static int load_hit(aiops_jdoc *w, aiops_obs_queue *q, json_t *hit)
+{
+    json_t *src, *extra = NULL;
+    const char *index;
+    int rc;
+    if (!json_is_object(hit))
+        return aiops_jdoc_bad(w, "expected a hit object, got %s", aiops_jdoc_type(hit));
+    if ((rc = aiops_obs_str(w, hit, "_index", 0, &index)) ||
+        (rc = aiops_obs_obj(w, hit, "_source", 0, &src)))
+        return rc;
+    if (!src)
+        return aiops_jdoc_bad(w, "expected \"_source\" in the hit (search with _source enabled; "
+                                 "\"fields\" alone are not read)");
+    if (index && !(extra = json_pack("{s:s}", "_index", index)))
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    aiops_jdoc_key(w, "_source");
+    rc = load_source(w, q, src, extra);
+    aiops_jdoc_pop(w);
+    json_decref(extra);
+    return rc;
+}
+
+/* Printable excerpt of an optional string member (or of j itself). */
+static const char *snip_str(json_t *j, const char *fallback, char *buf, size_t n)
+{
+    if (!json_is_string(j))
+        return fallback;
+    return aiops_snip(json_string_value(j), json_string_length(j), buf, n);
+}
+
+/* {"error":{"type":..,"reason":..},"status":404}, or "error":"text". */
+static int api_error(aiops_jdoc *w, json_t *v)
+{
+    json_t *e = json_object_get(v, "error");
+    char a[64], b[64];
+    const char *type = snip_str(json_object_get(e, "type"), "no type", a, sizeof a);
+    const char *reason = json_is_string(e) ? snip_str(e, "", b, sizeof b)
+                                           : snip_str(json_object_get(e, "reason"), "no reason",
+                                                      b, sizeof b);
+    aiops_jdoc_key(w, "error");
+    int rc = aiops_jdoc_bad(w, "Elasticsearch returned an error (%s): %s", type, reason);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+/* Partial results would silently lose documents. */
+static int complete(aiops_jdoc *w, json_t *resp)
+{
+    json_t *shards = json_object_get(resp, "_shards");
+    json_t *failed = json_object_get(shards, "failed"), *total = json_object_get(shards, "total");
+    int rc = 0;
+    if (json_is_true(json_object_get(resp, "timed_out"))) {
+        aiops_jdoc_key(w, "timed_out");
+        rc = aiops_jdoc_bad(w, "the search timed out: its hits are incomplete");
+    } else if (json_is_integer(failed) && json_integer_value(failed) > 0) {
+        aiops_jdoc_key(w, "_shards");
+        rc = aiops_jdoc_bad(w, "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " shards "
+                               "failed: the hits are incomplete",
+                            json_integer_value(failed),
+                            json_is_integer(total) ? json_integer_value(total) : (json_int_t)0);
+    } else {
+        return 0;
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *resp)
+{
+    json_t *hits, *list;
+    int rc;
+    if ((rc = complete(w, resp)) || (rc = aiops_obs_obj(w, resp, "hits", 1, &hits)))
+        return rc;
+    aiops_jdoc_key(w, "hits");
+    if ((rc = aiops_obs_arr(w, hits, "hits", 1, &list)) == 0) {
+        aiops_jdoc_key(w, "hits");
+        for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
+            aiops_jdoc_idx(w, i);
+            rc = load_hit(w, q, json_array_get(list, i));
+            aiops_jdoc_pop(w);
+        }
+        aiops_jdoc_pop(w);
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    if (json_object_get(v, "hits") && !json_object_get(v, "@timestamp"))
+        return load_response(w, q, v);
+    if (json_object_get(v, "error") && !json_object_get(v, "_source") &&
+        json_object_get(v, "status"))
+        return api_error(w, v);
+    if (json_object_get(v, "_source") || json_object_get(v, "_index"))
+        return load_hit(w, q, v);
+    return load_source(w, q, v, NULL);
+}
+
+static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    int rc = 0;
+    if (json_is_object(v))
+        return load_object(w, q, v);
+    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
+        json_t *e = json_array_get(v, i);
+        aiops_jdoc_idx(w, i);
+        rc = json_is_object(e) ? load_object(w, q, e)
+                               : aiops_jdoc_bad(w, "expected a hit or document object, got %s",
+                                                aiops_jdoc_type(e));
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+static const aiops_obs_spec spec = {
+    .mode = AIOPS_OBS_AUTO,
+    .msgkeys = msg_keys,
+    .what = "an Elasticsearch search response, hit or document (JSON)",
+    .sort = 0,
+    .load = load_value,
+};
+
+static int es_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    return aiops_obs_spec_open(state, ctx, &spec, err);
+}
+
+/* Responses and hits are unmistakable.  A bare document with @timestamp
+ * is claimed at 50 (65 with ECS fields), above Fluent Bit's json_lines
+ * with a generic time key (40), below its own "date" key (60). */
+static int es_probe(const char *entry, const char *head, size_t n)
+{
+    size_t p = aiops_jhead_start(head, n);
+    int d;
+    (void)entry;
+    if (p >= n || (head[p] != '{' && head[p] != '['))
+        return 0;
+    d = head[p] == '[' ? 2 : 1;
+    if (aiops_jhead_member(head, n, 1, "type", NULL) && aiops_jhead_member(head, n, 1, "ts", NULL))
+        return 0;
+    if (d == 1 && (aiops_jhead_member(head, n, 1, "_scroll_id", NULL) ||
+                   (aiops_jhead_member(head, n, 1, "hits", NULL) &&
+                    aiops_jhead_member(head, n, 2, "hits", NULL))))
+        return 95;
+    if (aiops_jhead_member(head, n, d, "_source", NULL))
+        return 95;
+    if (d == 1 && aiops_jhead_member(head, n, 1, "error", NULL) &&
+        aiops_jhead_member(head, n, 2, "root_cause", NULL))
+        return 90;
+    if (!aiops_jhead_member(head, n, d, "@timestamp", NULL) ||
+        !(aiops_jhead_member(head, n, d, "message", NULL) ||
+          aiops_jhead_member(head, n, d, "log", NULL)))
+        return 0;
+    if (aiops_jhead_member(head, n, d, "ecs", NULL) ||
+        aiops_jhead_member(head, n, d, "log.level", NULL) ||
+        aiops_jhead_member(head, n, d, "agent", NULL))
+        return 65;
+    return 50;
+}
+
+const aiops_format aiops_fmt_es = {
+    .name = "es",
+    .desc = "Elasticsearch/OpenSearch logs: _search/scroll responses, NDJSON hits or _source",
+    .ordered = 0,
+    .probe = es_probe,
+    .open = es_open,
+    .next = aiops_obs_spec_next,
+    .close = aiops_obs_spec_close,
+};

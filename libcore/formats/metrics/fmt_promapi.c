@@ -1,0 +1,607 @@
+/* fmt_promapi.c - Prometheus HTTP API responses: /api/v1/query_range
+ * ("matrix"), /api/v1/query ("vector", "scalar"), with or without the
+ * {"status":"success","data":...} wrapper.
+ *
+ * The whole entry is one JSON document, so open() slurps it (the stream
+ * caps its size), parses it with jansson, converts every point to a flat
+ * (ts, value) array and drops the JSON tree.  next() then merges the
+ * per-series cursors with a binary heap, so samples come out in time order
+ * across the document and `ordered = 1` is truthful.
+ *
+ * Errors found after parsing (wrong types, missing fields) name the JSON
+ * path of the offending value and its line (jdoc.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/jdoc.h"
+
+typedef struct point {
+    double ts, v;
+} point;
+
+typedef struct cursor {
+    uint32_t sid;
+    size_t pos, end;         /* [pos, end) of the state's pts */
+} cursor;
+
+typedef struct promapi_state {
+    point *pts;
+    size_t npts;
+    cursor *cur;
+    size_t ncur;
+    size_t *heap;            /* cursor indexes, min-heap on (ts, index) */
+    size_t nheap;
+} promapi_state;
+
+/* Everything the loader needs: errors go through jd, which holds the
+ * document's raw text and the JSON path of the value being read. */
+typedef struct loader {
+    aiops_jdoc jd;
+    aiops_parse_ctx *ctx;
+    promapi_state *st;
+} loader;
+
+/* ------------------------------------------------------------ loading */
+
+static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
+{
+    size_t n = json_object_size(metric), i = 0;
+    aiops_label *labels = malloc((n ? n : 1) * sizeof *labels);
+    const char *key;
+    json_t *val;
+    int rc = 0;
+
+    if (!labels)
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory for %zu labels", n);
+    json_object_foreach(metric, key, val) {
+        if (!json_is_string(val)) {
+            aiops_jdoc_key(&ld->jd, key);
+            rc = aiops_jdoc_bad(&ld->jd, "expected a string label value, got %s",
+                                aiops_jdoc_type(val));
+            aiops_jdoc_pop(&ld->jd);
+            break;
+        }
+        labels[i++] = (aiops_label){ key, json_string_value(val) };
+    }
+    if (rc == 0) {
+        /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
+         * all: name it after the file, as the query itself is not saved. */
+        char stem[256] = "";
+        if (i == 0)
+            aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
+        rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, i, sid, ld->jd.err);
+        if (rc < 0) {
+            /* Interning fills only msg: add file, line and path. */
+            char why[sizeof ld->jd.err->msg];
+            snprintf(why, sizeof why, "%s", ld->jd.err->msg);
+            rc = aiops_jdoc_fail(&ld->jd, rc, "%s", why);
+        }
+    }
+    free(labels);
+    return rc;
+}
+
+static int load_ts(loader *ld, json_t *j, double *ts)
+{
+    if (!json_is_number(j))
+        return aiops_jdoc_bad(&ld->jd, "expected the timestamp as a number of seconds, got %s",
+                              aiops_jdoc_type(j));
+    *ts = json_number_value(j);
+    return 0;
+}
+
+static int load_value(loader *ld, json_t *j, double *v)
+{
+    if (json_is_number(j)) {
+        *v = json_number_value(j);
+        return 0;
+    }
+    if (!json_is_string(j))
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected the value as a string like \"1.5\" or \"NaN\", got %s",
+                              aiops_jdoc_type(j));
+    const char *s = json_string_value(j);
+    size_t n = json_string_length(j);
+    if (aiops_parse_double(s, n, v) < 0)
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected a sample value like \"1.5\", \"NaN\" or \"+Inf\", got '%.*s'",
+                              n > 40 ? 40 : (int)n, s);
+    return 0;
+}
+
+/* One [ts, "value"] pair into the next free point. */
+static int load_point(loader *ld, json_t *pair)
+{
+    point *pt = &ld->st->pts[ld->st->npts];
+    int rc;
+
+    if (!json_is_array(pair) || json_array_size(pair) != 2)
+        return aiops_jdoc_bad(&ld->jd, "expected a [timestamp, \"value\"] pair, got %s%s",
+                              aiops_jdoc_type(pair),
+                              json_is_array(pair) ? " of another size" : "");
+    aiops_jdoc_idx(&ld->jd, 0);
+    rc = load_ts(ld, json_array_get(pair, 0), &pt->ts);
+    aiops_jdoc_pop(&ld->jd);
+    if (rc < 0)
+        return rc;
+    aiops_jdoc_idx(&ld->jd, 1);
+    rc = load_value(ld, json_array_get(pair, 1), &pt->v);
+    aiops_jdoc_pop(&ld->jd);
+    if (rc == 0)
+        ld->st->npts++;
+    return rc;
+}
+
+typedef struct tagged {
+    point p;
+    size_t seq;
+} tagged;
+
+static int cmp_tagged(const void *a, const void *b)
+{
+    const tagged *x = a, *y = b;
+    if (x->p.ts != y->p.ts)
+        return x->p.ts < y->p.ts ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Prometheus sends each series in time order; hand-edited files may not.
+ * A stable sort keeps the promise of `ordered` without losing a point. */
+static int sort_points(loader *ld, point *p, size_t n)
+{
+    size_t i = 1;
+    while (i < n && p[i - 1].ts <= p[i].ts)
+        i++;
+    if (i >= n)
+        return 0;
+    tagged *t = malloc(n * sizeof *t);
+    if (!t)
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory sorting %zu points", n);
+    for (i = 0; i < n; i++)
+        t[i] = (tagged){ p[i], i };
+    qsort(t, n, sizeof *t, cmp_tagged);
+    for (i = 0; i < n; i++)
+        p[i] = t[i].p;
+    free(t);
+    return 0;
+}
+
+static int reject_histograms(loader *ld, json_t *obj)
+{
+    static const char *const keys[] = { "histogram", "histograms" };
+    for (size_t i = 0; i < 2; i++) {
+        if (json_object_get(obj, keys[i])) {
+            aiops_jdoc_key(&ld->jd, keys[i]);
+            int rc = aiops_jdoc_bad(&ld->jd, "native histograms are not supported "
+                                             "(query a float series, e.g. histogram_quantile())");
+            aiops_jdoc_pop(&ld->jd);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* One element of a matrix ("values") or vector ("value") result. */
+static int load_series(loader *ld, json_t *elem, int matrix)
+{
+    const char *vkey = matrix ? "values" : "value";
+    cursor *cu = &ld->st->cur[ld->st->ncur];
+    json_t *metric, *vals;
+    int rc;
+
+    if (!json_is_object(elem))
+        return aiops_jdoc_bad(&ld->jd, "expected an object with \"metric\" and \"%s\", got %s",
+                              vkey, aiops_jdoc_type(elem));
+    if ((rc = reject_histograms(ld, elem)) < 0)
+        return rc;
+    metric = json_object_get(elem, "metric");
+    if (!json_is_object(metric)) {
+        if (metric)
+            aiops_jdoc_key(&ld->jd, "metric");
+        rc = aiops_jdoc_bad(&ld->jd, "expected \"metric\" to be an object of labels, got %s",
+                            aiops_jdoc_type(metric));
+        if (metric)
+            aiops_jdoc_pop(&ld->jd);
+        return rc;
+    }
+    aiops_jdoc_key(&ld->jd, "metric");
+    rc = load_metric(ld, metric, &cu->sid);
+    aiops_jdoc_pop(&ld->jd);
+    if (rc < 0)
+        return rc;
+    vals = json_object_get(elem, vkey);
+    if (!vals)
+        return aiops_jdoc_bad(&ld->jd, "expected a \"%s\" key", vkey);
+    aiops_jdoc_key(&ld->jd, vkey);
+    cu->pos = ld->st->npts;
+    if (!matrix) {
+        rc = load_point(ld, vals);
+    } else if (!json_is_array(vals)) {
+        rc = aiops_jdoc_bad(&ld->jd, "expected an array of [timestamp, \"value\"] pairs, got %s",
+                            aiops_jdoc_type(vals));
+    } else {
+        for (size_t i = 0; i < json_array_size(vals) && rc == 0; i++) {
+            aiops_jdoc_idx(&ld->jd, i);
+            rc = load_point(ld, json_array_get(vals, i));
+            aiops_jdoc_pop(&ld->jd);
+        }
+    }
+    aiops_jdoc_pop(&ld->jd);
+    cu->end = ld->st->npts;
+    if (rc == 0)
+        rc = sort_points(ld, ld->st->pts + cu->pos, cu->end - cu->pos);
+    if (rc == 0)
+        ld->st->ncur++;
+    return rc;
+}
+
+static int load_scalar(loader *ld, json_t *result)
+{
+    cursor *cu = &ld->st->cur[0];
+    int rc = aiops_series_intern_labels(ld->ctx->series, "scalar", NULL, 0, &cu->sid, ld->jd.err);
+    if (rc < 0) {
+        char why[sizeof ld->jd.err->msg];
+        snprintf(why, sizeof why, "%s", ld->jd.err->msg);
+        return aiops_jdoc_fail(&ld->jd, rc, "%s", why);
+    }
+    cu->pos = 0;
+    if ((rc = load_point(ld, result)) < 0)
+        return rc;
+    cu->end = 1;
+    ld->st->ncur = 1;
+    return 0;
+}
+
+/* Upper bounds for the flat arrays, so they are allocated once. */
+static size_t count_points(json_t *result, int matrix)
+{
+    size_t n = 0, i;
+    json_t *elem;
+    if (!matrix)
+        return json_is_array(result) ? json_array_size(result) + 1 : 1;
+    json_array_foreach(result, i, elem) {
+        json_t *vals = json_object_get(elem, "values");
+        n += json_is_array(vals) ? json_array_size(vals) : 0;
+    }
+    return n;
+}
+
+static int alloc_arrays(loader *ld, size_t npts, size_t ncur)
+{
+    promapi_state *st = ld->st;
+    st->pts = malloc((npts ? npts : 1) * sizeof *st->pts);
+    st->cur = malloc((ncur ? ncur : 1) * sizeof *st->cur);
+    st->heap = malloc((ncur ? ncur : 1) * sizeof *st->heap);
+    if (!st->pts || !st->cur || !st->heap)
+        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory for %zu points", npts);
+    return 0;
+}
+
+static int load_result(loader *ld, const char *rtype, json_t *result)
+{
+    int matrix = strcmp(rtype, "matrix") == 0;
+    int rc;
+
+    if (strcmp(rtype, "scalar") == 0) {
+        if ((rc = alloc_arrays(ld, 1, 1)) < 0)
+            return rc;
+        aiops_jdoc_key(&ld->jd, "result");
+        rc = load_scalar(ld, result);
+        aiops_jdoc_pop(&ld->jd);
+        return rc;
+    }
+    if (!matrix && strcmp(rtype, "vector") != 0) {
+        aiops_jdoc_key(&ld->jd, "resultType");
+        rc = aiops_jdoc_bad(&ld->jd,
+                            "expected resultType \"matrix\", \"vector\" or \"scalar\", got '%.40s'",
+                            rtype);
+        aiops_jdoc_pop(&ld->jd);
+        return rc;
+    }
+    aiops_jdoc_key(&ld->jd, "result");
+    if (!json_is_array(result)) {
+        rc = aiops_jdoc_bad(&ld->jd, "expected an array of series, got %s",
+                            aiops_jdoc_type(result));
+        aiops_jdoc_pop(&ld->jd);
+        return rc;
+    }
+    rc = alloc_arrays(ld, count_points(result, matrix), json_array_size(result));
+    for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
+        aiops_jdoc_idx(&ld->jd, i);
+        rc = load_series(ld, json_array_get(result, i), matrix);
+        aiops_jdoc_pop(&ld->jd);
+    }
+    aiops_jdoc_pop(&ld->jd);
+    return rc;
+}
+
+static int load_data(loader *ld, json_t *data)
+{
+    json_t *rtype, *result;
+    if (!json_is_object(data))
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected an object with \"resultType\" and \"result\", got %s",
+                              aiops_jdoc_type(data));
+    rtype = json_object_get(data, "resultType");
+    if (!json_is_string(rtype)) {
+        if (rtype)
+            aiops_jdoc_key(&ld->jd, "resultType");
+        int rc = aiops_jdoc_bad(&ld->jd, "expected \"resultType\" to be a string, got %s",
+                                aiops_jdoc_type(rtype));
+        if (rtype)
+            aiops_jdoc_pop(&ld->jd);
+        return rc;
+    }
+    result = json_object_get(data, "result");
+    if (!result)
+        return aiops_jdoc_bad(&ld->jd, "expected a \"result\" key");
+    return load_result(ld, json_string_value(rtype), result);
+}
+
+/* {"status":"error","errorType":"bad_data","error":"..."}: the message is
+ * Prometheus' own, reported at the line of "error". */
+static int api_error(loader *ld, json_t *top)
+{
+    json_t *type = json_object_get(top, "errorType");
+    json_t *text = json_object_get(top, "error");
+    aiops_jdoc_key(&ld->jd, text ? "error" : "status");
+    long line = aiops_jdoc_line(&ld->jd);
+    aiops_jdoc_pop(&ld->jd);
+    return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream), line,
+                         "the Prometheus API returned an error (%.60s): %.300s",
+                         json_is_string(type) ? json_string_value(type) : "no errorType",
+                         json_is_string(text) ? json_string_value(text) : "no error text");
+}
+
+static int load_top(loader *ld, json_t *top)
+{
+    json_t *status, *data;
+    int rc;
+
+    if (!json_is_object(top))
+        return aiops_jdoc_bad(&ld->jd, "expected a Prometheus API response object, got %s",
+                              aiops_jdoc_type(top));
+    status = json_object_get(top, "status");
+    if (status) {
+        const char *s = json_is_string(status) ? json_string_value(status) : "";
+        if (strcmp(s, "error") == 0)
+            return api_error(ld, top);
+        if (strcmp(s, "success") != 0) {
+            aiops_jdoc_key(&ld->jd, "status");
+            if (json_is_string(status))
+                rc = aiops_jdoc_bad(&ld->jd,
+                                    "expected status \"success\" or \"error\", got '%.40s'", s);
+            else
+                rc = aiops_jdoc_bad(&ld->jd, "expected status \"success\" or \"error\", got %s",
+                                    aiops_jdoc_type(status));
+            aiops_jdoc_pop(&ld->jd);
+            return rc;
+        }
+    }
+    /* A bare data object ({"resultType":..,"result":..}) is accepted too. */
+    if (!status && json_object_get(top, "resultType"))
+        return load_data(ld, top);
+    data = json_object_get(top, "data");
+    if (!data)
+        return aiops_jdoc_bad(&ld->jd,
+                              "expected a \"data\" key (or a bare object with \"resultType\")");
+    aiops_jdoc_key(&ld->jd, "data");
+    rc = load_data(ld, data);
+    aiops_jdoc_pop(&ld->jd);
+    return rc;
+}
+
+static int all_blank(const char *s, size_t n)
+{
+    size_t p = 0;
+    aiops_jtext_ws(s, n, &p);
+    return p == n;
+}
+
+static int load_doc(loader *ld)
+{
+    json_error_t jerr;
+    json_t *top;
+    char *buf;
+    int rc = aiops_stream_slurp(ld->ctx->stream, &buf, &ld->jd.len, ld->jd.err);
+    if (rc < 0)
+        return rc;
+    ld->jd.text = buf;
+    if (ld->jd.len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
+        ld->jd.text += 3;
+        ld->jd.len -= 3;
+    }
+    if (all_blank(ld->jd.text, ld->jd.len))   /* an empty file has no samples, not an error */
+        return alloc_arrays(ld, 0, 0);
+    top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!top)
+        return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream),
+                             jerr.line > 0 ? jerr.line : 0,
+                             "expected a Prometheus API JSON document: %s (column %d)",
+                             jerr.text, jerr.column);
+    rc = load_top(ld, top);
+    json_decref(top);
+    return rc;
+}
+
+/* --------------------------------------------------------------- heap */
+
+static int heap_less(const promapi_state *st, size_t a, size_t b)
+{
+    double ta = st->pts[st->cur[a].pos].ts, tb = st->pts[st->cur[b].pos].ts;
+    return ta < tb || (ta == tb && a < b);   /* ties keep series order */
+}
+
+static void sift_down(promapi_state *st, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < st->nheap && heap_less(st, st->heap[l], st->heap[m]))
+            m = l;
+        if (r < st->nheap && heap_less(st, st->heap[r], st->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        size_t t = st->heap[i];
+        st->heap[i] = st->heap[m];
+        st->heap[m] = t;
+        i = m;
+    }
+}
+
+static void heap_build(promapi_state *st)
+{
+    st->nheap = 0;
+    for (size_t c = 0; c < st->ncur; c++)
+        if (st->cur[c].pos < st->cur[c].end)
+            st->heap[st->nheap++] = c;
+    for (size_t i = st->nheap / 2; i-- > 0;)
+        sift_down(st, i);
+}
+
+/* ---------------------------------------------------------- interface */
+
+static void promapi_close(void *state)
+{
+    promapi_state *st = state;
+    if (!st)
+        return;
+    free(st->pts);
+    free(st->cur);
+    free(st->heap);
+    free(st);
+}
+
+static int promapi_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    promapi_state *st = calloc(1, sizeof *st);
+    loader ld = { .jd = { .file = aiops_stream_name(ctx->stream), .err = err, .line0 = 1 },
+                  .ctx = ctx, .st = st };
+    int rc;
+
+    *state = NULL;
+    if (!st)
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
+                             "out of memory");
+    if ((rc = load_doc(&ld)) < 0) {
+        promapi_close(st);
+        return rc;
+    }
+    heap_build(st);
+    *state = st;
+    return 0;
+}
+
+static int promapi_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
+{
+    promapi_state *st = state;
+    (void)ctx;
+    (void)err;
+    if (st->nheap == 0)
+        return 0;
+    cursor *cu = &st->cur[st->heap[0]];
+    const point *pt = &st->pts[cu->pos++];
+    rec->type = AIOPS_R_SAMPLE;
+    rec->sid = cu->sid;
+    rec->ts = pt->ts;
+    rec->value = pt->v;
+    rec->obj = NULL;
+    if (cu->pos == cu->end)
+        st->heap[0] = st->heap[--st->nheap];
+    sift_down(st, 0);
+    return 1;
+}
+
+/* ------------------------------------------------------------- probe */
+
+static int span_is(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+/* What the keys of the head say.  Only real keys count (a string followed
+ * by ':'), at the depth they have in an API response, so a log message
+ * quoting "resultType" or an event record with a "status" field does not
+ * look like one. */
+typedef struct head_keys {
+    int type;                /* top-level "type": one of our own records */
+    int result_type;         /* "resultType" at the top or inside "data" */
+    int success, error;      /* top-level "status" value */
+    int error_type;          /* top-level "errorType" */
+} head_keys;
+
+static void note_key(const char *h, size_t n, const char *k, size_t kn, size_t after,
+                     int depth, int in_data, head_keys *f)
+{
+    if (depth == 2 && in_data && span_is(k, kn, "resultType"))
+        f->result_type = 1;
+    if (depth != 1)
+        return;
+    if (span_is(k, kn, "type"))
+        f->type = 1;
+    else if (span_is(k, kn, "resultType"))
+        f->result_type = 1;
+    else if (span_is(k, kn, "errorType"))
+        f->error_type = 1;
+    else if (span_is(k, kn, "status")) {
+        aiops_jtext_ws(h, n, &after);
+        f->success |= after + 9 <= n && memcmp(h + after, "\"success\"", 9) == 0;
+        f->error |= after + 7 <= n && memcmp(h + after, "\"error\"", 7) == 0;
+    }
+}
+
+static void scan_head(const char *h, size_t n, size_t p, head_keys *f)
+{
+    int depth = 0, in_data = 0;
+    while (p < n) {
+        char c = h[p];
+        if (c != '"') {
+            depth += c == '{' || c == '[';
+            depth -= c == '}' || c == ']';
+            p++;
+            continue;
+        }
+        size_t k = ++p;
+        while (p < n && h[p] != '"')
+            p += h[p] == '\\' ? 2 : 1;
+        if (p >= n)
+            return;
+        size_t kn = p++ - k, q = p;
+        aiops_jtext_ws(h, n, &q);
+        if (q >= n || h[q] != ':')
+            continue;
+        if (depth == 1)
+            in_data = span_is(h + k, kn, "data");
+        note_key(h, n, h + k, kn, q + 1, depth, in_data, f);
+    }
+}
+
+static int promapi_probe(const char *entry, const char *head, size_t n)
+{
+    head_keys f = { 0 };
+    size_t p = aiops_jhead_start(head, n);
+    (void)entry;
+    if (p >= n || head[p] != '{')
+        return 0;
+    scan_head(head, n, p, &f);
+    if (f.type)
+        return 0;
+    if (f.result_type)
+        return 95;
+    if (f.success)
+        return 80;
+    if (f.error && f.error_type)
+        return 70;
+    return 0;
+}
+
+const aiops_format aiops_fmt_prom_api = {
+    .name = "prom-api",
+    .desc = "Prometheus HTTP API JSON (/api/v1/query_range matrix, /api/v1/query vector)",
+    .ordered = 1,
+    .probe = promapi_probe,
+    .open = promapi_open,
+    .next = promapi_next,
+    .close = promapi_close,
+};

@@ -1,0 +1,208 @@
+/* obs.h - helpers shared by the input formats that produce log, span and
+ * event records (fmt_loki.c, fmt_es.c, fmt_fluentbit.c, fmt_textlog.c,
+ * fmt_jaeger.c, fmt_otlp.c, fmt_zipkin.c, fmt_k8sevents.c, fmt_deploy.c).
+ * Not public: the formats' only exported symbols stay their aiops_format.
+ *
+ * obs_json.c  typed members and epoch times of JSON values (paths and
+ *             error lines come from jdoc.h), documents of concatenated
+ *             values or JSON lines, UTF-8 repair of JSON text.
+ * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
+ *             service attribution, log records from shippers' JSON objects,
+ *             the record queue, and open/next/close for document formats.
+ * obs_text.c  log levels, UTF-8 repair of free text, ids quoted in log
+ *             text, Kubernetes workload names. */
+#ifndef AIOPS_OBS_H
+#define AIOPS_OBS_H
+
+#include "aiops.h"
+#include "common/jdoc.h"
+
+/* ------------------------------------------------------ JSON walking */
+
+/* A parser walks each top-level JSON value with an aiops_jdoc (jdoc.h):
+ * the path of the value it checks, so errors found after jansson has
+ * parsed it (wrong types, missing fields) name the JSON path and the line
+ * of the offending value in the raw text (aiops_jdoc_bad / _fail). */
+
+/* Typed members of obj.  JSON null counts as absent.  An absent member is
+ * an error when req, else the out value is left NULL / *have = 0.
+ * Errors name the member and its line. */
+int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out);
+int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
+/* A hex id of 1..32 digits, lower-cased into buf (>= 33 bytes; "" when
+ * absent). */
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf);
+int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
+/* An integer, or a string of one (OTLP writes 64-bit integers as strings). */
+int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
+                  int *have);
+/* A time: RFC 3339 text, or epoch seconds / ms / us / ns by magnitude
+ * (docs/FORMAT.md), as a number or a string. */
+int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
+                   int *have);
+/* The same for a value already at the walk's path. */
+int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out);
+/* Epoch number -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),
+ * exact for integers. */
+double aiops_obs_epoch_i64(int64_t v);
+double aiops_obs_epoch_real(double v);
+
+/* ------------------------------------------- documents of JSON values */
+
+/* A sequence of top-level JSON values (objects or arrays): one document,
+ * several concatenated ones (pretty-printed watch streams, scroll pages),
+ * or JSON lines.  Doc mode slurps the entry; line mode reads one value per
+ * non-blank line, so it streams.  Invalid UTF-8 inside strings under one
+ * of `msgkeys` (free-text log messages) is replaced by U+FFFD; anywhere
+ * else it is an error naming the field. */
+typedef struct aiops_obs_doc {
+    aiops_parse_ctx *ctx;
+    int lines;
+    const char *const *msgkeys;
+    const char *what;        /* "a Jaeger JSON document": for parse errors */
+    const char *text;        /* doc mode: the whole entry */
+    size_t len, pos;
+    long line;               /* line number at pos */
+    char *own;               /* repaired copy of the text or line */
+    size_t *fix;             /* doc mode: offsets of replacements in own */
+    size_t nfix;
+} aiops_obs_doc;
+
+enum { AIOPS_OBS_DOC = 0, AIOPS_OBS_LINES = 1, AIOPS_OBS_AUTO = 2 };
+/* mode AIOPS_OBS_AUTO: line mode when the first non-blank line is a whole
+ * JSON value by itself (JSON lines: an error then costs one line, which
+ * --skip-bad can step over), else doc mode. */
+int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
+                       const char *const *msgkeys, aiops_err *err);
+/* 1: *out is the next value (owned by the caller) and w is set up to walk
+ * it; 0 at the end; <0 error. */
+int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err);
+void aiops_obs_doc_close(aiops_obs_doc *d);
+/* Parse one JSON value that is all of [s, s+n) (a line, or part of one),
+ * repairing UTF-8 as above; line is its line number.  1 or <0. */
+int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
+                        aiops_jdoc *w, aiops_err *err);
+
+/* ------------------------------------------------------- records */
+
+typedef struct aiops_obs_log {
+    const char *service, *level;
+    const char *msg;
+    size_t msg_len;
+    json_t *labels;          /* borrowed; omitted when NULL or empty */
+    const char *trace_id, *span_id;
+    size_t bad_utf8;         /* replaced invalid bytes: "invalid_utf8" field when > 0 */
+} aiops_obs_log;
+
+typedef struct aiops_obs_span {
+    const char *trace_id, *span_id, *parent_span_id, *service, *operation;
+    double duration;
+    int error;
+    const char *status;
+    json_t *attributes;      /* borrowed; omitted when NULL or empty */
+} aiops_obs_span;
+
+typedef struct aiops_obs_event {
+    const char *kind, *service, *reason, *message, *object, *ns, *version, *author;
+    int64_t count;
+    int has_count;
+    const char *severity;    /* Kubernetes "Warning" / "Normal", lower-cased */
+} aiops_obs_event;
+
+/* New objects with the fields of docs/FORMAT.md in its order, NULL fields
+ * left out.  NULL when out of memory. */
+json_t *aiops_obs_log_json(const aiops_obs_log *l);
+json_t *aiops_obs_span_json(const aiops_obs_span *s);
+json_t *aiops_obs_event_json(const aiops_obs_event *e);
+
+/* Flatten the members of src into dst as "a.b.c" -> string (numbers and
+ * booleans as their JSON text, arrays as compact JSON, nulls left out),
+ * skipping top-level members named in skip (NULL-terminated, may be NULL).
+ * 0 or AIOPS_ENOMEM. */
+int aiops_obs_flatten(json_t *src, json_t *dst, const char *const *skip);
+/* Service attribution (docs/FORMAT.md) over a flat object of strings: the
+ * first non-empty of the service label list, also in the spellings
+ * collectors use (service.name, app.kubernetes.io/name, k8s-app,
+ * kubernetes.labels.app, kubernetes.container_name, ...).  Borrowed. */
+const char *aiops_obs_service(json_t *flat);
+/* First non-empty string member among keys (NULL-terminated); *used gets
+ * the key found.  Borrowed or NULL. */
+const char *aiops_obs_first(json_t *flat, const char *const *keys, const char **used);
+
+/* An id from flat (the first of keys), else quoted in the text (key=ID,
+ * "key":"ID").  buf >= 65 bytes.  Borrowed / buf / NULL. */
+const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char *text,
+                              size_t n, char *buf);
+/* A log record from the JSON object a log shipper wrote (an Elasticsearch
+ * _source, a Fluent Bit record): message from message/log/msg/MESSAGE,
+ * level from log.level/level/severity/... or the text, service by
+ * attribution, trace_id/span_id, and every other member flattened into
+ * labels (without ts_key and the members used), plus extra labels.
+ * *out owned by the caller.  Errors name the path (no message field). */
+int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
+                         json_t **out);
+
+/* Records kept until the whole document is read, handed out in time
+ * order (stable: equal times keep document order). */
+typedef struct aiops_obs_queue {
+    struct aiops_obs_qitem *v;
+    size_t n, cap, pos;
+} aiops_obs_queue;
+
+/* Takes obj in all cases.  0 or AIOPS_ENOMEM. */
+int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+void aiops_obs_queue_sort(aiops_obs_queue *q);
+/* 1 = *rec filled (caller owns rec->obj), 0 = empty. */
+int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec);
+void aiops_obs_queue_free(aiops_obs_queue *q);
+
+/* --------------------------------------- formats over JSON documents */
+
+/* Most formats here read a document of JSON values and turn each value
+ * into records: they describe that with a spec and use these as their
+ * open/next/close.  load() pushes the records of one value into q. */
+typedef struct aiops_obs_spec {
+    int mode;                /* AIOPS_OBS_DOC / LINES / AUTO */
+    const char *const *msgkeys;
+    const char *what;        /* "a Jaeger JSON document" for parse errors */
+    int sort;                /* 1: read every value at open and hand the
+                                records out in time order (ordered = 1) */
+    int (*load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
+} aiops_obs_spec;
+
+int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
+                        aiops_err *err);
+int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err);
+void aiops_obs_spec_close(void *state);
+
+/* Push a new record object (taken) or fail with ENOMEM at the walk. */
+int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+
+/* ---------------------------------------------------------- text */
+
+/* Canonical level (debug, info, warn, error, fatal) for a level name in
+ * any case ("WARNING", "err", "CRITICAL", "notice", ...), else NULL. */
+const char *aiops_obs_level_name(const char *s, size_t n);
+/* Level found in free text: level=x / "level":"x" / [x] / a leading or
+ * whole-word upper-case level (ERROR, WARN, ...) / klog's E0102 prefix. */
+const char *aiops_obs_level_text(const char *s, size_t n);
+/* Copy of [s, s+n) with each byte that is not part of well-formed UTF-8
+ * replaced by U+FFFD (malloc'd, NUL-terminated); *count = replacements.
+ * 0 or AIOPS_ENOMEM. */
+int aiops_obs_utf8_repair(const char *s, size_t n, char **out, size_t *out_len, size_t *count);
+/* U+FFFD characters in [s, s+n). */
+size_t aiops_obs_count_fffd(const char *s, size_t n);
+/* Value of `key=value` (logfmt) or `"key":"value"` (JSON) in free text,
+ * for each spelling in keys, if it looks like an id ([0-9A-Za-z-], up to
+ * 64 chars).  Copied into buf (>= 65 bytes); length or 0. */
+size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char *buf);
+/* Lower-case copy of a hex id of 1..32 digits into buf (>= 33 bytes);
+ * its length, or 0 when [s, s+n) is not one. */
+size_t aiops_obs_hex_id(const char *s, size_t n, char *buf);
+/* Workload name of a Kubernetes object name: pod and ReplicaSet hash
+ * suffixes stripped (api-7d9f8b6c4-x2x9z -> api, api-7d9f8b6c4 -> api,
+ * node-exporter-x2x9z -> node-exporter, for pods db-0 -> db).  buf >= n+1.
+ * Returns length. */
+size_t aiops_obs_workload(const char *name, const char *kind, char *buf, size_t bufsz);
+
+#endif

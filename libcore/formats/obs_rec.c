@@ -1,0 +1,439 @@
+/* obs_rec.c - building log, span and event records in the field order of
+ * docs/FORMAT.md, labels from nested source documents, service
+ * attribution, log records from a log shipper's JSON object, the queue
+ * that holds a value's (or a whole document's) records, and the
+ * open/next/close that the JSON document formats share. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+/* ---------------------------------------------------------- builders */
+
+/* Optional string field: absent or empty values are left out. */
+static int set_str(json_t *o, const char *key, const char *v)
+{
+    if (!v || !v[0])
+        return 0;
+    json_t *s = json_string(v);
+    return s ? json_object_set_new(o, key, s) : -1;
+}
+
+static int set_obj(json_t *o, const char *key, json_t *v)
+{
+    if (!v || json_object_size(v) == 0)
+        return 0;
+    return json_object_set(o, key, v);
+}
+
+static json_t *done(json_t *o, int bad)
+{
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+json_t *aiops_obs_log_json(const aiops_obs_log *l)
+{
+    json_t *o = json_object(), *m;
+    if (!o)
+        return NULL;
+    int bad = set_str(o, "service", l->service) | set_str(o, "level", l->level);
+    m = json_stringn(l->msg ? l->msg : "", l->msg ? l->msg_len : 0);
+    bad |= !m || json_object_set_new(o, "message", m);
+    bad |= set_obj(o, "labels", l->labels);
+    bad |= set_str(o, "trace_id", l->trace_id) | set_str(o, "span_id", l->span_id);
+    if (l->bad_utf8)
+        bad |= json_object_set_new(o, "invalid_utf8", json_integer((json_int_t)l->bad_utf8));
+    return done(o, bad);
+}
+
+json_t *aiops_obs_span_json(const aiops_obs_span *s)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = set_str(o, "trace_id", s->trace_id) | set_str(o, "span_id", s->span_id) |
+              set_str(o, "parent_span_id", s->parent_span_id) |
+              set_str(o, "service", s->service);
+    json_t *op = json_string(s->operation ? s->operation : "");
+    bad |= !op || json_object_set_new(o, "operation", op);
+    bad |= json_object_set_new(o, "duration", json_real(s->duration));
+    bad |= json_object_set_new(o, "error", json_boolean(s->error));
+    bad |= set_str(o, "status", s->status) | set_obj(o, "attributes", s->attributes);
+    return done(o, bad);
+}
+
+json_t *aiops_obs_event_json(const aiops_obs_event *e)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = set_str(o, "kind", e->kind) | set_str(o, "service", e->service) |
+              set_str(o, "reason", e->reason) | set_str(o, "message", e->message) |
+              set_str(o, "object", e->object) | set_str(o, "namespace", e->ns) |
+              set_str(o, "version", e->version) | set_str(o, "author", e->author);
+    if (e->has_count)
+        bad |= json_object_set_new(o, "count", json_integer((json_int_t)e->count));
+    bad |= set_str(o, "severity", e->severity);
+    return done(o, bad);
+}
+
+/* ------------------------------------------------------------ labels */
+
+#define FLAT_DEPTH 16
+
+static int in_list(const char *k, const char *const *list)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        if (strcmp(k, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Text of a leaf value, or NULL to leave it out (null). */
+static json_t *leaf_text(json_t *v)
+{
+    char nb[40];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return json_incref(v);
+    case JSON_INTEGER:
+        snprintf(nb, sizeof nb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return json_string(nb);
+    case JSON_REAL:
+        aiops_fmt_double(json_real_value(v), nb);
+        return json_string(nb);
+    case JSON_TRUE:
+        return json_string("true");
+    case JSON_FALSE:
+        return json_string("false");
+    case JSON_NULL:
+        return NULL;
+    default: {
+        char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        json_t *s = t ? json_string(t) : NULL;
+        free(t);
+        return s;
+    }
+    }
+}
+
+static int flat(json_t *src, const char *prefix, json_t *dst, const char *const *skip,
+                int depth)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(src, k, v) {
+        if (depth == 0 && in_list(k, skip))
+            continue;
+        size_t pl = prefix ? strlen(prefix) + 1 : 0, kl = strlen(k);
+        char *key = malloc(pl + kl + 1);
+        int rc = 0;
+        if (!key)
+            return AIOPS_ENOMEM;
+        if (prefix) {
+            memcpy(key, prefix, pl - 1);
+            key[pl - 1] = '.';
+        }
+        memcpy(key + pl, k, kl + 1);
+        if (json_is_object(v) && depth + 1 < FLAT_DEPTH) {
+            rc = flat(v, key, dst, NULL, depth + 1);
+        } else if (!json_is_null(v)) {
+            json_t *t = leaf_text(v);
+            rc = !t || json_object_set_new(dst, key, t) ? AIOPS_ENOMEM : 0;
+        }
+        free(key);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int aiops_obs_flatten(json_t *src, json_t *dst, const char *const *skip)
+{
+    return json_is_object(src) ? flat(src, NULL, dst, skip, 0) : 0;
+}
+
+const char *aiops_obs_first(json_t *flat_obj, const char *const *keys, const char **used)
+{
+    for (size_t i = 0; keys[i]; i++) {
+        json_t *v = json_object_get(flat_obj, keys[i]);
+        if (json_is_string(v) && json_string_length(v) > 0) {
+            if (used)
+                *used = keys[i];
+            return json_string_value(v);
+        }
+    }
+    return NULL;
+}
+
+/* docs/FORMAT.md's list (service, service_name, app, app_kubernetes_io_name,
+ * k8s_app, container, job), each followed by the spellings log shippers
+ * give the same label: OpenTelemetry/ECS dots, Kubernetes label keys, the
+ * kubernetes.* metadata of Fluent Bit and Filebeat. */
+static const char *const service_keys[] = {
+    "service", "service.name", "labels.service", "kubernetes.labels.service",
+    "service_name",
+    "app", "kubernetes.labels.app",
+    "app_kubernetes_io_name", "app.kubernetes.io/name",
+    "kubernetes.labels.app.kubernetes.io/name", "kubernetes.labels.app_kubernetes_io/name",
+    "kubernetes.labels.app_kubernetes_io_name",
+    "k8s_app", "k8s-app", "kubernetes.labels.k8s-app", "kubernetes.labels.k8s_app",
+    "container", "container_name", "container.name", "kubernetes.container_name",
+    "kubernetes.container.name",
+    "job",
+    NULL,
+};
+
+const char *aiops_obs_service(json_t *flat_obj)
+{
+    for (size_t i = 0; service_keys[i]; i++) {
+        json_t *v = json_object_get(flat_obj, service_keys[i]);
+        const char *s = json_is_string(v) ? json_string_value(v) : "";
+        /* Loki and OpenTelemetry fill in a placeholder when they know no
+         * better; a later label is more useful than that. */
+        if (s[0] && strncmp(s, "unknown_service", 15) != 0)
+            return s;
+    }
+    return NULL;
+}
+
+const char *aiops_obs_find_id(json_t *flat_obj, const char *const *keys, const char *text,
+                              size_t n, char *buf)
+{
+    const char *v = aiops_obs_first(flat_obj, keys, NULL);
+    if (v)
+        return v;
+    return aiops_obs_text_id(text, n, keys, buf) ? buf : NULL;
+}
+
+/* ------------------------------------------------ JSON log objects */
+
+static const char *const msg_keys[] = {
+    "message", "log", "msg", "MESSAGE", "event.original", "log.original", NULL,
+};
+static const char *const level_keys[] = {
+    "log.level", "level", "severity", "lvl", "loglevel", "log_level", "levelname",
+    "severity_text", "json.level", "PRIORITY", NULL,
+};
+static const char *const trace_keys[] = {
+    "trace.id", "trace_id", "traceId", "traceID", "dd.trace_id", NULL,
+};
+static const char *const span_keys[] = { "span.id", "span_id", "spanId", "spanID", NULL };
+/* Tried after the service list: journald's name of the program. */
+static const char *const journald_keys[] = { "SYSLOG_IDENTIFIER", NULL };
+
+/* First member among keys that is a string, even an empty one. */
+static const char *string_key(json_t *flat_obj, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++)
+        if (json_is_string(json_object_get(flat_obj, keys[i])))
+            return keys[i];
+    return NULL;
+}
+
+static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key,
+                            json_t **out)
+{
+    char tid[65], sid[65];
+    const char *lkey = NULL, *tkey = NULL, *skey = NULL;
+    json_t *m = json_object_get(flat_obj, msg_key);
+    const char *text = json_string_value(m);
+    size_t n = json_string_length(m);
+    /* Docker and containerd keep each line's newline: it is no content. */
+    if (n && text[n - 1] == '\n')
+        n -= n > 1 && text[n - 2] == '\r' ? 2 : 1;
+    const char *lv = aiops_obs_first(flat_obj, level_keys, &lkey);
+    aiops_obs_log l = {
+        .level = lv ? aiops_obs_level_name(lv, strlen(lv)) : NULL,
+        .msg = text,
+        .msg_len = n,
+        .trace_id = aiops_obs_first(flat_obj, trace_keys, &tkey),
+        .span_id = aiops_obs_first(flat_obj, span_keys, &skey),
+        .bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0,
+    };
+    l.service = aiops_obs_service(flat_obj);
+    if (!l.service)
+        l.service = aiops_obs_first(flat_obj, journald_keys, NULL);
+    if (!l.level)
+        l.level = aiops_obs_level_text(text, n);
+    if (!l.trace_id && aiops_obs_text_id(text, n, trace_keys, tid))
+        l.trace_id = tid;
+    if (!l.span_id && aiops_obs_text_id(text, n, span_keys, sid))
+        l.span_id = sid;
+    /* Labels: the other members.  The strings used above stay owned by
+     * flat_obj, so deleting them from the copy is safe. */
+    json_t *lab = json_object();
+    if (!lab || json_object_update(lab, flat_obj)) {
+        json_decref(lab);
+        return AIOPS_ENOMEM;
+    }
+    json_object_del(lab, msg_key);
+    if (lkey && l.level)
+        json_object_del(lab, lkey);
+    if (tkey)
+        json_object_del(lab, tkey);
+    if (skey)
+        json_object_del(lab, skey);
+    l.labels = lab;
+    *out = aiops_obs_log_json(&l);
+    json_decref(lab);
+    return *out ? 0 : AIOPS_ENOMEM;
+}
+
+int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
+                         json_t **out)
+{
+    const char *const skip[] = { ts_key, NULL };
+    const char *mkey;
+    json_t *flat_obj = json_object();
+    int rc;
+    *out = NULL;
+    if (!flat_obj || aiops_obs_flatten(src, flat_obj, skip) ||
+        (extra && json_object_update(flat_obj, extra))) {
+        json_decref(flat_obj);
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    }
+    if (!(mkey = string_key(flat_obj, msg_keys))) {
+        json_decref(flat_obj);
+        return aiops_jdoc_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
+    }
+    rc = build_object_log(w, flat_obj, mkey, out);
+    json_decref(flat_obj);
+    return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
+}
+
+/* ------------------------------------------------------------- queue */
+
+struct aiops_obs_qitem {
+    aiops_record r;
+    size_t seq;
+};
+
+int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
+{
+    if (q->n == q->cap) {
+        size_t nc = q->cap ? 2 * q->cap : 64;
+        struct aiops_obs_qitem *nv = realloc(q->v, nc * sizeof *nv);
+        if (!nv) {
+            json_decref(obj);
+            return AIOPS_ENOMEM;
+        }
+        q->v = nv;
+        q->cap = nc;
+    }
+    q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->n };
+    q->n++;
+    return 0;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const struct aiops_obs_qitem *x = a, *y = b;
+    if (x->r.ts != y->r.ts)
+        return x->r.ts < y->r.ts ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void aiops_obs_queue_sort(aiops_obs_queue *q)
+{
+    if (q->n > q->pos)
+        qsort(q->v + q->pos, q->n - q->pos, sizeof *q->v, cmp_item);
+}
+
+int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
+{
+    if (q->pos >= q->n)
+        return 0;
+    *rec = q->v[q->pos++].r;
+    return 1;
+}
+
+void aiops_obs_queue_free(aiops_obs_queue *q)
+{
+    for (size_t i = q->pos; i < q->n; i++)
+        json_decref(q->v[i].r.obj);
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
+{
+    if (!obj || aiops_obs_queue_push(q, type, ts, obj))
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    return 0;
+}
+
+/* ------------------------------------------- formats over documents */
+
+typedef struct spec_state {
+    const aiops_obs_spec *spec;
+    aiops_obs_doc doc;
+    aiops_obs_queue q;
+} spec_state;
+
+void aiops_obs_spec_close(void *state)
+{
+    spec_state *st = state;
+    if (!st)
+        return;
+    aiops_obs_doc_close(&st->doc);
+    aiops_obs_queue_free(&st->q);
+    free(st);
+}
+
+/* Records of the next value into the queue: 1, 0 at the end, <0. */
+static int load_next(spec_state *st, aiops_err *err)
+{
+    json_t *v;
+    aiops_jdoc w;
+    int rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
+    if (rc <= 0)
+        return rc;
+    rc = st->spec->load(&w, &st->q, v);
+    json_decref(v);
+    return rc < 0 ? rc : 1;
+}
+
+int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
+                        aiops_err *err)
+{
+    spec_state *st = calloc(1, sizeof *st);
+    int rc;
+    *state = NULL;
+    if (!st)
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
+                             "out of memory");
+    st->spec = spec;
+    if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
+        st->doc.what = spec->what;
+        while (spec->sort && (rc = load_next(st, err)) == 1)
+            ;
+    }
+    if (rc < 0) {
+        aiops_obs_spec_close(st);
+        return rc;
+    }
+    aiops_obs_queue_sort(&st->q);
+    *state = st;
+    return 0;
+}
+
+int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
+{
+    spec_state *st = state;
+    (void)ctx;
+    for (;;) {
+        if (aiops_obs_queue_pop(&st->q, rec))
+            return 1;
+        if (st->spec->sort)
+            return 0;
+        aiops_obs_queue_free(&st->q);
+        int rc = load_next(st, err);
+        if (rc <= 0)
+            return rc;
+    }
+}

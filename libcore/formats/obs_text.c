@@ -1,0 +1,330 @@
+/* obs_text.c - what the log, trace and event formats read out of free
+ * text: log levels, ids quoted in a line, UTF-8 repair, and the workload
+ * behind a Kubernetes object name. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+/* ------------------------------------------------------------ levels */
+
+typedef struct level_word {
+    const char *word;
+    const char *level;
+} level_word;
+
+/* Spellings of logging libraries (Go, Java, Python, syslog, nginx). */
+static const level_word level_words[] = {
+    { "debug", "debug" },     { "dbg", "debug" },       { "trace", "debug" },
+    { "verbose", "debug" },   { "fine", "debug" },      { "finer", "debug" },
+    { "finest", "debug" },    { "info", "info" },       { "information", "info" },
+    { "informational", "info" }, { "notice", "info" },  { "inf", "info" },
+    { "warn", "warn" },       { "warning", "warn" },    { "wrn", "warn" },
+    { "error", "error" },     { "err", "error" },       { "eror", "error" },
+    { "severe", "error" },    { "fatal", "fatal" },     { "ftl", "fatal" },
+    { "crit", "fatal" },      { "critical", "fatal" },  { "alert", "fatal" },
+    { "emerg", "fatal" },     { "emergency", "fatal" }, { "panic", "fatal" },
+    { NULL, NULL },
+};
+
+/* Numeric levels: syslog severities 0-7 and bunyan/pino 10-60 (disjoint). */
+static const char *level_number(const char *s, size_t n)
+{
+    int64_t v;
+    if (aiops_parse_int64(s, n, &v) < 0)
+        return NULL;
+    switch (v) {
+    case 0: case 1: case 2: case 60: return "fatal";
+    case 3: case 50: return "error";
+    case 4: case 40: return "warn";
+    case 5: case 6: case 30: return "info";
+    case 7: case 10: case 20: return "debug";
+    default: return NULL;
+    }
+}
+
+const char *aiops_obs_level_name(const char *s, size_t n)
+{
+    if (n && isdigit((unsigned char)s[0]))
+        return level_number(s, n);
+    for (size_t i = 0; level_words[i].word; i++) {
+        const char *w = level_words[i].word;
+        size_t k = 0;
+        while (k < n && w[k] && tolower((unsigned char)s[k]) == w[k])
+            k++;
+        if (k == n && !w[k])
+            return level_words[i].level;
+    }
+    return NULL;
+}
+
+static int is_word(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+static size_t word_len(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && isalpha((unsigned char)s[k]))
+        k++;
+    return k;
+}
+
+/* level=x, lvl=x, severity=x, "level":"x" (logfmt or JSON in the line). */
+static const char *level_keyed(const char *s, size_t n)
+{
+    static const char *const keys[] = { "level", "lvl", "severity", NULL };
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && is_word(s[i - 1]))
+            continue;
+        for (size_t k = 0; keys[k]; k++) {
+            size_t kl = strlen(keys[k]), p = i + kl;
+            if (n - i < kl || strncmp(s + i, keys[k], kl) != 0)
+                continue;
+            if (p < n && s[p] == '"')
+                p++;
+            while (p < n && (s[p] == ':' || s[p] == '=' || s[p] == ' ' || s[p] == '"'))
+                p++;
+            if (p == i + kl || (p < n && !isalnum((unsigned char)s[p])))
+                continue;
+            const char *lv = aiops_obs_level_name(s + p, word_len(s + p, n - p));
+            if (lv)
+                return lv;
+        }
+    }
+    return NULL;
+}
+
+/* klog / glog: "E0102 15:04:05.000000 ..." */
+static const char *level_klog(const char *s, size_t n)
+{
+    static const char *const lv[] = { "I", "info", "W", "warn", "E", "error", "F", "fatal" };
+    if (n < 6 || s[5] != ' ')
+        return NULL;
+    for (size_t i = 1; i < 5; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return NULL;
+    for (size_t i = 0; i < 8; i += 2)
+        if (s[0] == lv[i][0])
+            return lv[i + 1];
+    return NULL;
+}
+
+/* [error], [WARN], [core:error] (apache), <warn> in the first bytes. */
+static const char *level_bracket(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '[' && s[i] != '<')
+            continue;
+        size_t p = i + 1, q;
+        for (q = p; q < n && q < p + 40 && s[q] != ']' && s[q] != '>'; q++)
+            if (s[q] == ':')
+                p = q + 1;
+        if (q < n && (s[q] == ']' || s[q] == '>')) {
+            const char *lv = q > p ? aiops_obs_level_name(s + p, q - p) : NULL;
+            if (lv && !isdigit((unsigned char)s[p]))
+                return lv;
+        }
+    }
+    return NULL;
+}
+
+/* An upper-case level word standing alone: "... ERROR ...", "WARN:". */
+static const char *level_upper(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isupper((unsigned char)s[i]) || (i > 0 && is_word(s[i - 1])))
+            continue;
+        size_t k = 0;
+        while (i + k < n && isupper((unsigned char)s[i + k]))
+            k++;
+        if (i + k < n && is_word(s[i + k]))
+            continue;
+        const char *lv = k >= 3 ? aiops_obs_level_name(s + i, k) : NULL;
+        if (lv)
+            return lv;
+        i += k;
+    }
+    return NULL;
+}
+
+/* "error: ...", "panic: ..." at the start of the text (Go, CLI tools). */
+static const char *level_leading(const char *s, size_t n)
+{
+    size_t k = word_len(s, n);
+    if (k == 0 || k >= n || s[k] != ':')
+        return NULL;
+    return aiops_obs_level_name(s, k);
+}
+
+const char *aiops_obs_level_text(const char *s, size_t n)
+{
+    const char *lv;
+    size_t head = n < 512 ? n : 512;   /* a level is near the start */
+    if ((lv = level_keyed(s, head)) || (lv = level_klog(s, n)) ||
+        (lv = level_bracket(s, head)) || (lv = level_upper(s, head)))
+        return lv;
+    return level_leading(s, n);
+}
+
+/* ------------------------------------------------------------- UTF-8 */
+
+int aiops_obs_utf8_repair(const char *s, size_t n, char **out, size_t *out_len, size_t *count)
+{
+    char *o = malloc(3 * n + 1);   /* each byte grows to at most 3 */
+    size_t len = 0, bad = 0;
+    if (!o)
+        return AIOPS_ENOMEM;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (k > n - i || !aiops_utf8_valid(s + i, k)) {
+            memcpy(o + len, "\xEF\xBF\xBD", 3);
+            len += 3;
+            bad++;
+            i++;
+            continue;
+        }
+        memcpy(o + len, s + i, k);
+        len += k;
+        i += k;
+    }
+    o[len] = '\0';
+    *out = o;
+    *out_len = len;
+    *count = bad;
+    return 0;
+}
+
+size_t aiops_obs_count_fffd(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(s + i, "\xEF\xBF\xBD", 3) == 0)
+            c++;
+    return c;
+}
+
+/* ---------------------------------------------------- ids in the text */
+
+static int id_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '-';
+}
+
+/* The id after key at s[i]: key=ID, key="ID", "key":"ID". */
+static size_t id_at(const char *s, size_t n, size_t i, size_t kl, char *buf)
+{
+    size_t p = i + kl;
+    if (p < n && s[p] == '"' && i > 0 && s[i - 1] == '"')
+        p++;
+    if (p >= n || (s[p] != '=' && s[p] != ':'))
+        return 0;
+    if (s[p++] == ':')                         /* JSON: "key": "ID" */
+        while (p < n && s[p] == ' ')
+            p++;
+    if (p < n && s[p] == '"')
+        p++;
+    size_t k = 0;
+    while (p + k < n && id_char(s[p + k]) && k <= 64)
+        k++;
+    if (k == 0 || k > 64)
+        return 0;
+    memcpy(buf, s + p, k);
+    buf[k] = '\0';
+    return k;
+}
+
+size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char *buf)
+{
+    for (size_t k = 0; keys[k]; k++) {
+        size_t kl = strlen(keys[k]);
+        for (size_t i = 0; i + kl <= n; i++) {
+            if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[k], kl) != 0)
+                continue;
+            size_t got = id_at(s, n, i, kl, buf);
+            if (got)
+                return got;
+        }
+    }
+    return 0;
+}
+
+size_t aiops_obs_hex_id(const char *s, size_t n, char *buf)
+{
+    if (n == 0 || n > 32)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* ------------------------------------------------- Kubernetes names */
+
+/* Characters of generated name suffixes (k8s.io/apimachinery rand). */
+static int k8s_rand_char(char c)
+{
+    return c && strchr("bcdfghjklmnpqrstvwxz2456789", c) != NULL;
+}
+
+/* Length of a trailing "-xxxx" of lo..hi generated characters (with
+ * the dash), or 0. */
+static size_t rand_suffix(const char *s, size_t n, size_t lo, size_t hi)
+{
+    size_t k = 0;
+    while (k < n && k <= hi && k8s_rand_char(s[n - 1 - k]))
+        k++;
+    if (k < lo || k > hi || k + 1 >= n || s[n - 1 - k] != '-')
+        return 0;
+    return k + 1;
+}
+
+/* A trailing "-" + k lower-case letters or digits (with the dash), or 0. */
+static size_t alnum_suffix(const char *s, size_t n, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (i >= n || !(islower((unsigned char)s[n - 1 - i]) || isdigit((unsigned char)s[n - 1 - i])))
+            return 0;
+    return k + 1 < n && s[n - 1 - k] == '-' ? k + 1 : 0;
+}
+
+/* A StatefulSet ordinal "-3" (with the dash), or 0. */
+static size_t ordinal_suffix(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && isdigit((unsigned char)s[n - 1 - k]))
+        k++;
+    if (k == 0 || k + 1 >= n || s[n - 1 - k] != '-')
+        return 0;
+    return k + 1;
+}
+
+size_t aiops_obs_workload(const char *name, const char *kind, char *buf, size_t bufsz)
+{
+    size_t n = strlen(name), cut;
+    int pod = !kind || strcmp(kind, "Pod") == 0;
+    if (pod && (cut = rand_suffix(name, n, 5, 5))) {
+        n -= cut;                                  /* the pod's own suffix */
+        n -= rand_suffix(name, n, 6, 10);          /* its ReplicaSet's hash */
+    } else if (pod && (cut = alnum_suffix(name, n, 5)) && rand_suffix(name, n - cut, 6, 10)) {
+        n -= cut;                                  /* hand-written "-abcde" after a hash */
+        n -= rand_suffix(name, n, 6, 10);
+    } else if (pod) {
+        n -= ordinal_suffix(name, n);
+    } else if (strcmp(kind, "ReplicaSet") == 0) {
+        n -= rand_suffix(name, n, 6, 10);
+    }
+    if (n >= bufsz)
+        n = bufsz ? bufsz - 1 : 0;
+    if (bufsz) {
+        memcpy(buf, name, n);
+        buf[n] = '\0';
+    }
+    return n;
+}

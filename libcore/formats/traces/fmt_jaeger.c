@@ -1,0 +1,289 @@
+/* fmt_jaeger.c - Jaeger traces as the query API and the UI's "Download
+ * JSON" give them:
+ *   {"data":[{"traceID":"..","spans":[{"traceID","spanID","operationName",
+ *     "references":[{"refType":"CHILD_OF","spanID":".."}],"startTime":us,
+ *     "duration":us,"tags":[{"key","type","value"}],"processID":"p1"}],
+ *     "processes":{"p1":{"serviceName":"api","tags":[..]}}}],"errors":null}
+ * also a bare trace object, an array of traces, and spans that carry their
+ * "process" inline.
+ *
+ * Each span becomes a span record: parent = the first CHILD_OF reference
+ * (else the first FOLLOWS_FROM), service = its process's serviceName,
+ * error from the tag error=true or otel.status_code=ERROR, status = the
+ * lower-cased otel.status_code (or "error"), attributes = the other tags
+ * by key.  Span logs are not carried.  A response with "errors" is an
+ * error (its data would be incomplete).  Traces hold spans in no time
+ * order, so the whole document is read and handed out sorted. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+/* One trace's processes: processID -> serviceName. */
+static int service_of(aiops_jdoc *w, json_t *span, json_t *procs, const char **out)
+{
+    json_t *proc;
+    const char *pid;
+    int rc;
+    if ((rc = aiops_obs_obj(w, span, "process", 0, &proc)))
+        return rc;
+    if (!proc) {
+        if ((rc = aiops_obs_str(w, span, "processID", 1, &pid)))
+            return rc;
+        proc = json_object_get(procs, pid);
+        if (!json_is_object(proc)) {
+            aiops_jdoc_key(w, "processID");
+            rc = aiops_jdoc_bad(w, "expected a process \"%s\" in the trace's \"processes\"",
+                                pid);
+            aiops_jdoc_pop(w);
+            return rc;
+        }
+        aiops_jdoc_key(w, "processID");
+    } else {
+        aiops_jdoc_key(w, "process");
+    }
+    rc = aiops_obs_str(w, proc, "serviceName", 1, out);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+/* The first CHILD_OF reference, else the first FOLLOWS_FROM. */
+static int parent_of(aiops_jdoc *w, json_t *span, char *buf)
+{
+    json_t *refs;
+    int rc = aiops_obs_arr(w, span, "references", 0, &refs), found = 0;
+    buf[0] = '\0';
+    if (rc)
+        return rc;
+    for (int pass = 0; pass < 2 && !found && rc == 0; pass++) {
+        aiops_jdoc_key(w, "references");
+        for (size_t i = 0; i < json_array_size(refs) && !found && rc == 0; i++) {
+            json_t *r = json_array_get(refs, i);
+            const char *type;
+            aiops_jdoc_idx(w, i);
+            if (!json_is_object(r))
+                rc = aiops_jdoc_bad(w, "expected a reference object, got %s", aiops_jdoc_type(r));
+            else if ((rc = aiops_obs_str(w, r, "refType", 1, &type)) == 0 &&
+                     strcmp(type, pass ? "FOLLOWS_FROM" : "CHILD_OF") == 0) {
+                rc = aiops_obs_hex(w, r, "spanID", 1, buf);
+                found = 1;
+            }
+            aiops_jdoc_pop(w);
+        }
+        aiops_jdoc_pop(w);
+    }
+    if (rc == 0 && !found)
+        rc = aiops_obs_hex(w, span, "parentSpanID", 0, buf);
+    return rc;
+}
+
+typedef struct span_tags {
+    int error;
+    const char *otel_status;
+    json_t *attrs;
+} span_tags;
+
+static int truthy(json_t *v)
+{
+    return json_is_true(v) || (json_is_string(v) && strcmp(json_string_value(v), "true") == 0);
+}
+
+static int one_tag(aiops_jdoc *w, json_t *tag, span_tags *t)
+{
+    const char *key;
+    json_t *val;
+    int rc;
+    if (!json_is_object(tag))
+        return aiops_jdoc_bad(w, "expected a tag object {\"key\",\"type\",\"value\"}, got %s",
+                              aiops_jdoc_type(tag));
+    if ((rc = aiops_obs_str(w, tag, "key", 1, &key)))
+        return rc;
+    if (!(val = json_object_get(tag, "value")))
+        return aiops_jdoc_bad(w, "expected a \"value\" member");
+    if (strcmp(key, "error") == 0) {
+        t->error |= truthy(val);
+        return 0;
+    }
+    if (strcmp(key, "otel.status_code") == 0 && json_is_string(val)) {
+        t->otel_status = json_string_value(val);
+        t->error |= strcmp(t->otel_status, "ERROR") == 0;
+        return 0;
+    }
+    if (json_object_set(t->attrs, key, val))
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    return 0;
+}
+
+static int read_tags(aiops_jdoc *w, json_t *span, span_tags *t)
+{
+    json_t *tags;
+    int rc = aiops_obs_arr(w, span, "tags", 0, &tags);
+    aiops_jdoc_key(w, "tags");
+    for (size_t i = 0; i < json_array_size(tags) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = one_tag(w, json_array_get(tags, i), t);
+        aiops_jdoc_pop(w);
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int microseconds(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
+{
+    int have, rc = aiops_obs_int(w, span, key, 1, us, &have);
+    if (rc == 0 && *us < 0) {
+        aiops_jdoc_key(w, key);
+        rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+static void lower(const char *s, char *buf, size_t n)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < n; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[i] = '\0';
+}
+
+static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, json_t *procs)
+{
+    char tid[33], sid[33], pid[33], status[32] = "";
+    const char *op, *svc;
+    int64_t start, dur;
+    span_tags t = { 0, NULL, NULL };
+    int rc;
+    if (!json_is_object(span))
+        return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
+    if ((rc = aiops_obs_hex(w, span, "traceID", 1, tid)) || (rc = aiops_obs_hex(w, span, "spanID", 1, sid)) ||
+        (rc = aiops_obs_str(w, span, "operationName", 1, &op)) ||
+        (rc = microseconds(w, span, "startTime", &start)) ||
+        (rc = microseconds(w, span, "duration", &dur)) || (rc = parent_of(w, span, pid)) ||
+        (rc = service_of(w, span, procs, &svc)))
+        return rc;
+    if (!(t.attrs = json_object()))
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    if ((rc = read_tags(w, span, &t)) == 0) {
+        if (t.otel_status)
+            lower(t.otel_status, status, sizeof status);
+        aiops_obs_span s = {
+            .trace_id = tid, .span_id = sid, .parent_span_id = pid, .service = svc,
+            .operation = op, .duration = (double)dur / 1e6, .error = t.error,
+            .status = status[0] ? status : t.error ? "error" : NULL, .attributes = t.attrs,
+        };
+        double ts = (double)(start / 1000000) + (double)(start % 1000000) / 1e6;
+        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+    }
+    json_decref(t.attrs);
+    return rc;
+}
+
+static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
+{
+    json_t *spans, *procs;
+    int rc;
+    if (!json_is_object(trace))
+        return aiops_jdoc_bad(w, "expected a trace object, got %s", aiops_jdoc_type(trace));
+    if ((rc = aiops_obs_arr(w, trace, "spans", 1, &spans)) ||
+        (rc = aiops_obs_obj(w, trace, "processes", 0, &procs)))
+        return rc;
+    aiops_jdoc_key(w, "spans");
+    for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = load_span(w, q, json_array_get(spans, i), procs);
+        aiops_jdoc_pop(w);
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int load_traces(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr)
+{
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = load_trace(w, q, json_array_get(arr, i));
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+/* {"errors":[{"code":500,"msg":".."}]} */
+static int api_errors(aiops_jdoc *w, json_t *errs)
+{
+    json_t *msg = json_object_get(json_array_get(errs, 0), "msg");
+    char sb[64];
+    aiops_jdoc_key(w, "errors");
+    int rc = aiops_jdoc_bad(w, "the Jaeger API returned %zu error(s): %s", json_array_size(errs),
+                            json_is_string(msg) ? aiops_snip(json_string_value(msg),
+                                                             json_string_length(msg), sb, sizeof sb)
+                                                : "no message");
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    json_t *data, *errs;
+    int rc;
+    if (json_is_array(v))
+        return load_traces(w, q, v);
+    if (json_object_get(v, "spans"))
+        return load_trace(w, q, v);
+    if ((rc = aiops_obs_arr(w, v, "errors", 0, &errs)))
+        return rc;
+    if (json_array_size(errs))
+        return api_errors(w, errs);
+    if ((rc = aiops_obs_arr(w, v, "data", 1, &data)))
+        return rc;
+    aiops_jdoc_key(w, "data");
+    rc = load_traces(w, q, data);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static const aiops_obs_spec spec = {
+    .mode = AIOPS_OBS_DOC,
+    .what = "a Jaeger JSON document",
+    .sort = 1,
+    .load = load_top,
+};
+
+static int jaeger_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    return aiops_obs_spec_open(state, ctx, &spec, err);
+}
+
+/* "traceID" + "spanID" (Jaeger's capital ID; Zipkin and OTLP say Id). */
+static int jaeger_probe(const char *entry, const char *head, size_t n)
+{
+    size_t p = aiops_jhead_start(head, n);
+    (void)entry;
+    if (p >= n || (head[p] != '{' && head[p] != '['))
+        return 0;
+    /* span members: depth 5 in {"data":[{"spans":[{..}]}]}, 4 in an
+     * array of traces, 3 in a bare trace */
+    for (int d = 3; d <= 5; d++)
+        if (aiops_jhead_member(head, n, d, "spanID", NULL) &&
+            aiops_jhead_member(head, n, d, "operationName", NULL))
+            return 95;
+    /* the query API's envelope, also when it carries only "errors" */
+    if (aiops_jhead_member(head, n, 1, "errors", NULL) &&
+        aiops_jhead_member(head, n, 1, "limit", NULL) &&
+        aiops_jhead_member(head, n, 1, "offset", NULL) &&
+        aiops_jhead_member(head, n, 1, "total", NULL))
+        return 90;
+    return 0;
+}
+
+const aiops_format aiops_fmt_jaeger = {
+    .name = "jaeger",
+    .desc = "Jaeger trace JSON (query API / UI download: data[].spans[], processes)",
+    .ordered = 1,
+    .probe = jaeger_probe,
+    .open = jaeger_open,
+    .next = aiops_obs_spec_next,
+    .close = aiops_obs_spec_close,
+};

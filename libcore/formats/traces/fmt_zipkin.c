@@ -1,0 +1,176 @@
+/* fmt_zipkin.c - Zipkin v2 JSON spans: an array of spans (what
+ * /api/v2/spans accepts and /api/v2/trace/{id} returns), or an array of
+ * traces, each an array of spans (/api/v2/traces):
+ *   [{"traceId":"..","id":"..","parentId":"..","name":"get /cart",
+ *     "kind":"SERVER","timestamp":us,"duration":us,
+ *     "localEndpoint":{"serviceName":"cart"},"tags":{"error":"timeout"}}]
+ *
+ * Each span becomes a span record: service = localEndpoint.serviceName,
+ * error when an "error" tag is present (Zipkin's convention, whatever its
+ * value), status "error" then, attributes = the other tags plus span.kind.
+ * A span without a duration is unfinished: an error.  Annotations are not
+ * carried.  The whole entry is read and handed out in time order. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/obs.h"
+
+static int service_of(aiops_jdoc *w, json_t *span, const char **svc)
+{
+    json_t *ep;
+    int rc = aiops_obs_obj(w, span, "localEndpoint", 1, &ep);
+    if (rc)
+        return rc;
+    aiops_jdoc_key(w, "localEndpoint");
+    rc = aiops_obs_str(w, ep, "serviceName", 1, svc);
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+/* tags (strings) into attrs; *error when an "error" tag is present. */
+static int read_tags(aiops_jdoc *w, json_t *span, json_t *attrs, int *error)
+{
+    json_t *tags, *v;
+    const char *k;
+    int rc = aiops_obs_obj(w, span, "tags", 0, &tags);
+    *error = 0;
+    if (rc || !tags)
+        return rc;
+    aiops_jdoc_key(w, "tags");
+    json_object_foreach(tags, k, v) {
+        if (!json_is_string(v)) {
+            aiops_jdoc_key(w, k);
+            rc = aiops_jdoc_bad(w, "expected a string tag value, got %s", aiops_jdoc_type(v));
+            aiops_jdoc_pop(w);
+            break;
+        }
+        if (strcmp(k, "error") == 0)
+            *error = 1;
+        else if (json_object_set(attrs, k, v)) {
+            rc = aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    aiops_jdoc_pop(w);
+    return rc;
+}
+
+static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
+{
+    const char *kind;
+    char low[16];
+    size_t i = 0;
+    int rc = aiops_obs_str(w, span, "kind", 0, &kind);
+    if (rc || !kind)
+        return rc;
+    for (; kind[i] && i + 1 < sizeof low; i++)
+        low[i] = (char)tolower((unsigned char)kind[i]);
+    low[i] = '\0';
+    if (json_object_set_new(attrs, "span.kind", json_string(low)))
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    return 0;
+}
+
+static int micros(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
+{
+    int have, rc = aiops_obs_int(w, span, key, 0, us, &have);
+    if (rc == 0 && !have)
+        rc = aiops_jdoc_bad(w, "expected \"%s\" in microseconds%s", key,
+                            strcmp(key, "duration") == 0 ? " (a span without one is unfinished)"
+                                                         : "");
+    else if (rc == 0 && *us < 0) {
+        aiops_jdoc_key(w, key);
+        rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
+{
+    char tid[33], sid[33], pid[33];
+    const char *name = NULL, *svc;
+    int64_t start, dur;
+    int rc, error;
+    if (!json_is_object(span))
+        return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
+    if ((rc = aiops_obs_hex(w, span, "traceId", 1, tid)) || (rc = aiops_obs_hex(w, span, "id", 1, sid)) ||
+        (rc = aiops_obs_hex(w, span, "parentId", 0, pid)) ||
+        (rc = aiops_obs_str(w, span, "name", 0, &name)) ||
+        (rc = micros(w, span, "timestamp", &start)) || (rc = micros(w, span, "duration", &dur)) ||
+        (rc = service_of(w, span, &svc)))
+        return rc;
+    json_t *attrs = json_object();
+    if (!attrs)
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    if ((rc = read_tags(w, span, attrs, &error)) == 0 && (rc = kind_attr(w, span, attrs)) == 0) {
+        aiops_obs_span s = {
+            .trace_id = tid, .span_id = sid, .parent_span_id = pid, .service = svc,
+            .operation = name ? name : "", .duration = (double)dur / 1e6, .error = error,
+            .status = error ? "error" : NULL, .attributes = attrs,
+        };
+        double ts = (double)(start / 1000000) + (double)(start % 1000000) / 1e6;
+        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+    }
+    json_decref(attrs);
+    return rc;
+}
+
+/* An array of spans, or of traces (arrays of spans). */
+static int load_list(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, int nested)
+{
+    int rc = 0;
+    if (!json_is_array(v))
+        return aiops_jdoc_bad(w, "expected an array of spans, got %s", aiops_jdoc_type(v));
+    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
+        json_t *e = json_array_get(v, i);
+        aiops_jdoc_idx(w, i);
+        rc = json_is_array(e) && !nested ? load_list(w, q, e, 1) : load_span(w, q, e);
+        aiops_jdoc_pop(w);
+    }
+    return rc;
+}
+
+static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    return load_list(w, q, v, 0);
+}
+
+static const aiops_obs_spec spec = {
+    .mode = AIOPS_OBS_DOC,
+    .what = "a Zipkin v2 JSON array of spans",
+    .sort = 1,
+    .load = load_top,
+};
+
+static int zipkin_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
+{
+    return aiops_obs_spec_open(state, ctx, &spec, err);
+}
+
+/* [{"traceId", "id", ... "localEndpoint"}] (or [[{...}]]). */
+static int zipkin_probe(const char *entry, const char *head, size_t n)
+{
+    size_t p = aiops_jhead_start(head, n);
+    (void)entry;
+    if (p >= n || head[p] != '[')
+        return 0;
+    for (int d = 2; d <= 3; d++)
+        if (aiops_jhead_member(head, n, d, "traceId", NULL) &&
+            aiops_jhead_member(head, n, d, "id", NULL) &&
+            (aiops_jhead_member(head, n, d, "localEndpoint", NULL) ||
+             aiops_jhead_member(head, n, d, "timestamp", NULL)))
+            return 95;
+    return 0;
+}
+
+const aiops_format aiops_fmt_zipkin = {
+    .name = "zipkin",
+    .desc = "Zipkin v2 JSON spans (an array of spans, or of traces)",
+    .ordered = 1,
+    .probe = zipkin_probe,
+    .open = zipkin_open,
+    .next = aiops_obs_spec_next,
+    .close = aiops_obs_spec_close,
+};

@@ -1,0 +1,243 @@
+/* input.c - expand command-line inputs (files, "-", directories, archives)
+ * into the list of entries the reader merges.  Archives are scanned once for
+ * their member list (headers only; compressed ones are decompressed but not
+ * stored) so every member can later be streamed by its own handle. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input/input.h"
+
+#define MAX_DEPTH 64
+
+
+typedef struct list {
+    aiops_entry *v;
+    size_t n, cap;
+    aiops_probe_fn probe;
+    void *probe_ctx;
+    const char *const *members;
+} list;
+
+/* --members: does this member or file name pass the globs? */
+static int wanted(const list *l, const char *name)
+{
+    if (!l->members)
+        return 1;
+    for (size_t i = 0; l->members[i]; i++)
+        if (fnmatch(l->members[i], name, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int push(list *l, aiops_entry_kind kind, const char *path, const char *member,
+                long index, double mtime, aiops_err *err)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 16;
+        aiops_entry *nv = realloc(l->v, nc * sizeof *nv);
+        if (!nv)
+            return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+        l->v = nv;
+        l->cap = nc;
+    }
+    aiops_entry *e = &l->v[l->n];
+    e->kind = kind;
+    e->path = strdup(path);
+    e->member = member ? strdup(member) : NULL;
+    e->index = index;
+    e->mtime = mtime;
+    e->first_ts = -INFINITY;
+    if (!e->path || (member && !e->member)) {
+        free(e->path);
+        free(e->member);
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+    }
+    l->n++;
+    return 0;
+}
+
+static int add_archive(list *l, const char *path, aiops_err *err)
+{
+    struct archive *a = aiops_archive_reader();
+    if (!a)
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+    int rc = 0;
+    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+        rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open archive: %s",
+                           archive_error_string(a));
+        goto out;
+    }
+    struct archive_entry *ae;
+    long index = 0;
+    for (;;) {
+        int r = archive_read_next_header(a, &ae);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
+                               archive_error_string(a) ? archive_error_string(a) : "?");
+            goto out;
+        }
+        int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+        if (raw || archive_entry_filetype(ae) == AE_IFREG) {
+            const char *m = raw ? NULL : archive_entry_pathname(ae);
+            if (!raw && !wanted(l, m ? m : "?")) {
+                index++;                /* indexes count every regular member */
+                if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+                    rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
+                                       archive_error_string(a) ? archive_error_string(a) : "?");
+                    goto out;
+                }
+                continue;
+            }
+            double mt = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
+            if ((rc = push(l, AIOPS_ENTRY_MEMBER, path, raw ? NULL : (m ? m : "?"), index, mt, err)))
+                goto out;
+            if (l->probe) {
+                /* Peek at the member's first records while its data goes by
+                 * anyway, so the reader can open it only when needed. */
+                aiops_stream *st = aiops_stream_wrap_archive(a, path, ae, index, 0, 0);
+                if (st)
+                    l->v[l->n - 1].first_ts = l->probe(l->probe_ctx, st);
+                aiops_stream_free(st);
+            }
+            index++;
+        }
+        if (raw)
+            break;              /* a compressed single file has one member */
+        /* Headers only: libarchive skips (or decompresses past) the data. */
+        if (archive_read_data_skip(a) < ARCHIVE_WARN) {
+            rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
+                               archive_error_string(a) ? archive_error_string(a) : "?");
+            goto out;
+        }
+    }
+out:
+    archive_read_free(a);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_path(list *l, const char *path, int depth, aiops_err *err);
+
+static int add_dir(list *l, const char *path, int depth, aiops_err *err)
+{
+    if (depth > MAX_DEPTH)
+        return aiops_err_set(err, AIOPS_EINVAL, path, 0,
+                             "directories nested deeper than %d (a symlink loop?)", MAX_DEPTH);
+    DIR *d = opendir(path);
+    if (!d)
+        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open directory: %s", strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')       /* ., .., and hidden files */
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nn = realloc(names, nc * sizeof *nn);
+            if (!nn) {
+                rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        size_t len = strlen(path) + strlen(de->d_name) + 2;
+        if (!(names[n] = malloc(len))) {
+            rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+            break;
+        }
+        snprintf(names[n], len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                 de->d_name);
+        n++;
+    }
+    closedir(d);
+    if (!rc && n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (!rc)
+            rc = add_path(l, names[i], depth + 1, err);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int add_path(list *l, const char *path, int depth, aiops_err *err)
+{
+    if (strcmp(path, "-") == 0)
+        return push(l, AIOPS_ENTRY_STDIN, "-", NULL, 0, 0, err);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return add_dir(l, path, depth, err);
+    if (!S_ISREG(st.st_mode)) {
+        if (depth > 0)                  /* sockets, fifos inside a tree: not data */
+            return 0;
+        /* A fifo or /dev/stdin named on the command line: read it plainly. */
+        return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, err);
+    }
+    int arch = 0;
+    int rc = aiops_path_is_archive(path, &arch, err);
+    if (rc)
+        return rc;
+    if (arch)
+        return add_archive(l, path, err);
+    if (depth > 0 && !wanted(l, path))   /* files named on the command line always count */
+        return 0;
+    return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, err);
+}
+
+int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,
+                         size_t *count, aiops_err *err)
+{
+    return aiops_entries_expand_opts(paths, npaths, NULL, out, count, err);
+}
+
+int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
+                              const aiops_expand_opts *xo, aiops_entry **out, size_t *count,
+                              aiops_err *err)
+{
+    list l = {0};
+    if (xo) {
+        l.probe = xo->probe;
+        l.probe_ctx = xo->probe_ctx;
+        l.members = xo->members;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < npaths && !rc; i++)
+        rc = add_path(&l, paths[i], 0, err);
+    if (rc) {
+        aiops_entries_free(l.v, l.n);
+        return rc;
+    }
+    *out = l.v;
+    *count = l.n;
+    return 0;
+}
+
+void aiops_entries_free(aiops_entry *e, size_t count)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < count; i++) {
+        free(e[i].path);
+        free(e[i].member);
+    }
+    free(e);
+}

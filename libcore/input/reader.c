@@ -1,0 +1,665 @@
+/* reader.c - one time-ordered record stream from many entries.
+ *
+ * Each entry (file, archive member, stdin) is a source with its own parser
+ * and a reorder buffer: a FIFO for records that arrive in time order (O(1),
+ * the common case) and a min-heap for the ones that arrive late.  A source
+ * keeps `window` records buffered (all of them, for series-ordered formats
+ * and stdin archives) so a late record within the window still comes out in
+ * order.  A k-way merge over the sources' heads (ties: earlier entry first,
+ * then input order) yields the stream.  Memory: O(entries x window), capped
+ * by max_buffer records in all. */
+#include <limits.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/input.h"
+
+typedef struct item {
+    aiops_record r;
+    uint64_t seq;
+    long line;                  /* where it came from, for messages downstream */
+} item;
+
+typedef struct source {
+    aiops_entry *entry;
+    aiops_stream *st;
+    const aiops_format *fmt;
+    void *pstate;
+    aiops_parse_ctx ctx;
+    int eof, buffer_all;
+    /* FIFO ring of in-order records; rcap is a power of two */
+    item *ring;
+    size_t rcap, rhead, rlen;
+    /* heap of late records */
+    item *heap;
+    size_t hlen, hcap;
+    uint64_t seq;
+    long last_line;             /* line of the last record read (for messages) */
+    long last_bad_line;         /* skip_bad: line of the last skipped record */
+} source;
+
+struct aiops_reader {
+    aiops_series_table *tab;
+    aiops_reader_opts o;
+    aiops_entry *entries;
+    size_t nentries;
+    source *src;
+    size_t nsrc;
+    size_t *mh;                 /* merge heap of source indexes */
+    size_t mlen;
+    size_t *pending;            /* sources not opened yet, by first_ts */
+    size_t npending, next_pending;
+    size_t nactive;             /* sources open now (<= max_open) */
+    aiops_stream **idle;        /* archive handles of finished members, for reuse */
+    size_t nidle;
+    size_t buffered;
+    double last_out;
+    int started, have_out;
+    size_t last_src;            /* source and line of the last record returned */
+    long last_line;
+    char where[1100];
+    uint64_t skipped;           /* --skip-bad count */
+    aiops_err first_skip;
+};
+
+static int item_less(const item *a, const item *b)
+{
+    return a->r.ts < b->r.ts || (a->r.ts == b->r.ts && a->seq < b->seq);
+}
+
+static void heap_up(item *h, size_t i)
+{
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!item_less(&h[i], &h[p]))
+            break;
+        item t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+static void heap_down(item *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && item_less(&h[l], &h[m]))
+            m = l;
+        if (l + 1 < n && item_less(&h[l + 1], &h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        item t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static int grow(void **p, size_t *cap, size_t elem)
+{
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *np = realloc(*p, nc * elem);
+    if (!np)
+        return AIOPS_ENOMEM;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+/* Put a record into the source's buffer. */
+static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err)
+{
+    if (rd->have_out && r->ts < rd->last_out) {
+        char a[40], b[40];
+        aiops_fmt_time(r->ts, a);
+        aiops_fmt_time(rd->last_out, b);
+        aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
+                      "record at %s is older than %s, already written: the input is out of "
+                      "time order by more than the reorder window (%zu records); raise "
+                      "--reorder-window or sort the input",
+                      a, b, rd->o.reorder_window);
+        aiops_record_clear(r);
+        return AIOPS_EORDER;
+    }
+    /* A record with a JSON object weighs far more than a sample: count
+     * about 1 KiB for it, so the cap bounds memory, not just records. */
+    size_t weight = r->obj ? 22 : 1;
+    if (rd->buffered + weight > rd->o.max_buffer) {
+        aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(s->st), s->last_line,
+                      "the buffer that puts the input in time order is full (%zu units, "
+                      "about %zu MiB: a sample is 1 unit, a record with JSON fields 22); "
+                      "files that are not in time order, and archives read from stdin, "
+                      "are sorted in memory: raise --max-buffer or split the input",
+                      rd->o.max_buffer, rd->o.max_buffer * sizeof(item) >> 20);
+        aiops_record_clear(r);
+        return AIOPS_ELIMIT;
+    }
+    item it = {*r, s->seq++, s->last_line};
+    const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) & (s->rcap - 1)] : NULL;
+    if (!tail || tail->r.ts <= it.r.ts) {
+        if (s->rlen == s->rcap) {
+            /* Unroll the ring into a bigger array. */
+            size_t nc = s->rcap ? s->rcap * 2 : 256;
+            item *nr = malloc(nc * sizeof *nr);
+            if (!nr)
+                goto oom;
+            for (size_t i = 0; i < s->rlen; i++)
+                nr[i] = s->ring[(s->rhead + i) & (s->rcap - 1)];
+            free(s->ring);
+            s->ring = nr;
+            s->rcap = nc;
+            s->rhead = 0;
+        }
+        s->ring[(s->rhead + s->rlen) & (s->rcap - 1)] = it;
+        s->rlen++;
+    } else {
+        if (s->hlen == s->hcap && grow((void **)&s->heap, &s->hcap, sizeof *s->heap))
+            goto oom;
+        s->heap[s->hlen] = it;
+        heap_up(s->heap, s->hlen++);
+    }
+    rd->buffered += weight;
+    return 0;
+oom:
+    aiops_record_clear(r);
+    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(s->st), s->last_line, "out of memory");
+}
+
+static size_t src_len(const source *s) { return s->rlen + s->hlen; }
+
+static const item *src_head(const source *s)
+{
+    const item *a = s->rlen ? &s->ring[s->rhead] : NULL;
+    const item *b = s->hlen ? &s->heap[0] : NULL;
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return item_less(b, a) ? b : a;
+}
+
+static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
+{
+    const item *h = src_head(s);
+    *out = h->r;
+    rd->last_line = h->line;
+    rd->buffered -= h->r.obj ? 22 : 1;
+    if (s->rlen && h == &s->ring[s->rhead]) {
+        s->rhead = (s->rhead + 1) & (s->rcap - 1);
+        s->rlen--;
+    } else {
+        s->heap[0] = s->heap[--s->hlen];
+        heap_down(s->heap, s->hlen, 0);
+    }
+}
+
+static int format_allowed(const aiops_reader *rd, const aiops_format *f)
+{
+    if (!rd->o.allowed)
+        return 1;
+    for (size_t i = 0; rd->o.allowed[i]; i++)
+        if (aiops_format_find(rd->o.allowed[i]) == f)
+            return 1;
+    return 0;
+}
+
+/* The format of a stream's current entry: forced, or detected among the
+ * allowed ones.  Returns 0, 1 when the entry is empty, or <0. */
+static int choose_format(const aiops_reader *rd, aiops_stream *st, const aiops_format **out,
+                         aiops_err *err)
+{
+    const char *head;
+    size_t n;
+    int rc = aiops_stream_peek(st, &head, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return 1;
+    const aiops_format *f = NULL;
+    if (rd->o.force_format) {
+        f = aiops_format_find(rd->o.force_format);
+        if (!f)
+            return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "unknown input format '%s'",
+                                 rd->o.force_format);
+    } else {
+        f = aiops_format_detect(aiops_stream_entry(st), head, n);
+        if (f && !format_allowed(rd, f))
+            f = NULL;
+    }
+    if (!f)
+        return aiops_err_set(err, AIOPS_EFORMAT, aiops_stream_name(st), 1,
+                             "expected a known input format; cannot tell what this is "
+                             "(use --input-format)");
+    *out = f;
+    return 0;
+}
+
+static void set_ctx(const aiops_reader *rd, aiops_parse_ctx *ctx, aiops_stream *st)
+{
+    ctx->stream = st;
+    ctx->series = rd->tab;
+    ctx->service = rd->o.service;
+    ctx->column_map = rd->o.column_map;
+}
+
+/* Detect the format of the stream's current entry and open its parser.
+ * Returns 0, or 1 when the entry is empty (nothing to parse). */
+static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
+{
+    const aiops_format *f = NULL;
+    int rc = choose_format(rd, s->st, &f, err);
+    if (rc)
+        return rc;
+    s->fmt = f;
+    set_ctx(rd, &s->ctx, s->st);
+    s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
+    rc = f->open(&s->pstate, &s->ctx, err);
+    if (rc) {                   /* a failed open owns nothing */
+        s->fmt = NULL;
+        s->pstate = NULL;
+    }
+    return rc;
+}
+
+static void src_close_parser(source *s)
+{
+    if (s->fmt && s->pstate)
+        s->fmt->close(s->pstate);
+    s->pstate = NULL;
+    s->fmt = NULL;
+}
+
+/* --skip-bad: count the error and go on.  A parser that made progress (its
+ * line number moved) goes on with the next record; one that did not (a
+ * whole-document format, or a line over the cap) gives up the rest of the
+ * entry, which is counted too.  Returns 0, or a negative code to stop. */
+static int skip_bad(aiops_reader *rd, source *s, aiops_err *err)
+{
+    if (rd->skipped++ == 0)
+        rd->first_skip = *err;
+    long line = aiops_stream_lineno(s->st);
+    if (line > s->last_bad_line) {
+        s->last_bad_line = line;
+        aiops_err_clear(err);
+        return 0;
+    }
+    src_close_parser(s);
+    int more = aiops_stream_next_member(s->st, err);   /* stdin archives go on */
+    if (more < 0)
+        return more;
+    if (more == 1) {
+        aiops_err_clear(err);
+        return 0;
+    }
+    s->eof = 1;
+    aiops_err_clear(err);
+    return 0;
+}
+
+/* Read one record from the source into its buffer; sets eof at the end. */
+static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
+{
+    for (;;) {
+        if (!s->fmt) {
+            int rc = src_start_parser(rd, s, err);
+            if (rc < 0 && rd->o.skip_bad && (rc == AIOPS_EPARSE || rc == AIOPS_ELIMIT)) {
+                /* A whole-document format that fails at open: skip the entry. */
+                s->last_bad_line = LONG_MAX;
+                if ((rc = skip_bad(rd, s, err)) == 0 && s->eof)
+                    return 0;
+                if (rc == 0)
+                    continue;
+            }
+            if (rc < 0)
+                return rc;
+            if (rc == 1) {                      /* empty entry */
+                if (aiops_stream_next_member(s->st, err) == 1)
+                    continue;
+                s->eof = 1;
+                return 0;
+            }
+        }
+        aiops_record r = {0};
+        int got = s->fmt->next(s->pstate, &s->ctx, &r, err);
+        if (got < 0 && rd->o.skip_bad && (got == AIOPS_EPARSE || got == AIOPS_ELIMIT)) {
+            got = skip_bad(rd, s, err);
+            if (got == 0 && s->eof)
+                return 0;
+            if (got == 0)
+                continue;
+        }
+        if (got < 0)
+            return got;
+        if (got == 1) {
+            s->last_line = aiops_stream_lineno(s->st);
+            return src_push(rd, s, &r, err);
+        }
+        src_close_parser(s);
+        int more = aiops_stream_next_member(s->st, err);
+        if (more < 0)
+            return more;
+        if (!more) {
+            s->eof = 1;
+            return 0;
+        }
+    }
+}
+
+static int src_fill(aiops_reader *rd, source *s, aiops_err *err)
+{
+    while (!s->eof && (s->buffer_all || src_len(s) < rd->o.reorder_window)) {
+        int rc = src_read_one(rd, s, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- merge heap over sources */
+
+static int src_less(const aiops_reader *rd, size_t a, size_t b)
+{
+    const item *x = src_head(&rd->src[a]), *y = src_head(&rd->src[b]);
+    if (x->r.ts != y->r.ts)
+        return x->r.ts < y->r.ts;
+    return a < b;
+}
+
+static void mh_down(aiops_reader *rd, size_t i)
+{
+    size_t n = rd->mlen, *h = rd->mh;
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && src_less(rd, h[l], h[m]))
+            m = l;
+        if (l + 1 < n && src_less(rd, h[l + 1], h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        size_t t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void mh_up(aiops_reader *rd, size_t i)
+{
+    size_t *h = rd->mh;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!src_less(rd, h[i], h[p]))
+            break;
+        size_t t = h[i];
+        h[i] = h[p];
+        h[p] = t;
+        i = p;
+    }
+}
+
+#define MAX_IDLE 64
+
+/* A finished source gives its archive handle back for later members of the
+ * same archive (it is positioned right after its member). */
+static void src_retire(aiops_reader *rd, source *s)
+{
+    src_close_parser(s);
+    if (s->st && aiops_stream_member(s->st) >= 0 && rd->nidle < MAX_IDLE) {
+        rd->idle[rd->nidle++] = s->st;
+    } else {
+        aiops_stream_free(s->st);
+    }
+    s->st = NULL;
+    rd->nactive--;
+}
+
+/* A stream for source s: an idle handle of the same archive that is before
+ * the member (the nearest one), or a new one. */
+static int src_open_stream(aiops_reader *rd, source *s, aiops_err *err)
+{
+    const aiops_entry *e = s->entry;
+    if (e->kind == AIOPS_ENTRY_MEMBER) {
+        size_t best = rd->nidle;
+        for (size_t i = 0; i < rd->nidle; i++) {
+            long m = aiops_stream_member(rd->idle[i]);
+            if (m < e->index && strcmp(aiops_stream_path(rd->idle[i]), e->path) == 0 &&
+                (best == rd->nidle || m > aiops_stream_member(rd->idle[best])))
+                best = i;
+        }
+        if (best < rd->nidle) {
+            aiops_stream *st = rd->idle[best];
+            rd->idle[best] = rd->idle[--rd->nidle];
+            int rc = aiops_stream_advance(st, e, err);
+            if (rc) {
+                aiops_stream_free(st);
+                return rc;
+            }
+            s->st = st;
+            return 0;
+        }
+    }
+    return aiops_stream_open_entry(e, rd->o.max_line, rd->o.max_doc, &s->st, err);
+}
+
+/* Open a source, read its first records and put it in the merge. */
+static int activate(aiops_reader *rd, size_t si, aiops_err *err)
+{
+    source *s = &rd->src[si];
+    if (rd->nactive >= rd->o.max_open)
+        return aiops_err_set(err, AIOPS_ELIMIT, s->entry->path, 0,
+                             "more than %zu files or archive members overlap in time; raise "
+                             "--max-open or merge in stages", rd->o.max_open);
+    int rc = src_open_stream(rd, s, err);
+    if (rc)
+        return rc;
+    rd->nactive++;
+    if ((rc = src_fill(rd, s, err)))
+        return rc;
+    if (src_len(s)) {
+        rd->mh[rd->mlen] = si;
+        mh_up(rd, rd->mlen++);
+    } else {
+        src_retire(rd, s);
+    }
+    return 0;
+}
+
+/* Open every pending source that may hold a record at or before the
+ * merge's next time, so nothing comes out before an earlier record. */
+static int activate_due(aiops_reader *rd, aiops_err *err)
+{
+    while (rd->next_pending < rd->npending) {
+        size_t si = rd->pending[rd->next_pending];
+        double next = rd->mlen ? src_head(&rd->src[rd->mh[0]])->r.ts : INFINITY;
+        if (rd->src[si].entry->first_ts > next)
+            return 0;
+        rd->next_pending++;
+        int rc = activate(rd, si, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
+{
+    int rc;
+    rd->started = 1;
+    if ((rc = activate_due(rd, err)))
+        return rc;
+    if (rd->mlen == 0)
+        return 0;
+    size_t si = rd->mh[0];
+    source *s = &rd->src[si];
+    src_pop(rd, s, rec);
+    rd->last_src = si;
+    rd->last_out = rec->ts;
+    rd->have_out = 1;
+    if ((rc = src_fill(rd, s, err))) {
+        aiops_record_clear(rec);
+        return rc;
+    }
+    if (src_len(s) == 0) {
+        rd->mh[0] = rd->mh[--rd->mlen];
+        src_retire(rd, s);
+    }
+    if (rd->mlen)
+        mh_down(rd, 0);
+    return 1;
+}
+
+/* Probe for aiops_entries_expand_probe: the earliest time of an archive
+ * member, while the listing passes its data anyway: among its first
+ * reorder_window records if its format is time-ordered, else among all of
+ * them (a second parse, but then a series-ordered or newest-first member is
+ * held in memory only from its own time on, not from the start). */
+static double probe_first_ts(void *ctx, aiops_stream *st)
+{
+    aiops_reader *rd = ctx;
+    const aiops_format *f = NULL;
+    aiops_err err = {0};
+    if (choose_format(rd, st, &f, &err) != 0)
+        return -INFINITY;
+    size_t limit = f->ordered ? rd->o.reorder_window : SIZE_MAX;
+    aiops_parse_ctx pc;
+    set_ctx(rd, &pc, st);
+    void *state = NULL;
+    if (f->open(&state, &pc, &err))
+        return -INFINITY;
+    double first = INFINITY;
+    aiops_record r = {0};
+    size_t n = 0;
+    int got;
+    while (n < limit && (got = f->next(state, &pc, &r, &err)) == 1) {
+        if (r.ts < first)
+            first = r.ts;
+        aiops_record_clear(&r);
+        n++;
+    }
+    f->close(state);
+    /* On errors read it from the start: the real read reports them. */
+    return err.code ? -INFINITY : first;
+}
+
+static int cmp_first_ts(const void *a, const void *b)
+{
+    const aiops_entry *x = *(const aiops_entry *const *)a, *y = *(const aiops_entry *const *)b;
+    if (x->first_ts != y->first_ts)
+        return x->first_ts < y->first_ts ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths,
+                     aiops_series_table *tab, const aiops_reader_opts *opts, aiops_err *err)
+{
+    aiops_reader *rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    rd->tab = tab;
+    if (opts)
+        rd->o = *opts;
+    if (!rd->o.reorder_window)
+        rd->o.reorder_window = 4096;
+    if (!rd->o.max_buffer)
+        rd->o.max_buffer = (size_t)8 << 20;
+    if (!rd->o.max_open)
+        rd->o.max_open = 512;
+    /* Probing reads through a scratch series table: ids interned there
+     * must not show up in the caller's table. */
+    aiops_series_table *probe_tab = aiops_series_table_new();
+    rd->tab = probe_tab;
+    aiops_expand_opts xo = {probe_first_ts, rd, rd->o.members};
+    int rc = probe_tab ? aiops_entries_expand_opts(paths, npaths, &xo, &rd->entries,
+                                                   &rd->nentries, err)
+                       : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    rd->tab = tab;
+    aiops_series_table_free(probe_tab);
+    if (rc)
+        goto fail;
+    size_t n = rd->nentries ? rd->nentries : 1;
+    rd->src = calloc(n, sizeof *rd->src);
+    rd->mh = calloc(n, sizeof *rd->mh);
+    rd->pending = calloc(n, sizeof *rd->pending);
+    rd->idle = calloc(MAX_IDLE, sizeof *rd->idle);
+    const aiops_entry **order = calloc(n, sizeof *order);
+    if (!rd->src || !rd->mh || !rd->pending || !rd->idle || !order) {
+        free(order);
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < rd->nentries; i++) {
+        rd->src[i].entry = &rd->entries[i];
+        order[i] = &rd->entries[i];
+    }
+    rd->nsrc = rd->nentries;
+    /* Open in order of first time; entries not probed (-Inf) at once. */
+    qsort(order, rd->nentries, sizeof *order, cmp_first_ts);
+    for (size_t i = 0; i < rd->nentries; i++)
+        rd->pending[i] = (size_t)(order[i] - rd->entries);
+    rd->npending = rd->nentries;
+    free(order);
+    *out = rd;
+    return 0;
+fail:
+    aiops_reader_free(rd);
+    return rc;
+}
+
+uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first)
+{
+    if (first)
+        *first = rd->skipped ? &rd->first_skip : NULL;
+    return rd->skipped;
+}
+
+void aiops_reader_where(aiops_reader *rd, const char **file, long *line)
+{
+    const aiops_entry *e = rd->nsrc ? rd->src[rd->last_src].entry : NULL;
+    if (!e)
+        snprintf(rd->where, sizeof rd->where, "%s", "");
+    else if (e->kind == AIOPS_ENTRY_STDIN)
+        snprintf(rd->where, sizeof rd->where, "<stdin>");
+    else if (e->member)
+        snprintf(rd->where, sizeof rd->where, "%s:%s", e->path, e->member);
+    else
+        snprintf(rd->where, sizeof rd->where, "%s", e->path);
+    if (file)
+        *file = rd->where;
+    if (line)
+        *line = rd->last_line;
+}
+
+size_t aiops_reader_entries(const aiops_reader *rd)
+{
+    return rd->nentries;
+}
+
+void aiops_reader_free(aiops_reader *rd)
+{
+    if (!rd)
+        return;
+    for (size_t i = 0; i < rd->nsrc; i++) {
+        source *s = &rd->src[i];
+        src_close_parser(s);
+        aiops_stream_free(s->st);
+        for (size_t k = 0; k < s->rlen; k++)
+            aiops_record_clear(&s->ring[(s->rhead + k) & (s->rcap - 1)].r);
+        for (size_t k = 0; k < s->hlen; k++)
+            aiops_record_clear(&s->heap[k].r);
+        free(s->ring);
+        free(s->heap);
+    }
+    for (size_t i = 0; i < rd->nidle; i++)
+        aiops_stream_free(rd->idle[i]);
+    free(rd->idle);
+    free(rd->pending);
+    free(rd->src);
+    free(rd->mh);
+    aiops_entries_free(rd->entries, rd->nentries);
+    free(rd);
+}

@@ -1,0 +1,518 @@
+/* stream.c - bytes and lines of one input entry.  Plain files are read with
+ * read(2); anything compressed or archived goes through libarchive (gzip,
+ * zstd, xz, bzip2, lz4 filters; tar, zip, raw formats) and is streamed,
+ * never extracted.  Lines live in one growing buffer capped at max_line. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input/input.h"
+
+#define INITIAL_BUF ((size_t)256 << 10)
+#define SNIFF 512
+
+enum { SRC_MEM, SRC_FD, SRC_ARCHIVE };
+
+struct aiops_stream {
+    int kind;
+    char name[1024];
+    char entry[1024];
+    char path[1024];             /* outer file path (for compressed-file names) */
+    double mtime;
+    /* sources */
+    const char *mem;
+    size_t memlen, mempos;
+    int fd, own_fd;
+    struct archive *a;
+    int chain;                   /* stdin archive: members read in sequence */
+    int own_archive;             /* 0 for a wrapper around someone else's handle */
+    long member;                 /* index of the current regular member, -1 if none */
+    /* stdin archive: sniffed prefix handed to libarchive before the fd */
+    char prefix[SNIFF];
+    size_t prefixlen, prefixpos;
+    char rbuf[64 << 10];         /* libarchive read-callback buffer */
+    /* line buffer */
+    char *buf;
+    size_t cap, start, end;
+    int eof;
+    long lineno;
+    size_t max_line, max_doc;
+};
+
+static void set_names(aiops_stream *s, const char *path, const char *member)
+{
+    snprintf(s->path, sizeof s->path, "%s", path);
+    if (member) {
+        snprintf(s->name, sizeof s->name, "%s:%s", path, member);
+        snprintf(s->entry, sizeof s->entry, "%s", member);
+    } else {
+        snprintf(s->name, sizeof s->name, "%s", strcmp(path, "-") ? path : "<stdin>");
+        snprintf(s->entry, sizeof s->entry, "%s", path);
+    }
+}
+
+/* Drop a compression suffix from a name: "x.csv.gz" -> "x.csv". */
+static void strip_compression_suffix(char *name)
+{
+    static const char *const sfx[] = {".gz", ".zst", ".xz", ".bz2", ".lz4", ".zstd", NULL};
+    size_t n = strlen(name);
+    for (int i = 0; sfx[i]; i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && strcmp(name + n - l, sfx[i]) == 0) {
+            name[n - l] = '\0';
+            return;
+        }
+    }
+}
+
+static aiops_stream *stream_alloc(size_t max_line, size_t max_doc)
+{
+    aiops_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    s->member = -1;
+    s->own_archive = 1;
+    s->max_line = max_line ? max_line : AIOPS_MAX_LINE_DEFAULT;
+    s->max_doc = max_doc ? max_doc : AIOPS_MAX_DOC_DEFAULT;
+    return s;
+}
+
+aiops_stream *aiops_stream_new_mem(const char *name, const char *data, size_t len,
+                                   size_t max_line, size_t max_doc)
+{
+    aiops_stream *s = stream_alloc(max_line, max_doc);
+    if (!s)
+        return NULL;
+    s->kind = SRC_MEM;
+    s->mem = data;
+    s->memlen = len;
+    set_names(s, name ? name : "<memory>", NULL);
+    return s;
+}
+
+void aiops_stream_free(aiops_stream *s)
+{
+    if (!s)
+        return;
+    if (s->a && s->own_archive)
+        archive_read_free(s->a);
+    if (s->own_fd && s->fd >= 0)
+        close(s->fd);
+    free(s->buf);
+    free(s);
+}
+
+void aiops_stream_set_mtime(aiops_stream *s, double mtime) { s->mtime = mtime; }
+const char *aiops_stream_name(const aiops_stream *s) { return s->name; }
+const char *aiops_stream_entry(const aiops_stream *s) { return s->entry; }
+double aiops_stream_mtime(const aiops_stream *s) { return s->mtime; }
+long aiops_stream_lineno(const aiops_stream *s) { return s->lineno; }
+int aiops_stream_is_chain(const aiops_stream *s) { return s->chain; }
+
+/* Read up to n raw bytes.  Returns bytes read, 0 at end, <0 error. */
+static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
+{
+    switch (s->kind) {
+    case SRC_MEM: {
+        size_t k = s->memlen - s->mempos < n ? s->memlen - s->mempos : n;
+        memcpy(dst, s->mem + s->mempos, k);
+        s->mempos += k;
+        return (long)k;
+    }
+    case SRC_FD:
+        if (s->prefixpos < s->prefixlen) {
+            size_t k = s->prefixlen - s->prefixpos < n ? s->prefixlen - s->prefixpos : n;
+            memcpy(dst, s->prefix + s->prefixpos, k);
+            s->prefixpos += k;
+            return (long)k;
+        }
+        for (;;) {
+            ssize_t r = read(s->fd, dst, n);
+            if (r >= 0)
+                return (long)r;
+            if (errno != EINTR)
+                return aiops_err_set(err, AIOPS_EIO, s->name, 0, "read failed: %s", strerror(errno));
+        }
+    default: {
+        la_ssize_t r = archive_read_data(s->a, dst, n);
+        if (r < 0)
+            return aiops_err_set(err, AIOPS_EIO, s->name, 0, "%s",
+                                 archive_error_string(s->a) ? archive_error_string(s->a)
+                                                            : "archive read failed");
+        return (long)r;
+    }
+    }
+}
+
+/* Make room for at least `want` more bytes after end (compacting first). */
+static int reserve(aiops_stream *s, size_t want, size_t limit, aiops_err *err)
+{
+    if (s->start > 0 && s->cap - s->end < want) {
+        memmove(s->buf, s->buf + s->start, s->end - s->start);
+        s->end -= s->start;
+        s->start = 0;
+    }
+    if (s->cap - s->end >= want)
+        return 0;
+    size_t nc = s->cap ? s->cap : INITIAL_BUF;
+    while (nc - s->end < want)
+        nc *= 2;
+    if (nc > limit + 1 + INITIAL_BUF) {
+        nc = limit + 1 + INITIAL_BUF;
+        if (nc - s->end < want)
+            return AIOPS_ELIMIT;
+    }
+    char *nb = realloc(s->buf, nc);
+    if (!nb)
+        return aiops_err_set(err, AIOPS_ENOMEM, s->name, s->lineno, "out of memory");
+    s->buf = nb;
+    s->cap = nc;
+    return 0;
+}
+
+static int fill(aiops_stream *s, size_t limit, aiops_err *err)
+{
+    size_t want = s->cap - s->end >= 4096 ? s->cap - s->end : INITIAL_BUF;
+    int rc = reserve(s, want < 4096 ? 4096 : want, limit, err);
+    if (rc)
+        return rc;
+    long r = raw_read(s, s->buf + s->end, s->cap - s->end - 1, err);
+    if (r < 0)
+        return (int)r;
+    if (r == 0)
+        s->eof = 1;
+    s->end += (size_t)r;
+    return 0;
+}
+
+int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *err)
+{
+    size_t scanned = 0;
+    for (;;) {
+        char *p = s->buf ? s->buf + s->start : NULL;
+        size_t avail = s->end - s->start;
+        char *nl = avail > scanned ? memchr(p + scanned, '\n', avail - scanned) : NULL;
+        if (nl || (s->eof && avail)) {
+            size_t l = nl ? (size_t)(nl - p) : avail;
+            s->start += nl ? l + 1 : l;
+            if (l > s->max_line)
+                return aiops_err_set(err, AIOPS_ELIMIT, s->name, s->lineno + 1,
+                                     "line longer than %zu bytes", s->max_line);
+            if (!nl)               /* last line without '\n': room for NUL exists */
+                p[l] = '\0';
+            if (l && p[l - 1] == '\r')
+                l--;
+            p[l] = '\0';
+            s->lineno++;
+            *line = p;
+            *len = l;
+            return 1;
+        }
+        if (s->eof)
+            return 0;
+        scanned = avail;
+        if (avail > s->max_line)
+            return aiops_err_set(err, AIOPS_ELIMIT, s->name, s->lineno + 1,
+                                 "line longer than %zu bytes", s->max_line);
+        int rc = fill(s, s->max_line, err);
+        if (rc == AIOPS_ELIMIT)
+            return aiops_err_set(err, rc, s->name, s->lineno + 1, "line longer than %zu bytes",
+                                 s->max_line);
+        if (rc)
+            return rc;
+    }
+}
+
+int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err)
+{
+    while (!s->eof) {
+        if (s->end - s->start > s->max_doc)
+            break;
+        int rc = fill(s, s->max_doc, err);
+        if (rc == AIOPS_ELIMIT)
+            break;
+        if (rc)
+            return rc;
+    }
+    if (s->end - s->start > s->max_doc || !s->eof)
+        return aiops_err_set(err, AIOPS_ELIMIT, s->name, 0,
+                             "document larger than %zu bytes (raise the document size limit)",
+                             s->max_doc);
+    if (!s->buf && reserve(s, 1, s->max_doc, err))
+        return AIOPS_ENOMEM;
+    s->buf[s->end] = '\0';
+    *data = s->buf + s->start;
+    *len = s->end - s->start;
+    s->start = s->end;
+    return 0;
+}
+
+int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err *err)
+{
+    while (!s->eof && s->end - s->start < 65536) {
+        int rc = fill(s, s->max_line > 65536 ? s->max_line : 65536, err);
+        if (rc)
+            return rc;
+    }
+    *data = s->buf ? s->buf + s->start : "";
+    *len = s->end - s->start;
+    return 0;
+}
+
+/* ---- opening entries */
+
+static int is_archive_magic(const unsigned char *b, size_t n)
+{
+    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) return 1;                    /* gzip */
+    if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return 1; /* zstd */
+    if (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0) return 1;              /* xz */
+    if (n >= 3 && memcmp(b, "BZh", 3) == 0) return 1;                        /* bzip2 */
+    if (n >= 4 && memcmp(b, "\x04\x22\x4d\x18", 4) == 0) return 1;           /* lz4 */
+    if (n >= 4 && (memcmp(b, "PK\3\4", 4) == 0 || memcmp(b, "PK\5\6", 4) == 0)) return 1;
+    if (n >= 262 && memcmp(b + 257, "ustar", 5) == 0) return 1;              /* tar */
+    return 0;
+}
+
+int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err)
+{
+    unsigned char b[SNIFF];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open: %s", strerror(errno));
+    ssize_t n = read(fd, b, sizeof b);
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot read: %s", strerror(e));
+    *is_archive = is_archive_magic(b, (size_t)n);
+    return 0;
+}
+
+struct archive *aiops_archive_reader(void)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_raw(a);
+    return a;
+}
+
+/* Position s->a on the member after the current one that is a regular
+ * file.  Returns 1, 0 at end, <0. */
+static int next_regular(aiops_stream *s, struct archive_entry **ae, aiops_err *err)
+{
+    for (;;) {
+        int r = archive_read_next_header(s->a, ae);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r < ARCHIVE_WARN)
+            return aiops_err_set(err, AIOPS_EIO, s->path, 0, "bad archive: %s",
+                                 archive_error_string(s->a) ? archive_error_string(s->a) : "?");
+        if (archive_format(s->a) == ARCHIVE_FORMAT_RAW ||
+            archive_entry_filetype(*ae) == AE_IFREG) {
+            s->member++;
+            return 1;
+        }
+    }
+}
+
+static void name_member(aiops_stream *s, struct archive_entry *ae)
+{
+    if (archive_format(s->a) == ARCHIVE_FORMAT_RAW) {
+        /* A single compressed file: name it after the file minus suffix. */
+        char base[1024];
+        snprintf(base, sizeof base, "%s", strcmp(s->path, "-") ? s->path : "<stdin>");
+        set_names(s, base, NULL);
+        snprintf(s->name, sizeof s->name, "%s", base);
+        strip_compression_suffix(s->entry);
+        s->mtime = 0;
+    } else {
+        const char *p = archive_entry_pathname(ae);
+        char outer[1024];
+        snprintf(outer, sizeof outer, "%s", strcmp(s->path, "-") ? s->path : "<stdin>");
+        set_names(s, outer, p ? p : "?");
+        snprintf(s->path, sizeof s->path, "%s", outer);
+        strip_compression_suffix(s->entry);
+        s->mtime = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
+    }
+    s->start = s->end = 0;
+    s->eof = 0;
+    s->lineno = 0;
+}
+
+static la_ssize_t stdin_read_cb(struct archive *a, void *ud, const void **out)
+{
+    aiops_stream *s = ud;
+    (void)a;
+    if (s->prefixpos < s->prefixlen) {
+        *out = s->prefix + s->prefixpos;
+        la_ssize_t n = (la_ssize_t)(s->prefixlen - s->prefixpos);
+        s->prefixpos = s->prefixlen;
+        return n;
+    }
+    for (;;) {
+        ssize_t r = read(s->fd, s->rbuf, sizeof s->rbuf);
+        if (r >= 0) {
+            *out = s->rbuf;
+            return r;
+        }
+        if (errno != EINTR) {
+            archive_set_error(a, errno, "read failed: %s", strerror(errno));
+            return -1;
+        }
+    }
+}
+
+static int open_stdin(aiops_stream *s, aiops_err *err)
+{
+    s->fd = 0;
+    set_names(s, "-", NULL);
+    while (s->prefixlen < SNIFF) {
+        ssize_t r = read(0, s->prefix + s->prefixlen, SNIFF - s->prefixlen);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return aiops_err_set(err, AIOPS_EIO, "<stdin>", 0, "read failed: %s", strerror(errno));
+        if (r == 0)
+            break;
+        s->prefixlen += (size_t)r;
+    }
+    if (!is_archive_magic((unsigned char *)s->prefix, s->prefixlen)) {
+        s->kind = SRC_FD;
+        return 0;
+    }
+    s->kind = SRC_ARCHIVE;
+    s->chain = 1;
+    if (!(s->a = aiops_archive_reader()))
+        return aiops_err_set(err, AIOPS_ENOMEM, "<stdin>", 0, "out of memory");
+    if (archive_read_open(s->a, s, NULL, stdin_read_cb, NULL) != ARCHIVE_OK)
+        return aiops_err_set(err, AIOPS_EIO, "<stdin>", 0, "cannot read archive: %s",
+                             archive_error_string(s->a));
+    struct archive_entry *ae;
+    int r = next_regular(s, &ae, err);
+    if (r < 0)
+        return r;
+    if (r == 0) {                /* an archive with no files: empty stream */
+        s->eof = 1;
+        return 0;
+    }
+    name_member(s, ae);
+    return 0;
+}
+
+int aiops_stream_next_member(aiops_stream *s, aiops_err *err)
+{
+    if (!s->chain)
+        return 0;
+    struct archive_entry *ae;
+    int r = next_regular(s, &ae, err);
+    if (r <= 0)
+        return r;
+    name_member(s, ae);
+    return 1;
+}
+
+static int open_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
+{
+    s->kind = SRC_ARCHIVE;
+    snprintf(s->path, sizeof s->path, "%s", e->path);
+    if (!(s->a = aiops_archive_reader()))
+        return aiops_err_set(err, AIOPS_ENOMEM, e->path, 0, "out of memory");
+    if (archive_read_open_filename(s->a, e->path, 1 << 16) != ARCHIVE_OK)
+        return aiops_err_set(err, AIOPS_EIO, e->path, 0, "cannot open archive: %s",
+                             archive_error_string(s->a));
+    struct archive_entry *ae = NULL;
+    for (long i = 0; i <= e->index; i++) {
+        int r = next_regular(s, &ae, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
+    }
+    name_member(s, ae);
+    return 0;
+}
+
+aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
+                                        struct archive_entry *ae, long index,
+                                        size_t max_line, size_t max_doc)
+{
+    aiops_stream *s = stream_alloc(max_line, max_doc);
+    if (!s)
+        return NULL;
+    s->kind = SRC_ARCHIVE;
+    s->a = a;
+    s->own_archive = 0;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    name_member(s, ae);
+    s->member = index;
+    return s;
+}
+
+long aiops_stream_member(const aiops_stream *s)
+{
+    return s->kind == SRC_ARCHIVE && !s->chain ? s->member : -1;
+}
+
+const char *aiops_stream_path(const aiops_stream *s)
+{
+    return s->path;
+}
+
+int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err)
+{
+    if (s->kind != SRC_ARCHIVE || s->chain || s->member >= e->index || strcmp(s->path, e->path))
+        return aiops_err_set(err, AIOPS_EINVAL, e->path, 0, "cannot advance this handle");
+    struct archive_entry *ae = NULL;
+    while (s->member < e->index) {
+        int r = next_regular(s, &ae, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
+    }
+    name_member(s, ae);
+    return 0;
+}
+
+int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_doc,
+                            aiops_stream **out, aiops_err *err)
+{
+    aiops_stream *s = stream_alloc(max_line, max_doc);
+    if (!s)
+        return aiops_err_set(err, AIOPS_ENOMEM, e->path, 0, "out of memory");
+    int rc = 0;
+    switch (e->kind) {
+    case AIOPS_ENTRY_STDIN:
+        rc = open_stdin(s, err);
+        break;
+    case AIOPS_ENTRY_MEMBER:
+        rc = open_member(s, e, err);
+        break;
+    case AIOPS_ENTRY_FILE:
+        s->kind = SRC_FD;
+        set_names(s, e->path, NULL);
+        s->mtime = e->mtime;
+        s->own_fd = 1;
+        s->fd = open(e->path, O_RDONLY);
+        if (s->fd < 0)
+            rc = aiops_err_set(err, AIOPS_EIO, e->path, 0, "cannot open: %s", strerror(errno));
+        break;
+    }
+    if (rc) {
+        aiops_stream_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}

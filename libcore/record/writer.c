@@ -1,0 +1,501 @@
+/* writer.c - write the record stream as NDJSON or TSV, optionally through
+ * zstd.  Samples use a per-series cached prefix so the hot path is two
+ * memcpys and two number formats.  Other records are serialised by a small
+ * JSON printer (not json_dumps) so numbers print in their shortest exact
+ * form ("0.1", not "0.10000000000000001") and output is byte-stable; that
+ * printer, its growable buffer and JSON string escaping are shared with
+ * the rest of libcore (internal.h: aiops_buf, aiops_json_escape). */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "input/input.h"
+
+#define OUTBUF ((size_t)1 << 20)
+
+struct aiops_writer {
+    int fd, own_fd;
+    char path[1024];
+    aiops_out_format fmt;
+    aiops_series_table *tab;
+    char *buf;
+    size_t len;
+    ZSTD_CCtx *zc;
+    char *zbuf;
+    size_t zcap;
+    int failed;
+    /* Consecutive samples usually share a timestamp (one scrape): keep the
+     * last one's text. */
+    double last_ts;
+    char last_ts_text[40];
+    size_t last_ts_len;
+};
+
+size_t aiops_json_escape(const char *s, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c >= 0x20) {
+            *p++ = (char)c;
+        } else if (c == '\n') {
+            *p++ = '\\';
+            *p++ = 'n';
+        } else if (c == '\t') {
+            *p++ = '\\';
+            *p++ = 't';
+        } else if (c == '\r') {
+            *p++ = '\\';
+            *p++ = 'r';
+        } else {
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 15];
+            p += 6;
+        }
+    }
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+static int write_all(aiops_writer *w, const char *p, size_t n, aiops_err *err)
+{
+    while (n) {
+        ssize_t r = write(w->fd, p, n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            w->failed = 1;
+            return aiops_err_set(err, AIOPS_EIO, w->path, 0, "write failed: %s", strerror(errno));
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+static int drain(aiops_writer *w, ZSTD_EndDirective mode, aiops_err *err)
+{
+    if (!w->zc) {
+        int rc = write_all(w, w->buf, w->len, err);
+        w->len = 0;
+        return rc;
+    }
+    ZSTD_inBuffer in = {w->buf, w->len, 0};
+    for (;;) {
+        ZSTD_outBuffer out = {w->zbuf, w->zcap, 0};
+        size_t left = ZSTD_compressStream2(w->zc, &out, &in, mode);
+        if (ZSTD_isError(left))
+            return aiops_err_set(err, AIOPS_EIO, w->path, 0, "zstd: %s", ZSTD_getErrorName(left));
+        int rc = write_all(w, w->zbuf, out.pos, err);
+        if (rc)
+            return rc;
+        if (mode == ZSTD_e_continue ? in.pos == in.size : left == 0)
+            break;
+    }
+    w->len = 0;
+    return 0;
+}
+
+static int reserve(aiops_writer *w, size_t n, aiops_err *err)
+{
+    if (w->len + n <= OUTBUF)
+        return 0;
+    int rc = drain(w, ZSTD_e_continue, err);
+    if (rc)
+        return rc;
+    if (n > OUTBUF)
+        return aiops_err_set(err, AIOPS_ELIMIT, w->path, 0, "record larger than %zu bytes", OUTBUF);
+    return 0;
+}
+
+static void put(aiops_writer *w, const char *s, size_t n)
+{
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+int aiops_writer_new(aiops_writer **out, const char *path, aiops_out_format fmt, int zstd,
+                     aiops_series_table *tab, aiops_err *err)
+{
+    aiops_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+    w->fmt = fmt;
+    w->tab = tab;
+    if (!path || strcmp(path, "-") == 0) {
+        w->fd = 1;
+        snprintf(w->path, sizeof w->path, "<stdout>");
+    } else {
+        size_t pl = strlen(path);
+        if (pl > 4 && strcmp(path + pl - 4, ".zst") == 0)
+            zstd = 1;
+        snprintf(w->path, sizeof w->path, "%s", path);
+        w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        w->own_fd = 1;
+        if (w->fd < 0) {
+            int rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot create: %s", strerror(errno));
+            free(w);
+            return rc;
+        }
+    }
+    w->buf = malloc(OUTBUF);
+    if (zstd) {
+        w->zc = ZSTD_createCCtx();
+        w->zcap = ZSTD_CStreamOutSize();
+        w->zbuf = malloc(w->zcap);
+        if (w->zc)
+            ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, 3);
+    }
+    if (!w->buf || (zstd && (!w->zc || !w->zbuf))) {
+        aiops_writer_close(w, NULL);
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+    }
+    *out = w;
+    return 0;
+}
+
+static char *put_lit(char *q, const char *lit)
+{
+    size_t n = strlen(lit);
+    memcpy(q, lit, n);
+    return q + n;
+}
+
+static char *put_jstr(char *q, const char *s)
+{
+    *q++ = '"';
+    q += aiops_json_escape(s, strlen(s), q);
+    *q++ = '"';
+    return q;
+}
+
+/* '{"type":"sample","ts":' is constant; the series part is cached:
+ * ',"name":"n","labels":{"k":"v"},"value":' */
+static int series_prefix(aiops_series *s)
+{
+    size_t need = 64 + 6 * strlen(s->name);
+    for (size_t i = 0; i < s->nlabels; i++)
+        need += 8 + 6 * (strlen(s->labels[i].name) + strlen(s->labels[i].value));
+    char *p = malloc(need), *q = p;
+    if (!p)
+        return AIOPS_ENOMEM;
+    q = put_lit(q, ",\"name\":");
+    q = put_jstr(q, s->name);
+    q = put_lit(q, ",\"labels\":{");
+    for (size_t i = 0; i < s->nlabels; i++) {
+        if (i)
+            *q++ = ',';
+        q = put_jstr(q, s->labels[i].name);
+        *q++ = ':';
+        q = put_jstr(q, s->labels[i].value);
+    }
+    q = put_lit(q, "},\"value\":");
+    s->ndjson_prefix = p;
+    s->ndjson_prefix_len = (size_t)(q - p);
+    return 0;
+}
+
+/* A number as JSON: finite numbers plain, NaN/Inf as strings. */
+static void put_num(aiops_writer *w, double v)
+{
+    char nb[40];
+    size_t n = aiops_fmt_double(v, nb);
+    if (nb[0] == 'N' || nb[1] == 'I') {
+        w->buf[w->len++] = '"';
+        put(w, nb, n);
+        w->buf[w->len++] = '"';
+    } else {
+        put(w, nb, n);
+    }
+}
+
+static void put_ts(aiops_writer *w, double ts)
+{
+    if (ts != w->last_ts || !w->last_ts_len) {
+        w->last_ts = ts;
+        w->last_ts_len = aiops_fmt_double(ts, w->last_ts_text);
+    }
+    put(w, w->last_ts_text, w->last_ts_len);
+}
+
+static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err);
+
+static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_series *s,
+                             aiops_err *err)
+{
+    if (!s->ndjson_prefix && series_prefix(s))
+        return aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
+    if (s->ndjson_prefix_len + 128 > OUTBUF)     /* a giant label set */
+        return write_generic(w, r, s, err);
+    int rc = reserve(w, s->ndjson_prefix_len + 128, err);
+    if (rc)
+        return rc;
+    static const char head[] = "{\"type\":\"sample\",\"ts\":";
+    put(w, head, sizeof head - 1);
+    if (isfinite(r->ts))
+        put_ts(w, r->ts);
+    else
+        put_num(w, r->ts);
+    put(w, s->ndjson_prefix, s->ndjson_prefix_len);
+    put_num(w, r->value);
+    put(w, "}\n", 2);
+    return 0;
+}
+
+static int write_tsv(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
+{
+    if (s->text_len + 80 > OUTBUF)
+        return write_generic(w, r, s, err);
+    int rc = reserve(w, s->text_len + 80, err);
+    if (rc)
+        return rc;
+    char nb[40];
+    put_ts(w, r->ts);
+    w->buf[w->len++] = '\t';
+    put(w, s->text, s->text_len);
+    w->buf[w->len++] = '\t';
+    put(w, nb, aiops_fmt_double(r->value, nb));
+    w->buf[w->len++] = '\n';
+    return 0;
+}
+
+/* ---- growable text buffer and JSON printer (internal.h), shared with
+ * the simulator's archive members and the rules export */
+
+int aiops_buf_reserve(aiops_buf *b, size_t n)
+{
+    if (b->oom)
+        return -1;
+    if (b->n + n + 1 <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap * 2 : 1024;
+    while (nc < b->n + n + 1)
+        nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = np;
+    b->cap = nc;
+    return 0;
+}
+
+void aiops_buf_put(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, n))
+        return;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void aiops_buf_str(aiops_buf *b, const char *s)
+{
+    aiops_buf_put(b, s, strlen(s));
+}
+
+void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, 6 * n + 2))
+        return;
+    char *q = b->p + b->n;
+    *q++ = '"';
+    q += aiops_json_escape(s, n, q);
+    *q++ = '"';
+    b->n = (size_t)(q - b->p);
+    b->p[b->n] = '\0';
+}
+
+void aiops_buf_jstr(aiops_buf *b, const char *s)
+{
+    aiops_buf_jstrn(b, s, strlen(s));
+}
+
+void aiops_buf_num(aiops_buf *b, double v)
+{
+    char nb[40];
+    size_t n = aiops_fmt_double(v, nb);
+    if (nb[0] == 'N' || nb[1] == 'I')   /* JSON has no NaN/Inf: strings */
+        aiops_buf_jstrn(b, nb, n);
+    else
+        aiops_buf_put(b, nb, n);
+}
+
+static void put_value(aiops_buf *b, json_t *v, int depth)
+{
+    if (depth > 1000) {           /* jansson caps parse depth; belt and braces */
+        aiops_buf_put(b, "null", 4);
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        int first = 1;
+        aiops_buf_put(b, "{", 1);
+        json_object_foreach(v, k, x) {
+            if (!first)
+                aiops_buf_put(b, ",", 1);
+            first = 0;
+            aiops_buf_jstr(b, k);
+            aiops_buf_put(b, ":", 1);
+            put_value(b, x, depth + 1);
+        }
+        aiops_buf_put(b, "}", 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        aiops_buf_put(b, "[", 1);
+        json_array_foreach(v, i, x) {
+            if (i)
+                aiops_buf_put(b, ",", 1);
+            put_value(b, x, depth + 1);
+        }
+        aiops_buf_put(b, "]", 1);
+        break;
+    }
+    case JSON_STRING:
+        aiops_buf_jstrn(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: {
+        char nb[32];
+        int n = snprintf(nb, sizeof nb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        aiops_buf_put(b, nb, (size_t)n);
+        break;
+    }
+    case JSON_REAL:
+        aiops_buf_num(b, json_real_value(v));
+        break;
+    case JSON_TRUE:
+        aiops_buf_put(b, "true", 4);
+        break;
+    case JSON_FALSE:
+        aiops_buf_put(b, "false", 5);
+        break;
+    default:
+        aiops_buf_put(b, "null", 4);
+    }
+}
+
+void aiops_buf_json(aiops_buf *b, json_t *v)
+{
+    put_value(b, v, 1);
+}
+
+void aiops_buf_free(aiops_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* type and ts first, then the object's other fields in their order. */
+static void put_record(aiops_buf *b, const aiops_record *r, aiops_series *s)
+{
+    aiops_buf_put(b, "{\"type\":", 8);
+    if (r->type == AIOPS_R_OTHER) {
+        json_t *t = json_object_get(r->obj, "type");
+        if (json_is_string(t))
+            aiops_buf_jstrn(b, json_string_value(t), json_string_length(t));
+        else
+            aiops_buf_jstrn(b, "other", 5);
+    } else {
+        const char *tn = aiops_rtype_name(r->type);
+        aiops_buf_jstr(b, tn);
+    }
+    aiops_buf_put(b, ",\"ts\":", 6);
+    aiops_buf_num(b, r->ts);
+    if (s) {
+        if (!s->ndjson_prefix && series_prefix(s)) {
+            b->oom = 1;
+            return;
+        }
+        /* prefix ends in ,"value": */
+        aiops_buf_put(b, s->ndjson_prefix, s->ndjson_prefix_len);
+        aiops_buf_num(b, r->value);
+    }
+    const char *k;
+    json_t *x;
+    if (r->obj) {
+        json_object_foreach(r->obj, k, x) {
+            if (strcmp(k, "type") == 0 || strcmp(k, "ts") == 0)
+                continue;
+            if (s && (!strcmp(k, "name") || !strcmp(k, "labels") || !strcmp(k, "value") ||
+                      !strcmp(k, "series")))
+                continue;
+            aiops_buf_put(b, ",", 1);
+            aiops_buf_jstr(b, k);
+            aiops_buf_put(b, ":", 1);
+            aiops_buf_json(b, x);
+        }
+    }
+    aiops_buf_put(b, "}\n", 2);
+}
+
+static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
+{
+    aiops_buf b = {0};
+    put_record(&b, r, s);
+    int rc = 0;
+    if (b.oom)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
+    /* Records may be larger than the buffer (a 2 MiB log line): copy in
+     * pieces, draining whenever the buffer is full. */
+    for (size_t off = 0; !rc && off < b.n;) {
+        size_t k = b.n - off < OUTBUF - w->len ? b.n - off : OUTBUF - w->len;
+        put(w, b.p + off, k);
+        off += k;
+        if (w->len == OUTBUF)
+            rc = drain(w, ZSTD_e_continue, err);
+    }
+    aiops_buf_free(&b);
+    return rc;
+}
+
+int aiops_writer_write(aiops_writer *w, const aiops_record *r, aiops_err *err)
+{
+    if (r->type == AIOPS_R_SAMPLE) {
+        aiops_series *s = aiops_series_get(w->tab, r->sid);
+        if (!s)
+            return aiops_err_set(err, AIOPS_EINVAL, w->path, 0, "sample with unknown series id");
+        if (r->obj)
+            return write_generic(w, r, s, err);
+        /* A tab inside a label value cannot go in a TSV field: use NDJSON. */
+        if (w->fmt == AIOPS_OUT_TSV && !memchr(s->text, '\t', s->text_len))
+            return write_tsv(w, r, s, err);
+        return write_sample_fast(w, r, s, err);
+    }
+    return write_generic(w, r, NULL, err);
+}
+
+int aiops_writer_flush(aiops_writer *w, aiops_err *err)
+{
+    return drain(w, w->zc ? ZSTD_e_flush : ZSTD_e_continue, err);
+}
+
+int aiops_writer_close(aiops_writer *w, aiops_err *err)
+{
+    if (!w)
+        return 0;
+    int rc = 0;
+    if (w->buf && !w->failed)
+        rc = drain(w, w->zc ? ZSTD_e_end : ZSTD_e_continue, err);
+    if (w->own_fd && close(w->fd) != 0 && !rc)
+        rc = aiops_err_set(err, AIOPS_EIO, w->path, 0, "close failed: %s", strerror(errno));
+    ZSTD_freeCCtx(w->zc);
+    free(w->zbuf);
+    free(w->buf);
+    free(w);
+    return rc;
+}

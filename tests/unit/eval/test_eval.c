@@ -1,0 +1,457 @@
+/* test_eval.c - libcore/eval*.c: ground truth loading (label NDJSON,
+ * incidents CSV and JSON, malformed inputs with FILE:LINE), the report over
+ * tests/fixtures/eval/stream.ndjson (every section, values hand-computed in
+ * tests/fixtures/eval/EXPECTED.md), gates and regressions, rendering, NAB
+ * result files (a hand-computed toy corpus) and, when
+ * ../shared/datasets/nab is present, the published NAB scores of the two
+ * reference detectors. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "score/score.h"
+
+#define EPS 1e-9
+#define FIX "tests/fixtures/eval/"
+#define NAB "../shared/datasets/nab/"
+
+static double num(const json_t *rep, const char *a, const char *b, const char *c)
+{
+    const json_t *v = json_object_get(rep, a);
+    if (b)
+        v = json_object_get(v, b);
+    if (c)
+        v = json_object_get(v, c);
+    assert_true(json_is_number(v) || json_is_null(v));
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void feed(aiops_eval *ev, aiops_series_table *tab, const char *path, int baseline)
+{
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    aiops_record r;
+    int rc;
+    assert_int_equal(aiops_reader_new(&rd, &path, 1, tab, NULL, &err), 0);
+    while ((rc = aiops_reader_next(rd, &r, &err)) == 1) {
+        assert_int_equal(aiops_eval_add(ev, tab, &r, baseline, &err), 0);
+        aiops_record_clear(&r);
+    }
+    assert_int_equal(rc, 0);
+    aiops_reader_free(rd);
+}
+
+/* The fixture scenario: labels + stream (+ baseline). */
+static json_t *fixture_report(const char *labels, int baseline)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    assert_int_equal(aiops_eval_load_labels(ev, labels, &err), 2);
+    feed(ev, tab, FIX "stream.ndjson", 0);
+    if (baseline)
+        feed(ev, tab, FIX "baseline.ndjson", 1);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+    return rep;
+}
+
+static void test_report_detection(void **state)
+{
+    json_t *rep = fixture_report(FIX "labels.ndjson", 1);
+    assert_string_equal(json_string_value(json_object_get(rep, "type")), "eval");
+    assert_float_equal(num(rep, "counts", "samples", NULL), 48, EPS);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(d, "event", "recall", NULL), 1, EPS);
+    assert_float_equal(num(d, "event", "precision", NULL), 0.75, EPS);
+    assert_float_equal(num(d, "event", "f1", NULL), 6.0 / 7, EPS);
+    assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
+    assert_float_equal(num(d, "event", "delay_p90", NULL), 270, EPS);
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "point", "tp", NULL), 3, EPS);
+    assert_float_equal(num(d, "point", "fp", NULL), 1, EPS);
+    assert_float_equal(num(d, "point", "fn", NULL), 8, EPS);
+    assert_float_equal(num(d, "point", "f1", NULL), 0.4, EPS);
+    assert_float_equal(num(d, "baseline", "delay_median", NULL), 600, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 2 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "gain", "delay_gain_median", NULL), 450, EPS);
+    assert_float_equal(num(d, "gain", "false_alarm_reduction_pct", NULL), 50, EPS);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "gain"), "summary")),
+                        "detected 7.5 minutes earlier on median (2 incidents both detected), "
+                        "with 50% fewer false alarms");
+    json_decref(rep);
+}
+
+static void test_report_nab_group_rca_pred_mttr(void **state)
+{
+    json_t *rep = fixture_report(FIX "labels.ndjson", 1);
+    /* NAB over the stream: cpu rows 6..9 hit at 6 (1.0); latency rows 6..9
+     * hit at 7 (sig(-3/4)/sig(-1)) and rows 18..20 at 19 (sig(-2/3)/sig(-1));
+     * the anomaly at row 2 is in the 3-row probationary period. */
+    double raw = 1 + 0.9669890878000605 + (2 / (1 + exp(-10.0 / 3)) - 1) / 0.9866142981514305;
+    assert_float_equal(num(rep, "nab", "standard", "raw"), raw, EPS);
+    assert_float_equal(num(rep, "nab", "standard", "score"), 100 * (raw + 3) / 6, EPS);
+    assert_float_equal(num(rep, "nab", "reward_low_FN_rate", "score"), 100 * (raw + 6) / 9, EPS);
+    json_t *g = json_object_get(rep, "grouping");
+    assert_float_equal(num(g, "ours", "noise_reduction", NULL), 4.0 / 3, EPS);
+    assert_float_equal(num(g, "ours", "ari", NULL), 1, EPS);
+    assert_float_equal(num(g, "group_by", "ari", NULL), -0.2, EPS);
+    assert_float_equal(num(g, "group_by", "pair_recall", NULL), 0, EPS);
+    assert_float_equal(num(g, "group_by", "homogeneity", NULL), 2.0 / 3, EPS);
+    assert_float_equal(num(rep, "rca", "ac1", NULL), 0.5, EPS);
+    assert_float_equal(num(rep, "rca", "ac3", NULL), 1, EPS);
+    assert_float_equal(num(rep, "rca", "avg5", NULL), 0.8, EPS);
+    assert_float_equal(num(rep, "rca", "mean_rank", NULL), 2, EPS);
+    assert_float_equal(num(rep, "prediction", "frac_warned", NULL), 0.5, EPS);
+    assert_float_equal(num(rep, "prediction", "precision", NULL), 0.5, EPS);
+    assert_float_equal(num(rep, "prediction", "lead_median", NULL), 1200, EPS);
+    assert_float_equal(num(rep, "mttr", "detect_gain", NULL), 450, EPS);
+    assert_float_equal(num(rep, "mttr", "diagnose_gain", NULL), 1035, EPS);
+    assert_float_equal(num(rep, "mttr", "mttr_after", NULL), 2115, EPS);
+    assert_non_null(json_object_get(json_object_get(rep, "mttr"), "assumptions"));
+    json_decref(rep);
+}
+
+/* aiops-fit's "resolved" records end an event; they are no detections,
+ * neither in the stream under test nor in the baseline stream. */
+static void test_resolved_not_detections(void **state)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    assert_int_equal(aiops_eval_load_labels(ev, FIX "labels.ndjson", &err), 2);
+    feed(ev, tab, FIX "stream.ndjson", 0);
+    feed(ev, tab, FIX "resolved.ndjson", 0);
+    feed(ev, tab, FIX "baseline.ndjson", 1);
+    feed(ev, tab, FIX "resolved.ndjson", 1);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(rep, "counts", "anomalies", NULL), 9, EPS);
+    assert_float_equal(num(d, "event", "detections", NULL), 5, EPS);
+    assert_float_equal(num(d, "event", "alarms", NULL), 5, EPS);
+    assert_float_equal(num(d, "event", "precision", NULL), 0.6, EPS);
+    assert_float_equal(num(d, "event", "f1", NULL), 0.75, EPS);
+    assert_float_equal(num(d, "event", "recall", NULL), 1, EPS);
+    assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 2 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "point", "fp", NULL), 2, EPS);
+    assert_float_equal(num(d, "point", "tp", NULL), 3, EPS);
+    assert_float_equal(num(d, "baseline", "detections", NULL), 5, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 3 * 86400.0 / 6900, EPS);
+    json_decref(rep);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+}
+
+/* No labels (a quiet day): every alarm is false, so the false alarm rate
+ * is reported while recall and F1 are undefined. */
+static void test_no_labels_false_alarms(void **state)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    feed(ev, tab, FIX "stream.ndjson", 0);
+    feed(ev, tab, FIX "baseline.ndjson", 1);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(d, "event", "incidents", NULL), 0, EPS);
+    assert_true(isnan(num(d, "event", "recall", NULL)));
+    assert_true(isnan(num(d, "event", "f1", NULL)));
+    assert_float_equal(num(d, "event", "false_alarms", NULL), 4, EPS);
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "point", "fp", NULL), 4, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    json_decref(rep);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+}
+
+/* The team's incident list as CSV/JSON: same windows, no alerts or series
+ * lists, so labels apply by service (root cause + affected). */
+static void test_labels_csv_json(void **state)
+{
+    json_t *rep = fixture_report(FIX "incidents.csv", 0);
+    json_t *d = json_object_get(rep, "detection");
+    assert_float_equal(num(d, "event", "f1", NULL), 6.0 / 7, EPS);
+    assert_null(json_object_get(rep, "grouping"));   /* no alert lists */
+    assert_float_equal(num(rep, "rca", "ac1", NULL), 0.5, EPS);   /* by time */
+    json_decref(rep);
+    rep = fixture_report(FIX "incidents.json", 0);
+    d = json_object_get(rep, "detection");
+    assert_float_equal(num(d, "event", "recall", NULL), 1, EPS);
+    assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
+    json_decref(rep);
+}
+
+static int load_text(const char *name, const char *text, aiops_err *err)
+{
+    char path[] = "/tmp/aiops-test-eval-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    aiops_eval *ev;
+    assert_int_equal(aiops_eval_new(&ev, NULL, err), 0);
+    int rc = aiops_eval_load_labels(ev, path, err);
+    aiops_eval_free(ev);
+    unlink(path);
+    (void)name;
+    return rc;
+}
+
+static void test_labels_errors(void **state)
+{
+    aiops_err err = {0};
+    assert_int_equal(load_text("ok", "{\"type\":\"label\",\"id\":\"a\",\"start\":1,\"end\":2,"
+                               "\"root_cause\":\"x\",\"kind\":\"latency\"}\n"
+                               "{\"type\":\"sample\",\"ts\":1,\"name\":\"m\",\"value\":1}\n", &err), 1);
+    assert_int_equal(load_text("noid", "\n{\"type\":\"label\",\"start\":1,\"end\":2,\"root_cause\":\"x\",\"kind\":\"k\"}\n",
+                               &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.msg, "\"id\""));
+    assert_int_equal(load_text("end", "{\"type\":\"label\",\"id\":\"a\",\"start\":5,\"end\":2,"
+                               "\"root_cause\":\"x\",\"kind\":\"k\"}\n", &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "\"end\" >= \"start\""));
+    assert_int_equal(load_text("badjson", "{\"type\":\"label\",\n", &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(load_text("csv", "start,end,root_cause\n1,2,a\n3,x,b\n", &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.msg, "\"end\""));
+    assert_int_equal(load_text("csvn", "start,end,root_cause\n1,2\n", &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "expected 3 fields"));
+    assert_int_equal(load_text("quote", "start,end\n\"1,2\n", &err), AIOPS_EPARSE);
+    assert_int_equal(load_text("arr", "[{\"start\":1,\"end\":2},{\"end\":3}]", &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "incident 2"));
+    assert_int_equal(load_text("types", "[{\"start\":1,\"end\":2,\"affected\":\"a\"}]", &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "array of strings"));
+    assert_int_equal(load_text("empty", "", &err), 0);
+    assert_int_equal(load_text("utf8", "start,end,root_cause\n1,2,\xff\n", &err), AIOPS_EPARSE);
+}
+
+static json_t *report_of_text(const char *text)
+{
+    char path[] = "/tmp/aiops-test-eval-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    feed(ev, tab, path, 0);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+    unlink(path);
+    return rep;
+}
+
+/* Alert episodes: a fingerprint that fires again the next day is a second
+ * item, noise unless a label's window holds it; re-sent firing records of
+ * one episode are one item; an incident claims an episode only within
+ * group_window (1h) of its time span. */
+static void test_grouping_episodes(void **state)
+{
+    const char *common =
+        "{\"type\":\"label\",\"ts\":1000,\"id\":\"L\",\"start\":1000,\"end\":2000,"
+        "\"root_cause\":\"db\",\"kind\":\"latency\",\"alerts\":[\"X\"]}\n"
+        "{\"type\":\"alert\",\"ts\":1100,\"name\":\"A\",\"state\":\"firing\",\"start\":1100,\"fingerprint\":\"X\"}\n"
+        "{\"type\":\"alert\",\"ts\":1500,\"name\":\"A\",\"state\":\"resolved\",\"start\":1100,\"end\":1500,\"fingerprint\":\"X\"}\n"
+        "{\"type\":\"alert\",\"ts\":90000,\"name\":\"A\",\"state\":\"firing\",\"start\":90000,\"fingerprint\":\"X\"}\n"
+        "{\"type\":\"alert\",\"ts\":90060,\"name\":\"A\",\"state\":\"firing\",\"start\":90000,\"fingerprint\":\"X\"}\n";
+    char text[2048];
+    snprintf(text, sizeof text, "%s%s", common,
+             "{\"type\":\"incident\",\"ts\":90100,\"id\":\"i\",\"start\":1000,\"alerts\":[\"X\"]}\n");
+    json_t *rep = report_of_text(text);
+    json_t *g = json_object_get(json_object_get(rep, "grouping"), "ours");
+    assert_float_equal(json_number_value(json_object_get(g, "alerts")), 2, EPS);
+    assert_float_equal(json_number_value(json_object_get(g, "groups")), 1, EPS);   /* open-ended */
+    assert_float_equal(json_number_value(json_object_get(g, "pair_precision")), 0, EPS);
+    json_decref(rep);
+    snprintf(text, sizeof text, "%s%s", common,
+             "{\"type\":\"incident\",\"ts\":90100,\"id\":\"i\",\"start\":1000,\"end\":2500,\"alerts\":[\"X\"]}\n");
+    rep = report_of_text(text);
+    g = json_object_get(json_object_get(rep, "grouping"), "ours");
+    assert_float_equal(json_number_value(json_object_get(g, "groups")), 2, EPS);
+    assert_float_equal(json_number_value(json_object_get(g, "ari")), 1, EPS);
+    assert_float_equal(json_number_value(json_object_get(g, "homogeneity")), 1, EPS);
+    json_decref(rep);
+}
+
+static void test_gates(void **state)
+{
+    json_t *rep = fixture_report(FIX "labels.ndjson", 0), *f = NULL;
+    aiops_gate g[] = {
+        {"--min-f1", "detection.event.f1", AIOPS_GATE_MIN, 0.8},
+        {"--min-ac1", "rca.ac1", AIOPS_GATE_MIN, 0.7},
+        {"--max-false-per-day", "detection.event.false_per_day", AIOPS_GATE_MAX, 2},
+        {"--gate", "no.such.metric", AIOPS_GATE_MIN, 0},
+    };
+    assert_int_equal(aiops_eval_gates(rep, g, 1, NULL, 0, &f, NULL), 0);
+    json_decref(f);
+    aiops_gate named;
+    assert_int_equal(aiops_eval_gate_named("max-delay", &named), 0);
+    assert_string_equal(named.metric, "detection.event.delay_median");
+    assert_int_equal(named.kind, AIOPS_GATE_MAX);
+    assert_int_equal(aiops_eval_gate_named("min-nab", &named), 0);
+    assert_string_equal(named.metric, "nab.standard.score");
+    assert_int_equal(aiops_eval_gate_named("max-regression", &named), AIOPS_EINVAL);
+    assert_int_equal(aiops_eval_gates(rep, g, 4, NULL, 0, &f, NULL), 3);
+    json_t *x = json_array_get(f, 0);
+    assert_string_equal(json_string_value(json_object_get(x, "gate")), "--min-ac1");
+    assert_float_equal(json_number_value(json_object_get(x, "by")), 0.2, EPS);
+    x = json_array_get(f, 1);
+    assert_float_equal(json_number_value(json_object_get(x, "by")), 86400.0 / 6900 - 2, EPS);
+    x = json_array_get(f, 2);
+    assert_string_equal(json_string_value(json_object_get(x, "value")), "missing");
+    json_decref(f);
+    /* regressions against a previous report: f1 was 0.9 (now 6/7 = -4.8 %),
+     * false alarms/day were 12 (now 12.52 = +4.3 %) */
+    json_t *base = json_deep_copy(rep);
+    json_t *ev = json_object_get(json_object_get(base, "detection"), "event");
+    json_object_set_new(ev, "f1", json_real(0.9));
+    json_object_set_new(ev, "false_per_day", json_real(12));
+    assert_int_equal(aiops_eval_gates(rep, NULL, 0, base, 0.05, &f, NULL), 0);
+    json_decref(f);
+    assert_int_equal(aiops_eval_gates(rep, NULL, 0, base, 0.02, &f, NULL), 2);
+    x = json_array_get(f, 0);
+    assert_string_equal(json_string_value(json_object_get(x, "metric")), "detection.event.f1");
+    assert_float_equal(json_number_value(json_object_get(x, "by")), (0.9 - 6.0 / 7) / 0.9, EPS);
+    json_decref(f);
+    assert_int_equal(aiops_eval_gates(rep, NULL, 0, rep, 0, &f, NULL), 0);   /* self: no regression */
+    json_decref(f);
+    json_decref(base);
+    json_decref(rep);
+}
+
+static void test_render(void **state)
+{
+    json_t *rep = fixture_report(FIX "labels.ndjson", 0);
+    char *t = NULL;
+    assert_int_equal(aiops_eval_render(rep, 0, &t, NULL), 0);
+    assert_non_null(strstr(t, "\ndetection\n"));
+    assert_non_null(strstr(t, "  event.f1                           0.8571\n"));
+    assert_non_null(strstr(t, "  event.precision                    0.75\n"));
+    free(t);
+    assert_int_equal(aiops_eval_render(rep, 1, &t, NULL), 0);
+    assert_non_null(strstr(t, "### rca\n\n| metric | value |\n|---|---|\n| incidents | 2 |\n"));
+    assert_non_null(strstr(t, "| ac1 | 0.5 |\n"));
+    free(t);
+    json_decref(rep);
+}
+
+static json_t *nab_report(const char *windows, const char *thr, const char *det, double fixed,
+                          const char *results, aiops_err *err)
+{
+    aiops_eval *ev;
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_new(&ev, NULL, err), 0);
+    int rc = aiops_eval_nab_windows(ev, windows, err);
+    if (!rc && thr)
+        rc = aiops_eval_nab_thresholds(ev, thr, det, err);
+    if (!isnan(fixed))
+        aiops_eval_nab_threshold(ev, fixed);
+    if (!rc)
+        rc = aiops_eval_nab_results(ev, results, err);
+    if (!rc)
+        assert_int_equal(aiops_eval_report(ev, &rep, err), 0);
+    aiops_eval_free(ev);
+    return rep;
+}
+
+/* Toy corpus: toy.csv, window rows 8..11 of 20 (probation 3); scores
+ * row 1 .95 (probation), 9 .6, 10 .9, 15 .8; flat.csv row 12 .6, no window.
+ * standard (>= .5): sig(-3/4)/sig(-1) + .11 sig(4/3) - .11 (flat's FP);
+ * low FP (>= .7): sig(-1/2)/sig(-1) + .22 sig(4/3). */
+static void test_nab_toy(void **state)
+{
+    aiops_err err = {0};
+    json_t *rep = nab_report(FIX "nab/windows.json", FIX "nab/thresholds.json", "toy", NAN,
+                             FIX "nab/results", &err);
+    assert_non_null(rep);
+    assert_float_equal(num(rep, "nab", "files", NULL), 2, EPS);
+    assert_float_equal(num(rep, "nab", "windows", NULL), 1, EPS);
+    assert_float_equal(num(rep, "nab", "standard", "raw"), 0.7472687113779385, EPS);
+    assert_float_equal(num(rep, "nab", "standard", "score"), 87.36343556889692, 1e-9);
+    assert_float_equal(num(rep, "nab", "reward_low_FP_rate", "score"), 82.01759070327697, 1e-9);
+    assert_float_equal(num(rep, "nab", "reward_low_FN_rate", "score"), 91.57562371259796, 1e-9);
+    assert_float_equal(num(rep, "nab", "standard", "fp_rows"), 2, EPS);
+    json_decref(rep);
+    /* one fixed threshold for all profiles */
+    rep = nab_report(FIX "nab/windows.json", NULL, NULL, 0.7, FIX "nab/results", &err);
+    assert_float_equal(num(rep, "nab", "standard", "raw"),
+                       (2 / (1 + exp(-2.5)) - 1) / 0.9866142981514305 - 0.10972037642212211, EPS);
+    json_decref(rep);
+    /* errors: unknown detector, results without windows for them */
+    assert_null(nab_report(FIX "nab/windows.json", FIX "nab/thresholds.json", "nope", NAN,
+                           FIX "nab/results", &err));
+    assert_non_null(strstr(err.msg, "no detector \"nope\""));
+    assert_null(nab_report(FIX "nab/windows.json", FIX "nab/thresholds.json", NULL, NAN,
+                           FIX "nab/results", &err));
+    assert_non_null(strstr(err.msg, "expected the name of one"));
+    assert_null(nab_report(FIX "labels.ndjson", NULL, NULL, 0.5, FIX "nab/results", &err));
+    assert_int_equal(err.code, AIOPS_EPARSE);
+}
+
+/* NAB's published scores (results/final_results.json) of the reference
+ * detectors, from their result files and thresholds.json. */
+static void test_nab_reference(void **state)
+{
+    if (access(NAB "reference-results.tar.zst", R_OK) != 0) {
+        skip();
+        return;
+    }
+    static const struct {
+        const char *det;
+        double s[3];
+    } want[] = {
+        {"numenta", {70.10105611943965, 63.11684160219828, 74.3202443095115}},
+        {"windowedGaussian", {39.649523496077585, 20.86798582474138, 47.4100271583046}},
+    };
+    for (size_t d = 0; d < 2; d++) {
+        aiops_err err = {0};
+        json_t *rep = nab_report(NAB "labels/combined_windows.json", NAB "config/thresholds.json",
+                                 want[d].det, NAN, NAB "reference-results.tar.zst", &err);
+        assert_non_null(rep);
+        assert_float_equal(num(rep, "nab", "files", NULL), 58, EPS);
+        assert_float_equal(num(rep, "nab", "windows", NULL), 116, EPS);
+        for (size_t p = 0; p < AIOPS_NAB_NPROFILES; p++)
+            assert_float_equal(num(rep, "nab", aiops_nab_profiles[p].name, "score"), want[d].s[p], 5e-7);
+        json_decref(rep);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_detection),
+        cmocka_unit_test(test_report_nab_group_rca_pred_mttr),
+        cmocka_unit_test(test_resolved_not_detections),
+        cmocka_unit_test(test_no_labels_false_alarms),
+        cmocka_unit_test(test_labels_csv_json),
+        cmocka_unit_test(test_labels_errors),
+        cmocka_unit_test(test_grouping_episodes),
+        cmocka_unit_test(test_gates),
+        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_nab_toy),
+        cmocka_unit_test(test_nab_reference),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,285 @@
+/* test_fmt_alertmanager.c - Alertmanager webhook payloads and /api/v2/alerts. */
+#include "rectest.h"
+
+#include "formats/alerts/alerts.h"
+
+extern const aiops_format aiops_fmt_alertmanager;
+#define AM (&aiops_fmt_alertmanager)
+
+static const char PAYLOAD[] =
+    "{\n"
+    "  \"receiver\": \"aiops\",\n"
+    "  \"status\": \"firing\",\n"
+    "  \"alerts\": [\n"
+    "    {\n"
+    "      \"status\": \"firing\",\n"
+    "      \"labels\": {\"alertname\": \"HighErrorRate\", \"service\": \"api\", \"severity\": \"critical\"},\n"
+    "      \"annotations\": {\"summary\": \"5xx above 5%\"},\n"
+    "      \"startsAt\": \"2023-11-14T22:13:20Z\",\n"
+    "      \"endsAt\": \"0001-01-01T00:00:00Z\",\n"
+    "      \"generatorURL\": \"http://prometheus:9090/graph\",\n"
+    "      \"fingerprint\": \"0df005333d9e37c9\"\n"
+    "    },\n"
+    "    {\n"
+    "      \"status\": \"resolved\",\n"
+    "      \"labels\": {\"alertname\": \"DiskFull\", \"job\": \"node\", \"instance\": \"db-1\"},\n"
+    "      \"annotations\": {},\n"
+    "      \"startsAt\": \"2023-11-14T22:00:00.5Z\",\n"
+    "      \"endsAt\": \"2023-11-14T23:30:00+01:00\"\n"
+    "    }\n"
+    "  ],\n"
+    "  \"groupLabels\": {}, \"commonLabels\": {}, \"commonAnnotations\": {},\n"
+    "  \"externalURL\": \"http://alertmanager:9093\", \"version\": \"4\",\n"
+    "  \"groupKey\": \"{}:{}\", \"truncatedAlerts\": 0\n"
+    "}\n";
+
+static void test_payload(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(AM, "webhook.json", PAYLOAD, &r);
+    /* DiskFull: no fingerprint given, computed like Alertmanager; the
+     * +01:00 end is 22:30Z; service from "job". */
+    RT_EXPECT(&r,
+              "alert 1700000000 {\"name\":\"HighErrorRate\",\"state\":\"firing\",\"start\":1700000000.0,"
+              "\"service\":\"api\",\"severity\":\"critical\",\"labels\":{\"alertname\":\"HighErrorRate\","
+              "\"service\":\"api\",\"severity\":\"critical\"},\"annotations\":{\"summary\":\"5xx above 5%\"},"
+              "\"fingerprint\":\"0df005333d9e37c9\",\"source\":\"alertmanager\"}",
+              "alert 1700001000 {\"name\":\"DiskFull\",\"state\":\"resolved\",\"start\":1699999200.5,"
+              "\"end\":1700001000.0,\"service\":\"node\",\"labels\":{\"alertname\":\"DiskFull\",\"job\":\"node\","
+              "\"instance\":\"db-1\"},\"annotations\":{},\"fingerprint\":\"99b83e786d38fa8a\","
+              "\"source\":\"alertmanager\"}");
+    rt_free(&r);
+}
+
+/* A webhook receiver's log: one payload per line, with repeats. */
+static const char NDJSON[] =
+    "{\"receiver\":\"r\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2023-11-14T22:13:20Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}],\"version\":\"4\"}\n"
+    "\n"
+    "{\"receiver\":\"r\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2023-11-14T22:13:20Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}],\"version\":\"4\"}\n"
+    "{\"receiver\":\"r\",\"status\":\"resolved\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2023-11-14T22:13:20Z\",\"endsAt\":\"2023-11-14T22:18:20Z\"}],\"version\":\"4\"}\n"
+    "{\"receiver\":\"r\",\"status\":\"resolved\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2023-11-14T22:13:20Z\",\"endsAt\":\"2023-11-14T22:18:20Z\"}],\"version\":\"4\"}\n";
+
+static void test_ndjson_repeats_reported_once(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(AM, "am.ndjson", NDJSON, &r);
+    RT_EXPECT(&r,
+              "alert 1700000000 {\"name\":\"Watchdog\",\"state\":\"firing\",\"start\":1700000000.0,"
+              "\"labels\":{\"alertname\":\"Watchdog\"},\"annotations\":{},"
+              "\"fingerprint\":\"003b0a0f7d3fa569\",\"source\":\"alertmanager\"}",
+              "alert 1700000300 {\"name\":\"Watchdog\",\"state\":\"resolved\",\"start\":1700000000.0,"
+              "\"end\":1700000300.0,\"labels\":{\"alertname\":\"Watchdog\"},\"annotations\":{},"
+              "\"fingerprint\":\"003b0a0f7d3fa569\",\"source\":\"alertmanager\"}");
+    rt_free(&r);
+}
+
+/* The same alert firing again later (a new start) is a new state. */
+static void test_refire_is_new(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(AM, "am.ndjson",
+             "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"app\":\"web\"},\"startsAt\":1700000000,\"fingerprint\":\"f1\"}]}\n"
+             "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"app\":\"web\"},\"startsAt\":1700000600,\"fingerprint\":\"f1\"}]}\n",
+             &r);
+    RT_EXPECT(&r,
+              "alert 1700000000 {\"name\":\"A\",\"state\":\"firing\",\"start\":1700000000.0,\"service\":\"web\","
+              "\"labels\":{\"alertname\":\"A\",\"app\":\"web\"},\"annotations\":{},\"fingerprint\":\"f1\","
+              "\"source\":\"alertmanager\"}",
+              "alert 1700000600 {\"name\":\"A\",\"state\":\"firing\",\"start\":1700000600.0,\"service\":\"web\","
+              "\"labels\":{\"alertname\":\"A\",\"app\":\"web\"},\"annotations\":{},\"fingerprint\":\"f1\","
+              "\"source\":\"alertmanager\"}");
+    rt_free(&r);
+}
+
+static const char V2[] =
+    "[\n"
+    "  {\n"
+    "    \"annotations\": {\"description\": \"cart restarts\"},\n"
+    "    \"endsAt\": \"2023-11-14T22:20:00.000Z\",\n"
+    "    \"fingerprint\": \"92b930812c17aba7\",\n"
+    "    \"receivers\": [{\"name\": \"team\"}],\n"
+    "    \"startsAt\": \"2023-11-14T22:13:20.250Z\",\n"
+    "    \"status\": {\"inhibitedBy\": [], \"silencedBy\": [\"s1\"], \"state\": \"suppressed\"},\n"
+    "    \"updatedAt\": \"2023-11-14T22:15:00.000Z\",\n"
+    "    \"labels\": {\"alertname\": \"PodCrashLooping\", \"namespace\": \"shop\", \"container\": \"cart\", \"severity\": \"warning\"}\n"
+    "  },\n"
+    "  {\"labels\": {\"alertname\": \"Watchdog\"}, \"startsAt\": \"2023-11-14T22:00:00Z\",\n"
+    "   \"endsAt\": \"2023-11-14T22:40:00Z\", \"status\": {\"state\": \"active\"}}\n"
+    "]\n";
+
+static void test_api_v2(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(AM, "alerts.json", V2, &r);
+    /* Active alerts: firing, the future endsAt is not an end. */
+    RT_EXPECT(&r,
+              "alert 1700000000.25 {\"name\":\"PodCrashLooping\",\"state\":\"firing\",\"start\":1700000000.25,"
+              "\"service\":\"cart\",\"severity\":\"warning\",\"labels\":{\"alertname\":\"PodCrashLooping\","
+              "\"namespace\":\"shop\",\"container\":\"cart\",\"severity\":\"warning\"},"
+              "\"annotations\":{\"description\":\"cart restarts\"},\"fingerprint\":\"92b930812c17aba7\","
+              "\"source\":\"alertmanager\",\"suppressed\":true}",
+              "alert 1699999200 {\"name\":\"Watchdog\",\"state\":\"firing\",\"start\":1699999200.0,"
+              "\"labels\":{\"alertname\":\"Watchdog\"},\"annotations\":{},"
+              "\"fingerprint\":\"003b0a0f7d3fa569\",\"source\":\"alertmanager\"}");
+    rt_free(&r);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(AM, "empty.json", "", &r);
+    RT_EXPECT_NONE(&r);
+    rt_parse(AM, "blank.json", " \n\n  \n", &r);
+    RT_EXPECT_NONE(&r);
+}
+
+static void test_fingerprint_function(void **state)
+{
+    (void)state;
+    char fp[17];
+    json_t *l = json_pack("{s:s,s:s,s:s}", "severity", "critical", "service", "api", "alertname",
+                          "HighErrorRate");
+    aiops_alert_fingerprint(l, fp);
+    assert_string_equal(fp, "0df005333d9e37c9");       /* key order does not matter */
+    aiops_alert_fingerprint(NULL, fp);
+    assert_string_equal(fp, "cbf29ce484222325");       /* FNV-1a offset: no labels */
+    assert_string_equal(aiops_alert_service(l), "api");
+    json_decref(l);
+    l = json_pack("{s:s,s:s,s:s}", "service", "", "container", "c", "job", "j");
+    assert_string_equal(aiops_alert_service(l), "c");  /* empty = absent */
+    json_decref(l);
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void test_errors(void **state)
+{
+    (void)state;
+    /* Truncated: jansson's message at its line. */
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\",\n\"alerts\":[{\"status\":\"firing\",\n", AIOPS_EPARSE, 3,
+           "expected an Alertmanager webhook payload or /api/v2/alerts array: ");
+    /* A later payload line is broken: its own line number. */
+    RT_ERR(AM, "t.ndjson",
+           "{\"receiver\":\"r\",\"alerts\":[]}\n{\"receiver\":\"r\",\"alerts\":[}\n", AIOPS_EPARSE, 2,
+           "column");
+    /* Wrong types are reported at the line of the value, with the path. */
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\n \"alerts\":[\n  {\"status\":\"firing\",\n   \"labels\":{\"alertname\":\"A\",\n"
+           "     \"severity\":3},\n   \"startsAt\":\"2023-11-14T22:13:20Z\"}]}\n",
+           AIOPS_EPARSE, 5, "alerts[0].labels.severity: expected a string, got a number");
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"}}]}",
+           AIOPS_EPARSE, 1, "alerts[0]: expected field \"startsAt\"");
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\n"
+           "\"startsAt\":\"yesterday\"}]}",
+           AIOPS_EPARSE, 2, "alerts[0].startsAt: expected an RFC 3339 time or epoch seconds, got 'yesterday'");
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"gone\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":1}]}",
+           AIOPS_EPARSE, 1, "alerts[0].status: expected \"firing\" or \"resolved\", got 'gone'");
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":1700000000,\n"
+           "\"endsAt\":\"0001-01-01T00:00:00Z\"}]}",
+           AIOPS_EPARSE, 1, "alerts[0]: expected \"endsAt\" to be set on a resolved alert");
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"resolved\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":1700000000,\n"
+           "\"endsAt\":1690000000}]}",
+           AIOPS_EPARSE, 2, "alerts[0].endsAt: expected \"endsAt\" not before \"startsAt\"");
+    RT_ERR(AM, "t.json",
+           "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"job\":\"x\"},\"startsAt\":1}]}",
+           AIOPS_EPARSE, 1, "alerts[0].labels: expected an \"alertname\" label");
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\",\"alerts\":{}}", AIOPS_EPARSE, 1,
+           "alerts: expected an array of alerts, got an object");
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\"}\n", AIOPS_EPARSE, 1, "an object with \"alerts\"");
+    RT_ERR(AM, "t.json", "[1]", AIOPS_EPARSE, 1, "[0]: expected an alert object, got a number");
+    RT_ERR(AM, "t.json", "[{\"labels\":{\"alertname\":\"A\"},\"startsAt\":1,\"status\":\"active\"}]",
+           AIOPS_EPARSE, 1, "[0].status: expected an object with \"state\", got a string");
+    RT_ERR(AM, "t.json", "[{\"labels\":{\"alertname\":\"A\"},\"startsAt\":1,\"status\":{\"state\":\"odd\"}}]",
+           AIOPS_EPARSE, 1, "[0].status.state: expected \"active\", \"suppressed\" or \"unprocessed\"");
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\",\"alerts\":[]} trailing", AIOPS_EPARSE, 1,
+           "expected a JSON object or array, got 'trailing'");
+    /* Invalid UTF-8 inside a string. */
+    RT_ERR(AM, "t.json", "{\"receiver\":\"r\",\n\"alerts\":[{\"labels\":{\"alertname\":\"\xff\"}}]}",
+           AIOPS_EPARSE, 2, "unable to decode byte 0xff");
+}
+
+static void test_deep_and_huge(void **state)
+{
+    (void)state;
+    /* Deep nesting: jansson's depth limit, reported, no crash. */
+    size_t depth = 100000;
+    char *deep = malloc(2 * depth + 1);
+    assert_non_null(deep);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    deep[2 * depth] = '\0';
+    rt_run r;
+    rt_parse(AM, "deep.json", deep, &r);
+    assert_int_equal(r.rc, AIOPS_EPARSE);
+    assert_non_null(strstr(r.err.msg, "depth"));
+    rt_free(&r);
+    free(deep);
+    /* A 2 MB annotation is fine. */
+    size_t big = 2u << 20;
+    const char *pre = "{\"receiver\":\"r\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},"
+                      "\"startsAt\":1700000000,\"annotations\":{\"d\":\"";
+    const char *post = "\"}}]}\n";
+    char *text = malloc(strlen(pre) + big + strlen(post) + 1);
+    assert_non_null(text);
+    strcpy(text, pre);
+    memset(text + strlen(pre), 'x', big);
+    strcpy(text + strlen(pre) + big, post);
+    rt_parse(AM, "big.json", text, &r);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 1);
+    assert_true(strlen(r.line[0]) > big);
+    rt_free(&r);
+    free(text);
+}
+
+/* ------------------------------------------------------------- probe */
+
+static void test_probe(void **state)
+{
+    (void)state;
+    assert_int_equal(AM->probe("x.json", PAYLOAD, strlen(PAYLOAD)), 95);
+    assert_int_equal(AM->probe("x.json", NDJSON, strlen(NDJSON)), 95);
+    assert_int_equal(AM->probe("x.json", V2, strlen(V2)), 95);
+    static const char *const no[] = {
+        "{\"type\":\"alert\",\"ts\":1,\"name\":\"A\",\"alerts\":[]}\n",
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}",
+        "{\"status\":\"success\",\"data\":{\"alerts\":[{\"labels\":{},\"state\":\"firing\",\"activeAt\":\"x\"}]}}",
+        "{\"metric\":{\"__name__\":\"up\"},\"values\":[1],\"timestamps\":[1]}\n",
+        "{\"alerts\":[{\"id\":\"Q1\",\"type\":\"alert\",\"alert_key\":\"k\",\"created_at\":\"x\"}]}",
+        "{\"data\":[{\"id\":\"1\",\"tinyId\":\"2\",\"message\":\"m\"}]}",
+        "1700000000\tup\t1\n",
+        "ts,value\n1,2\n",
+        "{\"labels\":{\"a\":\"b\"},\"startsAt\":\"x\"}",
+        "",
+        "\xff\xfe{{{{\"",
+    };
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_int_equal(AM->probe("x.json", no[i], strlen(no[i])), 0);
+    /* A head cut inside a string does not read past its end. */
+    assert_int_equal(AM->probe("x.json", "{\"receiver\":\"r\",\"alerts\":[{\"sta", 32), 95);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_payload),
+        cmocka_unit_test(test_ndjson_repeats_reported_once),
+        cmocka_unit_test(test_refire_is_new),
+        cmocka_unit_test(test_api_v2),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_fingerprint_function),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_deep_and_huge),
+        cmocka_unit_test(test_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,226 @@
+/* test_obs.c - helpers of the log/trace/event formats (obs.h). */
+#include "rectest.h"
+
+#include "formats/obs.h"
+
+static void test_level_name(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"debug", "debug"}, {"TRACE", "debug"}, {"Info", "info"},    {"notice", "info"},
+        {"WARNING", "warn"}, {"warn", "warn"},  {"ERR", "error"},    {"severe", "error"},
+        {"CRITICAL", "fatal"}, {"panic", "fatal"}, {"emerg", "fatal"}, {"3", "error"},
+        {"6", "info"},      {"30", "info"},     {"50", "error"},    {"60", "fatal"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_string_equal(aiops_obs_level_name(cases[i][0], strlen(cases[i][0])), cases[i][1]);
+    static const char *const none[] = {"", "warnings", "inform", "8", "35", "e", "errorx"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        assert_null(aiops_obs_level_name(none[i], strlen(none[i])));
+}
+
+static void test_level_text(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"level=warn msg=x", "warn"},
+        {"ts=1 lvl=ERROR msg=\"x\"", "error"},
+        {"{\"level\":\"debug\",\"msg\":\"x\"}", "debug"},
+        {"{\"severity\": \"CRITICAL\"}", "fatal"},
+        {"E0102 03:04:05.000000 1 a.go:1] x", "error"},
+        {"W0102 03:04:05.000000 1 a.go:1] x", "warn"},
+        {"[core:error] [pid 5] x", "error"},
+        {"12#0: [warn] x", "warn"},
+        {"<info> started", "info"},
+        {"2024 INFO done ERROR later", "info"},
+        {"something FATAL happened", "fatal"},
+        {"panic: runtime error", "fatal"},
+        {"Error: connection refused", "error"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = aiops_obs_level_text(cases[i][0], strlen(cases[i][0]));
+        if (!got || strcmp(got, cases[i][1]))
+            print_error("'%s': %s, want %s\n", cases[i][0], got ? got : "NULL", cases[i][1]);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i][1]);
+    }
+    /* no level: lower-case words inside the text, ERRORS, [404] */
+    static const char *const none[] = {"no error here", "ERRORS: 0", "GET / [404]", "INFOS",
+                                       "x=1 mylevel=warn", ""};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        const char *got = aiops_obs_level_text(none[i], strlen(none[i]));
+        if (got)
+            print_error("'%s': %s, want NULL\n", none[i], got);
+        assert_null(got);
+    }
+}
+
+static void test_workload(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        {"api-7d9f8b6c4-x2x9z", "Pod", "api"},
+        {"api-7d9f8b6c4-x2x9z", NULL, "api"},
+        {"node-exporter-x2x9z", "Pod", "node-exporter"},
+        {"checkout-db-0", "Pod", "checkout-db"},
+        {"cart-7d9f8b6c4-abcde", "Pod", "cart"},        /* hand-written pod suffix */
+        {"redis-cache", "Pod", "redis-cache"},          /* vowels: not generated */
+        {"api-server", "Pod", "api-server"},
+        {"web-6b7f", "Pod", "web-6b7f"},
+        {"cart-7d9f8b6c4", "ReplicaSet", "cart"},
+        {"cart-7d9f8b6c4", "Deployment", "cart-7d9f8b6c4"},
+        {"db-0", "StatefulSet", "db-0"},
+        {"-x2x9z", "Pod", "-x2x9z"},
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = aiops_obs_workload(cases[i][0], cases[i][1], buf, sizeof buf);
+        assert_string_equal(buf, cases[i][2]);
+        assert_int_equal(n, strlen(cases[i][2]));
+    }
+    assert_int_equal(aiops_obs_workload("api-7d9f8b6c4-x2x9z", "Pod", buf, 3), 2);
+    assert_string_equal(buf, "ap");
+}
+
+static void test_ids(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"trace_id", "traceId", NULL};
+    char buf[65];
+    const char *t = "msg=x traceId=ABC-12 trace_id=\"4bf9\" ";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 4);   /* key order wins */
+    assert_string_equal(buf, "4bf9");
+    t = "{\"traceId\": \"0af7\",\"x\":1}";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 4);
+    assert_string_equal(buf, "0af7");
+    t = "mytrace_id=1 trace_id= trace_id=!";   /* not a word start / empty / no id */
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 0);
+    char longid[100];
+    memset(longid, 'a', 70);
+    longid[70] = '\0';
+    char text[120];
+    snprintf(text, sizeof text, "trace_id=%s", longid);
+    assert_int_equal(aiops_obs_text_id(text, strlen(text), keys, buf), 0);
+    assert_int_equal(aiops_obs_hex_id("ABCdef09", 8, buf), 8);
+    assert_string_equal(buf, "abcdef09");
+    assert_int_equal(aiops_obs_hex_id("abcg", 4, buf), 0);
+    assert_int_equal(aiops_obs_hex_id("", 0, buf), 0);
+    assert_int_equal(aiops_obs_hex_id("000000000000000000000000000000001", 33, buf), 0);
+}
+
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    char *out;
+    size_t n, bad;
+    /* lone continuation, truncated 3-byte sequence, overlong, surrogate */
+    static const char in[] = "a\x80" "b\xe2\x82" "c\xc0\xaf" "d\xed\xa0\x80" "\xe2\x82\xac";
+    assert_int_equal(aiops_obs_utf8_repair(in, sizeof in - 1, &out, &n, &bad), 0);
+    assert_int_equal(bad, 8);
+    assert_true(aiops_utf8_valid(out, n));
+    assert_int_equal(aiops_obs_count_fffd(out, n), 8);
+    assert_non_null(strstr(out, "\xe2\x82\xac"));   /* the valid euro sign kept */
+    assert_int_equal(memcmp(out, "a\xEF\xBF\xBD" "b", 5), 0);
+    free(out);
+}
+
+static void test_service(void **state)
+{
+    (void)state;
+    json_t *o = json_pack("{s:s,s:s,s:s}", "job", "j", "kubernetes.container_name", "c",
+                          "kubernetes.labels.app", "a");
+    assert_string_equal(aiops_obs_service(o), "a");
+    json_object_set_new(o, "service_name", json_string("unknown_service:java"));
+    assert_string_equal(aiops_obs_service(o), "a");
+    json_object_set_new(o, "service.name", json_string("otel"));
+    assert_string_equal(aiops_obs_service(o), "otel");
+    json_object_set_new(o, "service", json_string(""));
+    assert_string_equal(aiops_obs_service(o), "otel");
+    json_decref(o);
+    o = json_pack("{s:i}", "app", 1);
+    assert_null(aiops_obs_service(o));
+    json_decref(o);
+}
+
+static void test_flatten(void **state)
+{
+    (void)state;
+    json_error_t je;
+    json_t *src = json_loads("{\"ts\":1,\"a\":{\"b\":{\"c\":\"x\"},\"n\":1.5,\"t\":true},\"l\":[1,\"y\"],"
+                             "\"z\":null,\"e\":{}}", 0, &je);
+    json_t *dst = json_object();
+    static const char *const skip[] = {"ts", NULL};
+    assert_int_equal(aiops_obs_flatten(src, dst, skip), 0);
+    char *s = json_dumps(dst, JSON_COMPACT);
+    assert_string_equal(s, "{\"a.b.c\":\"x\",\"a.n\":\"1.5\",\"a.t\":\"true\",\"l\":\"[1,\\\"y\\\"]\"}");
+    free(s);
+    json_decref(src);
+    json_decref(dst);
+    /* 40 levels: past 16 the rest is kept as JSON text */
+    char deep[400] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "{\"k\":");
+    strcat(deep, "1");
+    for (int i = 0; i < 40; i++)
+        strcat(deep, "}");
+    src = json_loads(deep, 0, &je);
+    dst = json_object();
+    assert_int_equal(aiops_obs_flatten(src, dst, NULL), 0);
+    assert_int_equal(json_object_size(dst), 1);
+    const char *k;
+    json_t *v;
+    json_object_foreach(dst, k, v) {
+        assert_int_equal(strlen(k), 16 * 2 - 1);   /* k.k.k... 16 keys */
+        assert_int_equal(strncmp(json_string_value(v), "{\"k\":{\"k\":", 10), 0);
+    }
+    json_decref(src);
+    json_decref(dst);
+}
+
+static void test_epoch(void **state)
+{
+    (void)state;
+    assert_true(aiops_obs_epoch_i64(1704164645) == 1704164645.0);
+    assert_true(aiops_obs_epoch_i64(1704164645250) == 1704164645.25);
+    assert_true(aiops_obs_epoch_i64(1704164645250000) == 1704164645.25);
+    assert_true(aiops_obs_epoch_i64(1704164645250000000) == 1704164645.25);
+    assert_true(aiops_obs_epoch_real(1704164645250.0) == 1704164645.25);
+    assert_true(aiops_obs_epoch_i64(-5) == -5.0);
+}
+
+static void test_head_key(void **state)
+{
+    (void)state;
+    const char *h = "\xEF\xBB\xBF  {\"a\":{\"b\":1,\"s\":\"x\\\"y\"},\"c\" : \"val\"}{\"late\":1}";
+    const char *v = NULL;
+    size_t n = strlen(h);
+    assert_int_equal(aiops_jhead_start(h, n), 5);
+    assert_true(aiops_jhead_member(h, n, 1, "a", NULL));
+    assert_true(aiops_jhead_member(h, n, 2, "b", NULL));
+    assert_false(aiops_jhead_member(h, n, 1, "b", NULL));
+    assert_false(aiops_jhead_member(h, n, 2, "y", NULL));   /* inside a string */
+    assert_true(aiops_jhead_member(h, n, 1, "c", &v));
+    assert_true(aiops_jhead_is(v, h + n, "val"));
+    assert_false(aiops_jhead_is(v, h + n, "va"));
+    assert_false(aiops_jhead_member(h, n, 1, "late", NULL));  /* after the first value */
+    /* cut heads never read past n */
+    for (size_t k = 0; k <= n; k++) {
+        char *cut = malloc(k ? k : 1);
+        memcpy(cut, h, k);
+        aiops_jhead_member(cut, k, 1, "c", &v);
+        aiops_jhead_member(cut, k, 2, "zz", NULL);
+        free(cut);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_level_name), cmocka_unit_test(test_level_text),
+        cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
+        cmocka_unit_test(test_flatten),    cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_head_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,104 @@
+/* test_fmt_zipkin.c - Zipkin v2 JSON spans. */
+#include "rectest.h"
+
+#include "formats/obs.h"
+
+#define ZK (&aiops_fmt_zipkin)
+
+static void test_spans(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(ZK, "spans.json",
+             "[\n"
+             "{\"traceId\":\"5AF7183FB1D4CF5F\",\"id\":\"6b221d5bc9e6496c\",\"parentId\":\"352bff9a74ca9ad2\","
+             "\"name\":\"get /api/stock\",\"kind\":\"CLIENT\",\"timestamp\":1704164645260000,\"duration\":"
+             "150000,\"localEndpoint\":{\"serviceName\":\"frontend\"},\"remoteEndpoint\":{\"serviceName\":"
+             "\"inventory\"},\"annotations\":[{\"timestamp\":1704164645261000,\"value\":\"ws\"}]},\n"
+             "{\"traceId\":\"5af7183fb1d4cf5f\",\"id\":\"352bff9a74ca9ad2\",\"name\":\"get /api\",\"kind\":"
+             "\"SERVER\",\"timestamp\":1704164645250000,\"duration\":207000,\"localEndpoint\":"
+             "{\"serviceName\":\"frontend\"},\"tags\":{\"http.status_code\":\"500\",\"error\":\"\"}}\n"
+             "]\n",
+             &r);
+    /* sorted by time; an "error" tag marks an error whatever its value */
+    RT_EXPECT(&r,
+              "span 1704164645.25 {\"trace_id\":\"5af7183fb1d4cf5f\",\"span_id\":\"352bff9a74ca9ad2\","
+              "\"service\":\"frontend\",\"operation\":\"get /api\",\"duration\":0.20699999999999999,"
+              "\"error\":true,\"status\":\"error\",\"attributes\":{\"http.status_code\":\"500\","
+              "\"span.kind\":\"server\"}}",
+              "span 1704164645.26 {\"trace_id\":\"5af7183fb1d4cf5f\",\"span_id\":\"6b221d5bc9e6496c\","
+              "\"parent_span_id\":\"352bff9a74ca9ad2\",\"service\":\"frontend\",\"operation\":\"get "
+              "/api/stock\",\"duration\":0.14999999999999999,\"error\":false,\"attributes\":{\"span."
+              "kind\":\"client\"}}");
+    assert_int_equal(ZK->ordered, 1);
+    rt_free(&r);
+    /* traces: arrays of spans; a span without a name */
+    rt_parse(ZK, "traces.json",
+             "[[{\"traceId\":\"a1\",\"id\":\"b1\",\"timestamp\":1704164647000000,\"duration\":5,"
+             "\"localEndpoint\":{\"serviceName\":\"orders\"}}],[]]",
+             &r);
+    RT_EXPECT(&r, "span 1704164647 {\"trace_id\":\"a1\",\"span_id\":\"b1\",\"service\":\"orders\","
+                  "\"operation\":\"\",\"duration\":5.0000000000000004e-6,\"error\":false}");
+    rt_free(&r);
+    rt_parse(ZK, "none.json", "[]", &r);
+    RT_EXPECT_NONE(&r);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    RT_ERR(ZK, "e.json",
+           "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":1,\"localEndpoint\":"
+           "{\"serviceName\":\"s\"}},\n{\"traceId\":\"a\",\"id\":\"c\",\"timestamp\":1,\"localEndpoint\":"
+           "{\"serviceName\":\"s\"}}]",
+           AIOPS_EPARSE, 2, "[1]: expected \"duration\" in microseconds (a span without one is "
+                            "unfinished)");
+    RT_ERR(ZK, "e.json",
+           "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":1,\n\"remoteEndpoint\":{}}]",
+           AIOPS_EPARSE, 1, "[0]: expected a \"localEndpoint\" member");
+    RT_ERR(ZK, "e.json",
+           "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":1,\"localEndpoint\":{},\n"
+           "\"tags\":{\"code\":500}}]",
+           AIOPS_EPARSE, 1, "[0].localEndpoint: expected a \"serviceName\" member");
+    RT_ERR(ZK, "e.json",
+           "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":1,\"localEndpoint\":"
+           "{\"serviceName\":\"s\"},\n\"tags\":{\"code\":500}}]",
+           AIOPS_EPARSE, 2, "[0].tags.code: expected a string tag value, got a number");
+    RT_ERR(ZK, "e.json", "[{\"traceId\":\"zz\",\"id\":\"b\"}]", AIOPS_EPARSE, 1,
+           "[0].traceId: expected a hex id of 1 to 32 digits, got 'zz'");
+    RT_ERR(ZK, "e.json", "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":-1}]", AIOPS_EPARSE, 1,
+           "[0].timestamp: expected microseconds >= 0");
+    RT_ERR(ZK, "e.json", "{\"traceId\":\"a\"}", AIOPS_EPARSE, 1,
+           "expected an array of spans, got an object");
+    RT_ERR(ZK, "e.json", "[[[1]]]", AIOPS_EPARSE, 1, "[0][0]: expected a span object, got an array");
+    RT_ERR(ZK, "e.json", "[{\"traceId\":\"a\",", AIOPS_EPARSE, 1,
+           "expected a Zipkin v2 JSON array of spans:");
+}
+
+static void test_probe(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *head;
+        int score;
+    } cases[] = {
+        {"[{\"traceId\":\"a\",\"id\":\"b\",\"localEndpoint\":{}}]", 95},
+        {"[\n  [\n    {\"traceId\": \"a\", \"id\": \"b\", \"timestamp\": 1}", 95},
+        {"[{\"traceId\":\"a\",\"spanId\":\"b\"}]", 0},
+        {"{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1}", 0},
+        {"[1704164645, {\"log\":\"x\"}]", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_int_equal(ZK->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_probe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
