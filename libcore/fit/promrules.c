@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fit/fit.h"
+#include "common/buf.h"
 #include "input/input.h"
 
 #define DEFAULT_K 3.0

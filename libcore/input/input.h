@@ -87,30 +87,5 @@ int aiops_text_field(const char *s, size_t n, size_t *pos, size_t *start, size_t
 int aiops_text_value(const aiops_parse_ctx *ctx, const char *s, size_t n, size_t *pos,
                      const char *after, double *v, aiops_err *err);
 
-/* Writer helpers (writer.c) shared with the other modules that build
- * text: JSON string escaping, and a growable text buffer with a JSON
- * printer whose numbers are exact and short (aiops_fmt_double). */
-size_t aiops_json_escape(const char *s, size_t n, char *out);   /* out >= 6n+1 */
-
-/* After an allocation failure writes are dropped and oom is set; p is
- * NUL-terminated once anything was written.  Zero-initialise; free with
- * aiops_buf_free. */
-typedef struct aiops_buf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} aiops_buf;
-/* Room for n more bytes at p + n: 0, or -1 (out of memory). */
-int aiops_buf_reserve(aiops_buf *b, size_t n);
-void aiops_buf_put(aiops_buf *b, const char *s, size_t n);
-void aiops_buf_str(aiops_buf *b, const char *s);
-/* A JSON string literal, quotes included. */
-void aiops_buf_jstr(aiops_buf *b, const char *s);
-void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n);
-/* A JSON number; NaN and +-Inf as the strings "NaN", "+Inf", "-Inf". */
-void aiops_buf_num(aiops_buf *b, double v);
-/* v as compact JSON, members in their order, reals by aiops_buf_num. */
-void aiops_buf_json(aiops_buf *b, json_t *v);
-void aiops_buf_free(aiops_buf *b);
 
 #endif

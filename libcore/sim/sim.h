@@ -14,6 +14,7 @@
 #define AIOPS_SIM_H
 
 #include "aiops.h"
+#include "common/buf.h"
 #include "input/input.h"
 
 /* ------------------------------------------------------------ random */

@@ -5,6 +5,7 @@
  * sequence on every platform with IEEE doubles and a correct libm. */
 #include <math.h>
 
+#include "common/hash.h"
 #include "sim/sim.h"
 
 uint64_t aiops_sim_mix64(uint64_t x)
@@ -17,12 +18,7 @@ uint64_t aiops_sim_mix64(uint64_t x)
 
 uint64_t aiops_sim_hash(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return aiops_sim_mix64(h);
+    return aiops_sim_mix64(aiops_fnv1a(AIOPS_FNV_OFFSET, s, n));
 }
 
 void aiops_sim_rng_seed(aiops_sim_rng *r, uint64_t seed, uint64_t stream)

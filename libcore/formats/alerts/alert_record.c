@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "formats/alerts/alerts.h"
 
 const char *aiops_alert_service(const json_t *labels)
@@ -24,22 +25,10 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
-
-static uint64_t fnv_add(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= FNV_PRIME;
-    }
-    return h;
-}
-
 static uint64_t fnv_sep(uint64_t h)
 {
     h ^= 0xff;     /* a byte no UTF-8 text contains */
-    return h * FNV_PRIME;
+    return h * AIOPS_FNV_PRIME;
 }
 
 static void hex16(uint64_t h, char *buf)
@@ -52,7 +41,7 @@ static void hex16(uint64_t h, char *buf)
 
 void aiops_alert_fingerprint(const json_t *labels, char *buf)
 {
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = AIOPS_FNV_OFFSET;
     size_t n = json_is_object(labels) ? json_object_size(labels) : 0, k = 0;
     const char **names = n ? malloc(n * sizeof *names) : NULL;
     const char *key;
@@ -62,8 +51,8 @@ void aiops_alert_fingerprint(const json_t *labels, char *buf)
          * for the same input.  Never reached in practice. */
         json_object_foreach((json_t *)labels, key, v) {
             if (json_is_string(v)) {
-                h = fnv_sep(fnv_add(h, key, strlen(key)));
-                h = fnv_sep(fnv_add(h, json_string_value(v), json_string_length(v)));
+                h = fnv_sep(aiops_fnv1a(h, key, strlen(key)));
+                h = fnv_sep(aiops_fnv1a(h, json_string_value(v), json_string_length(v)));
             }
         }
         hex16(h, buf);
@@ -78,8 +67,8 @@ void aiops_alert_fingerprint(const json_t *labels, char *buf)
         qsort(names, k, sizeof *names, cmp_str);
     for (size_t i = 0; i < k; i++) {
         json_t *val = json_object_get(labels, names[i]);
-        h = fnv_sep(fnv_add(h, names[i], strlen(names[i])));
-        h = fnv_sep(fnv_add(h, json_string_value(val), json_string_length(val)));
+        h = fnv_sep(aiops_fnv1a(h, names[i], strlen(names[i])));
+        h = fnv_sep(aiops_fnv1a(h, json_string_value(val), json_string_length(val)));
     }
     free(names);
     hex16(h, buf);
@@ -174,7 +163,7 @@ aiops_alert_seen *aiops_alert_seen_new(void)
 
 static uint64_t hash_str(const char *s)
 {
-    return fnv_add(FNV_OFFSET, s, strlen(s));
+    return aiops_fnv1a(AIOPS_FNV_OFFSET, s, strlen(s));
 }
 
 static int seen_grow(aiops_alert_seen *s)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "common/buf.h"
 #include "input/input.h"
 
 /* ------------------------------------------------------------ helpers */

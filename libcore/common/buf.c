@@ -1,0 +1,169 @@
+/* buf.c - the one growable string buffer, JSON string escaping and the
+ * JSON text printer (exact short numbers, members in order) that every
+ * module building text uses: the writer, the simulator, the rules export. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+size_t aiops_json_escape(const char *s, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *p = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char)c;
+        } else if (c >= 0x20) {
+            *p++ = (char)c;
+        } else if (c == '\n') {
+            *p++ = '\\';
+            *p++ = 'n';
+        } else if (c == '\t') {
+            *p++ = '\\';
+            *p++ = 't';
+        } else if (c == '\r') {
+            *p++ = '\\';
+            *p++ = 'r';
+        } else {
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 15];
+            p += 6;
+        }
+    }
+    *p = '\0';
+    return (size_t)(p - out);
+}
+
+int aiops_buf_reserve(aiops_buf *b, size_t n)
+{
+    if (b->oom)
+        return -1;
+    if (b->n + n + 1 <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap * 2 : 1024;
+    while (nc < b->n + n + 1)
+        nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = np;
+    b->cap = nc;
+    return 0;
+}
+
+void aiops_buf_put(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, n))
+        return;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void aiops_buf_str(aiops_buf *b, const char *s)
+{
+    aiops_buf_put(b, s, strlen(s));
+}
+
+void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n)
+{
+    if (aiops_buf_reserve(b, 6 * n + 2))
+        return;
+    char *q = b->p + b->n;
+    *q++ = '"';
+    q += aiops_json_escape(s, n, q);
+    *q++ = '"';
+    b->n = (size_t)(q - b->p);
+    b->p[b->n] = '\0';
+}
+
+void aiops_buf_jstr(aiops_buf *b, const char *s)
+{
+    aiops_buf_jstrn(b, s, strlen(s));
+}
+
+void aiops_buf_num(aiops_buf *b, double v)
+{
+    char nb[40];
+    size_t n = aiops_fmt_double(v, nb);
+    if (nb[0] == 'N' || nb[1] == 'I')   /* JSON has no NaN/Inf: strings */
+        aiops_buf_jstrn(b, nb, n);
+    else
+        aiops_buf_put(b, nb, n);
+}
+
+static void put_value(aiops_buf *b, json_t *v, int depth)
+{
+    if (depth > 1000) {           /* jansson caps parse depth; belt and braces */
+        aiops_buf_put(b, "null", 4);
+        return;
+    }
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        int first = 1;
+        aiops_buf_put(b, "{", 1);
+        json_object_foreach(v, k, x) {
+            if (!first)
+                aiops_buf_put(b, ",", 1);
+            first = 0;
+            aiops_buf_jstr(b, k);
+            aiops_buf_put(b, ":", 1);
+            put_value(b, x, depth + 1);
+        }
+        aiops_buf_put(b, "}", 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *x;
+        aiops_buf_put(b, "[", 1);
+        json_array_foreach(v, i, x) {
+            if (i)
+                aiops_buf_put(b, ",", 1);
+            put_value(b, x, depth + 1);
+        }
+        aiops_buf_put(b, "]", 1);
+        break;
+    }
+    case JSON_STRING:
+        aiops_buf_jstrn(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: {
+        char nb[32];
+        int n = snprintf(nb, sizeof nb, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        aiops_buf_put(b, nb, (size_t)n);
+        break;
+    }
+    case JSON_REAL:
+        aiops_buf_num(b, json_real_value(v));
+        break;
+    case JSON_TRUE:
+        aiops_buf_put(b, "true", 4);
+        break;
+    case JSON_FALSE:
+        aiops_buf_put(b, "false", 5);
+        break;
+    default:
+        aiops_buf_put(b, "null", 4);
+    }
+}
+
+void aiops_buf_json(aiops_buf *b, json_t *v)
+{
+    put_value(b, v, 1);
+}
+
+void aiops_buf_free(aiops_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
