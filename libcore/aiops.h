@@ -1,4 +1,6 @@
-/* aiops.h - public API of libaiops, the library every aiops-* tool links.
+/* aiops.h - public API of libaiops, the library every aiops-* tool links:
+ * errors, numbers and time, series, selectors, records, the reader and the
+ * writer.  What format parsers need beyond it is in aiops_format.h.
  *
  * Conventions (see docs/ARCHITECTURE.md):
  *  - Functions return 0 (or a count / 1 = "got one") on success and a negative
@@ -83,8 +85,6 @@ int aiops_parse_duration(const char *s, size_t n, double *out);
 /* RFC 3339 UTC text for t ("2024-01-02T03:04:05Z", millis if fractional).
  * buf needs 40 bytes.  Returns length. */
 size_t aiops_fmt_time(double t, char *buf);
-/* Days since 1970-01-01 for a proleptic Gregorian date (no range checks). */
-int64_t aiops_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 /* ------------------------------------------------------------- series */
 
@@ -108,32 +108,16 @@ typedef struct aiops_series {
     const aiops_label *labels;   /* sorted by name, owned by the table */
     uint64_t count;          /* samples seen (maintained by callers, e.g. --stats) */
     void *user;              /* free slot for tools (e.g. cached match result) */
-    char *ndjson_prefix;     /* writer cache, owned by the table */
-    size_t ndjson_prefix_len;
 } aiops_series;
 
 typedef struct aiops_series_table aiops_series_table;
 
 aiops_series_table *aiops_series_table_new(void);
 void aiops_series_table_free(aiops_series_table *t);
-void aiops_series_table_set_max(aiops_series_table *t, size_t max_series);
 size_t aiops_series_table_count(const aiops_series_table *t);
 /* Borrowed; valid until the table is freed (ids are stable, pointers too). */
 aiops_series *aiops_series_get(aiops_series_table *t, uint32_t id);
 
-/* Intern from series text in any common Prometheus spelling:
- *   name, name{a="x", b="y"}, {__name__="name",a="x"}, labels in any order,
- *   optional spaces, trailing comma.  *id receives the id.
- * The raw text is cached, so re-interning the same spelling is one hash
- * lookup.  Errors: AIOPS_EPARSE (err->msg says what was expected; file/line
- * are left for the caller), AIOPS_ELIMIT. */
-int aiops_series_intern_text(aiops_series_table *t, const char *s, size_t n,
-                             uint32_t *id, aiops_err *err);
-/* Intern from a name and label pairs (any order; empty values are dropped
- * as in Prometheus; a "__name__" label overrides name). */
-int aiops_series_intern_labels(aiops_series_table *t, const char *name,
-                               const aiops_label *labels, size_t nlabels,
-                               uint32_t *id, aiops_err *err);
 /* Value of label `name` or NULL (borrowed).  "__name__" gives the name. */
 const char *aiops_series_label(const aiops_series *s, const char *name);
 /* Service attribution: first present of the labels in
@@ -141,18 +125,6 @@ const char *aiops_series_label(const aiops_series *s, const char *name);
 #define AIOPS_SERVICE_LABELS { "service", "service_name", "app", \
     "app_kubernetes_io_name", "k8s_app", "container", "job", NULL }
 const char *aiops_series_service(const aiops_series *s);
-/* Metric name from a file name: basename without its extension, made
- * metric-safe ("data/nyc_taxi.csv" -> "nyc_taxi"); `fallback` when nothing
- * usable is left (stdin).  Returns length. */
-size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz);
-/* The same stem as it is, not made metric-safe ("logs/nginx-error.log" ->
- * "nginx-error"; a service name may have dashes).  Returns length. */
-size_t aiops_file_stem(const char *entry, char *buf, size_t bufsz);
-/* 1 if [s, s+n) is well-formed UTF-8 (no overlongs/surrogates), else 0. */
-int aiops_utf8_valid(const char *s, size_t n);
-/* Metric-name-safe copy of arbitrary text ([a-zA-Z_:][a-zA-Z0-9_:]*) into
- * buf (n bytes); returns length. */
-size_t aiops_sanitize_name(const char *s, size_t n, char *buf, size_t bufsz);
 
 /* ------------------------------------------------------------- selector */
 
@@ -162,14 +134,6 @@ typedef struct aiops_selector aiops_selector;
 int aiops_selector_parse(const char *text, aiops_selector **out, aiops_err *err);
 void aiops_selector_free(aiops_selector *sel);
 int aiops_selector_match(const aiops_selector *sel, const aiops_series *s);
-/* Match against any label source: get(ctx, name) returns the value of
- * label `name` ("__name__" = the metric/alert name) or NULL if absent. */
-int aiops_selector_match_fn(const aiops_selector *sel,
-                            const char *(*get)(const void *ctx, const char *name),
-                            const void *ctx);
-/* Match a non-sample record by its "labels" object; "__name__" is its
- * "name" field and "service" falls back to its "service" field. */
-int aiops_selector_match_record(const aiops_selector *sel, const json_t *obj);
 
 /* Any of several selectors (a repeated --match), for whole records:
  * samples match by their series (the answer is cached per series id),
@@ -222,115 +186,17 @@ typedef struct aiops_record {
 
 void aiops_record_clear(aiops_record *r);
 
-/* ------------------------------------------------------------ streams */
 
-/* One input entry (a file, stdin, or an archive member) as bytes and
- * lines.  Owned by whoever opened it. */
-typedef struct aiops_stream aiops_stream;
-
-/* A stream over a memory buffer (tests, decompressed payloads).  data is
- * borrowed and must outlive the stream.  max_line/max_doc 0 = defaults.
- * Owned by caller: aiops_stream_free(). */
-aiops_stream *aiops_stream_new_mem(const char *name, const char *data, size_t len,
-                                   size_t max_line, size_t max_doc);
-void aiops_stream_free(aiops_stream *s);
-/* Set the entry mtime (used by formats whose samples lack timestamps). */
-void aiops_stream_set_mtime(aiops_stream *s, double mtime);
-
-/* Borrowed name used in messages: "path" or "archive.tar.zst:member". */
-const char *aiops_stream_name(const aiops_stream *s);
-/* Name of the entry itself (member path inside an archive, else the
- * path), without compression suffix (.gz/.zst/...). Borrowed. */
-const char *aiops_stream_entry(const aiops_stream *s);
-/* Modification time of the entry (archive member mtime), 0 if unknown. */
-double aiops_stream_mtime(const aiops_stream *s);
-/* Line number of the last line returned by aiops_stream_getline (1-based). */
-long aiops_stream_lineno(const aiops_stream *s);
-/* Next line without its "\n" (and "\r\n").  *line is borrowed, valid until
- * the next call; it is NUL-terminated at len.  Returns 1, 0 at end, or
- * AIOPS_EIO / AIOPS_ELIMIT (line longer than the cap). */
-int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *err);
-/* The rest of the entry in one buffer (borrowed, NUL-terminated, valid
- * until the stream is closed).  Errors: AIOPS_EIO, AIOPS_ELIMIT (> max_doc). */
-int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err);
-/* Up to n first bytes without consuming them (for format detection). */
-int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err *err);
 
 /* ------------------------------------------------------------- formats */
 
-/* A format turns one stream into records.  Parsers report errors as
- * aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(s), line, "expected ..."). */
-typedef struct aiops_parse_ctx {
-    aiops_stream *stream;
-    aiops_series_table *series;
-    /* Options some formats take (NULL when not given): */
-    const char *service;     /* --service: service of plain text logs */
-    const char *column_map;  /* --map: "ts=event_time,value=val,series=metric" (ClickHouse) */
-} aiops_parse_ctx;
-
-typedef struct aiops_format {
-    const char *name;        /* --input-format value */
-    const char *desc;        /* one line for --help */
-    int ordered;             /* 1: records come (nearly) in time order; 0: series
-                                by series, so the merge buffers the whole entry */
-    /* Confidence 0..100 that head (first bytes of the entry) is this format;
-     * entry is the member/file name for extension hints. */
-    int (*probe)(const char *entry, const char *head, size_t n);
-    /* Allocate parser state; *state owned by the merge until close. */
-    int (*open)(void **state, aiops_parse_ctx *ctx, aiops_err *err);
-    /* Next record: 1 = *rec filled (caller owns rec->obj), 0 = end, <0 error. */
-    int (*next)(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err);
-    void (*close)(void *state);
-} aiops_format;
-
-/* Helpers for format parsers (parse.c). */
-/* Error `code` at the stream's current line; returns code. */
-int aiops_parse_fail(const aiops_parse_ctx *ctx, aiops_err *err, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-/* An error that knows what but not where (e.g. from interning): add the
- * stream's name and current line; returns err->code. */
-int aiops_parse_relocate(const aiops_parse_ctx *ctx, aiops_err *err);
-/* Printable excerpt of untrusted text for a message: at most 40 bytes,
- * control and non-ASCII bytes as '?', "..." when cut.  Returns buf. */
-const char *aiops_snip(const char *s, size_t n, char *buf, size_t bufsz);
-
+/* The input formats (their interface is aiops_format.h).  For listings:
+ * name and one-line description of format i, NULL past the last one. */
+typedef struct aiops_format aiops_format;
+const char *aiops_format_info(size_t i, const char **desc);
 /* Registered formats, NULL-terminated (static, not owned). */
 const aiops_format *const *aiops_formats(void);
 const aiops_format *aiops_format_find(const char *name);
-/* Best format for a peeked head, or NULL when nothing scores > 0. */
-const aiops_format *aiops_format_detect(const char *entry, const char *head, size_t n);
-
-/* The record stream itself (NDJSON or TSV, auto-detected per line). */
-extern const aiops_format aiops_fmt_stream;
-extern const aiops_format aiops_fmt_prom_api;     /* query / query_range JSON */
-extern const aiops_format aiops_fmt_promtool;     /* promtool tsdb dump */
-extern const aiops_format aiops_fmt_expo;         /* exposition / OpenMetrics text */
-extern const aiops_format aiops_fmt_csv;          /* timestamp,value and wide CSV */
-extern const aiops_format aiops_fmt_vm_export;    /* VictoriaMetrics export JSON lines */
-extern const aiops_format aiops_fmt_alertmanager; /* webhook payloads, /api/v2/alerts */
-extern const aiops_format aiops_fmt_prom_alerts;  /* Prometheus /api/v1/alerts */
-extern const aiops_format aiops_fmt_pagerduty;    /* incidents CSV, REST JSON */
-extern const aiops_format aiops_fmt_opsgenie;     /* alert export JSON */
-extern const aiops_format aiops_fmt_kafka;        /* kcat -C -J envelopes */
-extern const aiops_format aiops_fmt_clickhouse;   /* JSONEachRow / TSVWithNames */
-extern const aiops_format aiops_fmt_loki;         /* Loki logcli jsonl, query_range streams */
-extern const aiops_format aiops_fmt_es;           /* Elasticsearch/OpenSearch hits */
-extern const aiops_format aiops_fmt_fluentbit;    /* Fluent Bit / Fluentd JSON records */
-extern const aiops_format aiops_fmt_textlog;      /* plain text log files */
-extern const aiops_format aiops_fmt_jaeger;       /* Jaeger trace JSON */
-extern const aiops_format aiops_fmt_otlp;         /* OTLP/JSON traces */
-extern const aiops_format aiops_fmt_zipkin;       /* Zipkin v2 JSON spans */
-extern const aiops_format aiops_fmt_k8s_events;   /* kubectl get events -o json */
-extern const aiops_format aiops_fmt_deploy;       /* deploy/change event JSON */
-
-/* Parse one line of the record stream (NDJSON object or "ts\tseries\tvalue")
- * into rec.  file/line are only used for messages.  Returns 0 or <0. */
-int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len,
-                            const char *file, long lineno,
-                            aiops_record *rec, aiops_err *err);
 
 /* ------------------------------------------------------------- reader */
 

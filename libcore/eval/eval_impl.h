@@ -3,6 +3,7 @@
 #ifndef AIOPS_EVAL_IMPL_H
 #define AIOPS_EVAL_IMPL_H
 
+#include "aiops_format.h"
 #include "score/score.h"
 
 /* A growable array of times. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiops_format.h"
 #include "fit/fit_internal.h"
 
 #define FORMAT_VERSION 1

@@ -1,7 +1,7 @@
 /* format.c - the registry of input formats and per-entry detection. */
 #include <string.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 static const aiops_format *const registry[] = {
     &aiops_fmt_stream,  &aiops_fmt_prom_api, &aiops_fmt_vm_export,
@@ -17,6 +17,15 @@ static const aiops_format *const registry[] = {
 const aiops_format *const *aiops_formats(void)
 {
     return registry;
+}
+
+const char *aiops_format_info(size_t i, const char **desc)
+{
+    if (i >= sizeof registry / sizeof registry[0] - 1)
+        return NULL;
+    if (desc)
+        *desc = registry[i]->desc;
+    return registry[i]->name;
 }
 
 const aiops_format *aiops_format_find(const char *name)

@@ -14,7 +14,7 @@
 #ifndef AIOPS_OBS_H
 #define AIOPS_OBS_H
 
-#include "aiops.h"
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 /* ------------------------------------------------------ JSON walking */

@@ -1,8 +1,9 @@
-/* internal.h - declarations shared between libcore modules, not public. */
-#ifndef AIOPS_INTERNAL_H
-#define AIOPS_INTERNAL_H
+/* input.h - input internals: the entries found by expanding the command
+ * line, opening them as streams, archive members.  Not public. */
+#ifndef AIOPS_INPUT_INPUT_H
+#define AIOPS_INPUT_INPUT_H
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 /* One input entry found by expanding the command-line paths. */
 typedef enum {
@@ -73,19 +74,7 @@ int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);
 /* A libarchive reader set up for the formats and filters we accept. */
 struct archive *aiops_archive_reader(void);
 
-/* Extra cache keys for a series (e.g. the raw JSON name+labels text of an
- * NDJSON sample).  Keys must start with a byte that no series text starts
- * with ('\x01').  lookup: 1 found, 0 not.  add: 0 or <0. */
-int aiops_series_lookup_key(aiops_series_table *t, const char *k, size_t n, uint32_t *id);
-int aiops_series_add_key(aiops_series_table *t, const char *k, size_t n, uint32_t id);
 
-/* Text sample lines (parse.c): the next field of [*pos, n) separated by
- * blanks (space, tab), 1 with [*start, *start + *len) and *pos past it,
- * or 0 at the end; and the sample value field (number, NaN, +Inf, -Inf),
- * an error naming what it follows ("the series") when missing or bad. */
-int aiops_text_field(const char *s, size_t n, size_t *pos, size_t *start, size_t *len);
-int aiops_text_value(const aiops_parse_ctx *ctx, const char *s, size_t n, size_t *pos,
-                     const char *after, double *v, aiops_err *err);
 
 
 #endif

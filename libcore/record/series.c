@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "input/input.h"
+#include "record/series_impl.h"
 
 #define ARENA_BLOCK ((size_t)1 << 20)
 #define MAX_LABELS 256            /* per series; Prometheus' own limit is lower */
@@ -110,8 +112,9 @@ void aiops_series_table_free(aiops_series_table *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->nseries; i++) {
-        free(t->series[i]->ndjson_prefix);
-        free(t->series[i]);
+        aiops_series_full *full = aiops_series_full_of(t->series[i]);
+        free(full->ndjson_prefix);
+        free(full);
     }
     free(t->series);
     free(t->slots);
@@ -491,13 +494,14 @@ static int new_series(aiops_series_table *t, const lbuf *b, const char *text, si
         return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0,
                              "more than %zu distinct series (raise the series limit)", t->max_series);
     size_t nn = strlen(b->name);
-    size_t sz = sizeof(aiops_series) + b->nl * sizeof(aiops_label) + tlen + 1 + nn + 1;
+    size_t sz = sizeof(aiops_series_full) + b->nl * sizeof(aiops_label) + tlen + 1 + nn + 1;
     for (size_t i = 0; i < b->nl; i++)
         sz += b->klen[i] + 1 + b->vl[i] + 1;
-    aiops_series *s = calloc(1, sz);
-    if (!s)
+    aiops_series_full *full = calloc(1, sz);
+    if (!full)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    aiops_label *labels = (aiops_label *)(s + 1);
+    aiops_series *s = &full->pub;
+    aiops_label *labels = (aiops_label *)(full + 1);
     char *p = (char *)(labels + b->nl);
     memcpy(p, text, tlen + 1);
     s->text = p;
@@ -518,15 +522,9 @@ static int new_series(aiops_series_table *t, const lbuf *b, const char *text, si
     }
     s->labels = labels;
     s->nlabels = b->nl;
-    if (t->nseries == t->capseries) {
-        size_t nc = t->capseries ? t->capseries * 2 : 256;
-        aiops_series **ns = realloc(t->series, nc * sizeof *ns);
-        if (!ns) {
-            free(s);
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        }
-        t->series = ns;
-        t->capseries = nc;
+    if (AIOPS_GROW(t->series, t->capseries, t->nseries + 1)) {
+        free(full);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
     t->series[t->nseries] = s;
     *id = (uint32_t)t->nseries++;

@@ -15,8 +15,10 @@
 
 #include "common/buf.h"
 #include "input/input.h"
+#include "record/series_impl.h"
 
 #define OUTBUF ((size_t)1 << 20)
+#define SF(s) aiops_series_full_of(s)   /* the writer's cache beside a series */
 
 struct aiops_writer {
     int fd, own_fd;
@@ -169,8 +171,8 @@ static int series_prefix(aiops_series *s)
         q = put_jstr(q, s->labels[i].value);
     }
     q = put_lit(q, "},\"value\":");
-    s->ndjson_prefix = p;
-    s->ndjson_prefix_len = (size_t)(q - p);
+    SF(s)->ndjson_prefix = p;
+    SF(s)->ndjson_prefix_len = (size_t)(q - p);
     return 0;
 }
 
@@ -202,11 +204,11 @@ static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s
 static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_series *s,
                              aiops_err *err)
 {
-    if (!s->ndjson_prefix && series_prefix(s))
+    if (!SF(s)->ndjson_prefix && series_prefix(s))
         return aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
-    if (s->ndjson_prefix_len + 128 > OUTBUF)     /* a giant label set */
+    if (SF(s)->ndjson_prefix_len + 128 > OUTBUF)     /* a giant label set */
         return write_generic(w, r, s, err);
-    int rc = reserve(w, s->ndjson_prefix_len + 128, err);
+    int rc = reserve(w, SF(s)->ndjson_prefix_len + 128, err);
     if (rc)
         return rc;
     static const char head[] = "{\"type\":\"sample\",\"ts\":";
@@ -215,7 +217,7 @@ static int write_sample_fast(aiops_writer *w, const aiops_record *r, aiops_serie
         put_ts(w, r->ts);
     else
         put_num(w, r->ts);
-    put(w, s->ndjson_prefix, s->ndjson_prefix_len);
+    put(w, SF(s)->ndjson_prefix, SF(s)->ndjson_prefix_len);
     put_num(w, r->value);
     put(w, "}\n", 2);
     return 0;
@@ -255,12 +257,12 @@ static void put_record(aiops_buf *b, const aiops_record *r, aiops_series *s)
     aiops_buf_put(b, ",\"ts\":", 6);
     aiops_buf_num(b, r->ts);
     if (s) {
-        if (!s->ndjson_prefix && series_prefix(s)) {
+        if (!SF(s)->ndjson_prefix && series_prefix(s)) {
             b->oom = 1;
             return;
         }
         /* prefix ends in ,"value": */
-        aiops_buf_put(b, s->ndjson_prefix, s->ndjson_prefix_len);
+        aiops_buf_put(b, SF(s)->ndjson_prefix, SF(s)->ndjson_prefix_len);
         aiops_buf_num(b, r->value);
     }
     const char *k;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 #define RT_MAX 64
 

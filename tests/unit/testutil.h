@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 /* Parse text with fmt into at most max samples.  Returns the count, or the
  * negative error code (err filled). */

@@ -5,7 +5,7 @@
 #ifndef AIOPS_ALERTS_H
 #define AIOPS_ALERTS_H
 
-#include "aiops.h"
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 /* ------------------------------------------------------ alert records */

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 #define SHOW_MAX 48     /* bytes of offending input quoted in messages */
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 typedef struct point {

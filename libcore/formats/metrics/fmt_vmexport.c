@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 typedef struct vmx_state {

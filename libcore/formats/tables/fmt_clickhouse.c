@@ -49,6 +49,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 #define MAX_ROLE_COLS 4

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 extern const aiops_format aiops_fmt_kafka;

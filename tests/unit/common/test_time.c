@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 /* 2024-01-02T03:04:05Z: 19724 days * 86400 + 3*3600 + 4*60 + 5. */
 #define T0 1704164645.0

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "aiops_format.h"
 #include "fit/fit.h"
 
 #define DAY 86400.0

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "aiops_format.h"
 #include "fit/fit.h"
 
 #define T0 1709510400.0

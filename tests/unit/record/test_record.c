@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 typedef struct fixture {
     aiops_series_table *tab;

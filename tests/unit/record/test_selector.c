@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 /* The series every selector is matched against (bit i = SERIES[i]). */
 static const char *const SERIES[] = {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 static int setup(void **state)
 {

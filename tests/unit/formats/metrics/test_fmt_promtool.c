@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 #define MAXREC 32
 
