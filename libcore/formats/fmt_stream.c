@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "input/input.h"
+#include "aiops_format.h"
 
 #define KEYBUF 4096
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "input/input.h"
+#include "aiops_format.h"
 
 #define SNIP_MAX 40
 

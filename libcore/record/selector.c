@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "aiops_format.h"
-#include "aiops.h"
 
 typedef enum { M_EQ, M_NE, M_RE, M_NRE } mop;
 

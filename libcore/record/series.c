@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/array.h"
-#include "input/input.h"
+#include "aiops_format.h"
 #include "record/series_impl.h"
 
 #define ARENA_BLOCK ((size_t)1 << 20)

@@ -14,7 +14,7 @@
 #include <zstd.h>
 
 #include "common/buf.h"
-#include "input/input.h"
+#include "aiops_format.h"
 #include "record/series_impl.h"
 
 #define OUTBUF ((size_t)1 << 20)

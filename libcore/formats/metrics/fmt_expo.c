@@ -18,7 +18,7 @@
  * "# EOF" is treated as a comment, not as the end: a file of several
  * concatenated OpenMetrics scrapes keeps all its samples.
  */
-#include "input/input.h"
+#include "aiops_format.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -10,7 +10,7 @@
  * The dump walks the TSDB series by series, so records are not in time
  * order (ordered = 0: the merge buffers the whole entry).
  */
-#include "input/input.h"
+#include "aiops_format.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
