@@ -72,16 +72,23 @@ static int parse_slow(const char *s, size_t n, double *out)
     return 0;
 }
 
+/* An optional leading sign: 1 for '-', and *i past it. */
+static int take_sign(const char *s, size_t n, size_t *i)
+{
+    *i = 0;
+    if (n && (s[0] == '-' || s[0] == '+')) {
+        *i = 1;
+        return s[0] == '-';
+    }
+    return 0;
+}
+
 int aiops_parse_double(const char *s, size_t n, double *out)
 {
-    size_t i = 0;
-    int neg = 0;
+    size_t i;
     if (n == 0)
         return -1;
-    if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i++;
-    }
+    int neg = take_sign(s, n, &i);
     uint64_t mant = 0;
     int digits = 0, frac = 0, seen = 0;
     while (i < n && s[i] >= '0' && s[i] <= '9') {
@@ -143,14 +150,8 @@ int aiops_parse_double(const char *s, size_t n, double *out)
 
 int aiops_parse_int64(const char *s, size_t n, int64_t *out)
 {
-    size_t i = 0;
-    int neg = 0;
-    if (n == 0)
-        return -1;
-    if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i++;
-    }
+    size_t i;
+    int neg = take_sign(s, n, &i);
     if (i == n)
         return -1;
     uint64_t v = 0;
