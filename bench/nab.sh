@@ -184,7 +184,7 @@ run_json() {
 }
 
 # grid MODEL: the settings of the corpus mode, one a line: the search
-# space of --tune (libcore/fit_tune.c) extended to wider bands (k to 15,
+# space of --tune (libcore/fit/fit_tune.c) extended to wider bands (k to 15,
 # width to 1 - 1e-9, about 6.1 sigma), because on NAB the best single
 # setting lies beyond --tune's edge (k 6, width 0.9999).  auto: every k
 # (its ewma and robust) with every width from 0.99 (its other models).
