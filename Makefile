@@ -3,6 +3,7 @@
 #   make test       unit + CLI tests, then the same under ASan+UBSan
 #   make demo       run the pipeline on the bundled demo data
 #   make bench      benchmarks (bench/*.sh), figures go to docs/BENCHMARKS.md
+#   make man        regenerate the OPTIONS of docs/man/*.1 from the tools' option tables
 #   make install PREFIX=/usr/local
 #   make deps       install missing Debian packages (as root) or print the apt-get line
 
@@ -43,7 +44,7 @@ A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 UNIT_INC  := -Itests/unit
 
-.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval man
 .DELETE_ON_ERROR:
 
 all: libcore/libaiops.a $(TOOLS)
@@ -128,6 +129,11 @@ datasets: all
 # Detector-quality regression suite: every scenario with an expect file.
 eval: all
 	@tests/eval/run-scenarios.sh bin
+
+# The OPTIONS section of each man page is generated from the tool's option
+# table (aiops-TOOL --help-man); the CLI case common/man-options checks it.
+man: all
+	@tools/man-options.sh bin
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

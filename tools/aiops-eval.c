@@ -8,57 +8,7 @@
 #include "score/score.h"
 #include "cli.h"
 
-enum {
-    O_BASE_STREAM = 256, O_NAB_WIN, O_NAB_RES, O_NAB_THR, O_DETECTOR, O_NAB_FIXED, O_PRE,
-    O_POST, O_MERGE, O_HORIZON, O_GROUP_BY, O_GROUP_WIN, O_MTTR, O_DETECT_TODAY, O_DIAGNOSE,
-    O_SAVED1, O_SAVEDK, O_RCAK, O_BASELINE, O_MAXREG, O_GATE,
-    O_G_F1, O_G_RECALL, O_G_PREC, O_G_PF1, O_G_NAB, O_G_FPD, O_G_DELAY, O_G_AC1, O_G_AC3,
-    O_G_AVG5, O_G_ARI, O_G_NR, O_G_WARNED,
-};
-
-static const cli_opt opts[] = {
-    {'l', "labels", "FILE", "ground truth: label records, or an incidents CSV/JSON (start,end,root_cause)"},
-    {O_BASE_STREAM, "baseline-stream", "FILE", "stream to compare detection with (anomalies/alerts)"},
-    {O_NAB_WIN, "nab-windows", "FILE", "NAB windows (combined_windows.json); series matched by file stem"},
-    {O_NAB_RES, "nab-results", "PATH", "score NAB result CSVs in a directory or archive"},
-    {O_NAB_THR, "nab-thresholds", "FILE", "NAB thresholds.json (per detector and profile)"},
-    {O_DETECTOR, "detector", "NAME", "detector whose thresholds to use"},
-    {O_NAB_FIXED, "nab-threshold", "X", "one anomaly_score threshold for every profile"},
-    {O_PRE, "pre", "DUR", "detections up to DUR before an incident start count (0)"},
-    {O_POST, "post", "DUR", "detections up to DUR after an incident end count (0)"},
-    {O_MERGE, "merge", "DUR", "detections at most DUR apart are one alarm (0)"},
-    {O_HORIZON, "horizon", "DUR", "how early a prediction may come and still count (1h)"},
-    {O_GROUP_BY, "group-by", "FIELDS", "alert fields of the group_by baseline (alertname)"},
-    {O_GROUP_WIN, "group-window", "DUR", "group_by baseline: quiet time that starts a new group (1h)"},
-    {O_MTTR, "mttr", "DUR", "MTTR model: today's mean time to repair (1h)"},
-    {O_DETECT_TODAY, "detect-today", "DUR", "MTTR model: today's time to detect, without --baseline-stream (15m)"},
-    {O_DIAGNOSE, "diagnose", "DUR", "MTTR model: today's time to find the root cause (30m)"},
-    {O_SAVED1, "saved-top1", "F", "MTTR model: share of it saved when ranked first (0.75)"},
-    {O_SAVEDK, "saved-topk", "F", "MTTR model: share saved when ranked 2..k (0.4)"},
-    {O_RCAK, "rca-k", "K", "MTTR model: k, 1, 3 or 5 (3)"},
-    {'t', "table", NULL, "print a table instead of JSON"},
-    {'M', "markdown", NULL, "print Markdown instead of JSON"},
-    {'o', "output", "FILE", "write the report to FILE instead of stdout"},
-    {O_G_F1, "min-f1", "X", "gate: event-wise F1 >= X"},
-    {O_G_RECALL, "min-recall", "X", "gate: event-wise recall >= X"},
-    {O_G_PREC, "min-precision", "X", "gate: event-wise precision >= X"},
-    {O_G_PF1, "min-point-f1", "X", "gate: point-wise F1 >= X"},
-    {O_G_NAB, "min-nab", "X", "gate: NAB standard score >= X"},
-    {O_G_FPD, "max-false-per-day", "X", "gate: false alarms per day <= X"},
-    {O_G_DELAY, "max-delay", "DUR", "gate: median detection delay <= DUR"},
-    {O_G_AC1, "min-ac1", "X", "gate: RCA AC@1 >= X"},
-    {O_G_AC3, "min-ac3", "X", "gate: RCA AC@3 >= X"},
-    {O_G_AVG5, "min-avg5", "X", "gate: RCA Avg@5 >= X"},
-    {O_G_ARI, "min-ari", "X", "gate: grouping adjusted Rand index >= X"},
-    {O_G_NR, "min-noise-reduction", "X", "gate: alerts per incident >= X"},
-    {O_G_WARNED, "min-warned", "X", "gate: share of incidents warned ahead >= X"},
-    {O_GATE, "gate", "METRIC>=X", "gate on any report metric (also <=), repeatable"},
-    {O_BASELINE, "baseline", "FILE", "previous report: fail on regressions"},
-    {O_MAXREG, "max-regression", "F", "allowed relative regression against --baseline (0)"},
-    {'h', "help", NULL, "show this help and exit"},
-    {'V', "version", NULL, "show the version and exit"},
-    {0, NULL, NULL, NULL},
-};
+enum { O_NAMED_GATE = CLI_LONG + 1, O_GATE };
 
 typedef struct cfg {
     aiops_eval_opts eo;
@@ -70,14 +20,6 @@ typedef struct cfg {
     char *gate_metrics[64];      /* owned copies for --gate */
     size_t ngates;
 } cfg;
-
-static double cli_dur(const cli *c, const char *opt, const char *s)
-{
-    double v;
-    if (aiops_parse_duration(s, strlen(s), &v) || v < 0)
-        cli_die_usage(c, "--%s: expected a duration (90s, 5m, 1h), got '%s'", opt, s);
-    return v;
-}
 
 static void add_gate(cli *c, cfg *g, const char *name, const char *metric, aiops_gate_kind k,
                      double limit)
@@ -110,65 +52,149 @@ static void parse_gate(cli *c, cfg *g, const char *a)
 }
 
 /* --min-f1 X, --max-delay DUR, ...: the metric each names is in libcore. */
-static int gate_option(cli *c, cfg *g, int id, const char *a)
+static void named_gate(cli *c, cfg *g)
 {
     aiops_gate gate;
-    if (id < O_G_F1)
-        return 0;
-    const cli_opt *o = opts;
-    while (o->id && o->id != id)
-        o++;
-    if (!o->id || aiops_eval_gate_named(o->lng, &gate))
-        return 0;
     char name[160];
-    snprintf(name, sizeof name, "--%s %s", o->lng, a);
-    double v = id == O_G_DELAY ? cli_dur(c, o->lng, a) : cli_double(c, o->lng, a);
-    add_gate(c, g, name, gate.metric, gate.kind, v);
-    return 1;
+    if (aiops_eval_gate_named(c->opt->lng, &gate))
+        cli_die_usage(c, "--%s: no such gate", c->opt->lng);
+    snprintf(name, sizeof name, "--%s %s", c->opt->lng, c->optarg);
+    add_gate(c, g, name, gate.metric, gate.kind, c->num);
 }
 
 static void parse_args(cli *c, cfg *g)
 {
+    aiops_eval_opts *eo = &g->eo;
+    static const char *const rca_ks[] = {"1", "3", "5", NULL};
+    static const int rca_k_values[] = {1, 3, 5};
+    const cli_opt opts[] = {
+        {'l', "labels", "FILE", "ground truth: label records, or an incidents CSV/JSON (start,end,root_cause)",
+         CLI_PATH, .dest = &g->labels,
+         .man = "Ground truth: label records, an incidents CSV or JSON, or NAB windows."},
+        {CLI_LONG, "baseline-stream", "FILE", "stream to compare detection with (anomalies/alerts)", CLI_PATH,
+         .dest = &g->base_stream,
+         .man = "A second stream to compare detection with: its \\fBanomaly\\fR records (except\n"
+                "resolved ones) and firing \\fBalert\\fR records count as detections (for example the output of\n"
+                "the \\fBstatic\\fR model, or the team's real alert history)."},
+        {CLI_LONG, "nab-windows", "FILE", "NAB windows (combined_windows.json); series matched by file stem",
+         CLI_PATH, .dest = &g->nab_win,
+         .man = "NAB windows (\\fBcombined_windows.json\\fR). Series of the stream named after\n"
+                "a NAB file stem are scored against them."},
+        {CLI_LONG, "nab-results", "PATH", "score NAB result CSVs in a directory or archive", CLI_PATH,
+         .dest = &g->nab_res,
+         .man = "Score NAB result CSVs (\\fBtimestamp,value,anomaly_score\\fR,...) in a\n"
+                "directory or an archive (read member by member, never extracted). Needs\n"
+                "\\fB\\-\\-nab-windows\\fR (or \\fB\\-\\-labels\\fR with NAB windows) and thresholds.\n"
+                "A row is a detection when its anomaly_score is at least the profile's\n"
+                "threshold. The stream is then read only if \\fIFILE\\fRs are given."},
+        {CLI_LONG, "nab-thresholds", "FILE", "NAB thresholds.json (per detector and profile)", CLI_PATH,
+         .dest = &g->nab_thr,
+         .man = "NAB's \\fBthresholds.json\\fR: one threshold per detector and profile."},
+        {CLI_LONG, "detector", "NAME", "detector whose thresholds to use", CLI_STRING, .dest = &g->detector,
+         .man = "The detector whose thresholds to use. With it, only result files named\n"
+                "\\fINAME\\fB_\\fR*, under a directory \\fINAME\\fR, or named exactly after a NAB\n"
+                "file are scored."},
+        {CLI_LONG, "nab-threshold", "X", "one anomaly_score threshold for every profile", CLI_NUMBER,
+         .dest = &g->nab_fixed,
+         .man = "One anomaly_score threshold for every profile (instead of thresholds.json)."},
+        {CLI_LONG, "pre", "DUR", "detections up to DUR before an incident start count (0)", CLI_DURATION,
+         .dest = &eo->detect.pre,
+         .man = "A detection up to \\fIDUR\\fR before an incident's start counts for it (0)."},
+        {CLI_LONG, "post", "DUR", "detections up to DUR after an incident end count (0)", CLI_DURATION,
+         .dest = &eo->detect.post,
+         .man = "A detection up to \\fIDUR\\fR after an incident's end counts for it (0)."},
+        {CLI_LONG, "merge", "DUR", "detections at most DUR apart are one alarm (0)", CLI_DURATION,
+         .dest = &eo->detect.merge,
+         .man = "Detections at most \\fIDUR\\fR apart form one alarm (0: each distinct time is\n"
+                "an alarm)."},
+        {CLI_LONG, "horizon", "DUR", "how early a prediction may come and still count (1h)", CLI_DURATION,
+         .dest = &eo->horizon,
+         .man = "A prediction counts for an incident when it comes at most \\fIDUR\\fR before\n"
+                "the incident's start and before it was declared (1h)."},
+        {CLI_LONG, "group-by", "FIELDS", "alert fields of the group_by baseline (alertname)", CLI_STRING,
+         .dest = &eo->group_by,
+         .man = "Comma-separated alert fields or labels of the \\fBgroup_by\\fR baseline\n"
+                "(\\fBalertname\\fR)."},
+        {CLI_LONG, "group-window", "DUR", "group_by baseline: quiet time that starts a new group (1h)",
+         CLI_DURATION, .dest = &eo->group_window,
+         .man = "Baseline: an alert joins its key's group when it starts at most \\fIDUR\\fR\n"
+                "after the group's last alert, else it starts a new group (1h)."},
+        {CLI_LONG, "mttr", "DUR", "MTTR model: today's mean time to repair (1h)", CLI_DURATION,
+         .dest = &eo->mttr.mttr, .man = "MTTR model: today's mean time to repair (1h)."},
+        {CLI_LONG, "detect-today", "DUR", "MTTR model: today's time to detect, without --baseline-stream (15m)",
+         CLI_DURATION, .dest = &eo->mttr.detect_today,
+         .man = "MTTR model: today's time from fault to detection, used when there is no\n"
+                "\\fB\\-\\-baseline-stream\\fR (15m)."},
+        {CLI_LONG, "diagnose", "DUR", "MTTR model: today's time to find the root cause (30m)", CLI_DURATION,
+         .dest = &eo->mttr.diagnose, .man = "MTTR model: today's time to find the root cause (30m)."},
+        {CLI_LONG, "saved-top1", "F", "MTTR model: share of it saved when ranked first (0.75)", CLI_NUMBER,
+         .dest = &eo->mttr.saved_top1,
+         .man = "MTTR model: share of the diagnosis time saved when the root cause is ranked\n"
+                "first (0.75)."},
+        {CLI_LONG, "saved-topk", "F", "MTTR model: share saved when ranked 2..k (0.4)", CLI_NUMBER,
+         .dest = &eo->mttr.saved_topk, .man = "MTTR model: share saved when it is ranked 2..k (0.4)."},
+        {CLI_LONG, "rca-k", "K", "MTTR model: k, 1, 3 or 5 (3)", CLI_ENUM, .names = rca_ks,
+         .values = rca_k_values, .dest = &eo->rca_k, .man = "MTTR model: k, one of 1, 3, 5 (3)."},
+        {'t', "table", NULL, "print a table instead of JSON", CLI_FLAG, .dest = &g->table,
+         .man = "Print a table (one metric per line) instead of JSON."},
+        {'M', "markdown", NULL, "print Markdown instead of JSON", CLI_FLAG, .dest = &g->md,
+         .man = "Print Markdown tables instead of JSON."},
+        {'o', .common = 1, .dest = &g->out, .help = "write the report to FILE instead of stdout",
+         .man = "Write the report to \\fIFILE\\fR instead of standard output."},
+        CLI_MAN_TEXT(".SS Quality gates\n"
+                     "Each gate that fails is printed on standard error with the metric, its\n"
+                     "value, the limit and how far off it is, and makes the exit status 1. A gate\n"
+                     "on a metric the report does not have fails. The report's \\fBgates\\fR field\n"
+                     "lists the failures too."),
+        {O_NAMED_GATE, "min-f1", "X", "gate: event-wise F1 >= X", CLI_NUMBER,
+         .man = "Event-wise F1 (\\fBdetection.event.f1\\fR) at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-recall", "X", "gate: event-wise recall >= X", CLI_NUMBER,
+         .man = "Event-wise recall at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-precision", "X", "gate: event-wise precision >= X", CLI_NUMBER,
+         .man = "Event-wise precision at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-point-f1", "X", "gate: point-wise F1 >= X", CLI_NUMBER,
+         .man = "Point-wise F1 at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-nab", "X", "gate: NAB standard score >= X", CLI_NUMBER,
+         .man = "NAB score, standard profile (\\fBnab.standard.score\\fR), at least \\fIX\\fR."},
+        {O_NAMED_GATE, "max-false-per-day", "X", "gate: false alarms per day <= X", CLI_NUMBER,
+         .man = "False alarms per day at most \\fIX\\fR."},
+        {O_NAMED_GATE, "max-delay", "DUR", "gate: median detection delay <= DUR", CLI_DURATION,
+         .man = "Median detection delay at most \\fIDUR\\fR."},
+        {O_NAMED_GATE, "min-ac1", "X", "gate: RCA AC@1 >= X", CLI_NUMBER, .man = "RCA AC@1 at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-ac3", "X", "gate: RCA AC@3 >= X", CLI_NUMBER, .man = "RCA AC@3 at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-avg5", "X", "gate: RCA Avg@5 >= X", CLI_NUMBER,
+         .man = "RCA Avg@5 at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-ari", "X", "gate: grouping adjusted Rand index >= X", CLI_NUMBER,
+         .man = "Adjusted Rand index of our grouping at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-noise-reduction", "X", "gate: alerts per incident >= X", CLI_NUMBER,
+         .man = "Alerts per incident at least \\fIX\\fR."},
+        {O_NAMED_GATE, "min-warned", "X", "gate: share of incidents warned ahead >= X", CLI_NUMBER,
+         .man = "Share of incidents warned ahead at least \\fIX\\fR."},
+        {O_GATE, "gate", "METRIC>=X", "gate on any report metric (also <=), repeatable", CLI_STRING,
+         .man = "A gate on any numeric report field by its dotted path, e.g.\n"
+                "\\fBgrouping.ours.pair_f1>=0.8\\fR or \\fBdetection.event.delay_p90<=600\\fR.\n"
+                "Repeatable."},
+        {CLI_LONG, "baseline", "FILE", "previous report: fail on regressions", CLI_PATH, .dest = &g->baseline,
+         .man = "A previous report of aiops-eval: fail when a tracked metric (F1, recall,\n"
+                "precision, false alarms per day, delay, NAB scores, ARI, AC@k, ...) got\n"
+                "worse by more than \\fB\\-\\-max-regression\\fR."},
+        {CLI_LONG, "max-regression", "F", "allowed relative regression against --baseline (0)", CLI_NUMBER,
+         .dest = &g->max_reg,
+         .man = "Allowed regression against \\fB\\-\\-baseline\\fR, relative to the baseline\n"
+                "value (0.02 = 2 %; absolute when the baseline value is 0). Default 0."},
+        CLI_HELP_ROW,
+        CLI_VERSION_ROW,
+        CLI_END,
+    };
+    c->opts = opts;
     int id;
     while ((id = cli_next(c)) != -1) {
-        const char *a = c->optarg;
-        if (gate_option(c, g, id, a))
-            continue;
-        switch (id) {
-        case 'l': g->labels = a; break;
-        case O_BASE_STREAM: g->base_stream = a; break;
-        case O_NAB_WIN: g->nab_win = a; break;
-        case O_NAB_RES: g->nab_res = a; break;
-        case O_NAB_THR: g->nab_thr = a; break;
-        case O_DETECTOR: g->detector = a; break;
-        case O_NAB_FIXED: g->nab_fixed = cli_double(c, "nab-threshold", a); break;
-        case O_PRE: g->eo.detect.pre = cli_dur(c, "pre", a); break;
-        case O_POST: g->eo.detect.post = cli_dur(c, "post", a); break;
-        case O_MERGE: g->eo.detect.merge = cli_dur(c, "merge", a); break;
-        case O_HORIZON: g->eo.horizon = cli_dur(c, "horizon", a); break;
-        case O_GROUP_BY: g->eo.group_by = a; break;
-        case O_GROUP_WIN: g->eo.group_window = cli_dur(c, "group-window", a); break;
-        case O_MTTR: g->eo.mttr.mttr = cli_dur(c, "mttr", a); break;
-        case O_DETECT_TODAY: g->eo.mttr.detect_today = cli_dur(c, "detect-today", a); break;
-        case O_DIAGNOSE: g->eo.mttr.diagnose = cli_dur(c, "diagnose", a); break;
-        case O_SAVED1: g->eo.mttr.saved_top1 = cli_double(c, "saved-top1", a); break;
-        case O_SAVEDK: g->eo.mttr.saved_topk = cli_double(c, "saved-topk", a); break;
-        case O_RCAK:
-            g->eo.rca_k = (int)cli_size(c, "rca-k", a);
-            if (g->eo.rca_k != 1 && g->eo.rca_k != 3 && g->eo.rca_k != 5)
-                cli_die_usage(c, "--rca-k: expected 1, 3 or 5, got '%s'", a);
-            break;
-        case 't': g->table = 1; break;
-        case 'M': g->md = 1; break;
-        case 'o': g->out = a; break;
-        case O_GATE: parse_gate(c, g, a); break;
-        case O_BASELINE: g->baseline = a; break;
-        case O_MAXREG: g->max_reg = cli_double(c, "max-regression", a); break;
-        case 'h': cli_help(c, stdout); exit(0);
-        case 'V': printf("aiops-eval %s\n", AIOPS_VERSION); exit(0);
-        default: exit(2);
-        }
+        if (id == O_NAMED_GATE)
+            named_gate(c, g);
+        else if (id == O_GATE)
+            parse_gate(c, g, c->optarg);
     }
+    c->opts = NULL;
 }
 
 static int read_stream(aiops_eval *ev, aiops_series_table *tab, const char *const *paths,
@@ -288,7 +314,6 @@ int main(int argc, char **argv)
                  "records in FILEs or stdin) against ground truth (--labels, or label records in\n"
                  "the stream): detection, NAB score, grouping, RCA, prediction and an MTTR model.\n"
                  "Prints one `eval` record (JSON); gates make it a CI check.",
-        .opts = opts,
         .footer = "Exit status: 0 ok, 1 a gate failed (each failure on stderr), 2 usage or input error.\n"
                   "See aiops-eval(1) and docs/EVALUATION.md.\n",
         .argc = argc,
@@ -317,8 +342,7 @@ int main(int argc, char **argv)
     aiops_eval_free(ev);
     aiops_series_table_free(tab);
     if (rc) {
-        char buf[1200];
-        fprintf(stderr, "aiops-eval: %s\n", aiops_err_str(&err, buf, sizeof buf));
+        cli_error(&c, &err);
         return 2;
     }
     return failed > 0 ? 1 : 0;

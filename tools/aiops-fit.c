@@ -12,76 +12,16 @@
 #include "fit/fit.h"
 #include "cli.h"
 
-enum {
-    O_MODEL = 256, O_TRAIN, O_TRAIN_UNTIL, O_MAX_TRAIN, O_BANDS, O_NO_SAMPLES, O_MIN_DUR,
-    O_COOLDOWN, O_FOR, O_STATIC, O_SAVE, O_LOAD, O_TUNE, O_LABELS, O_OBJECTIVE, O_PROMRULES,
-    O_TUNE_BY, O_HORIZON, O_STEP, O_K, O_ALPHA, O_BETA, O_GAMMA, O_WIDTH, O_PERIOD, O_WINDOW, O_DAILY,
-    O_WEEKLY, O_CHANGEPOINTS, O_CP_PRIOR, O_MULT, O_ORDER, O_SORDER, O_FAIL, O_LIST,
-};
-
-static const cli_opt opts[] = {
-    {O_MODEL, "model", "NAME", "model for every series: auto (default) or one of --list-models"},
-    {'m', "match", "SELECTOR", "model only series matching SELECTOR (repeatable: any); others pass through"},
-    {O_TRAIN, "train", "DURATION", "train each series on its first DURATION of data (14d)"},
-    {O_TRAIN_UNTIL, "train-until", "TIME", "train on everything before TIME instead"},
-    {O_MAX_TRAIN, "max-train", "N", "cap of the training buffer per series, in points (200000)"},
-    {O_BANDS, "bands", NULL, "emit a band record for every scored point"},
-    {O_NO_SAMPLES, "no-samples", NULL, "do not pass samples through (other records still are)"},
-    {O_MIN_DUR, "min-duration", "DURATION", "confirm an anomaly only after it lasted DURATION (0)"},
-    {O_COOLDOWN, "cooldown", "DURATION", "after an anomaly ends, start no new one for DURATION (0)"},
-    {O_FOR, "for", "DURATION", "Prometheus for: of --static rules (default: --min-duration)"},
-    {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)"},
-    {O_SAVE, "save", "FILE", "write the fitted models (JSON) to FILE at the end"},
-    {O_LOAD, "load", "FILE", "start from models saved by --save (repeatable; later wins)"},
-    {O_TUNE, "tune", NULL, "tune each series' sensitivity against --labels"},
-    {O_LABELS, "labels", "FILE", "ground-truth label records for --tune"},
-    {O_OBJECTIVE, "objective", "NAME", "--tune objective: f1 (default), nab, recall-at-fa:N"},
-    {O_TUNE_BY, "tune-by", "KEY", "tune per series (default) or per metric name"},
-    {O_PROMRULES, "emit-promrules", "FILE", "write Prometheus alerting rules for the fitted models"},
-    {O_HORIZON, "horizon", "N", "after the input, forecast N band records per series"},
-    {O_STEP, "step", "DURATION", "spacing of forecast bands (default: each series' interval)"},
-    {O_K, "k", "X", "band half-width in sigmas (ewma, robust; 3)"},
-    {O_ALPHA, "alpha", "X", "smoothing factor (ewma 0.1; holtwinters level)"},
-    {O_BETA, "beta", "X", "holtwinters trend smoothing"},
-    {O_GAMMA, "gamma", "X", "holtwinters seasonal smoothing"},
-    {O_WIDTH, "width", "X", "interval coverage of seasonal, sarima, holtwinters (0.99)"},
-    {O_PERIOD, "period", "DURATION", "season length (1d)"},
-    {O_WINDOW, "window", "DURATION", "robust: rolling window (1h)"},
-    {O_DAILY, "daily-order", "N", "seasonal: Fourier order of the daily term (4)"},
-    {O_WEEKLY, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)"},
-    {O_CHANGEPOINTS, "changepoints", "N", "seasonal: potential trend changepoints (10)"},
-    {O_CP_PRIOR, "changepoint-prior", "X", "seasonal: penalty on changepoint deltas (0.05)"},
-    {O_MULT, "multiplicative", NULL, "seasonal, holtwinters: multiplicative seasonality"},
-    {O_ORDER, "order", "P,D,Q", "sarima: non-seasonal orders (default: by AIC)"},
-    {O_SORDER, "seasonal-order", "P,D,Q", "sarima: seasonal orders (default: by AIC)"},
-    {O_FAIL, "fail-on-anomaly", NULL, "exit 1 when any anomaly was found"},
-    {O_LIST, "list-models", NULL, "list the models and exit"},
-    {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
-    {'f', "format", "FMT", "output encoding: ndjson (default) or tsv"},
-    {'v', "verbose", NULL, "print each series' model and why to stderr"},
-    {'h', "help", NULL, "show this help and exit"},
-    {'V', "version", NULL, "show the version and exit"},
-    {0, NULL, NULL, NULL},
-};
+enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_OBJECTIVE, O_PARAM, O_LIST };
 
 typedef struct cfg {
     aiops_fit_opts fo;
     const char *out, *save, *promrules, *labels;
-    const char **load;
-    size_t nload;
+    cli_list load;
     aiops_fit_rule *rules;
     aiops_selector **match;
-    aiops_out_format fmt;
-    int fail, verbose;
+    int fmt, fail, verbose;
 } cfg;
-
-static double dur(const cli *c, const char *opt, const char *s)
-{
-    double v;
-    if (aiops_parse_duration(s, strlen(s), &v) || v < 0)
-        cli_die_usage(c, "--%s: expected a duration like 90s, 5m, 14d, got '%s'", opt, s);
-    return v;
-}
 
 static void *grow(const cli *c, void *p, size_t n, size_t sz)
 {
@@ -99,22 +39,139 @@ static void list_models(void)
         printf("%-12s %s\n", m[i]->name, m[i]->desc);
 }
 
-/* The model parameters: one library call by option name. */
-static void parse_model_opt(cli *c, cfg *g, int id, const char *a)
+static void warn(void *ctx, const char *series, const char *msg)
 {
-    for (const cli_opt *o = opts; o->id; o++) {
-        aiops_err err = {0};
-        if (o->id != id)
-            continue;
-        if (aiops_fit_param_set(&g->fo.params, o->lng, a, &err))
-            cli_die_usage(c, "%s", err.msg);
-        return;
-    }
-    exit(2);
+    (void)ctx;
+    fprintf(stderr, "aiops-fit: warning: %s: not scored: %s\n", series, msg);
 }
 
 static void parse_args(cli *c, cfg *g)
 {
+    aiops_fit_opts *fo = &g->fo;
+    static const char *const tune_by[] = {"series", "name", NULL};
+    const cli_opt opts[] = {
+        {O_MODEL, "model", "NAME", "model for every series: auto (default) or one of --list-models", CLI_STRING,
+         .man = "The model for every series: \\fBauto\\fR (default) or a name from\n"
+                "\\fB\\-\\-list-models\\fR."},
+        {'m', "match", "SELECTOR", "model only series matching SELECTOR (repeatable: any); others pass through",
+         CLI_STRING,
+         .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
+                "matches). Other series are passed through unscored."},
+        {CLI_LONG, "train", "DURATION", "train each series on its first DURATION of data (14d)", CLI_DURATION,
+         .dest = &fo->train,
+         .man = "Train each series on its first \\fIDURATION\\fR of data (default 14d)."},
+        {CLI_LONG, "train-until", "TIME", "train on everything before TIME instead", CLI_TIME,
+         .dest = &fo->train_until,
+         .man = "Train on every point before \\fITIME\\fR (RFC 3339 or epoch seconds) instead."},
+        {CLI_LONG, "max-train", "N", "cap of the training buffer per series, in points (200000)", CLI_SIZE,
+         .dest = &fo->max_train,
+         .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
+        {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
+         .man = "Write a band record after every scored sample."},
+        {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
+         .dest = &fo->no_samples,
+         .man = "Do not pass samples through. Other input records still are."},
+        {CLI_LONG, "min-duration", "DURATION", "confirm an anomaly only after it lasted DURATION (0)",
+         CLI_DURATION, .dest = &fo->min_duration,
+         .man = "Confirm an anomaly only once it has lasted \\fIDURATION\\fR (default 0: at its\n"
+                "first point)."},
+        {CLI_LONG, "cooldown", "DURATION", "after an anomaly ends, start no new one for DURATION (0)",
+         CLI_DURATION, .dest = &fo->cooldown,
+         .man = "After an anomaly ends, start no new one on the same series for\n"
+                "\\fIDURATION\\fR (default 0)."},
+        {CLI_LONG, "for", "DURATION", "Prometheus for: of --static rules (default: --min-duration)",
+         CLI_DURATION, .dest = &fo->for_duration,
+         .man = "The Prometheus \\fBfor:\\fR of \\fB\\-\\-static\\fR rules (default: the\n"
+                "\\fB\\-\\-min-duration\\fR)."},
+        {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)",
+         CLI_STRING,
+         .man = "A static threshold such as \\fB'cpu>80'\\fR for the matching series\n"
+                "(repeatable)."},
+        {CLI_LONG, "save", "FILE", "write the fitted models (JSON) to FILE at the end", CLI_PATH, .dest = &g->save,
+         .man = "Write the fitted models to \\fIFILE\\fR at the end."},
+        {CLI_LONG, "load", "FILE", "start from models saved by --save (repeatable; later wins)", CLI_LIST,
+         .dest = &g->load,
+         .man = "Start from models written by \\fB\\-\\-save\\fR (repeatable; later files win)."},
+        {CLI_LONG, "tune", NULL, "tune each series' sensitivity against --labels", CLI_FLAG, .dest = &fo->tune,
+         .man = "Tune each series' sensitivity against \\fB\\-\\-labels\\fR (see Tuning)."},
+        {CLI_LONG, "labels", "FILE", "ground-truth label records for --tune", CLI_PATH, .dest = &g->labels,
+         .man = "Ground truth for \\fB\\-\\-tune\\fR: label records."},
+        {O_OBJECTIVE, "objective", "NAME", "--tune objective: f1 (default), nab, recall-at-fa:N", CLI_STRING,
+         .man = "What \\fB\\-\\-tune\\fR maximises: \\fBf1\\fR (default), \\fBnab\\fR or\n"
+                "\\fBrecall-at-fa:\\fIN\\fR."},
+        {CLI_LONG, "tune-by", "KEY", "tune per series (default) or per metric name", CLI_ENUM, .names = tune_by,
+         .dest = &fo->tune_by_name,
+         .man = "\\fBseries\\fR (default): one choice per series; \\fBname\\fR: one per metric\n"
+                "name and model."},
+        {CLI_LONG, "emit-promrules", "FILE", "write Prometheus alerting rules for the fitted models", CLI_PATH,
+         .dest = &g->promrules,
+         .man = "Write the fitted models as Prometheus alerting rules (the rule-file YAML that\n"
+                "Prometheus and its rule checker read) to \\fIFILE\\fR: one group\n"
+                "\\fBaiops-fit\\fR; static rules as written (once each); for the other models,\n"
+                "one rule per series,\n"
+                "\\fBabs(S \\- avg_over_time(S[W])) > K * stddev_over_time(S[W])\\fR with\n"
+                "\\fIW\\fR the \\fB\\-\\-window\\fR (1h) and \\fIK\\fR the model's \\fIk\\fR, or for\n"
+                "\\fBseasonal\\fR, \\fBsarima\\fR and \\fBholtwinters\\fR the normal quantile of\n"
+                "their \\fIwidth\\fR (0.99 gives 2.576) over the window one week (or\n"
+                "\\fB\\-\\-period\\fR) earlier: \\fBavg_over_time(S[1h] offset 1w)\\fR. Rules get\n"
+                "\\fBfor:\\fR from \\fB\\-\\-min-duration\\fR (static rules: \\fB\\-\\-for\\fR), and the\n"
+                "labels \\fBseverity\\fR, \\fBsource\\fR and \\fBmodel\\fR."},
+        {CLI_LONG, "horizon", "N", "after the input, forecast N band records per series", CLI_SIZE,
+         .dest = &fo->horizon,
+         .man = "After the input, write \\fIN\\fR forecast band records per modelled series,\n"
+                "ahead of its last point, in time order."},
+        {CLI_LONG, "step", "DURATION", "spacing of forecast bands (default: each series' interval)",
+         CLI_DURATION, .dest = &fo->step,
+         .man = "The spacing of forecast bands (default: each series' last sampling\n"
+                "interval)."},
+        /* The model parameters: checked and set by aiops_fit_param_set. */
+        {O_PARAM, "k", "X", "band half-width in sigmas (ewma, robust; 3)", CLI_STRING,
+         .man = "Band half-width in standard deviations (\\fBewma\\fR, \\fBrobust\\fR; default 3)."},
+        {O_PARAM, "alpha", "X", "smoothing factor (ewma 0.1; holtwinters level)", CLI_STRING,
+         .man = "Smoothing factor (\\fBewma\\fR, default 0.1; \\fBholtwinters\\fR level;\n"
+                "\\fBseasonal\\fR level adaptation)."},
+        {O_PARAM, "beta", "X", "holtwinters trend smoothing", CLI_STRING,
+         .man = "\\fBholtwinters\\fR trend smoothing."},
+        {O_PARAM, "gamma", "X", "holtwinters seasonal smoothing", CLI_STRING,
+         .man = "\\fBholtwinters\\fR seasonal smoothing."},
+        {O_PARAM, "width", "X", "interval coverage of seasonal, sarima, holtwinters (0.99)", CLI_STRING,
+         .man = "Interval coverage of \\fBseasonal\\fR, \\fBsarima\\fR and \\fBholtwinters\\fR\n"
+                "(default 0.99)."},
+        {O_PARAM, "period", "DURATION", "season length (1d)", CLI_STRING,
+         .man = "Season length (default 1d); also the lag \\fBauto\\fR tests."},
+        {O_PARAM, "window", "DURATION", "robust: rolling window (1h)", CLI_STRING,
+         .man = "\\fBrobust\\fR: the rolling window (default 1h); the window of exported rules."},
+        {O_PARAM, "daily-order", "N", "seasonal: Fourier order of the daily term (4)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: Fourier order of the daily term (default 4)."},
+        {O_PARAM, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: Fourier order of the weekly term.  Default: automatic; with\n"
+                "at least 3 weeks of training data the orders 3, 6, 10 and 15 are fitted on\n"
+                "all but the last training week and the one with the least error on that\n"
+                "week is kept (a higher order only when it cuts the error by 5%), else 3."},
+        {O_PARAM, "changepoints", "N", "seasonal: potential trend changepoints (10)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: number of potential trend changepoints (default 10)."},
+        {O_PARAM, "changepoint-prior", "X", "seasonal: penalty on changepoint deltas (0.05)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: penalty on changepoint slope changes (default 0.05)."},
+        {CLI_LONG, "multiplicative", NULL, "seasonal, holtwinters: multiplicative seasonality", CLI_FLAG,
+         .dest = &fo->params.multiplicative,
+         .man = "\\fBseasonal\\fR, \\fBholtwinters\\fR: multiplicative seasonality."},
+        {O_PARAM, "order", "P,D,Q", "sarima: non-seasonal orders (default: by AIC)", CLI_STRING,
+         .man = "\\fBsarima\\fR: the non-seasonal orders (default: chosen by AIC)."},
+        {O_PARAM, "seasonal-order", "P,D,Q", "sarima: seasonal orders (default: by AIC)", CLI_STRING,
+         .man = "\\fBsarima\\fR: the seasonal orders (default: chosen by AIC)."},
+        {CLI_LONG, "fail-on-anomaly", NULL, "exit 1 when any anomaly was found", CLI_FLAG, .dest = &g->fail,
+         .man = "Exit with status 1 when any anomaly event fired (for CI checks)."},
+        {O_LIST, "list-models", NULL, "list the models and exit", CLI_FLAG, .man = "List the models and exit."},
+        CLI_OUTPUT(&g->out),
+        CLI_FORMAT(&g->fmt),
+        {'v', .common = 1, .dest = &g->verbose, .help = "print each series' model and why to stderr",
+         .man = "At the end, print each modelled series' model (or rule) and why it was\n"
+                "chosen to standard error."},
+        CLI_HELP_ROW,
+        CLI_VERSION_ROW,
+        CLI_END,
+    };
+    c->opts = opts;
     int id;
     while ((id = cli_next(c)) != -1) {
         const char *a = c->optarg;
@@ -123,70 +180,38 @@ static void parse_args(cli *c, cfg *g)
         case O_MODEL:
             if (strcmp(a, "auto") && !aiops_model_find(a))
                 cli_die_usage(c, "--model: unknown model '%s' (see --list-models)", a);
-            g->fo.model = a;
-            g->fo.model_given = 1;
+            fo->model = a;
+            fo->model_given = 1;
             break;
         case 'm':
-            g->match = grow(c, g->match, g->fo.nmatch, sizeof *g->match);
-            if (aiops_selector_parse(a, &g->match[g->fo.nmatch], &err))
+            g->match = grow(c, g->match, fo->nmatch, sizeof *g->match);
+            if (aiops_selector_parse(a, &g->match[fo->nmatch], &err))
                 cli_die_usage(c, "--match: %s", err.msg);
-            g->fo.nmatch++;
+            fo->nmatch++;
             break;
-        case O_TRAIN: g->fo.train = dur(c, "train", a); break;
-        case O_TRAIN_UNTIL: g->fo.train_until = cli_time(c, "train-until", a); break;
-        case O_MAX_TRAIN: g->fo.max_train = cli_size(c, "max-train", a); break;
-        case O_BANDS: g->fo.bands = 1; break;
-        case O_NO_SAMPLES: g->fo.no_samples = 1; break;
-        case O_MIN_DUR: g->fo.min_duration = dur(c, "min-duration", a); break;
-        case O_COOLDOWN: g->fo.cooldown = dur(c, "cooldown", a); break;
-        case O_FOR: g->fo.for_duration = dur(c, "for", a); break;
         case O_STATIC:
-            g->rules = grow(c, g->rules, g->fo.nrules, sizeof *g->rules);
-            if (aiops_fit_rule_parse(a, &g->rules[g->fo.nrules], &err))
+            g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);
+            if (aiops_fit_rule_parse(a, &g->rules[fo->nrules], &err))
                 cli_die_usage(c, "--static: %s", err.msg);
-            g->fo.nrules++;
+            fo->nrules++;
             break;
-        case O_SAVE: g->save = a; break;
-        case O_LOAD:
-            g->load = grow(c, g->load, g->nload, sizeof *g->load);
-            g->load[g->nload++] = a;
-            break;
-        case O_TUNE: g->fo.tune = 1; break;
-        case O_LABELS: g->labels = a; break;
         case O_OBJECTIVE:
-            if (aiops_fit_objective_parse(a, &g->fo.objective, &err))
+            if (aiops_fit_objective_parse(a, &fo->objective, &err))
                 cli_die_usage(c, "--objective: %s", err.msg);
             break;
-        case O_TUNE_BY:
-            if (strcmp(a, "series") && strcmp(a, "name"))
-                cli_die_usage(c, "--tune-by: expected series or name, got '%s'", a);
-            g->fo.tune_by_name = !strcmp(a, "name");
+        case O_PARAM:
+            if (aiops_fit_param_set(&fo->params, c->opt->lng, a, &err))
+                cli_die_usage(c, "%s", err.msg);
             break;
-        case O_PROMRULES: g->promrules = a; break;
-        case O_HORIZON: g->fo.horizon = cli_size(c, "horizon", a); break;
-        case O_STEP: g->fo.step = dur(c, "step", a); break;
-        case O_FAIL: g->fail = 1; break;
         case O_LIST: list_models(); exit(0);
-        case 'o': g->out = a; break;
-        case 'f':
-            if (!strcmp(a, "ndjson")) g->fmt = AIOPS_OUT_NDJSON;
-            else if (!strcmp(a, "tsv")) g->fmt = AIOPS_OUT_TSV;
-            else cli_die_usage(c, "--format: expected ndjson or tsv, got '%s'", a);
-            break;
-        case 'v': g->verbose = 1; break;
-        case 'h': cli_help(c, stdout); exit(0);
-        case 'V': printf("aiops-fit %s\n", AIOPS_VERSION); exit(0);
-        default: parse_model_opt(c, g, id, a);
         }
     }
-    g->fo.rules = g->rules;
-    g->fo.match = g->match;
-}
-
-static void warn(void *ctx, const char *series, const char *msg)
-{
-    (void)ctx;
-    fprintf(stderr, "aiops-fit: warning: %s: not scored: %s\n", series, msg);
+    if (fo->tune && !g->labels)
+        cli_die_usage(c, "--tune needs --labels FILE");
+    fo->rules = g->rules;
+    fo->match = g->match;
+    fo->warn = warn;
+    c->opts = NULL;
 }
 
 static int emit(void *ctx, const aiops_record *r, aiops_err *err)
@@ -196,8 +221,8 @@ static int emit(void *ctx, const aiops_record *r, aiops_err *err)
 
 static int load_models(aiops_fit *f, const cfg *g, aiops_err *err)
 {
-    for (size_t i = 0; i < g->nload; i++) {
-        int rc = aiops_fit_load_file(f, g->load[i], err);
+    for (size_t i = 0; i < g->load.n; i++) {
+        int rc = aiops_fit_load_file(f, g->load.v[i], err);
         if (rc)
             return rc;
     }
@@ -285,7 +310,6 @@ int main(int argc, char **argv)
         .about = "Fit a model per series on a training window, then score the rest of the\n"
                  "record stream point by point as if live (no look-ahead).  Writes the stream\n"
                  "through with band and anomaly records added at the time they are decided.",
-        .opts = opts,
         .footer = "Exit status: 0 ok, 1 anomalies found with --fail-on-anomaly, 2 usage or\n"
                   "input error.  See aiops-fit(1) and docs/FORMAT.md.\n",
         .argc = argc,
@@ -294,16 +318,8 @@ int main(int argc, char **argv)
     cfg g = {0};
     aiops_fit_opts_init(&g.fo);
     parse_args(&c, &g);
-    g.fo.warn = warn;
-    if (g.fo.tune && !g.labels)
-        cli_die_usage(&c, "--tune needs --labels FILE");
-    const char *const stdin_only[] = {"-"};
-    const char *const *paths = (const char *const *)argv + c.optind;
-    size_t npaths = (size_t)(argc - c.optind);
-    if (npaths == 0) {
-        paths = stdin_only;
-        npaths = 1;
-    }
+    size_t npaths;
+    const char *const *paths = cli_inputs(&c, &npaths);
     aiops_err err = {0};
     uint64_t anomalies = 0;
     int rc = run(&g, paths, npaths, &anomalies, &err);
@@ -313,10 +329,9 @@ int main(int argc, char **argv)
         aiops_fit_rule_free(&g.rules[i]);
     free(g.match);
     free(g.rules);
-    free(g.load);
+    free(g.load.v);
     if (rc) {
-        char buf[1200];
-        fprintf(stderr, "aiops-fit: %s\n", aiops_err_str(&err, buf, sizeof buf));
+        cli_error(&c, &err);
         return 2;
     }
     return g.fail && anomalies ? 1 : 0;

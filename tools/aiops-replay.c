@@ -11,45 +11,16 @@
 #include "formats/alerts/alerts.h"
 #include "cli.h"
 
-enum { O_FROM = 256, O_TO, O_SPEED, O_STATS, O_WINDOW, O_MAXBUF, O_MAXOPEN, O_LIST, O_MAXLINE,
-       O_SKIPBAD, O_SERVICE, O_MAP, O_MEMBERS, O_ALERTS };
-
-static const cli_opt opts[] = {
-    {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)"},
-    {'f', "format", "FMT", "output encoding: ndjson (default) or tsv"},
-    {'z', "zstd", NULL, "compress the output with zstd"},
-    {'I', "input-format", "NAME", "force the input format (default: detect per file)"},
-    {'m', "match", "SELECTOR", "keep series (and labelled logs/alerts) matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)"},
-    {'t', "types", "LIST", "keep only these record types, e.g. sample,log,span"},
-    {O_FROM, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)"},
-    {O_TO, "to", "TIME", "drop records at or after TIME"},
-    {O_SPEED, "speed", "N", "pace output at N x real time (default: as fast as possible)"},
-    {O_STATS, "stats", NULL, "print per-series sample counts to stderr at the end"},
-    {O_SKIPBAD, "skip-bad", NULL, "skip malformed records, count them and report at the end"},
-    {O_MEMBERS, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)"},
-    {O_SERVICE, "service", "NAME", "service of plain text log files (default: from the file name)"},
-    {O_MAP, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric"},
-    {O_WINDOW, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)"},
-    {O_MAXBUF, "max-buffer", "N", "units held to sort unordered input: sample 1, JSON record 22 (8388608)"},
-    {O_MAXOPEN, "max-open", "N", "files/archive members merged at once (512)"},
-    {O_MAXLINE, "max-line", "BYTES", "longest accepted input line (67108864)"},
-    {O_ALERTS, "alerts-from-series", NULL, "also turn Prometheus ALERTS{...} samples into alert records"},
-    {O_LIST, "list-formats", NULL, "list the input formats and exit"},
-    {'h', "help", NULL, "show this help and exit"},
-    {'V', "version", NULL, "show the version and exit"},
-    {0, NULL, NULL, NULL},
-};
+enum { O_LIST = CLI_LONG + 1 };
 
 typedef struct cfg {
-    const char *out, *force;
-    aiops_out_format fmt;
-    int zstd, stats, alerts_from_series;
+    const char *out;
+    int fmt, zstd, stats, alerts_from_series;
     int types[AIOPS_R__COUNT];   /* --types: 1 = keep; all 0 = keep everything */
     int have_types;
     double from, to, speed;
     aiops_match *match;
-    const char **members;
-    size_t nmembers;
+    cli_list members;
     aiops_reader_opts ro;
 } cfg;
 
@@ -76,60 +47,116 @@ static void parse_types(cli *c, cfg *g, const char *list)
 
 static void parse_args(cli *c, cfg *g)
 {
+    aiops_reader_opts *ro = &g->ro;
+    const cli_opt opts[] = {
+        CLI_OUTPUT(&g->out),
+        CLI_FORMAT(&g->fmt),
+        {'z', "zstd", NULL, "compress the output with zstd", CLI_FLAG, .dest = &g->zstd,
+         .man = "Compress the output with zstd."},
+        {'I', "input-format", "NAME", "force the input format (default: detect per file)", CLI_STRING,
+         .man = "Do not detect the input format: read every input as \\fINAME\\fR\n"
+                "(\\fBndjson\\fR and \\fBtsv\\fR are aliases of \\fBstream\\fR, \\fBopenmetrics\\fR of \\fBprom-text\\fR)."},
+        {'m', "match", "SELECTOR", "keep series (and labelled logs/alerts) matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)",
+         CLI_STRING,
+         .man = "Keep only series matching a Prometheus-style selector, e.g.\n"
+                "\\fBhttp_requests_total{code=~\"5..\",job!=\"batch\"}\\fR. Operators: \\fB=\\fR,\n"
+                "\\fB!=\\fR, \\fB=~\\fR, \\fB!~\\fR. Regexes are POSIX extended, fully anchored as in\n"
+                "PromQL (\\fB[0-9]\\fR, not \\fB\\\\d\\fR). An absent label counts as the empty\n"
+                "string. The option may be repeated: a series is kept if any selector matches.\n"
+                "Records with a \\fBlabels\\fR object (logs, alerts) are matched by those labels,\n"
+                "their \\fBname\\fR as the metric name and their \\fBservice\\fR field as the\n"
+                "\\fBservice\\fR label if it is not a label. Other records are not filtered."},
+        {'t', "types", "LIST", "keep only these record types, e.g. sample,log,span", CLI_STRING,
+         .man = "Keep only records of these types, a comma-separated list such as\n"
+                "\\fBsample,log,span\\fR (see docs/FORMAT.md for the types)."},
+        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME, .dest = &g->from,
+         .man = "Drop records before \\fITIME\\fR (RFC 3339, or epoch seconds)."},
+        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
+         .man = "Drop records at or after \\fITIME\\fR."},
+        {CLI_LONG, "speed", "N", "pace output at N x real time (default: as fast as possible)", CLI_NUMBER,
+         .dest = &g->speed, .range = CLI_GT, .lo = 0,
+         .man = "Pace the output at \\fIN\\fR times real time (the gap between two records'\n"
+                "timestamps, divided by \\fIN\\fR). This gives live-like demos. By default\n"
+                "records are written as fast as possible."},
+        {CLI_LONG, "stats", NULL, "print per-series sample counts to stderr at the end", CLI_FLAG, .dest = &g->stats,
+         .man = "At the end, print the number of samples of each series, the count of each\n"
+                "record type and the total written to standard error."},
+        {CLI_LONG, "skip-bad", NULL, "skip malformed records, count them and report at the end", CLI_FLAG,
+         .dest = &ro->skip_bad,
+         .man = "Do not stop at a malformed record: skip it, count it, and at the end report\n"
+                "how many were skipped and the first error on standard error (exit status 0).\n"
+                "A record in a line-based format is one line. In a whole-document format\n"
+                "(Prometheus API JSON), or past a line longer than \\fB\\-\\-max-line\\fR, the rest\n"
+                "of that file counts as one skipped record."},
+        {CLI_LONG, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)",
+         CLI_LIST, .dest = &g->members,
+         .man = "Read only the archive members, and the files found in directories, whose\n"
+                "name matches the shell pattern \\fIGLOB\\fR. A \\fB*\\fR also matches \\fB/\\fR, so\n"
+                "\\fB'metrics/*'\\fR selects a whole folder. The option may be repeated: a member\n"
+                "is read if any pattern matches. Files named on the command line are always\n"
+                "read."},
+        {CLI_LONG, "service", "NAME", "service of plain text log files (default: from the file name)", CLI_STRING,
+         .dest = &ro->service,
+         .man = "The service of plain text log files, which carry none. By default the file\n"
+                "name without its extension is used."},
+        {CLI_LONG, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric",
+         CLI_STRING, .dest = &ro->column_map,
+         .man = "Column mapping for table exports (ClickHouse \\fBJSONEachRow\\fR,\n"
+                "\\fBTSVWithNames\\fR): comma-separated \\fIfield\\fB=\\fIcolumn\\fR pairs, such as\n"
+                "\\fBts=event_time,value=val,series=metric\\fR. Without it, the column names of\n"
+                "common schemas are recognised (see docs/FORMAT.md)."},
+        {CLI_LONG, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)", CLI_SIZE,
+         .dest = &ro->reorder_window,
+         .man = "How many records each time-ordered input may be out of order by (default\n"
+                "4096). A record older than one already written is an error."},
+        {CLI_LONG, "max-buffer", "N", "units held to sort unordered input: sample 1, JSON record 22 (8388608)",
+         CLI_SIZE, .dest = &ro->max_buffer,
+         .man = "How much may be held, across all inputs, to sort inputs that are not in\n"
+                "time order (promtool, prom-text, vm-export, newest-first logs, alert lists,\n"
+                "archives on stdin). It is counted in units: a sample is 1 unit, and a record\n"
+                "with JSON fields (a log line, a span, an alert) is 22 units, about 1 KiB. The\n"
+                "default is 8388608 units, about 400 MiB. Past it, the reader stops with an\n"
+                "error."},
+        {CLI_LONG, "max-open", "N", "files/archive members merged at once (512)", CLI_SIZE, .dest = &ro->max_open,
+         .man = "How many files and archive members may be merged at once (default 512)."},
+        {CLI_LONG, "max-line", "BYTES", "longest accepted input line (67108864)", CLI_SIZE, .dest = &ro->max_line,
+         .man = "The longest accepted input line (default 67108864)."},
+        {CLI_LONG, "alerts-from-series", NULL, "also turn Prometheus ALERTS{...} samples into alert records",
+         CLI_FLAG, .dest = &g->alerts_from_series,
+         .man = "Also turn the samples of Prometheus' \\fBALERTS\\fR series (one per rule\n"
+                "evaluation while an alert is pending or firing) into \\fBalert\\fR records.\n"
+                "A \\fBfiring\\fR or \\fBpending\\fR record marks where an interval opens. A\n"
+                "\\fBresolved\\fR record marks where a firing interval closes: at a sample of 0\n"
+                "or NaN, or one evaluation interval after the last sample when the series\n"
+                "stops for more than two intervals. The interval is learned from the data.\n"
+                "The samples themselves pass through as well."},
+        {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
+         .man = "List the input formats and exit."},
+        CLI_HELP_ROW,
+        CLI_VERSION_ROW,
+        CLI_END,
+    };
+    c->opts = opts;
     int id;
     while ((id = cli_next(c)) != -1) {
         const char *a = c->optarg;
         aiops_err err = {0};
         switch (id) {
-        case 'o': g->out = a; break;
-        case 'f':
-            if (!strcmp(a, "ndjson")) g->fmt = AIOPS_OUT_NDJSON;
-            else if (!strcmp(a, "tsv")) g->fmt = AIOPS_OUT_TSV;
-            else cli_die_usage(c, "--format: expected ndjson or tsv, got '%s'", a);
-            break;
-        case 'z': g->zstd = 1; break;
         case 'I':
             if (!aiops_format_find(a))
                 cli_die_usage(c, "--input-format: unknown format '%s' (see --list-formats)", a);
-            g->ro.force_format = a;
+            ro->force_format = a;
             break;
         case 'm':
             if (aiops_match_add(g->match, a, &err))
                 cli_die_usage(c, "--match: %s", err.msg);
             break;
-        case O_FROM: g->from = cli_time(c, "from", a); break;
-        case O_TO: g->to = cli_time(c, "to", a); break;
-        case O_SPEED:
-            g->speed = cli_double(c, "speed", a);
-            if (!(g->speed > 0))
-                cli_die_usage(c, "--speed: expected a number > 0, got '%s'", a);
-            break;
-        case O_STATS: g->stats = 1; break;
-        case O_SKIPBAD: g->ro.skip_bad = 1; break;
-        case O_ALERTS: g->alerts_from_series = 1; break;
-        case O_SERVICE: g->ro.service = a; break;
-        case O_MAP: g->ro.column_map = a; break;
-        case O_MEMBERS: {
-            const char **nm = realloc(g->members, (g->nmembers + 2) * sizeof *nm);
-            if (!nm)
-                cli_die_usage(c, "out of memory");
-            nm[g->nmembers++] = a;
-            nm[g->nmembers] = NULL;
-            g->members = nm;
-            g->ro.members = nm;
-            break;
-        }
         case 't': parse_types(c, g, a); break;
-        case O_WINDOW: g->ro.reorder_window = cli_size(c, "reorder-window", a); break;
-        case O_MAXBUF: g->ro.max_buffer = cli_size(c, "max-buffer", a); break;
-        case O_MAXOPEN: g->ro.max_open = cli_size(c, "max-open", a); break;
-        case O_MAXLINE: g->ro.max_line = cli_size(c, "max-line", a); break;
         case O_LIST: list_formats(); exit(0);
-        case 'h': cli_help(c, stdout); exit(0);
-        case 'V': printf("aiops-replay %s\n", AIOPS_VERSION); exit(0);
-        default: exit(2);
         }
     }
+    ro->members = g->members.v;
+    c->opts = NULL;
 }
 
 static double now_mono(void)
@@ -286,7 +313,6 @@ int main(int argc, char **argv)
                  "time-ordered record stream.  Inputs may be files, directories, archives\n"
                  "(.tar, .tar.gz, .tar.zst, .zip) and .gz/.zst files; '-' or no input reads\n"
                  "stdin.  The format of each file is detected (see --list-formats).",
-        .opts = opts,
         .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
                   "See aiops-replay(1) and docs/FORMAT.md.\n",
         .argc = argc,
@@ -296,20 +322,14 @@ int main(int argc, char **argv)
     if (!g.match)
         return 2;
     parse_args(&c, &g);
-    const char *const stdin_only[] = {"-"};
-    const char *const *paths = (const char *const *)argv + c.optind;
-    size_t npaths = (size_t)(argc - c.optind);
-    if (npaths == 0) {
-        paths = stdin_only;
-        npaths = 1;
-    }
+    size_t npaths;
+    const char *const *paths = cli_inputs(&c, &npaths);
     aiops_err err = {0};
     int rc = run(&g, paths, npaths, &err);
     aiops_match_free(g.match);
-    free(g.members);
+    free(g.members.v);
     if (rc) {
-        char buf[1200];
-        fprintf(stderr, "aiops-replay: %s\n", aiops_err_str(&err, buf, sizeof buf));
+        cli_error(&c, &err);
         return 2;
     }
     return 0;

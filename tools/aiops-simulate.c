@@ -10,65 +10,42 @@
 #include "sim/sim.h"
 #include "cli.h"
 
-enum { O_SEED = 256, O_STREAM, O_DAYS, O_STEP, O_STATS, O_FORMAT };
-
-static const cli_opt opts[] = {
-    {'o', "output", "FILE", "write to FILE (archive: required; stream: default stdout, .zst => zstd)"},
-    {O_SEED, "seed", "N", "random seed (default: the scenario's \"seed\")"},
-    {O_STREAM, "stream", NULL, "write our record stream (NDJSON) instead of the archive"},
-    {'f', "format", "FMT", "with --stream: ndjson (default) or tsv for samples"},
-    {O_DAYS, "days", "N", "simulate N days instead of the scenario's \"days\""},
-    {O_STEP, "step", "DURATION", "time step instead of the scenario's \"step\" (e.g. 5m)"},
-    {O_STATS, "stats", NULL, "print the record counts per type to stderr"},
-    {'h', "help", NULL, "show this help and exit"},
-    {'V', "version", NULL, "show the version and exit"},
-    {0, NULL, NULL, NULL},
-};
-
 typedef struct cfg {
     const char *out, *scenario;
-    int stream, stats, have_seed;
-    uint64_t seed;
+    int stream, stats, fmt;
+    int64_t seed;                /* -1: the scenario's */
     double days, step;
-    aiops_out_format fmt;
 } cfg;
 
 static void parse_args(cli *c, cfg *g)
 {
-    int id;
-    while ((id = cli_next(c)) != -1) {
-        const char *a = c->optarg;
-        switch (id) {
-        case 'o': g->out = a; break;
-        case O_SEED: {
-            int64_t v;
-            if (aiops_parse_int64(a, strlen(a), &v) || v < 0)
-                cli_die_usage(c, "--seed: expected a whole number >= 0, got '%s'", a);
-            g->seed = (uint64_t)v;
-            g->have_seed = 1;
-            break;
-        }
-        case O_STREAM: g->stream = 1; break;
-        case 'f':
-            if (!strcmp(a, "ndjson")) g->fmt = AIOPS_OUT_NDJSON;
-            else if (!strcmp(a, "tsv")) g->fmt = AIOPS_OUT_TSV;
-            else cli_die_usage(c, "--format: expected ndjson or tsv, got '%s'", a);
-            break;
-        case O_DAYS:
-            g->days = cli_double(c, "days", a);
-            if (!(g->days > 0) || g->days > 400)
-                cli_die_usage(c, "--days: expected a number in (0, 400], got '%s'", a);
-            break;
-        case O_STEP:
-            if (aiops_parse_duration(a, strlen(a), &g->step) || !(g->step >= 1))
-                cli_die_usage(c, "--step: expected a duration >= 1s (e.g. 60, 5m), got '%s'", a);
-            break;
-        case O_STATS: g->stats = 1; break;
-        case 'h': cli_help(c, stdout); exit(0);
-        case 'V': printf("aiops-simulate %s\n", AIOPS_VERSION); exit(0);
-        default: exit(2);
-        }
-    }
+    const cli_opt opts[] = {
+        {'o', .common = 1, .dest = &g->out,
+         .help = "write to FILE (archive: required; stream: default stdout, .zst => zstd)",
+         .man = "Where to write. The archive needs a file. With \\fB\\-\\-stream\\fR the default\n"
+                "is standard output, and a name ending in \\fB.zst\\fR compresses with zstd."},
+        {CLI_LONG, "seed", "N", "random seed (default: the scenario's \"seed\")", CLI_INT, .dest = &g->seed,
+         .range = CLI_GE, .lo = 0, .man = "Random seed. The default is the scenario's \\fBseed\\fR."},
+        {CLI_LONG, "stream", NULL, "write our record stream (NDJSON) instead of the archive", CLI_FLAG,
+         .dest = &g->stream, .man = "Write the record stream (NDJSON) instead of the archive."},
+        {'f', .common = 1, .dest = &g->fmt, .help = "with --stream: ndjson (default) or tsv for samples",
+         .man = "With \\fB\\-\\-stream\\fR: \\fBndjson\\fR (default), or \\fBtsv\\fR for compact samples."},
+        {CLI_LONG, "days", "N", "simulate N days instead of the scenario's \"days\"", CLI_NUMBER,
+         .dest = &g->days, .range = CLI_GT | CLI_LE, .lo = 0, .hi = 400,
+         .man = "Simulate \\fIN\\fR days instead of the scenario's \\fBdays\\fR."},
+        {CLI_LONG, "step", "DURATION", "time step instead of the scenario's \"step\" (e.g. 5m)", CLI_DURATION,
+         .dest = &g->step, .range = CLI_GE, .lo = 1,
+         .man = "The time step instead of the scenario's \\fBstep\\fR, e.g. \\fB5m\\fR."},
+        {CLI_LONG, "stats", NULL, "print the record counts per type to stderr", CLI_FLAG, .dest = &g->stats,
+         .man = "Print the number of records of each type to standard error."},
+        CLI_HELP_ROW,
+        CLI_VERSION_ROW,
+        CLI_END,
+    };
+    c->opts = opts;
+    while (cli_next(c) != -1)
+        ;
+    c->opts = NULL;
     if (c->optind != c->argc - 1)
         cli_die_usage(c, "expected exactly one scenario file");
     g->scenario = c->argv[c->optind];
@@ -131,20 +108,19 @@ int main(int argc, char **argv)
                  "JSONL logs, Jaeger and OTLP JSON traces, kubectl events, deploy events,\n"
                  "Alertmanager webhooks, and the ground truth labels.ndjson, as one tar.zst.\n"
                  "Same scenario and seed give a byte-identical archive.",
-        .opts = opts,
         .footer = "Exit status: 0 ok, 1 error while writing, 2 usage or scenario error.\n"
                   "See docs/SCENARIOS.md and docs/FORMAT.md.\n",
         .argc = argc,
         .argv = argv,
     };
-    cfg g = {0};
+    cfg g = {.seed = -1};
     parse_args(&c, &g);
     aiops_err err = {0};
     aiops_sim_scenario *sc = NULL;
     aiops_sim_stats st = {0};
     int rc = aiops_sim_scenario_load(g.scenario, &sc, &err), usage_err = rc != 0;
     if (!rc)
-        rc = aiops_sim_scenario_override(sc, g.have_seed, g.seed, g.days, g.step, &err);
+        rc = aiops_sim_scenario_override(sc, g.seed >= 0, (uint64_t)g.seed, g.days, g.step, &err);
     usage_err |= rc != 0;
     aiops_sim_run_opts o = {.progress = isatty(2), .progress_fn = progress};
     if (!rc)
@@ -154,8 +130,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "\n");
     aiops_sim_scenario_free(sc);
     if (rc) {
-        char buf[1200];
-        fprintf(stderr, "aiops-simulate: %s\n", aiops_err_str(&err, buf, sizeof buf));
+        cli_error(&c, &err);
         return usage_err ? 2 : 1;
     }
     if (g.stats)

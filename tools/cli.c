@@ -1,4 +1,5 @@
-/* cli.c - option parsing and help from one table (see cli.h). */
+/* cli.c - option parsing, checking, --help and man page rows from one
+ * table (see cli.h). */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -7,56 +8,285 @@
 #include "aiops.h"
 #include "cli.h"
 
-#define MAX_OPTS 64
+#define MAX_OPTS 96
+
+static const char *const out_formats[] = {"ndjson", "tsv", NULL};   /* = aiops_out_format */
+
+/* The rows every tool shares (by their letter). */
+static const cli_opt shared[] = {
+    {'o', "output", "FILE", "write to FILE instead of stdout (.zst => zstd)", CLI_PATH,
+     .man = "Write to \\fIFILE\\fR instead of standard output. A name ending in \\fB.zst\\fR\n"
+            "is compressed with zstd."},
+    {'f', "format", "FMT", "output encoding: ndjson (default) or tsv", CLI_ENUM, .names = out_formats,
+     .man = "Output encoding: \\fBndjson\\fR (default) or \\fBtsv\\fR. TSV carries samples. Other\n"
+            "records, and series with a tab in a label value, are still written as NDJSON\n"
+            "lines. Readers accept the mix."},
+    {'v', "verbose", NULL, "say more on stderr", CLI_FLAG, .man = "Say more on standard error."},
+    {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
+    {'V', "version", NULL, "show the version and exit", CLI_VERSION,
+     .man = "Show the version and exit."},
+};
+
+/* Row o with a shared row's fields filled in. */
+static cli_opt resolve(const cli_opt *o)
+{
+    if (!o->common)
+        return *o;
+    cli_opt r = {0};
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+        if (shared[i].id == o->id)
+            r = shared[i];
+    if (o->help)
+        r.help = o->help;
+    if (o->man)
+        r.man = o->man;
+    r.dest = o->dest;
+    return r;
+}
+
+/* "ndjson or tsv", "1, 3 or 5" */
+static void fmt_names(const char *const *names, char *buf, size_t size)
+{
+    size_t n = 0, k = 0;
+    while (names[n])
+        n++;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                              names[i]);
+}
+
+/* What an argument of o must look like: "a number in (0, 400]". */
+static void fmt_expected(const cli_opt *o, char *buf, size_t size)
+{
+    const char *noun = o->type == CLI_INT ? "a whole number" : o->type == CLI_DURATION ? "a duration" : "a number";
+    const char *unit = o->type == CLI_DURATION ? "s" : "";
+    char range[80] = "";
+    if ((o->range & (CLI_GE | CLI_GT)) && (o->range & CLI_LE))
+        snprintf(range, sizeof range, " in %c%g%s, %g%s]", o->range & CLI_GT ? '(' : '[', o->lo, unit,
+                 o->hi, unit);
+    else if (o->range & (CLI_GE | CLI_GT))
+        snprintf(range, sizeof range, " %s %g%s", o->range & CLI_GT ? ">" : ">=", o->lo, unit);
+    else if (o->range & CLI_LE)
+        snprintf(range, sizeof range, " <= %g%s", o->hi, unit);
+    switch (o->type) {
+    case CLI_SIZE: snprintf(buf, size, "a positive whole number"); break;
+    case CLI_TIME: snprintf(buf, size, "RFC 3339 time or epoch seconds"); break;
+    case CLI_ENUM: fmt_names(o->names, buf, size); break;
+    case CLI_DURATION: snprintf(buf, size, "%s%s like 90s, 5m, 14d", noun, range); break;
+    default: snprintf(buf, size, "%s%s", noun, range);
+    }
+}
+
+static int in_range(const cli_opt *o, double v)
+{
+    if (o->type == CLI_DURATION && !(v >= 0))
+        return 0;
+    if ((o->range & CLI_GE) && !(v >= o->lo))
+        return 0;
+    if ((o->range & CLI_GT) && !(v > o->lo))
+        return 0;
+    return !(o->range & CLI_LE) || v <= o->hi;
+}
+
+int cli_parse_arg(const cli_opt *o, const char *s, double *num, int64_t *whole, char *msg,
+                  size_t msgsize)
+{
+    size_t n = strlen(s);
+    int bad = 0;
+    *num = 0;
+    *whole = 0;
+    switch (o->type) {
+    case CLI_INT:
+    case CLI_SIZE:
+        bad = aiops_parse_int64(s, n, whole) ||
+              (o->type == CLI_SIZE ? *whole <= 0 : !in_range(o, (double)*whole));
+        break;
+    case CLI_NUMBER: bad = aiops_parse_double(s, n, num) || !in_range(o, *num); break;
+    case CLI_DURATION: bad = aiops_parse_duration(s, n, num) || !in_range(o, *num); break;
+    case CLI_TIME: bad = aiops_parse_time(s, n, num); break;
+    case CLI_ENUM:
+        bad = 1;
+        for (int64_t i = 0; o->names[i] && bad; i++)
+            if (!strcmp(o->names[i], s)) {
+                *whole = o->values ? o->values[i] : i;
+                bad = 0;
+            }
+        break;
+    default: break;
+    }
+    if (bad) {
+        char want[200];
+        fmt_expected(o, want, sizeof want);
+        snprintf(msg, msgsize, "--%s: expected %s, got '%s'", o->lng, want, s);
+        return -1;
+    }
+    return 0;
+}
+
+static void store(cli *c, const cli_opt *o, const char *a)
+{
+    switch (o->type) {
+    case CLI_FLAG: *(int *)o->dest = 1; break;
+    case CLI_STRING:
+    case CLI_PATH: *(const char **)o->dest = a; break;
+    case CLI_LIST: {
+        cli_list *l = o->dest;
+        const char **v = realloc(l->v, (l->n + 2) * sizeof *v);
+        if (!v)
+            cli_die_usage(c, "out of memory");
+        v[l->n++] = a;
+        v[l->n] = NULL;
+        l->v = v;
+        break;
+    }
+    case CLI_INT: *(int64_t *)o->dest = c->whole; break;
+    case CLI_SIZE: *(size_t *)o->dest = (size_t)c->whole; break;
+    case CLI_ENUM: *(int *)o->dest = (int)c->whole; break;
+    case CLI_NUMBER:
+    case CLI_DURATION:
+    case CLI_TIME: *(double *)o->dest = c->num; break;
+    default: break;
+    }
+}
 
 int cli_next(cli *c)
 {
     struct option lo[MAX_OPTS + 1];
+    const cli_opt *row[MAX_OPTS];
     char so[3 * MAX_OPTS + 2];
     size_t n = 0, k = 0;
+    if (!c->optind && c->argc == 2 && !strcmp(c->argv[1], "--help-man")) {
+        cli_man(c, stdout);
+        exit(0);
+    }
     so[k++] = ':';
-    for (const cli_opt *o = c->opts; o->id && n < MAX_OPTS; o++, n++) {
-        lo[n] = (struct option){o->lng, o->arg ? required_argument : no_argument, NULL, o->id};
+    for (const cli_opt *o = c->opts; o->id; o++) {
+        cli_opt r = resolve(o);
+        if (n == MAX_OPTS) {
+            fprintf(stderr, "%s: more than %d options\n", c->prog, MAX_OPTS);
+            exit(2);
+        }
+        if (r.type == CLI_TEXT)
+            continue;
+        int arg = r.type != CLI_FLAG && r.type != CLI_HELP && r.type != CLI_VERSION;
+        row[n] = o;
+        lo[n++] = (struct option){r.lng, arg ? required_argument : no_argument, NULL, o->id};
         if (o->id < 128) {
             so[k++] = (char)o->id;
-            if (o->arg)
+            if (arg)
                 so[k++] = ':';
         }
     }
     lo[n] = (struct option){0, 0, 0, 0};
     so[k] = '\0';
-    optind = c->optind ? c->optind : 1;
-    opterr = 0;
-    int r = getopt_long(c->argc, c->argv, so, lo, NULL);
-    c->optind = optind;
-    c->optarg = optarg;
-    if (r == '?' || r == ':') {
-        const char *bad = c->argv[optind - 1];
-        if (r == ':')
-            fprintf(stderr, "%s: option '%s' needs an argument\n", c->prog, bad);
-        else
-            fprintf(stderr, "%s: unknown option '%s'\n", c->prog, bad);
-        fprintf(stderr, "Try '%s --help' for more information.\n", c->prog);
-        return '?';
+    for (;;) {
+        int li = -1;
+        optind = c->optind ? c->optind : 0;   /* 0: getopt starts over (new argv) */
+        opterr = 0;
+        int r = getopt_long(c->argc, c->argv, so, lo, &li);
+        c->optind = optind;
+        c->optarg = optarg;
+        if (r == -1)
+            return -1;
+        if (r == '?' || r == ':') {
+            const char *bad = c->argv[optind - 1];
+            if (r == ':')
+                fprintf(stderr, "%s: option '%s' needs an argument\n", c->prog, bad);
+            else
+                fprintf(stderr, "%s: unknown option '%s'\n", c->prog, bad);
+            fprintf(stderr, "Try '%s --help' for more information.\n", c->prog);
+            exit(2);
+        }
+        const cli_opt *o = NULL;
+        for (size_t i = 0; i < n && !o; i++)
+            if (li >= 0 ? i == (size_t)li : row[i]->id == r)
+                o = row[i];
+        c->cur = resolve(o);
+        c->opt = &c->cur;
+        if (c->cur.type == CLI_HELP) {
+            cli_help(c, stdout);
+            exit(0);
+        }
+        if (c->cur.type == CLI_VERSION) {
+            printf("%s %s\n", c->prog, AIOPS_VERSION);
+            exit(0);
+        }
+        char msg[1200];
+        if (cli_parse_arg(&c->cur, c->optarg ? c->optarg : "", &c->num, &c->whole, msg, sizeof msg))
+            cli_die_usage(c, "%s", msg);
+        if (!c->cur.dest)
+            return r;
+        store(c, &c->cur, c->optarg);
     }
-    return r;
+}
+
+static void left_column(const cli_opt *o, char *buf, size_t size)
+{
+    if (o->id < 128)
+        snprintf(buf, size, "-%c, --%s%s%s", o->id, o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+        snprintf(buf, size, "    --%s%s%s", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
 void cli_help(const cli *c, FILE *f)
 {
     fprintf(f, "Usage: %s %s\n%s\n\nOptions:\n", c->prog, c->usage, c->about);
-    for (const cli_opt *o = c->opts; o->id; o++) {
+    for (const cli_opt *p = c->opts; p->id; p++) {
+        cli_opt o = resolve(p);
+        if (o.type == CLI_TEXT)
+            continue;
         char left[64];
-        if (o->id < 128)
-            snprintf(left, sizeof left, "-%c, --%s%s%s", o->id, o->lng, o->arg ? " " : "",
-                     o->arg ? o->arg : "");
-        else
-            snprintf(left, sizeof left, "    --%s%s%s", o->lng, o->arg ? " " : "",
-                     o->arg ? o->arg : "");
-        fprintf(f, "  %-28s %s\n", left, o->help);
+        left_column(&o, left, sizeof left);
+        fprintf(f, "  %-28s %s\n", left, o.help);
     }
     if (c->footer)
         fprintf(f, "\n%s", c->footer);
+}
+
+/* .TP
+ * .BR \-o ", " \-\-output " " \fIFILE\fR     (or .BI \-\-from " TIME", .B \-\-stats)
+ * the man text, or the help line as a sentence */
+void cli_man(const cli *c, FILE *f)
+{
+    for (const cli_opt *p = c->opts; p->id; p++) {
+        cli_opt o = resolve(p);
+        if (o.type == CLI_TEXT) {
+            fprintf(f, "%s\n", o.man);
+            continue;
+        }
+        fprintf(f, ".TP\n");
+        if (o.id < 128 && o.arg)
+            fprintf(f, ".BR \\-%c \", \" \\-\\-%s \" \" \\fI%s\\fR\n", o.id, o.lng, o.arg);
+        else if (o.id < 128)
+            fprintf(f, ".BR \\-%c \", \" \\-\\-%s\n", o.id, o.lng);
+        else if (o.arg)
+            fprintf(f, ".BI \\-\\-%s \" %s\"\n", o.lng, o.arg);
+        else
+            fprintf(f, ".B \\-\\-%s\n", o.lng);
+        if (o.man)
+            fprintf(f, "%s\n", o.man);
+        else
+            fprintf(f, "%c%s.\n", o.help[0] >= 'a' && o.help[0] <= 'z' ? o.help[0] - 'a' + 'A' : o.help[0],
+                    o.help + 1);
+    }
+}
+
+const char *const *cli_inputs(const cli *c, size_t *n)
+{
+    static const char *const stdin_only[] = {"-", NULL};
+    if (c->optind >= c->argc) {
+        *n = 1;
+        return stdin_only;
+    }
+    *n = (size_t)(c->argc - c->optind);
+    return (const char *const *)c->argv + c->optind;
+}
+
+void cli_error(const cli *c, const aiops_err *err)
+{
+    char buf[1200];
+    fprintf(stderr, "%s: %s\n", c->prog, aiops_err_str(err, buf, sizeof buf));
 }
 
 void cli_die_usage(const cli *c, const char *fmt, ...)
@@ -68,28 +298,4 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
     exit(2);
-}
-
-double cli_double(const cli *c, const char *opt, const char *s)
-{
-    double v;
-    if (aiops_parse_double(s, strlen(s), &v))
-        cli_die_usage(c, "--%s: expected a number, got '%s'", opt, s);
-    return v;
-}
-
-size_t cli_size(const cli *c, const char *opt, const char *s)
-{
-    int64_t v;
-    if (aiops_parse_int64(s, strlen(s), &v) || v <= 0)
-        cli_die_usage(c, "--%s: expected a positive whole number, got '%s'", opt, s);
-    return (size_t)v;
-}
-
-double cli_time(const cli *c, const char *opt, const char *s)
-{
-    double v;
-    if (aiops_parse_time(s, strlen(s), &v))
-        cli_die_usage(c, "--%s: expected RFC 3339 time or epoch seconds, got '%s'", opt, s);
-    return v;
 }

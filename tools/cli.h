@@ -1,44 +1,118 @@
-/* cli.h - the option table every tool uses: one source of truth for
- * parsing (getopt_long) and for --help. */
+/* cli.h - one typed option table per tool: the single source of truth for
+ * parsing (getopt_long), checking and storing option arguments, --help, and
+ * the OPTIONS section of the tool's man page (`aiops-TOOL --help-man`, run
+ * by tools/man-options.sh for `make man`). */
 #ifndef AIOPS_CLI_H
 #define AIOPS_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "aiops.h"
+
+/* What an option takes, and what its dest points to. */
+typedef enum cli_type {
+    CLI_FLAG,       /* no argument                   int: set to 1 */
+    CLI_STRING,     /* the argument as given         const char * */
+    CLI_PATH,       /* a file name, as given         const char * */
+    CLI_LIST,       /* repeatable string             cli_list: appended */
+    CLI_INT,        /* whole number (range)          int64_t */
+    CLI_SIZE,       /* positive whole number         size_t */
+    CLI_NUMBER,     /* number, NaN/Inf spellings too (range)  double */
+    CLI_DURATION,   /* 90s, 5m, 1h30m, 14d; >= 0 (range)     double seconds */
+    CLI_TIME,       /* RFC 3339 or epoch seconds     double epoch seconds */
+    CLI_ENUM,       /* one of names                  int: index, or values[index] */
+    CLI_HELP,       /* -h: print --help, exit 0 (the shared row) */
+    CLI_VERSION,    /* -V: print "prog VERSION", exit 0 (the shared row) */
+    CLI_TEXT,       /* not an option: roff for the man page only (CLI_MAN_TEXT) */
+} cli_type;
+
+/* The id of long-only rows that store into dest (cli_next never returns
+ * them); a tool's own codes start above it. */
+enum { CLI_LONG = 256 };
+
+/* Range of CLI_INT, CLI_NUMBER, CLI_DURATION: bits of cli_opt.range. */
+enum { CLI_GE = 1, CLI_GT = 2, CLI_LE = 4 };    /* v >= lo, v > lo, v <= hi */
+
 typedef struct cli_opt {
-    int id;               /* returned by cli_next; the short letter if any */
+    int id;               /* the short letter, or a code >= 256; 0 ends the table.
+                             Rows may share a code: cli.opt says which one it was */
     const char *lng;      /* long name without "--" */
-    const char *arg;      /* argument name for help, NULL = flag */
-    const char *help;     /* one line; may mention the default */
+    const char *arg;      /* argument name for help, NULL for CLI_FLAG */
+    const char *help;     /* one line of --help; may mention the default */
+    cli_type type;
+    void *dest;           /* where the checked value goes (type above); NULL = cli_next
+                             returns id with the value in cli.optarg / num / whole */
+    const char *const *names;   /* CLI_ENUM: the accepted words, NULL-terminated */
+    const int *values;    /* CLI_ENUM: stored instead of the index (optional) */
+    unsigned range;       /* CLI_GE | CLI_GT | CLI_LE, with lo and hi */
+    double lo, hi;
+    const char *man;      /* the man page's description (roff, lines joined with \n);
+                             NULL = from help.  The generator prints it verbatim */
+    int common;           /* a shared row of cli.c (CLI_OUTPUT, ...): it supplies every
+                             field this row leaves empty */
 } cli_opt;
+
+/* The shared rows, defined once in cli.c.  Place one where it belongs in
+ * the tool's --help; a row may still set its own .help and .man, e.g.
+ * {.common = 'o', .dest = &g->out, .help = "..."}. */
+#define CLI_OUTPUT(d)  {.id = 'o', .common = 1, .dest = (d)}   /* -o FILE: const char * */
+#define CLI_FORMAT(d)  {.id = 'f', .common = 1, .dest = (d)}   /* -f ndjson|tsv: int */
+#define CLI_VERBOSE(d) {.id = 'v', .common = 1, .dest = (d)}   /* -v: int */
+#define CLI_HELP_ROW   {.id = 'h', .common = 1}
+#define CLI_VERSION_ROW {.id = 'V', .common = 1}
+/* Roff placed between two options on the man page (e.g. a .SS heading). */
+#define CLI_MAN_TEXT(roff) {.id = 1, .type = CLI_TEXT, .man = (roff)}
+#define CLI_END        {0}
+
+/* A CLI_LIST destination: v is NULL-terminated (or NULL); free(v). */
+typedef struct cli_list {
+    const char **v;
+    size_t n;
+} cli_list;
 
 typedef struct cli {
     const char *prog;
     const char *usage;    /* "[OPTION]... [FILE]..." */
     const char *about;    /* paragraph after the usage line */
-    const cli_opt *opts;  /* terminated by id 0 */
+    const cli_opt *opts;  /* terminated by CLI_END */
     const char *footer;   /* text after the options, may be NULL */
-    /* state */
     int argc;
     char **argv;
-    const char *optarg;
-    int optind;
+    /* the option cli_next returned */
+    const cli_opt *opt;   /* its row (shared rows filled in) */
+    const char *optarg;   /* its argument, NULL for a flag */
+    double num;           /* CLI_NUMBER, CLI_DURATION, CLI_TIME: the value */
+    int64_t whole;        /* CLI_INT, CLI_SIZE, CLI_ENUM: the value (stored form) */
+    int optind;           /* after the loop: the first operand */
+    cli_opt cur;
 } cli;
 
-/* Next option: its id, -1 at the end of options, '?' after printing a
- * usage error to stderr. */
+/* Parses options, checks each argument by its type (a usage error ends the
+ * program with status 2: "prog: --name: expected ..., got 'x'" and the
+ * --help hint) and stores it at dest.  Handles -h, -V, and `--help-man` as
+ * the only argument (prints the OPTIONS rows as roff).  Returns the id of
+ * the next option without a dest, or -1 at the end of the options. */
 int cli_next(cli *c);
 void cli_help(const cli *c, FILE *f);
-/* "prog: message" to stderr and exit 2 (usage errors). */
+/* The man page's OPTIONS rows (.TP entries) as roff. */
+void cli_man(const cli *c, FILE *f);
+/* The operands after the options, or only "-" (stdin) when there are none. */
+const char *const *cli_inputs(const cli *c, size_t *n);
+/* "prog: FILE:LINE: message" to stderr: the error a run ended with. */
+void cli_error(const cli *c, const aiops_err *err);
+/* "prog: message" and the --help hint to stderr, exit 2 (usage errors). */
 void cli_die_usage(const cli *c, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3), noreturn))
 #endif
     ;
-/* Checked numbers for option arguments; exit 2 with a message if bad. */
-double cli_double(const cli *c, const char *opt, const char *s);
-size_t cli_size(const cli *c, const char *opt, const char *s);
-double cli_time(const cli *c, const char *opt, const char *s);
+
+/* The check behind cli_next, for one argument of row o (shared rows
+ * resolved): 0 and the value in *num / *whole, or -1 and what was
+ * expected in msg ("--days: expected a number in (0, 400], got '0'"). */
+int cli_parse_arg(const cli_opt *o, const char *arg, double *num, int64_t *whole, char *msg,
+                  size_t msgsize);
 
 #endif
