@@ -194,8 +194,7 @@ void aiops_record_clear(aiops_record *r);
  * name and one-line description of format i, NULL past the last one. */
 typedef struct aiops_format aiops_format;
 const char *aiops_format_info(size_t i, const char **desc);
-/* Registered formats, NULL-terminated (static, not owned). */
-const aiops_format *const *aiops_formats(void);
+/* The format called name (aliases: ndjson, tsv, openmetrics), or NULL. */
 const aiops_format *aiops_format_find(const char *name);
 
 /* ------------------------------------------------------------- reader */

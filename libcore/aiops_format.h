@@ -127,6 +127,8 @@ int aiops_parse_relocate(const aiops_parse_ctx *ctx, aiops_err *err);
  * control and non-ASCII bytes as '?', "..." when cut.  Returns buf. */
 const char *aiops_snip(const char *s, size_t n, char *buf, size_t bufsz);
 
+/* Registered formats, NULL-terminated (static, not owned). */
+const aiops_format *const *aiops_formats(void);
 /* Best format for a peeked head, or NULL when nothing scores > 0. */
 const aiops_format *aiops_format_detect(const char *entry, const char *head, size_t n);
 

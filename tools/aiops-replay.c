@@ -26,9 +26,9 @@ typedef struct cfg {
 
 static void list_formats(void)
 {
-    const aiops_format *const *f = aiops_formats();
-    for (size_t i = 0; f[i]; i++)
-        printf("%-12s %s\n", f[i]->name, f[i]->desc);
+    const char *name, *desc;
+    for (size_t i = 0; (name = aiops_format_info(i, &desc)); i++)
+        printf("%-12s %s\n", name, desc);
 }
 
 static void parse_types(cli *c, cfg *g, const char *list)
