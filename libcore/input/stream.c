@@ -150,7 +150,9 @@ static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
     }
 }
 
-/* Make room for at least `want` more bytes after end (compacting first). */
+/* Make room for at least `want` more bytes after end (compacting first).
+ * Not AIOPS_GROW: the buffer starts at INITIAL_BUF, not 8 bytes, and its
+ * size is clamped to the line limit rather than always doubled. */
 static int reserve(aiops_stream *s, size_t want, size_t limit, aiops_err *err)
 {
     if (s->start > 0 && s->cap - s->end < want) {
