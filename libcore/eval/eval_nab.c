@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 #include "input/input.h"
 
@@ -184,22 +185,13 @@ void aiops_eval_nab_threshold(aiops_eval *ev, double threshold)
 /* Rows of one result CSV: timestamps and anomaly scores. */
 typedef struct nab_rows {
     double *ts, *score;
-    size_t n, cap;
+    size_t n, tcap, scap;
 } nab_rows;
 
 static int rows_push(nab_rows *r, double t, double s)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 1024;
-        double *a = realloc(r->ts, cap * sizeof *a);
-        if (a)
-            r->ts = a;
-        double *b = a ? realloc(r->score, cap * sizeof *b) : NULL;
-        if (!b)
-            return AIOPS_ENOMEM;
-        r->score = b;
-        r->cap = cap;
-    }
+    if (AIOPS_GROW(r->ts, r->tcap, r->n + 1) || AIOPS_GROW(r->score, r->scap, r->n + 1))
+        return AIOPS_ENOMEM;
     r->ts[r->n] = t;
     r->score[r->n++] = s;
     return 0;

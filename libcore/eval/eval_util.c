@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 #include "input/input.h"
 
 int ev_times_push(ev_times *t, double v)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        double *nv = realloc(t->v, cap * sizeof *nv);
-        if (!nv)
-            return AIOPS_ENOMEM;
-        t->v = nv;
-        t->cap = cap;
-    }
+    if (AIOPS_GROW(t->v, t->cap, t->n + 1))
+        return AIOPS_ENOMEM;
     t->v[t->n++] = v;
     return 0;
 }
