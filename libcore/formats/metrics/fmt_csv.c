@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "aiops_format.h"
+#include "common/array.h"
 
 #define SHOW_MAX 48     /* bytes of offending input quoted in messages */
 
@@ -29,7 +30,7 @@ typedef struct csv_state {
     char *buf;
     size_t bufcap;
     size_t *foff, *flen;
-    size_t fcap, nf;
+    size_t ocap, lcap, nf;
     /* columns, fixed by the first content line; 0 until then */
     size_t nfields;
     uint32_t *sids;         /* per value column (field 2..nfields) */
@@ -95,34 +96,10 @@ static void trim(const char **s, size_t *n)
 
 /* ------------------------------------------------------------ splitting */
 
-/* Field text never exceeds the line plus one NUL per field, and a line
- * has at most len + 1 fields, so 2 * len + 2 bytes always suffice. */
-static int grow(csv_state *st, size_t len)
-{
-    if (2 * len + 2 > st->bufcap) {
-        char *b = realloc(st->buf, 2 * len + 2);
-        if (!b)
-            return AIOPS_ENOMEM;
-        st->buf = b;
-        st->bufcap = 2 * len + 2;
-    }
-    return 0;
-}
-
 static int add_field(csv_state *st, size_t off, size_t len)
 {
-    if (st->nf == st->fcap) {
-        size_t cap = st->fcap ? 2 * st->fcap : 16;
-        size_t *o = realloc(st->foff, cap * sizeof *o);
-        if (!o)
-            return AIOPS_ENOMEM;
-        st->foff = o;
-        size_t *l = realloc(st->flen, cap * sizeof *l);
-        if (!l)
-            return AIOPS_ENOMEM;
-        st->flen = l;
-        st->fcap = cap;
-    }
+    if (AIOPS_GROW(st->foff, st->ocap, st->nf + 1) || AIOPS_GROW(st->flen, st->lcap, st->nf + 1))
+        return AIOPS_ENOMEM;
     st->foff[st->nf] = off;
     st->flen[st->nf] = len;
     st->nf++;
@@ -163,7 +140,9 @@ static int quoted(csv_state *st, aiops_parse_ctx *ctx, const char *line, size_t 
 static int split(csv_state *st, aiops_parse_ctx *ctx, const char *line, size_t len,
                  aiops_err *err)
 {
-    if (grow(st, len))
+    /* Field text never exceeds the line plus one NUL per field, and a line
+     * has at most len + 1 fields, so 2 * len + 2 bytes always suffice. */
+    if (AIOPS_GROW(st->buf, st->bufcap, 2 * len + 2))
         return nomem(ctx, err);
     if (memchr(line, '\0', len))
         return perr(ctx, err, "expected text, got a NUL byte");
