@@ -13,7 +13,6 @@
  * quote still open at the end of a line is reported, not carried over.
  * A row is parsed and checked as a whole when it is read, then handed out
  * one cell at a time through a cursor. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,26 +45,11 @@ static const char *fld(const csv_state *st, size_t i) { return st->buf + st->fof
 static int show_len(size_t n) { return (int)(n < SHOW_MAX ? n : SHOW_MAX); }
 
 /* Every parse error names the stream and the line just read. */
-static int perr(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static int perr(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-{
-    char msg[sizeof err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
-}
+#define perr(ctx, err, ...) aiops_parse_fail((ctx), (err), AIOPS_EPARSE, __VA_ARGS__)
 
 static int nomem(aiops_parse_ctx *ctx, aiops_err *err)
 {
-    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "out of memory");
+    return aiops_parse_fail(ctx, err, AIOPS_ENOMEM, "out of memory");
 }
 
 /* Interning errors carry only a message: say what we were doing, and where. */
