@@ -149,6 +149,19 @@ int ev_slurp(const char *path, char **data, size_t *len, aiops_err *err)
     return rc;
 }
 
+int ev_slurp_json(const char *path, json_t **doc, json_error_t *je, aiops_err *err)
+{
+    char *data;
+    size_t len;
+    *doc = NULL;
+    int rc = ev_slurp(path, &data, &len, err);
+    if (rc)
+        return rc;
+    *doc = json_loadb(data, len, 0, je);
+    free(data);
+    return 0;
+}
+
 void ev_label_free(ev_label *l)
 {
     free(l->id);
