@@ -396,6 +396,7 @@ static int results_archive(aiops_eval *ev, const char *path, nab_tot *tot, aiops
             rc = aiops_err_set(err, AIOPS_ELIMIT, path, 0, "%s: member size unknown or over 256 MiB", m);
             break;
         }
+        /* One buffer for every member, sized to each: not a growing array. */
         char *nb = realloc(buf, (size_t)sz + 1);
         if (!nb) {
             rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
