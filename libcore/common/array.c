@@ -26,3 +26,15 @@ int aiops_grow(void *parr, size_t *cap, size_t need, size_t elem)
     *cap = nc;
     return 0;
 }
+
+int aiops_grow_zero(void *parr, size_t *cap, size_t need, size_t elem)
+{
+    size_t old = *cap;
+    int rc = aiops_grow(parr, cap, need, elem);
+    if (rc || *cap == old)
+        return rc;
+    char *p;
+    memcpy(&p, parr, sizeof p);
+    memset(p + old * elem, 0, (*cap - old) * elem);
+    return 0;
+}

@@ -1,10 +1,13 @@
 /* buf.c - the one growable string buffer, JSON string escaping and the
  * JSON text printer (exact short numbers, members in order) that every
  * module building text uses: the writer, the simulator, the rules export. */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/buf.h"
 
 size_t aiops_json_escape(const char *s, size_t n, char *out)
@@ -42,18 +45,16 @@ int aiops_buf_reserve(aiops_buf *b, size_t n)
 {
     if (b->oom)
         return -1;
-    if (b->n + n + 1 <= b->cap)
-        return 0;
-    size_t nc = b->cap ? b->cap * 2 : 1024;
-    while (nc < b->n + n + 1)
-        nc *= 2;
-    char *np = realloc(b->p, nc);
-    if (!np) {
+    if (n > SIZE_MAX - b->n - 1) {
         b->oom = 1;
         return -1;
     }
-    b->p = np;
-    b->cap = nc;
+    /* Text is rarely a few bytes: start at 1 KiB, not AIOPS_GROW's 8. */
+    size_t need = b->n + n + 1;
+    if (AIOPS_GROW(b->p, b->cap, need < 1024 ? 1024 : need)) {
+        b->oom = 1;
+        return -1;
+    }
     return 0;
 }
 
@@ -69,6 +70,31 @@ void aiops_buf_put(aiops_buf *b, const char *s, size_t n)
 void aiops_buf_str(aiops_buf *b, const char *s)
 {
     aiops_buf_put(b, s, strlen(s));
+}
+
+void aiops_buf_printf(aiops_buf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    /* Format in place when it fits; else make room and format again. */
+    size_t room = b->cap - b->n;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? room : 0, fmt, ap);
+    va_end(ap);
+    if (w < 0) {
+        if (b->p)
+            b->p[b->n] = '\0';
+        return;
+    }
+    if (!b->p || (size_t)w >= room) {
+        if (aiops_buf_reserve(b, (size_t)w))
+            return;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->n, (size_t)w + 1, fmt, ap);
+        va_end(ap);
+    }
+    b->n += (size_t)w;
 }
 
 void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n)

@@ -20,6 +20,12 @@ typedef struct aiops_buf {
 int aiops_buf_reserve(aiops_buf *b, size_t n);
 void aiops_buf_put(aiops_buf *b, const char *s, size_t n);
 void aiops_buf_str(aiops_buf *b, const char *s);
+/* printf-style text; a format error (vsnprintf < 0) writes nothing. */
+void aiops_buf_printf(aiops_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* A JSON string literal, quotes included. */
 void aiops_buf_jstr(aiops_buf *b, const char *s);
 void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n);

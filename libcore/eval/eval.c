@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 
 void aiops_eval_opts_default(aiops_eval_opts *o)
@@ -113,32 +114,12 @@ void aiops_eval_free(aiops_eval *ev)
     free(ev);
 }
 
-/* Grow an array of `size`-byte elements to hold one more. */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? 2 * *cap : 16;
-    void *p = realloc(*arr, c * size);
-    if (!p)
-        return AIOPS_ENOMEM;
-    memset((char *)p + *cap * size, 0, (c - *cap) * size);
-    *arr = p;
-    *cap = c;
-    return 0;
-}
-
+/* Indexed by series id: every slot up to nser is a valid, maybe empty,
+ * series, so new slots are zeroed. */
 static ev_series *series_slot(aiops_eval *ev, uint32_t sid)
 {
-    if (sid >= ev->nser) {
-        size_t n = (size_t)sid + 1 > 2 * ev->nser ? (size_t)sid + 1 : 2 * ev->nser;
-        ev_series *s = realloc(ev->ser, n * sizeof *s);
-        if (!s)
-            return NULL;
-        memset(s + ev->nser, 0, (n - ev->nser) * sizeof *s);
-        ev->ser = s;
-        ev->nser = n;
-    }
+    if (AIOPS_GROW_ZERO(ev->ser, ev->nser, (size_t)sid + 1))
+        return NULL;
     return &ev->ser[sid];
 }
 
@@ -261,7 +242,7 @@ static int add_alert(aiops_eval *ev, const aiops_record *r, aiops_err *err)
     }
     if (a || strcmp(state, "firing"))
         return 0;
-    if (grow((void **)&ev->al, &ev->capal, ev->nal, sizeof *ev->al))
+    if (AIOPS_GROW(ev->al, ev->capal, ev->nal + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     a = &ev->al[ev->nal];
     a->start = start;
@@ -285,7 +266,8 @@ static int add_incident(aiops_eval *ev, const aiops_record *r, aiops_err *err)
         if (!strcmp(ev->inc[i].id, id))
             inc = &ev->inc[i];   /* a later record updates the incident */
     if (!rc && !inc) {
-        if (grow((void **)&ev->inc, &ev->capinc, ev->ninc, sizeof *ev->inc) ||
+        /* Zeroed: the new incident has no alerts until they are read. */
+        if (AIOPS_GROW_ZERO(ev->inc, ev->capinc, ev->ninc + 1) ||
             !(ev->inc[ev->ninc].id = ev_strdup(id)))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         inc = &ev->inc[ev->ninc++];
@@ -323,7 +305,8 @@ static int add_rca(aiops_eval *ev, const aiops_record *r, aiops_err *err)
                            "rca: expected \"incident\" and a \"candidates\" array");
     if (rc)
         return rc;
-    if (grow((void **)&ev->rca, &ev->caprca, ev->nrca, sizeof *ev->rca))
+    /* Zeroed: the candidates are counted from cand.n == 0. */
+    if (AIOPS_GROW_ZERO(ev->rca, ev->caprca, ev->nrca + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     ev_rca *q = &ev->rca[ev->nrca];
     q->cand.v = calloc(json_array_size(c) + 1, sizeof *q->cand.v);

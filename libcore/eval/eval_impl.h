@@ -106,6 +106,9 @@ json_t *ev_num(double v);
 int ev_set(json_t *o, const char *k, json_t *v);
 /* Read a whole file (or "-", .gz/.zst) into a malloc'd NUL-terminated buffer. */
 int ev_slurp(const char *path, char **data, size_t *len, aiops_err *err);
+/* ev_slurp, then parse the text as one JSON document: 0 with *doc (NULL
+ * when the text is not JSON, je then says why), or the read error. */
+int ev_slurp_json(const char *path, json_t **doc, json_error_t *je, aiops_err *err);
 void ev_label_free(ev_label *l);
 /* 1 if label l applies to series s (docs/EVALUATION.md). */
 int ev_label_applies(const ev_label *l, const aiops_series *s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 
 #define MAX_COLS 32
@@ -70,14 +71,8 @@ static int add_label(aiops_eval *ev, const json_t *o, int strict, const char *fi
     }
     if (label_exists(ev, id))
         return 0;    /* the same label from --labels and from the stream */
-    if (ev->nlab == ev->caplab) {
-        size_t cap = ev->caplab ? 2 * ev->caplab : 16;
-        ev_label *nl = realloc(ev->lab, cap * sizeof *nl);
-        if (!nl)
-            return aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");
-        ev->lab = nl;
-        ev->caplab = cap;
-    }
+    if (AIOPS_GROW(ev->lab, ev->caplab, ev->nlab + 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");
     ev_label *l = &ev->lab[ev->nlab];
     memset(l, 0, sizeof *l);
     if (!(l->id = ev_strdup(id)))

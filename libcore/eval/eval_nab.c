@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 #include "input/input.h"
 
@@ -118,14 +119,11 @@ int ev_nab_windows_doc(aiops_eval *ev, const json_t *doc, const char *path, aiop
 
 int aiops_eval_nab_windows(aiops_eval *ev, const char *path, aiops_err *err)
 {
-    char *data;
-    size_t len;
-    int rc = ev_slurp(path, &data, &len, err);
+    json_error_t je;
+    json_t *doc;
+    int rc = ev_slurp_json(path, &doc, &je, err);
     if (rc)
         return rc;
-    json_error_t je;
-    json_t *doc = json_loadb(data, len, 0, &je);
-    free(data);
     if (!doc || !json_is_object(doc))
         rc = aiops_err_set(err, AIOPS_EPARSE, path, doc ? 1 : je.line,
                            "expected a NAB windows object {\"file.csv\": [[start, end], ...]}%s%s",
@@ -139,14 +137,11 @@ int aiops_eval_nab_windows(aiops_eval *ev, const char *path, aiops_err *err)
 int aiops_eval_nab_thresholds(aiops_eval *ev, const char *path, const char *detector,
                               aiops_err *err)
 {
-    char *data;
-    size_t len;
-    int rc = ev_slurp(path, &data, &len, err);
+    json_error_t je;
+    json_t *doc, *d = NULL;
+    int rc = ev_slurp_json(path, &doc, &je, err);
     if (rc)
         return rc;
-    json_error_t je;
-    json_t *doc = json_loadb(data, len, 0, &je), *d = NULL;
-    free(data);
     if (!doc || !json_is_object(doc))
         rc = aiops_err_set(err, AIOPS_EPARSE, path, doc ? 1 : je.line,
                            "expected a thresholds object {detector: {profile: {threshold}}}");
@@ -184,22 +179,13 @@ void aiops_eval_nab_threshold(aiops_eval *ev, double threshold)
 /* Rows of one result CSV: timestamps and anomaly scores. */
 typedef struct nab_rows {
     double *ts, *score;
-    size_t n, cap;
+    size_t n, tcap, scap;
 } nab_rows;
 
 static int rows_push(nab_rows *r, double t, double s)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 1024;
-        double *a = realloc(r->ts, cap * sizeof *a);
-        if (a)
-            r->ts = a;
-        double *b = a ? realloc(r->score, cap * sizeof *b) : NULL;
-        if (!b)
-            return AIOPS_ENOMEM;
-        r->score = b;
-        r->cap = cap;
-    }
+    if (AIOPS_GROW(r->ts, r->tcap, r->n + 1) || AIOPS_GROW(r->score, r->scap, r->n + 1))
+        return AIOPS_ENOMEM;
     r->ts[r->n] = t;
     r->score[r->n++] = s;
     return 0;
@@ -296,6 +282,17 @@ typedef struct nab_tot {
     size_t fp[AIOPS_NAB_NPROFILES], unscored, files, rows;
 } nab_tot;
 
+/* Add the result of one file or series under profile p to the totals. */
+static void tot_add(nab_tot *tot, size_t p, const aiops_nab_result *r)
+{
+    tot->raw[p] += r->score;
+    tot->windows[p] += r->windows;
+    tot->detected[p] += r->detected;
+    tot->fp[p] += r->fp_rows;
+    if (p == 0)
+        tot->unscored += r->unscored;
+}
+
 static int score_file(aiops_eval *ev, const char *name, nab_rows *r, nab_tot *tot,
                       aiops_err *err)
 {
@@ -319,16 +316,10 @@ static int score_file(aiops_eval *ev, const char *name, nab_rows *r, nab_tot *to
         for (size_t i = 0; i < r->n; i++)
             det[i] = r->score[i] >= threshold_of(ev, p);
         rc = aiops_nab_score(r->ts, det, r->n, k->w, k->nw, &aiops_nab_profiles[p], &res, err);
-        if (rc) {
+        if (rc)
             aiops_err_locate(err, name, 0);
-            break;
-        }
-        tot->raw[p] += res.score;
-        tot->windows[p] += res.windows;
-        tot->detected[p] += res.detected;
-        tot->fp[p] += res.fp_rows;
-        if (p == 0)
-            tot->unscored += res.unscored;
+        else
+            tot_add(tot, p, &res);
     }
     tot->files++;
     tot->rows += r->n;
@@ -405,6 +396,7 @@ static int results_archive(aiops_eval *ev, const char *path, nab_tot *tot, aiops
             rc = aiops_err_set(err, AIOPS_ELIMIT, path, 0, "%s: member size unknown or over 256 MiB", m);
             break;
         }
+        /* One buffer for every member, sized to each: not a growing array. */
         char *nb = realloc(buf, (size_t)sz + 1);
         if (!nb) {
             rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
@@ -556,16 +548,10 @@ static int score_series(const char *name, ev_series *es, const aiops_window *w, 
     for (size_t p = 0; !rc && p < AIOPS_NAB_NPROFILES; p++) {
         aiops_nab_result r;
         rc = aiops_nab_score(es->rows.v, det, es->rows.n, w, nw, &aiops_nab_profiles[p], &r, err);
-        if (rc) {
+        if (rc)
             aiops_err_locate(err, name, 0);
-            break;
-        }
-        tot->raw[p] += r.score;
-        tot->windows[p] += r.windows;
-        tot->detected[p] += r.detected;
-        tot->fp[p] += r.fp_rows;
-        if (p == 0)
-            tot->unscored += r.unscored;
+        else
+            tot_add(tot, p, &r);
     }
     tot->files++;
     tot->rows += es->rows.n;

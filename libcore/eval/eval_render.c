@@ -1,42 +1,12 @@
 /* eval_render.c - the eval report as a plain table or Markdown: one row per
  * metric, grouped by section, in report order. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "eval/eval_impl.h"
-
-typedef struct buf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} buf;
-
-static void put(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int w = b->oom ? 0 : vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-        va_end(ap);
-        if (b->oom || w < 0)
-            return;
-        if ((size_t)w < b->cap - b->n) {
-            b->n += (size_t)w;
-            return;
-        }
-        size_t cap = 2 * b->cap + (size_t)w + 256;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-}
 
 /* Numbers: integers as such, others with 4 decimals, trailing zeros cut. */
 static void value_text(const json_t *v, char *out, size_t n)
@@ -63,7 +33,7 @@ static void value_text(const json_t *v, char *out, size_t n)
     }
 }
 
-static void rows(buf *b, const char *prefix, const json_t *o, int md)
+static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
 {
     const char *k;
     json_t *v;
@@ -76,32 +46,32 @@ static void rows(buf *b, const char *prefix, const json_t *o, int md)
         }
         value_text(v, val, sizeof val);
         if (md)
-            put(b, "| %s | %s |\n", name, val);
+            aiops_buf_printf(b, "| %s | %s |\n", name, val);
         else
-            put(b, "  %-34s %s\n", name, val);
+            aiops_buf_printf(b, "  %-34s %s\n", name, val);
     }
 }
 
 int aiops_eval_render(const json_t *report, int md, char **out, aiops_err *err)
 {
-    buf b = {0};
+    aiops_buf b = {0};
     const char *k;
     json_t *v;
     *out = NULL;
-    put(&b, md ? "## aiops-eval report\n" : "aiops-eval report\n");
+    aiops_buf_str(&b, md ? "## aiops-eval report\n" : "aiops-eval report\n");
     json_object_foreach((json_t *)report, k, v) {
         if (!json_is_object(v))
             continue;
         if (md)
-            put(&b, "\n### %s\n\n| metric | value |\n|---|---|\n", k);
+            aiops_buf_printf(&b, "\n### %s\n\n| metric | value |\n|---|---|\n", k);
         else
-            put(&b, "\n%s\n", k);
+            aiops_buf_printf(&b, "\n%s\n", k);
         rows(&b, "", v, md);
     }
-    if (b.oom || !b.s) {
-        free(b.s);
+    if (b.oom || !b.p) {
+        aiops_buf_free(&b);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
-    *out = b.s;
+    *out = b.p;
     return 0;
 }

@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "eval/eval_impl.h"
 #include "input/input.h"
 
 int ev_times_push(ev_times *t, double v)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        double *nv = realloc(t->v, cap * sizeof *nv);
-        if (!nv)
-            return AIOPS_ENOMEM;
-        t->v = nv;
-        t->cap = cap;
-    }
+    if (AIOPS_GROW(t->v, t->cap, t->n + 1))
+        return AIOPS_ENOMEM;
     t->v[t->n++] = v;
     return 0;
 }
@@ -152,6 +147,19 @@ int ev_slurp(const char *path, char **data, size_t *len, aiops_err *err)
     aiops_stream_free(st);
     aiops_entries_free(e, ne);
     return rc;
+}
+
+int ev_slurp_json(const char *path, json_t **doc, json_error_t *je, aiops_err *err)
+{
+    char *data;
+    size_t len;
+    *doc = NULL;
+    int rc = ev_slurp(path, &data, &len, err);
+    if (rc)
+        return rc;
+    *doc = json_loadb(data, len, 0, je);
+    free(data);
+    return 0;
 }
 
 void ev_label_free(ev_label *l)

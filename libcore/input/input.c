@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
 #include "input/input.h"
 
 #define MAX_DEPTH 64
@@ -39,14 +40,8 @@ static int wanted(const list *l, const char *name)
 static int push(list *l, aiops_entry_kind kind, const char *path, const char *member,
                 long index, double mtime, aiops_err *err)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? l->cap * 2 : 16;
-        aiops_entry *nv = realloc(l->v, nc * sizeof *nv);
-        if (!nv)
-            return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
-        l->v = nv;
-        l->cap = nc;
-    }
+    if (AIOPS_GROW(l->v, l->cap, l->n + 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
     aiops_entry *e = &l->v[l->n];
     e->kind = kind;
     e->path = strdup(path);
@@ -146,15 +141,9 @@ static int add_dir(list *l, const char *path, int depth, aiops_err *err)
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')       /* ., .., and hidden files */
             continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            char **nn = realloc(names, nc * sizeof *nn);
-            if (!nn) {
-                rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
-                break;
-            }
-            names = nn;
-            cap = nc;
+        if (AIOPS_GROW(names, cap, n + 1)) {
+            rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+            break;
         }
         size_t len = strlen(path) + strlen(de->d_name) + 2;
         if (!(names[n] = malloc(len))) {

@@ -150,7 +150,9 @@ static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
     }
 }
 
-/* Make room for at least `want` more bytes after end (compacting first). */
+/* Make room for at least `want` more bytes after end (compacting first).
+ * Not AIOPS_GROW: the buffer starts at INITIAL_BUF, not 8 bytes, and its
+ * size is clamped to the line limit rather than always doubled. */
 static int reserve(aiops_stream *s, size_t want, size_t limit, aiops_err *err)
 {
     if (s->start > 0 && s->cap - s->end < want) {
@@ -422,6 +424,22 @@ int aiops_stream_next_member(aiops_stream *s, aiops_err *err)
     return 1;
 }
 
+/* Read on to regular member number e->index (s->member counts them from
+ * -1 before the first) and name the stream after it. */
+static int seek_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
+{
+    struct archive_entry *ae = NULL;
+    while (s->member < e->index) {
+        int r = next_regular(s, &ae, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
+    }
+    name_member(s, ae);
+    return 0;
+}
+
 static int open_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
 {
     s->kind = SRC_ARCHIVE;
@@ -431,16 +449,7 @@ static int open_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
     if (archive_read_open_filename(s->a, e->path, 1 << 16) != ARCHIVE_OK)
         return aiops_err_set(err, AIOPS_EIO, e->path, 0, "cannot open archive: %s",
                              archive_error_string(s->a));
-    struct archive_entry *ae = NULL;
-    for (long i = 0; i <= e->index; i++) {
-        int r = next_regular(s, &ae, err);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
-    }
-    name_member(s, ae);
-    return 0;
+    return seek_member(s, e, err);
 }
 
 aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
@@ -473,16 +482,7 @@ int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err)
 {
     if (s->kind != SRC_ARCHIVE || s->chain || s->member >= e->index || strcmp(s->path, e->path))
         return aiops_err_set(err, AIOPS_EINVAL, e->path, 0, "cannot advance this handle");
-    struct archive_entry *ae = NULL;
-    while (s->member < e->index) {
-        int r = next_regular(s, &ae, err);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return aiops_err_set(err, AIOPS_EIO, e->path, 0, "archive changed while reading");
-    }
-    name_member(s, ae);
-    return 0;
+    return seek_member(s, e, err);
 }
 
 int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_doc,

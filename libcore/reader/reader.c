@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "input/input.h"
 
 typedef struct item {
@@ -100,17 +101,6 @@ static void heap_down(item *h, size_t n, size_t i)
     }
 }
 
-static int grow(void **p, size_t *cap, size_t elem)
-{
-    size_t nc = *cap ? *cap * 2 : 256;
-    void *np = realloc(*p, nc * elem);
-    if (!np)
-        return AIOPS_ENOMEM;
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
 /* Put a record into the source's buffer. */
 static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err)
 {
@@ -158,7 +148,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         s->ring[(s->rhead + s->rlen) & (s->rcap - 1)] = it;
         s->rlen++;
     } else {
-        if (s->hlen == s->hcap && grow((void **)&s->heap, &s->hcap, sizeof *s->heap))
+        if (AIOPS_GROW(s->heap, s->hcap, s->hlen + 1))
             goto oom;
         s->heap[s->hlen] = it;
         heap_up(s->heap, s->hlen++);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/array.h"
 
 typedef enum { M_EQ, M_NE, M_RE, M_NRE } mop;
 
@@ -21,7 +22,7 @@ typedef struct matcher {
 
 struct aiops_selector {
     matcher *m;
-    size_t n;
+    size_t n, cap;
 };
 
 void aiops_selector_free(aiops_selector *sel)
@@ -51,10 +52,8 @@ static char *dupn(const char *s, size_t n)
 static int add(aiops_selector *sel, const char *l, size_t ln, const char *v, size_t vn, mop op,
                aiops_err *err)
 {
-    matcher *nm = realloc(sel->m, (sel->n + 1) * sizeof *nm);
-    if (!nm)
+    if (AIOPS_GROW(sel->m, sel->cap, sel->n + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    sel->m = nm;
     matcher *m = &sel->m[sel->n];
     memset(m, 0, sizeof *m);
     m->op = op;
@@ -270,7 +269,7 @@ int aiops_selector_match_fn(const aiops_selector *sel,
 
 struct aiops_match {
     aiops_selector **sel;
-    size_t n;
+    size_t n, cap;
     uint8_t *cache;             /* per series id: 0 unknown, 1 keep, 2 drop */
     size_t ncache;
 };
@@ -293,10 +292,8 @@ void aiops_match_free(aiops_match *m)
 
 int aiops_match_add(aiops_match *m, const char *text, aiops_err *err)
 {
-    aiops_selector **ns = realloc(m->sel, (m->n + 1) * sizeof *ns);
-    if (!ns)
+    if (AIOPS_GROW(m->sel, m->cap, m->n + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    m->sel = ns;
     int rc = aiops_selector_parse(text, &m->sel[m->n], err);
     if (!rc)
         m->n++;
@@ -310,17 +307,9 @@ size_t aiops_match_count(const aiops_match *m)
 
 static int match_series(aiops_match *m, aiops_series_table *tab, uint32_t sid)
 {
-    if (sid >= m->ncache) {
-        size_t nc = m->ncache ? m->ncache : 1024;
-        while (nc <= sid)
-            nc *= 2;
-        uint8_t *c = realloc(m->cache, nc);
-        if (!c)                 /* no room to cache: just answer */
-            goto uncached;
-        memset(c + m->ncache, 0, nc - m->ncache);
-        m->cache = c;
-        m->ncache = nc;
-    }
+    /* No room to cache: just answer. */
+    if (AIOPS_GROW_ZERO(m->cache, m->ncache, (size_t)sid + 1))
+        goto uncached;
     if (!m->cache[sid]) {
         const aiops_series *s = aiops_series_get(tab, sid);
         int ok = 0;

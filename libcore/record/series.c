@@ -216,16 +216,8 @@ typedef struct lbuf {
 
 static int lbuf_put(lbuf *b, const char *s, size_t n, size_t *off)
 {
-    if (b->vlen + n + 1 > b->vcap) {
-        size_t nc = b->vcap ? b->vcap * 2 : 1024;
-        while (nc < b->vlen + n + 1)
-            nc *= 2;
-        char *p = realloc(b->vals, nc);
-        if (!p)
-            return AIOPS_ENOMEM;
-        b->vals = p;
-        b->vcap = nc;
-    }
+    if (AIOPS_GROW(b->vals, b->vcap, b->vlen + n + 1))
+        return AIOPS_ENOMEM;
     memcpy(b->vals + b->vlen, s, n);
     *off = b->vlen;
     b->vlen += n;

@@ -43,12 +43,6 @@ static int check_inputs(const aiops_window *win, size_t nwin, const double *det,
     return 0;
 }
 
-static int cmp_window(const void *a, const void *b)
-{
-    const aiops_window *x = a, *y = b;
-    return (x->start > y->start) - (x->start < y->start);
-}
-
 /* Windows widened by pre/post, sorted and merged, so "is t inside any
  * window" is one binary search over the starts. Returns the count. */
 static size_t merged_windows(const aiops_window *win, size_t nwin, const aiops_detect_opts *o,
@@ -56,17 +50,7 @@ static size_t merged_windows(const aiops_window *win, size_t nwin, const aiops_d
 {
     for (size_t i = 0; i < nwin; i++)
         m[i] = (aiops_window){win[i].start - o->pre, win[i].end + o->post};
-    qsort(m, nwin, sizeof *m, cmp_window);
-    size_t k = 0;
-    for (size_t i = 0; i < nwin; i++) {
-        if (k && m[i].start <= m[k - 1].end) {
-            if (m[i].end > m[k - 1].end)
-                m[k - 1].end = m[i].end;
-        } else {
-            m[k++] = m[i];
-        }
-    }
-    return k;
+    return aiops_nab_windows_prepare(m, nwin);
 }
 
 static int inside(const aiops_window *m, size_t nm, double t)

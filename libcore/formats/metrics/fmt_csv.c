@@ -13,13 +13,13 @@
  * quote still open at the end of a line is reported, not carried over.
  * A row is parsed and checked as a whole when it is read, then handed out
  * one cell at a time through a cursor. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "aiops_format.h"
+#include "common/array.h"
 
 #define SHOW_MAX 48     /* bytes of offending input quoted in messages */
 
@@ -29,7 +29,7 @@ typedef struct csv_state {
     char *buf;
     size_t bufcap;
     size_t *foff, *flen;
-    size_t fcap, nf;
+    size_t ocap, lcap, nf;
     /* columns, fixed by the first content line; 0 until then */
     size_t nfields;
     uint32_t *sids;         /* per value column (field 2..nfields) */
@@ -45,26 +45,11 @@ static const char *fld(const csv_state *st, size_t i) { return st->buf + st->fof
 static int show_len(size_t n) { return (int)(n < SHOW_MAX ? n : SHOW_MAX); }
 
 /* Every parse error names the stream and the line just read. */
-static int perr(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static int perr(aiops_parse_ctx *ctx, aiops_err *err, const char *fmt, ...)
-{
-    char msg[sizeof err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "%s", msg);
-}
+#define perr(ctx, err, ...) aiops_parse_fail((ctx), (err), AIOPS_EPARSE, __VA_ARGS__)
 
 static int nomem(aiops_parse_ctx *ctx, aiops_err *err)
 {
-    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream),
-                         aiops_stream_lineno(ctx->stream), "out of memory");
+    return aiops_parse_fail(ctx, err, AIOPS_ENOMEM, "out of memory");
 }
 
 /* Interning errors carry only a message: say what we were doing, and where. */
@@ -95,34 +80,10 @@ static void trim(const char **s, size_t *n)
 
 /* ------------------------------------------------------------ splitting */
 
-/* Field text never exceeds the line plus one NUL per field, and a line
- * has at most len + 1 fields, so 2 * len + 2 bytes always suffice. */
-static int grow(csv_state *st, size_t len)
-{
-    if (2 * len + 2 > st->bufcap) {
-        char *b = realloc(st->buf, 2 * len + 2);
-        if (!b)
-            return AIOPS_ENOMEM;
-        st->buf = b;
-        st->bufcap = 2 * len + 2;
-    }
-    return 0;
-}
-
 static int add_field(csv_state *st, size_t off, size_t len)
 {
-    if (st->nf == st->fcap) {
-        size_t cap = st->fcap ? 2 * st->fcap : 16;
-        size_t *o = realloc(st->foff, cap * sizeof *o);
-        if (!o)
-            return AIOPS_ENOMEM;
-        st->foff = o;
-        size_t *l = realloc(st->flen, cap * sizeof *l);
-        if (!l)
-            return AIOPS_ENOMEM;
-        st->flen = l;
-        st->fcap = cap;
-    }
+    if (AIOPS_GROW(st->foff, st->ocap, st->nf + 1) || AIOPS_GROW(st->flen, st->lcap, st->nf + 1))
+        return AIOPS_ENOMEM;
     st->foff[st->nf] = off;
     st->flen[st->nf] = len;
     st->nf++;
@@ -163,7 +124,9 @@ static int quoted(csv_state *st, aiops_parse_ctx *ctx, const char *line, size_t 
 static int split(csv_state *st, aiops_parse_ctx *ctx, const char *line, size_t len,
                  aiops_err *err)
 {
-    if (grow(st, len))
+    /* Field text never exceeds the line plus one NUL per field, and a line
+     * has at most len + 1 fields, so 2 * len + 2 bytes always suffice. */
+    if (AIOPS_GROW(st->buf, st->bufcap, 2 * len + 2))
         return nomem(ctx, err);
     if (memchr(line, '\0', len))
         return perr(ctx, err, "expected text, got a NUL byte");

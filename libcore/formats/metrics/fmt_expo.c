@@ -19,6 +19,7 @@
  * concatenated OpenMetrics scrapes keeps all its samples.
  */
 #include "aiops_format.h"
+#include "common/array.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -172,15 +173,8 @@ static const char *stash(expo_state *st, const char *s, size_t n)
 
 static int add_label(expo_state *st, const char *name, const char *value)
 {
-    if (st->nlabels == st->lcap) {
-        size_t ncap = st->lcap ? st->lcap * 2 : 16;
-        aiops_label *nl = realloc(st->labels, ncap * sizeof *nl);
-
-        if (!nl)
-            return AIOPS_ENOMEM;
-        st->labels = nl;
-        st->lcap = ncap;
-    }
+    if (AIOPS_GROW(st->labels, st->lcap, st->nlabels + 1))
+        return AIOPS_ENOMEM;
     st->labels[st->nlabels].name = name;
     st->labels[st->nlabels].value = value;
     st->nlabels++;
@@ -350,15 +344,7 @@ static int reserve(expo_state *st, size_t n)
 {
     st->used = 0;
     st->nlabels = 0;
-    if (st->cap < n + 2) {
-        char *nb = realloc(st->buf, n + 2);
-
-        if (!nb)
-            return AIOPS_ENOMEM;
-        st->buf = nb;
-        st->cap = n + 2;
-    }
-    return 0;
+    return AIOPS_GROW(st->buf, st->cap, n + 2);
 }
 
 /* "name[{labels}] value [ts] [# exemplar]": the series part. */

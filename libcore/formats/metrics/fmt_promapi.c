@@ -16,6 +16,7 @@
 
 #include "aiops_format.h"
 #include "common/jdoc.h"
+#include "formats/metrics/metrics.h"
 
 typedef struct point {
     double ts, v;
@@ -47,39 +48,34 @@ typedef struct loader {
 
 static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
 {
-    size_t n = json_object_size(metric), i = 0;
-    aiops_label *labels = malloc((n ? n : 1) * sizeof *labels);
-    const char *key;
-    json_t *val;
-    int rc = 0;
+    aiops_label *labels;
+    size_t n;
+    const char *bad;
+    int rc = aiops_metric_labels(metric, &labels, &n, &bad);
 
-    if (!labels)
-        return aiops_jdoc_fail(&ld->jd, AIOPS_ENOMEM, "out of memory for %zu labels", n);
-    json_object_foreach(metric, key, val) {
-        if (!json_is_string(val)) {
-            aiops_jdoc_key(&ld->jd, key);
-            rc = aiops_jdoc_bad(&ld->jd, "expected a string label value, got %s",
-                                aiops_jdoc_type(val));
-            aiops_jdoc_pop(&ld->jd);
-            break;
-        }
-        labels[i++] = (aiops_label){ key, json_string_value(val) };
+    if (rc == AIOPS_ENOMEM)
+        return aiops_jdoc_fail(&ld->jd, rc, "out of memory for %zu labels",
+                               json_object_size(metric));
+    if (rc) {
+        aiops_jdoc_key(&ld->jd, bad);
+        rc = aiops_jdoc_bad(&ld->jd, "expected a string label value, got %s",
+                            aiops_jdoc_type(json_object_get(metric, bad)));
+        aiops_jdoc_pop(&ld->jd);
+        return rc;
     }
-    if (rc == 0) {
-        /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
-         * all: name it after the file, as the query itself is not saved. */
-        char stem[256] = "";
-        if (i == 0)
-            aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
-        rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, i, sid, ld->jd.err);
-        if (rc < 0) {
-            /* Interning fills only msg: add file, line and path. */
-            char why[sizeof ld->jd.err->msg];
-            snprintf(why, sizeof why, "%s", ld->jd.err->msg);
-            rc = aiops_jdoc_fail(&ld->jd, rc, "%s", why);
-        }
-    }
+    /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
+     * all: name it after the file, as the query itself is not saved. */
+    char stem[256] = "";
+    if (n == 0)
+        aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
+    rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
     free(labels);
+    if (rc < 0) {
+        /* Interning fills only msg: add file, line and path. */
+        char why[sizeof ld->jd.err->msg];
+        snprintf(why, sizeof why, "%s", ld->jd.err->msg);
+        rc = aiops_jdoc_fail(&ld->jd, rc, "%s", why);
+    }
     return rc;
 }
 

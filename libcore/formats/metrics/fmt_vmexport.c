@@ -12,6 +12,7 @@
 
 #include "aiops_format.h"
 #include "common/jdoc.h"
+#include "formats/metrics/metrics.h"
 
 typedef struct vmx_state {
     json_t *doc;             /* the current line's object */
@@ -31,34 +32,26 @@ static const char *name_of(aiops_parse_ctx *ctx)
 
 static int load_metric(vmx_state *st, aiops_parse_ctx *ctx, json_t *metric, aiops_err *err)
 {
-    size_t n = json_object_size(metric), i = 0;
-    aiops_label *labels = malloc((n ? n : 1) * sizeof *labels);
-    const char *key;
-    json_t *val;
-    int rc = 0;
+    aiops_label *labels;
+    size_t n;
+    const char *bad;
+    int rc = aiops_metric_labels(metric, &labels, &n, &bad);
 
-    if (!labels)
-        return aiops_err_set(err, AIOPS_ENOMEM, name_of(ctx), st->line,
-                             "out of memory for %zu labels", n);
-    json_object_foreach(metric, key, val) {
-        if (!json_is_string(val)) {
-            rc = aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
-                               "metric.%.100s: expected a string label value, got %s",
-                               key, aiops_jdoc_type(val));
-            break;
-        }
-        labels[i++] = (aiops_label){ key, json_string_value(val) };
-    }
-    if (rc == 0) {
-        rc = aiops_series_intern_labels(ctx->series, "", labels, i, &st->sid, err);
-        if (rc < 0) {
-            /* Interning fills only msg: add file and line. */
-            char why[sizeof err->msg];
-            snprintf(why, sizeof why, "%s", err->msg);
-            rc = aiops_err_set(err, rc, name_of(ctx), st->line, "metric: %s", why);
-        }
-    }
+    if (rc == AIOPS_ENOMEM)
+        return aiops_err_set(err, rc, name_of(ctx), st->line, "out of memory for %zu labels",
+                             json_object_size(metric));
+    if (rc)
+        return aiops_err_set(err, rc, name_of(ctx), st->line,
+                             "metric.%.100s: expected a string label value, got %s",
+                             bad, aiops_jdoc_type(json_object_get(metric, bad)));
+    rc = aiops_series_intern_labels(ctx->series, "", labels, n, &st->sid, err);
     free(labels);
+    if (rc < 0) {
+        /* Interning fills only msg: add file and line. */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        rc = aiops_err_set(err, rc, name_of(ctx), st->line, "metric: %s", why);
+    }
     return rc;
 }
 
