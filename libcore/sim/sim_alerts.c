@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 enum { INACTIVE = 0, PENDING, FIRING };
 

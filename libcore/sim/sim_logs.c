@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 #define MAX_PER_STEP 200         /* lines per service and level per step */
 

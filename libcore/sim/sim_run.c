@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 typedef struct run {
     const aiops_sim_scenario *sc;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 #define MAX_SPANS 256            /* per trace */
 #define MAX_DEPTH 12

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 static int parse(const char *text, aiops_sim_scenario **sc, aiops_err *err)
 {
