@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "sim/sim_internal.h"
 
 #define NOISE_DRAWS 6
@@ -223,14 +224,8 @@ static aiops_sim_event *add_event(aiops_sim *m, double ts, const char *kind, siz
                                   const char *reason, int warning, long fault,
                                   const char *fmt, ...)
 {
-    if (m->nev == m->evcap) {
-        size_t nc = m->evcap ? m->evcap * 2 : 16;
-        aiops_sim_event *ne = realloc(m->ev, nc * sizeof *ne);
-        if (!ne)
-            return NULL;         /* events are best effort only under OOM */
-        m->ev = ne;
-        m->evcap = nc;
-    }
+    if (AIOPS_GROW(m->ev, m->evcap, m->nev + 1))
+        return NULL;             /* events are best effort only under OOM */
     aiops_sim_event *e = &m->ev[m->nev++];
     memset(e, 0, sizeof *e);
     e->ts = ts;
