@@ -12,13 +12,13 @@
  *   output       real-world formats and records (sim_emit.c), the archive
  *                writer (sim_archive.c)
  *
- * The scenario itself (sim.h) sits below them all and knows none of them;
- * the runs (sim_run.c, sim_stream.c) sit on top. */
+ * The scenario itself (sim.h, sim_scenario.h) sits below them all and
+ * knows none of them; the runs (sim_run.c, sim_stream.c) sit on top. */
 #ifndef AIOPS_SIM_INTERNAL_H
 #define AIOPS_SIM_INTERNAL_H
 
 #include "common/buf.h"
-#include "sim/sim.h"
+#include "sim/sim_scenario.h"
 
 /* ------------------------------------------------------------ random */
 

@@ -15,7 +15,7 @@
 #define AIOPS_SIM_PARSE_H
 
 #include "common/jdoc.h"
-#include "sim/sim.h"
+#include "sim/sim_scenario.h"
 
 typedef struct sim_pctx {
     aiops_jdoc jd;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_scenario.h"
 
 #define MAX_STEPS ((size_t)20000000)
 #define MAX_DAY_POINTS ((size_t)5000000)     /* services x steps per day: 400 MB of values */
