@@ -212,6 +212,38 @@ static int parse_service_fields(sim_pctx *c, json_t *o, aiops_sim_service *s)
     return rc;
 }
 
+/* One callee of s: a service's name, or {"service": NAME, "ratio": N}. */
+static int parse_call(sim_pctx *c, json_t *e, aiops_sim_service *s)
+{
+    static const char *const keys[] = {"service", "ratio", NULL};
+    const char *name = json_string_value(e);
+    double ratio = 1;
+    int rc = 0;
+    if (json_is_object(e)) {
+        rc = sim_check_keys(c, e, keys);
+        name = json_string_value(json_object_get(e, "service"));
+        if (!rc)
+            rc = sim_get_num(c, e, "ratio", 1, 0, 1000, &ratio);
+    }
+    long k = name ? sim_find_service(c->sc, name) : -1;
+    if (!rc && k < 0)
+        rc = aiops_jdoc_bad(&c->jd,
+                            "expected the name of a service defined in \"services\" (or "
+                            "{\"service\": NAME, \"ratio\": N}), got %s%s%s",
+                            name ? "\"" : "", name ? name : "something else", name ? "\"" : "");
+    if (!rc && &c->sc->svc[k] == s)
+        rc = aiops_jdoc_bad(&c->jd, "expected another service: a service cannot call itself");
+    for (size_t j = 0; !rc && j < s->ncalls; j++)
+        if (s->calls[j] == (size_t)k)
+            rc = aiops_jdoc_bad(&c->jd, "expected each callee once, \"%s\" is listed twice",
+                                name);
+    if (!rc) {
+        s->calls[s->ncalls] = (size_t)k;
+        s->ratio[s->ncalls++] = ratio;
+    }
+    return rc;
+}
+
 static int parse_calls(sim_pctx *c, json_t *o, aiops_sim_service *s)
 {
     json_t *arr;
@@ -225,33 +257,8 @@ static int parse_calls(sim_pctx *c, json_t *o, aiops_sim_service *s)
         return sim_oom(c);
     aiops_jdoc_key(&c->jd, "calls");
     for (size_t i = 0; !rc && i < n; i++) {
-        json_t *e = json_array_get(arr, i);
-        const char *name = json_string_value(e);
-        double ratio = 1;
         aiops_jdoc_idx(&c->jd, i);
-        if (json_is_object(e)) {
-            static const char *const keys[] = {"service", "ratio", NULL};
-            rc = sim_check_keys(c, e, keys);
-            name = json_string_value(json_object_get(e, "service"));
-            if (!rc)
-                rc = sim_get_num(c, e, "ratio", 1, 0, 1000, &ratio);
-        }
-        long k = name ? sim_find_service(c->sc, name) : -1;
-        if (!rc && k < 0)
-            rc = aiops_jdoc_bad(&c->jd,
-                                "expected the name of a service defined in \"services\" (or "
-                                "{\"service\": NAME, \"ratio\": N}), got %s%s%s",
-                                name ? "\"" : "", name ? name : "something else", name ? "\"" : "");
-        if (!rc && &c->sc->svc[k] == s)
-            rc = aiops_jdoc_bad(&c->jd, "expected another service: a service cannot call itself");
-        for (size_t j = 0; !rc && j < s->ncalls; j++)
-            if (s->calls[j] == (size_t)k)
-                rc = aiops_jdoc_bad(&c->jd, "expected each callee once, \"%s\" is listed twice",
-                                    name);
-        if (!rc) {
-            s->calls[s->ncalls] = (size_t)k;
-            s->ratio[s->ncalls++] = ratio;
-        }
+        rc = parse_call(c, json_array_get(arr, i), s);
         aiops_jdoc_pop(&c->jd);
     }
     aiops_jdoc_pop(&c->jd);
