@@ -143,7 +143,9 @@ int fit_tune_record(fit_series *s, fit_det *d, double t, aiops_db_action act, in
                     aiops_err *err)
 {
     if (want_ts)    /* equal times are one row, as in aiops-eval */
-        return s->nsts && s->sts[s->nsts - 1] >= t ? 0 : push_time(&s->sts, &s->nsts, &s->capsts, t, err);
+        return s->nsts && s->sts[s->nsts - 1] >= t
+                   ? 0
+                   : push_time(&s->sts, &s->nsts, &s->capsts, t, err);
     if (act == AIOPS_DB_FIRE)
         return push_time(&d->fires, &d->nfires, &d->capfires, t, err);
     return 0;

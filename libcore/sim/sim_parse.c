@@ -92,10 +92,7 @@ static int parse_head(sim_pctx *c, json_t *root)
     if (!rc)
         rc = sim_get_str(c, root, "description", "", &sc->description);
     if (!rc)
-        rc = sim_get_str(c, root, "namespace", "default", &sc->ns);
-    if (!rc && !sim_valid_name(sc->ns))
-        rc = sim_bad_at(c, "namespace",
-                        "expected a name of letters, digits, '-', '_', '.' (at most 63)");
+        rc = sim_get_name(c, root, "namespace", "default", &sc->ns);
     if (!rc)
         rc = sim_get_num(c, root, "seed", 1, 0, 9007199254740992.0, &seed);
     if (!rc && seed != floor(seed))

@@ -56,11 +56,20 @@ typedef struct sim_numfield {
 } sim_numfield;
 int sim_get_nums(sim_pctx *c, json_t *o, const char *key, const sim_numfield *f);
 
+/* Each element of arr (member key of the value being read) by one(), at
+ * its JSON path "key[i]", until one fails.  *count (if not NULL) follows
+ * the elements reached, so the scenario frees exactly what was filled. */
+typedef int (*sim_item_fn)(sim_pctx *c, json_t *item, size_t i, void *arg);
+int sim_each(sim_pctx *c, json_t *arr, const char *key, size_t *count, sim_item_fn one,
+             void *arg);
+
 /* Reject members the schema does not know (known: NULL-terminated), so a
  * typo cannot silently fall back to a default. */
 int sim_check_keys(sim_pctx *c, json_t *o, const char *const *known);
 /* A service or namespace name: letters, digits, '-', '_', '.', at most 63. */
 int sim_valid_name(const char *s);
+/* sim_get_str of such a name. */
+int sim_get_name(sim_pctx *c, json_t *o, const char *key, const char *dflt, char **out);
 /* Index of the service named name among those parsed so far, or -1. */
 long sim_find_service(const aiops_sim_scenario *sc, const char *name);
 

@@ -7,14 +7,11 @@
 
 #include "sim/sim_parse.h"
 
-typedef int (*item_fn)(sim_pctx *c, json_t *o, size_t i);
-
 /* The optional array member key of root into a new array of its size at
- * *parr (any T **, elem = sizeof T), each element read by one() at its
- * JSON path.  *count follows the elements read so far, so the scenario
- * frees exactly what was filled when one fails. */
+ * *parr (any T **, elem = sizeof T), each element read by one() (see
+ * sim_each). */
 static int parse_list(sim_pctx *c, json_t *root, const char *key, void *parr, size_t elem,
-                      size_t *count, item_fn one)
+                      size_t *count, sim_item_fn one)
 {
     json_t *arr;
     int rc = sim_get_arr(c, root, key, 0, &arr);
@@ -25,15 +22,7 @@ static int parse_list(sim_pctx *c, json_t *root, const char *key, void *parr, si
     if (!items)
         return sim_oom(c);
     memcpy(parr, &items, sizeof items);     /* as aiops_grow: no aliasing trouble */
-    aiops_jdoc_key(&c->jd, key);
-    for (size_t i = 0; !rc && i < n; i++) {
-        aiops_jdoc_idx(&c->jd, i);
-        *count = i + 1;
-        rc = one(c, json_array_get(arr, i), i);
-        aiops_jdoc_pop(&c->jd);
-    }
-    aiops_jdoc_pop(&c->jd);
-    return rc;
+    return sim_each(c, arr, key, count, one, NULL);
 }
 
 /* "start" (RFC 3339) or "at" (offset from the scenario start) of what. */
@@ -91,8 +80,9 @@ static int parse_expr(sim_pctx *c, const char *e, aiops_sim_rule *r)
     return 0;
 }
 
-static int parse_rule(sim_pctx *c, json_t *o, size_t i)
+static int parse_rule(sim_pctx *c, json_t *o, size_t i, void *arg)
 {
+    (void)arg;
     static const char *const keys[] = {"alert", "expr", "for", "severity", "summary", "service",
                                        NULL};
     aiops_sim_rule *r = &c->sc->rules[i];
@@ -128,8 +118,9 @@ static int parse_rule(sim_pctx *c, json_t *o, size_t i)
 
 /* ------------------------------------------------------ deploys */
 
-static int parse_deploy(sim_pctx *c, json_t *o, size_t i)
+static int parse_deploy(sim_pctx *c, json_t *o, size_t i, void *arg)
 {
+    (void)arg;
     static const char *const keys[] = {"service", "start", "at", "version", "author", NULL};
     aiops_sim_scenario *sc = c->sc;
     aiops_sim_deploy *d = &sc->deploys[i];
@@ -240,8 +231,9 @@ static int fault_when(sim_pctx *c, json_t *o, aiops_sim_fault *f)
     return rc;
 }
 
-static int parse_fault(sim_pctx *c, json_t *o, size_t i)
+static int parse_fault(sim_pctx *c, json_t *o, size_t i, void *arg)
 {
+    (void)arg;
     static const char *const keys[] = {"id", "kind", "service", "to", "start", "at",
                                        "duration", "precursor", "severity", "declare_delay",
                                        "version", "author", "title", NULL};

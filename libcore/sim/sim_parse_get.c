@@ -139,6 +139,22 @@ int sim_get_nums(sim_pctx *c, json_t *o, const char *key, const sim_numfield *f)
     return rc;
 }
 
+int sim_each(sim_pctx *c, json_t *arr, const char *key, size_t *count, sim_item_fn one,
+             void *arg)
+{
+    int rc = 0;
+    aiops_jdoc_key(&c->jd, key);
+    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+        aiops_jdoc_idx(&c->jd, i);
+        if (count)
+            *count = i + 1;
+        rc = one(c, json_array_get(arr, i), i, arg);
+        aiops_jdoc_pop(&c->jd);
+    }
+    aiops_jdoc_pop(&c->jd);
+    return rc;
+}
+
 int sim_check_keys(sim_pctx *c, json_t *o, const char *const *known)
 {
     const char *k;
@@ -168,6 +184,14 @@ int sim_valid_name(const char *s)
         if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
             return 0;
     return 1;
+}
+
+int sim_get_name(sim_pctx *c, json_t *o, const char *key, const char *dflt, char **out)
+{
+    int rc = sim_get_str(c, o, key, dflt, out);
+    if (!rc && *out && !sim_valid_name(*out))
+        rc = sim_bad_at(c, key, "expected a name of letters, digits, '-', '_', '.' (at most 63)");
+    return rc;
 }
 
 long sim_find_service(const aiops_sim_scenario *sc, const char *name)

@@ -54,44 +54,40 @@ static json_t *merged(json_t *dflt, json_t *svc)
     return m;
 }
 
+static int parse_template(sim_pctx *c, json_t *t, size_t i, void *arg)
+{
+    static const char *const keys[] = {"level", "text", "weight", NULL};
+    static const char *const lv[] = {"info", "warn", "error"};
+    aiops_sim_template *tp = &((aiops_sim_service *)arg)->logs[i];
+    char *level = NULL;
+    int rc = json_is_object(t) ? sim_check_keys(c, t, keys)
+                               : aiops_jdoc_bad(&c->jd, "expected an object {\"level\", \"text\"}");
+    if (!rc)
+        rc = sim_get_str(c, t, "level", "info", &level);
+    if (!rc)
+        rc = sim_get_str(c, t, "text", NULL, &tp->text);
+    if (!rc && !tp->text)
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"text\" (log line template)");
+    if (!rc)
+        rc = sim_get_num(c, t, "weight", 1, 0, 1e9, &tp->weight);
+    tp->level = -1;
+    for (int l = 0; !rc && level && l < 3; l++)
+        if (!strcmp(level, lv[l]))
+            tp->level = l;
+    if (!rc && tp->level < 0)
+        rc = sim_bad_at(c, "level", "expected \"info\", \"warn\" or \"error\", got \"%s\"",
+                        level);
+    free(level);
+    return rc;
+}
+
 static int parse_templates(sim_pctx *c, json_t *arr, aiops_sim_service *s)
 {
     size_t n = json_array_size(arr);
     s->logs = calloc(n ? n : 1, sizeof *s->logs);
     if (!s->logs)
         return sim_oom(c);
-    static const char *const keys[] = {"level", "text", "weight", NULL};
-    static const char *const lv[] = {"info", "warn", "error"};
-    for (size_t i = 0; i < n; i++) {
-        json_t *t = json_array_get(arr, i);
-        aiops_jdoc_idx(&c->jd, i);
-        int rc = json_is_object(t) ? sim_check_keys(c, t, keys)
-                                   : aiops_jdoc_bad(&c->jd,
-                                                    "expected an object {\"level\", \"text\"}");
-        char *level = NULL;
-        aiops_sim_template *tp = &s->logs[i];
-        if (!rc)
-            rc = sim_get_str(c, t, "level", "info", &level);
-        if (!rc)
-            rc = sim_get_str(c, t, "text", NULL, &tp->text);
-        if (!rc && !tp->text)
-            rc = aiops_jdoc_bad(&c->jd, "expected a member \"text\" (log line template)");
-        if (!rc)
-            rc = sim_get_num(c, t, "weight", 1, 0, 1e9, &tp->weight);
-        tp->level = -1;
-        for (int l = 0; !rc && level && l < 3; l++)
-            if (!strcmp(level, lv[l]))
-                tp->level = l;
-        if (!rc && tp->level < 0)
-            rc = sim_bad_at(c, "level", "expected \"info\", \"warn\" or \"error\", got \"%s\"",
-                            level);
-        free(level);
-        s->nlogs = i + 1;
-        aiops_jdoc_pop(&c->jd);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return sim_each(c, arr, "logs", &s->nlogs, parse_template, s);
 }
 
 static int parse_batch(sim_pctx *c, json_t *o, aiops_sim_service *s)
@@ -204,17 +200,16 @@ static int parse_service_fields(sim_pctx *c, json_t *o, aiops_sim_service *s)
         rc = aiops_jdoc_bad(&c->jd, "expected memory.limit > memory.base");
     if (!rc)
         rc = sim_get_arr(c, o, "logs", 0, &logs);
-    if (!rc && logs) {
-        aiops_jdoc_key(&c->jd, "logs");
+    if (!rc && logs)
         rc = parse_templates(c, logs, s);
-        aiops_jdoc_pop(&c->jd);
-    }
     return rc;
 }
 
-/* One callee of s: a service's name, or {"service": NAME, "ratio": N}. */
-static int parse_call(sim_pctx *c, json_t *e, aiops_sim_service *s)
+/* One callee of s (arg): a service's name, or {"service": NAME, "ratio": N}. */
+static int parse_call(sim_pctx *c, json_t *e, size_t i, void *arg)
 {
+    aiops_sim_service *s = arg;
+    (void)i;
     static const char *const keys[] = {"service", "ratio", NULL};
     const char *name = json_string_value(e);
     double ratio = 1;
@@ -255,14 +250,7 @@ static int parse_calls(sim_pctx *c, json_t *o, aiops_sim_service *s)
     s->ratio = calloc(n, sizeof *s->ratio);
     if (!s->calls || !s->ratio)
         return sim_oom(c);
-    aiops_jdoc_key(&c->jd, "calls");
-    for (size_t i = 0; !rc && i < n; i++) {
-        aiops_jdoc_idx(&c->jd, i);
-        rc = parse_call(c, json_array_get(arr, i), s);
-        aiops_jdoc_pop(&c->jd);
-    }
-    aiops_jdoc_pop(&c->jd);
-    return rc;
+    return sim_each(c, arr, "calls", NULL, parse_call, s);
 }
 
 /* Depth-first search for a call cycle; the model needs a DAG. */
@@ -278,47 +266,31 @@ static int find_cycle(const aiops_sim_scenario *sc, size_t v, unsigned char *mar
     return 0;
 }
 
-static int parse_names(sim_pctx *c, json_t *arr)
+static int parse_name(sim_pctx *c, json_t *o, size_t i, void *arg)
 {
     aiops_sim_scenario *sc = c->sc;
+    (void)arg;
     int rc = 0;
-    aiops_jdoc_key(&c->jd, "services");
-    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
-        json_t *o = json_array_get(arr, i);
-        aiops_jdoc_idx(&c->jd, i);
-        if (!json_is_object(o))
-            rc = aiops_jdoc_bad(&c->jd, "expected a service object {\"name\": ...}");
-        if (!rc)
-            rc = sim_get_str(c, o, "name", NULL, &sc->svc[i].name);
-        sc->nsvc = i + 1;
-        if (!rc && !sc->svc[i].name)
-            rc = aiops_jdoc_bad(&c->jd, "expected a member \"name\"");
-        if (!rc && !sim_valid_name(sc->svc[i].name))
-            rc = sim_bad_at(c, "name",
-                            "expected a name of letters, digits, '-', '_', '.' (at most 63)");
-        if (!rc && sim_find_service(sc, sc->svc[i].name) != (long)i)
-            rc = sim_bad_at(c, "name", "expected a unique name, \"%s\" is defined twice",
-                            sc->svc[i].name);
-        aiops_jdoc_pop(&c->jd);
-    }
-    aiops_jdoc_pop(&c->jd);
+    if (!json_is_object(o))
+        rc = aiops_jdoc_bad(&c->jd, "expected a service object {\"name\": ...}");
+    if (!rc)
+        rc = sim_get_name(c, o, "name", NULL, &sc->svc[i].name);
+    if (!rc && !sc->svc[i].name)
+        rc = aiops_jdoc_bad(&c->jd, "expected a member \"name\"");
+    if (!rc && sim_find_service(sc, sc->svc[i].name) != (long)i)
+        rc = sim_bad_at(c, "name", "expected a unique name, \"%s\" is defined twice",
+                        sc->svc[i].name);
     return rc;
 }
 
-static int parse_bodies(sim_pctx *c, json_t *arr, json_t *dflt)
+/* Service i with the defaults (arg) merged under it. */
+static int parse_body(sim_pctx *c, json_t *o, size_t i, void *arg)
 {
-    int rc = 0;
-    aiops_jdoc_key(&c->jd, "services");
-    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
-        json_t *o = merged(dflt, json_array_get(arr, i));
-        aiops_jdoc_idx(&c->jd, i);
-        rc = o ? parse_service_fields(c, o, &c->sc->svc[i]) : sim_oom(c);
-        if (!rc)
-            rc = parse_calls(c, o, &c->sc->svc[i]);
-        json_decref(o);
-        aiops_jdoc_pop(&c->jd);
-    }
-    aiops_jdoc_pop(&c->jd);
+    json_t *m = merged(arg, o);
+    int rc = m ? parse_service_fields(c, m, &c->sc->svc[i]) : sim_oom(c);
+    if (!rc)
+        rc = parse_calls(c, m, &c->sc->svc[i]);
+    json_decref(m);
     return rc;
 }
 
@@ -365,9 +337,10 @@ int sim_parse_services(sim_pctx *c, json_t *root)
         return sim_bad_at(c, "services", "expected 1 to %d services, got %zu", MAX_SERVICES, n);
     if (!(c->sc->svc = calloc(n, sizeof *c->sc->svc)))
         return sim_oom(c);
-    rc = parse_names(c, arr);
+    /* names first, so "calls" can name services defined later */
+    rc = sim_each(c, arr, "services", &c->sc->nsvc, parse_name, NULL);
     if (!rc)
-        rc = parse_bodies(c, arr, dflt);
+        rc = sim_each(c, arr, "services", NULL, parse_body, dflt);
     if (!rc)
         rc = check_acyclic(c);
     if (!rc)

@@ -12,12 +12,12 @@
 
 #include "sim/sim_parse.h"
 
-/* Three members on three lines; "o" holds an object on line 4. */
+/* Members on five lines; "o" holds an object on line 4. */
 static const char TEXT[] = "{\"n\": 2.5,\n"
                            " \"d\": \"1h30m\",\n"
                            " \"s\": \"web\", \"e\": \"\", \"z\": null,\n"
                            " \"o\": {\"a\": 1, \"b\": 7}, \"t\": \"2024-01-02T00:00:00Z\",\n"
-                           " \"arr\": [1]}";
+                           " \"arr\": [1], \"bad\": \"a b\"}";
 
 typedef struct fx {
     json_t *root;
@@ -160,7 +160,7 @@ static void test_nums(void **state)
 static void test_keys_and_bad_at(void **state)
 {
     fx *f = *state;
-    static const char *const all[] = {"n", "d", "s", "e", "z", "o", "t", "arr", NULL};
+    static const char *const all[] = {"n", "d", "s", "e", "z", "o", "t", "arr", "bad", NULL};
     static const char *const few[] = {"n", "d", NULL};
     assert_int_equal(sim_check_keys(&f->c, f->root, all), 0);
     assert_err(f, sim_check_keys(&f->c, f->root, few), 3,
@@ -194,6 +194,49 @@ static void test_names(void **state)
     f->sc.nsvc = 0;
 }
 
+static void test_get_name(void **state)
+{
+    fx *f = *state;
+    char *s = NULL;
+    assert_int_equal(sim_get_name(&f->c, f->root, "s", NULL, &s), 0);
+    assert_string_equal(s, "web");
+    free(s);
+    assert_int_equal(sim_get_name(&f->c, f->root, "missing", NULL, &s), 0);
+    assert_null(s);
+    assert_err(f, sim_get_name(&f->c, f->root, "bad", NULL, &s), 5,
+               "bad: expected a name of letters, digits, '-', '_', '.' (at most 63)");
+    free(s);
+}
+
+/* Sums the elements, fails at the first one above *(double *)arg. */
+static int add_up(sim_pctx *c, json_t *item, size_t i, void *arg)
+{
+    double *acc = arg;
+    if (json_number_value(item) > acc[1])
+        return aiops_jdoc_bad(&c->jd, "element %zu too big", i);
+    acc[0] += json_number_value(item);
+    return 0;
+}
+
+static void test_each(void **state)
+{
+    fx *f = *state;
+    json_t *arr = json_loads("[1, 2, 30, 4]", 0, NULL);
+    double acc[2] = {0, 100};
+    size_t count = 0;
+    assert_int_equal(sim_each(&f->c, arr, "list", &count, add_up, acc), 0);
+    assert_true(acc[0] == 37);
+    assert_int_equal(count, 4);
+    acc[0] = 0;
+    acc[1] = 10;
+    assert_int_equal(sim_each(&f->c, arr, "list", &count, add_up, acc), AIOPS_EPARSE);
+    assert_true(acc[0] == 3);
+    assert_int_equal(count, 3);              /* reached the third, which failed */
+    assert_string_equal(f->err.msg, "list[2]: element 2 too big");
+    assert_int_equal(f->c.jd.depth, 0);
+    json_decref(arr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +248,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nums, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_and_bad_at, setup, teardown),
         cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
