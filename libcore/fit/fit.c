@@ -42,56 +42,15 @@ int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *
     return 0;
 }
 
-void fit_det_clear(fit_det *d)
-{
-    if (d->ops && d->m)
-        d->ops->destroy(d->m);
-    free(d->rule_text);
-    free(d->reason);
-    free(d->fires);
-    memset(d, 0, sizeof *d);
-}
-
-static void series_clear(fit_series *s)
-{
-    for (size_t i = 0; i < s->ndet; i++)
-        fit_det_clear(&s->det[i]);
-    free(s->det);
-    free(s->tbuf);
-    free(s->vbuf);
-    free(s->sts);
-    json_decref(s->labels);
-    memset(s, 0, sizeof *s);
-}
-
 void aiops_fit_free(aiops_fit *f)
 {
     if (!f)
         return;
     for (size_t i = 0; i < f->ns; i++)
-        series_clear(&f->s[i]);
+        fit_series_clear(&f->s[i]);
     free(f->s);
     fit_labels_free(f);
     free(f);
-}
-
-/* The state slot of a series id, growing the table (bounded by the series
- * table's own cap). */
-int fit_series_slot(aiops_fit *f, uint32_t sid, fit_series **out, aiops_err *err)
-{
-    if (sid >= f->ns) {
-        size_t nn = f->ns ? f->ns : 64;
-        while (nn <= sid)
-            nn *= 2;
-        fit_series *ns = realloc(f->s, nn * sizeof *ns);
-        if (!ns)
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        memset(ns + f->ns, 0, (nn - f->ns) * sizeof *ns);
-        f->s = ns;
-        f->ns = nn;
-    }
-    *out = &f->s[sid];
-    return 0;
 }
 
 static int series_selected(const aiops_fit *f, const aiops_series *se)
@@ -107,12 +66,10 @@ static int series_selected(const aiops_fit *f, const aiops_series *se)
 static int det_add(fit_series *s, const aiops_fit_rule *rule, const aiops_fit_opts *o,
                    aiops_err *err)
 {
-    fit_det *nd = realloc(s->det, (s->ndet + 1) * sizeof *nd);
-    if (!nd)
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    s->det = nd;
-    fit_det *d = &s->det[s->ndet++];
-    memset(d, 0, sizeof *d);
+    fit_det *d;
+    int rc = fit_det_add(s, 1, &d, err);
+    if (rc)
+        return rc;
     d->params = o->params;
     d->rule = rule;
     double hold = o->min_duration;
@@ -171,6 +128,9 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
     return all_static(s) ? series_fit(f, sid, s, err) : 0;
 }
 
+/* Not AIOPS_GROW: two arrays share the capacity, and it stops at
+ * max_train (the cap on memory per series) instead of the next power of
+ * two. */
 static int train_append(aiops_fit *f, fit_series *s, double t, double v, aiops_err *err)
 {
     if (s->n == s->cap) {
@@ -191,15 +151,6 @@ static int train_append(aiops_fit *f, fit_series *s, double t, double v, aiops_e
     return 0;
 }
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static int det_fit(fit_series *s, fit_det *d, aiops_err *err)
 {
     char reason[512] = "";
@@ -217,10 +168,7 @@ static int det_fit(fit_series *s, fit_det *d, aiops_err *err)
         if (rc)
             return rc;
     }
-    d->reason = dupstr(reason);
-    if (!d->reason)
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    return 0;
+    return fit_det_set_reason(d, reason, err);
 }
 
 static void drop_buffer(aiops_fit *f, fit_series *s, int state)

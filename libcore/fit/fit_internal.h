@@ -1,4 +1,15 @@
-/* fit_internal.h - state shared by the fit*.c files (not public). */
+/* fit_internal.h - what the fit*.c files share behind fit.h (not public).
+ * Layers, each using only those above it:
+ *
+ *   fit_params.c   model parameters <-> JSON and option text (in fit.h)
+ *   fit_series.c   per-series state: the series table, detectors
+ *   fit_state.c    saved models (--save/--load)
+ *   fit_tune.c     --tune: candidates, labels, the objective
+ *   fit_emit.c     band and anomaly records
+ *   fit.c          the engine: training, scoring, finishing
+ *
+ * fit_rule.c (rules, debouncing), fit_auto.c (model choice) and
+ * promrules.c (Prometheus rules) stand beside them and use fit.h only. */
 #ifndef AIOPS_FIT_INTERNAL_H
 #define AIOPS_FIT_INTERNAL_H
 
@@ -27,7 +38,7 @@ typedef struct fit_series {
     double *tbuf, *vbuf;         /* training buffer, freed after the fit */
     size_t n, cap;
     fit_det *det;
-    size_t ndet;
+    size_t ndet, capdet;
     json_t *labels;              /* cached labels object for records */
     double first_scored;         /* first point judged, if nscored */
     uint64_t nscored;
@@ -47,18 +58,27 @@ struct aiops_fit {
     aiops_series_table *tab;
     aiops_fit_emit_fn emit;
     void *ctx;
-    fit_series *s;               /* indexed by series id */
+    fit_series *s;               /* indexed by series id; all of them zeroed */
     size_t ns;
     aiops_fit_stats st;
     int finished;
     double max_ts;               /* latest record time pushed */
     fit_label *lab;              /* --tune ground truth */
-    size_t nlab;
+    size_t nlab, caplab;
 };
 
-/* fit.c */
+/* fit_series.c */
+/* The state of series sid, growing the table to cover it. */
 int fit_series_slot(aiops_fit *f, uint32_t sid, fit_series **out, aiops_err *err);
+/* Free what s holds and zero it. */
+void fit_series_clear(fit_series *s);
+/* n zeroed detectors appended to s; *first is the first of them. */
+int fit_det_add(fit_series *s, size_t n, fit_det **first, aiops_err *err);
+/* d->reason = a copy of reason ("" for NULL). */
+int fit_det_set_reason(fit_det *d, const char *reason, aiops_err *err);
 void fit_det_clear(fit_det *d);
+/* Clear n detectors and free their array. */
+void fit_dets_free(fit_det *det, size_t n);
 
 /* fit_tune.c */
 int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err);

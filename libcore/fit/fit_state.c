@@ -1,10 +1,10 @@
 /* fit_state.c - saving and loading the fitted models of aiops-fit
  * (--save/--load): one JSON document, series text -> detectors, each with
- * its model name, parameters, the model's own save() state, and why the
- * model was chosen.  Loading merges documents, later wins per series. */
+ * its model name, parameters (fit_params.c), the model's own save() state,
+ * and why the model was chosen.  Loading merges documents, later wins per
+ * series. */
 #include <errno.h>
 #include <math.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,171 +12,6 @@
 #include "fit/fit_internal.h"
 
 #define FORMAT_VERSION 1
-
-/* The tunables as a table, so to/from JSON cannot drift apart. */
-typedef struct pfield {
-    const char *name;
-    size_t off;
-    int is_int;
-} pfield;
-
-#define PD(f) {#f, offsetof(aiops_model_params, f), 0}
-#define PI(f) {#f, offsetof(aiops_model_params, f), 1}
-static const pfield fields[] = {
-    PD(k), PD(alpha), PD(beta), PD(gamma), PD(width), PD(period), PD(window),
-    PI(daily_order), PI(weekly_order), PI(multiplicative), PI(seasonal_robust),
-    PI(changepoints), PD(changepoint_prior), PI(p), PI(d), PI(q), PI(P), PI(D), PI(Q),
-    PD(threshold),
-};
-
-json_t *aiops_fit_params_to_json(const aiops_model_params *p)
-{
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < sizeof fields / sizeof fields[0]; i++) {
-        const char *base = (const char *)p + fields[i].off;
-        if (fields[i].is_int) {
-            int v;
-            memcpy(&v, base, sizeof v);
-            if (v >= 0)
-                json_object_set_new(o, fields[i].name, json_integer(v));
-        } else {
-            double v;
-            memcpy(&v, base, sizeof v);
-            if (isfinite(v))
-                json_object_set_new(o, fields[i].name, json_real(v));
-        }
-    }
-    if (o && p->op[0])
-        json_object_set_new(o, "op", json_string(p->op));
-    return o;
-}
-
-static const pfield *field_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        if (strcmp(fields[i].name, name) == 0)
-            return &fields[i];
-    return NULL;
-}
-
-static int set_op(aiops_model_params *p, const json_t *v, aiops_err *err)
-{
-    const char *s = json_string_value(v);
-    static const char *const ops[] = {">", ">=", "<", "<="};
-    for (size_t i = 0; s && i < 4; i++)
-        if (strcmp(s, ops[i]) == 0) {
-            memcpy(p->op, s, strlen(s) + 1);
-            return 0;
-        }
-    return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
-                         "params.op: expected one of > >= < <=, got %s", s ? s : "a non-string");
-}
-
-int aiops_fit_params_from_json(const json_t *j, aiops_model_params *p, aiops_err *err)
-{
-    if (!json_is_object(j))
-        return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "params: expected an object");
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)j, k, v) {
-        if (strcmp(k, "op") == 0) {
-            int rc = set_op(p, v, err);
-            if (rc)
-                return rc;
-            continue;
-        }
-        const pfield *f = field_find(k);
-        if (!f)
-            return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "params: unknown parameter '%s'", k);
-        char *base = (char *)p + f->off;
-        if (f->is_int) {
-            json_int_t x = json_integer_value(v);
-            if (!json_is_integer(v) || x < 0 || x > 1000000)
-                return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
-                                     "params.%s: expected a whole number 0..1000000", k);
-            int iv = (int)x;
-            memcpy(base, &iv, sizeof iv);
-        } else {
-            if (!json_is_number(v))
-                return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "params.%s: expected a number", k);
-            double dv = json_number_value(v);
-            memcpy(base, &dv, sizeof dv);
-        }
-    }
-    return 0;
-}
-
-/* ---- from option text */
-
-static int set_orders(int *a, int *b, int *c, const char *name, const char *s, aiops_err *err)
-{
-    int *dst[3] = {a, b, c};
-    const char *p = s;
-    for (int i = 0; i < 3; i++) {
-        const char *e = strchr(p, ',');
-        size_t n = e && i < 2 ? (size_t)(e - p) : strlen(p);
-        int64_t v;
-        if (aiops_parse_int64(p, n, &v) || v < 0 || v > 10 || (i < 2 && !e))
-            return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                                 "--%s: expected three orders 0..10 like 1,1,1, got '%s'", name, s);
-        *dst[i] = (int)v;
-        p += n + 1;
-    }
-    return 0;
-}
-
-static int set_whole(int *dst, const char *name, const char *s, aiops_err *err)
-{
-    int64_t v;
-    if (aiops_parse_int64(s, strlen(s), &v) || v < 0 || v > 1000)
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "--%s: expected a whole number 0..1000, got '%s'", name, s);
-    *dst = (int)v;
-    return 0;
-}
-
-static int set_real(double *dst, int duration, const char *name, const char *s, aiops_err *err)
-{
-    double v;
-    int bad = duration ? aiops_parse_duration(s, strlen(s), &v) : aiops_parse_double(s, strlen(s), &v);
-    if (bad || !isfinite(v) || v < 0)
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "--%s: expected %s, got '%s'", name,
-                             duration ? "a duration like 1d or 90m" : "a number >= 0", s);
-    *dst = v;
-    return 0;
-}
-
-int aiops_fit_param_set(aiops_model_params *p, const char *name, const char *s, aiops_err *err)
-{
-    static const struct { const char *name; size_t off; int duration; } reals[] = {
-        {"k", offsetof(aiops_model_params, k), 0},
-        {"alpha", offsetof(aiops_model_params, alpha), 0},
-        {"beta", offsetof(aiops_model_params, beta), 0},
-        {"gamma", offsetof(aiops_model_params, gamma), 0},
-        {"width", offsetof(aiops_model_params, width), 0},
-        {"changepoint-prior", offsetof(aiops_model_params, changepoint_prior), 0},
-        {"period", offsetof(aiops_model_params, period), 1},
-        {"window", offsetof(aiops_model_params, window), 1},
-    };
-    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
-        if (!strcmp(name, reals[i].name))
-            return set_real((double *)((char *)p + reals[i].off), reals[i].duration, name, s, err);
-    if (!strcmp(name, "daily-order"))
-        return set_whole(&p->daily_order, name, s, err);
-    if (!strcmp(name, "weekly-order"))
-        return set_whole(&p->weekly_order, name, s, err);
-    if (!strcmp(name, "changepoints"))
-        return set_whole(&p->changepoints, name, s, err);
-    if (!strcmp(name, "order"))
-        return set_orders(&p->p, &p->d, &p->q, name, s, err);
-    if (!strcmp(name, "seasonal-order"))
-        return set_orders(&p->P, &p->D, &p->Q, name, s, err);
-    if (!strcmp(name, "multiplicative")) {
-        p->multiplicative = 1;
-        return 0;
-    }
-    return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "unknown model parameter '%s'", name);
-}
 
 /* ---- save */
 
@@ -227,15 +62,6 @@ json_t *aiops_fit_save(const aiops_fit *f, aiops_err *err)
 
 /* ---- load */
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_err *err)
 {
     const char *model = json_string_value(json_object_get(j, "model"));
@@ -251,10 +77,11 @@ static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_
     int rc = aiops_fit_params_from_json(json_object_get(j, "params"), &d->params, err);
     if (rc)
         return rc;
-    d->reason = dupstr(reason ? reason : "");
-    d->rule_text = rule ? dupstr(rule) : NULL;
-    if (!d->reason || (rule && !d->rule_text))
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    rc = fit_det_set_reason(d, reason, err);
+    if (!rc && rule && !(d->rule_text = strdup(rule)))
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (rc)
+        return rc;
     d->m = d->ops->create(&d->params, err);
     if (!d->m)
         return err->code ? err->code : AIOPS_EINVAL;
@@ -265,13 +92,6 @@ static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_
     aiops_debounce_init(&d->db, hold, o->cooldown);
     d->last = (aiops_band){NAN, -INFINITY, INFINITY};
     return 0;
-}
-
-static void dets_free(fit_det *det, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fit_det_clear(&det[i]);
-    free(det);
 }
 
 /* One series entry: build its detectors, then replace what was there. */
@@ -294,15 +114,15 @@ static int series_load(aiops_fit *f, const char *text, const json_t *arr, aiops_
     if (!rc)
         rc = fit_series_slot(f, sid, &s, err);
     if (rc) {
-        dets_free(det, n);
+        fit_dets_free(det, n);
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
         return aiops_err_set(err, err->code ? err->code : AIOPS_EPARSE, NULL, 0,
                              "series %s: %s", text, msg);
     }
-    dets_free(s->det, s->ndet);
+    fit_dets_free(s->det, s->ndet);
     s->det = det;
-    s->ndet = n;
+    s->ndet = s->capdet = n;
     s->state = FS_SCORE;
     return 0;
 }

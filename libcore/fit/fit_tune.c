@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "fit/fit_internal.h"
 #include "score/score.h"
 
@@ -94,15 +95,6 @@ static size_t grid(const char *model, const aiops_model_params *base, aiops_mode
     return n;
 }
 
-static char *dupstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* The series has one fitted detector (its model); add the grid. */
 int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err)
 {
@@ -122,38 +114,27 @@ int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err)
             return rc;
     }
     size_t n = grid(b->ops->name, &b->params, g);
-    fit_det *nd = realloc(s->det, (1 + n) * sizeof *nd);
-    if (!nd)
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    s->det = b = nd;
-    for (size_t i = 0; i < n; i++) {
-        fit_det *d = &s->det[1 + i];
-        memset(d, 0, sizeof *d);
-        s->ndet++;
+    fit_det *cand;
+    int rc = fit_det_add(s, n, &cand, err);
+    b = &s->det[0];              /* the array may have moved */
+    for (size_t i = 0; !rc && i < n; i++) {
+        fit_det *d = &cand[i];
         d->ops = b->ops;
         d->params = g[i];
         d->db = b->db;
-        d->reason = dupstr(b->reason ? b->reason : "");
-        d->m = d->ops->create(&d->params, err);
-        if (!d->reason || !d->m)
-            return err->code ? err->code : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        int rc = d->ops->fit(d->m, s->tbuf, s->vbuf, s->n, err);
-        if (rc)
-            return rc;
+        rc = fit_det_set_reason(d, b->reason, err);
+        if (!rc && !(d->m = d->ops->create(&d->params, err)))
+            rc = err->code ? err->code : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        if (!rc)
+            rc = d->ops->fit(d->m, s->tbuf, s->vbuf, s->n, err);
     }
-    return 0;
+    return rc;
 }
 
 static int push_time(double **a, size_t *n, size_t *cap, double t, aiops_err *err)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        double *na = realloc(*a, nc * sizeof *na);
-        if (!na)
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        *a = na;
-        *cap = nc;
-    }
+    if (AIOPS_GROW(*a, *cap, *n + 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     (*a)[(*n)++] = t;
     return 0;
 }
@@ -162,7 +143,9 @@ int fit_tune_record(fit_series *s, fit_det *d, double t, aiops_db_action act, in
                     aiops_err *err)
 {
     if (want_ts)    /* equal times are one row, as in aiops-eval */
-        return s->nsts && s->sts[s->nsts - 1] >= t ? 0 : push_time(&s->sts, &s->nsts, &s->capsts, t, err);
+        return s->nsts && s->sts[s->nsts - 1] >= t
+                   ? 0
+                   : push_time(&s->sts, &s->nsts, &s->capsts, t, err);
     if (act == AIOPS_DB_FIRE)
         return push_time(&d->fires, &d->nfires, &d->capfires, t, err);
     return 0;
@@ -179,7 +162,7 @@ void fit_labels_free(aiops_fit *f)
     }
     free(f->lab);
     f->lab = NULL;
-    f->nlab = 0;
+    f->nlab = f->caplab = 0;
 }
 
 static int label_time(const json_t *v, double *out)
@@ -202,13 +185,13 @@ static int label_add(aiops_fit *f, const aiops_record *r, const char *path, aiop
     json_t *ser = json_object_get(r->obj, "series");
     json_t *aff = json_object_get(r->obj, "affected");
     const char *root = json_string_value(json_object_get(r->obj, "root_cause"));
-    fit_label *nl = realloc(f->lab, (f->nlab + 1) * sizeof *nl);
-    if (!nl)
+    l.root = root ? strdup(root) : NULL;
+    if ((root && !l.root) || AIOPS_GROW(f->lab, f->caplab, f->nlab + 1)) {
+        free(l.root);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    f->lab = nl;
+    }
     l.series = json_is_array(ser) ? json_incref(ser) : NULL;
     l.affected = json_is_array(aff) ? json_incref(aff) : NULL;
-    l.root = root ? dupstr(root) : NULL;
     f->lab[f->nlab++] = l;
     return 0;
 }

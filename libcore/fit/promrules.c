@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fit/fit.h"
+#include "common/array.h"
 #include "common/buf.h"
 #include "input/input.h"
 
@@ -87,7 +88,7 @@ typedef struct ctx {
     aiops_buf b;
     double min_duration, for_duration;
     char **seen;              /* static rule texts already written */
-    size_t nseen;
+    size_t nseen, capseen;
 } ctx;
 
 static int seen_rule(ctx *c, const char *rule)
@@ -95,18 +96,12 @@ static int seen_rule(ctx *c, const char *rule)
     for (size_t i = 0; i < c->nseen; i++)
         if (!strcmp(c->seen[i], rule))
             return 1;
-    char **ns = realloc(c->seen, (c->nseen + 1) * sizeof *ns);
-    size_t n = strlen(rule) + 1;
-    char *cp = malloc(n);
-    if (!ns || !cp) {
+    char *cp = strdup(rule);
+    if (!cp || AIOPS_GROW(c->seen, c->capseen, c->nseen + 1)) {
         free(cp);
-        if (ns)
-            c->seen = ns;
         c->b.oom = 1;
         return 1;
     }
-    memcpy(cp, rule, n);
-    c->seen = ns;
     c->seen[c->nseen++] = cp;
     return 0;
 }

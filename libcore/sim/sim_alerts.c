@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 enum { INACTIVE = 0, PENDING, FIRING };
 
@@ -80,14 +81,8 @@ void aiops_sim_alert_fingerprint(const aiops_sim_scenario *sc, size_t rule, size
 
 static int log_add(aiops_sim_alerts *a, const aiops_sim_alert *e, aiops_err *err)
 {
-    if (a->nlog == a->cap) {
-        size_t nc = a->cap ? a->cap * 2 : 64;
-        aiops_sim_alert *nl = realloc(a->log, nc * sizeof *nl);
-        if (!nl)
-            return aiops_err_set(err, AIOPS_ENOMEM, a->sc->path, 0, "out of memory");
-        a->log = nl;
-        a->cap = nc;
-    }
+    if (AIOPS_GROW(a->log, a->cap, a->nlog + 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, a->sc->path, 0, "out of memory");
     a->log[a->nlog++] = *e;
     return 0;
 }

@@ -8,11 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 /* ------------------------------------------------------ buffer */
 
-/* The text buffer and JSON printer are the writer's (internal.h). */
+/* Literal JSON text (a member's key, say) followed by s as a string. */
+static void put_str(aiops_buf *b, const char *lit, const char *s)
+{
+    aiops_buf_str(b, lit);
+    aiops_buf_jstr(b, s);
+}
 
 static void put_time(aiops_buf *b, double t)
 {
@@ -42,12 +47,10 @@ void aiops_sim_emit_matrix(aiops_buf *b, const aiops_sim_scenario *sc, int metri
     aiops_buf_str(b, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
     char nb[40];
     for (size_t s = 0; s < sc->nsvc; s++) {
-        aiops_buf_str(b, s ? ",\n{\"metric\":{\"__name__\":" : "\n{\"metric\":{\"__name__\":");
-        aiops_buf_jstr(b, aiops_sim_metric_name(metric));
-        aiops_buf_str(b, ",\"namespace\":");
-        aiops_buf_jstr(b, sc->ns);
-        aiops_buf_str(b, ",\"service\":");
-        aiops_buf_jstr(b, sc->svc[s].name);
+        put_str(b, s ? ",\n{\"metric\":{\"__name__\":" : "\n{\"metric\":{\"__name__\":",
+                aiops_sim_metric_name(metric));
+        put_str(b, ",\"namespace\":", sc->ns);
+        put_str(b, ",\"service\":", sc->svc[s].name);
         aiops_buf_str(b, "},\"values\":[");
         if (aiops_buf_reserve(b, nk * 64))
             return;
@@ -83,12 +86,9 @@ void aiops_sim_emit_loki(aiops_buf *b, const aiops_sim_scenario *sc, const aiops
 {
     char line[480];
     for (size_t i = 0; i < n; i++) {
-        aiops_buf_str(b, "{\"labels\":{\"level\":");
-        aiops_buf_jstr(b, LEVELS[l[i].level]);
-        aiops_buf_str(b, ",\"namespace\":");
-        aiops_buf_jstr(b, sc->ns);
-        aiops_buf_str(b, ",\"service\":");
-        aiops_buf_jstr(b, sc->svc[l[i].svc].name);
+        put_str(b, "{\"labels\":{\"level\":", LEVELS[l[i].level]);
+        put_str(b, ",\"namespace\":", sc->ns);
+        put_str(b, ",\"service\":", sc->svc[l[i].svc].name);
         aiops_buf_str(b, "},\"line\":");
         if (l[i].trace_id[0])
             snprintf(line, sizeof line, "level=%s %s trace_id=%s", LEVELS[l[i].level], l[i].text,
@@ -129,10 +129,8 @@ static size_t trace_end(const aiops_sim_span *sp, size_t n, size_t i)
 static void jaeger_tag(aiops_buf *b, const char *key, const char *type, const char *val,
                        int first)
 {
-    aiops_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
-    aiops_buf_jstr(b, key);
-    aiops_buf_str(b, ",\"type\":");
-    aiops_buf_jstr(b, type);
+    put_str(b, first ? "{\"key\":" : ",{\"key\":", key);
+    put_str(b, ",\"type\":", type);
     aiops_buf_str(b, ",\"value\":");
     if (!strcmp(type, "string"))
         aiops_buf_jstr(b, val);
@@ -144,18 +142,13 @@ static void jaeger_tag(aiops_buf *b, const char *key, const char *type, const ch
 static void jaeger_span(aiops_buf *b, const aiops_sim_span *s, size_t pid)
 {
     char nb[32];
-    aiops_buf_str(b, "{\"traceID\":");
-    aiops_buf_jstr(b, s->trace_id);
-    aiops_buf_str(b, ",\"spanID\":");
-    aiops_buf_jstr(b, s->span_id);
-    aiops_buf_str(b, ",\"flags\":1,\"operationName\":");
-    aiops_buf_jstr(b, s->operation);
+    put_str(b, "{\"traceID\":", s->trace_id);
+    put_str(b, ",\"spanID\":", s->span_id);
+    put_str(b, ",\"flags\":1,\"operationName\":", s->operation);
     aiops_buf_str(b, ",\"references\":[");
     if (s->parent_id[0]) {
-        aiops_buf_str(b, "{\"refType\":\"CHILD_OF\",\"traceID\":");
-        aiops_buf_jstr(b, s->trace_id);
-        aiops_buf_str(b, ",\"spanID\":");
-        aiops_buf_jstr(b, s->parent_id);
+        put_str(b, "{\"refType\":\"CHILD_OF\",\"traceID\":", s->trace_id);
+        put_str(b, ",\"spanID\":", s->parent_id);
         aiops_buf_str(b, "}");
     }
     aiops_buf_str(b, "],\"startTime\":");
@@ -169,8 +162,7 @@ static void jaeger_span(aiops_buf *b, const aiops_sim_span *s, size_t pid)
     if (s->error)
         jaeger_tag(b, "error", "bool", "true", 0);
     snprintf(nb, sizeof nb, "p%zu", pid);
-    aiops_buf_str(b, "],\"logs\":[],\"processID\":");
-    aiops_buf_jstr(b, nb);
+    put_str(b, "],\"logs\":[],\"processID\":", nb);
     aiops_buf_str(b, ",\"warnings\":null}");
 }
 
@@ -180,8 +172,7 @@ static void jaeger_trace(aiops_buf *b, const aiops_sim_scenario *sc, const aiops
     /* processes: p1.. in order of first appearance in the trace (a trace
      * has at most 256 spans, see sim_traces.c) */
     size_t procs[256], np = 0;
-    aiops_buf_str(b, "{\"traceID\":");
-    aiops_buf_jstr(b, sp[0].trace_id);
+    put_str(b, "{\"traceID\":", sp[0].trace_id);
     aiops_buf_str(b, ",\"spans\":[");
     for (size_t i = 0; i < n; i++) {
         size_t pid = 0;
@@ -198,8 +189,7 @@ static void jaeger_trace(aiops_buf *b, const aiops_sim_scenario *sc, const aiops
         char id[32];
         snprintf(id, sizeof id, "%s\"p%zu\"", p ? "," : "", p + 1);
         aiops_buf_str(b, id);
-        aiops_buf_str(b, ":{\"serviceName\":");
-        aiops_buf_jstr(b, sc->svc[procs[p]].name);
+        put_str(b, ":{\"serviceName\":", sc->svc[procs[p]].name);
         aiops_buf_str(b, ",\"tags\":[");
         jaeger_tag(b, "k8s.namespace.name", "string", sc->ns, 1);
         aiops_buf_str(b, "]}");
@@ -222,26 +212,20 @@ void aiops_sim_emit_jaeger(aiops_buf *b, const aiops_sim_scenario *sc,
 
 static void otlp_attr(aiops_buf *b, const char *key, const char *val, int first)
 {
-    aiops_buf_str(b, first ? "{\"key\":" : ",{\"key\":");
-    aiops_buf_jstr(b, key);
-    aiops_buf_str(b, ",\"value\":{\"stringValue\":");
-    aiops_buf_jstr(b, val);
+    put_str(b, first ? "{\"key\":" : ",{\"key\":", key);
+    put_str(b, ",\"value\":{\"stringValue\":", val);
     aiops_buf_str(b, "}}");
 }
 
 static void otlp_span(aiops_buf *b, const aiops_sim_span *s)
 {
     char nb[32];
-    aiops_buf_str(b, "{\"traceId\":");
-    aiops_buf_jstr(b, s->trace_id);
-    aiops_buf_str(b, ",\"spanId\":");
-    aiops_buf_jstr(b, s->span_id);
+    put_str(b, "{\"traceId\":", s->trace_id);
+    put_str(b, ",\"spanId\":", s->span_id);
     if (s->parent_id[0]) {
-        aiops_buf_str(b, ",\"parentSpanId\":");
-        aiops_buf_jstr(b, s->parent_id);
+        put_str(b, ",\"parentSpanId\":", s->parent_id);
     }
-    aiops_buf_str(b, ",\"name\":");
-    aiops_buf_jstr(b, s->operation);
+    put_str(b, ",\"name\":", s->operation);
     /* OTLP/JSON carries 64-bit integers as strings */
     aiops_buf_str(b, ",\"kind\":2,\"startTimeUnixNano\":\"");
     put_i64(b, s->start_us * 1000);
@@ -317,41 +301,30 @@ static void k8s_item(aiops_buf *b, const aiops_sim_scenario *sc, const aiops_sim
     put_time(b, e->ts);
     aiops_buf_str(b, ",\"involvedObject\":{\"apiVersion\":");
     aiops_buf_str(b, is_deploy ? "\"apps/v1\",\"kind\":\"Deployment\"" : "\"v1\",\"kind\":\"Pod\"");
-    aiops_buf_str(b, ",\"name\":");
-    aiops_buf_jstr(b, oname);
-    aiops_buf_str(b, ",\"namespace\":");
-    aiops_buf_jstr(b, sc->ns);
+    put_str(b, ",\"name\":", oname);
+    put_str(b, ",\"namespace\":", sc->ns);
     aiops_buf_str(b, "},\"kind\":\"Event\",\"lastTimestamp\":");
     put_time(b, e->ts);
-    aiops_buf_str(b, ",\"message\":");
-    aiops_buf_jstr(b, e->message);
+    put_str(b, ",\"message\":", e->message);
     aiops_buf_str(b, ",\"metadata\":{\"creationTimestamp\":");
     put_time(b, e->ts);
     uint64_t h = aiops_sim_mix64((uint64_t)seq ^ aiops_sim_hash(e->message, strlen(e->message)));
     snprintf(nb, sizeof nb, "%.120s.%016llx", oname, (unsigned long long)h);
-    aiops_buf_str(b, ",\"name\":");
-    aiops_buf_jstr(b, nb);
-    aiops_buf_str(b, ",\"namespace\":");
-    aiops_buf_jstr(b, sc->ns);
+    put_str(b, ",\"name\":", nb);
+    put_str(b, ",\"namespace\":", sc->ns);
     snprintf(nb, sizeof nb, "\"%zu\"", 100000 + seq);
     aiops_buf_str(b, ",\"resourceVersion\":");
     aiops_buf_str(b, nb);
-    aiops_buf_str(b, "},\"reason\":");
-    aiops_buf_jstr(b, e->reason);
+    put_str(b, "},\"reason\":", e->reason);
     const char *comp = is_deploy ? "deployment-controller" : "kubelet";
     snprintf(nb, sizeof nb, "node-%u", (unsigned)(aiops_sim_hash(oname, strlen(oname)) % 6) + 1);
-    aiops_buf_str(b, ",\"reportingComponent\":");
-    aiops_buf_jstr(b, comp);
-    aiops_buf_str(b, ",\"reportingInstance\":");
-    aiops_buf_jstr(b, is_deploy ? "" : nb);
-    aiops_buf_str(b, ",\"source\":{\"component\":");
-    aiops_buf_jstr(b, comp);
+    put_str(b, ",\"reportingComponent\":", comp);
+    put_str(b, ",\"reportingInstance\":", is_deploy ? "" : nb);
+    put_str(b, ",\"source\":{\"component\":", comp);
     if (!is_deploy) {
-        aiops_buf_str(b, ",\"host\":");
-        aiops_buf_jstr(b, nb);
+        put_str(b, ",\"host\":", nb);
     }
-    aiops_buf_str(b, "},\"type\":");
-    aiops_buf_jstr(b, e->warning ? "Warning" : "Normal");
+    put_str(b, "},\"type\":", e->warning ? "Warning" : "Normal");
     aiops_buf_str(b, "}");
 }
 

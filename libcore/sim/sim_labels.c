@@ -1,91 +1,10 @@
 /* sim_labels.c - ground truth: one `label` record per injected fault
- * (docs/FORMAT.md), with the services it affects by the propagation rules
- * and the fingerprints of the alerts it caused. */
+ * (docs/FORMAT.md), with the services it affects (sim_derived.c), the
+ * series that show it and the fingerprints of the alerts it caused. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
-
-/* Mark s and everything that (transitively) calls s. */
-static void mark_callers(const aiops_sim_scenario *sc, size_t s, unsigned char *out)
-{
-    if (out[s] & 2)
-        return;
-    out[s] |= 3;
-    for (size_t c = 0; c < sc->nsvc; c++)
-        for (size_t k = 0; k < sc->svc[c].ncalls; k++)
-            if (sc->svc[c].calls[k] == s)
-                mark_callers(sc, c, out);
-}
-
-static void mark_callees(const aiops_sim_scenario *sc, size_t s, unsigned char *out)
-{
-    if (out[s] & 4)
-        return;
-    out[s] |= 4;
-    for (size_t k = 0; k < sc->svc[s].ncalls; k++)
-        mark_callees(sc, sc->svc[s].calls[k], out);
-}
-
-/* Nominal request flow (daily means) through the call graph, with own
- * traffic from every service (root = -1) or from one root only. */
-static void flow(const aiops_sim_scenario *sc, long root, double *out)
-{
-    memset(out, 0, sc->nsvc * sizeof *out);
-    for (size_t i = 0; i < sc->nsvc; i++)
-        if (root < 0 || (size_t)root == i)
-            out[i] = sc->svc[i].base_rps;
-    /* relax along the edges: the graph is a DAG, nsvc rounds suffice */
-    for (size_t round = 0; round < sc->nsvc; round++) {
-        int changed = 0;
-        for (size_t c = 0; c < sc->nsvc; c++) {
-            double in = (root < 0 || (size_t)root == c) ? sc->svc[c].base_rps : 0;
-            for (size_t p = 0; p < sc->nsvc; p++)
-                for (size_t k = 0; k < sc->svc[p].ncalls; k++)
-                    if (sc->svc[p].calls[k] == c)
-                        in += out[p] * sc->svc[p].ratio[k];
-            changed |= in != out[c];
-            out[c] = in;
-        }
-        if (!changed)
-            break;
-    }
-}
-
-/* Callees whose load a spike at the root raises by half or more. */
-static void mark_loaded(const aiops_sim_scenario *sc, const aiops_sim_fault *f,
-                        unsigned char *out)
-{
-    double *all = malloc(sc->nsvc * sizeof *all), *mine = malloc(sc->nsvc * sizeof *mine);
-    unsigned char *down = calloc(sc->nsvc, 1);
-    if (all && mine && down) {
-        flow(sc, -1, all);
-        flow(sc, (long)f->svc, mine);
-        mark_callees(sc, f->svc, down);
-        for (size_t i = 0; i < sc->nsvc; i++)
-            if (down[i] && all[i] > 0 && (f->severity - 1) * mine[i] / all[i] >= 0.5)
-                out[i] |= 1;
-    }
-    free(all);
-    free(mine);
-    free(down);
-}
-
-void aiops_sim_affected(const aiops_sim_scenario *sc, const aiops_sim_fault *f,
-                        unsigned char *out)
-{
-    memset(out, 0, sc->nsvc);
-    /* Errors and latency travel to callers; a traffic spike also loads
-     * the callees that get a good part of their traffic through the root;
-     * a partition also starves the callee cut off. */
-    mark_callers(sc, f->svc, out);
-    if (f->kind == AIOPS_SIM_TRAFFIC_SPIKE)
-        mark_loaded(sc, f, out);
-    if (f->kind == AIOPS_SIM_NETWORK_PARTITION && f->peer >= 0)
-        out[f->peer] |= 1;
-    for (size_t i = 0; i < sc->nsvc; i++)
-        out[i] = out[i] & 1;
-}
+#include "sim/sim_internal.h"
 
 /* Metrics where the fault shows first at its root. */
 static void root_metrics(aiops_sim_fault_kind k, int *m, size_t *n)

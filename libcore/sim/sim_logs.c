@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 #define MAX_PER_STEP 200         /* lines per service and level per step */
 
@@ -229,12 +230,8 @@ static int push(aiops_sim_log **out, size_t *n, size_t *cap, aiops_err *err,
         return aiops_err_set(err, AIOPS_ELIMIT, sc->path, 0,
                              "more than %zu log lines in a day; lower logs.per_minute",
                              AIOPS_SIM_MAX_BUFFERED);
-    size_t nc = *cap ? *cap * 2 : 256;
-    aiops_sim_log *nl = realloc(*out, nc * sizeof *nl);
-    if (!nl)
+    if (AIOPS_GROW(*out, *cap, *n + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, sc->path, 0, "out of memory");
-    *out = nl;
-    *cap = nc;
     return 0;
 }
 

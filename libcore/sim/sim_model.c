@@ -20,53 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 #define NOISE_DRAWS 6
 #define LAT_CAP 30.0             /* client timeouts cap latency */
 #define AR_TAU 1800.0            /* noise correlation time, s */
 #define PI 3.14159265358979323846
 
-static const char *const METRICS[AIOPS_SIM_NMETRICS] = {
-    "http_requests_per_second", "http_errors_per_second", "http_error_ratio",
-    "http_latency_p50_seconds", "http_latency_p99_seconds", "cpu_usage_ratio",
-    "memory_usage_bytes", "disk_usage_ratio", "saturation_ratio", "up",
-};
-
 /* Decimals each metric is written with (values are rounded in the model,
  * so alert rules see exactly what the archive holds). */
 static const int DECIMALS[AIOPS_SIM_NMETRICS] = {3, 4, 5, 6, 6, 4, 0, 5, 4, 0};
-
-static const char *const FAULTS[AIOPS_SIM_FAULT__COUNT] = {
-    "latency", "error_burst", "cpu_saturation", "memory_leak", "disk_fill",
-    "bad_deploy", "dependency_outage", "traffic_spike", "network_partition",
-};
-
-const char *aiops_sim_metric_name(int m)
-{
-    return m >= 0 && m < AIOPS_SIM_NMETRICS ? METRICS[m] : "?";
-}
-
-int aiops_sim_metric_find(const char *name)
-{
-    for (int i = 0; i < AIOPS_SIM_NMETRICS; i++)
-        if (!strcmp(METRICS[i], name))
-            return i;
-    return -1;
-}
-
-const char *aiops_sim_fault_name(aiops_sim_fault_kind k)
-{
-    return (int)k >= 0 && k < AIOPS_SIM_FAULT__COUNT ? FAULTS[k] : "?";
-}
-
-int aiops_sim_fault_find(const char *name)
-{
-    for (int i = 0; i < AIOPS_SIM_FAULT__COUNT; i++)
-        if (!strcmp(FAULTS[i], name))
-            return i;
-    return -1;
-}
 
 typedef struct svc_state {
     aiops_sim_rng rng;
@@ -260,14 +224,8 @@ static aiops_sim_event *add_event(aiops_sim *m, double ts, const char *kind, siz
                                   const char *reason, int warning, long fault,
                                   const char *fmt, ...)
 {
-    if (m->nev == m->evcap) {
-        size_t nc = m->evcap ? m->evcap * 2 : 16;
-        aiops_sim_event *ne = realloc(m->ev, nc * sizeof *ne);
-        if (!ne)
-            return NULL;         /* events are best effort only under OOM */
-        m->ev = ne;
-        m->evcap = nc;
-    }
+    if (AIOPS_GROW(m->ev, m->evcap, m->nev + 1))
+        return NULL;             /* events are best effort only under OOM */
     aiops_sim_event *e = &m->ev[m->nev++];
     memset(e, 0, sizeof *e);
     e->ts = ts;

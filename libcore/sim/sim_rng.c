@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "common/hash.h"
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 uint64_t aiops_sim_mix64(uint64_t x)
 {

@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 typedef struct run {
     const aiops_sim_scenario *sc;
@@ -88,14 +89,8 @@ static int keep_events(run *r, aiops_err *err)
     size_t n = aiops_sim_events(r->m, &ev);
     if (!n)
         return 0;
-    if (r->nev + n > r->evcap) {
-        size_t nc = (r->evcap ? r->evcap * 2 : 64) + n;
-        aiops_sim_event *ne = realloc(r->ev, nc * sizeof *ne);
-        if (!ne)
-            return aiops_err_set(err, AIOPS_ENOMEM, r->sc->path, 0, "out of memory");
-        r->ev = ne;
-        r->evcap = nc;
-    }
+    if (AIOPS_GROW(r->ev, r->evcap, r->nev + n))
+        return aiops_err_set(err, AIOPS_ENOMEM, r->sc->path, 0, "out of memory");
     memcpy(r->ev + r->nev, ev, n * sizeof *ev);
     r->nev += n;
     return 0;

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 typedef struct pend {
     double ts;
@@ -34,15 +35,9 @@ static int enqueue(srun *r, aiops_rtype type, json_t *obj, aiops_err *err)
 {
     if (!obj)
         return aiops_err_set(err, AIOPS_ENOMEM, r->sc->path, 0, "out of memory");
-    if (r->nq == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 256;
-        pend *nq = realloc(r->q, nc * sizeof *nq);
-        if (!nq) {
-            json_decref(obj);
-            return aiops_err_set(err, AIOPS_ENOMEM, r->sc->path, 0, "out of memory");
-        }
-        r->q = nq;
-        r->cap = nc;
+    if (AIOPS_GROW(r->q, r->cap, r->nq + 1)) {
+        json_decref(obj);
+        return aiops_err_set(err, AIOPS_ENOMEM, r->sc->path, 0, "out of memory");
     }
     r->q[r->nq++] = (pend){json_real_value(json_object_get(obj, "ts")), r->seq++, type, obj};
     return 0;

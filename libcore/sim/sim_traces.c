@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "common/array.h"
+#include "sim/sim_internal.h"
 
 #define MAX_SPANS 256            /* per trace */
 #define MAX_DEPTH 12
@@ -67,12 +68,8 @@ static int grow(gen *g)
         return aiops_err_set(g->err, AIOPS_ELIMIT, g->sc->path, 0,
                              "more than %zu spans in a day; lower traces.per_minute",
                              AIOPS_SIM_MAX_BUFFERED);
-    size_t nc = *g->cap ? *g->cap * 2 : 256;
-    aiops_sim_span *ns = realloc(*g->out, nc * sizeof *ns);
-    if (!ns)
+    if (AIOPS_GROW(*g->out, *g->cap, *g->n + 1))
         return aiops_err_set(g->err, AIOPS_ENOMEM, g->sc->path, 0, "out of memory");
-    *g->out = ns;
-    *g->cap = nc;
     return 0;
 }
 

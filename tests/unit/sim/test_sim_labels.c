@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 static const char *SCEN =
     "{\"start\": \"2024-01-01T00:00:00Z\", \"days\": 1, \"step\": \"1m\",\n"

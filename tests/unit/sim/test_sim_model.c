@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 /* |a - b| <= eps, printing both on failure (doubles, not cmocka's floats). */
 #define assert_near(a, b, eps) \

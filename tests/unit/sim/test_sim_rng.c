@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 #define N 200000
 

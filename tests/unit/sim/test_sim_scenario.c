@@ -6,10 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "sim/sim.h"
+#include "sim/sim_internal.h"
 
 static int parse(const char *text, aiops_sim_scenario **sc, aiops_err *err)
 {
@@ -88,6 +89,71 @@ static void test_fault_fields(void **st)
     aiops_sim_scenario_free(sc);
 }
 
+static void test_fault_times_and_lists(void **st)
+{
+    (void)st;
+    const char *t = "{\"days\": 1, \"services\": [{\"name\": \"a\"}],\n"
+                    " \"alerts\": [{\"alert\": \"A\", \"expr\": \"up < 1\"},\n"
+                    "   {\"alert\": \"B\", \"expr\": \"cpu_usage_ratio >= 0.9\", \"for\": \"2m\"}],\n"
+                    " \"deploys\": [{\"service\": \"a\", \"at\": \"2h\", \"version\": \"v2\"}],\n"
+                    " \"faults\": [{\"kind\": \"memory_leak\", \"service\": \"a\", \"at\": \"1h\",\n"
+                    "   \"duration\": \"3h\", \"declare_delay\": \"10m\"},\n"
+                    "  {\"kind\": \"latency\", \"service\": \"a\", \"at\": \"23h\", \"duration\": \"2h\"},\n"
+                    "  {\"kind\": \"error_burst\", \"service\": \"a\", \"at\": \"2d\", \"duration\": \"1h\"}]}";
+    aiops_sim_scenario *sc;
+    aiops_err err;
+    assert_int_equal(parse(t, &sc, &err), 0);
+    assert_int_equal(sc->nrules, 2);
+    assert_int_equal(sc->rules[1].op, AIOPS_SIM_GE);
+    assert_true(sc->rules[1].for_s == 120);
+    assert_int_equal(sc->ndeploys, 1);
+    assert_true(sc->deploys[0].ts == sc->start + 7200);
+    assert_string_equal(sc->deploys[0].author, "ci-bot");
+    assert_int_equal(sc->nfaults, 3);
+    const aiops_sim_fault *f = &sc->faults[0];
+    assert_true(f->precursor == 3600);                   /* a leak's default ramp */
+    assert_true(aiops_sim_fault_visible(f) == sc->start + 7200);
+    assert_true(aiops_sim_fault_declared(f) == sc->start + 7800);
+    assert_true(aiops_sim_fault_end(f) == sc->start + 14400);
+    assert_true(aiops_sim_fault_in_span(sc, f));
+    assert_true(aiops_sim_fault_in_span(sc, &sc->faults[1]));   /* starts inside */
+    assert_false(aiops_sim_fault_in_span(sc, &sc->faults[2]));  /* after the end */
+    assert_string_equal(aiops_sim_fault_name(f->kind), "memory_leak");
+    assert_int_equal(aiops_sim_fault_find("network_partition"), AIOPS_SIM_NETWORK_PARTITION);
+    assert_int_equal(aiops_sim_fault_find("meltdown"), -1);
+    assert_string_equal(aiops_sim_metric_name(AIOPS_SIM_M_UP), "up");
+    assert_int_equal(aiops_sim_metric_find("disk_usage_ratio"), AIOPS_SIM_M_DISK);
+    aiops_sim_scenario_free(sc);
+}
+
+/* A file larger than the loader's first read: the text arrives whole. */
+static void test_load_file(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/test_sim_scenario.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    const char *head = "{\"description\": \"", *tail = "\",\n \"services\": [{\"name\": \"a\"}]}\n";
+    fputs(head, fp);
+    for (int i = 0; i < 200000; i++)
+        fputc('a' + i % 26, fp);
+    fputs(tail, fp);
+    fclose(fp);
+    aiops_sim_scenario *sc;
+    aiops_err err = {0};
+    assert_int_equal(aiops_sim_scenario_load(path, &sc, &err), 0);
+    assert_int_equal(strlen(sc->description), 200000);
+    assert_int_equal(sc->description[199999], 'a' + 199999 % 26);
+    assert_int_equal(sc->text_len, strlen(head) + 200000 + strlen(tail));
+    assert_string_equal(sc->path, path);
+    aiops_sim_scenario_free(sc);
+    unlink(path);
+    assert_int_equal(aiops_sim_scenario_load(path, &sc, &err), AIOPS_EIO);
+    assert_null(sc);
+    assert_string_equal(err.msg, "cannot open scenario");
+}
+
 static void test_errors_have_lines(void **st)
 {
     (void)st;
@@ -125,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_minimal_and_defaults),
         cmocka_unit_test(test_defaults_object_merges),
         cmocka_unit_test(test_fault_fields),
+        cmocka_unit_test(test_fault_times_and_lists),
+        cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_errors_have_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
