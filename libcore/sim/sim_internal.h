@@ -17,6 +17,7 @@
 #ifndef AIOPS_SIM_INTERNAL_H
 #define AIOPS_SIM_INTERNAL_H
 
+#include "aiops_format.h"
 #include "common/buf.h"
 #include "sim/sim_scenario.h"
 
