@@ -481,33 +481,6 @@ typedef struct train {
     hw_pt *pt;          /* the nf finite points, set once the structure is known */
 } train;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median positive gap between consecutive timestamps (0 if none). */
-static int median_spacing(const train *tr, double *out)
-{
-    *out = 0;
-    if (tr->n < 2)
-        return 0;
-    double *gap = malloc((tr->n - 1) * sizeof *gap);
-    if (!gap)
-        return -1;
-    size_t ng = 0;
-    for (size_t i = 1; i < tr->n; i++)
-        if (tr->ts[i] > tr->ts[i - 1])
-            gap[ng++] = tr->ts[i] - tr->ts[i - 1];
-    if (ng) {
-        qsort(gap, ng, sizeof *gap, cmp_double);
-        *out = ng % 2 ? gap[ng / 2] : 0.5 * gap[ng / 2 - 1] + 0.5 * gap[ng / 2];
-    }
-    free(gap);
-    return 0;
-}
-
 /* Rounding-error floor for sigma from the training values' spread. */
 static double sigma_floor(const train *tr)
 {
@@ -1029,8 +1002,11 @@ static int search(hw *m, hw_search *hs)
 /* Decide spacing, season and floor from the window; allocates the season. */
 static int fit_structure(hw *m, const train *tr, aiops_err *err)
 {
-    if (median_spacing(tr, &m->spacing))
+    double *gaps = malloc((tr->n ? tr->n : 1) * sizeof *gaps);
+    if (!gaps)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "holtwinters: out of memory");
+    m->spacing = aiops_median_spacing(tr->ts, tr->n, gaps);
+    free(gaps);
     if (!(m->spacing > 0))
         m->spacing = HW_DEFAULT_SPACING;
     m->floor = sigma_floor(tr);

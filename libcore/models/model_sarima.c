@@ -169,12 +169,6 @@ static const int ORD_MAX[6] = {MAX_ORD, 1, MAX_ORD, MAX_ORD, 1, MAX_ORD};
 
 /* ------------------------------------------------------------ helpers */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static size_t pow2_at_least(size_t n)
 {
     size_t r = 1;
@@ -464,21 +458,6 @@ static long gather(const double *ts, const double *v, size_t n, double *t, doubl
         y[k++] = v[i];
     }
     return (long)k;
-}
-
-static double median_spacing(const double *t, size_t k)
-{
-    double *d = malloc((k ? k : 1) * sizeof *d);
-    size_t n = 0;
-    if (!d)
-        return NAN;
-    for (size_t i = 1; i < k; i++)
-        if (t[i] > t[i - 1])
-            d[n++] = t[i] - t[i - 1];
-    qsort(d, n, sizeof *d, cmp_double);
-    double r = n ? (n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2])) : 0;
-    free(d);
-    return r;
 }
 
 /* Grid spacing, aggregation and season from the median spacing dt. */
@@ -842,12 +821,14 @@ static int sarima_fit(void *mv, const double *ts, const double *v, size_t n, aio
     free_fit(m);
     size_t cap = n ? n : 1;
     double *t = malloc(cap * sizeof *t), *y = malloc(cap * sizeof *y);
+    double *buf = malloc(cap * sizeof *buf);
     grid gr = {0};
-    int rc = !t || !y ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
+    int rc = !t || !y || !buf ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
     long k = rc ? 0 : gather(ts, v, n, t, y, err);
     if (k < 0)
         rc = (int)k;
-    double dt = !rc && k >= 2 ? median_spacing(t, (size_t)k) : 0;
+    double dt = !rc && k >= 2 ? aiops_median_spacing(t, (size_t)k, buf) : 0;
+    free(buf);
     if (!rc && !(dt > 0))
         rc = aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
                            "sarima: expected training points at distinct times, got %ld", k);

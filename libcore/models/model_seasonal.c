@@ -463,16 +463,6 @@ static long gather(const seasonal *m, const double *ts, const double *v, size_t 
     return (long)k;
 }
 
-/* Median positive spacing of t[0..k), or 0 when all times are equal. */
-static double median_spacing(const double *t, size_t k, double *buf)
-{
-    size_t nd = 0;
-    for (size_t i = 1; i < k; i++)
-        if (t[i] > t[i - 1])
-            buf[nd++] = t[i] - t[i - 1];
-    return nd ? aiops_quantile(buf, nd, 0.5) : 0;
-}
-
 static int cap_order(int order, double period, double dt)
 {
     /* a harmonic needs two samples per cycle */
@@ -1032,7 +1022,7 @@ static int seasonal_fit(void *mv, const double *ts, const double *v, size_t n, a
                            "maintenance windows, got %ld", got);
     size_t k = (size_t)(got > 0 ? got : 0);
     if (!rc)
-        rc = choose_structure(m, t, k, median_spacing(t, k, buf), err);
+        rc = choose_structure(m, t, k, aiops_median_spacing(t, k, buf), err);
     free(buf);
     double last = k ? t[k - 1] : 0;
     if (!rc)
