@@ -82,7 +82,9 @@
  *  - saved states carry "version": 3, params phi, rho and k_level and
  *    state carry.  Older states load as they forecast when saved: without
  *    a version (before the damping) as phi = 1, version 2 as rho 0 and the
- *    level clamped at 2 sigma.
+ *    level clamped at 2 sigma.  Non-finite numbers are spelled as model.h
+ *    says (a level not started: null; an unclamped level: "+Inf"); the
+ *    "NaN" that older states wrote still loads.
  *
  * Interval: forecast +- z * sigma, z the normal quantile of width (default
  * 0.99 -> 2.576), sigma the RMS one-step-ahead error over the training
@@ -1097,52 +1099,26 @@ static int hw_fit(void *vm, const double *ts, const double *v, size_t n, aiops_e
 
 /* ------------------------------------------------------------ save/load */
 
-/* Non-finite numbers (a level not yet started is NaN) are written as the
- * Prometheus spellings, which JSON reals cannot hold. */
-static json_t *num_json(double v)
-{
-    char buf[32];
-    if (isfinite(v))
-        return json_real(v);
-    aiops_fmt_double(v, buf);
-    return json_string(buf);
-}
-
-static int num_get(const json_t *o, const char *key, double *out)
-{
-    const json_t *j = json_object_get(o, key);
-    if (json_is_number(j)) {
-        *out = json_number_value(j);
-        return 0;
-    }
-    if (json_is_string(j))
-        return aiops_parse_double(json_string_value(j), json_string_length(j), out);
-    return -1;
-}
-
 static json_t *hw_save(const void *vm)
 {
     const hw *m = vm;
-    json_t *season = json_array();
-    for (size_t i = 0; season && i < m->m; i++)
-        if (json_array_append_new(season, num_json(m->season[i]))) {
-            json_decref(season);
-            season = NULL;
-        }
+    json_t *season = aiops_mj_array(m->season, m->m);
     if (!season)
         return NULL;
     return json_pack(
         "{s:s, s:i, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}, s:{s:I, s:o, s:o, s:o, s:o,"
         " s:o, s:o, s:o, s:o, s:o, s:I, s:o}}",
-        "model", "holtwinters", "version", HW_STATE_VERSION, "params", "alpha",
-        num_json(m->par[0]), "beta", num_json(m->par[1]), "gamma", num_json(m->par[2]), "phi",
-        num_json(m->par[3]), "rho", num_json(m->par[4]), "k_level", num_json(m->klev), "width",
-        num_json(m->width), "period", num_json(m->period), "multiplicative", m->mult, "state",
-        "season_points", (json_int_t)m->m, "spacing", num_json(m->spacing), "t_first",
-        num_json(m->t_first), "floor", num_json(m->floor), "level", num_json(m->r.level),
-        "trend", num_json(m->r.trend), "sigma", num_json(m->r.sigma), "ss", num_json(m->r.ss),
-        "t_last", num_json(m->r.t_last), "carry", num_json(m->r.carry), "nres",
-        (json_int_t)m->r.nres, "season", season);
+        "model", "holtwinters", "version", HW_STATE_VERSION, "params",
+        "alpha", aiops_mj_num(m->par[0]), "beta", aiops_mj_num(m->par[1]),
+        "gamma", aiops_mj_num(m->par[2]), "phi", aiops_mj_num(m->par[3]),
+        "rho", aiops_mj_num(m->par[4]), "k_level", aiops_mj_num(m->klev),
+        "width", aiops_mj_num(m->width), "period", aiops_mj_num(m->period),
+        "multiplicative", m->mult, "state", "season_points", (json_int_t)m->m,
+        "spacing", aiops_mj_num(m->spacing), "t_first", aiops_mj_num(m->t_first),
+        "floor", aiops_mj_num(m->floor), "level", aiops_mj_num(m->r.level),
+        "trend", aiops_mj_num(m->r.trend), "sigma", aiops_mj_num(m->r.sigma),
+        "ss", aiops_mj_num(m->r.ss), "t_last", aiops_mj_num(m->r.t_last),
+        "carry", aiops_mj_num(m->r.carry), "nres", (json_int_t)m->r.nres, "season", season);
 }
 
 /* Numbers of the saved object into tmp (params, then state).  Older
@@ -1165,10 +1141,10 @@ static int load_numbers(hw *tmp, json_int_t version, const json_t *par, const js
     tmp->klev = HUBER_K;
     tmp->r.carry = 0;
     for (size_t i = 0; i < np; i++)
-        if (num_get(par, pk[i], pd[i]))
+        if (aiops_mj_value(json_object_get(par, pk[i]), pd[i]))
             return -1;
     for (size_t i = 0; i < (version >= 3 ? 9u : 8u); i++)
-        if (num_get(st, sk[i], sd[i]))
+        if (aiops_mj_value(json_object_get(st, sk[i]), sd[i]))
             return -1;
     return 0;
 }
