@@ -37,6 +37,20 @@ void *aiops_model_new(size_t size, const aiops_model_params *p,
     return m;
 }
 
+int aiops_model_width_period(const char *model, const aiops_model_params *p, double *width,
+                             double *period, aiops_err *err)
+{
+    *width = isnan(p->width) ? 0.99 : p->width;
+    if (!(*width > 0 && *width < 1))
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "%s: expected width in (0, 1), got %g",
+                             model, *width);
+    *period = isnan(p->period) || p->period == 0 ? 86400 : p->period;
+    if (!(*period > 0) || !isfinite(*period))
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
+                             "%s: expected a positive period, got %g", model, p->period);
+    return 0;
+}
+
 static const aiops_model_ops *const registry[] = {
     &aiops_model_ewma,        &aiops_model_seasonal, &aiops_model_sarima,
     &aiops_model_holtwinters, &aiops_model_robust,   &aiops_model_static,

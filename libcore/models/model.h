@@ -93,6 +93,12 @@ void *aiops_model_new(size_t size, const aiops_model_params *p,
                       int (*init)(void *m, const aiops_model_params *p, aiops_err *err),
                       void (*destroy)(void *m), aiops_err *err);
 
+/* The interval coverage and season every seasonal model takes: *width =
+ * p->width (unset: 0.99) in (0, 1), *period = p->period (unset or 0: one
+ * day) finite and > 0.  Otherwise AIOPS_EINVAL "MODEL: expected ...". */
+int aiops_model_width_period(const char *model, const aiops_model_params *p, double *width,
+                             double *period, aiops_err *err);
+
 /* ------------------------------------------------ save/load (model_json.c)
  *
  * One spelling of non-finite numbers in every saved model, as JSON has

@@ -120,7 +120,6 @@
 #include "models/numeric/lsq.h"
 #include "models/model.h"
 
-#define DAY 86400.0
 #define MAX_S 288               /* season length cap in buckets */
 #define MAX_ORD AIOPS_ARMA_MAX_ORD
 #define MAX_NP AIOPS_ARMA_MAX_NP
@@ -396,14 +395,9 @@ static void sarima_destroy(void *mv)
 
 static int apply_params(sarima *m, const aiops_model_params *p, aiops_err *err)
 {
-    m->width = isnan(p->width) ? 0.99 : p->width;
-    if (!(m->width > 0 && m->width < 1))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "sarima: expected width in (0, 1), got %g", m->width);
-    m->period = isnan(p->period) || p->period == 0 ? DAY : p->period;
-    if (!(m->period > 0) || !isfinite(m->period))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "sarima: expected a positive period, got %g", p->period);
+    int rc = aiops_model_width_period("sarima", p, &m->width, &m->period, err);
+    if (rc)
+        return rc;
     const int ord[6] = {p->p, p->d, p->q, p->P, p->D, p->Q};
     for (int i = 0; i < 6; i++) {
         if (ord[i] < -1 || ord[i] > ORD_MAX[i])

@@ -384,14 +384,9 @@ static int check_int(int v, int def, int max, const char *what, int *out, aiops_
 
 static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err)
 {
-    m->width = isnan(p->width) ? 0.99 : p->width;
-    if (!(m->width > 0 && m->width < 1))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "seasonal: expected width in (0, 1), got %g", m->width);
-    m->period = isnan(p->period) || p->period == 0 ? DAY : p->period;
-    if (!(m->period > 0) || !isfinite(m->period))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "seasonal: expected a positive period, got %g", p->period);
+    int rc = aiops_model_width_period("seasonal", p, &m->width, &m->period, err);
+    if (rc)
+        return rc;
     m->prior = isnan(p->changepoint_prior) ? 0.05 : p->changepoint_prior;
     if (!(m->prior > 0) || !isfinite(m->prior))
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
@@ -400,7 +395,7 @@ static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err
     if (!isnan(m->alpha) && !(m->alpha >= 0 && m->alpha <= 1))
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
                              "seasonal: expected alpha in [0, 1], got %g", m->alpha);
-    int rc = check_int(p->daily_order, 4, MAX_ORDER, "daily_order", &m->daily_req, err);
+    rc = check_int(p->daily_order, 4, MAX_ORDER, "daily_order", &m->daily_req, err);
     if (!rc)
         rc = p->weekly_order == -1 ? (m->weekly_req = -1, 0)   /* automatic */
                                    : check_int(p->weekly_order, 3, MAX_ORDER, "weekly_order",
