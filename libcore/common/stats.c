@@ -1,6 +1,7 @@
 /* stats.c - order statistics and the normal quantile: the models read
  * robust scales and band widths off their residuals (seasonal,
- * holtwinters, sarima), the scorers quantiles of delays and lead times.
+ * holtwinters, sarima) and the spacing off their timestamps, the scorers
+ * quantiles of delays and lead times.
  * No allocation; callers own the arrays. */
 #include <math.h>
 #include <stddef.h>
@@ -63,6 +64,15 @@ double aiops_quantile(double *a, size_t n, double q)
         if (a[i] < hi)
             hi = a[i];
     return lo + (pos - (double)k) * (hi - lo);
+}
+
+double aiops_median_spacing(const double *t, size_t n, double *scratch)
+{
+    size_t ng = 0;
+    for (size_t i = 1; i < n; i++)
+        if (t[i] > t[i - 1])
+            scratch[ng++] = t[i] - t[i - 1];
+    return ng ? aiops_quantile(scratch, ng, 0.5) : 0;
 }
 
 double aiops_norm_quantile(double p)

@@ -15,6 +15,12 @@ double aiops_select_kth(double *a, size_t n, size_t k);
  * when n == 0. */
 double aiops_quantile(double *a, size_t n, double q);
 
+/* Median of the positive gaps between consecutive times t[0..n) (the
+ * spacing of a series with holes or repeated stamps): type 7 as above, 0
+ * when there is no positive gap.  scratch: at least n - 1 values, the
+ * caller's. */
+double aiops_median_spacing(const double *t, size_t n, double *scratch);
+
 /* x with P(N(0,1) <= x) = p, by bisection on erfc (for a fit, not per
  * point). */
 double aiops_norm_quantile(double p);

@@ -1,5 +1,7 @@
-/* model.c - the registry of models and their shared parameter defaults. */
+/* model.c - the registry of models, their shared parameter defaults and
+ * the allocation every create() starts with. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/model.h"
@@ -12,6 +14,41 @@ void aiops_model_params_init(aiops_model_params *p)
     p->daily_order = p->weekly_order = p->changepoints = -1;
     p->multiplicative = p->seasonal_robust = -1;
     p->p = p->d = p->q = p->P = p->D = p->Q = -1;
+}
+
+void *aiops_model_new(size_t size, const aiops_model_params *p,
+                      int (*init)(void *m, const aiops_model_params *p, aiops_err *err),
+                      void (*destroy)(void *m), aiops_err *err)
+{
+    aiops_model_params def;
+    void *m = calloc(1, size);
+    if (!m) {
+        aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    if (!p) {
+        aiops_model_params_init(&def);
+        p = &def;
+    }
+    if (init(m, p, err)) {
+        destroy(m);
+        return NULL;
+    }
+    return m;
+}
+
+int aiops_model_width_period(const char *model, const aiops_model_params *p, double *width,
+                             double *period, aiops_err *err)
+{
+    *width = isnan(p->width) ? 0.99 : p->width;
+    if (!(*width > 0 && *width < 1))
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "%s: expected width in (0, 1), got %g",
+                             model, *width);
+    *period = isnan(p->period) || p->period == 0 ? 86400 : p->period;
+    if (!(*period > 0) || !isfinite(*period))
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
+                             "%s: expected a positive period, got %g", model, p->period);
+    return 0;
 }
 
 static const aiops_model_ops *const registry[] = {

@@ -22,6 +22,7 @@
 #define AIOPS_MODEL_H
 
 #include "aiops.h"
+#include "common/jdoc.h"
 #include "common/stats.h"
 
 /* Every tunable of every model, with "unset" meaning the model default.
@@ -85,24 +86,80 @@ extern const aiops_model_ops aiops_model_holtwinters;
 extern const aiops_model_ops aiops_model_seasonal;
 extern const aiops_model_ops aiops_model_sarima;
 
-/* Helpers for the models' save()/load() (model_json.c).  JSON has no NaN
- * or Inf: non-finite numbers are saved as null. */
+/* A zeroed instance of size bytes set up by init(m, p) (p NULL: every
+ * parameter unset); destroyed again if init fails.  For the models'
+ * create(). */
+void *aiops_model_new(size_t size, const aiops_model_params *p,
+                      int (*init)(void *m, const aiops_model_params *p, aiops_err *err),
+                      void (*destroy)(void *m), aiops_err *err);
+
+/* The interval coverage and season every seasonal model takes: *width =
+ * p->width (unset: 0.99) in (0, 1), *period = p->period (unset or 0: one
+ * day) finite and > 0.  Otherwise AIOPS_EINVAL "MODEL: expected ...". */
+int aiops_model_width_period(const char *model, const aiops_model_params *p, double *width,
+                             double *period, aiops_err *err);
+
+/* ------------------------------------------------ save/load (model_json.c)
+ *
+ * One spelling of non-finite numbers in every saved model, as JSON has
+ * none: NaN (a value not known yet) is written null, +-Inf (a threshold,
+ * a clamp that is off) the strings "+Inf" and "-Inf".  Loading also
+ * accepts the string "NaN", which holtwinters and static wrote before. */
+
 /* Set o[key] = v (taken); on a NULL v or a failure, *ok = 0. */
 void aiops_mj_put(json_t *o, const char *key, json_t *v, int *ok);
-json_t *aiops_mj_num(double v);                       /* null if not finite */
+json_t *aiops_mj_num(double v);                       /* NULL: out of memory */
 json_t *aiops_mj_array(const double *a, size_t n);    /* NULL: out of memory */
-/* o[key] as a finite number (or null -> NaN when nullable); otherwise
- * AIOPS_EPARSE "MODEL: expected a number "key" in the saved model". */
-int aiops_mj_double(const char *model, const json_t *o, const char *key, int nullable,
-                    double *out, aiops_err *err);
-/* v (the value saved under key) as an integer in lo..hi / a boolean (1 or
- * 0); o[key] as an array of exactly n finite numbers (or null -> NaN when
- * nullable) into out.  Otherwise AIOPS_EPARSE "MODEL: expected ... "key"
- * in the saved model". */
-int aiops_mj_int(const char *model, const json_t *v, const char *key, int lo, int hi, int *out,
-                 aiops_err *err);
-int aiops_mj_bool(const char *model, const json_t *v, const char *key, int *out, aiops_err *err);
-int aiops_mj_vec(const char *model, const json_t *o, const char *key, double *out, size_t n,
-                 int nullable, aiops_err *err);
+/* v as a number: a JSON number, or a non-finite one in either spelling
+ * above (null, "NaN", "+Inf", "-Inf").  0, or -1 for anything else. */
+int aiops_mj_value(const json_t *v, double *out);
+
+/* Typed getters for load(), in the style of jdoc.h's (and meant to move
+ * there): o[key], with d's path naming where o is.  A missing field is
+ * absent: an error when AIOPS_JDOC_REQUIRED, else *out untouched and 0
+ * returned; a null one too, except for numbers with AIOPS_MJ_NONFINITE.
+ * Returns 1 when found, <0 (d->err set: "path.key: expected ..., got
+ * ...") on a wrong type or a value out of range. */
+#define AIOPS_MJ_NONFINITE 2  /* numbers: NaN and +-Inf accepted, in the spellings above */
+int aiops_mj_number(aiops_jdoc *d, const json_t *o, const char *key, int flags, double *out);
+int aiops_mj_int(aiops_jdoc *d, const json_t *o, const char *key, int flags, int lo, int hi,
+                 int *out);
+int aiops_mj_bool(aiops_jdoc *d, const json_t *o, const char *key, int flags, int *out);
+int aiops_mj_object(aiops_jdoc *d, const json_t *o, const char *key, int flags,
+                    const json_t **out);
+/* An array of exactly n numbers / of n integers, the i-th in lo[i]..hi[i]. */
+int aiops_mj_numbers(aiops_jdoc *d, const json_t *o, const char *key, int flags, double *out,
+                     size_t n);
+int aiops_mj_ints(aiops_jdoc *d, const json_t *o, const char *key, int flags, const int *lo,
+                  const int *hi, int *out, size_t n);
+/* AIOPS_EPARSE "path.key: MESSAGE" (key NULL: at d's path) for what the
+ * getters cannot see (a count out of range, numbers that must ascend). */
+int aiops_mj_fail(aiops_jdoc *d, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The saved state of a model that is fitted in one batch (seasonal,
+ * sarima): {"model": NAME, "version": V, "params": {...}, "fitted": B,
+ * and when fitted the fit's own fields}. */
+typedef struct aiops_mj_frame {
+    const char *model;
+    int version;             /* written; versions 1..version are read */
+    int (*fitted)(const void *m);
+    void (*clear)(void *m);  /* back to unfitted (keeps the parameters) */
+    void (*save_params)(const void *m, json_t *par, int *ok);
+    void (*save_fit)(const void *m, json_t *o, int *ok);
+    /* 0 or a negative code, d->err set; d's path is at par / o.  load_fit
+     * marks m fitted. */
+    int (*load_params)(void *m, aiops_jdoc *d, const json_t *par);
+    int (*load_fit)(void *m, aiops_jdoc *d, const json_t *o, int version);
+} aiops_mj_frame;
+
+json_t *aiops_mj_save(const aiops_mj_frame *f, const void *m);   /* NULL: out of memory */
+/* m cleared, then loaded; cleared again on failure.  Errors name the
+ * path from the detector's "state" ("state.params.width: expected
+ * ..."). */
+int aiops_mj_load(const aiops_mj_frame *f, void *m, const json_t *j, aiops_err *err);
 
 #endif /* AIOPS_MODEL_H */

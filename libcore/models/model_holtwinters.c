@@ -45,8 +45,9 @@
  *    that a few spikes, whose squares would outweigh all the other
  *    points, cannot buy parameters that shave a little off them.  First
  *    alpha, beta, gamma on a coarse grid (phi 0.98, rho 0), then refined
- *    by Levenberg-Marquardt with the exact derivatives of the recursion
- *    (sens_step()) within alpha in [0.001, 1], beta and gamma in [0, 1];
+ *    by Levenberg-Marquardt (lsq.h) on the normal equations of the exact
+ *    derivatives of the recursion (sens_step()) within alpha in
+ *    [0.001, 1], beta and gamma in [0, 1];
  *    the level's clamp (below); rho in [0, 0.98], refined with the others
  *    and kept if the likelihood-ratio test of the extra parameter finds
  *    it significant at 0.1%; phi on its grid 0.8 .. 0.995 (statsmodels'
@@ -81,7 +82,9 @@
  *  - saved states carry "version": 3, params phi, rho and k_level and
  *    state carry.  Older states load as they forecast when saved: without
  *    a version (before the damping) as phi = 1, version 2 as rho 0 and the
- *    level clamped at 2 sigma.
+ *    level clamped at 2 sigma.  Non-finite numbers are spelled as model.h
+ *    says (a level not started: null; an unclamped level: "+Inf"); the
+ *    "NaN" that older states wrote still loads.
  *
  * Interval: forecast +- z * sigma, z the normal quantile of width (default
  * 0.99 -> 2.576), sigma the RMS one-step-ahead error over the training
@@ -105,6 +108,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "models/numeric/lsq.h"
 
 #define HW_DEFAULT_WIDTH 0.99
 #define HW_DEFAULT_PERIOD 86400.0
@@ -479,33 +483,6 @@ typedef struct train {
     hw_pt *pt;          /* the nf finite points, set once the structure is known */
 } train;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median positive gap between consecutive timestamps (0 if none). */
-static int median_spacing(const train *tr, double *out)
-{
-    *out = 0;
-    if (tr->n < 2)
-        return 0;
-    double *gap = malloc((tr->n - 1) * sizeof *gap);
-    if (!gap)
-        return -1;
-    size_t ng = 0;
-    for (size_t i = 1; i < tr->n; i++)
-        if (tr->ts[i] > tr->ts[i - 1])
-            gap[ng++] = tr->ts[i] - tr->ts[i - 1];
-    if (ng) {
-        qsort(gap, ng, sizeof *gap, cmp_double);
-        *out = ng % 2 ? gap[ng / 2] : 0.5 * gap[ng / 2 - 1] + 0.5 * gap[ng / 2];
-    }
-    free(gap);
-    return 0;
-}
-
 /* Rounding-error floor for sigma from the training values' spread. */
 static double sigma_floor(const train *tr)
 {
@@ -849,74 +826,41 @@ static double gn_pass(const hw *m, const hw_search *hs, const hw_coef *c, double
     return sse;
 }
 
-/* Solves the n x n system M d = v (M symmetric, rows of stride NF) by
- * Cholesky; -1 if M is not positive definite. */
-static int chol_solve(double M[NF * NF], int n, double *d)
-{
-    for (int j = 0; j < n; j++) {
-        double s = M[NF * j + j];
-        for (int k = 0; k < j; k++)
-            s -= M[NF * j + k] * M[NF * j + k];
-        if (!(s > 0))
-            return -1;
-        M[NF * j + j] = sqrt(s);
-        for (int i = j + 1; i < n; i++) {
-            double t = M[NF * i + j];
-            for (int k = 0; k < j; k++)
-                t -= M[NF * i + k] * M[NF * j + k];
-            M[NF * i + j] = t / M[NF * j + j];
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        for (int k = 0; k < i; k++)
-            d[i] -= M[NF * i + k] * d[k];
-        d[i] /= M[NF * i + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        for (int k = i + 1; k < n; k++)
-            d[i] -= M[NF * k + i] * d[k];
-        d[i] /= M[NF * i + i];
-    }
-    return 0;
-}
-
-#define GN_MAX_PASS 12
+#define GN_MAX_EVALS 11    /* fitting runs per refinement after the first */
+#define GN_MAX_TRIES 9     /* damping 1e-3 .. 1e6 */
 #define GN_REL_TOL 1e-5
 
 /* Bounds of alpha, beta, gamma, rho. */
 static const double par_lo[NF] = {1e-3, 0, 0, 0}, par_hi[NF] = {1, 1, 1, HW_MAX_RHO};
 
-/* A damped Gauss-Newton (Levenberg-Marquardt) step from par on the free
- * parameters that are not held at a bound by the gradient, with damping
- * mu, into cand; 0 if it moves. */
-static int lm_step(const double par[HW_NPAR], const int freep[NF], const double A[NF * NF],
-                   const double v[NF], double mu, double cand[HW_NPAR])
+/* The refinement as lsq.h sees it: x holds the free ones of alpha, beta,
+ * gamma, rho (idx: their places in free_par), the rest of par fixed. */
+typedef struct hw_refine {
+    const hw *m;
+    const hw_search *hs;
+    double kl;
+    double par[HW_NPAR];
+    int idx[NF], n;
+} hw_refine;
+
+/* lsq.h's normal-equation form: the fitting run's loss at x, with
+ * gn_pass()'s normal equations of the free parameters.  They are divided
+ * by the scale squared, as the residuals' own size says nothing of how
+ * much the solver's regularisation should weigh. */
+static double refine_normal(void *ctx, const double *x, double *A, double *g)
 {
-    int idx[NF], nf = 0;
-    double M[NF * NF], d[NF], tr = 0;
-    for (int j = 0; j < NF; j++) {
-        double x = par[free_par[j]];
-        tr += A[NF * j + j];
-        if (freep[j] && !(x <= par_lo[j] && v[j] < 0) && !(x >= par_hi[j] && v[j] > 0))
-            idx[nf++] = j;
+    hw_refine *q = ctx;
+    double Af[NF * NF], v[NF], w = 1 / q->hs->scale;
+    for (int i = 0; i < q->n; i++)
+        q->par[free_par[q->idx[i]]] = x[i];
+    hw_coef c = fit_coef(q->m, q->par, q->kl, q->hs->scale);
+    double loss = gn_pass(q->m, q->hs, &c, Af, v);
+    for (int i = 0; i < q->n; i++) {
+        g[i] = -v[q->idx[i]] * w * w;     /* v is along the forecast's sensitivities */
+        for (int k = 0; k < q->n; k++)
+            A[k * q->n + i] = Af[NF * q->idx[i] + q->idx[k]] * w * w;
     }
-    for (int i = 0; i < nf; i++) {
-        for (int k = 0; k < nf; k++)
-            M[NF * i + k] = A[NF * idx[i] + idx[k]];
-        M[NF * i + i] = M[NF * i + i] * (1 + mu) + 1e-12 * tr + 1e-300;
-        d[i] = v[idx[i]];
-    }
-    memcpy(cand, par, HW_NPAR * sizeof *cand);
-    if (!nf || chol_solve(M, nf, d))
-        return -1;
-    int moved = 0;
-    for (int i = 0; i < nf; i++) {
-        int j = idx[i], p = free_par[j];
-        double x = par[p] + d[i];
-        cand[p] = x < par_lo[j] ? par_lo[j] : x > par_hi[j] ? par_hi[j] : x;
-        moved |= cand[p] != par[p];
-    }
-    return moved ? 0 : -1;
+    return loss;
 }
 
 /* Refine the free ones of alpha, beta, gamma, rho in par by minimising
@@ -926,28 +870,22 @@ static int lm_step(const double par[HW_NPAR], const int freep[NF], const double 
 static double gn_refine(const hw *m, const hw_search *hs, const int freep[NF], double kl,
                         double par[HW_NPAR])
 {
-    double A[NF * NF], v[NF], A1[NF * NF], v1[NF], cand[HW_NPAR], mu = 1e-3;
-    hw_coef c = fit_coef(m, par, kl, hs->scale);
-    double sse = gn_pass(m, hs, &c, A, v);
-    for (int pass = 1; pass < GN_MAX_PASS && mu < 1e6; pass++) {
-        if (lm_step(par, freep, A, v, mu, cand))
-            break;
-        c = fit_coef(m, cand, kl, hs->scale);
-        double e = gn_pass(m, hs, &c, A1, v1);
-        if (!(e < sse)) {
-            mu *= 10;
-            continue;
+    hw_refine q = {.m = m, .hs = hs, .kl = kl};
+    double x[NF], lo[NF], hi[NF];
+    memcpy(q.par, par, sizeof q.par);
+    for (int j = 0; j < NF; j++)
+        if (freep[j]) {
+            x[q.n] = par[free_par[j]];
+            lo[q.n] = par_lo[j];
+            hi[q.n] = par_hi[j];
+            q.idx[q.n++] = j;
         }
-        double gain = (sse - e) / sse;
-        memcpy(par, cand, HW_NPAR * sizeof *par);
-        memcpy(A, A1, sizeof A);
-        memcpy(v, v1, sizeof v);
-        sse = e;
-        mu = mu / 10 > 1e-6 ? mu / 10 : 1e-6;
-        if (!(gain > GN_REL_TOL))
-            break;
-    }
-    return sse;
+    aiops_lsq ls = {.normal = refine_normal, .ctx = &q, .lo = lo, .hi = hi, .np = q.n,
+                    .max_tries = GN_MAX_TRIES, .max_evals = GN_MAX_EVALS, .tol = GN_REL_TOL};
+    double loss = aiops_lsq_fit(&ls, x, NULL, NULL, NULL);
+    for (int i = 0; i < q.n; i++)
+        par[free_par[q.idx[i]]] = x[i];
+    return loss;
 }
 
 /* ------------------------------------------------------------ the search */
@@ -1066,8 +1004,11 @@ static int search(hw *m, hw_search *hs)
 /* Decide spacing, season and floor from the window; allocates the season. */
 static int fit_structure(hw *m, const train *tr, aiops_err *err)
 {
-    if (median_spacing(tr, &m->spacing))
+    double *gaps = malloc((tr->n ? tr->n : 1) * sizeof *gaps);
+    if (!gaps)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "holtwinters: out of memory");
+    m->spacing = aiops_median_spacing(tr->ts, tr->n, gaps);
+    free(gaps);
     if (!(m->spacing > 0))
         m->spacing = HW_DEFAULT_SPACING;
     m->floor = sigma_floor(tr);
@@ -1158,52 +1099,26 @@ static int hw_fit(void *vm, const double *ts, const double *v, size_t n, aiops_e
 
 /* ------------------------------------------------------------ save/load */
 
-/* Non-finite numbers (a level not yet started is NaN) are written as the
- * Prometheus spellings, which JSON reals cannot hold. */
-static json_t *num_json(double v)
-{
-    char buf[32];
-    if (isfinite(v))
-        return json_real(v);
-    aiops_fmt_double(v, buf);
-    return json_string(buf);
-}
-
-static int num_get(const json_t *o, const char *key, double *out)
-{
-    const json_t *j = json_object_get(o, key);
-    if (json_is_number(j)) {
-        *out = json_number_value(j);
-        return 0;
-    }
-    if (json_is_string(j))
-        return aiops_parse_double(json_string_value(j), json_string_length(j), out);
-    return -1;
-}
-
 static json_t *hw_save(const void *vm)
 {
     const hw *m = vm;
-    json_t *season = json_array();
-    for (size_t i = 0; season && i < m->m; i++)
-        if (json_array_append_new(season, num_json(m->season[i]))) {
-            json_decref(season);
-            season = NULL;
-        }
+    json_t *season = aiops_mj_array(m->season, m->m);
     if (!season)
         return NULL;
     return json_pack(
         "{s:s, s:i, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}, s:{s:I, s:o, s:o, s:o, s:o,"
         " s:o, s:o, s:o, s:o, s:o, s:I, s:o}}",
-        "model", "holtwinters", "version", HW_STATE_VERSION, "params", "alpha",
-        num_json(m->par[0]), "beta", num_json(m->par[1]), "gamma", num_json(m->par[2]), "phi",
-        num_json(m->par[3]), "rho", num_json(m->par[4]), "k_level", num_json(m->klev), "width",
-        num_json(m->width), "period", num_json(m->period), "multiplicative", m->mult, "state",
-        "season_points", (json_int_t)m->m, "spacing", num_json(m->spacing), "t_first",
-        num_json(m->t_first), "floor", num_json(m->floor), "level", num_json(m->r.level),
-        "trend", num_json(m->r.trend), "sigma", num_json(m->r.sigma), "ss", num_json(m->r.ss),
-        "t_last", num_json(m->r.t_last), "carry", num_json(m->r.carry), "nres",
-        (json_int_t)m->r.nres, "season", season);
+        "model", "holtwinters", "version", HW_STATE_VERSION, "params",
+        "alpha", aiops_mj_num(m->par[0]), "beta", aiops_mj_num(m->par[1]),
+        "gamma", aiops_mj_num(m->par[2]), "phi", aiops_mj_num(m->par[3]),
+        "rho", aiops_mj_num(m->par[4]), "k_level", aiops_mj_num(m->klev),
+        "width", aiops_mj_num(m->width), "period", aiops_mj_num(m->period),
+        "multiplicative", m->mult, "state", "season_points", (json_int_t)m->m,
+        "spacing", aiops_mj_num(m->spacing), "t_first", aiops_mj_num(m->t_first),
+        "floor", aiops_mj_num(m->floor), "level", aiops_mj_num(m->r.level),
+        "trend", aiops_mj_num(m->r.trend), "sigma", aiops_mj_num(m->r.sigma),
+        "ss", aiops_mj_num(m->r.ss), "t_last", aiops_mj_num(m->r.t_last),
+        "carry", aiops_mj_num(m->r.carry), "nres", (json_int_t)m->r.nres, "season", season);
 }
 
 /* Numbers of the saved object into tmp (params, then state).  Older
@@ -1226,10 +1141,10 @@ static int load_numbers(hw *tmp, json_int_t version, const json_t *par, const js
     tmp->klev = HUBER_K;
     tmp->r.carry = 0;
     for (size_t i = 0; i < np; i++)
-        if (num_get(par, pk[i], pd[i]))
+        if (aiops_mj_value(json_object_get(par, pk[i]), pd[i]))
             return -1;
     for (size_t i = 0; i < (version >= 3 ? 9u : 8u); i++)
-        if (num_get(st, sk[i], sd[i]))
+        if (aiops_mj_value(json_object_get(st, sk[i]), sd[i]))
             return -1;
     return 0;
 }

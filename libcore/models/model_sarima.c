@@ -120,7 +120,6 @@
 #include "models/numeric/lsq.h"
 #include "models/model.h"
 
-#define DAY 86400.0
 #define MAX_S 288               /* season length cap in buckets */
 #define MAX_ORD AIOPS_ARMA_MAX_ORD
 #define MAX_NP AIOPS_ARMA_MAX_NP
@@ -168,12 +167,6 @@ static const char *const ORD_NAME[6] = {"p", "d", "q", "P", "D", "Q"};
 static const int ORD_MAX[6] = {MAX_ORD, 1, MAX_ORD, MAX_ORD, 1, MAX_ORD};
 
 /* ------------------------------------------------------------ helpers */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static size_t pow2_at_least(size_t n)
 {
@@ -374,8 +367,9 @@ out:
 
 /* --------------------------------------------------------- life cycle */
 
-static void free_fit(sarima *m)
+static void free_fit(void *mv)
 {
+    sarima *m = mv;
     free(m->ar), free(m->yr), free(m->rho), free(m->psi2), free(m->fut), free(m->a);
     m->ar = NULL;
     m->yr = m->rho = m->psi2 = m->fut = m->a = m->mp = NULL;
@@ -401,14 +395,9 @@ static void sarima_destroy(void *mv)
 
 static int apply_params(sarima *m, const aiops_model_params *p, aiops_err *err)
 {
-    m->width = isnan(p->width) ? 0.99 : p->width;
-    if (!(m->width > 0 && m->width < 1))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "sarima: expected width in (0, 1), got %g", m->width);
-    m->period = isnan(p->period) || p->period == 0 ? DAY : p->period;
-    if (!(m->period > 0) || !isfinite(m->period))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "sarima: expected a positive period, got %g", p->period);
+    int rc = aiops_model_width_period("sarima", p, &m->width, &m->period, err);
+    if (rc)
+        return rc;
     const int ord[6] = {p->p, p->d, p->q, p->P, p->D, p->Q};
     for (int i = 0; i < 6; i++) {
         if (ord[i] < -1 || ord[i] > ORD_MAX[i])
@@ -421,25 +410,17 @@ static int apply_params(sarima *m, const aiops_model_params *p, aiops_err *err)
     return 0;
 }
 
+static int sarima_init(void *mv, const aiops_model_params *p, aiops_err *err)
+{
+    free_fit(mv);
+    return apply_params(mv, p, err);
+}
+
 static void *sarima_create(const aiops_model_params *p, aiops_err *err)
 {
-    sarima *m = calloc(1, sizeof *m);
-    if (!m) {
-        aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    free_fit(m);
-    aiops_model_params def;
-    if (!p) {
-        aiops_model_params_init(&def);
-        p = &def;
-    }
-    if (apply_params(m, p, err)) {
-        sarima_destroy(m);
-        return NULL;
-    }
-    return m;
+    return aiops_model_new(sizeof(sarima), p, sarima_init, sarima_destroy, err);
 }
+
 /* ---------------------------------------------------------------- fit */
 
 typedef struct grid {
@@ -464,21 +445,6 @@ static long gather(const double *ts, const double *v, size_t n, double *t, doubl
         y[k++] = v[i];
     }
     return (long)k;
-}
-
-static double median_spacing(const double *t, size_t k)
-{
-    double *d = malloc((k ? k : 1) * sizeof *d);
-    size_t n = 0;
-    if (!d)
-        return NAN;
-    for (size_t i = 1; i < k; i++)
-        if (t[i] > t[i - 1])
-            d[n++] = t[i] - t[i - 1];
-    qsort(d, n, sizeof *d, cmp_double);
-    double r = n ? (n % 2 ? d[n / 2] : 0.5 * (d[n / 2 - 1] + d[n / 2])) : 0;
-    free(d);
-    return r;
 }
 
 /* Grid spacing, aggregation and season from the median spacing dt. */
@@ -842,12 +808,14 @@ static int sarima_fit(void *mv, const double *ts, const double *v, size_t n, aio
     free_fit(m);
     size_t cap = n ? n : 1;
     double *t = malloc(cap * sizeof *t), *y = malloc(cap * sizeof *y);
+    double *buf = malloc(cap * sizeof *buf);
     grid gr = {0};
-    int rc = !t || !y ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
+    int rc = !t || !y || !buf ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
     long k = rc ? 0 : gather(ts, v, n, t, y, err);
     if (k < 0)
         rc = (int)k;
-    double dt = !rc && k >= 2 ? median_spacing(t, (size_t)k) : 0;
+    double dt = !rc && k >= 2 ? aiops_median_spacing(t, (size_t)k, buf) : 0;
+    free(buf);
     if (!rc && !(dt > 0))
         rc = aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
                            "sarima: expected training points at distinct times, got %ld", k);
@@ -933,8 +901,9 @@ static json_t *ring_json(const double *r, size_t mask, int64_t k, int n)
     return arr;
 }
 
-static void save_fit(const sarima *m, json_t *o, int *ok)
+static void save_fit(const void *mv, json_t *o, int *ok)
 {
+    const sarima *m = mv;
     const int order[3] = {m->p, m->d, m->q}, sorder[4] = {m->P, m->D, m->Q, m->s};
     aiops_mj_put(o, "order", jints(order, 3), ok);
     aiops_mj_put(o, "seasonal_order", jints(sorder, 4), ok);
@@ -971,116 +940,76 @@ static void save_fit(const sarima *m, json_t *o, int *ok)
     aiops_mj_put(o, "filter", kf, ok);
 }
 
-static json_t *sarima_save(const void *mv)
+static void save_params(const void *mv, json_t *par, int *ok)
 {
     const sarima *m = mv;
-    json_t *o = json_object(), *par = json_object();
-    int ok = o && par;
-    if (ok) {
-        aiops_mj_put(par, "width", json_real(m->width), &ok);
-        aiops_mj_put(par, "period", json_real(m->period), &ok);
-        for (int i = 0; i < 6; i++)
-            aiops_mj_put(par, ORD_NAME[i], json_integer(m->req[i]), &ok);
-        aiops_mj_put(o, "model", json_string("sarima"), &ok);
-        aiops_mj_put(o, "version", json_integer(STATE_VERSION), &ok);
-        aiops_mj_put(o, "params", par, &ok);
-        par = NULL;
-        aiops_mj_put(o, "fitted", json_boolean(m->fitted), &ok);
-        if (m->fitted)
-            save_fit(m, o, &ok);
-    }
-    json_decref(par);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    aiops_mj_put(par, "width", json_real(m->width), ok);
+    aiops_mj_put(par, "period", json_real(m->period), ok);
+    for (int i = 0; i < 6; i++)
+        aiops_mj_put(par, ORD_NAME[i], json_integer(m->req[i]), ok);
 }
 
-static int bad(aiops_err *err, const char *what, const char *key)
+static int load_params(void *mv, aiops_jdoc *d, const json_t *par)
 {
-    return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
-                         "sarima: expected %s \"%s\" in the saved model", what, key);
-}
-
-static int load_params(sarima *m, const json_t *par, aiops_err *err)
-{
-    if (!json_is_object(par))
-        return bad(err, "an object", "params");
     aiops_model_params p;
     aiops_model_params_init(&p);
-    int rc = aiops_mj_double("sarima", par, "width", 0, &p.width, err);
-    if (!rc)
-        rc = aiops_mj_double("sarima", par, "period", 0, &p.period, err);
+    if (aiops_mj_number(d, par, "width", AIOPS_JDOC_REQUIRED, &p.width) < 0 ||
+        aiops_mj_number(d, par, "period", AIOPS_JDOC_REQUIRED, &p.period) < 0)
+        return d->err->code;
     int *ord[6] = {&p.p, &p.d, &p.q, &p.P, &p.D, &p.Q};
-    for (int i = 0; !rc && i < 6; i++)
-        rc = aiops_mj_int("sarima", json_object_get(par, ORD_NAME[i]), ORD_NAME[i], -1,
-                          ORD_MAX[i], ord[i], err);
-    return rc ? rc : apply_params(m, &p, err);
+    for (int i = 0; i < 6; i++)
+        if (aiops_mj_int(d, par, ORD_NAME[i], AIOPS_JDOC_REQUIRED, -1, ORD_MAX[i], ord[i]) < 0)
+            return d->err->code;
+    return apply_params(mv, &p, d->err);
 }
 
-static int load_orders(sarima *m, const json_t *j, aiops_err *err)
+static int load_orders(sarima *m, aiops_jdoc *d, const json_t *j)
 {
-    json_t *o = json_object_get(j, "order"), *so = json_object_get(j, "seasonal_order");
-    if (!json_is_array(o) || json_array_size(o) != 3)
-        return bad(err, "[p, d, q] as", "order");
-    if (!json_is_array(so) || json_array_size(so) != 4)
-        return bad(err, "[P, D, Q, s] as", "seasonal_order");
-    int rc = aiops_mj_int("sarima", json_array_get(o, 0), "order", 0, MAX_ORD, &m->p, err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(o, 1), "order", 0, 1, &m->d, err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(o, 2), "order", 0, MAX_ORD, &m->q, err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(so, 0), "seasonal_order", 0, MAX_ORD, &m->P,
-                          err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(so, 1), "seasonal_order", 0, 1, &m->D, err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(so, 2), "seasonal_order", 0, MAX_ORD, &m->Q,
-                          err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_array_get(so, 3), "seasonal_order", 0, MAX_S, &m->s, err);
-    if (!rc && m->s < 2 && (m->P || m->D || m->Q))
-        rc = bad(err, "a season s >= 2 with seasonal orders in", "seasonal_order");
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_object_get(j, "aggregate"), "aggregate", 1, INT32_MAX,
-                          &m->g, err);
-    if (!rc)
-        rc = aiops_mj_bool("sarima", json_object_get(j, "auto"), "auto", &m->autosel, err);
-    return rc;
+    static const int lo[4] = {0, 0, 0, 0}, hi[3] = {MAX_ORD, 1, MAX_ORD},
+                     shi[4] = {MAX_ORD, 1, MAX_ORD, MAX_S};
+    int o[3], so[4];
+    if (aiops_mj_ints(d, j, "order", AIOPS_JDOC_REQUIRED, lo, hi, o, 3) < 0 ||
+        aiops_mj_ints(d, j, "seasonal_order", AIOPS_JDOC_REQUIRED, lo, shi, so, 4) < 0)
+        return d->err->code;
+    m->p = o[0], m->d = o[1], m->q = o[2];
+    m->P = so[0], m->D = so[1], m->Q = so[2], m->s = so[3];
+    if (m->s < 2 && (m->P || m->D || m->Q))
+        return aiops_mj_fail(d, "seasonal_order", "expected a season s >= 2 with seasonal orders");
+    if (aiops_mj_int(d, j, "aggregate", AIOPS_JDOC_REQUIRED, 1, INT32_MAX, &m->g) < 0 ||
+        aiops_mj_bool(d, j, "auto", AIOPS_JDOC_REQUIRED, &m->autosel) < 0)
+        return d->err->code;
+    return 0;
 }
 
-static int load_numbers(sarima *m, const json_t *j, int version, aiops_err *err)
+static int load_numbers(sarima *m, aiops_jdoc *d, const json_t *j, int version)
 {
     static const char *const keys[] = {"step", "origin", "mean", "sigma2", "var_within",
                                        "open_sum", "open_n"};
+    const int req = AIOPS_JDOC_REQUIRED;
     double *dst[] = {&m->step, &m->origin, &m->mu, &m->sigma2, &m->var_within,
                      &m->open_sum, &m->open_n};
-    int rc = aiops_mj_double("sarima", j, "aic", 1, &m->aic, err);
-    if (!rc && version >= 2)
-        rc = aiops_mj_double("sarima", j, "loglik", 1, &m->loglik, err);
-    for (int i = 0; !rc && i < 7; i++)
-        rc = aiops_mj_double("sarima", j, keys[i], 0, dst[i], err);
-    if (!rc && !(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
-        rc = bad(err, "positive numbers in", "step/sigma2/var_within/open_n");
-    if (!rc)
-        rc = aiops_mj_vec("sarima", j, "ar", m->phi, (size_t)m->p, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", j, "ma", m->theta, (size_t)m->q, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", j, "sar", m->Phi, (size_t)m->P, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", j, "sma", m->Theta, (size_t)m->Q, 0, err);
-    if (!rc && (!aiops_arma_stationary(m->phi, m->p) || !aiops_arma_stationary(m->Phi, m->P) ||
-                !aiops_arma_invertible(m->theta, m->q) || !aiops_arma_invertible(m->Theta, m->Q)))
-        rc = bad(err, "stationary and invertible coefficients in", "ar/ma/sar/sma");
+    if (aiops_mj_number(d, j, "aic", req | AIOPS_MJ_NONFINITE, &m->aic) < 0 ||
+        (version >= 2 && aiops_mj_number(d, j, "loglik", req | AIOPS_MJ_NONFINITE, &m->loglik) < 0))
+        return d->err->code;
+    for (int i = 0; i < 7; i++)
+        if (aiops_mj_number(d, j, keys[i], req, dst[i]) < 0)
+            return d->err->code;
+    if (!(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
+        return aiops_mj_fail(d, NULL, "expected positive numbers in step/sigma2/var_within/open_n");
+    if (aiops_mj_numbers(d, j, "ar", req, m->phi, (size_t)m->p) < 0 ||
+        aiops_mj_numbers(d, j, "ma", req, m->theta, (size_t)m->q) < 0 ||
+        aiops_mj_numbers(d, j, "sar", req, m->Phi, (size_t)m->P) < 0 ||
+        aiops_mj_numbers(d, j, "sma", req, m->Theta, (size_t)m->Q) < 0)
+        return d->err->code;
+    if (!aiops_arma_stationary(m->phi, m->p) || !aiops_arma_stationary(m->Phi, m->P) ||
+        !aiops_arma_invertible(m->theta, m->q) || !aiops_arma_invertible(m->Theta, m->Q))
+        return aiops_mj_fail(d, NULL,
+                             "expected stationary and invertible coefficients in ar/ma/sar/sma");
     json_t *k = json_object_get(j, "open_k");
-    if (!rc && !json_is_integer(k))
-        rc = bad(err, "an integer", "open_k");
-    if (!rc)
-        m->open_k = (int64_t)json_integer_value(k);
-    return rc;
+    if (!json_is_integer(k))
+        return aiops_mj_fail(d, "open_k", "expected an integer, got %s", aiops_jdoc_type(k));
+    m->open_k = (int64_t)json_integer_value(k);
+    return 0;
 }
 
 /* Version 1 kept the CSS recursion's innovations e of the last qm
@@ -1099,40 +1028,42 @@ static void rho_from_e(sarima *m, const double *e)
 }
 
 /* The exact filter's state (version 2). */
-static int load_filter(sarima *m, const json_t *kf, aiops_err *err)
+static int load_filter(sarima *m, aiops_jdoc *d, const json_t *j)
 {
     aiops_arma_kgain *kg = &m->kg;
-    if (!json_is_object(kf))
-        return bad(err, "an object", "filter");
-    int rc = aiops_mj_double("sarima", kf, "F", 0, &kg->F, err);
-    if (!rc)
-        rc = aiops_mj_double("sarima", kf, "M", 0, &kg->M, err);
-    if (!rc && !(kg->F > 0))
-        rc = bad(err, "a positive number", "F");
-    if (!rc)
-        rc = aiops_mj_bool("sarima", json_object_get(kf, "steady"), "steady", &kg->steady, err);
-    if (!rc)
-        rc = aiops_mj_int("sarima", json_object_get(kf, "quiet"), "quiet", 0, INT32_MAX,
-                          &kg->quiet, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", kf, "K", kg->K, (size_t)kg->r, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", kf, "W", kg->W, (size_t)kg->r, 0, err);
+    const json_t *kf = NULL;
+    const int req = AIOPS_JDOC_REQUIRED;
+    if (aiops_mj_object(d, j, "filter", req, &kf) < 0)
+        return d->err->code;
+    aiops_jdoc_key(d, "filter");
+    int rc = 0;
+    if (aiops_mj_number(d, kf, "F", req, &kg->F) < 0 || aiops_mj_number(d, kf, "M", req, &kg->M) < 0)
+        rc = d->err->code;
+    else if (!(kg->F > 0))
+        rc = aiops_mj_fail(d, "F", "expected a positive number, got %g", kg->F);
+    else if (aiops_mj_bool(d, kf, "steady", req, &kg->steady) < 0 ||
+             aiops_mj_int(d, kf, "quiet", req, 0, INT32_MAX, &kg->quiet) < 0 ||
+             aiops_mj_numbers(d, kf, "K", req, kg->K, (size_t)kg->r) < 0 ||
+             aiops_mj_numbers(d, kf, "W", req, kg->W, (size_t)kg->r) < 0)
+        rc = d->err->code;
+    aiops_jdoc_pop(d);
     return rc;
 }
 
 /* Restore the ring buffers and the filter; recompute the open bucket's
  * forecasts. */
-static int load_rings(sarima *m, const json_t *j, int version, aiops_err *err)
+static int load_rings(sarima *m, aiops_jdoc *d, const json_t *j, int version)
 {
     size_t ny = (size_t)m->maxar, ne = version == 1 ? (size_t)m->qm : (size_t)m->kg.r;
+    const int nan_ok = AIOPS_JDOC_REQUIRED | AIOPS_MJ_NONFINITE;
     double *tmp = malloc((ny + ne + 1) * sizeof *tmp);
     if (!tmp)
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    int rc = aiops_mj_vec("sarima", j, "y", tmp, ny, 1, err);
-    if (!rc)
-        rc = aiops_mj_vec("sarima", j, version == 1 ? "e" : "rho", tmp + ny, ne, version == 1,
-                          err);
+        return aiops_err_set(d->err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    int rc = 0;
+    if (aiops_mj_numbers(d, j, "y", nan_ok, tmp, ny) < 0 ||
+        aiops_mj_numbers(d, j, version == 1 ? "e" : "rho",
+                         version == 1 ? nan_ok : AIOPS_JDOC_REQUIRED, tmp + ny, ne) < 0)
+        rc = d->err->code;
     for (size_t i = 0; !rc && i < ny; i++)
         m->yr[(size_t)(m->open_k - (int64_t)(ny - i)) & m->ymask] = tmp[i];
     if (!rc && version == 1)
@@ -1140,7 +1071,7 @@ static int load_rings(sarima *m, const json_t *j, int version, aiops_err *err)
     for (size_t i = 0; !rc && version >= 2 && i < ne; i++)
         m->rho[(size_t)(m->open_k + (int64_t)i) & m->rmask] = tmp[ny + i];
     if (!rc && version >= 2)
-        rc = load_filter(m, json_object_get(j, "filter"), err);
+        rc = load_filter(m, d, j);
     free(tmp);
     if (!rc) {
         m->fc_open = forecast_at(m, m->open_k);
@@ -1149,37 +1080,43 @@ static int load_rings(sarima *m, const json_t *j, int version, aiops_err *err)
     return rc;
 }
 
-static int sarima_load(void *mv, const json_t *j, aiops_err *err)
+static int load_fit(void *mv, aiops_jdoc *d, const json_t *j, int version)
 {
     sarima *m = mv;
-    free_fit(m);
-    json_t *name = json_object_get(j, "model"), *fitted = json_object_get(j, "fitted");
-    if (!json_is_object(j) || !json_is_string(name) ||
-        strcmp(json_string_value(name), "sarima") != 0)
-        return bad(err, "\"sarima\" as", "model");
-    int version;
-    int rc = aiops_mj_int("sarima", json_object_get(j, "version"), "version", 1, STATE_VERSION,
-                          &version, err);
+    int rc = load_orders(m, d, j);
+    m->robust = 1;                                  /* always robust before 3 */
+    if (!rc && version >= 3 &&
+        aiops_mj_bool(d, j, "robust", AIOPS_JDOC_REQUIRED, &m->robust) < 0)
+        rc = d->err->code;
     if (!rc)
-        rc = load_params(m, json_object_get(j, "params"), err);
-    if (!rc && !json_is_boolean(fitted))
-        rc = bad(err, "true or false as", "fitted");
-    if (!rc && json_is_true(fitted)) {
-        rc = load_orders(m, j, err);
-        m->robust = 1;                                  /* always robust before 3 */
-        if (!rc && version >= 3)
-            rc = aiops_mj_bool("sarima", json_object_get(j, "robust"), "robust", &m->robust, err);
-        if (!rc)
-            rc = load_numbers(m, j, version, err);
-        if (!rc)
-            rc = build_recursion(m, err);
-        if (!rc)
-            rc = load_rings(m, j, version, err);
-        m->fitted = !rc;
-    }
-    if (rc)
-        free_fit(m);
+        rc = load_numbers(m, d, j, version);
+    if (!rc)
+        rc = build_recursion(m, d->err);
+    if (!rc)
+        rc = load_rings(m, d, j, version);
+    m->fitted = !rc;
     return rc;
+}
+
+static int is_fitted(const void *mv)
+{
+    return ((const sarima *)mv)->fitted;
+}
+
+static const aiops_mj_frame frame = {
+    .model = "sarima", .version = STATE_VERSION, .fitted = is_fitted, .clear = free_fit,
+    .save_params = save_params, .save_fit = save_fit, .load_params = load_params,
+    .load_fit = load_fit,
+};
+
+static json_t *sarima_save(const void *m)
+{
+    return aiops_mj_save(&frame, m);
+}
+
+static int sarima_load(void *m, const json_t *j, aiops_err *err)
+{
+    return aiops_mj_load(&frame, m, j, err);
 }
 
 const aiops_model_ops aiops_model_sarima = {

@@ -325,8 +325,9 @@ static void trend_segments(seasonal *m)
 
 /* --------------------------------------------------------- life cycle */
 
-static void free_fit(seasonal *m)
+static void free_fit(void *mv)
 {
+    seasonal *m = mv;
     free(m->cp);
     free(m->beta);
     free(m->seg_a);
@@ -383,14 +384,9 @@ static int check_int(int v, int def, int max, const char *what, int *out, aiops_
 
 static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err)
 {
-    m->width = isnan(p->width) ? 0.99 : p->width;
-    if (!(m->width > 0 && m->width < 1))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "seasonal: expected width in (0, 1), got %g", m->width);
-    m->period = isnan(p->period) || p->period == 0 ? DAY : p->period;
-    if (!(m->period > 0) || !isfinite(m->period))
-        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
-                             "seasonal: expected a positive period, got %g", p->period);
+    int rc = aiops_model_width_period("seasonal", p, &m->width, &m->period, err);
+    if (rc)
+        return rc;
     m->prior = isnan(p->changepoint_prior) ? 0.05 : p->changepoint_prior;
     if (!(m->prior > 0) || !isfinite(m->prior))
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
@@ -399,7 +395,7 @@ static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err
     if (!isnan(m->alpha) && !(m->alpha >= 0 && m->alpha <= 1))
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
                              "seasonal: expected alpha in [0, 1], got %g", m->alpha);
-    int rc = check_int(p->daily_order, 4, MAX_ORDER, "daily_order", &m->daily_req, err);
+    rc = check_int(p->daily_order, 4, MAX_ORDER, "daily_order", &m->daily_req, err);
     if (!rc)
         rc = p->weekly_order == -1 ? (m->weekly_req = -1, 0)   /* automatic */
                                    : check_int(p->weekly_order, 3, MAX_ORDER, "weekly_order",
@@ -416,24 +412,15 @@ static int apply_params(seasonal *m, const aiops_model_params *p, aiops_err *err
     return rc;
 }
 
+static int seasonal_init(void *mv, const aiops_model_params *p, aiops_err *err)
+{
+    free_fit(mv);
+    return apply_params(mv, p, err);
+}
+
 static void *seasonal_create(const aiops_model_params *p, aiops_err *err)
 {
-    seasonal *m = calloc(1, sizeof *m);
-    if (!m) {
-        aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        return NULL;
-    }
-    free_fit(m);
-    aiops_model_params def;
-    if (!p) {
-        aiops_model_params_init(&def);
-        p = &def;
-    }
-    if (apply_params(m, p, err)) {
-        seasonal_destroy(m);
-        return NULL;
-    }
-    return m;
+    return aiops_model_new(sizeof(seasonal), p, seasonal_init, seasonal_destroy, err);
 }
 
 /* ---------------------------------------------------------------- fit */
@@ -461,16 +448,6 @@ static long gather(const seasonal *m, const double *ts, const double *v, size_t 
         k++;
     }
     return (long)k;
-}
-
-/* Median positive spacing of t[0..k), or 0 when all times are equal. */
-static double median_spacing(const double *t, size_t k, double *buf)
-{
-    size_t nd = 0;
-    for (size_t i = 1; i < k; i++)
-        if (t[i] > t[i - 1])
-            buf[nd++] = t[i] - t[i - 1];
-    return nd ? aiops_quantile(buf, nd, 0.5) : 0;
 }
 
 static int cap_order(int order, double period, double dt)
@@ -1032,7 +1009,7 @@ static int seasonal_fit(void *mv, const double *ts, const double *v, size_t n, a
                            "maintenance windows, got %ld", got);
     size_t k = (size_t)(got > 0 ? got : 0);
     if (!rc)
-        rc = choose_structure(m, t, k, median_spacing(t, k, buf), err);
+        rc = choose_structure(m, t, k, aiops_median_spacing(t, k, buf), err);
     free(buf);
     double last = k ? t[k - 1] : 0;
     if (!rc)
@@ -1113,8 +1090,9 @@ static json_t *windows_json(const seasonal *m)
     return arr;
 }
 
-static void save_fit(const seasonal *m, json_t *o, int *ok)
+static void save_fit(const void *mv, json_t *o, int *ok)
 {
+    const seasonal *m = mv;
     aiops_mj_put(o, "multiplicative", json_boolean(m->mult), ok);
     aiops_mj_put(o, "multiplicative_fallback", json_boolean(m->fallback), ok);
     aiops_mj_put(o, "daily_order", json_integer(m->nd), ok);
@@ -1133,52 +1111,18 @@ static void save_fit(const seasonal *m, json_t *o, int *ok)
     aiops_mj_put(o, "last_t", aiops_mj_num(m->last_t), ok);
 }
 
-static json_t *seasonal_save(const void *mv)
+static void save_params(const void *mv, json_t *par, int *ok)
 {
     const seasonal *m = mv;
-    json_t *o = json_object(), *par = json_object();
-    int ok = o && par;
-    if (ok) {
-        aiops_mj_put(par, "width", json_real(m->width), &ok);
-        aiops_mj_put(par, "period", json_real(m->period), &ok);
-        aiops_mj_put(par, "changepoint_prior", json_real(m->prior), &ok);
-        aiops_mj_put(par, "alpha", aiops_mj_num(m->alpha), &ok);
-        aiops_mj_put(par, "daily_order", json_integer(m->daily_req), &ok);
-        aiops_mj_put(par, "weekly_order", json_integer(m->weekly_req), &ok);
-        aiops_mj_put(par, "changepoints", json_integer(m->ncp_req), &ok);
-        aiops_mj_put(par, "multiplicative", json_integer(m->mult_req), &ok);
-        aiops_mj_put(par, "windows", windows_json(m), &ok);
-        aiops_mj_put(o, "model", json_string("seasonal"), &ok);
-        aiops_mj_put(o, "version", json_integer(1), &ok);
-        aiops_mj_put(o, "params", par, &ok);
-        par = NULL;
-        aiops_mj_put(o, "fitted", json_boolean(m->fitted), &ok);
-        if (m->fitted)
-            save_fit(m, o, &ok);
-    }
-    json_decref(par);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-static int bad(aiops_err *err, const char *what, const char *key)
-{
-    return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
-                         "seasonal: expected %s \"%s\" in the saved model", what, key);
-}
-
-/* The saved-model accessors of model_json.c for o[key]. */
-static int load_int(const json_t *o, const char *key, int lo, int hi, int *out, aiops_err *err)
-{
-    return aiops_mj_int("seasonal", json_object_get(o, key), key, lo, hi, out, err);
-}
-
-static int load_bool(const json_t *o, const char *key, int *out, aiops_err *err)
-{
-    return aiops_mj_bool("seasonal", json_object_get(o, key), key, out, err);
+    aiops_mj_put(par, "width", json_real(m->width), ok);
+    aiops_mj_put(par, "period", json_real(m->period), ok);
+    aiops_mj_put(par, "changepoint_prior", json_real(m->prior), ok);
+    aiops_mj_put(par, "alpha", aiops_mj_num(m->alpha), ok);
+    aiops_mj_put(par, "daily_order", json_integer(m->daily_req), ok);
+    aiops_mj_put(par, "weekly_order", json_integer(m->weekly_req), ok);
+    aiops_mj_put(par, "changepoints", json_integer(m->ncp_req), ok);
+    aiops_mj_put(par, "multiplicative", json_integer(m->mult_req), ok);
+    aiops_mj_put(par, "windows", windows_json(m), ok);
 }
 
 static size_t jlen(const json_t *o, const char *key)
@@ -1187,129 +1131,136 @@ static size_t jlen(const json_t *o, const char *key)
     return json_is_array(a) ? json_array_size(a) : (size_t)-1;
 }
 
-static int load_params(seasonal *m, const json_t *par, aiops_err *err)
+/* par's "windows" ([start, end] pairs) into wv, 2 values each. */
+static int load_windows(aiops_jdoc *d, const json_t *w, double *wv)
 {
-    if (!json_is_object(par))
-        return bad(err, "an object", "params");
-    aiops_model_params p;
-    aiops_model_params_init(&p);
-    int rc = aiops_mj_double("seasonal", par, "width", 0, &p.width, err);
-    if (!rc)
-        rc = aiops_mj_double("seasonal", par, "period", 0, &p.period, err);
-    if (!rc)
-        rc = aiops_mj_double("seasonal", par, "changepoint_prior", 0, &p.changepoint_prior, err);
-    if (!rc)
-        rc = aiops_mj_double("seasonal", par, "alpha", 1, &p.alpha, err);
-    if (!rc)
-        rc = load_int(par, "daily_order", 0, MAX_ORDER, &p.daily_order, err);
-    if (!rc)
-        rc = load_int(par, "weekly_order", -1, MAX_ORDER, &p.weekly_order, err);
-    if (!rc)
-        rc = load_int(par, "changepoints", 0, MAX_CP, &p.changepoints, err);
-    if (!rc)
-        rc = load_int(par, "multiplicative", 0, 1, &p.multiplicative, err);
-    json_t *w = json_object_get(par, "windows");
-    if (!rc && !json_is_array(w))
-        rc = bad(err, "an array", "windows");
-    size_t nw = rc ? 0 : json_array_size(w);
-    double *wv = malloc((nw ? nw : 1) * 2 * sizeof *wv);
-    if (!rc && !wv)
-        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    for (size_t i = 0; !rc && i < nw; i++) {
+    for (size_t i = 0; i < json_array_size(w); i++) {
         json_t *pair = json_array_get(w, i);
         json_t *a = json_array_get(pair, 0), *b = json_array_get(pair, 1);
         if (!json_is_array(pair) || json_array_size(pair) != 2 || !json_is_number(a) ||
             !json_is_number(b))
-            rc = bad(err, "[start, end] number pairs", "windows");
-        else {
-            wv[2 * i] = json_number_value(a);
-            wv[2 * i + 1] = json_number_value(b);
-        }
+            return aiops_mj_fail(d, "windows", "expected [start, end] number pairs");
+        wv[2 * i] = json_number_value(a);
+        wv[2 * i + 1] = json_number_value(b);
     }
+    return 0;
+}
+
+static int load_params(void *mv, aiops_jdoc *d, const json_t *par)
+{
+    const int req = AIOPS_JDOC_REQUIRED;
+    aiops_model_params p;
+    aiops_model_params_init(&p);
+    if (aiops_mj_number(d, par, "width", req, &p.width) < 0 ||
+        aiops_mj_number(d, par, "period", req, &p.period) < 0 ||
+        aiops_mj_number(d, par, "changepoint_prior", req, &p.changepoint_prior) < 0 ||
+        aiops_mj_number(d, par, "alpha", req | AIOPS_MJ_NONFINITE, &p.alpha) < 0 ||
+        aiops_mj_int(d, par, "daily_order", req, 0, MAX_ORDER, &p.daily_order) < 0 ||
+        aiops_mj_int(d, par, "weekly_order", req, -1, MAX_ORDER, &p.weekly_order) < 0 ||
+        aiops_mj_int(d, par, "changepoints", req, 0, MAX_CP, &p.changepoints) < 0 ||
+        aiops_mj_int(d, par, "multiplicative", req, 0, 1, &p.multiplicative) < 0)
+        return d->err->code;
+    json_t *w = json_object_get(par, "windows");
+    if (!json_is_array(w))
+        return aiops_mj_fail(d, "windows", "expected an array, got %s", aiops_jdoc_type(w));
+    size_t nw = json_array_size(w);
+    double *wv = malloc((nw ? nw : 1) * 2 * sizeof *wv);
+    int rc = wv ? load_windows(d, w, wv) : aiops_err_set(d->err, AIOPS_ENOMEM, NULL, 0,
+                                                          "out of memory");
     if (!rc) {
         p.nwindows = nw;
         p.windows = (double (*)[2])wv;
-        rc = apply_params(m, &p, err);
+        rc = apply_params(mv, &p, d->err);
     }
     free(wv);
     return rc;
 }
 
-static int load_fit(seasonal *m, const json_t *j, aiops_err *err)
+/* The fitted structure: orders, counts and the arrays' sizes. */
+static int load_structure(seasonal *m, aiops_jdoc *d, const json_t *j)
 {
-    int rc = load_bool(j, "multiplicative", &m->mult, err);
-    if (!rc)
-        rc = load_bool(j, "multiplicative_fallback", &m->fallback, err);
-    if (!rc)
-        rc = load_int(j, "daily_order", 0, MAX_ORDER, &m->nd, err);
-    if (!rc)
-        rc = load_int(j, "weekly_order", 0, MAX_ORDER, &m->nw, err);
+    const int req = AIOPS_JDOC_REQUIRED;
+    if (aiops_mj_bool(d, j, "multiplicative", req, &m->mult) < 0 ||
+        aiops_mj_bool(d, j, "multiplicative_fallback", req, &m->fallback) < 0 ||
+        aiops_mj_int(d, j, "daily_order", req, 0, MAX_ORDER, &m->nd) < 0 ||
+        aiops_mj_int(d, j, "weekly_order", req, 0, MAX_ORDER, &m->nw) < 0)
+        return d->err->code;
     json_t *pts = json_object_get(j, "points");
-    if (!rc && (!json_is_integer(pts) || json_integer_value(pts) < 0))
-        rc = bad(err, "a count", "points");
+    if (!json_is_integer(pts) || json_integer_value(pts) < 0)
+        return aiops_mj_fail(d, "points", "expected a count");
     size_t ncp = jlen(j, "changepoints"), nb = jlen(j, "profile");
-    if (!rc && ncp > MAX_CP)
-        rc = bad(err, "an array of at most 1000 numbers", "changepoints");
-    if (!rc && (nb < 1 || nb > MAX_BINS))
-        rc = bad(err, "an array of 1..288 numbers", "profile");
-    if (rc)
-        return rc;
+    if (ncp > MAX_CP)
+        return aiops_mj_fail(d, "changepoints", "expected an array of at most %d numbers",
+                             MAX_CP);
+    if (nb < 1 || nb > MAX_BINS)
+        return aiops_mj_fail(d, "profile", "expected an array of 1..%d numbers", MAX_BINS);
     m->nused = (size_t)json_integer_value(pts);
     m->ncp = (int)ncp;
     m->nb = (int)nb;
     m->ncol = 2 + m->ncp + 2 * m->nd + 2 * m->nw;
-    rc = alloc_fit(m, err);
+    return alloc_fit(m, d->err);
+}
+
+/* The fitted numbers, once the structure is known. */
+static int load_values(seasonal *m, aiops_jdoc *d, const json_t *j)
+{
     static const char *const keys[] = {"t0", "span", "ymean", "yscale", "level"};
+    const int req = AIOPS_JDOC_REQUIRED;
     double *dst[] = {&m->t0, &m->span, &m->ymean, &m->yscale, &m->level};
-    for (int i = 0; !rc && i < 5; i++)
-        rc = aiops_mj_double("seasonal", j, keys[i], 0, dst[i], err);
-    if (!rc)
-        rc = aiops_mj_double("seasonal", j, "last_t", 1, &m->last_t, err);
-    if (!rc)
-        rc = aiops_mj_vec("seasonal", j, "changepoints", m->cp, ncp, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("seasonal", j, "beta", m->beta, (size_t)m->ncol, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("seasonal", j, "profile", m->prof, nb, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("seasonal", j, "lower", m->lo, nb, 0, err);
-    if (!rc)
-        rc = aiops_mj_vec("seasonal", j, "upper", m->hi, nb, 0, err);
-    if (!rc && !(m->span > 0 && m->yscale > 0))
-        rc = bad(err, "positive numbers", "span/yscale");
-    for (size_t i = 1; !rc && i < ncp; i++)
+    size_t nb = (size_t)m->nb;
+    for (int i = 0; i < 5; i++)
+        if (aiops_mj_number(d, j, keys[i], req, dst[i]) < 0)
+            return d->err->code;
+    if (aiops_mj_number(d, j, "last_t", req | AIOPS_MJ_NONFINITE, &m->last_t) < 0 ||
+        aiops_mj_numbers(d, j, "changepoints", req, m->cp, (size_t)m->ncp) < 0 ||
+        aiops_mj_numbers(d, j, "beta", req, m->beta, (size_t)m->ncol) < 0 ||
+        aiops_mj_numbers(d, j, "profile", req, m->prof, nb) < 0 ||
+        aiops_mj_numbers(d, j, "lower", req, m->lo, nb) < 0 ||
+        aiops_mj_numbers(d, j, "upper", req, m->hi, nb) < 0)
+        return d->err->code;
+    if (!(m->span > 0 && m->yscale > 0))
+        return aiops_mj_fail(d, NULL, "expected positive numbers in span/yscale");
+    for (int i = 1; i < m->ncp; i++)
         if (m->cp[i] < m->cp[i - 1])
-            rc = bad(err, "ascending numbers", "changepoints");
-    for (size_t i = 0; !rc && i < nb; i++)
+            return aiops_mj_fail(d, "changepoints", "expected ascending numbers");
+    for (size_t i = 0; i < nb; i++)
         if (m->lo[i] > m->hi[i])
-            rc = bad(err, "lower <= upper in", "lower/upper");
+            return aiops_mj_fail(d, NULL, "expected lower <= upper in lower/upper");
+    return 0;
+}
+
+static int load_fit(void *mv, aiops_jdoc *d, const json_t *j, int version)
+{
+    seasonal *m = mv;
+    (void)version;
+    int rc = load_structure(m, d, j);
+    if (!rc)
+        rc = load_values(m, d, j);
     if (!rc)
         trend_segments(m);
+    m->fitted = !rc;
     return rc;
 }
 
-static int seasonal_load(void *mv, const json_t *j, aiops_err *err)
+static int is_fitted(const void *mv)
 {
-    seasonal *m = mv;
-    free_fit(m);
-    json_t *name = json_object_get(j, "model");
-    if (!json_is_object(j) || !json_is_string(name) ||
-        strcmp(json_string_value(name), "seasonal") != 0)
-        return bad(err, "\"seasonal\" as", "model");
-    int fitted, version;
-    int rc = load_int(j, "version", 1, 1, &version, err);
-    if (!rc)
-        rc = load_params(m, json_object_get(j, "params"), err);
-    if (!rc)
-        rc = load_bool(j, "fitted", &fitted, err);
-    if (!rc && fitted)
-        rc = load_fit(m, j, err);
-    if (rc) {
-        free_fit(m);
-        return rc;
-    }
-    m->fitted = fitted;
-    return 0;
+    return ((const seasonal *)mv)->fitted;
+}
+
+static const aiops_mj_frame frame = {
+    .model = "seasonal", .version = 1, .fitted = is_fitted, .clear = free_fit,
+    .save_params = save_params, .save_fit = save_fit, .load_params = load_params,
+    .load_fit = load_fit,
+};
+
+static json_t *seasonal_save(const void *m)
+{
+    return aiops_mj_save(&frame, m);
+}
+
+static int seasonal_load(void *m, const json_t *j, aiops_err *err)
+{
+    return aiops_mj_load(&frame, m, j, err);
 }
 
 const aiops_model_ops aiops_model_seasonal = {

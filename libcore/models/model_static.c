@@ -94,33 +94,12 @@ static void static_update(void *m, double t, double v)
 
 /* ------------------------------------------------------------ save/load */
 
-/* The threshold may be +-Inf, which JSON reals cannot hold: those are
- * written as the Prometheus spellings "+Inf" / "-Inf". */
-static json_t *num_json(double v)
-{
-    char buf[32];
-    if (isfinite(v))
-        return json_real(v);
-    aiops_fmt_double(v, buf);
-    return json_string(buf);
-}
-
-static int num_from_json(const json_t *j, double *out)
-{
-    if (json_is_number(j)) {
-        *out = json_number_value(j);
-        return 0;
-    }
-    if (json_is_string(j))
-        return aiops_parse_double(json_string_value(j), json_string_length(j), out);
-    return -1;
-}
-
+/* The threshold may be +-Inf: saved as "+Inf" / "-Inf" (model.h). */
 static json_t *static_save(const void *vm)
 {
     const stat_model *m = vm;
     return json_pack("{s:s, s:{s:s, s:o}}", "model", "static", "params", "op", m->op,
-                     "threshold", num_json(m->threshold));
+                     "threshold", aiops_mj_num(m->threshold));
 }
 
 static int static_load(void *vm, const json_t *j, aiops_err *err)
@@ -139,7 +118,7 @@ static int static_load(void *vm, const json_t *j, aiops_err *err)
     if (strcmp(name, "static"))
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "static state: expected model \"static\", got \"%s\"", name);
-    if (num_from_json(thr, &t) || strlen(op) > 2 || set_rule(m, op, t))
+    if (aiops_mj_value(thr, &t) || strlen(op) > 2 || set_rule(m, op, t))
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "static state: expected op one of > >= < <= and a numeric "
                              "threshold, got op '%s'",

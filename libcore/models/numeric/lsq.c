@@ -1,10 +1,11 @@
 /* lsq.c - Levenberg-Marquardt least squares (lsq.h): damped Gauss-Newton
  * steps on a numerical Jacobian, optionally refreshed by Broyden's
- * rank-one updates, inside a convex feasible region whose edge can hold
- * part of the coefficients while the rest settle.  Separate from the
- * models that use it (model_sarima.c) because it is plain optimisation:
- * it sees only a residual function and a region, and is tested on its
- * own (tests/unit/test_lsq.c). */
+ * rank-one updates, or on the caller's own normal equations; inside a
+ * convex feasible region whose edge can hold part of the coefficients
+ * while the rest settle, or a box.  Separate from the models that use it
+ * (model_sarima.c, model_holtwinters.c) because it is plain optimisation:
+ * it sees only residuals or normal equations and a region, and is tested
+ * on its own (tests/unit/models/numeric/test_lsq.c). */
 #include <math.h>
 #include <string.h>
 
@@ -101,24 +102,46 @@ static int lm_solve(const aiops_lsq *ls, const double *A, const double *g, doubl
     return 0;
 }
 
-/* One Levenberg-Marquardt step from x: xn.  With ls->edge a step that
- * leaves the region is cut at its edge; when less than half of it is
- * left, the blocks that stop it are held instead and the rest moves on
- * (a likelihood often peaks at the edge, a seasonal MA root at the unit
- * circle for a deterministic pattern, while the other coefficients still
- * have to settle). */
+/* A box coefficient at a bound that the gradient g pushes outward (the
+ * step goes along -g) is held. */
+static void hold_at_bounds(const aiops_lsq *ls, const double *x, const double *g, int *frozen)
+{
+    for (int i = 0; i < ls->np; i++)
+        if ((ls->lo && x[i] <= ls->lo[i] && g[i] > 0) || (ls->hi && x[i] >= ls->hi[i] && g[i] < 0))
+            frozen[i] = 1;
+}
+
+static void clip_to_box(const aiops_lsq *ls, double *xn)
+{
+    for (int i = 0; i < ls->np; i++) {
+        if (ls->lo && xn[i] < ls->lo[i])
+            xn[i] = ls->lo[i];
+        if (ls->hi && xn[i] > ls->hi[i])
+            xn[i] = ls->hi[i];
+    }
+}
+
+/* One Levenberg-Marquardt step from x: xn.  Within a box the step is
+ * clipped to it.  With ls->edge a step that leaves the region is cut at
+ * its edge; when less than half of it is left, the blocks that stop it
+ * are held instead and the rest moves on (a likelihood often peaks at the
+ * edge, a seasonal MA root at the unit circle for a deterministic
+ * pattern, while the other coefficients still have to settle). */
 static int lm_step(const aiops_lsq *ls, const double *A, const double *g, double lambda,
                    const double *x, double *xn)
 {
     int frozen[MAX_NP] = {0};
+    hold_at_bounds(ls, x, g, frozen);
     if (lm_solve(ls, A, g, lambda, frozen, x, xn))
         return -1;
+    clip_to_box(ls, xn);
     if (!ls->edge || inside(ls, xn))
         return 0;
     double tau = step_fraction(ls, x, xn);
     if (tau < 0.5 && freeze_blocking(ls, x, xn, frozen)) {
         if (lm_solve(ls, A, g, lambda, frozen, x, xn))
             return -1;
+        clip_to_box(ls, xn);
         tau = inside(ls, xn) ? 1 : step_fraction(ls, x, xn);
     }
     for (int i = 0; i < ls->np; i++)
@@ -150,43 +173,99 @@ static void broyden(const aiops_lsq *ls, double *J, const double *x, const doubl
     }
 }
 
-double aiops_lsq_fit(const aiops_lsq *ls, double *x, double *J, double *e0, double *e1)
+/* The normal equations and the damping, carried across iterations. */
+typedef struct lm_work {
+    double A[MAX_NP * MAX_NP], g[MAX_NP];     /* at x */
+    double A1[MAX_NP * MAX_NP], g1[MAX_NP];   /* at the candidate (normal form) */
+    double lambda;
+    int evals;                                /* candidate steps evaluated */
+} lm_work;
+
+/* The normal equations of the residual form: A = J'J (upper triangle),
+ * g = J'e. */
+static void normal_from_jacobian(const aiops_lsq *ls, const double *J, const double *e,
+                                 lm_work *w)
+{
+    int np = ls->np, rows = (int)ls->rows;
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, np, rows, 1.0, J, rows, 0.0, w->A, np);
+    cblas_dgemv(CblasColMajor, CblasTrans, rows, np, 1.0, J, rows, e + ls->off, 1, 0.0, w->g, 1);
+}
+
+/* The loss at x: the residuals into e, or the normal equations into A, g. */
+static double eval_at(const aiops_lsq *ls, const double *x, double *e, double *A, double *g)
+{
+    return ls->normal ? ls->normal(ls->ctx, x, A, g) : ls->f(ls->ctx, x, e);
+}
+
+static int moved(const double *x, const double *xn, int np)
+{
+    for (int i = 0; i < np; i++)
+        if (xn[i] != x[i])
+            return 1;
+    return 0;
+}
+
+/* Damped steps from x (loss f), the damping raised after each that does
+ * not lower the loss, until one does (1: xn, *fn) or the tries or the
+ * evaluations run out (0).  A step that does not move is not
+ * evaluated. */
+static int try_steps(const aiops_lsq *ls, lm_work *w, const double *x, double f, double *xn,
+                     double *fn, double *e1)
+{
+    int accepted = 0, tries = 0;
+    while (!accepted && w->lambda < 1e12 && tries++ < ls->max_tries &&
+           (!ls->max_evals || w->evals < ls->max_evals)) {
+        if (lm_step(ls, w->A, w->g, w->lambda, x, xn) == 0 && moved(x, xn, ls->np)) {
+            w->evals++;
+            *fn = eval_at(ls, xn, e1, w->A1, w->g1);
+            accepted = *fn < f;
+        }
+        w->lambda = accepted ? fmax(w->lambda / 10, 1e-12) : w->lambda * 10;
+    }
+    return accepted;
+}
+
+/* x moves to xn: what was computed at xn becomes current. */
+static void take_step(const aiops_lsq *ls, lm_work *w, double *x, const double *xn, double *e0,
+                      const double *e1)
 {
     int np = ls->np;
-    double f = ls->f(ls->ctx, x, e0);
-    if (!np || !isfinite(f))
+    memcpy(x, xn, (size_t)np * sizeof *x);
+    if (ls->normal) {
+        memcpy(w->A, w->A1, (size_t)(np * np) * sizeof *w->A);
+        memcpy(w->g, w->g1, (size_t)np * sizeof *w->g);
+    } else {
+        memcpy(e0, e1, ls->len * sizeof *e0);
+    }
+}
+
+double aiops_lsq_fit(const aiops_lsq *ls, double *x, double *J, double *e0, double *e1)
+{
+    lm_work w = {.lambda = 1e-3};
+    double f = eval_at(ls, x, e0, w.A, w.g), xn[MAX_NP];
+    if (!ls->np || !isfinite(f))
         return f;
-    int rows = (int)ls->rows, stale = 1;
-    double A[MAX_NP * MAX_NP], g[MAX_NP], xn[MAX_NP], lambda = 1e-3;
+    int stale = 1;
     for (int it = 0; it < MAX_IT; it++) {
-        if (stale && jacobian(ls, x, e0, e1, J))
-            break;
-        int fresh = stale;
-        stale = !ls->broyden;
-        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, np, rows, 1.0, J, rows, 0.0, A, np);
-        cblas_dgemv(CblasColMajor, CblasTrans, rows, np, 1.0, J, rows, e0 + ls->off, 1, 0.0, g,
-                    1);
-        int accepted = 0, tries = 0;
-        double fn = f;
-        while (!accepted && lambda < 1e12 && tries++ < ls->max_tries) {
-            if (lm_step(ls, A, g, lambda, x, xn) == 0) {
-                fn = ls->f(ls->ctx, xn, e1);
-                accepted = fn < f;
-            }
-            lambda = accepted ? fmax(lambda / 10, 1e-12) : lambda * 10;
+        int fresh = stale || ls->normal;    /* exact normal equations are always fresh */
+        if (!ls->normal) {
+            if (stale && jacobian(ls, x, e0, e1, J))
+                break;
+            stale = !ls->broyden;
+            normal_from_jacobian(ls, J, e0, &w);
         }
-        if (!accepted) {
+        double fn = f;
+        if (!try_steps(ls, &w, x, f, xn, &fn, e1)) {
             if (fresh)
                 break;
             stale = 1;              /* the updated Jacobian misled: recompute, retry */
-            lambda = 1e-3;
+            w.lambda = 1e-3;
             continue;
         }
         int done = f - fn <= ls->tol * f;
         if (ls->broyden)
             broyden(ls, J, x, xn, e0, e1);
-        memcpy(x, xn, (size_t)np * sizeof *x);
-        memcpy(e0, e1, ls->len * sizeof *e0);
+        take_step(ls, &w, x, xn, e0, e1);
         f = fn;
         if (done && fresh)
             break;

@@ -1,5 +1,5 @@
-/* test_stats.c - order statistics and the normal quantile (stats.c) with
- * hand-checked answers. */
+/* test_stats.c - order statistics, the median spacing and the normal
+ * quantile (stats.c) with hand-checked answers. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -54,12 +54,29 @@ static void test_norm_quantile(void **st)
     assert_true(fabs(aiops_norm_quantile(0.025) + 1.959963984540054) < 1e-12);
 }
 
+/* Gaps 60 60 (repeat: skipped) 120 (back in time: skipped) 60 30 -> 30
+ * 60 60 60 120, median 60; an even count interpolates. */
+static void test_median_spacing(void **st)
+{
+    (void)st;
+    const double t[] = {0, 60, 120, 120, 240, 200, 260, 290};
+    double buf[8];
+    assert_true(aiops_median_spacing(t, 8, buf) == 60);
+    const double u[] = {0, 10, 40};                 /* gaps 10, 30 */
+    assert_true(aiops_median_spacing(u, 3, buf) == 20);
+    const double same[] = {5, 5, 5};
+    assert_true(aiops_median_spacing(same, 3, buf) == 0);
+    assert_true(aiops_median_spacing(t, 1, buf) == 0);
+    assert_true(aiops_median_spacing(t, 0, buf) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_select_kth),
         cmocka_unit_test(test_quantile),
         cmocka_unit_test(test_norm_quantile),
+        cmocka_unit_test(test_median_spacing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

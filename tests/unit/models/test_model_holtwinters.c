@@ -382,8 +382,8 @@ static void test_save_load(void **state)
     fit_ok(m, ts, v, DAY);   /* Holt, multiplicative flag kept */
     mt_round_trip(ops, m, make(1), "holtwinters", ts, v, DAY, 2 * DAY);
     ops->destroy(m);
-    m = make(-1);   /* never fitted: level NaN round-trips as "NaN" */
-    assert_string_equal(json_string_value(saved(m, "state", "level")), "NaN");
+    m = make(-1);   /* never fitted: level NaN round-trips as null */
+    assert_true(json_is_null(saved(m, "state", "level")));
     mt_round_trip(ops, m, make(1), "holtwinters", ts, v, 0, 30);
     ops->destroy(m);
 }
@@ -484,6 +484,26 @@ static double sum_powers(double phi, int h)
     for (int i = 0; i < h; i++)
         s += p *= phi;
     return s;
+}
+
+/* A state as holtwinters wrote it before null was the one spelling of
+ * NaN ("NaN" strings; "+Inf" for an unclamped level) still loads, and is
+ * saved the new way. */
+static void test_load_old_spelling(void **state)
+{
+    (void)state;
+    void *m = loaded(mt_jq(
+        "{'model':'holtwinters','version':3,'params':{'alpha':0.3,'beta':0.05,'gamma':0.1,"
+        "'phi':0.98,'rho':0,'k_level':'+Inf','width':0.99,'period':86400,'multiplicative':0},"
+        "'state':{'season_points':0,'spacing':60,'t_first':0,'floor':0,'level':'NaN','trend':0,"
+        "'sigma':0,'ss':0,'t_last':'NaN','carry':0,'nres':0,'season':[]}}"));
+    assert_true(isnan(expected_at(m, T0)));          /* not started */
+    assert_true(json_is_null(saved(m, "state", "level")));
+    assert_true(json_is_null(saved(m, "state", "t_last")));
+    assert_string_equal(json_string_value(saved(m, "params", "k_level")), "+Inf");
+    ops->update(m, T0, 5);
+    assert_true(expected_at(m, T0 + MIN) == 5);
+    ops->destroy(m);
 }
 
 /* Level 100, trend 2, phi 0.9: h steps ahead the forecast is 100 + 2 *
@@ -934,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_bad_params),
         cmocka_unit_test(test_save_load),
         cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_load_old_spelling),
         cmocka_unit_test(test_damped_known_answer),
         cmocka_unit_test(test_damped_horizon),
         cmocka_unit_test(test_load_versions),

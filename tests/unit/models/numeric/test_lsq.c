@@ -2,7 +2,8 @@
  * problems with known minima: Rosenbrock's valley, an exponential decay
  * fitted exactly (with and without Broyden updates), a minimum beyond the
  * edge of a region (taken at the edge, the other coefficient still
- * settling), and a start outside the region. */
+ * settling), a start outside the region, and a problem given by its
+ * normal equations inside a box (held at a bound, evaluation budget). */
 #include <math.h>
 
 #include "models/numeric/lsq.h"
@@ -101,12 +102,49 @@ static void test_edge(void **st)
     assert_true(x[0] == 1.5 && x[1] == 0);
 }
 
+/* Residuals x1 - 2, x2 - x1 / 2 - 1 as normal equations (J'J, J'r),
+ * counting the evaluations in ctx: unconstrained minimum at (2, 2); with
+ * x1 <= 1 it is at (1, 1.5), loss 1. */
+static double box_normal(void *ctx, const double *x, double *A, double *g)
+{
+    int *evals = ctx;
+    double r0 = x[0] - 2, r1 = x[1] - x[0] / 2 - 1;
+    (*evals)++;
+    A[0] = 1.25, A[1] = -0.5, A[2] = -0.5, A[3] = 1;     /* column-major J'J */
+    g[0] = r0 - 0.5 * r1;
+    g[1] = r1;
+    return r0 * r0 + r1 * r1;
+}
+
+static void test_normal_box(void **st)
+{
+    (void)st;
+    int evals = 0;
+    const double lo[2] = {0, -INFINITY}, hi[2] = {1, INFINITY};
+    aiops_lsq ls = {.normal = box_normal, .ctx = &evals, .lo = lo, .hi = hi, .np = 2,
+                    .max_tries = 10, .tol = 1e-12};
+    double x[2] = {0, 0};
+    double f = aiops_lsq_fit(&ls, x, NULL, NULL, NULL);
+    assert_true(x[0] == 1);                     /* held at its bound ... */
+    assert_near(x[1], 1.5, 1e-9);               /* ... while x2 settles */
+    assert_near(f, 1, 1e-9);
+    evals = 0;                                  /* one candidate: the clipped first step */
+    ls.max_evals = 1;
+    x[0] = 0, x[1] = 0;
+    f = aiops_lsq_fit(&ls, x, NULL, NULL, NULL);
+    assert_int_equal(evals, 2);
+    assert_true(x[0] == 1);
+    assert_near(x[1], 2, 0.01);                 /* (2, 2) damped a little */
+    assert_near(f, 1 + (x[1] - 1.5) * (x[1] - 1.5), 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rosenbrock),
         cmocka_unit_test(test_decay),
         cmocka_unit_test(test_edge),
+        cmocka_unit_test(test_normal_box),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
