@@ -3,14 +3,13 @@
  * fmt_jaeger.c, fmt_otlp.c, fmt_zipkin.c, fmt_k8sevents.c, fmt_deploy.c).
  * Not public: the formats' only exported symbols stay their aiops_format.
  *
- * obs_json.c  typed members and epoch times of JSON values (paths and
- *             error lines come from jdoc.h), documents of concatenated
- *             values or JSON lines, UTF-8 repair of JSON text.
+ * obs_json.c  documents of concatenated JSON values or JSON lines, UTF-8
+ *             repair of JSON text (members are read with jdoc.h).
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
  *             the record queue, and open/next/close for document formats.
- * obs_text.c  log levels, UTF-8 repair of free text, ids quoted in log
- *             text, Kubernetes workload names. */
+ * obs_text.c  log levels, UTF-8 repair of free text, ids (hex ids in
+ *             members, ids quoted in log text), Kubernetes workload names. */
 #ifndef AIOPS_OBS_H
 #define AIOPS_OBS_H
 
@@ -22,30 +21,14 @@
 /* A parser walks each top-level JSON value with an aiops_jdoc (jdoc.h):
  * the path of the value it checks, so errors found after jansson has
  * parsed it (wrong types, missing fields) name the JSON path and the line
- * of the offending value in the raw text (aiops_jdoc_bad / _fail). */
+ * of the offending value in the raw text.  Members are read with jdoc's
+ * typed getters; a required one is asked for with AIOPS_OBS_REQ, whose
+ * message is: expected a "key" member. */
+#define AIOPS_OBS_REQ (AIOPS_JDOC_REQUIRED | AIOPS_JDOC_MEMBER)
 
-/* Typed members of obj.  JSON null counts as absent.  An absent member is
- * an error when req, else the out value is left NULL / *have = 0.
- * Errors name the member and its line. */
-int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out);
-int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
 /* A hex id of 1..32 digits, lower-cased into buf (>= 33 bytes; "" when
- * absent). */
-int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf);
-int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
-/* An integer, or a string of one (OTLP writes 64-bit integers as strings). */
-int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
-                  int *have);
-/* A time: RFC 3339 text, or epoch seconds / ms / us / ns by magnitude
- * (docs/FORMAT.md), as a number or a string. */
-int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
-                   int *have);
-/* The same for a value already at the walk's path. */
-int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out);
-/* Epoch number -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),
- * exact for integers. */
-double aiops_obs_epoch_i64(int64_t v);
-double aiops_obs_epoch_real(double v);
+ * absent).  As the jdoc getters: 1, 0 (absent) or <0. */
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int flags, char *buf);
 
 /* ------------------------------------------- documents of JSON values */
 
@@ -64,7 +47,7 @@ typedef struct aiops_obs_doc {
     size_t len, pos;
     long line;               /* line number at pos */
     char *own;               /* repaired copy of the text or line */
-    size_t *fix;             /* doc mode: offsets of replacements in own */
+    size_t *fix;             /* offsets of the replacements in own */
     size_t nfix;
 } aiops_obs_doc;
 

@@ -177,40 +177,26 @@ static void test_flatten(void **state)
     json_decref(dst);
 }
 
-static void test_epoch(void **state)
+/* A hex id member: lower-cased; absent, or an error at the member. */
+static void test_hex_member(void **state)
 {
     (void)state;
-    assert_true(aiops_obs_epoch_i64(1704164645) == 1704164645.0);
-    assert_true(aiops_obs_epoch_i64(1704164645250) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(1704164645250000) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(1704164645250000000) == 1704164645.25);
-    assert_true(aiops_obs_epoch_real(1704164645250.0) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(-5) == -5.0);
-}
-
-static void test_head_key(void **state)
-{
-    (void)state;
-    const char *h = "\xEF\xBB\xBF  {\"a\":{\"b\":1,\"s\":\"x\\\"y\"},\"c\" : \"val\"}{\"late\":1}";
-    const char *v = NULL;
-    size_t n = strlen(h);
-    assert_int_equal(aiops_jhead_start(h, n), 5);
-    assert_true(aiops_jhead_member(h, n, 1, "a", NULL));
-    assert_true(aiops_jhead_member(h, n, 2, "b", NULL));
-    assert_false(aiops_jhead_member(h, n, 1, "b", NULL));
-    assert_false(aiops_jhead_member(h, n, 2, "y", NULL));   /* inside a string */
-    assert_true(aiops_jhead_member(h, n, 1, "c", &v));
-    assert_true(aiops_jhead_is(v, h + n, "val"));
-    assert_false(aiops_jhead_is(v, h + n, "va"));
-    assert_false(aiops_jhead_member(h, n, 1, "late", NULL));  /* after the first value */
-    /* cut heads never read past n */
-    for (size_t k = 0; k <= n; k++) {
-        char *cut = malloc(k ? k : 1);
-        memcpy(cut, h, k);
-        aiops_jhead_member(cut, k, 1, "c", &v);
-        aiops_jhead_member(cut, k, 2, "zz", NULL);
-        free(cut);
-    }
+    static const char text[] = "{\"a\": \"ABCdef09\",\n \"b\": \"xyz\"}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    json_t *o = json_loads(text, 0, NULL);
+    char buf[33] = "junk";
+    assert_int_equal(aiops_obs_hex(&w, o, "a", AIOPS_OBS_REQ, buf), 1);
+    assert_string_equal(buf, "abcdef09");
+    assert_int_equal(aiops_obs_hex(&w, o, "c", 0, buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(aiops_obs_hex(&w, o, "b", 0, buf), AIOPS_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.msg, "b: expected a hex id of 1 to 32 digits, got 'xyz'");
+    assert_int_equal(aiops_obs_hex(&w, o, "c", AIOPS_OBS_REQ, buf), AIOPS_EPARSE);
+    assert_int_equal(err.line, 1);
+    assert_string_equal(err.msg, "expected a \"c\" member");
+    json_decref(o);
 }
 
 int main(void)
@@ -219,8 +205,7 @@ int main(void)
         cmocka_unit_test(test_level_name), cmocka_unit_test(test_level_text),
         cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
-        cmocka_unit_test(test_flatten),    cmocka_unit_test(test_epoch),
-        cmocka_unit_test(test_head_key),
+        cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
