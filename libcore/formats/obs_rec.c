@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "formats/obs.h"
 
 /* ---------------------------------------------------------- builders */
@@ -315,15 +316,9 @@ struct aiops_obs_qitem {
 
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
-    if (q->n == q->cap) {
-        size_t nc = q->cap ? 2 * q->cap : 64;
-        struct aiops_obs_qitem *nv = realloc(q->v, nc * sizeof *nv);
-        if (!nv) {
-            json_decref(obj);
-            return AIOPS_ENOMEM;
-        }
-        q->v = nv;
-        q->cap = nc;
+    if (AIOPS_GROW(q->v, q->cap, q->n + 1)) {
+        json_decref(obj);
+        return AIOPS_ENOMEM;
     }
     q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->n };
     q->n++;
