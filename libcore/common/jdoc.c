@@ -454,6 +454,19 @@ int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, i
 
 /* ---------------------------------------------------------------- times */
 
+int aiops_jtime_parse(const json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        char buf[64];
+        /* Through the text form so the ms/us/ns magnitude rule applies. */
+        int w = snprintf(buf, sizeof buf, "%.17g", json_number_value(v));
+        return w > 0 && (size_t)w < sizeof buf ? aiops_parse_time(buf, (size_t)w, out) : -1;
+    }
+    if (json_is_string(v))
+        return aiops_parse_time(json_string_value(v), json_string_length(v), out);
+    return -1;
+}
+
 int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
 {
     static const char want[] = "an RFC 3339 time or epoch seconds";
@@ -461,20 +474,13 @@ int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, doub
     int rc = aiops_jdoc_field(d, obj, key, flags, want, &v);
     if (rc <= 0)
         return rc;
-    if (json_is_number(v)) {
-        char buf[64];
-        /* Through the text form so the ms/us/ns magnitude rule applies. */
-        int w = snprintf(buf, sizeof buf, "%.17g", json_number_value(v));
-        if (w > 0 && (size_t)w < sizeof buf && aiops_parse_time(buf, (size_t)w, out) == 0)
-            return 1;
-    } else if (json_is_string(v)) {
-        if (aiops_parse_time(json_string_value(v), json_string_length(v), out) == 0)
-            return 1;
-        char got[72];
-        snprintf(got, sizeof got, "'%.60s'", json_string_value(v));
-        return expected(d, key, want, got);
-    }
-    return aiops_jdoc_wrong(d, key, v, want);
+    if (aiops_jtime_parse(v, out) == 0)
+        return 1;
+    if (!json_is_string(v))
+        return aiops_jdoc_wrong(d, key, v, want);
+    char got[72];
+    snprintf(got, sizeof got, "'%.60s'", json_string_value(v));
+    return expected(d, key, want, got);
 }
 
 /* Epoch integer -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),

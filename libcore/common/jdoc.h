@@ -103,6 +103,9 @@ int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, i
  * Loki and OTLP), integers converted exactly (not through a double), and
  * the log/trace/event readers' wording in messages. */
 int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+/* The time of a value as aiops_jdoc_time reads it, without a message:
+ * 0, or -1 when v is no time. */
+int aiops_jtime_parse(const json_t *v, double *out);
 int aiops_jdoc_epoch(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
 /* aiops_jdoc_epoch of a value already at the current path: 0 or <0. */
 int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out);

@@ -248,6 +248,10 @@ static void test_times(void **state)
     assert_int_equal(aiops_jdoc_epoch(&x.d, x.root, "neg", 0, &t), 1);
     assert_true(t == -7);
 
+    assert_int_equal(aiops_jtime_parse(json_object_get(x.root, "ms"), &t), 0);
+    assert_true(t == 1704164645.25);
+    assert_int_equal(aiops_jtime_parse(json_object_get(x.root, "s"), &t), -1);
+    assert_int_equal(aiops_jtime_parse(NULL, &t), -1);
     assert_int_equal(aiops_jdoc_time(&x.d, x.root, "s", 0, &t), AIOPS_EPARSE);
     assert_err(&x, 2, "s: expected an RFC 3339 time or epoch seconds, got 'text'");
     assert_int_equal(aiops_jdoc_time(&x.d, x.root, "t", 0, &t), AIOPS_EPARSE);
