@@ -165,57 +165,52 @@ static void set_default(aiops_colmap *m, const colset *cs, int r, const char *a,
             snprintf(m->col[r][m->ncol[r]++], AIOPS_COLMAP_NAME, "%s", names[i]);
 }
 
-static void otel_logs(aiops_colmap *m, const colset *cs)
-{
-    m->type = AIOPS_R_LOG;
-    set_default(m, cs, AIOPS_ROLE_TS, "Timestamp", NULL);
-    set_default(m, cs, AIOPS_ROLE_MESSAGE, "Body", NULL);
-    set_default(m, cs, AIOPS_ROLE_LEVEL, "SeverityText", NULL);
-    set_default(m, cs, AIOPS_ROLE_SERVICE, "ServiceName", NULL);
-    set_default(m, cs, AIOPS_ROLE_TRACE, "TraceId", NULL);
-    set_default(m, cs, AIOPS_ROLE_SPAN, "SpanId", NULL);
-    set_default(m, cs, AIOPS_ROLE_LABELS, "ResourceAttributes", "LogAttributes");
-}
+/* The OpenTelemetry exporter's tables: told by two columns, the role of
+ * each column used (labels may merge two; unused entries are zeros). */
+typedef struct otel_col {
+    int role;
+    const char *a, *b;
+} otel_col;
 
-static void otel_traces(aiops_colmap *m, const colset *cs)
-{
-    m->type = AIOPS_R_SPAN;
-    set_default(m, cs, AIOPS_ROLE_TS, "Timestamp", NULL);
-    set_default(m, cs, AIOPS_ROLE_TRACE, "TraceId", NULL);
-    set_default(m, cs, AIOPS_ROLE_SPAN, "SpanId", NULL);
-    set_default(m, cs, AIOPS_ROLE_PARENT, "ParentSpanId", NULL);
-    set_default(m, cs, AIOPS_ROLE_OPERATION, "SpanName", NULL);
-    set_default(m, cs, AIOPS_ROLE_SERVICE, "ServiceName", NULL);
-    set_default(m, cs, AIOPS_ROLE_STATUS, "StatusCode", NULL);
-    set_default(m, cs, AIOPS_ROLE_ATTRS, "SpanAttributes", NULL);
-    if (!m->mapped[AIOPS_ROLE_DURATION]) {
-        set_default(m, cs, AIOPS_ROLE_DURATION, "Duration", NULL);
-        m->dur_div = 1e9;   /* nanoseconds */
-    }
-}
+typedef struct otel_table {
+    const char *has1, *has2;
+    aiops_rtype type;
+    otel_col cols[8];
+} otel_table;
 
-static void otel_metrics(aiops_colmap *m, const colset *cs)
-{
-    m->type = AIOPS_R_SAMPLE;
-    set_default(m, cs, AIOPS_ROLE_TS, "TimeUnix", NULL);
-    set_default(m, cs, AIOPS_ROLE_NAME, "MetricName", NULL);
-    set_default(m, cs, AIOPS_ROLE_VALUE, "Value", NULL);
-    set_default(m, cs, AIOPS_ROLE_LABELS, "Attributes", NULL);
-    set_default(m, cs, AIOPS_ROLE_SERVICE, "ServiceName", NULL);
-}
+static const otel_table otel_tables[] = {
+    {"Timestamp", "Body", AIOPS_R_LOG, {
+        {AIOPS_ROLE_TS, "Timestamp", NULL}, {AIOPS_ROLE_MESSAGE, "Body", NULL},
+        {AIOPS_ROLE_LEVEL, "SeverityText", NULL}, {AIOPS_ROLE_SERVICE, "ServiceName", NULL},
+        {AIOPS_ROLE_TRACE, "TraceId", NULL}, {AIOPS_ROLE_SPAN, "SpanId", NULL},
+        {AIOPS_ROLE_LABELS, "ResourceAttributes", "LogAttributes"}}},
+    {"Timestamp", "SpanName", AIOPS_R_SPAN, {
+        {AIOPS_ROLE_TS, "Timestamp", NULL}, {AIOPS_ROLE_TRACE, "TraceId", NULL},
+        {AIOPS_ROLE_SPAN, "SpanId", NULL}, {AIOPS_ROLE_PARENT, "ParentSpanId", NULL},
+        {AIOPS_ROLE_OPERATION, "SpanName", NULL}, {AIOPS_ROLE_SERVICE, "ServiceName", NULL},
+        {AIOPS_ROLE_STATUS, "StatusCode", NULL}, {AIOPS_ROLE_ATTRS, "SpanAttributes", NULL}}},
+    {"TimeUnix", "MetricName", AIOPS_R_SAMPLE, {
+        {AIOPS_ROLE_TS, "TimeUnix", NULL}, {AIOPS_ROLE_NAME, "MetricName", NULL},
+        {AIOPS_ROLE_VALUE, "Value", NULL}, {AIOPS_ROLE_LABELS, "Attributes", NULL},
+        {AIOPS_ROLE_SERVICE, "ServiceName", NULL}}},
+};
 
-/* The OpenTelemetry exporter's tables, by their telling columns. */
 static void otel_defaults(aiops_colmap *m, const colset *cs)
 {
-    if (has_col(cs, "Timestamp") && has_col(cs, "Body"))
-        otel_logs(m, cs);
-    else if (has_col(cs, "Timestamp") && has_col(cs, "SpanName"))
-        otel_traces(m, cs);
-    else if (has_col(cs, "TimeUnix") && has_col(cs, "MetricName"))
-        otel_metrics(m, cs);
-    else
+    for (size_t t = 0; t < sizeof otel_tables / sizeof *otel_tables; t++) {
+        const otel_table *o = &otel_tables[t];
+        if (!has_col(cs, o->has1) || !has_col(cs, o->has2))
+            continue;
+        m->otel = 1;
+        m->type = o->type;
+        for (size_t i = 0; i < sizeof o->cols / sizeof *o->cols && o->cols[i].a; i++)
+            set_default(m, cs, o->cols[i].role, o->cols[i].a, o->cols[i].b);
+        if (o->type == AIOPS_R_SPAN && !m->mapped[AIOPS_ROLE_DURATION]) {
+            set_default(m, cs, AIOPS_ROLE_DURATION, "Duration", NULL);
+            m->dur_div = 1e9;   /* nanoseconds */
+        }
         return;
-    m->otel = 1;
+    }
 }
 
 static void generic_defaults(aiops_colmap *m, const colset *cs)
