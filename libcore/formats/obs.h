@@ -143,14 +143,17 @@ void aiops_obs_queue_free(aiops_obs_queue *q);
 
 /* Most formats here read a document of JSON values and turn each value
  * into records: they describe that with a spec and use these as their
- * open/next/close.  load() pushes the records of one value into q. */
+ * open/next/close.  A load function pushes the records of one value (at
+ * the walk's path) into q: 0 or <0. */
+typedef int (*aiops_obs_load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
+
 typedef struct aiops_obs_spec {
     int mode;                /* AIOPS_OBS_DOC / LINES / AUTO */
     const char *const *msgkeys;
     const char *what;        /* "a Jaeger JSON document" for parse errors */
     int sort;                /* 1: read every value at open and hand the
                                 records out in time order (ordered = 1) */
-    int (*load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
+    aiops_obs_load load;
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
@@ -160,6 +163,10 @@ void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+/* load() each element of the array arr in order, the walk at key[i] (at
+ * [i] when key is NULL); stops at the first error.  0 or <0. */
+int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
+                   aiops_obs_load load);
 
 /* ---------------------------------------------------------- text */
 

@@ -362,6 +362,22 @@ int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double t
     return 0;
 }
 
+int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
+                   aiops_obs_load load)
+{
+    int rc = 0;
+    if (key)
+        aiops_jdoc_key(w, key);
+    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = load(w, q, json_array_get(arr, i));
+        aiops_jdoc_pop(w);
+    }
+    if (key)
+        aiops_jdoc_pop(w);
+    return rc;
+}
+
 /* ------------------------------------------- formats over documents */
 
 typedef struct spec_state {

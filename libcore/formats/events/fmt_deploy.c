@@ -104,15 +104,9 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *o)
 
 static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    int rc = 0;
     if (json_is_object(v))
         return load_event(w, q, v);
-    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_event(w, q, json_array_get(v, i));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
+    return aiops_obs_each(w, q, v, NULL, load_event);
 }
 
 static const aiops_obs_spec spec = {

@@ -168,17 +168,6 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
     return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(&e));
 }
 
-static int load_items(aiops_jdoc *w, aiops_obs_queue *q, json_t *items)
-{
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_event(w, q, json_array_get(items, i));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
-}
-
 /* {"type":"ADDED","object":{...}} from --output-watch-events. */
 static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *type)
 {
@@ -209,16 +198,13 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     json_t *items = NULL, *type;
     int rc;
     if (json_is_array(v))
-        return load_items(w, q, v);
+        return aiops_obs_each(w, q, v, NULL, load_event);
     type = json_object_get(v, "type");
     if (json_is_string(type) && json_is_object(json_object_get(v, "object")))
         return load_watch(w, q, v, json_string_value(type));
     if ((rc = aiops_jdoc_arr(w, v, "items", 0, &items)) <= 0)
         return rc < 0 ? rc : load_event(w, q, v);
-    aiops_jdoc_key(w, "items");
-    rc = load_items(w, q, items);
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, items, "items", load_event);
 }
 
 static const aiops_obs_spec spec = {

@@ -117,22 +117,16 @@ static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *resp)
         (rc = aiops_jdoc_obj(w, resp, "hits", AIOPS_OBS_REQ, &hits)) < 0)
         return rc;
     aiops_jdoc_key(w, "hits");
-    if ((rc = aiops_jdoc_arr(w, hits, "hits", AIOPS_OBS_REQ, &list)) > 0) {
-        rc = 0;
-        aiops_jdoc_key(w, "hits");
-        for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
-            aiops_jdoc_idx(w, i);
-            rc = load_hit(w, q, json_array_get(list, i));
-            aiops_jdoc_pop(w);
-        }
-        aiops_jdoc_pop(w);
-    }
+    if ((rc = aiops_jdoc_arr(w, hits, "hits", AIOPS_OBS_REQ, &list)) > 0)
+        rc = aiops_obs_each(w, q, list, "hits", load_hit);
     aiops_jdoc_pop(w);
     return rc;
 }
 
 static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
+    if (!json_is_object(v))
+        return aiops_jdoc_bad(w, "expected a hit or document object, got %s", aiops_jdoc_type(v));
     if (json_object_get(v, "hits") && !json_object_get(v, "@timestamp"))
         return load_response(w, q, v);
     if (json_object_get(v, "error") && !json_object_get(v, "_source") &&
@@ -145,18 +139,9 @@ static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    int rc = 0;
     if (json_is_object(v))
         return load_object(w, q, v);
-    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        json_t *e = json_array_get(v, i);
-        aiops_jdoc_idx(w, i);
-        rc = json_is_object(e) ? load_object(w, q, e)
-                               : aiops_jdoc_bad(w, "expected a hit or document object, got %s",
-                                                aiops_jdoc_type(e));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
+    return aiops_obs_each(w, q, v, NULL, load_object);
 }
 
 static const aiops_obs_spec spec = {

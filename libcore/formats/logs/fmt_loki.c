@@ -186,15 +186,7 @@ static int load_data(aiops_jdoc *w, aiops_obs_queue *q, json_t *data)
     }
     if ((rc = aiops_jdoc_arr(w, data, "result", AIOPS_OBS_REQ, &result)) < 0)
         return rc;
-    rc = 0;
-    aiops_jdoc_key(w, "result");
-    for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_stream(w, q, json_array_get(result, i));
-        aiops_jdoc_pop(w);
-    }
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, result, "result", load_stream);
 }
 
 static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)

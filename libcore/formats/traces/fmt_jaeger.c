@@ -200,17 +200,6 @@ static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
     return rc;
 }
 
-static int load_traces(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr)
-{
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_trace(w, q, json_array_get(arr, i));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
-}
-
 /* {"errors":[{"code":500,"msg":".."}]} */
 static int api_errors(aiops_jdoc *w, json_t *errs)
 {
@@ -230,7 +219,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     json_t *data, *errs = NULL;
     int rc;
     if (json_is_array(v))
-        return load_traces(w, q, v);
+        return aiops_obs_each(w, q, v, NULL, load_trace);
     if (json_object_get(v, "spans"))
         return load_trace(w, q, v);
     if ((rc = aiops_jdoc_arr(w, v, "errors", 0, &errs)) < 0)
@@ -239,10 +228,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
         return api_errors(w, errs);
     if ((rc = aiops_jdoc_arr(w, v, "data", AIOPS_OBS_REQ, &data)) < 0)
         return rc;
-    aiops_jdoc_key(w, "data");
-    rc = load_traces(w, q, data);
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, data, "data", load_trace);
 }
 
 static const aiops_obs_spec spec = {

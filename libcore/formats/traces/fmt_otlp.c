@@ -410,15 +410,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
                               aiops_jdoc_type(v));
     if ((rc = aiops_jdoc_arr(w, v, key, AIOPS_OBS_REQ, &list)) < 0)
         return rc;
-    rc = 0;
-    aiops_jdoc_key(w, key);
-    for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_resource(w, q, json_array_get(list, i));
-        aiops_jdoc_pop(w);
-    }
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, list, key, load_resource);
 }
 
 static const aiops_obs_spec spec = {

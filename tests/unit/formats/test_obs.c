@@ -199,6 +199,39 @@ static void test_hex_member(void **state)
     json_decref(o);
 }
 
+/* aiops_obs_each: elements in order at key[i], stopping at an error. */
+static int load_num(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    if (!json_is_integer(v))
+        return aiops_jdoc_bad(w, "expected a number, got %s", aiops_jdoc_type(v));
+    return aiops_obs_push(w, q, AIOPS_R_EVENT, (double)json_integer_value(v), json_object());
+}
+
+static void test_each(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"a\": [3, 1,\n 2, \"x\", 5]}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    aiops_obs_queue q = {0};
+    aiops_record r;
+    json_t *o = json_loads(text, 0, NULL);
+    assert_int_equal(aiops_obs_each(&w, &q, json_object_get(o, "a"), "a", load_num), AIOPS_EPARSE);
+    assert_string_equal(err.msg, "a[3]: expected a number, got a string");
+    assert_int_equal(err.line, 2);
+    assert_int_equal(w.depth, 0);
+    double want[] = {3, 1, 2};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(aiops_obs_queue_pop(&q, &r), 1);
+        assert_true(r.ts == want[i]);
+        json_decref(r.obj);
+    }
+    assert_int_equal(aiops_obs_queue_pop(&q, &r), 0);
+    assert_int_equal(aiops_obs_each(&w, &q, NULL, NULL, load_num), 0);   /* no array */
+    aiops_obs_queue_free(&q);
+    json_decref(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
         cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
+        cmocka_unit_test(test_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
