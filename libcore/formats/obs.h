@@ -124,6 +124,11 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
  * *out owned by the caller.  Errors name the path (no message field). */
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
                          json_t **out);
+/* The time of such an object: the first of keys (NULL-terminated) it has,
+ * read by aiops_jdoc_epoch.  1 (*key, *ts set), 0 when it has none of
+ * them, <0 error. */
+int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
+                          double *ts);
 
 /* Records kept until the whole document is read, handed out in time
  * order (stable: equal times keep document order). */

@@ -307,6 +307,17 @@ int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t 
     return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
 }
 
+int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
+                          double *ts)
+{
+    for (size_t i = 0; keys[i]; i++)
+        if (json_object_get(src, keys[i])) {
+            *key = keys[i];
+            return aiops_jdoc_epoch(w, src, keys[i], AIOPS_OBS_REQ, ts);
+        }
+    return 0;
+}
+
 /* ------------------------------------------------------------- queue */
 
 struct aiops_obs_qitem {

@@ -30,13 +30,9 @@ static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *e
     int rc;
     if (!json_is_object(src))
         return aiops_jdoc_bad(w, "expected a document object, got %s", aiops_jdoc_type(src));
-    for (size_t i = 0; ts_keys[i] && !tkey; i++)
-        if (json_object_get(src, ts_keys[i]))
-            tkey = ts_keys[i];
-    if (!tkey)
+    if ((rc = aiops_obs_object_time(w, src, ts_keys, &tkey, &ts)) == 0)
         return aiops_jdoc_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
-    if ((rc = aiops_jdoc_epoch(w, src, tkey, AIOPS_OBS_REQ, &ts)) < 0 ||
-        (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
+    if (rc < 0 || (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
         return rc;
     return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
 }

@@ -48,13 +48,10 @@ static int load_timed(aiops_jdoc *w, fb_state *st, json_t *rec, json_t *extra)
     int rc;
     if (!json_is_object(rec))
         return aiops_jdoc_bad(w, "expected a record object, got %s", aiops_jdoc_type(rec));
-    for (size_t i = 0; time_keys[i] && !tkey; i++)
-        if (json_object_get(rec, time_keys[i]))
-            tkey = time_keys[i];
-    if (!tkey)
+    if ((rc = aiops_obs_object_time(w, rec, time_keys, &tkey, &ts)) == 0)
         return aiops_jdoc_bad(w, "expected a time key in the record (date, @timestamp, time or "
                                  "timestamp)");
-    if ((rc = aiops_jdoc_epoch(w, rec, tkey, AIOPS_OBS_REQ, &ts)) < 0)
+    if (rc < 0)
         return rc;
     return push(w, st, rec, tkey, ts, extra);
 }

@@ -232,6 +232,29 @@ static void test_each(void **state)
     json_decref(o);
 }
 
+/* The first time key a shipper's object has, read as an epoch time. */
+static void test_object_time(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"@timestamp", "time", "ts", NULL};
+    static const char text[] = "{\"ts\": 1, \"time\": \"1704164645250\"}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    json_t *o = json_loads(text, 0, NULL), *none = json_object();
+    const char *key = NULL;
+    double ts = 0;
+    assert_int_equal(aiops_obs_object_time(&w, o, keys, &key, &ts), 1);
+    assert_string_equal(key, "time");
+    assert_true(ts == 1704164645.25);
+    assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), 0);
+    json_object_set_new(none, "@timestamp", json_string("noon"));
+    assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), AIOPS_EPARSE);
+    assert_string_equal(err.msg, "@timestamp: expected a time (RFC 3339 or epoch seconds/ms/us/ns), "
+                                 "got 'noon'");
+    json_decref(o);
+    json_decref(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,7 +262,7 @@ int main(void)
         cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
         cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
-        cmocka_unit_test(test_each),
+        cmocka_unit_test(test_each),       cmocka_unit_test(test_object_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
