@@ -249,8 +249,8 @@ static void test_object_time(void **state)
     assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), 0);
     json_object_set_new(none, "@timestamp", json_string("noon"));
     assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), AIOPS_EPARSE);
-    assert_string_equal(err.msg, "@timestamp: expected a time (RFC 3339 or epoch seconds/ms/us/ns), "
-                                 "got 'noon'");
+    assert_string_equal(err.msg, "@timestamp: expected a time (RFC 3339 or epoch "
+                                 "seconds/ms/us/ns), got 'noon'");
     json_decref(o);
     json_decref(none);
 }
