@@ -7,7 +7,8 @@
  *             repair of JSON text (members are read with jdoc.h).
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
- *             the record queue, and open/next/close for document formats.
+ *             the record queue, open/next/close for document formats and
+ *             the walk over an array of values (aiops_obs_each).
  * obs_text.c  log levels, UTF-8 repair of free text, ids (hex ids in
  *             members, ids quoted in log text), Kubernetes workload names. */
 #ifndef AIOPS_OBS_H
