@@ -6,6 +6,7 @@
  * located by walking the raw text of the value along the JSON path of the
  * offending field.  JSON strings cannot hold raw newlines, so counting
  * '\n' before the offset gives the exact line. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -200,62 +201,200 @@ const char *aiops_jdoc_type(const json_t *j)
 
 /* ------------------------------------------------------ field access */
 
-/* The field, or NULL when absent/null (an error if required). */
-static int field(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **v,
-                 const char *want)
+int aiops_jdoc_field(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *want,
+                     json_t **out)
 {
-    *v = json_object_get(obj, key);
-    if (*v && !json_is_null(*v))
+    *out = json_object_get(obj, key);
+    if (*out && (!json_is_null(*out) || (flags & AIOPS_JDOC_NULL)))
         return 1;
-    *v = NULL;
-    if (flags & AIOPS_JDOC_REQUIRED)
-        return aiops_jdoc_fail(d, AIOPS_EPARSE, "expected field \"%s\" (%s)", key, want);
-    return 0;
+    *out = NULL;
+    if (!(flags & AIOPS_JDOC_REQUIRED))
+        return 0;
+    if (flags & AIOPS_JDOC_MEMBER)
+        return aiops_jdoc_bad(d, "expected a \"%s\" member", key);
+    return aiops_jdoc_bad(d, "expected field \"%s\" (%s)", key, want);
 }
 
-static int wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want)
+/* "key: expected WANT, got GOT" at the member's line. */
+static int expected(aiops_jdoc *d, const char *key, const char *want, const char *got)
 {
     aiops_jdoc_key(d, key);
-    int rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected %s, got %s", want, aiops_jdoc_type(v));
+    int rc = aiops_jdoc_bad(d, "expected %s, got %s", want, got);
     aiops_jdoc_pop(d);
     return rc;
+}
+
+int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want)
+{
+    return expected(d, key, want, aiops_jdoc_type(v));
+}
+
+/* The member if it has the JSON type; 1, 0 (absent) or <0. */
+static int typed(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_type type,
+                 const char *want, json_t **out)
+{
+    int rc = aiops_jdoc_field(d, obj, key, flags, want, out);
+    if (rc <= 0 || json_typeof(*out) == type)
+        return rc;
+    return aiops_jdoc_wrong(d, key, *out, want);
 }
 
 int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out)
 {
     json_t *v;
-    int rc = field(d, obj, key, flags, &v, "a string");
+    int rc = typed(d, obj, key, flags, JSON_STRING, "a string", &v);
+    if (rc > 0)
+        *out = json_string_value(v);
+    return rc;
+}
+
+int aiops_jdoc_obj(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+{
+    json_t *v;
+    int rc = typed(d, obj, key, flags, JSON_OBJECT, "an object", &v);
+    if (rc > 0)
+        *out = v;
+    return rc;
+}
+
+int aiops_jdoc_arr(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+{
+    json_t *v;
+    int rc = typed(d, obj, key, flags, JSON_ARRAY, "an array", &v);
+    if (rc > 0)
+        *out = v;
+    return rc;
+}
+
+/* What a range asks for: "a number", "an integer >= 0", "a number in
+ * [0, 1]"; lo/hi are NULL on an unbounded side. */
+static const char *range_text(char *buf, size_t n, const char *what, const char *lo,
+                              const char *hi)
+{
+    if (lo && hi)
+        snprintf(buf, n, "%s in [%s, %s]", what, lo, hi);
+    else if (lo || hi)
+        snprintf(buf, n, "%s %s %s", what, lo ? ">=" : "<=", lo ? lo : hi);
+    else
+        snprintf(buf, n, "%s", what);
+    return buf;
+}
+
+int aiops_jdoc_num(aiops_jdoc *d, json_t *obj, const char *key, int flags, double lo, double hi,
+                   double *out)
+{
+    char lb[32], hb[32], want[96], got[32];
+    json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key, flags, "a number", &v);
     if (rc <= 0)
         return rc;
-    if (!json_is_string(v))
-        return wrong(d, key, v, "a string");
-    *out = json_string_value(v);
+    snprintf(lb, sizeof lb, "%g", lo);
+    snprintf(hb, sizeof hb, "%g", hi);
+    range_text(want, sizeof want, "a number", isinf(lo) ? NULL : lb, isinf(hi) ? NULL : hb);
+    if (json_is_null(v)) {                 /* AIOPS_JDOC_NULL: not a number */
+        *out = NAN;
+        return 1;
+    }
+    if (!json_is_number(v))
+        return aiops_jdoc_wrong(d, key, v, want);
+    double x = json_number_value(v);
+    if (!(x >= lo && x <= hi)) {
+        aiops_fmt_double(x, got);
+        return expected(d, key, want, got);
+    }
+    *out = x;
     return 1;
 }
 
-int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+/* An integer written as a string, if the flags allow it: 1, 0 (not an
+ * integer), or <0 for text that is not one. */
+static int int_text(aiops_jdoc *d, const char *key, json_t *v, int flags, int64_t *x)
 {
-    static const char want[] = "an RFC 3339 time or epoch seconds";
+    if (!(flags & AIOPS_JDOC_INTTEXT) || !json_is_string(v))
+        return 0;
+    if (aiops_parse_int64(json_string_value(v), json_string_length(v), x) == 0)
+        return 1;
+    char got[48];
+    size_t n = json_string_length(v);
+    snprintf(got, sizeof got, "'%.*s'", n > 40 ? 40 : (int)n, json_string_value(v));
+    return expected(d, key, "an integer", got);
+}
+
+int aiops_jdoc_int(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t lo,
+                   int64_t hi, int64_t *out)
+{
+    char lb[24], hb[24], want[96], got[24];
     json_t *v;
-    int rc = field(d, obj, key, flags, &v, want);
+    int64_t x;
+    int rc = aiops_jdoc_field(d, obj, key, flags, "an integer", &v);
     if (rc <= 0)
         return rc;
-    if (json_is_number(v)) {
-        char buf[64];
-        /* Through the text form so the ms/us/ns magnitude rule applies. */
-        int w = snprintf(buf, sizeof buf, "%.17g", json_number_value(v));
-        if (w > 0 && (size_t)w < sizeof buf && aiops_parse_time(buf, (size_t)w, out) == 0)
-            return 1;
-    } else if (json_is_string(v)) {
-        if (aiops_parse_time(json_string_value(v), json_string_length(v), out) == 0)
-            return 1;
-        aiops_jdoc_key(d, key);
-        rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected %s, got '%.60s'", want,
-                             json_string_value(v));
-        aiops_jdoc_pop(d);
-        return rc;
+    snprintf(lb, sizeof lb, "%" PRId64, lo);
+    snprintf(hb, sizeof hb, "%" PRId64, hi);
+    range_text(want, sizeof want, "an integer", lo == INT64_MIN ? NULL : lb,
+               hi == INT64_MAX ? NULL : hb);
+    if (json_is_integer(v))
+        x = (int64_t)json_integer_value(v);
+    else if ((rc = int_text(d, key, v, flags, &x)) <= 0)
+        return rc < 0 ? rc : aiops_jdoc_wrong(d, key, v, want);
+    if (x < lo || x > hi) {
+        snprintf(got, sizeof got, "%" PRId64, x);
+        return expected(d, key, want, got);
     }
-    return wrong(d, key, v, want);
+    *out = x;
+    return 1;
+}
+
+int aiops_jdoc_bool(aiops_jdoc *d, json_t *obj, const char *key, int flags, int *out)
+{
+    json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key, flags, "true or false", &v);
+    if (rc <= 0)
+        return rc;
+    if (!json_is_boolean(v))
+        return aiops_jdoc_wrong(d, key, v, "true or false");
+    *out = json_is_true(v);
+    return 1;
+}
+
+/* The element of a number array: its value, or <0 at its path. */
+static int num_elem(aiops_jdoc *d, json_t *e, size_t i, int flags, double *x)
+{
+    if (json_is_number(e)) {
+        *x = json_number_value(e);
+        return 0;
+    }
+    if (json_is_null(e) && (flags & AIOPS_JDOC_NULL)) {
+        *x = NAN;
+        return 0;
+    }
+    aiops_jdoc_idx(d, i);
+    int rc = aiops_jdoc_bad(d, "expected a number, got %s", aiops_jdoc_type(e));
+    aiops_jdoc_pop(d);
+    return rc;
+}
+
+int aiops_jdoc_nums(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out,
+                    size_t n)
+{
+    char want[64], got[48];
+    json_t *v;
+    snprintf(want, sizeof want, "an array of %zu numbers", n);
+    int rc = aiops_jdoc_field(d, obj, key, flags, want, &v);
+    if (rc <= 0)
+        return rc;
+    if (!json_is_array(v))
+        return aiops_jdoc_wrong(d, key, v, want);
+    if (json_array_size(v) != n) {
+        snprintf(got, sizeof got, "an array of %zu", json_array_size(v));
+        return expected(d, key, want, got);
+    }
+    aiops_jdoc_key(d, key);
+    for (size_t i = 0; i < n && rc > 0; i++)
+        if ((rc = num_elem(d, json_array_get(v, i), i, flags, &out[i])) == 0)
+            rc = 1;
+    aiops_jdoc_pop(d);
+    return rc;
 }
 
 int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
@@ -263,22 +402,143 @@ int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, js
     static const char want[] = "an object of strings";
     json_t *v, *x;
     const char *k;
-    int rc = field(d, obj, key, flags, &v, want);
+    int rc = typed(d, obj, key, flags, JSON_OBJECT, want, &v);
     if (rc <= 0)
         return rc;
-    if (!json_is_object(v))
-        return wrong(d, key, v, want);
     aiops_jdoc_key(d, key);
     json_object_foreach(v, k, x) {
         if (!json_is_string(x)) {
-            rc = wrong(d, k, x, "a string");
-            aiops_jdoc_pop(d);
-            return rc;
+            rc = aiops_jdoc_wrong(d, k, x, "a string");
+            break;
         }
     }
     aiops_jdoc_pop(d);
-    *out = v;
-    return 1;
+    if (rc > 0)
+        *out = v;
+    return rc;
+}
+
+/* ------------------------------------------------ optional with defaults */
+
+int aiops_jdoc_str_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *dflt,
+                      const char **out)
+{
+    *out = dflt;
+    int rc = aiops_jdoc_str(d, obj, key, flags, out);
+    return rc < 0 ? rc : 0;
+}
+
+int aiops_jdoc_num_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, double dflt,
+                      double lo, double hi, double *out)
+{
+    *out = dflt;
+    int rc = aiops_jdoc_num(d, obj, key, flags, lo, hi, out);
+    return rc < 0 ? rc : 0;
+}
+
+int aiops_jdoc_int_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t dflt,
+                      int64_t lo, int64_t hi, int64_t *out)
+{
+    *out = dflt;
+    int rc = aiops_jdoc_int(d, obj, key, flags, lo, hi, out);
+    return rc < 0 ? rc : 0;
+}
+
+int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int dflt,
+                       int *out)
+{
+    *out = dflt;
+    int rc = aiops_jdoc_bool(d, obj, key, flags, out);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---------------------------------------------------------------- times */
+
+int aiops_jtime_parse(const json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        char buf[64];
+        /* Through the text form so the ms/us/ns magnitude rule applies. */
+        int w = snprintf(buf, sizeof buf, "%.17g", json_number_value(v));
+        return w > 0 && (size_t)w < sizeof buf ? aiops_parse_time(buf, (size_t)w, out) : -1;
+    }
+    if (json_is_string(v))
+        return aiops_parse_time(json_string_value(v), json_string_length(v), out);
+    return -1;
+}
+
+int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+{
+    static const char want[] = "an RFC 3339 time or epoch seconds";
+    json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key, flags, want, &v);
+    if (rc <= 0)
+        return rc;
+    if (aiops_jtime_parse(v, out) == 0)
+        return 1;
+    if (!json_is_string(v))
+        return aiops_jdoc_wrong(d, key, v, want);
+    char got[72];
+    snprintf(got, sizeof got, "'%.60s'", json_string_value(v));
+    return expected(d, key, want, got);
+}
+
+/* Epoch integer -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),
+ * exact: the whole seconds and the fraction are split as integers. */
+static double epoch_i64(int64_t v)
+{
+    if (v > (int64_t)100000000000000000) /* > 1e17: nanoseconds */
+        return (double)(v / 1000000000) + (double)(v % 1000000000) / 1e9;
+    if (v > (int64_t)100000000000000)    /* > 1e14: microseconds */
+        return (double)(v / 1000000) + (double)(v % 1000000) / 1e6;
+    if (v > (int64_t)100000000000)       /* > 1e11: milliseconds */
+        return (double)(v / 1000) + (double)(v % 1000) / 1e3;
+    return (double)v;
+}
+
+static double epoch_real(double v)
+{
+    if (v > 1e17)
+        return v / 1e9;
+    if (v > 1e14)
+        return v / 1e6;
+    if (v > 1e11)
+        return v / 1e3;
+    return v;
+}
+
+int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out)
+{
+    int64_t i;
+    if (json_is_integer(v))
+        *out = epoch_i64((int64_t)json_integer_value(v));
+    else if (json_is_real(v))
+        *out = epoch_real(json_real_value(v));
+    else if (!json_is_string(v))
+        return aiops_jdoc_bad(d, "expected a time (RFC 3339 text or epoch number), got %s",
+                              aiops_jdoc_type(v));
+    else if (aiops_parse_int64(json_string_value(v), json_string_length(v), &i) == 0)
+        *out = epoch_i64(i);       /* "1704164645123456789": exact, not via a double */
+    else if (aiops_parse_time(json_string_value(v), json_string_length(v), out) < 0) {
+        size_t n = json_string_length(v);
+        return aiops_jdoc_bad(d, "expected a time (RFC 3339 or epoch seconds/ms/us/ns), got '%.*s'",
+                              n > 60 ? 60 : (int)n, json_string_value(v));
+    }
+    if (!isfinite(*out))
+        return aiops_jdoc_bad(d, "expected a finite time");
+    return 0;
+}
+
+int aiops_jdoc_epoch(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+{
+    json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key, flags, "a time", &v);
+    if (rc <= 0)
+        return rc;
+    aiops_jdoc_key(d, key);
+    rc = aiops_jdoc_epoch_value(d, v, out);
+    aiops_jdoc_pop(d);
+    return rc < 0 ? rc : 1;
 }
 
 /* -------------------------------------------------------- sequences */
@@ -325,6 +585,16 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
     d->len = (size_t)je.position;
     advance(q, q->off + d->len);
     *out = v;
+    return 1;
+}
+
+int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err)
+{
+    int rc;
+    do {
+        if ((rc = aiops_stream_getline(s, line, len, err)) <= 0)
+            return rc;
+    } while (strspn(*line, " \t\r") == *len);
     return 1;
 }
 

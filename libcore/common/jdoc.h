@@ -44,15 +44,73 @@ int aiops_jdoc_fail(aiops_jdoc *d, int code, const char *fmt, ...)
 /* "a string", "a number", "an object", ... ("nothing" for NULL). */
 const char *aiops_jdoc_type(const json_t *j);
 
-/* Field access on obj at the current path.  A missing or null field is
- * absent: an error when AIOPS_JDOC_REQUIRED, else *out untouched and 0
- * returned.  Returns 1 when found, <0 (d->err set) on a wrong type. */
-#define AIOPS_JDOC_REQUIRED 1
+/* ------------------------------------------------------ typed fields
+ *
+ * Every getter reads member `key` of obj at the current path and returns
+ * 1 when it is there (*out set), 0 when it is absent (*out untouched, so
+ * a default set before the call stays), or <0 with d->err set: a wrong
+ * type or value is reported as "key: expected ..., got ..." at the line
+ * of the value.  A missing member, or one that is null, is absent. */
+#define AIOPS_JDOC_REQUIRED 1   /* absent is an error: expected field "k" (a string) */
+/* With REQUIRED, the absence reads: expected a "k" member (the wording of
+ * the log, trace and event readers). */
+#define AIOPS_JDOC_MEMBER 2
+/* JSON null is a value, not absence: NaN for the number getters, a wrong
+ * type for the others. */
+#define AIOPS_JDOC_NULL 4
+/* aiops_jdoc_int: a string of digits is an integer too (OTLP writes
+ * 64-bit integers as strings). */
+#define AIOPS_JDOC_INTTEXT 8
+
+/* The member itself (*out borrowed), for getters of special shapes; want
+ * ("a string") names it when a required one is absent. */
+int aiops_jdoc_field(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *want,
+                     json_t **out);
+/* "key: expected WANT, got <type of v>" at v's line; returns AIOPS_EPARSE. */
+int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want);
+
 int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out);
-/* RFC 3339 text or epoch number (seconds, or ms/us/ns by magnitude). */
-int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+int aiops_jdoc_obj(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+int aiops_jdoc_arr(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+/* A number in [lo, hi] (-INFINITY / INFINITY: unbounded on that side). */
+int aiops_jdoc_num(aiops_jdoc *d, json_t *obj, const char *key, int flags, double lo, double hi,
+                   double *out);
+/* An integer in [lo, hi] (INT64_MIN / INT64_MAX: unbounded). */
+int aiops_jdoc_int(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t lo,
+                   int64_t hi, int64_t *out);
+/* true or false, as 1 or 0. */
+int aiops_jdoc_bool(aiops_jdoc *d, json_t *obj, const char *key, int flags, int *out);
+/* An array of exactly n numbers into out[0..n) (with AIOPS_JDOC_NULL a
+ * null element is NaN); on an error out may be partly written. */
+int aiops_jdoc_nums(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out,
+                    size_t n);
 /* An object whose values are all strings; *out borrowed. */
 int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+
+/* Optional members with a default: *out = dflt when absent.  0 or <0. */
+int aiops_jdoc_str_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *dflt,
+                      const char **out);
+int aiops_jdoc_num_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, double dflt,
+                      double lo, double hi, double *out);
+int aiops_jdoc_int_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t dflt,
+                      int64_t lo, int64_t hi, int64_t *out);
+int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int dflt,
+                       int *out);
+
+/* Times.  aiops_jdoc_time: RFC 3339 text or an epoch number (seconds, or
+ * ms/us/ns by magnitude), as the alert readers take them.
+ * aiops_jdoc_epoch: the same, also an integer as a string ("1704164645123456789",
+ * Loki and OTLP), integers converted exactly (not through a double), and
+ * the log/trace/event readers' wording in messages. */
+int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+/* The time of a value as aiops_jdoc_time reads it, without a message:
+ * 0, or -1 when v is no time. */
+int aiops_jtime_parse(const json_t *v, double *out);
+int aiops_jdoc_epoch(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+/* aiops_jdoc_epoch of a value already at the current path: 0 or <0. */
+int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out);
+
+/* ------------------------------------------------- sequences of values */
 
 /* A sequence of JSON objects/arrays in one buffer: one document, one per
  * line, or documents one after another.  Blank space between them is
@@ -68,6 +126,11 @@ void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len);
  * it, 0 = end, <0 = error (jansson's message at its line, prefixed with
  * `what`, e.g. "expected an Alertmanager webhook payload"). */
 int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out);
+
+/* JSON lines read from a stream: the next line that is not blank (only
+ * spaces, tabs, CRs).  1 = *line, *len (as aiops_stream_getline), 0 at the
+ * end, <0 error. */
+int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err);
 
 /* Raw JSON text, any bytes: move *p past blanks (space, tab, CR, LF); or,
  * with *p at an opening quote, just past the closing one (0 and *p = n if

@@ -3,14 +3,14 @@
  * fmt_jaeger.c, fmt_otlp.c, fmt_zipkin.c, fmt_k8sevents.c, fmt_deploy.c).
  * Not public: the formats' only exported symbols stay their aiops_format.
  *
- * obs_json.c  typed members and epoch times of JSON values (paths and
- *             error lines come from jdoc.h), documents of concatenated
- *             values or JSON lines, UTF-8 repair of JSON text.
+ * obs_json.c  documents of concatenated JSON values or JSON lines, UTF-8
+ *             repair of JSON text (members are read with jdoc.h).
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
- *             the record queue, and open/next/close for document formats.
- * obs_text.c  log levels, UTF-8 repair of free text, ids quoted in log
- *             text, Kubernetes workload names. */
+ *             the record queue, open/next/close for document formats and
+ *             the walk over an array of values (aiops_obs_each).
+ * obs_text.c  log levels, UTF-8 repair of free text, ids (hex ids in
+ *             members, ids quoted in log text), Kubernetes workload names. */
 #ifndef AIOPS_OBS_H
 #define AIOPS_OBS_H
 
@@ -22,30 +22,14 @@
 /* A parser walks each top-level JSON value with an aiops_jdoc (jdoc.h):
  * the path of the value it checks, so errors found after jansson has
  * parsed it (wrong types, missing fields) name the JSON path and the line
- * of the offending value in the raw text (aiops_jdoc_bad / _fail). */
+ * of the offending value in the raw text.  Members are read with jdoc's
+ * typed getters; a required one is asked for with AIOPS_OBS_REQ, whose
+ * message is: expected a "key" member. */
+#define AIOPS_OBS_REQ (AIOPS_JDOC_REQUIRED | AIOPS_JDOC_MEMBER)
 
-/* Typed members of obj.  JSON null counts as absent.  An absent member is
- * an error when req, else the out value is left NULL / *have = 0.
- * Errors name the member and its line. */
-int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out);
-int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
 /* A hex id of 1..32 digits, lower-cased into buf (>= 33 bytes; "" when
- * absent). */
-int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf);
-int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out);
-/* An integer, or a string of one (OTLP writes 64-bit integers as strings). */
-int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
-                  int *have);
-/* A time: RFC 3339 text, or epoch seconds / ms / us / ns by magnitude
- * (docs/FORMAT.md), as a number or a string. */
-int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
-                   int *have);
-/* The same for a value already at the walk's path. */
-int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out);
-/* Epoch number -> seconds by magnitude (> 1e11 ms, > 1e14 us, > 1e17 ns),
- * exact for integers. */
-double aiops_obs_epoch_i64(int64_t v);
-double aiops_obs_epoch_real(double v);
+ * absent).  As the jdoc getters: 1, 0 (absent) or <0. */
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int flags, char *buf);
 
 /* ------------------------------------------- documents of JSON values */
 
@@ -64,7 +48,7 @@ typedef struct aiops_obs_doc {
     size_t len, pos;
     long line;               /* line number at pos */
     char *own;               /* repaired copy of the text or line */
-    size_t *fix;             /* doc mode: offsets of replacements in own */
+    size_t *fix;             /* offsets of the replacements in own */
     size_t nfix;
 } aiops_obs_doc;
 
@@ -141,6 +125,11 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
  * *out owned by the caller.  Errors name the path (no message field). */
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
                          json_t **out);
+/* The time of such an object: the first of keys (NULL-terminated) it has,
+ * read by aiops_jdoc_epoch.  1 (*key, *ts set), 0 when it has none of
+ * them, <0 error. */
+int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
+                          double *ts);
 
 /* Records kept until the whole document is read, handed out in time
  * order (stable: equal times keep document order). */
@@ -160,14 +149,17 @@ void aiops_obs_queue_free(aiops_obs_queue *q);
 
 /* Most formats here read a document of JSON values and turn each value
  * into records: they describe that with a spec and use these as their
- * open/next/close.  load() pushes the records of one value into q. */
+ * open/next/close.  A load function pushes the records of one value (at
+ * the walk's path) into q: 0 or <0. */
+typedef int (*aiops_obs_load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
+
 typedef struct aiops_obs_spec {
     int mode;                /* AIOPS_OBS_DOC / LINES / AUTO */
     const char *const *msgkeys;
     const char *what;        /* "a Jaeger JSON document" for parse errors */
     int sort;                /* 1: read every value at open and hand the
                                 records out in time order (ordered = 1) */
-    int (*load)(aiops_jdoc *w, aiops_obs_queue *q, json_t *v);
+    aiops_obs_load load;
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
@@ -177,6 +169,10 @@ void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+/* load() each element of the array arr in order, the walk at key[i] (at
+ * [i] when key is NULL); stops at the first error.  0 or <0. */
+int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
+                   aiops_obs_load load);
 
 /* ---------------------------------------------------------- text */
 

@@ -1,162 +1,13 @@
-/* obs_json.c - JSON input for the log, trace and event formats: typed
- * members and epoch times of a parsed value (errors at its JSON path and
- * line through jdoc.h), reading documents made of one or more top-level
- * values (or JSON lines), and repairing invalid UTF-8 in free-text fields
- * before jansson (which rejects it) sees it. */
-#include <math.h>
-#include <stdarg.h>
+/* obs_json.c - JSON input for the log, trace and event formats: reading
+ * documents made of one or more top-level values (or JSON lines), and
+ * repairing invalid UTF-8 in free-text fields before jansson (which
+ * rejects it) sees it.  The values are then read with jdoc.h's getters. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+#include "common/buf.h"
 #include "formats/obs.h"
-
-/* ---------------------------------------------------- typed members */
-
-/* The member, or NULL when absent or null (an error when required). */
-static int member(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
-{
-    json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-    *out = json_is_null(v) ? NULL : v;
-    if (!*out && req)
-        return aiops_jdoc_bad(w, "expected a \"%s\" member", key);
-    return 0;
-}
-
-static int typed(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out,
-                 json_type type, const char *want)
-{
-    int rc = member(w, obj, key, req, out);
-    if (rc || !*out || json_typeof(*out) == type)
-        return rc;
-    aiops_jdoc_key(w, key);
-    rc = aiops_jdoc_bad(w, "expected %s, got %s", want, aiops_jdoc_type(*out));
-    aiops_jdoc_pop(w);
-    return rc;
-}
-
-int aiops_obs_str(aiops_jdoc *w, json_t *obj, const char *key, int req, const char **out)
-{
-    json_t *v;
-    int rc = typed(w, obj, key, req, &v, JSON_STRING, "a string");
-    *out = rc == 0 && v ? json_string_value(v) : NULL;
-    return rc;
-}
-
-int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int req, char *buf)
-{
-    const char *s;
-    int rc = aiops_obs_str(w, obj, key, req, &s);
-    buf[0] = '\0';
-    if (rc || !s || aiops_obs_hex_id(s, strlen(s), buf))
-        return rc;
-    char sb[64];
-    aiops_jdoc_key(w, key);
-    rc = aiops_jdoc_bad(w, "expected a hex id of 1 to 32 digits, got '%s'",
-                        aiops_snip(s, strlen(s), sb, sizeof sb));
-    aiops_jdoc_pop(w);
-    return rc;
-}
-
-int aiops_obs_obj(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
-{
-    return typed(w, obj, key, req, out, JSON_OBJECT, "an object");
-}
-
-int aiops_obs_arr(aiops_jdoc *w, json_t *obj, const char *key, int req, json_t **out)
-{
-    return typed(w, obj, key, req, out, JSON_ARRAY, "an array");
-}
-
-int aiops_obs_int(aiops_jdoc *w, json_t *obj, const char *key, int req, int64_t *out,
-                  int *have)
-{
-    json_t *v;
-    int rc = member(w, obj, key, req, &v);
-    *have = 0;
-    if (rc || !v)
-        return rc;
-    aiops_jdoc_key(w, key);
-    if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v);
-    } else if (!json_is_string(v)) {
-        rc = aiops_jdoc_bad(w, "expected an integer, got %s", aiops_jdoc_type(v));
-    } else if (aiops_parse_int64(json_string_value(v), json_string_length(v), out) < 0) {
-        size_t n = json_string_length(v);
-        rc = aiops_jdoc_bad(w, "expected an integer, got '%.*s'", n > 40 ? 40 : (int)n,
-                            json_string_value(v));
-    }
-    aiops_jdoc_pop(w);
-    *have = rc == 0;
-    return rc;
-}
-
-double aiops_obs_epoch_i64(int64_t v)
-{
-    if (v > (int64_t)100000000000000000) /* > 1e17: nanoseconds */
-        return (double)(v / 1000000000) + (double)(v % 1000000000) / 1e9;
-    if (v > (int64_t)100000000000000)    /* > 1e14: microseconds */
-        return (double)(v / 1000000) + (double)(v % 1000000) / 1e6;
-    if (v > (int64_t)100000000000)       /* > 1e11: milliseconds */
-        return (double)(v / 1000) + (double)(v % 1000) / 1e3;
-    return (double)v;
-}
-
-double aiops_obs_epoch_real(double v)
-{
-    if (v > 1e17)
-        return v / 1e9;
-    if (v > 1e14)
-        return v / 1e6;
-    if (v > 1e11)
-        return v / 1e3;
-    return v;
-}
-
-/* An epoch integer written as a string (Loki, OTLP nanoseconds). */
-static int int_text(const char *s, size_t n, double *out)
-{
-    int64_t v;
-    if (aiops_parse_int64(s, n, &v) < 0)
-        return 0;
-    *out = aiops_obs_epoch_i64(v);
-    return 1;
-}
-
-int aiops_obs_time_value(aiops_jdoc *w, json_t *v, double *out)
-{
-    if (json_is_integer(v))
-        *out = aiops_obs_epoch_i64((int64_t)json_integer_value(v));
-    else if (json_is_real(v))
-        *out = aiops_obs_epoch_real(json_real_value(v));
-    else if (!json_is_string(v))
-        return aiops_jdoc_bad(w, "expected a time (RFC 3339 text or epoch number), got %s",
-                              aiops_jdoc_type(v));
-    else if (int_text(json_string_value(v), json_string_length(v), out))
-        ;                          /* "1704164645123456789": exact, not via a double */
-    else if (aiops_parse_time(json_string_value(v), json_string_length(v), out) < 0) {
-        size_t n = json_string_length(v);
-        return aiops_jdoc_bad(w, "expected a time (RFC 3339 or epoch seconds/ms/us/ns), got '%.*s'",
-                              n > 60 ? 60 : (int)n, json_string_value(v));
-    }
-    if (!isfinite(*out))
-        return aiops_jdoc_bad(w, "expected a finite time");
-    return 0;
-}
-
-int aiops_obs_time(aiops_jdoc *w, json_t *obj, const char *key, int req, double *out,
-                   int *have)
-{
-    json_t *v;
-    int rc = member(w, obj, key, req, &v);
-    *have = 0;
-    if (rc || !v)
-        return rc;
-    aiops_jdoc_key(w, key);
-    rc = aiops_obs_time_value(w, v, out);
-    aiops_jdoc_pop(w);
-    *have = rc == 0;
-    return rc;
-}
 
 /* --------------------------------------------- UTF-8 repair in JSON */
 
@@ -173,9 +24,8 @@ typedef struct frame {
 typedef struct fixer {
     const char *s;
     size_t n;
-    char *out;
-    size_t len, cap;
-    size_t *fix;
+    aiops_buf out;
+    size_t *fix;             /* offsets in out of the replacements */
     size_t nfix, fixcap;
     frame st[FRAMES];
     size_t depth;            /* may exceed FRAMES: keys deeper are unknown */
@@ -183,32 +33,15 @@ typedef struct fixer {
 
 static int put(fixer *f, const char *p, size_t k)
 {
-    if (f->len + k + 1 > f->cap) {
-        size_t nc = f->cap ? f->cap : 256;
-        while (nc < f->len + k + 1)
-            nc *= 2;
-        char *np = realloc(f->out, nc);
-        if (!np)
-            return AIOPS_ENOMEM;
-        f->out = np;
-        f->cap = nc;
-    }
-    memcpy(f->out + f->len, p, k);
-    f->len += k;
-    return 0;
+    aiops_buf_put(&f->out, p, k);
+    return f->out.oom ? AIOPS_ENOMEM : 0;
 }
 
 static int note_fix(fixer *f)
 {
-    if (f->nfix == f->fixcap) {
-        size_t nc = f->fixcap ? 2 * f->fixcap : 16;
-        size_t *np = realloc(f->fix, nc * sizeof *np);
-        if (!np)
-            return AIOPS_ENOMEM;
-        f->fix = np;
-        f->fixcap = nc;
-    }
-    f->fix[f->nfix++] = f->len;
+    if (AIOPS_GROW(f->fix, f->fixcap, f->nfix + 1))
+        return AIOPS_ENOMEM;
+    f->fix[f->nfix++] = f->out.n;
     return 0;
 }
 
@@ -319,10 +152,8 @@ static int fix_text(fixer *f, aiops_parse_ctx *ctx, const char *const *keys, lon
         if (rc)
             return aiops_err_set(err, rc, aiops_stream_name(ctx->stream), line0, "out of memory");
     }
-    if (bad == (size_t)-1) {
-        f->out[f->len] = '\0';
-        return 0;
-    }
+    if (bad == (size_t)-1)
+        return 0;                  /* out is NUL-terminated (aiops_buf) */
     long line = line_at(f->s, bad, line0);
     if (!bo)
         return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream), line,
@@ -332,6 +163,30 @@ static int fix_text(fixer *f, aiops_parse_ctx *ctx, const char *const *keys, lon
     return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream), line,
                          "%s: expected UTF-8 text, got invalid bytes",
                          aiops_snip(bo->key, bo->key_len, kb, sizeof kb));
+}
+
+/* Repair [s, s+n) into a new d->own (*len bytes), keeping the offsets of
+ * the replacements in d->fix. */
+static int repair(aiops_obs_doc *d, const char *s, size_t n, long line0, size_t *len,
+                  aiops_err *err)
+{
+    fixer f = { .s = s, .n = n };
+    int rc = fix_text(&f, d->ctx, d->msgkeys, line0, err);
+    free(d->own);
+    free(d->fix);
+    d->own = NULL;
+    d->fix = NULL;
+    d->nfix = 0;
+    if (rc < 0) {
+        aiops_buf_free(&f.out);
+        free(f.fix);
+        return rc;
+    }
+    d->own = f.out.p;
+    *len = f.out.n;
+    d->fix = f.fix;
+    d->nfix = f.nfix;
+    return 0;
 }
 
 /* ------------------------------------------------------ documents */
@@ -375,19 +230,9 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
     }
     if (aiops_utf8_valid(d->text, d->len))
         return 0;
-    fixer f = { .s = d->text, .n = d->len };
-    rc = fix_text(&f, ctx, msgkeys, 1, err);
-    if (rc) {
-        free(f.out);
-        free(f.fix);
-        return rc;
-    }
-    d->own = f.out;
-    d->text = f.out;
-    d->len = f.len;
-    d->fix = f.fix;
-    d->nfix = f.nfix;
-    return 0;
+    if ((rc = repair(d, d->text, d->len, 1, &d->len, err)) == 0)
+        d->text = d->own;
+    return rc;
 }
 
 void aiops_obs_doc_close(aiops_obs_doc *d)
@@ -460,13 +305,6 @@ static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err 
     return 1;
 }
 
-static int blank(const char *s, size_t n)
-{
-    size_t p = 0;
-    aiops_jtext_ws(s, n, &p);
-    return p == n;
-}
-
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
                         aiops_jdoc *w, aiops_err *err)
 {
@@ -474,18 +312,9 @@ int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, js
     int repaired = 0, rc;
     *out = NULL;
     if (!aiops_utf8_valid(s, n)) {
-        fixer f = { .s = s, .n = n };
-        free(d->own);
-        d->own = NULL;
-        if ((rc = fix_text(&f, d->ctx, d->msgkeys, line, err)) < 0) {
-            free(f.out);
-            free(f.fix);
+        if ((rc = repair(d, s, n, line, &n, err)) < 0)
             return rc;
-        }
-        free(f.fix);
-        d->own = f.out;
-        s = f.out;
-        n = f.len;
+        s = d->own;
         repaired = 1;
     }
     *out = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
@@ -500,11 +329,9 @@ static int next_line(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *e
 {
     char *line;
     size_t len;
-    int rc;
-    do {
-        if ((rc = aiops_stream_getline(d->ctx->stream, &line, &len, err)) <= 0)
-            return rc;
-    } while (blank(line, len));
+    int rc = aiops_jlines_next(d->ctx->stream, &line, &len, err);
+    if (rc <= 0)
+        return rc;
     if (aiops_stream_lineno(d->ctx->stream) == 1 && len >= 3 &&
         memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
         line += 3;                 /* jansson rejects a BOM */

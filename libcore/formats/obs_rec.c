@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "formats/obs.h"
 
 /* ---------------------------------------------------------- builders */
@@ -306,6 +307,17 @@ int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t 
     return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
 }
 
+int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
+                          double *ts)
+{
+    for (size_t i = 0; keys[i]; i++)
+        if (json_object_get(src, keys[i])) {
+            *key = keys[i];
+            return aiops_jdoc_epoch(w, src, keys[i], AIOPS_OBS_REQ, ts);
+        }
+    return 0;
+}
+
 /* ------------------------------------------------------------- queue */
 
 struct aiops_obs_qitem {
@@ -315,15 +327,9 @@ struct aiops_obs_qitem {
 
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
-    if (q->n == q->cap) {
-        size_t nc = q->cap ? 2 * q->cap : 64;
-        struct aiops_obs_qitem *nv = realloc(q->v, nc * sizeof *nv);
-        if (!nv) {
-            json_decref(obj);
-            return AIOPS_ENOMEM;
-        }
-        q->v = nv;
-        q->cap = nc;
+    if (AIOPS_GROW(q->v, q->cap, q->n + 1)) {
+        json_decref(obj);
+        return AIOPS_ENOMEM;
     }
     q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->n };
     q->n++;
@@ -365,6 +371,22 @@ int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double t
     if (!obj || aiops_obs_queue_push(q, type, ts, obj))
         return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     return 0;
+}
+
+int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
+                   aiops_obs_load load)
+{
+    int rc = 0;
+    if (key)
+        aiops_jdoc_key(w, key);
+    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
+        aiops_jdoc_idx(w, i);
+        rc = load(w, q, json_array_get(arr, i));
+        aiops_jdoc_pop(w);
+    }
+    if (key)
+        aiops_jdoc_pop(w);
+    return rc;
 }
 
 /* ------------------------------------------- formats over documents */

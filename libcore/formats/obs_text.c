@@ -1,6 +1,6 @@
 /* obs_text.c - what the log, trace and event formats read out of free
- * text: log levels, ids quoted in a line, UTF-8 repair, and the workload
- * behind a Kubernetes object name. */
+ * text: log levels, ids (quoted in a line, or hex ids in a JSON member),
+ * UTF-8 repair, and the workload behind a Kubernetes object name. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +263,21 @@ size_t aiops_obs_hex_id(const char *s, size_t n, char *buf)
     }
     buf[n] = '\0';
     return n;
+}
+
+int aiops_obs_hex(aiops_jdoc *w, json_t *obj, const char *key, int flags, char *buf)
+{
+    const char *s = NULL;
+    int rc = aiops_jdoc_str(w, obj, key, flags, &s);
+    buf[0] = '\0';
+    if (rc <= 0 || aiops_obs_hex_id(s, strlen(s), buf))
+        return rc;
+    char sb[64];
+    aiops_jdoc_key(w, key);
+    rc = aiops_jdoc_bad(w, "expected a hex id of 1 to 32 digits, got '%s'",
+                        aiops_snip(s, strlen(s), sb, sizeof sb));
+    aiops_jdoc_pop(w);
+    return rc;
 }
 
 /* ------------------------------------------------- Kubernetes names */

@@ -101,6 +101,22 @@ int aiops_alert_list_record(aiops_alert_list *l, const aiops_alert *a, aiops_rec
     return 1;
 }
 
+int aiops_alert_list_emit(aiops_alert_list *l, aiops_alert *a, json_t *labels, json_t *ann,
+                          int built, aiops_record *rec)
+{
+    int rc = built || (labels && ann) ? built : AIOPS_ENOMEM;
+    if (rc == AIOPS_ENOMEM)
+        rc = aiops_jdoc_fail(&l->doc, rc, "out of memory");
+    if (rc == 0) {
+        a->labels = labels;
+        a->annotations = ann;
+        rc = aiops_alert_list_record(l, a, rec);
+    }
+    json_decref(labels);
+    json_decref(ann);
+    return rc;
+}
+
 int aiops_alert_list_name(aiops_alert_list *l, json_t *labels, const char **name)
 {
     json_t *n = json_object_get(labels, "alertname");

@@ -105,6 +105,12 @@ int aiops_alert_list_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, 
 /* rec from a, errors at l->doc's path: 1 = filled, 0 = a state already
  * reported (dedup), <0 error. */
 int aiops_alert_list_record(aiops_alert_list *l, const aiops_alert *a, aiops_record *rec);
+/* The same with the labels and annotations the caller built (both taken:
+ * released in all cases).  built: 0, or the error met building them
+ * (AIOPS_ENOMEM is reported here, others were already); a NULL object
+ * counts as out of memory. */
+int aiops_alert_list_emit(aiops_alert_list *l, aiops_alert *a, json_t *labels, json_t *ann,
+                          int built, aiops_record *rec);
 /* labels.alertname, a non-empty string, as the alert's name: 0, or an
  * error at "labels" under l->doc's path. */
 int aiops_alert_list_name(aiops_alert_list *l, json_t *labels, const char **name);

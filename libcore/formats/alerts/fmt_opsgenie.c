@@ -198,21 +198,14 @@ static int og_alert(aiops_alert_list *l, json_t *al, aiops_record *rec)
         (rc = aiops_jdoc_str(d, al, "alias", 0, &alias)) < 0 ||
         (rc = aiops_jdoc_str(d, al, "id", 0, &id)) < 0)
         return rc;
-    rc = 0;
     json_t *labels = json_object(), *ann = json_object();
-    if (!labels || !ann)
-        rc = aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
-    if (!rc && !(rc = og_labels(d, al, prio, alias, labels)) && !(rc = og_annotations(d, al, ann))) {
+    rc = !labels || !ann ? AIOPS_ENOMEM : og_labels(d, al, prio, alias, labels);
+    if (rc == 0 && (rc = og_annotations(d, al, ann)) == 0) {
         json_t *svc = json_object_get(labels, "service");
         a.service = json_is_string(svc) ? json_string_value(svc) : alias;
         a.fingerprint = alias && *alias ? alias : id && *id ? id : NULL;
-        a.labels = labels;
-        a.annotations = ann;
-        rc = aiops_alert_list_record(l, &a, rec);
     }
-    json_decref(labels);
-    json_decref(ann);
-    return rc < 0 ? rc : 1;
+    return aiops_alert_list_emit(l, &a, labels, ann, rc, rec);
 }
 
 /* A new document: a plain array of alerts, or "data" holding an array of

@@ -443,20 +443,12 @@ static int json_alert(aiops_alert_list *l, json_t *o, aiops_record *rec)
     a.severity = a.severity ? a.severity : prio && *prio ? prio : urgency;
     a.fingerprint = key && *key ? key : id && *id ? id : NULL;
     json_t *labels = json_object(), *ann = json_object();
-    rc = !labels || !ann || set_label(labels, "status", status) ||
-         set_label(labels, "urgency", urgency) || set_label(labels, "priority", prio) ||
-         set_label(labels, "incident_number", num) ||
-         set_label(labels, "escalation_policy", policy) ||
-         set_label(labels, "incident_id", incident) || set_label(ann, "url", url);
-    a.labels = labels;
-    a.annotations = ann;
-    if (rc)
-        rc = aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
-    else
-        rc = aiops_alert_list_record(l, &a, rec);
-    json_decref(labels);
-    json_decref(ann);
-    return rc < 0 ? rc : 1;
+    int oom = !labels || !ann || set_label(labels, "status", status) ||
+              set_label(labels, "urgency", urgency) || set_label(labels, "priority", prio) ||
+              set_label(labels, "incident_number", num) ||
+              set_label(labels, "escalation_policy", policy) ||
+              set_label(labels, "incident_id", incident) || set_label(ann, "url", url);
+    return aiops_alert_list_emit(l, &a, labels, ann, oom ? AIOPS_ENOMEM : 0, rec);
 }
 
 /* A new document: {"incidents":[..]}, {"alerts":[..]} or a bare array. */

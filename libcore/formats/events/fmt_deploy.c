@@ -36,9 +36,9 @@ static int is_known(const char *k)
 static int read_strings(aiops_jdoc *w, json_t *o, const char **val)
 {
     int rc = 0;
-    for (size_t i = 0; string_fields[i] && rc == 0; i++)
-        rc = aiops_obs_str(w, o, string_fields[i], 0, &val[i]);
-    return rc;
+    for (size_t i = 0; string_fields[i] && rc >= 0; i++)
+        rc = aiops_jdoc_str(w, o, string_fields[i], 0, &val[i]);
+    return rc < 0 ? rc : 0;
 }
 
 static const char *field(const char **val, const char *name)
@@ -76,14 +76,16 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *o)
 {
     const char *val[sizeof string_fields / sizeof *string_fields] = { 0 };
     int64_t count = 0;
-    int have_ts, have_count, rc;
+    int rc;
     double ts;
     if (!json_is_object(o))
         return aiops_jdoc_bad(w, "expected a deploy/change event object, got %s",
                               aiops_jdoc_type(o));
-    if ((rc = aiops_obs_time(w, o, "ts", 1, &ts, &have_ts)) || (rc = read_strings(w, o, val)) ||
-        (rc = aiops_obs_int(w, o, "count", 0, &count, &have_count)))
+    if ((rc = aiops_jdoc_epoch(w, o, "ts", AIOPS_OBS_REQ, &ts)) < 0 ||
+        (rc = read_strings(w, o, val)) < 0 ||
+        (rc = aiops_jdoc_int(w, o, "count", AIOPS_JDOC_INTTEXT, INT64_MIN, INT64_MAX, &count)) < 0)
         return rc;
+    int have_count = rc > 0;
     const char *kind = field(val, "kind");
     aiops_obs_event e = {
         .kind = kind && kind[0] ? kind : "deploy", .service = service_of(val),
@@ -102,15 +104,9 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *o)
 
 static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    int rc = 0;
     if (json_is_object(v))
         return load_event(w, q, v);
-    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_event(w, q, json_array_get(v, i));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
+    return aiops_obs_each(w, q, v, NULL, load_event);
 }
 
 static const aiops_obs_spec spec = {

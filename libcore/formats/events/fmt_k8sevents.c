@@ -36,26 +36,26 @@ static int read_involved(aiops_jdoc *w, json_t *ev, involved *in)
 {
     json_t *o;
     const char *key = json_object_get(ev, "regarding") ? "regarding" : "involvedObject";
-    int rc = aiops_obs_obj(w, ev, key, 0, &o);
+    int rc = aiops_jdoc_obj(w, ev, key, 0, &o);
     memset(in, 0, sizeof *in);
-    if (rc || !o)
+    if (rc <= 0)
         return rc;
     aiops_jdoc_key(w, key);
-    if ((rc = aiops_obs_str(w, o, "kind", 0, &in->kind)) == 0 &&
-        (rc = aiops_obs_str(w, o, "name", 0, &in->name)) == 0)
-        rc = aiops_obs_str(w, o, "namespace", 0, &in->ns);
+    if ((rc = aiops_jdoc_str(w, o, "kind", 0, &in->kind)) >= 0 &&
+        (rc = aiops_jdoc_str(w, o, "name", 0, &in->name)) >= 0)
+        rc = aiops_jdoc_str(w, o, "namespace", 0, &in->ns);
     aiops_jdoc_pop(w);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* The first present of keys (members of obj); "series.x" looks inside. */
 static int first_time(aiops_jdoc *w, json_t *ev, const char *const *keys, double *ts)
 {
-    int have = 0, rc = 0;
-    for (size_t i = 0; keys[i] && !have && rc == 0; i++) {
+    int rc = 0;
+    for (size_t i = 0; keys[i] && rc == 0; i++) {
         const char *dot = strchr(keys[i], '.');
         if (!dot) {
-            rc = aiops_obs_time(w, ev, keys[i], 0, ts, &have);
+            rc = aiops_jdoc_epoch(w, ev, keys[i], 0, ts);
             continue;
         }
         char outer[32];
@@ -64,30 +64,31 @@ static int first_time(aiops_jdoc *w, json_t *ev, const char *const *keys, double
         if (!json_is_object(sub))
             continue;
         aiops_jdoc_key(w, outer);
-        rc = aiops_obs_time(w, sub, dot + 1, 0, ts, &have);
+        rc = aiops_jdoc_epoch(w, sub, dot + 1, 0, ts);
         aiops_jdoc_pop(w);
     }
-    if (rc == 0 && !have)
+    if (rc == 0)
         rc = aiops_jdoc_bad(w, "expected a time (lastTimestamp, eventTime, firstTimestamp or "
                                "metadata.creationTimestamp)");
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int read_count(aiops_jdoc *w, json_t *ev, int64_t *count, int *have)
 {
+    static const int flags = AIOPS_JDOC_INTTEXT;
     json_t *series = json_object_get(ev, "series");
     int rc = 0;
-    *have = 0;
     if (json_is_object(series)) {
         aiops_jdoc_key(w, "series");
-        rc = aiops_obs_int(w, series, "count", 0, count, have);
+        rc = aiops_jdoc_int(w, series, "count", flags, INT64_MIN, INT64_MAX, count);
         aiops_jdoc_pop(w);
     }
-    if (rc == 0 && !*have)
-        rc = aiops_obs_int(w, ev, "count", 0, count, have);
-    if (rc == 0 && !*have)
-        rc = aiops_obs_int(w, ev, "deprecatedCount", 0, count, have);
-    return rc;
+    if (rc == 0)
+        rc = aiops_jdoc_int(w, ev, "count", flags, INT64_MIN, INT64_MAX, count);
+    if (rc == 0)
+        rc = aiops_jdoc_int(w, ev, "deprecatedCount", flags, INT64_MIN, INT64_MAX, count);
+    *have = rc > 0;
+    return rc < 0 ? rc : 0;
 }
 
 static const char *kind_of(const char *reason, int64_t count)
@@ -133,7 +134,8 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
         "series.lastObservedTime", "lastTimestamp", "deprecatedLastTimestamp", "eventTime",
         "firstTimestamp", "deprecatedFirstTimestamp", "metadata.creationTimestamp", NULL,
     };
-    const char *reason, *msg, *type, *ns;
+    const char *reason = NULL, *msg = NULL, *type = NULL, *ns;
+    const char *msg_key = json_object_get(ev, "note") ? "note" : "message";
     involved in;
     ev_text t;
     int64_t count = 0;
@@ -147,9 +149,9 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
                                  "reason)");
     if ((rc = read_involved(w, ev, &in)) || (rc = first_time(w, ev, times, &ts)) ||
         (rc = read_count(w, ev, &count, &have)) ||
-        (rc = aiops_obs_str(w, ev, "reason", 0, &reason)) ||
-        (rc = aiops_obs_str(w, ev, json_object_get(ev, "note") ? "note" : "message", 0, &msg)) ||
-        (rc = aiops_obs_str(w, ev, "type", 0, &type)))
+        (rc = aiops_jdoc_str(w, ev, "reason", 0, &reason)) < 0 ||
+        (rc = aiops_jdoc_str(w, ev, msg_key, 0, &msg)) < 0 ||
+        (rc = aiops_jdoc_str(w, ev, "type", 0, &type)) < 0)
         return rc;
     ns = in.ns;
     if (!ns) {
@@ -166,17 +168,6 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
     return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(&e));
 }
 
-static int load_items(aiops_jdoc *w, aiops_obs_queue *q, json_t *items)
-{
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(items) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_event(w, q, json_array_get(items, i));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
-}
-
 /* {"type":"ADDED","object":{...}} from --output-watch-events. */
 static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *type)
 {
@@ -184,7 +175,7 @@ static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *
     int rc;
     if (!strcmp(type, "DELETED") || !strcmp(type, "BOOKMARK"))
         return 0;
-    if ((rc = aiops_obs_obj(w, v, "object", 1, &obj)))
+    if ((rc = aiops_jdoc_obj(w, v, "object", AIOPS_OBS_REQ, &obj)) < 0)
         return rc;
     aiops_jdoc_key(w, "object");
     if (!strcmp(type, "ERROR")) {
@@ -204,19 +195,16 @@ static int load_watch(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, const char *
 
 static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    json_t *items, *type;
+    json_t *items = NULL, *type;
     int rc;
     if (json_is_array(v))
-        return load_items(w, q, v);
+        return aiops_obs_each(w, q, v, NULL, load_event);
     type = json_object_get(v, "type");
     if (json_is_string(type) && json_is_object(json_object_get(v, "object")))
         return load_watch(w, q, v, json_string_value(type));
-    if ((rc = aiops_obs_arr(w, v, "items", 0, &items)) || !items)
-        return rc ? rc : load_event(w, q, v);
-    aiops_jdoc_key(w, "items");
-    rc = load_items(w, q, items);
-    aiops_jdoc_pop(w);
-    return rc;
+    if ((rc = aiops_jdoc_arr(w, v, "items", 0, &items)) <= 0)
+        return rc < 0 ? rc : load_event(w, q, v);
+    return aiops_obs_each(w, q, items, "items", load_event);
 }
 
 static const aiops_obs_spec spec = {

@@ -27,16 +27,12 @@ static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *e
     const char *tkey = NULL;
     json_t *o;
     double ts;
-    int have, rc;
+    int rc;
     if (!json_is_object(src))
         return aiops_jdoc_bad(w, "expected a document object, got %s", aiops_jdoc_type(src));
-    for (size_t i = 0; ts_keys[i] && !tkey; i++)
-        if (json_object_get(src, ts_keys[i]))
-            tkey = ts_keys[i];
-    if (!tkey)
+    if ((rc = aiops_obs_object_time(w, src, ts_keys, &tkey, &ts)) == 0)
         return aiops_jdoc_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
-    if ((rc = aiops_obs_time(w, src, tkey, 1, &ts, &have)) ||
-        (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
+    if (rc < 0 || (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
         return rc;
     return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
 }
@@ -44,13 +40,13 @@ static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *e
 /* A hit: its _source, labelled with the index it came from. */
 static int load_hit(aiops_jdoc *w, aiops_obs_queue *q, json_t *hit)
 {
-    json_t *src, *extra = NULL;
-    const char *index;
+    json_t *src = NULL, *extra = NULL;
+    const char *index = NULL;
     int rc;
     if (!json_is_object(hit))
         return aiops_jdoc_bad(w, "expected a hit object, got %s", aiops_jdoc_type(hit));
-    if ((rc = aiops_obs_str(w, hit, "_index", 0, &index)) ||
-        (rc = aiops_obs_obj(w, hit, "_source", 0, &src)))
+    if ((rc = aiops_jdoc_str(w, hit, "_index", 0, &index)) < 0 ||
+        (rc = aiops_jdoc_obj(w, hit, "_source", 0, &src)) < 0)
         return rc;
     if (!src)
         return aiops_jdoc_bad(w, "expected \"_source\" in the hit (search with _source enabled; "
@@ -113,24 +109,20 @@ static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *resp)
 {
     json_t *hits, *list;
     int rc;
-    if ((rc = complete(w, resp)) || (rc = aiops_obs_obj(w, resp, "hits", 1, &hits)))
+    if ((rc = complete(w, resp)) ||
+        (rc = aiops_jdoc_obj(w, resp, "hits", AIOPS_OBS_REQ, &hits)) < 0)
         return rc;
     aiops_jdoc_key(w, "hits");
-    if ((rc = aiops_obs_arr(w, hits, "hits", 1, &list)) == 0) {
-        aiops_jdoc_key(w, "hits");
-        for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
-            aiops_jdoc_idx(w, i);
-            rc = load_hit(w, q, json_array_get(list, i));
-            aiops_jdoc_pop(w);
-        }
-        aiops_jdoc_pop(w);
-    }
+    if ((rc = aiops_jdoc_arr(w, hits, "hits", AIOPS_OBS_REQ, &list)) > 0)
+        rc = aiops_obs_each(w, q, list, "hits", load_hit);
     aiops_jdoc_pop(w);
     return rc;
 }
 
 static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
+    if (!json_is_object(v))
+        return aiops_jdoc_bad(w, "expected a hit or document object, got %s", aiops_jdoc_type(v));
     if (json_object_get(v, "hits") && !json_object_get(v, "@timestamp"))
         return load_response(w, q, v);
     if (json_object_get(v, "error") && !json_object_get(v, "_source") &&
@@ -143,18 +135,9 @@ static int load_object(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    int rc = 0;
     if (json_is_object(v))
         return load_object(w, q, v);
-    for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
-        json_t *e = json_array_get(v, i);
-        aiops_jdoc_idx(w, i);
-        rc = json_is_object(e) ? load_object(w, q, e)
-                               : aiops_jdoc_bad(w, "expected a hit or document object, got %s",
-                                                aiops_jdoc_type(e));
-        aiops_jdoc_pop(w);
-    }
-    return rc;
+    return aiops_obs_each(w, q, v, NULL, load_object);
 }
 
 static const aiops_obs_spec spec = {

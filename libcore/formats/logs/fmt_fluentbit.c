@@ -45,16 +45,13 @@ static int load_timed(aiops_jdoc *w, fb_state *st, json_t *rec, json_t *extra)
 {
     const char *tkey = NULL;
     double ts;
-    int have, rc;
+    int rc;
     if (!json_is_object(rec))
         return aiops_jdoc_bad(w, "expected a record object, got %s", aiops_jdoc_type(rec));
-    for (size_t i = 0; time_keys[i] && !tkey; i++)
-        if (json_object_get(rec, time_keys[i]))
-            tkey = time_keys[i];
-    if (!tkey)
+    if ((rc = aiops_obs_object_time(w, rec, time_keys, &tkey, &ts)) == 0)
         return aiops_jdoc_bad(w, "expected a time key in the record (date, @timestamp, time or "
                                  "timestamp)");
-    if ((rc = aiops_obs_time(w, rec, tkey, 1, &ts, &have)))
+    if (rc < 0)
         return rc;
     return push(w, st, rec, tkey, ts, extra);
 }
@@ -63,7 +60,7 @@ static int load_timed(aiops_jdoc *w, fb_state *st, json_t *rec, json_t *extra)
 static int event_time(aiops_jdoc *w, json_t *t, double *ts)
 {
     if (!json_is_array(t))
-        return aiops_obs_time_value(w, t, ts);
+        return aiops_jdoc_epoch_value(w, t, ts);
     json_t *s = json_array_get(t, 0), *ns = json_array_get(t, 1);
     if (json_array_size(t) != 2 || !json_is_integer(s) || !json_is_integer(ns) ||
         json_integer_value(ns) < 0 || json_integer_value(ns) >= 1000000000)

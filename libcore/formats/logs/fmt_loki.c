@@ -30,13 +30,8 @@ static int add_labels(aiops_jdoc *w, json_t *src, json_t *labels)
     const char *k;
     json_t *v;
     json_object_foreach(src, k, v) {
-        if (!json_is_string(v)) {
-            aiops_jdoc_key(w, k);
-            int rc = aiops_jdoc_bad(w, "expected a string label value, got %s",
-                                    aiops_jdoc_type(v));
-            aiops_jdoc_pop(w);
-            return rc;
-        }
+        if (!json_is_string(v))
+            return aiops_jdoc_wrong(w, k, v, "a string label value");
         if (json_object_set(labels, k, v))
             return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
@@ -70,13 +65,13 @@ static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, js
 
 static int load_jsonl(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    json_t *lab, *labels;
+    json_t *lab = NULL, *labels;
     const char *text;
     double ts;
-    int have, rc;
-    if ((rc = aiops_obs_obj(w, v, "labels", 0, &lab)) ||
-        (rc = aiops_obs_str(w, v, "line", 1, &text)) ||
-        (rc = aiops_obs_time(w, v, "timestamp", 1, &ts, &have)))
+    int rc;
+    if ((rc = aiops_jdoc_obj(w, v, "labels", 0, &lab)) < 0 ||
+        (rc = aiops_jdoc_str(w, v, "line", AIOPS_OBS_REQ, &text)) < 0 ||
+        (rc = aiops_jdoc_epoch(w, v, "timestamp", AIOPS_OBS_REQ, &ts)) < 0)
         return rc;
     if (!(labels = json_object()))
         return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
@@ -123,7 +118,7 @@ static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *stream, json_t 
         return aiops_jdoc_bad(w, "expected a [\"<ns timestamp>\", \"<line>\"] pair, got %s%s",
                               aiops_jdoc_type(pair), json_is_array(pair) ? " of another size" : "");
     aiops_jdoc_idx(w, 0);
-    rc = aiops_obs_time_value(w, t, &ts);
+    rc = aiops_jdoc_epoch_value(w, t, &ts);
     aiops_jdoc_pop(w);
     if (rc)
         return rc;
@@ -152,8 +147,8 @@ static int load_stream(aiops_jdoc *w, aiops_obs_queue *q, json_t *s)
     int rc;
     if (!json_is_object(s))
         return aiops_jdoc_bad(w, "expected a stream object, got %s", aiops_jdoc_type(s));
-    if ((rc = aiops_obs_obj(w, s, "stream", 1, &labels)) ||
-        (rc = aiops_obs_arr(w, s, "values", 1, &values)))
+    if ((rc = aiops_jdoc_obj(w, s, "stream", AIOPS_OBS_REQ, &labels)) < 0 ||
+        (rc = aiops_jdoc_arr(w, s, "values", AIOPS_OBS_REQ, &values)) < 0)
         return rc;
     json_t *flat = json_object();
     if (!flat)
@@ -180,7 +175,7 @@ static int load_data(aiops_jdoc *w, aiops_obs_queue *q, json_t *data)
     if (!json_is_object(data))
         return aiops_jdoc_bad(w, "expected an object with \"resultType\" and \"result\", got %s",
                               aiops_jdoc_type(data));
-    if ((rc = aiops_obs_str(w, data, "resultType", 1, &rtype)))
+    if ((rc = aiops_jdoc_str(w, data, "resultType", AIOPS_OBS_REQ, &rtype)) < 0)
         return rc;
     if (strcmp(rtype, "streams") != 0) {
         aiops_jdoc_key(w, "resultType");
@@ -189,23 +184,16 @@ static int load_data(aiops_jdoc *w, aiops_obs_queue *q, json_t *data)
         aiops_jdoc_pop(w);
         return rc;
     }
-    if ((rc = aiops_obs_arr(w, data, "result", 1, &result)))
+    if ((rc = aiops_jdoc_arr(w, data, "result", AIOPS_OBS_REQ, &result)) < 0)
         return rc;
-    aiops_jdoc_key(w, "result");
-    for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_stream(w, q, json_array_get(result, i));
-        aiops_jdoc_pop(w);
-    }
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, result, "result", load_stream);
 }
 
 static int load_response(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
     const char *status = NULL;
-    int rc = aiops_obs_str(w, v, "status", 0, &status);
-    if (rc)
+    int rc = aiops_jdoc_str(w, v, "status", 0, &status);
+    if (rc < 0)
         return rc;
     if (status && strcmp(status, "success") != 0) {
         const char *msg = NULL;

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/buf.h"
 #include "formats/obs.h"
 
 #define MAX_MSG ((size_t)16 << 20)   /* a record with its continuation lines */
@@ -53,8 +54,8 @@ typedef struct textlog_state {
     double ts;
     const char *level;
     char prog[128], host[256], pid[32], status[4];
-    char *msg;
-    size_t len, cap, bad;
+    aiops_buf msg;           /* the pending record's message */
+    size_t bad;
 } textlog_state;
 
 /* -------------------------------------------------------- small parsers */
@@ -442,20 +443,8 @@ static int match(layout *lay, const char *s, size_t n, double ref, hdr *h)
 
 static int msg_put(textlog_state *st, const char *s, size_t n)
 {
-    if (st->len + n + 1 > st->cap) {
-        size_t nc = st->cap ? st->cap : 256;
-        while (nc < st->len + n + 1)
-            nc *= 2;
-        char *np = realloc(st->msg, nc);
-        if (!np)
-            return AIOPS_ENOMEM;
-        st->msg = np;
-        st->cap = nc;
-    }
-    memcpy(st->msg + st->len, s, n);
-    st->len += n;
-    st->msg[st->len] = '\0';
-    return 0;
+    aiops_buf_put(&st->msg, s, n);
+    return st->msg.oom ? AIOPS_ENOMEM : 0;
 }
 
 static int start_record(textlog_state *st, const hdr *h, const char *s, size_t n, size_t bad)
@@ -467,7 +456,7 @@ static int start_record(textlog_state *st, const hdr *h, const char *s, size_t n
     memcpy(st->host, h->host, sizeof st->host);
     memcpy(st->pid, h->pid, sizeof st->pid);
     memcpy(st->status, h->status, sizeof st->status);
-    st->len = 0;
+    st->msg.n = 0;
     st->bad = bad;
     return msg_put(st, s + h->msg, n - h->msg);
 }
@@ -486,12 +475,12 @@ static int finish(textlog_state *st, aiops_parse_ctx *ctx, aiops_record *rec, ai
     json_t *lab = json_object();
     aiops_obs_log l = {
         .service = ctx->service ? ctx->service : st->prog[0] ? st->prog : st->stem,
-        .level = st->level ? st->level : aiops_obs_level_text(st->msg, st->len),
-        .msg = st->msg,
-        .msg_len = st->len,
+        .level = st->level ? st->level : aiops_obs_level_text(st->msg.p, st->msg.n),
+        .msg = st->msg.p,
+        .msg_len = st->msg.n,
         .labels = lab,
-        .trace_id = aiops_obs_text_id(st->msg, st->len, trace_keys, tid) ? tid : NULL,
-        .span_id = aiops_obs_text_id(st->msg, st->len, span_keys, sid) ? sid : NULL,
+        .trace_id = aiops_obs_text_id(st->msg.p, st->msg.n, trace_keys, tid) ? tid : NULL,
+        .span_id = aiops_obs_text_id(st->msg.p, st->msg.n, span_keys, sid) ? sid : NULL,
         .bad_utf8 = st->bad,
     };
     st->have = 0;
@@ -510,7 +499,7 @@ static int finish(textlog_state *st, aiops_parse_ctx *ctx, aiops_record *rec, ai
 static int append(textlog_state *st, aiops_parse_ctx *ctx, const char *s, size_t n, size_t bad,
                   aiops_err *err)
 {
-    if (st->len + n + 1 > MAX_MSG)
+    if (st->msg.n + n + 1 > MAX_MSG)
         return aiops_parse_fail(ctx, err, AIOPS_ELIMIT, "log record with its continuation "
                                 "lines longer than %zu bytes", MAX_MSG);
     st->bad += bad;
@@ -585,7 +574,7 @@ static void textlog_close(void *state)
     textlog_state *st = state;
     if (!st)
         return;
-    free(st->msg);
+    aiops_buf_free(&st->msg);
     free(st);
 }
 

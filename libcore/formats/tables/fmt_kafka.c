@@ -265,11 +265,9 @@ static int kf_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
         }
         char *l;
         size_t n;
-        int rc;
-        do {
-            if ((rc = aiops_stream_getline(ctx->stream, &l, &n, err)) <= 0)
-                return rc;
-        } while (strspn(l, " \t\r") == n);
+        int rc = aiops_jlines_next(ctx->stream, &l, &n, err);
+        if (rc <= 0)
+            return rc;
         st->line = aiops_stream_lineno(ctx->stream);
         json_t *payload;
         if ((rc = read_envelope(st, ctx, l, n, &payload, err)) < 0)

@@ -23,13 +23,13 @@
 /* One trace's processes: processID -> serviceName. */
 static int service_of(aiops_jdoc *w, json_t *span, json_t *procs, const char **out)
 {
-    json_t *proc;
+    json_t *proc = NULL;
     const char *pid;
     int rc;
-    if ((rc = aiops_obs_obj(w, span, "process", 0, &proc)))
+    if ((rc = aiops_jdoc_obj(w, span, "process", 0, &proc)) < 0)
         return rc;
     if (!proc) {
-        if ((rc = aiops_obs_str(w, span, "processID", 1, &pid)))
+        if ((rc = aiops_jdoc_str(w, span, "processID", AIOPS_OBS_REQ, &pid)) < 0)
             return rc;
         proc = json_object_get(procs, pid);
         if (!json_is_object(proc)) {
@@ -43,39 +43,37 @@ static int service_of(aiops_jdoc *w, json_t *span, json_t *procs, const char **o
     } else {
         aiops_jdoc_key(w, "process");
     }
-    rc = aiops_obs_str(w, proc, "serviceName", 1, out);
+    rc = aiops_jdoc_str(w, proc, "serviceName", AIOPS_OBS_REQ, out);
     aiops_jdoc_pop(w);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* The first CHILD_OF reference, else the first FOLLOWS_FROM. */
 static int parent_of(aiops_jdoc *w, json_t *span, char *buf)
 {
-    json_t *refs;
-    int rc = aiops_obs_arr(w, span, "references", 0, &refs), found = 0;
+    json_t *refs = NULL;
+    int rc = aiops_jdoc_arr(w, span, "references", 0, &refs), found = 0;
     buf[0] = '\0';
-    if (rc)
-        return rc;
-    for (int pass = 0; pass < 2 && !found && rc == 0; pass++) {
+    for (int pass = 0; pass < 2 && !found && rc >= 0; pass++) {
         aiops_jdoc_key(w, "references");
-        for (size_t i = 0; i < json_array_size(refs) && !found && rc == 0; i++) {
+        for (size_t i = 0; i < json_array_size(refs) && !found && rc >= 0; i++) {
             json_t *r = json_array_get(refs, i);
             const char *type;
             aiops_jdoc_idx(w, i);
             if (!json_is_object(r))
                 rc = aiops_jdoc_bad(w, "expected a reference object, got %s", aiops_jdoc_type(r));
-            else if ((rc = aiops_obs_str(w, r, "refType", 1, &type)) == 0 &&
+            else if ((rc = aiops_jdoc_str(w, r, "refType", AIOPS_OBS_REQ, &type)) > 0 &&
                      strcmp(type, pass ? "FOLLOWS_FROM" : "CHILD_OF") == 0) {
-                rc = aiops_obs_hex(w, r, "spanID", 1, buf);
+                rc = aiops_obs_hex(w, r, "spanID", AIOPS_OBS_REQ, buf);
                 found = 1;
             }
             aiops_jdoc_pop(w);
         }
         aiops_jdoc_pop(w);
     }
-    if (rc == 0 && !found)
+    if (rc >= 0 && !found)
         rc = aiops_obs_hex(w, span, "parentSpanID", 0, buf);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 typedef struct span_tags {
@@ -97,7 +95,7 @@ static int one_tag(aiops_jdoc *w, json_t *tag, span_tags *t)
     if (!json_is_object(tag))
         return aiops_jdoc_bad(w, "expected a tag object {\"key\",\"type\",\"value\"}, got %s",
                               aiops_jdoc_type(tag));
-    if ((rc = aiops_obs_str(w, tag, "key", 1, &key)))
+    if ((rc = aiops_jdoc_str(w, tag, "key", AIOPS_OBS_REQ, &key)) < 0)
         return rc;
     if (!(val = json_object_get(tag, "value")))
         return aiops_jdoc_bad(w, "expected a \"value\" member");
@@ -117,27 +115,28 @@ static int one_tag(aiops_jdoc *w, json_t *tag, span_tags *t)
 
 static int read_tags(aiops_jdoc *w, json_t *span, span_tags *t)
 {
-    json_t *tags;
-    int rc = aiops_obs_arr(w, span, "tags", 0, &tags);
+    json_t *tags = NULL;
+    int rc = aiops_jdoc_arr(w, span, "tags", 0, &tags);
     aiops_jdoc_key(w, "tags");
-    for (size_t i = 0; i < json_array_size(tags) && rc == 0; i++) {
+    for (size_t i = 0; i < json_array_size(tags) && rc >= 0; i++) {
         aiops_jdoc_idx(w, i);
         rc = one_tag(w, json_array_get(tags, i), t);
         aiops_jdoc_pop(w);
     }
     aiops_jdoc_pop(w);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int microseconds(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
 {
-    int have, rc = aiops_obs_int(w, span, key, 1, us, &have);
-    if (rc == 0 && *us < 0) {
+    int rc = aiops_jdoc_int(w, span, key, AIOPS_OBS_REQ | AIOPS_JDOC_INTTEXT, INT64_MIN,
+                            INT64_MAX, us);
+    if (rc > 0 && *us < 0) {
         aiops_jdoc_key(w, key);
         rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
         aiops_jdoc_pop(w);
     }
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static void lower(const char *s, char *buf, size_t n)
@@ -157,8 +156,9 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, json_t *pr
     int rc;
     if (!json_is_object(span))
         return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
-    if ((rc = aiops_obs_hex(w, span, "traceID", 1, tid)) || (rc = aiops_obs_hex(w, span, "spanID", 1, sid)) ||
-        (rc = aiops_obs_str(w, span, "operationName", 1, &op)) ||
+    if ((rc = aiops_obs_hex(w, span, "traceID", AIOPS_OBS_REQ, tid)) < 0 ||
+        (rc = aiops_obs_hex(w, span, "spanID", AIOPS_OBS_REQ, sid)) < 0 ||
+        (rc = aiops_jdoc_str(w, span, "operationName", AIOPS_OBS_REQ, &op)) < 0 ||
         (rc = microseconds(w, span, "startTime", &start)) ||
         (rc = microseconds(w, span, "duration", &dur)) || (rc = parent_of(w, span, pid)) ||
         (rc = service_of(w, span, procs, &svc)))
@@ -182,13 +182,14 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, json_t *pr
 
 static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
 {
-    json_t *spans, *procs;
+    json_t *spans, *procs = NULL;
     int rc;
     if (!json_is_object(trace))
         return aiops_jdoc_bad(w, "expected a trace object, got %s", aiops_jdoc_type(trace));
-    if ((rc = aiops_obs_arr(w, trace, "spans", 1, &spans)) ||
-        (rc = aiops_obs_obj(w, trace, "processes", 0, &procs)))
+    if ((rc = aiops_jdoc_arr(w, trace, "spans", AIOPS_OBS_REQ, &spans)) < 0 ||
+        (rc = aiops_jdoc_obj(w, trace, "processes", 0, &procs)) < 0)
         return rc;
+    rc = 0;
     aiops_jdoc_key(w, "spans");
     for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
         aiops_jdoc_idx(w, i);
@@ -196,17 +197,6 @@ static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
         aiops_jdoc_pop(w);
     }
     aiops_jdoc_pop(w);
-    return rc;
-}
-
-static int load_traces(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr)
-{
-    int rc = 0;
-    for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_trace(w, q, json_array_get(arr, i));
-        aiops_jdoc_pop(w);
-    }
     return rc;
 }
 
@@ -226,22 +216,19 @@ static int api_errors(aiops_jdoc *w, json_t *errs)
 
 static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 {
-    json_t *data, *errs;
+    json_t *data, *errs = NULL;
     int rc;
     if (json_is_array(v))
-        return load_traces(w, q, v);
+        return aiops_obs_each(w, q, v, NULL, load_trace);
     if (json_object_get(v, "spans"))
         return load_trace(w, q, v);
-    if ((rc = aiops_obs_arr(w, v, "errors", 0, &errs)))
+    if ((rc = aiops_jdoc_arr(w, v, "errors", 0, &errs)) < 0)
         return rc;
     if (json_array_size(errs))
         return api_errors(w, errs);
-    if ((rc = aiops_obs_arr(w, v, "data", 1, &data)))
+    if ((rc = aiops_jdoc_arr(w, v, "data", AIOPS_OBS_REQ, &data)) < 0)
         return rc;
-    aiops_jdoc_key(w, "data");
-    rc = load_traces(w, q, data);
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, data, "data", load_trace);
 }
 
 static const aiops_obs_spec spec = {

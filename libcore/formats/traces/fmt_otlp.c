@@ -71,12 +71,12 @@ static size_t b64_hex(const char *s, size_t n, char *buf)
 
 static int span_id(aiops_jdoc *w, json_t *span, const char *key, int req, char *buf)
 {
-    const char *s;
-    int rc = aiops_obs_str(w, span, key, req, &s);
+    const char *s = NULL;
+    int rc = aiops_jdoc_str(w, span, key, req ? AIOPS_OBS_REQ : 0, &s);
     size_t n = s ? strlen(s) : 0;
     buf[0] = '\0';
-    if (rc || n == 0)
-        return rc ? rc : req ? aiops_jdoc_bad(w, "expected a non-empty \"%s\"", key) : 0;
+    if (rc < 0 || n == 0)
+        return rc < 0 ? rc : req ? aiops_jdoc_bad(w, "expected a non-empty \"%s\"", key) : 0;
     if ((n == 32 || n == 16) && aiops_obs_hex_id(s, n, buf))
         return 0;
     if (b64_hex(s, n, buf))
@@ -97,15 +97,11 @@ static int any_value(aiops_jdoc *w, json_t *v, json_t **out, int depth);
 /* A scalar AnyValue member of the right JSON type (new ref in *out). */
 static int scalar(aiops_jdoc *w, json_t *x, const char *key, int ok, json_t **out)
 {
-    if (!ok) {
-        aiops_jdoc_key(w, key);
-        int rc = aiops_jdoc_bad(w, "expected %s, got %s",
-                                strcmp(key, "boolValue") == 0 ? "true or false"
-                                : strcmp(key, "doubleValue") == 0 ? "a number" : "a string",
-                                aiops_jdoc_type(x));
-        aiops_jdoc_pop(w);
-        return rc;
-    }
+    if (!ok)
+        return aiops_jdoc_wrong(w, key, x,
+                                strcmp(key, "boolValue") == 0     ? "true or false"
+                                : strcmp(key, "doubleValue") == 0 ? "a number"
+                                                                  : "a string");
     *out = json_incref(x);
     return 0;
 }
@@ -153,11 +149,12 @@ static int any_value(aiops_jdoc *w, json_t *v, json_t **out, int depth)
     else if ((x = json_object_get(v, "doubleValue")))   /* or "NaN", "Infinity" */
         rc = scalar(w, x, "doubleValue", json_is_number(x) || json_is_string(x), out);
     else if (json_object_get(v, "intValue")) {
-        int64_t i;
-        int have;
-        if ((rc = aiops_obs_int(w, v, "intValue", 1, &i, &have)) == 0 &&
-            !(*out = json_integer((json_int_t)i)))
+        int64_t i = 0;
+        rc = aiops_jdoc_int(w, v, "intValue", AIOPS_OBS_REQ | AIOPS_JDOC_INTTEXT, INT64_MIN,
+                            INT64_MAX, &i);
+        if (rc > 0 && !(*out = json_integer((json_int_t)i)))
             rc = aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+        rc = rc < 0 ? rc : 0;
     } else if ((x = json_object_get(v, "arrayValue")))
         rc = array_value(w, x, out, depth);
     else if ((x = json_object_get(v, "kvlistValue"))) {
@@ -183,14 +180,14 @@ static int key_values(aiops_jdoc *w, json_t *list, json_t *dst, int depth)
     if (list && !json_is_array(list))
         return aiops_jdoc_bad(w, "expected an array of {\"key\",\"value\"}, got %s",
                               aiops_jdoc_type(list));
-    for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
+    for (size_t i = 0; i < json_array_size(list) && rc >= 0; i++) {
         json_t *kv = json_array_get(list, i), *val = NULL;
         const char *key;
         aiops_jdoc_idx(w, i);
         if (!json_is_object(kv))
             rc = aiops_jdoc_bad(w, "expected a {\"key\",\"value\"} object, got %s",
                                 aiops_jdoc_type(kv));
-        else if ((rc = aiops_obs_str(w, kv, "key", 1, &key)) == 0 &&
+        else if ((rc = aiops_jdoc_str(w, kv, "key", AIOPS_OBS_REQ, &key)) > 0 &&
                  json_object_get(kv, "value")) {
             aiops_jdoc_key(w, "value");
             rc = any_value(w, json_object_get(kv, "value"), &val, depth);
@@ -200,7 +197,7 @@ static int key_values(aiops_jdoc *w, json_t *list, json_t *dst, int depth)
         }
         aiops_jdoc_pop(w);
     }
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int attributes(aiops_jdoc *w, json_t *obj, json_t *dst)
@@ -235,10 +232,10 @@ static int status_of(aiops_jdoc *w, json_t *span, otlp_status *st)
     static const char *const enums[] = { "STATUS_CODE_UNSET", "STATUS_CODE_OK",
                                          "STATUS_CODE_ERROR" };
     json_t *s, *code;
-    int rc = aiops_obs_obj(w, span, "status", 0, &s), i = 0;
+    int rc = aiops_jdoc_obj(w, span, "status", 0, &s), i = 0;
     st->name = names[0];
     st->message = NULL;
-    if (rc || !s)
+    if (rc <= 0)
         return rc;
     aiops_jdoc_key(w, "status");
     code = json_object_get(s, "code");
@@ -248,10 +245,10 @@ static int status_of(aiops_jdoc *w, json_t *span, otlp_status *st)
         aiops_jdoc_pop(w);
     } else {
         st->name = names[i];
-        rc = aiops_obs_str(w, s, "message", 0, &st->message);
+        rc = aiops_jdoc_str(w, s, "message", 0, &st->message);
     }
     aiops_jdoc_pop(w);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* SPAN_KIND_SERVER or 2 -> "server". */
@@ -278,13 +275,14 @@ static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
 
 static int nanos(aiops_jdoc *w, json_t *span, const char *key, int64_t *ns)
 {
-    int have, rc = aiops_obs_int(w, span, key, 1, ns, &have);
-    if (rc == 0 && *ns < 0) {
+    int rc = aiops_jdoc_int(w, span, key, AIOPS_OBS_REQ | AIOPS_JDOC_INTTEXT, INT64_MIN,
+                            INT64_MAX, ns);
+    if (rc > 0 && *ns < 0) {
         aiops_jdoc_key(w, key);
         rc = aiops_jdoc_bad(w, "expected nanoseconds >= 0");
         aiops_jdoc_pop(w);
     }
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int span_times(aiops_jdoc *w, json_t *span, double *ts, double *dur)
@@ -316,7 +314,7 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, const char
         return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
     if ((rc = span_id(w, span, "traceId", 1, tid)) || (rc = span_id(w, span, "spanId", 1, sid)) ||
         (rc = span_id(w, span, "parentSpanId", 0, pid)) ||
-        (rc = aiops_obs_str(w, span, "name", 1, &name)) ||
+        (rc = aiops_jdoc_str(w, span, "name", AIOPS_OBS_REQ, &name)) < 0 ||
         (rc = span_times(w, span, &ts, &dur)) || (rc = status_of(w, span, &stat)))
         return rc;
     json_t *attrs = json_object();
@@ -342,12 +340,13 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, const char
 
 static int load_scope(aiops_jdoc *w, aiops_obs_queue *q, json_t *scope, const char *svc)
 {
-    json_t *spans;
+    json_t *spans = NULL;
     int rc;
     if (!json_is_object(scope))
         return aiops_jdoc_bad(w, "expected a scopeSpans object, got %s", aiops_jdoc_type(scope));
-    if ((rc = aiops_obs_arr(w, scope, "spans", 0, &spans)))
+    if ((rc = aiops_jdoc_arr(w, scope, "spans", 0, &spans)) < 0)
         return rc;
+    rc = 0;
     aiops_jdoc_key(w, "spans");
     for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
         aiops_jdoc_idx(w, i);
@@ -361,8 +360,8 @@ static int load_scope(aiops_jdoc *w, aiops_obs_queue *q, json_t *scope, const ch
 static int resource_service(aiops_jdoc *w, json_t *rs, json_t *attrs, const char **svc)
 {
     json_t *res;
-    int rc = aiops_obs_obj(w, rs, "resource", 1, &res);
-    if (rc)
+    int rc = aiops_jdoc_obj(w, rs, "resource", AIOPS_OBS_REQ, &res);
+    if (rc < 0)
         return rc;
     aiops_jdoc_key(w, "resource");
     rc = attributes(w, res, attrs);
@@ -387,7 +386,8 @@ static int load_resource(aiops_jdoc *w, aiops_obs_queue *q, json_t *rs)
     else
         rc = resource_service(w, rs, attrs, &svc);
     for (size_t i = 0; rc == 0 && scope_keys[i] && !scopes; i++)
-        if ((rc = aiops_obs_arr(w, rs, key = scope_keys[i], 0, &scopes)) == 0 && scopes) {
+        if ((rc = aiops_jdoc_arr(w, rs, key = scope_keys[i], 0, &scopes)) > 0) {
+            rc = 0;
             aiops_jdoc_key(w, key);
             for (size_t k = 0; k < json_array_size(scopes) && rc == 0; k++) {
                 aiops_jdoc_idx(w, k);
@@ -408,16 +408,9 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     if (!json_is_object(v))
         return aiops_jdoc_bad(w, "expected an OTLP/JSON object with \"resourceSpans\", got %s",
                               aiops_jdoc_type(v));
-    if ((rc = aiops_obs_arr(w, v, key, 1, &list)))
+    if ((rc = aiops_jdoc_arr(w, v, key, AIOPS_OBS_REQ, &list)) < 0)
         return rc;
-    aiops_jdoc_key(w, key);
-    for (size_t i = 0; i < json_array_size(list) && rc == 0; i++) {
-        aiops_jdoc_idx(w, i);
-        rc = load_resource(w, q, json_array_get(list, i));
-        aiops_jdoc_pop(w);
-    }
-    aiops_jdoc_pop(w);
-    return rc;
+    return aiops_obs_each(w, q, list, key, load_resource);
 }
 
 static const aiops_obs_spec spec = {

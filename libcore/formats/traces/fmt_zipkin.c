@@ -19,30 +19,29 @@
 static int service_of(aiops_jdoc *w, json_t *span, const char **svc)
 {
     json_t *ep;
-    int rc = aiops_obs_obj(w, span, "localEndpoint", 1, &ep);
-    if (rc)
+    int rc = aiops_jdoc_obj(w, span, "localEndpoint", AIOPS_OBS_REQ, &ep);
+    if (rc < 0)
         return rc;
     aiops_jdoc_key(w, "localEndpoint");
-    rc = aiops_obs_str(w, ep, "serviceName", 1, svc);
+    rc = aiops_jdoc_str(w, ep, "serviceName", AIOPS_OBS_REQ, svc);
     aiops_jdoc_pop(w);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* tags (strings) into attrs; *error when an "error" tag is present. */
 static int read_tags(aiops_jdoc *w, json_t *span, json_t *attrs, int *error)
 {
-    json_t *tags, *v;
+    json_t *tags = NULL, *v;
     const char *k;
-    int rc = aiops_obs_obj(w, span, "tags", 0, &tags);
+    int rc = aiops_jdoc_obj(w, span, "tags", 0, &tags);
     *error = 0;
-    if (rc || !tags)
+    if (rc <= 0)
         return rc;
+    rc = 0;
     aiops_jdoc_key(w, "tags");
     json_object_foreach(tags, k, v) {
         if (!json_is_string(v)) {
-            aiops_jdoc_key(w, k);
-            rc = aiops_jdoc_bad(w, "expected a string tag value, got %s", aiops_jdoc_type(v));
-            aiops_jdoc_pop(w);
+            rc = aiops_jdoc_wrong(w, k, v, "a string tag value");
             break;
         }
         if (strcmp(k, "error") == 0)
@@ -61,8 +60,8 @@ static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
     const char *kind;
     char low[16];
     size_t i = 0;
-    int rc = aiops_obs_str(w, span, "kind", 0, &kind);
-    if (rc || !kind)
+    int rc = aiops_jdoc_str(w, span, "kind", 0, &kind);
+    if (rc <= 0)
         return rc;
     for (; kind[i] && i + 1 < sizeof low; i++)
         low[i] = (char)tolower((unsigned char)kind[i]);
@@ -74,17 +73,17 @@ static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
 
 static int micros(aiops_jdoc *w, json_t *span, const char *key, int64_t *us)
 {
-    int have, rc = aiops_obs_int(w, span, key, 0, us, &have);
-    if (rc == 0 && !have)
+    int rc = aiops_jdoc_int(w, span, key, AIOPS_JDOC_INTTEXT, INT64_MIN, INT64_MAX, us);
+    if (rc == 0)
         rc = aiops_jdoc_bad(w, "expected \"%s\" in microseconds%s", key,
                             strcmp(key, "duration") == 0 ? " (a span without one is unfinished)"
                                                          : "");
-    else if (rc == 0 && *us < 0) {
+    else if (rc > 0 && *us < 0) {
         aiops_jdoc_key(w, key);
         rc = aiops_jdoc_bad(w, "expected microseconds >= 0");
         aiops_jdoc_pop(w);
     }
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
@@ -95,9 +94,10 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
     int rc, error;
     if (!json_is_object(span))
         return aiops_jdoc_bad(w, "expected a span object, got %s", aiops_jdoc_type(span));
-    if ((rc = aiops_obs_hex(w, span, "traceId", 1, tid)) || (rc = aiops_obs_hex(w, span, "id", 1, sid)) ||
-        (rc = aiops_obs_hex(w, span, "parentId", 0, pid)) ||
-        (rc = aiops_obs_str(w, span, "name", 0, &name)) ||
+    if ((rc = aiops_obs_hex(w, span, "traceId", AIOPS_OBS_REQ, tid)) < 0 ||
+        (rc = aiops_obs_hex(w, span, "id", AIOPS_OBS_REQ, sid)) < 0 ||
+        (rc = aiops_obs_hex(w, span, "parentId", 0, pid)) < 0 ||
+        (rc = aiops_jdoc_str(w, span, "name", 0, &name)) < 0 ||
         (rc = micros(w, span, "timestamp", &start)) || (rc = micros(w, span, "duration", &dur)) ||
         (rc = service_of(w, span, &svc)))
         return rc;

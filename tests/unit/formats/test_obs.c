@@ -177,40 +177,82 @@ static void test_flatten(void **state)
     json_decref(dst);
 }
 
-static void test_epoch(void **state)
+/* A hex id member: lower-cased; absent, or an error at the member. */
+static void test_hex_member(void **state)
 {
     (void)state;
-    assert_true(aiops_obs_epoch_i64(1704164645) == 1704164645.0);
-    assert_true(aiops_obs_epoch_i64(1704164645250) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(1704164645250000) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(1704164645250000000) == 1704164645.25);
-    assert_true(aiops_obs_epoch_real(1704164645250.0) == 1704164645.25);
-    assert_true(aiops_obs_epoch_i64(-5) == -5.0);
+    static const char text[] = "{\"a\": \"ABCdef09\",\n \"b\": \"xyz\"}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    json_t *o = json_loads(text, 0, NULL);
+    char buf[33] = "junk";
+    assert_int_equal(aiops_obs_hex(&w, o, "a", AIOPS_OBS_REQ, buf), 1);
+    assert_string_equal(buf, "abcdef09");
+    assert_int_equal(aiops_obs_hex(&w, o, "c", 0, buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(aiops_obs_hex(&w, o, "b", 0, buf), AIOPS_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_string_equal(err.msg, "b: expected a hex id of 1 to 32 digits, got 'xyz'");
+    assert_int_equal(aiops_obs_hex(&w, o, "c", AIOPS_OBS_REQ, buf), AIOPS_EPARSE);
+    assert_int_equal(err.line, 1);
+    assert_string_equal(err.msg, "expected a \"c\" member");
+    json_decref(o);
 }
 
-static void test_head_key(void **state)
+/* aiops_obs_each: elements in order at key[i], stopping at an error. */
+static int load_num(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
+{
+    if (!json_is_integer(v))
+        return aiops_jdoc_bad(w, "expected a number, got %s", aiops_jdoc_type(v));
+    return aiops_obs_push(w, q, AIOPS_R_EVENT, (double)json_integer_value(v), json_object());
+}
+
+static void test_each(void **state)
 {
     (void)state;
-    const char *h = "\xEF\xBB\xBF  {\"a\":{\"b\":1,\"s\":\"x\\\"y\"},\"c\" : \"val\"}{\"late\":1}";
-    const char *v = NULL;
-    size_t n = strlen(h);
-    assert_int_equal(aiops_jhead_start(h, n), 5);
-    assert_true(aiops_jhead_member(h, n, 1, "a", NULL));
-    assert_true(aiops_jhead_member(h, n, 2, "b", NULL));
-    assert_false(aiops_jhead_member(h, n, 1, "b", NULL));
-    assert_false(aiops_jhead_member(h, n, 2, "y", NULL));   /* inside a string */
-    assert_true(aiops_jhead_member(h, n, 1, "c", &v));
-    assert_true(aiops_jhead_is(v, h + n, "val"));
-    assert_false(aiops_jhead_is(v, h + n, "va"));
-    assert_false(aiops_jhead_member(h, n, 1, "late", NULL));  /* after the first value */
-    /* cut heads never read past n */
-    for (size_t k = 0; k <= n; k++) {
-        char *cut = malloc(k ? k : 1);
-        memcpy(cut, h, k);
-        aiops_jhead_member(cut, k, 1, "c", &v);
-        aiops_jhead_member(cut, k, 2, "zz", NULL);
-        free(cut);
+    static const char text[] = "{\"a\": [3, 1,\n 2, \"x\", 5]}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    aiops_obs_queue q = {0};
+    aiops_record r;
+    json_t *o = json_loads(text, 0, NULL);
+    assert_int_equal(aiops_obs_each(&w, &q, json_object_get(o, "a"), "a", load_num), AIOPS_EPARSE);
+    assert_string_equal(err.msg, "a[3]: expected a number, got a string");
+    assert_int_equal(err.line, 2);
+    assert_int_equal(w.depth, 0);
+    double want[] = {3, 1, 2};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(aiops_obs_queue_pop(&q, &r), 1);
+        assert_true(r.ts == want[i]);
+        json_decref(r.obj);
     }
+    assert_int_equal(aiops_obs_queue_pop(&q, &r), 0);
+    assert_int_equal(aiops_obs_each(&w, &q, NULL, NULL, load_num), 0);   /* no array */
+    aiops_obs_queue_free(&q);
+    json_decref(o);
+}
+
+/* The first time key a shipper's object has, read as an epoch time. */
+static void test_object_time(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"@timestamp", "time", "ts", NULL};
+    static const char text[] = "{\"ts\": 1, \"time\": \"1704164645250\"}";
+    aiops_err err = {0};
+    aiops_jdoc w = {.file = "t", .err = &err, .text = text, .len = strlen(text), .line0 = 1};
+    json_t *o = json_loads(text, 0, NULL), *none = json_object();
+    const char *key = NULL;
+    double ts = 0;
+    assert_int_equal(aiops_obs_object_time(&w, o, keys, &key, &ts), 1);
+    assert_string_equal(key, "time");
+    assert_true(ts == 1704164645.25);
+    assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), 0);
+    json_object_set_new(none, "@timestamp", json_string("noon"));
+    assert_int_equal(aiops_obs_object_time(&w, none, keys, &key, &ts), AIOPS_EPARSE);
+    assert_string_equal(err.msg, "@timestamp: expected a time (RFC 3339 or epoch "
+                                 "seconds/ms/us/ns), got 'noon'");
+    json_decref(o);
+    json_decref(none);
 }
 
 int main(void)
@@ -219,8 +261,8 @@ int main(void)
         cmocka_unit_test(test_level_name), cmocka_unit_test(test_level_text),
         cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
-        cmocka_unit_test(test_flatten),    cmocka_unit_test(test_epoch),
-        cmocka_unit_test(test_head_key),
+        cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
+        cmocka_unit_test(test_each),       cmocka_unit_test(test_object_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
