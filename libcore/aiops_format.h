@@ -175,4 +175,9 @@ int aiops_text_field(const char *s, size_t n, size_t *pos, size_t *start, size_t
 int aiops_text_value(const aiops_parse_ctx *ctx, const char *s, size_t n, size_t *pos,
                      const char *after, double *v, aiops_err *err);
 
+/* JSON lines read from a stream: the next line that is not blank (only
+ * spaces, tabs, CRs).  1 = *line, *len (as aiops_stream_getline), 0 at the
+ * end, <0 error. */
+int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err);
+
 #endif /* AIOPS_FORMAT_H */

@@ -588,16 +588,6 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
     return 1;
 }
 
-int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err)
-{
-    int rc;
-    do {
-        if ((rc = aiops_stream_getline(s, line, len, err)) <= 0)
-            return rc;
-    } while (strspn(*line, " \t\r") == *len);
-    return 1;
-}
-
 /* ------------------------------------------------------------ probes */
 
 size_t aiops_jhead_start(const char *head, size_t n)

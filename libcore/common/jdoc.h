@@ -127,11 +127,6 @@ void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len);
  * `what`, e.g. "expected an Alertmanager webhook payload"). */
 int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out);
 
-/* JSON lines read from a stream: the next line that is not blank (only
- * spaces, tabs, CRs).  1 = *line, *len (as aiops_stream_getline), 0 at the
- * end, <0 error. */
-int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err);
-
 /* Raw JSON text, any bytes: move *p past blanks (space, tab, CR, LF); or,
  * with *p at an opening quote, just past the closing one (0 and *p = n if
  * the text ends first, e.g. a head cut off inside a string). */

@@ -75,3 +75,13 @@ int aiops_text_value(const aiops_parse_ctx *ctx, const char *s, size_t n, size_t
                                 aiops_snip(s + b, fl, sn, sizeof sn));
     return 0;
 }
+
+int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err)
+{
+    int rc;
+    do {
+        if ((rc = aiops_stream_getline(s, line, len, err)) <= 0)
+            return rc;
+    } while (strspn(*line, " \t\r") == *len);
+    return 1;
+}

@@ -8,7 +8,7 @@
 #ifndef AIOPS_CLICKHOUSE_H
 #define AIOPS_CLICKHOUSE_H
 
-#include "aiops.h"
+#include "aiops_format.h"
 #include "formats/tables/colmap.h"
 
 #define AIOPS_CH_MAX_COLS 1024

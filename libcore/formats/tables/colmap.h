@@ -18,7 +18,7 @@
 #ifndef AIOPS_COLMAP_H
 #define AIOPS_COLMAP_H
 
-#include "aiops.h"
+#include "aiops_format.h"
 
 typedef enum aiops_role {
     AIOPS_ROLE_TS, AIOPS_ROLE_VALUE, AIOPS_ROLE_SERIES, AIOPS_ROLE_NAME, AIOPS_ROLE_LABELS,
