@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/jdoc.h"
@@ -201,8 +202,8 @@ const char *aiops_jdoc_type(const json_t *j)
 
 /* ------------------------------------------------------ field access */
 
-int aiops_jdoc_field(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *want,
-                     json_t **out)
+int aiops_jdoc_field(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                     const char *want, json_t **out)
 {
     *out = json_object_get(obj, key);
     if (*out && (!json_is_null(*out) || (flags & AIOPS_JDOC_NULL)))
@@ -215,31 +216,73 @@ int aiops_jdoc_field(aiops_jdoc *d, json_t *obj, const char *key, int flags, con
     return aiops_jdoc_bad(d, "expected field \"%s\" (%s)", key, want);
 }
 
-/* "key: expected WANT, got GOT" at the member's line. */
-static int expected(aiops_jdoc *d, const char *key, const char *want, const char *got)
+int aiops_jdoc_bad_at(aiops_jdoc *d, const char *key, const char *fmt, ...)
 {
-    aiops_jdoc_key(d, key);
-    int rc = aiops_jdoc_bad(d, "expected %s, got %s", want, got);
-    aiops_jdoc_pop(d);
+    char msg[420];           /* as long as aiops_jdoc_fail's own */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (key)
+        aiops_jdoc_key(d, key);
+    int rc = aiops_jdoc_bad(d, "%s", msg);
+    if (key)
+        aiops_jdoc_pop(d);
     return rc;
 }
 
-int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want)
+/* A wrong value as a message names it: its type or, with
+ * AIOPS_JDOC_QUOTE, its JSON text cut at 60 bytes (not inside a UTF-8
+ * character).  buf holds 64 bytes. */
+#define GOT_MAX 64
+static const char *got_text(const json_t *v, int flags, char *buf)
 {
-    return expected(d, key, want, aiops_jdoc_type(v));
+    if (!(flags & AIOPS_JDOC_QUOTE) || !v)
+        return aiops_jdoc_type(v);
+    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (!s)
+        return "?";
+    size_t n = strlen(s);
+    if (n > 60)
+        for (n = 60; n && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+            ;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    free(s);
+    return buf;
+}
+
+/* "key: expected WANT, got GOT" at the member's line (key NULL: at d's
+ * path). */
+static int expected(aiops_jdoc *d, const char *key, const char *want, const char *got)
+{
+    return aiops_jdoc_bad_at(d, key, "expected %s, got %s", want, got);
+}
+
+int aiops_jdoc_expect(aiops_jdoc *d, const char *key, const json_t *v, int flags,
+                      const char *want)
+{
+    char got[GOT_MAX];
+    return expected(d, key, want, got_text(v, flags, got));
+}
+
+int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, const json_t *v, const char *want)
+{
+    return aiops_jdoc_expect(d, key, v, 0, want);
 }
 
 /* The member if it has the JSON type; 1, 0 (absent) or <0. */
-static int typed(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_type type,
+static int typed(aiops_jdoc *d, const json_t *obj, const char *key, int flags, json_type type,
                  const char *want, json_t **out)
 {
     int rc = aiops_jdoc_field(d, obj, key, flags, want, out);
     if (rc <= 0 || json_typeof(*out) == type)
         return rc;
-    return aiops_jdoc_wrong(d, key, *out, want);
+    return aiops_jdoc_expect(d, key, *out, flags, want);
 }
 
-int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out)
+int aiops_jdoc_str(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                   const char **out)
 {
     json_t *v;
     int rc = typed(d, obj, key, flags, JSON_STRING, "a string", &v);
@@ -248,7 +291,7 @@ int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const
     return rc;
 }
 
-int aiops_jdoc_obj(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+int aiops_jdoc_obj(aiops_jdoc *d, const json_t *obj, const char *key, int flags, json_t **out)
 {
     json_t *v;
     int rc = typed(d, obj, key, flags, JSON_OBJECT, "an object", &v);
@@ -257,7 +300,7 @@ int aiops_jdoc_obj(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_
     return rc;
 }
 
-int aiops_jdoc_arr(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+int aiops_jdoc_arr(aiops_jdoc *d, const json_t *obj, const char *key, int flags, json_t **out)
 {
     json_t *v;
     int rc = typed(d, obj, key, flags, JSON_ARRAY, "an array", &v);
@@ -267,137 +310,200 @@ int aiops_jdoc_arr(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_
 }
 
 /* What a range asks for: "a number", "an integer >= 0", "a number in
- * [0, 1]"; lo/hi are NULL on an unbounded side. */
+ * [0, 1]"; lo/hi are NULL on an unbounded side, tail is appended. */
 static const char *range_text(char *buf, size_t n, const char *what, const char *lo,
-                              const char *hi)
+                              const char *hi, const char *tail)
 {
     if (lo && hi)
-        snprintf(buf, n, "%s in [%s, %s]", what, lo, hi);
+        snprintf(buf, n, "%s in [%s, %s]%s", what, lo, hi, tail);
     else if (lo || hi)
-        snprintf(buf, n, "%s %s %s", what, lo ? ">=" : "<=", lo ? lo : hi);
+        snprintf(buf, n, "%s %s %s%s", what, lo ? ">=" : "<=", lo ? lo : hi, tail);
     else
-        snprintf(buf, n, "%s", what);
+        snprintf(buf, n, "%s%s", what, tail);
     return buf;
 }
 
-int aiops_jdoc_num(aiops_jdoc *d, json_t *obj, const char *key, int flags, double lo, double hi,
-                   double *out)
+int aiops_jdoc_numval(const json_t *v, int flags, double *out)
 {
-    char lb[32], hb[32], want[96], got[32];
-    json_t *v;
-    int rc = aiops_jdoc_field(d, obj, key, flags, "a number", &v);
-    if (rc <= 0)
-        return rc;
+    double x;
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    if (!(flags & AIOPS_JDOC_NONFINITE))
+        return -1;
+    if (json_is_null(v)) {
+        *out = NAN;
+        return 0;
+    }
+    /* Strings only for what a JSON number cannot hold. */
+    if (json_is_string(v) &&
+        aiops_parse_double(json_string_value(v), json_string_length(v), &x) == 0 &&
+        !isfinite(x)) {
+        *out = x;
+        return 0;
+    }
+    return -1;
+}
+
+/* v (member key; key NULL: the value at d's path) as a number in
+ * [lo, hi]: 0 or <0. */
+static int num_value(aiops_jdoc *d, const char *key, const json_t *v, int flags, double lo,
+                     double hi, double *out)
+{
+    char lb[32], hb[32], want[112], got[GOT_MAX];
+    double x;
+    int ok = aiops_jdoc_numval(v, flags, &x) == 0;
+    if (ok && (isnan(x) || (x >= lo && x <= hi))) {
+        *out = x;
+        return 0;
+    }
     snprintf(lb, sizeof lb, "%g", lo);
     snprintf(hb, sizeof hb, "%g", hi);
-    range_text(want, sizeof want, "a number", isinf(lo) ? NULL : lb, isinf(hi) ? NULL : hb);
-    if (json_is_null(v)) {                 /* AIOPS_JDOC_NULL: not a number */
-        *out = NAN;
-        return 1;
-    }
-    if (!json_is_number(v))
-        return aiops_jdoc_wrong(d, key, v, want);
-    double x = json_number_value(v);
-    if (!(x >= lo && x <= hi)) {
+    range_text(want, sizeof want, "a number", isinf(lo) ? NULL : lb, isinf(hi) ? NULL : hb,
+               flags & AIOPS_JDOC_NONFINITE ? " or null" : "");
+    if (ok && !(flags & AIOPS_JDOC_QUOTE)) {
         aiops_fmt_double(x, got);
         return expected(d, key, want, got);
     }
-    *out = x;
-    return 1;
+    return aiops_jdoc_expect(d, key, v, flags, want);
 }
 
-/* An integer written as a string, if the flags allow it: 1, 0 (not an
- * integer), or <0 for text that is not one. */
-static int int_text(aiops_jdoc *d, const char *key, json_t *v, int flags, int64_t *x)
+int aiops_jdoc_num(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double lo,
+                   double hi, double *out)
 {
-    if (!(flags & AIOPS_JDOC_INTTEXT) || !json_is_string(v))
-        return 0;
-    if (aiops_parse_int64(json_string_value(v), json_string_length(v), x) == 0)
-        return 1;
-    char got[48];
-    size_t n = json_string_length(v);
-    snprintf(got, sizeof got, "'%.*s'", n > 40 ? 40 : (int)n, json_string_value(v));
-    return expected(d, key, "an integer", got);
-}
-
-int aiops_jdoc_int(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t lo,
-                   int64_t hi, int64_t *out)
-{
-    char lb[24], hb[24], want[96], got[24];
     json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key,
+                              flags & AIOPS_JDOC_NONFINITE ? flags | AIOPS_JDOC_NULL : flags,
+                              "a number", &v);
+    if (rc > 0 && (rc = num_value(d, key, v, flags, lo, hi, out)) == 0)
+        rc = 1;
+    return rc;
+}
+
+/* v (member key; key NULL: the value at d's path) as an integer in
+ * [lo, hi]: 0 or <0.  A string of digits with AIOPS_JDOC_INTTEXT. */
+static int int_value(aiops_jdoc *d, const char *key, const json_t *v, int flags, int64_t lo,
+                     int64_t hi, int64_t *out)
+{
+    char lb[24], hb[24], want[96], got[GOT_MAX];
     int64_t x;
-    int rc = aiops_jdoc_field(d, obj, key, flags, "an integer", &v);
-    if (rc <= 0)
-        return rc;
     snprintf(lb, sizeof lb, "%" PRId64, lo);
     snprintf(hb, sizeof hb, "%" PRId64, hi);
     range_text(want, sizeof want, "an integer", lo == INT64_MIN ? NULL : lb,
-               hi == INT64_MAX ? NULL : hb);
-    if (json_is_integer(v))
+               hi == INT64_MAX ? NULL : hb, "");
+    if (json_is_integer(v)) {
         x = (int64_t)json_integer_value(v);
-    else if ((rc = int_text(d, key, v, flags, &x)) <= 0)
-        return rc < 0 ? rc : aiops_jdoc_wrong(d, key, v, want);
+    } else if (!(flags & AIOPS_JDOC_INTTEXT) || !json_is_string(v)) {
+        return aiops_jdoc_expect(d, key, v, flags, want);
+    } else if (aiops_parse_int64(json_string_value(v), json_string_length(v), &x) < 0) {
+        if (flags & AIOPS_JDOC_QUOTE)
+            return aiops_jdoc_expect(d, key, v, flags, "an integer");
+        size_t n = json_string_length(v);
+        snprintf(got, sizeof got, "'%.*s'", n > 40 ? 40 : (int)n, json_string_value(v));
+        return expected(d, key, "an integer", got);
+    }
     if (x < lo || x > hi) {
+        if (json_is_string(v) && (flags & AIOPS_JDOC_QUOTE))
+            return aiops_jdoc_expect(d, key, v, flags, want);
         snprintf(got, sizeof got, "%" PRId64, x);
         return expected(d, key, want, got);
     }
     *out = x;
-    return 1;
+    return 0;
 }
 
-int aiops_jdoc_bool(aiops_jdoc *d, json_t *obj, const char *key, int flags, int *out)
+int aiops_jdoc_int(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int64_t lo,
+                   int64_t hi, int64_t *out)
+{
+    json_t *v;
+    int rc = aiops_jdoc_field(d, obj, key, flags, "an integer", &v);
+    if (rc > 0 && (rc = int_value(d, key, v, flags, lo, hi, out)) == 0)
+        rc = 1;
+    return rc;
+}
+
+int aiops_jdoc_cint(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int lo,
+                    int hi, int *out)
+{
+    int64_t x;
+    int rc = aiops_jdoc_int(d, obj, key, flags, lo, hi, &x);
+    if (rc > 0)
+        *out = (int)x;
+    return rc;
+}
+
+int aiops_jdoc_bool(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int *out)
 {
     json_t *v;
     int rc = aiops_jdoc_field(d, obj, key, flags, "true or false", &v);
     if (rc <= 0)
         return rc;
     if (!json_is_boolean(v))
-        return aiops_jdoc_wrong(d, key, v, "true or false");
+        return aiops_jdoc_expect(d, key, v, flags, "true or false");
     *out = json_is_true(v);
     return 1;
 }
 
-/* The element of a number array: its value, or <0 at its path. */
-static int num_elem(aiops_jdoc *d, json_t *e, size_t i, int flags, double *x)
-{
-    if (json_is_number(e)) {
-        *x = json_number_value(e);
-        return 0;
-    }
-    if (json_is_null(e) && (flags & AIOPS_JDOC_NULL)) {
-        *x = NAN;
-        return 0;
-    }
-    aiops_jdoc_idx(d, i);
-    int rc = aiops_jdoc_bad(d, "expected a number, got %s", aiops_jdoc_type(e));
-    aiops_jdoc_pop(d);
-    return rc;
-}
-
-int aiops_jdoc_nums(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out,
-                    size_t n)
+/* Member key as an array of exactly n WHAT: 1 with *out, 0 absent, <0. */
+static int array_n(aiops_jdoc *d, const json_t *obj, const char *key, int flags, size_t n,
+                   const char *what, json_t **out)
 {
     char want[64], got[48];
-    json_t *v;
-    snprintf(want, sizeof want, "an array of %zu numbers", n);
-    int rc = aiops_jdoc_field(d, obj, key, flags, want, &v);
+    snprintf(want, sizeof want, "an array of %zu %s", n, what);
+    int rc = aiops_jdoc_field(d, obj, key, flags, want, out);
     if (rc <= 0)
         return rc;
-    if (!json_is_array(v))
-        return aiops_jdoc_wrong(d, key, v, want);
-    if (json_array_size(v) != n) {
-        snprintf(got, sizeof got, "an array of %zu", json_array_size(v));
+    if (!json_is_array(*out))
+        return aiops_jdoc_expect(d, key, *out, flags, want);
+    if (json_array_size(*out) != n) {
+        snprintf(got, sizeof got, "an array of %zu", json_array_size(*out));
         return expected(d, key, want, got);
     }
+    return 1;
+}
+
+int aiops_jdoc_nums(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out,
+                    size_t n)
+{
+    json_t *v;
+    int rc = array_n(d, obj, key, flags, n, "numbers", &v);
+    if (rc <= 0)
+        return rc;
     aiops_jdoc_key(d, key);
-    for (size_t i = 0; i < n && rc > 0; i++)
-        if ((rc = num_elem(d, json_array_get(v, i), i, flags, &out[i])) == 0)
-            rc = 1;
+    for (size_t i = 0; i < n && rc > 0; i++) {
+        aiops_jdoc_idx(d, i);
+        if (num_value(d, NULL, json_array_get(v, i), flags, -INFINITY, INFINITY, &out[i]) < 0)
+            rc = d->err->code;
+        aiops_jdoc_pop(d);
+    }
     aiops_jdoc_pop(d);
     return rc;
 }
 
-int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out)
+int aiops_jdoc_cints(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                     const int *lo, const int *hi, int *out, size_t n)
+{
+    json_t *v;
+    int64_t x;
+    int rc = array_n(d, obj, key, flags, n, "integers", &v);
+    if (rc <= 0)
+        return rc;
+    aiops_jdoc_key(d, key);
+    for (size_t i = 0; i < n && rc > 0; i++) {
+        aiops_jdoc_idx(d, i);
+        if (int_value(d, NULL, json_array_get(v, i), flags, lo[i], hi[i], &x) < 0)
+            rc = d->err->code;
+        else
+            out[i] = (int)x;
+        aiops_jdoc_pop(d);
+    }
+    aiops_jdoc_pop(d);
+    return rc;
+}
+
+int aiops_jdoc_strmap(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                      json_t **out)
 {
     static const char want[] = "an object of strings";
     json_t *v, *x;
@@ -408,7 +514,7 @@ int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, js
     aiops_jdoc_key(d, key);
     json_object_foreach(v, k, x) {
         if (!json_is_string(x)) {
-            rc = aiops_jdoc_wrong(d, k, x, "a string");
+            rc = aiops_jdoc_expect(d, k, x, flags, "a string");
             break;
         }
     }
@@ -420,15 +526,15 @@ int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, js
 
 /* ------------------------------------------------ optional with defaults */
 
-int aiops_jdoc_str_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *dflt,
-                      const char **out)
+int aiops_jdoc_str_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                      const char *dflt, const char **out)
 {
     *out = dflt;
     int rc = aiops_jdoc_str(d, obj, key, flags, out);
     return rc < 0 ? rc : 0;
 }
 
-int aiops_jdoc_num_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, double dflt,
+int aiops_jdoc_num_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double dflt,
                       double lo, double hi, double *out)
 {
     *out = dflt;
@@ -436,7 +542,7 @@ int aiops_jdoc_num_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, do
     return rc < 0 ? rc : 0;
 }
 
-int aiops_jdoc_int_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t dflt,
+int aiops_jdoc_int_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int64_t dflt,
                       int64_t lo, int64_t hi, int64_t *out)
 {
     *out = dflt;
@@ -444,7 +550,7 @@ int aiops_jdoc_int_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, in
     return rc < 0 ? rc : 0;
 }
 
-int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int dflt,
+int aiops_jdoc_bool_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int dflt,
                        int *out)
 {
     *out = dflt;
@@ -467,7 +573,7 @@ int aiops_jtime_parse(const json_t *v, double *out)
     return -1;
 }
 
-int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+int aiops_jdoc_time(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out)
 {
     static const char want[] = "an RFC 3339 time or epoch seconds";
     json_t *v;
@@ -507,7 +613,7 @@ static double epoch_real(double v)
     return v;
 }
 
-int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out)
+int aiops_jdoc_epoch_value(aiops_jdoc *d, const json_t *v, double *out)
 {
     int64_t i;
     if (json_is_integer(v))
@@ -529,7 +635,7 @@ int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out)
     return 0;
 }
 
-int aiops_jdoc_epoch(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out)
+int aiops_jdoc_epoch(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out)
 {
     json_t *v;
     int rc = aiops_jdoc_field(d, obj, key, flags, "a time", &v);

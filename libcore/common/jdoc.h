@@ -4,8 +4,9 @@
  * with errors reported as "path: message" at that value's line in the raw
  * text; typed field access; reading a sequence of JSON values from one
  * entry (one document, NDJSON, or pretty-printed documents one after
- * another); raw-text scanning; and probing the keys of a head.  Not part
- * of the public API (aiops.h). */
+ * another); raw-text scanning; and probing the keys of a head.  The saved
+ * models (models/model.h) read their state with these getters too.  Not
+ * part of the public API (aiops.h). */
 #ifndef AIOPS_JDOC_H
 #define AIOPS_JDOC_H
 
@@ -55,46 +56,78 @@ const char *aiops_jdoc_type(const json_t *j);
 /* With REQUIRED, the absence reads: expected a "k" member (the wording of
  * the log, trace and event readers). */
 #define AIOPS_JDOC_MEMBER 2
-/* JSON null is a value, not absence: NaN for the number getters, a wrong
- * type for the others. */
+/* JSON null is a value, not absence: a wrong type (for the number
+ * getters too, unless AIOPS_JDOC_NONFINITE reads it). */
 #define AIOPS_JDOC_NULL 4
 /* aiops_jdoc_int: a string of digits is an integer too (OTLP writes
  * 64-bit integers as strings). */
 #define AIOPS_JDOC_INTTEXT 8
+/* Numbers (num, nums, numval): also what a JSON number cannot hold, in
+ * the spelling of saved models: null is NaN (a value, not absence), and
+ * a string aiops_parse_double reads as non-finite ("NaN", "+Inf",
+ * "-Inf") is that number.  NaN passes any range; +-Inf must be in it. */
+#define AIOPS_JDOC_NONFINITE 16
+/* A wrong value is quoted as its JSON text, cut at 60 bytes (got "abc",
+ * got 2.5, got null), instead of named by its type (got a string). */
+#define AIOPS_JDOC_QUOTE 32
 
 /* The member itself (*out borrowed), for getters of special shapes; want
  * ("a string") names it when a required one is absent. */
-int aiops_jdoc_field(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *want,
-                     json_t **out);
+int aiops_jdoc_field(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                     const char *want, json_t **out);
 /* "key: expected WANT, got <type of v>" at v's line; returns AIOPS_EPARSE. */
-int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, json_t *v, const char *want);
+int aiops_jdoc_wrong(aiops_jdoc *d, const char *key, const json_t *v, const char *want);
+/* The same with the flags' way of naming v (AIOPS_JDOC_QUOTE: its JSON
+ * text); key NULL: v is the value at d's path. */
+int aiops_jdoc_expect(aiops_jdoc *d, const char *key, const json_t *v, int flags,
+                      const char *want);
+/* "key: MESSAGE" at member key of the value at d's path (key NULL: at
+ * d's path), for what the getters cannot see; returns AIOPS_EPARSE. */
+int aiops_jdoc_bad_at(aiops_jdoc *d, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
-int aiops_jdoc_str(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char **out);
-int aiops_jdoc_obj(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
-int aiops_jdoc_arr(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+int aiops_jdoc_str(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                   const char **out);
+int aiops_jdoc_obj(aiops_jdoc *d, const json_t *obj, const char *key, int flags, json_t **out);
+int aiops_jdoc_arr(aiops_jdoc *d, const json_t *obj, const char *key, int flags, json_t **out);
 /* A number in [lo, hi] (-INFINITY / INFINITY: unbounded on that side). */
-int aiops_jdoc_num(aiops_jdoc *d, json_t *obj, const char *key, int flags, double lo, double hi,
-                   double *out);
+int aiops_jdoc_num(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double lo,
+                   double hi, double *out);
+/* The number v is, as the number getters read it with flags (only
+ * AIOPS_JDOC_NONFINITE matters), without a message: 0, or -1 when v
+ * (possibly NULL) is none. */
+int aiops_jdoc_numval(const json_t *v, int flags, double *out);
 /* An integer in [lo, hi] (INT64_MIN / INT64_MAX: unbounded). */
-int aiops_jdoc_int(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t lo,
+int aiops_jdoc_int(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int64_t lo,
                    int64_t hi, int64_t *out);
+/* The same into an int. */
+int aiops_jdoc_cint(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int lo,
+                    int hi, int *out);
 /* true or false, as 1 or 0. */
-int aiops_jdoc_bool(aiops_jdoc *d, json_t *obj, const char *key, int flags, int *out);
-/* An array of exactly n numbers into out[0..n) (with AIOPS_JDOC_NULL a
- * null element is NaN); on an error out may be partly written. */
-int aiops_jdoc_nums(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out,
+int aiops_jdoc_bool(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int *out);
+/* An array of exactly n numbers into out[0..n) (with AIOPS_JDOC_NONFINITE
+ * null elements are NaN); on an error out may be partly written. */
+int aiops_jdoc_nums(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out,
                     size_t n);
+/* An array of exactly n integers, the i-th in [lo[i], hi[i]], into an int
+ * each. */
+int aiops_jdoc_cints(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                     const int *lo, const int *hi, int *out, size_t n);
 /* An object whose values are all strings; *out borrowed. */
-int aiops_jdoc_strmap(aiops_jdoc *d, json_t *obj, const char *key, int flags, json_t **out);
+int aiops_jdoc_strmap(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                      json_t **out);
 
 /* Optional members with a default: *out = dflt when absent.  0 or <0. */
-int aiops_jdoc_str_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, const char *dflt,
-                      const char **out);
-int aiops_jdoc_num_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, double dflt,
+int aiops_jdoc_str_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
+                      const char *dflt, const char **out);
+int aiops_jdoc_num_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double dflt,
                       double lo, double hi, double *out);
-int aiops_jdoc_int_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int64_t dflt,
+int aiops_jdoc_int_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int64_t dflt,
                       int64_t lo, int64_t hi, int64_t *out);
-int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, int dflt,
+int aiops_jdoc_bool_or(aiops_jdoc *d, const json_t *obj, const char *key, int flags, int dflt,
                        int *out);
 
 /* Times.  aiops_jdoc_time: RFC 3339 text or an epoch number (seconds, or
@@ -102,13 +135,13 @@ int aiops_jdoc_bool_or(aiops_jdoc *d, json_t *obj, const char *key, int flags, i
  * aiops_jdoc_epoch: the same, also an integer as a string ("1704164645123456789",
  * Loki and OTLP), integers converted exactly (not through a double), and
  * the log/trace/event readers' wording in messages. */
-int aiops_jdoc_time(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+int aiops_jdoc_time(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out);
 /* The time of a value as aiops_jdoc_time reads it, without a message:
  * 0, or -1 when v is no time. */
 int aiops_jtime_parse(const json_t *v, double *out);
-int aiops_jdoc_epoch(aiops_jdoc *d, json_t *obj, const char *key, int flags, double *out);
+int aiops_jdoc_epoch(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out);
 /* aiops_jdoc_epoch of a value already at the current path: 0 or <0. */
-int aiops_jdoc_epoch_value(aiops_jdoc *d, json_t *v, double *out);
+int aiops_jdoc_epoch_value(aiops_jdoc *d, const json_t *v, double *out);
 
 /* ------------------------------------------------- sequences of values */
 

@@ -103,42 +103,17 @@ int aiops_model_width_period(const char *model, const aiops_model_params *p, dou
  *
  * One spelling of non-finite numbers in every saved model, as JSON has
  * none: NaN (a value not known yet) is written null, +-Inf (a threshold,
- * a clamp that is off) the strings "+Inf" and "-Inf".  Loading also
- * accepts the string "NaN", which holtwinters and static wrote before. */
+ * a clamp that is off) the strings "+Inf" and "-Inf".  load() reads its
+ * state with jdoc.h's getters, whose AIOPS_JDOC_NONFINITE reads this
+ * spelling back (and the string "NaN", which holtwinters and static wrote
+ * before); their errors name the path ("state.params.width: expected
+ * ..."), aiops_jdoc_bad_at what the getters cannot see (a count out of
+ * range, numbers that must ascend). */
 
 /* Set o[key] = v (taken); on a NULL v or a failure, *ok = 0. */
 void aiops_mj_put(json_t *o, const char *key, json_t *v, int *ok);
 json_t *aiops_mj_num(double v);                       /* NULL: out of memory */
 json_t *aiops_mj_array(const double *a, size_t n);    /* NULL: out of memory */
-/* v as a number: a JSON number, or a non-finite one in either spelling
- * above (null, "NaN", "+Inf", "-Inf").  0, or -1 for anything else. */
-int aiops_mj_value(const json_t *v, double *out);
-
-/* Typed getters for load(), in the style of jdoc.h's (and meant to move
- * there): o[key], with d's path naming where o is.  A missing field is
- * absent: an error when AIOPS_JDOC_REQUIRED, else *out untouched and 0
- * returned; a null one too, except for numbers with AIOPS_MJ_NONFINITE.
- * Returns 1 when found, <0 (d->err set: "path.key: expected ..., got
- * ...") on a wrong type or a value out of range. */
-#define AIOPS_MJ_NONFINITE 2  /* numbers: NaN and +-Inf accepted, in the spellings above */
-int aiops_mj_number(aiops_jdoc *d, const json_t *o, const char *key, int flags, double *out);
-int aiops_mj_int(aiops_jdoc *d, const json_t *o, const char *key, int flags, int lo, int hi,
-                 int *out);
-int aiops_mj_bool(aiops_jdoc *d, const json_t *o, const char *key, int flags, int *out);
-int aiops_mj_object(aiops_jdoc *d, const json_t *o, const char *key, int flags,
-                    const json_t **out);
-/* An array of exactly n numbers / of n integers, the i-th in lo[i]..hi[i]. */
-int aiops_mj_numbers(aiops_jdoc *d, const json_t *o, const char *key, int flags, double *out,
-                     size_t n);
-int aiops_mj_ints(aiops_jdoc *d, const json_t *o, const char *key, int flags, const int *lo,
-                  const int *hi, int *out, size_t n);
-/* AIOPS_EPARSE "path.key: MESSAGE" (key NULL: at d's path) for what the
- * getters cannot see (a count out of range, numbers that must ascend). */
-int aiops_mj_fail(aiops_jdoc *d, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 /* The saved state of a model that is fitted in one batch (seasonal,
  * sarima): {"model": NAME, "version": V, "params": {...}, "fitted": B,

@@ -1141,10 +1141,10 @@ static int load_numbers(hw *tmp, json_int_t version, const json_t *par, const js
     tmp->klev = HUBER_K;
     tmp->r.carry = 0;
     for (size_t i = 0; i < np; i++)
-        if (aiops_mj_value(json_object_get(par, pk[i]), pd[i]))
+        if (aiops_jdoc_numval(json_object_get(par, pk[i]), AIOPS_JDOC_NONFINITE, pd[i]))
             return -1;
     for (size_t i = 0; i < (version >= 3 ? 9u : 8u); i++)
-        if (aiops_mj_value(json_object_get(st, sk[i]), sd[i]))
+        if (aiops_jdoc_numval(json_object_get(st, sk[i]), AIOPS_JDOC_NONFINITE, sd[i]))
             return -1;
     return 0;
 }

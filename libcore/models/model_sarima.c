@@ -953,12 +953,13 @@ static int load_params(void *mv, aiops_jdoc *d, const json_t *par)
 {
     aiops_model_params p;
     aiops_model_params_init(&p);
-    if (aiops_mj_number(d, par, "width", AIOPS_JDOC_REQUIRED, &p.width) < 0 ||
-        aiops_mj_number(d, par, "period", AIOPS_JDOC_REQUIRED, &p.period) < 0)
+    const int req = AIOPS_JDOC_REQUIRED;
+    if (aiops_jdoc_num(d, par, "width", req, -INFINITY, INFINITY, &p.width) < 0 ||
+        aiops_jdoc_num(d, par, "period", req, -INFINITY, INFINITY, &p.period) < 0)
         return d->err->code;
     int *ord[6] = {&p.p, &p.d, &p.q, &p.P, &p.D, &p.Q};
     for (int i = 0; i < 6; i++)
-        if (aiops_mj_int(d, par, ORD_NAME[i], AIOPS_JDOC_REQUIRED, -1, ORD_MAX[i], ord[i]) < 0)
+        if (aiops_jdoc_cint(d, par, ORD_NAME[i], req, -1, ORD_MAX[i], ord[i]) < 0)
             return d->err->code;
     return apply_params(mv, &p, d->err);
 }
@@ -968,15 +969,16 @@ static int load_orders(sarima *m, aiops_jdoc *d, const json_t *j)
     static const int lo[4] = {0, 0, 0, 0}, hi[3] = {MAX_ORD, 1, MAX_ORD},
                      shi[4] = {MAX_ORD, 1, MAX_ORD, MAX_S};
     int o[3], so[4];
-    if (aiops_mj_ints(d, j, "order", AIOPS_JDOC_REQUIRED, lo, hi, o, 3) < 0 ||
-        aiops_mj_ints(d, j, "seasonal_order", AIOPS_JDOC_REQUIRED, lo, shi, so, 4) < 0)
+    if (aiops_jdoc_cints(d, j, "order", AIOPS_JDOC_REQUIRED, lo, hi, o, 3) < 0 ||
+        aiops_jdoc_cints(d, j, "seasonal_order", AIOPS_JDOC_REQUIRED, lo, shi, so, 4) < 0)
         return d->err->code;
     m->p = o[0], m->d = o[1], m->q = o[2];
     m->P = so[0], m->D = so[1], m->Q = so[2], m->s = so[3];
     if (m->s < 2 && (m->P || m->D || m->Q))
-        return aiops_mj_fail(d, "seasonal_order", "expected a season s >= 2 with seasonal orders");
-    if (aiops_mj_int(d, j, "aggregate", AIOPS_JDOC_REQUIRED, 1, INT32_MAX, &m->g) < 0 ||
-        aiops_mj_bool(d, j, "auto", AIOPS_JDOC_REQUIRED, &m->autosel) < 0)
+        return aiops_jdoc_bad_at(d, "seasonal_order",
+                                 "expected a season s >= 2 with seasonal orders");
+    if (aiops_jdoc_cint(d, j, "aggregate", AIOPS_JDOC_REQUIRED, 1, INT32_MAX, &m->g) < 0 ||
+        aiops_jdoc_bool(d, j, "auto", AIOPS_JDOC_REQUIRED, &m->autosel) < 0)
         return d->err->code;
     return 0;
 }
@@ -985,31 +987,31 @@ static int load_numbers(sarima *m, aiops_jdoc *d, const json_t *j, int version)
 {
     static const char *const keys[] = {"step", "origin", "mean", "sigma2", "var_within",
                                        "open_sum", "open_n"};
-    const int req = AIOPS_JDOC_REQUIRED;
+    const int req = AIOPS_JDOC_REQUIRED, nan_ok = req | AIOPS_JDOC_NONFINITE;
     double *dst[] = {&m->step, &m->origin, &m->mu, &m->sigma2, &m->var_within,
                      &m->open_sum, &m->open_n};
-    if (aiops_mj_number(d, j, "aic", req | AIOPS_MJ_NONFINITE, &m->aic) < 0 ||
-        (version >= 2 && aiops_mj_number(d, j, "loglik", req | AIOPS_MJ_NONFINITE, &m->loglik) < 0))
+    if (aiops_jdoc_num(d, j, "aic", nan_ok, -INFINITY, INFINITY, &m->aic) < 0 ||
+        (version >= 2 &&
+         aiops_jdoc_num(d, j, "loglik", nan_ok, -INFINITY, INFINITY, &m->loglik) < 0))
         return d->err->code;
     for (int i = 0; i < 7; i++)
-        if (aiops_mj_number(d, j, keys[i], req, dst[i]) < 0)
+        if (aiops_jdoc_num(d, j, keys[i], req, -INFINITY, INFINITY, dst[i]) < 0)
             return d->err->code;
     if (!(m->step > 0 && m->sigma2 > 0 && m->var_within >= 0 && m->open_n >= 0))
-        return aiops_mj_fail(d, NULL, "expected positive numbers in step/sigma2/var_within/open_n");
-    if (aiops_mj_numbers(d, j, "ar", req, m->phi, (size_t)m->p) < 0 ||
-        aiops_mj_numbers(d, j, "ma", req, m->theta, (size_t)m->q) < 0 ||
-        aiops_mj_numbers(d, j, "sar", req, m->Phi, (size_t)m->P) < 0 ||
-        aiops_mj_numbers(d, j, "sma", req, m->Theta, (size_t)m->Q) < 0)
+        return aiops_jdoc_bad_at(d, NULL,
+                                 "expected positive numbers in step/sigma2/var_within/open_n");
+    if (aiops_jdoc_nums(d, j, "ar", req, m->phi, (size_t)m->p) < 0 ||
+        aiops_jdoc_nums(d, j, "ma", req, m->theta, (size_t)m->q) < 0 ||
+        aiops_jdoc_nums(d, j, "sar", req, m->Phi, (size_t)m->P) < 0 ||
+        aiops_jdoc_nums(d, j, "sma", req, m->Theta, (size_t)m->Q) < 0)
         return d->err->code;
     if (!aiops_arma_stationary(m->phi, m->p) || !aiops_arma_stationary(m->Phi, m->P) ||
         !aiops_arma_invertible(m->theta, m->q) || !aiops_arma_invertible(m->Theta, m->Q))
-        return aiops_mj_fail(d, NULL,
+        return aiops_jdoc_bad_at(d, NULL,
                              "expected stationary and invertible coefficients in ar/ma/sar/sma");
-    json_t *k = json_object_get(j, "open_k");
-    if (!json_is_integer(k))
-        return aiops_mj_fail(d, "open_k", "expected an integer, got %s", aiops_jdoc_type(k));
-    m->open_k = (int64_t)json_integer_value(k);
-    return 0;
+    return aiops_jdoc_int(d, j, "open_k", req, INT64_MIN, INT64_MAX, &m->open_k) < 0
+               ? d->err->code
+               : 0;
 }
 
 /* Version 1 kept the CSS recursion's innovations e of the last qm
@@ -1031,20 +1033,21 @@ static void rho_from_e(sarima *m, const double *e)
 static int load_filter(sarima *m, aiops_jdoc *d, const json_t *j)
 {
     aiops_arma_kgain *kg = &m->kg;
-    const json_t *kf = NULL;
+    json_t *kf = NULL;
     const int req = AIOPS_JDOC_REQUIRED;
-    if (aiops_mj_object(d, j, "filter", req, &kf) < 0)
+    if (aiops_jdoc_obj(d, j, "filter", req, &kf) < 0)
         return d->err->code;
     aiops_jdoc_key(d, "filter");
     int rc = 0;
-    if (aiops_mj_number(d, kf, "F", req, &kg->F) < 0 || aiops_mj_number(d, kf, "M", req, &kg->M) < 0)
+    if (aiops_jdoc_num(d, kf, "F", req, -INFINITY, INFINITY, &kg->F) < 0 ||
+        aiops_jdoc_num(d, kf, "M", req, -INFINITY, INFINITY, &kg->M) < 0)
         rc = d->err->code;
     else if (!(kg->F > 0))
-        rc = aiops_mj_fail(d, "F", "expected a positive number, got %g", kg->F);
-    else if (aiops_mj_bool(d, kf, "steady", req, &kg->steady) < 0 ||
-             aiops_mj_int(d, kf, "quiet", req, 0, INT32_MAX, &kg->quiet) < 0 ||
-             aiops_mj_numbers(d, kf, "K", req, kg->K, (size_t)kg->r) < 0 ||
-             aiops_mj_numbers(d, kf, "W", req, kg->W, (size_t)kg->r) < 0)
+        rc = aiops_jdoc_bad_at(d, "F", "expected a positive number, got %g", kg->F);
+    else if (aiops_jdoc_bool(d, kf, "steady", req, &kg->steady) < 0 ||
+             aiops_jdoc_cint(d, kf, "quiet", req, 0, INT32_MAX, &kg->quiet) < 0 ||
+             aiops_jdoc_nums(d, kf, "K", req, kg->K, (size_t)kg->r) < 0 ||
+             aiops_jdoc_nums(d, kf, "W", req, kg->W, (size_t)kg->r) < 0)
         rc = d->err->code;
     aiops_jdoc_pop(d);
     return rc;
@@ -1055,13 +1058,13 @@ static int load_filter(sarima *m, aiops_jdoc *d, const json_t *j)
 static int load_rings(sarima *m, aiops_jdoc *d, const json_t *j, int version)
 {
     size_t ny = (size_t)m->maxar, ne = version == 1 ? (size_t)m->qm : (size_t)m->kg.r;
-    const int nan_ok = AIOPS_JDOC_REQUIRED | AIOPS_MJ_NONFINITE;
+    const int nan_ok = AIOPS_JDOC_REQUIRED | AIOPS_JDOC_NONFINITE;
     double *tmp = malloc((ny + ne + 1) * sizeof *tmp);
     if (!tmp)
         return aiops_err_set(d->err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     int rc = 0;
-    if (aiops_mj_numbers(d, j, "y", nan_ok, tmp, ny) < 0 ||
-        aiops_mj_numbers(d, j, version == 1 ? "e" : "rho",
+    if (aiops_jdoc_nums(d, j, "y", nan_ok, tmp, ny) < 0 ||
+        aiops_jdoc_nums(d, j, version == 1 ? "e" : "rho",
                          version == 1 ? nan_ok : AIOPS_JDOC_REQUIRED, tmp + ny, ne) < 0)
         rc = d->err->code;
     for (size_t i = 0; !rc && i < ny; i++)
@@ -1086,7 +1089,7 @@ static int load_fit(void *mv, aiops_jdoc *d, const json_t *j, int version)
     int rc = load_orders(m, d, j);
     m->robust = 1;                                  /* always robust before 3 */
     if (!rc && version >= 3 &&
-        aiops_mj_bool(d, j, "robust", AIOPS_JDOC_REQUIRED, &m->robust) < 0)
+        aiops_jdoc_bool(d, j, "robust", AIOPS_JDOC_REQUIRED, &m->robust) < 0)
         rc = d->err->code;
     if (!rc)
         rc = load_numbers(m, d, j, version);

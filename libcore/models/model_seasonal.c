@@ -1139,7 +1139,7 @@ static int load_windows(aiops_jdoc *d, const json_t *w, double *wv)
         json_t *a = json_array_get(pair, 0), *b = json_array_get(pair, 1);
         if (!json_is_array(pair) || json_array_size(pair) != 2 || !json_is_number(a) ||
             !json_is_number(b))
-            return aiops_mj_fail(d, "windows", "expected [start, end] number pairs");
+            return aiops_jdoc_bad_at(d, "windows", "expected [start, end] number pairs");
         wv[2 * i] = json_number_value(a);
         wv[2 * i + 1] = json_number_value(b);
     }
@@ -1149,20 +1149,21 @@ static int load_windows(aiops_jdoc *d, const json_t *w, double *wv)
 static int load_params(void *mv, aiops_jdoc *d, const json_t *par)
 {
     const int req = AIOPS_JDOC_REQUIRED;
+    const double lo = -INFINITY, hi = INFINITY;
     aiops_model_params p;
     aiops_model_params_init(&p);
-    if (aiops_mj_number(d, par, "width", req, &p.width) < 0 ||
-        aiops_mj_number(d, par, "period", req, &p.period) < 0 ||
-        aiops_mj_number(d, par, "changepoint_prior", req, &p.changepoint_prior) < 0 ||
-        aiops_mj_number(d, par, "alpha", req | AIOPS_MJ_NONFINITE, &p.alpha) < 0 ||
-        aiops_mj_int(d, par, "daily_order", req, 0, MAX_ORDER, &p.daily_order) < 0 ||
-        aiops_mj_int(d, par, "weekly_order", req, -1, MAX_ORDER, &p.weekly_order) < 0 ||
-        aiops_mj_int(d, par, "changepoints", req, 0, MAX_CP, &p.changepoints) < 0 ||
-        aiops_mj_int(d, par, "multiplicative", req, 0, 1, &p.multiplicative) < 0)
+    if (aiops_jdoc_num(d, par, "width", req, lo, hi, &p.width) < 0 ||
+        aiops_jdoc_num(d, par, "period", req, lo, hi, &p.period) < 0 ||
+        aiops_jdoc_num(d, par, "changepoint_prior", req, lo, hi, &p.changepoint_prior) < 0 ||
+        aiops_jdoc_num(d, par, "alpha", req | AIOPS_JDOC_NONFINITE, lo, hi, &p.alpha) < 0 ||
+        aiops_jdoc_cint(d, par, "daily_order", req, 0, MAX_ORDER, &p.daily_order) < 0 ||
+        aiops_jdoc_cint(d, par, "weekly_order", req, -1, MAX_ORDER, &p.weekly_order) < 0 ||
+        aiops_jdoc_cint(d, par, "changepoints", req, 0, MAX_CP, &p.changepoints) < 0 ||
+        aiops_jdoc_cint(d, par, "multiplicative", req, 0, 1, &p.multiplicative) < 0)
         return d->err->code;
-    json_t *w = json_object_get(par, "windows");
-    if (!json_is_array(w))
-        return aiops_mj_fail(d, "windows", "expected an array, got %s", aiops_jdoc_type(w));
+    json_t *w = NULL;
+    if (aiops_jdoc_arr(d, par, "windows", req, &w) < 0)
+        return d->err->code;
     size_t nw = json_array_size(w);
     double *wv = malloc((nw ? nw : 1) * 2 * sizeof *wv);
     int rc = wv ? load_windows(d, w, wv) : aiops_err_set(d->err, AIOPS_ENOMEM, NULL, 0,
@@ -1180,21 +1181,21 @@ static int load_params(void *mv, aiops_jdoc *d, const json_t *par)
 static int load_structure(seasonal *m, aiops_jdoc *d, const json_t *j)
 {
     const int req = AIOPS_JDOC_REQUIRED;
-    if (aiops_mj_bool(d, j, "multiplicative", req, &m->mult) < 0 ||
-        aiops_mj_bool(d, j, "multiplicative_fallback", req, &m->fallback) < 0 ||
-        aiops_mj_int(d, j, "daily_order", req, 0, MAX_ORDER, &m->nd) < 0 ||
-        aiops_mj_int(d, j, "weekly_order", req, 0, MAX_ORDER, &m->nw) < 0)
+    if (aiops_jdoc_bool(d, j, "multiplicative", req, &m->mult) < 0 ||
+        aiops_jdoc_bool(d, j, "multiplicative_fallback", req, &m->fallback) < 0 ||
+        aiops_jdoc_cint(d, j, "daily_order", req, 0, MAX_ORDER, &m->nd) < 0 ||
+        aiops_jdoc_cint(d, j, "weekly_order", req, 0, MAX_ORDER, &m->nw) < 0)
         return d->err->code;
-    json_t *pts = json_object_get(j, "points");
-    if (!json_is_integer(pts) || json_integer_value(pts) < 0)
-        return aiops_mj_fail(d, "points", "expected a count");
+    int64_t pts;
+    if (aiops_jdoc_int(d, j, "points", req, 0, INT64_MAX, &pts) < 0)
+        return d->err->code;
     size_t ncp = jlen(j, "changepoints"), nb = jlen(j, "profile");
     if (ncp > MAX_CP)
-        return aiops_mj_fail(d, "changepoints", "expected an array of at most %d numbers",
+        return aiops_jdoc_bad_at(d, "changepoints", "expected an array of at most %d numbers",
                              MAX_CP);
     if (nb < 1 || nb > MAX_BINS)
-        return aiops_mj_fail(d, "profile", "expected an array of 1..%d numbers", MAX_BINS);
-    m->nused = (size_t)json_integer_value(pts);
+        return aiops_jdoc_bad_at(d, "profile", "expected an array of 1..%d numbers", MAX_BINS);
+    m->nused = (size_t)pts;
     m->ncp = (int)ncp;
     m->nb = (int)nb;
     m->ncol = 2 + m->ncp + 2 * m->nd + 2 * m->nw;
@@ -1209,23 +1210,24 @@ static int load_values(seasonal *m, aiops_jdoc *d, const json_t *j)
     double *dst[] = {&m->t0, &m->span, &m->ymean, &m->yscale, &m->level};
     size_t nb = (size_t)m->nb;
     for (int i = 0; i < 5; i++)
-        if (aiops_mj_number(d, j, keys[i], req, dst[i]) < 0)
+        if (aiops_jdoc_num(d, j, keys[i], req, -INFINITY, INFINITY, dst[i]) < 0)
             return d->err->code;
-    if (aiops_mj_number(d, j, "last_t", req | AIOPS_MJ_NONFINITE, &m->last_t) < 0 ||
-        aiops_mj_numbers(d, j, "changepoints", req, m->cp, (size_t)m->ncp) < 0 ||
-        aiops_mj_numbers(d, j, "beta", req, m->beta, (size_t)m->ncol) < 0 ||
-        aiops_mj_numbers(d, j, "profile", req, m->prof, nb) < 0 ||
-        aiops_mj_numbers(d, j, "lower", req, m->lo, nb) < 0 ||
-        aiops_mj_numbers(d, j, "upper", req, m->hi, nb) < 0)
+    if (aiops_jdoc_num(d, j, "last_t", req | AIOPS_JDOC_NONFINITE, -INFINITY, INFINITY,
+                       &m->last_t) < 0 ||
+        aiops_jdoc_nums(d, j, "changepoints", req, m->cp, (size_t)m->ncp) < 0 ||
+        aiops_jdoc_nums(d, j, "beta", req, m->beta, (size_t)m->ncol) < 0 ||
+        aiops_jdoc_nums(d, j, "profile", req, m->prof, nb) < 0 ||
+        aiops_jdoc_nums(d, j, "lower", req, m->lo, nb) < 0 ||
+        aiops_jdoc_nums(d, j, "upper", req, m->hi, nb) < 0)
         return d->err->code;
     if (!(m->span > 0 && m->yscale > 0))
-        return aiops_mj_fail(d, NULL, "expected positive numbers in span/yscale");
+        return aiops_jdoc_bad_at(d, NULL, "expected positive numbers in span/yscale");
     for (int i = 1; i < m->ncp; i++)
         if (m->cp[i] < m->cp[i - 1])
-            return aiops_mj_fail(d, "changepoints", "expected ascending numbers");
+            return aiops_jdoc_bad_at(d, "changepoints", "expected ascending numbers");
     for (size_t i = 0; i < nb; i++)
         if (m->lo[i] > m->hi[i])
-            return aiops_mj_fail(d, NULL, "expected lower <= upper in lower/upper");
+            return aiops_jdoc_bad_at(d, NULL, "expected lower <= upper in lower/upper");
     return 0;
 }
 

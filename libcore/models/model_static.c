@@ -118,7 +118,7 @@ static int static_load(void *vm, const json_t *j, aiops_err *err)
     if (strcmp(name, "static"))
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "static state: expected model \"static\", got \"%s\"", name);
-    if (aiops_mj_value(thr, &t) || strlen(op) > 2 || set_rule(m, op, t))
+    if (aiops_jdoc_numval(thr, AIOPS_JDOC_NONFINITE, &t) || strlen(op) > 2 || set_rule(m, op, t))
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                              "static state: expected op one of > >= < <= and a numeric "
                              "threshold, got op '%s'",

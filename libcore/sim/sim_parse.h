@@ -4,10 +4,11 @@
  * jansson keeps no source positions, so every value is read through the
  * context's aiops_jdoc, which tracks its JSON path; an error names the
  * path and the line of the value in the raw text ("FILE:LINE: path:
- * expected ...").  The readers below are the scenario's own because
- * jdoc.h has no reader for numbers in a range, durations, non-empty
- * strings, objects or arrays, and the scenario takes null as a wrong
- * value (jdoc: as absent) and quotes the wrong value in its message.
+ * expected ...").  The readers below are jdoc's getters with the
+ * scenario's rules: a null member is a wrong value, not an absent one
+ * (AIOPS_JDOC_NULL), and the wrong value is quoted in the message
+ * (AIOPS_JDOC_QUOTE: got "abc"); durations, non-empty strings and times
+ * are the scenario's own.
  *
  * Every reader returns 0 or a negative AIOPS_E* with c->jd.err filled; an
  * absent member leaves *out at its default. */
@@ -25,11 +26,7 @@ typedef struct sim_pctx {
 /* "out of memory" for the scenario's file. */
 int sim_oom(sim_pctx *c);
 /* Fail at member key of the value being read: "path.key: message". */
-int sim_bad_at(sim_pctx *c, const char *key, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+#define sim_bad_at(c, ...) aiops_jdoc_bad_at(&(c)->jd, __VA_ARGS__)
 
 /* A number in [lo, hi] (dflt when absent). */
 int sim_get_num(sim_pctx *c, json_t *o, const char *key, double dflt, double lo, double hi,

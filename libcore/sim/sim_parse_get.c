@@ -1,8 +1,8 @@
-/* sim_parse_get.c - the scenario parser's typed member readers (see
- * sim_parse.h for why they are not jdoc.h's). */
+/* sim_parse_get.c - the scenario parser's typed member readers, over
+ * jdoc.h's getters (sim_parse.h). */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,77 +13,48 @@ int sim_oom(sim_pctx *c)
     return aiops_err_set(c->jd.err, AIOPS_ENOMEM, c->jd.file, 0, "out of memory");
 }
 
-int sim_bad_at(sim_pctx *c, const char *key, const char *fmt, ...)
-{
-    char msg[420];           /* as long as jdoc's own message */
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    aiops_jdoc_key(&c->jd, key);
-    int rc = aiops_jdoc_bad(&c->jd, "%s", msg);
-    aiops_jdoc_pop(&c->jd);
-    return rc;
-}
-
-/* "key: expected <want>, got <v as JSON, cut at 60 bytes>". */
-static int wrong(sim_pctx *c, const char *key, json_t *v, const char *want)
-{
-    char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    int rc = sim_bad_at(c, key, "expected %s, got %.60s", want, s ? s : "?");
-    free(s);
-    return rc;
-}
+/* The scenario's getters: null is a wrong value, not an absent one, and
+ * a wrong value is quoted in the message (got "abc"). */
+#define GET (AIOPS_JDOC_NULL | AIOPS_JDOC_QUOTE)
 
 int sim_get_num(sim_pctx *c, json_t *o, const char *key, double dflt, double lo, double hi,
                 double *out)
 {
-    json_t *v = json_object_get(o, key);
-    if (!v) {
-        *out = dflt;
-        return 0;
-    }
-    if (!json_is_number(v) || !(json_number_value(v) >= lo && json_number_value(v) <= hi)) {
-        char want[80];
-        snprintf(want, sizeof want, "a number in [%g, %g]", lo, hi);
-        return wrong(c, key, v, want);
-    }
-    *out = json_number_value(v);
-    return 0;
+    return aiops_jdoc_num_or(&c->jd, o, key, GET, dflt, lo, hi, out);
 }
 
 int sim_get_dur(sim_pctx *c, json_t *o, const char *key, double dflt, double lo, double *out)
 {
-    json_t *v = json_object_get(o, key);
-    if (!v) {
-        *out = dflt;
-        return 0;
-    }
+    json_t *v;
     double d = NAN;
+    int rc = aiops_jdoc_field(&c->jd, o, key, GET, "a duration", &v);
+    *out = dflt;
+    if (rc <= 0)
+        return rc;
     if (json_is_number(v))
         d = json_number_value(v);
     else if (json_is_string(v) &&
              aiops_parse_duration(json_string_value(v), json_string_length(v), &d))
         d = NAN;
-    if (!(d >= lo) || !isfinite(d)) {
-        char want[120];
-        snprintf(want, sizeof want,
-                 "a duration >= %gs (e.g. \"90s\", \"5m\", \"1h30m\", \"2d\")", lo);
-        return wrong(c, key, v, want);
+    if (d >= lo && isfinite(d)) {
+        *out = d;
+        return 0;
     }
-    *out = d;
-    return 0;
+    char want[120];
+    snprintf(want, sizeof want, "a duration >= %gs (e.g. \"90s\", \"5m\", \"1h30m\", \"2d\")", lo);
+    return aiops_jdoc_expect(&c->jd, key, v, GET, want);
 }
 
 int sim_get_str(sim_pctx *c, json_t *o, const char *key, const char *dflt, char **out)
 {
-    json_t *v = json_object_get(o, key);
+    json_t *v;
     const char *s = dflt;
-    if (v) {
+    int rc = aiops_jdoc_field(&c->jd, o, key, GET, "a string", &v);
+    if (rc > 0) {
         /* a string with a NUL inside would be cut short by every user */
         if (!json_is_string(v) || json_string_length(v) == 0 ||
             strlen(json_string_value(v)) != json_string_length(v))
-            return wrong(c, key, v, "a non-empty string");
+            return aiops_jdoc_expect(&c->jd, key, v, GET, "a non-empty string");
         s = json_string_value(v);
     }
     *out = s ? strdup(s) : NULL;
@@ -92,32 +63,36 @@ int sim_get_str(sim_pctx *c, json_t *o, const char *key, const char *dflt, char 
 
 int sim_get_time(sim_pctx *c, json_t *o, const char *key, const char *example, double *out)
 {
-    json_t *v = json_object_get(o, key);
-    if (v && (!json_is_string(v) ||
-              aiops_parse_time(json_string_value(v), json_string_length(v), out)))
+    json_t *v;
+    if (aiops_jdoc_field(&c->jd, o, key, GET, "a time", &v) > 0 &&
+        (!json_is_string(v) || aiops_parse_time(json_string_value(v), json_string_length(v), out)))
         return sim_bad_at(c, key, "expected an RFC 3339 time like \"%s\"", example);
+    return 0;
+}
+
+/* Member key of o if it has the JSON type: 0 (*out NULL when absent) or
+ * "key: expected WANT" (the scenario's wording, without the value). */
+static int typed(sim_pctx *c, json_t *o, const char *key, json_type type, const char *want,
+                 json_t **out)
+{
+    if (aiops_jdoc_field(&c->jd, o, key, GET, want, out) > 0 && json_typeof(*out) != type) {
+        *out = NULL;
+        return sim_bad_at(c, key, "expected %s", want);
+    }
     return 0;
 }
 
 int sim_get_obj(sim_pctx *c, json_t *o, const char *key, json_t **out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = NULL;
-    if (v && !json_is_object(v))
-        return sim_bad_at(c, key, "expected an object");
-    *out = v;
-    return 0;
+    return typed(c, o, key, JSON_OBJECT, "an object", out);
 }
 
 int sim_get_arr(sim_pctx *c, json_t *o, const char *key, int required, json_t **out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = v;
-    if (!v && required)
+    int rc = typed(c, o, key, JSON_ARRAY, "an array", out);
+    if (!rc && !*out && required)
         return aiops_jdoc_bad(&c->jd, "expected a member \"%s\" (array)", key);
-    if (v && !json_is_array(v))
-        return sim_bad_at(c, key, "expected an array");
-    return 0;
+    return rc;
 }
 
 int sim_get_nums(sim_pctx *c, json_t *o, const char *key, const sim_numfield *f)
