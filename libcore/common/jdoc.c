@@ -445,61 +445,63 @@ int aiops_jdoc_bool(aiops_jdoc *d, const json_t *obj, const char *key, int flags
     return 1;
 }
 
-/* Member key as an array of exactly n WHAT: 1 with *out, 0 absent, <0. */
-static int array_n(aiops_jdoc *d, const json_t *obj, const char *key, int flags, size_t n,
-                   const char *what, json_t **out)
+/* Where the elements of an array getter go: numbers, or ints each in
+ * [lo[i], hi[i]]. */
+typedef struct elems {
+    double *num;
+    int *cint;
+    const int *lo, *hi;
+} elems;
+
+/* Element i (at d's path): 0 or <0. */
+static int elem(aiops_jdoc *d, const json_t *e, int flags, const elems *t, size_t i)
+{
+    int64_t x;
+    if (t->num)
+        return num_value(d, NULL, e, flags, -INFINITY, INFINITY, &t->num[i]);
+    if (int_value(d, NULL, e, flags, t->lo[i], t->hi[i], &x) < 0)
+        return d->err->code;
+    t->cint[i] = (int)x;
+    return 0;
+}
+
+/* Member key as an array of exactly n elements into t: 1, 0 absent, <0. */
+static int array_of(aiops_jdoc *d, const json_t *obj, const char *key, int flags, size_t n,
+                    const elems *t)
 {
     char want[64], got[48];
-    snprintf(want, sizeof want, "an array of %zu %s", n, what);
-    int rc = aiops_jdoc_field(d, obj, key, flags, want, out);
+    json_t *v;
+    snprintf(want, sizeof want, "an array of %zu %s", n, t->num ? "numbers" : "integers");
+    int rc = aiops_jdoc_field(d, obj, key, flags, want, &v);
     if (rc <= 0)
         return rc;
-    if (!json_is_array(*out))
-        return aiops_jdoc_expect(d, key, *out, flags, want);
-    if (json_array_size(*out) != n) {
-        snprintf(got, sizeof got, "an array of %zu", json_array_size(*out));
+    if (!json_is_array(v))
+        return aiops_jdoc_expect(d, key, v, flags, want);
+    if (json_array_size(v) != n) {
+        snprintf(got, sizeof got, "an array of %zu", json_array_size(v));
         return expected(d, key, want, got);
     }
-    return 1;
+    aiops_jdoc_key(d, key);
+    for (size_t i = 0; i < n && rc > 0; i++) {
+        aiops_jdoc_idx(d, i);
+        if (elem(d, json_array_get(v, i), flags, t, i) < 0)
+            rc = d->err->code;
+        aiops_jdoc_pop(d);
+    }
+    aiops_jdoc_pop(d);
+    return rc;
 }
 
 int aiops_jdoc_nums(aiops_jdoc *d, const json_t *obj, const char *key, int flags, double *out,
                     size_t n)
 {
-    json_t *v;
-    int rc = array_n(d, obj, key, flags, n, "numbers", &v);
-    if (rc <= 0)
-        return rc;
-    aiops_jdoc_key(d, key);
-    for (size_t i = 0; i < n && rc > 0; i++) {
-        aiops_jdoc_idx(d, i);
-        if (num_value(d, NULL, json_array_get(v, i), flags, -INFINITY, INFINITY, &out[i]) < 0)
-            rc = d->err->code;
-        aiops_jdoc_pop(d);
-    }
-    aiops_jdoc_pop(d);
-    return rc;
+    return array_of(d, obj, key, flags, n, &(elems){.num = out});
 }
 
 int aiops_jdoc_cints(aiops_jdoc *d, const json_t *obj, const char *key, int flags,
                      const int *lo, const int *hi, int *out, size_t n)
 {
-    json_t *v;
-    int64_t x;
-    int rc = array_n(d, obj, key, flags, n, "integers", &v);
-    if (rc <= 0)
-        return rc;
-    aiops_jdoc_key(d, key);
-    for (size_t i = 0; i < n && rc > 0; i++) {
-        aiops_jdoc_idx(d, i);
-        if (int_value(d, NULL, json_array_get(v, i), flags, lo[i], hi[i], &x) < 0)
-            rc = d->err->code;
-        else
-            out[i] = (int)x;
-        aiops_jdoc_pop(d);
-    }
-    aiops_jdoc_pop(d);
-    return rc;
+    return array_of(d, obj, key, flags, n, &(elems){.cint = out, .lo = lo, .hi = hi});
 }
 
 int aiops_jdoc_strmap(aiops_jdoc *d, const json_t *obj, const char *key, int flags,

@@ -30,16 +30,21 @@ static const char TEXT[] =
     "  \"ms\": 1704164645250\n"
     "}\n";
 
-static void open_doc(doc *x)
+static void open_text(doc *x, const char *text)
 {
     memset(x, 0, sizeof *x);
-    x->root = json_loads(TEXT, 0, NULL);
+    x->root = json_loads(text, 0, NULL);
     assert_non_null(x->root);
     x->d.file = "t.json";
     x->d.err = &x->err;
-    x->d.text = TEXT;
-    x->d.len = strlen(TEXT);
+    x->d.text = text;
+    x->d.len = strlen(text);
     x->d.line0 = 1;
+}
+
+static void open_doc(doc *x)
+{
+    open_text(x, TEXT);
 }
 
 /* The last error as "line: message". */
@@ -232,7 +237,14 @@ static void test_strmap(void **state)
     json_decref(x.root);
 }
 
-/* A document of its own for the flags below, one member a line. */
+/* assert_err of a call's result rc. */
+static void assert_bad(doc *x, int rc, long line, const char *msg)
+{
+    assert_int_equal(rc, AIOPS_EPARSE);
+    assert_err(x, line, msg);
+}
+
+/* A document of its own for the flags below. */
 static const char TEXT2[] =
     "{\"nan\": \"NaN\",\n"
     " \"inf\": \"+Inf\", \"minf\": \"-Inf\",\n"
@@ -241,128 +253,100 @@ static const char TEXT2[] =
     " \"ord\": [1, 0, 3], \"o\": {\"k\": [1, 2]},\n"  /* line 5 */
     " \"long\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xC3\xA9z\"}";
 
-static void open_doc2(doc *x)
-{
-    open_doc(x);
-    json_decref(x->root);
-    x->root = json_loads(TEXT2, 0, NULL);
-    assert_non_null(x->root);
-    x->d.text = TEXT2;
-    x->d.len = strlen(TEXT2);
-}
-
-/* AIOPS_JDOC_NONFINITE: the saved models' spelling of what JSON numbers
- * cannot hold. */
-static void test_nonfinite(void **state)
+/* The flags that change what a value may be and how it is named:
+ * AIOPS_JDOC_NONFINITE, the saved models' spelling of what JSON numbers
+ * cannot hold, and AIOPS_JDOC_QUOTE. */
+static void test_nonfinite_quote(void **state)
 {
     (void)state;
-    doc x;
-    open_doc2(&x);
+    doc d2, *x = &d2;
+    open_text(x, TEXT2);
     const int nf = AIOPS_JDOC_NONFINITE;
     double v = 0;
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "nan", nf, 0, 1, &v), 1);
+    assert_int_equal(aiops_jdoc_num(&x->d, x->root, "nan", nf, 0, 1, &v), 1);
     assert_true(isnan(v));
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "inf", nf, -INFINITY, INFINITY, &v), 1);
+    assert_int_equal(aiops_jdoc_num(&x->d, x->root, "inf", nf, -INFINITY, INFINITY, &v), 1);
     assert_true(v == INFINITY);
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "minf", nf, -INFINITY, INFINITY, &v), 1);
+    assert_int_equal(aiops_jdoc_num(&x->d, x->root, "minf", nf, -INFINITY, INFINITY, &v), 1);
     assert_true(v == -INFINITY);
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "nul", nf | AIOPS_JDOC_REQUIRED, 0, 1, &v), 1);
+    assert_int_equal(aiops_jdoc_num(&x->d, x->root, "nul", nf | AIOPS_JDOC_REQUIRED, 0, 1, &v), 1);
     assert_true(isnan(v));                           /* null is a value here */
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "inf", nf, 0, 10, &v), AIOPS_EPARSE);
-    assert_err(&x, 2, "inf: expected a number in [0, 10] or null, got +Inf");
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "three", nf, -INFINITY, INFINITY, &v),
-                     AIOPS_EPARSE);
-    assert_err(&x, 3, "three: expected a number or null, got a string");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "inf", nf, 0, 10, &v),
+               2, "inf: expected a number in [0, 10] or null, got +Inf");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "three", nf, -INFINITY, INFINITY, &v),
+               3, "three: expected a number or null, got a string");
     /* Without the flag the strings are strings. */
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "nan", 0, -INFINITY, INFINITY, &v),
-                     AIOPS_EPARSE);
-    assert_err(&x, 1, "nan: expected a number, got a string");
-    assert_int_equal(aiops_jdoc_numval(json_object_get(x.root, "inf"), nf, &v), 0);
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "nan", 0, -INFINITY, INFINITY, &v),
+               1, "nan: expected a number, got a string");
+    assert_int_equal(aiops_jdoc_numval(json_object_get(x->root, "inf"), nf, &v), 0);
     assert_true(v == INFINITY);
-    assert_int_equal(aiops_jdoc_numval(json_object_get(x.root, "inf"), 0, &v), -1);
-    assert_int_equal(aiops_jdoc_numval(json_object_get(x.root, "nul"), 0, &v), -1);
+    assert_int_equal(aiops_jdoc_numval(json_object_get(x->root, "inf"), 0, &v), -1);
+    assert_int_equal(aiops_jdoc_numval(json_object_get(x->root, "nul"), 0, &v), -1);
     assert_int_equal(aiops_jdoc_numval(NULL, nf, &v), -1);
-    json_decref(x.root);
-}
 
-/* AIOPS_JDOC_QUOTE: the wrong value as JSON text, for every getter. */
-static void test_quote(void **state)
-{
-    (void)state;
-    doc x;
-    open_doc2(&x);
+    /* AIOPS_JDOC_QUOTE: the wrong value as JSON text, for every getter. */
     const int q = AIOPS_JDOC_QUOTE;
-    double v = 0;
     int64_t i = 0;
     int b = 0;
     const char *s = NULL;
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "n", q, 3, 10, &v), AIOPS_EPARSE);
-    assert_err(&x, 4, "n: expected a number in [3, 10], got 2.5");
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "s", q, 0, 10, &v), AIOPS_EPARSE);
-    assert_err(&x, 4, "s: expected a number in [0, 10], got \"web\"");
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "nul", q | AIOPS_JDOC_NULL, 0, 10, &v),
-                     AIOPS_EPARSE);
-    assert_err(&x, 4, "nul: expected a number in [0, 10], got null");
-    assert_int_equal(aiops_jdoc_str(&x.d, x.root, "ord", q, &s), AIOPS_EPARSE);
-    assert_err(&x, 5, "ord: expected a string, got [1,0,3]");
-    assert_int_equal(aiops_jdoc_int(&x.d, x.root, "s", q | AIOPS_JDOC_INTTEXT, 0, 9, &i),
-                     AIOPS_EPARSE);
-    assert_err(&x, 4, "s: expected an integer, got \"web\"");
-    assert_int_equal(aiops_jdoc_int(&x.d, x.root, "three", q | AIOPS_JDOC_INTTEXT, 0, 2, &i),
-                     AIOPS_EPARSE);
-    assert_err(&x, 3, "three: expected an integer in [0, 2], got \"3\"");
-    assert_int_equal(aiops_jdoc_bool(&x.d, x.root, "o", q, &b), AIOPS_EPARSE);
-    assert_err(&x, 5, "o: expected true or false, got {\"k\":[1,2]}");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "n", q, 3, 10, &v),
+               4, "n: expected a number in [3, 10], got 2.5");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "s", q, 0, 10, &v),
+               4, "s: expected a number in [0, 10], got \"web\"");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "nul", q | AIOPS_JDOC_NULL, 0, 10, &v),
+               4, "nul: expected a number in [0, 10], got null");
+    assert_bad(x, aiops_jdoc_str(&x->d, x->root, "ord", q, &s),
+               5, "ord: expected a string, got [1,0,3]");
+    assert_bad(x, aiops_jdoc_int(&x->d, x->root, "s", q | AIOPS_JDOC_INTTEXT, 0, 9, &i),
+               4, "s: expected an integer, got \"web\"");
+    assert_bad(x, aiops_jdoc_int(&x->d, x->root, "three", q | AIOPS_JDOC_INTTEXT, 0, 2, &i),
+               3, "three: expected an integer in [0, 2], got \"3\"");
+    assert_bad(x, aiops_jdoc_bool(&x->d, x->root, "o", q, &b),
+               5, "o: expected true or false, got {\"k\":[1,2]}");
     /* Cut at 60 bytes, and not inside the two bytes of the e-acute. */
-    assert_int_equal(aiops_jdoc_num(&x.d, x.root, "long", q, 0, 1, &v), AIOPS_EPARSE);
-    assert_err(&x, 6, "long: expected a number in [0, 1], got "
-                      "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    assert_bad(x, aiops_jdoc_num(&x->d, x->root, "long", q, 0, 1, &v),
+               6, "long: expected a number in [0, 1], got "
+                  "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     /* The same naming for a caller's own check, and messages at a member. */
-    assert_int_equal(aiops_jdoc_expect(&x.d, "s", json_object_get(x.root, "s"), q, "a name"),
-                     AIOPS_EPARSE);
-    assert_err(&x, 4, "s: expected a name, got \"web\"");
-    assert_int_equal(aiops_jdoc_expect(&x.d, "s", json_object_get(x.root, "s"), 0, "a name"),
-                     AIOPS_EPARSE);
-    assert_err(&x, 4, "s: expected a name, got a string");
-    aiops_jdoc_key(&x.d, "o");
-    assert_int_equal(aiops_jdoc_expect(&x.d, NULL, json_object_get(x.root, "o"), q, "a list"),
-                     AIOPS_EPARSE);
-    assert_err(&x, 5, "o: expected a list, got {\"k\":[1,2]}");
-    assert_int_equal(aiops_jdoc_bad_at(&x.d, "k", "expected %d more", 2), AIOPS_EPARSE);
-    assert_err(&x, 5, "o.k: expected 2 more");
-    assert_int_equal(aiops_jdoc_bad_at(&x.d, NULL, "expected %s", "less"), AIOPS_EPARSE);
-    assert_err(&x, 5, "o: expected less");
-    aiops_jdoc_pop(&x.d);
-    assert_int_equal(x.d.depth, 0);
-    json_decref(x.root);
+    assert_bad(x, aiops_jdoc_expect(&x->d, "s", json_object_get(x->root, "s"), q, "a name"),
+               4, "s: expected a name, got \"web\"");
+    assert_bad(x, aiops_jdoc_expect(&x->d, "s", json_object_get(x->root, "s"), 0, "a name"),
+               4, "s: expected a name, got a string");
+    aiops_jdoc_key(&x->d, "o");
+    assert_bad(x, aiops_jdoc_expect(&x->d, NULL, json_object_get(x->root, "o"), q, "a list"),
+               5, "o: expected a list, got {\"k\":[1,2]}");
+    assert_bad(x, aiops_jdoc_bad_at(&x->d, "k", "expected %d more", 2),
+               5, "o.k: expected 2 more");
+    assert_bad(x, aiops_jdoc_bad_at(&x->d, NULL, "expected %s", "less"),
+               5, "o: expected less");
+    aiops_jdoc_pop(&x->d);
+    assert_int_equal(x->d.depth, 0);
+    json_decref(x->root);
 }
 
 /* Integers into an int, alone and in arrays with bounds of their own. */
 static void test_cints(void **state)
 {
     (void)state;
-    doc x;
-    open_doc2(&x);
+    doc d2, *x = &d2;
+    open_text(x, TEXT2);
     const int lo[3] = {0, 0, 0}, hi[3] = {5, 5, 1}, hi2[3] = {5, 5, 5};
     int n[3] = {0, 0, 0}, one = -1;
-    json_t *o = json_object_get(x.root, "o");
-    assert_int_equal(aiops_jdoc_cint(&x.d, o, "missing", 0, 0, 9, &one), 0);
+    assert_int_equal(aiops_jdoc_cint(&x->d, x->root, "missing", 0, 0, 9, &one), 0);
     assert_int_equal(one, -1);
-    assert_int_equal(aiops_jdoc_cints(&x.d, x.root, "ord", AIOPS_JDOC_REQUIRED, lo, hi2, n, 3),
+    assert_int_equal(aiops_jdoc_cints(&x->d, x->root, "ord", AIOPS_JDOC_REQUIRED, lo, hi2, n, 3),
                      1);
     assert_true(n[0] == 1 && n[1] == 0 && n[2] == 3);
-    assert_int_equal(aiops_jdoc_cints(&x.d, x.root, "ord", 0, lo, hi, n, 3), AIOPS_EPARSE);
-    assert_err(&x, 5, "ord[2]: expected an integer in [0, 1], got 3");
-    assert_int_equal(aiops_jdoc_cints(&x.d, x.root, "ord", 0, lo, hi, n, 2), AIOPS_EPARSE);
-    assert_err(&x, 5, "ord: expected an array of 2 integers, got an array of 3");
-    assert_int_equal(aiops_jdoc_cints(&x.d, x.root, "s", 0, lo, hi, n, 2), AIOPS_EPARSE);
-    assert_err(&x, 4, "s: expected an array of 2 integers, got a string");
-    aiops_jdoc_key(&x.d, "o");
-    assert_int_equal(aiops_jdoc_cint(&x.d, o, "k", 0, 0, 9, &one), AIOPS_EPARSE);
-    assert_err(&x, 5, "o.k: expected an integer in [0, 9], got an array");
-    aiops_jdoc_pop(&x.d);
-    assert_int_equal(x.d.depth, 0);
-    json_decref(x.root);
+    assert_bad(x, aiops_jdoc_cints(&x->d, x->root, "ord", 0, lo, hi, n, 3),
+               5, "ord[2]: expected an integer in [0, 1], got 3");
+    assert_bad(x, aiops_jdoc_cints(&x->d, x->root, "ord", 0, lo, hi, n, 2),
+               5, "ord: expected an array of 2 integers, got an array of 3");
+    assert_bad(x, aiops_jdoc_cints(&x->d, x->root, "s", 0, lo, hi, n, 2),
+               4, "s: expected an array of 2 integers, got a string");
+    assert_bad(x, aiops_jdoc_cint(&x->d, x->root, "ord", 0, 0, 9, &one),
+               5, "ord: expected an integer in [0, 9], got an array");
+    assert_int_equal(one, -1);                      /* untouched on errors */
+    json_decref(x->root);
 }
 
 static void test_times(void **state)
@@ -477,8 +461,7 @@ int main(void)
         cmocka_unit_test(test_nums),        cmocka_unit_test(test_strmap),
         cmocka_unit_test(test_times),       cmocka_unit_test(test_epoch_magnitude),
         cmocka_unit_test(test_jlines),      cmocka_unit_test(test_head_key),
-        cmocka_unit_test(test_nonfinite),   cmocka_unit_test(test_quote),
-        cmocka_unit_test(test_cints),
+        cmocka_unit_test(test_nonfinite_quote), cmocka_unit_test(test_cints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
