@@ -129,7 +129,9 @@ const char *aiops_series_service(const aiops_series *s);
 /* ------------------------------------------------------------- selector */
 
 /* Prometheus-style selector: name{l="v",l!="v",l=~"re",l!~"re"}.  Regexes
- * are POSIX extended, fully anchored like PromQL.  Owned by caller. */
+ * are RE2 syntax, fully anchored like PromQL; what POSIX regcomp cannot
+ * express (backreferences, lookarounds, \b, ...) is a parse error.
+ * Owned by caller. */
 typedef struct aiops_selector aiops_selector;
 int aiops_selector_parse(const char *text, aiops_selector **out, aiops_err *err);
 void aiops_selector_free(aiops_selector *sel);
@@ -137,8 +139,9 @@ int aiops_selector_match(const aiops_selector *sel, const aiops_series *s);
 
 /* Any of several selectors (a repeated --match), for whole records:
  * samples match by their series (the answer is cached per series id),
- * records with a "labels" object by aiops_selector_match_record, other
- * records always pass, and so does everything when no selector was added.
+ * logs, spans, events, alerts, bands and anomalies by their labels
+ * (aiops_selector_match_record), other records always pass, and so does
+ * everything when no selector was added.
  * Owned by caller. */
 typedef struct aiops_match aiops_match;
 aiops_match *aiops_match_new(void);                   /* NULL: out of memory */

@@ -48,9 +48,11 @@ size_t aiops_sanitize_name(const char *s, size_t n, char *buf, size_t bufsz);
 int aiops_selector_match_fn(const aiops_selector *sel,
                             const char *(*get)(const void *ctx, const char *name),
                             const void *ctx);
-/* Match a non-sample record by its "labels" object; "__name__" is its
- * "name" field and "service" falls back to its "service" field. */
-int aiops_selector_match_record(const aiops_selector *sel, const json_t *obj);
+/* Match a non-sample record by the labels docs/FORMAT.md ("Selectors")
+ * gives its type: "__name__" is the name (span: operation, event: kind,
+ * log: none); other names come from its "labels", its top-level fields,
+ * then its "attributes" (keys with '.' and the like read as '_'). */
+int aiops_selector_match_record(const aiops_selector *sel, const struct aiops_record *r);
 
 /* ------------------------------------------------------------ streams */
 

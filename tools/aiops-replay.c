@@ -56,16 +56,16 @@ static void parse_args(cli *c, cfg *g)
         {'I', "input-format", "NAME", "force the input format (default: detect per file)", CLI_STRING,
          .man = "Do not detect the input format: read every input as \\fINAME\\fR\n"
                 "(\\fBndjson\\fR and \\fBtsv\\fR are aliases of \\fBstream\\fR, \\fBopenmetrics\\fR of \\fBprom-text\\fR)."},
-        {'m', "match", "SELECTOR", "keep series (and labelled logs/alerts) matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)",
+        {'m', "match", "SELECTOR", "keep records matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)",
          CLI_STRING,
-         .man = "Keep only series matching a Prometheus-style selector, e.g.\n"
-                "\\fBhttp_requests_total{code=~\"5..\",job!=\"batch\"}\\fR. Operators: \\fB=\\fR,\n"
-                "\\fB!=\\fR, \\fB=~\\fR, \\fB!~\\fR. Regexes are POSIX extended, fully anchored as in\n"
-                "PromQL (\\fB[0-9]\\fR, not \\fB\\\\d\\fR). An absent label counts as the empty\n"
-                "string. The option may be repeated: a series is kept if any selector matches.\n"
-                "Records with a \\fBlabels\\fR object (logs, alerts) are matched by those labels,\n"
-                "their \\fBname\\fR as the metric name and their \\fBservice\\fR field as the\n"
-                "\\fBservice\\fR label if it is not a label. Other records are not filtered."},
+         .man = "Keep only records matching a Prometheus-style selector, e.g.\n"
+                "\\fBhttp_requests_total{code=~\"5\\\\d\\\\d\",job!=\"batch\"}\\fR. Operators: \\fB=\\fR,\n"
+                "\\fB!=\\fR, \\fB=~\\fR, \\fB!~\\fR. Regexes are RE2 syntax, fully anchored as in\n"
+                "PromQL; what POSIX regexes cannot express (backreferences, lookarounds,\n"
+                "\\fB\\\\b\\fR) is an error. An absent label counts as the empty string. The\n"
+                "option may be repeated: a record is kept if any selector matches. Logs, spans,\n"
+                "events, alerts, bands and anomalies are matched by their labels, fields and\n"
+                "attributes (docs/FORMAT.md, \"Selectors\"); other records are not filtered."},
         {'t', "types", "LIST", "keep only these record types, e.g. sample,log,span", CLI_STRING,
          .man = "Keep only records of these types, a comma-separated list such as\n"
                 "\\fBsample,log,span\\fR (see docs/FORMAT.md for the types)."},

@@ -12,13 +12,16 @@
 
 typedef struct cfg {
     const char *out, *scenario;
-    int stream, stats, fmt;
+    int stream, stats, fmt, traces;
     int64_t seed;                /* -1: the scenario's */
     double days, step;
 } cfg;
 
 static void parse_args(cli *c, cfg *g)
 {
+    static const char *const trace_formats[] = {"jaeger", "otlp", "zipkin", NULL};
+    static const int trace_values[] = {AIOPS_SIM_TRACES_JAEGER, AIOPS_SIM_TRACES_OTLP,
+                                       AIOPS_SIM_TRACES_ZIPKIN};
     const cli_opt opts[] = {
         {'o', .common = 1, .dest = &g->out,
          .help = "write to FILE (archive: required; stream: default stdout, .zst => zstd)",
@@ -36,6 +39,14 @@ static void parse_args(cli *c, cfg *g)
         {CLI_LONG, "step", "DURATION", "time step instead of the scenario's \"step\" (e.g. 5m)", CLI_DURATION,
          .dest = &g->step, .range = CLI_GE, .lo = 1,
          .man = "The time step instead of the scenario's \\fBstep\\fR, e.g. \\fB5m\\fR."},
+        {CLI_LONG, "trace-format", "FMT", "traces in the archive: jaeger (default), otlp or zipkin",
+         CLI_ENUM, .names = trace_formats, .values = trace_values, .dest = &g->traces,
+         .man = "The format of the archive's traces, \\fBtraces/\\fIFMT\\fB/\\fIDAY\\fB.json\\fR:\n"
+                "\\fBjaeger\\fR (Jaeger query API JSON), \\fBotlp\\fR (OTLP/JSON) or \\fBzipkin\\fR\n"
+                "(Zipkin v2 JSON). The archive holds one, so replaying it gives each span\n"
+                "once. The default is the scenario's \\fBtraces.formats\\fR: \\fBjaeger\\fR if it\n"
+                "lists it (as it does by default), else \\fBotlp\\fR if it lists that, else no\n"
+                "traces."},
         {CLI_LONG, "stats", NULL, "print the record counts per type to stderr", CLI_FLAG, .dest = &g->stats,
          .man = "Print the number of records of each type to standard error."},
         CLI_HELP_ROW,
@@ -105,7 +116,7 @@ int main(int argc, char **argv)
         .usage = "[OPTION]... SCENARIO.json",
         .about = "Simulate a service landscape with injected faults and write what real systems\n"
                  "would have recorded: Prometheus query_range JSON per metric and day, logcli\n"
-                 "JSONL logs, Jaeger and OTLP JSON traces, kubectl events, deploy events,\n"
+                 "JSONL logs, Jaeger, OTLP or Zipkin JSON traces, kubectl events, deploy events,\n"
                  "Alertmanager webhooks, and the ground truth labels.ndjson, as one tar.zst.\n"
                  "Same scenario and seed give a byte-identical archive.",
         .footer = "Exit status: 0 ok, 1 error while writing, 2 usage or scenario error.\n"
@@ -121,6 +132,8 @@ int main(int argc, char **argv)
     int rc = aiops_sim_scenario_load(g.scenario, &sc, &err), usage_err = rc != 0;
     if (!rc)
         rc = aiops_sim_scenario_override(sc, g.seed >= 0, (uint64_t)g.seed, g.days, g.step, &err);
+    if (!rc)
+        aiops_sim_scenario_set_traces(sc, g.traces);
     usage_err |= rc != 0;
     aiops_sim_run_opts o = {.progress = isatty(2), .progress_fn = progress};
     if (!rc)

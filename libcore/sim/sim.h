@@ -41,7 +41,8 @@ typedef struct aiops_sim_scenario {
     double prop_delay, prop_atten;       /* per call-graph hop */
     double logs_per_min;                 /* info lines per service per minute */
     double traces_per_min;               /* sampled traces per minute */
-    int jaeger, otlp;                    /* trace formats written */
+    int jaeger, otlp;                    /* traces.formats lists them */
+    int trace_format;                    /* AIOPS_SIM_TRACES_*: 0 = default */
     char *text;                          /* the scenario JSON as read */
     size_t text_len;
 } aiops_sim_scenario;
@@ -56,6 +57,16 @@ void aiops_sim_scenario_free(aiops_sim_scenario *sc);
  * Recomputes nsteps; faults past the end are kept but never fire. */
 int aiops_sim_scenario_override(aiops_sim_scenario *sc, int have_seed, uint64_t seed,
                                 double days, double step, aiops_err *err);
+
+/* The archive holds its traces in one format, so each span is there once:
+ * the one set by aiops_sim_scenario_set_traces, else Jaeger if
+ * traces.formats lists it, else OTLP if it lists that, else none. */
+enum { AIOPS_SIM_TRACES_DEFAULT, AIOPS_SIM_TRACES_JAEGER, AIOPS_SIM_TRACES_OTLP,
+       AIOPS_SIM_TRACES_ZIPKIN };
+void aiops_sim_scenario_set_traces(aiops_sim_scenario *sc, int format);
+/* The format a run writes: AIOPS_SIM_TRACES_JAEGER, _OTLP or _ZIPKIN, or
+ * _DEFAULT for none. */
+int aiops_sim_trace_format(const aiops_sim_scenario *sc);
 
 /* ------------------------------------------------------------ runs */
 

@@ -270,6 +270,36 @@ void aiops_sim_emit_otlp(aiops_buf *b, const aiops_sim_scenario *sc,
     aiops_buf_str(b, "\n]}\n");
 }
 
+/* Zipkin v2: one array of spans (what /api/v2/spans accepts), tags as
+ * strings, "error" present on failed spans as Zipkin does. */
+void aiops_sim_emit_zipkin(aiops_buf *b, const aiops_sim_scenario *sc,
+                           const aiops_sim_span *sp, size_t n)
+{
+    char nb[32];
+    aiops_buf_str(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const aiops_sim_span *s = &sp[i];
+        aiops_buf_str(b, i ? ",\n" : "\n");
+        put_str(b, "{\"traceId\":", s->trace_id);
+        put_str(b, ",\"id\":", s->span_id);
+        if (s->parent_id[0])
+            put_str(b, ",\"parentId\":", s->parent_id);
+        put_str(b, ",\"name\":", s->operation);
+        aiops_buf_str(b, ",\"kind\":\"SERVER\",\"timestamp\":");
+        put_i64(b, s->start_us);
+        aiops_buf_str(b, ",\"duration\":");
+        put_i64(b, s->dur_us);
+        put_str(b, ",\"localEndpoint\":{\"serviceName\":", sc->svc[s->svc].name);
+        snprintf(nb, sizeof nb, "%d", s->status);
+        put_str(b, "},\"tags\":{\"http.status_code\":", nb);
+        put_str(b, ",\"k8s.namespace.name\":", sc->ns);
+        if (s->error)
+            aiops_buf_str(b, ",\"error\":\"true\"");
+        aiops_buf_str(b, "}}");
+    }
+    aiops_buf_str(b, "\n]\n");
+}
+
 json_t *aiops_sim_span_json(const aiops_sim_scenario *sc, const aiops_sim_span *s)
 {
     json_t *o = json_object();

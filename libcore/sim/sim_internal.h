@@ -190,6 +190,9 @@ void aiops_sim_emit_jaeger(aiops_buf *b, const aiops_sim_scenario *sc,
 /* OTLP/JSON ExportTraceServiceRequest, one resourceSpans per service. */
 void aiops_sim_emit_otlp(aiops_buf *b, const aiops_sim_scenario *sc,
                          const aiops_sim_span *sp, size_t n);
+/* Zipkin v2 JSON: one array of spans. */
+void aiops_sim_emit_zipkin(aiops_buf *b, const aiops_sim_scenario *sc,
+                           const aiops_sim_span *sp, size_t n);
 /* `kubectl get events -o json` list of the Kubernetes events in ev. */
 void aiops_sim_emit_k8s(aiops_buf *b, const aiops_sim_scenario *sc,
                         const aiops_sim_event *ev, size_t n);

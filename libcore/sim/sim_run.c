@@ -3,8 +3,9 @@
  *   scenario.json                          the scenario as given
  *   metrics/<metric>/<YYYY-MM-DD>.json     Prometheus query_range, one per metric and day
  *   logs/<YYYY-MM-DD>.jsonl                logcli --output=jsonl
- *   traces/jaeger/<YYYY-MM-DD>.json        Jaeger query API JSON
- *   traces/otlp/<YYYY-MM-DD>.json          OTLP/JSON (the same traces)
+ *   traces/<FORMAT>/<YYYY-MM-DD>.json      the traces in one format (each span
+ *                                          once): jaeger (query API JSON), otlp
+ *                                          (OTLP/JSON) or zipkin (v2 JSON)
  *   events/kubernetes.json                 kubectl get events -o json
  *   events/deploys.ndjson                  deploy `event` records (docs/FORMAT.md)
  *   alerts/alertmanager.ndjson             Alertmanager webhook payloads, one per line
@@ -67,18 +68,20 @@ static int flush_day(run *r, aiops_err *err)
         rc = add(r, member, err);
         r->st->logs += r->nlogs;
     }
-    if (!rc && sc->traces_per_min > 0 && sc->jaeger) {
-        aiops_sim_emit_jaeger(&r->b, sc, r->spans, r->nspans);
-        snprintf(member, sizeof member, "traces/jaeger/%s.json", date);
+    int tf = aiops_sim_trace_format(sc);
+    if (!rc && sc->traces_per_min > 0 && tf != AIOPS_SIM_TRACES_DEFAULT) {
+        const char *dir = tf == AIOPS_SIM_TRACES_OTLP ? "otlp"
+                        : tf == AIOPS_SIM_TRACES_ZIPKIN ? "zipkin" : "jaeger";
+        if (tf == AIOPS_SIM_TRACES_OTLP)
+            aiops_sim_emit_otlp(&r->b, sc, r->spans, r->nspans);
+        else if (tf == AIOPS_SIM_TRACES_ZIPKIN)
+            aiops_sim_emit_zipkin(&r->b, sc, r->spans, r->nspans);
+        else
+            aiops_sim_emit_jaeger(&r->b, sc, r->spans, r->nspans);
+        snprintf(member, sizeof member, "traces/%s/%s.json", dir, date);
         rc = add(r, member, err);
-    }
-    if (!rc && sc->traces_per_min > 0 && sc->otlp) {
-        aiops_sim_emit_otlp(&r->b, sc, r->spans, r->nspans);
-        snprintf(member, sizeof member, "traces/otlp/%s.json", date);
-        rc = add(r, member, err);
-    }
-    if (sc->traces_per_min > 0 && (sc->jaeger || sc->otlp))
         r->st->spans += r->nspans;
+    }
     r->nk = r->nlogs = r->nspans = 0;
     return rc;
 }

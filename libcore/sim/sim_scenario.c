@@ -122,3 +122,17 @@ void aiops_sim_scenario_free(aiops_sim_scenario *sc)
     free(sc->text);
     free(sc);
 }
+
+void aiops_sim_scenario_set_traces(aiops_sim_scenario *sc, int format)
+{
+    sc->trace_format = format;
+}
+
+int aiops_sim_trace_format(const aiops_sim_scenario *sc)
+{
+    if (sc->trace_format != AIOPS_SIM_TRACES_DEFAULT)
+        return sc->trace_format;
+    if (!sc->jaeger && !sc->otlp)
+        return AIOPS_SIM_TRACES_DEFAULT;         /* "formats": [] */
+    return sc->jaeger ? AIOPS_SIM_TRACES_JAEGER : AIOPS_SIM_TRACES_OTLP;
+}

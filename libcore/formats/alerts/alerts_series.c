@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "formats/alerts/alerts.h"
+#include "common/array.h"
 
 #define DEFAULT_INTERVAL 60.0   /* Prometheus' default evaluation_interval */
 
@@ -58,14 +59,8 @@ static int item_less(const item *a, const item *b)
 
 static int heap_push(aiops_alerts_series *a, aiops_record *r)
 {
-    if (a->nheap == a->cap_heap) {
-        size_t nc = a->cap_heap ? a->cap_heap * 2 : 256;
-        item *nh = realloc(a->heap, nc * sizeof *nh);
-        if (!nh)
-            return AIOPS_ENOMEM;
-        a->heap = nh;
-        a->cap_heap = nc;
-    }
+    if (AIOPS_GROW(a->heap, a->cap_heap, a->nheap + 1))
+        return AIOPS_ENOMEM;
     size_t i = a->nheap++;
     a->heap[i] = (item){*r, a->seq++};
     memset(r, 0, sizeof *r);
@@ -162,14 +157,8 @@ static int add_ivl(aiops_alerts_series *a, uint32_t sid, ivl **out, aiops_err *e
         return rc;
     if ((a->niv + 1) * 2 > a->cap_map && map_grow(a))
         goto oom;
-    if (a->niv == a->cap_iv) {
-        size_t nc = a->cap_iv ? a->cap_iv * 2 : 32;
-        ivl *ni = realloc(a->iv, nc * sizeof *ni);
-        if (!ni)
-            goto oom;
-        a->iv = ni;
-        a->cap_iv = nc;
-    }
+    if (AIOPS_GROW(a->iv, a->cap_iv, a->niv + 1))
+        goto oom;
     size_t j = slot_of(sid, a->cap_map);
     while (a->map[j])
         j = (j + 1) & (a->cap_map - 1);

@@ -9,6 +9,9 @@
  *    "startsAt","endsAt","fingerprint","status":{"state":"active"|
  *    "suppressed"|"unprocessed"}}: every one is firing (the API only lists
  *    alerts that have not resolved); suppressed ones get "suppressed":true.
+ *  - single alert objects, one per document: an element of a webhook's
+ *    alerts[] (as alert-to-Kafka bridges publish them, one per message)
+ *    or of /api/v2/alerts (its "status" an object).
  *
  * A firing alert has no end yet: its endsAt is Alertmanager's zero time
  * (0001-01-01) or the time it would time out, so it is not used.  A
@@ -146,6 +149,16 @@ static int am_find(aiops_alert_list *l)
         return 1;
     }
     json_t *al = json_object_get(l->cur, "alerts");
+    if (!al && json_is_object(l->cur) && json_object_get(l->cur, "labels") &&
+        json_object_get(l->cur, "startsAt")) {
+        /* One alert object: an element of a webhook's alerts[] (what
+         * alert-to-Kafka bridges publish), or of /api/v2/alerts (status
+         * an object). */
+        st->v2 = json_is_object(json_object_get(l->cur, "status"));
+        l->alerts = l->cur;
+        l->single = 1;
+        return 1;
+    }
     l->keys[0] = "alerts";
     if (json_is_array(al)) {
         l->alerts = al;
@@ -182,8 +195,9 @@ static int am_probe(const char *entry, const char *head, size_t n)
                    ? 95 : 0;
     if (head[p] != '{' || aiops_jhead_key(head, n, 1, "type"))
         return 0;
-    if (!aiops_jhead_key(head, n, 1, "alerts"))
-        return 0;
+    if (!aiops_jhead_key(head, n, 1, "alerts"))   /* one alert object */
+        return aiops_jhead_key(head, n, 1, "startsAt") && aiops_jhead_key(head, n, 1, "labels")
+                   ? 95 : 0;
     if (aiops_jhead_key(head, n, 1, "receiver") || aiops_jhead_key(head, n, 1, "groupKey") ||
         aiops_jhead_key(head, n, 3, "startsAt"))
         return 95;

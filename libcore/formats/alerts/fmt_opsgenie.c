@@ -11,10 +11,12 @@
  *   open = firing (ts = start); closed = resolved with end = createdAt +
  *     report.closeTime (ms, the exact close), else updatedAt, else
  *     lastOccurredAt (ts = end);
- *   labels: priority, alias, OpsGenie's source and owner, each "key:value"
- *     tag whose key is a label name as key=value, the other tags joined
- *     with ',' as "tags";
- *   service = the "service:NAME" tag (labels.service), else the alias;
+ *   labels: priority, alias, OpsGenie's source, owner and entity, each
+ *     "key:value" tag whose key is a label name as key=value, the other
+ *     tags joined with ',' as "tags";
+ *   service = a service tag ("service:NAME", "app:NAME", ...: the labels
+ *     of AIOPS_SERVICE_LABELS), else entity, else source; never the
+ *     alias, which is a de-duplication key;
  *   severity = priority P1..P5 as critical, high, moderate, low,
  *     informational (OpsGenie's names for them);
  *   annotations = description and details (get-alert responses);
@@ -26,6 +28,7 @@
 #include <string.h>
 
 #include "formats/alerts/alerts.h"
+#include "common/buf.h"
 #include "common/jdoc.h"
 
 #define WHAT "expected an OpsGenie alerts JSON response"
@@ -55,11 +58,9 @@ static int og_tags(aiops_jdoc *d, json_t *al, json_t *labels)
         aiops_jdoc_pop(d);
         return rc;
     }
-    json_t *rest = json_string("");
-    int rc = rest ? 0 : AIOPS_ENOMEM;
+    aiops_buf rest = {0};
+    int rc = 0;
     json_array_foreach(tags, i, t) {
-        if (rc)
-            break;
         if (!json_is_string(t)) {
             aiops_jdoc_idx(d, i);
             rc = aiops_jdoc_fail(d, AIOPS_EPARSE, "expected a string tag, got %s", aiops_jdoc_type(t));
@@ -70,26 +71,21 @@ static int og_tags(aiops_jdoc *d, json_t *al, json_t *labels)
         if (colon && label_name(s, (size_t)(colon - s)) && colon[1]) {
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(colon - s), s);
-            rc = json_object_set_new(labels, key, json_string(colon + 1)) ? AIOPS_ENOMEM : 0;
+            if (json_object_set_new(labels, key, json_string(colon + 1))) {
+                rc = AIOPS_ENOMEM;
+                break;
+            }
             continue;
         }
-        /* Appending to a jansson string keeps the length checks in one place. */
-        size_t old = json_string_length(rest), add = json_string_length(t);
-        char *buf = malloc(old + add + 2);
-        if (!buf) {
-            rc = AIOPS_ENOMEM;
-            break;
-        }
-        memcpy(buf, json_string_value(rest), old);
-        if (old)
-            buf[old++] = ',';
-        memcpy(buf + old, s, add);
-        rc = json_string_setn(rest, buf, old + add) ? AIOPS_ENOMEM : 0;
-        free(buf);
+        if (rest.n)
+            aiops_buf_put(&rest, ",", 1);
+        aiops_buf_put(&rest, s, json_string_length(t));
     }
-    if (!rc && json_string_length(rest))
-        rc = json_object_set(labels, "tags", rest) ? AIOPS_ENOMEM : 0;
-    json_decref(rest);
+    if (!rc && rest.oom)
+        rc = AIOPS_ENOMEM;
+    if (!rc && rest.n && json_object_set_new(labels, "tags", json_stringn(rest.p, rest.n)))
+        rc = AIOPS_ENOMEM;
+    aiops_buf_free(&rest);
     if (rc == AIOPS_ENOMEM)
         rc = aiops_jdoc_fail(d, rc, "out of memory");
     aiops_jdoc_pop(d);
@@ -155,12 +151,14 @@ static int og_status(aiops_jdoc *d, json_t *al, aiops_alert *a)
 
 static int og_labels(aiops_jdoc *d, json_t *al, const char *prio, const char *alias, json_t *labels)
 {
-    const char *src = NULL, *owner = NULL;
+    const char *src = NULL, *owner = NULL, *entity = NULL;
     int rc;
     if ((rc = aiops_jdoc_str(d, al, "source", 0, &src)) < 0 ||
-        (rc = aiops_jdoc_str(d, al, "owner", 0, &owner)) < 0)
+        (rc = aiops_jdoc_str(d, al, "owner", 0, &owner)) < 0 ||
+        (rc = aiops_jdoc_str(d, al, "entity", 0, &entity)) < 0)
         return rc;
-    const char *const kv[][2] = {{"priority", prio}, {"alias", alias}, {"source", src}, {"owner", owner}};
+    const char *const kv[][2] = {{"priority", prio}, {"alias", alias}, {"source", src},
+                                 {"owner", owner}, {"entity", entity}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
         if (kv[i][1] && *kv[i][1] && json_object_set_new(labels, kv[i][0], json_string(kv[i][1])))
             return aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
@@ -201,8 +199,13 @@ static int og_alert(aiops_alert_list *l, json_t *al, aiops_record *rec)
     json_t *labels = json_object(), *ann = json_object();
     rc = !labels || !ann ? AIOPS_ENOMEM : og_labels(d, al, prio, alias, labels);
     if (rc == 0 && (rc = og_annotations(d, al, ann)) == 0) {
-        json_t *svc = json_object_get(labels, "service");
-        a.service = json_is_string(svc) ? json_string_value(svc) : alias;
+        /* A service tag, else entity, else source (labels hold them only
+         * when non-empty); alias is a de-duplication key, not a service. */
+        a.service = aiops_alert_service(labels);
+        if (!a.service)
+            a.service = json_string_value(json_object_get(labels, "entity"));
+        if (!a.service)
+            a.service = json_string_value(json_object_get(labels, "source"));
         a.fingerprint = alias && *alias ? alias : id && *id ? id : NULL;
     }
     return aiops_alert_list_emit(l, &a, labels, ann, rc, rec);

@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include "formats/alerts/alerts.h"
+#include "common/array.h"
 #include "common/jdoc.h"
 
 #define WHAT "expected a PagerDuty incidents/alerts JSON response"
@@ -67,6 +68,7 @@ typedef struct pd_state {
     char *rec;               /* the current record's text (may span lines) */
     size_t reclen, reccap;
     char *unq;               /* unquoted fields, NUL-separated */
+    size_t unqcap;
     const char *fld[MAX_FIELDS];
     long line;               /* first line of the current record */
 } pd_state;
@@ -142,20 +144,9 @@ static int rec_append(pd_state *st, const char *s, size_t n, int nl, aiops_parse
     if (need > MAX_RECORD)
         return aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(ctx->stream), st->line,
                              "CSV record longer than %zu bytes (an unclosed quote?)", MAX_RECORD);
-    if (need > st->reccap) {
-        size_t nc = st->reccap ? st->reccap : 4096;
-        while (nc < need)
-            nc *= 2;
-        char *nr = realloc(st->rec, nc), *nu = realloc(st->unq, nc);
-        if (nr)
-            st->rec = nr;
-        if (nu)
-            st->unq = nu;
-        if (!nr || !nu)
-            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), st->line,
-                                 "out of memory");
-        st->reccap = nc;
-    }
+    if (AIOPS_GROW(st->rec, st->reccap, need) || AIOPS_GROW(st->unq, st->unqcap, need))
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), st->line,
+                             "out of memory");
     if (nl)
         st->rec[st->reclen++] = '\n';
     memcpy(st->rec + st->reclen, s, n);

@@ -19,7 +19,8 @@
  *   service   the involved object's workload name (pod and ReplicaSet hash
  *             suffixes stripped); none for cluster-scoped objects (nodes)
  *   object    "<kind>/<name>" lower-cased kind, e.g. pod/api-7d9f8b6c4-x2x9z
- *   reason, message (or note), namespace, count, severity (warning/normal)
+ *   reason, message (or note), namespace, count, severity (the event's type,
+ *   as Kubernetes spells it: Normal or Warning)
  * A List holds events in no time order: `ordered = 0`, the reader sorts. */
 #include <ctype.h>
 #include <stdlib.h>
@@ -112,7 +113,7 @@ typedef struct ev_text {
 
 static void describe(const involved *in, const char *type, ev_text *t)
 {
-    size_t i = 0, k;
+    size_t i = 0;
     t->object[0] = t->service[0] = t->severity[0] = '\0';
     for (; in->kind && in->kind[i] && i + 1 < sizeof t->object; i++)
         t->object[i] = (char)tolower((unsigned char)in->kind[i]);
@@ -123,9 +124,8 @@ static void describe(const involved *in, const char *type, ev_text *t)
     /* cluster-scoped objects (nodes) belong to no service */
     if (in->name && in->ns && in->ns[0])
         aiops_obs_workload(in->name, in->kind, t->service, sizeof t->service);
-    for (k = 0; type && type[k] && k + 1 < sizeof t->severity; k++)
-        t->severity[k] = (char)tolower((unsigned char)type[k]);
-    t->severity[k] = '\0';
+    /* Kubernetes' own spelling: "Normal", "Warning" */
+    snprintf(t->severity, sizeof t->severity, "%s", type ? type : "");
 }
 
 static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -240,9 +241,9 @@ static void test_error_bad_operator(void **state)
 static void test_error_bad_regex(void **state)
 {
     (void)state;
-    expect_parse_err("up{job=~\"(\"}", "bad regex");
-    expect_parse_err("up{job!~\"[a-\"}", "bad regex");
-    expect_parse_err("{__name__=~\"a{2,1}\"}", "bad regex");
+    expect_parse_err("up{job=~\"(\"}", "regex \"(\" for label 'job', offset 1: expected 1 more ')'");
+    expect_parse_err("up{job!~\"[a-\"}", "offset 0: expected ']' to close the '[' here");
+    expect_parse_err("{__name__=~\"a{2,1}\"}", "expected a repetition {n,m} with n <= m <= 1000");
 }
 
 static void test_error_trailing_garbage(void **state)
@@ -253,6 +254,132 @@ static void test_error_trailing_garbage(void **state)
     expect_parse_err("up down", "unexpected 'down'");
     expect_parse_err("1up", "unexpected '1up'");
     expect_parse_err("up{job=\"a\" instance=\"b\"}", "expected ',' or '}'");
+}
+
+/* ------------------------------------------------- RE2 syntax (Prometheus) */
+
+static const char *one_value(const void *ctx, const char *name)
+{
+    return strcmp(name, "v") == 0 ? ctx : NULL;
+}
+
+/* Does {v=~`re`} match value?  (Backticks: the regex as written.) */
+static int re_match(const char *re, const char *value)
+{
+    char text[512];
+    snprintf(text, sizeof text, "{v=~`%s`}", re);
+    aiops_selector *sel = NULL;
+    aiops_err err;
+    aiops_err_clear(&err);
+    if (aiops_selector_parse(text, &sel, &err))
+        fail_msg("selector '%s': %s", text, err.msg);
+    int ok = aiops_selector_match_fn(sel, one_value, value);
+    aiops_selector_free(sel);
+    return ok;
+}
+
+#define RE_YES(re, v) do { if (!re_match(re, v)) fail_msg("%s should match '%s'", re, v); } while (0)
+#define RE_NO(re, v) do { if (re_match(re, v)) fail_msg("%s should not match '%s'", re, v); } while (0)
+
+static void test_re2_shorthands(void **state)
+{
+    (void)state;
+    RE_YES("5\\d\\d", "503");
+    RE_NO("5\\d\\d", "5dd");
+    RE_NO("5\\d\\d", "50x");
+    RE_NO("5\\d\\d", "5030");                 /* fully anchored */
+    RE_YES("\\w+", "api_v2");
+    RE_NO("\\w+", "api-v2");
+    RE_YES("a\\sb", "a\tb");
+    RE_YES("\\D\\W\\S", "x-y");
+    RE_NO("\\D", "7");
+    RE_YES("[\\d.]+", "10.0.3");
+    RE_NO("[\\d.]+", "10.0.x");
+    RE_YES("[^\\d]+", "abc");
+    RE_NO("[^\\d]+", "ab1");
+    RE_YES("[\\w-]+", "cart-7d9f");
+    RE_YES("[[:digit:][:word:]]+", "a_1");
+    RE_YES("[\\]\\-x]+", "]-x");
+    RE_YES("[\\^]", "^");
+    RE_NO("[\\^]", "\\");
+    RE_YES("[a^]+", "^a");
+    RE_YES("[\\[:]+", "[:");
+    RE_YES("[]a]+", "]a");
+}
+
+static void test_re2_escapes_and_groups(void **state)
+{
+    (void)state;
+    RE_YES("10\\.0\\.0\\.1", "10.0.0.1");
+    RE_NO("10\\.0\\.0\\.1", "10x0x0x1");
+    RE_YES("a\\/b\\-c\\:d", "a/b-c:d");
+    RE_YES("\\(x\\)\\*\\+\\?\\{\\}\\|\\^\\$\\\\", "(x)*+?{}|^$\\");
+    RE_YES("\\x41\\x{42}", "AB");
+    RE_YES("tab\\there", "tab\there");
+    RE_YES("(?:get|post)_(?P<n>\\d+)_(?<m>x)", "get_12_x");
+    RE_YES("(?i)get|POST", "GET");
+    RE_YES("(?i)get|POST", "post");
+    RE_NO("get", "GET");
+    RE_YES("(?s)a.b", "a\nb");
+    RE_YES("a.*?b+?c??d{1,2}?", "axbbd");
+    RE_YES("x{2}y{1,}z{0,1}", "xxyyy");
+    RE_YES("a{,2}", "a{,2}");                  /* not a repetition: literal, as in RE2 */
+    RE_YES("a{", "a{");
+    RE_YES("GET /api/(cart|orders)", "GET /api/cart");
+}
+
+static void expect_re_err(const char *re, const char *frag)
+{
+    char text[512];
+    snprintf(text, sizeof text, "{v=~`%s`}", re);
+    expect_parse_err(text, frag);
+}
+
+static void test_re2_refused(void **state)
+{
+    (void)state;
+    expect_re_err("(a)\\1", "selector: regex \"(a)\\1\" for label 'v', offset 3: expected no backreference");
+    expect_re_err("a(?=b)", "offset 1: expected no lookaround, got '(?='");
+    expect_re_err("a(?!b)", "got '(?!'");
+    expect_re_err("(?<=a)b", "offset 0: expected no lookaround, got '(?<='");
+    expect_re_err("(?<!a)b", "got '(?<!'");
+    expect_re_err("\\bword\\b", "offset 0: expected an escape POSIX regexes can express, got '\\b'");
+    expect_re_err("\\pL", "got '\\p'");
+    expect_re_err("a\\q", "offset 1: expected a known escape");
+    expect_re_err("a(?i)b", "offset 1: expected (?i) only at the very start");
+    expect_re_err("(?i:a)", "expected (?i) only at the very start");
+    expect_re_err("(?m)^a$", "offset 2: expected the flags i, s or U, got 'm'");
+    expect_re_err("a**", "offset 2: expected something to repeat before '*'");
+    expect_re_err("*a", "offset 0: expected something to repeat");
+    expect_re_err("a{3,2}", "expected a repetition {n,m} with n <= m <= 1000");
+    expect_re_err("a{1001}", "n <= m <= 1000");
+    expect_re_err("[\\D]", "offset 1: expected \\d, \\w or \\s inside [...], got '\\D'");
+    expect_re_err("[z-a]", "offset 1: expected a range in order, got 'z-a'");
+    expect_re_err("[[:foo:]]", "expected a class [:alnum:]");
+    expect_re_err("[ab", "offset 0: expected ']' to close");
+    expect_re_err("(a", "offset 2: expected 1 more ')'");
+    expect_re_err("a)", "offset 1: expected a '(' before this ')'");
+    expect_re_err("a\\", "expected a character after '\\'");
+    expect_re_err("\\x{100}", "expected an ASCII character");
+}
+
+/* "5\d\d" in double quotes: PromQL would reject the escape; the backslash
+ * is kept, so the regex is what was meant (it used to become 5dd). */
+static void test_quoted_regex_escapes(void **state)
+{
+    (void)state;
+    aiops_selector *sel = NULL;
+    aiops_err err;
+    aiops_err_clear(&err);
+    assert_int_equal(aiops_selector_parse("{v=~\"5\\d\\d\"}", &sel, &err), 0);
+    assert_true(aiops_selector_match_fn(sel, one_value, "503"));
+    assert_false(aiops_selector_match_fn(sel, one_value, "5dd"));
+    aiops_selector_free(sel);
+    /* Go's escapes keep their meaning: '\\.' is \. (a literal dot). */
+    assert_int_equal(aiops_selector_parse("{v=~'a\\\\.b\\tc'}", &sel, &err), 0);
+    assert_true(aiops_selector_match_fn(sel, one_value, "a.b\tc"));
+    assert_false(aiops_selector_match_fn(sel, one_value, "axb\tc"));
+    aiops_selector_free(sel);
 }
 
 static void test_free_accepts_null(void **state)
@@ -288,8 +415,14 @@ static void test_match_records(void **state)
     json_object_set_new(lg.obj, "service", json_string("api"));
     assert_false(aiops_match_record(m, tab, &lg));
     json_object_del(lg.obj, "labels");
-    assert_true(aiops_match_record(m, tab, &lg));          /* unlabelled: passes */
+    assert_false(aiops_match_record(m, tab, &lg));         /* its service field still counts */
+    json_object_set_new(lg.obj, "service", json_string("cart"));
+    assert_true(aiops_match_record(m, tab, &lg));
     aiops_record_clear(&lg);
+    aiops_record inc = {.type = AIOPS_R_INCIDENT};
+    inc.obj = json_pack("{s:s}", "id", "INC-1");
+    assert_true(aiops_match_record(m, tab, &inc));         /* no labels: always passes */
+    aiops_record_clear(&inc);
     assert_int_equal(aiops_match_add(m, "up{", &err), AIOPS_EINVAL);
     assert_int_equal(aiops_match_count(m), 2);
     aiops_match_free(m);
@@ -319,6 +452,10 @@ int main(void)
         cmocka_unit_test(test_error_bad_operator),
         cmocka_unit_test(test_error_bad_regex),
         cmocka_unit_test(test_error_trailing_garbage),
+        cmocka_unit_test(test_re2_shorthands),
+        cmocka_unit_test(test_re2_escapes_and_groups),
+        cmocka_unit_test(test_re2_refused),
+        cmocka_unit_test(test_quoted_regex_escapes),
         cmocka_unit_test(test_free_accepts_null),
         cmocka_unit_test(test_match_records),
     };

@@ -21,7 +21,6 @@ metrics/saturation_ratio/2024-01-01.json
 metrics/up/2024-01-01.json
 logs/2024-01-01.jsonl
 traces/jaeger/2024-01-01.json
-traces/otlp/2024-01-01.json
 events/kubernetes.json
 events/deploys.ndjson
 alerts/alertmanager.ndjson
@@ -70,12 +69,30 @@ grep -q 'level=error' logs/2024-01-01.jsonl || fail "logs: no error lines during
 jq -e '(.data | length) > 0 and all(.data[]; (.spans | length) > 0
        and all(.spans[]; (.startTime | type) == "number" and (.processID | test("^p[0-9]+$"))))' \
     traces/jaeger/2024-01-01.json >/dev/null || fail "traces/jaeger: not Jaeger JSON"
+# one trace format per archive (--trace-format; Jaeger by default), the
+# same spans in each
+"$BIN/aiops-simulate" "$OLDPWD/scenarios/error-burst.json" --trace-format otlp -o "$t/o.tar.zst" ||
+    fail "simulate --trace-format otlp failed"
+"$BIN/aiops-simulate" "$OLDPWD/scenarios/error-burst.json" --trace-format zipkin -o "$t/z.tar.zst" ||
+    fail "simulate --trace-format zipkin failed"
+for f in o z; do
+    zstd -qdc "$t/$f.tar.zst" | tar -tf - | grep '^traces/' >"$t/$f.list" || fail "$f: no traces"
+done
+[ "$(cat "$t/o.list")" = traces/otlp/2024-01-01.json ] || fail "otlp archive: $(cat "$t/o.list")"
+[ "$(cat "$t/z.list")" = traces/zipkin/2024-01-01.json ] || fail "zipkin archive: $(cat "$t/z.list")"
+zstd -qdc "$t/o.tar.zst" | tar -xOf - traces/otlp/2024-01-01.json >"$t/otlp.json"
+zstd -qdc "$t/z.tar.zst" | tar -xOf - traces/zipkin/2024-01-01.json >"$t/zipkin.json"
 jq -e '(.resourceSpans | length) > 0 and all(.resourceSpans[];
        .resource.attributes[0].key == "service.name"
        and all(.scopeSpans[0].spans[]; (.traceId | test("^[0-9a-f]{32}$"))
-               and (.startTimeUnixNano | test("^[0-9]+$"))))' traces/otlp/2024-01-01.json \
+               and (.startTimeUnixNano | test("^[0-9]+$"))))' "$t/otlp.json" \
     >/dev/null || fail "traces/otlp: not OTLP JSON"
+jq -e 'length > 0 and all(.[]; (.traceId | test("^[0-9a-f]{32}$")) and (.id | test("^[0-9a-f]{16}$"))
+       and (.timestamp | type) == "number" and (.localEndpoint.serviceName | type) == "string")' \
+    "$t/zipkin.json" >/dev/null || fail "traces/zipkin: not Zipkin v2 JSON"
 js=$(jq '[.data[].spans | length] | add' traces/jaeger/2024-01-01.json)
-os=$(jq '[.resourceSpans[].scopeSpans[].spans | length] | add' traces/otlp/2024-01-01.json)
-[ "$js" -eq "$os" ] || fail "jaeger has $js spans, otlp $os: expected the same traces"
+os=$(jq '[.resourceSpans[].scopeSpans[].spans | length] | add' "$t/otlp.json")
+zs=$(jq 'length' "$t/zipkin.json")
+[ "$js" -eq "$os" ] && [ "$js" -eq "$zs" ] ||
+    fail "jaeger has $js spans, otlp $os, zipkin $zs: expected the same traces"
 exit 0

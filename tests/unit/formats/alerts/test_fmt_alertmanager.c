@@ -249,6 +249,9 @@ static void test_probe(void **state)
     assert_int_equal(AM->probe("x.json", PAYLOAD, strlen(PAYLOAD)), 95);
     assert_int_equal(AM->probe("x.json", NDJSON, strlen(NDJSON)), 95);
     assert_int_equal(AM->probe("x.json", V2, strlen(V2)), 95);
+    /* one alert object (a Kafka message of an alert bridge) */
+    const char *one = "{\"status\":\"firing\",\"labels\":{\"a\":\"b\"},\"startsAt\":\"x\"}";
+    assert_int_equal(AM->probe("x.json", one, strlen(one)), 95);
     static const char *const no[] = {
         "{\"type\":\"alert\",\"ts\":1,\"name\":\"A\",\"alerts\":[]}\n",
         "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}",
@@ -258,7 +261,6 @@ static void test_probe(void **state)
         "{\"data\":[{\"id\":\"1\",\"tinyId\":\"2\",\"message\":\"m\"}]}",
         "1700000000\tup\t1\n",
         "ts,value\n1,2\n",
-        "{\"labels\":{\"a\":\"b\"},\"startsAt\":\"x\"}",
         "",
         "\xff\xfe{{{{\"",
     };

@@ -57,7 +57,7 @@ static void test_list(void **state)
               "\"tags\":\"OverwriteQuietHours,Critical,a b:c\"},\"annotations\":{},"
               "\"fingerprint\":\"event_573\",\"source\":\"opsgenie\"}",
               "alert 1700000400 {\"name\":\"Disk 95%\",\"state\":\"firing\",\"start\":1700000400.0,"
-              "\"service\":\"disk-db-1\",\"severity\":\"moderate\",\"labels\":{\"priority\":\"P3\","
+              "\"severity\":\"moderate\",\"labels\":{\"priority\":\"P3\","
               "\"alias\":\"disk-db-1\"},\"annotations\":{},\"fingerprint\":\"disk-db-1\",\"source\":\"opsgenie\"}",
               "alert 1699999500 {\"name\":\"Flaky\",\"state\":\"resolved\",\"start\":1699999200.0,"
               "\"end\":1699999500.0,\"labels\":{},\"annotations\":{},\"fingerprint\":\"99\",\"source\":\"opsgenie\"}");
@@ -83,6 +83,36 @@ static void test_single_and_array(void **state)
     rt_free(&r);
     rt_parse(OG, "empty.json", "{\"data\":[],\"took\":0.01}", &r);
     RT_EXPECT_NONE(&r);
+}
+
+/* The service is a service tag, else entity, else source, never the alias
+ * (a de-duplication key). */
+static void test_service(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(OG, "svc.json",
+             "[{\"id\":\"1\",\"alias\":\"k1\",\"message\":\"a\",\"status\":\"open\",\"createdAt\":1700000000,"
+             "\"entity\":\"cart\",\"source\":\"10.0.0.1\",\"tags\":[\"app:checkout\"]},"
+             "{\"id\":\"2\",\"alias\":\"k2\",\"message\":\"b\",\"status\":\"open\",\"createdAt\":1700000001,"
+             "\"entity\":\"cart\",\"source\":\"10.0.0.1\"},"
+             "{\"id\":\"3\",\"alias\":\"k3\",\"message\":\"c\",\"status\":\"open\",\"createdAt\":1700000002,"
+             "\"entity\":\"\",\"source\":\"zabbix\"},"
+             "{\"id\":\"4\",\"alias\":\"k4\",\"message\":\"d\",\"status\":\"open\",\"createdAt\":1700000003}]",
+             &r);
+    RT_EXPECT(&r,
+              "alert 1700000000 {\"name\":\"a\",\"state\":\"firing\",\"start\":1700000000.0,\"service\":\"checkout\","
+              "\"labels\":{\"alias\":\"k1\",\"source\":\"10.0.0.1\",\"entity\":\"cart\",\"app\":\"checkout\"},"
+              "\"annotations\":{},\"fingerprint\":\"k1\",\"source\":\"opsgenie\"}",
+              "alert 1700000001 {\"name\":\"b\",\"state\":\"firing\",\"start\":1700000001.0,\"service\":\"cart\","
+              "\"labels\":{\"alias\":\"k2\",\"source\":\"10.0.0.1\",\"entity\":\"cart\"},"
+              "\"annotations\":{},\"fingerprint\":\"k2\",\"source\":\"opsgenie\"}",
+              "alert 1700000002 {\"name\":\"c\",\"state\":\"firing\",\"start\":1700000002.0,\"service\":\"zabbix\","
+              "\"labels\":{\"alias\":\"k3\",\"source\":\"zabbix\"},"
+              "\"annotations\":{},\"fingerprint\":\"k3\",\"source\":\"opsgenie\"}",
+              "alert 1700000003 {\"name\":\"d\",\"state\":\"firing\",\"start\":1700000003.0,"
+              "\"labels\":{\"alias\":\"k4\"},\"annotations\":{},\"fingerprint\":\"k4\",\"source\":\"opsgenie\"}");
+    rt_free(&r);
 }
 
 static void test_errors(void **state)
@@ -136,6 +166,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_single_and_array),
+        cmocka_unit_test(test_service),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
     };

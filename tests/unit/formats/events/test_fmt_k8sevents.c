@@ -47,19 +47,19 @@ static void test_list(void **state)
     RT_EXPECT(&r,
               "event 1704164645 {\"kind\":\"scale\",\"service\":\"cart\",\"reason\":\"ScalingReplicaSet"
               "\",\"message\":\"Scaled up replica set cart-7d9f8b6c4 to 3\",\"object\":\"deployment/ca"
-              "rt\",\"namespace\":\"shop\",\"count\":1,\"severity\":\"normal\"}",
+              "rt\",\"namespace\":\"shop\",\"count\":1,\"severity\":\"Normal\"}",
               "event 1704164650 {\"kind\":\"restart\",\"service\":\"payments\",\"reason\":\"BackOff\",\""
               "message\":\"Back-off restarting failed container\",\"object\":\"pod/payments-5c7d9b8f6d-"
-              "q8wzt\",\"namespace\":\"shop\",\"count\":4,\"severity\":\"warning\"}",
+              "q8wzt\",\"namespace\":\"shop\",\"count\":4,\"severity\":\"Warning\"}",
               "event 1704164642 {\"kind\":\"oom_kill\",\"reason\":\"OOMKilling\",\"message\":\"Killed p"
               "rocess 4242 (java)\",\"object\":\"node/node-2\",\"namespace\":\"default\",\"count\":1,\""
-              "severity\":\"warning\"}",
+              "severity\":\"Warning\"}",
               "event 1704164648 {\"kind\":\"restart\",\"service\":\"redis\",\"reason\":\"Started\",\"me"
               "ssage\":\"Started container redis\",\"object\":\"pod/redis-0\",\"namespace\":\"shop\",\""
-              "count\":3,\"severity\":\"normal\"}",
+              "count\":3,\"severity\":\"Normal\"}",
               "event 1704164649 {\"kind\":\"k8s\",\"service\":\"web-6b7f\",\"reason\":\"Started\",\"me"
               "ssage\":\"Started container web\",\"object\":\"pod/web-6b7f\",\"namespace\":\"shop\",\"c"
-              "ount\":1,\"severity\":\"normal\"}");
+              "ount\":1,\"severity\":\"Normal\"}");
     assert_int_equal(K8->ordered, 0);
     rt_free(&r);
 }
@@ -87,10 +87,10 @@ static void test_watch(void **state)
     RT_EXPECT(&r,
               "event 1704164645 {\"kind\":\"k8s\",\"service\":\"api\",\"reason\":\"Unhealthy\",\"messa"
               "ge\":\"Readiness probe failed\",\"object\":\"pod/api-7d9f8b6c4-x2x9z\",\"namespace\":\"s"
-              "hop\",\"severity\":\"warning\"}",
+              "hop\",\"severity\":\"Warning\"}",
               "event 1704164644 {\"kind\":\"restart\",\"service\":\"api\",\"reason\":\"Killing\",\"mess"
               "age\":\"Container api failed liveness probe\",\"object\":\"pod/api-7d9f8b6c4-x2x9z\",\"n"
-              "amespace\":\"shop\",\"count\":1,\"severity\":\"normal\"}",
+              "amespace\":\"shop\",\"count\":1,\"severity\":\"Normal\"}",
               "event 1704164649.5 {\"kind\":\"k8s\",\"service\":\"web\",\"reason\":\"Scheduled\",\"mess"
               "age\":\"Scheduled\",\"object\":\"pod/web-0\",\"namespace\":\"shop\",\"count\":2}");
     rt_free(&r);
