@@ -229,6 +229,9 @@ typedef struct aiops_eval_opts {
                                     within this many s of the group's last alert (3600) */
     aiops_mttr_assume mttr;
     int rca_k;                   /* k of the MTTR model: 1, 3 or 5 (3) */
+    double span_from, span_to;   /* the evaluated period for false alarms per day, when
+                                    span_to > span_from (--span); else the hull of the
+                                    label windows and the detections (docs/EVALUATION.md) */
 } aiops_eval_opts;
 
 void aiops_eval_opts_default(aiops_eval_opts *o);

@@ -49,13 +49,18 @@ static void feed(aiops_eval *ev, aiops_series_table *tab, const char *path, int 
     aiops_reader_free(rd);
 }
 
-/* The fixture scenario: labels + stream (+ baseline). */
+/* The fixture scenario: labels + stream (+ baseline), evaluated over the
+ * stream's rows +0..+6900 (--span). */
 static json_t *fixture_report(const char *labels, int baseline)
 {
     aiops_eval *ev;
     aiops_err err = {0};
+    aiops_eval_opts o;
     aiops_series_table *tab = aiops_series_table_new();
-    assert_int_equal(aiops_eval_new(&ev, NULL, &err), 0);
+    aiops_eval_opts_default(&o);
+    o.span_from = 1700000000;
+    o.span_to = 1700000000 + 6900;
+    assert_int_equal(aiops_eval_new(&ev, &o, &err), 0);
     assert_int_equal(aiops_eval_load_labels(ev, labels, &err), 2);
     feed(ev, tab, FIX "stream.ndjson", 0);
     if (baseline)
@@ -79,6 +84,10 @@ static void test_report_detection(void **state)
     assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
     assert_float_equal(num(d, "event", "delay_p90", NULL), 270, EPS);
     assert_float_equal(num(d, "event", "false_per_day", NULL), 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "span", "days", NULL), 6900.0 / 86400, EPS);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "span"), "source")),
+                        "option");
+    assert_float_equal(num(rep, "counts", "span_days", NULL), 6900.0 / 86400, EPS);
     assert_float_equal(num(d, "point", "tp", NULL), 3, EPS);
     assert_float_equal(num(d, "point", "fp", NULL), 1, EPS);
     assert_float_equal(num(d, "point", "fn", NULL), 8, EPS);
@@ -146,11 +155,13 @@ static void test_resolved_not_detections(void **state)
     assert_float_equal(num(d, "event", "f1", NULL), 0.75, EPS);
     assert_float_equal(num(d, "event", "recall", NULL), 1, EPS);
     assert_float_equal(num(d, "event", "delay_median", NULL), 150, EPS);
-    assert_float_equal(num(d, "event", "false_per_day", NULL), 2 * 86400.0 / 6900, EPS);
+    /* no --span: the hull of the labels and both streams' detections,
+     * +600..+6000 */
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 2 * 86400.0 / 5400, EPS);
     assert_float_equal(num(d, "point", "fp", NULL), 2, EPS);
     assert_float_equal(num(d, "point", "tp", NULL), 3, EPS);
     assert_float_equal(num(d, "baseline", "detections", NULL), 5, EPS);
-    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 3 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 3 * 86400.0 / 5400, EPS);
     json_decref(rep);
     aiops_eval_free(ev);
     aiops_series_table_free(tab);
@@ -173,12 +184,76 @@ static void test_no_labels_false_alarms(void **state)
     assert_true(isnan(num(d, "event", "recall", NULL)));
     assert_true(isnan(num(d, "event", "f1", NULL)));
     assert_float_equal(num(d, "event", "false_alarms", NULL), 4, EPS);
-    assert_float_equal(num(d, "event", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    /* the hull of both streams' detections: +600..+6000 */
+    assert_float_equal(num(d, "event", "false_per_day", NULL), 4 * 86400.0 / 5400, EPS);
     assert_float_equal(num(d, "point", "fp", NULL), 4, EPS);
-    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 4 * 86400.0 / 6900, EPS);
+    assert_float_equal(num(d, "baseline", "false_per_day", NULL), 4 * 86400.0 / 5400, EPS);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d, "span"), "from")),
+                        "2023-11-14T22:23:20Z");
     json_decref(rep);
     aiops_eval_free(ev);
     aiops_series_table_free(tab);
+}
+
+/* Issue 19 item 4: the evaluated span comes from the labels and the
+ * detections, so the stream's anomaly records alone (aiops-fit
+ * --no-samples) give the same false alarm rate as the whole stream (it
+ * used to run from the first to the last record passed through). */
+static json_t *report_of(const char *stream, const aiops_eval_opts *o)
+{
+    aiops_eval *ev;
+    aiops_err err = {0};
+    aiops_series_table *tab = aiops_series_table_new();
+    assert_int_equal(aiops_eval_new(&ev, o, &err), 0);
+    assert_int_equal(aiops_eval_load_labels(ev, FIX "labels.ndjson", &err), 2);
+    feed(ev, tab, stream, 0);
+    json_t *rep = NULL;
+    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
+    aiops_eval_free(ev);
+    aiops_series_table_free(tab);
+    return rep;
+}
+
+static void test_span_without_samples(void **state)
+{
+    char path[] = "/tmp/aiops-test-eval-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *in = fopen(FIX "stream.ndjson", "r"), *out = fdopen(fd, "w");
+    char line[4096];
+    assert_non_null(in);
+    assert_non_null(out);
+    while (fgets(line, sizeof line, in))
+        if (!strstr(line, "\"type\":\"sample\""))
+            fputs(line, out);
+    fclose(in);
+    fclose(out);
+    json_t *all = report_of(FIX "stream.ndjson", NULL), *some = report_of(path, NULL);
+    json_t *d1 = json_object_get(all, "detection"), *d2 = json_object_get(some, "detection");
+    assert_float_equal(num(some, "counts", "samples", NULL), 0, EPS);
+    assert_float_equal(num(d1, "event", "false_per_day", NULL), 86400.0 / 5400, EPS);
+    assert_float_equal(num(d2, "event", "false_per_day", NULL), 86400.0 / 5400, EPS);
+    assert_float_equal(num(d2, "span", "days", NULL), 5400.0 / 86400, EPS);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d2, "span"), "to")),
+                        "2023-11-14T23:53:20Z");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d2, "span"), "source")),
+                        "labels and detections");
+    json_decref(all);
+    json_decref(some);
+    /* --span a week: one false alarm is 1/7 per day, samples or not */
+    aiops_eval_opts o;
+    aiops_eval_opts_default(&o);
+    o.span_from = 1700000000;
+    o.span_to = 1700000000 + 7 * 86400;
+    all = report_of(FIX "stream.ndjson", &o);
+    some = report_of(path, &o);
+    assert_float_equal(num(json_object_get(all, "detection"), "event", "false_per_day", NULL), 1.0 / 7,
+                       EPS);
+    assert_float_equal(num(json_object_get(some, "detection"), "event", "false_per_day", NULL), 1.0 / 7,
+                       EPS);
+    json_decref(all);
+    json_decref(some);
+    unlink(path);
 }
 
 /* The team's incident list as CSV/JSON: same windows, no alerts or series
@@ -445,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_report_nab_group_rca_pred_mttr),
         cmocka_unit_test(test_resolved_not_detections),
         cmocka_unit_test(test_no_labels_false_alarms),
+        cmocka_unit_test(test_span_without_samples),
         cmocka_unit_test(test_labels_csv_json),
         cmocka_unit_test(test_labels_errors),
         cmocka_unit_test(test_grouping_episodes),
