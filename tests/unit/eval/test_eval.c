@@ -505,6 +505,11 @@ static void test_render(void **state)
     assert_non_null(strstr(t, "\ndetection\n"));
     assert_non_null(strstr(t, "  event.f1                           0.8571\n"));
     assert_non_null(strstr(t, "  event.precision                    0.75\n"));
+    /* durations carry their unit (issue 19 item 18) */
+    assert_non_null(strstr(t, "  event.delay_median                 150 s (2.5 min)\n"));
+    assert_non_null(strstr(t, "  event.delay_p90                    270 s (4.5 min)\n"));
+    assert_non_null(strstr(t, "  horizon                            3600 s (60.0 min)\n"));
+    assert_non_null(strstr(t, "  mttr_after                         1815 s (30.2 min)\n"));
     free(t);
     assert_int_equal(aiops_eval_render(rep, 1, &t, NULL), 0);
     assert_non_null(strstr(t, "### rca\n\n| metric | value |\n|---|---|\n| incidents | 2 |\n"));
