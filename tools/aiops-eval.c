@@ -81,9 +81,10 @@ static void parse_args(cli *c, cfg *g)
     static const char *const rca_ks[] = {"1", "3", "5", NULL};
     static const int rca_k_values[] = {1, 3, 5};
     const cli_opt opts[] = {
-        {'l', "labels", "FILE", "ground truth: label records, or an incidents CSV/JSON (start,end,root_cause)",
+        {'l', "labels", "FILE", "ground truth: label records, an incident list or export (CSV/JSON), NAB windows",
          CLI_PATH, .dest = &g->labels,
-         .man = "Ground truth: label records, an incidents CSV or JSON, or NAB windows."},
+         .man = "Ground truth: label records, an incident list or export (CSV or JSON; only a\n"
+                "start time is required, see DESCRIPTION for the column names), or NAB windows."},
         {CLI_LONG, "baseline-stream", "FILE", "stream to compare detection with (anomalies/alerts)", CLI_PATH,
          .dest = &g->base_stream,
          .man = "A second stream to compare detection with: its \\fBanomaly\\fR records (except\n"

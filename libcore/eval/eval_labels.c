@@ -1,9 +1,11 @@
 /* eval_labels.c - ground truth for aiops-eval: `label` records (NDJSON),
- * or the incident list a team keeps, as CSV with a header
- * (start,end,root_cause[,kind,id,declared,affected,alerts,series]; list
- * fields separated by ';') or as a JSON array of such objects (or
- * {"incidents": [...]}).  NAB's combined_windows.json is accepted too and
- * read as NAB windows (aiops_eval_nab_windows). */
+ * or the incident list a team keeps or its paging tool exports, as CSV with
+ * a header (list fields separated by ';') or as a JSON array of objects (or
+ * {"incidents": [...]}).  One rule for all of them: only the start is
+ * required, the names of common incident exports are accepted, and every
+ * problem of an entry is reported at once (docs/EVALUATION.md, "Ground
+ * truth").  NAB's combined_windows.json is accepted too and read as NAB
+ * windows (aiops_eval_nab_windows). */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
