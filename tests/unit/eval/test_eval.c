@@ -50,27 +50,34 @@ static void feed(aiops_eval *ev, aiops_series_table *tab, const char *path, int 
     aiops_reader_free(rd);
 }
 
-/* The fixture scenario: labels + stream (+ baseline), evaluated over the
- * stream's rows +0..+6900 (--span). */
-static json_t *fixture_report(const char *labels, int baseline)
+/* The report of labels + stream (+ a baseline stream) with options o. */
+static json_t *report_of(const char *labels, const char *stream, const char *baseline,
+                         const aiops_eval_opts *o)
 {
     aiops_eval *ev;
     aiops_err err = {0};
-    aiops_eval_opts o;
     aiops_series_table *tab = aiops_series_table_new();
-    aiops_eval_opts_default(&o);
-    o.span_from = 1700000000;
-    o.span_to = 1700000000 + 6900;
-    assert_int_equal(aiops_eval_new(&ev, &o, &err), 0);
+    assert_int_equal(aiops_eval_new(&ev, o, &err), 0);
     assert_int_equal(aiops_eval_load_labels(ev, labels, &err), 2);
-    feed(ev, tab, FIX "stream.ndjson", 0);
+    feed(ev, tab, stream, 0);
     if (baseline)
-        feed(ev, tab, FIX "baseline.ndjson", 1);
+        feed(ev, tab, baseline, 1);
     json_t *rep = NULL;
     assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
     aiops_eval_free(ev);
     aiops_series_table_free(tab);
     return rep;
+}
+
+/* The fixture scenario: labels + stream (+ baseline), evaluated over the
+ * stream's rows +0..+6900 (--span). */
+static json_t *fixture_report(const char *labels, int baseline)
+{
+    aiops_eval_opts o;
+    aiops_eval_opts_default(&o);
+    o.span_from = 1700000000;
+    o.span_to = 1700000000 + 6900;
+    return report_of(labels, FIX "stream.ndjson", baseline ? FIX "baseline.ndjson" : NULL, &o);
 }
 
 static void test_report_detection(void **state)
@@ -200,21 +207,6 @@ static void test_no_labels_false_alarms(void **state)
  * detections, so the stream's anomaly records alone (aiops-fit
  * --no-samples) give the same false alarm rate as the whole stream (it
  * used to run from the first to the last record passed through). */
-static json_t *report_of(const char *stream, const aiops_eval_opts *o)
-{
-    aiops_eval *ev;
-    aiops_err err = {0};
-    aiops_series_table *tab = aiops_series_table_new();
-    assert_int_equal(aiops_eval_new(&ev, o, &err), 0);
-    assert_int_equal(aiops_eval_load_labels(ev, FIX "labels.ndjson", &err), 2);
-    feed(ev, tab, stream, 0);
-    json_t *rep = NULL;
-    assert_int_equal(aiops_eval_report(ev, &rep, &err), 0);
-    aiops_eval_free(ev);
-    aiops_series_table_free(tab);
-    return rep;
-}
-
 static void test_span_without_samples(void **state)
 {
     char path[] = "/tmp/aiops-test-eval-XXXXXX";
@@ -229,7 +221,8 @@ static void test_span_without_samples(void **state)
             fputs(line, out);
     fclose(in);
     fclose(out);
-    json_t *all = report_of(FIX "stream.ndjson", NULL), *some = report_of(path, NULL);
+    json_t *all = report_of(FIX "labels.ndjson", FIX "stream.ndjson", NULL, NULL),
+           *some = report_of(FIX "labels.ndjson", path, NULL, NULL);
     json_t *d1 = json_object_get(all, "detection"), *d2 = json_object_get(some, "detection");
     assert_float_equal(num(some, "counts", "samples", NULL), 0, EPS);
     assert_float_equal(num(d1, "event", "false_per_day", NULL), 86400.0 / 5400, EPS);
@@ -246,8 +239,8 @@ static void test_span_without_samples(void **state)
     aiops_eval_opts_default(&o);
     o.span_from = 1700000000;
     o.span_to = 1700000000 + 7 * 86400;
-    all = report_of(FIX "stream.ndjson", &o);
-    some = report_of(path, &o);
+    all = report_of(FIX "labels.ndjson", FIX "stream.ndjson", NULL, &o);
+    some = report_of(FIX "labels.ndjson", path, NULL, &o);
     assert_float_equal(num(json_object_get(all, "detection"), "event", "false_per_day", NULL), 1.0 / 7,
                        EPS);
     assert_float_equal(num(json_object_get(some, "detection"), "event", "false_per_day", NULL), 1.0 / 7,
@@ -274,13 +267,19 @@ static void test_labels_csv_json(void **state)
     json_decref(rep);
 }
 
-static int load_text(const char *name, const char *text, aiops_err *err)
+/* text into a new temporary file named from the template path */
+static void temp_text(char *path, const char *text)
 {
-    char path[] = "/tmp/aiops-test-eval-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
+}
+
+static int load_text(const char *name, const char *text, aiops_err *err)
+{
+    char path[] = "/tmp/aiops-test-eval-XXXXXX";
+    temp_text(path, text);
     aiops_eval *ev;
     assert_int_equal(aiops_eval_new(&ev, NULL, err), 0);
     int rc = aiops_eval_load_labels(ev, path, err);
@@ -322,10 +321,7 @@ static void test_labels_errors(void **state)
 static aiops_eval *labels_of(const char *text, int want, aiops_err *err)
 {
     char path[] = "/tmp/aiops-test-eval-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    temp_text(path, text);
     aiops_eval *ev;
     assert_int_equal(aiops_eval_new(&ev, NULL, err), 0);
     assert_int_equal(aiops_eval_load_labels(ev, path, err), want);
@@ -402,10 +398,7 @@ static void test_labels_export_names(void **state)
 static json_t *report_of_text(const char *text)
 {
     char path[] = "/tmp/aiops-test-eval-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
+    temp_text(path, text);
     aiops_eval *ev;
     aiops_err err = {0};
     aiops_series_table *tab = aiops_series_table_new();
