@@ -75,11 +75,23 @@ size_t aiops_fmt_double(double v, char *buf);
 
 /* Time: seconds since the Unix epoch as a double (fractional allowed).
  * Accepts RFC 3339 ("2024-01-02T03:04:05.5Z", "+02:00" offsets), the same
- * with a space instead of 'T' and/or without zone (= UTC), "YYYY-MM-DD",
+ * with a space instead of 'T' and/or without zone (= the zone of
+ * aiops_time_zone_set, UTC by default), "YYYY-MM-DD" (midnight there),
  * and plain epoch numbers: seconds, or milliseconds / microseconds /
  * nanoseconds when the magnitude says so (> 1e11 / 1e14 / 1e17).
  * Returns 0 or -1. */
 int aiops_parse_time(const char *s, size_t n, double *out);
+/* The zone of times written without one, for the whole process: an IANA
+ * name of the system zoneinfo ($TZDIR, else /usr/share/zoneinfo), e.g.
+ * "Europe/Berlin", with or without a leading ':'; "UTC" (also GMT,
+ * Etc/UTC, ...), NULL or "" = UTC, the default.  Set it once, before
+ * reading.  A wall-clock time that occurs twice (clocks set back) is the
+ * earlier instant; one in a gap (clocks set forward) is read with the
+ * offset before the change (02:30 in a 02:00-03:00 gap = 03:30 after it).
+ * Errors: AIOPS_EINVAL, an unknown zone (err->msg names it). */
+int aiops_time_zone_set(const char *name, aiops_err *err);
+/* Its name ("UTC" by default). */
+const char *aiops_time_zone(void);
 /* Durations: "90", "90s", "5m", "1h30m", "2d", "1w", "250ms" -> seconds. */
 int aiops_parse_duration(const char *s, size_t n, double *out);
 /* RFC 3339 UTC text for t ("2024-01-02T03:04:05Z", millis if fractional).

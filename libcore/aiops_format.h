@@ -11,6 +11,10 @@
 
 /* Days since 1970-01-01 for a proleptic Gregorian date (no range checks). */
 int64_t aiops_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The epoch seconds of a wall-clock time written without a zone, in the
+ * zone of aiops_time_zone_set (UTC by default).  Every zone-less layout of
+ * a format goes through it (or aiops_parse_time). */
+double aiops_local_time(int64_t y, unsigned mo, unsigned d, int h, int mi, double sec);
 
 /* Cap the number of distinct series (AIOPS_ELIMIT past it). */
 void aiops_series_table_set_max(aiops_series_table *t, size_t max_series);

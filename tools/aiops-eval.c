@@ -8,7 +8,7 @@
 #include "score/score.h"
 #include "cli.h"
 
-enum { O_NAMED_GATE = CLI_LONG + 1, O_GATE };
+enum { O_NAMED_GATE = CLI_LONG + 1, O_GATE, O_SPAN };
 
 typedef struct cfg {
     aiops_eval_opts eo;
@@ -51,6 +51,19 @@ static void parse_gate(cli *c, cfg *g, const char *a)
     add_gate(c, g, name, m, k, v);
 }
 
+/* --span FROM..TO: two times (RFC 3339, epoch; zone-less in --tz). */
+static void parse_span(cli *c, cfg *g, const char *a)
+{
+    const char *dots = strstr(a, "..");
+    double from, to;
+    if (!dots || aiops_parse_time(a, (size_t)(dots - a), &from) ||
+        aiops_parse_time(dots + 2, strlen(dots + 2), &to) || !(to > from))
+        cli_die_usage(c, "--span: expected FROM..TO, two times (RFC 3339 or epoch seconds) with "
+                         "FROM before TO, got '%s'", a);
+    g->eo.span_from = from;
+    g->eo.span_to = to;
+}
+
 /* --min-f1 X, --max-delay DUR, ...: the metric each names is in libcore. */
 static void named_gate(cli *c, cfg *g)
 {
@@ -68,9 +81,10 @@ static void parse_args(cli *c, cfg *g)
     static const char *const rca_ks[] = {"1", "3", "5", NULL};
     static const int rca_k_values[] = {1, 3, 5};
     const cli_opt opts[] = {
-        {'l', "labels", "FILE", "ground truth: label records, or an incidents CSV/JSON (start,end,root_cause)",
+        {'l', "labels", "FILE", "ground truth: label records, an incident list or export (CSV/JSON), NAB windows",
          CLI_PATH, .dest = &g->labels,
-         .man = "Ground truth: label records, an incidents CSV or JSON, or NAB windows."},
+         .man = "Ground truth: label records, an incident list or export (CSV or JSON; only a\n"
+                "start time is required, see DESCRIPTION for the column names), or NAB windows."},
         {CLI_LONG, "baseline-stream", "FILE", "stream to compare detection with (anomalies/alerts)", CLI_PATH,
          .dest = &g->base_stream,
          .man = "A second stream to compare detection with: its \\fBanomaly\\fR records (except\n"
@@ -107,6 +121,16 @@ static void parse_args(cli *c, cfg *g)
          .dest = &eo->detect.merge,
          .man = "Detections at most \\fIDUR\\fR apart form one alarm (0: each distinct time is\n"
                 "an alarm)."},
+        {O_SPAN, "span", "FROM..TO", "evaluated period for false alarms per day (default: labels and detections)",
+         CLI_STRING,
+         .man = "The evaluated period of \\fBfalse_per_day\\fR, two times (RFC 3339 or epoch\n"
+                "seconds) such as \\fB2024-01-01T00:00:00Z..2024-01-08T00:00:00Z\\fR. Without it\n"
+                "the period runs from the first to the last of the label windows and the\n"
+                "detections (of this stream and of \\fB\\-\\-baseline-stream\\fR). Samples and\n"
+                "other records passed through never count, so the figure is the same\n"
+                "whether or not \\fBaiops-fit\\fR passes the samples on. Give it when the stream covers\n"
+                "quiet time before the first or after the last of those. Detections and\n"
+                "labels outside it are still scored."},
         {CLI_LONG, "horizon", "DUR", "how early a prediction may come and still count (1h)", CLI_DURATION,
          .dest = &eo->horizon,
          .man = "A prediction counts for an incident when it comes at most \\fIDUR\\fR before\n"
@@ -182,6 +206,7 @@ static void parse_args(cli *c, cfg *g)
          .dest = &g->max_reg,
          .man = "Allowed regression against \\fB\\-\\-baseline\\fR, relative to the baseline\n"
                 "value (0.02 = 2 %; absolute when the baseline value is 0). Default 0."},
+        CLI_TZ_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,
@@ -189,7 +214,9 @@ static void parse_args(cli *c, cfg *g)
     c->opts = opts;
     int id;
     while ((id = cli_next(c)) != -1) {
-        if (id == O_NAMED_GATE)
+        if (id == O_SPAN)
+            parse_span(c, g, c->optarg);
+        else if (id == O_NAMED_GATE)
             named_gate(c, g);
         else if (id == O_GATE)
             parse_gate(c, g, c->optarg);

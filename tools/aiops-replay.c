@@ -132,6 +132,7 @@ static void parse_args(cli *c, cfg *g)
                 "The samples themselves pass through as well."},
         {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
          .man = "List the input formats and exit."},
+        CLI_TZ_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

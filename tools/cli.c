@@ -11,6 +11,7 @@
 #define MAX_OPTS 96
 
 static const char *const out_formats[] = {"ndjson", "tsv", NULL};   /* = aiops_out_format */
+static const char *tz_arg;   /* the shared --tz row's dest */
 
 /* The rows every tool shares (by their letter). */
 static const cli_opt shared[] = {
@@ -22,6 +23,18 @@ static const cli_opt shared[] = {
             "records, and series with a tab in a label value, are still written as NDJSON\n"
             "lines. Readers accept the mix."},
     {'v', "verbose", NULL, "say more on stderr", CLI_FLAG, .man = "Say more on standard error."},
+    {CLI_TZ_ID, "tz", "ZONE", "zone of times written without one (default: $TZ, else UTC)",
+     CLI_STRING, .dest = &tz_arg,
+     .man = "The time zone of times written without one (CSV and label times like\n"
+            "\\fB2024-03-31 02:30:00\\fR, syslog and other log layouts without a zone): an\n"
+            "IANA name of the system zoneinfo (\\fB/usr/share/zoneinfo\\fR, or \\fB$TZDIR\\fR),\n"
+            "e.g. \\fBEurope/Berlin\\fR, or \\fBUTC\\fR. Without it the \\fBTZ\\fR environment\n"
+            "variable names the zone, and without that it is UTC. An unknown name is a\n"
+            "usage error. Times with a zone (\\fBZ\\fR, \\fB+02:00\\fR) and epoch numbers are\n"
+            "never affected. A wall-clock time that occurs twice when clocks are set back\n"
+            "is the earlier instant; one that does not exist when they are set forward\n"
+            "is read with the offset before the change (02:30 in a 02:00\\(en03:00 gap is\n"
+            "03:30 after it)."},
     {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
     {'V', "version", NULL, "show the version and exit", CLI_VERSION,
      .man = "Show the version and exit."},
@@ -40,7 +53,8 @@ static cli_opt resolve(const cli_opt *o)
         r.help = o->help;
     if (o->man)
         r.man = o->man;
-    r.dest = o->dest;
+    if (o->dest)
+        r.dest = o->dest;
     return r;
 }
 
@@ -150,6 +164,32 @@ static void store(cli *c, const cli_opt *o, const char *a)
     }
 }
 
+/* Before the options are checked: when the table has the --tz row, the
+ * zone from --tz (the last one), else $TZ, else UTC.  Skipped for -h and
+ * -V, and left to the real pass when an option is malformed. */
+static void set_zone(cli *c, const char *so, const struct option *lo)
+{
+    const char *z = NULL;
+    int has = 0, info = 0;
+    for (const cli_opt *o = c->opts; o->id; o++)
+        has |= o->id == CLI_TZ_ID;
+    if (!has)
+        return;
+    optind = 0;
+    opterr = 0;
+    for (int r; (r = getopt_long(c->argc, c->argv, so, lo, NULL)) != -1;) {
+        if (r == CLI_TZ_ID)
+            z = optarg;
+        info |= r == 'h' || r == 'V';
+    }
+    if (info)
+        return;
+    const char *env = getenv("TZ");
+    aiops_err err = {0};
+    if (aiops_time_zone_set(z ? z : env, &err) < 0)
+        cli_die_usage(c, "%s: %s", z ? "--tz" : "TZ (environment)", err.msg);
+}
+
 int cli_next(cli *c)
 {
     struct option lo[MAX_OPTS + 1];
@@ -180,6 +220,8 @@ int cli_next(cli *c)
     }
     lo[n] = (struct option){0, 0, 0, 0};
     so[k] = '\0';
+    if (!c->optind)
+        set_zone(c, so, lo);
     for (;;) {
         int li = -1;
         optind = c->optind ? c->optind : 0;   /* 0: getopt starts over (new argv) */

@@ -60,6 +60,11 @@ typedef struct cli_opt {
 #define CLI_OUTPUT(d)  {.id = 'o', .common = 1, .dest = (d)}   /* -o FILE: const char * */
 #define CLI_FORMAT(d)  {.id = 'f', .common = 1, .dest = (d)}   /* -f ndjson|tsv: int */
 #define CLI_VERBOSE(d) {.id = 'v', .common = 1, .dest = (d)}   /* -v: int */
+/* --tz ZONE: the zone of times written without one (aiops_time_zone_set).
+ * A table with this row gets the zone set before any option is checked
+ * (so --from and --span read it too): --tz, else $TZ, else UTC. */
+enum { CLI_TZ_ID = 255 };
+#define CLI_TZ_ROW     {.id = CLI_TZ_ID, .common = 1}
 #define CLI_HELP_ROW   {.id = 'h', .common = 1}
 #define CLI_VERSION_ROW {.id = 'V', .common = 1}
 /* Roff placed between two options on the man page (e.g. a .SS heading). */

@@ -24,13 +24,22 @@ echo
 echo "== 3. aiops-fit: dynamic thresholds learned on day 1, then scored live"
 bin/aiops-replay --members 'metrics/*' "$demo" |
     bin/aiops-fit --train 1d --model ewma --k 6 --no-samples > "$tmp/anomalies.ndjson"
-jq -r 'select(.type == "anomaly" and .state == "firing")
-       | "   " + (.ts|todate) + "  " + .labels.service + "  " + .name' "$tmp/anomalies.ndjson" |
-    head -12
+echo "   The anomaly events, one line per alarm (events at the same time are one alarm,"
+echo "   as aiops-eval counts them); an alarm outside every incident's [start, end]"
+echo "   is a FALSE ALARM:"
+jq -rs --slurpfile lab "$tmp/labels.ndjson" '
+    [.[] | select(.type == "anomaly" and .state == "firing")] | group_by(.ts)[]
+    | .[0].ts as $t
+    | ([$lab[] | select(.start <= $t and $t <= .end) | .id] | first) as $inc
+    | "   " + ($t | todate) + "  " + (if $inc then ("in " + $inc + "            ")[0:11] else "FALSE ALARM" end)
+      + "  " + (length | tostring) + " series: "
+      + ([.[] | .labels.service + " " + .name] | unique | .[0:3] | join(", "))
+      + (if length > 3 then ", ..." else "" end)' "$tmp/anomalies.ndjson" | head -n 20
 echo "   ($(grep -c '"state":"firing"' "$tmp/anomalies.ndjson") anomaly events in all)"
 
 echo
 echo "== 4. aiops-eval: against the ground truth, and against the static alert rules"
+echo "   (delays in seconds; false_per_day over the span shown)"
 bin/aiops-replay --members 'alerts/*' "$demo" > "$tmp/static-alerts.ndjson"
 bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-alerts.ndjson" \
     --table "$tmp/anomalies.ndjson" | sed -n '/^detection/,/^$/p' | sed 's/^/   /'

@@ -1,10 +1,21 @@
 /* timefmt.c - timestamps and durations.  All times are seconds since the
- * Unix epoch in a double; text forms are parsed without the C library's
- * locale- and TZ-dependent functions so results never depend on the host. */
+ * Unix epoch in a double.  Text forms are parsed by hand; only a time
+ * written without a zone depends on anything else: the zone chosen once by
+ * aiops_time_zone_set (UTC unless a tool's --tz or TZ says otherwise),
+ * converted with the C library's localtime_r over the system zoneinfo. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "aiops.h"
+#include "aiops_format.h"
+
+/* The zone of zone-less times: 0 = UTC, 1 = TZ set to the chosen zone. */
+static int zone_local;
+static char zone_name[256] = "UTC";
+/* The offset of the last local hour converted without a change nearby. */
+static int64_t cache_hour = INT64_MIN, cache_off;
 
 int64_t aiops_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -16,6 +27,109 @@ int64_t aiops_days_from_civil(int64_t y, unsigned m, unsigned d)
     const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int is_utc_name(const char *z)
+{
+    static const char *const utc[] = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT",
+                                      "Zulu", "Etc/Zulu", "Universal", "Etc/Universal", NULL};
+    for (size_t i = 0; utc[i]; i++)
+        if (!strcmp(z, utc[i]))
+            return 1;
+    return 0;
+}
+
+/* An IANA name: letters, digits, "_+-" in '/'-separated parts, none of
+ * them "." or "..", and a TZif file of that name in the zoneinfo. */
+static int zone_file_ok(const char *z)
+{
+    const char *dir = getenv("TZDIR");
+    char path[1024];
+    if (!*z || *z == '/' || strlen(z) > 200)
+        return 0;
+    for (const char *p = z; *p; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 *p == '_' || *p == '+' || *p == '-' || (*p == '/' && p[1] && p[1] != '/') ||
+                 (*p == '.' && p[1] != '.' && p[1] != '/' && p[1] && p != z && p[-1] != '/');
+        if (!ok)
+            return 0;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", z);
+    FILE *f = fopen(path, "rb");
+    char magic[4] = {0};
+    int ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+int aiops_time_zone_set(const char *name, aiops_err *err)
+{
+    const char *z = name && *name == ':' ? name + 1 : name;
+    cache_hour = INT64_MIN;
+    if (!z || !*z || is_utc_name(z)) {
+        zone_local = 0;
+        snprintf(zone_name, sizeof zone_name, "%s", z && *z ? z : "UTC");
+        return 0;
+    }
+    if (!zone_file_ok(z))
+        return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
+                             "expected a time zone name of the system zoneinfo (like "
+                             "Europe/Berlin or UTC), got '%s'", name);
+    if (setenv("TZ", z, 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    tzset();
+    zone_local = 1;
+    snprintf(zone_name, sizeof zone_name, "%s", z);
+    return 0;
+}
+
+const char *aiops_time_zone(void)
+{
+    return zone_name;
+}
+
+/* Seconds east of UTC in force at instant t. */
+static int64_t offset_at(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm))
+        return 0;
+    int64_t civ = aiops_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+                                        (unsigned)tm.tm_mday) * 86400 +
+                  tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    return civ - t;
+}
+
+/* The instant of local wall-clock seconds L: the offsets a day before and
+ * a day after are the candidates (zones do not change twice in two days).
+ * A time that exists twice (clocks set back) is the earlier instant; one
+ * that does not exist (clocks set forward) is read with the offset before
+ * the change, so 02:30 in a gap of 02:00-03:00 is 03:30 after it. */
+static int64_t local_to_utc(int64_t L)
+{
+    int64_t hour = L >= 0 ? L / 3600 : (L - 3599) / 3600;
+    if (hour == cache_hour)
+        return L - cache_off;
+    int64_t oa = offset_at(L - 86400), ob = offset_at(L + 86400);
+    int64_t ta = L - oa, tb = L - ob;
+    int va = offset_at(ta) == oa, vb = offset_at(tb) == ob;
+    if (oa == ob && va) {
+        cache_hour = hour;
+        cache_off = oa;
+    }
+    if (va && vb)
+        return ta < tb ? ta : tb;
+    return vb && !va ? tb : ta;
+}
+
+double aiops_local_time(int64_t y, unsigned mo, unsigned d, int h, int mi, double sec)
+{
+    int64_t L = aiops_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+    double whole = floor(sec);
+    L += (int64_t)whole;
+    return (double)(zone_local ? local_to_utc(L) : L) + (sec - whole);
 }
 
 static int digits(const char *s, size_t n, size_t at, size_t cnt, int *out)
@@ -75,7 +189,7 @@ static int parse_datetime(const char *s, size_t n, double *out)
         if (h > 23 || mi > 59 || sec > 60)
             return -1;
     }
-    int off = 0;
+    int off = 0, zoned = 1;
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i < n && (s[i] == '+' || s[i] == '-')) {
@@ -93,9 +207,15 @@ static int parse_datetime(const char *s, size_t n, double *out)
         off = sign * (oh * 3600 + om * 60);
     } else if (i < n && s[i] == ' ' && i + 4 == n && strncmp(s + i, " UTC", 4) == 0) {
         i += 4;
+    } else {
+        zoned = 0;
     }
     if (i != n)
         return -1;
+    if (!zoned) {
+        *out = aiops_local_time(Y, (unsigned)M, (unsigned)D, h, mi, sec) + frac;
+        return 0;
+    }
     int64_t days = aiops_days_from_civil(Y, (unsigned)M, (unsigned)D);
     *out = (double)(days * 86400 + h * 3600 + mi * 60 + sec - off) + frac;
     return 0;

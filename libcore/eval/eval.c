@@ -57,7 +57,6 @@ int aiops_eval_new(aiops_eval **out, const aiops_eval_opts *opts, aiops_err *err
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "expected rca_k 1, 3 or 5 and horizon >= 0");
     }
     ev->o.group_by = NULL;   /* not kept: split below */
-    ev->tmin = INFINITY;
     ev->tmax = -INFINITY;
     ev->fixed_thr = NAN;
     int rc = split_group_by(ev, opts && opts->group_by ? opts->group_by : "alertname", err);
@@ -344,10 +343,8 @@ int aiops_eval_add(aiops_eval *ev, aiops_series_table *tab, const aiops_record *
     ev->tab = tab;
     if (baseline)
         return add_baseline(ev, rec) ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
-    if (rec->type != AIOPS_R_LABEL) {
-        ev->tmin = fmin(ev->tmin, rec->ts);
+    if (rec->type != AIOPS_R_LABEL)
         ev->tmax = fmax(ev->tmax, rec->ts);
-    }
     switch (rec->type) {
     case AIOPS_R_SAMPLE:
         return add_sample(ev, rec) ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
@@ -362,8 +359,38 @@ int aiops_eval_add(aiops_eval *ev, aiops_series_table *tab, const aiops_record *
     }
 }
 
+static void hull(const double *v, size_t n, double *lo, double *hi)
+{
+    for (size_t i = 0; i < n; i++) {
+        *lo = fmin(*lo, v[i]);
+        *hi = fmax(*hi, v[i]);
+    }
+}
+
+const char *ev_span(const aiops_eval *ev, double *from, double *to)
+{
+    if (ev->o.span_to > ev->o.span_from) {
+        *from = ev->o.span_from;
+        *to = ev->o.span_to;
+        return "option";
+    }
+    *from = INFINITY;
+    *to = -INFINITY;
+    for (size_t i = 0; i < ev->nlab; i++) {
+        *from = fmin(*from, ev->lab[i].start);
+        *to = fmax(*to, ev->lab[i].end);
+    }
+    hull(ev->det.v, ev->det.n, from, to);
+    hull(ev->base_det.v, ev->base_det.n, from, to);
+    if (*to < *from)
+        *from = *to = NAN;
+    return "labels and detections";
+}
+
 static json_t *counts_json(const aiops_eval *ev)
 {
+    double from, to;
+    ev_span(ev, &from, &to);
     json_t *o = json_object();
     if (!o || ev_set(o, "labels", json_integer((json_int_t)ev->nlab)) ||
         ev_set(o, "samples", json_integer((json_int_t)ev->samples)) ||
@@ -373,7 +400,7 @@ static json_t *counts_json(const aiops_eval *ev)
         ev_set(o, "rca", json_integer((json_int_t)ev->nrca)) ||
         ev_set(o, "predictions", json_integer((json_int_t)ev->pred.n)) ||
         ev_set(o, "baseline_records", json_integer((json_int_t)ev->base_records)) ||
-        ev_set(o, "span_days", ev_num(ev->tmax > ev->tmin ? (ev->tmax - ev->tmin) / 86400 : 0))) {
+        ev_set(o, "span_days", ev_num(to > from ? (to - from) / 86400 : 0))) {
         json_decref(o);
         return NULL;
     }

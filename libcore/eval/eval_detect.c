@@ -28,6 +28,26 @@ static json_t *event_json(const aiops_detect_stats *s)
     return o;
 }
 
+/* The evaluated period: {"from","to","days","source"}. */
+static json_t *span_json(double from, double to, const char *src)
+{
+    char a[40], b[40];
+    json_t *o = json_object();
+    int known = to >= from;
+    if (known) {
+        aiops_fmt_time(from, a);
+        aiops_fmt_time(to, b);
+    }
+    if (!o || ev_set(o, "from", known ? json_string(a) : json_null()) ||
+        ev_set(o, "to", known ? json_string(b) : json_null()) ||
+        ev_set(o, "days", ev_num(known ? (to - from) / 86400 : NAN)) ||
+        ev_set(o, "source", json_string(src))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* Point-wise: every sample row of a series is labelled (inside a window
  * of a label that applies to the series) and predicted (an anomaly record
  * of the series falls on the row: aiops_nab_mark). */
@@ -146,14 +166,15 @@ int ev_report_detection(aiops_eval *ev, json_t *rep, aiops_err *err)
     json_t *sec = json_object();
     int rc = w && d_us && sec ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     aiops_detect_opts o = ev->o.detect;
-    if (o.span <= 0 && ev->tmax > ev->tmin)
-        o.span = ev->tmax - ev->tmin;
+    double from, to;
+    const char *src = ev_span(ev, &from, &to);
+    o.span = to > from ? to - from : 0;
     aiops_detect_stats us;
     for (size_t i = 0; !rc && i < ev->nlab; i++)
         w[i] = (aiops_window){ev->lab[i].start, ev->lab[i].end};
     if (!rc)
         rc = aiops_score_detect(w, ev->nlab, ev->det.v, ev->det.n, &o, &us, d_us, err);
-    if (!rc && ev_set(sec, "event", event_json(&us)))
+    if (!rc && (ev_set(sec, "event", event_json(&us)) || ev_set(sec, "span", span_json(from, to, src))))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (!rc && ev->samples) {
         aiops_point_stats ps;

@@ -75,7 +75,7 @@ struct aiops_eval {
     size_t ninc, capinc;
     ev_rca *rca;
     size_t nrca, caprca;
-    double tmin, tmax;         /* time span of the stream under test */
+    double tmax;               /* the last time of the stream under test: the report's ts */
     /* NAB */
     ev_nabkey *nk;
     size_t nnk;
@@ -116,6 +116,11 @@ int ev_label_applies(const ev_label *l, const aiops_series *s);
 /* eval_labels.c */
 int ev_label_from_json(aiops_eval *ev, const json_t *o, const char *file, long line,
                        aiops_err *err);
+
+/* The evaluated period [*from, *to] of false alarms per day: --span, else
+ * the hull of the label windows and the detections of both streams
+ * (never the records merely passed through).  Returns its source. */
+const char *ev_span(const aiops_eval *ev, double *from, double *to);
 
 /* eval_detect.c: "detection" and "nab" (from the stream) sections. */
 int ev_report_detection(aiops_eval *ev, json_t *rep, aiops_err *err);

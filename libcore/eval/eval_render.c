@@ -1,5 +1,5 @@
 /* eval_render.c - the eval report as a plain table or Markdown: one row per
- * metric, grouped by section, in report order. */
+ * metric, grouped by section, in report order; durations with their unit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,34 @@ static void value_text(const json_t *v, char *out, size_t n)
     }
 }
 
+/* The report's durations (seconds): shown with their unit, and in minutes
+ * or hours when that is easier to read ("2550 s (42.5 min)"). */
+static int is_duration(const char *key)
+{
+    static const char *const keys[] = {
+        "delay_median", "delay_p90", "delay_mean", "delay_gain_median", "lead_median", "lead_p90",
+        "lead_mean", "horizon", "window", "detect_gain", "diagnose_gain", "gain", "mttr_after",
+        "mttr_today", "detect_today", "diagnose_today", NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (!strcmp(key, keys[i]))
+            return 1;
+    return 0;
+}
+
+static void duration_text(const json_t *v, char *out, size_t n)
+{
+    size_t k = strlen(out);
+    double s = json_number_value(v), a = fabs(s);
+    if (!json_is_number(v) || k + 1 >= n)
+        return;
+    if (a >= 2 * 3600)
+        snprintf(out + k, n - k, " s (%.1f h)", s / 3600);
+    else if (a >= 60)
+        snprintf(out + k, n - k, " s (%.1f min)", s / 60);
+    else
+        snprintf(out + k, n - k, " s");
+}
+
 static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
 {
     const char *k;
@@ -45,6 +73,8 @@ static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
             continue;
         }
         value_text(v, val, sizeof val);
+        if (is_duration(k))
+            duration_text(v, val, sizeof val);
         if (md)
             aiops_buf_printf(b, "| %s | %s |\n", name, val);
         else

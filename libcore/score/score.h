@@ -229,6 +229,9 @@ typedef struct aiops_eval_opts {
                                     within this many s of the group's last alert (3600) */
     aiops_mttr_assume mttr;
     int rca_k;                   /* k of the MTTR model: 1, 3 or 5 (3) */
+    double span_from, span_to;   /* the evaluated period for false alarms per day, when
+                                    span_to > span_from (--span); else the hull of the
+                                    label windows and the detections (docs/EVALUATION.md) */
 } aiops_eval_opts;
 
 void aiops_eval_opts_default(aiops_eval_opts *o);
@@ -236,10 +239,12 @@ void aiops_eval_opts_default(aiops_eval_opts *o);
 int aiops_eval_new(aiops_eval **out, const aiops_eval_opts *opts, aiops_err *err);
 void aiops_eval_free(aiops_eval *ev);
 
-/* Ground truth from a file: label records (NDJSON), an incidents CSV with a
- * header (start,end,root_cause[,kind][,id]...), a JSON array of such
- * objects, or NAB's combined_windows.json (as aiops_eval_nab_windows).
- * Returns the number of labels read. */
+/* Ground truth from a file: label records (NDJSON), an incident list or
+ * export as CSV with a header or as a JSON array of objects (only a start
+ * is required; column names of common incident exports are accepted:
+ * docs/EVALUATION.md), or NAB's combined_windows.json (as
+ * aiops_eval_nab_windows).  Zone-less times are read in the zone of
+ * aiops_time_zone_set.  Returns the number of labels read. */
 int aiops_eval_load_labels(aiops_eval *ev, const char *path, aiops_err *err);
 /* One record of the stream under test (anomaly, incident, rca, prediction,
  * alert, label, sample; others are ignored).  tab: the table rec->sid

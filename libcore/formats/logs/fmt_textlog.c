@@ -14,7 +14,8 @@
  * A line that does not start with the layout's time continues the record
  * before it (stack traces, multi-line messages), except in access logs,
  * where it is an error; so is a first line without a time.  Blank lines
- * are skipped.  Times without a zone are UTC.  Layouts without a year
+ * are skipped.  Times without a zone are in the zone of
+ * aiops_time_zone_set (--tz; UTC by default).  Layouts without a year
  * (syslog, klog) take the year of the file's modification time (now, for
  * stdin), minus one when that would put the line more than a day after
  * the file was last written (a December line in a file saved in January).
@@ -106,8 +107,7 @@ static int valid_civil(int y, int mo, int d, int h, int mi, int sec)
 
 static double civil(int y, int mo, int d, int h, int mi, int sec, double frac)
 {
-    return (double)(aiops_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-                    h * 3600 + mi * 60 + sec) + frac;
+    return aiops_local_time(y, (unsigned)mo, (unsigned)d, h, mi, sec) + frac;
 }
 
 /* The year rule for times without one (see the top of the file). */
@@ -316,7 +316,8 @@ static size_t clf_time(const char *s, size_t n, size_t p, double *ts)
     if (!valid_civil(y, mo, d, hh, mi, sec))
         return (size_t)-1;
     int off = (zh * 3600 + zm * 60) * (s[e + 1] == '-' ? -1 : 1);
-    *ts = civil(y, mo, d, hh, mi, sec, frac) - off;
+    *ts = (double)(aiops_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 +
+                   mi * 60 + sec - off) + frac;
     return e + 7;
 }
 

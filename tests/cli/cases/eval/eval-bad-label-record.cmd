@@ -1,1 +1,1 @@
-aiops-eval --labels tests/fixtures/eval/bad-label-no-root.ndjson tests/fixtures/eval/stream.ndjson
+aiops-eval --labels tests/fixtures/eval/bad-label-fields.ndjson tests/fixtures/eval/stream.ndjson

@@ -1,0 +1,1 @@
+aiops-eval --span 2024-01-02..yesterday --labels tests/fixtures/eval/labels.ndjson tests/fixtures/eval/stream.ndjson

@@ -1,0 +1,1 @@
+aiops-eval --tz Mars/Olympus --labels tests/fixtures/eval/labels.ndjson tests/fixtures/eval/stream.ndjson

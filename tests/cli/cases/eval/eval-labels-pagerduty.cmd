@@ -1,0 +1,1 @@
+aiops-eval -t --labels tests/fixtures/eval/pagerduty-incidents.csv tests/fixtures/eval/stream.ndjson
