@@ -26,7 +26,7 @@ TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
 
 DEB_PKGS := libzstd-dev libjansson-dev libopenblas-dev liblapacke-dev libarchive-dev \
-            libcurl4-openssl-dev libcmocka-dev gnuplot-nox pkg-config zstd jq
+            libcurl4-openssl-dev libcmocka-dev gnuplot-nox pkg-config zstd jq tzdata prometheus
 
 # Sources are found recursively: a new file in any libcore/ folder is built.
 LIB_SRC   := $(sort $(shell find libcore -name '*.c'))
