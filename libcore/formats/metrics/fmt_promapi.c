@@ -64,11 +64,14 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
         return rc;
     }
     /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
-     * all: name it after the file, as the query itself is not saved. */
+     * all: name it --name, or after the file without its date (daily
+     * dumps of one query are one series), as the query is not saved. */
     char stem[256] = "";
-    if (n == 0)
+    if (n == 0 && ld->ctx->name && ld->ctx->name[0])
+        aiops_sanitize_name(ld->ctx->name, strlen(ld->ctx->name), stem, sizeof stem);
+    else if (n == 0)
         aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
-    rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
+    rc = aiops_series_intern_foreign(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
     free(labels);
     if (rc < 0) {
         /* Interning fills only msg: add file, line and path. */

@@ -236,7 +236,7 @@ static void test_garbage_numbers(void **state)
 static void test_bad_labels(void **state)
 {
     (void)state;
-    expect_err(UP1 "{\"metric\":{\"__name__\":\"up\",\"1job\":\"x\"},\"values\":[1],\"timestamps\":[1]}",
+    expect_err(UP1 "{\"metric\":{\"__name__\":\"up\",\"\":\"x\"},\"values\":[1],\"timestamps\":[1]}",
                AIOPS_EPARSE, 2, "metric: expected a label name", 1);
     expect_err("{\"metric\":{\"__name__\":\"up\",\"job\":7},\"values\":[1],\"timestamps\":[1]}",
                AIOPS_EPARSE, 1, "metric.job: expected a string label value, got a number", 0);
