@@ -34,6 +34,11 @@ typedef struct promapi_state {
     size_t ncur;
     size_t *heap;            /* cursor indexes, min-heap on (ts, index) */
     size_t nheap;
+    /* Bad samples and series left out while loading: next() returns one
+     * resumable error for each (the first one's message) before any
+     * sample, so --skip-bad counts them and the rest comes out. */
+    size_t nbad;
+    aiops_err first_bad;
 } promapi_state;
 
 /* Everything the loader needs: errors go through jd, which holds the
@@ -107,6 +112,18 @@ static int load_value(loader *ld, json_t *j, double *v)
         return aiops_jdoc_bad(&ld->jd,
                               "expected a sample value like \"1.5\", \"NaN\" or \"+Inf\", got '%.*s'",
                               n > 40 ? 40 : (int)n, s);
+    return 0;
+}
+
+/* A parse error in one sample or one series is remembered and left out
+ * (0); other errors stop the load. */
+static int leave_out(loader *ld, int rc)
+{
+    if (rc != AIOPS_EPARSE)
+        return rc;
+    if (ld->st->nbad++ == 0)
+        ld->st->first_bad = *ld->jd.err;
+    aiops_err_clear(ld->jd.err);
     return 0;
 }
 
@@ -216,14 +233,14 @@ static int load_series(loader *ld, json_t *elem, int matrix)
     aiops_jdoc_key(&ld->jd, vkey);
     cu->pos = ld->st->npts;
     if (!matrix) {
-        rc = load_point(ld, vals);
+        rc = leave_out(ld, load_point(ld, vals));
     } else if (!json_is_array(vals)) {
         rc = aiops_jdoc_bad(&ld->jd, "expected an array of [timestamp, \"value\"] pairs, got %s",
                             aiops_jdoc_type(vals));
     } else {
         for (size_t i = 0; i < json_array_size(vals) && rc == 0; i++) {
             aiops_jdoc_idx(&ld->jd, i);
-            rc = load_point(ld, json_array_get(vals, i));
+            rc = leave_out(ld, load_point(ld, json_array_get(vals, i)));
             aiops_jdoc_pop(&ld->jd);
         }
     }
@@ -309,7 +326,7 @@ static int load_result(loader *ld, const char *rtype, json_t *result)
     rc = alloc_arrays(ld, count_points(result, matrix), json_array_size(result));
     for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
         aiops_jdoc_idx(&ld->jd, i);
-        rc = load_series(ld, json_array_get(result, i), matrix);
+        rc = leave_out(ld, load_series(ld, json_array_get(result, i), matrix));
         aiops_jdoc_pop(&ld->jd);
     }
     aiops_jdoc_pop(&ld->jd);
@@ -496,8 +513,12 @@ static int promapi_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 static int promapi_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
 {
     promapi_state *st = state;
-    (void)ctx;
-    (void)err;
+    if (st->nbad) {
+        st->nbad--;
+        *err = st->first_bad;
+        ctx->resumable = 1;
+        return err->code;
+    }
     if (st->nheap == 0)
         return 0;
     cursor *cu = &st->cur[st->heap[0]];
