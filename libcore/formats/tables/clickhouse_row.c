@@ -269,6 +269,23 @@ static json_t *norm_level(const char *s)
     return json_stringn(buf, k);
 }
 
+/* The level from an OpenTelemetry SeverityNumber (second column of the
+ * level role), for rows whose SeverityText is empty: 1-4 TRACE and 5-8
+ * DEBUG are debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal; 0
+ * (unspecified) and anything else give none. */
+static const char *severity_level(const row_ctx *rc)
+{
+    static const char *const names[] = {"debug", "debug", "info", "warn", "error", "fatal"};
+    json_t *v = cell(rc, AIOPS_ROLE_LEVEL, 1);
+    long long n = -1;
+    if (json_is_integer(v))
+        n = json_integer_value(v);
+    else if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 4 &&
+             strspn(json_string_value(v), "0123456789") == json_string_length(v))
+        n = atoll(json_string_value(v));
+    return n >= 1 && n <= 24 ? names[(n - 1) / 4] : NULL;
+}
+
 /* Service attribution (docs/FORMAT.md) over an object of labels. */
 static const char *attributed(const json_t *labels)
 {
@@ -315,6 +332,8 @@ static int make_log(row_ctx *rc, json_t *o)
     }
     if (!svc || !*svc)
         svc = attributed(labels);
+    if (!lvl || !*lvl)
+        lvl = severity_level(rc);
     int bad = put_text(o, "service", svc) ||
               (lvl && *lvl && json_object_set_new(o, "level", norm_level(lvl))) ||
               json_object_set_new(o, "message", json_string(msg)) ||
