@@ -600,7 +600,7 @@ int aiops_series_intern_text(aiops_series_table *t, const char *s, size_t n, uin
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     int rc = parse_text(s, n, b, err);
     if (!rc)
-        rc = intern_lbuf(t, b, 0, id, err);
+        rc = intern_lbuf(t, b, 1, id, err);   /* the grammar checked all but __name__ */
     if (!rc && insert_key(t, s, n, h, *id))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     free(b->vals);
