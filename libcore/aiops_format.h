@@ -133,7 +133,8 @@ void aiops_parse_warn(const aiops_parse_ctx *ctx, const char *fmt, ...)
 #endif
     ;
 
-/* Length of a UTF-8 byte order mark at s (3), or 0: the one BOM check. */
+/* Length of a UTF-8 byte order mark at s (3), or 0: the one BOM check
+ * (editors on Windows write one; jansson rejects it). */
 size_t aiops_bom_len(const char *s, size_t n);
 
 struct aiops_format {

@@ -98,8 +98,3 @@ void aiops_parse_warn(const aiops_parse_ctx *ctx, const char *fmt, ...)
     snprintf(full, sizeof full, "%s: %s", aiops_stream_name(ctx->stream), msg);
     ctx->warn(ctx->warn_ctx, full);
 }
-
-size_t aiops_bom_len(const char *s, size_t n)
-{
-    return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-}

@@ -322,10 +322,10 @@ static int next_row(csv_state *st, aiops_parse_ctx *ctx, aiops_err *err)
         int rc = aiops_stream_getline(ctx->stream, &line, &len, err);
         if (rc <= 0)
             return rc;
-        if (aiops_stream_lineno(ctx->stream) == 1 && len >= 3 &&
-            memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-            line += 3;
-            len -= 3;
+        if (aiops_stream_lineno(ctx->stream) == 1) {
+            size_t bom = aiops_bom_len(line, len);
+            line += bom;
+            len -= bom;
         }
         if (is_blank(line, len) || (!st->nfields && is_sep_hint(line, len)))
             continue;
@@ -421,10 +421,9 @@ static int csv_probe(const char *entry, const char *head, size_t n)
 {
     if (!head)
         return 0;
-    if (n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
-        head += 3;
-        n -= 3;
-    }
+    size_t bom = aiops_bom_len(head, n);
+    head += bom;
+    n -= bom;
     const char *nl = memchr(head, '\n', n);
     size_t len = nl ? (size_t)(nl - head) : n;
     if (len && head[len - 1] == '\r')

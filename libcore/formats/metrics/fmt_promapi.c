@@ -425,10 +425,9 @@ static int load_doc(loader *ld)
     if (rc < 0)
         return rc;
     ld->jd.text = buf;
-    if (ld->jd.len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
-        ld->jd.text += 3;
-        ld->jd.len -= 3;
-    }
+    size_t bom = aiops_bom_len(buf, ld->jd.len);   /* jansson rejects a BOM */
+    ld->jd.text += bom;
+    ld->jd.len -= bom;
     if (all_blank(ld->jd.text, ld->jd.len))   /* an empty file has no samples, not an error */
         return alloc_arrays(ld, 0, 0);
     top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
