@@ -85,9 +85,14 @@ static void parse_args(cli *c, cfg *g)
          .dest = &ro->skip_bad,
          .man = "Do not stop at a malformed record: skip it, count it, and at the end report\n"
                 "how many were skipped and the first error on standard error (exit status 0).\n"
-                "A record in a line-based format is one line. In a whole-document format\n"
-                "(Prometheus API JSON), or past a line longer than \\fB\\-\\-max-line\\fR, the rest\n"
-                "of that file counts as one skipped record."},
+                "The count is what was dropped. A record is one line of a line-based format,\n"
+                "and one record inside a document (a sample of Prometheus API JSON, an alert,\n"
+                "a span, an event, a log hit): the records around it still come out. A line\n"
+                "that carries many samples (VictoriaMetrics export) counts as one record when\n"
+                "it cannot be read at all (none of its samples is written); a bad value or\n"
+                "timestamp in a good line drops that one sample and counts as one. A document\n"
+                "that cannot be read at all (not JSON), or the rest of a file past a line\n"
+                "longer than \\fB\\-\\-max-line\\fR, counts as one."},
         {CLI_LONG, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)",
          CLI_LIST, .dest = &g->members,
          .man = "Read only the archive members, and the files found in directories, whose\n"
@@ -374,6 +379,8 @@ int main(int argc, char **argv)
                  "(.tar, .tar.gz, .tar.zst, .zip) and .gz/.zst files; '-' or no input reads\n"
                  "stdin.  The format of each file is detected (see --list-formats).",
         .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
+                  "Files in directories and archives that no format recognises are skipped\n"
+                  "with a warning (--strict: an error); repeated samples are dropped and counted.\n"
                   "See aiops-replay(1) and docs/FORMAT.md.\n",
         .argc = argc,
         .argv = argv,
