@@ -327,6 +327,15 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
     for (;;) {
         if (!s->fmt) {
             int rc = src_start_parser(rd, s, err);
+            if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.strict &&
+                !rd->o.force_format) {
+                /* a member of an archive on stdin, seen only now */
+                reader_warn(rd, "%s: skipped: no input format recognises it",
+                            aiops_stream_name(s->st));
+                rd->unrecognised++;
+                aiops_err_clear(err);
+                rc = 1;         /* as an empty member: go on with the next */
+            }
             if (rc < 0 && rd->o.skip_bad && (rc == AIOPS_EPARSE || rc == AIOPS_ELIMIT)) {
                 /* A whole-document format that fails at open: skip the entry. */
                 s->last_bad_line = LONG_MAX;

@@ -436,6 +436,80 @@ static void test_undetectable(void **state)
     assert_non_null(strstr(r.err.msg, "expected a known input format"));
 }
 
+/* A file in a directory that no format recognises is skipped with one
+ * warning; the library counts it and reports it through opts.warn. */
+static void count_warn(void *ctx, const char *msg)
+{
+    char *last = ctx;
+    snprintf(last, 512, "%s", msg);
+}
+
+static void test_undetectable_in_directory(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(P("und"), 0755), 0);
+    write_file("und/README.txt", "hello world\nthis is not a metric dump\n");
+    write_file("und/a.tsv", "1\tx\t1\n");
+    const char *paths[] = {P("und")};
+    char last[512] = "";
+    aiops_reader_opts o = {0};
+    o.warn = count_warn;
+    o.warn_ctx = last;
+    static const want w[] = {{"x", 1, 1}};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_reader_new(&rd, paths, 1, tab, &o, &err), 0);
+    assert_int_equal(aiops_reader_entries(rd), 1);
+    assert_int_equal(aiops_reader_unrecognised(rd), 1);
+    char want_msg[600];
+    snprintf(want_msg, sizeof want_msg, "%s: skipped: no input format recognises it",
+             P("und/README.txt"));
+    assert_string_equal(last, want_msg);
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+    expect_ok(paths, 1, &o, w, 1);
+    /* --strict: an error naming the file */
+    o.strict = 1;
+    run r = read_all(paths, 1, &o, NULL, 0);
+    assert_int_equal(r.rc, AIOPS_EFORMAT);
+    assert_string_equal(r.err.file, P("und/README.txt"));
+}
+
+/* Repeated series+time: exact repeats and conflicts are dropped, counted,
+ * the first kept; the example names the first conflict. */
+static void test_duplicates_dropped(void **state)
+{
+    (void)state;
+    write_file("dup-1.tsv", "10\ta\t1\n20\ta\t2\n20\tb\t5\n");
+    write_file("dup-2.tsv", "20\ta\t2\n20\tb\t6\n30\ta\t3\n");
+    const char *paths[] = {P("dup-1.tsv"), P("dup-2.tsv")};
+    static const want w[] = {{"a", 10, 1}, {"a", 20, 2}, {"b", 20, 5}, {"a", 30, 3}};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_reader_new(&rd, paths, 2, tab, NULL, &err), 0);
+    aiops_record rec;
+    size_t n = 0;
+    while (aiops_reader_next(rd, &rec, &err) == 1) {
+        assert_true(n < 4);
+        assert_string_equal(aiops_series_get(tab, rec.sid)->text, w[n].series);
+        assert_true(rec.ts == w[n].ts && rec.value == w[n].value);
+        aiops_record_clear(&rec);
+        n++;
+    }
+    assert_int_equal(err.code, 0);
+    assert_int_equal(n, 4);
+    uint64_t dups, conflicts;
+    const char *ex;
+    aiops_reader_duplicates(rd, &dups, &conflicts, &ex);
+    assert_int_equal(dups, 1);
+    assert_int_equal(conflicts, 1);
+    assert_string_equal(ex, "b at 1970-01-01T00:00:20Z: kept 5, dropped 6");
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+}
+
 /* ---------------------------------------------------- archives, limits */
 
 static void test_tar_zst_members_overlap(void **state)
@@ -661,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_force_format),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_undetectable),
+        cmocka_unit_test(test_undetectable_in_directory),
+        cmocka_unit_test(test_duplicates_dropped),
         cmocka_unit_test(test_tar_zst_members_overlap),
         cmocka_unit_test(test_member_error_names_member),
         cmocka_unit_test(test_stdin),
