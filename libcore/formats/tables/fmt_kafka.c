@@ -172,6 +172,8 @@ static int start_payload(kf_state *st, aiops_parse_ctx *ctx, json_t *pl, aiops_r
     st->ictx = *ctx;            /* the payload's parser gets every option */
     st->ictx.stream = st->in;
     st->ictx.service = ctx->service ? ctx->service : st->topic;
+    if (st->has_ts)             /* the message time, not a file's: no mtime warning */
+        st->ictx.scrape_time = st->ts;
     int rc = f->open(&st->fst, &st->ictx, err);
     if (rc) {
         rc = payload_err(st, ctx, rc, err);
