@@ -531,12 +531,13 @@ static int is_duplicate(aiops_reader *rd, const aiops_record *r, aiops_err *err)
             return 1;
         }
         if (rd->conflicts++ == 0) {
-            char t[40];
+            char t[40], kept[40], dropped[40];
             const aiops_series *se = aiops_series_get(rd->tab, r->sid);
             aiops_fmt_time(r->ts, t);
+            aiops_fmt_double(l->v, kept);
+            aiops_fmt_double(r->value, dropped);
             snprintf(rd->conflict_example, sizeof rd->conflict_example,
-                     "%.400s at %s: kept %.17g, dropped %.17g",
-                     se ? se->text : "?", t, l->v, r->value);
+                     "%.400s at %s: kept %s, dropped %s", se ? se->text : "?", t, kept, dropped);
         }
         return 1;
     }
