@@ -19,6 +19,19 @@ check() {
     fi
 }
 
+# doc FILE HEAD ITEM TAIL SED1 SED2 SED3: a document HEAD, ITEM three times
+# (edited by each sed script, comma-separated), TAIL.
+doc() {
+    f=$1 head=$2 item=$3 tail=$4
+    shift 4
+    {
+        printf '%s' "$head"
+        sep=
+        for e in "$@"; do printf '%s%s' "$sep" "$(echo "$item" | sed "$e")"; sep=,; done
+        printf '%s\n' "$tail"
+    } > "$d/$f"
+}
+
 # metrics
 printf '%s\n' '{"type":"sample","ts":1,"name":"a","labels":{},"value":1}' \
     '{"type":"sample","ts":"later","name":"a","labels":{},"value":2}' \
@@ -45,10 +58,8 @@ am='{"receiver":"r","status":"firing","alerts":[{"status":"STATUS","labels":{"al
   echo "$am" | sed 's/STATUS/firing/; s/"f"/"g"/; s/"A"/"C"/'; } > "$d/am.ndjson"
 check alertmanager am.ndjson 2
 pa='{"labels":{"alertname":"NAME"},"annotations":{},"state":"STATE","activeAt":"2023-11-14T22:13:20Z","value":"1"}'
-{ printf '{"status":"success","data":{"alerts":['
-  echo "$pa" | sed 's/NAME/A/; s/STATE/firing/'; printf ','
-  echo "$pa" | sed 's/NAME/B/; s/STATE/bogus/'; printf ','
-  echo "$pa" | sed 's/NAME/C/; s/STATE/pending/'; printf ']}}\n'; } > "$d/pa.json"
+doc pa.json '{"status":"success","data":{"alerts":[' "$pa" ']}}' \
+    's/NAME/A/; s/STATE/firing/' 's/NAME/B/; s/STATE/bogus/' 's/NAME/C/; s/STATE/pending/'
 check prom-alerts pa.json 2
 { head -1 tests/fixtures/pagerduty/incidents.csv | tr -d '\r'
   echo 'Q1,1,"one",triggered,high,cart,P1,EP,2023-11-14T22:20:00Z,,,,false,0,https://x/1'
@@ -56,9 +67,7 @@ check prom-alerts pa.json 2
   echo 'Q3,3,"three",triggered,high,cart,P1,EP,2023-11-14T22:21:00Z,,,,false,0,https://x/3'; } > "$d/pd.csv"
 check pagerduty pd.csv 2
 og='{"id":"ID","tinyId":"1","alias":"a","message":"m","status":"open","acknowledged":false,"tags":[],"count":1,"createdAt":"2023-11-14T22:13:20.000Z","updatedAt":"2023-11-14T22:13:20.000Z","source":"s","priority":"PRIO"}'
-{ printf '{"data":['; echo "$og" | sed 's/ID/i1/; s/PRIO/P1/'; printf ','
-  echo "$og" | sed 's/ID/i2/; s/PRIO/P9/'; printf ','
-  echo "$og" | sed 's/ID/i3/; s/PRIO/P2/'; printf ']}\n'; } > "$d/og.json"
+doc og.json '{"data":[' "$og" ']}' 's/ID/i1/; s/PRIO/P1/' 's/ID/i2/; s/PRIO/P9/' 's/ID/i3/; s/PRIO/P2/'
 check opsgenie og.json 2
 # tables
 kf='{"topic":"metrics","partition":0,"offset":OFF,"tstype":"create","ts":1700000000120,"broker":1,"key":null,"payload":"{\"type\":\"sample\",\"ts\":TS,\"name\":\"x\",\"labels\":{},\"value\":VAL}"}'
@@ -86,30 +95,27 @@ printf '%s\n' '2024-01-02T03:04:05Z INFO ok' '2024-13-02T03:04:06Z INFO month 13
 check textlog t.log 2
 # traces
 sp='{"traceID":"aa","spanID":"SID","operationName":"op","references":[],"startTime":START,"duration":5,"processID":"p1"}'
-{ printf '{"data":[{"traceID":"aa","spans":['
-  echo "$sp" | sed 's/SID/b1/; s/START/1704164645000000/'; printf ','
-  echo "$sp" | sed 's/SID/b2/; s/START/"soon"/'; printf ','
-  echo "$sp" | sed 's/SID/b3/; s/START/1704164646000000/'
-  printf '],"processes":{"p1":{"serviceName":"x"}}}]}\n'; } > "$d/j.json"
+doc j.json '{"data":[{"traceID":"aa","spans":[' "$sp" '],"processes":{"p1":{"serviceName":"x"}}}]}' \
+    's/SID/b1/; s/START/1704164645000000/' 's/SID/b2/; s/START/"soon"/' \
+    's/SID/b3/; s/START/1704164646000000/'
 check jaeger j.json 2
 os='{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"ID","name":"x","startTimeUnixNano":"S","endTimeUnixNano":"E"}'
-{ printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"spans":['
-  echo "$os" | sed 's/ID/b7ad6b7169203331/; s/"S"/"1704164645000000000"/; s/"E"/"1704164646000000000"/'; printf ','
-  echo "$os" | sed 's/ID/b7ad6b7169203332/; s/"S"/"1704164646000000000"/; s/"E"/"1704164645000000000"/'; printf ','
-  echo "$os" | sed 's/ID/b7ad6b7169203333/; s/"S"/"1704164647000000000"/; s/"E"/"1704164648000000000"/'
-  printf ']}]}]}\n'; } > "$d/o.json"
+doc o.json '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"spans":[' \
+    "$os" ']}]}]}' \
+    's/ID/b7ad6b7169203331/; s/"S"/"1704164645000000000"/; s/"E"/"1704164646000000000"/' \
+    's/ID/b7ad6b7169203332/; s/"S"/"1704164646000000000"/; s/"E"/"1704164645000000000"/' \
+    's/ID/b7ad6b7169203333/; s/"S"/"1704164647000000000"/; s/"E"/"1704164648000000000"/'
 check otlp o.json 2
 zs='{"traceId":"5af7183fb1d4cf5f","id":"ID","name":"get","timestamp":TS,"duration":DUR,"localEndpoint":{"serviceName":"frontend"}}'
-{ printf '['; echo "$zs" | sed 's/ID/352bff9a74ca9ad2/; s/TS/1704164645250000/; s/DUR/5/'; printf ','
-  echo "$zs" | sed 's/ID/352bff9a74ca9ad3/; s/TS/1704164645260000/; s/DUR/"long"/'; printf ','
-  echo "$zs" | sed 's/ID/352bff9a74ca9ad4/; s/TS/1704164645270000/; s/DUR/7/'; printf ']\n'; } > "$d/z.json"
+doc z.json '[' "$zs" ']' 's/ID/352bff9a74ca9ad2/; s/TS/1704164645250000/; s/DUR/5/' \
+    's/ID/352bff9a74ca9ad3/; s/TS/1704164645260000/; s/DUR/"long"/' \
+    's/ID/352bff9a74ca9ad4/; s/TS/1704164645270000/; s/DUR/7/'
 check zipkin z.json 2
 # events
 ev='{"kind":"Event","involvedObject":{"kind":"Pod","name":"a-0","namespace":"x"},"reason":"Started","message":"m","eventTime":TIME,"metadata":{"name":"NAME"}}'
-{ printf '{"apiVersion":"v1","kind":"List","items":['
-  echo "$ev" | sed 's/TIME/"2024-01-02T03:04:05Z"/; s/NAME/a.1/'; printf ','
-  echo "$ev" | sed 's/TIME/null/; s/NAME/a.2/'; printf ','
-  echo "$ev" | sed 's/TIME/"2024-01-02T03:04:06Z"/; s/NAME/a.3/'; printf ']}\n'; } > "$d/ev.json"
+doc ev.json '{"apiVersion":"v1","kind":"List","items":[' "$ev" ']}' \
+    's/TIME/"2024-01-02T03:04:05Z"/; s/NAME/a.1/' 's/TIME/null/; s/NAME/a.2/' \
+    's/TIME/"2024-01-02T03:04:06Z"/; s/NAME/a.3/'
 check k8s-events ev.json 2
 printf '%s\n' '{"service":"cart","version":"v1","ts":1704164645}' '{"service":"cart","version":"v2"}' \
     '{"service":"cart","version":"v3","ts":1704164646}' > "$d/dep.jsonl"
