@@ -228,6 +228,14 @@ typedef struct aiops_reader_opts {
     const char *column_map;      /* passed to formats (aiops_parse_ctx.column_map) */
     const char *const *members;  /* NULL-terminated globs: keep only archive members (and
                                     files found in directories) whose name matches one */
+    const char *name;            /* metric name of label-less series (parse ctx name) */
+    double scrape_time;          /* samples without a time (exposition text); 0 = file mtime */
+    int strict;                  /* files in directories/archives that no format recognises:
+                                    an error (1) instead of a warning and a skip (0) */
+    int keep_duplicates;         /* 1: pass samples repeating a series and time as they are */
+    /* Warnings (skipped files, file times used, ...): NULL = dropped. */
+    void (*warn)(void *warn_ctx, const char *msg);
+    void *warn_ctx;
 } aiops_reader_opts;
 
 /* Reads every input (files, "-" for stdin, directories recursively,
@@ -244,6 +252,15 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err);
 /* With skip_bad: how many malformed records (or unreadable rests of
  * entries) were skipped so far, and the first such error (borrowed). */
 uint64_t aiops_reader_skipped(const aiops_reader *rd, const aiops_err **first);
+/* Samples dropped because an earlier one had the same series and time:
+ * *dups with the same value, *conflicts with a different one (the first in
+ * merge order is kept); *example describes the first conflict ("series at
+ * TIME: kept V1, dropped V2"; borrowed, "" when none). */
+void aiops_reader_duplicates(const aiops_reader *rd, uint64_t *dups, uint64_t *conflicts,
+                             const char **example);
+/* Entries (files in directories, archive members) skipped because no
+ * format recognised them. */
+size_t aiops_reader_unrecognised(const aiops_reader *rd);
 /* Where the record last returned by aiops_reader_next came from: its file
  * ("archive:member" for archive members, "<stdin>") and line, so tools can
  * report "FILE:LINE: ..." about records they reject.  *file is borrowed,

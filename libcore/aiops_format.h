@@ -34,10 +34,27 @@ int aiops_series_intern_labels(aiops_series_table *t, const char *name,
                                const aiops_label *labels, size_t nlabels,
                                uint32_t *id, aiops_err *err);
 
-/* Metric name from a file name: basename without its extension, made
- * metric-safe ("data/nyc_taxi.csv" -> "nyc_taxi"); `fallback` when nothing
- * usable is left (stdin).  Returns length. */
+/* The same for names from other systems' JSON and tables (vm-export,
+ * Prometheus API, ClickHouse, CSV): a metric or label name outside the
+ * Prometheus alphabet is mapped, not rejected, by the one rule of
+ * docs/FORMAT.md: each other character becomes '_' and a leading digit
+ * gets a '_' before it ("foo.bar.baz" -> "foo_bar_baz", "service.name" ->
+ * "service_name"), as in aiops_sanitize_name.  Only an empty label name is
+ * an error.  Our own record stream and the Prometheus text formats stay
+ * strict: their names are already in the alphabet. */
+int aiops_series_intern_foreign(aiops_series_table *t, const char *name,
+                                const aiops_label *labels, size_t nlabels, uint32_t *id,
+                                aiops_err *err);
+
+/* Metric name from a file name: basename without its extension and
+ * without a trailing date or time (aiops_stem_undated), made metric-safe
+ * ("data/nyc_taxi.csv" -> "nyc_taxi", "error-ratio-2024-03-01.json" ->
+ * "error_ratio"); `fallback` when nothing usable is left (stdin).  Returns
+ * length. */
 size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz);
+/* Length of stem [s, s+n) without a trailing date/time of at least 8
+ * digits after a separator ("error-ratio-2024-03-01" -> 11); n if none. */
+size_t aiops_stem_undated(const char *s, size_t n);
 /* The same stem as it is, not made metric-safe ("logs/nginx-error.log" ->
  * "nginx-error"; a service name may have dashes).  Returns length. */
 size_t aiops_file_stem(const char *entry, char *buf, size_t bufsz);
@@ -102,7 +119,29 @@ typedef struct aiops_parse_ctx {
     /* Options some formats take (NULL when not given): */
     const char *service;     /* --service: service of plain text logs */
     const char *column_map;  /* --map: "ts=event_time,value=val,series=metric" (ClickHouse) */
+    const char *name;        /* --name: metric name of label-less series (else the file stem) */
+    double scrape_time;      /* --scrape-time: time of samples without one; 0 = file mtime */
+    /* Warnings for the user (the library does not print): NULL = drop them. */
+    void (*warn)(void *warn_ctx, const char *msg);
+    void *warn_ctx;
+    /* Set by a parser that returns AIOPS_EPARSE after stepping past the
+     * bad record, so that its next call goes on with the next record
+     * (--skip-bad counts one and continues).  The reader clears it before
+     * each call.  Without it, progress is judged by the line number. */
+    int resumable;
 } aiops_parse_ctx;
+
+/* Send a printf-style warning through ctx->warn (if any), prefixed with
+ * the stream's name. */
+void aiops_parse_warn(const aiops_parse_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Length of a UTF-8 byte order mark at s (3), or 0: the one BOM check
+ * (editors on Windows write one; jansson rejects it). */
+size_t aiops_bom_len(const char *s, size_t n);
 
 struct aiops_format {
     const char *name;        /* --input-format value */

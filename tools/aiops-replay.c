@@ -85,9 +85,14 @@ static void parse_args(cli *c, cfg *g)
          .dest = &ro->skip_bad,
          .man = "Do not stop at a malformed record: skip it, count it, and at the end report\n"
                 "how many were skipped and the first error on standard error (exit status 0).\n"
-                "A record in a line-based format is one line. In a whole-document format\n"
-                "(Prometheus API JSON), or past a line longer than \\fB\\-\\-max-line\\fR, the rest\n"
-                "of that file counts as one skipped record."},
+                "The count is what was dropped. A record is one line of a line-based format,\n"
+                "and one record inside a document (a sample of Prometheus API JSON, an alert,\n"
+                "a span, an event, a log hit): the records around it still come out. A line\n"
+                "that carries many samples (VictoriaMetrics export) counts as one record when\n"
+                "it cannot be read at all (none of its samples is written); a bad value or\n"
+                "timestamp in a good line drops that one sample and counts as one. A document\n"
+                "that cannot be read at all (not JSON), or the rest of a file past a line\n"
+                "longer than \\fB\\-\\-max-line\\fR, counts as one."},
         {CLI_LONG, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)",
          CLI_LIST, .dest = &g->members,
          .man = "Read only the archive members, and the files found in directories, whose\n"
@@ -130,6 +135,34 @@ static void parse_args(cli *c, cfg *g)
                 "or NaN, or one evaluation interval after the last sample when the series\n"
                 "stops for more than two intervals. The interval is learned from the data.\n"
                 "The samples themselves pass through as well."},
+        {CLI_LONG, "name", "NAME", "metric name of label-less series (default: the file name without a date)",
+         CLI_STRING, .dest = &ro->name,
+         .man = "The metric name of series that carry no labels at all: Prometheus API dumps\n"
+                "of an aggregation without \\fBby\\fR (\\fBmetric: {}\\fR) and two-column CSV\n"
+                "files. By default the file name is used without its extension and without\n"
+                "a trailing date or time, so \\fBerror-ratio-2024-03-01.json\\fR and\n"
+                "\\fBerror-ratio-2024-03-02.json\\fR are both \\fBerror_ratio\\fR."},
+        {CLI_LONG, "scrape-time", "TIME", "time of exposition-text samples without one (default: the file's mtime)",
+         CLI_TIME, .dest = &ro->scrape_time,
+         .man = "The time of exposition-text samples that carry no timestamp (a saved\n"
+                "\\fB/metrics\\fR page), also for standard input. By default the file's\n"
+                "modification time is used, with a warning once per file, since a copy may\n"
+                "have changed it."},
+        {CLI_LONG, "strict", NULL, "fail on files in directories/archives that no format recognises", CLI_FLAG,
+         .dest = &ro->strict,
+         .man = "Make a file found in a directory or an archive member that no input format\n"
+                "recognises an error (exit status 2). By default such files (a README.txt, a\n"
+                "scenario.json) are skipped with a warning naming each, before anything is\n"
+                "read. A file named on the command line that no format recognises is always\n"
+                "an error, and so is an input in which nothing is recognised."},
+        {CLI_LONG, "keep-duplicates", NULL, "pass samples that repeat a series and time (default: drop, count)",
+         CLI_FLAG, .dest = &ro->keep_duplicates,
+         .man = "Write samples that repeat the series and the time of an earlier sample. By\n"
+                "default they are dropped: exact repeats (the same value, as at the boundary\n"
+                "of daily dumps) are counted, and repeats with another value are counted as\n"
+                "conflicts; the first sample in merge order is kept (at equal times, the file\n"
+                "given first, or sorted first in a directory). Both counts, and an example\n"
+                "conflict, are reported on standard error at the end."},
         {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
          .man = "List the input formats and exit."},
         CLI_TZ_ROW,
@@ -157,6 +190,8 @@ static void parse_args(cli *c, cfg *g)
         }
     }
     ro->members = g->members.v;
+    if (g->from > g->to || (g->from == g->to && isfinite(g->from)))
+        cli_die_usage(c, "--from must be before --to (nothing is in [from, to))");
     c->opts = NULL;
 }
 
@@ -254,7 +289,34 @@ static int emit_via(out *o, aiops_alerts_series *as, aiops_reader *rd, aiops_rec
     return rc;
 }
 
-static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
+static void warn_stderr(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "aiops-replay: warning: %s\n", msg);
+}
+
+/* At the end: duplicates dropped, and why a run wrote nothing. */
+static void report_end(const cfg *g, aiops_reader *rd, uint64_t seen, uint64_t written)
+{
+    uint64_t dups, conflicts;
+    const char *example;
+    aiops_reader_duplicates(rd, &dups, &conflicts, &example);
+    if (dups)
+        fprintf(stderr, "aiops-replay: dropped %llu duplicate sample%s (same series, time and "
+                "value as an earlier one)\n", (unsigned long long)dups, dups == 1 ? "" : "s");
+    if (conflicts)
+        fprintf(stderr, "aiops-replay: warning: %llu sample%s had the series and time of an "
+                "earlier one but another value; the earlier was kept, e.g. %s\n",
+                (unsigned long long)conflicts, conflicts == 1 ? "" : "s", example);
+    int filtered = isfinite(g->from) || isfinite(g->to) || g->have_types ||
+                   aiops_match_count(g->match);
+    if (seen && !written && filtered)
+        fprintf(stderr, "aiops-replay: warning: the filters (--from, --to, --match, --types) "
+                "left nothing of %llu record%s read\n", (unsigned long long)seen,
+                seen == 1 ? "" : "s");
+}
+
+static int run(cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
 {
     out o = {.g = g};
     aiops_reader *rd = NULL;
@@ -262,6 +324,7 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err 
     uint64_t seen = 0;
     o.tab = aiops_series_table_new();
     int rc = o.tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    g->ro.warn = warn_stderr;
     if (!rc)
         rc = aiops_reader_new(&rd, paths, npaths, o.tab, &g->ro, err);
     if (!rc)
@@ -290,6 +353,8 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, aiops_err 
         rc = crc;
     if (g->stats && !rc)
         print_stats(o.tab, o.by_type, o.total);
+    if (rd && !rc)
+        report_end(g, rd, seen, o.total);
     const aiops_err *first;
     uint64_t skipped = rd ? aiops_reader_skipped(rd, &first) : 0;
     if (skipped) {
@@ -315,6 +380,8 @@ int main(int argc, char **argv)
                  "(.tar, .tar.gz, .tar.zst, .zip) and .gz/.zst files; '-' or no input reads\n"
                  "stdin.  The format of each file is detected (see --list-formats).",
         .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
+                  "Files in directories and archives that no format recognises are skipped\n"
+                  "with a warning (--strict: an error); repeated samples are dropped and counted.\n"
                   "See aiops-replay(1) and docs/FORMAT.md.\n",
         .argc = argc,
         .argv = argv,

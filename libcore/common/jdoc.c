@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 /* ----------------------------------------------------------- raw text */
@@ -658,8 +659,7 @@ void aiops_jseq_init(aiops_jseq *q, const char *buf, size_t len)
     q->off = 0;
     q->line = 1;
     /* jansson rejects a byte order mark; editors on Windows write one. */
-    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-        q->off = 3;
+    q->off = aiops_bom_len(buf, len);
 }
 
 static void advance(aiops_jseq *q, size_t to)
@@ -700,7 +700,7 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
 
 size_t aiops_jhead_start(const char *head, size_t n)
 {
-    size_t p = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    size_t p = aiops_bom_len(head, n);
     aiops_jtext_ws(head, n, &p);
     return p;
 }

@@ -1,5 +1,7 @@
 /* text.c - text validation shared by every parser. */
-#include "aiops.h"
+#include <string.h>
+
+#include "aiops_format.h"
 
 /* Strict UTF-8: no overlong forms, surrogates or code points past
  * U+10FFFF.  Everything we read may end up in JSON output, which cannot
@@ -38,4 +40,10 @@ int aiops_utf8_valid(const char *p, size_t n)
         i += need + 1;
     }
     return 1;
+}
+
+/* The one UTF-8 byte order mark check (declared in aiops_format.h). */
+size_t aiops_bom_len(const char *s, size_t n)
+{
+    return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }

@@ -136,7 +136,15 @@ int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, c
 typedef struct aiops_obs_queue {
     struct aiops_obs_qitem *v;
     size_t n, cap, pos;
+    size_t nbad;             /* records left out (aiops_obs_leave_out) */
+    aiops_err first_bad;
 } aiops_obs_queue;
+
+/* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
+ * record is counted in q, its message kept if first, and the record left
+ * out (0); other codes are returned.  The spec's next() hands out one
+ * resumable error per left-out record before the records. */
+int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc);
 
 /* Takes obj in all cases.  0 or AIOPS_ENOMEM. */
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
@@ -170,7 +178,8 @@ void aiops_obs_spec_close(void *state);
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
 /* load() each element of the array arr in order, the walk at key[i] (at
- * [i] when key is NULL); stops at the first error.  0 or <0. */
+ * [i] when key is NULL); an element with a parse error is left out
+ * (aiops_obs_leave_out), other errors stop.  0 or <0. */
 int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
                    aiops_obs_load load);
 

@@ -224,10 +224,9 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
     if (rc)
         return rc;
     d->text = buf;
-    if (d->len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
-        d->text += 3;
-        d->len -= 3;
-    }
+    size_t bom = aiops_bom_len(buf, d->len);   /* jansson rejects a BOM */
+    d->text += bom;
+    d->len -= bom;
     if (aiops_utf8_valid(d->text, d->len))
         return 0;
     if ((rc = repair(d, d->text, d->len, 1, &d->len, err)) == 0)
@@ -332,10 +331,10 @@ static int next_line(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *e
     int rc = aiops_jlines_next(d->ctx->stream, &line, &len, err);
     if (rc <= 0)
         return rc;
-    if (aiops_stream_lineno(d->ctx->stream) == 1 && len >= 3 &&
-        memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-        line += 3;                 /* jansson rejects a BOM */
-        len -= 3;
+    if (aiops_stream_lineno(d->ctx->stream) == 1) {
+        size_t bom = aiops_bom_len(line, len);   /* jansson rejects a BOM */
+        line += bom;
+        len -= bom;
     }
     return aiops_obs_doc_parse(d, line, len, aiops_stream_lineno(d->ctx->stream), out, w, err);
 }

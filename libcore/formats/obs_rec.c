@@ -373,6 +373,16 @@ int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double t
     return 0;
 }
 
+int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc)
+{
+    if (rc != AIOPS_EPARSE)
+        return rc;
+    if (q->nbad++ == 0)
+        q->first_bad = *w->err;
+    aiops_err_clear(w->err);
+    return 0;
+}
+
 int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *key,
                    aiops_obs_load load)
 {
@@ -381,7 +391,7 @@ int aiops_obs_each(aiops_jdoc *w, aiops_obs_queue *q, json_t *arr, const char *k
         aiops_jdoc_key(w, key);
     for (size_t i = 0; i < json_array_size(arr) && rc == 0; i++) {
         aiops_jdoc_idx(w, i);
-        rc = load(w, q, json_array_get(arr, i));
+        rc = aiops_obs_leave_out(w, q, load(w, q, json_array_get(arr, i)));
         aiops_jdoc_pop(w);
     }
     if (key)
@@ -447,8 +457,13 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
 int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
 {
     spec_state *st = state;
-    (void)ctx;
     for (;;) {
+        if (st->q.nbad) {       /* records left out: one resumable error each */
+            st->q.nbad--;
+            *err = st->q.first_bad;
+            ctx->resumable = 1;
+            return err->code;
+        }
         if (aiops_obs_queue_pop(&st->q, rec))
             return 1;
         if (st->spec->sort)

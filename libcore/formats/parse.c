@@ -85,3 +85,16 @@ int aiops_jlines_next(aiops_stream *s, char **line, size_t *len, aiops_err *err)
     } while (strspn(*line, " \t\r") == *len);
     return 1;
 }
+
+void aiops_parse_warn(const aiops_parse_ctx *ctx, const char *fmt, ...)
+{
+    char msg[1024], full[1200];
+    va_list ap;
+    if (!ctx->warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "%s: %s", aiops_stream_name(ctx->stream), msg);
+    ctx->warn(ctx->warn_ctx, full);
+}

@@ -38,7 +38,7 @@ static int wanted(const list *l, const char *name)
 }
 
 static int push(list *l, aiops_entry_kind kind, const char *path, const char *member,
-                long index, double mtime, aiops_err *err)
+                long index, double mtime, int nested, aiops_err *err)
 {
     if (AIOPS_GROW(l->v, l->cap, l->n + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
@@ -49,6 +49,7 @@ static int push(list *l, aiops_entry_kind kind, const char *path, const char *me
     e->index = index;
     e->mtime = mtime;
     e->first_ts = -INFINITY;
+    e->nested = nested;
     if (!e->path || (member && !e->member)) {
         free(e->path);
         free(e->member);
@@ -58,7 +59,7 @@ static int push(list *l, aiops_entry_kind kind, const char *path, const char *me
     return 0;
 }
 
-static int add_archive(list *l, const char *path, aiops_err *err)
+static int add_archive(list *l, const char *path, int depth, aiops_err *err)
 {
     struct archive *a = aiops_archive_reader();
     if (!a)
@@ -93,7 +94,8 @@ static int add_archive(list *l, const char *path, aiops_err *err)
                 continue;
             }
             double mt = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
-            if ((rc = push(l, AIOPS_ENTRY_MEMBER, path, raw ? NULL : (m ? m : "?"), index, mt, err)))
+            if ((rc = push(l, AIOPS_ENTRY_MEMBER, path, raw ? NULL : (m ? m : "?"), index, mt,
+                            !raw || depth > 0, err)))
                 goto out;
             if (l->probe) {
                 /* Peek at the member's first records while its data goes by
@@ -169,7 +171,7 @@ static int add_dir(list *l, const char *path, int depth, aiops_err *err)
 static int add_path(list *l, const char *path, int depth, aiops_err *err)
 {
     if (strcmp(path, "-") == 0)
-        return push(l, AIOPS_ENTRY_STDIN, "-", NULL, 0, 0, err);
+        return push(l, AIOPS_ENTRY_STDIN, "-", NULL, 0, 0, 0, err);
     struct stat st;
     if (stat(path, &st) != 0)
         return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open: %s", strerror(errno));
@@ -179,17 +181,17 @@ static int add_path(list *l, const char *path, int depth, aiops_err *err)
         if (depth > 0)                  /* sockets, fifos inside a tree: not data */
             return 0;
         /* A fifo or /dev/stdin named on the command line: read it plainly. */
-        return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, err);
+        return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, 0, err);
     }
     int arch = 0;
     int rc = aiops_path_is_archive(path, &arch, err);
     if (rc)
         return rc;
     if (arch)
-        return add_archive(l, path, err);
+        return add_archive(l, path, depth, err);
     if (depth > 0 && !wanted(l, path))   /* files named on the command line always count */
         return 0;
-    return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, err);
+    return push(l, AIOPS_ENTRY_FILE, path, NULL, 0, (double)st.st_mtime, depth > 0, err);
 }
 
 int aiops_entries_expand(const char *const *paths, size_t npaths, aiops_entry **out,

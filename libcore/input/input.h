@@ -21,11 +21,15 @@ typedef struct aiops_entry {
     /* Earliest time among the member's first records (see the probe of
      * aiops_entries_expand_probe); -INFINITY = unknown: read it from the start. */
     double first_ts;
+    /* 1 for a file found in a directory or a member of an archive (not a
+     * single compressed file): one no format recognises is skipped. */
+    int nested;
 } aiops_entry;
 
 /* Called once per archive member while the archive is listed, with a
  * stream over the member's data: returns the earliest timestamp among its
- * first records, or -INFINITY when that cannot be told cheaply. */
+ * first records, -INFINITY when that cannot be told cheaply, or NAN when
+ * no format recognises the member. */
 typedef double (*aiops_probe_fn)(void *ctx, aiops_stream *member);
 
 /* Expand paths (files, "-", directories recursively, archives) into entries

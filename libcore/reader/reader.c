@@ -9,11 +9,13 @@
  * then input order) yields the stream.  Memory: O(entries x window), capped
  * by max_buffer records in all. */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/array.h"
 #include "input/input.h"
@@ -64,6 +66,13 @@ struct aiops_reader {
     char where[1100];
     uint64_t skipped;           /* --skip-bad count */
     aiops_err first_skip;
+    /* Duplicate samples: per series id, the time and value of the last
+     * sample returned (bounded by the number of series). */
+    struct last_sample { double ts, v; int have; } *last;
+    size_t lastcap;
+    uint64_t dups, conflicts;
+    char conflict_example[600];
+    size_t unrecognised;        /* entries no format recognised, skipped */
 };
 
 static int item_less(const item *a, const item *b)
@@ -235,6 +244,27 @@ static void set_ctx(const aiops_reader *rd, aiops_parse_ctx *ctx, aiops_stream *
     ctx->series = rd->tab;
     ctx->service = rd->o.service;
     ctx->column_map = rd->o.column_map;
+    ctx->name = rd->o.name;
+    ctx->scrape_time = rd->o.scrape_time;
+    ctx->warn = rd->o.warn;
+    ctx->warn_ctx = rd->o.warn_ctx;
+}
+
+static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    if (!rd->o.warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rd->o.warn(rd->o.warn_ctx, msg);
 }
 
 /* Detect the format of the stream's current entry and open its parser.
@@ -273,7 +303,7 @@ static int skip_bad(aiops_reader *rd, source *s, aiops_err *err)
     if (rd->skipped++ == 0)
         rd->first_skip = *err;
     long line = aiops_stream_lineno(s->st);
-    if (line > s->last_bad_line) {
+    if (s->ctx.resumable || line > s->last_bad_line) {
         s->last_bad_line = line;
         aiops_err_clear(err);
         return 0;
@@ -297,6 +327,15 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
     for (;;) {
         if (!s->fmt) {
             int rc = src_start_parser(rd, s, err);
+            if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.strict &&
+                !rd->o.force_format) {
+                /* a member of an archive on stdin, seen only now */
+                reader_warn(rd, "%s: skipped: no input format recognises it",
+                            aiops_stream_name(s->st));
+                rd->unrecognised++;
+                aiops_err_clear(err);
+                rc = 1;         /* as an empty member: go on with the next */
+            }
             if (rc < 0 && rd->o.skip_bad && (rc == AIOPS_EPARSE || rc == AIOPS_ELIMIT)) {
                 /* A whole-document format that fails at open: skip the entry. */
                 s->last_bad_line = LONG_MAX;
@@ -315,6 +354,7 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
             }
         }
         aiops_record r = {0};
+        s->ctx.resumable = 0;
         int got = s->fmt->next(s->pstate, &s->ctx, &r, err);
         if (got < 0 && rd->o.skip_bad && (got == AIOPS_EPARSE || got == AIOPS_ELIMIT)) {
             got = skip_bad(rd, s, err);
@@ -476,7 +516,39 @@ static int activate_due(aiops_reader *rd, aiops_err *err)
     return 0;
 }
 
-int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
+/* 1 if sample r repeats the series and time of the last sample of its
+ * series returned (dropped, counted); else 0, remembering r. */
+static int is_duplicate(aiops_reader *rd, const aiops_record *r, aiops_err *err)
+{
+    if (r->type != AIOPS_R_SAMPLE || rd->o.keep_duplicates)
+        return 0;
+    if (AIOPS_GROW_ZERO(rd->last, rd->lastcap, (size_t)r->sid + 1))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    struct last_sample *l = &rd->last[r->sid];
+    if (l->have && l->ts == r->ts) {
+        if (l->v == r->value || (isnan(l->v) && isnan(r->value))) {
+            rd->dups++;
+            return 1;
+        }
+        if (rd->conflicts++ == 0) {
+            char t[40], kept[40], dropped[40];
+            const aiops_series *se = aiops_series_get(rd->tab, r->sid);
+            aiops_fmt_time(r->ts, t);
+            aiops_fmt_double(l->v, kept);
+            aiops_fmt_double(r->value, dropped);
+            snprintf(rd->conflict_example, sizeof rd->conflict_example,
+                     "%.400s at %s: kept %s, dropped %s", se ? se->text : "?", t, kept, dropped);
+        }
+        return 1;
+    }
+    l->have = 1;
+    l->ts = r->ts;
+    l->v = r->value;
+    return 0;
+}
+
+/* The next record of the merge, duplicates included. */
+static int merge_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
 {
     int rc;
     rd->started = 1;
@@ -503,6 +575,37 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
     return 1;
 }
 
+int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
+{
+    for (;;) {
+        int rc = merge_next(rd, rec, err);
+        if (rc != 1)
+            return rc;
+        int dup = is_duplicate(rd, rec, err);
+        if (dup == 0)
+            return 1;
+        aiops_record_clear(rec);
+        if (dup < 0)
+            return dup;
+    }
+}
+
+void aiops_reader_duplicates(const aiops_reader *rd, uint64_t *dups, uint64_t *conflicts,
+                             const char **example)
+{
+    if (dups)
+        *dups = rd->dups;
+    if (conflicts)
+        *conflicts = rd->conflicts;
+    if (example)
+        *example = rd->conflict_example;
+}
+
+size_t aiops_reader_unrecognised(const aiops_reader *rd)
+{
+    return rd->unrecognised;
+}
+
 /* Probe for aiops_entries_expand_probe: the earliest time of an archive
  * member, while the listing passes its data anyway: among its first
  * reorder_window records if its format is time-ordered, else among all of
@@ -513,7 +616,10 @@ static double probe_first_ts(void *ctx, aiops_stream *st)
     aiops_reader *rd = ctx;
     const aiops_format *f = NULL;
     aiops_err err = {0};
-    if (choose_format(rd, st, &f, &err) != 0)
+    int crc = choose_format(rd, st, &f, &err);
+    if (crc == AIOPS_EFORMAT)
+        return NAN;
+    if (crc != 0)
         return -INFINITY;
     size_t limit = f->ordered ? rd->o.reorder_window : SIZE_MAX;
     aiops_parse_ctx pc;
@@ -534,6 +640,75 @@ static double probe_first_ts(void *ctx, aiops_stream *st)
     f->close(state);
     /* On errors read it from the start: the real read reports them. */
     return err.code ? -INFINITY : first;
+}
+
+/* 1 if no format recognises the entry (detected now, before any long
+ * work); 0 if one does, or it is empty, or it is not probed here. */
+static int entry_unrecognised(aiops_reader *rd, const aiops_entry *e, aiops_err *err)
+{
+    if (e->kind == AIOPS_ENTRY_MEMBER)
+        return isnan(e->first_ts);
+    if (e->kind != AIOPS_ENTRY_FILE)
+        return 0;
+    struct stat sb;
+    if (stat(e->path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;               /* a fifo named on the command line: read it once */
+    aiops_stream *st = NULL;
+    aiops_err e2 = {0};
+    const aiops_format *f;
+    int rc = aiops_stream_open_entry(e, rd->o.max_line, rd->o.max_doc, &st, &e2);
+    if (!rc)
+        rc = choose_format(rd, st, &f, &e2);
+    aiops_stream_free(st);
+    if (rc == AIOPS_EFORMAT)
+        return 1;
+    if (rc < 0) {               /* unreadable: say so now */
+        *err = e2;
+        return rc;
+    }
+    return 0;
+}
+
+/* Files in directories and archive members that no format recognises are
+ * skipped with a warning (an error with strict); a file named on the
+ * command line is an error, and so is having nothing left to read. */
+static int drop_unrecognised(aiops_reader *rd, aiops_err *err)
+{
+    if (rd->o.force_format)
+        return 0;
+    size_t k = 0, n = rd->nentries;
+    char first[1100] = "";
+    for (size_t i = 0; i < n; i++) {
+        aiops_entry *e = &rd->entries[i];
+        char name[1100];
+        if (e->member)
+            snprintf(name, sizeof name, "%s:%s", e->path, e->member);
+        else
+            snprintf(name, sizeof name, "%s", e->path);
+        int un = entry_unrecognised(rd, e, err);
+        if (un < 0)
+            return un;
+        if (un && (!e->nested || rd->o.strict))
+            return aiops_err_set(err, AIOPS_EFORMAT, name, 1,
+                                 "expected a known input format; cannot tell what this is "
+                                 "(use --input-format%s)",
+                                 e->nested ? ", or leave out --strict to skip such files" : "");
+        if (un) {
+            reader_warn(rd, "%s: skipped: no input format recognises it", name);
+            if (!rd->unrecognised++)
+                snprintf(first, sizeof first, "%s", name);
+            free(e->path);
+            free(e->member);
+            continue;
+        }
+        rd->entries[k++] = *e;
+    }
+    rd->nentries = k;
+    if (n > 0 && k == 0)
+        return aiops_err_set(err, AIOPS_EFORMAT, first, 1,
+                             "expected a known input format in at least one file; none of "
+                             "the %zu inputs is recognised (use --input-format)", n);
+    return 0;
 }
 
 static int cmp_first_ts(const void *a, const void *b)
@@ -569,6 +744,8 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
                        : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     rd->tab = tab;
     aiops_series_table_free(probe_tab);
+    if (!rc)
+        rc = drop_unrecognised(rd, err);
     if (rc)
         goto fail;
     size_t n = rd->nentries ? rd->nentries : 1;
@@ -647,6 +824,7 @@ void aiops_reader_free(aiops_reader *rd)
     for (size_t i = 0; i < rd->nidle; i++)
         aiops_stream_free(rd->idle[i]);
     free(rd->idle);
+    free(rd->last);
     free(rd->pending);
     free(rd->src);
     free(rd->mh);

@@ -535,11 +535,35 @@ static int check_utf8(const lbuf *b, aiops_err *err)
     return 0;
 }
 
+/* The one rule for names that are not Prometheus names (OpenTelemetry's
+ * "http.server.duration", VictoriaMetrics' "foo.bar.baz", a "service.name"
+ * attribute): every character outside the name alphabet becomes '_', and a
+ * leading digit gets a '_' before it, as aiops_sanitize_name does (and as
+ * Prometheus' own OTLP translation does).  Label names lose ':' too. */
+static int map_name(char *name, size_t cap, int metric, aiops_err *err)
+{
+    size_t n = strlen(name);
+    if (valid_name(name, n, metric))
+        return 0;
+    char tmp[sizeof ((lbuf *)0)->name + 2];
+    size_t k = aiops_sanitize_name(name, n, tmp, sizeof tmp);
+    if (k >= cap || k > n + 1)
+        return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "name too long: '%.80s'", name);
+    if (!metric)
+        for (size_t i = 0; i < k; i++)
+            if (tmp[i] == ':')
+                tmp[i] = '_';
+    memcpy(name, tmp, k + 1);
+    return 0;
+}
+
 /* Canonicalise b and find-or-create its series. */
-static int intern_lbuf(aiops_series_table *t, lbuf *b, uint32_t *id, aiops_err *err)
+static int intern_lbuf(aiops_series_table *t, lbuf *b, int map, uint32_t *id, aiops_err *err)
 {
     int rc = check_utf8(b, err);
-    if (!rc && b->name[0] && !valid_name(b->name, strlen(b->name), 1))
+    if (!rc && b->name[0] && map)
+        rc = map_name(b->name, sizeof b->name, 1, err);
+    else if (!rc && b->name[0] && !valid_name(b->name, strlen(b->name), 1))
         rc = aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                            "expected a metric name [a-zA-Z_:][a-zA-Z0-9_:]*, got '%.80s'", b->name);
     if (!rc)
@@ -576,7 +600,7 @@ int aiops_series_intern_text(aiops_series_table *t, const char *s, size_t n, uin
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     int rc = parse_text(s, n, b, err);
     if (!rc)
-        rc = intern_lbuf(t, b, id, err);
+        rc = intern_lbuf(t, b, 1, id, err);   /* the grammar checked all but __name__ */
     if (!rc && insert_key(t, s, n, h, *id))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     free(b->vals);
@@ -584,8 +608,8 @@ int aiops_series_intern_text(aiops_series_table *t, const char *s, size_t n, uin
     return rc;
 }
 
-int aiops_series_intern_labels(aiops_series_table *t, const char *name, const aiops_label *labels,
-                               size_t nlabels, uint32_t *id, aiops_err *err)
+static int intern_labels(aiops_series_table *t, const char *name, const aiops_label *labels,
+                         size_t nlabels, int map, uint32_t *id, aiops_err *err)
 {
     lbuf *b = calloc(1, sizeof *b);
     if (!b)
@@ -598,19 +622,42 @@ int aiops_series_intern_labels(aiops_series_table *t, const char *name, const ai
         memcpy(b->name, name, nn + 1);
     for (size_t i = 0; !rc && i < nlabels; i++) {
         const char *k = labels[i].name, *v = labels[i].value ? labels[i].value : "";
-        if (!valid_name(k, strlen(k), 0))
+        char kbuf[256];
+        size_t kn = strlen(k);
+        if (kn == 0)
+            rc = aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected a label name, got ''");
+        else if (kn + 2 > sizeof kbuf)
+            rc = aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "label name too long: '%.80s'", k);
+        else if (!valid_name(k, kn, 0) && !map)
             rc = aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                                "expected a label name [a-zA-Z_][a-zA-Z0-9_]*, got '%.80s'", k);
-        else
-            rc = lbuf_add(b, k, strlen(k), v, strlen(v), err);
+        else if (!valid_name(k, kn, 0)) {
+            memcpy(kbuf, k, kn + 1);
+            if (!(rc = map_name(kbuf, sizeof kbuf, 0, err)))
+                rc = lbuf_add(b, kbuf, strlen(kbuf), v, strlen(v), err);
+        } else
+            rc = lbuf_add(b, k, kn, v, strlen(v), err);
     }
     if (!rc && !b->name[0] && b->nl == 0)
         rc = aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected a metric name or a label");
     if (!rc)
-        rc = intern_lbuf(t, b, id, err);
+        rc = intern_lbuf(t, b, map, id, err);
     free(b->vals);
     free(b);
     return rc;
+}
+
+int aiops_series_intern_labels(aiops_series_table *t, const char *name, const aiops_label *labels,
+                               size_t nlabels, uint32_t *id, aiops_err *err)
+{
+    return intern_labels(t, name, labels, nlabels, 0, id, err);
+}
+
+int aiops_series_intern_foreign(aiops_series_table *t, const char *name,
+                                const aiops_label *labels, size_t nlabels, uint32_t *id,
+                                aiops_err *err)
+{
+    return intern_labels(t, name, labels, nlabels, 1, id, err);
 }
 
 const char *aiops_series_label(const aiops_series *s, const char *name)
@@ -695,11 +742,46 @@ size_t aiops_file_stem(const char *entry, char *buf, size_t bufsz)
     return n;
 }
 
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+/* Length of [s, s+n) without a trailing date or time, the mark of a daily
+ * or hourly dump: groups of digits (2024-03-01, 20240301, 2024-03-01T00-00,
+ * 2024_03_01_1200, 1709251200) joined by '-', '_', '.', 'T', 'Z' and ':',
+ * with at least 8 digits in all, after a separator.  n when there is none,
+ * or when nothing would be left. */
+size_t aiops_stem_undated(const char *s, size_t n)
+{
+    size_t i = n, digits = 0;
+    while (i > 0) {
+        char c = s[i - 1];
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (!(c == '-' || c == '_' || c == '.' || c == ':' ||
+                   ((c == 'T' || c == 'Z') && i >= 2 && s[i - 2] >= '0' && s[i - 2] <= '9')))
+            break;
+        i--;
+    }
+    /* Back to the separator that starts the date part. */
+    size_t k = i;
+    while (k < n && !(s[k] >= '0' && s[k] <= '9'))
+        k++;
+    if (digits < 8 || i == 0 || k == i || all_digits(s, i))
+        return n;
+    return i;
+}
+
 size_t aiops_stem_name(const char *entry, const char *fallback, char *buf, size_t bufsz)
 {
     const char *base;
     size_t n;
     stem_span(entry, &base, &n);
+    n = aiops_stem_undated(base, n);
     size_t k = aiops_sanitize_name(base, n, buf, bufsz);
     /* stdin ("-") or a name with nothing usable sanitizes to underscores
      * only: a fixed, readable name is better than "_". */

@@ -56,7 +56,8 @@ static inline void rt_parse_opts(const aiops_format *f, const char *name, const 
 {
     aiops_stream *st = aiops_stream_new_mem(name, text, len, o ? o->max_line : 0, 0);
     aiops_series_table *tab = aiops_series_table_new();
-    aiops_parse_ctx ctx = {st, tab, o ? o->service : NULL, o ? o->column_map : NULL};
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .service = o ? o->service : NULL,
+                           .column_map = o ? o->column_map : NULL};
     void *state = NULL;
     assert_non_null(st);
     assert_non_null(tab);

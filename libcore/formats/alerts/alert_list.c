@@ -80,6 +80,7 @@ int aiops_alert_list_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, 
             if (!l->single)
                 aiops_jdoc_idx(&l->doc, i);
             int rc = l->spec->alert(l, l->single ? l->alerts : json_array_get(l->alerts, i), rec);
+            ctx->resumable = rc == AIOPS_EPARSE;   /* --skip-bad: the next alert follows */
             if (rc != 0)
                 return rc;
             continue;

@@ -227,7 +227,7 @@ static int csv_header(pd_state *st, aiops_parse_ctx *ctx, aiops_err *err)
     int rc = read_record(st, ctx, err);
     if (rc <= 0)
         return rc;
-    if (st->reclen >= 3 && memcmp(st->rec, "\xEF\xBB\xBF", 3) == 0) {
+    if (aiops_bom_len(st->rec, st->reclen)) {
         memmove(st->rec, st->rec + 3, st->reclen - 2);
         st->reclen -= 3;
     }
@@ -535,8 +535,7 @@ static int csv_probe(const char *head, size_t n)
     const char *nl = memchr(head, '\n', n);
     size_t len = nl ? (size_t)(nl - head) : n, i = 0;
     int number = 0, created = 0, title = 0;
-    if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
+    i = aiops_bom_len(head, len);
     if (memchr(head, '\t', len) || memchr(head, '\0', len))
         return 0;
     while (i < len) {

@@ -212,10 +212,10 @@ static int fb_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
         int rc = aiops_stream_getline(ctx->stream, &line, &len, err);
         if (rc <= 0)
             return rc;
-        if (aiops_stream_lineno(ctx->stream) == 1 && len >= 3 &&
-            memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            line += 3;
-            len -= 3;
+        if (aiops_stream_lineno(ctx->stream) == 1) {
+            size_t bom = aiops_bom_len(line, len);
+            line += bom;
+            len -= bom;
         }
         if (!blank(line, len) && (rc = load_line(st, ctx, line, len, err)) < 0)
             return rc;

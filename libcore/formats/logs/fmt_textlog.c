@@ -296,8 +296,8 @@ static int m_5424(const char *s, size_t n, double ref, hdr *h)
     if (!strcmp(h->pid, "-"))
         h->pid[0] = '\0';
     h->msg = e < n ? e + 1 : e;
-    if (h->msg + 3 <= n && memcmp(s + h->msg, "\xEF\xBB\xBF", 3) == 0)
-        h->msg += 3;
+    if (h->msg < n)
+        h->msg += aiops_bom_len(s + h->msg, n - h->msg);
     return 1;
 }
 

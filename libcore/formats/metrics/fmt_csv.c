@@ -169,17 +169,20 @@ static int is_time_name(const char *s, size_t n)
            name_is(s, n, "date");
 }
 
-/* NAB keeps its series name in the file name only. */
-static void set_stem(csv_state *st, const char *entry)
+/* NAB keeps its series name in the file name only (--name overrides). */
+static void set_stem(csv_state *st, const aiops_parse_ctx *ctx, const char *entry)
 {
-    aiops_stem_name(entry, "csv", st->stem, sizeof st->stem);
+    if (ctx->name && ctx->name[0])
+        aiops_sanitize_name(ctx->name, strlen(ctx->name), st->stem, sizeof st->stem);
+    else
+        aiops_stem_name(entry, "csv", st->stem, sizeof st->stem);
 }
 
 static int stem_series(csv_state *st, aiops_parse_ctx *ctx, const char *column,
                        uint32_t *id, aiops_err *err)
 {
     aiops_label l = {"column", column};
-    int rc = aiops_series_intern_labels(ctx->series, st->stem, &l, column ? 1 : 0, id, err);
+    int rc = aiops_series_intern_foreign(ctx->series, st->stem, &l, column ? 1 : 0, id, err);
     return rc < 0 ? prefix_err(rc, ctx, err, "cannot make a series for the column") : 0;
 }
 
@@ -319,10 +322,10 @@ static int next_row(csv_state *st, aiops_parse_ctx *ctx, aiops_err *err)
         int rc = aiops_stream_getline(ctx->stream, &line, &len, err);
         if (rc <= 0)
             return rc;
-        if (aiops_stream_lineno(ctx->stream) == 1 && len >= 3 &&
-            memcmp(line, "\xef\xbb\xbf", 3) == 0) {
-            line += 3;
-            len -= 3;
+        if (aiops_stream_lineno(ctx->stream) == 1) {
+            size_t bom = aiops_bom_len(line, len);
+            line += bom;
+            len -= bom;
         }
         if (is_blank(line, len) || (!st->nfields && is_sep_hint(line, len)))
             continue;
@@ -349,7 +352,7 @@ static int csv_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
     if (!st)
         return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
                              "out of memory");
-    set_stem(st, aiops_stream_entry(ctx->stream));
+    set_stem(st, ctx, aiops_stream_entry(ctx->stream));
     *state = st;
     return 0;
 }
@@ -418,10 +421,9 @@ static int csv_probe(const char *entry, const char *head, size_t n)
 {
     if (!head)
         return 0;
-    if (n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0) {
-        head += 3;
-        n -= 3;
-    }
+    size_t bom = aiops_bom_len(head, n);
+    head += bom;
+    n -= bom;
     const char *nl = memchr(head, '\n', n);
     size_t len = nl ? (size_t)(nl - head) : n;
     if (len && head[len - 1] == '\r')

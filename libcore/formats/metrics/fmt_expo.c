@@ -35,6 +35,7 @@ typedef struct expo_state {
     size_t cap, used;
     aiops_label *labels;   /* point into buf, valid for one line */
     size_t lcap, nlabels;
+    int mtime_warned;      /* the file's mtime was used for a sample: said once */
 } expo_state;
 
 static int is_blank(char c)
@@ -307,18 +308,31 @@ static int parse_ts(aiops_parse_ctx *ctx, const char *s, size_t n, double *ts,
     return 0;
 }
 
-/* The scrape's save time for samples that carry no timestamp. */
-static int default_ts(aiops_parse_ctx *ctx, double *ts, aiops_err *err)
+/* The scrape's time for samples that carry no timestamp: --scrape-time,
+ * else the file's modification time, said once per file (a copy or an
+ * unpacked archive may have changed it). */
+static int default_ts(aiops_parse_ctx *ctx, expo_state *st, double *ts, aiops_err *err)
 {
+    if (ctx->scrape_time != 0) {
+        *ts = ctx->scrape_time;
+        return 0;
+    }
     *ts = aiops_stream_mtime(ctx->stream);
     if (*ts == 0)
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a timestamp: the sample has none and the "
-                    "file has no modification time");
+                    "file has no modification time (give --scrape-time)");
+    if (!st->mtime_warned) {
+        char t[40];
+        st->mtime_warned = 1;
+        aiops_fmt_time(*ts, t);
+        aiops_parse_warn(ctx, "samples without a timestamp take the file's modification time, "
+                         "%s (set it with --scrape-time)", t);
+    }
     return 0;
 }
 
 /* "VALUE [TIMESTAMP] [# exemplar]" after the series. */
-static int parse_tail(aiops_parse_ctx *ctx, const char *s, size_t n,
+static int parse_tail(aiops_parse_ctx *ctx, expo_state *st, const char *s, size_t n,
                       aiops_record *rec, aiops_err *err)
 {
     size_t pos = 0, b, fl;
@@ -327,10 +341,10 @@ static int parse_tail(aiops_parse_ctx *ctx, const char *s, size_t n,
     if (rc < 0)
         return rc;
     if (!aiops_text_field(s, n, &pos, &b, &fl))
-        return default_ts(ctx, &rec->ts, err);
+        return default_ts(ctx, st, &rec->ts, err);
     if (s[b] == '#') {
         rc = check_exemplar(ctx, s, n, b, fl, "value", err);
-        return rc < 0 ? rc : default_ts(ctx, &rec->ts, err);
+        return rc < 0 ? rc : default_ts(ctx, st, &rec->ts, err);
     }
     rc = parse_ts(ctx, s + b, fl, &rec->ts, err);
     if (rc < 0 || !aiops_text_field(s, n, &pos, &b, &fl))
@@ -388,7 +402,7 @@ static int parse_sample(expo_state *st, aiops_parse_ctx *ctx, const char *s,
     rc = parse_series(st, ctx, s, n, &pos, &name, err);
     if (rc < 0)
         return rc;
-    rc = parse_tail(ctx, s + pos, n - pos, rec, err);
+    rc = parse_tail(ctx, st, s + pos, n - pos, rec, err);
     if (rc < 0)
         return rc;
     rc = aiops_series_intern_labels(ctx->series, name, st->labels, st->nlabels,

@@ -34,6 +34,11 @@ typedef struct promapi_state {
     size_t ncur;
     size_t *heap;            /* cursor indexes, min-heap on (ts, index) */
     size_t nheap;
+    /* Bad samples and series left out while loading: next() returns one
+     * resumable error for each (the first one's message) before any
+     * sample, so --skip-bad counts them and the rest comes out. */
+    size_t nbad;
+    aiops_err first_bad;
 } promapi_state;
 
 /* Everything the loader needs: errors go through jd, which holds the
@@ -64,11 +69,14 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
         return rc;
     }
     /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
-     * all: name it after the file, as the query itself is not saved. */
+     * all: name it --name, or after the file without its date (daily
+     * dumps of one query are one series), as the query is not saved. */
     char stem[256] = "";
-    if (n == 0)
+    if (n == 0 && ld->ctx->name && ld->ctx->name[0])
+        aiops_sanitize_name(ld->ctx->name, strlen(ld->ctx->name), stem, sizeof stem);
+    else if (n == 0)
         aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
-    rc = aiops_series_intern_labels(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
+    rc = aiops_series_intern_foreign(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
     free(labels);
     if (rc < 0) {
         /* Interning fills only msg: add file, line and path. */
@@ -104,6 +112,18 @@ static int load_value(loader *ld, json_t *j, double *v)
         return aiops_jdoc_bad(&ld->jd,
                               "expected a sample value like \"1.5\", \"NaN\" or \"+Inf\", got '%.*s'",
                               n > 40 ? 40 : (int)n, s);
+    return 0;
+}
+
+/* A parse error in one sample or one series is remembered and left out
+ * (0); other errors stop the load. */
+static int leave_out(loader *ld, int rc)
+{
+    if (rc != AIOPS_EPARSE)
+        return rc;
+    if (ld->st->nbad++ == 0)
+        ld->st->first_bad = *ld->jd.err;
+    aiops_err_clear(ld->jd.err);
     return 0;
 }
 
@@ -213,14 +233,14 @@ static int load_series(loader *ld, json_t *elem, int matrix)
     aiops_jdoc_key(&ld->jd, vkey);
     cu->pos = ld->st->npts;
     if (!matrix) {
-        rc = load_point(ld, vals);
+        rc = leave_out(ld, load_point(ld, vals));
     } else if (!json_is_array(vals)) {
         rc = aiops_jdoc_bad(&ld->jd, "expected an array of [timestamp, \"value\"] pairs, got %s",
                             aiops_jdoc_type(vals));
     } else {
         for (size_t i = 0; i < json_array_size(vals) && rc == 0; i++) {
             aiops_jdoc_idx(&ld->jd, i);
-            rc = load_point(ld, json_array_get(vals, i));
+            rc = leave_out(ld, load_point(ld, json_array_get(vals, i)));
             aiops_jdoc_pop(&ld->jd);
         }
     }
@@ -306,7 +326,7 @@ static int load_result(loader *ld, const char *rtype, json_t *result)
     rc = alloc_arrays(ld, count_points(result, matrix), json_array_size(result));
     for (size_t i = 0; i < json_array_size(result) && rc == 0; i++) {
         aiops_jdoc_idx(&ld->jd, i);
-        rc = load_series(ld, json_array_get(result, i), matrix);
+        rc = leave_out(ld, load_series(ld, json_array_get(result, i), matrix));
         aiops_jdoc_pop(&ld->jd);
     }
     aiops_jdoc_pop(&ld->jd);
@@ -405,10 +425,9 @@ static int load_doc(loader *ld)
     if (rc < 0)
         return rc;
     ld->jd.text = buf;
-    if (ld->jd.len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {   /* jansson rejects a BOM */
-        ld->jd.text += 3;
-        ld->jd.len -= 3;
-    }
+    size_t bom = aiops_bom_len(buf, ld->jd.len);   /* jansson rejects a BOM */
+    ld->jd.text += bom;
+    ld->jd.len -= bom;
     if (all_blank(ld->jd.text, ld->jd.len))   /* an empty file has no samples, not an error */
         return alloc_arrays(ld, 0, 0);
     top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -493,8 +512,12 @@ static int promapi_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 static int promapi_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
 {
     promapi_state *st = state;
-    (void)ctx;
-    (void)err;
+    if (st->nbad) {
+        st->nbad--;
+        *err = st->first_bad;
+        ctx->resumable = 1;
+        return err->code;
+    }
     if (st->nheap == 0)
         return 0;
     cursor *cu = &st->cur[st->heap[0]];

@@ -5,7 +5,13 @@
  *
  * Each line is parsed with jansson and kept while a cursor walks its
  * values; a point's fields are checked when it is emitted, so an error
- * names the line and the array index. */
+ * names the line and the array index.
+ *
+ * Errors are resumable (--skip-bad): a line that cannot be read (not JSON,
+ * bad "metric", arrays missing or of different lengths) is dropped whole,
+ * none of its values is emitted, and counts as one skipped record; a bad
+ * value or timestamp in a good line drops that one sample and counts as
+ * one. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +50,7 @@ static int load_metric(vmx_state *st, aiops_parse_ctx *ctx, json_t *metric, aiop
         return aiops_err_set(err, rc, name_of(ctx), st->line,
                              "metric.%.100s: expected a string label value, got %s",
                              bad, aiops_jdoc_type(json_object_get(metric, bad)));
-    rc = aiops_series_intern_labels(ctx->series, "", labels, n, &st->sid, err);
+    rc = aiops_series_intern_foreign(ctx->series, "", labels, n, &st->sid, err);
     free(labels);
     if (rc < 0) {
         /* Interning fills only msg: add file and line. */
@@ -109,8 +115,10 @@ static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "expected a VictoriaMetrics export JSON object: %s (column %d)",
                              jerr.text, jerr.column);
-    if ((rc = load_object(st, ctx, err)) < 0)
+    if ((rc = load_object(st, ctx, err)) < 0) {
+        st->n = st->pos = 0;    /* nothing of a bad line goes to another series */
         return rc;
+    }
     return 1;
 }
 
@@ -177,12 +185,18 @@ static int vmx_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_
     int rc;
 
     while (st->pos >= st->n) {
-        if ((rc = load_line(st, ctx, err)) <= 0)
+        if ((rc = load_line(st, ctx, err)) <= 0) {
+            /* A bad line was read whole: go on with the next one. */
+            ctx->resumable = rc < 0 && rc != AIOPS_ELIMIT && rc != AIOPS_EIO;
             return rc;
+        }
     }
     if ((rc = point_ts(st, ctx, &rec->ts, err)) < 0 ||
-        (rc = point_value(st, ctx, &rec->value, err)) < 0)
+        (rc = point_value(st, ctx, &rec->value, err)) < 0) {
+        st->pos++;              /* drop this sample; the line's others follow */
+        ctx->resumable = 1;
         return rc;
+    }
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = st->sid;
     rec->obj = NULL;

@@ -201,17 +201,8 @@ static int gather(row_ctx *rc, int r, int extras, json_t **out)
 
 /* ------------------------------------------------------------ records */
 
-/* [a-zA-Z_][a-zA-Z0-9_]*: other bytes become '_' ("http.method"). */
-static void label_name(const char *s, char *out, size_t cap)
-{
-    size_t k = 0;
-    if ((*s >= '0' && *s <= '9') || !*s)
-        out[k++] = '_';
-    for (; *s && k + 1 < cap; s++)
-        out[k++] = (isalnum((unsigned char)*s) || *s == '_') ? *s : '_';
-    out[k] = '\0';
-}
-
+/* Names as they are: interning maps "http.method" and "db.calls" by the
+ * one rule for foreign names (docs/FORMAT.md). */
 static int intern_sample(row_ctx *rc, const char *name, json_t *labels, uint32_t *sid)
 {
     size_t n = json_object_size(labels), i = 0;
@@ -219,27 +210,13 @@ static int intern_sample(row_ctx *rc, const char *name, json_t *labels, uint32_t
         return aiops_err_set(rc->err, AIOPS_ELIMIT, rc->file, rc->line, "more than %d labels",
                              MAX_LABELS);
     aiops_label lab[MAX_LABELS];
-    char (*names)[AIOPS_COLMAP_NAME] = malloc((n ? n : 1) * sizeof *names);
-    if (!names)
-        return aiops_err_set(rc->err, AIOPS_ENOMEM, rc->file, rc->line, "out of memory");
     const char *k;
     json_t *v;
     json_object_foreach(labels, k, v) {
-        if (strlen(k) >= AIOPS_COLMAP_NAME) {
-            free(names);
-            return aiops_err_set(rc->err, AIOPS_ELIMIT, rc->file, rc->line,
-                                 "label name longer than %d bytes: '%.60s...'",
-                                 AIOPS_COLMAP_NAME - 1, k);
-        }
-        label_name(k, names[i], sizeof names[i]);
-        lab[i] = (aiops_label){names[i], json_string_value(v)};
+        lab[i] = (aiops_label){k, json_string_value(v)};
         i++;
     }
-    char metric[512] = "";
-    if (name && *name)
-        aiops_sanitize_name(name, strlen(name), metric, sizeof metric);
-    int e = aiops_series_intern_labels(rc->tab, metric, lab, i, sid, rc->err);
-    free(names);
+    int e = aiops_series_intern_foreign(rc->tab, name ? name : "", lab, i, sid, rc->err);
     return e ? aiops_err_locate(rc->err, rc->file, rc->line) : 0;
 }
 
@@ -292,6 +269,23 @@ static json_t *norm_level(const char *s)
     return json_stringn(buf, k);
 }
 
+/* The level from an OpenTelemetry SeverityNumber (second column of the
+ * level role), for rows whose SeverityText is empty: 1-4 TRACE and 5-8
+ * DEBUG are debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal; 0
+ * (unspecified) and anything else give none. */
+static const char *severity_level(const row_ctx *rc)
+{
+    static const char *const names[] = {"debug", "debug", "info", "warn", "error", "fatal"};
+    json_t *v = cell(rc, AIOPS_ROLE_LEVEL, 1);
+    long long n = -1;
+    if (json_is_integer(v))
+        n = json_integer_value(v);
+    else if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 4 &&
+             strspn(json_string_value(v), "0123456789") == json_string_length(v))
+        n = atoll(json_string_value(v));
+    return n >= 1 && n <= 24 ? names[(n - 1) / 4] : NULL;
+}
+
 /* Service attribution (docs/FORMAT.md) over an object of labels. */
 static const char *attributed(const json_t *labels)
 {
@@ -338,6 +332,8 @@ static int make_log(row_ctx *rc, json_t *o)
     }
     if (!svc || !*svc)
         svc = attributed(labels);
+    if (!lvl || !*lvl)
+        lvl = severity_level(rc);
     int bad = put_text(o, "service", svc) ||
               (lvl && *lvl && json_object_set_new(o, "level", norm_level(lvl))) ||
               json_object_set_new(o, "message", json_string(msg)) ||

@@ -70,10 +70,9 @@ int aiops_ch_tsv_header(aiops_ch_state *st, aiops_parse_ctx *ctx, aiops_err *err
     if (rc <= 0)
         return rc;
     st->line = aiops_stream_lineno(ctx->stream);
-    if (n >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
-        l += 3;
-        n -= 3;
-    }
+    size_t bom = aiops_bom_len(l, n);
+    l += bom;
+    n -= bom;
     int nf = tsv_split(l, n, f, fl, AIOPS_CH_MAX_COLS);
     if (nf < 0)
         return aiops_err_set(err, AIOPS_ELIMIT, file, st->line, "more than %d columns",

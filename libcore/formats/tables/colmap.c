@@ -181,7 +181,7 @@ typedef struct otel_table {
 static const otel_table otel_tables[] = {
     {"Timestamp", "Body", AIOPS_R_LOG, {
         {AIOPS_ROLE_TS, "Timestamp", NULL}, {AIOPS_ROLE_MESSAGE, "Body", NULL},
-        {AIOPS_ROLE_LEVEL, "SeverityText", NULL}, {AIOPS_ROLE_SERVICE, "ServiceName", NULL},
+        {AIOPS_ROLE_LEVEL, "SeverityText", "SeverityNumber"}, {AIOPS_ROLE_SERVICE, "ServiceName", NULL},
         {AIOPS_ROLE_TRACE, "TraceId", NULL}, {AIOPS_ROLE_SPAN, "SpanId", NULL},
         {AIOPS_ROLE_LABELS, "ResourceAttributes", "LogAttributes"}}},
     {"Timestamp", "SpanName", AIOPS_R_SPAN, {

@@ -169,8 +169,11 @@ static int start_payload(kf_state *st, aiops_parse_ctx *ctx, json_t *pl, aiops_r
         return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), st->line,
                              "out of memory");
     aiops_stream_set_mtime(st->in, st->has_ts ? st->ts : aiops_stream_mtime(ctx->stream));
-    st->ictx = (aiops_parse_ctx){st->in, ctx->series, ctx->service ? ctx->service : st->topic,
-                                 ctx->column_map};
+    st->ictx = *ctx;            /* the payload's parser gets every option */
+    st->ictx.stream = st->in;
+    st->ictx.service = ctx->service ? ctx->service : st->topic;
+    if (st->has_ts)             /* the message time, not a file's: no mtime warning */
+        st->ictx.scrape_time = st->ts;
     int rc = f->open(&st->fst, &st->ictx, err);
     if (rc) {
         rc = payload_err(st, ctx, rc, err);

@@ -193,7 +193,7 @@ static int load_trace(aiops_jdoc *w, aiops_obs_queue *q, json_t *trace)
     aiops_jdoc_key(w, "spans");
     for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
         aiops_jdoc_idx(w, i);
-        rc = load_span(w, q, json_array_get(spans, i), procs);
+        rc = aiops_obs_leave_out(w, q, load_span(w, q, json_array_get(spans, i), procs));
         aiops_jdoc_pop(w);
     }
     aiops_jdoc_pop(w);

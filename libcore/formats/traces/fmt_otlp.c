@@ -350,7 +350,7 @@ static int load_scope(aiops_jdoc *w, aiops_obs_queue *q, json_t *scope, const ch
     aiops_jdoc_key(w, "spans");
     for (size_t i = 0; i < json_array_size(spans) && rc == 0; i++) {
         aiops_jdoc_idx(w, i);
-        rc = load_span(w, q, json_array_get(spans, i), svc);
+        rc = aiops_obs_leave_out(w, q, load_span(w, q, json_array_get(spans, i), svc));
         aiops_jdoc_pop(w);
     }
     aiops_jdoc_pop(w);

@@ -126,7 +126,8 @@ static int load_list(aiops_jdoc *w, aiops_obs_queue *q, json_t *v, int nested)
     for (size_t i = 0; i < json_array_size(v) && rc == 0; i++) {
         json_t *e = json_array_get(v, i);
         aiops_jdoc_idx(w, i);
-        rc = json_is_array(e) && !nested ? load_list(w, q, e, 1) : load_span(w, q, e);
+        rc = json_is_array(e) && !nested ? load_list(w, q, e, 1)
+                                         : aiops_obs_leave_out(w, q, load_span(w, q, e));
         aiops_jdoc_pop(w);
     }
     return rc;

@@ -781,7 +781,7 @@ static void test_member_index_out_of_range(void **state)
     char p[512];
     write_archive("one.tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, m, 1);
     path_in(p, sizeof p, "one.tar");
-    aiops_entry e = {AIOPS_ENTRY_MEMBER, p, "gone.csv", 3, 0, 0};
+    aiops_entry e = {AIOPS_ENTRY_MEMBER, p, "gone.csv", 3, 0, 0, 0};
     aiops_stream *s = NULL;
     aiops_err err = {0};
     assert_int_equal(aiops_stream_open_entry(&e, 0, 0, &s, &err), AIOPS_EIO);
@@ -934,13 +934,13 @@ static void test_missing_file(void **state)
     assert_non_null(strstr(err.msg, "No such file"));
 
     /* An entry whose file vanished after expansion. */
-    aiops_entry fe = {AIOPS_ENTRY_FILE, p, NULL, 0, 0, 0};
+    aiops_entry fe = {AIOPS_ENTRY_FILE, p, NULL, 0, 0, 0, 0};
     aiops_stream *s = NULL;
     aiops_err_clear(&err);
     assert_int_equal(aiops_stream_open_entry(&fe, 0, 0, &s, &err), AIOPS_EIO);
     assert_null(s);
     assert_string_equal(err.file, p);
-    aiops_entry me = {AIOPS_ENTRY_MEMBER, p, "x.csv", 0, 0, 0};
+    aiops_entry me = {AIOPS_ENTRY_MEMBER, p, "x.csv", 0, 0, 0, 0};
     aiops_err_clear(&err);
     assert_int_equal(aiops_stream_open_entry(&me, 0, 0, &s, &err), AIOPS_EIO);
     assert_null(s);

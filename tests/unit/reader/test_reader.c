@@ -192,11 +192,13 @@ static void test_ties_keep_input_order(void **state)
     write_file("t-b.tsv", "10\tb\t4\n11\tb\t5\n");
     const char *ab[] = {P("t-a.tsv"), P("t-b.tsv")};
     static const want w_ab[] = {{"a", 10, 1}, {"a", 10, 2}, {"b", 10, 4}, {"a", 11, 3}, {"b", 11, 5}};
-    expect_ok(ab, 2, NULL, w_ab, NW(w_ab));
+    aiops_reader_opts keep = {0};
+    keep.keep_duplicates = 1;   /* a@10 twice: this is about the merge's order */
+    expect_ok(ab, 2, &keep, w_ab, NW(w_ab));
     /* The other argument order puts b first on every tie. */
     const char *ba[] = {P("t-b.tsv"), P("t-a.tsv")};
     static const want w_ba[] = {{"b", 10, 4}, {"a", 10, 1}, {"a", 10, 2}, {"b", 11, 5}, {"a", 11, 3}};
-    expect_ok(ba, 2, NULL, w_ba, NW(w_ba));
+    expect_ok(ba, 2, &keep, w_ba, NW(w_ba));
 }
 
 static void test_ties_many_files(void **state)
@@ -216,7 +218,9 @@ static void test_ties_many_files(void **state)
         for (int k = 0; k < 3; k++)
             w[i * 3 + k] = (want){names[i], 100, k + 1};
     }
-    expect_ok(paths, 10, NULL, w, 30);
+    aiops_reader_opts keep = {0};
+    keep.keep_duplicates = 1;
+    expect_ok(paths, 10, &keep, w, 30);
     for (int i = 0; i < 10; i++)
         free((void *)paths[i]);
 }
@@ -233,7 +237,9 @@ static void test_reorder_within_window(void **state)
     write_file("o-2.tsv", "5\tx\t1\n3\tx\t2\n5\tx\t3\n4\tx\t4\n5\tx\t5\n");
     const char *p2[] = {P("o-2.tsv")};
     static const want w2[] = {{"x", 3, 2}, {"x", 4, 4}, {"x", 5, 1}, {"x", 5, 3}, {"x", 5, 5}};
-    expect_ok(p2, 1, NULL, w2, NW(w2));
+    aiops_reader_opts keep = {0};
+    keep.keep_duplicates = 1;
+    expect_ok(p2, 1, &keep, w2, NW(w2));
 
     /* A window of 4 records sorts a record 3 places late. */
     write_file("o-3.tsv", "5\tx\t5\n1\tx\t1\n2\tx\t2\n3\tx\t3\n6\tx\t6\n");
@@ -428,6 +434,80 @@ static void test_undetectable(void **state)
     assert_string_equal(r.err.file, P("notes.txt"));
     assert_int_equal(r.err.line, 1);
     assert_non_null(strstr(r.err.msg, "expected a known input format"));
+}
+
+/* A file in a directory that no format recognises is skipped with one
+ * warning; the library counts it and reports it through opts.warn. */
+static void count_warn(void *ctx, const char *msg)
+{
+    char *last = ctx;
+    snprintf(last, 512, "%s", msg);
+}
+
+static void test_undetectable_in_directory(void **state)
+{
+    (void)state;
+    assert_int_equal(mkdir(P("und"), 0755), 0);
+    write_file("und/README.txt", "hello world\nthis is not a metric dump\n");
+    write_file("und/a.tsv", "1\tx\t1\n");
+    const char *paths[] = {P("und")};
+    char last[512] = "";
+    aiops_reader_opts o = {0};
+    o.warn = count_warn;
+    o.warn_ctx = last;
+    static const want w[] = {{"x", 1, 1}};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_reader_new(&rd, paths, 1, tab, &o, &err), 0);
+    assert_int_equal(aiops_reader_entries(rd), 1);
+    assert_int_equal(aiops_reader_unrecognised(rd), 1);
+    char want_msg[600];
+    snprintf(want_msg, sizeof want_msg, "%s: skipped: no input format recognises it",
+             P("und/README.txt"));
+    assert_string_equal(last, want_msg);
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+    expect_ok(paths, 1, &o, w, 1);
+    /* --strict: an error naming the file */
+    o.strict = 1;
+    run r = read_all(paths, 1, &o, NULL, 0);
+    assert_int_equal(r.rc, AIOPS_EFORMAT);
+    assert_string_equal(r.err.file, P("und/README.txt"));
+}
+
+/* Repeated series+time: exact repeats and conflicts are dropped, counted,
+ * the first kept; the example names the first conflict. */
+static void test_duplicates_dropped(void **state)
+{
+    (void)state;
+    write_file("dup-1.tsv", "10\ta\t1\n20\ta\t2\n20\tb\t5\n");
+    write_file("dup-2.tsv", "20\ta\t2\n20\tb\t6\n30\ta\t3\n");
+    const char *paths[] = {P("dup-1.tsv"), P("dup-2.tsv")};
+    static const want w[] = {{"a", 10, 1}, {"a", 20, 2}, {"b", 20, 5}, {"a", 30, 3}};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_reader_new(&rd, paths, 2, tab, NULL, &err), 0);
+    aiops_record rec;
+    size_t n = 0;
+    while (aiops_reader_next(rd, &rec, &err) == 1) {
+        assert_true(n < 4);
+        assert_string_equal(aiops_series_get(tab, rec.sid)->text, w[n].series);
+        assert_true(rec.ts == w[n].ts && rec.value == w[n].value);
+        aiops_record_clear(&rec);
+        n++;
+    }
+    assert_int_equal(err.code, 0);
+    assert_int_equal(n, 4);
+    uint64_t dups, conflicts;
+    const char *ex;
+    aiops_reader_duplicates(rd, &dups, &conflicts, &ex);
+    assert_int_equal(dups, 1);
+    assert_int_equal(conflicts, 1);
+    assert_string_equal(ex, "b at 1970-01-01T00:00:20Z: kept 5, dropped 6");
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
 }
 
 /* ---------------------------------------------------- archives, limits */
@@ -655,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_force_format),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_undetectable),
+        cmocka_unit_test(test_undetectable_in_directory),
+        cmocka_unit_test(test_duplicates_dropped),
         cmocka_unit_test(test_tar_zst_members_overlap),
         cmocka_unit_test(test_member_error_names_member),
         cmocka_unit_test(test_stdin),

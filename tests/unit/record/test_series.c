@@ -320,11 +320,62 @@ static void test_rejects_garbage_after_brace(void **state)
 
 /* The canonical text of every series must parse back to that series: a
  * __name__ value that is not a metric name would break that. */
-static void test_rejects_bad_name_in_name_label(void **state)
+/* A __name__ value outside the name alphabet (Prometheus 3 writes dotted
+ * OpenTelemetry names so) is mapped by the one rule for foreign names. */
+static void test_maps_bad_name_in_name_label(void **state)
 {
     aiops_series_table *t = *state;
-    expect_err(t, "{__name__=\"a b\"}", AIOPS_EPARSE, "expected a metric name");
-    expect_err(t, "{__name__=\"1up\",job=\"x\"}", AIOPS_EPARSE, "expected a metric name");
+    expect_canon(t, "{__name__=\"a b\"}", "a_b");
+    expect_canon(t, "{__name__=\"1up\",job=\"x\"}", "_1up{job=\"x\"}");
+    expect_canon(t, "{__name__=\"http.server.duration\"}", "http_server_duration");
+    /* a bare name is the grammar's: still strict */
+    expect_err(t, "a.b{job=\"x\"}", AIOPS_EPARSE, "expected");
+}
+
+/* aiops_series_intern_foreign maps names; the strict interning rejects. */
+static void test_intern_foreign_maps_names(void **state)
+{
+    aiops_series_table *t = *state;
+    aiops_err err;
+    uint32_t id, id2;
+    const aiops_label l[] = {{"service.name", "api"}, {"k8s.pod:name", "p-1"}, {"2xx", "y"}};
+    aiops_err_clear(&err);
+    assert_int_equal(aiops_series_intern_foreign(t, "foo.bar.baz", l, 3, &id, &err), 0);
+    assert_string_equal(text_of(t, id),
+                        "foo_bar_baz{_2xx=\"y\",k8s_pod_name=\"p-1\",service_name=\"api\"}");
+    const aiops_label l2[] = {{"__name__", "foo.bar.baz"}, {"service.name", "api"},
+                              {"k8s.pod:name", "p-1"}, {"2xx", "y"}};
+    assert_int_equal(aiops_series_intern_foreign(t, "", l2, 4, &id2, &err), 0);
+    assert_int_equal(id2, id);
+    assert_int_equal(aiops_series_intern_labels(t, "foo.bar.baz", NULL, 0, &id2, &err),
+                     AIOPS_EPARSE);
+    const aiops_label empty[] = {{"", "x"}};
+    assert_int_equal(aiops_series_intern_foreign(t, "m", empty, 1, &id2, &err), AIOPS_EPARSE);
+}
+
+/* A trailing date or time goes from file stems; other digits stay. */
+static void test_stem_undated(void **state)
+{
+    (void)state;
+    char b[64];
+    static const char *const cases[][2] = {
+        {"dumps/error-ratio-2024-03-01.json", "error_ratio"},
+        {"error_ratio_20240301.json", "error_ratio"},
+        {"x/cpu-2024-03-01T00-00-00Z.json", "cpu"},
+        {"cpu.2024-03-01T12:00.json", "cpu"},
+        {"lat_1709251200.json", "lat"},
+        {"nyc_taxi.csv", "nyc_taxi"},
+        {"ec2_cpu_utilization_5f5533.csv", "ec2_cpu_utilization_5f5533"},
+        {"machine-1-1.csv", "machine_1_1"},
+        {"2024-03-01.json", "_2024_03_01"},
+        {"abc20240301.json", "abc20240301"},
+        {"-", "query"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aiops_stem_name(cases[i][0], "query", b, sizeof b);
+        if (strcmp(b, cases[i][1]) != 0)
+            fail_msg("'%s' -> '%s', want '%s'", cases[i][0], b, cases[i][1]);
+    }
 }
 
 static void test_intern_labels_rejects_bad_label_name(void **state)
@@ -612,7 +663,9 @@ int main(void)
         T(test_rejects_missing_quote_or_brace),
         T(test_rejects_duplicate_label),
         T(test_rejects_garbage_after_brace),
-        T(test_rejects_bad_name_in_name_label),
+        T(test_maps_bad_name_in_name_label),
+        T(test_intern_foreign_maps_names),
+        T(test_stem_undated),
         T(test_intern_labels_rejects_bad_label_name),
         T(test_intern_labels_rejects_empty_series),
         T(test_intern_labels_rejects_bad_metric_name),

@@ -220,7 +220,7 @@ static void test_missing_ts(void **state)
     assert_int_equal(g.err.line, 2);
     assert_string_equal(g.err.file, "scrape.prom");
     assert_string_equal(g.err.msg, "expected a timestamp: the sample has none and "
-                        "the file has no modification time");
+                        "the file has no modification time (give --scrape-time)");
     got_free(&g);
 }
 

@@ -236,7 +236,7 @@ static void test_garbage_numbers(void **state)
 static void test_bad_labels(void **state)
 {
     (void)state;
-    expect_err(UP1 "{\"metric\":{\"__name__\":\"up\",\"1job\":\"x\"},\"values\":[1],\"timestamps\":[1]}",
+    expect_err(UP1 "{\"metric\":{\"__name__\":\"up\",\"\":\"x\"},\"values\":[1],\"timestamps\":[1]}",
                AIOPS_EPARSE, 2, "metric: expected a label name", 1);
     expect_err("{\"metric\":{\"__name__\":\"up\",\"job\":7},\"values\":[1],\"timestamps\":[1]}",
                AIOPS_EPARSE, 1, "metric.job: expected a string label value, got a number", 0);
@@ -245,6 +245,48 @@ static void test_bad_labels(void **state)
     /* a duplicated label would silently lose one of its values */
     expect_err("{\"metric\":{\"job\":\"a\",\"job\":\"b\"},\"values\":[1],\"timestamps\":[1]}",
                AIOPS_EPARSE, 1, "duplicate object key", 0);
+}
+
+/* Errors are resumable: a bad line gives none of its samples to anyone
+ * (issue 19.1), a bad value drops that sample only, and the lines after
+ * both are read (19.2). */
+static void test_errors_resumable(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"metric\":{\"__name__\":\"x\",\"job\":1},\"values\":[123],\"timestamps\":[1000]}\n"
+        "{\"metric\":{\"__name__\":\"b\"},\"values\":[true,2],\"timestamps\":[1000,2000]}\n"
+        "{\"metric\":{\"__name__\":\"c\"},\"values\":[0.5],\"timestamps\":[1000]}\n";
+    aiops_stream *s = aiops_stream_new_mem("fixture.jsonl", text, strlen(text), 0, 0);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = s, .series = tab};
+    aiops_record rec;
+    aiops_err err = {0};
+    void *st = NULL;
+    char got[256] = "";
+    int errors = 0, rc;
+    assert_int_equal(aiops_fmt_vm_export.open(&st, &ctx, &err), 0);
+    for (;;) {
+        ctx.resumable = 0;
+        rc = aiops_fmt_vm_export.next(st, &ctx, &rec, &err);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            assert_int_equal(rc, AIOPS_EPARSE);
+            assert_int_equal(ctx.resumable, 1);
+            errors++;
+            aiops_err_clear(&err);
+            continue;
+        }
+        size_t k = strlen(got);
+        snprintf(got + k, sizeof got - k, "%s=%g@%g ", aiops_series_get(tab, rec.sid)->text,
+                 rec.value, rec.ts);
+    }
+    assert_int_equal(errors, 2);
+    assert_string_equal(got, "b=2@2 c=0.5@1 ");
+    aiops_fmt_vm_export.close(st);
+    aiops_series_table_free(tab);
+    aiops_stream_free(s);
 }
 
 static void test_truncated_and_invalid(void **state)
@@ -306,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_missing_fields),
         cmocka_unit_test(test_garbage_numbers),
         cmocka_unit_test(test_bad_labels),
+        cmocka_unit_test(test_errors_resumable),
         cmocka_unit_test(test_truncated_and_invalid),
         cmocka_unit_test(test_probe),
     };

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/clickhouse/otel_logs_severity_number.jsonl
