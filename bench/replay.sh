@@ -6,8 +6,9 @@
 #   aiops-replay ARCHIVE -f tsv -o /dev/null     (and NDJSON in/out)
 # and reports samples/s and peak RSS.  Peak RSS is also measured at a tenth
 # of the length to show it does not grow with the archive.
-# Then logs/s and spans/s from a simulated archive of logcli, Jaeger and
-# OTLP files.  Results: docs/BENCHMARKS.md.
+# Then logs/s and spans/s from simulated archives of logcli, Jaeger and
+# OTLP files (aiops-simulate writes one trace format per archive, so the
+# OTLP row reads a second archive).  Results: docs/BENCHMARKS.md.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-10000000}
@@ -51,18 +52,22 @@ for enc in tsv ndjson; do
 done
 echo "archive sizes:"; ls -l "$work"/samples-*.tar.zst | awk '{print "  " $5 " " $9}'
 
-# Logs and spans: a simulated archive in the formats real systems write
+# Logs and spans: simulated archives in the formats real systems write
 # (logcli JSONL logs, Jaeger and OTLP JSON traces): 7 days of
 # bench/scenarios/big.json with 2 log lines per service per minute and 20
-# traces per minute.
-obs="$work/obs.tar.zst"
-if [ ! -s "$obs" ]; then
-    jq '.days = 7 | .logs.per_minute = 2 | .traces.per_minute = 20' \
-        "$root/bench/scenarios/big.json" > "$work/obs.json"
-    "$root/bin/aiops-simulate" "$work/obs.json" -o "$obs"
-fi
+# traces per minute.  An archive holds one trace format: obs.tar.zst the
+# default (Jaeger), obs-otlp.tar.zst the same scenario with OTLP traces.
+jq '.days = 7 | .logs.per_minute = 2 | .traces.per_minute = 20' \
+    "$root/bench/scenarios/big.json" > "$work/obs.json"
+for tf in jaeger otlp; do
+    a="$work/obs.tar.zst"
+    [ $tf = jaeger ] || a="$work/obs-$tf.tar.zst"
+    [ -s "$a" ] || "$root/bin/aiops-simulate" "$work/obs.json" --trace-format $tf -o "$a"
+done
 printf '\n%-16s %12s %10s %14s %12s\n' members records seconds "records/s" "peak RSS MB"
 for m in 'logs/*' 'traces/jaeger/*' 'traces/otlp/*'; do
+    obs="$work/obs.tar.zst"
+    case $m in traces/otlp/*) obs="$work/obs-otlp.tar.zst" ;; esac
     best=""
     for i in 1 2 3; do
         /usr/bin/time -f "%e %M" -o "$work/time.txt" "$replay" --members "$m" "$obs" -o /dev/null
@@ -73,4 +78,6 @@ for m in 'logs/*' 'traces/jaeger/*' 'traces/otlp/*'; do
     awk -v m="$m" -v c="$count" -v s="${best% *}" -v r="${best#* }" \
         'BEGIN{printf "%-16s %12d %10.2f %14.0f %12.1f\n", m, c, s, c/s, r/1024}'
 done
-echo "  archive: $(ls -l "$obs" | awk '{print $5}') bytes"
+for a in "$work/obs.tar.zst" "$work/obs-otlp.tar.zst"; do
+    echo "  archive $(basename "$a"): $(ls -l "$a" | awk '{print $5}') bytes"
+done

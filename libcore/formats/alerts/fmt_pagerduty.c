@@ -12,6 +12,8 @@
  *  - REST API v2 JSON: {"incidents":[..]} (GET /incidents) and
  *    {"alerts":[..]} (GET /alerts, /incidents/{id}/alerts), a bare array of
  *    incidents, or several pages one after another / one per line.
+ *  - REST API v2 log entries: {"log_entries":[..]} (GET /log_entries,
+ *    /incidents/{id}/log_entries), pages as above (see log_entry()).
  *
  * Each incident or alert is one record, source "pagerduty": name = title
  * (alerts: summary), service = service name (service.summary), severity
@@ -21,6 +23,15 @@
  * incident_id} as far as present.  triggered/acknowledged = firing (ts =
  * created); resolved = one record with start and end (ts = end), end =
  * resolved_at, else last_status_change_at.
+ *
+ * Log entries: trigger_log_entry = firing (ts = start = created_at),
+ * resolve_log_entry = resolved (ts = end = created_at, start = the
+ * trigger's), fingerprint = incident id, name = incident title (or its
+ * summary without "[#N] ", or channel.summary), service = service.summary,
+ * severity = the included incident's priority, else urgency; labels =
+ * {status, urgency, priority, incident_number, channel}, annotations =
+ * {url, agent}.  Other entry types give no record.  Memory: one entry per
+ * incident whose trigger or resolve is still to come.
  *
  * Exports are sorted by creation (often newest first) and resolved
  * records take their end time: `ordered = 0`. */
@@ -33,7 +44,7 @@
 #include "common/array.h"
 #include "common/jdoc.h"
 
-#define WHAT "expected a PagerDuty incidents/alerts JSON response"
+#define WHAT "expected a PagerDuty incidents/alerts/log_entries JSON response"
 #define MAX_FIELDS 512
 #define MAX_RECORD ((size_t)16 << 20)
 
@@ -62,6 +73,10 @@ static const char *const col_names[C__N][6] = {
 typedef struct pd_state {
     aiops_alert_list list;   /* JSON; first: the callbacks get &st->list */
     int csv;
+    /* log entries: incident id -> its start (a real) while the resolve is
+     * to come, or the resolved record's object while the trigger is */
+    json_t *open;
+    aiops_record held;       /* a resolved record to return next */
     /* CSV */
     int col[C__N];           /* field index of each column, -1 if absent */
     size_t ncols;
@@ -396,11 +411,175 @@ static int json_status(aiops_jdoc *d, json_t *o, aiops_alert *a, const char **st
     return rc < 0 ? rc : 0;
 }
 
+/* -------------------------------------------------------- log entries */
+
+/* An incident reference's summary is "[#1234] title": the number and
+ * the title.  Other text is the title as it is. */
+static const char *split_number(const char *s, char *num, size_t n)
+{
+    size_t k = 2;
+    num[0] = '\0';
+    if (s[0] != '[' || s[1] != '#')
+        return s;
+    while (isdigit((unsigned char)s[k]))
+        k++;
+    if (k == 2 || s[k] != ']' || k - 2 >= n || !s[k + 1 + strspn(s + k + 1, " ")])
+        return s;
+    memcpy(num, s + 2, k - 2);
+    num[k - 2] = '\0';
+    return s + k + 1 + strspn(s + k + 1, " ");
+}
+
+/* What a log entry says of its incident: the reference {id, summary,
+ * html_url}, or the whole incident with include[]=incidents. */
+typedef struct pd_incident {
+    const char *id, *name, *url, *urgency, *prio, *service;
+    char num[32];
+    double created;
+    int has_created;
+} pd_incident;
+
+static int log_incident(aiops_jdoc *d, json_t *o, pd_incident *in)
+{
+    json_t *inc;
+    const char *summary = NULL;
+    int rc = aiops_jdoc_obj(d, o, "incident", AIOPS_JDOC_REQUIRED, &inc);
+    if (rc < 0)
+        return rc;
+    aiops_jdoc_key(d, "incident");
+    if ((rc = aiops_jdoc_str(d, inc, "id", AIOPS_JDOC_REQUIRED, &in->id)) < 0 ||
+        (rc = aiops_jdoc_str(d, inc, "title", 0, &in->name)) < 0 ||
+        (rc = aiops_jdoc_str(d, inc, "summary", 0, &summary)) < 0 ||
+        (rc = aiops_jdoc_str(d, inc, "html_url", 0, &in->url)) < 0 ||
+        (rc = aiops_jdoc_str(d, inc, "urgency", 0, &in->urgency)) < 0 ||
+        (rc = summary_of(d, inc, "priority", &in->prio)) < 0 ||
+        (rc = summary_of(d, inc, "service", &in->service)) < 0 ||
+        (rc = number_text(d, inc, in->num, sizeof in->num)) < 0 ||
+        (rc = aiops_jdoc_time(d, inc, "created_at", 0, &in->created)) < 0)
+        return rc;
+    in->has_created = rc > 0;
+    aiops_jdoc_pop(d);
+    char num[32];
+    if (summary && *summary) {
+        const char *title = split_number(summary, num, sizeof num);
+        if (!in->name || !*in->name)
+            in->name = title;
+        if (!in->num[0])
+            memcpy(in->num, num, sizeof num);
+    }
+    return 0;
+}
+
+/* The resolved record held for id (the trigger came after it) gets its
+ * start and is returned next. */
+static int release_held(pd_state *st, const char *id, double start)
+{
+    json_t *obj = json_object_get(st->open, id);
+    if (!json_is_object(obj))
+        return 0;
+    json_incref(obj);
+    json_object_del(st->open, id);
+    if (json_object_set_new(obj, "start", json_real(start))) {
+        json_decref(obj);
+        return aiops_jdoc_fail(&st->list.doc, AIOPS_ENOMEM, "out of memory");
+    }
+    st->held.type = AIOPS_R_ALERT;
+    st->held.ts = json_real_value(json_object_get(obj, "end"));
+    st->held.obj = obj;
+    return 0;
+}
+
+/* One log entry ({"log_entries":[..]}).  A trigger is a firing record and
+ * a resolve a resolved one, both with the incident id as fingerprint; the
+ * resolve's start is the trigger's time, so a resolve read before its
+ * trigger (newest first) is held until the trigger comes, and dropped if
+ * it never does.  Other entries (acknowledge, annotate, notify, assign,
+ * escalate, ...) change who works on the incident, not whether it fires:
+ * no record. */
+static int log_entry(pd_state *st, json_t *o, aiops_record *rec)
+{
+    aiops_alert_list *l = &st->list;
+    aiops_jdoc *d = &l->doc;
+    aiops_alert a = {.source = "pagerduty"};
+    pd_incident in = {0};
+    const char *type, *channel = NULL, *chsum = NULL, *summary = NULL, *agent = NULL;
+    json_t *ch = NULL;
+    double at;
+    int rc;
+    if (!json_is_object(o))
+        return aiops_jdoc_fail(d, AIOPS_EPARSE, "expected a log entry object, got %s",
+                               aiops_jdoc_type(o));
+    if ((rc = aiops_jdoc_str(d, o, "type", AIOPS_JDOC_REQUIRED, &type)) < 0)
+        return rc;
+    int trigger = strcmp(type, "trigger_log_entry") == 0;
+    if (!trigger && strcmp(type, "resolve_log_entry") != 0)
+        return 0;
+    if ((rc = aiops_jdoc_time(d, o, "created_at", AIOPS_JDOC_REQUIRED, &at)) < 0 ||
+        (rc = log_incident(d, o, &in)) < 0 || (rc = summary_of(d, o, "service", &a.service)) < 0 ||
+        (rc = summary_of(d, o, "agent", &agent)) < 0 ||
+        (rc = aiops_jdoc_str(d, o, "summary", 0, &summary)) < 0 ||
+        (rc = aiops_jdoc_obj(d, o, "channel", 0, &ch)) < 0)
+        return rc;
+    if (ch) {
+        aiops_jdoc_key(d, "channel");
+        if ((rc = aiops_jdoc_str(d, ch, "type", 0, &channel)) < 0 ||
+            (rc = aiops_jdoc_str(d, ch, "summary", 0, &chsum)) < 0)
+            return rc;
+        aiops_jdoc_pop(d);
+    }
+    a.name = in.name && *in.name ? in.name : chsum && *chsum ? chsum : summary;
+    if (!a.name || !*a.name)
+        return aiops_jdoc_fail(d, AIOPS_EPARSE,
+                               "expected a name: incident.summary, channel.summary or summary");
+    a.service = a.service ? a.service : in.service;
+    a.severity = in.prio && *in.prio ? in.prio : in.urgency;
+    a.fingerprint = in.id;
+    a.state = trigger ? "firing" : "resolved";
+    a.start = in.has_created ? in.created : at;
+    json_t *known = json_object_get(st->open, in.id);
+    if (!trigger) {
+        a.end = at;
+        a.has_end = 1;
+        if (!in.has_created && json_is_real(known))
+            a.start = json_real_value(known);
+    }
+    int hold = !trigger && !in.has_created && !json_is_real(known);
+    json_t *labels = json_object(), *ann = json_object();
+    int oom = !labels || !ann || set_label(labels, "status", trigger ? "triggered" : "resolved") ||
+              set_label(labels, "urgency", in.urgency) || set_label(labels, "priority", in.prio) ||
+              set_label(labels, "incident_number", in.num) || set_label(labels, "channel", channel) ||
+              set_label(ann, "url", in.url) || set_label(ann, "agent", agent);
+    aiops_record r = {0};
+    rc = aiops_alert_list_emit(l, &a, labels, ann, oom ? AIOPS_ENOMEM : 0, hold ? &r : rec);
+    if (rc <= 0)
+        return rc;
+    if (hold) {
+        /* the object now in the map replaces (frees) an older one */
+        if (json_object_set_new(st->open, in.id, r.obj))
+            return aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
+        return 0;
+    }
+    if (!trigger) {
+        json_object_del(st->open, in.id);
+    } else if (json_is_object(known)) {
+        rc = release_held(st, in.id, a.start);
+    } else if (!in.has_created && json_object_set_new(st->open, in.id, json_real(a.start))) {
+        rc = aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
+    }
+    if (rc < 0) {
+        aiops_record_clear(rec);
+        return rc;
+    }
+    return 1;
+}
+
 /* One incident ({"incidents":[..]}, or a bare array) or alert
  * ({"alerts":[..]}). */
 static int json_alert(aiops_alert_list *l, json_t *o, aiops_record *rec)
 {
     aiops_jdoc *d = &l->doc;
+    if (l->keys[0] && strcmp(l->keys[0], "log_entries") == 0)
+        return log_entry((pd_state *)l, o, rec);
     int is_alert = l->keys[0] && strcmp(l->keys[0], "alerts") == 0;
     aiops_alert a = {.source = "pagerduty"};
     const char *status = NULL, *id = NULL, *key = NULL, *urgency = NULL, *prio = NULL,
@@ -463,12 +642,15 @@ static int json_find(aiops_alert_list *l)
                              "the PagerDuty API returned an error: %.300s",
                              json_is_string(m) ? json_string_value(m) : "no message");
     }
-    static const char *const keys[] = {"incidents", "alerts"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const keys[] = {"incidents", "alerts", "log_entries"};
+    for (size_t i = 0; i < 3; i++) {
         json_t *v = json_object_get(l->cur, keys[i]);
         if (!v)
             continue;
         l->keys[0] = keys[i];
+        pd_state *st = (pd_state *)l;
+        if (i == 2 && !st->open && !(st->open = json_object()))
+            return aiops_jdoc_fail(d, AIOPS_ENOMEM, "out of memory");
         if (json_is_array(v)) {
             l->alerts = v;
             return 1;
@@ -478,7 +660,8 @@ static int json_find(aiops_alert_list *l)
         aiops_jdoc_pop(d);
         return rc;
     }
-    return aiops_jdoc_fail(d, AIOPS_EPARSE, "%s: an object with \"incidents\" or \"alerts\"", WHAT);
+    return aiops_jdoc_fail(d, AIOPS_EPARSE,
+                           "%s: an object with \"incidents\", \"alerts\" or \"log_entries\"", WHAT);
 }
 
 static const aiops_alert_list_spec pd_json = {WHAT, json_find, json_alert};
@@ -492,6 +675,8 @@ static void pd_close(void *state)
         return;
     free(st->rec);
     free(st->unq);
+    json_decref(st->open);
+    aiops_record_clear(&st->held);
     aiops_alert_list_close(&st->list);
     free(st);
 }
@@ -526,6 +711,11 @@ static int pd_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
     pd_state *st = state;
     if (st->csv)
         return st->ncols ? csv_next(st, ctx, rec, err) : 0;
+    if (st->held.obj) {
+        *rec = st->held;
+        memset(&st->held, 0, sizeof st->held);
+        return 1;
+    }
     return aiops_alert_list_next(&st->list, ctx, rec, err);
 }
 
@@ -568,7 +758,7 @@ static int pd_probe(const char *entry, const char *head, size_t n)
         return csv_probe(head, n);
     if (aiops_jhead_key(head, n, 1, "type"))
         return 0;
-    if (aiops_jhead_key(head, n, 1, "incidents"))
+    if (aiops_jhead_key(head, n, 1, "incidents") || aiops_jhead_key(head, n, 1, "log_entries"))
         return 92;
     if (aiops_jhead_key(head, n, 1, "alerts") && aiops_jhead_key(head, n, 3, "created_at") &&
         !aiops_jhead_key(head, n, 3, "startsAt") && !aiops_jhead_key(head, n, 3, "activeAt"))

@@ -25,6 +25,7 @@ static const struct {
     {&aiops_fmt_pagerduty, FIX "pagerduty/incidents.csv"},
     {&aiops_fmt_pagerduty, FIX "pagerduty/incidents.json"},
     {&aiops_fmt_pagerduty, FIX "pagerduty/alerts.json"},
+    {&aiops_fmt_pagerduty, FIX "pagerduty/log_entries.json"},
     {&aiops_fmt_opsgenie, FIX "opsgenie/alerts.json"},
     {&aiops_fmt_kafka, FIX "kafka/bus.jsonl"},
     {&aiops_fmt_clickhouse, FIX "clickhouse/otel_logs.jsonl"},

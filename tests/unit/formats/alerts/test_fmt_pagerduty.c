@@ -119,6 +119,101 @@ static void test_json_alerts(void **state)
     rt_free(&r);
 }
 
+/* GET /incidents/{id}/log_entries?include[]=incidents, oldest first: the
+ * whole incident gives start, title, urgency and priority. */
+static const char LOG_EXPANDED[] =
+    "{\"log_entries\":[\n"
+    "{\"id\":\"R1\",\"type\":\"trigger_log_entry\",\"created_at\":\"2023-11-14T22:13:21Z\",\n"
+    " \"summary\":\"Triggered through the API.\",\"channel\":{\"type\":\"api\",\"summary\":\"ignored\"},\n"
+    " \"service\":{\"summary\":\"My Mail Service\"},\n"
+    " \"incident\":{\"id\":\"PT4KHLK\",\"type\":\"incident\",\"incident_number\":1234,\n"
+    "  \"title\":\"The server is on fire.\",\"summary\":\"[#1234] The server is on fire.\",\n"
+    "  \"created_at\":\"2023-11-14T22:13:20Z\",\"urgency\":\"high\",\"priority\":{\"summary\":\"P2\"}}},\n"
+    "{\"id\":\"R2\",\"type\":\"acknowledge_log_entry\",\"created_at\":\"2023-11-14T22:15:00Z\",\n"
+    " \"incident\":{\"id\":\"PT4KHLK\"}},\n"
+    "{\"id\":\"R3\",\"type\":\"resolve_log_entry\",\"created_at\":\"2023-11-14T22:23:20Z\",\n"
+    " \"agent\":{\"type\":\"user_reference\",\"summary\":\"Earline Greenholt\"},\"channel\":{\"type\":\"web_ui\"},\n"
+    " \"incident\":{\"id\":\"PT4KHLK\",\"type\":\"incident\",\"incident_number\":1234,\n"
+    "  \"title\":\"The server is on fire.\",\"created_at\":\"2023-11-14T22:13:20Z\",\"urgency\":\"high\",\n"
+    "  \"priority\":null,\"service\":{\"summary\":\"My Mail Service\"}}}\n"
+    "],\"limit\":25,\"offset\":0,\"more\":false}\n";
+
+/* GET /log_entries, newest first: a resolve is held until its trigger
+ * (one page later), one whose trigger is not in the input gives nothing,
+ * acknowledge and notify entries give nothing. */
+static const char LOG_NEWEST[] =
+    "{\"log_entries\":[\n"
+    "{\"type\":\"resolve_log_entry\",\"created_at\":1700000900,\"incident\":{\"id\":\"OLD\",\"summary\":\"[#7] Old\"}},\n"
+    "{\"type\":\"resolve_log_entry\",\"created_at\":1700000600,\"service\":{\"summary\":\"api\"},\n"
+    " \"incident\":{\"id\":\"Q1\",\"summary\":\"[#8] Latency\",\"html_url\":\"https://x.pagerduty.com/incidents/Q1\"}},\n"
+    "{\"type\":\"notify_log_entry\",\"created_at\":1700000200,\"incident\":{\"id\":\"Q1\"}},\n"
+    "{\"type\":\"acknowledge_log_entry\",\"created_at\":1700000150,\"incident\":{\"id\":\"Q1\"}}],\"more\":true}\n"
+    "{\"log_entries\":[\n"
+    "{\"type\":\"trigger_log_entry\",\"created_at\":1700000100,\"service\":{\"summary\":\"api\"},\n"
+    " \"channel\":{\"type\":\"nagios\",\"summary\":\"PING CRITICAL\"},\"incident\":{\"id\":\"Q2\"}},\n"
+    "{\"type\":\"trigger_log_entry\",\"created_at\":1700000000,\"service\":{\"summary\":\"api\"},\n"
+    " \"incident\":{\"id\":\"Q1\",\"summary\":\"[#8] Latency\"}}],\"more\":false}\n";
+
+static void test_json_log_entries(void **state)
+{
+    (void)state;
+    rt_run r;
+    rt_parse(PD, "log.json", LOG_EXPANDED, &r);
+    RT_EXPECT(&r,
+              "alert 1700000000 {\"name\":\"The server is on fire.\",\"state\":\"firing\",\"start\":1700000000.0,"
+              "\"service\":\"My Mail Service\",\"severity\":\"P2\",\"labels\":{\"status\":\"triggered\","
+              "\"urgency\":\"high\",\"priority\":\"P2\",\"incident_number\":\"1234\",\"channel\":\"api\"},"
+              "\"annotations\":{},\"fingerprint\":\"PT4KHLK\",\"source\":\"pagerduty\"}",
+              "alert 1700000600 {\"name\":\"The server is on fire.\",\"state\":\"resolved\",\"start\":1700000000.0,"
+              "\"end\":1700000600.0,\"service\":\"My Mail Service\",\"severity\":\"high\",\"labels\":{"
+              "\"status\":\"resolved\",\"urgency\":\"high\",\"incident_number\":\"1234\",\"channel\":\"web_ui\"},"
+              "\"annotations\":{\"agent\":\"Earline Greenholt\"},\"fingerprint\":\"PT4KHLK\","
+              "\"source\":\"pagerduty\"}");
+    rt_free(&r);
+    rt_parse(PD, "log.json", LOG_NEWEST, &r);
+    RT_EXPECT(&r,
+              "alert 1700000100 {\"name\":\"PING CRITICAL\",\"state\":\"firing\",\"start\":1700000100.0,"
+              "\"service\":\"api\",\"labels\":{\"status\":\"triggered\",\"channel\":\"nagios\"},"
+              "\"annotations\":{},\"fingerprint\":\"Q2\",\"source\":\"pagerduty\"}",
+              "alert 1700000000 {\"name\":\"Latency\",\"state\":\"firing\",\"start\":1700000000.0,"
+              "\"service\":\"api\",\"labels\":{\"status\":\"triggered\",\"incident_number\":\"8\"},"
+              "\"annotations\":{},\"fingerprint\":\"Q1\",\"source\":\"pagerduty\"}",
+              "alert 1700000600 {\"name\":\"Latency\",\"state\":\"resolved\",\"start\":1700000000.0,"
+              "\"end\":1700000600.0,\"service\":\"api\",\"labels\":{\"status\":\"resolved\","
+              "\"incident_number\":\"8\"},\"annotations\":{\"url\":\"https://x.pagerduty.com/incidents/Q1\"},"
+              "\"fingerprint\":\"Q1\",\"source\":\"pagerduty\"}");
+    rt_free(&r);
+    /* "[#12]" alone is a title; a bracket without '#' is the title too */
+    rt_parse(PD, "log.json",
+             "{\"log_entries\":[{\"type\":\"trigger_log_entry\",\"created_at\":1,\"incident\":{\"id\":\"A\",\"summary\":\"[#12]\"}},"
+             "{\"type\":\"trigger_log_entry\",\"created_at\":1,\"incident\":{\"id\":\"B\",\"summary\":\"[12] x\"}}]}",
+             &r);
+    RT_EXPECT(&r,
+              "alert 1 {\"name\":\"[#12]\",\"state\":\"firing\",\"start\":1.0,\"labels\":{\"status\":\"triggered\"},"
+              "\"annotations\":{},\"fingerprint\":\"A\",\"source\":\"pagerduty\"}",
+              "alert 1 {\"name\":\"[12] x\",\"state\":\"firing\",\"start\":1.0,\"labels\":{\"status\":\"triggered\"},"
+              "\"annotations\":{},\"fingerprint\":\"B\",\"source\":\"pagerduty\"}");
+    rt_free(&r);
+}
+
+static void test_log_entry_errors(void **state)
+{
+    (void)state;
+    RT_ERR(PD, "e.json", "{\"log_entries\":[{\"created_at\":1,\"incident\":{\"id\":\"A\"}}]}", AIOPS_EPARSE, 1,
+           "log_entries[0]: expected field \"type\"");
+    RT_ERR(PD, "e.json", "{\"log_entries\":[\n{\"type\":\"trigger_log_entry\",\n\"created_at\":\"noon\",\"incident\":{\"id\":\"A\"}}]}",
+           AIOPS_EPARSE, 3, "log_entries[0].created_at: expected");
+    RT_ERR(PD, "e.json", "{\"log_entries\":[{\"type\":\"resolve_log_entry\",\"created_at\":1}]}", AIOPS_EPARSE, 1,
+           "log_entries[0]: expected field \"incident\"");
+    RT_ERR(PD, "e.json", "{\"log_entries\":[{\"type\":\"trigger_log_entry\",\"created_at\":1,\n\"incident\":{\"summary\":\"x\"}}]}",
+           AIOPS_EPARSE, 2, "log_entries[0].incident: expected field \"id\"");
+    RT_ERR(PD, "e.json", "{\"log_entries\":[{\"type\":\"trigger_log_entry\",\"created_at\":1,\"incident\":{\"id\":\"A\"}}]}",
+           AIOPS_EPARSE, 1, "log_entries[0]: expected a name: incident.summary, channel.summary or summary");
+    RT_ERR(PD, "e.json", "{\"log_entries\":[\"x\"]}", AIOPS_EPARSE, 1,
+           "log_entries[0]: expected a log entry object, got a string");
+    RT_ERR(PD, "e.json", "{\"log_entries\":{}}", AIOPS_EPARSE, 1, "log_entries: expected an array, got an object");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -153,8 +248,8 @@ static void test_errors(void **state)
     RT_ERR(PD, "e.json", "{\"error\":{\"message\":\"Invalid Input Provided\",\"code\":2001}}", AIOPS_EPARSE, 1,
            "the PagerDuty API returned an error: Invalid Input Provided");
     RT_ERR(PD, "e.json", "{\"incidents\":{}}", AIOPS_EPARSE, 1, "incidents: expected an array, got an object");
-    RT_ERR(PD, "e.json", "{\"limit\":1}", AIOPS_EPARSE, 1, "an object with \"incidents\" or \"alerts\"");
-    RT_ERR(PD, "e.json", "{\"incidents\":[\n{\"title\":", AIOPS_EPARSE, 2, "expected a PagerDuty incidents/alerts JSON response: ");
+    RT_ERR(PD, "e.json", "{\"limit\":1}", AIOPS_EPARSE, 1, "an object with \"incidents\", \"alerts\" or \"log_entries\"");
+    RT_ERR(PD, "e.json", "{\"incidents\":[\n{\"title\":", AIOPS_EPARSE, 2, "expected a PagerDuty incidents/alerts/log_entries JSON response: ");
 }
 
 static void test_probe(void **state)
@@ -164,6 +259,7 @@ static void test_probe(void **state)
     assert_int_equal(PD->probe("i.json", INCIDENTS, strlen(INCIDENTS)), 92);
     const char *al = "{\"alerts\":[{\"id\":\"P\",\"type\":\"alert\",\"created_at\":\"x\"}]}";
     assert_int_equal(PD->probe("a.json", al, strlen(al)), 92);
+    assert_int_equal(PD->probe("l.json", LOG_EXPANDED, strlen(LOG_EXPANDED)), 92);
     const char *arr = "[{\"id\":\"P\",\"incident_number\":1}]";
     assert_int_equal(PD->probe("a.json", arr, strlen(arr)), 90);
     static const char *const no[] = {
@@ -187,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_csv_variants),
         cmocka_unit_test(test_json_incidents),
         cmocka_unit_test(test_json_alerts),
+        cmocka_unit_test(test_json_log_entries),
+        cmocka_unit_test(test_log_entry_errors),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
     };

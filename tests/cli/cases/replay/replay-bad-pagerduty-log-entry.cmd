@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/pagerduty/bad-log-entry.json

@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/pagerduty/log_entries.json
