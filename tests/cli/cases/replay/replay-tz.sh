@@ -10,15 +10,16 @@ set -eu
 t=$(mktemp -d /tmp/aiops-replay-tz.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 printf 'time,v\n2024-01-15 12:00:00,1\n2024-03-31 02:30:00,2\n2024-07-15 12:00:00,3\n2024-10-27 02:30:00,4\n2024-07-15T12:00:00+02:00,5\n1721044800,6\n' > "$t/m.csv"
-# "value=ts" by value (replay writes in time order)
+# "value=ts" by value (replay writes in time order); rows 3, 5 and 6 may
+# name one instant, so repeats are kept (--keep-duplicates)
 ts() { jq -r '"\(.value)=\(.ts)"' | sort | tr '\n' ' '; }
-[ "$(unset TZ; "$BIN/aiops-replay" "$t/m.csv" | ts)" = "1=1705320000 2=1711852200 3=1721044800 4=1729996200 5=1721037600 6=1721044800 " ]
-[ "$("$BIN/aiops-replay" --tz UTC "$t/m.csv" | ts)" = "1=1705320000 2=1711852200 3=1721044800 4=1729996200 5=1721037600 6=1721044800 " ]
+[ "$(unset TZ; "$BIN/aiops-replay" --keep-duplicates "$t/m.csv" | ts)" = "1=1705320000 2=1711852200 3=1721044800 4=1729996200 5=1721037600 6=1721044800 " ]
+[ "$("$BIN/aiops-replay" --tz UTC --keep-duplicates "$t/m.csv" | ts)" = "1=1705320000 2=1711852200 3=1721044800 4=1729996200 5=1721037600 6=1721044800 " ]
 # winter -3600, gap 02:30 = 01:30Z, summer -7200, overlap 02:30 = 00:30Z (CEST)
 want="1=1705316400 2=1711848600 3=1721037600 4=1729989000 5=1721037600 6=1721044800 "
-[ "$("$BIN/aiops-replay" --tz Europe/Berlin "$t/m.csv" | ts)" = "$want" ]
-[ "$(TZ=Europe/Berlin "$BIN/aiops-replay" "$t/m.csv" | ts)" = "$want" ]
-[ "$(TZ=America/New_York "$BIN/aiops-replay" --tz=Europe/Berlin "$t/m.csv" | ts)" = "$want" ]
+[ "$("$BIN/aiops-replay" --tz Europe/Berlin --keep-duplicates "$t/m.csv" | ts)" = "$want" ]
+[ "$(TZ=Europe/Berlin "$BIN/aiops-replay" --keep-duplicates "$t/m.csv" | ts)" = "$want" ]
+[ "$(TZ=America/New_York "$BIN/aiops-replay" --tz=Europe/Berlin --keep-duplicates "$t/m.csv" | ts)" = "$want" ]
 # zone-less log layouts follow it, the access log's own offset does not
 L=tests/fixtures/textlog
 a=$("$BIN/aiops-replay" "$L/nginx-error.log" | head -n 1 | jq .ts)
