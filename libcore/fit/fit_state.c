@@ -62,6 +62,19 @@ json_t *aiops_fit_save(const aiops_fit *f, aiops_err *err)
 
 /* ---- load */
 
+/* Files written before non-finite parameters were saved lack the threshold
+ * of rules like 'x > -Inf': it is in the rule text. */
+static void from_rule(aiops_model_params *p, const char *text)
+{
+    aiops_fit_rule r;
+    aiops_err e2 = {0};
+    if (aiops_fit_rule_parse(text, &r, &e2) == 0) {
+        p->threshold = r.threshold;
+        memcpy(p->op, r.op, sizeof p->op);
+    }
+    aiops_fit_rule_free(&r);
+}
+
 static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_err *err)
 {
     const char *model = json_string_value(json_object_get(j, "model"));
@@ -77,6 +90,8 @@ static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_
     int rc = aiops_fit_params_from_json(json_object_get(j, "params"), &d->params, err);
     if (rc)
         return rc;
+    if (rule && d->ops == &aiops_model_static && isnan(d->params.threshold))
+        from_rule(&d->params, rule);
     rc = fit_det_set_reason(d, reason, err);
     if (!rc && rule && !(d->rule_text = strdup(rule)))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
