@@ -21,6 +21,7 @@ typedef struct cfg {
     aiops_fit_rule *rules;
     aiops_selector **match;
     int fmt, fail, verbose;
+    double from, to;
 } cfg;
 
 static void *grow(const cli *c, void *p, size_t n, size_t sz)
@@ -35,8 +36,11 @@ static void list_models(void)
 {
     const aiops_model_ops *const *m = aiops_models();
     printf("%-12s %s\n", "auto", "choose per series by seasonality, data length and holdout error");
-    for (size_t i = 0; m[i]; i++)
-        printf("%-12s %s\n", m[i]->name, m[i]->desc);
+    for (size_t i = 0; m[i]; i++)   /* static's thresholds come from --static */
+        printf("%-12s %s\n", m[i]->name,
+               strcmp(m[i]->name, "static") ? m[i]->desc
+                                            : "fixed threshold rule, given by --static 'SELECTOR OP NUMBER' "
+                                              "(e.g. 'cpu>80'), the alerting baseline");
 }
 
 static void warn(void *ctx, const char *series, const char *msg)
@@ -66,6 +70,12 @@ static void parse_args(cli *c, cfg *g)
         {CLI_LONG, "max-train", "N", "cap of the training buffer per series, in points (200000)", CLI_SIZE,
          .dest = &fo->max_train,
          .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
+        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME,
+         .dest = &g->from,
+         .man = "Drop records before \\fITIME\\fR (RFC 3339 or epoch seconds) before fitting, as\n"
+                "\\fBaiops-replay \\-\\-from\\fR does."},
+        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
+         .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
         {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
          .man = "Write a band record after every scored sample."},
         {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
@@ -208,6 +218,15 @@ static void parse_args(cli *c, cfg *g)
     }
     if (fo->tune && !g->labels)
         cli_die_usage(c, "--tune needs --labels FILE");
+    if (!(g->from < g->to))
+        cli_die_usage(c, "--from must be earlier than --to");
+    /* static takes its thresholds from the rules; alone it has none. */
+    if (fo->model_given && !strcmp(fo->model, "static")) {
+        if (!fo->nrules)
+            cli_die_usage(c, "--model static needs its thresholds: give --static 'SELECTOR OP NUMBER' "
+                             "(e.g. 'cpu>80') instead");
+        fo->model_given = 0;
+    }
     fo->rules = g->rules;
     fo->match = g->match;
     fo->warn = warn;
@@ -252,6 +271,17 @@ static void progress(const aiops_fit *f, int final)
             (unsigned long long)st.anomalies, final ? "\n" : "");
 }
 
+/* Say what a run that scored nothing, or less than asked, left out. */
+static void report(const cfg *g, const aiops_fit_stats *st, uint64_t nread)
+{
+    if (nread && !st->records)
+        fprintf(stderr, "aiops-fit: warning: --from/--to left none of the %llu records read\n",
+                (unsigned long long)nread);
+    else if (st->series && !st->modelled && (g->fo.nmatch || g->fo.nrules))
+        fprintf(stderr, "aiops-fit: warning: no series matched %s; none of the %zu series was "
+                        "modelled\n", g->fo.nmatch ? "--match" : "the --static rules", st->series);
+}
+
 static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *anomalies,
                aiops_err *err)
 {
@@ -273,9 +303,10 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
     if (!rc)
         rc = aiops_reader_new(&rd, paths, npaths, tab, &ro, err);
     aiops_record r;
-    uint64_t n = 0;
+    uint64_t n = 0, nread = 0;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = aiops_fit_push(f, &r, err);
+        nread++;
+        rc = r.ts >= g->from && r.ts < g->to ? aiops_fit_push(f, &r, err) : 0;
         aiops_record_clear(&r);
         if (tty && (++n & 0xffff) == 0)
             progress(f, 0);
@@ -295,6 +326,8 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
     aiops_fit_stats st = {0};
     if (f)
         aiops_fit_get_stats(f, &st);
+    if (!rc)
+        report(g, &st, nread);
     *anomalies = st.anomalies;
     aiops_fit_free(f);
     aiops_reader_free(rd);
@@ -315,7 +348,7 @@ int main(int argc, char **argv)
         .argc = argc,
         .argv = argv,
     };
-    cfg g = {0};
+    cfg g = {.from = -INFINITY, .to = INFINITY};
     aiops_fit_opts_init(&g.fo);
     parse_args(&c, &g);
     size_t npaths;

@@ -120,6 +120,7 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
     if (!s->ndet)
         return 0;
     s->state = FS_TRAIN;
+    f->st.modelled++;
     s->first_ts = ts;
     s->train_end = isnan(f->o.train_until) ? ts + f->o.train : f->o.train_until;
     f->st.training++;

@@ -145,6 +145,7 @@ int aiops_fit_finish(aiops_fit *f, aiops_err *err);
 typedef struct aiops_fit_stats {
     uint64_t records, samples, scored, anomalies;   /* anomalies = events fired */
     size_t series, training;                        /* known / still training */
+    size_t modelled;                                /* series given detectors */
     size_t unfit;                                   /* left unscored: fit failed */
 } aiops_fit_stats;
 void aiops_fit_get_stats(const aiops_fit *f, aiops_fit_stats *st);
