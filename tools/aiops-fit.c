@@ -61,9 +61,12 @@ static void parse_args(cli *c, cfg *g)
          CLI_STRING,
          .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
                 "matches). Other series are passed through unscored."},
-        {CLI_LONG, "train", "DURATION", "train each series on its first DURATION of data (14d)", CLI_DURATION,
-         .dest = &fo->train,
-         .man = "Train each series on its first \\fIDURATION\\fR of data (default 14d)."},
+        {CLI_LONG, "train", "DURATION",
+         "train each series on its first DURATION of data (default: 3 periods, 3d, and >= 24 points)",
+         CLI_DURATION, .dest = &fo->train, .range = CLI_GT, .lo = 0,
+         .man = "Train each series on its first \\fIDURATION\\fR of data. Default: its first 3\n"
+                "periods (\\fB\\-\\-period\\fR, 1d: 3 days), and at least 24 points; see\n"
+                "Training."},
         {CLI_LONG, "train-until", "TIME", "train on everything before TIME instead", CLI_TIME,
          .dest = &fo->train_until,
          .man = "Train on every point before \\fITIME\\fR (RFC 3339 or epoch seconds) instead."},
@@ -280,6 +283,18 @@ static void report(const cfg *g, const aiops_fit_stats *st, uint64_t nread)
     else if (st->series && !st->modelled && (g->fo.nmatch || g->fo.nrules))
         fprintf(stderr, "aiops-fit: warning: no series matched %s; none of the %zu series was "
                         "modelled\n", g->fo.nmatch ? "--match" : "the --static rules", st->series);
+    if (st->never_scored) {
+        /* suggest half the longest such series, in whole hours (minutes) */
+        double unit = st->never_scored_span >= 2 * 3600 ? 3600 : 60;
+        double half = floor(st->never_scored_span / 2 / unit) * unit;
+        char d[64], span[64];
+        aiops_fit_fmt_duration(half > 0 ? half : unit, d, sizeof d);
+        aiops_fit_fmt_duration(st->never_scored_span, span, sizeof span);
+        fprintf(stderr, "aiops-fit: warning: %zu of %zu modelled series never left training (the "
+                        "input ended inside their training window, the longest after %s): none "
+                        "of their points was scored; try --train %s or --train-until TIME\n",
+                st->never_scored, st->modelled, span, d);
+    }
 }
 
 static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *anomalies,

@@ -12,7 +12,6 @@ void aiops_fit_opts_init(aiops_fit_opts *o)
     memset(o, 0, sizeof *o);
     o->model = "auto";
     aiops_model_params_init(&o->params);
-    o->train = AIOPS_FIT_TRAIN_DEFAULT;
     o->train_until = NAN;
     o->max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
     o->for_duration = NAN;
@@ -28,7 +27,7 @@ int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *
     if (!f->o.model)
         f->o.model = "auto";
     if (!(f->o.train > 0))
-        f->o.train = AIOPS_FIT_TRAIN_DEFAULT;
+        f->o.train = 0;
     if (!f->o.max_train)
         f->o.max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
     if (strcmp(f->o.model, "auto") != 0 && !aiops_model_find(f->o.model)) {
@@ -122,7 +121,15 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
     s->state = FS_TRAIN;
     f->st.modelled++;
     s->first_ts = ts;
-    s->train_end = isnan(f->o.train_until) ? ts + f->o.train : f->o.train_until;
+    if (!isnan(f->o.train_until)) {
+        s->train_end = f->o.train_until;
+    } else if (f->o.train > 0) {
+        s->train_end = ts + f->o.train;
+    } else {
+        double period = f->o.params.period > 0 ? f->o.params.period : 86400;
+        s->train_end = ts + AIOPS_FIT_TRAIN_PERIODS * period;
+        s->train_min = AIOPS_FIT_TRAIN_MIN_POINTS;
+    }
     f->st.training++;
     /* Thresholds learn nothing: a backtest of alert rules judges every
      * point, so static-only series skip training. */
@@ -252,7 +259,7 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
     if (rc || s->state == FS_SKIP)
         return rc;
     if (s->state == FS_TRAIN) {
-        if (r->ts < s->train_end && s->n < f->o.max_train) {
+        if ((r->ts < s->train_end || s->n < s->train_min) && s->n < f->o.max_train) {
             s->prev_ts = s->last_ts;
             s->last_ts = r->ts;
             return train_append(f, s, r->ts, r->value, err);
@@ -359,6 +366,11 @@ int aiops_fit_finish(aiops_fit *f, aiops_err *err)
     for (size_t i = 0; i < f->ns; i++) {
         if (f->s[i].state != FS_TRAIN)
             continue;
+        /* static-only series never train; these had no point scored */
+        double span = f->s[i].last_ts - f->s[i].first_ts;
+        f->st.never_scored++;
+        if (span > f->st.never_scored_span)
+            f->st.never_scored_span = span;
         int rc = series_fit(f, (uint32_t)i, &f->s[i], err);
         if (rc)
             return rc;

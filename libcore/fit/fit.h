@@ -25,7 +25,12 @@
 #include "aiops.h"
 #include "models/model.h"
 
-#define AIOPS_FIT_TRAIN_DEFAULT     (14.0 * 86400)   /* --train */
+/* Default training (no --train, no --train-until): the first
+ * AIOPS_FIT_TRAIN_PERIODS periods (--period, 1d) of the series, and at
+ * least AIOPS_FIT_TRAIN_MIN_POINTS points.  Decided from the series' own
+ * points so far: no look-ahead, so it works on short dumps too. */
+#define AIOPS_FIT_TRAIN_PERIODS     3
+#define AIOPS_FIT_TRAIN_MIN_POINTS  ((size_t)24)
 #define AIOPS_FIT_MAX_TRAIN_DEFAULT ((size_t)200000) /* points per series */
 
 /* ------------------------------------------------------- static rules */
@@ -98,7 +103,9 @@ typedef struct aiops_fit_opts {
     const char *model;           /* model name or "auto"; NULL = "auto" */
     int model_given;             /* 0: with rules, other series are not modelled */
     aiops_model_params params;   /* --k, --alpha, ... (aiops_model_params_init) */
-    double train;                /* seconds of training per series (0 = default) */
+    double train;                /* seconds of training per series (0 = the default:
+                                    AIOPS_FIT_TRAIN_PERIODS periods, and at least
+                                    AIOPS_FIT_TRAIN_MIN_POINTS points) */
     double train_until;          /* NaN, or the absolute end of training */
     size_t max_train;            /* 0 = AIOPS_FIT_MAX_TRAIN_DEFAULT */
     int bands;                   /* emit band records for scored points */
@@ -146,6 +153,11 @@ typedef struct aiops_fit_stats {
     uint64_t records, samples, scored, anomalies;   /* anomalies = events fired */
     size_t series, training;                        /* known / still training */
     size_t modelled;                                /* series given detectors */
+    /* Series whose input ended inside their training window: fitted at
+     * the end (for --save), but none of their points was scored; and the
+     * longest time span one of them covered. */
+    size_t never_scored;
+    double never_scored_span;
     size_t unfit;                                   /* left unscored: fit failed */
 } aiops_fit_stats;
 void aiops_fit_get_stats(const aiops_fit *f, aiops_fit_stats *st);
@@ -237,6 +249,9 @@ int aiops_fit_seasonality(const double *ts, const double *v, size_t n, double pe
  * same) for static rules, in seconds. */
 int aiops_promrules_render(const aiops_fit *f, double min_duration, double for_duration,
                            char **out, aiops_err *err);
+/* Prometheus duration text of sec seconds (rounded to ms): 1w, 1d,
+ * 1h30m, 90s, 250ms. */
+void aiops_fit_fmt_duration(double sec, char *buf, size_t n);
 /* The same into a file. */
 int aiops_promrules_write(const aiops_fit *f, double min_duration, double for_duration,
                           const char *path, aiops_err *err);

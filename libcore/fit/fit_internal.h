@@ -35,6 +35,7 @@ enum { FS_NEW = 0, FS_SKIP, FS_TRAIN, FS_SCORE };
 typedef struct fit_series {
     int state, seen;
     double first_ts, train_end, last_ts, prev_ts;
+    size_t train_min;            /* train on at least this many points */
     double *tbuf, *vbuf;         /* training buffer, freed after the fit */
     size_t n, cap;
     fit_det *det;

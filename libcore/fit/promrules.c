@@ -36,8 +36,7 @@ static void put_quoted(aiops_buf *b, const char *s)
     aiops_buf_put(b, "'", 1);
 }
 
-/* Prometheus duration text: 1w, 1d, 1h30m, 90s, 250ms. */
-static void fmt_duration(double sec, char *buf, size_t n)
+void aiops_fit_fmt_duration(double sec, char *buf, size_t n)
 {
     static const struct { const char *u; double s; } units[] = {
         {"w", 604800}, {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}};
@@ -125,7 +124,7 @@ static void put_rule(ctx *c, const char *alert, const char *expr, double hold, c
     aiops_buf_str(&c->b, "\n");
     put_kv(&c->b, "        ", "expr", expr);
     if (hold > 0) {
-        fmt_duration(hold, dur, sizeof dur);
+        aiops_fit_fmt_duration(hold, dur, sizeof dur);
         put_kv(&c->b, "        ", "for", dur);
     }
     aiops_buf_str(&c->b, "        labels:\n");
@@ -158,10 +157,10 @@ static void model_rule(ctx *c, const aiops_fit_info *in)
 {
     char expr[4096], alert[300], summary[1024], w[32], off[40] = "", kb[40];
     const char *s = in->series->text;
-    fmt_duration(in->params.window > 0 ? in->params.window : DEFAULT_WINDOW, w, sizeof w);
+    aiops_fit_fmt_duration(in->params.window > 0 ? in->params.window : DEFAULT_WINDOW, w, sizeof w);
     if (is_interval_model(in->model)) {
         char od[32];
-        fmt_duration(in->params.period > 0 ? in->params.period : WEEK, od, sizeof od);
+        aiops_fit_fmt_duration(in->params.period > 0 ? in->params.period : WEEK, od, sizeof od);
         snprintf(off, sizeof off, " offset %s", od);
     }
     aiops_fmt_double(round(sensitivity(in) * 1000) / 1000, kb);
