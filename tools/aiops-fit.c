@@ -12,14 +12,14 @@
 #include "fit/fit.h"
 #include "cli.h"
 
-enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_OBJECTIVE, O_PARAM, O_LIST };
+enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST };
 
 typedef struct cfg {
     aiops_fit_opts fo;
     const char *out, *save, *promrules, *labels;
     cli_list load;
     aiops_fit_rule *rules;
-    aiops_selector **match;
+    aiops_selector **match, **counters;
     int fmt, fail, verbose;
     double from, to;
 } cfg;
@@ -61,6 +61,14 @@ static void parse_args(cli *c, cfg *g)
          CLI_STRING,
          .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
                 "matches). Other series are passed through unscored."},
+        {O_COUNTER, "counter", "SELECTOR", "model matching series as counters: per-second rates (repeatable)",
+         CLI_STRING,
+         .man = "Treat the series matching \\fISELECTOR\\fR as counters (repeatable), besides\n"
+                "those typed counter by their source and those named \\fB*_total\\fR,\n"
+                "\\fB*_count\\fR, \\fB*_sum\\fR or \\fB*_bucket\\fR; see Counters."},
+        {CLI_LONG, "no-counter-rate", NULL, "model counters raw, not as per-second rates", CLI_FLAG,
+         .dest = &fo->no_counter_rate,
+         .man = "Model counters as they are, not as per-second rates."},
         {CLI_LONG, "train", "DURATION",
          "train each series on its first DURATION of data (default: 3 periods, 3d, and >= 24 points)",
          CLI_DURATION, .dest = &fo->train, .range = CLI_GT, .lo = 0,
@@ -202,6 +210,12 @@ static void parse_args(cli *c, cfg *g)
                 cli_die_usage(c, "--match: %s", err.msg);
             fo->nmatch++;
             break;
+        case O_COUNTER:
+            g->counters = grow(c, g->counters, fo->ncounters, sizeof *g->counters);
+            if (aiops_selector_parse(a, &g->counters[fo->ncounters], &err))
+                cli_die_usage(c, "--counter: %s", err.msg);
+            fo->ncounters++;
+            break;
         case O_STATIC:
             g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);
             if (aiops_fit_rule_parse(a, &g->rules[fo->nrules], &err))
@@ -232,6 +246,7 @@ static void parse_args(cli *c, cfg *g)
     }
     fo->rules = g->rules;
     fo->match = g->match;
+    fo->counters = g->counters;
     fo->warn = warn;
     c->opts = NULL;
 }
@@ -373,6 +388,9 @@ int main(int argc, char **argv)
     int rc = run(&g, paths, npaths, &anomalies, &err);
     for (size_t i = 0; i < g.fo.nmatch; i++)
         aiops_selector_free(g.match[i]);
+    for (size_t i = 0; i < g.fo.ncounters; i++)
+        aiops_selector_free(g.counters[i]);
+    free(g.counters);
     for (size_t i = 0; i < g.fo.nrules; i++)
         aiops_fit_rule_free(&g.rules[i]);
     free(g.match);

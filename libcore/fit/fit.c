@@ -87,6 +87,16 @@ static int det_add(fit_series *s, const aiops_fit_rule *rule, const aiops_fit_op
 
 static int series_fit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err);
 
+static int is_counter(const aiops_fit *f, const aiops_series *se)
+{
+    if (f->o.no_counter_rate)
+        return 0;
+    for (size_t i = 0; i < f->o.ncounters; i++)
+        if (aiops_selector_match(f->o.counters[i], se))
+            return 1;
+    return aiops_fit_is_counter(se);
+}
+
 static int all_static(const fit_series *s)
 {
     for (size_t i = 0; i < s->ndet; i++)
@@ -118,6 +128,9 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
     }
     if (!s->ndet)
         return 0;
+    /* rules judge the raw value, as Prometheus would */
+    s->counter = !all_static(s) && is_counter(f, se);
+    s->cprev_t = s->cprev_v = NAN;
     s->state = FS_TRAIN;
     f->st.modelled++;
     s->first_ts = ts;
@@ -258,11 +271,23 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
     }
     if (rc || s->state == FS_SKIP)
         return rc;
+    double v = r->value;
+    if (s->counter) {
+        /* the first sample has no rate: nothing to learn or judge */
+        int first = isnan(s->cprev_t);
+        v = aiops_fit_counter_rate(s->cprev_t, s->cprev_v, r->ts, v);
+        if (!isnan(r->value)) {
+            s->cprev_t = r->ts;
+            s->cprev_v = r->value;
+        }
+        if (first)
+            return 0;
+    }
     if (s->state == FS_TRAIN) {
         if ((r->ts < s->train_end || s->n < s->train_min) && s->n < f->o.max_train) {
             s->prev_ts = s->last_ts;
             s->last_ts = r->ts;
-            return train_append(f, s, r->ts, r->value, err);
+            return train_append(f, s, r->ts, v, err);
         }
         rc = series_fit(f, r->sid, s, err);
         if (rc || s->state == FS_SKIP)
@@ -273,7 +298,7 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
     if (f->o.tune && f->o.objective.kind == AIOPS_OBJ_NAB && !rc)
         rc = fit_tune_record(s, NULL, r->ts, AIOPS_DB_NONE, 1, err);
     for (size_t i = 0; !rc && i < s->ndet; i++)
-        rc = det_score(f, r->sid, s, &s->det[i], r->ts, r->value, err);
+        rc = det_score(f, r->sid, s, &s->det[i], r->ts, v, err);
     s->prev_ts = s->last_ts;
     s->last_ts = r->ts;
     f->st.scored++;

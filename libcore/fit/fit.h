@@ -76,6 +76,18 @@ aiops_db_action aiops_debounce_step(aiops_debounce *d, double t, int anomalous, 
  * reaches); otherwise (static thresholds) the excess in value units. */
 double aiops_fit_score(double v, const aiops_band *b);
 
+/* ----------------------------------------------------------- counters */
+
+/* Whether series se is a counter by its type or its name (_total, _count,
+ * _sum, _bucket). */
+int aiops_fit_is_counter(const aiops_series *se);
+
+/* Prometheus rate() over consecutive samples: the per-second increase from
+ * the previous sample (prev_t, prev_v) to (t, v); a drop is a counter reset,
+ * so the increase is v itself (the counter restarted from 0).  NaN when
+ * there is no previous sample or either value is missing, or t <= prev_t. */
+double aiops_fit_counter_rate(double prev_t, double prev_v, double t, double v);
+
 /* ------------------------------------------------------------ engine */
 
 typedef struct aiops_fit aiops_fit;
@@ -116,6 +128,13 @@ typedef struct aiops_fit_opts {
     size_t nrules;
     aiops_selector *const *match;/* borrowed; series to model (none = all) */
     size_t nmatch;
+    /* Counters are modelled as per-second rates (aiops_fit_counter_rate):
+     * series typed counter (aiops_series.type, e.g. # TYPE in exposition
+     * text), named *_total, *_count, *_sum or *_bucket, or matching one
+     * of counters[]; no_counter_rate models them raw. */
+    aiops_selector *const *counters; /* borrowed, ncounters of them */
+    size_t ncounters;
+    int no_counter_rate;
     size_t horizon;              /* forecast band records after the end */
     double step;                 /* their spacing; 0 = each series' last interval */
     /* --tune: every modelled series runs its model at every point of a

@@ -36,6 +36,8 @@ typedef struct fit_series {
     int state, seen;
     double first_ts, train_end, last_ts, prev_ts;
     size_t train_min;            /* train on at least this many points */
+    int counter;                 /* modelled as a per-second rate */
+    double cprev_t, cprev_v;     /* counter: the previous finite sample */
     double *tbuf, *vbuf;         /* training buffer, freed after the fit */
     size_t n, cap;
     fit_det *det;
