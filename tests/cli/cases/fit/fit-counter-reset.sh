@@ -26,4 +26,17 @@ awk 'BEGIN { v = 0; for (i = 0; i < 300; i++) { v += (i == 250 ? 600 : 10)
     jq -c 'select(.type == "anomaly") | [.ts, .state, .value, .transform]' >"$tmp/ctr"
 printf '%s\n' '[1700015000,"firing",10,"rate"]' '[1700015060,"resolved",0.16666666666666666,"rate"]' |
     cmp - "$tmp/ctr" || { cat "$tmp/ctr"; exit 1; }
+# typed by # TYPE in exposition text (no counter-like name), through the
+# record stream: "metric_type" carries the type from aiops-replay to aiops-fit
+# (600 scrapes concatenated, each with its # TYPE lines)
+awk 'BEGIN { v = 1000
+    for (i = 0; i < 600; i++) { if (i == 400) v = 0; v += 10 + (i % 3); t = 1700000000 + i * 60
+        printf "# TYPE reqs counter\nreqs{job=\"api\"} %d %d000\n", v, t
+        printf "# TYPE temp_total gauge\ntemp_total{job=\"api\"} %d %d000\n", v, t } }' >"$tmp/c.prom"
+"$BIN/aiops-replay" "$tmp/c.prom" >"$tmp/c.ndjson"
+[ "$(jq -r 'select(.name == "reqs") | .metric_type' "$tmp/c.ndjson" | uniq)" = counter ]
+"$BIN/aiops-fit" --model holtwinters --period 1h --train 3h --no-samples --bands "$tmp/c.ndjson" |
+    jq -s -c 'group_by(.name) | map([.[0].name, (map(.transform) | unique), (map(select(.type == "anomaly")) | length)])' >"$tmp/typed"
+# reqs: rated, no anomaly; temp_total: typed gauge, raw (its reset fires)
+echo '[["reqs",["rate"],0],["temp_total",[null],1]]' | cmp - "$tmp/typed" || { cat "$tmp/typed"; exit 1; }
 echo "counter ok"
