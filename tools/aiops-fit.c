@@ -127,16 +127,8 @@ static void parse_args(cli *c, cfg *g)
         {CLI_LONG, "emit-promrules", "FILE", "write Prometheus alerting rules for the fitted models", CLI_PATH,
          .dest = &g->promrules,
          .man = "Write the fitted models as Prometheus alerting rules (the rule-file YAML that\n"
-                "Prometheus and its rule checker read) to \\fIFILE\\fR: one group\n"
-                "\\fBaiops-fit\\fR; static rules as written (once each); for the other models,\n"
-                "one rule per series,\n"
-                "\\fBabs(S \\- avg_over_time(S[W])) > K * stddev_over_time(S[W])\\fR with\n"
-                "\\fIW\\fR the \\fB\\-\\-window\\fR (1h) and \\fIK\\fR the model's \\fIk\\fR, or for\n"
-                "\\fBseasonal\\fR, \\fBsarima\\fR and \\fBholtwinters\\fR the normal quantile of\n"
-                "their \\fIwidth\\fR (0.99 gives 2.576) over the window one week (or\n"
-                "\\fB\\-\\-period\\fR) earlier: \\fBavg_over_time(S[1h] offset 1w)\\fR. Rules get\n"
-                "\\fBfor:\\fR from \\fB\\-\\-min-duration\\fR (static rules: \\fB\\-\\-for\\fR), and the\n"
-                "labels \\fBseverity\\fR, \\fBsource\\fR and \\fBmodel\\fR."},
+                "\\fBpromtool check rules\\fR accepts) to \\fIFILE\\fR, and each model rule's\n"
+                "backtest to standard error; see Exported rules."},
         {CLI_LONG, "horizon", "N", "after the input, forecast N band records per series", CLI_SIZE,
          .dest = &fo->horizon,
          .man = "After the input, write \\fIN\\fR forecast band records per modelled series,\n"
@@ -275,6 +267,19 @@ static int print_choice(void *ctx, const aiops_fit_info *in, aiops_err *err)
     return 0;
 }
 
+/* --emit-promrules: each model rule's own backtest, beside the model's. */
+static int print_backtest(void *ctx, const aiops_fit_info *in, aiops_err *err)
+{
+    (void)ctx;
+    (void)err;
+    char bt[400];
+    if (in->rule || !in->export.set)
+        return 0;
+    aiops_promrules_backtest_text(&in->export, bt, sizeof bt);
+    fprintf(stderr, "aiops-fit: rule for %s (%s): %s\n", in->series->text, in->model, bt);
+    return 0;
+}
+
 static void progress(const aiops_fit *f, int final)
 {
     static time_t last;
@@ -351,6 +356,8 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
         rc = aiops_fit_save_file(f, g->save, err);
     if (!rc && g->promrules)
         rc = aiops_promrules_write(f, g->fo.min_duration, g->fo.for_duration, g->promrules, err);
+    if (!rc && g->promrules)
+        rc = aiops_fit_foreach(f, print_backtest, NULL, err);
     int crc = aiops_writer_close(w, rc ? NULL : err);
     rc = rc ? rc : crc;
     aiops_fit_stats st = {0};

@@ -250,6 +250,7 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
         if (f->o.bands)
             rc = fit_emit_band(f, sid, s, d, t, &b, 0, err);
     }
+    fit_export_step(d, t, v, &b, act);
     if (!rc && !f->o.tune && act != AIOPS_DB_NONE) {
         if (act == AIOPS_DB_FIRE)
             f->st.anomalies++;
@@ -430,6 +431,7 @@ int aiops_fit_foreach(const aiops_fit *f,
                 .rule = dt->rule ? dt->rule->text : dt->rule_text,
                 .params = dt->params,
                 .last = dt->last,
+                .export = fit_export_result(dt),
             };
             int rc = fn(ctx, &info, err);
             if (rc)

@@ -218,6 +218,21 @@ int aiops_fit_params_from_json(const json_t *j, aiops_model_params *p, aiops_err
 
 /* ------------------------------------------------ model introspection */
 
+/* The constant band a model detector is exported as (--emit-promrules),
+ * and the backtest of that exact rule on the scored data, side by side
+ * with the model (see fit_export.c). */
+typedef struct aiops_fit_rule_band {
+    int set;                     /* 0: the model's band never closed */
+    double lower, upper;         /* the rule: value < lower or value > upper */
+    double from;                 /* first point the rule judged */
+    uint64_t points;             /* points it judged */
+    uint64_t rule_events;        /* the rule's alerts (after for:) */
+    double first_alert;          /* when the first of them fired */
+    uint64_t rule_hits;          /*   of them overlapping a model event */
+    uint64_t model_events;       /* the model's events in the same span */
+    uint64_t model_hits;         /*   of them overlapping a rule alert */
+} aiops_fit_rule_band;
+
 /* One fitted detector, for exporters (promrules) and reports. */
 typedef struct aiops_fit_info {
     const aiops_series *series;
@@ -226,6 +241,7 @@ typedef struct aiops_fit_info {
     const char *rule;            /* static rule text ("cpu>80"), or NULL */
     aiops_model_params params;   /* as created (defaults still unset) */
     aiops_band last;             /* band at the last point seen */
+    aiops_fit_rule_band export;  /* model detectors: the exported rule's backtest */
 } aiops_fit_info;
 
 /* Calls fn for every fitted detector in series-id order. */
@@ -262,12 +278,16 @@ int aiops_fit_seasonality(const double *ts, const double *v, size_t n, double pe
 /* --------------------------------------------------- prometheus rules */
 
 /* Prometheus alerting rules (YAML text, caller frees) for every fitted
- * detector: z-score expressions over avg_over_time/stddev_over_time (with
- * `offset 1w` windows for seasonal models), the static rules as written.
+ * detector: the static rules as written; for models, the constant band of
+ * aiops_fit_info.export, "S < lower or S > upper", with its backtest.
  * `for:` is min_duration for model rules and for_duration (NaN = the
  * same) for static rules, in seconds. */
 int aiops_promrules_render(const aiops_fit *f, double min_duration, double for_duration,
                            char **out, aiops_err *err);
+/* The backtest of an exported rule in words: "N points from TIME: R alerts
+ * (the first at TIME), H during a model event (precision P); the model had M events, K alerted
+ * (recall Q)". */
+void aiops_promrules_backtest_text(const aiops_fit_rule_band *r, char *buf, size_t n);
 /* Prometheus duration text of sec seconds (rounded to ms): 1w, 1d,
  * 1h30m, 90s, 250ms. */
 void aiops_fit_fmt_duration(double sec, char *buf, size_t n);
