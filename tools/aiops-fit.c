@@ -32,6 +32,16 @@ static void *grow(const cli *c, void *p, size_t n, size_t sz)
     return np;
 }
 
+/* A repeatable selector option (--match, --counter) appended to its list. */
+static void add_selector(const cli *c, aiops_selector ***list, size_t *n, const char *text)
+{
+    aiops_err err = {0};
+    *list = grow(c, *list, *n, sizeof **list);
+    if (aiops_selector_parse(text, &(*list)[*n], &err))
+        cli_die_usage(c, "--%s: %s", c->opt->lng, err.msg);
+    (*n)++;
+}
+
 static void list_models(void)
 {
     const aiops_model_ops *const *m = aiops_models();
@@ -197,16 +207,10 @@ static void parse_args(cli *c, cfg *g)
             fo->model_given = 1;
             break;
         case 'm':
-            g->match = grow(c, g->match, fo->nmatch, sizeof *g->match);
-            if (aiops_selector_parse(a, &g->match[fo->nmatch], &err))
-                cli_die_usage(c, "--match: %s", err.msg);
-            fo->nmatch++;
+            add_selector(c, &g->match, &fo->nmatch, a);
             break;
         case O_COUNTER:
-            g->counters = grow(c, g->counters, fo->ncounters, sizeof *g->counters);
-            if (aiops_selector_parse(a, &g->counters[fo->ncounters], &err))
-                cli_die_usage(c, "--counter: %s", err.msg);
-            fo->ncounters++;
+            add_selector(c, &g->counters, &fo->ncounters, a);
             break;
         case O_STATIC:
             g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);

@@ -265,14 +265,20 @@ static char *render(aiops_fit_opts *o, const char *series, double min_dur, doubl
     return text;
 }
 
+/* ewma forced on every series, trained for `train` seconds. */
+static void ewma_opts(aiops_fit_opts *o, double train, double k)
+{
+    aiops_fit_opts_init(o);
+    o->model = "ewma";
+    o->model_given = 1;
+    o->train = train;
+    o->params.k = k;
+}
+
 static void test_promrules(void **state)
 {
     aiops_fit_opts o;
-    aiops_fit_opts_init(&o);
-    o.model = "ewma";
-    o.model_given = 1;
-    o.train = 600;
-    o.params.k = 3.5;
+    ewma_opts(&o, 600, 3.5);
     o.params.window = 1800;
     /* a label value with a quote: YAML single quotes double it.  The rule
      * is the model's band at its first scored point (ewma: closed from the
@@ -349,12 +355,8 @@ static void test_promrules(void **state)
 static void test_export_backtest(void **state)
 {
     aiops_fit_opts o;
-    aiops_fit_opts_init(&o);
-    o.model = "ewma";
-    o.model_given = 1;
-    o.train = 3600;
+    ewma_opts(&o, 3600, 3);
     o.params.alpha = 0.5;
-    o.params.k = 3;
     o.bands = 1;
     aiops_series_table *tab = aiops_series_table_new();
     sink out = {json_array()};
