@@ -163,7 +163,7 @@ static void parse_args(cli *c, cfg *g)
         {O_PARAM, "period", "DURATION", "season length (1d)", CLI_STRING,
          .man = "Season length (default 1d); also the lag \\fBauto\\fR tests."},
         {O_PARAM, "window", "DURATION", "robust: rolling window (1h)", CLI_STRING,
-         .man = "\\fBrobust\\fR: the rolling window (default 1h); the window of exported rules."},
+         .man = "\\fBrobust\\fR: the rolling window (default 1h)."},
         {O_PARAM, "daily-order", "N", "seasonal: Fourier order of the daily term (4)", CLI_STRING,
          .man = "\\fBseasonal\\fR: Fourier order of the daily term (default 4)."},
         {O_PARAM, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)", CLI_STRING,
