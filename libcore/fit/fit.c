@@ -269,6 +269,8 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
         f->st.series++;
         if (s->state == FS_NEW)
             rc = series_start(f, r->sid, s, r->ts, err);
+        else if (s->state == FS_SCORE)      /* loaded by --load */
+            f->st.modelled++;
     }
     if (rc || s->state == FS_SKIP)
         return rc;
