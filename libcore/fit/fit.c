@@ -434,6 +434,8 @@ int aiops_fit_foreach(const aiops_fit *f,
                 .params = dt->params,
                 .last = dt->last,
                 .export = fit_export_result(dt),
+                .counter = s->counter,
+                .step = s->seen && s->last_ts > s->prev_ts ? s->last_ts - s->prev_ts : 0,
             };
             int rc = fn(ctx, &info, err);
             if (rc)

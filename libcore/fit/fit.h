@@ -242,6 +242,8 @@ typedef struct aiops_fit_info {
     aiops_model_params params;   /* as created (defaults still unset) */
     aiops_band last;             /* band at the last point seen */
     aiops_fit_rule_band export;  /* model detectors: the exported rule's backtest */
+    int counter;                 /* modelled as a per-second rate */
+    double step;                 /* the series' last sampling interval (0 unknown) */
 } aiops_fit_info;
 
 /* Calls fn for every fitted detector in series-id order. */

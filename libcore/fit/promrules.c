@@ -173,17 +173,27 @@ static void model_rule(ctx *c, const aiops_fit_info *in)
         aiops_buf_str(&c->b, ": its model's band never closed\n");
         return;
     }
+    char sel[2048];
+    if (in->counter) {
+        /* the rate the model saw: from the last two samples, a drop being a
+         * reset, is irate() over a range holding at least two of them */
+        char w[32];
+        double range = 4 * (in->step > 0 ? in->step : 60);
+        aiops_fit_fmt_duration(ceil(range < 60 ? 60 : range), w, sizeof w);
+        snprintf(sel, sizeof sel, "irate(%s[%s])", s, w);
+        s = sel;
+    }
     band_expr(s, &in->export, expr, sizeof expr);
     snprintf(alert, sizeof alert, "%s_anomaly", in->series->name[0] ? in->series->name : "series");
     snprintf(summary, sizeof summary,
-             "%s outside the constant band of its %s model (%s)%s%s", s, in->model,
+             "%s outside the constant band of its %s model (%s)%s%s", in->series->text, in->model,
              strcmp(in->model, "seasonal") && strcmp(in->model, "sarima") &&
                      strcmp(in->model, "holtwinters")
                  ? "its band at the first scored point"
                  : "the envelope of its bands over the first period scored",
              in->reason[0] ? "; " : "", in->reason);
     aiops_promrules_backtest_text(&in->export, bt, sizeof bt);
-    put_rule(c, alert, expr, c->min_duration, in->model, s, summary, bt);
+    put_rule(c, alert, expr, c->min_duration, in->model, in->series->text, summary, bt);
 }
 
 static int add_rule(void *vc, const aiops_fit_info *in, aiops_err *err)

@@ -394,6 +394,7 @@ int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, con
     if (i < len && line[i] == '{') {
         fast f;
         f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
+        f.has_mtype = 0;
         f.type.n = 0;
         f.nlab = 0;
         if (scan_fast(line + i, len - i, &f) == 0)

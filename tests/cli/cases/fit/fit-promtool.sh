@@ -59,4 +59,11 @@ $ann
 T
 (cd "$tmp" && promtool test rules test.yml) >"$tmp/test.out" 2>&1 ||
     { echo "promtool test rules failed:"; cat "$tmp/test.out" "$tmp/x.yml"; exit 1; }
+# a counter's rule judges the rate the model saw: irate() over 4 intervals
+awk 'BEGIN { v = 0; for (i = 0; i < 300; i++) { v += 10 + (i % 3)
+    printf "%d\treqs_total{job=\"a\"}\t%d\n", i * 60, v } }' >"$tmp/c.tsv"
+"$BIN/aiops-fit" --model ewma --train 1h --no-samples --emit-promrules "$tmp/c.yml" "$tmp/c.tsv" >/dev/null 2>&1
+grep -q "expr: 'irate(reqs_total{job=\"a\"}\[4m\]) < 0\.[0-9]* or irate(reqs_total{job=\"a\"}\[4m\]) > 0\.[0-9]*'" "$tmp/c.yml" ||
+    { echo "counter rule:"; cat "$tmp/c.yml"; exit 1; }
+promtool check rules --lint-fatal "$tmp/c.yml" >/dev/null
 echo "promtool ok"
