@@ -112,6 +112,12 @@ typedef struct aiops_label {
     const char *value;
 } aiops_label;
 
+/* What a series measures, when its source says (# TYPE in exposition text,
+ * "metric_type" in the record stream): a counter only goes up (but for
+ * resets); a gauge goes up and down.  The samples of histograms and
+ * summaries (_bucket, _count, _sum) are counters. */
+typedef enum { AIOPS_MTYPE_UNKNOWN = 0, AIOPS_MTYPE_COUNTER, AIOPS_MTYPE_GAUGE } aiops_mtype;
+
 typedef struct aiops_series {
     const char *text;        /* canonical text, owned by the table */
     size_t text_len;
@@ -120,6 +126,7 @@ typedef struct aiops_series {
     const aiops_label *labels;   /* sorted by name, owned by the table */
     uint64_t count;          /* samples seen (maintained by callers, e.g. --stats) */
     void *user;              /* free slot for tools (e.g. cached match result) */
+    aiops_mtype type;        /* set by the format that read it (first one wins) */
 } aiops_series;
 
 typedef struct aiops_series_table aiops_series_table;

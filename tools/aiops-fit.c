@@ -12,15 +12,16 @@
 #include "fit/fit.h"
 #include "cli.h"
 
-enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_OBJECTIVE, O_PARAM, O_LIST };
+enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST };
 
 typedef struct cfg {
     aiops_fit_opts fo;
     const char *out, *save, *promrules, *labels;
     cli_list load;
     aiops_fit_rule *rules;
-    aiops_selector **match;
+    aiops_selector **match, **counters;
     int fmt, fail, verbose;
+    double from, to;
 } cfg;
 
 static void *grow(const cli *c, void *p, size_t n, size_t sz)
@@ -31,12 +32,25 @@ static void *grow(const cli *c, void *p, size_t n, size_t sz)
     return np;
 }
 
+/* A repeatable selector option (--match, --counter) appended to its list. */
+static void add_selector(const cli *c, aiops_selector ***list, size_t *n, const char *text)
+{
+    aiops_err err = {0};
+    *list = grow(c, *list, *n, sizeof **list);
+    if (aiops_selector_parse(text, &(*list)[*n], &err))
+        cli_die_usage(c, "--%s: %s", c->opt->lng, err.msg);
+    (*n)++;
+}
+
 static void list_models(void)
 {
     const aiops_model_ops *const *m = aiops_models();
     printf("%-12s %s\n", "auto", "choose per series by seasonality, data length and holdout error");
-    for (size_t i = 0; m[i]; i++)
-        printf("%-12s %s\n", m[i]->name, m[i]->desc);
+    for (size_t i = 0; m[i]; i++)   /* static's thresholds come from --static */
+        printf("%-12s %s\n", m[i]->name,
+               strcmp(m[i]->name, "static") ? m[i]->desc
+                                            : "fixed threshold rule, given by --static 'SELECTOR OP NUMBER' "
+                                              "(e.g. 'cpu>80'), the alerting baseline");
 }
 
 static void warn(void *ctx, const char *series, const char *msg)
@@ -57,15 +71,32 @@ static void parse_args(cli *c, cfg *g)
          CLI_STRING,
          .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
                 "matches). Other series are passed through unscored."},
-        {CLI_LONG, "train", "DURATION", "train each series on its first DURATION of data (14d)", CLI_DURATION,
-         .dest = &fo->train,
-         .man = "Train each series on its first \\fIDURATION\\fR of data (default 14d)."},
+        {O_COUNTER, "counter", "SELECTOR", "model matching series as counters: per-second rates (repeatable)",
+         CLI_STRING,
+         .man = "Treat the series matching \\fISELECTOR\\fR as counters (repeatable), besides\n"
+                "those typed counter by their source and those named \\fB*_total\\fR,\n"
+                "\\fB*_count\\fR, \\fB*_sum\\fR or \\fB*_bucket\\fR; see Counters."},
+        {CLI_LONG, "no-counter-rate", NULL, "model counters raw, not as per-second rates", CLI_FLAG,
+         .dest = &fo->no_counter_rate,
+         .man = "Model counters as they are, not as per-second rates."},
+        {CLI_LONG, "train", "DURATION",
+         "train each series on its first DURATION of data (default: 3 periods, 3d, and >= 24 points)",
+         CLI_DURATION, .dest = &fo->train, .range = CLI_GT, .lo = 0,
+         .man = "Train each series on its first \\fIDURATION\\fR of data. Default: its first 3\n"
+                "periods (\\fB\\-\\-period\\fR, 1d: 3 days), and at least 24 points; see\n"
+                "Training."},
         {CLI_LONG, "train-until", "TIME", "train on everything before TIME instead", CLI_TIME,
          .dest = &fo->train_until,
          .man = "Train on every point before \\fITIME\\fR (RFC 3339 or epoch seconds) instead."},
         {CLI_LONG, "max-train", "N", "cap of the training buffer per series, in points (200000)", CLI_SIZE,
          .dest = &fo->max_train,
          .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
+        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME,
+         .dest = &g->from,
+         .man = "Drop records before \\fITIME\\fR (RFC 3339 or epoch seconds) before fitting, as\n"
+                "\\fBaiops-replay \\-\\-from\\fR does."},
+        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
+         .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
         {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
          .man = "Write a band record after every scored sample."},
         {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
@@ -106,16 +137,8 @@ static void parse_args(cli *c, cfg *g)
         {CLI_LONG, "emit-promrules", "FILE", "write Prometheus alerting rules for the fitted models", CLI_PATH,
          .dest = &g->promrules,
          .man = "Write the fitted models as Prometheus alerting rules (the rule-file YAML that\n"
-                "Prometheus and its rule checker read) to \\fIFILE\\fR: one group\n"
-                "\\fBaiops-fit\\fR; static rules as written (once each); for the other models,\n"
-                "one rule per series,\n"
-                "\\fBabs(S \\- avg_over_time(S[W])) > K * stddev_over_time(S[W])\\fR with\n"
-                "\\fIW\\fR the \\fB\\-\\-window\\fR (1h) and \\fIK\\fR the model's \\fIk\\fR, or for\n"
-                "\\fBseasonal\\fR, \\fBsarima\\fR and \\fBholtwinters\\fR the normal quantile of\n"
-                "their \\fIwidth\\fR (0.99 gives 2.576) over the window one week (or\n"
-                "\\fB\\-\\-period\\fR) earlier: \\fBavg_over_time(S[1h] offset 1w)\\fR. Rules get\n"
-                "\\fBfor:\\fR from \\fB\\-\\-min-duration\\fR (static rules: \\fB\\-\\-for\\fR), and the\n"
-                "labels \\fBseverity\\fR, \\fBsource\\fR and \\fBmodel\\fR."},
+                "\\fBpromtool check rules\\fR accepts) to \\fIFILE\\fR, and each model rule's\n"
+                "backtest to standard error; see Exported rules."},
         {CLI_LONG, "horizon", "N", "after the input, forecast N band records per series", CLI_SIZE,
          .dest = &fo->horizon,
          .man = "After the input, write \\fIN\\fR forecast band records per modelled series,\n"
@@ -140,7 +163,7 @@ static void parse_args(cli *c, cfg *g)
         {O_PARAM, "period", "DURATION", "season length (1d)", CLI_STRING,
          .man = "Season length (default 1d); also the lag \\fBauto\\fR tests."},
         {O_PARAM, "window", "DURATION", "robust: rolling window (1h)", CLI_STRING,
-         .man = "\\fBrobust\\fR: the rolling window (default 1h); the window of exported rules."},
+         .man = "\\fBrobust\\fR: the rolling window (default 1h)."},
         {O_PARAM, "daily-order", "N", "seasonal: Fourier order of the daily term (4)", CLI_STRING,
          .man = "\\fBseasonal\\fR: Fourier order of the daily term (default 4)."},
         {O_PARAM, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)", CLI_STRING,
@@ -184,10 +207,10 @@ static void parse_args(cli *c, cfg *g)
             fo->model_given = 1;
             break;
         case 'm':
-            g->match = grow(c, g->match, fo->nmatch, sizeof *g->match);
-            if (aiops_selector_parse(a, &g->match[fo->nmatch], &err))
-                cli_die_usage(c, "--match: %s", err.msg);
-            fo->nmatch++;
+            add_selector(c, &g->match, &fo->nmatch, a);
+            break;
+        case O_COUNTER:
+            add_selector(c, &g->counters, &fo->ncounters, a);
             break;
         case O_STATIC:
             g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);
@@ -208,8 +231,18 @@ static void parse_args(cli *c, cfg *g)
     }
     if (fo->tune && !g->labels)
         cli_die_usage(c, "--tune needs --labels FILE");
+    if (!(g->from < g->to))
+        cli_die_usage(c, "--from must be earlier than --to");
+    /* static takes its thresholds from the rules; alone it has none. */
+    if (fo->model_given && !strcmp(fo->model, "static")) {
+        if (!fo->nrules)
+            cli_die_usage(c, "--model static needs its thresholds: give --static 'SELECTOR OP NUMBER' "
+                             "(e.g. 'cpu>80') instead");
+        fo->model_given = 0;
+    }
     fo->rules = g->rules;
     fo->match = g->match;
+    fo->counters = g->counters;
     fo->warn = warn;
     c->opts = NULL;
 }
@@ -238,6 +271,19 @@ static int print_choice(void *ctx, const aiops_fit_info *in, aiops_err *err)
     return 0;
 }
 
+/* --emit-promrules: each model rule's own backtest, beside the model's. */
+static int print_backtest(void *ctx, const aiops_fit_info *in, aiops_err *err)
+{
+    (void)ctx;
+    (void)err;
+    char bt[400];
+    if (in->rule || !in->export.set)
+        return 0;
+    aiops_promrules_backtest_text(&in->export, bt, sizeof bt);
+    fprintf(stderr, "aiops-fit: rule for %s (%s): %s\n", in->series->text, in->model, bt);
+    return 0;
+}
+
 static void progress(const aiops_fit *f, int final)
 {
     static time_t last;
@@ -250,6 +296,29 @@ static void progress(const aiops_fit *f, int final)
     fprintf(stderr, "\raiops-fit: %llu samples, %zu series (%zu training), %llu anomalies%s",
             (unsigned long long)st.samples, st.series, st.training,
             (unsigned long long)st.anomalies, final ? "\n" : "");
+}
+
+/* Say what a run that scored nothing, or less than asked, left out. */
+static void report(const cfg *g, const aiops_fit_stats *st, uint64_t nread)
+{
+    if (nread && !st->records)
+        fprintf(stderr, "aiops-fit: warning: --from/--to left none of the %llu records read\n",
+                (unsigned long long)nread);
+    else if (st->series && !st->modelled && (g->fo.nmatch || g->fo.nrules))
+        fprintf(stderr, "aiops-fit: warning: no series matched %s; none of the %zu series was "
+                        "modelled\n", g->fo.nmatch ? "--match" : "the --static rules", st->series);
+    if (st->never_scored) {
+        /* suggest half the longest such series, in whole hours (minutes) */
+        double unit = st->never_scored_span >= 2 * 3600 ? 3600 : 60;
+        double half = floor(st->never_scored_span / 2 / unit) * unit;
+        char d[64], span[64];
+        aiops_fit_fmt_duration(half > 0 ? half : unit, d, sizeof d);
+        aiops_fit_fmt_duration(st->never_scored_span, span, sizeof span);
+        fprintf(stderr, "aiops-fit: warning: %zu of %zu modelled series never left training (the "
+                        "input ended inside their training window, the longest after %s): none "
+                        "of their points was scored; try --train %s or --train-until TIME\n",
+                st->never_scored, st->modelled, span, d);
+    }
 }
 
 static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *anomalies,
@@ -273,9 +342,10 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
     if (!rc)
         rc = aiops_reader_new(&rd, paths, npaths, tab, &ro, err);
     aiops_record r;
-    uint64_t n = 0;
+    uint64_t n = 0, nread = 0;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = aiops_fit_push(f, &r, err);
+        nread++;
+        rc = r.ts >= g->from && r.ts < g->to ? aiops_fit_push(f, &r, err) : 0;
         aiops_record_clear(&r);
         if (tty && (++n & 0xffff) == 0)
             progress(f, 0);
@@ -290,11 +360,15 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
         rc = aiops_fit_save_file(f, g->save, err);
     if (!rc && g->promrules)
         rc = aiops_promrules_write(f, g->fo.min_duration, g->fo.for_duration, g->promrules, err);
+    if (!rc && g->promrules)
+        rc = aiops_fit_foreach(f, print_backtest, NULL, err);
     int crc = aiops_writer_close(w, rc ? NULL : err);
     rc = rc ? rc : crc;
     aiops_fit_stats st = {0};
     if (f)
         aiops_fit_get_stats(f, &st);
+    if (!rc)
+        report(g, &st, nread);
     *anomalies = st.anomalies;
     aiops_fit_free(f);
     aiops_reader_free(rd);
@@ -315,7 +389,7 @@ int main(int argc, char **argv)
         .argc = argc,
         .argv = argv,
     };
-    cfg g = {0};
+    cfg g = {.from = -INFINITY, .to = INFINITY};
     aiops_fit_opts_init(&g.fo);
     parse_args(&c, &g);
     size_t npaths;
@@ -325,6 +399,9 @@ int main(int argc, char **argv)
     int rc = run(&g, paths, npaths, &anomalies, &err);
     for (size_t i = 0; i < g.fo.nmatch; i++)
         aiops_selector_free(g.match[i]);
+    for (size_t i = 0; i < g.fo.ncounters; i++)
+        aiops_selector_free(g.counters[i]);
+    free(g.counters);
     for (size_t i = 0; i < g.fo.nrules; i++)
         aiops_fit_rule_free(&g.rules[i]);
     free(g.match);

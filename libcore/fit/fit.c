@@ -12,7 +12,6 @@ void aiops_fit_opts_init(aiops_fit_opts *o)
     memset(o, 0, sizeof *o);
     o->model = "auto";
     aiops_model_params_init(&o->params);
-    o->train = AIOPS_FIT_TRAIN_DEFAULT;
     o->train_until = NAN;
     o->max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
     o->for_duration = NAN;
@@ -28,7 +27,7 @@ int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *
     if (!f->o.model)
         f->o.model = "auto";
     if (!(f->o.train > 0))
-        f->o.train = AIOPS_FIT_TRAIN_DEFAULT;
+        f->o.train = 0;
     if (!f->o.max_train)
         f->o.max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
     if (strcmp(f->o.model, "auto") != 0 && !aiops_model_find(f->o.model)) {
@@ -88,6 +87,16 @@ static int det_add(fit_series *s, const aiops_fit_rule *rule, const aiops_fit_op
 
 static int series_fit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err);
 
+static int is_counter(const aiops_fit *f, const aiops_series *se)
+{
+    if (f->o.no_counter_rate)
+        return 0;
+    for (size_t i = 0; i < f->o.ncounters; i++)
+        if (aiops_selector_match(f->o.counters[i], se))
+            return 1;
+    return aiops_fit_is_counter(se);
+}
+
 static int all_static(const fit_series *s)
 {
     for (size_t i = 0; i < s->ndet; i++)
@@ -119,9 +128,21 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
     }
     if (!s->ndet)
         return 0;
+    /* rules judge the raw value, as Prometheus would */
+    s->counter = !all_static(s) && is_counter(f, se);
+    s->cprev_t = s->cprev_v = NAN;
     s->state = FS_TRAIN;
+    f->st.modelled++;
     s->first_ts = ts;
-    s->train_end = isnan(f->o.train_until) ? ts + f->o.train : f->o.train_until;
+    if (!isnan(f->o.train_until)) {
+        s->train_end = f->o.train_until;
+    } else if (f->o.train > 0) {
+        s->train_end = ts + f->o.train;
+    } else {
+        double period = f->o.params.period > 0 ? f->o.params.period : 86400;
+        s->train_end = ts + AIOPS_FIT_TRAIN_PERIODS * period;
+        s->train_min = AIOPS_FIT_TRAIN_MIN_POINTS;
+    }
     f->st.training++;
     /* Thresholds learn nothing: a backtest of alert rules judges every
      * point, so static-only series skip training. */
@@ -229,6 +250,7 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
         if (f->o.bands)
             rc = fit_emit_band(f, sid, s, d, t, &b, 0, err);
     }
+    fit_export_step(d, t, v, &b, act);
     if (!rc && !f->o.tune && act != AIOPS_DB_NONE) {
         if (act == AIOPS_DB_FIRE)
             f->st.anomalies++;
@@ -247,14 +269,28 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
         f->st.series++;
         if (s->state == FS_NEW)
             rc = series_start(f, r->sid, s, r->ts, err);
+        else if (s->state == FS_SCORE)      /* loaded by --load */
+            f->st.modelled++;
     }
     if (rc || s->state == FS_SKIP)
         return rc;
+    double v = r->value;
+    if (s->counter) {
+        /* the first sample has no rate: nothing to learn or judge */
+        int first = isnan(s->cprev_t);
+        v = aiops_fit_counter_rate(s->cprev_t, s->cprev_v, r->ts, v);
+        if (!isnan(r->value)) {
+            s->cprev_t = r->ts;
+            s->cprev_v = r->value;
+        }
+        if (first)
+            return 0;
+    }
     if (s->state == FS_TRAIN) {
-        if (r->ts < s->train_end && s->n < f->o.max_train) {
+        if ((r->ts < s->train_end || s->n < s->train_min) && s->n < f->o.max_train) {
             s->prev_ts = s->last_ts;
             s->last_ts = r->ts;
-            return train_append(f, s, r->ts, r->value, err);
+            return train_append(f, s, r->ts, v, err);
         }
         rc = series_fit(f, r->sid, s, err);
         if (rc || s->state == FS_SKIP)
@@ -265,7 +301,7 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
     if (f->o.tune && f->o.objective.kind == AIOPS_OBJ_NAB && !rc)
         rc = fit_tune_record(s, NULL, r->ts, AIOPS_DB_NONE, 1, err);
     for (size_t i = 0; !rc && i < s->ndet; i++)
-        rc = det_score(f, r->sid, s, &s->det[i], r->ts, r->value, err);
+        rc = det_score(f, r->sid, s, &s->det[i], r->ts, v, err);
     s->prev_ts = s->last_ts;
     s->last_ts = r->ts;
     f->st.scored++;
@@ -358,6 +394,11 @@ int aiops_fit_finish(aiops_fit *f, aiops_err *err)
     for (size_t i = 0; i < f->ns; i++) {
         if (f->s[i].state != FS_TRAIN)
             continue;
+        /* static-only series never train; these had no point scored */
+        double span = f->s[i].last_ts - f->s[i].first_ts;
+        f->st.never_scored++;
+        if (span > f->st.never_scored_span)
+            f->st.never_scored_span = span;
         int rc = series_fit(f, (uint32_t)i, &f->s[i], err);
         if (rc)
             return rc;
@@ -392,6 +433,9 @@ int aiops_fit_foreach(const aiops_fit *f,
                 .rule = dt->rule ? dt->rule->text : dt->rule_text,
                 .params = dt->params,
                 .last = dt->last,
+                .export = fit_export_result(dt),
+                .counter = s->counter,
+                .step = s->seen && s->last_ts > s->prev_ts ? s->last_ts - s->prev_ts : 0,
             };
             int rc = fn(ctx, &info, err);
             if (rc)

@@ -25,7 +25,12 @@
 #include "aiops.h"
 #include "models/model.h"
 
-#define AIOPS_FIT_TRAIN_DEFAULT     (14.0 * 86400)   /* --train */
+/* Default training (no --train, no --train-until): the first
+ * AIOPS_FIT_TRAIN_PERIODS periods (--period, 1d) of the series, and at
+ * least AIOPS_FIT_TRAIN_MIN_POINTS points.  Decided from the series' own
+ * points so far: no look-ahead, so it works on short dumps too. */
+#define AIOPS_FIT_TRAIN_PERIODS     3
+#define AIOPS_FIT_TRAIN_MIN_POINTS  ((size_t)24)
 #define AIOPS_FIT_MAX_TRAIN_DEFAULT ((size_t)200000) /* points per series */
 
 /* ------------------------------------------------------- static rules */
@@ -71,6 +76,18 @@ aiops_db_action aiops_debounce_step(aiops_debounce *d, double t, int anomalous, 
  * reaches); otherwise (static thresholds) the excess in value units. */
 double aiops_fit_score(double v, const aiops_band *b);
 
+/* ----------------------------------------------------------- counters */
+
+/* Whether series se is a counter by its type or its name (_total, _count,
+ * _sum, _bucket). */
+int aiops_fit_is_counter(const aiops_series *se);
+
+/* Prometheus rate() over consecutive samples: the per-second increase from
+ * the previous sample (prev_t, prev_v) to (t, v); a drop is a counter reset,
+ * so the increase is v itself (the counter restarted from 0).  NaN when
+ * there is no previous sample or either value is missing, or t <= prev_t. */
+double aiops_fit_counter_rate(double prev_t, double prev_v, double t, double v);
+
 /* ------------------------------------------------------------ engine */
 
 typedef struct aiops_fit aiops_fit;
@@ -98,7 +115,9 @@ typedef struct aiops_fit_opts {
     const char *model;           /* model name or "auto"; NULL = "auto" */
     int model_given;             /* 0: with rules, other series are not modelled */
     aiops_model_params params;   /* --k, --alpha, ... (aiops_model_params_init) */
-    double train;                /* seconds of training per series (0 = default) */
+    double train;                /* seconds of training per series (0 = the default:
+                                    AIOPS_FIT_TRAIN_PERIODS periods, and at least
+                                    AIOPS_FIT_TRAIN_MIN_POINTS points) */
     double train_until;          /* NaN, or the absolute end of training */
     size_t max_train;            /* 0 = AIOPS_FIT_MAX_TRAIN_DEFAULT */
     int bands;                   /* emit band records for scored points */
@@ -109,6 +128,13 @@ typedef struct aiops_fit_opts {
     size_t nrules;
     aiops_selector *const *match;/* borrowed; series to model (none = all) */
     size_t nmatch;
+    /* Counters are modelled as per-second rates (aiops_fit_counter_rate):
+     * series typed counter (aiops_series.type, e.g. # TYPE in exposition
+     * text), named *_total, *_count, *_sum or *_bucket, or matching one
+     * of counters[]; no_counter_rate models them raw. */
+    aiops_selector *const *counters; /* borrowed, ncounters of them */
+    size_t ncounters;
+    int no_counter_rate;
     size_t horizon;              /* forecast band records after the end */
     double step;                 /* their spacing; 0 = each series' last interval */
     /* --tune: every modelled series runs its model at every point of a
@@ -145,6 +171,12 @@ int aiops_fit_finish(aiops_fit *f, aiops_err *err);
 typedef struct aiops_fit_stats {
     uint64_t records, samples, scored, anomalies;   /* anomalies = events fired */
     size_t series, training;                        /* known / still training */
+    size_t modelled;                                /* series given detectors */
+    /* Series whose input ended inside their training window: fitted at
+     * the end (for --save), but none of their points was scored; and the
+     * longest time span one of them covered. */
+    size_t never_scored;
+    double never_scored_span;
     size_t unfit;                                   /* left unscored: fit failed */
 } aiops_fit_stats;
 void aiops_fit_get_stats(const aiops_fit *f, aiops_fit_stats *st);
@@ -186,6 +218,21 @@ int aiops_fit_params_from_json(const json_t *j, aiops_model_params *p, aiops_err
 
 /* ------------------------------------------------ model introspection */
 
+/* The constant band a model detector is exported as (--emit-promrules),
+ * and the backtest of that exact rule on the scored data, side by side
+ * with the model (see fit_export.c). */
+typedef struct aiops_fit_rule_band {
+    int set;                     /* 0: the model's band never closed */
+    double lower, upper;         /* the rule: value < lower or value > upper */
+    double from;                 /* first point the rule judged */
+    uint64_t points;             /* points it judged */
+    uint64_t rule_events;        /* the rule's alerts (after for:) */
+    double first_alert;          /* when the first of them fired */
+    uint64_t rule_hits;          /*   of them overlapping a model event */
+    uint64_t model_events;       /* the model's events in the same span */
+    uint64_t model_hits;         /*   of them overlapping a rule alert */
+} aiops_fit_rule_band;
+
 /* One fitted detector, for exporters (promrules) and reports. */
 typedef struct aiops_fit_info {
     const aiops_series *series;
@@ -194,6 +241,9 @@ typedef struct aiops_fit_info {
     const char *rule;            /* static rule text ("cpu>80"), or NULL */
     aiops_model_params params;   /* as created (defaults still unset) */
     aiops_band last;             /* band at the last point seen */
+    aiops_fit_rule_band export;  /* model detectors: the exported rule's backtest */
+    int counter;                 /* modelled as a per-second rate */
+    double step;                 /* the series' last sampling interval (0 unknown) */
 } aiops_fit_info;
 
 /* Calls fn for every fitted detector in series-id order. */
@@ -230,12 +280,19 @@ int aiops_fit_seasonality(const double *ts, const double *v, size_t n, double pe
 /* --------------------------------------------------- prometheus rules */
 
 /* Prometheus alerting rules (YAML text, caller frees) for every fitted
- * detector: z-score expressions over avg_over_time/stddev_over_time (with
- * `offset 1w` windows for seasonal models), the static rules as written.
+ * detector: the static rules as written; for models, the constant band of
+ * aiops_fit_info.export, "S < lower or S > upper", with its backtest.
  * `for:` is min_duration for model rules and for_duration (NaN = the
  * same) for static rules, in seconds. */
 int aiops_promrules_render(const aiops_fit *f, double min_duration, double for_duration,
                            char **out, aiops_err *err);
+/* The backtest of an exported rule in words: "N points from TIME: R alerts
+ * (the first at TIME), H during a model event (precision P); the model had M events, K alerted
+ * (recall Q)". */
+void aiops_promrules_backtest_text(const aiops_fit_rule_band *r, char *buf, size_t n);
+/* Prometheus duration text of sec seconds (rounded to ms): 1w, 1d,
+ * 1h30m, 90s, 250ms. */
+void aiops_fit_fmt_duration(double sec, char *buf, size_t n);
 /* The same into a file. */
 int aiops_promrules_write(const aiops_fit *f, double min_duration, double for_duration,
                           const char *path, aiops_err *err);

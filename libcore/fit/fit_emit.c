@@ -69,6 +69,8 @@ int fit_emit_band(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d, d
             json_object_set_new(o, "rule", json_string(det_rule(d)));
         if (forecast)
             json_object_set_new(o, "forecast", json_true());
+        if (s->counter)
+            json_object_set_new(o, "transform", json_string("rate"));
     }
     return emit_obj(f, AIOPS_R_BAND, t, o, err);
 }
@@ -94,6 +96,8 @@ int fit_emit_anomaly(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d
         json_object_set_new(o, "model", json_string(d->ops->name));
         if (det_rule(d))
             json_object_set_new(o, "rule", json_string(det_rule(d)));
+        if (s->counter)    /* value and band are per-second rates */
+            json_object_set_new(o, "transform", json_string("rate"));
         const char *svc = aiops_series_service(aiops_series_get(f->tab, sid));
         if (svc)
             json_object_set_new(o, "service", json_string(svc));

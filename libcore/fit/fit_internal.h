@@ -8,12 +8,26 @@
  *   fit_emit.c     band and anomaly records
  *   fit.c          the engine: training, scoring, finishing
  *
- * fit_rule.c (rules, debouncing), fit_auto.c (model choice) and
- * promrules.c (Prometheus rules) stand beside them and use fit.h only. */
+ * fit_export.c (the exported rule's band and backtest) sits beside
+ * fit_series.c.  fit_rule.c (rules, debouncing), fit_auto.c (model
+ * choice) and promrules.c (Prometheus rules) stand beside them and use
+ * fit.h only. */
 #ifndef AIOPS_FIT_INTERNAL_H
 #define AIOPS_FIT_INTERNAL_H
 
 #include "fit/fit.h"
+
+/* The rule a model detector is exported as, backtested as it scores:
+ * calibrating from its first closed band (over one period for the interval
+ * models), then judging every point with its own for: debouncer. */
+typedef struct fit_export {
+    int state;                   /* 0 not started, 1 calibrating, 2 judging */
+    double until;                /* calibration ends at this time */
+    aiops_debounce db;
+    int rule_hit, model_hit;     /* current events overlap the other's
+                                    (model_hit -1: no counted event open) */
+    aiops_fit_rule_band r;
+} fit_export;
 
 /* One model instance judging one series (a series has one, or one per
  * matching static rule). */
@@ -26,6 +40,7 @@ typedef struct fit_det {
     char *reason;                /* owned, "" if none */
     aiops_debounce db;
     aiops_band last;             /* band at the last scored point */
+    fit_export x;                /* model detectors */
     double *fires;               /* --tune: times the events fired */
     size_t nfires, capfires;
 } fit_det;
@@ -35,6 +50,9 @@ enum { FS_NEW = 0, FS_SKIP, FS_TRAIN, FS_SCORE };
 typedef struct fit_series {
     int state, seen;
     double first_ts, train_end, last_ts, prev_ts;
+    size_t train_min;            /* train on at least this many points */
+    int counter;                 /* modelled as a per-second rate */
+    double cprev_t, cprev_v;     /* counter: the previous finite sample */
     double *tbuf, *vbuf;         /* training buffer, freed after the fit */
     size_t n, cap;
     fit_det *det;
@@ -79,6 +97,12 @@ int fit_det_set_reason(fit_det *d, const char *reason, aiops_err *err);
 void fit_det_clear(fit_det *d);
 /* Clear n detectors and free their array. */
 void fit_dets_free(fit_det *det, size_t n);
+
+/* fit_export.c */
+/* One scored point: the model's band b and its debouncer's action act. */
+void fit_export_step(fit_det *d, double t, double v, const aiops_band *b, aiops_db_action act);
+/* The backtest so far, open events counted. */
+aiops_fit_rule_band fit_export_result(const fit_det *d);
 
 /* fit_tune.c */
 int fit_tune_expand(aiops_fit *f, fit_series *s, aiops_err *err);

@@ -36,8 +36,10 @@ json_t *aiops_fit_params_to_json(const aiops_model_params *p)
         } else {
             double v;
             memcpy(&v, base, sizeof v);
-            if (isfinite(v))
-                json_object_set_new(o, fields[i].name, json_real(v));
+            /* NaN is "unset" (not written); +-Inf in the model files'
+             * spelling, "+Inf" / "-Inf" (models/model.h). */
+            if (!isnan(v))
+                json_object_set_new(o, fields[i].name, aiops_mj_num(v));
         }
     }
     if (o && p->op[0])
@@ -91,9 +93,10 @@ int aiops_fit_params_from_json(const json_t *j, aiops_model_params *p, aiops_err
             int iv = (int)x;
             memcpy(base, &iv, sizeof iv);
         } else {
-            if (!json_is_number(v))
-                return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "params.%s: expected a number", k);
-            double dv = json_number_value(v);
+            double dv;
+            if (aiops_mj_value(v, &dv))
+                return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
+                                     "params.%s: expected a number, \"+Inf\" or \"-Inf\"", k);
             memcpy(base, &dv, sizeof dv);
         }
     }

@@ -139,3 +139,32 @@ aiops_db_action aiops_debounce_step(aiops_debounce *d, double t, int anomalous, 
     }
     return AIOPS_DB_NONE;
 }
+
+/* ------------------------------------------------------------ counters */
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n > m && memcmp(s + n - m, suf, m) == 0;
+}
+
+int aiops_fit_is_counter(const aiops_series *se)
+{
+    static const char *const suffixes[] = {"_total", "_count", "_sum", "_bucket"};
+    if (se->type == AIOPS_MTYPE_COUNTER)
+        return 1;
+    if (se->type != AIOPS_MTYPE_UNKNOWN)    /* typed gauge, ...: the type wins */
+        return 0;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (ends_with(se->name, suffixes[i]))
+            return 1;
+    return 0;
+}
+
+double aiops_fit_counter_rate(double prev_t, double prev_v, double t, double v)
+{
+    if (!isfinite(prev_v) || !isfinite(v) || !(t > prev_t))
+        return NAN;
+    double inc = v >= prev_v ? v - prev_v : v;
+    return inc / (t - prev_t);
+}

@@ -15,7 +15,7 @@
 
 /* ---- save */
 
-static json_t *det_json(const fit_det *d)
+static json_t *det_json(const fit_det *d, int counter)
 {
     json_t *o = json_object();
     if (!o)
@@ -26,6 +26,8 @@ static json_t *det_json(const fit_det *d)
     const char *rule = d->rule ? d->rule->text : d->rule_text;
     if (rule)
         json_object_set_new(o, "rule", json_string(rule));
+    if (counter)
+        json_object_set_new(o, "transform", json_string("rate"));
     json_object_set_new(o, "params", aiops_fit_params_to_json(&d->params));
     json_object_set_new(o, "state", d->ops->save(d->m));
     return o;
@@ -45,7 +47,7 @@ json_t *aiops_fit_save(const aiops_fit *f, aiops_err *err)
             continue;
         json_t *arr = json_array();
         for (size_t d = 0; arr && d < s->ndet; d++)
-            if (json_array_append_new(arr, det_json(&s->det[d])))
+            if (json_array_append_new(arr, det_json(&s->det[d], s->counter)))
                 oom = 1;
         const aiops_series *se = aiops_series_get(f->tab, (uint32_t)i);
         if (!arr || json_object_set_new(ser, se->text, arr))
@@ -62,6 +64,19 @@ json_t *aiops_fit_save(const aiops_fit *f, aiops_err *err)
 
 /* ---- load */
 
+/* Files written before non-finite parameters were saved lack the threshold
+ * of rules like 'x > -Inf': it is in the rule text. */
+static void from_rule(aiops_model_params *p, const char *text)
+{
+    aiops_fit_rule r;
+    aiops_err e2 = {0};
+    if (aiops_fit_rule_parse(text, &r, &e2) == 0) {
+        p->threshold = r.threshold;
+        memcpy(p->op, r.op, sizeof p->op);
+    }
+    aiops_fit_rule_free(&r);
+}
+
 static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_err *err)
 {
     const char *model = json_string_value(json_object_get(j, "model"));
@@ -77,6 +92,8 @@ static int det_load(fit_det *d, const json_t *j, const aiops_fit_opts *o, aiops_
     int rc = aiops_fit_params_from_json(json_object_get(j, "params"), &d->params, err);
     if (rc)
         return rc;
+    if (rule && d->ops == &aiops_model_static && isnan(d->params.threshold))
+        from_rule(&d->params, rule);
     rc = fit_det_set_reason(d, reason, err);
     if (!rc && rule && !(d->rule_text = strdup(rule)))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
@@ -121,6 +138,13 @@ static int series_load(aiops_fit *f, const char *text, const json_t *arr, aiops_
                              "series %s: %s", text, msg);
     }
     fit_dets_free(s->det, s->ndet);
+    s->counter = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *tr = json_string_value(json_object_get(json_array_get(arr, i), "transform"));
+        if (tr && !strcmp(tr, "rate"))
+            s->counter = !f->o.no_counter_rate;
+    }
+    s->cprev_t = s->cprev_v = NAN;
     s->det = det;
     s->ndet = s->capdet = n;
     s->state = FS_SCORE;

@@ -1,11 +1,11 @@
 /* promrules.c - export fitted models as Prometheus alerting rules
  * (aiops-fit --emit-promrules), so a tuned detector can run in production:
  *   static rules    expr: cpu > 80                     (once per rule)
- *   level models    |x - avg_over_time(x[W])| > K * stddev_over_time(x[W])
- *   seasonal models the same over the window one week (or one period)
- *                   earlier: avg_over_time(x[W] offset 1w)
- * K is the model's k, or for interval models the normal quantile of its
- * coverage (width 0.99 -> 2.576).  Output is the rulefmt YAML that
+ *   model rules     expr: x < L or x > U, one per series, the constant band
+ *                   of fit_export.c, with the label aiops_series (the
+ *                   series text) so rules stay unique, and the backtest
+ *                   of that exact rule in the annotation "backtest".
+ * Output is the rulefmt YAML that
  * `promtool check rules` reads; strings are single-quoted (no escapes
  * except '' for '), so any label value survives. */
 #include <math.h>
@@ -18,10 +18,6 @@
 #include "common/buf.h"
 #include "input/input.h"
 
-#define DEFAULT_K 3.0
-#define DEFAULT_WIDTH 0.99
-#define DEFAULT_WINDOW 3600.0
-#define WEEK (7 * 86400.0)
 
 /* YAML single-quoted scalar. */
 static void put_quoted(aiops_buf *b, const char *s)
@@ -36,8 +32,7 @@ static void put_quoted(aiops_buf *b, const char *s)
     aiops_buf_put(b, "'", 1);
 }
 
-/* Prometheus duration text: 1w, 1d, 1h30m, 90s, 250ms. */
-static void fmt_duration(double sec, char *buf, size_t n)
+void aiops_fit_fmt_duration(double sec, char *buf, size_t n)
 {
     static const struct { const char *u; double s; } units[] = {
         {"w", 604800}, {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}};
@@ -53,35 +48,6 @@ static void fmt_duration(double sec, char *buf, size_t n)
     }
     if ((ms > 0 || len == 0) && len < n)
         snprintf(buf + len, n - len, "%lldms", ms);
-}
-
-/* Inverse of the standard normal CDF by bisection on erfc: exact enough
- * for a threshold and free of tables. */
-static double normal_quantile(double p)
-{
-    double lo = -10, hi = 10;
-    for (int i = 0; i < 100; i++) {
-        double mid = (lo + hi) / 2;
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-
-static int is_interval_model(const char *m)
-{
-    return !strcmp(m, "seasonal") || !strcmp(m, "sarima") || !strcmp(m, "holtwinters");
-}
-
-static double sensitivity(const aiops_fit_info *in)
-{
-    if (is_interval_model(in->model)) {
-        double w = in->params.width > 0 && in->params.width < 1 ? in->params.width : DEFAULT_WIDTH;
-        return normal_quantile((1 + w) / 2);
-    }
-    return in->params.k > 0 ? in->params.k : DEFAULT_K;
 }
 
 typedef struct ctx {
@@ -115,8 +81,10 @@ static void put_kv(aiops_buf *b, const char *indent, const char *k, const char *
     aiops_buf_str(b, "\n");
 }
 
+/* labels: severity, source, model, and for model rules the series'
+ * text (aiops_series), so rules of one metric's series stay unique. */
 static void put_rule(ctx *c, const char *alert, const char *expr, double hold, const char *model,
-                     const char *summary)
+                     const char *series, const char *summary, const char *backtest)
 {
     char name[256], dur[64];
     aiops_sanitize_name(alert, strlen(alert), name, sizeof name);
@@ -125,15 +93,19 @@ static void put_rule(ctx *c, const char *alert, const char *expr, double hold, c
     aiops_buf_str(&c->b, "\n");
     put_kv(&c->b, "        ", "expr", expr);
     if (hold > 0) {
-        fmt_duration(hold, dur, sizeof dur);
+        aiops_fit_fmt_duration(hold, dur, sizeof dur);
         put_kv(&c->b, "        ", "for", dur);
     }
     aiops_buf_str(&c->b, "        labels:\n");
     put_kv(&c->b, "          ", "severity", "warning");
     put_kv(&c->b, "          ", "source", "aiops-fit");
     put_kv(&c->b, "          ", "model", model);
+    if (series)
+        put_kv(&c->b, "          ", "aiops_series", series);
     aiops_buf_str(&c->b, "        annotations:\n");
     put_kv(&c->b, "          ", "summary", summary);
+    if (backtest)
+        put_kv(&c->b, "          ", "backtest", backtest);
 }
 
 static void static_rule(ctx *c, const aiops_fit_info *in)
@@ -151,27 +123,77 @@ static void static_rule(ctx *c, const aiops_fit_info *in)
     snprintf(expr, sizeof expr, "%.*s %s %s", sel_len, rule, in->params.op, num);
     snprintf(alert, sizeof alert, "%s_threshold", in->series->name[0] ? in->series->name : "series");
     snprintf(summary, sizeof summary, "static rule %s (backtested with aiops-fit)", rule);
-    put_rule(c, alert, expr, c->for_duration, "static", summary);
+    put_rule(c, alert, expr, c->for_duration, "static", NULL, summary, NULL);
+}
+
+void aiops_promrules_backtest_text(const aiops_fit_rule_band *r, char *buf, size_t n)
+{
+    char from[40], first[40];
+    aiops_fmt_time(r->from, from);
+    aiops_fmt_time(r->first_alert, first);
+    int k = snprintf(buf, n, "%llu points from %s: %llu alerts", (unsigned long long)r->points,
+                     from, (unsigned long long)r->rule_events);
+    if (r->rule_events && k > 0 && (size_t)k < n)
+        k += snprintf(buf + k, n - (size_t)k, " (the first at %s)", first);
+    if (k > 0 && (size_t)k < n)
+        k += snprintf(buf + k, n - (size_t)k, ", %llu during a model event",
+                      (unsigned long long)r->rule_hits);
+    if (r->rule_events && k > 0 && (size_t)k < n)
+        k += snprintf(buf + k, n - (size_t)k, " (precision %.3g)",
+                      (double)r->rule_hits / (double)r->rule_events);
+    if (k > 0 && (size_t)k < n)
+        k += snprintf(buf + k, n - (size_t)k, "; the model had %llu events, %llu alerted",
+                      (unsigned long long)r->model_events, (unsigned long long)r->model_hits);
+    if (r->model_events && k > 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, " (recall %.3g)",
+                 (double)r->model_hits / (double)r->model_events);
+}
+
+/* value < lower or value > upper, the open sides left out. */
+static void band_expr(const char *s, const aiops_fit_rule_band *r, char *expr, size_t n)
+{
+    char lo[40], up[40];
+    aiops_fmt_double(r->lower, lo);
+    aiops_fmt_double(r->upper, up);
+    if (isfinite(r->lower) && isfinite(r->upper))
+        snprintf(expr, n, "%s < %s or %s > %s", s, lo, s, up);
+    else if (isfinite(r->upper))
+        snprintf(expr, n, "%s > %s", s, up);
+    else
+        snprintf(expr, n, "%s < %s", s, lo);
 }
 
 static void model_rule(ctx *c, const aiops_fit_info *in)
 {
-    char expr[4096], alert[300], summary[1024], w[32], off[40] = "", kb[40];
+    char expr[4096], alert[300], summary[1024], bt[400];
     const char *s = in->series->text;
-    fmt_duration(in->params.window > 0 ? in->params.window : DEFAULT_WINDOW, w, sizeof w);
-    if (is_interval_model(in->model)) {
-        char od[32];
-        fmt_duration(in->params.period > 0 ? in->params.period : WEEK, od, sizeof od);
-        snprintf(off, sizeof off, " offset %s", od);
+    if (!in->export.set) {        /* the band never closed: nothing to export */
+        aiops_buf_str(&c->b, "      # no rule for ");
+        aiops_buf_str(&c->b, s);
+        aiops_buf_str(&c->b, ": its model's band never closed\n");
+        return;
     }
-    aiops_fmt_double(round(sensitivity(in) * 1000) / 1000, kb);
-    snprintf(expr, sizeof expr,
-             "abs(%s - avg_over_time(%s[%s]%s)) > %s * stddev_over_time(%s[%s]%s)", s, s, w,
-             off, kb, s, w, off);
+    char sel[2048];
+    if (in->counter) {
+        /* the rate the model saw: from the last two samples, a drop being a
+         * reset, is irate() over a range holding at least two of them */
+        char w[32];
+        double range = 4 * (in->step > 0 ? in->step : 60);
+        aiops_fit_fmt_duration(ceil(range < 60 ? 60 : range), w, sizeof w);
+        snprintf(sel, sizeof sel, "irate(%s[%s])", s, w);
+        s = sel;
+    }
+    band_expr(s, &in->export, expr, sizeof expr);
     snprintf(alert, sizeof alert, "%s_anomaly", in->series->name[0] ? in->series->name : "series");
-    snprintf(summary, sizeof summary, "%s outside the %s band of %s sigmas%s%s", s, in->model, kb,
+    snprintf(summary, sizeof summary,
+             "%s outside the constant band of its %s model (%s)%s%s", in->series->text, in->model,
+             strcmp(in->model, "seasonal") && strcmp(in->model, "sarima") &&
+                     strcmp(in->model, "holtwinters")
+                 ? "its band at the first scored point"
+                 : "the envelope of its bands over the first period scored",
              in->reason[0] ? "; " : "", in->reason);
-    put_rule(c, alert, expr, c->min_duration, in->model, summary);
+    aiops_promrules_backtest_text(&in->export, bt, sizeof bt);
+    put_rule(c, alert, expr, c->min_duration, in->model, in->series->text, summary, bt);
 }
 
 static int add_rule(void *vc, const aiops_fit_info *in, aiops_err *err)

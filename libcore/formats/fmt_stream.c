@@ -66,8 +66,8 @@ static int scan_value(const char *s, size_t n, size_t *i, double *v)
 }
 
 typedef struct fast {
-    span type, name, labels, series;
-    int has_type, has_ts, has_value, has_name, has_labels, has_series;
+    span type, name, labels, series, mtype;
+    int has_type, has_ts, has_value, has_name, has_labels, has_series, has_mtype;
     double ts, value;
     aiops_label lab[64];
     char lbuf[KEYBUF];
@@ -155,6 +155,10 @@ static int scan_fast(const char *s, size_t n, fast *f)
         } else if (KEY(k, "labels")) {
             if (f->has_labels++ || i >= n || s[i] != '{' || scan_labels(s, n, &i, f))
                 return -1;
+        } else if (KEY(k, "metric_type")) {
+            if (f->has_mtype++ || scan_str(s, n, &i, &f->mtype) ||
+                !(KEY(f->mtype, "counter") || KEY(f->mtype, "gauge")))
+                return -1;
         } else {
             return -1;
         }
@@ -174,6 +178,15 @@ static int scan_fast(const char *s, size_t n, fast *f)
         (!f->has_series && !f->has_name && !f->has_labels))
         return -1;
     return 0;
+}
+
+/* "metric_type": what the series measures (the first record that says wins). */
+static void set_mtype(aiops_series_table *tab, uint32_t sid, const char *t)
+{
+    aiops_series *se = aiops_series_get(tab, sid);
+    if (se->type == AIOPS_MTYPE_UNKNOWN)
+        se->type = !strcmp(t, "counter") ? AIOPS_MTYPE_COUNTER
+                 : !strcmp(t, "gauge")   ? AIOPS_MTYPE_GAUGE : AIOPS_MTYPE_UNKNOWN;
 }
 
 static int fast_sample(aiops_series_table *tab, fast *f, const char *file, long line,
@@ -210,6 +223,8 @@ static int fast_sample(aiops_series_table *tab, fast *f, const char *file, long 
     if (rc)
         return aiops_err_locate(err, file, line);
 found:
+    if (f->has_mtype)
+        set_mtype(tab, sid, KEY(f->mtype, "counter") ? "counter" : "gauge");
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
     rec->ts = f->ts;
@@ -274,10 +289,14 @@ static int json_sample(aiops_series_table *tab, json_t *o, const char *file, lon
     }
     if (rc)
         return aiops_err_locate(err, file, line);
+    json_t *mt = json_object_get(o, "metric_type");
+    if (json_is_string(mt))
+        set_mtype(tab, sid, json_string_value(mt));
     rec->sid = sid;
     rec->value = val;
     /* Keep only the fields a sample does not model, so they pass through. */
-    static const char *const known[] = {"type", "ts", "value", "series", "name", "labels", NULL};
+    static const char *const known[] = {"type", "ts", "value", "series", "name", "labels",
+                                        "metric_type", NULL};
     for (int i = 0; known[i]; i++)
         json_object_del(o, known[i]);
     if (json_object_size(o) == 0) {
@@ -375,6 +394,7 @@ int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, con
     if (i < len && line[i] == '{') {
         fast f;
         f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
+        f.has_mtype = 0;
         f.type.n = 0;
         f.nlab = 0;
         if (scan_fast(line + i, len - i, &f) == 0)

@@ -151,7 +151,7 @@ static char *put_jstr(char *q, const char *s)
 }
 
 /* '{"type":"sample","ts":' is constant; the series part is cached:
- * ',"name":"n","labels":{"k":"v"},"value":' */
+ * ',"name":"n","labels":{"k":"v"}[,"metric_type":"counter"],"value":' */
 static int series_prefix(aiops_series *s)
 {
     size_t need = 64 + 6 * strlen(s->name);
@@ -170,7 +170,11 @@ static int series_prefix(aiops_series *s)
         *q++ = ':';
         q = put_jstr(q, s->labels[i].value);
     }
-    q = put_lit(q, "},\"value\":");
+    q = put_lit(q, "}");
+    if (s->type != AIOPS_MTYPE_UNKNOWN)     /* the source said what it measures */
+        q = put_lit(q, s->type == AIOPS_MTYPE_COUNTER ? ",\"metric_type\":\"counter\""
+                                                       : ",\"metric_type\":\"gauge\"");
+    q = put_lit(q, ",\"value\":");
     SF(s)->ndjson_prefix = p;
     SF(s)->ndjson_prefix_len = (size_t)(q - p);
     return 0;

@@ -8,8 +8,10 @@
  *   foo_total{id="x"} 17 1700000000.5 # {trace_id="abc"} 0.67 1700000000.123
  *   # EOF
  *
- * Comments are checked (# TYPE must name a known type) and skipped;
- * histogram/summary lines are ordinary samples of their own series;
+ * Comments are checked (# TYPE must name a known type) and skipped, but
+ * the last # TYPE gives the series of its family their aiops_mtype
+ * (counter; the _bucket/_count/_sum of histograms and summaries: counter;
+ * gauge); histogram/summary lines are ordinary samples of their own series;
  * OpenMetrics exemplars are ignored.  Timestamps are integer milliseconds
  * in Prometheus text and (fractional) seconds in OpenMetrics: told apart
  * by magnitude.  A sample without a timestamp was taken when the scrape
@@ -36,6 +38,8 @@ typedef struct expo_state {
     aiops_label *labels;   /* point into buf, valid for one line */
     size_t lcap, nlabels;
     int mtime_warned;      /* the file's mtime was used for a sample: said once */
+    char family[256];      /* the last # TYPE's metric name, "" if none */
+    char kind[16];         /* and its type */
 } expo_state;
 
 static int is_blank(char c)
@@ -137,7 +141,7 @@ static int check_type(aiops_parse_ctx *ctx, const char *s, size_t n, size_t pos,
 
 /* A line starting with '#'.  HELP/TYPE/UNIT must name a metric; every
  * other comment (including OpenMetrics' "# EOF") is skipped. */
-static int check_comment(aiops_parse_ctx *ctx, const char *s, size_t n,
+static int check_comment(expo_state *st, aiops_parse_ctx *ctx, const char *s, size_t n,
                          aiops_err *err)
 {
     char sn[64];
@@ -155,7 +159,40 @@ static int check_comment(aiops_parse_ctx *ctx, const char *s, size_t n,
     if (metric_name_len(s + b, fl) != fl)
         return aiops_parse_fail(ctx, err, AIOPS_EPARSE, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) "
                     "after '# %.4s', got '%s'", s + kwb, aiops_snip(s + b, fl, sn, sizeof sn));
-    return is_type ? check_type(ctx, s, n, pos, err) : 0;
+    if (!is_type)
+        return 0;
+    st->family[0] = '\0';
+    if (check_type(ctx, s, n, pos, err) < 0)
+        return err->code;
+    if (fl < sizeof st->family) {    /* the type word: checked above */
+        size_t tb, tl;
+        aiops_text_field(s, n, &pos, &tb, &tl);
+        memcpy(st->family, s + b, fl);
+        st->family[fl] = '\0';
+        memcpy(st->kind, s + tb, tl < sizeof st->kind ? tl : sizeof st->kind - 1);
+        st->kind[tl < sizeof st->kind ? tl : sizeof st->kind - 1] = '\0';
+    }
+    return 0;
+}
+
+/* The type of sample `name` under the last # TYPE. */
+static aiops_mtype family_type(const expo_state *st, const char *name)
+{
+    size_t fl = strlen(st->family);
+    const char *suf = name + fl;
+    if (!fl || strncmp(name, st->family, fl) != 0)
+        return AIOPS_MTYPE_UNKNOWN;
+    if (!strcmp(st->kind, "counter") && (!*suf || !strcmp(suf, "_total")))
+        return AIOPS_MTYPE_COUNTER;
+    if (!strcmp(st->kind, "gauge") && !*suf)
+        return AIOPS_MTYPE_GAUGE;
+    if (!strcmp(st->kind, "histogram") || !strcmp(st->kind, "summary")) {
+        if (!strcmp(suf, "_bucket") || !strcmp(suf, "_count") || !strcmp(suf, "_sum"))
+            return AIOPS_MTYPE_COUNTER;
+        if (!*suf)                   /* a summary's quantiles */
+            return AIOPS_MTYPE_GAUGE;
+    }
+    return AIOPS_MTYPE_UNKNOWN;
 }
 
 /* ------------------------------------------------------------- labels */
@@ -409,6 +446,9 @@ static int parse_sample(expo_state *st, aiops_parse_ctx *ctx, const char *s,
                                     &sid, err);
     if (rc < 0)
         return aiops_parse_relocate(ctx, err);
+    aiops_series *se = aiops_series_get(ctx->series, sid);
+    if (!se->type)
+        se->type = family_type(st, name);
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
     rec->obj = NULL;
@@ -442,7 +482,7 @@ static int expo_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec,
         if (i == len)
             continue;
         if (line[i] == '#') {
-            rc = check_comment(ctx, line + i, len - i, err);
+            rc = check_comment(st, ctx, line + i, len - i, err);
             if (rc < 0)
                 return rc;
             continue;

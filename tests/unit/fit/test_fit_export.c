@@ -265,30 +265,55 @@ static char *render(aiops_fit_opts *o, const char *series, double min_dur, doubl
     return text;
 }
 
+/* ewma forced on every series, trained for `train` seconds. */
+static void ewma_opts(aiops_fit_opts *o, double train, double k)
+{
+    aiops_fit_opts_init(o);
+    o->model = "ewma";
+    o->model_given = 1;
+    o->train = train;
+    o->params.k = k;
+}
+
 static void test_promrules(void **state)
 {
     aiops_fit_opts o;
-    aiops_fit_opts_init(&o);
-    o.model = "ewma";
-    o.model_given = 1;
-    o.train = 600;
-    o.params.k = 3.5;
+    ewma_opts(&o, 600, 3.5);
     o.params.window = 1800;
-    /* a label value with a quote: YAML single quotes double it */
-    char *t = render(&o, "lat{path=\"/it's\"}", 5400, NAN);
+    /* a label value with a quote: YAML single quotes double it.  The rule
+     * is the model's band at its first scored point (ewma: closed from the
+     * start), with the series as the label aiops_series */
+    aiops_series_table *tab0 = aiops_series_table_new();
+    sink out0 = {json_array()};
+    o.bands = 1;
+    aiops_fit *f0 = feed(&o, tab0, &out0, "lat{path=\"/it's\"}", NULL);
+    json_t *b0 = first_type(&out0, "band");
+    char lo[40], up[40], want[512];
+    aiops_fmt_double(json_real_value(json_object_get(b0, "lower")), lo);
+    aiops_fmt_double(json_real_value(json_object_get(b0, "upper")), up);
+    char *t;
+    aiops_err e0 = {0};
+    assert_int_equal(aiops_promrules_render(f0, 5400, NAN, &t, &e0), 0);
+    aiops_fit_free(f0);
+    json_decref(out0.recs);
+    aiops_series_table_free(tab0);
+    o.bands = 0;
     assert_non_null(strstr(t, "groups:\n  - name: 'aiops-fit'\n    rules:\n      - alert: 'lat_anomaly'\n"));
-    assert_non_null(strstr(t, "        expr: 'abs(lat{path=\"/it''s\"} - avg_over_time(lat{path=\"/it''s\"}[30m])) "
-                              "> 3.5 * stddev_over_time(lat{path=\"/it''s\"}[30m])'\n"));
+    snprintf(want, sizeof want, "        expr: 'lat{path=\"/it''s\"} < %s or lat{path=\"/it''s\"} > %s'\n",
+             lo, up);
+    assert_non_null(strstr(t, want));
     assert_non_null(strstr(t, "        for: '1h30m'\n"));
     assert_non_null(strstr(t, "          model: 'ewma'\n"));
+    assert_non_null(strstr(t, "          aiops_series: 'lat{path=\"/it''s\"}'\n"));
+    assert_non_null(strstr(t, "          backtest: '2990 points from 2024-03-04T00:10:00Z: "));
     free(t);
 
     o.model = "seasonal";
     o.params.width = 0.95;
     o.params.window = NAN;
     t = render(&o, "cpu", 0.25, NAN);
-    assert_non_null(strstr(t, "expr: 'abs(cpu - avg_over_time(cpu[1h] offset 1w)) > 1.96 * "
-                              "stddev_over_time(cpu[1h] offset 1w)'"));
+    assert_non_null(strstr(t, "expr: 'cpu < "));
+    assert_non_null(strstr(t, "(the envelope of its bands over the first period scored)"));
     assert_non_null(strstr(t, "for: '250ms'"));
     free(t);
 
@@ -318,6 +343,58 @@ static void test_promrules(void **state)
     assert_int_equal(aiops_promrules_render(f, 0, NAN, &t, &err), 0);
     assert_non_null(strstr(t, "    rules:\n      []\n"));
     free(t);
+    aiops_fit_free(f);
+    json_decref(out.recs);
+    aiops_series_table_free(tab);
+}
+
+/* The exported rule's backtest: a level model adapts to a level shift and
+ * stops alerting, the frozen rule does not: the rule has one long alert
+ * matching the model's one event, precision 1, recall 1; a second, short
+ * spike fires both again. */
+static void test_export_backtest(void **state)
+{
+    aiops_fit_opts o;
+    ewma_opts(&o, 3600, 3);
+    o.params.alpha = 0.5;
+    o.bands = 1;
+    aiops_series_table *tab = aiops_series_table_new();
+    sink out = {json_array()};
+    aiops_err err = {0};
+    aiops_fit *f = NULL;
+    assert_int_equal(aiops_fit_new(&f, &o, tab, sink_emit, &out, &err), 0);
+    uint32_t sid;
+    assert_int_equal(aiops_series_intern_text(tab, "x", 1, &sid, &err), 0);
+    for (size_t i = 0; i < 200; i++) {
+        /* 9/11 alternating; level 40 from point 100 on; a spike at 150 */
+        double v = i % 2 ? 11 : 9;
+        if (i >= 100)
+            v += 30;
+        if (i == 150)
+            v = 400;
+        aiops_record r = {.type = AIOPS_R_SAMPLE, .sid = sid, .ts = T0 + 60.0 * (double)i, .value = v};
+        assert_int_equal(aiops_fit_push(f, &r, &err), 0);
+    }
+    assert_int_equal(aiops_fit_finish(f, &err), 0);
+    json_t *b0 = first_type(&out, "band");
+    char *t;
+    assert_int_equal(aiops_promrules_render(f, 0, NAN, &t, &err), 0);
+    /* the model's first band (closed after training) is the rule */
+    char lo[40], up[40], want[256];
+    aiops_fmt_double(json_real_value(json_object_get(b0, "lower")), lo);
+    aiops_fmt_double(json_real_value(json_object_get(b0, "upper")), up);
+    snprintf(want, sizeof want, "expr: 'x < %s or x > %s'", lo, up);
+    if (!strstr(t, want))
+        fail_msg("want %s in\n%s", want, t);
+    /* judged from point 60 (training: the first hour): 140 points; the
+     * shift to 40 makes one alert that lasts to the end (the spike is
+     * inside it), the model fires at the shift, resolves when it has
+     * adapted, and fires again at the spike */
+    assert_non_null(strstr(t, "backtest: '140 points from 2024-03-04T01:00:00Z: 1 alerts (the first at "
+                              "2024-03-04T01:40:00Z), 1 during a "
+                              "model event (precision 1); the model had 2 events, 2 alerted (recall 1)'"));
+    free(t);
+    assert_int_equal(count_type(&out, "anomaly"), 4);
     aiops_fit_free(f);
     json_decref(out.recs);
     aiops_series_table_free(tab);
@@ -358,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_tune_label_scope),
         cmocka_unit_test(test_labels_errors),
         cmocka_unit_test(test_promrules),
+        cmocka_unit_test(test_export_backtest),
         cmocka_unit_test(test_param_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

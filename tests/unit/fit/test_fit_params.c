@@ -66,11 +66,44 @@ static void test_json_round_trip(void **state)
     json_decref(j);
 }
 
+/* A threshold of -Inf (--static 'x > -Inf') survives --save/--load: written
+ * in the model files' spelling, read back; old files (plain numbers) and
+ * the string "NaN" still load. */
+static void test_json_non_finite(void **state)
+{
+    (void)state;
+    aiops_model_params p, q;
+    aiops_model_params_init(&p);
+    aiops_model_params_init(&q);
+    aiops_err err = {0};
+    p.threshold = -INFINITY;
+    p.k = INFINITY;
+    memcpy(p.op, ">", 2);
+    json_t *j = aiops_fit_params_to_json(&p);
+    assert_int_equal(json_object_size(j), 3);
+    assert_string_equal(json_string_value(json_object_get(j, "threshold")), "-Inf");
+    assert_string_equal(json_string_value(json_object_get(j, "k")), "+Inf");
+    assert_int_equal(aiops_fit_params_from_json(j, &q, &err), 0);
+    assert_true(isinf(q.threshold) && q.threshold < 0);
+    assert_true(isinf(q.k) && q.k > 0);
+    json_decref(j);
+    j = json_pack("{s:f, s:s, s:n}", "threshold", 80.5, "alpha", "NaN", "k");
+    aiops_model_params_init(&q);
+    assert_int_equal(aiops_fit_params_from_json(j, &q, &err), 0);
+    assert_true(q.threshold == 80.5 && isnan(q.alpha) && isnan(q.k));
+    json_decref(j);
+    j = json_pack("{s:s}", "threshold", "eighty");
+    assert_int_equal(aiops_fit_params_from_json(j, &q, &err), AIOPS_EPARSE);
+    assert_string_equal(err.msg, "params.threshold: expected a number, \"+Inf\" or \"-Inf\"");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_param_set),
         cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_json_non_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,13 @@
 # --emit-promrules: the rule file for a seasonal, an ewma and a static
-# detector equals the golden file, and has the shape Prometheus' rule files
+# detector equals the golden file (tests/fixtures/fit/promrules-*.yml), and has the shape Prometheus' rule files
 # need (checked with PyYAML when it is installed, else line by line).
 set -eu
 tmp=$(mktemp -d /tmp/aiops-fit-pr.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "$BIN/aiops-fit" --model seasonal --width 0.995 --min-duration 10m \
-    --emit-promrules "$tmp/seasonal.yml" tests/fixtures/fit/cpu-batch.tsv >/dev/null
+    --emit-promrules "$tmp/seasonal.yml" tests/fixtures/fit/cpu-batch.tsv >/dev/null 2>&1
 "$BIN/aiops-fit" --model ewma --k 4 --train 1h -m latency_ms \
-    --emit-promrules "$tmp/ewma.yml" tests/fixtures/fit/small.ndjson >/dev/null
+    --emit-promrules "$tmp/ewma.yml" tests/fixtures/fit/small.ndjson >/dev/null 2>&1
 "$BIN/aiops-fit" --static 'cpu>80' --static 'cpu{host="web-1"}<1' --for 15m \
     --emit-promrules "$tmp/static.yml" tests/fixtures/fit/cpu-batch.tsv >/dev/null
 py=python3
@@ -46,8 +46,10 @@ PY
           END { exit bad }' "$tmp/$r.yml"
     fi
 done
-grep -q "offset 1w" "$tmp/seasonal.yml"
-grep -q "> 2.807 \* stddev_over_time" "$tmp/seasonal.yml"   # width 0.995
+# model rules: the constant band, unique per series, with their backtest
+grep -q "expr: 'cpu{host=\"web-1\"} < [0-9.]* or cpu{host=\"web-1\"} > [0-9.]*'" "$tmp/seasonal.yml"
+grep -q "aiops_series: 'cpu{host=\"web-1\"}'" "$tmp/seasonal.yml"
+grep -q "backtest: '[0-9]* points from " "$tmp/seasonal.yml"
 grep -q "for: '10m'" "$tmp/seasonal.yml"
 grep -q "expr: 'cpu > 80'" "$tmp/static.yml"
 grep -q "for: '15m'" "$tmp/static.yml"

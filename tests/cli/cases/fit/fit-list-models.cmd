@@ -1,0 +1,1 @@
+aiops-fit --list-models

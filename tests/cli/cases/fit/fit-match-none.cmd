@@ -1,0 +1,1 @@
+aiops-fit -m nothing --no-samples tests/fixtures/fit/small.ndjson

@@ -1,0 +1,1 @@
+aiops-fit --model static tests/fixtures/fit/small.ndjson
