@@ -94,7 +94,7 @@ int aiops_fit_params_from_json(const json_t *j, aiops_model_params *p, aiops_err
             memcpy(base, &iv, sizeof iv);
         } else {
             double dv;
-            if (aiops_mj_value(v, &dv))
+            if (aiops_jdoc_numval(v, AIOPS_JDOC_NONFINITE, &dv))
                 return aiops_err_set(err, AIOPS_EPARSE, NULL, 0,
                                      "params.%s: expected a number, \"+Inf\" or \"-Inf\"", k);
             memcpy(base, &dv, sizeof dv);
