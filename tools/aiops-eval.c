@@ -121,11 +121,12 @@ static void parse_args(cli *c, cfg *g)
          .dest = &eo->detect.merge,
          .man = "Detections at most \\fIDUR\\fR apart form one alarm (0: each distinct time is\n"
                 "an alarm)."},
-        {O_SPAN, "span", "FROM..TO", "evaluated period for false alarms per day (default: labels and detections)",
+        {O_SPAN, "span", "FROM..TO", "evaluated period for false alarms per day (default: what aiops-fit scored)",
          CLI_STRING,
          .man = "The evaluated period of \\fBfalse_per_day\\fR, two times (RFC 3339 or epoch\n"
                 "seconds) such as \\fB2024-01-01T00:00:00Z..2024-01-08T00:00:00Z\\fR. Without it\n"
-                "the period runs from the first to the last of the label windows and the\n"
+                "the period is the range \\fBaiops-fit\\fR scored (its \\fBscored\\fR records), else it\n"
+                "runs from the first to the last of the label windows and the\n"
                 "detections (of this stream and of \\fB\\-\\-baseline-stream\\fR). Samples and\n"
                 "other records passed through never count, so the figure is the same\n"
                 "whether or not \\fBaiops-fit\\fR passes the samples on. Give it when the stream covers\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "common/jdoc.h"
 #include "eval/eval_impl.h"
 
 void aiops_eval_opts_default(aiops_eval_opts *o)
@@ -58,6 +59,7 @@ int aiops_eval_new(aiops_eval **out, const aiops_eval_opts *opts, aiops_err *err
     }
     ev->o.group_by = NULL;   /* not kept: split below */
     ev->tmax = -INFINITY;
+    ev->scored_from = ev->scored_to = NAN;
     ev->fixed_thr = NAN;
     int rc = split_group_by(ev, opts && opts->group_by ? opts->group_by : "alertname", err);
     if (rc) {
@@ -337,6 +339,24 @@ static int add_baseline(aiops_eval *ev, const aiops_record *r)
     return 0;
 }
 
+/* aiops-fit's "scored" record: the range whose points were judged. */
+static int add_scored(aiops_eval *ev, const aiops_record *rec, aiops_err *err)
+{
+    const char *type = json_string_value(json_object_get(rec->obj, "type"));
+    if (!type || strcmp(type, "scored") != 0)
+        return 0;
+    aiops_jdoc d = {.err = err};
+    double from, to;
+    int rc = aiops_jdoc_num(&d, rec->obj, "from", AIOPS_JDOC_REQUIRED, -INFINITY, INFINITY, &from);
+    if (rc > 0)
+        rc = aiops_jdoc_num(&d, rec->obj, "to", AIOPS_JDOC_REQUIRED, from, INFINITY, &to);
+    if (rc < 0)
+        return rc;
+    ev->scored_from = isnan(ev->scored_from) ? from : fmin(ev->scored_from, from);
+    ev->scored_to = isnan(ev->scored_to) ? to : fmax(ev->scored_to, to);
+    return 0;
+}
+
 int aiops_eval_add(aiops_eval *ev, aiops_series_table *tab, const aiops_record *rec,
                    int baseline, aiops_err *err)
 {
@@ -355,6 +375,7 @@ int aiops_eval_add(aiops_eval *ev, aiops_series_table *tab, const aiops_record *
     case AIOPS_R_LABEL: return ev_label_from_json(ev, rec->obj, NULL, 0, err);
     case AIOPS_R_PREDICTION:
         return ev_times_push(&ev->pred, rec->ts) ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
+    case AIOPS_R_OTHER: return add_scored(ev, rec, err);
     default: return 0;
     }
 }
@@ -373,6 +394,11 @@ const char *ev_span(const aiops_eval *ev, double *from, double *to)
         *from = ev->o.span_from;
         *to = ev->o.span_to;
         return "option";
+    }
+    if (ev->scored_to > ev->scored_from) {
+        *from = ev->scored_from;
+        *to = ev->scored_to;
+        return "scored";
     }
     *from = INFINITY;
     *to = -INFINITY;

@@ -76,6 +76,7 @@ struct aiops_eval {
     ev_rca *rca;
     size_t nrca, caprca;
     double tmax;               /* the last time of the stream under test: the report's ts */
+    double scored_from, scored_to;   /* hull of aiops-fit's "scored" records (NaN: none) */
     /* NAB */
     ev_nabkey *nk;
     size_t nnk;
@@ -118,8 +119,9 @@ int ev_label_from_json(aiops_eval *ev, const json_t *o, const char *file, long l
                        aiops_err *err);
 
 /* The evaluated period [*from, *to] of false alarms per day: --span, else
- * the hull of the label windows and the detections of both streams
- * (never the records merely passed through).  Returns its source. */
+ * the range aiops-fit scored (its "scored" records), else the hull of the
+ * label windows and the detections of both streams (never the records
+ * merely passed through).  Returns its source. */
 const char *ev_span(const aiops_eval *ev, double *from, double *to);
 
 /* eval_detect.c: "detection" and "nab" (from the stream) sections. */

@@ -298,6 +298,10 @@ static int push_sample(aiops_fit *f, const aiops_record *r, aiops_err *err)
     }
     if (!s->nscored++)
         s->first_scored = r->ts;
+    if (!f->st.scored || r->ts < f->scored_from)
+        f->scored_from = r->ts;
+    if (!f->st.scored || r->ts > f->scored_to)
+        f->scored_to = r->ts;
     if (f->o.tune && f->o.objective.kind == AIOPS_OBJ_NAB && !rc)
         rc = fit_tune_record(s, NULL, r->ts, AIOPS_DB_NONE, 1, err);
     for (size_t i = 0; !rc && i < s->ndet; i++)
@@ -386,6 +390,28 @@ static int forecast(aiops_fit *f, aiops_err *err)
     return rc;
 }
 
+/* One "scored" record: the time range whose points were judged, so that
+ * aiops-eval counts false alarms per day over the data that was scored,
+ * whatever other records (samples, bands) are passed through or dropped.
+ * Its ts is the end of the input, which keeps the stream in time order. */
+static int emit_scored(aiops_fit *f, aiops_err *err)
+{
+    size_t nser = 0;
+    for (size_t i = 0; i < f->ns; i++)
+        nser += f->s[i].nscored > 0;
+    if (!nser)
+        return 0;
+    json_t *o = json_pack("{s:s, s:f, s:f, s:f, s:I, s:I}", "type", "scored", "ts", f->max_ts,
+                          "from", f->scored_from, "to", f->scored_to, "series", (json_int_t)nser,
+                          "points", (json_int_t)f->st.scored);
+    if (!o)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    aiops_record r = {.type = AIOPS_R_OTHER, .ts = f->max_ts, .value = NAN, .obj = o};
+    int rc = f->emit(f->ctx, &r, err);
+    json_decref(o);
+    return rc;
+}
+
 int aiops_fit_finish(aiops_fit *f, aiops_err *err)
 {
     if (f->finished)
@@ -403,11 +429,11 @@ int aiops_fit_finish(aiops_fit *f, aiops_err *err)
         if (rc)
             return rc;
     }
-    if (f->o.tune) {
-        int rc = fit_tune_finish(f, err);
-        if (rc)
-            return rc;
-    }
+    int rc = emit_scored(f, err);
+    if (!rc && f->o.tune)
+        rc = fit_tune_finish(f, err);
+    if (rc)
+        return rc;
     return f->o.horizon ? forecast(f, err) : 0;
 }
 

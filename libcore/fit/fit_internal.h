@@ -81,6 +81,7 @@ struct aiops_fit {
     aiops_fit_stats st;
     int finished;
     double max_ts;               /* latest record time pushed */
+    double scored_from, scored_to;   /* first and last point judged, any series */
     fit_label *lab;              /* --tune ground truth */
     size_t nlab, caplab;
 };

@@ -247,6 +247,18 @@ static void test_span_without_samples(void **state)
                        EPS);
     json_decref(all);
     json_decref(some);
+    /* aiops-fit's "scored" record sets the span: 2 days scored, 1 false alarm */
+    FILE *app = fopen(path, "a");
+    assert_non_null(app);
+    fputs("{\"type\":\"scored\",\"ts\":1700172800,\"from\":1700000000,\"to\":1700172800,"
+          "\"series\":1,\"points\":576}\n", app);
+    fclose(app);
+    some = report_of(FIX "labels.ndjson", path, NULL, NULL);
+    json_t *d3 = json_object_get(some, "detection");
+    assert_float_equal(num(d3, "event", "false_per_day", NULL), 0.5, EPS);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(d3, "span"), "source")),
+                        "scored");
+    json_decref(some);
     unlink(path);
 }
 

@@ -36,7 +36,7 @@ awk 'BEGIN { v = 1000
 "$BIN/aiops-replay" "$tmp/c.prom" >"$tmp/c.ndjson"
 [ "$(jq -r 'select(.name == "reqs") | .metric_type' "$tmp/c.ndjson" | uniq)" = counter ]
 "$BIN/aiops-fit" --model holtwinters --period 1h --train 3h --no-samples --bands "$tmp/c.ndjson" |
-    jq -s -c 'group_by(.name) | map([.[0].name, (map(.transform) | unique), (map(select(.type == "anomaly")) | length)])' >"$tmp/typed"
+    jq -s -c 'map(select(.type != "scored")) | group_by(.name) | map([.[0].name, (map(.transform) | unique), (map(select(.type == "anomaly")) | length)])' >"$tmp/typed"
 # reqs: rated, no anomaly; temp_total: typed gauge, raw (its reset fires)
 echo '[["reqs",["rate"],0],["temp_total",[null],1]]' | cmp - "$tmp/typed" || { cat "$tmp/typed"; exit 1; }
 echo "counter ok"
