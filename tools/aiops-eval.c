@@ -225,28 +225,25 @@ static void parse_args(cli *c, cfg *g)
     c->opts = NULL;
 }
 
-static int read_stream(aiops_eval *ev, aiops_series_table *tab, const char *const *paths,
-                       size_t n, int baseline, aiops_err *err)
+static int read_stream(const cli *c, aiops_eval *ev, aiops_series_table *tab,
+                       const char *const *paths, size_t n, int baseline, aiops_err *err)
 {
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
     aiops_record r;
-    int rc = aiops_reader_new(&rd, paths, n, tab, &ro, err);
+    int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = aiops_eval_add(ev, tab, &r, baseline, err);
-        if (rc < 0 && !err->file[0]) {     /* say which record it was */
-            const char *file;
-            long line;
-            aiops_reader_where(rd, &file, &line);
-            aiops_err_locate(err, file, line);
-        }
+        if (rc < 0)
+            cli_reader_locate(rd, err);     /* say which record it was */
         aiops_record_clear(&r);
     }
+    cli_reader_report(c, rd);
     aiops_reader_free(rd);
     return rc;
 }
 
-static int load_inputs(const cfg *g, aiops_eval *ev, aiops_series_table *tab,
+static int load_inputs(const cli *c, const cfg *g, aiops_eval *ev, aiops_series_table *tab,
                        const char *const *paths, size_t npaths, aiops_err *err)
 {
     int rc = g->labels ? aiops_eval_load_labels(ev, g->labels, err) : 0;
@@ -262,10 +259,10 @@ static int load_inputs(const cfg *g, aiops_eval *ev, aiops_series_table *tab,
         rc = aiops_eval_nab_results(ev, g->nab_res, err);
     if (!rc && (npaths || !g->nab_res)) {
         static const char *const stdin_only[] = {"-"};
-        rc = read_stream(ev, tab, npaths ? paths : stdin_only, npaths ? npaths : 1, 0, err);
+        rc = read_stream(c, ev, tab, npaths ? paths : stdin_only, npaths ? npaths : 1, 0, err);
     }
     if (!rc && g->base_stream)
-        rc = read_stream(ev, tab, &g->base_stream, 1, 1, err);
+        rc = read_stream(c, ev, tab, &g->base_stream, 1, 1, err);
     return rc < 0 ? rc : 0;
 }
 
@@ -356,7 +353,7 @@ int main(int argc, char **argv)
     json_t *rep = NULL;
     int rc = tab ? aiops_eval_new(&ev, &g.eo, &err) : aiops_err_set(&err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (!rc)
-        rc = load_inputs(&g, ev, tab, (const char *const *)argv + c.optind, (size_t)(argc - c.optind), &err);
+        rc = load_inputs(&c, &g, ev, tab, (const char *const *)argv + c.optind, (size_t)(argc - c.optind), &err);
     if (!rc)
         rc = aiops_eval_report(ev, &rep, &err);
     int failed = rc ? 0 : apply_gates(&g, rep, &err);

@@ -321,8 +321,8 @@ static void report(const cfg *g, const aiops_fit_stats *st, uint64_t nread)
     }
 }
 
-static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *anomalies,
-               aiops_err *err)
+static int run(const cli *c, const cfg *g, const char *const *paths, size_t npaths,
+               uint64_t *anomalies, aiops_err *err)
 {
     aiops_series_table *tab = aiops_series_table_new();
     aiops_reader *rd = NULL;
@@ -340,12 +340,14 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
     if (!rc && g->labels)
         rc = aiops_fit_load_labels(f, g->labels, err) < 0 ? err->code : 0;
     if (!rc)
-        rc = aiops_reader_new(&rd, paths, npaths, tab, &ro, err);
+        rc = cli_reader_new(c, &rd, paths, npaths, tab, &ro, err);
     aiops_record r;
     uint64_t n = 0, nread = 0;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         nread++;
         rc = r.ts >= g->from && r.ts < g->to ? aiops_fit_push(f, &r, err) : 0;
+        if (rc < 0)
+            cli_reader_locate(rd, err);
         aiops_record_clear(&r);
         if (tty && (++n & 0xffff) == 0)
             progress(f, 0);
@@ -364,6 +366,7 @@ static int run(const cfg *g, const char *const *paths, size_t npaths, uint64_t *
         rc = aiops_fit_foreach(f, print_backtest, NULL, err);
     int crc = aiops_writer_close(w, rc ? NULL : err);
     rc = rc ? rc : crc;
+    cli_reader_report(c, rd);
     aiops_fit_stats st = {0};
     if (f)
         aiops_fit_get_stats(f, &st);
@@ -396,7 +399,7 @@ int main(int argc, char **argv)
     const char *const *paths = cli_inputs(&c, &npaths);
     aiops_err err = {0};
     uint64_t anomalies = 0;
-    int rc = run(&g, paths, npaths, &anomalies, &err);
+    int rc = run(&c, &g, paths, npaths, &anomalies, &err);
     for (size_t i = 0; i < g.fo.nmatch; i++)
         aiops_selector_free(g.match[i]);
     for (size_t i = 0; i < g.fo.ncounters; i++)

@@ -277,37 +277,17 @@ static int emit_via(out *o, aiops_alerts_series *as, aiops_reader *rd, aiops_rec
     if (!as)
         return emit(o, r, err);
     int rc = aiops_alerts_series_push(as, r, err);
-    if (rc < 0 && !err->file[0]) {
-        const char *file;
-        long line;
-        aiops_reader_where(rd, &file, &line);
-        aiops_err_locate(err, file, line);
-    }
+    if (rc < 0)
+        cli_reader_locate(rd, err);
     aiops_record x;
     while (!rc && aiops_alerts_series_pop(as, &x) == 1)
         rc = emit(o, &x, err);
     return rc;
 }
 
-static void warn_stderr(void *ctx, const char *msg)
+/* At the end: why a run wrote nothing. */
+static void report_empty(const cfg *g, uint64_t seen, uint64_t written)
 {
-    (void)ctx;
-    fprintf(stderr, "aiops-replay: warning: %s\n", msg);
-}
-
-/* At the end: duplicates dropped, and why a run wrote nothing. */
-static void report_end(const cfg *g, aiops_reader *rd, uint64_t seen, uint64_t written)
-{
-    uint64_t dups, conflicts;
-    const char *example;
-    aiops_reader_duplicates(rd, &dups, &conflicts, &example);
-    if (dups)
-        fprintf(stderr, "aiops-replay: dropped %llu duplicate sample%s (same series, time and "
-                "value as an earlier one)\n", (unsigned long long)dups, dups == 1 ? "" : "s");
-    if (conflicts)
-        fprintf(stderr, "aiops-replay: warning: %llu sample%s had the series and time of an "
-                "earlier one but another value; the earlier was kept, e.g. %s\n",
-                (unsigned long long)conflicts, conflicts == 1 ? "" : "s", example);
     int filtered = isfinite(g->from) || isfinite(g->to) || g->have_types ||
                    aiops_match_count(g->match);
     if (seen && !written && filtered)
@@ -316,7 +296,7 @@ static void report_end(const cfg *g, aiops_reader *rd, uint64_t seen, uint64_t w
                 seen == 1 ? "" : "s");
 }
 
-static int run(cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
+static int run(const cli *c, cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
 {
     out o = {.g = g};
     aiops_reader *rd = NULL;
@@ -324,9 +304,8 @@ static int run(cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
     uint64_t seen = 0;
     o.tab = aiops_series_table_new();
     int rc = o.tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    g->ro.warn = warn_stderr;
     if (!rc)
-        rc = aiops_reader_new(&rd, paths, npaths, o.tab, &g->ro, err);
+        rc = cli_reader_new(c, &rd, paths, npaths, o.tab, &g->ro, err);
     if (!rc)
         rc = aiops_writer_new(&o.w, g->out, g->fmt, g->zstd, o.tab, err);
     if (!rc && g->alerts_from_series)
@@ -353,16 +332,9 @@ static int run(cfg *g, const char *const *paths, size_t npaths, aiops_err *err)
         rc = crc;
     if (g->stats && !rc)
         print_stats(o.tab, o.by_type, o.total);
-    if (rd && !rc)
-        report_end(g, rd, seen, o.total);
-    const aiops_err *first;
-    uint64_t skipped = rd ? aiops_reader_skipped(rd, &first) : 0;
-    if (skipped) {
-        char buf[1200];
-        fprintf(stderr, "aiops-replay: skipped %llu malformed record%s; the first: %s\n",
-                (unsigned long long)skipped, skipped == 1 ? "" : "s",
-                aiops_err_str(first, buf, sizeof buf));
-    }
+    cli_reader_report(c, rd);
+    if (!rc)
+        report_empty(g, seen, o.total);
     aiops_alerts_series_free(as);
     aiops_reader_free(rd);
     aiops_series_table_free(o.tab);
@@ -393,7 +365,7 @@ int main(int argc, char **argv)
     size_t npaths;
     const char *const *paths = cli_inputs(&c, &npaths);
     aiops_err err = {0};
-    int rc = run(&g, paths, npaths, &err);
+    int rc = run(&c, &g, paths, npaths, &err);
     aiops_match_free(g.match);
     free(g.members.v);
     if (rc) {

@@ -341,3 +341,52 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
     fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
     exit(2);
 }
+
+/* ---- reading inputs: what every tool says about them */
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+    fprintf(stderr, "%s: warning: %s\n", (const char *)ctx, msg);
+}
+
+int cli_reader_new(const cli *c, aiops_reader **rd, const char *const *paths, size_t n,
+                   aiops_series_table *tab, aiops_reader_opts *ro, aiops_err *err)
+{
+    ro->warn = warn_stderr;
+    ro->warn_ctx = (void *)c->prog;
+    return aiops_reader_new(rd, paths, n, tab, ro, err);
+}
+
+void cli_reader_locate(aiops_reader *rd, aiops_err *err)
+{
+    const char *file;
+    long line;
+    if (err->file[0] || !rd)
+        return;
+    aiops_reader_where(rd, &file, &line);
+    aiops_err_locate(err, file, line);
+}
+
+void cli_reader_report(const cli *c, const aiops_reader *rd)
+{
+    uint64_t dups, conflicts;
+    const char *example;
+    const aiops_err *first;
+    if (!rd)
+        return;
+    aiops_reader_duplicates(rd, &dups, &conflicts, &example);
+    if (dups)
+        fprintf(stderr, "%s: dropped %llu duplicate sample%s (same series, time and value as an "
+                "earlier one)\n", c->prog, (unsigned long long)dups, dups == 1 ? "" : "s");
+    if (conflicts)
+        fprintf(stderr, "%s: warning: %llu sample%s had the series and time of an earlier one "
+                "but another value; the earlier was kept, e.g. %s\n", c->prog,
+                (unsigned long long)conflicts, conflicts == 1 ? "" : "s", example);
+    uint64_t skipped = aiops_reader_skipped(rd, &first);
+    if (skipped) {
+        char buf[1200];
+        fprintf(stderr, "%s: skipped %llu malformed record%s; the first: %s\n", c->prog,
+                (unsigned long long)skipped, skipped == 1 ? "" : "s",
+                aiops_err_str(first, buf, sizeof buf));
+    }
+}

@@ -120,4 +120,16 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
 int cli_parse_arg(const cli_opt *o, const char *arg, double *num, int64_t *whole, char *msg,
                   size_t msgsize);
 
+/* The reader of a tool's inputs: the library's warnings (files no format
+ * recognises, exposition text dated by mtime) go to stderr as "prog:
+ * warning: ...".  ro->warn is set; the rest of *ro is the caller's. */
+int cli_reader_new(const cli *c, aiops_reader **rd, const char *const *paths, size_t n,
+                   aiops_series_table *tab, aiops_reader_opts *ro, aiops_err *err);
+/* err (a tool's own complaint about the record last read) gets that
+ * record's FILE:LINE when it names no file yet. */
+void cli_reader_locate(aiops_reader *rd, aiops_err *err);
+/* At the end of a run, on stderr: duplicate samples dropped, conflicting
+ * ones, and malformed records skipped (the exact count and the first). */
+void cli_reader_report(const cli *c, const aiops_reader *rd);
+
 #endif
