@@ -30,7 +30,11 @@ DEB_PKGS := libzstd-dev libjansson-dev libopenblas-dev liblapacke-dev libarchive
 
 # Sources are found recursively: a new file in any libcore/ folder is built.
 LIB_SRC   := $(sort $(shell find libcore -name '*.c'))
-TOOL_SRC  := $(sort $(wildcard tools/aiops-*.c))
+# A tool is tools/aiops-NAME.c; its option table may live beside it in
+# tools/aiops-NAME-args.c (linked into that tool only).
+TOOL_SRC  := $(sort $(filter-out %-args.c,$(wildcard tools/aiops-*.c)))
+# $(call args_obj,OBJDIR,TOOL): the object of TOOL's -args.c, if it has one
+args_obj   = $(patsubst tools/%.c,$(1)/tools/%.o,$(wildcard tools/$(2)-args.c))
 TOOLS     := $(patsubst tools/%.c,bin/%,$(TOOL_SRC))
 UNIT_SRC  := $(sort $(shell find tests/unit -name 'test_*.c'))
 
@@ -61,9 +65,17 @@ build/obj/cli.o: tools/cli.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-bin/%: tools/%.c build/obj/cli.o libcore/libaiops.a
+build/obj/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# the objects of -args.c files are kept (not intermediate): relinks stay cheap
+.PRECIOUS: build/obj/tools/%.o build/asan/obj/tools/%.o
+.SECONDEXPANSION:
+bin/%: tools/%.c $$(call args_obj,build/obj,$$*) \
+       build/obj/cli.o libcore/libaiops.a
 	@mkdir -p $(@D) build/obj/tools
-	$(CC) $(CFLAGS) -MF build/obj/tools/$(@F).d $< build/obj/cli.o libcore/libaiops.a $(TOOL_LIBS) -o $@
+	$(CC) $(CFLAGS) -MF build/obj/tools/$(@F).d $< $(filter %.o,$^) libcore/libaiops.a $(TOOL_LIBS) -o $@
 
 build/tests/%: tests/unit/%.c libcore/libaiops.a
 	@mkdir -p $(@D)
@@ -82,9 +94,14 @@ build/asan/obj/cli.o: tools/cli.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
 
-build/asan/bin/%: tools/%.c build/asan/obj/cli.o build/asan/libaiops.a
+build/asan/obj/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -c $< -o $@
+
+build/asan/bin/%: tools/%.c $$(call args_obj,build/asan/obj,$$*) \
+                  build/asan/obj/cli.o build/asan/libaiops.a
 	@mkdir -p $(@D) build/asan/obj/tools
-	$(CC) $(CFLAGS) $(SAN) -MF build/asan/obj/tools/$(@F).d $< build/asan/obj/cli.o build/asan/libaiops.a $(TOOL_LIBS) -o $@
+	$(CC) $(CFLAGS) $(SAN) -MF build/asan/obj/tools/$(@F).d $< $(filter %.o,$^) build/asan/libaiops.a $(TOOL_LIBS) -o $@
 
 build/asan/tests/%: tests/unit/%.c build/asan/libaiops.a
 	@mkdir -p $(@D)

@@ -2,198 +2,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "aiops.h"
-#include "formats/alerts/alerts.h"
-#include "cli.h"
-
-enum { O_LIST = CLI_LONG + 1 };
-
-typedef struct cfg {
-    const char *out;
-    int fmt, zstd, stats, alerts_from_series;
-    int types[AIOPS_R__COUNT];   /* --types: 1 = keep; all 0 = keep everything */
-    int have_types;
-    double from, to, speed;
-    aiops_match *match;
-    cli_list members;
-    aiops_reader_opts ro;
-} cfg;
-
-static void list_formats(void)
-{
-    const char *name, *desc;
-    for (size_t i = 0; (name = aiops_format_info(i, &desc)); i++)
-        printf("%-12s %s\n", name, desc);
-}
-
-static void parse_types(cli *c, cfg *g, const char *list)
-{
-    g->have_types = 1;
-    for (const char *p = list; *p;) {
-        size_t n = strcspn(p, ",");
-        aiops_rtype t = aiops_rtype_from_name(p, n);
-        if (t == AIOPS_R_OTHER)
-            cli_die_usage(c, "--types: unknown record type '%.*s' (sample, log, span, event, alert, ...)",
-                          (int)n, p);
-        g->types[t] = 1;
-        p += n + (p[n] == ',');
-    }
-}
-
-static void parse_args(cli *c, cfg *g)
-{
-    aiops_reader_opts *ro = &g->ro;
-    const cli_opt opts[] = {
-        CLI_OUTPUT(&g->out),
-        CLI_FORMAT(&g->fmt),
-        {'z', "zstd", NULL, "compress the output with zstd", CLI_FLAG, .dest = &g->zstd,
-         .man = "Compress the output with zstd."},
-        {'I', "input-format", "NAME", "force the input format (default: detect per file)", CLI_STRING,
-         .man = "Do not detect the input format: read every input as \\fINAME\\fR\n"
-                "(\\fBndjson\\fR and \\fBtsv\\fR are aliases of \\fBstream\\fR, \\fBopenmetrics\\fR of \\fBprom-text\\fR)."},
-        {'m', "match", "SELECTOR", "keep records matching a selector, e.g. 'up{job=~\"api|web\"}' (repeatable: any)",
-         CLI_STRING,
-         .man = "Keep only records matching a Prometheus-style selector, e.g.\n"
-                "\\fBhttp_requests_total{code=~\"5\\\\d\\\\d\",job!=\"batch\"}\\fR. Operators: \\fB=\\fR,\n"
-                "\\fB!=\\fR, \\fB=~\\fR, \\fB!~\\fR. Regexes are RE2 syntax, fully anchored as in\n"
-                "PromQL; what POSIX regexes cannot express (backreferences, lookarounds,\n"
-                "\\fB\\\\b\\fR) is an error. An absent label counts as the empty string. The\n"
-                "option may be repeated: a record is kept if any selector matches. Logs, spans,\n"
-                "events, alerts, bands and anomalies are matched by their labels, fields and\n"
-                "attributes (docs/FORMAT.md, \"Selectors\"); other records are not filtered."},
-        {'t', "types", "LIST", "keep only these record types, e.g. sample,log,span", CLI_STRING,
-         .man = "Keep only records of these types, a comma-separated list such as\n"
-                "\\fBsample,log,span\\fR (see docs/FORMAT.md for the types)."},
-        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME, .dest = &g->from,
-         .man = "Drop records before \\fITIME\\fR (RFC 3339, or epoch seconds)."},
-        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
-         .man = "Drop records at or after \\fITIME\\fR."},
-        {CLI_LONG, "speed", "N", "pace output at N x real time (default: as fast as possible)", CLI_NUMBER,
-         .dest = &g->speed, .range = CLI_GT, .lo = 0,
-         .man = "Pace the output at \\fIN\\fR times real time (the gap between two records'\n"
-                "timestamps, divided by \\fIN\\fR). This gives live-like demos. By default\n"
-                "records are written as fast as possible."},
-        {CLI_LONG, "stats", NULL, "print per-series sample counts to stderr at the end", CLI_FLAG, .dest = &g->stats,
-         .man = "At the end, print the number of samples of each series, the count of each\n"
-                "record type and the total written to standard error."},
-        {CLI_LONG, "skip-bad", NULL, "skip malformed records, count them and report at the end", CLI_FLAG,
-         .dest = &ro->skip_bad,
-         .man = "Do not stop at a malformed record: skip it, count it, and at the end report\n"
-                "how many were skipped and the first error on standard error (exit status 0).\n"
-                "The count is what was dropped. A record is one line of a line-based format,\n"
-                "and one record inside a document (a sample of Prometheus API JSON, an alert,\n"
-                "a span, an event, a log hit): the records around it still come out. A line\n"
-                "that carries many samples (VictoriaMetrics export) counts as one record when\n"
-                "it cannot be read at all (none of its samples is written); a bad value or\n"
-                "timestamp in a good line drops that one sample and counts as one. A document\n"
-                "that cannot be read at all (not JSON), or the rest of a file past a line\n"
-                "longer than \\fB\\-\\-max-line\\fR, counts as one."},
-        {CLI_LONG, "members", "GLOB", "read only archive members / files in directories matching GLOB (repeatable)",
-         CLI_LIST, .dest = &g->members,
-         .man = "Read only the archive members, and the files found in directories, whose\n"
-                "name matches the shell pattern \\fIGLOB\\fR. A \\fB*\\fR also matches \\fB/\\fR, so\n"
-                "\\fB'metrics/*'\\fR selects a whole folder. The option may be repeated: a member\n"
-                "is read if any pattern matches. Files named on the command line are always\n"
-                "read."},
-        {CLI_LONG, "service", "NAME", "service of plain text log files (default: from the file name)", CLI_STRING,
-         .dest = &ro->service,
-         .man = "The service of plain text log files, which carry none. By default the file\n"
-                "name without its extension is used."},
-        {CLI_LONG, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric",
-         CLI_STRING, .dest = &ro->column_map,
-         .man = "Column mapping for table exports (ClickHouse \\fBJSONEachRow\\fR,\n"
-                "\\fBTSVWithNames\\fR): comma-separated \\fIfield\\fB=\\fIcolumn\\fR pairs, such as\n"
-                "\\fBts=event_time,value=val,series=metric\\fR. Without it, the column names of\n"
-                "common schemas are recognised (see docs/FORMAT.md)."},
-        {CLI_LONG, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)", CLI_SIZE,
-         .dest = &ro->reorder_window,
-         .man = "How many records each time-ordered input may be out of order by (default\n"
-                "4096). A record older than one already written is an error."},
-        {CLI_LONG, "max-buffer", "N", "units held to sort unordered input: sample 1, JSON record 22 (8388608)",
-         CLI_SIZE, .dest = &ro->max_buffer,
-         .man = "How much may be held, across all inputs, to sort inputs that are not in\n"
-                "time order (promtool, prom-text, vm-export, newest-first logs, alert lists,\n"
-                "archives on stdin). It is counted in units: a sample is 1 unit, and a record\n"
-                "with JSON fields (a log line, a span, an alert) is 22 units, about 1 KiB. The\n"
-                "default is 8388608 units, about 400 MiB. Past it, the reader stops with an\n"
-                "error."},
-        {CLI_LONG, "max-open", "N", "files/archive members merged at once (512)", CLI_SIZE, .dest = &ro->max_open,
-         .man = "How many files and archive members may be merged at once (default 512)."},
-        {CLI_LONG, "max-line", "BYTES", "longest accepted input line (67108864)", CLI_SIZE, .dest = &ro->max_line,
-         .man = "The longest accepted input line (default 67108864)."},
-        {CLI_LONG, "alerts-from-series", NULL, "also turn Prometheus ALERTS{...} samples into alert records",
-         CLI_FLAG, .dest = &g->alerts_from_series,
-         .man = "Also turn the samples of Prometheus' \\fBALERTS\\fR series (one per rule\n"
-                "evaluation while an alert is pending or firing) into \\fBalert\\fR records.\n"
-                "A \\fBfiring\\fR or \\fBpending\\fR record marks where an interval opens. A\n"
-                "\\fBresolved\\fR record marks where a firing interval closes: at a sample of 0\n"
-                "or NaN, or one evaluation interval after the last sample when the series\n"
-                "stops for more than two intervals. The interval is learned from the data.\n"
-                "The samples themselves pass through as well."},
-        {CLI_LONG, "name", "NAME", "metric name of label-less series (default: the file name without a date)",
-         CLI_STRING, .dest = &ro->name,
-         .man = "The metric name of series that carry no labels at all: Prometheus API dumps\n"
-                "of an aggregation without \\fBby\\fR (\\fBmetric: {}\\fR) and two-column CSV\n"
-                "files. By default the file name is used without its extension and without\n"
-                "a trailing date or time, so \\fBerror-ratio-2024-03-01.json\\fR and\n"
-                "\\fBerror-ratio-2024-03-02.json\\fR are both \\fBerror_ratio\\fR."},
-        {CLI_LONG, "scrape-time", "TIME", "time of exposition-text samples without one (default: the file's mtime)",
-         CLI_TIME, .dest = &ro->scrape_time,
-         .man = "The time of exposition-text samples that carry no timestamp (a saved\n"
-                "\\fB/metrics\\fR page), also for standard input. By default the file's\n"
-                "modification time is used, with a warning once per file, since a copy may\n"
-                "have changed it."},
-        {CLI_LONG, "strict", NULL, "fail on files in directories/archives that no format recognises", CLI_FLAG,
-         .dest = &ro->strict,
-         .man = "Make a file found in a directory or an archive member that no input format\n"
-                "recognises an error (exit status 2). By default such files (a README.txt, a\n"
-                "scenario.json) are skipped with a warning naming each, before anything is\n"
-                "read. A file named on the command line that no format recognises is always\n"
-                "an error, and so is an input in which nothing is recognised."},
-        {CLI_LONG, "keep-duplicates", NULL, "pass samples that repeat a series and time (default: drop, count)",
-         CLI_FLAG, .dest = &ro->keep_duplicates,
-         .man = "Write samples that repeat the series and the time of an earlier sample. By\n"
-                "default they are dropped: exact repeats (the same value, as at the boundary\n"
-                "of daily dumps) are counted, and repeats with another value are counted as\n"
-                "conflicts; the first sample in merge order is kept (at equal times, the file\n"
-                "given first, or sorted first in a directory). Both counts, and an example\n"
-                "conflict, are reported on standard error at the end."},
-        {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
-         .man = "List the input formats and exit."},
-        CLI_TZ_ROW,
-        CLI_HELP_ROW,
-        CLI_VERSION_ROW,
-        CLI_END,
-    };
-    c->opts = opts;
-    int id;
-    while ((id = cli_next(c)) != -1) {
-        const char *a = c->optarg;
-        aiops_err err = {0};
-        switch (id) {
-        case 'I':
-            if (!aiops_format_find(a))
-                cli_die_usage(c, "--input-format: unknown format '%s' (see --list-formats)", a);
-            ro->force_format = a;
-            break;
-        case 'm':
-            if (aiops_match_add(g->match, a, &err))
-                cli_die_usage(c, "--match: %s", err.msg);
-            break;
-        case 't': parse_types(c, g, a); break;
-        case O_LIST: list_formats(); exit(0);
-        }
-    }
-    ro->members = g->members.v;
-    if (g->from > g->to || (g->from == g->to && isfinite(g->from)))
-        cli_die_usage(c, "--from must be before --to (nothing is in [from, to))");
-    c->opts = NULL;
-}
+#include "aiops-replay.h"
 
 static double now_mono(void)
 {
@@ -361,13 +173,12 @@ int main(int argc, char **argv)
     cfg g = {.from = -INFINITY, .to = INFINITY, .match = aiops_match_new()};
     if (!g.match)
         return 2;
-    parse_args(&c, &g);
+    replay_parse_args(&c, &g);
     size_t npaths;
     const char *const *paths = cli_inputs(&c, &npaths);
     aiops_err err = {0};
     int rc = run(&c, &g, paths, npaths, &err);
-    aiops_match_free(g.match);
-    free(g.members.v);
+    replay_cfg_free(&g);
     if (rc) {
         cli_error(&c, &err);
         return 2;

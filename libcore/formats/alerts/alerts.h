@@ -115,55 +115,7 @@ int aiops_alert_list_emit(aiops_alert_list *l, aiops_alert *a, json_t *labels, j
  * error at "labels" under l->doc's path. */
 int aiops_alert_list_name(aiops_alert_list *l, json_t *labels, const char **name);
 
-/* ------------------------------------------- ALERTS series -> alerts */
-
-/* Prometheus writes one sample of ALERTS{alertname, alertstate, <alert
- * labels>} = 1 per rule evaluation while an alert is pending or firing.
- * Fed a time-ordered record stream, this transform finds the intervals of
- * each (alert labels, alertstate) series and makes alert records:
- *
- *   - a "firing" (or "pending") record when an interval opens, ts = start
- *     = the first sample of the interval;
- *   - a "resolved" record when a firing interval closes, ts = end = the
- *     first evaluation that no longer saw it: the time of a sample with
- *     value 0 (or NaN, a staleness marker), or the last sample + one
- *     interval when the series stops for more than 2 intervals.  Pending
- *     intervals close silently (they never fired).
- *   - a firing interval still open at the end of the input stays firing
- *     (no resolved record: the data does not say it ended).
- *
- * The interval is the evaluation interval: `interval` seconds if > 0,
- * else learned as the smallest gap between two samples of one ALERTS
- * series (60 s, Prometheus' default evaluation_interval, until then).
- * fingerprint = aiops_alert_fingerprint of the labels without alertstate,
- * which is what Alertmanager computes for the alert (absent external
- * labels), severity = labels.severity, service by attribution, source =
- * "prometheus".
- *
- * Output order: aiops_alerts_series_pop() returns records in time order
- * (ties: input order, a firing record after the sample that opened it).
- * With passthrough = 1 every pushed record is returned too, merged in
- * order, so pushing a whole stream and popping gives the same stream
- * with the alert records in place; records are held back only while an
- * open interval could still produce an earlier resolved record (at most
- * ~2 intervals of input).  With passthrough = 0 only alert records come
- * out (pushed records are consumed).
- *
- * Use:  new; for each record: push, then pop until 0; at the end: finish,
- * then pop until 0; free. */
-typedef struct aiops_alerts_series aiops_alerts_series;
-
-int aiops_alerts_series_new(aiops_alerts_series **out, aiops_series_table *tab, double interval,
-                            int passthrough, aiops_err *err);
-/* Takes ownership of *rec (it is zeroed).  Records must come in time
- * order: an older one is AIOPS_EORDER.  Non-ALERTS records only pass. */
-int aiops_alerts_series_push(aiops_alerts_series *a, aiops_record *rec, aiops_err *err);
-/* End of input: everything still held becomes ready. */
-int aiops_alerts_series_finish(aiops_alerts_series *a, aiops_err *err);
-/* 1 = *rec filled (caller owns it), 0 = nothing ready now. */
-int aiops_alerts_series_pop(aiops_alerts_series *a, aiops_record *rec);
-/* Alert records made so far. */
-uint64_t aiops_alerts_series_count(const aiops_alerts_series *a);
-void aiops_alerts_series_free(aiops_alerts_series *a);
+/* The ALERTS series -> alert records transform (aiops_alerts_series_*)
+ * is consumer API: aiops.h. */
 
 #endif

@@ -1,0 +1,246 @@
+/* aiops-fit-args.c - aiops-fit's option table (the source of --help and
+ * the man page's OPTIONS) and what each option does to the settings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aiops-fit.h"
+
+enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST };
+
+static void *grow(const cli *c, void *p, size_t n, size_t sz)
+{
+    void *np = realloc(p, (n + 1) * sz);
+    if (!np)
+        cli_die_usage(c, "out of memory");
+    return np;
+}
+
+/* A repeatable selector option (--match, --counter) appended to its list. */
+static void add_selector(const cli *c, aiops_selector ***list, size_t *n, const char *text)
+{
+    aiops_err err = {0};
+    *list = grow(c, *list, *n, sizeof **list);
+    if (aiops_selector_parse(text, &(*list)[*n], &err))
+        cli_die_usage(c, "--%s: %s", c->opt->lng, err.msg);
+    (*n)++;
+}
+
+static void list_models(void)
+{
+    const aiops_model_ops *const *m = aiops_models();
+    printf("%-12s %s\n", "auto", "choose per series by seasonality, data length and holdout error");
+    for (size_t i = 0; m[i]; i++)   /* static's thresholds come from --static */
+        printf("%-12s %s\n", m[i]->name,
+               strcmp(m[i]->name, "static") ? m[i]->desc
+                                            : "fixed threshold rule, given by --static 'SELECTOR OP NUMBER' "
+                                              "(e.g. 'cpu>80'), the alerting baseline");
+}
+
+static void warn(void *ctx, const char *series, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "aiops-fit: warning: %s: not scored: %s\n", series, msg);
+}
+
+void fit_parse_args(cli *c, cfg *g)
+{
+    aiops_fit_opts *fo = &g->fo;
+    static const char *const tune_by[] = {"series", "name", NULL};
+    const cli_opt opts[] = {
+        {O_MODEL, "model", "NAME", "model for every series: auto (default) or one of --list-models", CLI_STRING,
+         .man = "The model for every series: \\fBauto\\fR (default) or a name from\n"
+                "\\fB\\-\\-list-models\\fR."},
+        {'m', "match", "SELECTOR", "model only series matching SELECTOR (repeatable: any); others pass through",
+         CLI_STRING,
+         .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
+                "matches). Other series are passed through unscored."},
+        {O_COUNTER, "counter", "SELECTOR", "model matching series as counters: per-second rates (repeatable)",
+         CLI_STRING,
+         .man = "Treat the series matching \\fISELECTOR\\fR as counters (repeatable), besides\n"
+                "those typed counter by their source and those named \\fB*_total\\fR,\n"
+                "\\fB*_count\\fR, \\fB*_sum\\fR or \\fB*_bucket\\fR; see Counters."},
+        {CLI_LONG, "no-counter-rate", NULL, "model counters raw, not as per-second rates", CLI_FLAG,
+         .dest = &fo->no_counter_rate,
+         .man = "Model counters as they are, not as per-second rates."},
+        {CLI_LONG, "train", "DURATION",
+         "train each series on its first DURATION of data (default: 3 periods, 3d, and >= 24 points)",
+         CLI_DURATION, .dest = &fo->train, .range = CLI_GT, .lo = 0,
+         .man = "Train each series on its first \\fIDURATION\\fR of data. Default: its first 3\n"
+                "periods (\\fB\\-\\-period\\fR, 1d: 3 days), and at least 24 points; see\n"
+                "Training."},
+        {CLI_LONG, "train-until", "TIME", "train on everything before TIME instead", CLI_TIME,
+         .dest = &fo->train_until,
+         .man = "Train on every point before \\fITIME\\fR (RFC 3339 or epoch seconds) instead."},
+        {CLI_LONG, "max-train", "N", "cap of the training buffer per series, in points (200000)", CLI_SIZE,
+         .dest = &fo->max_train,
+         .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
+        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME,
+         .dest = &g->from,
+         .man = "Drop records before \\fITIME\\fR (RFC 3339 or epoch seconds) before fitting, as\n"
+                "\\fBaiops-replay \\-\\-from\\fR does."},
+        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
+         .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
+        {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
+         .man = "Write a band record after every scored sample."},
+        {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
+         .dest = &fo->no_samples,
+         .man = "Do not pass samples through. Other input records still are."},
+        {CLI_LONG, "min-duration", "DURATION", "confirm an anomaly only after it lasted DURATION (0)",
+         CLI_DURATION, .dest = &fo->min_duration,
+         .man = "Confirm an anomaly only once it has lasted \\fIDURATION\\fR (default 0: at its\n"
+                "first point)."},
+        {CLI_LONG, "cooldown", "DURATION", "after an anomaly ends, start no new one for DURATION (0)",
+         CLI_DURATION, .dest = &fo->cooldown,
+         .man = "After an anomaly ends, start no new one on the same series for\n"
+                "\\fIDURATION\\fR (default 0)."},
+        {CLI_LONG, "for", "DURATION", "Prometheus for: of --static rules (default: --min-duration)",
+         CLI_DURATION, .dest = &fo->for_duration,
+         .man = "The Prometheus \\fBfor:\\fR of \\fB\\-\\-static\\fR rules (default: the\n"
+                "\\fB\\-\\-min-duration\\fR)."},
+        {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)",
+         CLI_STRING,
+         .man = "A static threshold such as \\fB'cpu>80'\\fR for the matching series\n"
+                "(repeatable)."},
+        {CLI_LONG, "save", "FILE", "write the fitted models (JSON) to FILE at the end", CLI_PATH, .dest = &g->save,
+         .man = "Write the fitted models to \\fIFILE\\fR at the end."},
+        {CLI_LONG, "load", "FILE", "start from models saved by --save (repeatable; later wins)", CLI_LIST,
+         .dest = &g->load,
+         .man = "Start from models written by \\fB\\-\\-save\\fR (repeatable; later files win)."},
+        {CLI_LONG, "tune", NULL, "tune each series' sensitivity against --labels", CLI_FLAG, .dest = &fo->tune,
+         .man = "Tune each series' sensitivity against \\fB\\-\\-labels\\fR (see Tuning)."},
+        {CLI_LONG, "labels", "FILE", "ground-truth label records for --tune", CLI_PATH, .dest = &g->labels,
+         .man = "Ground truth for \\fB\\-\\-tune\\fR: label records."},
+        {O_OBJECTIVE, "objective", "NAME", "--tune objective: f1 (default), nab, recall-at-fa:N", CLI_STRING,
+         .man = "What \\fB\\-\\-tune\\fR maximises: \\fBf1\\fR (default), \\fBnab\\fR or\n"
+                "\\fBrecall-at-fa:\\fIN\\fR."},
+        {CLI_LONG, "tune-by", "KEY", "tune per series (default) or per metric name", CLI_ENUM, .names = tune_by,
+         .dest = &fo->tune_by_name,
+         .man = "\\fBseries\\fR (default): one choice per series; \\fBname\\fR: one per metric\n"
+                "name and model."},
+        {CLI_LONG, "emit-promrules", "FILE", "write Prometheus alerting rules for the fitted models", CLI_PATH,
+         .dest = &g->promrules,
+         .man = "Write the fitted models as Prometheus alerting rules (the rule-file YAML that\n"
+                "\\fBpromtool check rules\\fR accepts) to \\fIFILE\\fR, and each model rule's\n"
+                "backtest to standard error; see Exported rules."},
+        {CLI_LONG, "horizon", "N", "after the input, forecast N band records per series", CLI_SIZE,
+         .dest = &fo->horizon,
+         .man = "After the input, write \\fIN\\fR forecast band records per modelled series,\n"
+                "ahead of its last point, in time order."},
+        {CLI_LONG, "step", "DURATION", "spacing of forecast bands (default: each series' interval)",
+         CLI_DURATION, .dest = &fo->step,
+         .man = "The spacing of forecast bands (default: each series' last sampling\n"
+                "interval)."},
+        /* The model parameters: checked and set by aiops_fit_param_set. */
+        {O_PARAM, "k", "X", "band half-width in sigmas (ewma, robust; 3)", CLI_STRING,
+         .man = "Band half-width in standard deviations (\\fBewma\\fR, \\fBrobust\\fR; default 3)."},
+        {O_PARAM, "alpha", "X", "smoothing factor (ewma 0.1; holtwinters level)", CLI_STRING,
+         .man = "Smoothing factor (\\fBewma\\fR, default 0.1; \\fBholtwinters\\fR level;\n"
+                "\\fBseasonal\\fR level adaptation)."},
+        {O_PARAM, "beta", "X", "holtwinters trend smoothing", CLI_STRING,
+         .man = "\\fBholtwinters\\fR trend smoothing."},
+        {O_PARAM, "gamma", "X", "holtwinters seasonal smoothing", CLI_STRING,
+         .man = "\\fBholtwinters\\fR seasonal smoothing."},
+        {O_PARAM, "width", "X", "interval coverage of seasonal, sarima, holtwinters (0.99)", CLI_STRING,
+         .man = "Interval coverage of \\fBseasonal\\fR, \\fBsarima\\fR and \\fBholtwinters\\fR\n"
+                "(default 0.99)."},
+        {O_PARAM, "period", "DURATION", "season length (1d)", CLI_STRING,
+         .man = "Season length (default 1d); also the lag \\fBauto\\fR tests."},
+        {O_PARAM, "window", "DURATION", "robust: rolling window (1h)", CLI_STRING,
+         .man = "\\fBrobust\\fR: the rolling window (default 1h)."},
+        {O_PARAM, "daily-order", "N", "seasonal: Fourier order of the daily term (4)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: Fourier order of the daily term (default 4)."},
+        {O_PARAM, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: Fourier order of the weekly term.  Default: automatic; with\n"
+                "at least 3 weeks of training data the orders 3, 6, 10 and 15 are fitted on\n"
+                "all but the last training week and the one with the least error on that\n"
+                "week is kept (a higher order only when it cuts the error by 5%), else 3."},
+        {O_PARAM, "changepoints", "N", "seasonal: potential trend changepoints (10)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: number of potential trend changepoints (default 10)."},
+        {O_PARAM, "changepoint-prior", "X", "seasonal: penalty on changepoint deltas (0.05)", CLI_STRING,
+         .man = "\\fBseasonal\\fR: penalty on changepoint slope changes (default 0.05)."},
+        {CLI_LONG, "multiplicative", NULL, "seasonal, holtwinters: multiplicative seasonality", CLI_FLAG,
+         .dest = &fo->params.multiplicative,
+         .man = "\\fBseasonal\\fR, \\fBholtwinters\\fR: multiplicative seasonality."},
+        {O_PARAM, "order", "P,D,Q", "sarima: non-seasonal orders (default: by AIC)", CLI_STRING,
+         .man = "\\fBsarima\\fR: the non-seasonal orders (default: chosen by AIC)."},
+        {O_PARAM, "seasonal-order", "P,D,Q", "sarima: seasonal orders (default: by AIC)", CLI_STRING,
+         .man = "\\fBsarima\\fR: the seasonal orders (default: chosen by AIC)."},
+        {CLI_LONG, "fail-on-anomaly", NULL, "exit 1 when any anomaly was found", CLI_FLAG, .dest = &g->fail,
+         .man = "Exit with status 1 when any anomaly event fired (for CI checks)."},
+        {O_LIST, "list-models", NULL, "list the models and exit", CLI_FLAG, .man = "List the models and exit."},
+        CLI_OUTPUT(&g->out),
+        CLI_FORMAT(&g->fmt),
+        {'v', .common = 1, .dest = &g->verbose, .help = "print each series' model and why to stderr",
+         .man = "At the end, print each modelled series' model (or rule) and why it was\n"
+                "chosen to standard error."},
+        CLI_HELP_ROW,
+        CLI_VERSION_ROW,
+        CLI_END,
+    };
+    c->opts = opts;
+    int id;
+    while ((id = cli_next(c)) != -1) {
+        const char *a = c->optarg;
+        aiops_err err = {0};
+        switch (id) {
+        case O_MODEL:
+            if (strcmp(a, "auto") && !aiops_model_find(a))
+                cli_die_usage(c, "--model: unknown model '%s' (see --list-models)", a);
+            fo->model = a;
+            fo->model_given = 1;
+            break;
+        case 'm':
+            add_selector(c, &g->match, &fo->nmatch, a);
+            break;
+        case O_COUNTER:
+            add_selector(c, &g->counters, &fo->ncounters, a);
+            break;
+        case O_STATIC:
+            g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);
+            if (aiops_fit_rule_parse(a, &g->rules[fo->nrules], &err))
+                cli_die_usage(c, "--static: %s", err.msg);
+            fo->nrules++;
+            break;
+        case O_OBJECTIVE:
+            if (aiops_fit_objective_parse(a, &fo->objective, &err))
+                cli_die_usage(c, "--objective: %s", err.msg);
+            break;
+        case O_PARAM:
+            if (aiops_fit_param_set(&fo->params, c->opt->lng, a, &err))
+                cli_die_usage(c, "%s", err.msg);
+            break;
+        case O_LIST: list_models(); exit(0);
+        }
+    }
+    if (fo->tune && !g->labels)
+        cli_die_usage(c, "--tune needs --labels FILE");
+    if (!(g->from < g->to))
+        cli_die_usage(c, "--from must be earlier than --to");
+    /* static takes its thresholds from the rules; alone it has none. */
+    if (fo->model_given && !strcmp(fo->model, "static")) {
+        if (!fo->nrules)
+            cli_die_usage(c, "--model static needs its thresholds: give --static 'SELECTOR OP NUMBER' "
+                             "(e.g. 'cpu>80') instead");
+        fo->model_given = 0;
+    }
+    fo->rules = g->rules;
+    fo->match = g->match;
+    fo->counters = g->counters;
+    fo->warn = warn;
+    c->opts = NULL;
+}
+
+void fit_cfg_free(cfg *g)
+{
+    for (size_t i = 0; i < g->fo.nmatch; i++)
+        aiops_selector_free(g->match[i]);
+    for (size_t i = 0; i < g->fo.ncounters; i++)
+        aiops_selector_free(g->counters[i]);
+    for (size_t i = 0; i < g->fo.nrules; i++)
+        aiops_fit_rule_free(&g->rules[i]);
+    free(g->counters);
+    free(g->match);
+    free(g->rules);
+    free(g->load.v);
+}
