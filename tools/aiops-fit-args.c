@@ -75,12 +75,8 @@ void fit_parse_args(cli *c, cfg *g)
         {CLI_LONG, "max-train", "N", "cap of the training buffer per series, in points (200000)", CLI_SIZE,
          .dest = &fo->max_train,
          .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
-        {CLI_LONG, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME,
-         .dest = &g->from,
-         .man = "Drop records before \\fITIME\\fR (RFC 3339 or epoch seconds) before fitting, as\n"
-                "\\fBaiops-replay \\-\\-from\\fR does."},
-        {CLI_LONG, "to", "TIME", "drop records at or after TIME", CLI_TIME, .dest = &g->to,
-         .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
+        CLI_FROM(&g->from),
+        CLI_TO(&g->to),
         {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
          .man = "Write a band record after every scored sample."},
         {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
@@ -215,8 +211,6 @@ void fit_parse_args(cli *c, cfg *g)
     }
     if (fo->tune && !g->labels)
         cli_die_usage(c, "--tune needs --labels FILE");
-    if (!(g->from < g->to))
-        cli_die_usage(c, "--from must be earlier than --to");
     /* static takes its thresholds from the rules; alone it has none. */
     if (fo->model_given && !strcmp(fo->model, "static")) {
         if (!fo->nrules)

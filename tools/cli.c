@@ -35,6 +35,10 @@ static const cli_opt shared[] = {
             "is the earlier instant; one that does not exist when they are set forward\n"
             "is read with the offset before the change (02:30 in a 02:00\\(en03:00 gap is\n"
             "03:30 after it)."},
+    {CLI_FROM_ID, "from", "TIME", "drop records before TIME (RFC 3339 or epoch seconds)", CLI_TIME,
+     .man = "Drop records before \\fITIME\\fR (RFC 3339, or epoch seconds)."},
+    {CLI_TO_ID, "to", "TIME", "drop records at or after TIME", CLI_TIME,
+     .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
     {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
     {'V', "version", NULL, "show the version and exit", CLI_VERSION,
      .man = "Show the version and exit."},
@@ -190,6 +194,20 @@ static void set_zone(cli *c, const char *so, const struct option *lo)
         cli_die_usage(c, "%s: %s", z ? "--tz" : "TZ (environment)", err.msg);
 }
 
+/* The shared --from and --to rows: [from, to) must not be empty. */
+static void check_range(const cli *c)
+{
+    const double *from = NULL, *to = NULL;
+    for (const cli_opt *o = c->opts; o->id; o++) {
+        if (o->common && o->id == CLI_FROM_ID)
+            from = o->dest;
+        if (o->common && o->id == CLI_TO_ID)
+            to = o->dest;
+    }
+    if (from && to && !(*from < *to))
+        cli_die_usage(c, "--from must be before --to (nothing is in [from, to))");
+}
+
 int cli_next(cli *c)
 {
     struct option lo[MAX_OPTS + 1];
@@ -229,8 +247,10 @@ int cli_next(cli *c)
         int r = getopt_long(c->argc, c->argv, so, lo, &li);
         c->optind = optind;
         c->optarg = optarg;
-        if (r == -1)
+        if (r == -1) {
+            check_range(c);
             return -1;
+        }
         if (r == '?' || r == ':') {
             const char *bad = c->argv[optind - 1];
             if (r == ':')
