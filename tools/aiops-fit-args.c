@@ -94,6 +94,20 @@ void fit_parse_args(cli *c, cfg *g)
          CLI_DURATION, .dest = &fo->for_duration,
          .man = "The Prometheus \\fBfor:\\fR of \\fB\\-\\-static\\fR rules (default: the\n"
                 "\\fB\\-\\-min-duration\\fR)."},
+        {CLI_LONG, "threshold", "P",
+         "anomalous when the calibrated anomaly score reaches P, for every model (default: outside the band)",
+         CLI_NUMBER, .dest = &fo->threshold, .range = CLI_GT | CLI_LE, .lo = 0, .hi = 1,
+         .man = "A point is anomalous when its calibrated anomaly score (see Anomaly score)\n"
+                "reaches \\fIP\\fR in (0, 1], whatever the model; e.g. \\fB0.9999\\fR.\n"
+                "Default: when the value leaves the model's band. \\fB\\-\\-static\\fR rules\n"
+                "keep their condition."},
+        {CLI_LONG, "plain-updates", NULL, "with --threshold: learn anomalous points at full weight",
+         CLI_FLAG, .dest = &fo->plain_updates,
+         .man = "With \\fB\\-\\-threshold\\fR, learn every point at full weight. By default\n"
+                "a point whose tail probability is below 0.001 is then learned clipped to the\n"
+                "band's edge, and 12 such points in a row on one side are a level shift that\n"
+                "the model re-learns from them. Without \\fB\\-\\-threshold\\fR every point\n"
+                "is learned at full weight."},
         {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)",
          CLI_STRING,
          .man = "A static threshold such as \\fB'cpu>80'\\fR for the matching series\n"

@@ -15,6 +15,7 @@ void aiops_fit_opts_init(aiops_fit_opts *o)
     o->train_until = NAN;
     o->max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
     o->for_duration = NAN;
+    o->threshold = NAN;
 }
 
 int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *tab,
@@ -82,6 +83,7 @@ static int det_add(fit_series *s, const aiops_fit_rule *rule, const aiops_fit_op
         d->ops = aiops_model_find(o->model);
     }
     aiops_debounce_init(&d->db, hold, o->cooldown);
+    aiops_calib_init(&d->cal);
     return 0;
 }
 
@@ -234,6 +236,70 @@ static int series_fit(aiops_fit *f, uint32_t sid, fit_series *s, aiops_err *err)
     return 0;
 }
 
+/* A confirmed level shift: a fresh instance of the model fitted on the
+ * points of the shift replaces the old one.  A model that cannot be fitted
+ * on so few points keeps its state and learns the next points unclipped. */
+static void relearn(fit_det *d)
+{
+    double t[FIT_SHIFT_CONFIRM], v[FIT_SHIFT_CONFIRM];
+    unsigned n = d->rn;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned j = (d->ri + FIT_SHIFT_CONFIRM - n + i) % FIT_SHIFT_CONFIRM;
+        t[i] = d->rt[j];
+        v[i] = d->rv[j];
+    }
+    aiops_err e = {0};
+    void *m = d->ops->create(&d->params, &e);
+    aiops_band b;
+    if (m && !d->ops->fit(m, t, v, n, &e)) {
+        d->ops->band(m, t[n - 1] + 1, &b);
+        if (isfinite(b.lower) && isfinite(b.upper)) {
+            d->ops->destroy(d->m);
+            d->m = m;
+            m = NULL;
+            d->relearn = 0;
+        }
+    }
+    if (m)
+        d->ops->destroy(m);
+    aiops_calib_reset_window(&d->cal);
+}
+
+/* What the model learns of point v with standardised residual z and tail
+ * probability p1: v itself, or (robust updates, with --threshold and
+ * without --plain-updates) v clipped to the band's
+ * edge while it is anomalous; a run of FIT_SHIFT_CONFIRM clipped points
+ * on one side is a level shift, re-learned from those points. */
+static double learn_value(const aiops_fit *f, fit_det *d, double t, double v, double z,
+                          double p1, const aiops_band *b)
+{
+    if (f->o.plain_updates || isnan(f->o.threshold) || d->rule || isnan(v))
+        return v;
+    d->rt[d->ri] = t;
+    d->rv[d->ri] = v;
+    d->ri = (d->ri + 1) % FIT_SHIFT_CONFIRM;
+    if (d->rn < FIT_SHIFT_CONFIRM)
+        d->rn++;
+    if (d->relearn > 0) {
+        d->relearn--;
+        return v;
+    }
+    if (isnan(z) || !(p1 < FIT_CLIP_P)) {
+        d->shift_run = 0;
+        return v;
+    }
+    int side = z > 0 ? 1 : -1;
+    d->shift_run = side == d->shift_side ? d->shift_run + 1 : 1;
+    d->shift_side = side;
+    if (d->shift_run >= FIT_SHIFT_CONFIRM) {
+        d->shift_run = 0;
+        d->relearn = FIT_SHIFT_CONFIRM;
+        relearn(d);
+        return NAN;    /* the new instance has learned this point */
+    }
+    return side > 0 ? b->upper : b->lower;
+}
+
 /* Judge one point with data strictly before it, then learn it. */
 static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, double t, double v,
                      aiops_err *err)
@@ -242,8 +308,17 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
     d->ops->band(d->m, t, &b);
     d->last = b;
     int rc = 0;
-    int anom = isnan(v) ? -1 : (v < b.lower || v > b.upper);
+    double z = d->rule ? NAN : aiops_calib_z(v, b.expected, b.lower, b.upper), p1;
+    d->ascore = aiops_calib_score(&d->cal, z, &p1);
+    int anom = isnan(v)                              ? -1
+               : !d->rule && !isnan(f->o.threshold) ? d->ascore >= f->o.threshold
+                                                     : (v < b.lower || v > b.upper);
+    if (anom == 1)
+        d->apeak = d->arun && d->apeak > d->ascore ? d->apeak : d->ascore;
+    d->arun = anom == 1;
     aiops_db_action act = aiops_debounce_step(&d->db, t, anom, aiops_fit_score(v, &b));
+    if (d->db.state)
+        d->arun = 1;
     if (f->o.tune) {
         rc = fit_tune_record(s, d, t, act, 0, err);
     } else {
@@ -256,7 +331,10 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
             f->st.anomalies++;
         rc = fit_emit_anomaly(f, sid, s, d, t, v, &b, act, err);
     }
-    d->ops->update(d->m, t, v);
+    double vl = learn_value(f, d, t, v, z, p1, &b);
+    aiops_calib_learn(&d->cal, isnan(vl) || vl == v ? z : (z > 0 ? 1 : -1));
+    if (!isnan(vl) || isnan(v))
+        d->ops->update(d->m, t, vl);
     return rc;
 }
 

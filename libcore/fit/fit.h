@@ -124,6 +124,16 @@ typedef struct aiops_fit_opts {
     int no_samples;              /* do not pass samples through */
     double min_duration, cooldown;
     double for_duration;         /* NaN = min_duration; applies to rules */
+    /* --threshold P: a model detector's point is anomalous when its
+     * calibrated score (models/calib.h) reaches P, whatever the model; NaN:
+     * when the value leaves the model's band.  Static rules keep their
+     * condition. */
+    double threshold;
+    /* With a threshold, anomalous points are learned clipped to the band's
+     * edge and a confirmed level shift is re-learned (fit.c); plain_updates
+     * (--plain-updates) learns every point at full weight, as the band
+     * mode always does. */
+    int plain_updates;
     const aiops_fit_rule *rules; /* borrowed, nrules of them */
     size_t nrules;
     aiops_selector *const *match;/* borrowed; series to model (none = all) */

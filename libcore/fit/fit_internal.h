@@ -16,6 +16,7 @@
 #define AIOPS_FIT_INTERNAL_H
 
 #include "fit/fit.h"
+#include "models/calib.h"
 
 /* The rule a model detector is exported as, backtested as it scores:
  * calibrating from its first closed band (over one period for the interval
@@ -29,6 +30,12 @@ typedef struct fit_export {
     aiops_fit_rule_band r;
 } fit_export;
 
+/* Robust updates (fit.c): a point whose tail probability is below
+ * FIT_CLIP_P is learned clipped to the band's edge; FIT_SHIFT_CONFIRM
+ * consecutive ones on the same side are a level shift, re-learned. */
+#define FIT_CLIP_P 1e-3
+#define FIT_SHIFT_CONFIRM 12
+
 /* One model instance judging one series (a series has one, or one per
  * matching static rule). */
 typedef struct fit_det {
@@ -40,6 +47,16 @@ typedef struct fit_det {
     char *reason;                /* owned, "" if none */
     aiops_debounce db;
     aiops_band last;             /* band at the last scored point */
+    aiops_calib cal;             /* the calibrated score's residual distribution */
+    double ascore;               /* calibrated score of the last scored point */
+    double apeak;                /* its peak over the current anomalous run */
+    int arun;                    /* inside an anomalous run */
+    /* Robust updates: a run of clipped points on one side of the band;
+     * FIT_SHIFT_CONFIRM of them confirm a level shift, and the model is
+     * re-fitted on them (the ring of the last raw points). */
+    int shift_side, shift_run, relearn;
+    double rt[FIT_SHIFT_CONFIRM], rv[FIT_SHIFT_CONFIRM];
+    unsigned ri, rn;
     fit_export x;                /* model detectors */
     double *fires;               /* --tune: times the events fired */
     size_t nfires, capfires;
