@@ -308,13 +308,16 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
     d->ops->band(d->m, t, &b);
     d->last = b;
     int rc = 0;
-    double z = d->rule ? NAN : aiops_calib_z(v, b.expected, b.lower, b.upper), p1;
-    d->ascore = aiops_calib_score(&d->cal, z, &p1);
+    /* The calibration costs about 0.6 us a point: only when it is used
+     * (--threshold decides, or --bands shows it). */
+    int calib = !d->rule && (!isnan(f->o.threshold) || f->o.bands);
+    double z = calib ? aiops_calib_z(v, b.expected, b.lower, b.upper) : NAN, p1 = 1;
+    d->ascore = calib ? aiops_calib_score(&d->cal, z, &p1) : NAN;
     int anom = isnan(v)                              ? -1
                : !d->rule && !isnan(f->o.threshold) ? d->ascore >= f->o.threshold
                                                      : (v < b.lower || v > b.upper);
     if (anom == 1)
-        d->apeak = d->arun && d->apeak > d->ascore ? d->apeak : d->ascore;
+        d->apeak = d->arun && d->apeak >= d->ascore ? d->apeak : d->ascore;
     d->arun = anom == 1;
     aiops_db_action act = aiops_debounce_step(&d->db, t, anom, aiops_fit_score(v, &b));
     if (d->db.state)
@@ -332,7 +335,8 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
         rc = fit_emit_anomaly(f, sid, s, d, t, v, &b, act, err);
     }
     double vl = learn_value(f, d, t, v, z, p1, &b);
-    aiops_calib_learn(&d->cal, isnan(vl) || vl == v ? z : (z > 0 ? 1 : -1));
+    if (calib)
+        aiops_calib_learn(&d->cal, isnan(vl) || vl == v ? z : (z > 0 ? 1 : -1));
     if (!isnan(vl) || isnan(v))
         d->ops->update(d->m, t, vl);
     return rc;

@@ -64,7 +64,7 @@ int fit_emit_band(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d, d
         set_num(o, "expected", b->expected);
         set_num(o, "lower", b->lower);
         set_num(o, "upper", b->upper);
-        if (!forecast && !det_rule(d))
+        if (!forecast && !isnan(d->ascore))
             set_num(o, "anomaly_score", d->ascore);
         json_object_set_new(o, "model", json_string(d->ops->name));
         if (det_rule(d))
@@ -95,7 +95,7 @@ int fit_emit_anomaly(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d
         set_num(o, "lower", b->lower);
         set_num(o, "upper", b->upper);
         set_num(o, "score", d->db.peak);
-        if (!det_rule(d))
+        if (!isnan(d->apeak))    /* calibrated (--threshold or --bands) */
             set_num(o, "anomaly_score", d->apeak);
         json_object_set_new(o, "model", json_string(d->ops->name));
         if (det_rule(d))

@@ -48,7 +48,8 @@ typedef struct fit_det {
     aiops_debounce db;
     aiops_band last;             /* band at the last scored point */
     aiops_calib cal;             /* the calibrated score's residual distribution */
-    double ascore;               /* calibrated score of the last scored point */
+    double ascore;               /* calibrated score of the last scored point
+                                    (NaN: not calibrated: no --threshold, no --bands) */
     double apeak;                /* its peak over the current anomalous run */
     int arun;                    /* inside an anomalous run */
     /* Robust updates: a run of clipped points on one side of the band;
