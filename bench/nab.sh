@@ -87,7 +87,7 @@ while IFS= read -r f; do
         >"$work/results/$key" 2>>"$work/mismatch"
 done <"$work/csvs"
 t_all=$(elapsed "$t0")
-# (replay.log: aiops-replay keeps the first sample of a repeated time, in 9
+# (replay.log: aiops-replay keeps the first sample of a repeated time, in 8
 # files; the result keeps every row, each scored by its own value.)
 [ "$nfiles" -gt 0 ] || { echo "$me: no CSV files under $nab/data" >&2; exit 2; }
 if [ -s "$work/mismatch" ]; then
@@ -112,7 +112,7 @@ echo "|---|---|---|---|---|---|---|"
 jq -r --slurpfile f "$work/fires.json" '.nab as $n | $f[0].nab as $a |
     ["standard", "reward_low_FP_rate", "reward_low_FN_rate"][] as $p | $n[$p] as $o | $a[$p] as $b |
     def r2: . * 100 | round / 100;
-    "| \($p) | \($o.threshold * 10000 | round / 10000) | \($o.score | r2) | \($o.raw | r2) | \($o.detected)/\($n.windows) | \($o.fp_rows) | \($b.score | r2), \($b.fp_rows) |"' \
+    "| \($p) | \(if $o.detected + $o.fp_rows == 0 then "none" else $o.threshold * 10000 | round / 10000 end) | \($o.score | r2) | \($o.raw | r2) | \($o.detected)/\($n.windows) | \($o.fp_rows) | \($b.score | r2), \($b.fp_rows) |"' \
     "$work/eval.json"
 echo
 echo "Rows: $(jq '.nab.rows' "$work/eval.json"); thresholds tried: $(jq '.nab.thresholds_tried' "$work/eval.json")."

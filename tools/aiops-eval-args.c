@@ -86,9 +86,10 @@ void eval_parse_args(cli *c, cfg *g)
          .dest = &g->nab_res,
          .man = "Score NAB result CSVs (\\fBtimestamp,value,anomaly_score\\fR,...) in a\n"
                 "directory or an archive (read member by member, never extracted). Needs\n"
-                "\\fB\\-\\-nab-windows\\fR (or \\fB\\-\\-labels\\fR with NAB windows) and thresholds.\n"
-                "A row is a detection when its anomaly_score is at least the profile's\n"
-                "threshold. The stream is then read only if \\fIFILE\\fRs are given."},
+                "\\fB\\-\\-nab-windows\\fR (or \\fB\\-\\-labels\\fR with NAB windows) and thresholds\n"
+                "(or \\fB\\-\\-nab-optimize\\fR). A row is a detection when its anomaly_score is\n"
+                "at least the profile's threshold. The stream is then read only if\n"
+                "\\fIFILE\\fRs are given."},
         {CLI_LONG, "nab-thresholds", "FILE", "NAB thresholds.json (per detector and profile)", CLI_PATH,
          .dest = &g->nab_thr,
          .man = "NAB's \\fBthresholds.json\\fR: one threshold per detector and profile."},
