@@ -112,7 +112,7 @@ typedef struct aiops_nab_result {
  * row count; a missed window costs -fn_weight; every detection outside a
  * window costs fp_weight * sig(|i - right_prev| / (width_prev - 1)), or
  * -fp_weight before the first window / >= 3 widths past it.
- * Errors: AIOPS_EINVAL (unsorted rows or windows). */
+ * Errors: AIOPS_EINVAL (unsorted rows or windows), AIOPS_ENOMEM. */
 int aiops_nab_score(const double *ts, const unsigned char *det, size_t n,
                     const aiops_window *win, size_t nwin, const aiops_nab_profile *prof,
                     aiops_nab_result *out, aiops_err *err);

@@ -2,7 +2,8 @@
  * published rules (NAB v1.1 scorer; Lavin & Ahmad 2015, Ahmad et al. 2017):
  * anomaly windows, a scaled sigmoid reward for the first detection in each
  * window, sigmoid-weighted false-positive penalties, a probationary period,
- * three application profiles, and normalisation null = 0, perfect = 100.
+ * three application profiles, and normalisation null = 0, perfect = 100;
+ * and NAB's threshold optimisation as an exact sweep over the scores.
  * docs/EVALUATION.md "NAB score" gives the formulas. */
 #include <math.h>
 #include <stdlib.h>
