@@ -326,7 +326,7 @@ int aiops_nab_sweep_best(aiops_nab_sweep *sw, const aiops_nab_profile *prof, aio
     double *got = calloc(sw->windows + 1, sizeof *got);
     if (!got)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    if (!sw->sorted) {
+    if (!sw->sorted && sw->n > 1) {
         qsort(sw->row, sw->n, sizeof *sw->row, cmp_score_desc);
         sw->sorted = 1;
     }
