@@ -139,6 +139,9 @@ bench: all
 	bench/simulate.sh
 	bench/fit.sh
 	bench/score.sh
+	bench/nab.sh
+	bench/nab.sh --model ewma
+	bench/nab.sh --model seasonal
 
 datasets: all
 	tools/datasets.sh

@@ -1,5 +1,6 @@
 /* aiops-eval-args.c - aiops-eval's option table (the source of --help and
  * the man page's OPTIONS), gates given as options, and --span. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,19 +86,29 @@ void eval_parse_args(cli *c, cfg *g)
          .dest = &g->nab_res,
          .man = "Score NAB result CSVs (\\fBtimestamp,value,anomaly_score\\fR,...) in a\n"
                 "directory or an archive (read member by member, never extracted). Needs\n"
-                "\\fB\\-\\-nab-windows\\fR (or \\fB\\-\\-labels\\fR with NAB windows) and thresholds.\n"
-                "A row is a detection when its anomaly_score is at least the profile's\n"
-                "threshold. The stream is then read only if \\fIFILE\\fRs are given."},
+                "\\fB\\-\\-nab-windows\\fR (or \\fB\\-\\-labels\\fR with NAB windows) and thresholds\n"
+                "(or \\fB\\-\\-nab-optimize\\fR). A row is a detection when its anomaly_score is\n"
+                "at least the profile's threshold. The stream is then read only if\n"
+                "\\fIFILE\\fRs are given."},
         {CLI_LONG, "nab-thresholds", "FILE", "NAB thresholds.json (per detector and profile)", CLI_PATH,
          .dest = &g->nab_thr,
          .man = "NAB's \\fBthresholds.json\\fR: one threshold per detector and profile."},
-        {CLI_LONG, "detector", "NAME", "detector whose thresholds to use", CLI_STRING, .dest = &g->detector,
+        {CLI_LONG, "detector", "NAME", "detector whose thresholds and result files to use", CLI_STRING,
+         .dest = &g->detector,
          .man = "The detector whose thresholds to use. With it, only result files named\n"
                 "\\fINAME\\fB_\\fR*, under a directory \\fINAME\\fR, or named exactly after a NAB\n"
-                "file are scored."},
+                "file are scored (with \\fB\\-\\-nab-thresholds\\fR, \\fB\\-\\-nab-threshold\\fR\n"
+                "or \\fB\\-\\-nab-optimize\\fR)."},
         {CLI_LONG, "nab-threshold", "X", "one anomaly_score threshold for every profile", CLI_NUMBER,
          .dest = &g->nab_fixed,
          .man = "One anomaly_score threshold for every profile (instead of thresholds.json)."},
+        {CLI_LONG, "nab-optimize", NULL, "choose each profile's threshold as NAB's optimiser does",
+         CLI_FLAG, .dest = &g->nab_opt,
+         .man = "With \\fB\\-\\-nab-results\\fR: choose each profile's anomaly_score threshold\n"
+                "as NAB's optimiser does, the one that maximises the raw score summed over\n"
+                "the result files, and report the scores there (instead of\n"
+                "\\fB\\-\\-nab-thresholds\\fR or \\fB\\-\\-nab-threshold\\fR). Every distinct score\n"
+                "after the probationary periods is tried, so the optimum is exact."},
         {CLI_LONG, "pre", "DUR", "detections up to DUR before an incident start count (0)", CLI_DURATION,
          .dest = &eo->detect.pre,
          .man = "A detection up to \\fIDUR\\fR before an incident's start counts for it (0)."},
@@ -209,6 +220,11 @@ void eval_parse_args(cli *c, cfg *g)
         else if (id == O_GATE)
             parse_gate(c, g, c->optarg);
     }
+    if (g->nab_opt && !g->nab_res)
+        cli_die_usage(c, "--nab-optimize: needs --nab-results");
+    if (g->nab_opt && (g->nab_thr || !isnan(g->nab_fixed)))
+        cli_die_usage(c, "--nab-optimize chooses the thresholds: drop --nab-thresholds and "
+                         "--nab-threshold");
     c->opts = NULL;
 }
 

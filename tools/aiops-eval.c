@@ -31,10 +31,14 @@ static int load_inputs(const cli *c, const cfg *g, aiops_eval *ev, aiops_series_
         rc = 0;    /* the number of labels read */
     if (!rc && g->nab_win)
         rc = aiops_eval_nab_windows(ev, g->nab_win, err);
+    if (!rc && g->detector)
+        rc = aiops_eval_nab_detector(ev, g->detector, err);
     if (!rc && g->nab_thr)
         rc = aiops_eval_nab_thresholds(ev, g->nab_thr, g->detector, err);
     if (!isnan(g->nab_fixed))
         aiops_eval_nab_threshold(ev, g->nab_fixed);
+    if (g->nab_opt)
+        aiops_eval_nab_optimize(ev);
     if (!rc && g->nab_res)
         rc = aiops_eval_nab_results(ev, g->nab_res, err);
     if (!rc && (npaths || !g->nab_res)) {

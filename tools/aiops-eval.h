@@ -11,7 +11,7 @@ typedef struct cfg {
     aiops_eval_opts eo;
     const char *labels, *base_stream, *nab_win, *nab_res, *nab_thr, *detector, *out, *baseline;
     double nab_fixed, max_reg;
-    int table, md;
+    int table, md, nab_opt;
     aiops_gate gates[64];
     char gate_names[64][160];
     char *gate_metrics[64];      /* owned copies for --gate */

@@ -84,6 +84,7 @@ struct aiops_eval {
     double thr[AIOPS_NAB_NPROFILES];
     int have_thr;
     double fixed_thr;          /* NAN = from thresholds.json */
+    int optimize;              /* choose each profile's threshold (NAB's sweep) */
     json_t *nab_results;       /* the "nab" section built from result files */
 };
 

@@ -176,6 +176,21 @@ void aiops_eval_nab_threshold(aiops_eval *ev, double threshold)
     ev->fixed_thr = threshold;
 }
 
+int aiops_eval_nab_detector(aiops_eval *ev, const char *detector, aiops_err *err)
+{
+    char *d = ev_strdup(detector);
+    if (!d)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    free(ev->detector);
+    ev->detector = d;
+    return 0;
+}
+
+void aiops_eval_nab_optimize(aiops_eval *ev)
+{
+    ev->optimize = 1;
+}
+
 /* Rows of one result CSV: timestamps and anomaly scores. */
 typedef struct nab_rows {
     double *ts, *score;
@@ -275,11 +290,14 @@ static double threshold_of(const aiops_eval *ev, size_t p)
     return isnan(ev->fixed_thr) ? ev->thr[p] : ev->fixed_thr;
 }
 
-/* NAB totals per profile over the files scored so far. */
+/* NAB totals per profile over the files scored so far.  When optimising,
+ * the files go into the sweep sw, and the totals are filled at the end. */
 typedef struct nab_tot {
     double raw[AIOPS_NAB_NPROFILES];
     size_t windows[AIOPS_NAB_NPROFILES], detected[AIOPS_NAB_NPROFILES];
     size_t fp[AIOPS_NAB_NPROFILES], unscored, files, rows;
+    aiops_nab_sweep *sw;
+    size_t tried;              /* thresholds the sweep tried */
 } nab_tot;
 
 /* Add the result of one file or series under profile p to the totals. */
@@ -307,6 +325,14 @@ static int score_file(aiops_eval *ev, const char *name, nab_rows *r, nab_tot *to
     if (k->scored)
         return aiops_err_set(err, AIOPS_EINVAL, name, 0, "a second result file for %s", k->key);
     k->scored = 1;
+    tot->files++;
+    tot->rows += r->n;
+    if (tot->sw) {
+        int rc = aiops_nab_sweep_add(tot->sw, r->ts, r->score, r->n, k->w, k->nw, err);
+        if (rc)
+            aiops_err_locate(err, name, 0);
+        return rc;
+    }
     unsigned char *det = malloc(r->n + 1);
     if (!det)
         return aiops_err_set(err, AIOPS_ENOMEM, name, 0, "out of memory");
@@ -321,8 +347,6 @@ static int score_file(aiops_eval *ev, const char *name, nab_rows *r, nab_tot *to
         else
             tot_add(tot, p, &res);
     }
-    tot->files++;
-    tot->rows += r->n;
     free(det);
     return rc;
 }
@@ -473,7 +497,11 @@ static json_t *nab_json(const aiops_eval *ev, const nab_tot *t, const char *sour
               ev_set(o, "windows", json_integer((json_int_t)t->windows[0])) ||
               ev_set(o, "windows_unscored", json_integer((json_int_t)t->unscored)) ||
               ev_set(o, "files_without_results", json_integer((json_int_t)missing)) ||
-              ev_set(o, "windows_without_results", json_integer((json_int_t)keys_windows));
+              ev_set(o, "windows_without_results", json_integer((json_int_t)keys_windows)) ||
+              (thr && ev_set(o, "thresholds", json_string(t->sw ? "optimized"
+                                                          : isnan(ev->fixed_thr) ? "thresholds.json"
+                                                                                 : "fixed"))) ||
+              (t->sw && ev_set(o, "thresholds_tried", json_integer((json_int_t)t->tried)));
     for (size_t p = 0; !bad && p < AIOPS_NAB_NPROFILES; p++)
         bad = ev_set(o, aiops_nab_profiles[p].name, profile_json(t, p, thr ? thr[p] : NAN));
     if (bad) {
@@ -483,20 +511,40 @@ static json_t *nab_json(const aiops_eval *ev, const nab_tot *t, const char *sour
     return o;
 }
 
+/* The optimised thresholds and their totals, per profile. */
+static int optimize(nab_tot *tot, double *thr, aiops_err *err)
+{
+    tot->unscored = aiops_nab_sweep_unscored(tot->sw);
+    for (size_t p = 0; p < AIOPS_NAB_NPROFILES; p++) {
+        aiops_nab_best b;
+        int rc = aiops_nab_sweep_best(tot->sw, &aiops_nab_profiles[p], &b, err);
+        if (rc)
+            return rc;
+        thr[p] = b.threshold;
+        tot->raw[p] = b.score;
+        tot->windows[p] = b.windows;
+        tot->detected[p] = b.detected;
+        tot->fp[p] = b.fp_rows;
+        tot->tried = b.candidates;
+    }
+    return 0;
+}
+
 int aiops_eval_nab_results(aiops_eval *ev, const char *path, aiops_err *err)
 {
     if (!ev->nnk)
         return aiops_err_set(err, AIOPS_EINVAL, path, 0, "NAB results need the NAB windows first");
-    if (!ev->have_thr && isnan(ev->fixed_thr))
+    if (!ev->optimize && !ev->have_thr && isnan(ev->fixed_thr))
         return aiops_err_set(err, AIOPS_EINVAL, path, 0,
-                             "NAB results need thresholds (thresholds.json or a fixed threshold)");
+                             "NAB results need thresholds (thresholds.json, a fixed threshold, "
+                             "or the optimised ones)");
     int arch = 0;
     nab_tot tot = {0};
     struct stat st;
-    int rc = 0;
-    if (stat(path, &st) != 0)
+    int rc = ev->optimize ? aiops_nab_sweep_new(&tot.sw, err) : 0;
+    if (!rc && stat(path, &st) != 0)
         rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open: %s", strerror(errno));
-    else if (!S_ISDIR(st.st_mode))
+    else if (!rc && !S_ISDIR(st.st_mode))
         rc = aiops_path_is_archive(path, &arch, err);
     if (!rc)
         rc = arch ? results_archive(ev, path, &tot, err) : results_files(ev, path, &tot, err);
@@ -505,12 +553,15 @@ int aiops_eval_nab_results(aiops_eval *ev, const char *path, aiops_err *err)
     double thr[AIOPS_NAB_NPROFILES];
     for (size_t p = 0; p < AIOPS_NAB_NPROFILES; p++)
         thr[p] = threshold_of(ev, p);
+    if (!rc && tot.sw)
+        rc = optimize(&tot, thr, err);
     if (!rc) {
         json_decref(ev->nab_results);
         ev->nab_results = nab_json(ev, &tot, "results", thr);
         if (!ev->nab_results)
             rc = aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
     }
+    aiops_nab_sweep_free(tot.sw);
     return rc;
 }
 

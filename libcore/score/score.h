@@ -112,7 +112,7 @@ typedef struct aiops_nab_result {
  * row count; a missed window costs -fn_weight; every detection outside a
  * window costs fp_weight * sig(|i - right_prev| / (width_prev - 1)), or
  * -fp_weight before the first window / >= 3 widths past it.
- * Errors: AIOPS_EINVAL (unsorted rows or windows). */
+ * Errors: AIOPS_EINVAL (unsorted rows or windows), AIOPS_ENOMEM. */
 int aiops_nab_score(const double *ts, const unsigned char *det, size_t n,
                     const aiops_window *win, size_t nwin, const aiops_nab_profile *prof,
                     aiops_nab_result *out, aiops_err *err);
@@ -131,6 +131,41 @@ size_t aiops_nab_mark(const double *ts, size_t n, const double *times, size_t nt
  * S_null = -fn_weight * windows, S_perfect = tp_weight * windows
  * (NAB: null detector 0, perfect 100).  NaN when windows == 0. */
 double aiops_nab_normalize(double raw, size_t windows, const aiops_nab_profile *prof);
+
+/* NAB's threshold optimisation (what NAB's --optimize does since 2017):
+ * the threshold on the detectors' anomaly scores that maximises the raw
+ * score summed over a corpus, for one profile.  The sweep tries every
+ * distinct score of the rows after the probationary periods, plus "no
+ * detection", so the optimum is exact (the score only changes at those
+ * values).  Add the series, then ask for the best threshold of each
+ * profile; the rows are sorted once, and each profile is one pass that
+ * updates the score row by row (a window's reward changes only when a row
+ * earlier in it is added). */
+typedef struct aiops_nab_sweep aiops_nab_sweep;
+
+typedef struct aiops_nab_best {
+    double threshold;      /* detections: rows with anomaly score >= threshold; with no
+                              detection best, above every score (NAB's 1.1 for scores <= 1) */
+    double score;          /* the raw score there */
+    size_t windows;        /* scored windows of the corpus */
+    size_t detected;       /* of them, windows with a detection */
+    size_t fp_rows;        /* detection rows outside every window */
+    size_t candidates;     /* thresholds tried (distinct scores + "none") */
+} aiops_nab_best;
+
+int aiops_nab_sweep_new(aiops_nab_sweep **out, aiops_err *err);
+void aiops_nab_sweep_free(aiops_nab_sweep *sw);
+/* One series: its rows ts[0..n) and their anomaly scores (not NaN), its
+ * windows as for aiops_nab_score.  Errors: AIOPS_EINVAL as aiops_nab_score,
+ * AIOPS_ENOMEM. */
+int aiops_nab_sweep_add(aiops_nab_sweep *sw, const double *ts, const double *score, size_t n,
+                        const aiops_window *win, size_t nwin, aiops_err *err);
+/* Windows wholly in a probationary period, over the series added. */
+size_t aiops_nab_sweep_unscored(const aiops_nab_sweep *sw);
+/* The best threshold for prof.  Ties go to the highest threshold (NAB
+ * keeps the first best of its sweep from the top).  Errors: AIOPS_ENOMEM. */
+int aiops_nab_sweep_best(aiops_nab_sweep *sw, const aiops_nab_profile *prof, aiops_nab_best *out,
+                         aiops_err *err);
 
 /* ------------------------------------------------------------- grouping */
 
@@ -262,6 +297,13 @@ int aiops_eval_nab_thresholds(aiops_eval *ev, const char *path, const char *dete
                               aiops_err *err);
 /* A fixed threshold for every profile (overrides thresholds.json). */
 void aiops_eval_nab_threshold(aiops_eval *ev, double threshold);
+/* Only the result files of this detector: named "<detector>_<stem>.csv",
+ * under a directory <detector>, or named exactly "<stem>.csv". */
+int aiops_eval_nab_detector(aiops_eval *ev, const char *detector, aiops_err *err);
+/* NAB's threshold optimisation instead of given thresholds: each profile's
+ * threshold is the one that maximises the raw score over the result files
+ * (aiops_nab_sweep). */
+void aiops_eval_nab_optimize(aiops_eval *ev);
 int aiops_eval_nab_results(aiops_eval *ev, const char *path, aiops_err *err);
 
 /* The report (a new reference, caller owns). */

@@ -318,6 +318,130 @@ static void test_nab_errors_and_helpers(void **state)
     assert_int_equal(d2[0] + d2[1] * 2 + d2[2] * 4, 2);
 }
 
+/* NAB's threshold sweep. */
+static double sig(double x)
+{
+    return x >= 3 ? -1 : 2 / (1 + exp(5 * x)) - 1;
+}
+
+static aiops_nab_best sweep_best(aiops_nab_sweep *sw, const char *profile)
+{
+    aiops_nab_best b;
+    assert_int_equal(aiops_nab_sweep_best(sw, aiops_nab_profile_find(profile), &b, NULL), 0);
+    return b;
+}
+
+/* 40 rows, window rows 10..13 (width 4), probation 6.  Scores: row 2 .95
+ * (probation), 12 .9 (reward sig(-1/2)/sig(-1)), 13 .85 (later in the
+ * window: changes nothing), 20 .8 (FP 7/3 widths past), 10 .5 (the window
+ * start: reward 1), every other row 0. */
+static void test_nab_sweep_by_hand(void **state)
+{
+    double sc[40] = {0};
+    sc[2] = 0.95, sc[12] = 0.9, sc[13] = 0.85, sc[20] = 0.8, sc[10] = 0.5;
+    aiops_window w = {T(10), T(13)};
+    aiops_nab_sweep *sw;
+    rows(40);
+    assert_int_equal(aiops_nab_sweep_new(&sw, NULL), 0);
+    assert_int_equal(aiops_nab_sweep_add(sw, TS, sc, 40, &w, 1, NULL), 0);
+    double r12 = sig(-0.5) / sig(-1), fp20 = sig(7.0 / 3);
+    /* standard: the start row's reward outweighs the FP at .8:
+     * 1 + .11 fp20 = 0.89 > r12 = 0.86 */
+    aiops_nab_best b = sweep_best(sw, "standard");
+    assert_float_equal(b.threshold, 0.5, EPS);
+    assert_float_equal(b.score, 1 + 0.11 * fp20, EPS);
+    assert_int_equal(b.windows, 1);
+    assert_int_equal(b.detected, 1);
+    assert_int_equal(b.fp_rows, 1);
+    assert_int_equal(b.candidates, 6);   /* none, .9, .85, .8, .5, 0 */
+    /* low FP: 1 - .22 < r12, so .9; .85 scores the same and the higher wins */
+    b = sweep_best(sw, "reward_low_FP_rate");
+    assert_float_equal(b.threshold, 0.9, EPS);
+    assert_float_equal(b.score, r12, EPS);
+    assert_int_equal(b.fp_rows, 0);
+    /* the sweep's score is the scorer's at that threshold */
+    for (size_t i = 0; i < 40; i++)
+        DET[i] = sc[i] >= 0.5;
+    assert_float_equal(nab(40, &w, 1, "standard").score, 1 + 0.11 * fp20, EPS);
+    aiops_nab_sweep_free(sw);
+}
+
+/* A null detector: no detection is best, above every score (NAB's 1.1);
+ * an empty sweep is the same.  NaN scores are refused. */
+static void test_nab_sweep_null_and_errors(void **state)
+{
+    double zero[40] = {0};
+    aiops_window w = {T(10), T(13)};
+    aiops_nab_sweep *sw;
+    aiops_err err = {0};
+    rows(40);
+    assert_int_equal(aiops_nab_sweep_new(&sw, NULL), 0);
+    aiops_nab_best b = sweep_best(sw, "standard");
+    assert_float_equal(b.score, 0, EPS);
+    assert_int_equal(b.candidates, 1);
+    assert_int_equal(aiops_nab_sweep_add(sw, TS, zero, 40, &w, 1, NULL), 0);
+    b = sweep_best(sw, "reward_low_FN_rate");
+    assert_float_equal(b.threshold, 1.1, EPS);
+    assert_float_equal(b.score, -2, EPS);
+    assert_int_equal(b.detected, 0);
+    assert_int_equal(b.candidates, 2);
+    zero[5] = 7;   /* in probation: not a candidate, but no threshold may catch it */
+    zero[30] = NAN;
+    assert_int_equal(aiops_nab_sweep_add(sw, TS, zero, 40, &w, 1, &err), AIOPS_EINVAL);
+    assert_non_null(strstr(err.msg, "row 31"));
+    aiops_window bad[] = {{T(8), T(11)}, {T(10), T(13)}};
+    assert_int_equal(aiops_nab_sweep_add(sw, TS, zero, 40, bad, 2, &err), AIOPS_EINVAL);
+    aiops_nab_sweep_free(sw);
+}
+
+/* Three series with pseudo-random scores on a coarse grid (many ties):
+ * the sweep's optimum equals the best total of aiops_nab_score over every
+ * candidate threshold, for each profile. */
+static void test_nab_sweep_brute_force(void **state)
+{
+    static double ts[3][40], sc[3][40];
+    aiops_window w[3][2] = {{{T(8), T(11)}, {T(25), T(30)}},
+                            {{T(15), T(15)}, {T(33), T(39)}},
+                            {{T(1), T(4)}, {T(20), T(22)}}};
+    unsigned seed = 12345;
+    aiops_nab_sweep *sw;
+    assert_int_equal(aiops_nab_sweep_new(&sw, NULL), 0);
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t i = 0; i < 40; i++) {
+            seed = seed * 1103515245u + 12345u;
+            ts[s][i] = T(i);
+            sc[s][i] = (double)((seed >> 16) % 50) / 50.0;
+        }
+        assert_int_equal(aiops_nab_sweep_add(sw, ts[s], sc[s], 40, w[s], 2, NULL), 0);
+    }
+    for (size_t p = 0; p < AIOPS_NAB_NPROFILES; p++) {
+        double best = -INFINITY, best_thr = NAN;
+        for (int k = 50; k >= 0; k--) {   /* thresholds 1.0 .. 0 from the top */
+            double thr = k / 50.0, raw = 0;
+            for (size_t s = 0; s < 3; s++) {
+                unsigned char det[40];
+                aiops_nab_result r;
+                for (size_t i = 0; i < 40; i++)
+                    det[i] = sc[s][i] >= thr;
+                assert_int_equal(aiops_nab_score(ts[s], det, 40, w[s], 2, &aiops_nab_profiles[p], &r,
+                                                 NULL), 0);
+                raw += r.score;
+            }
+            if (raw > best + 1e-12) {
+                best = raw;
+                best_thr = thr;
+            }
+        }
+        aiops_nab_best b = sweep_best(sw, aiops_nab_profiles[p].name);
+        assert_float_equal(b.score, best, 1e-9);
+        assert_int_equal(b.windows, 5);   /* series 2's first window lies in probation */
+        if (best_thr < 1.0)
+            assert_float_equal(b.threshold, best_thr, EPS);
+    }
+    assert_int_equal(aiops_nab_sweep_unscored(sw), 1);
+    aiops_nab_sweep_free(sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +460,9 @@ int main(void)
         cmocka_unit_test(test_nab_snapping_and_repeats),
         cmocka_unit_test(test_nab_two_windows),
         cmocka_unit_test(test_nab_errors_and_helpers),
+        cmocka_unit_test(test_nab_sweep_by_hand),
+        cmocka_unit_test(test_nab_sweep_null_and_errors),
+        cmocka_unit_test(test_nab_sweep_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
