@@ -18,7 +18,11 @@
 #      A row's anomaly_score is aiops-fit's score where an anomaly fires
 #      (between an event's firing and resolved records) and 0 elsewhere;
 #      the score is how far the value lies outside the band (1 = on its
-#      edge).  nab_rows.awk checks each event's peak against its record.
+#      edge).  With --threshold P among the OPTIONs (or SCORE=calibrated),
+#      it is instead the row's calibrated anomaly_score from its band
+#      record, a tail probability in [0, 1] that is >= P in an event
+#      (SCORE=band keeps the band score).  nab_rows.awk checks each
+#      event's peak against its resolved record.
 # Then aiops-eval --nab-windows combined_windows.json --nab-optimize
 # --nab-results DIR: NAB's threshold optimisation picks, per profile, the
 # threshold on these scores that maximises the corpus score, as it did for
@@ -28,7 +32,11 @@
 # and false-positive rows, then the published scoreboard for context.
 # Progress and timing on stderr.  Environment: NAB_DIR, BIN (tools, default
 # bin; copied first, so a rebuild during the run does not mix binaries),
-# KEEP=1 keeps the work directory (the result CSVs are under results/).
+# KEEP=1 keeps the work directory (the result CSVs are under results/),
+# RESULTS=DIR writes the result CSVs to DIR/<category>/<file>.csv instead
+# (kept; DIR must not exist yet or be empty), CATS="realTweets ..." runs
+# only those categories (the scores are then over their files alone),
+# SCORE=band|calibrated (see step 3).
 # Needs jq.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +62,37 @@ else
     trap 'rm -rf "$work"' EXIT
     trap 'exit 130' INT TERM
 fi
-mkdir -p "$work/bin" "$work/results"
+# the per-row score: calibrated when --threshold is given, unless SCORE says
+score=${SCORE:-}
+pthr=
+prev=
+for a in "$@"; do
+    case $prev in --threshold) pthr=$a ;; esac
+    case $a in --threshold=*) pthr=${a#--threshold=} ;; esac
+    prev=$a
+done
+if [ -z "$score" ]; then
+    if [ -n "$pthr" ]; then score=calibrated; else score=band; fi
+fi
+case $score in
+band) fires=1 ;;
+calibrated)
+    [ -n "$pthr" ] || { echo "$me: SCORE=calibrated needs --threshold P" >&2; exit 2; }
+    fires=$pthr ;;
+*) echo "$me: SCORE must be band or calibrated" >&2; exit 2 ;;
+esac
+mkdir -p "$work/bin"
+if [ -n "${RESULTS:-}" ]; then
+    mkdir -p "$RESULTS"
+    if [ -n "$(ls -A "$RESULTS")" ]; then
+        echo "$me: RESULTS=$RESULTS is not empty" >&2
+        exit 2
+    fi
+    res=$(cd "$RESULTS" && pwd)
+else
+    res=$work/results
+    mkdir -p "$res"
+fi
 cp "$bin/aiops-replay" "$bin/aiops-fit" "$bin/aiops-eval" "$work/bin/"
 bin=$work/bin
 
@@ -65,7 +103,14 @@ now() {
 }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-find "$nab/data" -name '*.csv' | sort >"$work/csvs"
+if [ -n "${CATS:-}" ]; then
+    for c in $CATS; do
+        [ -d "$nab/data/$c" ] || { echo "$me: no category $c under $nab/data" >&2; exit 2; }
+        find "$nab/data/$c" -name '*.csv'
+    done | sort >"$work/csvs"
+else
+    find "$nab/data" -name '*.csv' | sort >"$work/csvs"
+fi
 : >"$work/mismatch"
 nfiles=0
 t_fit=0
@@ -73,7 +118,7 @@ t0=$(now)
 while IFS= read -r f; do
     nfiles=$((nfiles + 1))
     key=${f#"$nab/data/"}
-    mkdir -p "$work/results/$(dirname "$key")"
+    mkdir -p "$res/$(dirname "$key")"
     # the time of row p (0-based) of the file's rows: NAB's probation
     cut=$(awk -F, 'NR > 1 && NF >= 2 { t[n++] = $1 }
         END { p = int(0.15 * n); if (p > 750) p = 750; print t[p] }' "$f")
@@ -83,8 +128,8 @@ while IFS= read -r f; do
         >"$work/fit.ndjson" </dev/null
     t_fit=$(awk -v a="$t_fit" -v b="$(elapsed "$t1")" 'BEGIN { print a + b }')
     jq -r -f "$root/bench/nab_rows.jq" "$work/fit.ndjson" >"$work/rows.tsv"
-    awk -f "$root/bench/nab_rows.awk" "$work/rows.tsv" "$f" \
-        >"$work/results/$key" 2>>"$work/mismatch"
+    awk -v score="$score" -f "$root/bench/nab_rows.awk" "$work/rows.tsv" "$f" \
+        >"$res/$key" 2>>"$work/mismatch"
 done <"$work/csvs"
 t_all=$(elapsed "$t0")
 # (replay.log: aiops-replay keeps the first sample of a repeated time, in 8
@@ -97,22 +142,22 @@ if [ -s "$work/mismatch" ]; then
 fi
 
 t1=$(now)
-"$bin/aiops-eval" --nab-windows "$wins" --nab-optimize --nab-results "$work/results" \
+"$bin/aiops-eval" --nab-windows "$wins" --nab-optimize --nab-results "$res" \
     >"$work/eval.json" </dev/null
 t_eval=$(elapsed "$t1")
-# every row where aiops-fit fires (a firing row's score is >= 1)
-"$bin/aiops-eval" --nab-windows "$wins" --nab-threshold 1 --nab-results "$work/results" \
+# every row where aiops-fit fires (a firing row's score is >= 1, or >= P)
+"$bin/aiops-eval" --nab-windows "$wins" --nab-threshold "$fires" --nab-results "$res" \
     >"$work/fires.json" </dev/null
 echo "$me: $nfiles files in ${t_all}s (aiops-fit ${t_fit}s), aiops-eval --nab-optimize ${t_eval}s" >&2
 
-echo "aiops-fit ${*:-(defaults)} on NAB ($nfiles files), NAB's threshold optimisation:"
+echo "aiops-fit ${*:-(defaults)} on NAB ($nfiles files, $score scores), NAB's threshold optimisation:"
 echo
 echo "| profile | threshold | score | raw | windows detected | FP rows | every firing row: score, FP rows |"
 echo "|---|---|---|---|---|---|---|"
 jq -r --slurpfile f "$work/fires.json" '.nab as $n | $f[0].nab as $a |
     ["standard", "reward_low_FP_rate", "reward_low_FN_rate"][] as $p | $n[$p] as $o | $a[$p] as $b |
     def r2: . * 100 | round / 100;
-    "| \($p) | \(if $o.detected + $o.fp_rows == 0 then "none" else $o.threshold * 10000 | round / 10000 end) | \($o.score | r2) | \($o.raw | r2) | \($o.detected)/\($n.windows) | \($o.fp_rows) | \($b.score | r2), \($b.fp_rows) |"' \
+    "| \($p) | \(if $o.detected + $o.fp_rows == 0 then "none" elif $o.threshold < 1 then $o.threshold * 1e9 | round / 1e9 else $o.threshold * 10000 | round / 10000 end) | \($o.score | r2) | \($o.raw | r2) | \($o.detected)/\($n.windows) | \($o.fp_rows) | \($b.score | r2), \($b.fp_rows) |"' \
     "$work/eval.json"
 echo
 echo "Rows: $(jq '.nab.rows' "$work/eval.json"); thresholds tried: $(jq '.nab.thresholds_tried' "$work/eval.json")."

@@ -10,10 +10,23 @@
 # of its time, |value - expected| / the half-width of the violated side,
 # 0 inside (aiops-fit's `score`, docs/FORMAT.md; aiops_fit_score in
 # libcore/fit/fit_rule.c).  Rows before the first band (training) get 0.
+# With -v score=calibrated, a row in an event gets instead the calibrated
+# anomaly_score of its time's band record (aiops-fit --threshold P: a tail
+# probability in [0, 1], >= P on the rows of an event); rows that repeat a
+# time share the score of the time's first row, the one aiops-fit judged.
 # Check: each resolved record's score (the event's peak) must equal the
-# largest score computed over its points; a difference is printed on
-# stderr as "nab_rows: ... mismatch ...".
-BEGIN { FS = "\t"; nb = 0; nf = 0; nr = 0 }
+# largest score computed over its points (with score=calibrated: its
+# anomaly_score must equal the largest band anomaly_score over its points);
+# a difference is printed on stderr as "nab_rows: ... mismatch ...".
+BEGIN {
+    FS = "\t"; nb = 0; nf = 0; nr = 0
+    cal = score == "calibrated"
+    if (score != "" && score != "band" && !cal) {
+        print "nab_rows: score must be band or calibrated" > "/dev/stderr"
+        bad = 1
+        exit 2
+    }
+}
 function outside(v, e, lo, up,    half, d) {
     if (v >= lo && v <= up)
         return 0
@@ -43,12 +56,19 @@ FNR == NR {
         be[$2] = $3
         bl[$2] = $4
         bu[$2] = $5
+        bp[$2] = $6
     } else if ($1 == "F") {
         fire[nf++] = $2
     } else if ($1 == "R") {
         rstart[nr] = $2
         rend[nr] = $3
-        rpeak[nr++] = $4
+        rpeak[nr] = cal ? $5 : $4
+        if (cal && $5 == "") {
+            print "nab_rows: score=calibrated: a resolved record without anomaly_score" > "/dev/stderr"
+            bad = 1
+            exit 2
+        }
+        nr++
     }
     next
 }
@@ -59,16 +79,18 @@ NF >= 2 {
     v = $2 + 0
     if (!(t in val))
         val[t] = v
-    s = (t in be) && event(t) ? outside(v, be[t], bl[t], bu[t]) : 0
+    s = !((t in be) && event(t)) ? 0 : cal ? bp[t] + 0 : outside(v, be[t], bl[t], bu[t])
     printf "%s,%s,%.17g\n", t, $2, s
 }
 END {
+    if (bad)
+        exit 2
     k = 0
     for (i = 0; i < nr; i++) {
         while (k < nb && bt[k] < rstart[i]) k++
         m = 0
         for (j = k; j < nb && bt[j] < rend[i]; j++) {
-            s = outside(val[bt[j]], be[bt[j]], bl[bt[j]], bu[bt[j]])
+            s = cal ? bp[bt[j]] + 0 : outside(val[bt[j]], be[bt[j]], bl[bt[j]], bu[bt[j]])
             if (s > m) m = s
         }
         d = m - rpeak[i]
