@@ -53,7 +53,7 @@ struct aiops_jpull {
     size_t keylen[AIOPS_JPULL_KEYS];
     /* skip() with a raw copy */
     aiops_buf *raw;
-    size_t raw_from, raw_max;
+    size_t raw_from;
     aiops_err saved;         /* sticky error */
 };
 
@@ -102,6 +102,7 @@ const char *aiops_jpull_text(const aiops_jpull *p, size_t *len)
 }
 
 long aiops_jpull_line(const aiops_jpull *p) { return p->tok_line; }
+long aiops_jpull_column(const aiops_jpull *p) { return p->col; }
 size_t aiops_jpull_fixes(const aiops_jpull *p) { return p->nfix; }
 size_t aiops_jpull_depth(const aiops_jpull *p) { return p->depth; }
 uint64_t aiops_jpull_offset(const aiops_jpull *p) { return p->off + p->i; }
@@ -826,6 +827,23 @@ int aiops_jpull_next(aiops_jpull *p, aiops_err *err)
     }
 }
 
+void aiops_jpull_copy_begin(aiops_jpull *p, aiops_buf *raw)
+{
+    aiops_buf_put(raw, p->c + p->i - 1, 1);
+    p->raw = raw;
+    p->raw_from = p->i;
+}
+
+int aiops_jpull_copy_end(aiops_jpull *p, aiops_err *err)
+{
+    aiops_buf *raw = p->raw;
+    if (!raw)
+        return 0;
+    raw_flush(p, p->i);
+    p->raw = NULL;
+    return raw->oom ? fail(p, err, AIOPS_ENOMEM, p->line, "out of memory") : 0;
+}
+
 int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err)
 {
     size_t depth = p->depth;
@@ -833,13 +851,9 @@ int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err)
     /* a container's first byte, its bracket, is the last one consumed */
     if (depth == 0 || (cur(p)->state != S_OBJ_FIRST && cur(p)->state != S_ARR_FIRST))
         return 0;       /* a scalar: nothing more to read (nor to copy) */
-    if (raw) {
-        aiops_buf_put(raw, p->c + p->i - 1, 1);
-        p->raw = raw;
-        p->raw_from = p->i;
-        p->raw_max = max;
-    }
-    while ( p->depth >= depth) {
+    if (raw)
+        aiops_jpull_copy_begin(p, raw);
+    while (p->depth >= depth) {
         if ((t = aiops_jpull_next(p, err)) < 0)
             break;
         if (raw && raw->n + (p->i - p->raw_from) > max) {
@@ -847,14 +861,11 @@ int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err)
             break;
         }
     }
-    if (raw) {
-        if (t >= 0)
-            raw_flush(p, p->i);
+    if (t < 0) {
         p->raw = NULL;
-        if (t >= 0 && raw->oom)
-            t = fail(p, err, AIOPS_ENOMEM, p->line, "out of memory");
+        return t;
     }
-    return t < 0 ? t : 0;
+    return aiops_jpull_copy_end(p, err);
 }
 
 const char *aiops_jpull_path(const aiops_jpull *p, char *buf, size_t n)

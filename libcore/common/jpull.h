@@ -65,6 +65,9 @@ int aiops_jpull_next(aiops_jpull *p, aiops_err *err);
 const char *aiops_jpull_text(const aiops_jpull *p, size_t *len);
 /* Line of the first byte of the last token. */
 long aiops_jpull_line(const aiops_jpull *p);
+/* Column (in characters, as jansson counts them) of the last byte
+ * consumed: after an OBJ or ARR token, its bracket's. */
+long aiops_jpull_column(const aiops_jpull *p);
 /* Replacements of invalid UTF-8 in the last STR token. */
 size_t aiops_jpull_fixes(const aiops_jpull *p);
 /* Open containers (0 between top-level values). */
@@ -77,6 +80,14 @@ uint64_t aiops_jpull_offset(const aiops_jpull *p);
  * first byte) is appended to raw; a value longer than max bytes is
  * AIOPS_ELIMIT.  0 or <0. */
 int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err);
+
+/* Right after an OBJ or ARR token: copy the input from its bracket into
+ * raw while tokens are read, until aiops_jpull_copy_end (for a reader
+ * that decides after a few tokens to keep the whole value). */
+void aiops_jpull_copy_begin(aiops_jpull *p, aiops_buf *raw);
+/* Stop copying: raw ends with the last token read.  0, or AIOPS_ENOMEM
+ * when raw ran out of memory. */
+int aiops_jpull_copy_end(aiops_jpull *p, aiops_err *err);
 
 /* The path of the current token as jdoc writes it ("data[0].spans[3].traceID"):
  * array indexes and member names of the open containers.  Returns buf. */

@@ -15,7 +15,9 @@
 #define AIOPS_OBS_H
 
 #include "aiops_format.h"
+#include "common/buf.h"
 #include "common/jdoc.h"
+#include "common/jpull.h"
 
 /* ------------------------------------------------------ JSON walking */
 
@@ -66,6 +68,33 @@ void aiops_obs_doc_close(aiops_obs_doc *d);
  * repairing UTF-8 as above; line is its line number.  1 or <0. */
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
                         aiops_jdoc *w, aiops_err *err);
+
+/* A document read token by token as it streams (common/jpull.h), for
+ * formats whose documents may be larger than memory: the format walks
+ * the outer structure and reads each record-sized value (a trace) whole
+ * with aiops_obs_pull_value.  Syntax errors, invalid UTF-8 (repaired under
+ * msgkeys) and duplicate keys read as in doc mode. */
+typedef struct aiops_obs_pull {
+    aiops_parse_ctx *ctx;
+    aiops_jpull *p;
+    const char *what;
+    aiops_buf raw;           /* text of the value read whole */
+    int started;             /* a BOM has been looked for */
+} aiops_obs_pull;
+
+int aiops_obs_pull_open(aiops_obs_pull *d, aiops_parse_ctx *ctx, const char *what,
+                        const char *const *msgkeys, aiops_err *err);
+void aiops_obs_pull_close(aiops_obs_pull *d);
+/* After token tok that starts a value: the value as a tree (*out owned)
+ * and w set up to walk it (its raw text, its line; the path empty, for
+ * the caller to set with w->base).  1 or <0. */
+int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w,
+                         aiops_err *err);
+/* The tree of d->raw, a value copied (aiops_jpull_copy_begin) from the
+ * bracket at line, column col: 1 or <0 (a duplicate key, as jansson
+ * words it, at its line and column in the document). */
+int aiops_obs_pull_tree(aiops_obs_pull *d, long line, long col, json_t **out, aiops_jdoc *w,
+                        aiops_err *err);
 
 /* ------------------------------------------------------- records */
 
@@ -149,6 +178,8 @@ int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc);
 /* Takes obj in all cases.  0 or AIOPS_ENOMEM. */
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
 void aiops_obs_queue_sort(aiops_obs_queue *q);
+/* Drop the records pushed after the queue held n (and nbad left out). */
+void aiops_obs_queue_cut(aiops_obs_queue *q, size_t n, size_t nbad);
 /* 1 = *rec filled (caller owns rec->obj), 0 = empty. */
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec);
 void aiops_obs_queue_free(aiops_obs_queue *q);
@@ -168,6 +199,9 @@ typedef struct aiops_obs_spec {
     int sort;                /* 1: read every value at open and hand the
                                 records out in time order (ordered = 1) */
     aiops_obs_load load;
+    /* Instead of mode and load: push every record of the entry into q,
+     * reading it as it streams (aiops_obs_pull).  0 or <0. */
+    int (*stream)(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,

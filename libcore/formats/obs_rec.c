@@ -350,6 +350,13 @@ void aiops_obs_queue_sort(aiops_obs_queue *q)
         qsort(q->v + q->pos, q->n - q->pos, sizeof *q->v, cmp_item);
 }
 
+void aiops_obs_queue_cut(aiops_obs_queue *q, size_t n, size_t nbad)
+{
+    while (q->n > n)
+        json_decref(q->v[--q->n].r.obj);
+    q->nbad = nbad;
+}
+
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
 {
     if (q->pos >= q->n)
@@ -440,7 +447,9 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
         return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
                              "out of memory");
     st->spec = spec;
-    if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
+    if (spec->stream)
+        rc = spec->stream(ctx, &st->q, err);
+    else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
         st->doc.what = spec->what;
         while (spec->sort && (rc = load_next(st, err)) == 1)
             ;
