@@ -161,13 +161,24 @@ int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, c
                           double *ts);
 
 /* Records kept until the whole document is read, handed out in time
- * order (stable: equal times keep document order). */
+ * order (stable: equal times keep document order).  With run_max set,
+ * every run_max records are sorted and written to a temporary file under
+ * $TMPDIR (unlinked at once, so removed on every exit path), and the
+ * records are handed out by merging those runs: memory holds run_max
+ * records and one per run. */
 typedef struct aiops_obs_queue {
     struct aiops_obs_qitem *v;
     size_t n, cap, pos;
     size_t nbad;             /* records left out (aiops_obs_leave_out) */
     aiops_err first_bad;
+    size_t run_max;          /* 0: never spill */
+    size_t seq;              /* records pushed */
+    struct aiops_obs_run *runs;
+    size_t nruns, runcap;
+    aiops_err failed;        /* a temporary file that could not be written or read */
 } aiops_obs_queue;
+
+#define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (spec formats) */
 
 /* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
  * record is counted in q, its message kept if first, and the record left
@@ -175,12 +186,16 @@ typedef struct aiops_obs_queue {
  * resumable error per left-out record before the records. */
 int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc);
 
-/* Takes obj in all cases.  0 or AIOPS_ENOMEM. */
+/* Takes obj in all cases.  0, AIOPS_ENOMEM, or AIOPS_EIO (q->failed)
+ * when a run could not be written. */
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
 void aiops_obs_queue_sort(aiops_obs_queue *q);
-/* Drop the records pushed after the queue held n (and nbad left out). */
-void aiops_obs_queue_cut(aiops_obs_queue *q, size_t n, size_t nbad);
-/* 1 = *rec filled (caller owns rec->obj), 0 = empty. */
+/* Drop the records pushed after the seq-th (and the left-out ones after
+ * nbad).  0, or AIOPS_ELIMIT when some of them were already written to
+ * a run. */
+int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad);
+/* 1 = *rec filled (caller owns rec->obj), 0 = empty, <0 with q->failed
+ * set (a run could not be read back). */
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec);
 void aiops_obs_queue_free(aiops_obs_queue *q);
 

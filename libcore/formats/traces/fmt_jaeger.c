@@ -325,7 +325,9 @@ static int envelope_end(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, aiop
     aiops_jdoc w = { .file = aiops_stream_name(d->ctx->stream), .err = err, .line0 = e->line };
     int rc;
     if (json_object_get(m, "spans")) {   /* a trace after all: data is not read */
-        aiops_obs_queue_cut(q, e->n0, e->nbad0);
+        if (aiops_obs_queue_cut(q, e->n0, e->nbad0) < 0)
+            return aiops_jdoc_fail(&w, AIOPS_ELIMIT, "expected \"data\" or \"spans\", not both "
+                                   "(too many spans in \"data\" to drop them)");
         return load_trace(&w, q, m);
     }
     w.line0 = e->errors_line;
@@ -341,7 +343,7 @@ static int envelope_end(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, aiop
 
 static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aiops_err *err)
 {
-    envelope e = { json_object(), line, 0, 0, 0, q->n, q->nbad };
+    envelope e = { json_object(), line, 0, 0, 0, q->seq, q->nbad };
     int rc = 0, t = AIOPS_JT_KEY;
     char *key = strdup("data");
     while (rc == 0 && t == AIOPS_JT_KEY) {
