@@ -90,11 +90,14 @@ void aiops_obs_pull_close(aiops_obs_pull *d);
  * the caller to set with w->base).  1 or <0. */
 int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w,
                          aiops_err *err);
-/* The tree of d->raw, a value copied (aiops_jpull_copy_begin) from the
- * bracket at line, column col: 1 or <0 (a duplicate key, as jansson
- * words it, at its line and column in the document). */
-int aiops_obs_pull_tree(aiops_obs_pull *d, long line, long col, json_t **out, aiops_jdoc *w,
+/* After an OBJ token, copied since its bracket (aiops_jpull_copy_begin
+ * into d->raw, d->raw empty before) and the token t after it (a key or
+ * its '}'): the rest of the object, as aiops_obs_pull_value. */
+int aiops_obs_pull_rest(aiops_obs_pull *d, int t, long line, json_t **out, aiops_jdoc *w,
                         aiops_err *err);
+/* A member name repeated, as jansson reports it (JSON_REJECT_DUPLICATES),
+ * at the key just read. */
+int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err);
 
 /* ------------------------------------------------------- records */
 

@@ -386,45 +386,130 @@ void aiops_obs_pull_close(aiops_obs_pull *d)
     d->p = NULL;
 }
 
-int aiops_obs_pull_tree(aiops_obs_pull *d, long line, long col, json_t **out, aiops_jdoc *w,
-                        aiops_err *err)
+int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err)
 {
-    json_error_t je;
-    /* jpull has checked the syntax: jansson can only find a duplicate key */
-    if (!(*out = json_loadb(d->raw.p, d->raw.n, JSON_REJECT_DUPLICATES, &je)))
-        return json_error(d->ctx, d->what, &je, line, (int)col - 1, err);
-    walk_init(d->ctx, w, d->raw.p, d->raw.n, line, err);
-    return 1;
+    char kb[64];
+    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(d->ctx->stream),
+                         aiops_jpull_line(d->p),
+                         "expected %s: duplicate object key near '\"%s\"' (column %ld)",
+                         d->what ? d->what : "a JSON object or array",
+                         aiops_snip(key, strlen(key), kb, sizeof kb), aiops_jpull_column(d->p));
 }
 
-/* A scalar token as jansson would have read it. */
+/* A scalar token as jansson would have read it (jpull has checked what
+ * jansson checks: UTF-8, no NUL, numbers in range). */
 static json_t *scalar(aiops_obs_pull *d, int tok)
 {
     size_t n;
     const char *s = aiops_jpull_text(d->p, &n);
     switch (tok) {
-    case AIOPS_JT_STR: return json_stringn(s, n);
-    case AIOPS_JT_NUM: return json_loadb(s, n, JSON_DECODE_ANY, NULL);
+    case AIOPS_JT_STR: return json_stringn_nocheck(s, n);
+    case AIOPS_JT_NUM:
+        return strpbrk(s, ".eE") ? json_real(strtod(s, NULL)) : json_integer(strtoll(s, NULL, 10));
     case AIOPS_JT_TRUE: return json_true();
     case AIOPS_JT_FALSE: return json_false();
     default: return json_null();
     }
 }
 
+static int oom(aiops_obs_pull *d, aiops_err *err)
+{
+    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(d->ctx->stream),
+                         aiops_jpull_line(d->p), "out of memory");
+}
+
+static int build(aiops_obs_pull *d, int tok, json_t **out, aiops_err *err);
+
+/* The members of obj from token t (a key or the closing '}') on. */
+static int build_members(aiops_obs_pull *d, json_t *obj, int t, aiops_err *err)
+{
+    char kb[128], *key = kb;
+    int rc = 0;
+    while (t == AIOPS_JT_KEY) {
+        size_t kl;
+        const char *k = aiops_jpull_text(d->p, &kl);
+        json_t *v;
+        if (json_object_get(obj, k))
+            return aiops_obs_pull_duplicate(d, k, err);
+        if (kl >= sizeof kb && !(key = malloc(kl + 1)))
+            return oom(d, err);
+        memcpy(key, k, kl + 1);
+        if ((t = aiops_jpull_next(d->p, err)) < 0 || (rc = build(d, t, &v, err)) < 0)
+            rc = t < 0 ? t : rc;
+        else if (json_object_setn_new_nocheck(obj, key, kl, v))
+            rc = oom(d, err);
+        if (key != kb)
+            free(key);
+        key = kb;
+        if (rc < 0)
+            return rc;
+        t = aiops_jpull_next(d->p, err);
+    }
+    return t < 0 ? t : 0;
+}
+
+/* The tree of the value whose first token is tok. */
+static int build(aiops_obs_pull *d, int tok, json_t **out, aiops_err *err)
+{
+    int rc = 0, t;
+    json_t *v;
+    if (tok != AIOPS_JT_OBJ && tok != AIOPS_JT_ARR)
+        return (*out = scalar(d, tok)) ? 0 : oom(d, err);
+    if (!(*out = tok == AIOPS_JT_OBJ ? json_object() : json_array()))
+        return oom(d, err);
+    if (tok == AIOPS_JT_OBJ)
+        rc = build_members(d, *out, aiops_jpull_next(d->p, err), err);
+    else
+        while (rc == 0 && (t = aiops_jpull_next(d->p, err)) != AIOPS_JT_ARR_END)
+            if (t < 0 || (rc = build(d, t, &v, err)) < 0)
+                rc = t < 0 ? t : rc;
+            else if (json_array_append_new(*out, v))
+                rc = oom(d, err);
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The copy of the value read since its bracket: w walks it. */
+static int finish(aiops_obs_pull *d, int rc, long line, json_t **out, aiops_jdoc *w,
+                  aiops_err *err)
+{
+    size_t max = aiops_stream_max_doc(d->ctx->stream);
+    if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 && d->raw.n > max)
+        rc = aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(d->ctx->stream), line,
+                           "JSON value longer than %zu bytes", max);
+    if (rc < 0) {
+        aiops_jpull_copy_end(d->p, err);
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    walk_init(d->ctx, w, d->raw.p, d->raw.n, line, err);
+    return 1;
+}
+
+int aiops_obs_pull_rest(aiops_obs_pull *d, int t, long line, json_t **out, aiops_jdoc *w,
+                        aiops_err *err)
+{
+    if (!(*out = json_object()))
+        return oom(d, err);
+    return finish(d, build_members(d, *out, t, err), line, out, w, err);
+}
+
 int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w,
                          aiops_err *err)
 {
-    long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
-    int rc;
+    long line = aiops_jpull_line(d->p);
     *out = NULL;
     if (tok != AIOPS_JT_OBJ && tok != AIOPS_JT_ARR) {
         walk_init(d->ctx, w, NULL, 0, line, err);
-        if (!(*out = scalar(d, tok)))
-            return aiops_err_set(err, AIOPS_ENOMEM, w->file, line, "out of memory");
-        return 1;
+        return (*out = scalar(d, tok)) ? 1 : oom(d, err);
     }
     d->raw.n = 0;
-    if ((rc = aiops_jpull_skip(d->p, &d->raw, aiops_stream_max_doc(d->ctx->stream), err)) < 0)
-        return rc;
-    return aiops_obs_pull_tree(d, line, col, out, w, err);
+    aiops_jpull_copy_begin(d->p, &d->raw);
+    if (tok == AIOPS_JT_OBJ)
+        return aiops_obs_pull_rest(d, aiops_jpull_next(d->p, err), line, out, w, err);
+    return finish(d, build(d, tok, out, err), line, out, w, err);
 }

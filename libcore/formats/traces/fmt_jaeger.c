@@ -272,16 +272,6 @@ static int stream_traces(aiops_obs_pull *d, aiops_obs_queue *q, const char *key,
     }
 }
 
-/* jansson's message for a repeated member (JSON_REJECT_DUPLICATES). */
-static int duplicate(aiops_obs_pull *d, const char *key, aiops_err *err)
-{
-    char kb[64];
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(d->ctx->stream),
-                         aiops_jpull_line(d->p),
-                         "expected %s: duplicate object key near '\"%s\"' (column %ld)", WHAT,
-                         aiops_snip(key, strlen(key), kb, sizeof kb), aiops_jpull_column(d->p));
-}
-
 /* The members of an envelope whose first member, "data", is being read:
  * its traces stream; the other members are kept, each with its line, and
  * checked at the end in load_top's order. */
@@ -299,7 +289,7 @@ static int envelope_member(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, c
     aiops_jdoc w;
     int data = strcmp(key, "data") == 0, rc;
     if ((data && e->streamed) || json_object_get(e->members, key))
-        return duplicate(d, key, err);
+        return aiops_obs_pull_duplicate(d, key, err);
     int t = aiops_jpull_next(d->p, err);
     if (t < 0)
         return t;
@@ -373,8 +363,7 @@ static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aio
  * read whole, as one trace is. */
 static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
 {
-    long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
-    size_t max = aiops_stream_max_doc(d->ctx->stream);
+    long line = aiops_jpull_line(d->p);
     json_t *v;
     aiops_jdoc w;
     int rc;
@@ -386,14 +375,7 @@ static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
             return rc;
         return stream_envelope(d, q, line, err);
     }
-    while (t > 0 && aiops_jpull_depth(d->p) > 0 && d->raw.n <= max)
-        t = aiops_jpull_next(d->p, err);
-    if ((rc = aiops_jpull_copy_end(d->p, err)) < 0 || (rc = t) < 0)
-        return rc;
-    if (d->raw.n > max)
-        return aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(d->ctx->stream), line,
-                             "JSON value longer than %zu bytes", max);
-    if ((rc = aiops_obs_pull_tree(d, line, col, &v, &w, err)) < 0)
+    if ((rc = aiops_obs_pull_rest(d, t, line, &v, &w, err)) < 0)
         return rc;
     rc = load_top(&w, q, v);
     json_decref(v);
