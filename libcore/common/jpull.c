@@ -401,13 +401,11 @@ static int escape(aiops_jpull *p, char *uerr, size_t uerrsz, aiops_err *err)
 /* A multi-byte sequence whose lead byte ch was consumed: copy it when it
  * is well-formed UTF-8; else each byte is one replacement (repair) or
  * the string is bad.  Continuation bytes are consumed as they come. */
-static int utf8_seq(aiops_jpull *p, int ch, int repair, int *bad, aiops_err *err)
+/* The continuation bytes that follow seq[0], while there are any, until
+ * seq holds k bytes (*m of them so far).  0 or <0. */
+static int utf8_cont(aiops_jpull *p, char *seq, size_t k, size_t *m, aiops_err *err)
 {
-    char seq[4];
-    size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, m = 1;
-    seq[0] = (char)ch;
-    near_ch(p, ch);
-    while (m < k) {
+    while (*m < k) {
         int c = peek(p, err);
         if (c < GET_EOF)
             return c + 1;
@@ -415,8 +413,20 @@ static int utf8_seq(aiops_jpull *p, int ch, int repair, int *bad, aiops_err *err
             break;
         get(p, err);
         near_ch(p, c);
-        seq[m++] = (char)c;
+        seq[(*m)++] = (char)c;
     }
+    return 0;
+}
+
+static int utf8_seq(aiops_jpull *p, int ch, int repair, int *bad, aiops_err *err)
+{
+    char seq[4];
+    size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, m = 1;
+    int rc;
+    seq[0] = (char)ch;
+    near_ch(p, ch);
+    if ((rc = utf8_cont(p, seq, k, &m, err)) < 0)
+        return rc;
     if (m == k && aiops_utf8_valid(seq, k))
         return text_put(p, seq, k, err);
     if (!repair) {
@@ -657,17 +667,10 @@ static int lex(aiops_jpull *p, int want_key, int *punct, aiops_err *err)
         /* jansson decodes UTF-8 before it looks at a token */
         char seq[4];
         size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2, m = 1;
+        int rc;
         seq[0] = (char)ch;
-        while (ch >= 0xc2 && ch <= 0xf4 && m < k) {
-            int c2 = peek(p, err);
-            if (c2 < GET_EOF)
-                return c2 + 1;
-            if (c2 < 0x80 || c2 > 0xbf)
-                break;
-            get(p, err);
-            near_ch(p, c2);
-            seq[m++] = (char)c2;
-        }
+        if (ch >= 0xc2 && ch <= 0xf4 && (rc = utf8_cont(p, seq, k, &m, err)) < 0)
+            return rc;
         if (m < k || !aiops_utf8_valid(seq, k))
             return fail(p, err, AIOPS_EPARSE, p->line, "expected %s: unable to decode byte 0x%x "
                         "(column %ld)", p->o.what ? p->o.what : "a JSON object or array", ch,
@@ -793,34 +796,24 @@ int aiops_jpull_next(aiops_jpull *p, aiops_err *err)
         case S_OBJ_VAL:
             return value(p, t, punct, err);
         case S_OBJ_NEXT:
+        case S_ARR_NEXT:
             if (t == L_PUNCT && punct == ',') {
-                f->state = S_OBJ_KEY;
+                f->state = f->is_obj ? S_OBJ_KEY : S_ARR_VAL;
                 continue;
             }
-            if (t == L_PUNCT && punct == '}')
+            if (t == L_PUNCT && punct == (f->is_obj ? '}' : ']'))
                 return close_container(p);
-            return syntax(p, err, "'}' expected");
+            return syntax(p, err, f->is_obj ? "'}' expected" : "']' expected");
         case S_ARR_FIRST:
             if (t == L_PUNCT && punct == ']')
                 return close_container(p);
-            if (t == L_EOF)
-                return syntax(p, err, "']' expected");
-            f->state = S_ARR_IN;
-            return value(p, t, punct, err);
+            /* fall through */
         case S_ARR_VAL:
             if (t == L_EOF)
                 return syntax(p, err, "']' expected");
-            f->idx++;
+            f->idx += f->state == S_ARR_VAL;
             f->state = S_ARR_IN;
             return value(p, t, punct, err);
-        case S_ARR_NEXT:
-            if (t == L_PUNCT && punct == ',') {
-                f->state = S_ARR_VAL;
-                continue;
-            }
-            if (t == L_PUNCT && punct == ']')
-                return close_container(p);
-            return syntax(p, err, "']' expected");
         default:
             return syntax(p, err, "unexpected token");
         }
