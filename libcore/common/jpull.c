@@ -535,42 +535,37 @@ static int number(aiops_jpull *p, int ch, aiops_err *err)
             return 1;
         TAKE();
     }
+#define STEP()                          \
+    do {                                \
+        TAKE();                         \
+        PEEK();                         \
+    } while (0)
+#define DIGITS()                        \
+    while (is_digit(ch))                \
+        STEP()
+    PEEK();
     if (p->s[p->slen - 1] == '0') {
-        PEEK();
         if (is_digit(ch))
             return 1;
     } else {
-        PEEK();
-        while (is_digit(ch)) {
-            TAKE();
-            PEEK();
-        }
+        DIGITS();
     }
-    PEEK();
     if (ch == '.') {
-        TAKE();
-        PEEK();
+        STEP();
         if (!is_digit(ch))
             return 1;
-        while (is_digit(ch)) {
-            TAKE();
-            PEEK();
-        }
+        DIGITS();
     }
     if (ch == 'e' || ch == 'E') {
-        TAKE();
-        PEEK();
-        if (ch == '+' || ch == '-') {
-            TAKE();
-            PEEK();
-        }
+        STEP();
+        if (ch == '+' || ch == '-')
+            STEP();
         if (!is_digit(ch))
             return 1;
-        while (is_digit(ch)) {
-            TAKE();
-            PEEK();
-        }
+        DIGITS();
     }
+#undef DIGITS
+#undef STEP
 #undef PEEK
 #undef TAKE
     p->s[p->slen] = '\0';
