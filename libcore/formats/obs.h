@@ -4,7 +4,8 @@
  * Not public: the formats' only exported symbols stay their aiops_format.
  *
  * obs_json.c  documents of concatenated JSON values or JSON lines, UTF-8
- *             repair of JSON text (members are read with jdoc.h).
+ *             repair of JSON text (members are read with jdoc.h), and
+ *             documents read as they stream (aiops_obs_pull, over jpull.h).
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
  *             the record queue, open/next/close for document formats and
@@ -181,7 +182,7 @@ typedef struct aiops_obs_queue {
     aiops_err failed;        /* a temporary file that could not be written or read */
 } aiops_obs_queue;
 
-#define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (spec formats) */
+#define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
 
 /* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
  * record is counted in q, its message kept if first, and the record left
@@ -218,7 +219,8 @@ typedef struct aiops_obs_spec {
                                 records out in time order (ordered = 1) */
     aiops_obs_load load;
     /* Instead of mode and load: push every record of the entry into q,
-     * reading it as it streams (aiops_obs_pull).  0 or <0. */
+     * reading it as it streams (aiops_obs_pull); with sort = 1 only, and
+     * the queue then spills (AIOPS_OBS_RUN_MAX).  0 or <0. */
     int (*stream)(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err);
 } aiops_obs_spec;
 
