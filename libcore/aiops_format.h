@@ -108,6 +108,13 @@ int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *e
 int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err);
 /* Up to n first bytes without consuming them (for format detection). */
 int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err *err);
+/* The next piece of the entry, in memory bounded by the stream's buffer
+ * (for readers that stream a document: common/jpull.h's read callback):
+ * 1 with [*data, *data + *len) borrowed until the next call, 0 at the
+ * end, or AIOPS_EIO. */
+int aiops_stream_read(aiops_stream *s, const char **data, size_t *len, aiops_err *err);
+/* The cap on one JSON document (max_doc). */
+size_t aiops_stream_max_doc(const aiops_stream *s);
 
 /* ------------------------------------------------------------- formats */
 

@@ -118,7 +118,7 @@ long aiops_jdoc_line(const aiops_jdoc *d)
     if (!d->text)
         return d->line0;
     aiops_jtext_ws(d->text, d->len, &p);
-    for (size_t k = 0; k < d->depth && k < AIOPS_JDOC_DEPTH; k++) {
+    for (size_t k = d->base; k < d->depth && k < AIOPS_JDOC_DEPTH; k++) {
         size_t q = p;
         if (!walk_step(d, k, &q))
             break;

@@ -27,6 +27,8 @@ typedef struct aiops_jdoc {
         size_t idx;
     } path[AIOPS_JDOC_DEPTH];
     size_t depth;            /* may exceed AIOPS_JDOC_DEPTH: deeper steps not named */
+    size_t base;             /* the first base steps lead to text (a value read
+                                alone out of a larger document): named, not walked */
     int repaired;            /* text is a copy with invalid UTF-8 replaced (obs.h) */
 } aiops_jdoc;
 

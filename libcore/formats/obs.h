@@ -4,7 +4,8 @@
  * Not public: the formats' only exported symbols stay their aiops_format.
  *
  * obs_json.c  documents of concatenated JSON values or JSON lines, UTF-8
- *             repair of JSON text (members are read with jdoc.h).
+ *             repair of JSON text (members are read with jdoc.h), and
+ *             documents read as they stream (aiops_obs_pull, over jpull.h).
  * obs_rec.c   record builders in docs/FORMAT.md field order, labels,
  *             service attribution, log records from shippers' JSON objects,
  *             the record queue, open/next/close for document formats and
@@ -15,7 +16,9 @@
 #define AIOPS_OBS_H
 
 #include "aiops_format.h"
+#include "common/buf.h"
 #include "common/jdoc.h"
+#include "common/jpull.h"
 
 /* ------------------------------------------------------ JSON walking */
 
@@ -66,6 +69,36 @@ void aiops_obs_doc_close(aiops_obs_doc *d);
  * repairing UTF-8 as above; line is its line number.  1 or <0. */
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
                         aiops_jdoc *w, aiops_err *err);
+
+/* A document read token by token as it streams (common/jpull.h), for
+ * formats whose documents may be larger than memory: the format walks
+ * the outer structure and reads each record-sized value (a trace) whole
+ * with aiops_obs_pull_value.  Syntax errors, invalid UTF-8 (repaired under
+ * msgkeys) and duplicate keys read as in doc mode. */
+typedef struct aiops_obs_pull {
+    aiops_parse_ctx *ctx;
+    aiops_jpull *p;
+    const char *what;
+    aiops_buf raw;           /* text of the value read whole */
+    int started;             /* a BOM has been looked for */
+} aiops_obs_pull;
+
+int aiops_obs_pull_open(aiops_obs_pull *d, aiops_parse_ctx *ctx, const char *what,
+                        const char *const *msgkeys, aiops_err *err);
+void aiops_obs_pull_close(aiops_obs_pull *d);
+/* After token tok that starts a value: the value as a tree (*out owned)
+ * and w set up to walk it (its raw text, its line; the path empty, for
+ * the caller to set with w->base).  1 or <0. */
+int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w,
+                         aiops_err *err);
+/* After an OBJ token, copied since its bracket (aiops_jpull_copy_begin
+ * into d->raw, d->raw empty before) and the token t after it (a key or
+ * its '}'): the rest of the object, as aiops_obs_pull_value. */
+int aiops_obs_pull_rest(aiops_obs_pull *d, int t, long line, json_t **out, aiops_jdoc *w,
+                        aiops_err *err);
+/* A member name repeated, as jansson reports it (JSON_REJECT_DUPLICATES),
+ * at the key just read. */
+int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err);
 
 /* ------------------------------------------------------- records */
 
@@ -132,13 +165,24 @@ int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, c
                           double *ts);
 
 /* Records kept until the whole document is read, handed out in time
- * order (stable: equal times keep document order). */
+ * order (stable: equal times keep document order).  With run_max set,
+ * every run_max records are sorted and written to a temporary file under
+ * $TMPDIR (unlinked at once, so removed on every exit path), and the
+ * records are handed out by merging those runs: memory holds run_max
+ * records and one per run. */
 typedef struct aiops_obs_queue {
     struct aiops_obs_qitem *v;
     size_t n, cap, pos;
     size_t nbad;             /* records left out (aiops_obs_leave_out) */
     aiops_err first_bad;
+    size_t run_max;          /* 0: never spill */
+    size_t seq;              /* records pushed */
+    struct aiops_obs_run *runs;
+    size_t nruns, runcap;
+    aiops_err failed;        /* a temporary file that could not be written or read */
 } aiops_obs_queue;
+
+#define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
 
 /* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
  * record is counted in q, its message kept if first, and the record left
@@ -146,10 +190,16 @@ typedef struct aiops_obs_queue {
  * resumable error per left-out record before the records. */
 int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc);
 
-/* Takes obj in all cases.  0 or AIOPS_ENOMEM. */
+/* Takes obj in all cases.  0, AIOPS_ENOMEM, or AIOPS_EIO (q->failed)
+ * when a run could not be written. */
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
 void aiops_obs_queue_sort(aiops_obs_queue *q);
-/* 1 = *rec filled (caller owns rec->obj), 0 = empty. */
+/* Drop the records pushed after the seq-th (and the left-out ones after
+ * nbad).  0, or AIOPS_ELIMIT when some of them were already written to
+ * a run. */
+int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad);
+/* 1 = *rec filled (caller owns rec->obj), 0 = empty, <0 with q->failed
+ * set (a run could not be read back). */
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec);
 void aiops_obs_queue_free(aiops_obs_queue *q);
 
@@ -168,6 +218,10 @@ typedef struct aiops_obs_spec {
     int sort;                /* 1: read every value at open and hand the
                                 records out in time order (ordered = 1) */
     aiops_obs_load load;
+    /* Instead of mode and load: push every record of the entry into q,
+     * reading it as it streams (aiops_obs_pull); with sort = 1 only, and
+     * the queue then spills (AIOPS_OBS_RUN_MAX).  0 or <0. */
+    int (*stream)(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,

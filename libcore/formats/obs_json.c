@@ -244,21 +244,27 @@ void aiops_obs_doc_close(aiops_obs_doc *d)
 
 /* jansson counts lines and columns from where it started: col0 is the
  * column of that start on its line. */
-static int parse_error(aiops_obs_doc *d, const json_error_t *je, long line0, int col0,
-                       aiops_err *err)
+static int json_error(aiops_parse_ctx *ctx, const char *what, const json_error_t *je, long line0,
+                      int col0, aiops_err *err)
 {
     long line = je->line > 0 ? line0 + je->line - 1 : line0;
     int col = je->line == 1 ? je->column + col0 : je->column;
-    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(d->ctx->stream), line,
-                         "expected %s: %s (column %d)", d->what ? d->what : "a JSON object or array",
+    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(ctx->stream), line,
+                         "expected %s: %s (column %d)", what ? what : "a JSON object or array",
                          je->text, col);
 }
 
-static void walk_init(aiops_obs_doc *d, aiops_jdoc *w, const char *text, size_t len,
+static int parse_error(aiops_obs_doc *d, const json_error_t *je, long line0, int col0,
+                       aiops_err *err)
+{
+    return json_error(d->ctx, d->what, je, line0, col0, err);
+}
+
+static void walk_init(aiops_parse_ctx *ctx, aiops_jdoc *w, const char *text, size_t len,
                       long line0, aiops_err *err)
 {
     memset(w, 0, sizeof *w);
-    w->file = aiops_stream_name(d->ctx->stream);
+    w->file = aiops_stream_name(ctx->stream);
     w->err = err;
     w->text = text;
     w->len = len;
@@ -297,7 +303,7 @@ static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err 
         return parse_error(d, &je, d->line, (int)(d->pos - ls), err);
     }
     size_t used = (size_t)je.position;
-    walk_init(d, w, d->text + d->pos, used, d->line, err);
+    walk_init(d->ctx, w, d->text + d->pos, used, d->line, err);
     w->repaired = any_fix(d, d->pos, d->pos + used);
     d->line = line_at(d->text + d->pos, used, d->line);
     d->pos += used;
@@ -319,7 +325,7 @@ int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, js
     *out = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
     if (!*out)
         return parse_error(d, &je, line, 0, err);
-    walk_init(d, w, s, n, line, err);
+    walk_init(d->ctx, w, s, n, line, err);
     w->repaired = repaired;
     return 1;
 }
@@ -343,4 +349,167 @@ int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err 
 {
     *out = NULL;
     return d->lines ? next_line(d, out, w, err) : next_in_doc(d, out, w, err);
+}
+
+/* --------------------------------------- documents read as they stream */
+
+static int pull_read(void *ctx, const char **data, size_t *len, aiops_err *err)
+{
+    aiops_obs_pull *d = ctx;
+    int rc = aiops_stream_read(d->ctx->stream, data, len, err);
+    if (rc == 1 && !d->started) {
+        size_t bom = aiops_bom_len(*data, *len);   /* as doc mode: skipped */
+        *data += bom;
+        *len -= bom;
+        d->started = 1;
+    }
+    return rc;
+}
+
+int aiops_obs_pull_open(aiops_obs_pull *d, aiops_parse_ctx *ctx, const char *what,
+                        const char *const *msgkeys, aiops_err *err)
+{
+    memset(d, 0, sizeof *d);
+    d->ctx = ctx;
+    d->what = what;
+    aiops_jpull_opts o = { .file = aiops_stream_name(ctx->stream), .what = what,
+                           .repair_keys = msgkeys };
+    if (!(d->p = aiops_jpull_new(pull_read, d, &o)))
+        return aiops_err_set(err, AIOPS_ENOMEM, o.file, 0, "out of memory");
+    return 0;
+}
+
+void aiops_obs_pull_close(aiops_obs_pull *d)
+{
+    aiops_jpull_free(d->p);
+    aiops_buf_free(&d->raw);
+    d->p = NULL;
+}
+
+int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err)
+{
+    char kb[64];
+    return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(d->ctx->stream),
+                         aiops_jpull_line(d->p),
+                         "expected %s: duplicate object key near '\"%s\"' (column %ld)",
+                         d->what ? d->what : "a JSON object or array",
+                         aiops_snip(key, strlen(key), kb, sizeof kb), aiops_jpull_column(d->p));
+}
+
+/* A scalar token as jansson would have read it (jpull has checked what
+ * jansson checks: UTF-8, no NUL, numbers in range). */
+static json_t *scalar(aiops_obs_pull *d, int tok)
+{
+    size_t n;
+    const char *s = aiops_jpull_text(d->p, &n);
+    switch (tok) {
+    case AIOPS_JT_STR: return json_stringn_nocheck(s, n);
+    case AIOPS_JT_NUM:
+        return strpbrk(s, ".eE") ? json_real(strtod(s, NULL)) : json_integer(strtoll(s, NULL, 10));
+    case AIOPS_JT_TRUE: return json_true();
+    case AIOPS_JT_FALSE: return json_false();
+    default: return json_null();
+    }
+}
+
+static int oom(aiops_obs_pull *d, aiops_err *err)
+{
+    return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(d->ctx->stream),
+                         aiops_jpull_line(d->p), "out of memory");
+}
+
+static int build(aiops_obs_pull *d, int tok, json_t **out, aiops_err *err);
+
+/* The members of obj from token t (a key or the closing '}') on. */
+static int build_members(aiops_obs_pull *d, json_t *obj, int t, aiops_err *err)
+{
+    char kb[128], *key = kb;
+    int rc = 0;
+    while (t == AIOPS_JT_KEY) {
+        size_t kl;
+        const char *k = aiops_jpull_text(d->p, &kl);
+        json_t *v;
+        if (json_object_get(obj, k))
+            return aiops_obs_pull_duplicate(d, k, err);
+        if (kl >= sizeof kb && !(key = malloc(kl + 1)))
+            return oom(d, err);
+        memcpy(key, k, kl + 1);
+        if ((t = aiops_jpull_next(d->p, err)) < 0 || (rc = build(d, t, &v, err)) < 0)
+            rc = t < 0 ? t : rc;
+        else if (json_object_setn_new_nocheck(obj, key, kl, v))
+            rc = oom(d, err);
+        if (key != kb)
+            free(key);
+        key = kb;
+        if (rc < 0)
+            return rc;
+        t = aiops_jpull_next(d->p, err);
+    }
+    return t < 0 ? t : 0;
+}
+
+/* The tree of the value whose first token is tok. */
+static int build(aiops_obs_pull *d, int tok, json_t **out, aiops_err *err)
+{
+    int rc = 0, t;
+    json_t *v;
+    if (tok != AIOPS_JT_OBJ && tok != AIOPS_JT_ARR)
+        return (*out = scalar(d, tok)) ? 0 : oom(d, err);
+    if (!(*out = tok == AIOPS_JT_OBJ ? json_object() : json_array()))
+        return oom(d, err);
+    if (tok == AIOPS_JT_OBJ)
+        rc = build_members(d, *out, aiops_jpull_next(d->p, err), err);
+    else
+        while (rc == 0 && (t = aiops_jpull_next(d->p, err)) != AIOPS_JT_ARR_END)
+            if (t < 0 || (rc = build(d, t, &v, err)) < 0)
+                rc = t < 0 ? t : rc;
+            else if (json_array_append_new(*out, v))
+                rc = oom(d, err);
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The copy of the value read since its bracket: w walks it. */
+static int finish(aiops_obs_pull *d, int rc, long line, json_t **out, aiops_jdoc *w,
+                  aiops_err *err)
+{
+    size_t max = aiops_stream_max_doc(d->ctx->stream);
+    if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 && d->raw.n > max)
+        rc = aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(d->ctx->stream), line,
+                           "JSON value longer than %zu bytes", max);
+    if (rc < 0) {
+        aiops_jpull_copy_end(d->p, err);
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    walk_init(d->ctx, w, d->raw.p, d->raw.n, line, err);
+    return 1;
+}
+
+int aiops_obs_pull_rest(aiops_obs_pull *d, int t, long line, json_t **out, aiops_jdoc *w,
+                        aiops_err *err)
+{
+    if (!(*out = json_object()))
+        return oom(d, err);
+    return finish(d, build_members(d, *out, t, err), line, out, w, err);
+}
+
+int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w,
+                         aiops_err *err)
+{
+    long line = aiops_jpull_line(d->p);
+    *out = NULL;
+    if (tok != AIOPS_JT_OBJ && tok != AIOPS_JT_ARR) {
+        walk_init(d->ctx, w, NULL, 0, line, err);
+        return (*out = scalar(d, tok)) ? 1 : oom(d, err);
+    }
+    d->raw.n = 0;
+    aiops_jpull_copy_begin(d->p, &d->raw);
+    if (tok == AIOPS_JT_OBJ)
+        return aiops_obs_pull_rest(d, aiops_jpull_next(d->p, err), line, out, w, err);
+    return finish(d, build(d, tok, out, err), line, out, w, err);
 }

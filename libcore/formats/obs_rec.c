@@ -3,8 +3,11 @@
  * attribution, log records from a log shipper's JSON object, the queue
  * that holds a value's (or a whole document's) records, and the
  * open/next/close that the JSON document formats share. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/array.h"
 #include "formats/obs.h"
@@ -325,16 +328,141 @@ struct aiops_obs_qitem {
     size_t seq;
 };
 
-int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
+/* A sorted run in a temporary file: per record a header, then the
+ * object's tree in a tagged binary form (read back without lexing text:
+ * jansson's parser would cost more than the whole rest of the read). */
+typedef struct run_head {
+    double ts;
+    uint64_t seq, len;
+    int32_t type;
+} run_head;
+
+static void put_len(aiops_buf *b, size_t n)
 {
-    if (AIOPS_GROW(q->v, q->cap, q->n + 1)) {
-        json_decref(obj);
-        return AIOPS_ENOMEM;
+    uint32_t k = (uint32_t)n;
+    aiops_buf_put(b, (const char *)&k, sizeof k);
+}
+
+static void encode(aiops_buf *b, json_t *v)
+{
+    char tag = (char)json_typeof(v);
+    aiops_buf_put(b, &tag, 1);
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *m;
+        put_len(b, json_object_size(v));
+        json_object_foreach(v, k, m) {
+            put_len(b, strlen(k));
+            aiops_buf_put(b, k, strlen(k));
+            encode(b, m);
+        }
+        break;
     }
-    q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->n };
-    q->n++;
+    case JSON_ARRAY:
+        put_len(b, json_array_size(v));
+        for (size_t i = 0; i < json_array_size(v); i++)
+            encode(b, json_array_get(v, i));
+        break;
+    case JSON_STRING:
+        put_len(b, json_string_length(v));
+        aiops_buf_put(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: {
+        json_int_t i = json_integer_value(v);
+        aiops_buf_put(b, (const char *)&i, sizeof i);
+        break;
+    }
+    case JSON_REAL: {
+        double d = json_real_value(v);
+        aiops_buf_put(b, (const char *)&d, sizeof d);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+typedef struct reader {
+    const char *p, *end;
+} reader;
+
+static int take(reader *r, void *out, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n)
+        return -1;
+    memcpy(out, r->p, n);
+    r->p += n;
     return 0;
 }
+
+/* The tree encode() wrote; NULL when out of memory or malformed. */
+static json_t *decode(reader *r)
+{
+    char tag;
+    uint32_t n;
+    json_t *v = NULL;
+    if (take(r, &tag, 1))
+        return NULL;
+    switch (tag) {
+    case JSON_OBJECT:
+        if (take(r, &n, sizeof n) || !(v = json_object()))
+            return NULL;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t kl;
+            const char *k;
+            json_t *m;
+            if (take(r, &kl, sizeof kl) || (size_t)(r->end - r->p) < kl)
+                break;
+            k = r->p;
+            r->p += kl;
+            if (!(m = decode(r)) || json_object_setn_new_nocheck(v, k, kl, m))
+                break;
+            if (i + 1 == n)
+                return v;
+        }
+        if (n == 0)
+            return v;
+        break;
+    case JSON_ARRAY:
+        if (take(r, &n, sizeof n) || !(v = json_array()))
+            return NULL;
+        for (uint32_t i = 0; i < n; i++)
+            if (json_array_append_new(v, decode(r)))
+                break;
+            else if (i + 1 == n)
+                return v;
+        if (n == 0)
+            return v;
+        break;
+    case JSON_STRING:
+        if (take(r, &n, sizeof n) || (size_t)(r->end - r->p) < n)
+            return NULL;
+        v = json_stringn_nocheck(r->p, n);
+        r->p += n;
+        return v;
+    case JSON_INTEGER: {
+        json_int_t i;
+        return take(r, &i, sizeof i) ? NULL : json_integer(i);
+    }
+    case JSON_REAL: {
+        double d;
+        return take(r, &d, sizeof d) ? NULL : json_real(d);
+    }
+    case JSON_TRUE: return json_true();
+    case JSON_FALSE: return json_false();
+    case JSON_NULL: return json_null();
+    default: return NULL;
+    }
+    json_decref(v);
+    return NULL;
+}
+
+struct aiops_obs_run {
+    FILE *f;
+    int has;                 /* head holds the run's next record */
+    struct aiops_obs_qitem head;
+};
 
 static int cmp_item(const void *a, const void *b)
 {
@@ -350,11 +478,130 @@ void aiops_obs_queue_sort(aiops_obs_queue *q)
         qsort(q->v + q->pos, q->n - q->pos, sizeof *q->v, cmp_item);
 }
 
+static int io_fail(aiops_obs_queue *q, const char *what)
+{
+    const char *dir = getenv("TMPDIR");
+    return aiops_err_set(&q->failed, AIOPS_EIO, "", 0,
+                         "%s a temporary file of sorted records under %s: %s", what,
+                         dir && dir[0] ? dir : "/tmp", errno ? strerror(errno) : "short read");
+}
+
+static FILE *temp_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/aiops-sort-XXXXXX", dir && dir[0] ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);              /* gone when closed, however the process ends */
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+/* Sort the records in memory and move them to a new run. */
+static int spill(aiops_obs_queue *q)
+{
+    struct aiops_obs_run *r;
+    int rc = 0;
+    errno = 0;
+    if (AIOPS_GROW(q->runs, q->runcap, q->nruns + 1))
+        return AIOPS_ENOMEM;
+    r = &q->runs[q->nruns];
+    *r = (struct aiops_obs_run){ 0 };
+    if (!(r->f = temp_file()))
+        return io_fail(q, "cannot create");
+    q->nruns++;
+    aiops_obs_queue_sort(q);
+    aiops_buf b = { 0 };
+    for (size_t i = q->pos; i < q->n; i++) {
+        struct aiops_obs_qitem *it = &q->v[i];
+        b.n = 0;
+        encode(&b, it->r.obj);
+        run_head h = { it->r.ts, it->seq, b.n, (int32_t)it->r.type };
+        if (!rc && b.oom)
+            rc = AIOPS_ENOMEM;
+        else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
+                         fwrite(b.p, 1, b.n, r->f) != b.n))
+            rc = io_fail(q, "cannot write");
+        json_decref(it->r.obj);
+    }
+    aiops_buf_free(&b);
+    q->n = q->pos = 0;
+    if (!rc && (fflush(r->f) || fseek(r->f, 0, SEEK_SET)))
+        rc = io_fail(q, "cannot write");
+    return rc;
+}
+
+int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
+{
+    int rc;
+    if (q->run_max && q->n - q->pos >= q->run_max && (rc = spill(q)) < 0) {
+        json_decref(obj);
+        return rc;
+    }
+    if (AIOPS_GROW(q->v, q->cap, q->n + 1)) {
+        json_decref(obj);
+        return AIOPS_ENOMEM;
+    }
+    q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->seq++ };
+    q->n++;
+    return 0;
+}
+
+/* The next record of a run into its head: 0 (r->has 0 at its end) or <0. */
+static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r)
+{
+    run_head h;
+    char *text;
+    r->has = 0;
+    errno = 0;
+    if (fread(&h, sizeof h, 1, r->f) != 1)
+        return ferror(r->f) ? io_fail(q, "cannot read") : 0;
+    if (!(text = malloc(h.len + 1)))
+        return AIOPS_ENOMEM;
+    if (fread(text, 1, h.len, r->f) != h.len) {
+        free(text);
+        return io_fail(q, "cannot read");
+    }
+    reader rd = { text, text + h.len };
+    json_t *obj = decode(&rd);
+    free(text);
+    if (!obj)
+        return AIOPS_ENOMEM;
+    r->head = (struct aiops_obs_qitem){ { (aiops_rtype)h.type, 0, h.ts, 0, obj }, h.seq };
+    r->has = 1;
+    return 0;
+}
+
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
 {
-    if (q->pos >= q->n)
+    struct aiops_obs_run *best = NULL;
+    for (size_t i = 0; i < q->nruns; i++) {
+        struct aiops_obs_run *r = &q->runs[i];
+        int rc;
+        if (r->f && !r->has && (rc = run_read(q, r)) < 0) {
+            if (rc == AIOPS_ENOMEM)
+                aiops_err_set(&q->failed, rc, "", 0, "out of memory");
+            return rc;
+        }
+        if (r->has && (!best || cmp_item(&r->head, &best->head) < 0))
+            best = r;
+        if (r->f && !r->has) {          /* read to its end */
+            fclose(r->f);
+            r->f = NULL;
+        }
+    }
+    if (q->pos < q->n && (!best || cmp_item(&q->v[q->pos], &best->head) < 0)) {
+        *rec = q->v[q->pos++].r;
+        return 1;
+    }
+    if (!best)
         return 0;
-    *rec = q->v[q->pos++].r;
+    *rec = best->head.r;
+    best->has = 0;
     return 1;
 }
 
@@ -362,15 +609,35 @@ void aiops_obs_queue_free(aiops_obs_queue *q)
 {
     for (size_t i = q->pos; i < q->n; i++)
         json_decref(q->v[i].r.obj);
+    for (size_t i = 0; i < q->nruns; i++) {
+        if (q->runs[i].has)
+            json_decref(q->runs[i].head.r.obj);
+        if (q->runs[i].f)
+            fclose(q->runs[i].f);
+    }
     free(q->v);
+    free(q->runs);
     memset(q, 0, sizeof *q);
+}
+
+int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad)
+{
+    if (q->seq > seq && q->seq - seq > q->n - q->pos)
+        return AIOPS_ELIMIT;
+    while (q->seq > seq) {
+        json_decref(q->v[--q->n].r.obj);
+        q->seq--;
+    }
+    q->nbad = nbad;
+    return 0;
 }
 
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
-    if (!obj || aiops_obs_queue_push(q, type, ts, obj))
-        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
-    return 0;
+    int rc = obj ? aiops_obs_queue_push(q, type, ts, obj) : AIOPS_ENOMEM;
+    if (rc == AIOPS_EIO)
+        return aiops_err_set(w->err, rc, w->file, aiops_jdoc_line(w), "%s", q->failed.msg);
+    return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
 }
 
 int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc)
@@ -440,7 +707,10 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
         return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
                              "out of memory");
     st->spec = spec;
-    if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
+    st->q.run_max = spec->stream ? AIOPS_OBS_RUN_MAX : 0;
+    if (spec->stream)
+        rc = spec->stream(ctx, &st->q, err);
+    else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
         st->doc.what = spec->what;
         while (spec->sort && (rc = load_next(st, err)) == 1)
             ;
@@ -464,7 +734,11 @@ int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, ai
             ctx->resumable = 1;
             return err->code;
         }
-        if (aiops_obs_queue_pop(&st->q, rec))
+        int got = aiops_obs_queue_pop(&st->q, rec);
+        if (got < 0)
+            return aiops_err_set(err, got, aiops_stream_name(ctx->stream), 0, "%s",
+                                 st->q.failed.msg);
+        if (got)
             return 1;
         if (st->spec->sort)
             return 0;

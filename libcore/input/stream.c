@@ -267,6 +267,26 @@ int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err
     return 0;
 }
 
+int aiops_stream_read(aiops_stream *s, const char **data, size_t *len, aiops_err *err)
+{
+    if (s->end == s->start) {
+        if (s->eof)
+            return 0;
+        s->start = s->end = 0;
+        int rc = fill(s, s->max_line, err);
+        if (rc)
+            return rc;
+        if (s->end == 0)
+            return 0;
+    }
+    *data = s->buf + s->start;
+    *len = s->end - s->start;
+    s->start = s->end;
+    return 1;
+}
+
+size_t aiops_stream_max_doc(const aiops_stream *s) { return s->max_doc; }
+
 /* ---- opening entries */
 
 static int is_archive_magic(const unsigned char *b, size_t n)

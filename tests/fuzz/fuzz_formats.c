@@ -1,18 +1,69 @@
 /* fuzz_formats.c - libFuzzer harness: every input format (and detection)
  * over arbitrary bytes.  The first byte picks the format; the rest is the
- * entry.  Run: make fuzz (FUZZ_SECONDS=60 by default). */
+ * entry.  First byte 0xfe: the JSON pull tokenizer (common/jpull.h) over
+ * the rest split in pieces of 1..16 bytes (the second byte), which must
+ * give the same tokens and error as the whole buffer at once.  Run: make
+ * fuzz (FUZZ_SECONDS=60 by default). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/jpull.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* FNV-1a over the token kinds, texts, lines and the error. */
+static uint64_t jpull_digest(const char *s, size_t n, size_t piece)
+{
+    aiops_jpull_mem m = {s, n, 0, piece};
+    static const char *const keys[] = {"message", "log", NULL};
+    aiops_jpull_opts o = {.max_str = 4096, .max_depth = 64, .repair_keys = keys};
+    aiops_jpull *p = aiops_jpull_new(aiops_jpull_mem_read, &m, &o);
+    aiops_err err = {0};
+    uint64_t h = 1469598103934665603ull;
+    if (!p)
+        return 0;
+    for (;;) {
+        int t = aiops_jpull_next(p, &err);
+        size_t len;
+        const char *txt = aiops_jpull_text(p, &len);
+        if (t < 0) {
+            txt = err.msg;
+            len = strlen(err.msg);
+        }
+        h = (h ^ (uint64_t)(t + 100)) * 1099511628211ull;
+        h = (h ^ (uint64_t)aiops_jpull_line(p)) * 1099511628211ull;
+        if (t == AIOPS_JT_KEY || t == AIOPS_JT_STR || t == AIOPS_JT_NUM || t < 0)
+            for (size_t i = 0; i < len; i++)
+                h = (h ^ (unsigned char)txt[i]) * 1099511628211ull;
+        if (t <= 0)
+            break;
+        if ((t == AIOPS_JT_OBJ || t == AIOPS_JT_ARR) && aiops_jpull_depth(p) == 3) {
+            aiops_buf raw = {0};
+            int rc = aiops_jpull_skip(p, &raw, 2048, &err);
+            h = (h ^ (uint64_t)(rc + 1000) ^ raw.n) * 1099511628211ull;
+            aiops_buf_free(&raw);
+            if (rc < 0)
+                break;
+        }
+    }
+    aiops_jpull_free(p);
+    return h;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
+    if (data[0] == 0xfe) {
+        if (size < 2)
+            return 0;
+        const char *s = (const char *)data + 2;
+        if (jpull_digest(s, size - 2, 0) != jpull_digest(s, size - 2, data[1] % 16 + 1))
+            abort();
+        return 0;
+    }
     const aiops_format *const *all = aiops_formats();
     size_t nfmt = 0;
     while (all[nfmt])

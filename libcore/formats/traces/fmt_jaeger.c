@@ -12,8 +12,10 @@
  * error from the tag error=true or otel.status_code=ERROR, status = the
  * lower-cased otel.status_code (or "error"), attributes = the other tags
  * by key.  Span logs are not carried.  A response with "errors" is an
- * error (its data would be incomplete).  Traces hold spans in no time
- * order, so the whole document is read and handed out sorted. */
+ * error (its data would be incomplete).  The document is read as it
+ * streams, one trace at a time (below); traces hold spans in no time
+ * order, so the records of the whole document are kept and handed out
+ * sorted. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,11 +233,169 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     return aiops_obs_each(w, q, data, "data", load_trace);
 }
 
+/* ------------------------------------ reading as the document streams
+ *
+ * The document is read token by token and each trace is read whole (a
+ * tree of one trace: "processes" may follow "spans"), walked with the
+ * checks above at its path in the document, and freed.  Memory holds one
+ * trace and the records. */
+
+#define WHAT "a Jaeger JSON document"
+
+/* One trace at key[idx] ([idx] when key is NULL), after its first token. */
+static int stream_trace(aiops_obs_pull *d, aiops_obs_queue *q, int tok, const char *key,
+                        size_t idx, aiops_err *err)
+{
+    json_t *v;
+    aiops_jdoc w;
+    int rc = aiops_obs_pull_value(d, tok, &v, &w, err);
+    if (rc < 0)
+        return rc;
+    if (key)
+        aiops_jdoc_key(&w, key);
+    aiops_jdoc_idx(&w, idx);
+    w.base = w.depth;
+    rc = aiops_obs_leave_out(&w, q, load_trace(&w, q, v));
+    json_decref(v);
+    return rc;
+}
+
+/* The traces of an array, after its '['. */
+static int stream_traces(aiops_obs_pull *d, aiops_obs_queue *q, const char *key, aiops_err *err)
+{
+    for (size_t i = 0;; i++) {
+        int t = aiops_jpull_next(d->p, err), rc;
+        if (t < 0 || t == AIOPS_JT_ARR_END)
+            return t < 0 ? t : 0;
+        if ((rc = stream_trace(d, q, t, key, i, err)) < 0)
+            return rc;
+    }
+}
+
+/* The members of an envelope whose first member, "data", is being read:
+ * its traces stream; the other members are kept, each with its line, and
+ * checked at the end in load_top's order. */
+typedef struct envelope {
+    json_t *members;         /* all but a streamed "data" */
+    long line, data_line, errors_line;
+    int streamed;
+    size_t n0, nbad0;        /* the queue before the envelope */
+} envelope;
+
+static int envelope_member(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, const char *key,
+                           aiops_err *err)
+{
+    json_t *v;
+    aiops_jdoc w;
+    int data = strcmp(key, "data") == 0, rc;
+    if ((data && e->streamed) || json_object_get(e->members, key))
+        return aiops_obs_pull_duplicate(d, key, err);
+    int t = aiops_jpull_next(d->p, err);
+    if (t < 0)
+        return t;
+    if (data)
+        e->data_line = t == AIOPS_JT_NULL ? 0 : aiops_jpull_line(d->p);
+    else if (strcmp(key, "errors") == 0)
+        e->errors_line = aiops_jpull_line(d->p);
+    if (data && t == AIOPS_JT_ARR) {
+        e->streamed = 1;
+        return stream_traces(d, q, "data", err);
+    }
+    if ((rc = aiops_obs_pull_value(d, t, &v, &w, err)) < 0)
+        return rc;
+    return json_object_set_new(e->members, key, v)
+               ? aiops_err_set(err, AIOPS_ENOMEM, w.file, w.line0, "out of memory")
+               : 0;
+}
+
+/* load_top's checks on the members kept, each at its own line. */
+static int envelope_end(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, aiops_err *err)
+{
+    json_t *m = e->members, *errs = NULL, *data;
+    aiops_jdoc w = { .file = aiops_stream_name(d->ctx->stream), .err = err, .line0 = e->line };
+    int rc;
+    if (json_object_get(m, "spans")) {   /* a trace after all: data is not read */
+        if (aiops_obs_queue_cut(q, e->n0, e->nbad0) < 0)
+            return aiops_jdoc_fail(&w, AIOPS_ELIMIT, "expected \"data\" or \"spans\", not both "
+                                   "(too many spans in \"data\" to drop them)");
+        return load_trace(&w, q, m);
+    }
+    w.line0 = e->errors_line;
+    if ((rc = aiops_jdoc_arr(&w, m, "errors", 0, &errs)) < 0)
+        return rc;
+    if (json_array_size(errs))
+        return api_errors(&w, errs);
+    w.line0 = e->data_line ? e->data_line : e->line;
+    if (!e->streamed && (rc = aiops_jdoc_arr(&w, m, "data", AIOPS_OBS_REQ, &data)) < 0)
+        return rc;
+    return 0;
+}
+
+static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aiops_err *err)
+{
+    envelope e = { json_object(), line, 0, 0, 0, q->seq, q->nbad };
+    int rc = 0, t = AIOPS_JT_KEY;
+    char *key = strdup("data");
+    while (rc == 0 && t == AIOPS_JT_KEY) {
+        if (!key || !e.members) {
+            rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(d->ctx->stream), line,
+                               "out of memory");
+            break;
+        }
+        if ((rc = envelope_member(d, q, &e, key, err)) < 0)
+            break;
+        free(key);
+        key = NULL;
+        if ((t = aiops_jpull_next(d->p, err)) < 0)
+            rc = t;
+        else if (t == AIOPS_JT_KEY)
+            key = strdup(aiops_jpull_text(d->p, NULL));
+    }
+    if (rc == 0)
+        rc = envelope_end(d, q, &e, err);
+    free(key);
+    json_decref(e.members);
+    return rc;
+}
+
+/* A top-level object, after its '{': an envelope whose "data" comes first
+ * streams; anything else (a bare trace, an envelope in another order) is
+ * read whole, as one trace is. */
+static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
+{
+    long line = aiops_jpull_line(d->p);
+    json_t *v;
+    aiops_jdoc w;
+    int rc;
+    d->raw.n = 0;
+    aiops_jpull_copy_begin(d->p, &d->raw);
+    int t = aiops_jpull_next(d->p, err);
+    if (t == AIOPS_JT_KEY && strcmp(aiops_jpull_text(d->p, NULL), "data") == 0) {
+        if ((rc = aiops_jpull_copy_end(d->p, err)) < 0)
+            return rc;
+        return stream_envelope(d, q, line, err);
+    }
+    if ((rc = aiops_obs_pull_rest(d, t, line, &v, &w, err)) < 0)
+        return rc;
+    rc = load_top(&w, q, v);
+    json_decref(v);
+    return rc;
+}
+
+static int jaeger_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
+{
+    aiops_obs_pull d;
+    int rc = aiops_obs_pull_open(&d, ctx, WHAT, NULL, err), t = 0;
+    while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0)
+        rc = t == AIOPS_JT_ARR ? stream_traces(&d, q, NULL, err) : stream_object(&d, q, err);
+    aiops_obs_pull_close(&d);
+    return rc < 0 ? rc : t < 0 ? t : 0;
+}
+
 static const aiops_obs_spec spec = {
-    .mode = AIOPS_OBS_DOC,
-    .what = "a Jaeger JSON document",
+    .what = WHAT,
     .sort = 1,
-    .load = load_top,
+    .stream = jaeger_stream,
 };
 
 static int jaeger_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

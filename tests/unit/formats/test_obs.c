@@ -1,4 +1,7 @@
 /* test_obs.c - helpers of the log/trace/event formats (obs.h). */
+#include <dirent.h>
+#include <unistd.h>
+
 #include "rectest.h"
 
 #include "formats/obs.h"
@@ -258,6 +261,51 @@ static void test_object_time(void **state)
     json_decref(none);
 }
 
+/* Spilled runs: the records come back merged in (time, push) order, their
+ * objects intact, and no file is left under $TMPDIR. */
+static void test_queue_spill(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/aiops-test-spill-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    setenv("TMPDIR", dir, 1);
+    aiops_obs_queue q = { .run_max = 3 };
+    const double ts[] = { 5, 1, 3, 1, 9, 0, 3, 3, 2, 7, 1 };
+    const size_t n = sizeof ts / sizeof ts[0];
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:i, s:f, s:s, s:[b, n, {s:s}], s:{}}", "i", (int)i, "x", i / 4.0,
+                              "s", "caf\xc3\xa9", "a", 1, "k", "v", "e");
+        assert_int_equal(aiops_obs_queue_push(&q, AIOPS_R_SPAN, ts[i], o), 0);
+    }
+    assert_int_equal(q.nruns, 3);
+    aiops_obs_queue_sort(&q);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d)))
+        files += e->d_name[0] != '.';
+    closedir(d);
+    assert_int_equal(files, 0);
+    const int want[] = { 5, 1, 3, 10, 8, 2, 6, 7, 0, 9, 4 };
+    aiops_record r;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(aiops_obs_queue_pop(&q, &r), 1);
+        assert_int_equal(r.type, AIOPS_R_SPAN);
+        int idx = (int)json_integer_value(json_object_get(r.obj, "i"));
+        assert_int_equal(idx, want[i]);
+        assert_true(r.ts == ts[idx]);
+        json_t *exp = json_pack("{s:i, s:f, s:s, s:[b, n, {s:s}], s:{}}", "i", idx, "x",
+                                idx / 4.0, "s", "caf\xc3\xa9", "a", 1, "k", "v", "e");
+        assert_true(json_equal(r.obj, exp));
+        json_decref(exp);
+        json_decref(r.obj);
+    }
+    assert_int_equal(aiops_obs_queue_pop(&q, &r), 0);
+    aiops_obs_queue_free(&q);
+    rmdir(dir);
+    unsetenv("TMPDIR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
         cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
         cmocka_unit_test(test_each),       cmocka_unit_test(test_object_time),
+        cmocka_unit_test(test_queue_spill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
