@@ -172,5 +172,6 @@ build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) $(shell find libco
 fuzz: build/fuzz/fuzz_formats
 	@mkdir -p build/fuzz/corpus
 	find tests/fixtures -type f -exec cp {} build/fuzz/corpus/ \; 2>/dev/null || true
+	cp tests/fuzz/regressions/* build/fuzz/corpus/   # inputs that once failed
 	printf '\376\003' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/jpull-jaeger
 	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus

@@ -834,7 +834,7 @@ int aiops_jpull_copy_end(aiops_jpull *p, aiops_err *err)
 
 int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err)
 {
-    size_t depth = p->depth;
+    size_t depth = p->depth, n0 = raw ? raw->n : 0;
     int t = 0;
     /* a container's first byte, its bracket, is the last one consumed */
     if (depth == 0 || (cur(p)->state != S_OBJ_FIRST && cur(p)->state != S_ARR_FIRST))
@@ -850,7 +850,13 @@ int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err)
         }
     }
     if (t < 0) {
+        /* what was copied before the error depends on where the input's
+         * chunks ended: leave raw as it was, the same for every split */
         p->raw = NULL;
+        if (raw && raw->n > n0) {
+            raw->n = n0;
+            raw->p[n0] = '\0';
+        }
         return t;
     }
     return aiops_jpull_copy_end(p, err);

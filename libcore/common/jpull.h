@@ -78,7 +78,7 @@ uint64_t aiops_jpull_offset(const aiops_jpull *p);
 /* After a token that starts a value (OBJ, ARR or a scalar): read to its
  * end.  For a container with raw non-NULL, its JSON text (as written, from its
  * first byte) is appended to raw; a value longer than max bytes is
- * AIOPS_ELIMIT.  0 or <0. */
+ * AIOPS_ELIMIT.  0 or <0 (raw then holds what it held before the call). */
 int aiops_jpull_skip(aiops_jpull *p, aiops_buf *raw, size_t max, aiops_err *err);
 
 /* Right after an OBJ or ARR token: copy the input from its bracket into

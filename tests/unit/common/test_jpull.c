@@ -262,8 +262,11 @@ static void test_skip_path(void **state)
         assert_string_equal(aiops_jpull_path(p, path, sizeof path), "data[0].processes");
         assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_OBJ);
         raw.n = 0;
+        aiops_buf_str(&raw, "kept");
         assert_int_equal(aiops_jpull_skip(p, &raw, 10, &err), AIOPS_ELIMIT);
         assert_non_null(strstr(err.msg, "longer than 10 bytes"));
+        assert_int_equal(raw.n, 4);   /* a failed skip leaves raw as it was */
+        assert_string_equal(raw.p, "kept");
         aiops_buf_free(&raw);
         aiops_jpull_free(p);
         /* plain skipping to the end */
@@ -279,13 +282,36 @@ static void test_skip_path(void **state)
     }
 }
 
+/* A skip that fails on bad input leaves raw as it was, whatever the
+ * pieces the input came in (fuzz: the copy used to depend on them). */
+static void test_skip_error_raw(void **state)
+{
+    (void)state;
+    static const char doc[] = "{\"data\": [\n  {\"a\": [1, 2, {\"b\": 3 ]}]}";
+    for (size_t piece = 0; piece < 8; piece++) {
+        aiops_jpull_mem m = {doc, sizeof doc - 1, 0, piece};
+        aiops_jpull *p = aiops_jpull_new(aiops_jpull_mem_read, &m, NULL);
+        aiops_err err = {0};
+        aiops_buf raw = {0};
+        assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_OBJ);
+        assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_KEY);
+        assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_ARR);
+        assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_OBJ);
+        assert_true(aiops_jpull_skip(p, &raw, 2048, &err) < 0);
+        assert_int_equal(aiops_jpull_line(p), 2);
+        assert_int_equal(raw.n, 0);
+        aiops_buf_free(&raw);
+        aiops_jpull_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_constructs),          cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_errors_like_jansson), cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_caps),                cmocka_unit_test(test_chunks),
-        cmocka_unit_test(test_skip_path),
+        cmocka_unit_test(test_skip_path),           cmocka_unit_test(test_skip_error_raw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
