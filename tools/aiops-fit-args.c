@@ -5,22 +5,17 @@
 #include <string.h>
 
 #include "aiops-fit.h"
+#include "common/array.h"
 
 enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST };
 
-static void *grow(const cli *c, void *p, size_t n, size_t sz)
-{
-    void *np = realloc(p, (n + 1) * sz);
-    if (!np)
-        cli_die_usage(c, "out of memory");
-    return np;
-}
-
 /* A repeatable selector option (--match, --counter) appended to its list. */
-static void add_selector(const cli *c, aiops_selector ***list, size_t *n, const char *text)
+static void add_selector(const cli *c, aiops_selector ***list, size_t *cap, size_t *n,
+                         const char *text)
 {
     aiops_err err = {0};
-    *list = grow(c, *list, *n, sizeof **list);
+    if (aiops_grow(list, cap, *n + 1, sizeof **list))
+        cli_die_usage(c, "out of memory");
     if (aiops_selector_parse(text, &(*list)[*n], &err))
         cli_die_usage(c, "--%s: %s", c->opt->lng, err.msg);
     (*n)++;
@@ -201,13 +196,14 @@ void fit_parse_args(cli *c, cfg *g)
             fo->model_given = 1;
             break;
         case 'm':
-            add_selector(c, &g->match, &fo->nmatch, a);
+            add_selector(c, &g->match, &g->match_cap, &fo->nmatch, a);
             break;
         case O_COUNTER:
-            add_selector(c, &g->counters, &fo->ncounters, a);
+            add_selector(c, &g->counters, &g->counters_cap, &fo->ncounters, a);
             break;
         case O_STATIC:
-            g->rules = grow(c, g->rules, fo->nrules, sizeof *g->rules);
+            if (AIOPS_GROW(g->rules, g->rules_cap, fo->nrules + 1))
+                cli_die_usage(c, "out of memory");
             if (aiops_fit_rule_parse(a, &g->rules[fo->nrules], &err))
                 cli_die_usage(c, "--static: %s", err.msg);
             fo->nrules++;

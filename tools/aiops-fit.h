@@ -13,6 +13,7 @@ typedef struct cfg {
     cli_list load;
     aiops_fit_rule *rules;
     aiops_selector **match, **counters;
+    size_t rules_cap, match_cap, counters_cap;   /* AIOPS_GROW capacities */
     int fmt, fail, verbose;
     double from, to;
 } cfg;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aiops.h"
+#include "common/array.h"
 #include "cli.h"
 
 #define MAX_OPTS 96
@@ -150,12 +151,10 @@ static void store(cli *c, const cli_opt *o, const char *a)
     case CLI_PATH: *(const char **)o->dest = a; break;
     case CLI_LIST: {
         cli_list *l = o->dest;
-        const char **v = realloc(l->v, (l->n + 2) * sizeof *v);
-        if (!v)
+        if (AIOPS_GROW(l->v, l->cap, l->n + 2))
             cli_die_usage(c, "out of memory");
-        v[l->n++] = a;
-        v[l->n] = NULL;
-        l->v = v;
+        l->v[l->n++] = a;
+        l->v[l->n] = NULL;
         break;
     }
     case CLI_INT: *(int64_t *)o->dest = c->whole; break;

@@ -79,7 +79,7 @@ enum { CLI_FROM_ID = 253, CLI_TO_ID = 254, CLI_TZ_ID = 255 };
 /* A CLI_LIST destination: v is NULL-terminated (or NULL); free(v). */
 typedef struct cli_list {
     const char **v;
-    size_t n;
+    size_t n, cap;
 } cli_list;
 
 typedef struct cli {
