@@ -5,7 +5,7 @@ set -eu
 rank() {
     case $1 in
     common) echo 0 ;; record) echo 1 ;; input) echo 2 ;; formats) echo 3 ;;
-    reader) echo 4 ;; models|score) echo 5 ;; *) echo 6 ;;   # fit, eval, sim and tool engines
+    reader) echo 4 ;; models|score|logtmpl|graph) echo 5 ;; *) echo 6 ;;   # fit, eval, sim and tool engines
     esac
 }
 bad=0
