@@ -301,7 +301,7 @@ int aiops_graph_distances(aiops_graph *g, uint32_t src, int dir, size_t *dist, a
 }
 
 int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w, const double *back,
-                         double alpha, double tol, int max_iter, double *out, aiops_err *err)
+                         const double *self, double alpha, double tol, int max_iter, double *out, aiops_err *err)
 {
     size_t n = g->nnodes, m = g->nedges;
     if (!n)
@@ -326,12 +326,14 @@ int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w
         tot[g->edges[e].from] += fw > 0 ? fw : 0;
         tot[g->edges[e].to] += bw > 0 ? bw : 0;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         out[i] = p[i];
+        tot[i] += self && self[i] > 0 ? self[i] : 0;
+    }
     for (int it = 0; it < max_iter; it++) {
         double dangling = 0;
         for (size_t i = 0; i < n; i++) {
-            nx[i] = 0;
+            nx[i] = self && self[i] > 0 ? out[i] * self[i] / tot[i] : 0;
             if (tot[i] <= 0)
                 dangling += out[i];
         }

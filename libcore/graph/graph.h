@@ -161,12 +161,12 @@ int aiops_graph_distances(aiops_graph *g, uint32_t src, int dir, size_t *dist, a
 /* Personalised PageRank by power iteration: the walker follows an edge
  * with probability alpha, else jumps to a node drawn from personal (any
  * non-negative weights, normalised; all zero = uniform).  Transition
- * weights: w[e] forward along edge e and back[e] against it (either may
- * be NULL: forward = edge weight or 1, back = 0); a node without
- * outgoing weight jumps.  Stops when the L1 change is below tol or after
+ * weights: w[e] forward along edge e, back[e] against it and self[v] a
+ * loop on node v (each may be NULL: forward = edge weight or 1, back and
+ * self = 0); a node without outgoing weight jumps.  Stops when the L1 change is below tol or after
  * max_iter.  out has aiops_graph_nodes entries and sums to 1. */
 int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w,
-                         const double *back, double alpha, double tol, int max_iter, double *out,
+                         const double *back, const double *self, double alpha, double tol, int max_iter, double *out,
                          aiops_err *err);
 
 #endif

@@ -260,25 +260,31 @@ static void test_pagerank(void **state)
     aiops_graph *g = NULL;
     assert_int_equal(aiops_graph_parse(&g, "p.dot", t, strlen(t), NULL), 0);
     double pr[2], pers[2] = {1, 0};
-    assert_int_equal(aiops_graph_pagerank(g, pers, NULL, NULL, 0.5, 1e-12, 200, pr, NULL), 0);
+    assert_int_equal(aiops_graph_pagerank(g, pers, NULL, NULL, NULL, 0.5, 1e-12, 200, pr, NULL), 0);
     assert_true(fabs(pr[0] - 2.0 / 3) < 1e-9);
     assert_true(fabs(pr[1] - 1.0 / 3) < 1e-9);
     /* a back edge of weight 1: y returns to x through it; the same here */
     double back[1] = {1};
-    assert_int_equal(aiops_graph_pagerank(g, pers, NULL, back, 0.5, 1e-12, 200, pr, NULL), 0);
+    assert_int_equal(aiops_graph_pagerank(g, pers, NULL, back, NULL, 0.5, 1e-12, 200, pr, NULL), 0);
     assert_true(fabs(pr[0] - 2.0 / 3) < 1e-9);
+    /* a loop on y: y keeps its walkers (no jump back): px = 0.5 (teleport
+     * only), py = 0.5 (px + py) -> py = 0.5 */
+    double self[2] = {0, 1};
+    assert_int_equal(aiops_graph_pagerank(g, pers, NULL, NULL, self, 0.5, 1e-12, 200, pr, NULL), 0);
+    assert_true(fabs(pr[0] - 0.5) < 1e-9);
+    assert_true(fabs(pr[1] - 0.5) < 1e-9);
     /* uniform personalisation on the chain: sums to 1, c (the sink) gets most */
     aiops_graph_free(g);
     g = chain();
     double q[4];
-    assert_int_equal(aiops_graph_pagerank(g, NULL, NULL, NULL, 0.85, 1e-12, 500, q, NULL), 0);
+    assert_int_equal(aiops_graph_pagerank(g, NULL, NULL, NULL, NULL, 0.85, 1e-12, 500, q, NULL), 0);
     assert_true(fabs(q[0] + q[1] + q[2] + q[3] - 1) < 1e-9);
     uint32_t c;
     assert_int_equal(aiops_graph_find(g, "c", &c), 0);
     for (uint32_t i = 0; i < 4; i++)
         if (i != c)
             assert_true(q[c] > q[i]);
-    assert_int_equal(aiops_graph_pagerank(g, NULL, NULL, NULL, 1.0, 1e-12, 5, q, NULL), AIOPS_EINVAL);
+    assert_int_equal(aiops_graph_pagerank(g, NULL, NULL, NULL, NULL, 1.0, 1e-12, 5, q, NULL), AIOPS_EINVAL);
     aiops_graph_free(g);
 }
 
