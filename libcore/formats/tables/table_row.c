@@ -110,7 +110,8 @@ static int number(row *w, size_t col, double *v)
     const aiops_tbl_cells *c = &w->st->cells;
     if (aiops_parse_double(aiops_tbl_cell(c, col), c->len[col], v) == 0)
         return 0;
-    return cell_err(w, col, "expected a number");
+    return cell_err(w, col, w->st->map.wide ? "expected a number (every column of a wide table "
+                    "without a role is a series: --map ignore=COL skips one)" : "expected a number");
 }
 
 /* The service (and pod) of the row: w->svc, "" when none. */
