@@ -66,7 +66,7 @@ best() {
 jq_simple='split(",") | {type:"sample", ts:(.[0]|tonumber), name:.[1], labels:{}, value:(.[2]|tonumber)}'
 jq_ait='split(",") | {type:"alert", ts:(.[0]|tonumber), name:.[1], state:"firing", service:.[3],
         labels:{ip:.[2], short:.[4], time_label:.[5], event_label:.[6]}}'
-ait_map='type=alert,ts=time,name=name,service=host,labels=ip+short+time_label+event_label'
+ait_map='type=alert,ts=time,name=name,service=host,labels=ip+short,annotations=time_label+event_label'
 nezha_map='ts=TimeStamp,service=PodName:pod,ignore=Time'
 front_map='ts=TimeStamp,service=ServiceName,ignore=Time'
 

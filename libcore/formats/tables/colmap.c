@@ -8,7 +8,7 @@
 
 static const char *const role_key[AIOPS_ROLE__N + 1] = {
     "ts", "value", "series", "name", "labels", "service", "message", "level", "trace_id",
-    "span_id", "parent_span_id", "operation", "duration", "status", "attributes", "ignore", NULL,
+    "span_id", "parent_span_id", "operation", "duration", "status", "attributes", "ignore", "annotations", NULL,
 };
 
 /* Common column names per role (compared case-insensitively). */
@@ -29,6 +29,7 @@ static const char *const generic[AIOPS_ROLE__N][8] = {
     [AIOPS_ROLE_STATUS] = {"status", "status_code", NULL},
     [AIOPS_ROLE_ATTRS] = {NULL},
     [AIOPS_ROLE_IGNORE] = {NULL},
+    [AIOPS_ROLE_ANNOT] = {NULL},
 };
 
 void aiops_colmap_init(aiops_colmap *m)
@@ -122,12 +123,12 @@ static int map_item(aiops_colmap *m, const char *s, size_t n, const char *file, 
     if (kn == 4 && memcmp(s, "type", 4) == 0)
         return set_type(m, v, vn, file, err);
     int r = lookup(role_key, s, kn);
-    if (r < 0 || (r == AIOPS_ROLE_IGNORE && !m->table) ||
+    if (r < 0 || ((r == AIOPS_ROLE_IGNORE || r == AIOPS_ROLE_ANNOT) && !m->table) ||
         (m->table && (r == AIOPS_ROLE_MESSAGE || r == AIOPS_ROLE_LEVEL)))
         return map_err(file, err, m->table
                        ? "--map: unknown role '%.*s' (ts, value, series, name, labels, service, "
                          "trace_id, span_id, parent_span_id, operation, duration, status, "
-                         "attributes, ignore, type)"
+                         "attributes, annotations, ignore, type)"
                        : "--map: unknown role '%.*s' (ts, value, series, name, labels, "
                          "service, message, level, trace_id, span_id, parent_span_id, operation, "
                          "duration, status, attributes, type)", s, kn);
@@ -306,7 +307,7 @@ static int table_roles(aiops_colmap *m, const char *file, long line, aiops_err *
                          1u << AIOPS_ROLE_OPERATION | 1u << AIOPS_ROLE_DURATION |
                          1u << AIOPS_ROLE_STATUS | 1u << AIOPS_ROLE_ATTRS,
         [AIOPS_R_ALERT] = 1u << AIOPS_ROLE_TS | 1u << AIOPS_ROLE_NAME | 1u << AIOPS_ROLE_LABELS |
-                          1u << AIOPS_ROLE_SERVICE,
+                          1u << AIOPS_ROLE_SERVICE | 1u << AIOPS_ROLE_ANNOT,
     };
     unsigned keep = m->wide ? 1u << AIOPS_ROLE_TS | 1u << AIOPS_ROLE_LABELS | 1u << AIOPS_ROLE_SERVICE
                             : reads[m->type];
@@ -318,7 +319,8 @@ static int table_roles(aiops_colmap *m, const char *file, long line, aiops_err *
             return aiops_err_set(err, AIOPS_EPARSE, file, line,
                                  "--map %s=: %s tables have no such column%s", role_key[r],
                                  m->wide ? "wide sample" : aiops_rtype_name(m->type),
-                                 m->wide ? " (add value= for one value column per row)" : "");
+                                 m->wide && (reads[AIOPS_R_SAMPLE] >> r & 1)
+                                     ? " (add value= for one value column per row)" : "");
         m->ncol[r] = 0;
     }
     return 0;

@@ -9,7 +9,8 @@
  *     type=sample|log|span
  *
  * The generic table (aiops_colmap_init_table) also takes type=alert,
- * ignore=COL+COL (columns not read), service=COL:pod (the service is the
+ * ignore=COL+COL (columns not read), annotations=COL+COL (alerts: kept out
+ * of the labels and so of the fingerprint), service=COL:pod (the service is the
  * workload of a Kubernetes pod name; the pod becomes a `pod` label), up to
  * AIOPS_COLMAP_COLS columns per role instead of 4, and a sample table
  * without a value column is wide: every other column is a series.
@@ -32,7 +33,7 @@ typedef enum aiops_role {
     AIOPS_ROLE_TS, AIOPS_ROLE_VALUE, AIOPS_ROLE_SERIES, AIOPS_ROLE_NAME, AIOPS_ROLE_LABELS,
     AIOPS_ROLE_SERVICE, AIOPS_ROLE_MESSAGE, AIOPS_ROLE_LEVEL, AIOPS_ROLE_TRACE, AIOPS_ROLE_SPAN,
     AIOPS_ROLE_PARENT, AIOPS_ROLE_OPERATION, AIOPS_ROLE_DURATION, AIOPS_ROLE_STATUS,
-    AIOPS_ROLE_ATTRS, AIOPS_ROLE_IGNORE, AIOPS_ROLE__N
+    AIOPS_ROLE_ATTRS, AIOPS_ROLE_IGNORE, AIOPS_ROLE_ANNOT, AIOPS_ROLE__N
 } aiops_role;
 
 #define AIOPS_COLMAP_COLS 16     /* columns of one role (tables); ClickHouse: 4 */

@@ -7,7 +7,10 @@
  *  - spans: ts (start), ids, parent ("", "root", "null", "none", "-" or
  *    all zeros: none), service, operation, duration in its unit, status;
  *  - alerts: a firing alert at ts, name, service, labels (alertname
- *    included) and Alertmanager's fingerprint of them.
+ *    included) and Alertmanager's fingerprint of them; annotations=
+ *    columns are annotations, outside the fingerprint (a ground-truth
+ *    column belongs there: as a label it would split one alert series
+ *    into one per answer).
  * labels=COL columns give one label each, named after the column; the
  * columns without a role join them (samples, alerts) or become attributes
  * (spans).  service=COL:pod takes the pod's workload as the service (the
@@ -312,15 +315,23 @@ static int alert(row *w, double ts, aiops_record *rec)
     int bad = !labels || put(labels, "alertname", json_string(name));
     for (size_t i = 0; !bad && i < n; i++)
         bad = *lab[i].value && put(labels, lab[i].name, json_string(lab[i].value));
+    json_t *ann = bad ? NULL : json_object();
+    bad = bad || !ann;
+    for (int k = 0; !bad && k < st->map.ncol[AIOPS_ROLE_ANNOT]; k++) {
+        int c = st->col[AIOPS_ROLE_ANNOT][k];
+        bad = put(ann, st->lname[c], json_string(aiops_tbl_cell(&st->cells, (size_t)c)));
+    }
     if (bad) {
         json_decref(labels);
+        json_decref(ann);
         return aiops_err_set(w->err, AIOPS_EPARSE, w->file, st->cells.line,
                              "expected UTF-8 text in every cell (or out of memory)");
     }
     aiops_alert a = {.name = name, .state = "firing", .start = ts, .labels = labels,
-                     .service = w->svc[0] ? w->svc : NULL, .source = "table"};
+                     .annotations = ann, .service = w->svc[0] ? w->svc : NULL, .source = "table"};
     int e = aiops_alert_record(&a, rec, w->err);
     json_decref(labels);
+    json_decref(ann);
     return e ? aiops_err_locate(w->err, w->file, st->cells.line) : 0;
 }
 

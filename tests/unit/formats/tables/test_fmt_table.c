@@ -86,6 +86,23 @@ static void test_alerts(void **state)
               "\"labels\":{\"alertname\":\"AMiner: x, y\",\"ip\":\"10.0.0.1\",\"time_label\":\"dirb\"},"
               "\"annotations\":{},\"fingerprint\":\"93da3241e2f4f67d\",\"source\":\"table\"}");
     rt_free(&r);
+    /* The ground truth as an annotation: one alert series, one fingerprint
+     * whatever the answer. */
+    run("a.csv",
+        "time,name,ip,host,time_label\n"
+        "1642723352,Wazuh: ClamAV database update,172.19.130.4,mail,false_positive\n"
+        "1642723353,Wazuh: ClamAV database update,172.19.130.4,mail,dirb\n",
+        "type=alert,service=host,annotations=time_label", &r);
+    RT_EXPECT(&r,
+              "alert 1642723352 {\"name\":\"Wazuh: ClamAV database update\",\"state\":\"firing\","
+              "\"start\":1642723352.0,\"service\":\"mail\",\"labels\":{\"alertname\":\"Wazuh: ClamAV "
+              "database update\",\"ip\":\"172.19.130.4\",\"service\":\"mail\"},\"annotations\":"
+              "{\"time_label\":\"false_positive\"},\"fingerprint\":\"5d63b5a029e6ac18\",\"source\":\"table\"}",
+              "alert 1642723353 {\"name\":\"Wazuh: ClamAV database update\",\"state\":\"firing\","
+              "\"start\":1642723353.0,\"service\":\"mail\",\"labels\":{\"alertname\":\"Wazuh: ClamAV "
+              "database update\",\"ip\":\"172.19.130.4\",\"service\":\"mail\"},\"annotations\":"
+              "{\"time_label\":\"dirb\"},\"fingerprint\":\"5d63b5a029e6ac18\",\"source\":\"table\"}");
+    rt_free(&r);
 }
 
 /* Nezha's per-pod metrics: wide, header names made valid, NaN kept, empty
@@ -170,6 +187,8 @@ static void test_errors(void **state)
     expect_err("ts,x\n1,2\n", "service=x:node", AIOPS_EINVAL, 0, "expected service=COLUMN or service=COLUMN:pod");
     expect_err("ts,x,t\n1,2,3\n", "trace_id=t", AIOPS_EPARSE, 1, "--map trace_id=: wide sample tables have no such column");
     expect_err("ts,x\n1,2\n", "ignore=y", AIOPS_EPARSE, 1, "expected a column 'y' (--map ignore)");
+    expect_err("ts,x,y\n1,2,3\n", "value=x,annotations=y", AIOPS_EPARSE, 1,
+               "--map annotations=: sample tables have no such column");
     expect_err("TraceID,SpanID,Op,T,D\na,b,o,1,-1\n", "trace_id=TraceID,span_id=SpanID,operation=Op,ts=T,duration=D",
                AIOPS_EPARSE, 2, "column D: expected a duration >= 0, got '-1'");
 }
