@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "rectest.h"
+#include "formats/tables/tabletest.h"
 #include "formats/tables/table.h"
 
 extern const aiops_format aiops_fmt_table;
@@ -11,20 +11,12 @@ extern const aiops_format aiops_fmt_table;
 
 static void run(const char *name, const char *text, const char *map, rt_run *r)
 {
-    rt_opts o = {.column_map = map};
-    rt_parse_opts(TBL, name, text, strlen(text), &o, r);
+    tt_parse_map(TBL, name, text, map, r);
 }
 
 static void expect_err(const char *text, const char *map, int code, long line, const char *frag)
 {
-    rt_run r;
-    run("e.csv", text, map, &r);
-    if (r.rc != code || r.err.line != line || !strstr(r.err.msg, frag))
-        print_error("got rc %d line %ld '%s'\n", r.rc, r.err.line, r.err.msg);
-    assert_int_equal(r.rc, code);
-    assert_int_equal(r.err.line, line);
-    assert_non_null(strstr(r.err.msg, frag));
-    rt_free(&r);
+    tt_map_err(TBL, "e.csv", text, map, code, line, frag);
 }
 
 /* ---------------------------------------------------------- splitting */
