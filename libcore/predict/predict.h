@@ -76,7 +76,9 @@ typedef struct aiops_eta {
 
 /* Time to exhaustion: the points after the last reset (see
  * aiops_leak_indicator), a Theil-Sen slope over the whole segment, its
- * last half and its last quarter (each of at least 5 points), kept only
+ * last half and its last quarter (each of at least 5 points; the whole
+ * segment only when it is a sawtooth: three or more drops sharper than 3
+ * times the median step, where part of a tooth would mislead), kept only
  * when Sen's interval is above zero; the level is the 90th percentile of
  * the points about the line (the peaks of a sawtooth), and the earliest
  * crossing of the scales kept wins.  The band comes from the slope's

@@ -140,6 +140,21 @@ double aiops_leak_indicator(const double *t, const double *v, size_t n, double *
     return acc / (double)used * (rel >= 0.1 ? 1 : rel / 0.1);
 }
 
+/* A sawtooth: at least three sharp drops (more than 3 times the median
+ * step) among the steps of v[a..n). */
+static int sawtooth(const double *v, size_t a, size_t n, double *scratch)
+{
+    if (n - a < 4)
+        return 0;
+    size_t m = 0, sharp = 0;
+    for (size_t i = a + 1; i < n; i++)
+        scratch[m++] = fabs(v[i] - v[i - 1]);
+    double med = aiops_quantile(scratch, m, 0.5);
+    for (size_t i = a + 1; i < n; i++)
+        sharp += v[i] - v[i - 1] < -3 * med;
+    return sharp >= 3;
+}
+
 int aiops_eta_fit(const double *t, const double *v, size_t n, double now, double limit,
                   aiops_eta *out, double *scratch)
 {
@@ -148,8 +163,8 @@ int aiops_eta_fit(const double *t, const double *v, size_t n, double now, double
     if (n < 5)
         return 0;
     size_t drops, a = after_reset(v, n, &drops);
-    int found = 0;
-    for (int q = 0; q < 3; q++) {
+    int found = 0, scales = sawtooth(v, a, n, scratch) ? 1 : 3;
+    for (int q = 0; q < scales; q++) {
         size_t len = (n - a) >> q, s = n - len;
         if (len < 5)
             break;
