@@ -18,8 +18,11 @@
 import json
 import sys
 import time
+import warnings
 
 import numpy as np
+
+warnings.filterwarnings("ignore")    # newton-cg's line-search notes near the optimum
 
 
 def load_matrix(path):
