@@ -413,8 +413,10 @@ static int add_other(pf_engine *e, const aiops_record *r, aiops_err *err)
         return st && (!strcmp(st, "firing") || !strcmp(st, "resolved")) ? sign_for(e, svc, r->ts, err) : 0;
     }
     case AIOPS_R_ANOMALY: {
-        double sc = json_number_value(json_object_get(o, "score"));
-        if (!svc || !*svc || !isfinite(sc))
+        /* aiops-fit's calibrated score (--threshold, --bands), 0..1 */
+        const json_t *a = json_object_get(o, "anomaly_score");
+        double sc = json_number_value(a);
+        if (!svc || !*svc || !json_is_number(a) || !isfinite(sc))
             return 0;
         if ((rc = find_service(e, svc, &i, err)))
             return rc;
@@ -521,7 +523,7 @@ static void service_features(pf_engine *e, const pf_service *sv, double T, doubl
     for (size_t i = 0; i < sv->nan; i++)
         if (sv->an_t[i] > T - e->o.window && sv->an_t[i] <= T)
             an = fmax(an, sv->an_s[i]);
-    f[AIOPS_PF_ANOMALY_SCORE] = log1p(fmax(an, 0));
+    f[AIOPS_PF_ANOMALY_SCORE] = an;
     double nc = 0;
     for (size_t i = 0; i < sv->nchg; i++)
         nc += sv->chg[i] > T - e->o.window && sv->chg[i] <= T;
