@@ -2,10 +2,12 @@
 # bench/predict.sh [REPS] - aiops-predict against Python, side by side in
 # one run (issue 24):
 #
-#  1. The logistic regression: the training matrix of the make-eval gate
-#     (tests/eval/run-predict.sh: memory-leak, disk-fill and
-#     latency-degradation at seeds 101 and 102, quiet at 101 and 102,
-#     predict-deploys), dumped by `aiops-predict --train --dump-features`,
+#  0. The make-eval gate itself (tests/eval/run-predict.sh), whose
+#     streams the rest uses.
+#  1. The logistic regression: the training matrix of the gate
+#     (memory-leak, disk-fill and latency-degradation at seeds 101 and
+#     102, quiet at 101 and 102, predict-deploys), dumped by
+#     `aiops-predict --train --dump-features`,
 #     once as trained (positives + 4 negatives each) and once with every
 #     negative tick (--neg-ratio 1e9).  Ours: bench/predict_inproc.c
 #     (aiops_logit_fit, IRLS + LAPACKE); theirs: scikit-learn's
@@ -36,24 +38,12 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilibcore bench/predict_inproc.c libcore/libaiops.a \
     -ljansson -llapacke -lopenblas -lm -o "$work/inproc"
 
-sim() {
-    seed=${2:-}
-    bin/aiops-simulate "scenarios/$1.json" ${seed:+--seed "$seed"} --stream -o "$work/$1$seed.ndjson"
-    jq -c 'select(.type == "label")' "$work/$1$seed.ndjson" > "$work/$1$seed.labels"
-}
-train=""
-for s in memory-leak disk-fill latency-degradation quiet; do
-    for seed in 101 102; do
-        sim "$s" "$seed"
-        train="$train -l $work/$s$seed.labels $work/$s$seed.ndjson"
-    done
-done
-sim predict-deploys
-train="$train -l $work/predict-deploys.labels $work/predict-deploys.ndjson"
-# shellcheck disable=SC2086
-bin/aiops-predict --train $train -o "$work/model.json" --dump-features "$work/small.csv" 2>/dev/null
-# shellcheck disable=SC2086
-bin/aiops-predict --train $train -o "$work/model-all.json" --neg-ratio 1e9 --dump-features "$work/all.csv" 2>/dev/null
+# the gate's training set and test streams (and its figures, printed)
+PREDICT_WORK=$work tests/eval/run-predict.sh bin | sed 's/^/gate: /' || true
+xargs bin/aiops-predict --train -o "$work/model-small.json" --dump-features "$work/small.csv" \
+    < "$work/train.args" 2>/dev/null
+xargs bin/aiops-predict --train -o "$work/model-all.json" --neg-ratio 1e9 --dump-features "$work/all.csv" \
+    < "$work/train.args" 2>/dev/null
 lambda=$(jq .lambda "$work/model.json")
 
 out=$work/results.md
@@ -81,8 +71,6 @@ series() {    # FILE NAME SERVICE -> t,v
     jq -r --arg n "$2" --arg s "$3" 'select(.type == "sample" and .name == $n and .labels.service == $s) |
         "\(.ts),\(.value)"' "$1"
 }
-sim disk-fill
-sim memory-leak
 series "$work/disk-fill.ndjson" disk_usage_ratio search-index > "$work/disk.csv"
 disk_truth=$(awk -F, '$2 >= 0.999 { print $1; exit }' "$work/disk.csv")
 series "$work/memory-leak.ndjson" memory_usage_bytes cart > "$work/mem.csv"

@@ -27,8 +27,14 @@ out=${EVAL_OUT:-build/eval}
 mkdir -p "$out" || exit 2
 command -v jq >/dev/null || { echo "eval: jq is needed (make deps)"; exit 2; }
 [ -x "$bin/aiops-predict" ] || { echo "eval: predict: $bin/aiops-predict not built, skipped"; exit 0; }
-tmp=$(mktemp -d /tmp/aiops-eval-predict.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# PREDICT_WORK=DIR keeps the streams, labels, model and training arguments
+# (train.args) there, for bench/predict.sh
+if [ -n "${PREDICT_WORK:-}" ]; then
+    tmp=$PREDICT_WORK
+else
+    tmp=$(mktemp -d /tmp/aiops-eval-predict.XXXXXX)
+    trap 'rm -rf "$tmp"' EXIT
+fi
 
 # sim NAME [SEED]: the scenario's stream and its labels in $tmp
 sim() {
@@ -54,6 +60,7 @@ for s in memory-leak disk-fill latency-degradation quiet; do
 done
 sim predict-deploys
 train="$train -l $tmp/predict-deploys.labels $tmp/predict-deploys.ndjson"
+printf '%s\n' $train > "$tmp/train.args"
 # shellcheck disable=SC2086
 "$bin/aiops-predict" --train $train -o "$tmp/model.json" 2> "$tmp/train.txt" || { cat "$tmp/train.txt"; exit 2; }
 sed 's/^/predict: /' "$tmp/train.txt"
