@@ -186,13 +186,25 @@ static int run_summaries(const cli *c, const cfg *g, aiops_reader *rd, aiops_wri
     int rc = aiops_sum_new(&s, &g->so, err);
     if (!rc && g->history)
         rc = read_history(c, g, s, err);
+    uint64_t skipped = 0;
+    aiops_err first = {0};
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = aiops_sum_add(s, &r, err);
         if (rc < 0)
             cli_reader_locate(rd, err);
+        if (rc == AIOPS_EPARSE && g->ro.skip_bad) {   /* a record the engine rejects */
+            if (!skipped++)
+                first = *err;
+            rc = 0;
+        }
         aiops_record_clear(&r);
     }
     cli_reader_report(c, rd);
+    if (skipped) {
+        char buf[1200];
+        fprintf(stderr, "aiops-summarize: skipped %llu record%s the summaries cannot use; the first: %s\n",
+                (unsigned long long)skipped, skipped == 1 ? "" : "s", aiops_err_str(&first, buf, sizeof buf));
+    }
     size_t done = 0;
     for (size_t i = 0; !rc && i < aiops_sum_count(s); i++) {
         json_t *ctx = NULL;

@@ -479,9 +479,10 @@ double aiops_sum_item_score(const json_t *ctx, const char *sec, size_t idx)
 size_t aiops_sum_budget(json_t *ctx, size_t budget)
 {
     size_t dropped = 0;
+    json_int_t before = json_integer_value(json_object_get(ctx, "dropped"));
     for (;;) {
         aiops_buf b = {0};
-        aiops_sum_context_text(ctx, &b);
+        aiops_sum_context_text(ctx, &b);   /* with its note of what was dropped */
         size_t n = b.n;
         aiops_buf_free(&b);
         if (n <= budget)
@@ -501,8 +502,7 @@ size_t aiops_sum_budget(json_t *ctx, size_t budget)
             break;   /* only the header is left */
         json_array_remove(json_object_get(ctx, worst_sec), worst_idx);
         dropped++;
+        json_object_set_new(ctx, "dropped", json_integer(before + (json_int_t)dropped));
     }
-    json_int_t before = json_integer_value(json_object_get(ctx, "dropped"));
-    json_object_set_new(ctx, "dropped", json_integer(before + (json_int_t)dropped));
     return dropped;
 }
