@@ -160,8 +160,13 @@ void sum_parse_args(cli *c, cfg *g)
     (void)err;
 }
 
+static int curl_started;
+
 void sum_cfg_free(cfg *g)
 {
+    if (curl_started)
+        curl_global_cleanup();
+    curl_started = 0;
     if (g->key) {
         memset(g->key, 0, strlen(g->key));
         free(g->key);
@@ -264,10 +269,9 @@ static void sleep_s(double s)
 
 int sum_llm_call(const cfg *g, const char *body, aiops_buf *text, aiops_err *err)
 {
-    static int inited;
-    if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT))
+    if (!curl_started && curl_global_init(CURL_GLOBAL_DEFAULT))
         return aiops_err_set(err, AIOPS_EIO, NULL, 0, "libcurl failed to start");
-    inited = 1;
+    curl_started = 1;
     char *url = sum_url(g);
     aiops_buf hk = {0};
     struct curl_slist *h = curl_slist_append(NULL, "content-type: application/json");

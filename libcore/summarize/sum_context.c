@@ -215,7 +215,7 @@ static int tagg_cmp(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static json_t *logs(aiops_sum *s, const sum_inc *c, double end)
+static json_t *logs(aiops_sum *s, const sum_inc *c, double end, json_t *ctx)
 {
     json_t *out = json_array();
     tagg *v = calloc(c->ntc ? c->ntc : 1, sizeof *v);
@@ -242,6 +242,7 @@ static json_t *logs(aiops_sum *s, const sum_inc *c, double end)
     double base = c->before;
     if (isfinite(c->ring_from) && c->start - c->ring_from < base)
         base = fmax(c->start - c->ring_from, 60);   /* what the ring still covered */
+    json_object_set_new(ctx, "baseline", json_real(base));
     size_t keep = 0;
     for (size_t j = 0; j < n; j++) {
         tagg *t = &v[j];
@@ -426,7 +427,7 @@ int aiops_sum_context(aiops_sum *s, size_t i, json_t **out, aiops_err *err)
     json_object_set_new(ctx, "changes", copy_list(c->changes, ev_str, ev_num, none));
     json_object_set_new(ctx, "predictions", copy_list(c->preds, pr_str, pr_num, pr_tim));
     double end = isfinite(c->end) ? c->end : fmax(c->ts, c->start);
-    json_object_set_new(ctx, "logs", logs(s, c, end));
+    json_object_set_new(ctx, "logs", logs(s, c, end, ctx));
     json_object_set_new(ctx, "signature", json_string(aiops_sum_signature(ctx)));
     json_t *feat = features(ctx);
     json_object_set_new(ctx, "similar", similar(s, feat, c->id));

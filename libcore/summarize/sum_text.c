@@ -251,13 +251,23 @@ static void anomaly_line(aiops_buf *b, const json_t *x, double ref)
         aiops_buf_printf(b, ", since %s", when(st, ref, t));
 }
 
-static void log_line(aiops_buf *b, const json_t *x)
+/* "the 60 min before" (the baseline window of the context) */
+static void baseline(aiops_buf *b, const json_t *ctx)
+{
+    aiops_buf_str(b, "the ");
+    duration(b, isfinite(num(ctx, "baseline")) ? num(ctx, "baseline") : 3600);
+    aiops_buf_str(b, " before");
+}
+
+static void log_line(aiops_buf *b, const json_t *x, const json_t *ctx)
 {
     if (json_is_true(json_object_get(x, "new")))
         aiops_buf_printf(b, "[new] %lld lines", (long long)json_integer_value(json_object_get(x, "count")));
     else {
-        aiops_buf_printf(b, "%lld lines (%lld in the hour before, ", (long long)json_integer_value(json_object_get(x, "count")),
+        aiops_buf_printf(b, "%lld lines (%lld in ", (long long)json_integer_value(json_object_get(x, "count")),
                          (long long)json_integer_value(json_object_get(x, "before")));
+        baseline(b, ctx);
+        aiops_buf_str(b, ", ");
         num_text(b, num(x, "ratio"));
         aiops_buf_str(b, "x the rate)");
     }
@@ -319,7 +329,7 @@ void aiops_sum_context_text(const json_t *ctx, aiops_buf *b)
         const char *key, *title;
     } sec[] = {{"anomalies", "Anomalous metrics"},
                {"rca", "Root-cause candidates"},
-               {"changes", "Changes and Kubernetes events from an hour before onset"},
+               {"changes", "Changes and Kubernetes events before onset and during"},
                {"predictions", "Predictions that fired"},
                {"logs", "Log templates new or much more frequent during the incident"},
                {"similar", "Similar past incidents"}};
@@ -346,7 +356,7 @@ void aiops_sum_context_text(const json_t *ctx, aiops_buf *b)
                     aiops_buf_printf(b, ": %s", str(x, "message"));
                 break;
             }
-            case 4: log_line(b, x); break;
+            case 4: log_line(b, x, ctx); break;
             default: similar_line(b, x); break;
             }
             aiops_buf_str(b, "\n");
@@ -421,8 +431,8 @@ void aiops_sum_offline(const json_t *ctx, int md, aiops_buf *b)
         if (nnew && nmore)
             aiops_buf_str(b, " and ");
         if (nmore)
-            aiops_buf_printf(b, "%zu template%s much more frequent than in the hour before", nmore,
-                             nmore == 1 ? "" : "s");
+            aiops_buf_printf(b, "%zu template%s much more frequent than in ", nmore,
+                             nmore == 1 ? "" : "s"), baseline(b, ctx);
         aiops_buf_str(b, ".");
     }
     aiops_buf_str(b, "\n");
@@ -483,7 +493,9 @@ void aiops_sum_offline(const json_t *ctx, int md, aiops_buf *b)
         if (json_is_true(json_object_get(x, "new")))
             aiops_buf_str(b, ", never seen before");
         else {
-            aiops_buf_printf(b, " against %lld in the hour before (", (long long)json_integer_value(json_object_get(x, "before")));
+            aiops_buf_printf(b, " against %lld in ", (long long)json_integer_value(json_object_get(x, "before")));
+            baseline(b, ctx);
+            aiops_buf_str(b, " (");
             num_text(b, num(x, "ratio"));
             aiops_buf_str(b, "x the rate)");
         }

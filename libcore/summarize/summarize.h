@@ -65,9 +65,10 @@ size_t aiops_sum_count(const aiops_sum *s);
  *   rca [{service,score,evidence}], changes [{ts,kind,service,reason,
  *   message,version,author,object,severity}], predictions [{ts,kind,
  *   service,eta,confidence,message}], logs [{template,count,before,new,
- *   ratio,example}], similar [{incident,similarity,title,signature,
- *   resolution}], features {services,metrics,templates,signature},
- *   dropped (items the budget removed). */
+ *   ratio,example}], baseline (seconds of the log baseline before
+ *   onset), similar [{incident,similarity,title,signature,resolution}],
+ *   features {services,metrics,templates,signature}, dropped (items the
+ *   budget removed). */
 int aiops_sum_context(aiops_sum *s, size_t i, json_t **ctx, aiops_err *err);
 
 /* Drop the least informative items of ctx until its text
