@@ -122,6 +122,9 @@ void sum_parse_args(cli *c, cfg *g)
     while (cli_next(c) != -1)
         ;
     c->opts = NULL;
+    size_t on = g->out ? strlen(g->out) : 0;
+    if ((g->markdown || g->dry_run) && on > 4 && !strcmp(g->out + on - 4, ".zst"))
+        cli_die_usage(c, "-o %s: --markdown and --dry-run write plain text; pipe it to zstd", g->out);
     if (g->templates && (g->markdown || g->dry_run))
         cli_die_usage(c, "--templates writes template records: drop --markdown and --dry-run");
     if (g->assign && !g->templates)
