@@ -107,7 +107,8 @@ static int read_history(const cli *c, const cfg *g, aiops_sum *s, aiops_err *err
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
     aiops_record r;
-    int rc = cli_reader_new(c, &rd, &g->history, 1, NULL, &ro, err), kept = 0;
+    aiops_series_table *tab = aiops_series_table_new();
+    int rc = tab ? cli_reader_new(c, &rd, &g->history, 1, tab, &ro, err) : oom(err), kept = 0;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = r.obj ? aiops_sum_history(s, r.obj, err) : 0;
         kept += rc == 1;
@@ -117,6 +118,7 @@ static int read_history(const cli *c, const cfg *g, aiops_sum *s, aiops_err *err
     if (g->verbose && !rc)
         fprintf(stderr, "aiops-summarize: %d past summaries from %s\n", kept, g->history);
     aiops_reader_free(rd);
+    aiops_series_table_free(tab);
     return rc;
 }
 
@@ -251,9 +253,10 @@ int main(int argc, char **argv)
     aiops_writer *w = NULL;
     FILE *md = NULL;
     int text_out = g.markdown || g.dry_run;
-    int rc = cli_reader_new(&c, &rd, paths, npaths, NULL, &g.ro, &err);
+    aiops_series_table *tab = aiops_series_table_new();   /* samples pass through --assign */
+    int rc = tab ? cli_reader_new(&c, &rd, paths, npaths, tab, &g.ro, &err) : oom(&err);
     if (!rc && !text_out)
-        rc = aiops_writer_new(&w, g.out, AIOPS_OUT_NDJSON, 0, NULL, &err);
+        rc = aiops_writer_new(&w, g.out, AIOPS_OUT_NDJSON, 0, tab, &err);
     if (!rc && text_out && !(md = g.out && strcmp(g.out, "-") ? fopen(g.out, "w") : stdout))
         rc = aiops_err_set(&err, AIOPS_EIO, g.out, 0, "cannot open for writing");
     if (!rc)
@@ -268,6 +271,7 @@ int main(int argc, char **argv)
     else if (md == stdout && fflush(stdout) && !rc)
         rc = aiops_err_set(&err, AIOPS_EIO, "stdout", 0, "write failed");
     aiops_reader_free(rd);
+    aiops_series_table_free(tab);
     sum_cfg_free(&g);
     if (rc) {
         cli_error(&c, &err);
