@@ -23,7 +23,6 @@ NUM_LIBS  := -llapacke -lopenblas
 LIBS      := $(BASE_LIBS) $(NUM_LIBS)
 LIBS_aiops-fit  := $(NUM_LIBS)
 LIBS_aiops-predict := $(NUM_LIBS)
-
 LIBS_aiops-summarize := -lcurl
 TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
