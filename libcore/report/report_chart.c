@@ -186,7 +186,8 @@ static const char *gp_head =
     "set grid lc rgb '#dddddd'\n"
     "set key top left horizontal noenhanced\n"
     "set border lc rgb '#555555'\n"
-    "set datafile missing 'NaN'\n";
+    "set datafile missing 'NaN'\n"
+    "set offsets 0, 0, graph 0.08, graph 0.02\n";
 
 /* One key metric: values, expected value and band, anomaly points,
  * the incident window and deploy markers.  x: minutes from the start. */

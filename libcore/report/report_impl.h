@@ -52,6 +52,7 @@ typedef struct rp_metric {
 typedef struct rp_inc {
     const char *id;         /* borrowed from its record */
     char file[96];          /* id made safe for a file name */
+    char idbuf[32];         /* "incident-N" for a label without an id */
     const char *title;      /* NULL if none */
     const char *kind;       /* label kind, or NULL */
     const char *source;     /* "incident" or "label" */

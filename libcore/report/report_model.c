@@ -343,13 +343,12 @@ static json_t *find_label(aiops_report *r, const rp_inc *in)
 
 static int setup(aiops_report *r, rp_inc *in, json_t *rec, const char *source, size_t nth)
 {
-    static char ids[64][32];
     in->rec = rec;
     in->source = source;
     in->id = rp_str(rec, "id");
     if (!in->id) {   /* label records default to incident-N */
-        snprintf(ids[nth % 64], sizeof ids[0], "incident-%zu", nth + 1);
-        in->id = ids[nth % 64];
+        snprintf(in->idbuf, sizeof in->idbuf, "incident-%zu", nth + 1);
+        in->id = in->idbuf;
     }
     size_t j = 0;
     for (const char *p = in->id; *p && j + 1 < sizeof in->file; p++)
@@ -423,7 +422,7 @@ int rp_build(aiops_report *r, aiops_err *err)
         const char *id = rp_str(x->obj, "id");
         size_t j = r->ninc;
         for (size_t k = 0; id && k < r->ninc; k++)
-            if (!strcmp(r->inc[k].id, id))
+            if (r->inc[k].id && !strcmp(r->inc[k].id, id))
                 j = k;
         if (j == r->ninc) {
             if (AIOPS_GROW_ZERO(r->inc, r->capinc, r->ninc + 1))
@@ -444,6 +443,9 @@ int rp_build(aiops_report *r, aiops_err *err)
     }
     if (r->ninc)
         qsort(r->inc, r->ninc, sizeof *r->inc, cmp_inc);
+    for (size_t i = 0; i < r->ninc; i++)   /* the copies moved: point at their own */
+        if (r->inc[i].idbuf[0])
+            r->inc[i].id = r->inc[i].idbuf;
     return 0;
 }
 
