@@ -213,7 +213,7 @@ static int page(aiops_report *r, const rp_inc *in, const rp_chart *ch, size_t nc
         if (html)
             aiops_buf_str(&d.b, "</div>");
         aiops_buf g = {0};
-        aiops_buf_printf(&g, "Summary by %s.", rp_str(in->summary, "generator") ? rp_str(in->summary, "generator") : "an unnamed generator");
+        aiops_buf_printf(&g, "Summary written by: %s.", rp_str(in->summary, "generator") ? rp_str(in->summary, "generator") : "an unnamed generator");
         rd_p(&d, g.p);
         aiops_buf_free(&g);
     } else {
