@@ -39,6 +39,16 @@ static void celldur(rd *d, double v)
     aiops_buf_free(&b);
 }
 
+/* a table row's start: the scenario's number and name */
+static void row_head(rd *d, size_t i, const char *name)
+{
+    char num[32];
+    rd_row_begin(d, NULL);
+    snprintf(num, sizeof num, "%zu", i + 1);
+    rd_cell(d, num);
+    rd_cell(d, name);
+}
+
 static void dnum(aiops_buf *b, double v)
 {
     char nb[32];
@@ -195,11 +205,7 @@ static int render(const aiops_report_opts *o, json_t *const *ev, const char *con
     rd_table(&d, (const char *const[]){"#", "scenario", "incidents", "detected", "precision", "recall", "F1",
                                        "false alarms/day", "delay median", "delay p90", "threshold", NULL});
     for (size_t i = 0; i < n; i++) {
-        char num[32];
-        rd_row_begin(&d, NULL);
-        snprintf(num, sizeof num, "%zu", i + 1);
-        rd_cell(&d, num);
-        rd_cell(&d, names[i]);
+        row_head(&d, i, names[i]);
         cellnum(&d, at(ev[i], "event", "incidents"), "%.0f");
         cellnum(&d, at(ev[i], "event", "detected"), "%.0f");
         cellnum(&d, at(ev[i], "event", "precision"), "%.3f");
@@ -217,12 +223,8 @@ static int render(const aiops_report_opts *o, json_t *const *ev, const char *con
                                        "static delay median", "earlier by (median)", "fewer false alarms",
                                        "summary", NULL});
     for (size_t i = 0; i < n; i++) {
-        char num[32];
         json_t *gain = json_object_get(json_object_get(ev[i], "detection"), "gain");
-        rd_row_begin(&d, NULL);
-        snprintf(num, sizeof num, "%zu", i + 1);
-        rd_cell(&d, num);
-        rd_cell(&d, names[i]);
+        row_head(&d, i, names[i]);
         cellnum(&d, at(ev[i], "baseline", "recall"), "%.3f");
         cellnum(&d, at(ev[i], "baseline", "false_per_day"), "%.2f");
         celldur(&d, at(ev[i], "baseline", "delay_median"));
@@ -277,11 +279,7 @@ int aiops_report_backtest(const aiops_report_opts *o, json_t *const *ev,
         rc = render(o, ev, names, n, ch, html, dir, err);
     for (int k = 0; k < 4; k++)
         free(ch[k].svg);
-    if (!rc && index) {
-        size_t len = strlen(dir) + 20;
-        if (!(*index = malloc(len)))
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        snprintf(*index, len, "%s/backtest.html", dir);
-    }
+    if (!rc && index)
+        rc = rp_index_path(dir, "backtest.html", index, err);
     return rc;
 }

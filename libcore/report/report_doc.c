@@ -91,6 +91,15 @@ int rp_write_file(const char *dir, const char *name, const aiops_buf *b, aiops_e
     return 0;
 }
 
+int rp_index_path(const char *dir, const char *name, char **out, aiops_err *err)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    if (!(*out = malloc(n)))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    snprintf(*out, n, "%s/%s", dir, name);
+    return 0;
+}
+
 int rp_mkdir(const char *dir, aiops_err *err)
 {
     char p[4096];

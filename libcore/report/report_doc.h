@@ -28,5 +28,7 @@ int rd_chart(rd *d, const char *dir, const char *file, const char *svg, size_t l
              const char *caption, aiops_err *err);
 void rd_end(rd *d);
 int rp_mkdir(const char *dir, aiops_err *err);
+/* "DIR/NAME" into *out (owned by the caller). */
+int rp_index_path(const char *dir, const char *name, char **out, aiops_err *err);
 
 #endif

@@ -16,24 +16,17 @@ static void tstr(aiops_buf *b, double t)
         rp_time(b, t);
 }
 
-/* small owned strings for one cell */
-static const char *fmt_time(char *out, size_t n, double t)
+/* a time (f == NULL) or a duration as text in out, for one cell */
+static const char *fmt_cell(char *out, size_t n, void (*f)(aiops_buf *, double), double v)
 {
     aiops_buf b = {0};
-    tstr(&b, t);
+    (f ? f : tstr)(&b, v);
     snprintf(out, n, "%s", b.p ? b.p : "");
     aiops_buf_free(&b);
     return out;
 }
-
-static const char *fmt_dur(char *out, size_t n, double s)
-{
-    aiops_buf b = {0};
-    rp_dur(&b, s);
-    snprintf(out, n, "%s", b.p ? b.p : "");
-    aiops_buf_free(&b);
-    return out;
-}
+#define fmt_time(out, n, t) fmt_cell(out, n, NULL, t)
+#define fmt_dur(out, n, s) fmt_cell(out, n, rp_dur, s)
 
 static void kv(rd *d, const char *k, const char *v)
 {
@@ -352,11 +345,7 @@ int aiops_report_write(aiops_report *r, const char *dir, char **index, aiops_err
     for (int html = 0; html < 2 && !rc; html++)
         rc = index_page(r, &storm, html, dir, err);
     free(storm.svg);
-    if (!rc && index) {
-        size_t n = strlen(dir) + 16;
-        if (!(*index = malloc(n)))
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        snprintf(*index, n, "%s/index.html", dir);
-    }
+    if (!rc && index)
+        rc = rp_index_path(dir, "index.html", index, err);
     return rc;
 }
