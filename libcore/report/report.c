@@ -77,6 +77,34 @@ static int series_slot(aiops_report *r, uint32_t sid, rp_series **s, aiops_err *
     return 0;
 }
 
+/* Keep every other element of v[0..*n) (a series that filled its slots). */
+#define RP_HALVE(v, n)                                   \
+    do {                                                 \
+        size_t k_ = 0;                                   \
+        for (size_t i_ = 0; i_ < *(n); i_ += 2)          \
+            (v)[k_++] = (v)[i_];                         \
+        r->points -= *(n) - k_;                          \
+        *(n) = k_;                                       \
+    } while (0)
+
+/* 1 when this point of the series is kept (the stride thins long series). */
+static int thin(aiops_report *r, uint64_t *seen, uint64_t *stride, size_t *n, int band, rp_series *s)
+{
+    if (!*stride)
+        *stride = 1;
+    if ((*seen)++ % *stride)
+        return 0;
+    if (*n >= RP_SERIES_POINTS) {
+        if (band)
+            RP_HALVE(s->band, n);
+        else
+            RP_HALVE(s->pts, n);
+        *stride *= 2;
+        return (*seen - 1) % *stride == 0;
+    }
+    return 1;
+}
+
 static int points_cap(aiops_report *r, aiops_err *err)
 {
     if (++r->points > r->o.max_points)
@@ -117,7 +145,11 @@ int aiops_report_add(aiops_report *r, aiops_series_table *tab, const aiops_recor
     int rc;
     switch (rec->type) {
     case AIOPS_R_SAMPLE:
-        if ((rc = series_slot(r, rec->sid, &s, err)) || (rc = points_cap(r, err)))
+        if ((rc = series_slot(r, rec->sid, &s, err)))
+            return rc;
+        if (!thin(r, &s->seen, &s->stride, &s->n, 0, s))
+            return 0;
+        if ((rc = points_cap(r, err)))
             return rc;
         if (AIOPS_GROW(s->pts, s->cap, s->n + 1))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
@@ -140,10 +172,14 @@ int aiops_report_add(aiops_report *r, aiops_series_table *tab, const aiops_recor
                hi = rp_num(rec->obj, "upper");
         if ((rc = record_sid(tab, rec->obj, &sid, err)) != 0)
             return rc < 0 ? rc : 0;
-        if ((rc = series_slot(r, sid, &s, err)) || (rc = points_cap(r, err)))
-            return rc;
         if (json_is_true(json_object_get(rec->obj, "forecast")))
             return 0;
+        if ((rc = series_slot(r, sid, &s, err)))
+            return rc;
+        if (!thin(r, &s->seen_b, &s->stride_b, &s->nb, 1, s))
+            return 0;
+        if ((rc = points_cap(r, err)))
+            return rc;
         if (AIOPS_GROW(s->band, s->capb, s->nb + 1))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         s->band[s->nb++] = (rp_band){rec->ts, e, lo, hi};

@@ -7,9 +7,11 @@
  * Records are collected with aiops_report_add (the fields docs/FORMAT.md
  * documents are read, unknown ones ignored); aiops_report_finish builds
  * the incidents (from `incident` records, else from `label` records).
- * Memory: the points of sample and band records (capped by max_points)
- * and the other records kept (alerts, anomalies, events, ...: capped by
- * max_records); past a cap, AIOPS_ELIMIT naming the option.
+ * Memory: the points of sample and band records, at most 16384 of each
+ * per series (a longer series is thinned to every 2nd, 4th, ... point),
+ * and in all at most max_points; the other records kept (alerts,
+ * anomalies, events, ...: capped by max_records); past a cap,
+ * AIOPS_ELIMIT naming the option.
  *
  * Everything taken from the input is escaped for where it goes (HTML,
  * Markdown, JSON); nothing from the input reaches gnuplot except numbers

@@ -16,12 +16,18 @@ typedef struct rp_band {
     double ts, exp, lo, hi;
 } rp_band;
 
-/* Per series id: its points and bands, in stream order. */
+/* Per series id: its points and bands, in stream order.  At most
+ * RP_SERIES_POINTS of each are kept: when full, every other one is
+ * dropped and from then on one in `stride` is kept (seen counts them), so
+ * memory grows with the number of series, not with the archive's length,
+ * and a chart of a long archive is drawn at a coarser step. */
+#define RP_SERIES_POINTS 16384
 typedef struct rp_series {
     rp_point *pts;
     size_t n, cap;
     rp_band *band;
     size_t nb, capb;
+    uint64_t seen, seen_b, stride, stride_b;
 } rp_series;
 
 /* A kept record: type, time, series (anomaly; UINT32_MAX if none), and

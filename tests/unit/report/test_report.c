@@ -183,6 +183,27 @@ static void test_record_cap(void **st)
     fx_free(&f);
 }
 
+/* a long series is thinned: at most RP_SERIES_POINTS kept, every stride-th */
+static void test_series_thinned(void **st)
+{
+    (void)st;
+    fx f;
+    fx_new(&f, 0);
+    uint32_t sid;
+    assert_int_equal(aiops_series_intern_text(f.tab, "m{a=\"b\"}", 8, &sid, NULL), 0);
+    for (int i = 0; i < 40000; i++) {
+        aiops_record r = {.type = AIOPS_R_SAMPLE, .sid = sid, .ts = i, .value = 2.0 * i};
+        assert_int_equal(aiops_report_add(f.r, f.tab, &r, NULL), 0);
+    }
+    const rp_series *s = &f.r->ser[sid];
+    assert_int_equal(s->n, 10000);       /* 8192 at stride 2, halved at 32768, + 7232/4 */
+    assert_int_equal(s->stride, 4);
+    assert_int_equal(f.r->points, 10000);
+    for (size_t k = 0; k < s->n; k++)
+        assert_true(s->pts[k].ts == 4.0 * (double)k && s->pts[k].v == 8.0 * (double)k);
+    fx_free(&f);
+}
+
 static void test_gnuplot_missing(void **st)
 {
     (void)st;
@@ -206,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_labels_are_incidents),
         cmocka_unit_test(test_incident_records),
         cmocka_unit_test(test_record_cap),
+        cmocka_unit_test(test_series_thinned),
         cmocka_unit_test(test_gnuplot_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
