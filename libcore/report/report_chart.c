@@ -288,7 +288,7 @@ static int storm_chart(const aiops_report *r, double from, double to, const rp_i
                        rp_chart *c, aiops_err *err)
 {
     double span = to - from, bin = 60;
-    while (span / bin > 1500)
+    while (span / bin > 400)
         bin *= 2;
     size_t nbins = (size_t)(span / bin) + 1, total = 0;
     size_t *cnt = calloc(nbins, sizeof *cnt);
