@@ -337,7 +337,7 @@ int aiops_report_write(aiops_report *r, const char *dir, char **index, aiops_err
             rc = rp_charts_incident(r, &r->inc[i], &ch, &nch, err);
         for (int html = 0; html < 2 && !rc; html++)
             rc = page(r, &r->inc[i], ch, nch, html, dir, err);
-        rp_charts_free(ch, nch + 1);
+        rp_charts_free(ch, nch);   /* the entries past nch hold no chart */
     }
     rp_chart storm = {0};
     if (!rc && r->o.charts)
