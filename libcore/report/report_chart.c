@@ -208,7 +208,6 @@ static int metric_chart(const aiops_report *r, const rp_inc *in, const rp_metric
     for (size_t i = 0; s && i < s->nb; i++)
         if (s->band[i].ts >= in->from && s->band[i].ts <= in->to && isfinite(s->band[i].lo) &&
             isfinite(s->band[i].hi)) {
-            aiops_buf_printf(&d[1], "%s", "");
             dnum(&d[1], (s->band[i].ts - in->start) / 60);
             double v[3] = {s->band[i].exp, s->band[i].lo, s->band[i].hi};
             for (int k = 0; k < 3; k++) {
@@ -241,7 +240,7 @@ static int metric_chart(const aiops_report *r, const rp_inc *in, const rp_metric
     int arrows = 0;
     for (size_t i = 0; i < in->nrows; i++)
         if (!strcmp(in->rows[i].what, "deploy") || !strcmp(in->rows[i].what, "declared")) {
-            int dep = in->rows[i].what[1] == 'e' && in->rows[i].what[2] == 'p';
+            int dep = !strcmp(in->rows[i].what, "deploy");
             aiops_buf_printf(&sc, "set arrow %d from ", ++arrows);
             dnum(&sc, (in->rows[i].ts - in->start) / 60);
             aiops_buf_str(&sc, ", graph 0 to ");
