@@ -234,6 +234,21 @@ static int render(const aiops_report_opts *o, json_t *const *ev, const char *con
         rd_row_end(&d);
     }
     rd_table_end(&d);
+    rd_h2(&d, "Point-wise and NAB");
+    rd_table(&d, (const char *const[]){"#", "scenario", "point precision", "point recall", "point F1",
+                                       "NAB standard", "NAB low FP", "NAB low FN", NULL});
+    for (size_t i = 0; i < n; i++) {
+        json_t *nab = json_object_get(ev[i], "nab");
+        row_head(&d, i, names[i]);
+        cellnum(&d, at(ev[i], "point", "precision"), "%.3f");
+        cellnum(&d, at(ev[i], "point", "recall"), "%.3f");
+        cellnum(&d, at(ev[i], "point", "f1"), "%.3f");
+        cellnum(&d, rp_num(json_object_get(nab, "standard"), "score"), "%.1f");
+        cellnum(&d, rp_num(json_object_get(nab, "reward_low_FP_rate"), "score"), "%.1f");
+        cellnum(&d, rp_num(json_object_get(nab, "reward_low_FN_rate"), "score"), "%.1f");
+        rd_row_end(&d);
+    }
+    rd_table_end(&d);
     static const char *const cap[] = {
         "Event-wise precision, recall and F1 per scenario",
         "Detection delay in minutes: bars at the median, whiskers to p90; dynamic thresholds vs static rules",
