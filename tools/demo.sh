@@ -43,3 +43,14 @@ echo "   (delays in seconds; false_per_day over the span shown)"
 bin/aiops-replay --members 'alerts/*' "$demo" > "$tmp/static-alerts.ndjson"
 bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-alerts.ndjson" \
     --table "$tmp/anomalies.ndjson" | sed -n '/^detection/,/^$/p' | sed 's/^/   /'
+
+echo
+echo "== 5. aiops-report: a postmortem per incident (Markdown and self-contained HTML)"
+bin/aiops-replay --members 'metrics/*' "$demo" |
+    bin/aiops-fit --train 1d --model ewma --k 6 --bands > "$tmp/fit.ndjson"
+bin/aiops-replay --members 'traces/jaeger/*' --members 'events/*' --members 'alerts/*' "$demo" \
+    > "$tmp/context.ndjson"
+bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-alerts.ndjson" \
+    "$tmp/anomalies.ndjson" > "$tmp/eval.json"
+echo "   report: $(bin/aiops-report -o reports/demo "$tmp/fit.ndjson" "$tmp/context.ndjson" \
+    "$tmp/labels.ndjson" "$tmp/eval.json")"

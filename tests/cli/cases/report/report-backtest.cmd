@@ -1,0 +1,1 @@
+d=$(mktemp -d /tmp/aiops-rep.XXXXXX) && aiops-report --no-charts --eval tests/fixtures/report/eval-a.json tests/fixtures/report/eval-b.json -o "$d" | sed "s|$d|DIR|" && cat "$d/backtest.md"; rc=$?; rm -rf "$d"; exit $rc

@@ -1,0 +1,1 @@
+aiops-report --format slack --eval x.json

@@ -1,0 +1,1 @@
+aiops-report --format grafana tests/fixtures/report/bad.ndjson

@@ -1,0 +1,1 @@
+aiops-report --format pagerduty --groups tests/fixtures/report/groups.json tests/fixtures/report/incident.ndjson

@@ -1,0 +1,1 @@
+d=$(mktemp -d /tmp/aiops-rep.XXXXXX) && aiops-report --no-charts --graph-file tests/fixtures/report/graph.dot -o "$d" tests/fixtures/report/incident.ndjson >/dev/null && grep -o "<title>[^<]*</title>\|<rect x=\"[0-9]*\" y=\"[0-9]*\"[^>]*fill=\"#[0-9a-f]*\"\|edges[^<]*" "$d/INC-7-graph.svg"; rc=$?; rm -rf "$d"; exit $rc
