@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <curl/curl.h>
 
 #include "aiops-summarize.h"
 
@@ -163,13 +162,9 @@ void sum_parse_args(cli *c, cfg *g)
     (void)err;
 }
 
-static int curl_started;
-
 void sum_cfg_free(cfg *g)
 {
-    if (curl_started)
-        curl_global_cleanup();
-    curl_started = 0;
+    aiops_llm_cleanup();
     if (g->key) {
         memset(g->key, 0, strlen(g->key));
         free(g->key);
@@ -184,27 +179,9 @@ int sum_use_llm(const cfg *g)
     return g->dry_run || g->key || (g->provider == AIOPS_LLM_OPENAI && g->endpoint);
 }
 
-char *sum_url(const cfg *g)
-{
-    const char *base = g->endpoint ? g->endpoint
-                       : g->provider == AIOPS_LLM_OPENAI ? "https://api.openai.com"
-                                                         : "https://api.anthropic.com";
-    const char *path = aiops_llm_path((aiops_llm_provider)g->provider);
-    size_t bn = strlen(base), pn = strlen(path);
-    while (bn && base[bn - 1] == '/')
-        bn--;
-    aiops_buf b = {0};
-    aiops_buf_put(&b, base, bn);
-    if (bn < pn || memcmp(base + bn - pn, path, pn))
-        aiops_buf_str(&b, path);
-    return b.p;
-}
-
-/* ------------------------------------------------------------ transport */
-
 void sum_print_request(const cfg *g, FILE *f)
 {
-    char *url = sum_url(g);
+    char *url = aiops_llm_url((aiops_llm_provider)g->provider, g->endpoint);
     fprintf(f, "POST %s\ncontent-type: application/json\n", url ? url : "?");
     if (g->provider == AIOPS_LLM_ANTHROPIC)
         fprintf(f, "anthropic-version: %s\n%s", AIOPS_LLM_ANTHROPIC_VERSION,
@@ -214,143 +191,22 @@ void sum_print_request(const cfg *g, FILE *f)
     free(url);
 }
 
-#define SUM_MAX_ANSWER ((size_t)8 << 20)
-
-typedef struct xfer {
-    aiops_buf body;
-    double retry_after;
-    int too_big;
-} xfer;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ctx)
+static void on_retry(void *ctx, const char *msg, double wait)
 {
-    xfer *x = ctx;
-    if (x->body.n + sz * n > SUM_MAX_ANSWER) {
-        x->too_big = 1;
-        return 0;
-    }
-    aiops_buf_put(&x->body, p, sz * n);
-    return x->body.oom ? 0 : sz * n;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ctx)
-{
-    xfer *x = ctx;
-    size_t len = sz * n;
-    if (len > 12 && !strncasecmp(p, "retry-after:", 12))
-        x->retry_after = aiops_llm_retry_after(p + 12, len - 12);
-    return len;
-}
-
-/* msg with every occurrence of the key replaced, into out[512] */
-static const char *redact(const cfg *g, const char *msg, char *out)
-{
-    size_t o = 0, kn = g->key ? strlen(g->key) : 0;
-    for (const char *p = msg; *p && o + 12 < 512;) {
-        if (kn && !strncmp(p, g->key, kn)) {
-            o += (size_t)snprintf(out + o, 512 - o, "<redacted>");
-            p += kn;
-        } else
-            out[o++] = *p++;
-    }
-    out[o] = 0;
-    return out;
-}
-
-static int fail(const cfg *g, aiops_err *err, int code, const char *msg)
-{
-    char out[512];
-    return aiops_err_set(err, code, NULL, 0, "%s", redact(g, msg, out));
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-    while (nanosleep(&ts, &ts) && errno == EINTR)
-        ;
+    if (((const cfg *)ctx)->verbose)
+        fprintf(stderr, "aiops-summarize: %s; retrying in %.1fs\n", msg, wait);
 }
 
 int sum_llm_call(const cfg *g, const char *body, aiops_buf *text, aiops_err *err)
 {
-    if (!curl_started && curl_global_init(CURL_GLOBAL_DEFAULT))
-        return aiops_err_set(err, AIOPS_EIO, NULL, 0, "libcurl failed to start");
-    curl_started = 1;
-    char *url = sum_url(g);
-    aiops_buf hk = {0};
-    struct curl_slist *h = curl_slist_append(NULL, "content-type: application/json");
-    if (g->provider == AIOPS_LLM_ANTHROPIC) {
-        h = curl_slist_append(h, "anthropic-version: " AIOPS_LLM_ANTHROPIC_VERSION);
-        if (g->key)
-            aiops_buf_printf(&hk, "x-api-key: %s", g->key);
-    } else if (g->key)
-        aiops_buf_printf(&hk, "authorization: Bearer %s", g->key);
-    if (hk.p)
-        h = curl_slist_append(h, hk.p);
-    if (hk.p)
-        memset(hk.p, 0, hk.n);
-    aiops_buf_free(&hk);
-    CURL *cu = curl_easy_init();
-    int rc = url && h && cu ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    int attempts = 1 + (int)g->retries;
-    char msg[512];
-    for (int a = 1; !rc && a <= attempts; a++) {
-        xfer x = {.retry_after = -1};
-        curl_easy_reset(cu);
-        curl_easy_setopt(cu, CURLOPT_URL, url);
-        curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-        curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(cu, CURLOPT_WRITEDATA, &x);
-        curl_easy_setopt(cu, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(cu, CURLOPT_HEADERDATA, &x);
-        curl_easy_setopt(cu, CURLOPT_TIMEOUT_MS, (long)(g->timeout * 1000));
-        curl_easy_setopt(cu, CURLOPT_CONNECTTIMEOUT_MS, (long)(fmin(g->timeout, 10) * 1000));
-        curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(cu, CURLOPT_USERAGENT, "aiops-summarize/" AIOPS_VERSION);
-        CURLcode cc = curl_easy_perform(cu);
-        long status = 0;
-        curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
-        int retry = 0;
-        if (cc != CURLE_OK && !x.too_big) {
-            snprintf(msg, sizeof msg, "%s: %s", url, curl_easy_strerror(cc));
-            retry = cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_CONNECT ||
-                    cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING;
-            if (!retry)
-                rc = fail(g, err, AIOPS_EIO, msg);
-        } else if (x.too_big) {
-            rc = aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "%s: the answer is larger than 8 MiB", url);
-        } else if (status == 200) {
-            rc = aiops_llm_response((aiops_llm_provider)g->provider, x.body.p ? x.body.p : "",
-                                    x.body.n, text, err);
-            if (rc) {
-                snprintf(msg, sizeof msg, "%s: %s", url, err->msg);
-                rc = fail(g, err, rc, msg);
-            }
-            aiops_buf_free(&x.body);
-            break;
-        } else {
-            const char *m = aiops_llm_error_message(x.body.p ? x.body.p : "", x.body.n);
-            snprintf(msg, sizeof msg, "%s: HTTP %ld%s%s", url, status, m ? ": " : "", m ? m : "");
-            retry = aiops_llm_retryable(status);
-            if (!retry)
-                rc = fail(g, err, AIOPS_EIO, msg);
-        }
-        aiops_buf_free(&x.body);
-        if (retry && a == attempts) {
-            char m2[600];
-            snprintf(m2, sizeof m2, "%s (gave up after %d attempt%s)", msg, attempts, attempts == 1 ? "" : "s");
-            rc = fail(g, err, AIOPS_EIO, m2);
-        } else if (retry) {
-            char m2[512];
-            double wait = aiops_llm_backoff(a, g->retry_base, x.retry_after);
-            if (g->verbose)
-                fprintf(stderr, "aiops-summarize: %s; retrying in %.1fs\n", redact(g, msg, m2), wait);
-            sleep_s(wait);
-        }
-    }
-    curl_easy_cleanup(cu);
-    curl_slist_free_all(h);   /* the key header is in one of these strings */
+    char *url = aiops_llm_url((aiops_llm_provider)g->provider, g->endpoint);
+    if (!url)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    aiops_llm_http h = {.provider = (aiops_llm_provider)g->provider, .url = url, .key = g->key,
+                        .agent = "aiops-summarize/" AIOPS_VERSION, .timeout = g->timeout,
+                        .retry_base = g->retry_base, .retries = (int)g->retries,
+                        .on_retry = on_retry, .ctx = (void *)g};
+    int rc = aiops_llm_post(&h, body, text, err);
     free(url);
     return rc;
 }

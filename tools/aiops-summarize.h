@@ -1,7 +1,7 @@
-/* aiops-summarize.h - aiops-summarize's settings as parsed, and the LLM
- * transport.  aiops-summarize-args.c holds the option table, the API key
- * loading and the libcurl transport (the Makefile links a tool with its
- * -args.c only); aiops-summarize.c reads, summarises and prints. */
+/* aiops-summarize.h - aiops-summarize's settings as parsed.
+ * aiops-summarize-args.c holds the option table and the API key loading,
+ * and calls the LLM through summarize/ (aiops_llm_post); aiops-summarize.c
+ * reads, summarises and prints. */
 #ifndef AIOPS_SUMMARIZE_TOOL_H
 #define AIOPS_SUMMARIZE_TOOL_H
 
@@ -27,9 +27,6 @@ void sum_parse_args(cli *c, cfg *g);
 void sum_cfg_free(cfg *g);
 /* Use an LLM for the summaries?  (a key, or an OpenAI-compatible --endpoint) */
 int sum_use_llm(const cfg *g);
-/* The request URL: --endpoint (or the provider's default base) + the API
- * path unless the endpoint already ends with it.  Owned by the caller. */
-char *sum_url(const cfg *g);
 /* The request line and headers, the key as <redacted> (--dry-run -v). */
 void sum_print_request(const cfg *g, FILE *f);
 /* POST body to the LLM with retries; the answer's text appended to text.

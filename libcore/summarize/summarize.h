@@ -139,4 +139,30 @@ double aiops_llm_backoff(int attempt, double base, double retry_after);
 /* A retry-after header value: delay seconds, or -1 if not a number. */
 double aiops_llm_retry_after(const char *v, size_t n);
 
+
+/* ------------------------------------------------------------ LLM call */
+
+/* One POST to an LLM API (sum_http.c, libcurl).  Borrowed strings, none
+ * copied: url is the full request URL (aiops_llm_url), key may be NULL. */
+typedef struct aiops_llm_http {
+    aiops_llm_provider provider;
+    const char *url, *key, *agent;
+    double timeout;        /* seconds per attempt (connecting: at most 10) */
+    double retry_base;     /* backoff base, seconds (aiops_llm_backoff) */
+    int retries;           /* attempts after the first, on 408/409/429/5xx/529 and network errors */
+    /* called before each wait (may be NULL); msg has the key redacted */
+    void (*on_retry)(void *ctx, const char *msg, double wait);
+    void *ctx;
+} aiops_llm_http;
+
+/* POST body; the answer's text appended to text.  Errors name the URL,
+ * the HTTP status and the API's message, never the key; an answer over
+ * 8 MiB is AIOPS_ELIMIT. */
+int aiops_llm_post(const aiops_llm_http *h, const char *body, aiops_buf *text, aiops_err *err);
+/* endpoint (or the provider's public base when NULL) + the API path unless
+ * endpoint already ends with it; a new string (free), NULL when out of memory. */
+char *aiops_llm_url(aiops_llm_provider p, const char *endpoint);
+/* Releases libcurl's global state (once, at exit; harmless if unused). */
+void aiops_llm_cleanup(void);
+
 #endif
