@@ -22,6 +22,7 @@ BASE_LIBS := -larchive -lzstd -ljansson -lm
 NUM_LIBS  := -llapacke -lopenblas
 LIBS      := $(BASE_LIBS) $(NUM_LIBS)
 LIBS_aiops-fit  := $(NUM_LIBS)
+LIBS_aiops-cluster := $(NUM_LIBS)
 TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
 
