@@ -13,10 +13,10 @@ void aiops_cluster_opts_default(aiops_cluster_opts *o)
     memset(o, 0, sizeof *o);
     o->method = AIOPS_CLUSTER_DEFAULT;
     o->close_after = 1800;
-    o->time_scale = 900;
-    o->threshold = 0.3;
+    o->time_scale = 1800;
+    o->threshold = 0.4;
     o->w_time = 0.25;
-    o->w_topo = 0.45;
+    o->w_topo = 0.3;
     o->w_label = 0.15;
     o->w_msg = 0.15;
     o->topo_hops = 3;
