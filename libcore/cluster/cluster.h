@@ -118,7 +118,8 @@ double aiops_cluster_overlap_dist(const uint64_t *a, size_t na, const uint64_t *
 double aiops_cluster_time_dist(double gap, double scale);
 /* min(1, hops / max_hops); hops < 0 (unknown or not connected) = 1. */
 double aiops_cluster_topo_dist(int hops, int max_hops);
-/* (1 - cosine) / 2 of two vectors; 1 when either is zero. */
+/* 1 - cosine of two vectors, 1 when the cosine is <= 0 (services that
+ * never alert together) or either is zero. */
 double aiops_cluster_embed_dist(const double *a, const double *b, int dims);
 /* DBSCAN on points sorted by x[0] (the time axis), dims coordinates each:
  * label[i] = cluster (0..) or -1 (noise).  Neighbours are searched in the

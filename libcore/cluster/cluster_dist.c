@@ -49,8 +49,8 @@ double aiops_cluster_embed_dist(const double *a, const double *b, int dims)
     }
     if (!(aa > 0) || !(bb > 0))
         return 1;
-    double d = (1 - ab / sqrt(aa * bb)) / 2;
-    return d < 0 ? 0 : d > 1 ? 1 : d;
+    double cosv = ab / sqrt(aa * bb);
+    return cosv <= 0 ? 1 : cosv >= 1 ? 0 : 1 - cosv;
 }
 
 static double dist2(const double *a, const double *b, int dims)
