@@ -20,7 +20,7 @@ for s in scenarios/*.json; do
     "$bin/aiops-simulate" --stream "$s" | jq -c 'select(.type == "alert" or .type == "label")' > "$out/s/$n.ndjson"
     grep -q '"type":"label"' "$out/s/$n.ndjson" || { rm "$out/s/$n.ndjson"; continue; }
     grep '"type":"label"' "$out/s/$n.ndjson" > "$out/s/$n.labels"
-    jq -r '.services[] | .name as $n | (.calls // [])[] | "\($n) \(if type == "string" then . else .service end)"' "$s" > "$out/s/$n.graph"
+    jq -r '"digraph {", (.services[] | .name as $n | (.calls // [])[] | "  \"\($n)\" -> \"\(if type == "string" then . else .service end)\";"), "}"' "$s" > "$out/s/$n.graph"
 done
 for th in 0.2 0.25 0.3 0.35 0.4 0.5; do
     for wt in 0.3 0.45 0.6; do

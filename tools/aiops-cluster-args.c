@@ -44,9 +44,11 @@ void cluster_parse_args(cli *c, cfg *g)
         {O_HOPS, "hops", "N", "hops at which the topology part is 1 (3)", CLI_INT, .dest = NULL,
          .range = CLI_GE | CLI_LE, .lo = 1, .hi = 100,
          .man = "Hops in the service graph at which the topology part reaches 1 (default 3)."},
-        {'g', "graph", "FILE", "service graph: one CALLER CALLEE edge per line", CLI_PATH, .dest = &g->graph,
-         .man = "The service graph: one edge per line, \\fBCALLER CALLEE\\fR or \\fBCALLER \\-> CALLEE\\fR,\n"
-                "\\fB#\\fR comments."},
+        {'g', "graph", "FILE", "service graph file (JSON or Graphviz DOT); span records add edges too", CLI_PATH,
+         .dest = &g->graph,
+         .man = "The service graph: a JSON graph file (\\fB{\"edges\":[{\"from\":A,\"to\":B}]}\\fR, what\n"
+                "aiops-rca writes) or Graphviz DOT (\\fBdigraph { web -> api; }\\fR). Span records\n"
+                "in the input add the edges of their traces as they stream."},
         {CLI_LONG, "labels", "LIST", "labels compared (default: every label but --ignore-labels)", CLI_STRING,
          .dest = &co->labels,
          .man = "The labels whose name=value pairs are compared (comma list). Default: every\n"

@@ -280,6 +280,13 @@ int aiops_cluster_learn(aiops_cluster *c, const aiops_record *r, aiops_err *err)
 
 int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
 {
+    if (r->type == AIOPS_R_SPAN && r->obj) {
+        int rc = cl_graph_span(c, r, err);
+        if (rc) {
+            aiops_record_clear(r);
+            return rc;
+        }
+    }
     if ((r->type != AIOPS_R_ALERT && r->type != AIOPS_R_ANOMALY) || !r->obj) {
         if (c->o.passthrough && r->type != AIOPS_R_INCIDENT)
             return cl_emit(c, r, err);

@@ -63,9 +63,10 @@ typedef struct aiops_cluster aiops_cluster;
 int aiops_cluster_new(aiops_cluster **out, const aiops_cluster_opts *o, aiops_err *err);
 void aiops_cluster_free(aiops_cluster *c);
 
-/* A service graph file: one edge per line, "caller callee" or
- * "caller -> callee" (spaces or a tab), '#' comments.  Undirected hop
- * distances are the topology part.  Errors name FILE:LINE. */
+/* A service graph file as graph/ reads it (JSON, or Graphviz DOT:
+ * digraph { "web" -> "api"; }).  Undirected hop distances are the
+ * topology part; span records pushed add the edges of the traces too.
+ * Errors name FILE:LINE. */
 int aiops_cluster_graph_load(aiops_cluster *c, const char *path, aiops_err *err);
 /* One edge from code (tests, spans). */
 int aiops_cluster_graph_edge(aiops_cluster *c, const char *from, const char *to, aiops_err *err);

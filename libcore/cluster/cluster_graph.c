@@ -1,10 +1,9 @@
 /* cluster_graph.c - the service side of the distance: hop distances in a
- * service graph (a graph file, or edges from code), and service
+ * service graph (a graph file or the spans of the stream, both read by
+ * graph/, or edges from code), and service
  * embeddings learned from alert co-occurrence: services alerting in one
  * time bucket co-occur; PPMI of the counts, then the top eigenvectors of
  * the symmetric PPMI matrix (its truncated SVD) with LAPACKE. */
-#include <ctype.h>
-#include <errno.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 
 #include "cluster/cluster_impl.h"
 #include "common/array.h"
+#include "graph/graph.h"
 
 #define HOPS_CACHE 4096       /* services whose hop matrix is cached */
 #define COOC_MAX 1024         /* services that get an embedding */
@@ -72,39 +72,46 @@ int aiops_cluster_graph_edge(aiops_cluster *c, const char *from, const char *to,
 
 int aiops_cluster_graph_load(aiops_cluster *c, const char *path, aiops_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open: %s", strerror(errno));
-    char line[4096];
-    long ln = 0;
-    int rc = 0;
-    while (!rc && fgets(line, sizeof line, f)) {
-        ln++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            rc = aiops_err_set(err, AIOPS_ELIMIT, path, ln, "line longer than %zu bytes", sizeof line - 1);
-            break;
-        }
-        char *h = strchr(line, '#');
-        if (h)
-            *h = 0;
-        char *w[3];
-        int n = 0;
-        for (char *t = strtok(line, " \t\r\n"); t; t = strtok(NULL, " \t\r\n"))
-            if (strcmp(t, "->") && n < 3)
-                w[n++] = t;
-            else if (strcmp(t, "->"))
-                n = 3;
-        if (n == 0)
-            continue;
-        if (n != 2)
-            rc = aiops_err_set(err, AIOPS_EPARSE, path, ln, "expected an edge: CALLER CALLEE (or CALLER -> CALLEE)");
-        else if ((rc = aiops_cluster_graph_edge(c, w[0], w[1], err)) < 0)
-            aiops_err_locate(err, path, ln);
-    }
-    if (!rc && ferror(f))
-        rc = aiops_err_set(err, AIOPS_EIO, path, ln, "read error");
-    fclose(f);
+    aiops_graph *g = NULL;
+    int rc = aiops_graph_read(&g, path, err);
+    if (!rc && (rc = cl_graph_copy(c, g, 0, err)) > 0)
+        rc = 0;
+    aiops_graph_free(g);
     return rc;
+}
+
+/* The edges of g from edge id `from` on: the hop distances see them. */
+int cl_graph_copy(aiops_cluster *c, const aiops_graph *g, size_t from, aiops_err *err)
+{
+    size_t n = aiops_graph_edges(g);
+    for (size_t e = from; e < n; e++) {
+        const aiops_graph_edge *ed = aiops_graph_edge_at(g, (uint32_t)e);
+        int rc = aiops_cluster_graph_edge(c, aiops_graph_node_at(g, ed->from)->name,
+                                          aiops_graph_node_at(g, ed->to)->name, err);
+        if (rc)
+            return rc;
+    }
+    return (int)(n - from);
+}
+
+/* A span record: the service graph from traces grows as spans stream. */
+int cl_graph_span(aiops_cluster *c, const aiops_record *r, aiops_err *err)
+{
+    int rc = 0;
+    if (!c->spans) {
+        aiops_graph_opts go;
+        aiops_graph_opts_default(&go);
+        if ((rc = aiops_graph_new(&c->spans, &go, err)))
+            return rc;
+    }
+    if ((rc = aiops_graph_add_record(c->spans, r, err)) < 0)
+        return rc;
+    if (aiops_graph_edges(c->spans) > c->span_edges) {
+        if ((rc = cl_graph_copy(c, c->spans, c->span_edges, err)) < 0)
+            return rc;
+        c->span_edges = aiops_graph_edges(c->spans);
+    }
+    return 0;
 }
 
 /* Breadth-first from a, at most max hops: hops to b, or -1. */
@@ -181,6 +188,7 @@ void cl_graph_free(aiops_cluster *c)
     free(c->emb);
     free(c->cooc);
     free(c->bucket);
+    aiops_graph_free(c->spans);
 }
 
 /* ------------------------------------------------------- embeddings */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cluster/cluster.h"
+#include "graph/graph.h"
 
 #define CL_MAX_LABELS 16      /* label pairs kept per fingerprint */
 #define CL_MAX_TOKENS 32      /* template tokens kept per fingerprint */
@@ -131,6 +132,8 @@ struct aiops_cluster {
     cl_map svcmap;           /* name hash -> index */
     uint32_t **adj;          /* adjacency lists (index arrays) */
     size_t *nadj, *capadj, capadjv;
+    aiops_graph *spans;      /* the graph of the stream's spans (graph/) */
+    size_t span_edges;       /* its edges copied so far */
     int *hops;               /* nsvc_hops x nsvc_hops, computed on demand (-2 = not yet) */
     size_t nhops;
     double *emb;             /* nsvc x dims, rows of zeros until learned */
@@ -179,6 +182,8 @@ uint64_t cl_label_pair(const char *name, const char *value);
 
 /* cluster_graph.c */
 int cl_hops(aiops_cluster *c, uint32_t a, uint32_t b);
+int cl_graph_copy(aiops_cluster *c, const aiops_graph *g, size_t from, aiops_err *err);
+int cl_graph_span(aiops_cluster *c, const aiops_record *r, aiops_err *err);
 void cl_graph_free(aiops_cluster *c);
 int cl_cooc_add(aiops_cluster *c, uint32_t svc, double t, aiops_err *err);
 const double *cl_embedding(const aiops_cluster *c, uint32_t svc);

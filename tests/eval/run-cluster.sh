@@ -39,7 +39,7 @@ for s in $list; do
     "$bin/aiops-simulate" --stream "$s" | jq -c 'select(.type == "alert" or .type == "label")' > "$tmp/s.ndjson" ||
         { echo "FAIL $name: aiops-simulate"; err=1; continue; }
     jq -c 'select(.type == "label")' "$tmp/s.ndjson" > "$tmp/labels.ndjson"
-    jq -r '.services[] | .name as $n | (.calls // [])[] | "\($n) \(if type == "string" then . else .service end)"' \
+    jq -r '"digraph {", (.services[] | .name as $n | (.calls // [])[] | "  \"\($n)\" -> \"\(if type == "string" then . else .service end)\";"), "}"' \
         "$s" > "$tmp/graph"
     for m in default dbscan group-by; do
         "$bin/aiops-cluster" --method "$m" --graph "$tmp/graph" --incidents-only "$tmp/s.ndjson" > "$tmp/inc.ndjson" ||
