@@ -22,9 +22,9 @@ for s in scenarios/*.json; do
     grep '"type":"label"' "$out/s/$n.ndjson" > "$out/s/$n.labels"
     jq -r '"digraph {", (.services[] | .name as $n | (.calls // [])[] | "  \"\($n)\" -> \"\(if type == "string" then . else .service end)\";"), "}"' "$s" > "$out/s/$n.graph"
 done
-for th in 0.2 0.25 0.3 0.35 0.4 0.5; do
-    for wt in 0.3 0.45 0.6; do
-        for ts in 600 900 1800; do
+for th in 0.25 0.3 0.35 0.4 0.5; do
+    for wt in 0.3 0.45 0.6 0.8; do
+        for ts in 900 1800 3600; do
             for f in "$out"/s/*.ndjson; do
                 n=$(basename "$f" .ndjson)
                 ari=$("$bin/aiops-cluster" --threshold $th --w-topology $wt --time-scale $ts -g "$out/s/$n.graph" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/cluster_gen.py N OUT.ndjson OUT.graph [SEED] - a synthetic alert
-history for bench/cluster.sh: a call tree of 400 services; every few minutes
-a fault at a random service storms its callers (up to 4 hops up), each
+history for bench/cluster.sh: a 4-ary call tree of 400 services; every 15 minutes
+on average a fault at a random service storms its callers (up to 4 hops up), each
 firing 1-4 of 8 alert rules, re-sent while firing (repeats), with a resolved
 record at the end; 5 % of the alerts are unrelated noise.  Writes N firing
 alerts (plus their resolved records) in time order, and the graph file.
@@ -12,7 +12,7 @@ import json, random, sys
 n_target, out, gout = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 rnd = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 7)
 S = 400
-parent = [-1] + [rnd.randrange(0, i) for i in range(1, S)]   # caller of each service
+parent = [-1] + [(i - 1) // 4 for i in range(1, S)]   # caller of each service: a 4-ary tree
 names = ["svc-%03d" % i for i in range(S)]
 with open(gout, "w") as g:
     g.write("digraph {\n")
@@ -33,7 +33,7 @@ t = 1704067200.0
 firing = 0
 inc = 0
 while firing < n_target:
-    t += rnd.expovariate(1 / 240.0)          # a fault every 4 minutes on average
+    t += rnd.expovariate(1 / 900.0)          # a fault every 15 minutes on average
     inc += 1
     root = rnd.randrange(S)
     chain, s = [], root
@@ -42,7 +42,7 @@ while firing < n_target:
         s = parent[s]
         if s < 0:
             break
-    dur = rnd.uniform(600, 2400)
+    dur = rnd.uniform(300, 1500)
     for hop, svc in enumerate(chain):
         for ri in rnd.sample(range(len(rules)), rnd.randint(1, 4)):
             name, sev, summ = rules[ri]

@@ -23,19 +23,19 @@ void cluster_parse_args(cli *c, cfg *g)
          .man = "An incident closes after \\fIDURATION\\fR without a new alert (default 30m);\n"
                 "until then late alerts can join it."},
         CLI_MAN_TEXT(".SS Default method"),
-        {CLI_LONG, "threshold", "D", "join an incident when the distance is <= D (0.4)", CLI_NUMBER,
+        {CLI_LONG, "threshold", "D", "join an incident when the distance is <= D (0.5)", CLI_NUMBER,
          .dest = &co->threshold, .range = CLI_GE | CLI_LE, .lo = 0, .hi = 1,
          .man = "Join the nearest open incident when the combined distance (0..1) is at most\n"
-                "\\fID\\fR (default 0.4)."},
+                "\\fID\\fR (default 0.5)."},
         {CLI_LONG, "time-scale", "DURATION", "gap at which the time part is 1 (30m)", CLI_DURATION,
          .dest = &co->time_scale, .range = CLI_GT, .lo = 0,
          .man = "The gap to an incident's last alert at which the time part reaches 1 (default 30m)."},
         {CLI_LONG, "w-time", "W", "weight of the time part (0.25)", CLI_NUMBER, .dest = &co->w_time,
          .range = CLI_GE, .lo = 0, .man = "Weight of the time part (default 0.25; weights are normalised)."},
-        {CLI_LONG, "w-topology", "W", "weight of the topology part (0.3)", CLI_NUMBER, .dest = &co->w_topo,
+        {CLI_LONG, "w-topology", "W", "weight of the topology part (0.6)", CLI_NUMBER, .dest = &co->w_topo,
          .range = CLI_GE, .lo = 0,
          .man = "Weight of the topology part: hops in the service graph, or the distance of\n"
-                "the learned service embeddings, whichever is smaller (default 0.3)."},
+                "the learned service embeddings, whichever is smaller (default 0.6)."},
         {CLI_LONG, "w-labels", "W", "weight of the label-overlap part (0.15)", CLI_NUMBER, .dest = &co->w_label,
          .range = CLI_GE, .lo = 0, .man = "Weight of the label-overlap part (default 0.15)."},
         {CLI_LONG, "w-message", "W", "weight of the message-template part (0.15)", CLI_NUMBER,
@@ -52,7 +52,7 @@ void cluster_parse_args(cli *c, cfg *g)
         {CLI_LONG, "labels", "LIST", "labels compared (default: every label but --ignore-labels)", CLI_STRING,
          .dest = &co->labels,
          .man = "The labels whose name=value pairs are compared (comma list). Default: every\n"
-                "label but those of \\fB\\-\\-ignore\\-labels\\fR."},
+                "label but those of \\fB\\-\\-ignore-labels\\fR."},
         {CLI_LONG, "ignore-labels", "LIST", "labels never compared (severity,alertstate,service)", CLI_STRING,
          .dest = &co->ignore,
          .man = "Labels never compared (default \\fBseverity,alertstate,service\\fR: the service\n"
@@ -92,7 +92,7 @@ void cluster_parse_args(cli *c, cfg *g)
          .man = "An inhibition rule, e.g. \\fB'source: severity=critical; target: severity=warning;\n"
                 "equal: cluster,service'\\fR (matchers \\fIname\\fB=\\fIvalue\\fR or \\fIname\\fB!=\\fIvalue\\fR).\n"
                 "A target is inhibited when a source with equal values fires at its time or\n"
-                "up to \\fB\\-\\-inhibit\\-wait\\fR later; it joins the source's group, marked\n"
+                "up to \\fB\\-\\-inhibit-wait\\fR later; it joins the source's group, marked\n"
                 "\\fB\"inhibited\":true\\fR."},
         {CLI_LONG, "inhibit-wait", "DURATION", "how late a source may arrive (5m)", CLI_DURATION,
          .dest = &co->inhibit_wait,
@@ -109,8 +109,8 @@ void cluster_parse_args(cli *c, cfg *g)
          CLI_FLAG, .dest = &g->recommend,
          .man = "Read the input (and \\fB\\-\\-history\\fR) as a history and print one JSON object:\n"
                 "the gaps between consecutive alerts, the split between within-storm and\n"
-                "between-storm gaps, and the \\fB\\-\\-close\\-after\\fR, \\fB\\-\\-time\\-scale\\fR,\n"
-                "\\fB\\-\\-group\\-wait\\fR and \\fB\\-\\-group\\-interval\\fR that would have grouped its storms."},
+                "between-storm gaps, and the \\fB\\-\\-close-after\\fR, \\fB\\-\\-time-scale\\fR,\n"
+                "\\fB\\-\\-group-wait\\fR and \\fB\\-\\-group-interval\\fR that would have grouped its storms."},
         {CLI_LONG, "stats", NULL, "counts on stderr at the end", CLI_FLAG, .dest = &g->stats,
          .man = "Print alerts, repeats, incidents and the most incidents open at once to standard error."},
         CLI_FROM(&g->from),

@@ -14,9 +14,9 @@ void aiops_cluster_opts_default(aiops_cluster_opts *o)
     o->method = AIOPS_CLUSTER_DEFAULT;
     o->close_after = 1800;
     o->time_scale = 1800;
-    o->threshold = 0.4;
+    o->threshold = 0.5;
     o->w_time = 0.25;
-    o->w_topo = 0.3;
+    o->w_topo = 0.6;
     o->w_label = 0.15;
     o->w_msg = 0.15;
     o->topo_hops = 3;
@@ -87,6 +87,7 @@ int aiops_cluster_new(aiops_cluster **out, const aiops_cluster_opts *o, aiops_er
     c->o.w_label /= ws;
     c->o.w_msg /= ws;
     c->bucket_t = NAN;
+    c->last_learn = NAN;
     c->now = -INFINITY;
     c->seg_last = -INFINITY;
     int rc = split(o->labels, &c->labels, &c->nlabels) || split(o->ignore, &c->ignore, &c->nignore);
@@ -255,7 +256,7 @@ int cl_default_add(aiops_cluster *c, uint32_t fi, double t, int is_anomaly, uint
 
 static int learn_one(aiops_cluster *c, uint32_t fi, double t, aiops_err *err)
 {
-    if (!isnan(c->last_learn) && t > c->last_learn && c->last_learn > -INFINITY) {
+    if (!isnan(c->last_learn) && t > c->last_learn) {
         if (AIOPS_GROW(c->gaps, c->capgaps, c->ngaps + 1))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         if (c->ngaps < 1000000)
@@ -352,7 +353,7 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
         c->inc[slot - 1].resolved++;
     if (!firing && slot && t > c->inc[slot - 1].end)
         c->inc[slot - 1].end = t;
-    return cl_emit_alert(c, r, slot, 0, err);
+    return cl_emit_alert(c, r, slot, fi, 0, err);
 }
 
 int aiops_cluster_finish(aiops_cluster *c, aiops_err *err)

@@ -33,7 +33,7 @@ typedef struct aiops_cluster_opts {
     double close_after;      /* quiet time that closes an incident (s), default 1800 */
     /* default method */
     double time_scale;       /* gap at which the time part reaches 1 (s), default 1800 */
-    double threshold;        /* join when the combined distance is <= this, default 0.4 */
+    double threshold;        /* join when the combined distance is <= this, default 0.5 */
     double w_time, w_topo, w_label, w_msg;   /* weights of the parts (normalised) */
     int topo_hops;           /* hops at which the topology part reaches 1, default 3 */
     const char *labels;      /* labels compared (comma list), NULL = every label */

@@ -298,7 +298,19 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
         msg = jstr(o, "title");
     if (!msg)
         msg = name;
-    char tmpl[512];
+    char tmpl[512], nosvc[512];
+    if (svc && *svc && strstr(msg, svc)) {    /* the service is the topology part's: <svc> */
+        size_t k = 0, sl = strlen(svc);
+        for (const char *p = msg; *p && k + 6 < sizeof nosvc;)
+            if (!strncmp(p, svc, sl)) {
+                memcpy(nosvc + k, "<svc>", 5);
+                k += 5;
+                p += sl;
+            } else
+                nosvc[k++] = *p++;
+        nosvc[k] = 0;
+        msg = nosvc;
+    }
     aiops_cluster_template(msg, tmpl, sizeof tmpl);
     f->ntok = (uint8_t)aiops_cluster_tokens(tmpl, f->tok, CL_MAX_TOKENS);
     f->name = strdup(name);

@@ -43,6 +43,7 @@ typedef struct cl_feat {
     uint32_t mem;            /* index in that incident's members */
     double last_start;       /* start of the episode seen last */
     int resolves;            /* a resolved record was seen: the source sends them */
+    uint64_t last_id;        /* id of the last incident it was in (resolves after the close) */
 } cl_feat;
 
 typedef struct cl_service {
@@ -195,7 +196,8 @@ int cl_inc_add(aiops_cluster *c, uint32_t slot, uint32_t fi, double t, int is_an
 int cl_inc_merge(aiops_cluster *c, uint32_t dst, uint32_t src, aiops_err *err);
 int cl_inc_close(aiops_cluster *c, uint32_t slot, double end, aiops_err *err);
 int cl_emit(aiops_cluster *c, aiops_record *r, aiops_err *err);
-int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, int inhibited, aiops_err *err);
+int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, uint32_t fi, int inhibited,
+                  aiops_err *err);
 
 /* cluster_default.c, cluster_dbscan.c, cluster_groupby.c */
 double cl_distance(aiops_cluster *c, const cl_feat *f, const cl_inc *in, double t, int *why);

@@ -50,15 +50,21 @@ static void id_text(uint64_t id, char *buf, size_t n)
     snprintf(buf, n, "inc-%llu", (unsigned long long)id);
 }
 
-int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, int inhibited, aiops_err *err)
+/* The record out with its incident: the open one (slot), else for a
+ * resolved record the incident its fingerprint was last in. */
+int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, uint32_t fi, int inhibited,
+                  aiops_err *err)
 {
+    uint64_t iid = slot ? c->inc[slot - 1].id : c->feat[fi].last_id;
+    if (slot)
+        c->feat[fi].last_id = iid;
     if (!c->o.passthrough) {
         aiops_record_clear(r);
         return 0;
     }
-    if (slot && r->obj) {
+    if (iid && r->obj) {
         char id[32];
-        id_text(c->inc[slot - 1].id, id, sizeof id);
+        id_text(iid, id, sizeof id);
         if (json_object_set_new(r->obj, "incident", json_string(id)) ||
             (inhibited && json_object_set_new(r->obj, "inhibited", json_true())))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");

@@ -82,7 +82,7 @@ int cl_dbscan_flush(aiops_cluster *c, aiops_err *err)
         } else
             s = c->feat[h->feat].inc;
         if (!rc)
-            rc = cl_emit_alert(c, &h->rec, s, 0, err);
+            rc = cl_emit_alert(c, &h->rec, s, h->feat, 0, err);
         held_drop(c);
         if (!rc && single)
             rc = cl_inc_close(c, s, h->t, err);
@@ -364,7 +364,7 @@ static int release(aiops_cluster *c, double upto, aiops_err *err)
                 in->end = h->t;
         }
         if (!rc)
-            rc = cl_emit_alert(c, &h->rec, slot, inh, err);
+            rc = cl_emit_alert(c, &h->rec, slot, h->feat, inh, err);
         held_drop(c);
     }
     return rc;

@@ -27,7 +27,6 @@ int aiops_cluster_recommend(aiops_cluster *c, json_t **out, aiops_err *err)
             g[n++] = c->gaps[i];
     qsort(g, n, sizeof *g, cmp_d);
     json_t *o = json_object();
-    json_object_set_new(o, "type", json_string("cluster_recommend"));
     json_object_set_new(o, "gaps", json_integer((json_int_t)n));
     if (n < 2) {
         json_object_set_new(o, "note", json_string("fewer than 2 gaps between alerts: nothing to recommend"));
