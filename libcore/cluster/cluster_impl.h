@@ -195,6 +195,7 @@ int cl_inc_add(aiops_cluster *c, uint32_t slot, uint32_t fi, double t, int is_an
                aiops_err *err);
 int cl_inc_merge(aiops_cluster *c, uint32_t dst, uint32_t src, aiops_err *err);
 int cl_inc_close(aiops_cluster *c, uint32_t slot, double end, aiops_err *err);
+int cl_ring_grow(void *pbuf, size_t *head, size_t n, size_t *cap, size_t elem);
 int cl_emit(aiops_cluster *c, aiops_record *r, aiops_err *err);
 int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, uint32_t fi, int inhibited,
                   aiops_err *err);

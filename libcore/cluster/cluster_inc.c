@@ -14,21 +14,31 @@ static const char *const why_names[] = {"opened", "repeat", "time", "topology", 
 static const char *const sev_names[] = {"none", "info", "warning", "critical"};
 static const char *const method_names[] = {"default", "dbscan", "group-by"};
 
+/* Make room for one more element in a ring of elem-size slots (*buf, head,
+ * n, *cap): a full ring is copied out in order into one twice as big. */
+int cl_ring_grow(void *pbuf, size_t *head, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    char **buf = pbuf;
+    size_t nc = *cap ? *cap * 2 : 64;
+    char *q = malloc(nc * elem);
+    if (!q)
+        return AIOPS_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        memcpy(q + i * elem, *buf + ((*head + i) % *cap) * elem, elem);
+    free(*buf);
+    *buf = q;
+    *cap = nc;
+    *head = 0;
+    return 0;
+}
+
 int cl_emit(aiops_cluster *c, aiops_record *r, aiops_err *err)
 {
-    if (c->out_n == c->out_cap) {
-        size_t nc = c->out_cap ? c->out_cap * 2 : 64;
-        aiops_record *q = malloc(nc * sizeof *q);
-        if (!q) {
-            aiops_record_clear(r);
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        }
-        for (size_t i = 0; i < c->out_n; i++)
-            q[i] = c->out[(c->out_head + i) % c->out_cap];
-        free(c->out);
-        c->out = q;
-        c->out_cap = nc;
-        c->out_head = 0;
+    if (cl_ring_grow(&c->out, &c->out_head, c->out_n, &c->out_cap, sizeof *c->out)) {
+        aiops_record_clear(r);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
     c->out[(c->out_head + c->out_n++) % c->out_cap] = *r;
     memset(r, 0, sizeof *r);

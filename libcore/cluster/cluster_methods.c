@@ -12,19 +12,9 @@
 
 static int held_push(aiops_cluster *c, aiops_record *r, uint32_t fi, double t, int firing, aiops_err *err)
 {
-    if (c->held_n == c->held_cap) {
-        size_t nc = c->held_cap ? c->held_cap * 2 : 64;
-        cl_held *q = malloc(nc * sizeof *q);
-        if (!q) {
-            aiops_record_clear(r);
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-        }
-        for (size_t i = 0; i < c->held_n; i++)
-            q[i] = c->held[(c->held_head + i) % c->held_cap];
-        free(c->held);
-        c->held = q;
-        c->held_cap = nc;
-        c->held_head = 0;
+    if (cl_ring_grow(&c->held, &c->held_head, c->held_n, &c->held_cap, sizeof *c->held)) {
+        aiops_record_clear(r);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
     cl_held *h = &c->held[(c->held_head + c->held_n++) % c->held_cap];
     *h = (cl_held){*r, fi, 0, t, firing, 0};
