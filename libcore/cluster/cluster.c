@@ -90,7 +90,11 @@ int aiops_cluster_new(aiops_cluster **out, const aiops_cluster_opts *o, aiops_er
     c->last_learn = NAN;
     c->now = -INFINITY;
     c->seg_last = -INFINITY;
-    int rc = split(o->labels, &c->labels, &c->nlabels) || split(o->ignore, &c->ignore, &c->nignore);
+    aiops_logtmpl_opts lo;
+    aiops_logtmpl_opts_default(&lo);
+    lo.mask_digits = 1;    /* alert texts: any number is a value */
+    int rc = split(o->labels, &c->labels, &c->nlabels) || split(o->ignore, &c->ignore, &c->nignore) ||
+             aiops_logtmpl_new(&c->miner, &lo, NULL);
     if (!rc && o->group_by && !strcmp(o->group_by, "..."))
         c->gb_all = 1;
     else if (!rc)
@@ -117,10 +121,10 @@ void aiops_cluster_free(aiops_cluster *c)
     free_list(c->gb, c->ngb);
     for (size_t i = 0; i < c->nfeat; i++) {
         free(c->feat[i].name);
-        free(c->feat[i].tmpl);
     }
     free(c->feat);
     cl_map_free(&c->fpmap);
+    aiops_logtmpl_free(c->miner);
     for (size_t i = 0; i < c->nsvc; i++)
         free(c->svc[i].name);
     free(c->svc);

@@ -106,9 +106,6 @@ void aiops_cluster_stats_get(const aiops_cluster *c, aiops_cluster_stats *s);
 int aiops_cluster_recommend(aiops_cluster *c, json_t **out, aiops_err *err);
 
 /* ---- parts, exposed for tests (cluster_dist.c) */
-/* Message template: digits, hex ids, IPs and quoted values masked as <*>.
- * Writes at most n-1 bytes and a NUL; returns the length. */
-size_t aiops_cluster_template(const char *msg, char *out, size_t n);
 /* Token hashes of a template, sorted and unique; returns how many (<= max). */
 size_t aiops_cluster_tokens(const char *tmpl, uint64_t *tok, size_t max);
 /* 1 - |a ∩ b| / |a|: how much of set a (an alert's label pairs or tokens)

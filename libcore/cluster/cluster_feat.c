@@ -1,5 +1,6 @@
 /* cluster_feat.c - what a fingerprint is, computed once from its first
- * record: service, severity, label pairs, message template and its tokens;
+ * record: service, severity, label pairs, message template (libcore/logtmpl's
+ * miner) and its tokens;
  * the u64 map the engine indexes fingerprints and services with. */
 #include <ctype.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 
 #include "cluster/cluster_impl.h"
 #include "common/array.h"
+#include "common/buf.h"
 #include "common/hash.h"
+#include "logtmpl/logtmpl.h"
 
 /* ------------------------------------------------------------------ map */
 
@@ -157,35 +160,6 @@ static size_t sort_unique(uint64_t *v, size_t n)
     return k;
 }
 
-size_t aiops_cluster_template(const char *msg, char *out, size_t n)
-{
-    size_t k = 0;
-    if (!n)
-        return 0;
-    for (const char *p = msg; *p && k + 1 < n;) {
-        if (isspace((unsigned char)*p) || strchr("=,:;()[]{}<>\"'|/", *p)) {
-            out[k++] = *p++;
-            continue;
-        }
-        const char *e = p;
-        int digit = 0;
-        while (*e && !isspace((unsigned char)*e) && !strchr("=,:;()[]{}<>\"'|/", *e)) {
-            digit |= isdigit((unsigned char)*e) != 0;
-            e++;
-        }
-        if (digit) {    /* numbers, versions, ids, IPs, pod suffixes */
-            for (const char *m = "<*>"; *m && k + 1 < n; m++)
-                out[k++] = *m;
-        } else {
-            for (; p < e && k + 1 < n; p++)
-                out[k++] = *p;
-        }
-        p = e;
-    }
-    out[k] = 0;
-    return k;
-}
-
 size_t aiops_cluster_tokens(const char *t, uint64_t *tok, size_t max)
 {
     size_t k = 0;
@@ -298,7 +272,7 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
         msg = jstr(o, "title");
     if (!msg)
         msg = name;
-    char tmpl[512], nosvc[512];
+    char nosvc[512];
     if (svc && *svc && strstr(msg, svc)) {    /* the service is the topology part's: <svc> */
         size_t k = 0, sl = strlen(svc);
         for (const char *p = msg; *p && k + 6 < sizeof nosvc;)
@@ -311,13 +285,20 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
         nosvc[k] = 0;
         msg = nosvc;
     }
-    aiops_cluster_template(msg, tmpl, sizeof tmpl);
-    f->ntok = (uint8_t)aiops_cluster_tokens(tmpl, f->tok, CL_MAX_TOKENS);
+    /* the template: libcore/logtmpl's miner, fed each fingerprint's message once */
+    aiops_buf tb = {0};
+    int rc = aiops_logtmpl_add(c->miner, msg, strlen(msg), &f->tid, err);
+    if (rc < 0)
+        return rc;
+    if (aiops_logtmpl_text(c->miner, f->tid, &tb) || tb.oom) {
+        aiops_buf_free(&tb);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    }
+    f->ntok = (uint8_t)aiops_cluster_tokens(tb.p, f->tok, CL_MAX_TOKENS);
+    aiops_buf_free(&tb);
     f->name = strdup(name);
-    f->tmpl = strdup(tmpl);
-    if (!f->name || !f->tmpl || cl_map_put(&c->fpmap, fp, (uint32_t)c->nfeat)) {
+    if (!f->name || cl_map_put(&c->fpmap, fp, (uint32_t)c->nfeat)) {
         free(f->name);
-        free(f->tmpl);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
     f->last_start = -1;

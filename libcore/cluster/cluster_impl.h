@@ -8,6 +8,7 @@
 
 #include "cluster/cluster.h"
 #include "graph/graph.h"
+#include "logtmpl/logtmpl.h"
 
 #define CL_MAX_LABELS 16      /* label pairs kept per fingerprint */
 #define CL_MAX_TOKENS 32      /* template tokens kept per fingerprint */
@@ -38,7 +39,7 @@ typedef struct cl_feat {
     uint64_t lab[CL_MAX_LABELS];   /* hashes of name=value pairs, sorted */
     uint64_t tok[CL_MAX_TOKENS];   /* template tokens, sorted */
     char *name;              /* alertname or series name */
-    char *tmpl;              /* message template */
+    uint32_t tid;            /* its message's template id in the miner */
     uint32_t inc;            /* open incident slot + 1, 0 = none */
     uint32_t mem;            /* index in that incident's members */
     double last_start;       /* start of the episode seen last */
@@ -127,6 +128,7 @@ struct aiops_cluster {
     cl_feat *feat;
     size_t nfeat, capfeat;
     cl_map fpmap;
+    aiops_logtmpl *miner;   /* message templates (logtmpl/) */
     /* services */
     cl_service *svc;
     size_t nsvc, capsvc;

@@ -8,6 +8,7 @@
 
 #include "cluster/cluster_impl.h"
 #include "common/array.h"
+#include "common/buf.h"
 
 static const char *const why_names[] = {"opened", "repeat", "time", "topology", "labels", "message",
                                         "rule", "inhibited", "merged"};
@@ -172,7 +173,8 @@ int cl_inc_add(aiops_cluster *c, uint32_t slot, uint32_t fi, double t, int is_an
             in->svc[i].first = t;
     }
     size_t m = 0;
-    while (m < in->nmsg && strcmp(c->feat[in->msg[m].feat].tmpl, f->tmpl))
+    uint32_t tid = aiops_logtmpl_canon(c->miner, f->tid);
+    while (m < in->nmsg && aiops_logtmpl_canon(c->miner, c->feat[in->msg[m].feat].tid) != tid)
         m++;
     if (m < in->nmsg)
         in->msg[m].count++;
@@ -213,7 +215,8 @@ int cl_inc_merge(aiops_cluster *c, uint32_t dst, uint32_t src, aiops_err *err)
     }
     for (size_t i = 0; i < s->nmsg; i++) {
         size_t m = 0;
-        while (m < d->nmsg && strcmp(c->feat[d->msg[m].feat].tmpl, c->feat[s->msg[i].feat].tmpl))
+        while (m < d->nmsg && aiops_logtmpl_canon(c->miner, c->feat[d->msg[m].feat].tid) !=
+                                  aiops_logtmpl_canon(c->miner, c->feat[s->msg[i].feat].tid))
             m++;
         if (m < d->nmsg)
             d->msg[m].count += s->msg[i].count;
@@ -314,12 +317,16 @@ static json_t *incident_json(aiops_cluster *c, cl_inc *in)
         json_object_set_new(mo, "why", json_string(m->why));
         json_array_append_new(mems, mo);
     }
+    aiops_buf tb = {0};
     for (size_t i = 0; i < in->nmsg; i++) {
         json_t *mo = json_object();
-        json_object_set_new(mo, "template", json_string(c->feat[in->msg[i].feat].tmpl));
+        tb.n = 0;
+        aiops_logtmpl_text(c->miner, aiops_logtmpl_canon(c->miner, c->feat[in->msg[i].feat].tid), &tb);
+        json_object_set_new(mo, "template", json_stringn(tb.p ? tb.p : "", tb.n));
         json_object_set_new(mo, "count", json_integer(in->msg[i].count));
         json_array_append_new(msgs, mo);
     }
+    aiops_buf_free(&tb);
     for (size_t i = 0; i < sizeof why_names / sizeof why_names[0]; i++)
         if (in->why[i])
             json_object_set_new(why, why_names[i], json_integer((json_int_t)in->why[i]));
