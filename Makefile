@@ -22,6 +22,7 @@ BASE_LIBS := -larchive -lzstd -ljansson -lm
 NUM_LIBS  := -llapacke -lopenblas
 LIBS      := $(BASE_LIBS) $(NUM_LIBS)
 LIBS_aiops-fit  := $(NUM_LIBS)
+LIBS_aiops-predict := $(NUM_LIBS)
 LIBS_aiops-cluster := $(NUM_LIBS)
 TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
@@ -151,6 +152,7 @@ datasets: all
 # Detector-quality regression suite: every scenario with an expect file.
 eval: all
 	@tests/eval/run-scenarios.sh bin
+	@tests/eval/run-predict.sh bin
 	@tests/eval/run-cluster.sh bin
 
 # The OPTIONS section of each man page is generated from the tool's option
