@@ -24,6 +24,7 @@ LIBS      := $(BASE_LIBS) $(NUM_LIBS)
 LIBS_aiops-fit  := $(NUM_LIBS)
 LIBS_aiops-predict := $(NUM_LIBS)
 LIBS_aiops-summarize := -lcurl
+LIBS_aiops-cluster := $(NUM_LIBS)
 TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
 
@@ -153,6 +154,7 @@ datasets: all
 eval: all
 	@tests/eval/run-scenarios.sh bin
 	@tests/eval/run-predict.sh bin
+	@tests/eval/run-cluster.sh bin
 
 # The OPTIONS section of each man page is generated from the tool's option
 # table (aiops-TOOL --help-man); the CLI case common/man-options checks it.

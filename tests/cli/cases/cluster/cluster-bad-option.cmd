@@ -1,0 +1,1 @@
+aiops-cluster --threshold 2 tests/cli/cases/cluster/storm.ndjson

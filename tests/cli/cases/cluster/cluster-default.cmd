@@ -1,0 +1,1 @@
+aiops-cluster -g tests/cli/cases/cluster/shop.dot --incidents-only tests/cli/cases/cluster/storm.ndjson | jq -c '{id, start, "end": .end, services, primary_service, severity, distinct, alert_count, repeats, why, messages: (.messages | length)}'

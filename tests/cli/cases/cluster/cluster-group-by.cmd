@@ -1,0 +1,1 @@
+aiops-cluster --method group-by --group-by alertname --inhibit 'source: severity=critical; target: severity=warning; equal: service' --stats tests/cli/cases/cluster/storm.ndjson | jq -c 'select(.type == "incident") | {id, distinct, notifications, why}'

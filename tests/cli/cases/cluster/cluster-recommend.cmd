@@ -1,0 +1,1 @@
+aiops-cluster --recommend tests/cli/cases/cluster/storm.ndjson
