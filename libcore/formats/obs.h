@@ -132,6 +132,12 @@ json_t *aiops_obs_log_json(const aiops_obs_log *l);
 json_t *aiops_obs_span_json(const aiops_obs_span *s);
 json_t *aiops_obs_event_json(const aiops_obs_event *e);
 
+/* The same fields appended to b as JSON text (a record's raw text,
+ * aiops_record in aiops.h: each member with its leading comma). */
+void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l);
+void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s);
+void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e);
+
 /* Flatten the members of src into dst as "a.b.c" -> string (numbers and
  * booleans as their JSON text, arrays as compact JSON, nulls left out),
  * skipping top-level members named in skip (NULL-terminated, may be NULL).
@@ -180,6 +186,8 @@ typedef struct aiops_obs_queue {
     struct aiops_obs_run *runs;
     size_t nruns, runcap;
     aiops_err failed;        /* a temporary file that could not be written or read */
+    int text;                /* records as text (aiops_parse_ctx.raw_text), not trees */
+    aiops_buf scratch;       /* the text of the record being built */
 } aiops_obs_queue;
 
 #define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
@@ -231,6 +239,16 @@ void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+/* Push a record whose JSON text is b's (built by the *_text builders): a
+ * copy of it is taken; b is emptied (n = 0) for the next record, its
+ * memory still the caller's. */
+int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
+                        aiops_buf *b);
+/* A record from its fields: as text (the *_text builders, in q->scratch)
+ * when q->text is set, else as a tree (the *_json builders). */
+int aiops_obs_push_log(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_log *l);
+int aiops_obs_push_span(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_span *s);
+int aiops_obs_push_event(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_event *e);
 /* load() each element of the array arr in order, the walk at key[i] (at
  * [i] when key is NULL); an element with a parse error is left out
  * (aiops_obs_leave_out), other errors stop.  0 or <0. */

@@ -85,6 +85,77 @@ json_t *aiops_obs_event_json(const aiops_obs_event *e)
     return done(o, bad);
 }
 
+/* The same fields as JSON text (a record's raw text, aiops.h:
+ * ',"k":v,...'), for records that skip the tree. */
+static void put_key(aiops_buf *b, const char *key)
+{
+    aiops_buf_put(b, ",\"", 2);
+    aiops_buf_str(b, key);
+    aiops_buf_put(b, "\":", 2);
+}
+
+static void put_str(aiops_buf *b, const char *key, const char *v)
+{
+    if (!v || !v[0])
+        return;
+    put_key(b, key);
+    aiops_buf_jstr(b, v);
+}
+
+static void put_obj(aiops_buf *b, const char *key, json_t *v)
+{
+    if (!v || json_object_size(v) == 0)
+        return;
+    put_key(b, key);
+    aiops_buf_json(b, v);
+}
+
+void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l)
+{
+    put_str(b, "service", l->service);
+    put_str(b, "level", l->level);
+    put_key(b, "message");
+    aiops_buf_jstrn(b, l->msg ? l->msg : "", l->msg ? l->msg_len : 0);
+    put_obj(b, "labels", l->labels);
+    put_str(b, "trace_id", l->trace_id);
+    put_str(b, "span_id", l->span_id);
+    if (l->bad_utf8)
+        aiops_buf_printf(b, ",\"invalid_utf8\":%zu", l->bad_utf8);
+}
+
+void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s)
+{
+    put_str(b, "trace_id", s->trace_id);
+    put_str(b, "span_id", s->span_id);
+    put_str(b, "parent_span_id", s->parent_span_id);
+    put_str(b, "service", s->service);
+    put_key(b, "operation");
+    aiops_buf_jstr(b, s->operation ? s->operation : "");
+    put_key(b, "duration");
+    aiops_buf_num(b, s->duration);
+    if (s->error)
+        aiops_buf_put(b, ",\"error\":true", 13);
+    else
+        aiops_buf_put(b, ",\"error\":false", 14);
+    put_str(b, "status", s->status);
+    put_obj(b, "attributes", s->attributes);
+}
+
+void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e)
+{
+    put_str(b, "kind", e->kind);
+    put_str(b, "service", e->service);
+    put_str(b, "reason", e->reason);
+    put_str(b, "message", e->message);
+    put_str(b, "object", e->object);
+    put_str(b, "namespace", e->ns);
+    put_str(b, "version", e->version);
+    put_str(b, "author", e->author);
+    if (e->has_count)
+        aiops_buf_printf(b, ",\"count\":%lld", (long long)e->count);
+    put_str(b, "severity", e->severity);
+}
+
 /* ------------------------------------------------------------ labels */
 
 #define FLAT_DEPTH 16
@@ -330,7 +401,8 @@ struct aiops_obs_qitem {
 
 /* A sorted run in a temporary file: per record a header, then the
  * object's tree in a tagged binary form (read back without lexing text:
- * jansson's parser would cost more than the whole rest of the read). */
+ * jansson's parser would cost more than the whole rest of the read); a
+ * record that carries its JSON text is one string. */
 typedef struct run_head {
     double ts;
     uint64_t seq, len;
@@ -526,7 +598,7 @@ static int spill(aiops_obs_queue *q)
         else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
                          fwrite(b.p, 1, b.n, r->f) != b.n))
             rc = io_fail(q, "cannot write");
-        json_decref(it->r.obj);
+        aiops_record_clear(&it->r);
     }
     aiops_buf_free(&b);
     q->n = q->pos = 0;
@@ -608,15 +680,16 @@ int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
 void aiops_obs_queue_free(aiops_obs_queue *q)
 {
     for (size_t i = q->pos; i < q->n; i++)
-        json_decref(q->v[i].r.obj);
+        aiops_record_clear(&q->v[i].r);
     for (size_t i = 0; i < q->nruns; i++) {
         if (q->runs[i].has)
-            json_decref(q->runs[i].head.r.obj);
+            aiops_record_clear(&q->runs[i].head.r);
         if (q->runs[i].f)
             fclose(q->runs[i].f);
     }
     free(q->v);
     free(q->runs);
+    aiops_buf_free(&q->scratch);
     memset(q, 0, sizeof *q);
 }
 
@@ -625,7 +698,7 @@ int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad)
     if (q->seq > seq && q->seq - seq > q->n - q->pos)
         return AIOPS_ELIMIT;
     while (q->seq > seq) {
-        json_decref(q->v[--q->n].r.obj);
+        aiops_record_clear(&q->v[--q->n].r);
         q->seq--;
     }
     q->nbad = nbad;
@@ -638,6 +711,15 @@ int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double t
     if (rc == AIOPS_EIO)
         return aiops_err_set(w->err, rc, w->file, aiops_jdoc_line(w), "%s", q->failed.msg);
     return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
+}
+
+int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
+                        aiops_buf *b)
+{
+    json_t *t = b->oom ? NULL : json_stringn_nocheck(b->n ? b->p : "", b->n);
+    b->n = 0;
+    b->oom = 0;
+    return aiops_obs_push(w, q, type, ts, t);
 }
 
 int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc)
@@ -708,6 +790,7 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
                              "out of memory");
     st->spec = spec;
     st->q.run_max = spec->stream ? AIOPS_OBS_RUN_MAX : 0;
+    st->q.text = ctx->raw_text;
     if (spec->stream)
         rc = spec->stream(ctx, &st->q, err);
     else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
@@ -742,9 +825,33 @@ int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, ai
             return 1;
         if (st->spec->sort)
             return 0;
-        aiops_obs_queue_free(&st->q);
+        st->q.n = st->q.pos = 0;     /* all handed out (never spilled unsorted) */
         int rc = load_next(st, err);
         if (rc <= 0)
             return rc;
     }
+}
+
+int aiops_obs_push_log(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_log *l)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_LOG, ts, aiops_obs_log_json(l));
+    aiops_obs_log_text(&q->scratch, l);
+    return aiops_obs_push_text(w, q, AIOPS_R_LOG, ts, &q->scratch);
+}
+
+int aiops_obs_push_span(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_span *sp)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(sp));
+    aiops_obs_span_text(&q->scratch, sp);
+    return aiops_obs_push_text(w, q, AIOPS_R_SPAN, ts, &q->scratch);
+}
+
+int aiops_obs_push_event(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_event *e)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(e));
+    aiops_obs_event_text(&q->scratch, e);
+    return aiops_obs_push_text(w, q, AIOPS_R_EVENT, ts, &q->scratch);
 }

@@ -248,6 +248,7 @@ static void set_ctx(const aiops_reader *rd, aiops_parse_ctx *ctx, aiops_stream *
     ctx->scrape_time = rd->o.scrape_time;
     ctx->warn = rd->o.warn;
     ctx->warn_ctx = rd->o.warn_ctx;
+    ctx->raw_text = rd->o.raw_text;
 }
 
 static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
@@ -582,6 +583,15 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
         if (rc != 1)
             return rc;
         int dup = is_duplicate(rd, rec, err);
+        if (dup == 0 && !rd->o.raw_text && json_is_string(rec->obj) &&
+            !aiops_record_json(rec, err)) {     /* a tree for a caller that did not opt in */
+            const char *file;
+            long line;
+            aiops_reader_where(rd, &file, &line);
+            aiops_err_locate(err, file, line);
+            aiops_record_clear(rec);
+            return err->code;
+        }
         if (dup == 0)
             return 1;
         aiops_record_clear(rec);

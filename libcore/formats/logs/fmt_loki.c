@@ -57,8 +57,7 @@ static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, js
     };
     if (!l.level)
         l.level = aiops_obs_level_text(text, n);
-    json_t *o = aiops_obs_log_json(&l);
-    return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
+    return aiops_obs_push_log(w, q, ts, &l);
 }
 
 /* --------------------------------------------------- logcli jsonl */

@@ -111,7 +111,7 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
             .status = error ? "error" : NULL, .attributes = attrs,
         };
         double ts = (double)(start / 1000000) + (double)(start % 1000000) / 1e6;
-        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+        rc = aiops_obs_push_span(w, q, ts, &s);
     }
     json_decref(attrs);
     return rc;
