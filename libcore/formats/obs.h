@@ -65,6 +65,9 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
  * it; 0 at the end; <0 error. */
 int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err);
 void aiops_obs_doc_close(aiops_obs_doc *d);
+/* Line mode: the next non-blank line (a BOM on line 1 left out), as
+ * aiops_jlines_next, for a caller that reads it another way first. */
+int aiops_obs_doc_line(aiops_obs_doc *d, char **line, size_t *len, aiops_err *err);
 /* Parse one JSON value that is all of [s, s+n) (a line, or part of one),
  * repairing UTF-8 as above; line is its line number.  1 or <0. */
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
@@ -230,6 +233,14 @@ typedef struct aiops_obs_spec {
      * reading it as it streams (aiops_obs_pull); with sort = 1 only, and
      * the queue then spills (AIOPS_OBS_RUN_MAX).  0 or <0. */
     int (*stream)(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err);
+    /* Optional fast path for JSON lines read with raw text
+     * (aiops_parse_ctx.raw_text): push the records of one line from the
+     * tokens of p (reset over the line), without a tree (tmp: scratch
+ * space, emptied between lines).  1 done; 0 when
+     * the line is not of the plain shape it handles, having pushed
+     * nothing: the line is then read as always (jansson, load), so records
+     * and messages stay the same; <0 AIOPS_ENOMEM or AIOPS_EIO. */
+    int (*fast_line)(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
@@ -239,6 +250,9 @@ void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+/* Push q->scratch (built by the *_text builders) as a record's text and
+ * empty it: 0, AIOPS_ENOMEM, or AIOPS_EIO (q->failed). */
+int aiops_obs_queue_push_scratch(aiops_obs_queue *q, aiops_rtype type, double ts);
 /* Push a record whose JSON text is b's (built by the *_text builders): a
  * copy of it is taken; b is emptied (n = 0) for the next record, its
  * memory still the caller's. */

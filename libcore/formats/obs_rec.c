@@ -713,13 +713,26 @@ int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double t
     return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
 }
 
-int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
-                        aiops_buf *b)
+static int push_buf(aiops_obs_queue *q, aiops_rtype type, double ts, aiops_buf *b)
 {
     json_t *t = b->oom ? NULL : json_stringn_nocheck(b->n ? b->p : "", b->n);
     b->n = 0;
     b->oom = 0;
-    return aiops_obs_push(w, q, type, ts, t);
+    return t ? aiops_obs_queue_push(q, type, ts, t) : AIOPS_ENOMEM;
+}
+
+int aiops_obs_queue_push_scratch(aiops_obs_queue *q, aiops_rtype type, double ts)
+{
+    return push_buf(q, type, ts, &q->scratch);
+}
+
+int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
+                        aiops_buf *b)
+{
+    int rc = push_buf(q, type, ts, b);
+    if (rc == AIOPS_EIO)
+        return aiops_err_set(w->err, rc, w->file, aiops_jdoc_line(w), "%s", q->failed.msg);
+    return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
 }
 
 int aiops_obs_leave_out(aiops_jdoc *w, aiops_obs_queue *q, int rc)
@@ -754,6 +767,9 @@ typedef struct spec_state {
     const aiops_obs_spec *spec;
     aiops_obs_doc doc;
     aiops_obs_queue q;
+    aiops_jpull *fast;       /* spec->fast_line's tokenizer, when used */
+    aiops_jpull_mem line;
+    aiops_buf tmp;
 } spec_state;
 
 void aiops_obs_spec_close(void *state)
@@ -763,15 +779,45 @@ void aiops_obs_spec_close(void *state)
         return;
     aiops_obs_doc_close(&st->doc);
     aiops_obs_queue_free(&st->q);
+    aiops_jpull_free(st->fast);
+    aiops_buf_free(&st->tmp);
     free(st);
 }
 
 /* Records of the next value into the queue: 1, 0 at the end, <0. */
+/* A JSON line through the spec's fast path: 1 done, 0 not (*line and
+ * *len are the line to read as always), <0. */
+static int fast_next(spec_state *st, char **line, size_t *len, aiops_err *err)
+{
+    int rc = aiops_obs_doc_line(&st->doc, line, len, err);
+    if (rc <= 0)
+        return rc < 0 ? rc : 2;
+    st->line = (aiops_jpull_mem){ *line, *len, 0, 0 };
+    aiops_jpull_reset(st->fast, aiops_jpull_mem_read, &st->line);
+    st->tmp.n = 0;
+    rc = st->spec->fast_line(st->fast, &st->q, &st->tmp);
+    if (rc >= 0)
+        return rc;
+    aiops_parse_ctx *ctx = st->doc.ctx;
+    return aiops_err_set(err, rc, aiops_stream_name(ctx->stream), aiops_stream_lineno(ctx->stream),
+                         "%s", rc == AIOPS_EIO ? st->q.failed.msg : "out of memory");
+}
+
 static int load_next(spec_state *st, aiops_err *err)
 {
     json_t *v;
     aiops_jdoc w;
-    int rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
+    int rc;
+    if (st->fast && st->doc.lines) {
+        char *line;
+        size_t len;
+        if ((rc = fast_next(st, &line, &len, err)) != 0)
+            return rc == 2 ? 0 : rc;
+        rc = aiops_obs_doc_parse(&st->doc, line, len, aiops_stream_lineno(st->doc.ctx->stream),
+                                 &v, &w, err);
+    } else {
+        rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
+    }
     if (rc <= 0)
         return rc;
     rc = st->spec->load(&w, &st->q, v);
@@ -795,8 +841,12 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
         rc = spec->stream(ctx, &st->q, err);
     else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
         st->doc.what = spec->what;
-        while (spec->sort && (rc = load_next(st, err)) == 1)
-            ;
+        if (spec->fast_line && ctx->raw_text && st->doc.lines &&
+            !(st->fast = aiops_jpull_new(aiops_jpull_mem_read, &st->line, NULL)))
+            rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
+                               "out of memory");
+        while (!rc && spec->sort && (rc = load_next(st, err)) == 1)
+            rc = 0;
     }
     if (rc < 0) {
         aiops_obs_spec_close(st);
