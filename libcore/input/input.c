@@ -65,7 +65,7 @@ static int add_archive(list *l, const char *path, int depth, aiops_err *err)
     if (!a)
         return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
     int rc = 0;
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+    if (aiops_archive_open(a, path) != ARCHIVE_OK) {
         rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open archive: %s",
                            archive_error_string(a));
         goto out;

@@ -77,6 +77,10 @@ int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);
 int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);
 /* A libarchive reader set up for the formats and filters we accept. */
 struct archive *aiops_archive_reader(void);
+/* Open it on the file at path; a zstd file is decompressed by a thread of
+ * its own (zthread.c), ended when the archive is closed.  libarchive's
+ * ARCHIVE_* result. */
+int aiops_archive_open(struct archive *a, const char *path);
 
 
 
