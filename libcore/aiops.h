@@ -257,6 +257,10 @@ typedef struct aiops_reader_opts {
     int strict;                  /* files in directories/archives that no format recognises:
                                     an error (1) instead of a warning and a skip (0) */
     int keep_duplicates;         /* 1: pass samples repeating a series and time as they are */
+    int index;                   /* 1: keep each archive's listing in ARCHIVE.aiops-index
+                                    beside it and use it while the archive and these
+                                    options are unchanged (the listing pass, which
+                                    decompresses the whole archive, is then skipped) */
     int raw_text;                /* 1: records may carry their JSON text in obj, as a
                                     JSON string (aiops_record, aiops_record_json);
                                     0: obj is always an object, as before */

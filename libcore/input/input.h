@@ -45,6 +45,12 @@ typedef struct aiops_expand_opts {
     aiops_probe_fn probe;
     void *probe_ctx;
     const char *const *members;
+    /* Non-NULL: keep each archive's listing (members, their first times)
+     * in ARCHIVE.aiops-index beside it and list the archive from there
+     * next time, while the archive's size and mtime and this key (what
+     * the probe's answers depend on: the reader's options) are the same.
+     * An index that cannot be written is not an error. */
+    const char *index_key;
 } aiops_expand_opts;
 int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
                               const aiops_expand_opts *xo, aiops_entry **out, size_t *count,
