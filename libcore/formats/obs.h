@@ -163,10 +163,12 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
  * _source, a Fluent Bit record): message from message/log/msg/MESSAGE,
  * level from log.level/level/severity/... or the text, service by
  * attribution, trace_id/span_id, and every other member flattened into
- * labels (without ts_key and the members used), plus extra labels.
- * *out owned by the caller.  Errors name the path (no message field). */
+ * labels (without ts_key and the members used), plus extra labels;
+ * pushed into q at time ts (text or tree, as aiops_obs_push_log).
+ * Errors name the path (no message field). */
+struct aiops_obs_queue;
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
-                         json_t **out);
+                         struct aiops_obs_queue *q, double ts);
 /* The time of such an object: the first of keys (NULL-terminated) it has,
  * read by aiops_jdoc_epoch.  1 (*key, *ts set), 0 when it has none of
  * them, <0 error. */

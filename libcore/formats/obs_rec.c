@@ -311,7 +311,7 @@ static const char *string_key(json_t *flat_obj, const char *const *keys)
 }
 
 static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key,
-                            json_t **out)
+                            aiops_obs_queue *q, double ts)
 {
     char tid[65], sid[65];
     const char *lkey = NULL, *tkey = NULL, *skey = NULL;
@@ -344,7 +344,7 @@ static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key
     json_t *lab = json_object();
     if (!lab || json_object_update(lab, flat_obj)) {
         json_decref(lab);
-        return AIOPS_ENOMEM;
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
     json_object_del(lab, msg_key);
     if (lkey && l.level)
@@ -354,19 +354,18 @@ static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key
     if (skey)
         json_object_del(lab, skey);
     l.labels = lab;
-    *out = aiops_obs_log_json(&l);
+    int rc = aiops_obs_push_log(w, q, ts, &l);
     json_decref(lab);
-    return *out ? 0 : AIOPS_ENOMEM;
+    return rc;
 }
 
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
-                         json_t **out)
+                         aiops_obs_queue *q, double ts)
 {
     const char *const skip[] = { ts_key, NULL };
     const char *mkey;
     json_t *flat_obj = json_object();
     int rc;
-    *out = NULL;
     if (!flat_obj || aiops_obs_flatten(src, flat_obj, skip) ||
         (extra && json_object_update(flat_obj, extra))) {
         json_decref(flat_obj);
@@ -376,9 +375,9 @@ int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t 
         json_decref(flat_obj);
         return aiops_jdoc_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
     }
-    rc = build_object_log(w, flat_obj, mkey, out);
+    rc = build_object_log(w, flat_obj, mkey, q, ts);
     json_decref(flat_obj);
-    return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
+    return rc;
 }
 
 int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
