@@ -102,6 +102,13 @@ static void put_str(aiops_buf *b, const char *key, const char *v)
     aiops_buf_jstr(b, v);
 }
 
+/* put_str over n/2 (key, value) pairs. */
+static void put_strs(aiops_buf *b, const char *const *kv, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        put_str(b, kv[i], kv[i + 1]);
+}
+
 static void put_obj(aiops_buf *b, const char *key, json_t *v)
 {
     if (!v || json_object_size(v) == 0)
@@ -125,10 +132,9 @@ void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l)
 
 void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s)
 {
-    put_str(b, "trace_id", s->trace_id);
-    put_str(b, "span_id", s->span_id);
-    put_str(b, "parent_span_id", s->parent_span_id);
-    put_str(b, "service", s->service);
+    const char *const ids[] = { "trace_id", s->trace_id, "span_id", s->span_id,
+                                "parent_span_id", s->parent_span_id, "service", s->service };
+    put_strs(b, ids, sizeof ids / sizeof *ids);
     put_key(b, "operation");
     aiops_buf_jstr(b, s->operation ? s->operation : "");
     put_key(b, "duration");
@@ -143,14 +149,10 @@ void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s)
 
 void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e)
 {
-    put_str(b, "kind", e->kind);
-    put_str(b, "service", e->service);
-    put_str(b, "reason", e->reason);
-    put_str(b, "message", e->message);
-    put_str(b, "object", e->object);
-    put_str(b, "namespace", e->ns);
-    put_str(b, "version", e->version);
-    put_str(b, "author", e->author);
+    const char *const f[] = { "kind", e->kind, "service", e->service, "reason", e->reason,
+                              "message", e->message, "object", e->object, "namespace", e->ns,
+                              "version", e->version, "author", e->author };
+    put_strs(b, f, sizeof f / sizeof *f);
     if (e->has_count)
         aiops_buf_printf(b, ",\"count\":%lld", (long long)e->count);
     put_str(b, "severity", e->severity);
