@@ -17,7 +17,9 @@
 #
 # Each file is read once by each program (the machine is shared: no
 # loops); rates are records / wall seconds, and user+sys CPU seconds are
-# shown beside them.  RUNS=3 takes the best of three.  Results:
+# shown beside them.  RUNS=3 takes the best of three.  OLD=path/to/an
+# older aiops-replay adds its CPU seconds and peak RSS on the same logs,
+# spans, events and alerts, in the same run.  Results:
 # docs/BENCHMARKS.md ("aiops-replay" and the issue-21 sections).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,20 +47,24 @@ timed() {
     echo "$best"
 }
 
-# row LABEL FILE RECORDS REPLAY_RESULT JQ_RESULT
+# row LABEL FILE RECORDS REPLAY_RESULT [JQ_RESULT [OLD_RESULT]]: rates per
+# wall second and per CPU second (user + sys: the machine is shared, so
+# the CPU figure is the steadier one), and the ratios to jq in both.
 row() {
     size=$(stat -c %s "$2")
-    set -- "$1" "$size" "$3" $4 ${5:--}
-    awk -v l="$1" -v b="$2" -v c="$3" -v w="$4" -v u="$5" -v m="$6" -v jw="${7:-}" -v jm="${9:-}" 'BEGIN{
-        jq = jw == "" || jw == "-" ? "" : sprintf("%8.2f %9.0f %9.1f", jw, c / jw, jm / 1024)
-        ratio = jw == "" || jw == "-" ? "" : sprintf("%6.1fx", jw / w)
-        printf "%-26s %8.1f %10d %8.2f %7.2f %11.0f %8.1f   %-28s %s\n",
-               l, b / 1048576, c, w, u, c / w, m / 1024, jq, ratio }'
+    set -- "$1" "$size" "$3" $4 ${5:-- - -} ${6:-- - -}
+    awk -v l="$1" -v b="$2" -v c="$3" -v w="$4" -v u="$5" -v m="$6" -v jw="$7" -v ju="$8" \
+        -v jm="$9" -v ou="${11}" -v om="${12}" 'BEGIN{
+        jq = jw == "-" ? "" : sprintf("%7.2f %7.2f %7.1f %6.1fx %6.1fx", jw, ju, jm / 1024, jw / w, ju / u)
+        old = ou == "-" ? "" : sprintf("   %7.2f %8.0f %7.1f", ou, c / ou, om / 1024)
+        printf "%-22s %7.1f %9d %7.2f %6.2f %9.0f %9.0f %7.1f %s%s\n",
+               l, b / 1048576, c, w, u, c / w, c / u, m / 1024, jq, old }'
 }
 
 header() {
-    printf '\n%-26s %8s %10s %8s %7s %11s %8s   %8s %9s %9s %s\n' input MB records wall cpu \
-        "records/s" "RSS MB" "jq wall" "jq rec/s" "jq RSS" "vs jq"
+    printf '\n%-22s %7s %9s %7s %6s %9s %9s %7s %7s %7s %7s %7s %7s' input MB records wall cpu \
+        "rec/wall" "rec/cpu" "RSS MB" "jq wall" "jq cpu" "jq RSS" "x wall" "x cpu"
+    [ -z "${OLD:-}" ] && echo || printf '   %7s %8s %7s\n' "old cpu" "old r/cpu" "old RSS"
 }
 
 count() {   # records aiops-replay writes for FILE [OPTS]
@@ -119,7 +125,11 @@ header
 for f in logcli.jsonl es.ndjson jaeger.json otlp.json zipkin.json k8s.jsonl alertmanager.ndjson; do
     c=$(count "$o/$f")
     [ $f != jaeger.json ] || spans=$c
-    row "$f" "$o/$f" "$c" "$(timed "$replay" -o /dev/null "$o/$f")" "$(timed jq -c . "$o/$f")"
+    r=$(timed "$replay" -o /dev/null "$o/$f")
+    j=$(timed jq -c . "$o/$f")
+    old=""
+    [ -z "${OLD:-}" ] || old=$(timed "$OLD" -o /dev/null "$o/$f")
+    row "$f" "$o/$f" "$c" "$r" "$j" "$old"
 done
 
 # ---------------------------------------------- a 1 GB Jaeger document
