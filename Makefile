@@ -179,4 +179,5 @@ fuzz: build/fuzz/fuzz_formats
 	printf '\375\020' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/raw-jaeger
 	printf '\375\021' | cat - tests/fixtures/otlp/collector.jsonl > build/fuzz/corpus/raw-otlp
 	printf '\375\023' | cat - tests/fixtures/k8s-events/watch-events.jsonl > build/fuzz/corpus/raw-k8s
+	printf '\375\022' | cat - tests/fixtures/zipkin/traces.json > build/fuzz/corpus/raw-zipkin
 	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
