@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -111,6 +112,27 @@ static void test_many_chunks_and_frames(void **state)
     free(got);
 }
 
+/* Closed after one read, with the thread waiting for room in the ring:
+ * the thread stops and the close returns. */
+static void test_close_early(void **state)
+{
+    (void)state;
+    size_t n = (size_t)12 << 20;
+    char *data = malloc(n), buf[4096];
+    assert_non_null(data);
+    memset(data, 'x', n);    /* (zeros would read as an empty tar archive) */
+    const char *p = write_zst("xs.zst", data, n, 1, SIZE_MAX);
+    struct archive *a = aiops_archive_reader();
+    struct archive_entry *ae;
+    assert_int_equal(aiops_archive_open(a, p), ARCHIVE_OK);
+    assert_int_equal(archive_read_next_header(a, &ae), ARCHIVE_OK);
+    assert_int_equal(archive_read_data(a, buf, sizeof buf), (la_ssize_t)sizeof buf);
+    struct timespec pause = {0, 100000000};
+    nanosleep(&pause, NULL); /* let the thread fill the ring and wait */
+    assert_int_equal(archive_read_free(a), ARCHIVE_OK);
+    free(data);
+}
+
 static void test_corrupt_and_plain(void **state)
 {
     (void)state;
@@ -135,6 +157,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_many_chunks_and_frames),
+        cmocka_unit_test(test_close_early),
         cmocka_unit_test(test_corrupt_and_plain),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
