@@ -36,6 +36,7 @@ struct aiops_writer {
     double last_ts;
     char last_ts_text[40];
     size_t last_ts_len;
+    aiops_buf rec;           /* the text of a record printed from its tree, reused */
 };
 
 static int write_all(aiops_writer *w, const char *p, size_t n, aiops_err *err)
@@ -304,14 +305,19 @@ static int put_big(aiops_writer *w, const aiops_buf *b, aiops_err *err)
 
 static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
 {
-    aiops_buf b = {0};
-    put_record(&b, r, s);
+    /* One buffer for all records (a new one per record made malloc
+     * consolidate its free lists over and over); a giant one is let go. */
+    aiops_buf *b = &w->rec;
+    b->n = 0;
+    b->oom = 0;
+    put_record(b, r, s);
     int rc = 0;
-    if (b.oom)
+    if (b->oom)
         rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
     if (!rc)
-        rc = put_big(w, &b, err);
-    aiops_buf_free(&b);
+        rc = put_big(w, b, err);
+    if (b->cap > OUTBUF || b->oom)
+        aiops_buf_free(b);
     return rc;
 }
 
@@ -388,6 +394,7 @@ int aiops_writer_close(aiops_writer *w, aiops_err *err)
     ZSTD_freeCCtx(w->zc);
     free(w->zbuf);
     free(w->buf);
+    aiops_buf_free(&w->rec);
     free(w);
     return rc;
 }
