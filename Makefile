@@ -180,4 +180,10 @@ fuzz: build/fuzz/fuzz_formats
 	find tests/fixtures -type f -exec cp {} build/fuzz/corpus/ \; 2>/dev/null || true
 	cp tests/fuzz/regressions/* build/fuzz/corpus/   # inputs that once failed
 	printf '\376\003' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/jpull-jaeger
+	printf '\375\014' | cat - tests/fixtures/loki/logcli.jsonl > build/fuzz/corpus/raw-loki
+	printf '\375\014' | cat - tests/fixtures/loki/utf8-line.jsonl > build/fuzz/corpus/raw-loki-utf8
+	printf '\375\020' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/raw-jaeger
+	printf '\375\021' | cat - tests/fixtures/otlp/collector.jsonl > build/fuzz/corpus/raw-otlp
+	printf '\375\023' | cat - tests/fixtures/k8s-events/watch-events.jsonl > build/fuzz/corpus/raw-k8s
+	printf '\375\022' | cat - tests/fixtures/zipkin/traces.json > build/fuzz/corpus/raw-zipkin
 	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus

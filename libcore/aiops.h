@@ -197,7 +197,16 @@ aiops_rtype aiops_rtype_from_name(const char *s, size_t n);
  *    fields beyond type/ts/name/labels/series/value, which are kept in obj
  *    (so they are preserved when a tool passes the record through).
  *  - every other type: obj holds the whole JSON object (ts too).
- * obj is owned by the record: aiops_record_clear() releases it. */
+ * obj is owned by the record: aiops_record_clear() releases it.
+ *
+ * Raw text (aiops_reader_opts.raw_text): a log, span, event or alert
+ * record may instead carry its fields as JSON text: obj is then a JSON
+ * *string* (never an object) holding ',"k":v,...', the members after
+ * type and ts in output order (or "").  The writer copies that text as it
+ * is; a consumer that wants the tree calls aiops_record_json(), which
+ * replaces the string by the object built from it (numbers as the text
+ * spells them: 2, not 2.0).  Without raw_text every record's obj is an
+ * object (or NULL) as it always was.  The struct itself is unchanged. */
 typedef struct aiops_record {
     aiops_rtype type;
     uint32_t sid;
@@ -207,6 +216,14 @@ typedef struct aiops_record {
 } aiops_record;
 
 void aiops_record_clear(aiops_record *r);
+/* 1 if the record carries its fields as text (above), with *text and
+ * *len set (borrowed, owned by r); else 0. */
+int aiops_record_text(const aiops_record *r, const char **text, size_t *len);
+/* r->obj as an object: built from the record's text first when it
+ * carries text (above).  Borrowed (owned by r).  NULL with err set
+ * (AIOPS_ENOMEM, or AIOPS_EPARSE for text that is not JSON members) or,
+ * for a record without fields (a plain sample), NULL with err->code 0. */
+json_t *aiops_record_json(aiops_record *r, aiops_err *err);
 
 
 
@@ -240,6 +257,13 @@ typedef struct aiops_reader_opts {
     int strict;                  /* files in directories/archives that no format recognises:
                                     an error (1) instead of a warning and a skip (0) */
     int keep_duplicates;         /* 1: pass samples repeating a series and time as they are */
+    int index;                   /* 1: keep each archive's listing in ARCHIVE.aiops-index
+                                    beside it and use it while the archive and these
+                                    options are unchanged (the listing pass, which
+                                    decompresses the whole archive, is then skipped) */
+    int raw_text;                /* 1: records may carry their JSON text in obj, as a
+                                    JSON string (aiops_record, aiops_record_json);
+                                    0: obj is always an object, as before */
     /* Warnings (skipped files, file times used, ...): NULL = dropped. */
     void (*warn)(void *warn_ctx, const char *msg);
     void *warn_ctx;

@@ -136,6 +136,10 @@ typedef struct aiops_parse_ctx {
      * (--skip-bad counts one and continues).  The reader clears it before
      * each call.  Without it, progress is judged by the line number. */
     int resumable;
+    /* Set by the reader from aiops_reader_opts.raw_text: the format may
+     * hand out records that carry their JSON text (obj a JSON string, see
+     * aiops_record) instead of a tree.  0: trees as always. */
+    int raw_text;
 } aiops_parse_ctx;
 
 /* Send a printf-style warning through ctx->warn (if any), prefixed with
@@ -206,6 +210,11 @@ extern const aiops_format aiops_fmt_otlp;         /* OTLP/JSON traces */
 extern const aiops_format aiops_fmt_zipkin;       /* Zipkin v2 JSON spans */
 extern const aiops_format aiops_fmt_k8s_events;   /* kubectl get events -o json */
 extern const aiops_format aiops_fmt_deploy;       /* deploy/change event JSON */
+
+/* A new tree (owned by the caller) of the JSON members a record carries
+ * as text (aiops_record, raw text), leaving the record as it is; NULL
+ * with err set.  aiops_record_json() is the same kept in the record. */
+json_t *aiops_record_text_json(const aiops_record *r, aiops_err *err);
 
 /* Parse one line of the record stream (NDJSON object or "ts\tseries\tvalue")
  * into rec.  file/line are only used for messages.  Returns 0 or <0. */

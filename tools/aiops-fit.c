@@ -90,6 +90,7 @@ static int run(const cli *c, const cfg *g, const char *const *paths, size_t npat
     aiops_writer *w = NULL;
     aiops_fit *f = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* logs, spans, ... are only passed through: no trees */
     int rc = tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     int tty = isatty(2);
     if (!rc)

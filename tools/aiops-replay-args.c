@@ -82,6 +82,17 @@ void replay_parse_args(cli *c, cfg *g)
                 "\\fB'metrics/*'\\fR selects a whole folder. The option may be repeated: a member\n"
                 "is read if any pattern matches. Files named on the command line are always\n"
                 "read."},
+        {CLI_LONG, "index", NULL, "keep each archive's member list in ARCHIVE.aiops-index and reuse it", CLI_FLAG,
+         .dest = &ro->index,
+         .man = "Keep the listing of each archive (its members and the time each one starts\n"
+                "at) in \\fIARCHIVE\\fB.aiops-index\\fR beside it, and read it from there\n"
+                "next time instead of listing the archive again. Listing a compressed\n"
+                "archive decompresses all of it, so a second run with the index\n"
+                "decompresses the archive once instead of twice. The index is used only\n"
+                "while the archive's size and modification time, and the options that\n"
+                "decide where members start (\\fB\\-\\-input-format\\fR, \\fB\\-\\-members\\fR,\n"
+                "\\fB\\-\\-reorder-window\\fR, \\fB\\-\\-tz\\fR, ...), are the same; an index that\n"
+                "cannot be written (a read-only directory) is skipped silently."},
         {CLI_LONG, "service", "NAME", "service of plain text log files (default: from the file name)", CLI_STRING,
          .dest = &ro->service,
          .man = "The service of plain text log files, which carry none. By default the file\n"

@@ -116,6 +116,9 @@ static int run(const cli *c, cfg *g, const char *const *paths, size_t npaths, ai
     uint64_t seen = 0;
     o.tab = aiops_series_table_new();
     int rc = o.tab ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    /* Records are only filtered and written: they may keep their JSON
+     * text (no tree per log line or span). */
+    g->ro.raw_text = 1;
     if (!rc)
         rc = cli_reader_new(c, &rd, paths, npaths, o.tab, &g->ro, err);
     if (!rc)

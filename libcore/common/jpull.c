@@ -85,6 +85,26 @@ aiops_jpull *aiops_jpull_new(aiops_jpull_read read, void *ctx, const aiops_jpull
     return p;
 }
 
+void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx)
+{
+    p->read = read;
+    p->rctx = ctx;
+    p->c = NULL;
+    p->n = p->i = 0;
+    p->eof = 0;
+    p->off = 0;
+    p->line = 1;
+    p->col = p->last_col = 0;
+    p->tok_line = 0;
+    p->slen = p->nfix = p->nearlen = 0;
+    p->s[0] = '\0';
+    p->depth = 0;
+    p->top = (frame){ .state = S_TOP };
+    p->raw = NULL;
+    p->raw_from = 0;
+    aiops_err_clear(&p->saved);
+}
+
 void aiops_jpull_free(aiops_jpull *p)
 {
     if (!p)

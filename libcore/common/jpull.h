@@ -51,6 +51,9 @@ typedef struct aiops_jpull_opts {
 /* NULL when out of memory. */
 aiops_jpull *aiops_jpull_new(aiops_jpull_read read, void *ctx, const aiops_jpull_opts *o);
 void aiops_jpull_free(aiops_jpull *p);
+/* Start over on new input (a reader of many small values, e.g. one per
+ * JSON line, keeps one tokenizer): as new, with the same options. */
+void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx);
 
 /* The next token (> 0), AIOPS_JT_END, or <0 with *err set: AIOPS_EPARSE
  * (syntax, invalid UTF-8), AIOPS_ELIMIT (a string past max_str), or the

@@ -65,6 +65,9 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
  * it; 0 at the end; <0 error. */
 int aiops_obs_doc_next(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err);
 void aiops_obs_doc_close(aiops_obs_doc *d);
+/* Line mode: the next non-blank line (a BOM on line 1 left out), as
+ * aiops_jlines_next, for a caller that reads it another way first. */
+int aiops_obs_doc_line(aiops_obs_doc *d, char **line, size_t *len, aiops_err *err);
 /* Parse one JSON value that is all of [s, s+n) (a line, or part of one),
  * repairing UTF-8 as above; line is its line number.  1 or <0. */
 int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, json_t **out,
@@ -132,6 +135,12 @@ json_t *aiops_obs_log_json(const aiops_obs_log *l);
 json_t *aiops_obs_span_json(const aiops_obs_span *s);
 json_t *aiops_obs_event_json(const aiops_obs_event *e);
 
+/* The same fields appended to b as JSON text (a record's raw text,
+ * aiops_record in aiops.h: each member with its leading comma). */
+void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l);
+void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s);
+void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e);
+
 /* Flatten the members of src into dst as "a.b.c" -> string (numbers and
  * booleans as their JSON text, arrays as compact JSON, nulls left out),
  * skipping top-level members named in skip (NULL-terminated, may be NULL).
@@ -154,10 +163,12 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
  * _source, a Fluent Bit record): message from message/log/msg/MESSAGE,
  * level from log.level/level/severity/... or the text, service by
  * attribution, trace_id/span_id, and every other member flattened into
- * labels (without ts_key and the members used), plus extra labels.
- * *out owned by the caller.  Errors name the path (no message field). */
+ * labels (without ts_key and the members used), plus extra labels;
+ * pushed into q at time ts (text or tree, as aiops_obs_push_log).
+ * Errors name the path (no message field). */
+struct aiops_obs_queue;
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
-                         json_t **out);
+                         struct aiops_obs_queue *q, double ts);
 /* The time of such an object: the first of keys (NULL-terminated) it has,
  * read by aiops_jdoc_epoch.  1 (*key, *ts set), 0 when it has none of
  * them, <0 error. */
@@ -180,6 +191,8 @@ typedef struct aiops_obs_queue {
     struct aiops_obs_run *runs;
     size_t nruns, runcap;
     aiops_err failed;        /* a temporary file that could not be written or read */
+    int text;                /* records as text (aiops_parse_ctx.raw_text), not trees */
+    aiops_buf scratch;       /* the text of the record being built */
 } aiops_obs_queue;
 
 #define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
@@ -222,6 +235,14 @@ typedef struct aiops_obs_spec {
      * reading it as it streams (aiops_obs_pull); with sort = 1 only, and
      * the queue then spills (AIOPS_OBS_RUN_MAX).  0 or <0. */
     int (*stream)(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err);
+    /* Optional fast path for JSON lines read with raw text
+     * (aiops_parse_ctx.raw_text): push the records of one line from the
+     * tokens of p (reset over the line), without a tree (tmp: scratch
+ * space, emptied between lines).  1 done; 0 when
+     * the line is not of the plain shape it handles, having pushed
+     * nothing: the line is then read as always (jansson, load), so records
+     * and messages stay the same; <0 AIOPS_ENOMEM or AIOPS_EIO. */
+    int (*fast_line)(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,
@@ -231,6 +252,19 @@ void aiops_obs_spec_close(void *state);
 
 /* Push a new record object (taken) or fail with ENOMEM at the walk. */
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj);
+/* Push q->scratch (built by the *_text builders) as a record's text and
+ * empty it: 0, AIOPS_ENOMEM, or AIOPS_EIO (q->failed). */
+int aiops_obs_queue_push_scratch(aiops_obs_queue *q, aiops_rtype type, double ts);
+/* Push a record whose JSON text is b's (built by the *_text builders): a
+ * copy of it is taken; b is emptied (n = 0) for the next record, its
+ * memory still the caller's. */
+int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
+                        aiops_buf *b);
+/* A record from its fields: as text (the *_text builders, in q->scratch)
+ * when q->text is set, else as a tree (the *_json builders). */
+int aiops_obs_push_log(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_log *l);
+int aiops_obs_push_span(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_span *s);
+int aiops_obs_push_event(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_event *e);
 /* load() each element of the array arr in order, the walk at key[i] (at
  * [i] when key is NULL); an element with a parse error is left out
  * (aiops_obs_leave_out), other errors stop.  0 or <0. */

@@ -330,18 +330,26 @@ int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, js
     return 1;
 }
 
+int aiops_obs_doc_line(aiops_obs_doc *d, char **line, size_t *len, aiops_err *err)
+{
+    int rc = aiops_jlines_next(d->ctx->stream, line, len, err);
+    if (rc <= 0)
+        return rc;
+    if (aiops_stream_lineno(d->ctx->stream) == 1) {
+        size_t bom = aiops_bom_len(*line, *len);   /* jansson rejects a BOM */
+        *line += bom;
+        *len -= bom;
+    }
+    return 1;
+}
+
 static int next_line(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err *err)
 {
     char *line;
     size_t len;
-    int rc = aiops_jlines_next(d->ctx->stream, &line, &len, err);
+    int rc = aiops_obs_doc_line(d, &line, &len, err);
     if (rc <= 0)
         return rc;
-    if (aiops_stream_lineno(d->ctx->stream) == 1) {
-        size_t bom = aiops_bom_len(line, len);   /* jansson rejects a BOM */
-        line += bom;
-        len -= bom;
-    }
     return aiops_obs_doc_parse(d, line, len, aiops_stream_lineno(d->ctx->stream), out, w, err);
 }
 

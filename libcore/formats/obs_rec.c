@@ -85,6 +85,79 @@ json_t *aiops_obs_event_json(const aiops_obs_event *e)
     return done(o, bad);
 }
 
+/* The same fields as JSON text (a record's raw text, aiops.h:
+ * ',"k":v,...'), for records that skip the tree. */
+static void put_key(aiops_buf *b, const char *key)
+{
+    aiops_buf_put(b, ",\"", 2);
+    aiops_buf_str(b, key);
+    aiops_buf_put(b, "\":", 2);
+}
+
+static void put_str(aiops_buf *b, const char *key, const char *v)
+{
+    if (!v || !v[0])
+        return;
+    put_key(b, key);
+    aiops_buf_jstr(b, v);
+}
+
+/* put_str over n/2 (key, value) pairs. */
+static void put_strs(aiops_buf *b, const char *const *kv, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        put_str(b, kv[i], kv[i + 1]);
+}
+
+static void put_obj(aiops_buf *b, const char *key, json_t *v)
+{
+    if (!v || json_object_size(v) == 0)
+        return;
+    put_key(b, key);
+    aiops_buf_json(b, v);
+}
+
+void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l)
+{
+    put_str(b, "service", l->service);
+    put_str(b, "level", l->level);
+    put_key(b, "message");
+    aiops_buf_jstrn(b, l->msg ? l->msg : "", l->msg ? l->msg_len : 0);
+    put_obj(b, "labels", l->labels);
+    put_str(b, "trace_id", l->trace_id);
+    put_str(b, "span_id", l->span_id);
+    if (l->bad_utf8)
+        aiops_buf_printf(b, ",\"invalid_utf8\":%zu", l->bad_utf8);
+}
+
+void aiops_obs_span_text(aiops_buf *b, const aiops_obs_span *s)
+{
+    const char *const ids[] = { "trace_id", s->trace_id, "span_id", s->span_id,
+                                "parent_span_id", s->parent_span_id, "service", s->service };
+    put_strs(b, ids, sizeof ids / sizeof *ids);
+    put_key(b, "operation");
+    aiops_buf_jstr(b, s->operation ? s->operation : "");
+    put_key(b, "duration");
+    aiops_buf_num(b, s->duration);
+    if (s->error)
+        aiops_buf_put(b, ",\"error\":true", 13);
+    else
+        aiops_buf_put(b, ",\"error\":false", 14);
+    put_str(b, "status", s->status);
+    put_obj(b, "attributes", s->attributes);
+}
+
+void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e)
+{
+    const char *const f[] = { "kind", e->kind, "service", e->service, "reason", e->reason,
+                              "message", e->message, "object", e->object, "namespace", e->ns,
+                              "version", e->version, "author", e->author };
+    put_strs(b, f, sizeof f / sizeof *f);
+    if (e->has_count)
+        aiops_buf_printf(b, ",\"count\":%lld", (long long)e->count);
+    put_str(b, "severity", e->severity);
+}
+
 /* ------------------------------------------------------------ labels */
 
 #define FLAT_DEPTH 16
@@ -240,7 +313,7 @@ static const char *string_key(json_t *flat_obj, const char *const *keys)
 }
 
 static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key,
-                            json_t **out)
+                            aiops_obs_queue *q, double ts)
 {
     char tid[65], sid[65];
     const char *lkey = NULL, *tkey = NULL, *skey = NULL;
@@ -273,7 +346,7 @@ static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key
     json_t *lab = json_object();
     if (!lab || json_object_update(lab, flat_obj)) {
         json_decref(lab);
-        return AIOPS_ENOMEM;
+        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
     json_object_del(lab, msg_key);
     if (lkey && l.level)
@@ -283,19 +356,18 @@ static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key
     if (skey)
         json_object_del(lab, skey);
     l.labels = lab;
-    *out = aiops_obs_log_json(&l);
+    int rc = aiops_obs_push_log(w, q, ts, &l);
     json_decref(lab);
-    return *out ? 0 : AIOPS_ENOMEM;
+    return rc;
 }
 
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
-                         json_t **out)
+                         aiops_obs_queue *q, double ts)
 {
     const char *const skip[] = { ts_key, NULL };
     const char *mkey;
     json_t *flat_obj = json_object();
     int rc;
-    *out = NULL;
     if (!flat_obj || aiops_obs_flatten(src, flat_obj, skip) ||
         (extra && json_object_update(flat_obj, extra))) {
         json_decref(flat_obj);
@@ -305,9 +377,9 @@ int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t 
         json_decref(flat_obj);
         return aiops_jdoc_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
     }
-    rc = build_object_log(w, flat_obj, mkey, out);
+    rc = build_object_log(w, flat_obj, mkey, q, ts);
     json_decref(flat_obj);
-    return rc ? aiops_jdoc_fail(w, rc, "out of memory") : 0;
+    return rc;
 }
 
 int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, const char **key,
@@ -330,7 +402,8 @@ struct aiops_obs_qitem {
 
 /* A sorted run in a temporary file: per record a header, then the
  * object's tree in a tagged binary form (read back without lexing text:
- * jansson's parser would cost more than the whole rest of the read). */
+ * jansson's parser would cost more than the whole rest of the read); a
+ * record that carries its JSON text is one string. */
 typedef struct run_head {
     double ts;
     uint64_t seq, len;
@@ -526,7 +599,7 @@ static int spill(aiops_obs_queue *q)
         else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
                          fwrite(b.p, 1, b.n, r->f) != b.n))
             rc = io_fail(q, "cannot write");
-        json_decref(it->r.obj);
+        aiops_record_clear(&it->r);
     }
     aiops_buf_free(&b);
     q->n = q->pos = 0;
@@ -608,15 +681,16 @@ int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
 void aiops_obs_queue_free(aiops_obs_queue *q)
 {
     for (size_t i = q->pos; i < q->n; i++)
-        json_decref(q->v[i].r.obj);
+        aiops_record_clear(&q->v[i].r);
     for (size_t i = 0; i < q->nruns; i++) {
         if (q->runs[i].has)
-            json_decref(q->runs[i].head.r.obj);
+            aiops_record_clear(&q->runs[i].head.r);
         if (q->runs[i].f)
             fclose(q->runs[i].f);
     }
     free(q->v);
     free(q->runs);
+    aiops_buf_free(&q->scratch);
     memset(q, 0, sizeof *q);
 }
 
@@ -625,7 +699,7 @@ int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad)
     if (q->seq > seq && q->seq - seq > q->n - q->pos)
         return AIOPS_ELIMIT;
     while (q->seq > seq) {
-        json_decref(q->v[--q->n].r.obj);
+        aiops_record_clear(&q->v[--q->n].r);
         q->seq--;
     }
     q->nbad = nbad;
@@ -635,6 +709,28 @@ int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad)
 int aiops_obs_push(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
     int rc = obj ? aiops_obs_queue_push(q, type, ts, obj) : AIOPS_ENOMEM;
+    if (rc == AIOPS_EIO)
+        return aiops_err_set(w->err, rc, w->file, aiops_jdoc_line(w), "%s", q->failed.msg);
+    return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
+}
+
+static int push_buf(aiops_obs_queue *q, aiops_rtype type, double ts, aiops_buf *b)
+{
+    json_t *t = b->oom ? NULL : json_stringn_nocheck(b->n ? b->p : "", b->n);
+    b->n = 0;
+    b->oom = 0;
+    return t ? aiops_obs_queue_push(q, type, ts, t) : AIOPS_ENOMEM;
+}
+
+int aiops_obs_queue_push_scratch(aiops_obs_queue *q, aiops_rtype type, double ts)
+{
+    return push_buf(q, type, ts, &q->scratch);
+}
+
+int aiops_obs_push_text(aiops_jdoc *w, aiops_obs_queue *q, aiops_rtype type, double ts,
+                        aiops_buf *b)
+{
+    int rc = push_buf(q, type, ts, b);
     if (rc == AIOPS_EIO)
         return aiops_err_set(w->err, rc, w->file, aiops_jdoc_line(w), "%s", q->failed.msg);
     return rc ? aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory") : 0;
@@ -672,6 +768,9 @@ typedef struct spec_state {
     const aiops_obs_spec *spec;
     aiops_obs_doc doc;
     aiops_obs_queue q;
+    aiops_jpull *fast;       /* spec->fast_line's tokenizer, when used */
+    aiops_jpull_mem line;
+    aiops_buf tmp;
 } spec_state;
 
 void aiops_obs_spec_close(void *state)
@@ -681,15 +780,45 @@ void aiops_obs_spec_close(void *state)
         return;
     aiops_obs_doc_close(&st->doc);
     aiops_obs_queue_free(&st->q);
+    aiops_jpull_free(st->fast);
+    aiops_buf_free(&st->tmp);
     free(st);
 }
 
 /* Records of the next value into the queue: 1, 0 at the end, <0. */
+/* A JSON line through the spec's fast path: 1 done, 0 not (*line and
+ * *len are the line to read as always), <0. */
+static int fast_next(spec_state *st, char **line, size_t *len, aiops_err *err)
+{
+    int rc = aiops_obs_doc_line(&st->doc, line, len, err);
+    if (rc <= 0)
+        return rc < 0 ? rc : 2;
+    st->line = (aiops_jpull_mem){ *line, *len, 0, 0 };
+    aiops_jpull_reset(st->fast, aiops_jpull_mem_read, &st->line);
+    st->tmp.n = 0;
+    rc = st->spec->fast_line(st->fast, &st->q, &st->tmp);
+    if (rc >= 0)
+        return rc;
+    aiops_parse_ctx *ctx = st->doc.ctx;
+    return aiops_err_set(err, rc, aiops_stream_name(ctx->stream), aiops_stream_lineno(ctx->stream),
+                         "%s", rc == AIOPS_EIO ? st->q.failed.msg : "out of memory");
+}
+
 static int load_next(spec_state *st, aiops_err *err)
 {
     json_t *v;
     aiops_jdoc w;
-    int rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
+    int rc;
+    if (st->fast && st->doc.lines) {
+        char *line;
+        size_t len;
+        if ((rc = fast_next(st, &line, &len, err)) != 0)
+            return rc == 2 ? 0 : rc;
+        rc = aiops_obs_doc_parse(&st->doc, line, len, aiops_stream_lineno(st->doc.ctx->stream),
+                                 &v, &w, err);
+    } else {
+        rc = aiops_obs_doc_next(&st->doc, &v, &w, err);
+    }
     if (rc <= 0)
         return rc;
     rc = st->spec->load(&w, &st->q, v);
@@ -708,12 +837,17 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
                              "out of memory");
     st->spec = spec;
     st->q.run_max = spec->stream ? AIOPS_OBS_RUN_MAX : 0;
+    st->q.text = ctx->raw_text;
     if (spec->stream)
         rc = spec->stream(ctx, &st->q, err);
     else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
         st->doc.what = spec->what;
-        while (spec->sort && (rc = load_next(st, err)) == 1)
-            ;
+        if (spec->fast_line && ctx->raw_text && st->doc.lines &&
+            !(st->fast = aiops_jpull_new(aiops_jpull_mem_read, &st->line, NULL)))
+            rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
+                               "out of memory");
+        while (!rc && spec->sort && (rc = load_next(st, err)) == 1)
+            rc = 0;
     }
     if (rc < 0) {
         aiops_obs_spec_close(st);
@@ -742,9 +876,33 @@ int aiops_obs_spec_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, ai
             return 1;
         if (st->spec->sort)
             return 0;
-        aiops_obs_queue_free(&st->q);
+        st->q.n = st->q.pos = 0;     /* all handed out (never spilled unsorted) */
         int rc = load_next(st, err);
         if (rc <= 0)
             return rc;
     }
+}
+
+int aiops_obs_push_log(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_log *l)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_LOG, ts, aiops_obs_log_json(l));
+    aiops_obs_log_text(&q->scratch, l);
+    return aiops_obs_push_text(w, q, AIOPS_R_LOG, ts, &q->scratch);
+}
+
+int aiops_obs_push_span(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_span *sp)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(sp));
+    aiops_obs_span_text(&q->scratch, sp);
+    return aiops_obs_push_text(w, q, AIOPS_R_SPAN, ts, &q->scratch);
+}
+
+int aiops_obs_push_event(aiops_jdoc *w, aiops_obs_queue *q, double ts, const aiops_obs_event *e)
+{
+    if (!q->text)
+        return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(e));
+    aiops_obs_event_text(&q->scratch, e);
+    return aiops_obs_push_text(w, q, AIOPS_R_EVENT, ts, &q->scratch);
 }

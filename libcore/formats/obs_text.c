@@ -241,7 +241,10 @@ size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char 
 {
     for (size_t k = 0; keys[k]; k++) {
         size_t kl = strlen(keys[k]);
-        for (size_t i = 0; i + kl <= n; i++) {
+        const char *p = s, *end = s + n;
+        /* candidates: where the key's first byte is (memchr runs at memory speed) */
+        while (kl <= (size_t)(end - p) && (p = memchr(p, keys[k][0], (size_t)(end - p - kl) + 1))) {
+            size_t i = (size_t)(p++ - s);
             if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[k], kl) != 0)
                 continue;
             size_t got = id_at(s, n, i, kl, buf);

@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "common/array.h"
+#include "common/buf.h"
 #include "input/input.h"
 
 #define MAX_DEPTH 64
@@ -24,6 +26,7 @@ typedef struct list {
     aiops_probe_fn probe;
     void *probe_ctx;
     const char *const *members;
+    const char *index_key;
 } list;
 
 /* --members: does this member or file name pass the globs? */
@@ -59,13 +62,139 @@ static int push(list *l, aiops_entry_kind kind, const char *path, const char *me
     return 0;
 }
 
+/* ------------------------------------------- the listing kept beside */
+
+#define INDEX_MAGIC "aiops-index 1"
+
+/* What identifies the archive and the options: "size mtime.ns key". */
+static void index_id(const char *path, const char *key, aiops_buf *b)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        aiops_buf_printf(b, "%s\t%lld\t%lld.%09ld\t", INDEX_MAGIC, (long long)st.st_size,
+                         (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    aiops_buf_str(b, key);
+}
+
+static int parse_field(char **p, double *v)
+{
+    char *t = strchr(*p, '\t');
+    if (!t)
+        return -1;
+    int rc = aiops_parse_double(*p, (size_t)(t - *p), v);
+    *p = t + 1;
+    return rc;
+}
+
+/* The archive's entries from its index: 1 when used, 0 when there is no
+ * usable one (absent, stale, other options, unreadable), <0 out of memory. */
+static int index_load(list *l, const char *path, aiops_err *err)
+{
+    aiops_buf name = {0}, id = {0};
+    aiops_buf_printf(&name, "%s.aiops-index", path);
+    index_id(path, l->index_key, &id);
+    FILE *f = name.oom ? NULL : fopen(name.p, "r");
+    char *line = NULL;
+    size_t cap = 0, first = l->n;
+    ssize_t n;
+    int rc = 0;
+    if (!f || id.oom || (n = getline(&line, &cap, f)) <= 0 || (size_t)n != id.n + 1 ||
+        memcmp(line, id.p, id.n) != 0)
+        goto out;
+    int done = 0;
+    while (rc == 0 && !done && (n = getline(&line, &cap, f)) > 0) {
+        double index, mtime, first_ts, nested, has_member;
+        char *p = line;
+        if (n == 3 && memcmp(line, "end", 3) == 0) {     /* written whole */
+            done = 1;
+            break;
+        }
+        if (line[n - 1] != '\n' || parse_field(&p, &index) || parse_field(&p, &mtime) ||
+            parse_field(&p, &first_ts) || parse_field(&p, &nested) ||
+            parse_field(&p, &has_member))
+            break;
+        line[n - 1] = 0;
+        rc = push(l, AIOPS_ENTRY_MEMBER, path, has_member ? p : NULL, (long)index, mtime,
+                  nested != 0, err);
+        if (!rc)
+            l->v[l->n - 1].first_ts = first_ts;
+    }
+    if (rc == 0 && done && getline(&line, &cap, f) < 0) {
+        rc = 1;
+    } else if (rc == 0) {    /* a torn or foreign file: list the archive */
+        while (l->n > first) {
+            l->n--;
+            free(l->v[l->n].path);
+            free(l->v[l->n].member);
+        }
+    }
+out:
+    if (f)
+        fclose(f);
+    free(line);
+    aiops_buf_free(&name);
+    aiops_buf_free(&id);
+    return rc;
+}
+
+/* Write entries [first, l->n) of the archive to its index (best effort:
+ * written whole to a temporary name, then renamed). */
+static void index_save(const list *l, const char *path, size_t first)
+{
+    aiops_buf b = {0}, name = {0}, tmp = {0};
+    index_id(path, l->index_key, &b);
+    aiops_buf_put(&b, "\n", 1);
+    for (size_t i = first; i < l->n; i++) {
+        const aiops_entry *e = &l->v[i];
+        if (e->member && strpbrk(e->member, "\t\n"))
+            goto out;           /* a name the format cannot hold */
+        char ts[40], mt[40];
+        aiops_fmt_double(e->first_ts, ts);
+        aiops_fmt_double(e->mtime, mt);
+        aiops_buf_printf(&b, "%ld\t%s\t%s\t%d\t%d\t%s\n", e->index, mt, ts, e->nested,
+                         e->member != NULL, e->member ? e->member : "");
+    }
+    aiops_buf_str(&b, "end");
+    aiops_buf_printf(&name, "%s.aiops-index", path);
+    aiops_buf_printf(&tmp, "%s.aiops-index.tmp", path);
+    if (b.oom || name.oom || tmp.oom)
+        goto out;
+    FILE *f = fopen(tmp.p, "w");
+    if (!f)
+        goto out;
+    int ok = fwrite(b.p, 1, b.n, f) == b.n;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp.p, name.p) != 0)
+        remove(tmp.p);
+out:
+    aiops_buf_free(&b);
+    aiops_buf_free(&name);
+    aiops_buf_free(&tmp);
+}
+
+static int list_archive(list *l, const char *path, int depth, aiops_err *err);
+
 static int add_archive(list *l, const char *path, int depth, aiops_err *err)
+{
+    if (!l->index_key)
+        return list_archive(l, path, depth, err);
+    int rc = index_load(l, path, err);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    size_t first = l->n;
+    rc = list_archive(l, path, depth, err);
+    if (!rc)
+        index_save(l, path, first);
+    return rc;
+}
+
+static int list_archive(list *l, const char *path, int depth, aiops_err *err)
 {
     struct archive *a = aiops_archive_reader();
     if (!a)
         return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
     int rc = 0;
-    if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
+    if (aiops_archive_open(a, path) != ARCHIVE_OK) {
         rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open archive: %s",
                            archive_error_string(a));
         goto out;
@@ -209,6 +338,7 @@ int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
         l.probe = xo->probe;
         l.probe_ctx = xo->probe_ctx;
         l.members = xo->members;
+        l.index_key = xo->index_key;
     }
     int rc = 0;
     for (size_t i = 0; i < npaths && !rc; i++)

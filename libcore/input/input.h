@@ -45,6 +45,12 @@ typedef struct aiops_expand_opts {
     aiops_probe_fn probe;
     void *probe_ctx;
     const char *const *members;
+    /* Non-NULL: keep each archive's listing (members, their first times)
+     * in ARCHIVE.aiops-index beside it and list the archive from there
+     * next time, while the archive's size and mtime and this key (what
+     * the probe's answers depend on: the reader's options) are the same.
+     * An index that cannot be written is not an error. */
+    const char *index_key;
 } aiops_expand_opts;
 int aiops_entries_expand_opts(const char *const *paths, size_t npaths,
                               const aiops_expand_opts *xo, aiops_entry **out, size_t *count,
@@ -77,6 +83,10 @@ int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);
 int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);
 /* A libarchive reader set up for the formats and filters we accept. */
 struct archive *aiops_archive_reader(void);
+/* Open it on the file at path; a zstd file is decompressed by a thread of
+ * its own (zthread.c), ended when the archive is closed.  libarchive's
+ * ARCHIVE_* result. */
+int aiops_archive_open(struct archive *a, const char *path);
 
 
 

@@ -466,7 +466,7 @@ static int open_member(aiops_stream *s, const aiops_entry *e, aiops_err *err)
     snprintf(s->path, sizeof s->path, "%s", e->path);
     if (!(s->a = aiops_archive_reader()))
         return aiops_err_set(err, AIOPS_ENOMEM, e->path, 0, "out of memory");
-    if (archive_read_open_filename(s->a, e->path, 1 << 16) != ARCHIVE_OK)
+    if (aiops_archive_open(s->a, e->path) != ARCHIVE_OK)
         return aiops_err_set(err, AIOPS_EIO, e->path, 0, "cannot open archive: %s",
                              archive_error_string(s->a));
     return seek_member(s, e, err);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "common/array.h"
+#include "common/buf.h"
 #include "input/input.h"
 
 typedef struct item {
@@ -248,6 +249,7 @@ static void set_ctx(const aiops_reader *rd, aiops_parse_ctx *ctx, aiops_stream *
     ctx->scrape_time = rd->o.scrape_time;
     ctx->warn = rd->o.warn;
     ctx->warn_ctx = rd->o.warn_ctx;
+    ctx->raw_text = rd->o.raw_text;
 }
 
 static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
@@ -582,6 +584,15 @@ int aiops_reader_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
         if (rc != 1)
             return rc;
         int dup = is_duplicate(rd, rec, err);
+        if (dup == 0 && !rd->o.raw_text && json_is_string(rec->obj) &&
+            !aiops_record_json(rec, err)) {     /* a tree for a caller that did not opt in */
+            const char *file;
+            long line;
+            aiops_reader_where(rd, &file, &line);
+            aiops_err_locate(err, file, line);
+            aiops_record_clear(rec);
+            return err->code;
+        }
         if (dup == 0)
             return 1;
         aiops_record_clear(rec);
@@ -719,6 +730,31 @@ static int cmp_first_ts(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* What the first times of an archive's members depend on (the options
+ * probe_first_ts reads with), for the index kept beside the archive. */
+static void index_key(const aiops_reader *rd, aiops_buf *b)
+{
+    const aiops_reader_opts *o = &rd->o;
+    char st[40];
+    aiops_fmt_double(o->scrape_time, st);
+    aiops_buf_printf(b, "v=%s window=%zu tz=%s scrape=%s", AIOPS_VERSION, o->reorder_window,
+                     aiops_time_zone(), st);
+    const char *const strs[] = { o->force_format, o->service, o->column_map, o->name };
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) {
+        aiops_buf_printf(b, " %zu=", i);
+        if (strs[i])
+            aiops_buf_jstr(b, strs[i]);
+    }
+    for (size_t i = 0; o->allowed && o->allowed[i]; i++) {
+        aiops_buf_str(b, " allow=");
+        aiops_buf_jstr(b, o->allowed[i]);
+    }
+    for (size_t i = 0; o->members && o->members[i]; i++) {
+        aiops_buf_str(b, " member=");
+        aiops_buf_jstr(b, o->members[i]);
+    }
+}
+
 int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths,
                      aiops_series_table *tab, const aiops_reader_opts *opts, aiops_err *err)
 {
@@ -738,12 +774,16 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
      * must not show up in the caller's table. */
     aiops_series_table *probe_tab = aiops_series_table_new();
     rd->tab = probe_tab;
-    aiops_expand_opts xo = {probe_first_ts, rd, rd->o.members};
-    int rc = probe_tab ? aiops_entries_expand_opts(paths, npaths, &xo, &rd->entries,
-                                                   &rd->nentries, err)
-                       : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    aiops_buf key = {0};
+    if (rd->o.index)
+        index_key(rd, &key);
+    aiops_expand_opts xo = {probe_first_ts, rd, rd->o.members, rd->o.index ? key.p : NULL};
+    int rc = probe_tab && !key.oom ? aiops_entries_expand_opts(paths, npaths, &xo, &rd->entries,
+                                                               &rd->nentries, err)
+                                   : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     rd->tab = tab;
     aiops_series_table_free(probe_tab);
+    aiops_buf_free(&key);
     if (!rc)
         rc = drop_unrecognised(rd, err);
     if (rc)

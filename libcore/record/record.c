@@ -1,4 +1,5 @@
 /* record.c - record types of the stream (docs/FORMAT.md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "aiops.h"
@@ -32,4 +33,52 @@ void aiops_record_clear(aiops_record *r)
         return;
     json_decref(r->obj);
     memset(r, 0, sizeof *r);
+}
+
+int aiops_record_text(const aiops_record *r, const char **text, size_t *len)
+{
+    if (!json_is_string(r->obj))
+        return 0;
+    *text = json_string_value(r->obj);
+    *len = json_string_length(r->obj);
+    return 1;
+}
+
+json_t *aiops_record_text_json(const aiops_record *r, aiops_err *err)
+{
+    const char *s;
+    size_t n;
+    if (!aiops_record_text(r, &s, &n)) {
+        aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "the record carries no JSON text");
+        return NULL;
+    }
+    /* ',"k":v,...' -> '{"k":v,...}' */
+    char *t = malloc(n + 3);
+    if (!t) {
+        aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    t[0] = '{';
+    memcpy(t + 1, n ? s + 1 : "", n ? n - 1 : 0);
+    t[n ? n : 1] = '}';
+    json_error_t je;
+    json_t *o = json_loadb(t, n ? n + 1 : 2, 0, &je);
+    free(t);
+    if (!o)
+        aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected the JSON members of a record: %s",
+                      je.text);
+    return o;
+}
+
+json_t *aiops_record_json(aiops_record *r, aiops_err *err)
+{
+    aiops_err_clear(err);
+    if (!json_is_string(r->obj))
+        return r->obj;
+    json_t *o = aiops_record_text_json(r, err);
+    if (!o)
+        return NULL;
+    json_decref(r->obj);
+    r->obj = o;
+    return o;
 }

@@ -710,8 +710,11 @@ static const char *record_get(const void *ctx, const char *name)
 
 int aiops_selector_match_record(const aiops_selector *sel, const aiops_record *r)
 {
-    rec_view v = {.type = r->type, .obj = r->obj};
-    return aiops_selector_match_fn(sel, record_get, &v);
+    json_t *tree = json_is_string(r->obj) ? aiops_record_text_json(r, NULL) : NULL;
+    rec_view v = {.type = r->type, .obj = tree ? tree : r->obj};
+    int ok = aiops_selector_match_fn(sel, record_get, &v);
+    json_decref(tree);
+    return ok;
 }
 
 int aiops_selector_match_fn(const aiops_selector *sel,
@@ -809,10 +812,13 @@ int aiops_match_record(aiops_match *m, aiops_series_table *tab, const aiops_reco
     default:
         return 1;            /* incidents, labels, ...: not selected by labels */
     }
-    if (!json_is_object(r->obj))
-        return 1;
-    for (size_t i = 0; i < m->n; i++)
-        if (aiops_selector_match_record(m->sel[i], r))
-            return 1;
-    return 0;
+    json_t *tree = NULL;
+    aiops_record view = *r;
+    if (json_is_string(r->obj) && (tree = aiops_record_text_json(r, NULL)))
+        view.obj = tree;        /* the record's text read for the match only */
+    int ok = !json_is_object(view.obj);
+    for (size_t i = 0; i < m->n && !ok; i++)
+        ok = aiops_selector_match_record(m->sel[i], &view);
+    json_decref(tree);
+    return ok;
 }

@@ -36,6 +36,7 @@ struct aiops_writer {
     double last_ts;
     char last_ts_text[40];
     size_t last_ts_len;
+    aiops_buf rec;           /* the text of a record printed from its tree, reused */
 };
 
 static int write_all(aiops_writer *w, const char *p, size_t n, aiops_err *err)
@@ -287,28 +288,81 @@ static void put_record(aiops_buf *b, const aiops_record *r, aiops_series *s)
     aiops_buf_put(b, "}\n", 2);
 }
 
-static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
+/* Records may be larger than the buffer (a 2 MiB log line): copy in
+ * pieces, draining whenever the buffer is full. */
+static int put_big(aiops_writer *w, const aiops_buf *b, aiops_err *err)
 {
-    aiops_buf b = {0};
-    put_record(&b, r, s);
     int rc = 0;
-    if (b.oom)
-        rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
-    /* Records may be larger than the buffer (a 2 MiB log line): copy in
-     * pieces, draining whenever the buffer is full. */
-    for (size_t off = 0; !rc && off < b.n;) {
-        size_t k = b.n - off < OUTBUF - w->len ? b.n - off : OUTBUF - w->len;
-        put(w, b.p + off, k);
+    for (size_t off = 0; !rc && off < b->n;) {
+        size_t k = b->n - off < OUTBUF - w->len ? b->n - off : OUTBUF - w->len;
+        put(w, b->p + off, k);
         off += k;
         if (w->len == OUTBUF)
             rc = drain(w, ZSTD_e_continue, err);
     }
-    aiops_buf_free(&b);
     return rc;
+}
+
+static int write_generic(aiops_writer *w, const aiops_record *r, aiops_series *s, aiops_err *err)
+{
+    /* One buffer for all records (a new one per record made malloc
+     * consolidate its free lists over and over); a giant one is let go. */
+    aiops_buf *b = &w->rec;
+    b->n = 0;
+    b->oom = 0;
+    put_record(b, r, s);
+    int rc = 0;
+    if (b->oom)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory");
+    if (!rc)
+        rc = put_big(w, b, err);
+    if (b->cap > OUTBUF || b->oom)
+        aiops_buf_free(b);
+    return rc;
+}
+
+/* A record that carries its JSON text (aiops_record.text): the head, the
+ * text as it is, the tail; no tree. */
+static int write_text(aiops_writer *w, const aiops_record *r, const char *text, size_t len,
+                      aiops_err *err)
+{
+    const char *tn = aiops_rtype_name(r->type);
+    size_t tl = strlen(tn), need = tl + 80 + len;
+    if (need > OUTBUF) {             /* a record larger than the buffer: in pieces */
+        aiops_buf b = {0};
+        aiops_buf_put(&b, "{\"type\":\"", 9);
+        aiops_buf_put(&b, tn, tl);
+        aiops_buf_put(&b, "\",\"ts\":", 7);
+        aiops_buf_num(&b, r->ts);
+        aiops_buf_put(&b, text, len);
+        aiops_buf_put(&b, "}\n", 2);
+        int rc = b.oom ? aiops_err_set(err, AIOPS_ENOMEM, w->path, 0, "out of memory") : 0;
+        if (!rc)
+            rc = put_big(w, &b, err);
+        aiops_buf_free(&b);
+        return rc;
+    }
+    int rc = reserve(w, need, err);
+    if (rc)
+        return rc;
+    put(w, "{\"type\":\"", 9);
+    put(w, tn, tl);
+    put(w, "\",\"ts\":", 7);
+    if (isfinite(r->ts))
+        put_ts(w, r->ts);
+    else
+        put_num(w, r->ts);
+    put(w, text, len);
+    put(w, "}\n", 2);
+    return 0;
 }
 
 int aiops_writer_write(aiops_writer *w, const aiops_record *r, aiops_err *err)
 {
+    const char *text;
+    size_t len;
+    if (r->type != AIOPS_R_SAMPLE && r->type != AIOPS_R_OTHER && aiops_record_text(r, &text, &len))
+        return write_text(w, r, text, len, err);
     if (r->type == AIOPS_R_SAMPLE) {
         aiops_series *s = aiops_series_get(w->tab, r->sid);
         if (!s)
@@ -340,6 +394,7 @@ int aiops_writer_close(aiops_writer *w, aiops_err *err)
     ZSTD_freeCCtx(w->zc);
     free(w->zbuf);
     free(w->buf);
+    aiops_buf_free(&w->rec);
     free(w);
     return rc;
 }

@@ -165,7 +165,7 @@ static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
         .message = msg, .object = t.object, .ns = ns, .count = count, .has_count = have,
         .severity = t.severity,
     };
-    return aiops_obs_push(w, q, AIOPS_R_EVENT, ts, aiops_obs_event_json(&e));
+    return aiops_obs_push_event(w, q, ts, &e);
 }
 
 /* {"type":"ADDED","object":{...}} from --output-watch-events. */

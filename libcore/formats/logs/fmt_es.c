@@ -25,16 +25,15 @@ static const char *const ts_keys[] = { "@timestamp", "timestamp", "time", "ts", 
 static int load_source(aiops_jdoc *w, aiops_obs_queue *q, json_t *src, json_t *extra)
 {
     const char *tkey = NULL;
-    json_t *o;
     double ts;
     int rc;
     if (!json_is_object(src))
         return aiops_jdoc_bad(w, "expected a document object, got %s", aiops_jdoc_type(src));
     if ((rc = aiops_obs_object_time(w, src, ts_keys, &tkey, &ts)) == 0)
         return aiops_jdoc_bad(w, "expected an \"@timestamp\" (or timestamp, time) field");
-    if (rc < 0 || (rc = aiops_obs_object_log(w, src, tkey, extra, &o)))
+    if (rc < 0)
         return rc;
-    return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
+    return aiops_obs_object_log(w, src, tkey, extra, q, ts);
 }
 
 /* A hit: its _source, labelled with the index it came from. */

@@ -31,13 +31,7 @@ static const char *const time_keys[] = { "date", "@timestamp", "time", "timestam
 static int push(aiops_jdoc *w, fb_state *st, json_t *rec, const char *tkey, double ts,
                 json_t *extra)
 {
-    json_t *o;
-    int rc = aiops_obs_object_log(w, rec, tkey, extra, &o);
-    if (rc)
-        return rc;
-    if (aiops_obs_queue_push(&st->q, AIOPS_R_LOG, ts, o))
-        return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
-    return 0;
+    return aiops_obs_object_log(w, rec, tkey, extra, &st->q, ts);
 }
 
 /* A record that carries its own time (json_lines, format json). */
@@ -187,6 +181,7 @@ static int fb_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
         return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
                              "out of memory");
     aiops_obs_doc_open(&st->doc, ctx, AIOPS_OBS_LINES, msg_keys, err);
+    st->q.text = ctx->raw_text;
     st->doc.what = "a Fluent Bit JSON record";
     *state = st;
     return 0;
@@ -207,6 +202,7 @@ static int fb_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
         if (aiops_obs_queue_pop(&st->q, rec))
             return 1;
         aiops_obs_queue_free(&st->q);
+        st->q.text = ctx->raw_text;
         char *line;
         size_t len;
         int rc = aiops_stream_getline(ctx->stream, &line, &len, err);

@@ -14,6 +14,7 @@
  * response holds stream after stream, so `ordered = 0`: the reader sorts.
  * The entry is read as a sequence of JSON values, so several jsonl lines,
  * pretty-printed responses and concatenated pages all work. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,14 +39,13 @@ static int add_labels(aiops_jdoc *w, json_t *src, json_t *labels)
     return 0;
 }
 
-/* One line with its labels into the queue. */
-static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, json_t *line)
+/* The log record of a line with its labels (text: the line; tid, sid:
+ * >= 65 bytes for ids found in it). */
+static void fill_log(aiops_obs_log *l, json_t *labels, const char *text, size_t n, char *tid,
+                     char *sid)
 {
-    char tid[65], sid[65];
-    const char *text = json_string_value(line);
-    size_t n = json_string_length(line);
     const char *lv = aiops_obs_first(labels, level_keys, NULL);
-    aiops_obs_log l = {
+    *l = (aiops_obs_log){
         .service = aiops_obs_service(labels),
         .level = lv ? aiops_obs_level_name(lv, strlen(lv)) : NULL,
         .msg = text,
@@ -53,12 +53,21 @@ static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, js
         .labels = labels,
         .trace_id = aiops_obs_find_id(labels, trace_keys, text, n, tid),
         .span_id = aiops_obs_find_id(labels, span_keys, text, n, sid),
-        .bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0,
     };
-    if (!l.level)
-        l.level = aiops_obs_level_text(text, n);
-    json_t *o = aiops_obs_log_json(&l);
-    return aiops_obs_push(w, q, AIOPS_R_LOG, ts, o);
+    if (!l->level)
+        l->level = aiops_obs_level_text(text, n);
+}
+
+/* One line with its labels into the queue. */
+static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, json_t *line)
+{
+    char tid[65], sid[65];
+    const char *text = json_string_value(line);
+    size_t n = json_string_length(line);
+    aiops_obs_log l;
+    fill_log(&l, labels, text, n, tid, sid);
+    l.bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0;
+    return aiops_obs_push_log(w, q, ts, &l);
 }
 
 /* --------------------------------------------------- logcli jsonl */
@@ -80,6 +89,76 @@ static int load_jsonl(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     aiops_jdoc_pop(w);
     if (rc == 0)
         rc = emit(w, q, ts, labels, json_object_get(v, "line"));
+    json_decref(labels);
+    return rc;
+}
+
+/* A logcli line in its plain shape, {"labels":{"k":"v",...},"line":"...",
+ * "timestamp":"<RFC 3339>"} (members in any order, labels optional), read
+ * from its tokens without a tree: the fast path of raw-text reads
+ * (aiops_obs_spec.fast_line).  Anything else (other members, repeated
+ * names, other types, epoch-number times, invalid UTF-8, a syntax error)
+ * returns 0 and the line is read by load_jsonl as always. */
+static int fast_jsonl(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *line)
+{
+    aiops_err e;
+    json_t *labels = NULL;
+    const char *s;
+    size_t n;
+    double ts = 0;
+    int rc = 0, tok, have_line = 0, have_ts = 0, have_labels = 0;
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ)
+        return 0;
+    while ((tok = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        s = aiops_jpull_text(p, &n);
+        if (n == 4 && !memcmp(s, "line", 4) && !have_line) {
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+                goto out;
+            s = aiops_jpull_text(p, &n);
+            aiops_buf_put(line, s, n);
+            have_line = 1;
+        } else if (n == 9 && !memcmp(s, "timestamp", 9) && !have_ts) {
+            int64_t i;
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+                goto out;
+            s = aiops_jpull_text(p, &n);
+            if (aiops_parse_int64(s, n, &i) == 0 || aiops_parse_time(s, n, &ts) < 0 ||
+                !isfinite(ts))
+                goto out;
+            have_ts = 1;
+        } else if (n == 6 && !memcmp(s, "labels", 6) && !have_labels) {
+            have_labels = 1;
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || !(labels = json_object()))
+                goto out;
+            while ((tok = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+                char key[256];
+                s = aiops_jpull_text(p, &n);
+                if (n >= sizeof key)
+                    goto out;
+                memcpy(key, s, n + 1);
+                if (json_object_get(labels, key) || aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+                    goto out;
+                s = aiops_jpull_text(p, &n);
+                json_t *v = json_stringn_nocheck(s, n);
+                if (!v || json_object_set_new_nocheck(labels, key, v))
+                    goto out;
+            }
+            if (tok != AIOPS_JT_OBJ_END)
+                goto out;
+        } else {
+            goto out;
+        }
+    }
+    if (tok != AIOPS_JT_OBJ_END || !have_line || !have_ts || aiops_jpull_next(p, &e) != AIOPS_JT_END ||
+        line->oom || (!labels && !(labels = json_object())))
+        goto out;
+    char tid[65], sid[65];
+    aiops_obs_log l;
+    fill_log(&l, labels, line->n ? line->p : "", line->n, tid, sid);
+    aiops_obs_log_text(&q->scratch, &l);
+    rc = aiops_obs_queue_push_scratch(q, AIOPS_R_LOG, ts);
+    rc = rc < 0 ? rc : 1;
+out:
     json_decref(labels);
     return rc;
 }
@@ -237,6 +316,7 @@ static const aiops_obs_spec spec = {
     .what = "a Loki logcli JSON line or query_range JSON document",
     .sort = 0,
     .load = load_value_top,
+    .fast_line = fast_jsonl,
 };
 
 static int loki_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

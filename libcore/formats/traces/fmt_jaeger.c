@@ -176,7 +176,7 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, json_t *pr
             .status = status[0] ? status : t.error ? "error" : NULL, .attributes = t.attrs,
         };
         double ts = (double)(start / 1000000) + (double)(start % 1000000) / 1e6;
-        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+        rc = aiops_obs_push_span(w, q, ts, &s);
     }
     json_decref(t.attrs);
     return rc;

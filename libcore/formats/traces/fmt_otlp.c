@@ -330,7 +330,7 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span, const char
             .operation = name, .duration = dur, .error = strcmp(stat.name, "error") == 0,
             .status = stat.name, .attributes = attrs,
         };
-        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+        rc = aiops_obs_push_span(w, q, ts, &s);
     }
     json_decref(attrs);
     return rc;

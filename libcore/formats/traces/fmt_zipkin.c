@@ -9,7 +9,9 @@
  * error when an "error" tag is present (Zipkin's convention, whatever its
  * value), status "error" then, attributes = the other tags plus span.kind.
  * A span without a duration is unfinished: an error.  Annotations are not
- * carried.  The whole entry is read and handed out in time order. */
+ * carried.  The entry is read as it streams, one span at a time, and its
+ * records are handed out in time order (sorted runs spilled under
+ * $TMPDIR, aiops_obs_queue): memory does not grow with the document. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,7 +113,7 @@ static int load_span(aiops_jdoc *w, aiops_obs_queue *q, json_t *span)
             .status = error ? "error" : NULL, .attributes = attrs,
         };
         double ts = (double)(start / 1000000) + (double)(start % 1000000) / 1e6;
-        rc = aiops_obs_push(w, q, AIOPS_R_SPAN, ts, aiops_obs_span_json(&s));
+        rc = aiops_obs_push_span(w, q, ts, &s);
     }
     json_decref(attrs);
     return rc;
@@ -138,11 +140,69 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     return load_list(w, q, v, 0);
 }
 
+/* ------------------------------------ reading as the document streams
+ *
+ * The arrays are walked token by token and each span is read whole (a
+ * tree of one span), checked with load_span at its path in the document
+ * and freed, so memory holds one span and the records (which spill to
+ * sorted runs, aiops_obs_queue).  A top-level value that is not an array
+ * is read whole and gets load_top's message. */
+
+#define WHAT "a Zipkin v2 JSON array of spans"
+
+/* The elements of an array after its '[': spans, or (at the top, nested
+ * 0) traces, arrays of spans at [outer][i]. */
+static int stream_list(aiops_obs_pull *d, aiops_obs_queue *q, int nested, size_t outer,
+                       aiops_err *err)
+{
+    for (size_t i = 0;; i++) {
+        int t = aiops_jpull_next(d->p, err), rc;
+        if (t < 0 || t == AIOPS_JT_ARR_END)
+            return t < 0 ? t : 0;
+        if (t == AIOPS_JT_ARR && !nested) {
+            if ((rc = stream_list(d, q, 1, i, err)) < 0)
+                return rc;
+            continue;
+        }
+        json_t *v;
+        aiops_jdoc w;
+        if ((rc = aiops_obs_pull_value(d, t, &v, &w, err)) < 0)
+            return rc;
+        if (nested)
+            aiops_jdoc_idx(&w, outer);
+        aiops_jdoc_idx(&w, i);
+        w.base = w.depth;
+        rc = aiops_obs_leave_out(&w, q, load_span(&w, q, v));
+        json_decref(v);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+static int zipkin_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
+{
+    aiops_obs_pull d;
+    int rc = aiops_obs_pull_open(&d, ctx, WHAT, NULL, err), t = 0;
+    while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0) {
+        if (t == AIOPS_JT_ARR) {
+            rc = stream_list(&d, q, 0, 0, err);
+            continue;
+        }
+        json_t *v;
+        aiops_jdoc w;
+        if ((rc = aiops_obs_pull_value(&d, t, &v, &w, err)) == 1) {
+            rc = load_top(&w, q, v);
+            json_decref(v);
+        }
+    }
+    aiops_obs_pull_close(&d);
+    return rc < 0 ? rc : t < 0 ? t : 0;
+}
+
 static const aiops_obs_spec spec = {
-    .mode = AIOPS_OBS_DOC,
-    .what = "a Zipkin v2 JSON array of spans",
+    .what = WHAT,
     .sort = 1,
-    .load = load_top,
+    .stream = zipkin_stream,
 };
 
 static int zipkin_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

@@ -18,6 +18,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1087,9 +1088,79 @@ static void test_path_is_archive(void **state)
     assert_string_equal(err.file, p);
 }
 
+/* --index: the listing kept beside the archive.  The probe runs on the
+ * first expansion only; the second gives the same entries (first times
+ * included) from ARCHIVE.aiops-index; another key, a changed archive or a
+ * torn index list the archive again; a name the index cannot hold (a
+ * tab) means no index. */
+static int g_probes;
+
+static double count_probe(void *ctx, aiops_stream *st)
+{
+    (void)ctx;
+    g_probes++;
+    return strcmp(aiops_stream_entry(st), "b.tsv") == 0 ? 5.5 : NAN;
+}
+
+static void expand_indexed(const char *key, const char *first, int want_probes)
+{
+    char p[512];
+    path_in(p, sizeof p, "ix.tar.zst");
+    const char *paths[] = {p};
+    aiops_expand_opts xo = {count_probe, NULL, NULL, key};
+    aiops_entry *e = NULL;
+    size_t n = 0;
+    aiops_err err = {0};
+    g_probes = 0;
+    assert_int_equal(aiops_entries_expand_opts(paths, 1, &xo, &e, &n, &err), 0);
+    assert_int_equal(g_probes, want_probes);
+    assert_int_equal(n, 2);
+    assert_string_equal(e[0].member, first);
+    assert_true(isnan(e[0].first_ts));
+    assert_int_equal(e[0].index, 0);
+    assert_string_equal(e[1].member, "b.tsv");
+    assert_true(e[1].first_ts == 5.5);
+    assert_int_equal(e[1].index, 1);       /* the directory does not count */
+    assert_true(e[1].mtime == 1700000000);
+    assert_int_equal(e[1].nested, 1);
+    assert_int_equal(e[1].kind, AIOPS_ENTRY_MEMBER);
+    aiops_entries_free(e, n);
+}
+
+static void test_archive_index(void **state)
+{
+    (void)state;
+    tmember m[] = {{"a.tsv", "1\tx\t1\n", 1700000000}, {"d", NULL, 0},
+                   {"b.tsv", "5.5\tx\t1\n", 1700000000}};
+    write_archive("ix.tar.zst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD, m, 3);
+    char p[512], ix[600];
+    path_in(p, sizeof p, "ix.tar.zst");
+    snprintf(ix, sizeof ix, "%s.aiops-index", p);
+    expand_indexed("k1", "a.tsv", 2);      /* listed, index written */
+    assert_int_equal(access(ix, F_OK), 0);
+    expand_indexed("k1", "a.tsv", 0);      /* from the index */
+    expand_indexed("k2", "a.tsv", 2);      /* other options: listed again */
+    expand_indexed("k2", "a.tsv", 0);
+    /* torn index: listed again, and rewritten */
+    assert_int_equal(truncate(ix, 60), 0);
+    expand_indexed("k2", "a.tsv", 2);
+    expand_indexed("k2", "a.tsv", 0);
+    /* the archive changed (another size): listed again */
+    m[0].name = "a2.tsv";
+    write_archive("ix.tar.zst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD, m, 3);
+    expand_indexed("k2", "a2.tsv", 2);
+    expand_indexed("k2", "a2.tsv", 0);
+    /* a name with a tab: no index, listed every time */
+    m[0].name = "a\tb.tsv";
+    write_archive("ix.tar.zst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD, m, 3);
+    expand_indexed("k2", "a\tb.tsv", 2);
+    expand_indexed("k2", "a\tb.tsv", 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_archive_index),
         cmocka_unit_test(test_getline_basic),
         cmocka_unit_test(test_getline_crlf_and_blank),
         cmocka_unit_test(test_getline_trailing_newline),

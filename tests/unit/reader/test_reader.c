@@ -720,10 +720,54 @@ static void test_many_records(void **state)
     free(w);
 }
 
+/* raw_text: a log record comes out carrying its JSON text (obj a JSON
+ * string), the same members the default mode gives as a tree. */
+static void test_raw_text(void **state)
+{
+    (void)state;
+    write_file("raw.jsonl",
+               "{\"labels\":{\"service\":\"api\"},\"line\":\"level=error boom\","
+               "\"timestamp\":\"2024-01-01T00:00:02Z\"}\n"
+               "{\"labels\":{\"service\":\"db\"},\"line\":\"ok\","
+               "\"timestamp\":\"2024-01-01T00:00:01Z\"}\n");
+    const char *paths[] = {P("raw.jsonl")};
+    char *got[2][2];
+    for (int raw = 0; raw < 2; raw++) {
+        aiops_reader_opts o = {0};
+        o.raw_text = raw;
+        aiops_series_table *tab = aiops_series_table_new();
+        aiops_reader *rd = NULL;
+        aiops_err err;
+        assert_int_equal(aiops_reader_new(&rd, paths, 1, tab, &o, &err), 0);
+        for (int k = 0; k < 2; k++) {
+            aiops_record rec = {0};
+            assert_int_equal(aiops_reader_next(rd, &rec, &err), 1);
+            assert_int_equal(rec.type, AIOPS_R_LOG);
+            assert_true(rec.ts == 1704067201.0 + k);
+            assert_true(raw ? json_is_string(rec.obj) : json_is_object(rec.obj));
+            json_t *o2 = aiops_record_json(&rec, &err);
+            assert_true(json_is_object(o2));
+            got[raw][k] = json_dumps(o2, JSON_COMPACT);
+            aiops_record_clear(&rec);
+        }
+        aiops_record rec = {0};
+        assert_int_equal(aiops_reader_next(rd, &rec, &err), 0);
+        aiops_reader_free(rd);
+        aiops_series_table_free(tab);
+    }
+    assert_string_equal(got[0][0], "{\"service\":\"db\",\"message\":\"ok\",\"labels\":{\"service\":\"db\"}}");
+    assert_string_equal(got[1][0], got[0][0]);
+    assert_string_equal(got[1][1], got[0][1]);
+    assert_non_null(strstr(got[0][1], "\"level\":\"error\""));
+    for (int i = 0; i < 4; i++)
+        free(got[i / 2][i % 2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merge_interleaved),
+        cmocka_unit_test(test_raw_text),
         cmocka_unit_test(test_ties_keep_input_order),
         cmocka_unit_test(test_ties_many_files),
         cmocka_unit_test(test_reorder_within_window),

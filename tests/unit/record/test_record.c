@@ -538,6 +538,46 @@ static void test_record_clear(void **state)
     aiops_record_clear(NULL);
 }
 
+/* Raw text (aiops.h): a JSON string in obj holding the members after type
+ * and ts; aiops_record_json replaces it by the tree, numbers as spelled;
+ * a record with a tree or none has no text; bad text is an error. */
+static void test_record_text(void **state)
+{
+    (void)state;
+    aiops_err err;
+    const char *t;
+    size_t n;
+    aiops_record r = {AIOPS_R_SPAN, 0, 1.0, 0, json_string(",\"operation\":\"GET\",\"duration\":2,"
+                                                             "\"error\":false,\"d\":0.25")};
+    assert_int_equal(aiops_record_text(&r, &t, &n), 1);
+    assert_int_equal(n, strlen(t));
+    assert_memory_equal(t, ",\"operation\"", 12);
+    json_t *o = aiops_record_json(&r, &err);
+    assert_ptr_equal(o, r.obj);
+    assert_int_equal(err.code, 0);
+    assert_int_equal(json_object_size(o), 4);
+    assert_true(json_is_integer(json_object_get(o, "duration")));
+    assert_true(json_real_value(json_object_get(o, "d")) == 0.25);
+    assert_true(json_is_false(json_object_get(o, "error")));
+    assert_int_equal(aiops_record_text(&r, &t, &n), 0);
+    assert_ptr_equal(aiops_record_json(&r, &err), o);      /* built once */
+    aiops_record_clear(&r);
+    aiops_record e = {AIOPS_R_EVENT, 0, 1.0, 0, json_string("")};
+    o = aiops_record_json(&e, &err);
+    assert_true(json_is_object(o));
+    assert_int_equal(json_object_size(o), 0);
+    aiops_record_clear(&e);
+    aiops_record s = {AIOPS_R_SAMPLE, 0, 1.0, 1.0, NULL};
+    assert_null(aiops_record_json(&s, &err));
+    assert_int_equal(err.code, 0);
+    assert_int_equal(aiops_record_text(&s, &t, &n), 0);
+    aiops_record bad = {AIOPS_R_LOG, 0, 1.0, 0, json_string(",\"a\":")};
+    assert_null(aiops_record_json(&bad, &err));
+    assert_int_equal(err.code, AIOPS_EPARSE);
+    assert_true(json_is_string(bad.obj));                  /* left as it was */
+    aiops_record_clear(&bad);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -569,6 +609,7 @@ int main(void)
         T(test_error_duplicate_type),
         T(test_error_tsv),
         T(test_record_clear),
+        T(test_record_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -419,6 +419,20 @@ static void test_match_records(void **state)
     json_object_set_new(lg.obj, "service", json_string("cart"));
     assert_true(aiops_match_record(m, tab, &lg));
     aiops_record_clear(&lg);
+    /* a record carrying its JSON text is matched by the same fields */
+    aiops_record tx = {.type = AIOPS_R_SPAN};
+    tx.obj = json_string(",\"service\":\"cart\",\"operation\":\"GET\",\"attributes\":{\"http.route\":\"/x\"}");
+    assert_true(aiops_match_record(m, tab, &tx));
+    assert_true(json_is_string(tx.obj));                   /* still text */
+    aiops_selector *sel;
+    assert_int_equal(aiops_selector_parse("GET{http_route=\"/x\"}", &sel, &err), 0);
+    assert_true(aiops_selector_match_record(sel, &tx));
+    aiops_selector_free(sel);
+    aiops_record_clear(&tx);
+    tx.type = AIOPS_R_SPAN;
+    tx.obj = json_string(",\"service\":\"api\"");
+    assert_false(aiops_match_record(m, tab, &tx));
+    aiops_record_clear(&tx);
     aiops_record inc = {.type = AIOPS_R_INCIDENT};
     inc.obj = json_pack("{s:s}", "id", "INC-1");
     assert_true(aiops_match_record(m, tab, &inc));         /* no labels: always passes */

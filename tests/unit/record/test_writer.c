@@ -314,6 +314,58 @@ static void test_large_record(void **state)
     aiops_series_table_free(f.tab);
 }
 
+/* A record that carries its JSON text (raw text, aiops.h) is written as
+ * head + text + tail, byte for byte what its tree would give; a text
+ * larger than the output buffer goes out in pieces. */
+static void test_text_records(void **state)
+{
+    (void)state;
+    fx f;
+    fx_open(&f, AIOPS_OUT_NDJSON, ".ndjson", 0);
+    const char *t = ",\"service\":\"api\",\"message\":\"a \\\"b\\\"\",\"labels\":{\"x\":\"1\"}";
+    aiops_record r = {AIOPS_R_LOG, 0, 1.5, 0, json_string(t)};
+    assert_int_equal(aiops_writer_write(f.w, &r, &f.err), 0);
+    /* the same record as a tree: the same line */
+    json_t *o = aiops_record_json(&r, &f.err);
+    assert_non_null(o);
+    assert_true(json_is_object(o));
+    assert_int_equal(f.err.code, 0);
+    assert_string_equal(json_string_value(json_object_get(o, "message")), "a \"b\"");
+    assert_int_equal(aiops_writer_write(f.w, &r, &f.err), 0);
+    aiops_record_clear(&r);
+    /* no members: just type and ts */
+    aiops_record e = {AIOPS_R_EVENT, 0, 2, 0, json_string("")};
+    assert_int_equal(aiops_writer_write(f.w, &e, &f.err), 0);
+    aiops_record_clear(&e);
+    /* 2 MiB of text */
+    size_t n = (size_t)2 << 20;
+    char *big = malloc(n + 32);
+    assert_non_null(big);
+    memcpy(big, ",\"message\":\"", 12);
+    memset(big + 12, 'z', n);
+    memcpy(big + 12 + n, "\"", 2);
+    aiops_record b = {AIOPS_R_LOG, 0, 3, 0, json_string(big)};
+    assert_int_equal(aiops_writer_write(f.w, &b, &f.err), 0);
+    aiops_record_clear(&b);
+    free(big);
+    assert_int_equal(aiops_writer_close(f.w, &f.err), 0);
+    size_t len;
+    char *got = read_file(f.path, &len);
+    const char *line = "{\"type\":\"log\",\"ts\":1.5,\"service\":\"api\",\"message\":\"a \\\"b\\\"\","
+                       "\"labels\":{\"x\":\"1\"}}\n";
+    size_t ll = strlen(line);
+    assert_memory_equal(got, line, ll);
+    assert_memory_equal(got + ll, line, ll);
+    const char *ev = "{\"type\":\"event\",\"ts\":2}\n";
+    assert_memory_equal(got + 2 * ll, ev, strlen(ev));
+    const char *bh = "{\"type\":\"log\",\"ts\":3,\"message\":\"";
+    assert_memory_equal(got + 2 * ll + strlen(ev), bh, strlen(bh));
+    assert_int_equal(len, 2 * ll + strlen(ev) + strlen(bh) + n + 3);
+    assert_memory_equal(got + len - 4, "z\"}\n", 4);
+    free(got);
+    aiops_series_table_free(f.tab);
+}
+
 /* ---------------------------------------------------------------- TSV */
 
 static void test_tsv_layout(void **state)
@@ -685,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_ndjson_extra_fields),
         cmocka_unit_test(test_non_sample_records),
         cmocka_unit_test(test_large_record),
+        cmocka_unit_test(test_text_records),
         cmocka_unit_test(test_tsv_layout),
         cmocka_unit_test(test_tsv_fallback),
         cmocka_unit_test(test_repeated_timestamps),
