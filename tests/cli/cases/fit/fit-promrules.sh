@@ -12,8 +12,12 @@ trap 'rm -rf "$tmp"' EXIT
     --emit-promrules "$tmp/static.yml" tests/fixtures/fit/cpu-batch.tsv >/dev/null
 py=python3
 [ -x /usr/bin/python3 ] && py=/usr/bin/python3      # Debian's, where python3-yaml installs
+# seasonal's band goes through LAPACK: its last digits depend on the BLAS
+# kernels of the machine, so numbers are compared to 10 decimals
+cut10() { sed -E 's/([0-9]+\.[0-9]{10})[0-9]+/\1/g' "$1"; }
 for r in seasonal ewma static; do
-    cmp -s "$tmp/$r.yml" tests/fixtures/fit/promrules-$r.yml ||
+    cut10 tests/fixtures/fit/promrules-$r.yml >"$tmp/want.yml"
+    cut10 "$tmp/$r.yml" | cmp -s - "$tmp/want.yml" ||
         { echo "$r: differs from the golden file"; diff tests/fixtures/fit/promrules-$r.yml "$tmp/$r.yml"; exit 1; }
     if $py -c 'import yaml' 2>/dev/null; then
         $py - "$tmp/$r.yml" <<'PY'
