@@ -123,10 +123,13 @@ static void test_level_shift(void **state)
     assert_int_equal(ops->fit(m, ts, v, TRAIN, &err), 0);
     size_t first;
     assert_int_equal(anomalies(m, ts, v, TRAIN, AT, P7, &first), 0);
-    /* the shift is reported at once, and only once: the level is learned
-     * after 8 confirming points, then nothing is anomalous */
-    assert_int_equal(anomalies(m, ts, v, AT, AT + 100, P7, &first), 1);
+    /* the shift is reported at once (and again while its likelihood
+     * grows, before it is confirmed); the level is learned after 8
+     * confirming points, and from then on nothing is anomalous */
+    size_t k = anomalies(m, ts, v, AT, AT + 8, P7, &first);
+    assert_true(k >= 1 && k <= 8);
     assert_int_equal(first, AT);
+    assert_int_equal(anomalies(m, ts, v, AT + 8, AT + 100, P7, &first), 0);
     aiops_band b;
     ops->band(m, ts[AT + 100], &b);
     assert_near(b.expected, 150, 1);
@@ -243,9 +246,9 @@ static void test_save_load(void **state)
         mt_same_band(ops, m, fresh, ts[i]);
         double la, lb, sa = ops->score(m, ts[i], v[i], &la), sb = ops->score(fresh, ts[i], v[i], &lb);
         /* the histograms are saved normalised, and their tail sums are
-         * refreshed every 16 points: from the first refresh on, equal up
+         * refreshed every 64 points: from the first refresh on, equal up
          * to rounding */
-        if (i >= 3016) {
+        if (i >= 3000 + 64) {
             assert_near(la, lb, 1e-6 * (1 - la) + 1e-12);
             assert_true((sa > 0) == (sb > 0));
         }
