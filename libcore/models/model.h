@@ -86,6 +86,10 @@ const aiops_model_ops *const *aiops_models(void);
 const aiops_model_ops *aiops_model_find(const char *name);
 
 extern const aiops_model_ops aiops_model_likelihood;
+/* The likelihood model's defaults (docs/BENCHMARKS.md: how they were
+ * chosen); --tune spells them out. */
+#define AIOPS_LIK_DEFAULT_ALPHA 0.03
+#define AIOPS_LIK_DEFAULT_K 6.0
 extern const aiops_model_ops aiops_model_ewma;
 extern const aiops_model_ops aiops_model_robust;
 extern const aiops_model_ops aiops_model_static;

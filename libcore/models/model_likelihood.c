@@ -45,8 +45,8 @@
 
 #include "models/model.h"
 
-#define LIK_DEFAULT_ALPHA 0.03    /* level and scale smoothing */
-#define LIK_DEFAULT_K 6.0         /* band half-width, in robust sigmas */
+#define LIK_DEFAULT_ALPHA AIOPS_LIK_DEFAULT_ALPHA    /* level and scale smoothing */
+#define LIK_DEFAULT_K AIOPS_LIK_DEFAULT_K            /* band half-width, robust sigmas */
 #define LIK_DEFAULT_WINDOW 43200.0    /* rising edges over 12 h */
 #define LIK_SHORT 16              /* points of the short window */
 #define LIK_LONG 1000.0           /* memory of the histograms, points */
