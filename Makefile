@@ -150,6 +150,12 @@ datasets: all
 eval: all
 	@tests/eval/run-scenarios.sh bin
 
+# issue 20's gates on three other seeds of every scenario
+.PHONY: eval-seeds
+eval-seeds: all
+	@for s in 101 202 303; do echo "seed $$s"; SEED=$$s GATES=issue EVAL_OUT=build/eval/seed-$$s \
+		tests/eval/run-scenarios.sh bin || exit 1; done
+
 # The OPTIONS section of each man page is generated from the tool's option
 # table (aiops-TOOL --help-man); the CLI case common/man-options checks it.
 man: all
