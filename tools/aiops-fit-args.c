@@ -104,7 +104,8 @@ void fit_parse_args(cli *c, cfg *g)
                 "a point whose tail probability is below 0.001 is then learned clipped to the\n"
                 "band's edge, and 12 such points in a row on one side are a level shift that\n"
                 "the model re-learns from them. Without \\fB\\-\\-threshold\\fR every point\n"
-                "is learned at full weight."},
+                "is learned at full weight. The default model (\\fBlikelihood\\fR) always\n"
+                "learns this way on its own (see Models); the option does not change it."},
         {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)",
          CLI_STRING,
          .man = "A static threshold such as \\fB'cpu>80'\\fR for the matching series\n"
