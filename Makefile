@@ -156,6 +156,12 @@ eval: all
 	@tests/eval/run-predict.sh bin
 	@tests/eval/run-cluster.sh bin
 
+# issue 20's gates on three other seeds of every scenario
+.PHONY: eval-seeds
+eval-seeds: all
+	@for s in 101 202 303; do echo "seed $$s"; SEED=$$s GATES=issue EVAL_OUT=build/eval/seed-$$s \
+		tests/eval/run-scenarios.sh bin || exit 1; done
+
 # The OPTIONS section of each man page is generated from the tool's option
 # table (aiops-TOOL --help-man); the CLI case common/man-options checks it.
 man: all

@@ -134,8 +134,12 @@ if [ "$scale" -gt 0 ]; then
     samples=$(wc -l <"$work/scale.tsv")
     printf '{"series":%s,"samples":%s,"runs":{' "$scale" "$samples" >"$work/scale.json"
     sep=""
-    for m in ewma robust seasonal holtwinters sarima auto; do
-        r=$(timed /dev/null "$fit" --model $m --train 6w --no-samples -o "$work/scale-$m.ndjson" \
+    for m in defaults ewma robust seasonal holtwinters sarima auto; do
+        # defaults: no model option (the likelihood model, judged by its score)
+        mopt="--model $m"
+        [ $m = defaults ] && mopt=
+        # shellcheck disable=SC2086  # no option, or two words
+        r=$(timed /dev/null "$fit" $mopt --train 6w --no-samples -o "$work/scale-$m.ndjson" \
             "$work/scale.tsv")
         # shellcheck disable=SC2086  # split "wall cpu rss" into $1 $2 $3
         set -- $r

@@ -71,14 +71,24 @@ for a in "$@"; do
     case $a in --threshold=*) pthr=${a#--threshold=} ;; esac
     prev=$a
 done
+# the default model (no --model, or --model likelihood) has its own score
+model=
+prev=
+for a in "$@"; do
+    case $prev in --model) model=$a ;; esac
+    case $a in --model=*) model=${a#--model=} ;; esac
+    prev=$a
+done
 if [ -z "$score" ]; then
-    if [ -n "$pthr" ]; then score=calibrated; else score=band; fi
+    if [ -n "$pthr" ] || [ -z "$model" ] || [ "$model" = likelihood ]; then
+        score=calibrated
+    else
+        score=band
+    fi
 fi
 case $score in
 band) fires=1 ;;
-calibrated)
-    [ -n "$pthr" ] || { echo "$me: SCORE=calibrated needs --threshold P" >&2; exit 2; }
-    fires=$pthr ;;
+calibrated) fires=$pthr ;;   # empty: the P of the firing records
 *) echo "$me: SCORE must be band or calibrated" >&2; exit 2 ;;
 esac
 mkdir -p "$work/bin"
@@ -130,6 +140,7 @@ while IFS= read -r f; do
     jq -r -f "$root/bench/nab_rows.jq" "$work/fit.ndjson" >"$work/rows.tsv"
     awk -v score="$score" -f "$root/bench/nab_rows.awk" "$work/rows.tsv" "$f" \
         >"$res/$key" 2>>"$work/mismatch"
+    [ -n "$fires" ] || fires=$(awk -F '\t' '$1 == "F" && $3 != "" { print $3; exit }' "$work/rows.tsv")
 done <"$work/csvs"
 t_all=$(elapsed "$t0")
 # (replay.log: aiops-replay keeps the first sample of a repeated time, in 8
@@ -146,6 +157,7 @@ t1=$(now)
     >"$work/eval.json" </dev/null
 t_eval=$(elapsed "$t1")
 # every row where aiops-fit fires (a firing row's score is >= 1, or >= P)
+[ -n "$fires" ] || fires=1    # (no event fired anywhere)
 "$bin/aiops-eval" --nab-windows "$wins" --nab-threshold "$fires" --nab-results "$res" \
     >"$work/fires.json" </dev/null
 echo "$me: $nfiles files in ${t_all}s (aiops-fit ${t_fit}s), aiops-eval --nab-optimize ${t_eval}s" >&2

@@ -46,12 +46,14 @@ grid=$cache/grid
 if [ -n "${GRID:-}" ]; then
     cp "$GRID" "$grid"
 else
+    # the likelihood model (the default) over its band half-width k (also
+    # the novelty's distance) and its smoothing alpha; the seed's ewma as
+    # the reference (it won the folds before the likelihood model)
     {
-        printf 'defaults\t\n'
         printf 'ewma\t--model ewma\n'
-        for m in ewma sarima holtwinters; do
-            for p in 0.999 0.9999 0.99999; do
-                printf '%s-%s\t--model %s --threshold %s\n' "$m" "$p" "$m" "$p"
+        for k in 4 6 8; do
+            for a in 0.01 0.03 0.1; do
+                printf 'lik-k%s-a%s\t--model likelihood --k %s --alpha %s\n' "$k" "$a" "$k" "$a"
             done
         done
     } >"$grid"

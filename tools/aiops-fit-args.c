@@ -43,9 +43,10 @@ void fit_parse_args(cli *c, cfg *g)
     aiops_fit_opts *fo = &g->fo;
     static const char *const tune_by[] = {"series", "name", NULL};
     const cli_opt opts[] = {
-        {O_MODEL, "model", "NAME", "model for every series: auto (default) or one of --list-models", CLI_STRING,
-         .man = "The model for every series: \\fBauto\\fR (default) or a name from\n"
-                "\\fB\\-\\-list-models\\fR."},
+        {O_MODEL, "model", "NAME", "model for every series: likelihood (default), auto or one of --list-models",
+         CLI_STRING,
+         .man = "The model for every series: \\fBlikelihood\\fR (default), \\fBauto\\fR or a\n"
+                "name from \\fB\\-\\-list-models\\fR; see Models."},
         {'m', "match", "SELECTOR", "model only series matching SELECTOR (repeatable: any); others pass through",
          CLI_STRING,
          .man = "Model only the series matching a Prometheus-style selector (repeatable: any\n"
@@ -90,11 +91,12 @@ void fit_parse_args(cli *c, cfg *g)
          .man = "The Prometheus \\fBfor:\\fR of \\fB\\-\\-static\\fR rules (default: the\n"
                 "\\fB\\-\\-min-duration\\fR)."},
         {CLI_LONG, "threshold", "P",
-         "anomalous when the calibrated anomaly score reaches P, for every model (default: outside the band)",
+         "anomalous when the calibrated anomaly score reaches P, for every model (default model: 0.9999999)",
          CLI_NUMBER, .dest = &fo->threshold, .range = CLI_GT | CLI_LE, .lo = 0, .hi = 1,
          .man = "A point is anomalous when its calibrated anomaly score (see Anomaly score)\n"
                 "reaches \\fIP\\fR in (0, 1], whatever the model; e.g. \\fB0.9999\\fR.\n"
-                "Default: when the value leaves the model's band. \\fB\\-\\-static\\fR rules\n"
+                "Default: 0.9999999 for the default model (\\fBlikelihood\\fR); for the\n"
+                "others, when the value leaves the model's band. \\fB\\-\\-static\\fR rules\n"
                 "keep their condition."},
         {CLI_LONG, "plain-updates", NULL, "with --threshold: learn anomalous points at full weight",
          CLI_FLAG, .dest = &fo->plain_updates,
@@ -102,7 +104,8 @@ void fit_parse_args(cli *c, cfg *g)
                 "a point whose tail probability is below 0.001 is then learned clipped to the\n"
                 "band's edge, and 12 such points in a row on one side are a level shift that\n"
                 "the model re-learns from them. Without \\fB\\-\\-threshold\\fR every point\n"
-                "is learned at full weight."},
+                "is learned at full weight. The default model (\\fBlikelihood\\fR) always\n"
+                "learns this way on its own (see Models); the option does not change it."},
         {O_STATIC, "static", "RULE", "static threshold for matching series, e.g. 'cpu>80' (repeatable)",
          CLI_STRING,
          .man = "A static threshold such as \\fB'cpu>80'\\fR for the matching series\n"
@@ -137,11 +140,13 @@ void fit_parse_args(cli *c, cfg *g)
          .man = "The spacing of forecast bands (default: each series' last sampling\n"
                 "interval)."},
         /* The model parameters: checked and set by aiops_fit_param_set. */
-        {O_PARAM, "k", "X", "band half-width in sigmas (ewma, robust; 3)", CLI_STRING,
-         .man = "Band half-width in standard deviations (\\fBewma\\fR, \\fBrobust\\fR; default 3)."},
-        {O_PARAM, "alpha", "X", "smoothing factor (ewma 0.1; holtwinters level)", CLI_STRING,
-         .man = "Smoothing factor (\\fBewma\\fR, default 0.1; \\fBholtwinters\\fR level;\n"
-                "\\fBseasonal\\fR level adaptation)."},
+        {O_PARAM, "k", "X", "band half-width in sigmas (ewma, robust 3; likelihood 6)", CLI_STRING,
+         .man = "Band half-width in standard deviations (\\fBewma\\fR, \\fBrobust\\fR: default\n"
+                "3; \\fBlikelihood\\fR: default 6, also the distance a novel value must lie\n"
+                "out)."},
+        {O_PARAM, "alpha", "X", "smoothing factor (ewma 0.1; likelihood 0.03; holtwinters level)", CLI_STRING,
+         .man = "Smoothing factor (\\fBewma\\fR, default 0.1; \\fBlikelihood\\fR, default 0.03;\n"
+                "\\fBholtwinters\\fR level; \\fBseasonal\\fR level adaptation)."},
         {O_PARAM, "beta", "X", "holtwinters trend smoothing", CLI_STRING,
          .man = "\\fBholtwinters\\fR trend smoothing."},
         {O_PARAM, "gamma", "X", "holtwinters seasonal smoothing", CLI_STRING,
@@ -151,8 +156,11 @@ void fit_parse_args(cli *c, cfg *g)
                 "(default 0.99)."},
         {O_PARAM, "period", "DURATION", "season length (1d)", CLI_STRING,
          .man = "Season length (default 1d); also the lag \\fBauto\\fR tests."},
-        {O_PARAM, "window", "DURATION", "robust: rolling window (1h)", CLI_STRING,
-         .man = "\\fBrobust\\fR: the rolling window (default 1h)."},
+        {O_PARAM, "window", "DURATION", "robust: rolling window (1h); likelihood: rising edges over (12h)",
+         CLI_STRING,
+         .man = "\\fBrobust\\fR: the rolling window (default 1h). \\fBlikelihood\\fR: a point's\n"
+                "score is reported when it exceeds every score of this window (default 12h;\n"
+                "see Anomaly score)."},
         {O_PARAM, "daily-order", "N", "seasonal: Fourier order of the daily term (4)", CLI_STRING,
          .man = "\\fBseasonal\\fR: Fourier order of the daily term (default 4)."},
         {O_PARAM, "weekly-order", "N", "seasonal: Fourier order of the weekly term (auto)", CLI_STRING,

@@ -10,7 +10,7 @@
 void aiops_fit_opts_init(aiops_fit_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->model = "auto";
+    o->model = AIOPS_FIT_DEFAULT_MODEL;
     aiops_model_params_init(&o->params);
     o->train_until = NAN;
     o->max_train = AIOPS_FIT_MAX_TRAIN_DEFAULT;
@@ -26,7 +26,7 @@ int aiops_fit_new(aiops_fit **out, const aiops_fit_opts *o, aiops_series_table *
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     f->o = *o;
     if (!f->o.model)
-        f->o.model = "auto";
+        f->o.model = AIOPS_FIT_DEFAULT_MODEL;
     if (!(f->o.train > 0))
         f->o.train = 0;
     if (!f->o.max_train)
@@ -142,7 +142,9 @@ static int series_start(aiops_fit *f, uint32_t sid, fit_series *s, double ts, ai
         s->train_end = ts + f->o.train;
     } else {
         double period = f->o.params.period > 0 ? f->o.params.period : 86400;
-        s->train_end = ts + AIOPS_FIT_TRAIN_PERIODS * period;
+        const aiops_model_ops *ops = aiops_model_find(f->o.model);
+        s->train_end = ts + (ops && ops->score ? AIOPS_FIT_TRAIN_PERIODS_ONLINE
+                                               : AIOPS_FIT_TRAIN_PERIODS) * period;
         s->train_min = AIOPS_FIT_TRAIN_MIN_POINTS;
     }
     f->st.training++;
@@ -300,6 +302,13 @@ static double learn_value(const aiops_fit *f, fit_det *d, double t, double v, do
     return side > 0 ? b->upper : b->lower;
 }
 
+double fit_det_threshold(const aiops_fit *f, const fit_det *d)
+{
+    if (d->rule)
+        return NAN;
+    return d->ops->score && isnan(f->o.threshold) ? AIOPS_FIT_DEFAULT_P : f->o.threshold;
+}
+
 /* Judge one point with data strictly before it, then learn it. */
 static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, double t, double v,
                      aiops_err *err)
@@ -308,14 +317,18 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
     d->ops->band(d->m, t, &b);
     d->last = b;
     int rc = 0;
-    /* The calibration costs about 0.6 us a point: only when it is used
+    /* A model with its own score is judged by it (at --threshold P, or
+     * AIOPS_FIT_DEFAULT_P) and makes its own robust updates.  Otherwise
+     * the calibration costs about 0.6 us a point: only when it is used
      * (--threshold decides, or --bands shows it). */
-    int calib = !d->rule && (!isnan(f->o.threshold) || f->o.bands);
+    int own = !d->rule && d->ops->score;
+    int calib = !own && !d->rule && (!isnan(f->o.threshold) || f->o.bands);
     double z = calib ? aiops_calib_z(v, b.expected, b.lower, b.upper) : NAN, p1 = 1;
-    d->ascore = calib ? aiops_calib_score(&d->cal, z, &p1) : NAN;
-    int anom = isnan(v)                              ? -1
-               : !d->rule && !isnan(f->o.threshold) ? d->ascore >= f->o.threshold
-                                                     : (v < b.lower || v > b.upper);
+    d->ascore = own ? d->ops->score(d->m, t, v, &d->lik) : calib ? aiops_calib_score(&d->cal, z, &p1) : NAN;
+    double thr = fit_det_threshold(f, d);
+    int anom = isnan(v)       ? -1
+               : !isnan(thr) ? d->ascore >= thr
+                                          : (v < b.lower || v > b.upper);
     if (anom == 1)
         d->apeak = d->arun && d->apeak >= d->ascore ? d->apeak : d->ascore;
     d->arun = anom == 1;
@@ -333,6 +346,10 @@ static int det_score(aiops_fit *f, uint32_t sid, fit_series *s, fit_det *d, doub
         if (act == AIOPS_DB_FIRE)
             f->st.anomalies++;
         rc = fit_emit_anomaly(f, sid, s, d, t, v, &b, act, err);
+    }
+    if (own) {
+        d->ops->update(d->m, t, v);
+        return rc;
     }
     double vl = learn_value(f, d, t, v, z, p1, &b);
     if (calib)

@@ -30,6 +30,14 @@
  * least AIOPS_FIT_TRAIN_MIN_POINTS points.  Decided from the series' own
  * points so far: no look-ahead, so it works on short dumps too. */
 #define AIOPS_FIT_TRAIN_PERIODS     3
+/* ... and half a period for models that score on their own (the default
+ * likelihood model: online, it needs only a warm-up). */
+#define AIOPS_FIT_TRAIN_PERIODS_ONLINE 0.5
+/* The model of aiops-fit without --model, and the calibrated score at
+ * which it decides an anomaly without --threshold (docs/BENCHMARKS.md says
+ * how both were chosen). */
+#define AIOPS_FIT_DEFAULT_MODEL "likelihood"
+#define AIOPS_FIT_DEFAULT_P 0.9999999
 #define AIOPS_FIT_TRAIN_MIN_POINTS  ((size_t)24)
 #define AIOPS_FIT_MAX_TRAIN_DEFAULT ((size_t)200000) /* points per series */
 

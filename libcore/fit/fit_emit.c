@@ -66,6 +66,8 @@ int fit_emit_band(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d, d
         set_num(o, "upper", b->upper);
         if (!forecast && !isnan(d->ascore))
             set_num(o, "anomaly_score", d->ascore);
+        if (!forecast && !d->rule && d->ops->score)    /* its calibrated likelihood */
+            set_num(o, "likelihood", d->lik);
         json_object_set_new(o, "model", json_string(d->ops->name));
         if (det_rule(d))
             json_object_set_new(o, "rule", json_string(det_rule(d)));
@@ -97,6 +99,8 @@ int fit_emit_anomaly(aiops_fit *f, uint32_t sid, fit_series *s, const fit_det *d
         set_num(o, "score", d->db.peak);
         if (!isnan(d->apeak))    /* calibrated (--threshold or --bands) */
             set_num(o, "anomaly_score", d->apeak);
+        if (!isnan(fit_det_threshold(f, d)))
+            set_num(o, "threshold", fit_det_threshold(f, d));
         json_object_set_new(o, "model", json_string(d->ops->name));
         if (det_rule(d))
             json_object_set_new(o, "rule", json_string(det_rule(d)));

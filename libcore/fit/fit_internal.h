@@ -51,6 +51,8 @@ typedef struct fit_det {
     double ascore;               /* calibrated score of the last scored point
                                     (NaN: not calibrated: no --threshold, no --bands) */
     double apeak;                /* its peak over the current anomalous run */
+    double lik;                  /* a model's own score: the point's likelihood
+                                    (calibrated; the score is its rising edges) */
     int arun;                    /* inside an anomalous run */
     /* Robust updates: a run of clipped points on one side of the band;
      * FIT_SHIFT_CONFIRM of them confirm a level shift, and the model is
@@ -103,6 +105,10 @@ struct aiops_fit {
     fit_label *lab;              /* --tune ground truth */
     size_t nlab, caplab;
 };
+
+/* fit.c: the calibrated score at which d's points are anomalous (NaN:
+ * when they leave the band, or a static rule's condition). */
+double fit_det_threshold(const aiops_fit *f, const fit_det *d);
 
 /* fit_series.c */
 /* The state of series sid, growing the table to cover it. */

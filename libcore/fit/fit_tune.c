@@ -2,7 +2,7 @@
  * against labelled incidents, in one streaming pass.
  *
  * When a series finishes training, its model is fitted once more per grid
- * point (ewma: k x alpha; robust: k; seasonal, sarima, holtwinters: the
+ * point (ewma, likelihood: k x alpha; robust: k; seasonal, sarima, holtwinters: the
  * interval width), and all candidates score the rest of the stream side
  * by side, each with its own debouncer, keeping only the times their
  * events fired.  At the end the candidates are compared by the objective
@@ -65,16 +65,19 @@ static void base_params(const char *model, aiops_model_params *p)
 {
     if (is_interval(model) && isnan(p->width))
         p->width = 0.99;
+    int lik = !strcmp(model, "likelihood");
     if (!is_interval(model) && isnan(p->k))
-        p->k = 3;
+        p->k = lik ? AIOPS_LIK_DEFAULT_K : 3;
     if (!strcmp(model, "ewma") && isnan(p->alpha))
         p->alpha = 0.1;
+    if (lik && isnan(p->alpha))
+        p->alpha = AIOPS_LIK_DEFAULT_ALPHA;
 }
 
 static size_t grid(const char *model, const aiops_model_params *base, aiops_model_params *out)
 {
     size_t n = 0;
-    if (!strcmp(model, "ewma")) {
+    if (!strcmp(model, "ewma") || !strcmp(model, "likelihood")) {
         for (size_t i = 0; i < NK; i++)
             for (size_t j = 0; j < NA; j++) {
                 out[n] = *base;

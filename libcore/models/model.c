@@ -52,7 +52,7 @@ int aiops_model_width_period(const char *model, const aiops_model_params *p, dou
 }
 
 static const aiops_model_ops *const registry[] = {
-    &aiops_model_ewma,        &aiops_model_seasonal, &aiops_model_sarima,
+    &aiops_model_likelihood,  &aiops_model_ewma,     &aiops_model_seasonal, &aiops_model_sarima,
     &aiops_model_holtwinters, &aiops_model_robust,   &aiops_model_static,
     NULL,
 };

@@ -71,6 +71,12 @@ typedef struct aiops_model_ops {
     int (*fit)(void *m, const double *ts, const double *v, size_t n, aiops_err *err);
     void (*band)(void *m, double t, aiops_band *out);
     void (*update)(void *m, double t, double v);
+    /* Optional (NULL for most models): the model's own calibrated anomaly
+     * score of value v at time t in [0, 1], from the state before t like
+     * band(); called after band() and before update() of the same point.
+     * A model with a score is judged by it (score >= P, aiops-fit
+     * --threshold P) instead of by the band and by models/calib.h. */
+    double (*score)(void *m, double t, double v, double *likelihood);
     json_t *(*save)(const void *m);
     int (*load)(void *m, const json_t *j, aiops_err *err);
 } aiops_model_ops;
@@ -79,6 +85,11 @@ typedef struct aiops_model_ops {
 const aiops_model_ops *const *aiops_models(void);
 const aiops_model_ops *aiops_model_find(const char *name);
 
+extern const aiops_model_ops aiops_model_likelihood;
+/* The likelihood model's defaults (docs/BENCHMARKS.md: how they were
+ * chosen); --tune spells them out. */
+#define AIOPS_LIK_DEFAULT_ALPHA 0.03
+#define AIOPS_LIK_DEFAULT_K 6.0
 extern const aiops_model_ops aiops_model_ewma;
 extern const aiops_model_ops aiops_model_robust;
 extern const aiops_model_ops aiops_model_static;

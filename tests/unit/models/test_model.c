@@ -12,7 +12,8 @@ static void test_registry(void **st)
     size_t n = 0;
     while (all[n])
         n++;
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
+    assert_ptr_equal(aiops_model_find("likelihood"), &aiops_model_likelihood);
     assert_ptr_equal(aiops_model_find("sarima"), &aiops_model_sarima);
     assert_null(aiops_model_find("prophet"));
     aiops_model_params p;
