@@ -82,6 +82,8 @@ typedef struct aiops_graph_opts {
     double horizon;              /* seconds a span waits for its parent/children (300) */
     double window;               /* window length in s; 0 = no windows */
     size_t max_spans;            /* spans held for matching (4 M) */
+    int rollup;                  /* span services that are pod names count as their workload
+                                    (api-7d9f8b6c4-x2x9z -> api; formats/obs.h) (0) */
 } aiops_graph_opts;
 
 typedef struct aiops_graph aiops_graph;

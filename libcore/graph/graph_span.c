@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "graph/graph_impl.h"
+#include "formats/obs.h"
 
 #define NONE UINT64_MAX
 
@@ -260,7 +261,13 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     }
     advance(g, sp->start);
     uint32_t svc;
-    int rc = aiops_graph_service(g, sp->service, &svc, err);
+    char wl[256];
+    const char *name = sp->service;
+    if (g->o.rollup && strlen(name) < sizeof wl) {
+        aiops_obs_workload(name, NULL, wl, sizeof wl);
+        name = wl;
+    }
+    int rc = aiops_graph_service(g, name, &svc, err);
     if (rc)
         return rc;
     aiops_graph_node *nd = &g->nodes[svc];
