@@ -31,6 +31,8 @@ void aiops_rca_opts_default(aiops_rca_opts *o)
         .w_log = 0.3,
         .w_change = 0.5,
         .onset_tau = 600,
+        .w_surge = 1,
+        .daily = 1,
         .top = 10,
         .max_points = 4096,
         .rollup = 1,
@@ -151,6 +153,10 @@ void rc_series_push(aiops_rca *r, rc_series *s, double t, double v)
     if (!isfinite(v))
         return;
     double keep = r->o.pre + r->o.post + r->o.baseline + 4 * r->o.window;
+    /* a day before the analysis window, at the time the incident is ranked */
+    double day = RC_DAY + r->o.pre + r->o.post + r->o.graph.horizon + 4 * r->o.window + 600;
+    if (r->o.daily && keep < day)
+        keep = day;
     while (s->n && s->t[s->head] < r->now - keep) {
         s->head = (s->head + 1) % s->cap;
         s->n--;

@@ -19,8 +19,14 @@
  *   default     a weighted sum of the service's anomaly around onset,
  *               a personalised random walk over the graph weighted by
  *               the correlation of caller and callee anomalies
- *               (MicroRCA-style), onset order, log anomalies and change
- *               events shortly before onset.
+ *               (MicroRCA-style), onset order, log anomalies, change
+ *               events shortly before onset, and a traffic surge that
+ *               enters the graph at the service (its request rate rose,
+ *               its callers' did not).
+ *
+ * A series is compared with its baseline (median and MAD), and with
+ * `daily`, also point by point with the same time a day before when that
+ * is kept; the smaller deviation counts (nightly jobs, daily peaks).
  *
  * Memory: services x series x max_points, plus the graph's (graph.h),
  * plus the incidents waiting to be ranked.
@@ -53,6 +59,8 @@ typedef struct aiops_rca_opts {
     double alpha;            /* random walk: probability of following an edge (0.85) */
     double w_anomaly, w_walk, w_onset, w_log, w_change;   /* default ranker weights */
     double onset_tau;        /* onset score: exp(-(onset - first onset) / tau) (10 min) */
+    double w_surge;          /* weight of a traffic surge that enters at the service (1) */
+    int daily;               /* also compare with the same time a day before, when kept (1) */
     size_t top;              /* candidates per record (10) */
     size_t max_points;       /* points per series (4096) */
     int rollup;              /* pods/instances -> services (1) */
@@ -86,6 +94,7 @@ typedef struct aiops_rca_svc {
     double onset;            /* first anomalous time, NAN if none */
     double log;              /* 0..1: error-log surge / new templates */
     double change;           /* 0..1: deploy/config (1) or restart/OOM (0.6) before onset */
+    double surge;            /* 0..1: rise of the service's request rate */
     const double *profile;   /* anomaly per time bin (nbins), for correlations; may be NULL */
 } aiops_rca_svc;
 

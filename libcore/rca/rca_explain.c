@@ -84,18 +84,43 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
             scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
     }
     double w = kind_weight(s->kind);
-    double prev_z = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN;
+    double prev_z = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
+    /* the same time a day before: kept when the series goes back that far */
+    int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
+    size_t dj = 0;
     for (size_t i = 0; i < s->n; i++) {
         size_t k = (s->head + i) % s->cap;
         double t = s->t[k], x = s->v[k];
         if (t < a0 || t > a1)
             continue;
-        double z;
+        double z, zu = 0;
         if (s->kind == RC_FIT)
             z = x >= 1 ? INFINITY : x > 0 ? 2 * r->o.z_anomalous * x / (1 - x) : 0;   /* squash^-1 */
         else {
-            double d = s->dir > 0 ? x - med : s->dir < 0 ? med - x : fabs(x - med);
+            double ref = med;
+            if (daily) {   /* nearest point to t - 1 day (points come in time order) */
+                double want = t - RC_DAY;
+                while (dj + 1 < s->n && s->t[(s->head + dj + 1) % s->cap] <= want)
+                    dj++;
+                size_t d0 = (s->head + dj) % s->cap, d1 = (s->head + dj + 1) % s->cap;
+                size_t dk = dj + 1 < s->n && fabs(s->t[d1] - want) < fabs(s->t[d0] - want) ? d1 : d0;
+                if (fabs(s->t[dk] - want) <= 2 * (r->o.window > 300 ? r->o.window : 300)) {
+                    /* the smaller deviation of the two references */
+                    double y = s->v[dk];
+                    double dm = s->dir > 0 ? x - med : s->dir < 0 ? med - x : fabs(x - med);
+                    double dy = s->dir > 0 ? x - y : s->dir < 0 ? y - x : fabs(x - y);
+                    if (dy < dm)
+                        ref = y;
+                }
+            }
+            double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
             z = d > 0 ? d / scale : 0;
+            zu = x > ref ? (x - ref) / scale : 0;
+        }
+        if (s->kind == RC_TRAFFIC) {   /* rises only: a surge */
+            double zs_up = isnan(prev_up) ? zu / 2 : fmin(zu, prev_up);
+            up = zs_up > up ? zs_up : up;
+            prev_up = zu;
         }
         /* sustained: two points in a row (one point alone counts half) */
         double zs = isnan(prev_z) ? z / 2 : fmin(z, prev_z);
@@ -117,6 +142,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
     double a = w * aiops_rca_squash(&r->o, peak);
     aiops_rca_svc *sv = &f->sv[s->svc];
     rc_best *bb = s->kind == RC_LOG ? &f->blog[s->svc] : &f->best[s->svc];
+    if (s->kind == RC_TRAFFIC && aiops_rca_squash(&r->o, up) > sv->surge)
+        sv->surge = aiops_rca_squash(&r->o, up);
     if (s->kind == RC_LOG) {
         if (a > sv->log)
             sv->log = a;

@@ -8,6 +8,8 @@
 #include "common/array.h"
 #include "common/buf.h"
 
+#define RC_DAY 86400.0
+
 /* What a series says about its service. */
 enum { RC_ERR, RC_LAT, RC_RES, RC_UP, RC_TRAFFIC, RC_LOG, RC_FIT, RC_NKIND };
 
@@ -75,6 +77,8 @@ int rc_sx_ensure(aiops_rca *r, uint32_t svc);
 
 /* Pearson correlation of two profiles of n bins; 0 when flat (rca_rank.c). */
 double rc_corr(const double *a, const double *b, size_t n);
+/* The surge of v that its callers do not share: surge(v) (1 - max surge of callers). */
+double rc_surge_origin(aiops_graph *g, uint32_t v, const aiops_rca_svc *sv);
 
 /* Rank one incident into an rca record on r->out (rca_explain.c). */
 int rc_rank_incident(aiops_rca *r, const rc_incident *inc, aiops_err *err);

@@ -102,6 +102,20 @@ static int walk(aiops_graph *g, const aiops_rca_opts *o, const aiops_rca_svc *sv
     return rc;
 }
 
+/* A surge that enters here: the service's request rate rose, its callers' did not. */
+double rc_surge_origin(aiops_graph *g, uint32_t v, const aiops_rca_svc *sv)
+{
+    const uint32_t *ids;
+    size_t n = aiops_graph_adj(g, v, 0, &ids);
+    double up = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t u = aiops_graph_edge_at(g, ids[k])->from;
+        if (u != v && sv[u].surge > up)
+            up = sv[u].surge;
+    }
+    return sv[v].surge * (1 - up);
+}
+
 int aiops_rca_rank_services(aiops_graph *g, const aiops_rca_opts *o, const aiops_rca_svc *sv,
                             size_t nbins, aiops_rca_rank *out, aiops_err *err)
 {
@@ -137,7 +151,8 @@ int aiops_rca_rank_services(aiops_graph *g, const aiops_rca_opts *o, const aiops
                             ? exp(-(s->onset - first) / (o->onset_tau > 0 ? o->onset_tau : 1))
                             : 0;
             score = o->w_anomaly * s->anomaly + o->w_walk * pr[i] + o->w_onset * on +
-                    o->w_log * s->log + o->w_change * s->change;
+                    o->w_log * s->log + o->w_change * s->change +
+                    o->w_surge * rc_surge_origin(g, (uint32_t)i, sv);
         }
         out[i] = (aiops_rca_rank){.svc = (uint32_t)i, .score = score, .walk = pr ? pr[i] : 0};
     }
