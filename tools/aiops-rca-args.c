@@ -74,6 +74,10 @@ void rca_parse_args(cli *c, cfg *g)
                 "series, and its service, counts as anomalous (5)."},
         {'k', "top", "N", "candidates per incident (10)", CLI_SIZE, .dest = &o->top,
          .man = "Candidates per rca record, best first (10)."},
+        {CLI_LONG, "no-daily", NULL, "do not compare with the same time a day before", CLI_FLAG,
+         .dest = &g->nodaily,
+         .man = "Compare each series with its baseline only, not also with the same time a\n"
+                "day before (which needs a day of history, kept per series)."},
         {CLI_LONG, "no-rollup", NULL, "keep pod and instance names as services", CLI_FLAG, .dest = &g->norollup,
          .man = "Keep pod names (\\fBapi-7d9f8b6c4-x2x9z\\fR) as services instead of rolling\n"
                 "them up to their workload (\\fBapi\\fR)."},
@@ -91,6 +95,10 @@ void rca_parse_args(cli *c, cfg *g)
          .dest = &o->w_change, .range = CLI_GE, .lo = 0,
          .man = "Weight of a deploy or config change (1) or a restart/OOM kill (0.6) shortly\n"
                 "before onset (0.5)."},
+        {CLI_LONG, "w-surge", "X", "weight of a traffic surge entering at the service (1)", CLI_NUMBER,
+         .dest = &o->w_surge, .range = CLI_GE, .lo = 0,
+         .man = "Weight of a traffic surge that enters the graph at the service: its request\n"
+                "rate rose and its callers' did not (1)."},
         CLI_MAN_TEXT(".SS Output"),
         {CLI_LONG, "passthrough", NULL, "write the input records too, rca records in between", CLI_FLAG,
          .dest = &g->passthrough,
@@ -109,6 +117,7 @@ void rca_parse_args(cli *c, cfg *g)
     while (cli_next(c) != -1)
         ;
     o->rollup = !g->norollup;
+    o->daily = !g->nodaily;
     o->method = (aiops_rca_method)method;
     o->on = g->on;
     if (g->dot && !g->graph)

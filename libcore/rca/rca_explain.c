@@ -84,7 +84,7 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
             scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
     }
     double w = kind_weight(s->kind);
-    double prev_z = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
+    double prev_z = NAN, prev_t = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
     /* the same time a day before: kept when the series goes back that far */
     int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
     size_t dj = 0;
@@ -129,8 +129,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
             pv = x;
             pt = t;
         }
-        if (isnan(onset) && zs >= r->o.z_anomalous)
-            onset = isnan(prev_z) ? t : t - (t - a0 > 0 ? 0 : 0);
+        if (isnan(onset) && zs >= r->o.z_anomalous)   /* the first of the two */
+            onset = isnan(prev_z) ? t : prev_t;
         int b = (int)((t - a0) / (a1 - a0) * NBINS);
         b = b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b;
         double a = w * aiops_rca_squash(&r->o, z);
@@ -138,6 +138,7 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (s->kind != RC_LOG && a > *pb)
             *pb = a;
         prev_z = z;
+        prev_t = t;
     }
     double a = w * aiops_rca_squash(&r->o, peak);
     aiops_rca_svc *sv = &f->sv[s->svc];
