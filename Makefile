@@ -149,6 +149,7 @@ datasets: all
 # Detector-quality regression suite: every scenario with an expect file.
 eval: all
 	@tests/eval/run-scenarios.sh bin
+	@tests/eval/run-rca.sh bin
 
 # The OPTIONS section of each man page is generated from the tool's option
 # table (aiops-TOOL --help-man); the CLI case common/man-options checks it.
