@@ -142,6 +142,7 @@ bench: all
 	bench/nab.sh
 	bench/nab.sh --model ewma
 	bench/nab.sh --model seasonal
+	bench/templates.sh
 
 datasets: all
 	tools/datasets.sh
