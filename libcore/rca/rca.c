@@ -12,6 +12,7 @@
 #include "common/hash.h"
 #include "common/jdoc.h"
 #include "formats/obs.h"
+#include "logtmpl/logtmpl.h"
 
 void aiops_rca_opts_default(aiops_rca_opts *o)
 {
@@ -63,6 +64,8 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
     go.window = o->window;
     go.rollup = o->rollup;
     int rc = aiops_graph_new(&r->g, &go, err);
+    if (!rc)
+        rc = aiops_logtmpl_new(&r->miner, NULL, err);
     for (size_t i = 0; !rc && base && i < aiops_graph_nodes(base); i++) {
         uint32_t id;
         rc = aiops_graph_service(r->g, aiops_graph_node_at(base, (uint32_t)i)->name, &id, err);
@@ -110,6 +113,7 @@ void aiops_rca_free(aiops_rca *r)
     free(r->done);
     free(r->out);
     aiops_graph_free(r->g);
+    aiops_logtmpl_free(r->miner);
     free(r);
 }
 
@@ -328,36 +332,20 @@ static int flush_logs(aiops_rca *r, int64_t upto)
     return 0;
 }
 
-/* A log line's template: its `template` field, else its message with runs
- * of digits and hex ids read as one placeholder (until logtmpl/ lands). */
-static uint64_t log_shape(const json_t *o)
+/* A log line's template: its `template` field, else the template the
+ * miner (logtmpl/) finds for its message; 0 when there is no message. */
+static uint64_t log_template(aiops_rca *r, const json_t *o)
 {
     const char *t = json_string_value(json_object_get(o, "template"));
     if (t)
         return aiops_fnv1a(AIOPS_FNV_OFFSET, t, strlen(t)) | 1;
-    const char *m = json_string_value(json_object_get(o, "message"));
-    uint64_t h = AIOPS_FNV_OFFSET;
-    for (const char *p = m ? m : ""; *p;) {
-        if (isxdigit((unsigned char)*p) && (isdigit((unsigned char)*p) || (p[1] && isxdigit((unsigned char)p[1])))) {
-            const char *q = p;
-            int digit = 0;
-            while (isalnum((unsigned char)*q)) {
-                digit |= isdigit((unsigned char)*q);
-                q++;
-            }
-            if (digit) {
-                h = aiops_fnv1a(h, "#", 1);
-                p = q;
-                continue;
-            }
-            h = aiops_fnv1a(h, p, (size_t)(q - p));
-            p = q;
-            continue;
-        }
-        h = aiops_fnv1a(h, p, 1);
-        p++;
-    }
-    return h | 1;
+    const json_t *m = json_object_get(o, "message");
+    uint32_t id;
+    if (!json_is_string(m) ||
+        aiops_logtmpl_add(r->miner, json_string_value(m), json_string_length(m), &id, NULL) < 0)
+        return 0;
+    /* ids of the miner, apart from the hashes of template fields (even) */
+    return ((uint64_t)aiops_logtmpl_canon(r->miner, id) << 1 | 1) * 0x9E3779B97F4A7C15ULL | 1;
 }
 
 /* 1 when h was not seen yet for x (and now is); the set stops growing at
@@ -408,7 +396,8 @@ static int add_log(aiops_rca *r, const aiops_record *rec)
     x->log_n++;
     x->log_err += lv && (!strcmp(lv, "error") || !strcmp(lv, "fatal") || !strcmp(lv, "warn"));
     /* a template is new once the service has logged for a baseline */
-    int fresh = tmpl_new(x, log_shape(rec->obj));
+    uint64_t h = log_template(r, rec->obj);
+    int fresh = h && tmpl_new(x, h);
     x->log_new += fresh && rec->ts - r->first > r->o.baseline / 4;
     return 0;
 }

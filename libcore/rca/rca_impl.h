@@ -51,6 +51,7 @@ struct aiops_rca {
     aiops_rca_opts o;
     aiops_series_table *tab;
     aiops_graph *g;
+    struct aiops_logtmpl *miner;   /* templates of log messages without one */
     double now, first;
     rc_series *ser;
     size_t nser, ser_cap;
