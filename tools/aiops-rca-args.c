@@ -42,13 +42,16 @@ void rca_parse_args(cli *c, cfg *g)
                 "and the counts of spans, roots and missing parents. Nothing is ranked."},
         {CLI_LONG, "dot", NULL, "with --graph: print Graphviz DOT instead of JSON", CLI_FLAG, .dest = &g->dot,
          .man = "With \\fB\\-\\-graph\\fR: print Graphviz DOT (\\fBdot -Tsvg\\fR draws it)."},
-        {CLI_LONG, "pre", "DUR", "analysis window starts this long before the incident start (15m)",
+        {CLI_LONG, "pre", "DUR", "analysis window starts this long before the incident start (3 steps)",
          CLI_DURATION, .dest = &o->pre,
-         .man = "The analysis window starts this long before the incident's start (15m)."},
-        {CLI_LONG, "post", "DUR", "... and ends this long after it (20m)", CLI_DURATION, .dest = &o->post,
+         .man = "The analysis window starts this long before the incident's start. Default:\n"
+                "3 steps of the data (the median spacing of the metric series; the\n"
+                "\\fB\\-\\-window\\fR without metrics): 15 min at a 5-min step."},
+        {CLI_LONG, "post", "DUR", "... and ends this long after it (4 steps)", CLI_DURATION, .dest = &o->post,
          .range = CLI_GT, .lo = 0,
-         .man = "The analysis window ends this long after the incident's start (20m). An\n"
-                "incident is ranked once the input has passed that (plus the span horizon)."},
+         .man = "The analysis window ends this long after the incident's start (4 steps: 20 min\n"
+                "at a 5-min step). An incident is ranked once the input has passed that (plus\n"
+                "the span horizon)."},
         {CLI_LONG, "baseline", "DUR", "normal behaviour: this long before the analysis window (3h)",
          CLI_DURATION, .dest = &o->baseline, .range = CLI_GT, .lo = 0,
          .man = "The baseline every series is compared with: this long before the analysis\n"

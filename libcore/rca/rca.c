@@ -11,6 +11,7 @@
 #include "rca/rca_impl.h"
 #include "common/hash.h"
 #include "common/jdoc.h"
+#include "common/stats.h"
 #include "formats/obs.h"
 #include "logtmpl/logtmpl.h"
 
@@ -19,8 +20,10 @@ void aiops_rca_opts_default(aiops_rca_opts *o)
     *o = (aiops_rca_opts){
         .method = AIOPS_RCA_DEFAULT,
         .on = AIOPS_RCA_ON_INCIDENT | AIOPS_RCA_ON_LABEL,
-        .pre = 900,
-        .post = 1200,
+        .pre = NAN,
+        .post = NAN,
+        .pre_steps = 3,
+        .post_steps = 4,
         .baseline = 10800,
         .window = 60,
         .change_window = 1800,
@@ -60,6 +63,7 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
     r->tab = tab;
     r->now = r->first = -INFINITY;
     r->log_win = INT64_MIN;
+    r->step = o->window;
     aiops_graph_opts go = o->graph;
     go.window = o->window;
     go.rollup = o->rollup;
@@ -142,7 +146,11 @@ int rc_series_add(aiops_rca *r, uint32_t svc, int kind, int dir, const char *nam
         return AIOPS_ENOMEM;
     rc_series *s = &r->ser[r->nser];
     *s = (rc_series){.svc = svc, .kind = kind, .dir = dir, .name = strdup(name),
-                     .pod = pod ? strdup(pod) : NULL};
+                     .pod = pod ? strdup(pod) : NULL, .weight = kind == RC_TRAFFIC ? 0.5 : 1};
+    /* the host's metrics (node_exporter's node_*, NodeCpu...) are shared by
+     * every service on it: weak evidence about one of them */
+    if (!strncasecmp(name, "node", 4))
+        s->weight *= 0.3;
     if (!s->name || (pod && !s->pod)) {
         free(s->name);
         free(s->pod);
@@ -156,9 +164,9 @@ void rc_series_push(aiops_rca *r, rc_series *s, double t, double v)
 {
     if (!isfinite(v))
         return;
-    double keep = r->o.pre + r->o.post + r->o.baseline + 4 * r->o.window;
+    double keep = rc_pre(r) + rc_post(r) + r->o.baseline + 4 * r->o.window;
     /* a day before the analysis window, at the time the incident is ranked */
-    double day = RC_DAY + r->o.pre + r->o.post + r->o.graph.horizon + 4 * r->o.window + 600;
+    double day = RC_DAY + rc_pre(r) + rc_post(r) + r->o.graph.horizon + 4 * r->o.window + 600;
     if (r->o.daily && keep < day)
         keep = day;
     while (s->n && s->t[s->head] < r->now - keep) {
@@ -193,6 +201,8 @@ void rc_series_push(aiops_rca *r, rc_series *s, double t, double v)
             }
         }
     }
+    if (s->n && t > s->t[(s->head + s->n - 1) % s->cap])
+        s->gap = t - s->t[(s->head + s->n - 1) % s->cap];
     size_t at = (s->head + s->n) % s->cap;
     s->t[at] = t;
     s->v[at] = v;
@@ -290,6 +300,7 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
     if (*id < 0) {
         if (rc_series_add(r, svc, syn[which].kind, syn[which].dir, syn[which].name, NULL, id))
             return AIOPS_ENOMEM;
+        r->ser[*id].synthetic = 1;
         r->ser[*id].count_win = which == RS_SPAN_RATE ? r->o.window : which == RS_LOG_ERR || which == RS_LOG_NEW ? 1 : 0;
     }
     rc_series_push(r, &r->ser[*id], t, v);
@@ -314,8 +325,33 @@ static int drain_graph(aiops_rca *r, aiops_err *err)
     return 0;
 }
 
+double rc_pre(const aiops_rca *r)
+{
+    return isnan(r->o.pre) ? r->o.pre_steps * r->step : r->o.pre;
+}
+
+double rc_post(const aiops_rca *r)
+{
+    return isnan(r->o.post) ? r->o.post_steps * r->step : r->o.post;
+}
+
+/* The data's step: the median of the metric series' latest spacing (the
+ * span/log window when there are none).  Updated once per window. */
+static void update_step(aiops_rca *r)
+{
+    double *g = malloc((r->nser + 1) * sizeof *g);
+    size_t n = 0;
+    for (size_t i = 0; g && i < r->nser; i++)
+        if (r->ser[i].gap > 0 && r->ser[i].count_win == 0 && r->ser[i].kind != RC_FIT &&
+            r->ser[i].kind != RC_LOG && !r->ser[i].synthetic)
+            g[n++] = r->ser[i].gap;
+    r->step = n ? aiops_quantile(g, n, 0.5) : r->o.window;
+    free(g);
+}
+
 static int flush_logs(aiops_rca *r, int64_t upto)
 {
+    update_step(r);
     if (r->log_win == INT64_MIN || upto <= r->log_win)
         return 0;
     double t = (double)r->log_win * r->o.window;
@@ -425,7 +461,7 @@ static int add_event(aiops_rca *r, const aiops_record *rec)
             return AIOPS_ENOMEM;
         r->ev_cap = 4096;
     }
-    double keep = r->o.pre + r->o.post + r->o.baseline + r->o.change_window;
+    double keep = rc_pre(r) + rc_post(r) + r->o.baseline + r->o.change_window;
     while (r->ev_n && r->ev[r->ev_head].t < rec->ts - keep) {
         r->ev_head = (r->ev_head + 1) % r->ev_cap;
         r->ev_n--;
@@ -535,7 +571,7 @@ static int rank_due(aiops_rca *r, int all, aiops_err *err)
     for (size_t i = 0; i < r->ninc; i++) {
         rc_incident *in = &r->inc[i];
         /* the span windows of the analysis window close a horizon later */
-        double due = in->start + r->o.post + r->o.graph.horizon + 2 * r->o.window;
+        double due = in->start + rc_post(r) + r->o.graph.horizon + 2 * r->o.window;
         if (!all && !(r->now >= due)) {
             r->inc[k++] = *in;
             continue;

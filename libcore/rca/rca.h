@@ -51,7 +51,10 @@ enum { AIOPS_RCA_ON_INCIDENT = 1, AIOPS_RCA_ON_LABEL = 2 };
 typedef struct aiops_rca_opts {
     aiops_rca_method method;
     int on;                  /* AIOPS_RCA_ON_* bits (both) */
-    double pre, post;        /* analysis window [start - pre, start + post] (15 min, 20 min) */
+    double pre, post;        /* analysis window [start - pre, start + post]; NAN = in steps of
+                                the data: pre_steps and post_steps times the median spacing of
+                                the metric series (the span/log window without metrics) */
+    double pre_steps, post_steps;   /* 3, 4 (15 and 20 min at a 5-min step) */
     double baseline;         /* baseline before it: [start - pre - baseline, start - pre) (3 h) */
     double window;           /* window of span and log statistics (60 s) */
     double change_window;    /* change events this long before start count (30 min) */

@@ -26,10 +26,6 @@ typedef struct rc_feat {
     size_t n;
 } rc_feat;
 
-static double kind_weight(int kind)
-{
-    return kind == RC_TRAFFIC ? 0.5 : 1;
-}
 
 /* The smallest change that is not noise for a series of this kind. */
 static double abs_floor(const rc_series *s, double med)
@@ -75,15 +71,18 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (nb < 3)
             return 0;
         med = aiops_quantile(scratch, nb, 0.5);
+        /* heavy tails: what the baseline's own top 1 % reaches is not news
+         * (for a normal baseline this is 0.78 sigma, below the MAD term) */
+        double tail = (aiops_quantile(scratch, nb, 0.99) - med) / 3;
         for (size_t i = 0; i < nb; i++)
             scratch[i] = fabs(scratch[i] - med);
         double mad = aiops_quantile(scratch, nb, 0.5);
         double rel = s->kind == RC_RES || s->kind == RC_UP ? 0.005 : 0.02;
-        scale = fmax(fmax(1.4826 * mad, rel * fabs(med)), abs_floor(s, med));
+        scale = fmax(fmax(fmax(1.4826 * mad, tail), rel * fabs(med)), abs_floor(s, med));
         if (s->count_win > 0)   /* counts: Poisson noise of the median count, and one count */
             scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
     }
-    double w = kind_weight(s->kind);
+    double w = s->weight;
     double prev_z = NAN, prev_t = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
     /* the same time a day before: kept when the series goes back that far */
     int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
@@ -154,7 +153,7 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (!isnan(onset) && !(onset >= sv->onset))
             sv->onset = onset;
     }
-    if (peak > 0 && (!bb->s || w * peak > kind_weight(bb->s->kind) * bb->z))
+    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z))
         *bb = (rc_best){.s = s, .z = peak, .peak_v = pv, .peak_t = pt, .base = med};
     return 0;
 }
@@ -189,13 +188,13 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
         f->sv[i].onset = NAN;
         f->sv[i].profile = &f->prof[i * NBINS];
     }
-    double a0 = t0 - r->o.pre, a1 = t0 + r->o.post;
+    double a0 = t0 - rc_pre(r), a1 = t0 + rc_post(r);
     for (size_t i = 0; i < r->nser; i++)
         series_feat(r, &r->ser[i], a0, a1, scratch, f);
     free(scratch);
     for (size_t i = 0; i < r->ev_n; i++) {
         const rc_event *e = &r->ev[(r->ev_head + i) % r->ev_cap];
-        if (e->t < t0 - r->o.change_window || e->t > t0 + r->o.post / 2 || e->svc >= n)
+        if (e->t < t0 - r->o.change_window || e->t > t0 + rc_post(r) / 2 || e->svc >= n)
             continue;
         if (e->weight > f->sv[e->svc].change) {
             f->sv[e->svc].change = e->weight;

@@ -23,6 +23,9 @@ typedef struct rc_series {
     char *pod;               /* the pod/instance it came from, NULL if the service itself */
     double count_win;        /* > 0: values are counts (or rates over windows this long):
                                 Poisson noise sets the smallest change that counts */
+    double gap;              /* the latest spacing of its points */
+    double weight;           /* of its anomaly: 1, 0.5 traffic, 0.3 the host's (node_*) */
+    int synthetic;           /* from spans, logs or aiops-fit, not a metric */
     double *t, *v;           /* ring of points, oldest at head */
     size_t cap, head, n;
 } rc_series;
@@ -53,6 +56,7 @@ struct aiops_rca {
     aiops_graph *g;
     struct aiops_logtmpl *miner;   /* templates of log messages without one */
     double now, first;
+    double step;             /* the data's step (rc_pre, rc_post) */
     rc_series *ser;
     size_t nser, ser_cap;
     int32_t *by_sid;         /* sample series id -> series, -1 unknown, -2 ignored */
@@ -75,6 +79,10 @@ int rc_series_add(aiops_rca *r, uint32_t svc, int kind, int dir, const char *nam
                   int32_t *id);
 void rc_series_push(aiops_rca *r, rc_series *s, double t, double v);
 int rc_sx_ensure(aiops_rca *r, uint32_t svc);
+
+/* The analysis window around a start: before and after (rca.c). */
+double rc_pre(const aiops_rca *r);
+double rc_post(const aiops_rca *r);
 
 /* Pearson correlation of two profiles of n bins; 0 when flat (rca_rank.c). */
 double rc_corr(const double *a, const double *b, size_t n);
