@@ -8,7 +8,7 @@
 # "## aiops-rca (issue 23)".  RCA_STREAMS=DIR reuses simulated streams.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/bin
+bin=${BIN:-$root/bin}   # BIN=DIR: a copy, so rebuilding does not change a run
 work=${BENCH_DIR:-/tmp/aiops-bench}/rca-loso
 streams=${RCA_STREAMS:-$work/streams}
 mkdir -p "$work" "$streams"

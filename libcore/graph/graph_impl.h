@@ -18,6 +18,7 @@ typedef struct gr_win {
     int64_t k;                   /* window index (start = k * window); INT64_MIN empty */
     aiops_graph_stats st;
     double lat_sum;
+    uint64_t origins;
 } gr_win;
 
 /* A span held for matching (graph_span.c). */
@@ -27,6 +28,7 @@ typedef struct gr_span {
     double start, end;
     uint32_t svc;
     unsigned char err, waiting;  /* waiting: the parent was not seen yet */
+    unsigned char err_child;     /* a child failed too */
 } gr_span;
 
 typedef struct gr_slot {

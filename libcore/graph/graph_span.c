@@ -104,7 +104,8 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .p50 = aiops_lat_quantile(&w->st.lat, 0.5),
                               .p90 = aiops_lat_quantile(&w->st.lat, 0.9),
                               .p99 = aiops_lat_quantile(&w->st.lat, 0.99),
-                              .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN};
+                              .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN,
+                              .err_origins = w->origins};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
@@ -185,9 +186,11 @@ int aiops_graph_pop_window(aiops_graph *g, aiops_graph_window *w)
 
 /* --------------------------------------------------------------- spans */
 
-static int resolve(aiops_graph *g, const gr_span *p, gr_span *c, aiops_err *err)
+static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
 {
     c->waiting = 0;
+    if (c->err)
+        p->err_child = 1;
     if (p->svc == c->svc)
         return 0;
     uint32_t e;
@@ -212,11 +215,27 @@ static int resolve(aiops_graph *g, const gr_span *p, gr_span *c, aiops_err *err)
     return 0;
 }
 
+/* The window of service svc holding t, if it is still open. */
+static gr_win *open_win(aiops_graph *g, uint32_t svc, double t)
+{
+    if (!(g->o.window > 0) || !g->nwin[svc])
+        return NULL;
+    int64_t k = (int64_t)floor(t / g->o.window);
+    gr_win *w = &g->nwin[svc][(uint64_t)k % g->wk];
+    return w->k == k ? w : NULL;
+}
+
 static void evict_head(aiops_graph *g)
 {
     gr_span *s = at(g, g->head);
     if (s->waiting)
         g->counts.missing_parents++;
+    if (s->err && !s->err_child) {   /* its errors did not come from below */
+        g->nodes[s->svc].err_origins++;
+        gr_win *w = open_win(g, s->svc, s->start);
+        if (w)
+            w->origins++;
+    }
     g->head++;
 }
 

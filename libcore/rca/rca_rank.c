@@ -88,7 +88,10 @@ static int walk(aiops_graph *g, const aiops_rca_opts *o, const aiops_rca_svc *sv
         if (left < self[ed->from])
             self[ed->from] = left > 0 ? left : 0;
     }
-    if (!rc)
+    double ps = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        ps += pers[i];
+    if (!rc && ps > 0)   /* no anomaly anywhere: no walk (uniform would favour sinks) */
         rc = aiops_graph_pagerank(g, pers, fw, bw, self, o->alpha, 1e-10, 200, pr, err);
     double best = 0;
     for (size_t i = 0; !rc && i < n; i++)
