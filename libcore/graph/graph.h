@@ -80,6 +80,8 @@ typedef struct aiops_graph_window {
     double p50, p90, p99;        /* latency quantiles, s (NaN without calls) */
     double mean;                 /* mean latency, s */
     uint64_t err_origins;        /* service windows: error spans without a failed child */
+    double self_mean;            /* service windows: mean self time (duration minus its
+                                    children's, >= 0) of its spans, s (NaN without calls) */
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {

@@ -105,7 +105,8 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .p90 = aiops_lat_quantile(&w->st.lat, 0.9),
                               .p99 = aiops_lat_quantile(&w->st.lat, 0.99),
                               .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN,
-                              .err_origins = w->origins};
+                              .err_origins = w->origins,
+                              .self_mean = w->self_n ? w->self_sum / (double)w->self_n : NAN};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
@@ -191,6 +192,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     c->waiting = 0;
     if (c->err)
         p->err_child = 1;
+    p->child += c->end - c->start;
     if (p->svc == c->svc)
         return 0;
     uint32_t e;
@@ -230,11 +232,16 @@ static void evict_head(aiops_graph *g)
     gr_span *s = at(g, g->head);
     if (s->waiting)
         g->counts.missing_parents++;
+    gr_win *w = open_win(g, s->svc, s->start);
     if (s->err && !s->err_child) {   /* its errors did not come from below */
         g->nodes[s->svc].err_origins++;
-        gr_win *w = open_win(g, s->svc, s->start);
         if (w)
             w->origins++;
+    }
+    if (w) {   /* its own time: what its children do not explain */
+        double self = s->end - s->start - s->child;
+        w->self_sum += self > 0 ? self : 0;
+        w->self_n++;
     }
     g->head++;
 }

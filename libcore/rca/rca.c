@@ -288,6 +288,7 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
         const char *name;
     } syn[RS_N] = {
         [RS_SPAN_LAT] = {RC_LAT, 1, "span p90 latency"},
+        [RS_SPAN_SELF] = {RC_LAT, 1, "span self time (without its callees)"},
         [RS_SPAN_ERR] = {RC_ERR, 1, "span error ratio"},
         [RS_SPAN_ORIGIN] = {RC_ERR, 1, "share of its spans where errors begin"},
         [RS_SPAN_RATE] = {RC_TRAFFIC, 0, "span call rate"},
@@ -319,6 +320,7 @@ static int drain_graph(aiops_rca *r, aiops_err *err)
         /* latency and error ratio of fewer calls than this are noise */
         int enough = w.calls >= RC_MIN_CALLS;
         if ((enough && syn_push(r, w.node, RS_SPAN_LAT, w.start, w.p90)) ||
+            (enough && isfinite(w.self_mean) && syn_push(r, w.node, RS_SPAN_SELF, w.start, w.self_mean)) ||
             (enough && syn_push(r, w.node, RS_SPAN_ERR, w.start, (double)w.errors / (double)w.calls)) ||
             (enough && syn_push(r, w.node, RS_SPAN_ORIGIN, w.start, (double)w.err_origins / (double)w.calls)) ||
             syn_push(r, w.node, RS_SPAN_RATE, w.start, (double)w.calls / r->o.window))

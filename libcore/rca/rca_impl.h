@@ -14,7 +14,7 @@
 enum { RC_ERR, RC_LAT, RC_RES, RC_UP, RC_TRAFFIC, RC_LOG, RC_FIT, RC_NKIND };
 
 /* Synthetic series of a service: from its spans, logs and aiops-fit. */
-enum { RS_SPAN_LAT, RS_SPAN_ERR, RS_SPAN_ORIGIN, RS_SPAN_RATE, RS_LOG_ERR, RS_LOG_NEW, RS_FIT, RS_N };
+enum { RS_SPAN_LAT, RS_SPAN_SELF, RS_SPAN_ERR, RS_SPAN_ORIGIN, RS_SPAN_RATE, RS_LOG_ERR, RS_LOG_NEW, RS_FIT, RS_N };
 
 typedef struct rc_series {
     uint32_t svc;            /* graph node id */
