@@ -22,6 +22,9 @@ BASE_LIBS := -larchive -lzstd -ljansson -lm
 NUM_LIBS  := -llapacke -lopenblas
 LIBS      := $(BASE_LIBS) $(NUM_LIBS)
 LIBS_aiops-fit  := $(NUM_LIBS)
+LIBS_aiops-predict := $(NUM_LIBS)
+
+LIBS_aiops-summarize := -lcurl
 TOOL_LIBS = $(BASE_LIBS) $(LIBS_$(notdir $@))
 TESTLIBS := -lcmocka
 
@@ -150,6 +153,7 @@ datasets: all
 # Detector-quality regression suite: every scenario with an expect file.
 eval: all
 	@tests/eval/run-scenarios.sh bin
+	@tests/eval/run-predict.sh bin
 	@tests/eval/run-rca.sh bin
 
 # The OPTIONS section of each man page is generated from the tool's option

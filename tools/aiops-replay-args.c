@@ -86,12 +86,19 @@ void replay_parse_args(cli *c, cfg *g)
          .dest = &ro->service,
          .man = "The service of plain text log files, which carry none. By default the file\n"
                 "name without its extension is used."},
-        {CLI_LONG, "map", "COLS", "column mapping for table exports, e.g. ts=event_time,value=val,series=metric",
+        {CLI_LONG, "map", "COLS|@FILE", "column mapping for table exports (clickhouse, -I table): ts=COL,value=COL,... or @FILE",
          CLI_STRING, .dest = &ro->column_map,
          .man = "Column mapping for table exports (ClickHouse \\fBJSONEachRow\\fR,\n"
-                "\\fBTSVWithNames\\fR): comma-separated \\fIfield\\fB=\\fIcolumn\\fR pairs, such as\n"
+                "\\fBTSVWithNames\\fR, and CSV/TSV tables read with \\fB-I table\\fR):\n"
+                "comma-separated \\fIfield\\fB=\\fIcolumn\\fR pairs, such as\n"
                 "\\fBts=event_time,value=val,series=metric\\fR. Without it, the column names of\n"
-                "common schemas are recognised (see docs/FORMAT.md)."},
+                "common schemas are recognised (see docs/FORMAT.md). Tables also take\n"
+                "\\fBtype=alert\\fR, \\fBannotations=\\fIcol\\fB+\\fIcol\\fR (alerts),\n"
+                "\\fBignore=\\fIcol\\fB+\\fIcol\\fR and\n"
+                "\\fBservice=\\fIcol\\fB:pod\\fR (the service is the pod's workload); a sample\n"
+                "table without \\fBvalue=\\fR is wide: each other column is a series.\n"
+                "\\fB@\\fIFILE\\fR reads the pairs from a mapping file, one or more per line,\n"
+                "\\fB#\\fR starting a comment."},
         {CLI_LONG, "reorder-window", "N", "records each time-ordered file may be out of order by (4096)", CLI_SIZE,
          .dest = &ro->reorder_window,
          .man = "How many records each time-ordered input may be out of order by (default\n"

@@ -374,6 +374,9 @@ int aiops_eval_add(aiops_eval *ev, aiops_series_table *tab, const aiops_record *
     case AIOPS_R_RCA: return add_rca(ev, rec, err);
     case AIOPS_R_LABEL: return ev_label_from_json(ev, rec->obj, NULL, 0, err);
     case AIOPS_R_PREDICTION:
+        /* a warning is the record that fires it; "resolved" ends it */
+        if (ev_is_resolved_prediction(rec->obj))
+            return 0;
         return ev_times_push(&ev->pred, rec->ts) ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory") : 0;
     case AIOPS_R_OTHER: return add_scored(ev, rec, err);
     default: return 0;

@@ -136,6 +136,11 @@ int ev_report_grouping(aiops_eval *ev, json_t *rep, aiops_err *err);
 /* eval_rca.c: "rca", "prediction", "mttr". */
 int ev_report_rca(aiops_eval *ev, json_t *rep, aiops_err *err);
 int ev_report_prediction(aiops_eval *ev, json_t *rep, aiops_err *err);
+/* A prediction record that resolves a warning (state "resolved"): not a warning. */
+int ev_is_resolved_prediction(const json_t *o);
+/* "warned_30m": labels whose first warning came at least this long before
+ * their deadline. */
+#define EV_PREDICT_LEAD 1800.0
 int ev_report_mttr(aiops_eval *ev, json_t *rep, aiops_err *err);
 /* Label index an incident belongs to (id, alerts, then time), or -1. */
 long ev_incident_label(const aiops_eval *ev, const ev_incident *inc);

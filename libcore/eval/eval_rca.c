@@ -104,11 +104,32 @@ int ev_report_rca(aiops_eval *ev, json_t *rep, aiops_err *err)
     return 0;
 }
 
+int ev_is_resolved_prediction(const json_t *o)
+{
+    const char *st = json_string_value(json_object_get(o, "state"));
+    return st && !strcmp(st, "resolved");
+}
+
+/* Labels warned at least `lead` before their deadline (a warning exactly
+ * `lead` before counts): the same windows, ending `lead` earlier. */
+static size_t warned_ahead(const aiops_eval *ev, const aiops_window *w, double lead, aiops_err *err)
+{
+    aiops_window *e = malloc((ev->nlab + 1) * sizeof *e);
+    if (!e)
+        return 0;
+    for (size_t i = 0; i < ev->nlab; i++)
+        e[i] = (aiops_window){w[i].start, nextafter(w[i].end - lead, INFINITY)};
+    aiops_predict_stats s;
+    int rc = aiops_score_predict(e, ev->nlab, ev->pred.v, ev->pred.n, ev->o.horizon, &s, err);
+    free(e);
+    return rc ? 0 : s.warned;
+}
+
 int ev_report_prediction(aiops_eval *ev, json_t *rep, aiops_err *err)
 {
-    if (!ev->pred.n || !ev->nlab)
+    if (!ev->pred.n)
         return 0;
-    aiops_window *w = malloc(ev->nlab * sizeof *w);
+    aiops_window *w = malloc((ev->nlab + 1) * sizeof *w);
     if (!w)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < ev->nlab; i++) {
@@ -117,9 +138,17 @@ int ev_report_prediction(aiops_eval *ev, json_t *rep, aiops_err *err)
     }
     aiops_predict_stats s;
     int rc = aiops_score_predict(w, ev->nlab, ev->pred.v, ev->pred.n, ev->o.horizon, &s, err);
+    size_t ahead = rc ? 0 : warned_ahead(ev, w, EV_PREDICT_LEAD, err);
     free(w);
     if (rc)
         return rc;
+    double from, to;
+    ev_span(ev, &from, &to);
+    for (size_t i = 0; i < ev->pred.n; i++) {
+        from = isnan(from) || ev->pred.v[i] < from ? ev->pred.v[i] : from;
+        to = isnan(to) || ev->pred.v[i] > to ? ev->pred.v[i] : to;
+    }
+    double days = (to - from) / 86400;
     json_t *o = json_object();
     if (!o || ev_set(o, "incidents", json_integer((json_int_t)s.incidents)) ||
         ev_set(o, "warned", json_integer((json_int_t)s.warned)) ||
@@ -127,6 +156,10 @@ int ev_report_prediction(aiops_eval *ev, json_t *rep, aiops_err *err)
         ev_set(o, "warnings", json_integer((json_int_t)s.warnings)) ||
         ev_set(o, "true_warnings", json_integer((json_int_t)s.true_warnings)) ||
         ev_set(o, "precision", ev_num(s.precision)) ||
+        ev_set(o, "warned_30m", json_integer((json_int_t)ahead)) ||
+        ev_set(o, "frac_warned_30m", ev_num(s.incidents ? (double)ahead / (double)s.incidents : NAN)) ||
+        ev_set(o, "false_warnings", json_integer((json_int_t)(s.warnings - s.true_warnings))) ||
+        ev_set(o, "false_per_day", ev_num(days > 0 ? (double)(s.warnings - s.true_warnings) / days : NAN)) ||
         ev_set(o, "lead_median", ev_num(s.lead_median)) || ev_set(o, "lead_p90", ev_num(s.lead_p90)) ||
         ev_set(o, "lead_mean", ev_num(s.lead_mean)) || ev_set(o, "horizon", ev_num(ev->o.horizon)) ||
         ev_set(rep, "prediction", o))

@@ -3,6 +3,8 @@
 
 #include "aiops_format.h"
 
+extern const aiops_format aiops_fmt_table;   /* generic CSV/TSV tables (formats/tables) */
+
 static const aiops_format *const registry[] = {
     &aiops_fmt_stream,  &aiops_fmt_prom_api, &aiops_fmt_vm_export,
     &aiops_fmt_promtool, &aiops_fmt_expo,    &aiops_fmt_csv,
@@ -11,6 +13,7 @@ static const aiops_format *const registry[] = {
     &aiops_fmt_loki,  &aiops_fmt_es,       &aiops_fmt_fluentbit, &aiops_fmt_textlog,
     &aiops_fmt_jaeger, &aiops_fmt_otlp,    &aiops_fmt_zipkin,    &aiops_fmt_k8s_events,
     &aiops_fmt_deploy,
+    &aiops_fmt_table,   /* last: fuzz seeds pick formats by index */
     NULL,
 };
 

@@ -298,15 +298,6 @@ static const char *attributed(const json_t *labels)
     return NULL;
 }
 
-/* "STATUS_CODE_ERROR", "Error", "error": the span failed. */
-static int contains_error(const char *s)
-{
-    for (; *s; s++)
-        if (strncasecmp(s, "error", 5) == 0)
-            return 1;
-    return 0;
-}
-
 /* obj[key] = text, when there is some. */
 static int put_text(json_t *o, const char *key, const char *text)
 {
@@ -386,7 +377,7 @@ static int make_span(row_ctx *rc, json_t *o)
               json_object_set_new(o, "operation", json_string(op ? op : "")) ||
               json_object_set_new(o, "duration", json_real(dur / rc->map->dur_div)) ||
               (rc->map->ncol[AIOPS_ROLE_STATUS] &&
-               json_object_set_new(o, "error", json_boolean(status && contains_error(status)))) ||
+               json_object_set_new(o, "error", json_boolean(status && aiops_colmap_status_error(status)))) ||
               put_text(o, "status", status) ||
               (json_object_size(attrs) && json_object_set(o, "attributes", attrs));
     json_decref(attrs);

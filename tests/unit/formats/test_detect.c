@@ -21,6 +21,14 @@ static const struct {
     {FIX "/textlog/bad-first-line.log", NULL},
     /* a Prometheus API error body is the same for /api/v1/alerts and queries */
     {FIX "/prom-alerts/bad-error.json", "prom-api"},
+    /* the generic table format is never detected (-I table): its fixtures
+     * are what other formats (or none) take them for without it */
+    {FIX "/table/alerts.csv", "csv"},
+    {FIX "/table/bad.csv", "csv"},
+    {FIX "/table/pod_metric.csv", "csv"},
+    {FIX "/table/long.tsv", "clickhouse"},
+    {FIX "/table/trace.csv", NULL},
+    {FIX "/table/trace.map", NULL},
 };
 
 static const char *expected_for(const char *path, const char *dir_format, int *listed)

@@ -114,6 +114,30 @@ static void test_tree_and_similarity(void **state)
     aiops_logtmpl_free(t);
 }
 
+static void test_max_children(void **state)
+{
+    (void)state;
+    aiops_logtmpl_opts o;
+    aiops_logtmpl_opts_default(&o);
+    o.max_children = 2;
+    o.min_variants = 0;
+    o.sim = 0.6;
+    aiops_logtmpl *t = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_logtmpl_new(&t, &o, &err), 0);
+    /* two first tokens get their own branches */
+    uint32_t a = add(t, "alpha job done now", 1), b = add(t, "beta job done now", 1);
+    assert_int_not_equal(a, b);
+    /* the node is full: gamma and delta share the wildcard branch, where
+     * they are similar (3 of 4) and merge */
+    uint32_t c = add(t, "gamma job done now", 1);
+    assert_int_equal(add(t, "delta job done now", 0), c);
+    assert_string_equal(text(t, c), "<*> job done now");
+    /* alpha still has its own branch */
+    assert_int_equal(add(t, "alpha job done now", 0), a);
+    aiops_logtmpl_free(t);
+}
+
 static void test_merge_covering(void **state)
 {
     (void)state;
@@ -229,6 +253,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mask_kinds),
         cmocka_unit_test(test_tree_and_similarity),
+        cmocka_unit_test(test_max_children),
         cmocka_unit_test(test_merge_covering),
         cmocka_unit_test(test_merge_skeleton),
         cmocka_unit_test(test_cap_and_errors),

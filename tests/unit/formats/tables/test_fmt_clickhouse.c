@@ -1,13 +1,12 @@
 /* test_fmt_clickhouse.c - ClickHouse JSONEachRow / TSVWithNames exports. */
-#include "rectest.h"
+#include "formats/tables/tabletest.h"
 
 extern const aiops_format aiops_fmt_clickhouse;
 #define CH (&aiops_fmt_clickhouse)
 
 static void parse_map(const char *name, const char *text, const char *map, rt_run *r)
 {
-    rt_opts o = {.column_map = map};
-    rt_parse_opts(CH, name, text, strlen(text), &o, r);
+    tt_parse_map(CH, name, text, map, r);
 }
 
 /* otel_logs, as `SELECT * FROM otel_logs FORMAT JSONEachRow` writes it. */
@@ -121,14 +120,7 @@ static void test_generic(void **state)
 
 static void map_err(const char *text, const char *map, int code, long line, const char *frag)
 {
-    rt_run r;
-    parse_map("e.tsv", text, map, &r);
-    if (r.rc != code || r.err.line != line || !strstr(r.err.msg, frag))
-        print_error("got rc %d line %ld '%s'\n", r.rc, r.err.line, r.err.msg);
-    assert_int_equal(r.rc, code);
-    assert_int_equal(r.err.line, line);
-    assert_non_null(strstr(r.err.msg, frag));
-    rt_free(&r);
+    tt_map_err(CH, "e.tsv", text, map, code, line, frag);
 }
 
 static void test_errors(void **state)

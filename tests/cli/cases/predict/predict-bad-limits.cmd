@@ -1,0 +1,1 @@
+aiops-predict --limits tests/cli/cases/predict/bad.limits /dev/null

@@ -1,0 +1,1 @@
+awk 'BEGIN { for (i = 0; i <= 60; i++) { t = 1700000000 + 300 * i; h = i / 12; v = h < 3 ? 0.5 : 0.5 + 0.25 * (h - 3); if (v > 1) v = 1; printf "%d\tdisk_usage_ratio{service=\"db\"}\t%.5f\n%d\tcpu_usage_ratio{service=\"db\"}\t%.3f\n", t, v + 0.0005 * (i % 3), t, 0.3 + 0.01 * (i % 2) } }' | aiops-predict

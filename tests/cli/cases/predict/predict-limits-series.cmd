@@ -1,0 +1,1 @@
+awk 'BEGIN { for (i = 0; i <= 48; i++) { t = 1700000000 + 300 * i; printf "%d\tnode_filesystem_used_bytes{job=\"node\",mountpoint=\"/var\"}\t%d\n%d\tnode_filesystem_size_bytes{job=\"node\",mountpoint=\"/var\"}\t1000000\n", t, 400000 + (i > 24 ? 15000 * (i - 24) : 0) + 500 * (i % 2), t } }' | aiops-predict --eta-horizon 3h

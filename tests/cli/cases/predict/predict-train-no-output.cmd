@@ -1,0 +1,1 @@
+aiops-predict --train -l x.ndjson x.ndjson

@@ -1,0 +1,1 @@
+aiops-replay -I table --skip-bad tests/fixtures/table/bad.csv

@@ -1,0 +1,1 @@
+aiops-replay -I table tests/fixtures/table/long.tsv

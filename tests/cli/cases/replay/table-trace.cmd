@@ -1,0 +1,1 @@
+aiops-replay -I table --map 'ts=StartTimeUnixNano,trace_id=TraceID,span_id=SpanID,parent_span_id=ParentID,service=PodName:pod,operation=OperationName,duration=Duration:us,ignore=EndTimeUnixNano' tests/fixtures/table/trace.csv

@@ -1,0 +1,1 @@
+aiops-summarize --assign tests/cli/cases/summarize/incident.ndjson

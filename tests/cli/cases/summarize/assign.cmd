@@ -1,0 +1,1 @@
+aiops-summarize --templates --assign tests/cli/cases/summarize/incident.ndjson | jq -c 'select(.type == "log" or .type == "template") | [.type, .template, .message // .count]' | sort | uniq -c | sort -rn | head -n 12

@@ -1,0 +1,1 @@
+aiops-summarize --offline tests/cli/cases/summarize/bad-incident.ndjson

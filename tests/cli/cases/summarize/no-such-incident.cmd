@@ -1,0 +1,1 @@
+aiops-summarize --offline --incident NOPE tests/cli/cases/summarize/incident.ndjson

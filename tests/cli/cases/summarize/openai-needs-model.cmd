@@ -1,0 +1,1 @@
+aiops-summarize --provider openai tests/cli/cases/summarize/incident.ndjson

@@ -1,0 +1,1 @@
+aiops-summarize --templates tests/cli/cases/summarize/incident.ndjson
