@@ -155,6 +155,7 @@ eval: all
 	@tests/eval/run-scenarios.sh bin
 	@tests/eval/run-predict.sh bin
 	@tests/eval/run-cluster.sh bin
+	@tests/eval/run-rca.sh bin
 
 # issue 20's gates on three other seeds of every scenario
 .PHONY: eval-seeds

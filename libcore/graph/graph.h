@@ -9,7 +9,9 @@
  * "error" status), the callee spans' latency (a log-bucket histogram:
  * percentiles within 1/8 of a doubling, about 9 %) and the clock skew seen
  * between the two services (a child span that starts before its parent or
- * ends after it: the offset it would need to fit).
+ * ends after it: the offset it would need to fit).  Per service also the
+ * error origins: its failed spans none of whose children (seen within the
+ * horizon) failed, where a trace's errors begin.
  *
  * Streaming: spans are matched to their parents in a table of the spans
  * of the last `horizon` seconds (a child may come before its parent when
@@ -57,6 +59,7 @@ typedef struct aiops_graph_node {
     const char *name;            /* owned by the graph */
     aiops_graph_stats own;       /* all of this service's spans */
     uint64_t roots;              /* spans without a parent */
+    uint64_t err_origins;        /* error spans none of whose children failed: where errors start */
 } aiops_graph_node;
 
 typedef struct aiops_graph_edge {
@@ -76,12 +79,17 @@ typedef struct aiops_graph_window {
     uint64_t calls, errors;
     double p50, p90, p99;        /* latency quantiles, s (NaN without calls) */
     double mean;                 /* mean latency, s */
+    uint64_t err_origins;        /* service windows: error spans without a failed child */
+    double self_mean;            /* service windows: mean self time (duration minus its
+                                    children's, >= 0) of its spans, s (NaN without calls) */
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {
     double horizon;              /* seconds a span waits for its parent/children (300) */
     double window;               /* window length in s; 0 = no windows */
     size_t max_spans;            /* spans held for matching (4 M) */
+    int rollup;                  /* span services that are pod names count as their workload
+                                    (api-7d9f8b6c4-x2x9z -> api; formats/obs.h) (0) */
 } aiops_graph_opts;
 
 typedef struct aiops_graph aiops_graph;

@@ -18,6 +18,9 @@ typedef struct gr_win {
     int64_t k;                   /* window index (start = k * window); INT64_MIN empty */
     aiops_graph_stats st;
     double lat_sum;
+    uint64_t origins;
+    double self_sum;             /* self times of the spans settled so far */
+    uint64_t self_n;
 } gr_win;
 
 /* A span held for matching (graph_span.c). */
@@ -25,8 +28,10 @@ typedef struct gr_span {
     uint64_t key, pkey;          /* hashes of (trace, span) and (trace, parent); pkey 0: root */
     uint64_t next_pend;          /* next child waiting for the same parent, UINT64_MAX: none */
     double start, end;
+    double child;                /* summed durations of its children */
     uint32_t svc;
     unsigned char err, waiting;  /* waiting: the parent was not seen yet */
+    unsigned char err_child;     /* a child failed too */
 } gr_span;
 
 typedef struct gr_slot {

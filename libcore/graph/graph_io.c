@@ -353,6 +353,8 @@ void aiops_graph_write_json(const aiops_graph *g, aiops_buf *b)
             aiops_buf_put(b, ",", 1);
             stat_fields(b, &nd->own);
             aiops_buf_printf(b, ",\"roots\":%llu", (unsigned long long)nd->roots);
+            if (nd->err_origins)
+                aiops_buf_printf(b, ",\"err_origins\":%llu", (unsigned long long)nd->err_origins);
         }
         aiops_buf_put(b, "}", 1);
     }

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "graph/graph_impl.h"
+#include "formats/obs.h"
 
 #define NONE UINT64_MAX
 
@@ -103,7 +104,9 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .p50 = aiops_lat_quantile(&w->st.lat, 0.5),
                               .p90 = aiops_lat_quantile(&w->st.lat, 0.9),
                               .p99 = aiops_lat_quantile(&w->st.lat, 0.99),
-                              .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN};
+                              .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN,
+                              .err_origins = w->origins,
+                              .self_mean = w->self_n ? w->self_sum / (double)w->self_n : NAN};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
@@ -184,9 +187,12 @@ int aiops_graph_pop_window(aiops_graph *g, aiops_graph_window *w)
 
 /* --------------------------------------------------------------- spans */
 
-static int resolve(aiops_graph *g, const gr_span *p, gr_span *c, aiops_err *err)
+static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
 {
     c->waiting = 0;
+    if (c->err)
+        p->err_child = 1;
+    p->child += c->end - c->start;
     if (p->svc == c->svc)
         return 0;
     uint32_t e;
@@ -211,11 +217,32 @@ static int resolve(aiops_graph *g, const gr_span *p, gr_span *c, aiops_err *err)
     return 0;
 }
 
+/* The window of service svc holding t, if it is still open. */
+static gr_win *open_win(aiops_graph *g, uint32_t svc, double t)
+{
+    if (!(g->o.window > 0) || !g->nwin[svc])
+        return NULL;
+    int64_t k = (int64_t)floor(t / g->o.window);
+    gr_win *w = &g->nwin[svc][(uint64_t)k % g->wk];
+    return w->k == k ? w : NULL;
+}
+
 static void evict_head(aiops_graph *g)
 {
     gr_span *s = at(g, g->head);
     if (s->waiting)
         g->counts.missing_parents++;
+    gr_win *w = open_win(g, s->svc, s->start);
+    if (s->err && !s->err_child) {   /* its errors did not come from below */
+        g->nodes[s->svc].err_origins++;
+        if (w)
+            w->origins++;
+    }
+    if (w) {   /* its own time: what its children do not explain */
+        double self = s->end - s->start - s->child;
+        w->self_sum += self > 0 ? self : 0;
+        w->self_n++;
+    }
     g->head++;
 }
 
@@ -260,7 +287,13 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     }
     advance(g, sp->start);
     uint32_t svc;
-    int rc = aiops_graph_service(g, sp->service, &svc, err);
+    char wl[256];
+    const char *name = sp->service;
+    if (g->o.rollup && strlen(name) < sizeof wl) {
+        aiops_obs_workload(name, NULL, wl, sizeof wl);
+        name = wl;
+    }
+    int rc = aiops_graph_service(g, name, &svc, err);
     if (rc)
         return rc;
     aiops_graph_node *nd = &g->nodes[svc];

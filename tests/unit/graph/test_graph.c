@@ -67,6 +67,10 @@ static void test_cross_service_only(void **state)
     assert_int_equal(ad->st.calls, 1);
     assert_int_equal(ad->st.errors, 1);
     assert_true(fa->weight == 2);
+    /* t1's errors begin at db (api's span d has no error); t2's at api */
+    assert_int_equal(aiops_graph_node_at(g, fa->to)->err_origins, 1);
+    assert_int_equal(aiops_graph_node_at(g, ad->to)->err_origins, 1);
+    assert_int_equal(aiops_graph_node_at(g, fa->from)->err_origins, 0);
     aiops_graph_counts c;
     aiops_graph_counts_get(g, &c);
     assert_int_equal(c.spans, 7);

@@ -1,0 +1,383 @@
+/* rca_explain.c - one incident: each service's features around onset
+ * (robust z of its series against the baseline before, onset, profile,
+ * logs, change events), the ranking, and the rca record with evidence. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rca/rca_impl.h"
+#include "common/stats.h"
+
+#define NBINS 16
+
+/* What the strongest series of a service showed. */
+typedef struct rc_best {
+    const rc_series *s;
+    double z, peak_v, peak_t, base;
+} rc_best;
+
+typedef struct rc_feat {
+    aiops_rca_svc *sv;
+    double *prof;            /* nodes x NBINS */
+    rc_best *best, *blog;
+    const rc_event **chg;
+    size_t n;
+} rc_feat;
+
+
+/* The smallest change that is not noise for a series of this kind. */
+static double abs_floor(const rc_series *s, double med)
+{
+    switch (s->kind) {
+    case RC_ERR:
+        return fabs(med) > 1 ? 0.5 : 0.005;   /* percent or ratio */
+    case RC_LOG:
+        return 1;
+    case RC_LAT:
+        return 1e-3;
+    default:
+        return 1e-9;
+    }
+}
+
+static void fmt_hm(double t, char *buf, size_t n)
+{
+    time_t tt = (time_t)floor(t);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, n, "%H:%M", &tm);
+}
+
+static void fmt_v(double v, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.3g", v);
+}
+
+/* Features of one series for [a0, a1] against [b0, a0). */
+static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double *scratch,
+                       rc_feat *f)
+{
+    double b0 = a0 - r->o.baseline;
+    size_t nb = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = (s->head + i) % s->cap;
+        if (s->t[k] >= b0 && s->t[k] < a0)
+            scratch[nb++] = s->v[k];
+    }
+    double med = 0, scale = 1;
+    if (s->kind != RC_FIT) {
+        if (nb < 3)
+            return 0;
+        med = aiops_quantile(scratch, nb, 0.5);
+        /* heavy tails: what the baseline's own top 1 % reaches is not news
+         * (for a normal baseline this is 0.78 sigma, below the MAD term) */
+        double tail = (aiops_quantile(scratch, nb, 0.99) - med) / 3;
+        for (size_t i = 0; i < nb; i++)
+            scratch[i] = fabs(scratch[i] - med);
+        double mad = aiops_quantile(scratch, nb, 0.5);
+        double rel = s->kind == RC_RES || s->kind == RC_UP ? 0.005 : 0.02;
+        scale = fmax(fmax(fmax(1.4826 * mad, tail), rel * fabs(med)), abs_floor(s, med));
+        if (s->count_win > 0)   /* counts: Poisson noise of the median count, and one count */
+            scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
+    }
+    double w = s->weight;
+    double prev_z = NAN, prev_t = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
+    /* the same time a day before: kept when the series goes back that far */
+    int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
+    size_t dj = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = (s->head + i) % s->cap;
+        double t = s->t[k], x = s->v[k];
+        if (t < a0 || t > a1)
+            continue;
+        double z, zu = 0;
+        if (s->kind == RC_FIT)
+            z = x >= 1 ? INFINITY : x > 0 ? 2 * r->o.z_anomalous * x / (1 - x) : 0;   /* squash^-1 */
+        else {
+            double ref = med;
+            if (daily) {   /* nearest point to t - 1 day (points come in time order) */
+                double want = t - RC_DAY;
+                while (dj + 1 < s->n && s->t[(s->head + dj + 1) % s->cap] <= want)
+                    dj++;
+                size_t d0 = (s->head + dj) % s->cap, d1 = (s->head + dj + 1) % s->cap;
+                size_t dk = dj + 1 < s->n && fabs(s->t[d1] - want) < fabs(s->t[d0] - want) ? d1 : d0;
+                if (fabs(s->t[dk] - want) <= 2 * (r->o.window > 300 ? r->o.window : 300)) {
+                    /* the smaller deviation of the two references */
+                    double y = s->v[dk];
+                    double dm = s->dir > 0 ? x - med : s->dir < 0 ? med - x : fabs(x - med);
+                    double dy = s->dir > 0 ? x - y : s->dir < 0 ? y - x : fabs(x - y);
+                    if (dy < dm)
+                        ref = y;
+                }
+            }
+            double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
+            z = d > 0 ? d / scale : 0;
+            zu = x > ref ? (x - ref) / scale : 0;
+        }
+        if (s->kind == RC_TRAFFIC) {   /* rises only: a surge */
+            double zs_up = isnan(prev_up) ? zu / 2 : fmin(zu, prev_up);
+            up = zs_up > up ? zs_up : up;
+            prev_up = zu;
+        }
+        /* sustained: two points in a row (one point alone counts half) */
+        double zs = isnan(prev_z) ? z / 2 : fmin(z, prev_z);
+        if (zs > peak) {
+            peak = zs;
+            pv = x;
+            pt = t;
+        }
+        if (isnan(onset) && zs >= r->o.z_anomalous)   /* the first of the two */
+            onset = isnan(prev_z) ? t : prev_t;
+        int b = (int)((t - a0) / (a1 - a0) * NBINS);
+        b = b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b;
+        double a = w * aiops_rca_squash(&r->o, z);
+        double *pb = &f->prof[(size_t)s->svc * NBINS + (size_t)b];
+        if (s->kind != RC_LOG && a > *pb)
+            *pb = a;
+        prev_z = z;
+        prev_t = t;
+    }
+    double a = w * aiops_rca_squash(&r->o, peak);
+    aiops_rca_svc *sv = &f->sv[s->svc];
+    rc_best *bb = s->kind == RC_LOG ? &f->blog[s->svc] : &f->best[s->svc];
+    if (s->kind == RC_TRAFFIC && aiops_rca_squash(&r->o, up) > sv->surge)
+        sv->surge = aiops_rca_squash(&r->o, up);
+    if (s->kind == RC_LOG) {
+        if (a > sv->log)
+            sv->log = a;
+    } else {
+        if (a > sv->anomaly)
+            sv->anomaly = a;
+        if (!isnan(onset) && !(onset >= sv->onset))
+            sv->onset = onset;
+    }
+    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z))
+        *bb = (rc_best){.s = s, .z = peak, .peak_v = pv, .peak_t = pt, .base = med};
+    return 0;
+}
+
+static void feat_free(rc_feat *f)
+{
+    free(f->sv);
+    free(f->prof);
+    free(f->best);
+    free(f->blog);
+    free(f->chg);
+}
+
+static int features(aiops_rca *r, double t0, rc_feat *f)
+{
+    size_t n = aiops_graph_nodes(r->g);
+    f->n = n;
+    f->sv = calloc(n + 1, sizeof *f->sv);
+    f->prof = calloc((n + 1) * NBINS, sizeof *f->prof);
+    f->best = calloc(n + 1, sizeof *f->best);
+    f->blog = calloc(n + 1, sizeof *f->blog);
+    f->chg = calloc(n + 1, sizeof *f->chg);
+    size_t maxn = 1;
+    for (size_t i = 0; i < r->nser; i++)
+        maxn = r->ser[i].n > maxn ? r->ser[i].n : maxn;
+    double *scratch = malloc(maxn * sizeof *scratch);
+    if (!f->sv || !f->prof || !f->best || !f->blog || !f->chg || !scratch) {
+        free(scratch);
+        return AIOPS_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        f->sv[i].onset = NAN;
+        f->sv[i].profile = &f->prof[i * NBINS];
+    }
+    double a0 = t0 - rc_pre(r), a1 = t0 + rc_post(r);
+    for (size_t i = 0; i < r->nser; i++)
+        series_feat(r, &r->ser[i], a0, a1, scratch, f);
+    free(scratch);
+    for (size_t i = 0; i < r->ev_n; i++) {
+        const rc_event *e = &r->ev[(r->ev_head + i) % r->ev_cap];
+        if (e->t < t0 - r->o.change_window || e->t > t0 + rc_post(r) / 2 || e->svc >= n)
+            continue;
+        if (e->weight > f->sv[e->svc].change) {
+            f->sv[e->svc].change = e->weight;
+            f->chg[e->svc] = e;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ evidence */
+
+static void ev_add(json_t *arr, aiops_buf *b)
+{
+    if (b->p && !b->oom)
+        json_array_append_new(arr, json_string(b->p));
+    b->n = 0;
+    if (b->p)
+        b->p[0] = 0;
+}
+
+static void ev_series(aiops_buf *b, const rc_best *x, int is_log)
+{
+    char v[32], base[32], hm[16];
+    fmt_v(x->peak_v, v, sizeof v);
+    fmt_v(x->base, base, sizeof base);
+    fmt_hm(x->peak_t, hm, sizeof hm);
+    if (x->s->kind == RC_FIT) {
+        aiops_buf_printf(b, "%s %s at %s", x->s->name, v, hm);
+        return;
+    }
+    const char *verb = x->peak_v >= x->base ? "rose" : "fell";
+    aiops_buf_printf(b, "%s%s%s %s to %s%s at %s (baseline %s, robust z %.0f)", x->s->name,
+                     x->s->pod ? " on " : "", x->s->pod ? x->s->pod : "", verb, v,
+                     is_log ? " per window" : "", hm, base, fmin(x->z, 9999));
+}
+
+/* The candidate's evidence, most telling first. */
+static json_t *evidence(aiops_rca *r, const rc_feat *f, const aiops_rca_rank *rk, double thr, double t0)
+{
+    json_t *arr = json_array();
+    aiops_buf b = {0};
+    uint32_t v = rk->svc;
+    const aiops_rca_svc *s = &f->sv[v];
+    if (!arr)
+        return NULL;
+    if (f->best[v].s) {
+        ev_series(&b, &f->best[v], 0);
+        ev_add(arr, &b);
+    }
+    if (isfinite(s->onset) && s->anomaly >= thr) {
+        char hm[16];
+        fmt_hm(s->onset, hm, sizeof hm);
+        aiops_buf_printf(&b, "anomalous from %s", hm);
+        /* the latest anomalous caller: how far ahead of it */
+        const uint32_t *ids;
+        size_t n = aiops_graph_adj(r->g, v, 0, &ids);
+        double lag = -INFINITY;
+        const char *who = NULL;
+        for (size_t k = 0; k < n; k++) {
+            uint32_t u = aiops_graph_edge_at(r->g, ids[k])->from;
+            if (f->sv[u].anomaly >= thr && isfinite(f->sv[u].onset) && f->sv[u].onset - s->onset > lag) {
+                lag = f->sv[u].onset - s->onset;
+                who = aiops_graph_node_at(r->g, u)->name;
+            }
+        }
+        if (who && lag >= 60)
+            aiops_buf_printf(&b, ", %.0f min before its caller %s", lag / 60, who);
+        else if (who && lag > -60)
+            aiops_buf_printf(&b, ", with its caller %s", who);
+        else if (who)
+            aiops_buf_printf(&b, ", %.0f min after its caller %s", -lag / 60, who);
+        ev_add(arr, &b);
+    }
+    if (s->anomaly >= thr) {
+        const uint32_t *ids;
+        size_t n = aiops_graph_adj(r->g, v, 1, &ids), na = 0;
+        const char *worst = NULL;
+        double wa = 0;
+        for (size_t k = 0; k < n; k++) {
+            uint32_t c = aiops_graph_edge_at(r->g, ids[k])->to;
+            if (c != v && f->sv[c].anomaly >= thr) {
+                na++;
+                if (f->sv[c].anomaly > wa) {
+                    wa = f->sv[c].anomaly;
+                    worst = aiops_graph_node_at(r->g, c)->name;
+                }
+            }
+        }
+        if (!n)
+            aiops_buf_str(&b, "calls no other service");
+        else if (!na)
+            aiops_buf_printf(&b, "none of its %zu callees is anomalous", n);
+        else
+            aiops_buf_printf(&b, "%zu of its %zu callees anomalous too (most: %s)", na, n, worst);
+        ev_add(arr, &b);
+    }
+    if (r->o.method == AIOPS_RCA_DEFAULT && rk->walk > 0.05) {
+        aiops_buf_printf(&b, "random walk %.2f of the best", rk->walk);
+        const uint32_t *ids;
+        size_t n = aiops_graph_adj(r->g, v, 0, &ids);
+        double bc = 0;
+        const char *who = NULL;
+        for (size_t k = 0; k < n; k++) {
+            uint32_t u = aiops_graph_edge_at(r->g, ids[k])->from;
+            double c = rc_corr(f->sv[u].profile, s->profile, NBINS);
+            if (u != v && f->sv[u].anomaly >= thr && c > bc) {
+                bc = c;
+                who = aiops_graph_node_at(r->g, u)->name;
+            }
+        }
+        if (who)
+            aiops_buf_printf(&b, " (caller %s's anomaly correlates %.2f)", who, bc);
+        ev_add(arr, &b);
+    }
+    if (f->blog[v].s && s->log > 0.05) {
+        ev_series(&b, &f->blog[v], 1);
+        ev_add(arr, &b);
+    }
+    if (f->chg[v]) {
+        char hm[16];
+        fmt_hm(f->chg[v]->t, hm, sizeof hm);
+        double d = t0 - f->chg[v]->t;
+        aiops_buf_printf(&b, "%s at %s (%.0f min %s the start)", f->chg[v]->text, hm, fabs(d) / 60,
+                         d >= 0 ? "before" : "after");
+        ev_add(arr, &b);
+    }
+    aiops_buf_free(&b);
+    return arr;
+}
+
+static double round4(double x)
+{
+    return round(x * 1e4) / 1e4;
+}
+
+int rc_rank_incident(aiops_rca *r, const rc_incident *inc, aiops_err *err)
+{
+    rc_feat f = {0};
+    int rc = features(r, inc->start, &f);
+    aiops_rca_rank *rk = rc ? NULL : calloc(f.n + 1, sizeof *rk);
+    if (!rc && !rk)
+        rc = AIOPS_ENOMEM;
+    if (rc) {
+        feat_free(&f);
+        return aiops_err_set(err, rc, NULL, 0, "out of memory");
+    }
+    rc = aiops_rca_rank_services(r->g, &r->o, f.sv, NBINS, rk, err);
+    double thr = aiops_rca_squash(&r->o, r->o.z_anomalous);
+    static const char *const mname[] = {"default", "structural", "seed"};
+    json_t *o = json_object(), *cands = json_array();
+    for (size_t i = 0; !rc && o && cands && i < f.n && i < r->o.top; i++) {
+        if (!(rk[i].score > 0))
+            break;
+        json_t *c = json_object();
+        json_object_set_new(c, "service", json_string(aiops_graph_node_at(r->g, rk[i].svc)->name));
+        json_object_set_new(c, "score", json_real(round4(rk[i].score)));
+        json_object_set_new(c, "anomaly", json_real(round4(f.sv[rk[i].svc].anomaly)));
+        const rc_best *bb = &f.best[rk[i].svc];
+        if (bb->s && bb->s->pod)
+            json_object_set_new(c, "pod", json_string(bb->s->pod));
+        json_object_set_new(c, "evidence", evidence(r, &f, &rk[i], thr, inc->start));
+        json_array_append_new(cands, c);
+    }
+    if (!rc && (!o || !cands))
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (!rc) {
+        json_object_set_new(o, "type", json_string("rca"));
+        json_object_set_new(o, "ts", json_real(r->now));
+        json_object_set_new(o, "incident", json_string(inc->id));
+        json_object_set_new(o, "start", json_real(inc->start));
+        json_object_set_new(o, "method", json_string(mname[r->o.method]));
+        json_object_set_new(o, "candidates", cands);
+        cands = NULL;
+        if (AIOPS_GROW(r->out, r->out_cap, r->nout + 1))
+            rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        else {
+            r->out[r->nout++] = (aiops_record){.type = AIOPS_R_RCA, .ts = r->now, .obj = o};
+            o = NULL;
+        }
+    }
+    json_decref(o);
+    json_decref(cands);
+    free(rk);
+    feat_free(&f);
+    return rc;
+}

@@ -1,0 +1,1 @@
+aiops-rca tests/cli/cases/rca/bad-incident.ndjson

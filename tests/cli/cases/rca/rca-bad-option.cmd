@@ -1,0 +1,1 @@
+aiops-rca --dot -

@@ -1,0 +1,1 @@
+aiops-simulate --stream scenarios/error-burst.json | aiops-rca --on label -k 3 --method structural --table

@@ -1,0 +1,291 @@
+/* test_rca.c - libcore/rca: each ranking component on hand-made features
+ * (structural vs seed, the random walk, onset, logs, change events, a
+ * traffic surge), ties, and the engine end to end on a small stream with
+ * its evidence text. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rca/rca.h"
+
+static aiops_graph *dot(const char *t)
+{
+    aiops_graph *g = NULL;
+    assert_int_equal(aiops_graph_parse(&g, "t.dot", t, strlen(t), NULL), 0);
+    return g;
+}
+
+static uint32_t id(aiops_graph *g, const char *name)
+{
+    uint32_t i;
+    assert_int_equal(aiops_graph_find(g, name, &i), 0);
+    return i;
+}
+
+static const char *first(aiops_graph *g, const aiops_rca_rank *rk)
+{
+    return aiops_graph_node_at(g, rk[0].svc)->name;
+}
+
+static aiops_rca_opts only(const char *part)
+{
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.w_anomaly = o.w_walk = o.w_onset = o.w_log = o.w_change = o.w_surge = 0;
+    if (!strcmp(part, "anomaly"))
+        o.w_anomaly = 1;
+    else if (!strcmp(part, "walk"))
+        o.w_walk = 1;
+    else if (!strcmp(part, "onset"))
+        o.w_onset = 1;
+    else if (!strcmp(part, "log"))
+        o.w_log = 1;
+    else if (!strcmp(part, "change"))
+        o.w_change = 1;
+    else if (!strcmp(part, "surge"))
+        o.w_surge = 1;
+    return o;
+}
+
+/* front -> api -> db, all three anomalous (the db fault propagated up):
+ * structural names db (no anomalous callee), seed names front (no
+ * anomalous caller), even though front's anomaly is the largest. */
+static void test_structural_vs_seed(void **state)
+{
+    (void)state;
+    aiops_graph *g = dot("digraph { front -> api -> db; api -> cache }");
+    aiops_rca_svc sv[4] = {{0}};
+    sv[id(g, "front")].anomaly = 0.9;
+    sv[id(g, "api")].anomaly = 0.8;
+    sv[id(g, "db")].anomaly = 0.7;
+    sv[id(g, "cache")].anomaly = 0.1;   /* below the threshold (1/3) */
+    aiops_rca_rank rk[4];
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.method = AIOPS_RCA_STRUCTURAL;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "db");
+    assert_string_equal(aiops_graph_node_at(g, rk[1].svc)->name, "front");   /* then by anomaly */
+    assert_string_equal(aiops_graph_node_at(g, rk[3].svc)->name, "cache");
+    assert_true(fabs(rk[0].score - 2.7) < 1e-12);
+    o.method = AIOPS_RCA_SEED;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "front");
+    assert_true(fabs(rk[0].score - 2.9) < 1e-12);
+    aiops_graph_free(g);
+}
+
+/* The walk alone: api and db equally anomalous, their anomalies move
+ * together, so api's walkers go on to db, whose anomaly explains api's. */
+static void test_walk(void **state)
+{
+    (void)state;
+    aiops_graph *g = dot("digraph { front -> api -> db }");
+    double p_front[4] = {0, 0, 0.3, 0.3}, p_api[4] = {0, 0.1, 0.6, 0.6}, p_db[4] = {0, 0.2, 0.6, 0.6};
+    aiops_rca_svc sv[3] = {{0}};
+    sv[id(g, "front")] = (aiops_rca_svc){.anomaly = 0.5, .profile = p_front, .onset = NAN};
+    sv[id(g, "api")] = (aiops_rca_svc){.anomaly = 0.6, .profile = p_api, .onset = NAN};
+    sv[id(g, "db")] = (aiops_rca_svc){.anomaly = 0.6, .profile = p_db, .onset = NAN};
+    aiops_rca_opts o = only("walk");
+    aiops_rca_rank rk[3];
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 4, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "db");
+    assert_true(rk[0].walk == 1);
+    assert_true(rk[1].walk < 1 && rk[1].walk > 0);
+    /* uncorrelated profiles: db explains nothing, api keeps its walkers */
+    double p_flat[4] = {0.6, 0, 0.6, 0};
+    sv[id(g, "db")].profile = p_flat;
+    sv[id(g, "db")].anomaly = 0.4;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 4, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "api");
+    aiops_graph_free(g);
+}
+
+static void test_onset_log_change_surge(void **state)
+{
+    (void)state;
+    aiops_graph *g = dot("digraph { web -> api -> db; web -> cart }");
+    aiops_rca_svc sv[4];
+    for (int i = 0; i < 4; i++)
+        sv[i] = (aiops_rca_svc){.anomaly = 0.5, .onset = 1000};
+    sv[id(g, "db")].onset = 400;   /* 10 min before the others */
+    aiops_rca_rank rk[4];
+    aiops_rca_opts o = only("onset");
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "db");
+    assert_true(fabs(rk[0].score - 1) < 1e-12);
+    assert_true(fabs(rk[1].score - exp(-1)) < 1e-12);   /* 600 s later, tau 600 s */
+    o = only("log");
+    sv[id(g, "cart")].log = 0.4;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "cart");
+    o = only("change");
+    sv[id(g, "api")].change = 1;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "api");
+    /* a surge entering at web: web, api and cart all get more calls; only
+     * web's callers did not */
+    o = only("surge");
+    sv[id(g, "web")].surge = 0.8;
+    sv[id(g, "api")].surge = 0.8;
+    sv[id(g, "cart")].surge = 0.9;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(first(g, rk), "web");
+    assert_true(fabs(rk[0].score - 0.8) < 1e-12);
+    assert_true(fabs(rk[1].score - 0.9 * 0.2) < 1e-12);   /* cart */
+    aiops_graph_free(g);
+}
+
+/* Equal scores and anomalies: by name. */
+static void test_ties(void **state)
+{
+    (void)state;
+    aiops_graph *g = dot("digraph { zeta; alpha; mid }");
+    aiops_rca_svc sv[3];
+    for (int i = 0; i < 3; i++)
+        sv[i] = (aiops_rca_svc){.anomaly = 0.5, .onset = NAN};
+    aiops_rca_rank rk[3];
+    aiops_rca_opts o = only("anomaly");
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(aiops_graph_node_at(g, rk[0].svc)->name, "alpha");
+    assert_string_equal(aiops_graph_node_at(g, rk[1].svc)->name, "mid");
+    assert_string_equal(aiops_graph_node_at(g, rk[2].svc)->name, "zeta");
+    /* equal score, larger anomaly first */
+    o = only("change");
+    sv[id(g, "zeta")].anomaly = 0.9;
+    assert_int_equal(aiops_rca_rank_services(g, &o, sv, 0, rk, NULL), 0);
+    assert_string_equal(aiops_graph_node_at(g, rk[0].svc)->name, "zeta");
+    aiops_graph_free(g);
+}
+
+static void test_squash(void **state)
+{
+    (void)state;
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    assert_true(aiops_rca_squash(&o, 0) == 0);
+    assert_true(fabs(aiops_rca_squash(&o, 5) - 1.0 / 3) < 1e-12);
+    assert_true(fabs(aiops_rca_squash(&o, 10) - 0.5) < 1e-12);
+    assert_true(aiops_rca_squash(&o, INFINITY) == 1);
+    assert_true(aiops_rca_squash(&o, NAN) == 0);
+}
+
+/* ------------------------------------------------------------ end to end */
+
+static void feed(aiops_rca *r, aiops_series_table *tab, const char *json)
+{
+    aiops_record rec = {0};
+    json_error_t je;
+    json_t *o = json_loads(json, 0, &je);
+    assert_non_null(o);
+    rec.type = aiops_rtype_from_name(json_string_value(json_object_get(o, "type")),
+                                     strlen(json_string_value(json_object_get(o, "type"))));
+    rec.ts = json_number_value(json_object_get(o, "ts"));
+    rec.obj = o;
+    aiops_err err = {0};
+    assert_int_equal(aiops_rca_add(r, &rec, &err), 0);
+    aiops_record_clear(&rec);
+    (void)tab;
+}
+
+/* Spans web -> api -> db every 10 s for 4 h; from t0 db's latency is 20x
+ * and api's (which waits for db) follows; a deploy of db 5 min before. */
+static void test_engine(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.daily = 0;
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200 + 4 * 3600;   /* 2024-01-01 14:00 UTC */
+    char buf[512];
+    int n = 0;
+    for (double t = t0 - 4 * 3600; t < t0 + 3600; t += 10, n++) {
+        double jit = (n % 7) * 0.001, slow = t >= t0 ? 20 : 1;
+        double db = 0.01 * slow + jit, api = 0.02 + db + jit, web = 0.01 + api;
+        if (fabs(t - (t0 - 300)) < 5)
+            feed(r, tab, "{\"type\":\"event\",\"ts\":1704117300,\"kind\":\"deploy\",\"service\":\"db\","
+                         "\"version\":\"v2.3.1\",\"author\":\"alice\"}");
+        if (t == t0)
+            feed(r, tab, "{\"type\":\"label\",\"ts\":1704117600,\"id\":\"INC-7\",\"start\":1704117600}");
+        snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.3f,\"trace_id\":\"t%d\",\"span_id\":\"w\","
+                 "\"service\":\"web\",\"operation\":\"GET /\",\"duration\":%g}", t, n, web);
+        feed(r, tab, buf);
+        for (int k = 0; k < 5; k++) {   /* five calls per trace: enough per window */
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.3f,\"trace_id\":\"t%d\",\"span_id\":\"a%d\","
+                     "\"parent_span_id\":\"w\",\"service\":\"api\",\"operation\":\"q\",\"duration\":%g}",
+                     t + 0.001, n, k, api);
+            feed(r, tab, buf);
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.3f,\"trace_id\":\"t%d\",\"span_id\":\"d%d\","
+                     "\"parent_span_id\":\"a%d\",\"service\":\"db-7d9f8b6c4-x2x9z\",\"operation\":\"SELECT\","
+                     "\"duration\":%g}", t + 0.002, n, k, k, db);
+            feed(r, tab, buf);
+        }
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    /* pods roll up: db-7d9f8b6c4-x2x9z is db, and the deploy's service too */
+    assert_int_equal(aiops_graph_nodes(aiops_rca_graph(r)), 3);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    assert_int_equal(out.type, AIOPS_R_RCA);
+    assert_string_equal(json_string_value(json_object_get(out.obj, "incident")), "INC-7");
+    json_t *c = json_object_get(out.obj, "candidates");
+    assert_true(json_array_size(c) >= 2);
+    json_t *top = json_array_get(c, 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "db");
+    json_t *ev = json_object_get(top, "evidence");
+    char all[4096] = "";
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        strncat(all, json_string_value(json_array_get(ev, i)), sizeof all - strlen(all) - 3);
+        strcat(all, " | ");
+    }
+    assert_non_null(strstr(all, "span p90 latency rose to "));
+    assert_non_null(strstr(all, "anomalous from 14:00"));
+    assert_non_null(strstr(all, "calls no other service"));
+    assert_non_null(strstr(all, "deploy db v2.3.1 by alice at 13:55 (5 min before the start)"));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(c, 1), "service")), "api");
+    aiops_record_clear(&out);
+    assert_int_equal(aiops_rca_pop(r, &out), 0);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+static void test_bad_incident(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    json_t *obj = json_pack("{s:s,s:f,s:s}", "type", "incident", "ts", 100.0, "id", "x");
+    aiops_record rec = {.type = AIOPS_R_INCIDENT, .ts = 100, .obj = obj};
+    aiops_err err = {0};
+    assert_int_equal(aiops_rca_add(r, &rec, &err), AIOPS_EPARSE);
+    assert_non_null(strstr(err.msg, "incident record x: expected a \"start\""));
+    aiops_record_clear(&rec);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_structural_vs_seed),
+        cmocka_unit_test(test_walk),
+        cmocka_unit_test(test_onset_log_change_surge),
+        cmocka_unit_test(test_ties),
+        cmocka_unit_test(test_squash),
+        cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_bad_incident),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
