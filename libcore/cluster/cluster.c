@@ -88,7 +88,7 @@ int aiops_cluster_new(aiops_cluster **out, const aiops_cluster_opts *o, aiops_er
     c->o.w_msg /= ws;
     c->bucket_t = NAN;
     c->last_learn = NAN;
-    c->now = -INFINITY;
+    c->now = c->out_last = c->cur = -INFINITY;
     c->seg_last = -INFINITY;
     aiops_logtmpl_opts lo;
     aiops_logtmpl_opts_default(&lo);
@@ -292,9 +292,10 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
             return rc;
         }
     }
+    c->cur = r->ts;
     if ((r->type != AIOPS_R_ALERT && r->type != AIOPS_R_ANOMALY) || !r->obj) {
         if (c->o.passthrough && r->type != AIOPS_R_INCIDENT)
-            return cl_emit(c, r, err);
+            return c->held_n ? cl_hold_pass(c, r, err) : cl_emit(c, r, err);
         aiops_record_clear(r);
         return 0;
     }
@@ -363,6 +364,7 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
 int aiops_cluster_finish(aiops_cluster *c, aiops_err *err)
 {
     int rc = 0;
+    c->cur = INFINITY;
     if (c->o.method == AIOPS_CLUSTER_DBSCAN)
         rc = cl_dbscan_flush(c, err);
     else if (c->o.method == AIOPS_CLUSTER_GROUPBY)

@@ -18,6 +18,7 @@
 #define CL_INC_LABELS 128     /* label-pair set of an open incident */
 #define CL_INC_MSGS 32        /* distinct templates listed per incident */
 #define CL_MAX_SEGMENT 200000 /* dbscan: points clustered at once */
+#define CL_PASS UINT32_MAX    /* a held record that only passes through */
 
 /* u64 -> u32 open-addressing map (key 0 is mapped to 1: fingerprints are hashes). */
 typedef struct cl_map {
@@ -158,6 +159,10 @@ struct aiops_cluster {
     uint64_t next_id;
     size_t open;
     double now;
+    /* Output order (docs/FORMAT.md: ts never goes down): the latest ts
+     * written so far, and the time of the record being placed now; an
+     * incident is stamped max(out_last, min(end, cur)). */
+    double out_last, cur;
     /* output queue (FIFO ring) and held records */
     aiops_record *out;
     size_t out_head, out_n, out_cap;
@@ -199,6 +204,9 @@ int cl_inc_merge(aiops_cluster *c, uint32_t dst, uint32_t src, aiops_err *err);
 int cl_inc_close(aiops_cluster *c, uint32_t slot, double end, aiops_err *err);
 int cl_ring_grow(void *pbuf, size_t *head, size_t n, size_t *cap, size_t elem);
 int cl_emit(aiops_cluster *c, aiops_record *r, aiops_err *err);
+/* Hold a passthrough record behind held alerts (dbscan, group-by), so
+ * records keep their order; written as is when reached. */
+int cl_hold_pass(aiops_cluster *c, aiops_record *r, aiops_err *err);
 int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, uint32_t fi, int inhibited,
                   aiops_err *err);
 

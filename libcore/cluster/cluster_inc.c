@@ -41,6 +41,8 @@ int cl_emit(aiops_cluster *c, aiops_record *r, aiops_err *err)
         aiops_record_clear(r);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    if (r->ts > c->out_last)
+        c->out_last = r->ts;
     c->out[(c->out_head + c->out_n++) % c->out_cap] = *r;
     memset(r, 0, sizeof *r);
     return 0;
@@ -289,7 +291,7 @@ static int cmp_svc(const void *a, const void *b)
     return x->first < y->first ? -1 : x->first > y->first;
 }
 
-static json_t *incident_json(aiops_cluster *c, cl_inc *in)
+static json_t *incident_json(aiops_cluster *c, cl_inc *in, double ts)
 {
     char id[32], fp[24];
     id_text(in->id, id, sizeof id);
@@ -331,7 +333,7 @@ static json_t *incident_json(aiops_cluster *c, cl_inc *in)
         if (in->why[i])
             json_object_set_new(why, why_names[i], json_integer((json_int_t)in->why[i]));
     json_object_set_new(o, "type", json_string("incident"));
-    json_object_set_new(o, "ts", json_real(in->end));
+    json_object_set_new(o, "ts", json_real(ts));
     json_object_set_new(o, "id", json_string(id));
     json_object_set_new(o, "start", json_real(in->start));
     json_object_set_new(o, "end", json_real(in->end));
@@ -381,8 +383,15 @@ int cl_inc_close(aiops_cluster *c, uint32_t slot, double end, aiops_err *err)
     cl_inc *in = &c->inc[slot - 1];
     if (end > in->end)
         in->end = end;
-    aiops_record r = {.type = AIOPS_R_INCIDENT, .ts = in->end};
-    r.obj = incident_json(c, in);
+    /* ts is when it closed, not its end: the records before it are already
+     * queued, and the stream must not go back in time (docs/FORMAT.md). */
+    double ts = in->end < c->cur ? in->end : c->cur;
+    if (!(ts >= c->out_last))
+        ts = c->out_last;
+    if (!isfinite(ts))
+        ts = in->end;
+    aiops_record r = {.type = AIOPS_R_INCIDENT, .ts = ts};
+    r.obj = incident_json(c, in, ts);
     if (!r.obj)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < in->nmem; i++)

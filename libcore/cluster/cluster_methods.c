@@ -22,6 +22,11 @@ static int held_push(aiops_cluster *c, aiops_record *r, uint32_t fi, double t, i
     return 0;
 }
 
+int cl_hold_pass(aiops_cluster *c, aiops_record *r, aiops_err *err)
+{
+    return held_push(c, r, CL_PASS, r->ts, 0, err);
+}
+
 static cl_held *held_front(aiops_cluster *c)
 {
     return c->held_n ? &c->held[c->held_head] : NULL;
@@ -31,6 +36,14 @@ static void held_drop(aiops_cluster *c)
 {
     c->held_head = (c->held_head + 1) % c->held_cap;
     c->held_n--;
+}
+
+/* A passthrough-only record at the front: written as is. */
+static int pass_front(aiops_cluster *c, cl_held *h, aiops_err *err)
+{
+    int rc = cl_emit(c, &h->rec, err);
+    held_drop(c);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- dbscan */
@@ -53,6 +66,11 @@ int cl_dbscan_flush(aiops_cluster *c, aiops_err *err)
     size_t p = 0;
     while (!rc && c->held_n) {
         cl_held *h = held_front(c);
+        c->cur = h->t;
+        if (h->feat == CL_PASS) {
+            rc = pass_front(c, h, err);
+            continue;
+        }
         uint32_t s = 0;
         int single = 0;
         if (h->firing && p < n) {
@@ -334,7 +352,12 @@ static int release(aiops_cluster *c, double upto, aiops_err *err)
     int rc = 0;
     cl_held *h;
     while (!rc && (h = held_front(c)) && h->t + (c->nrules ? c->o.inhibit_wait : 0) <= upto) {
+        c->cur = h->t;
         rc = cl_groupby_advance(c, h->t, 0, err);
+        if (!rc && h->feat == CL_PASS) {
+            rc = pass_front(c, h, err);
+            continue;
+        }
         uint32_t slot = 0;
         int inh = 0;
         cl_feat *f = &c->feat[h->feat];
