@@ -39,7 +39,7 @@ jq -c '[.[][]] | sort_by(.inject_time) | to_entries[] | .value as $f
 "$replay" -I table --map 'ts=StartTimeUnixNano,trace_id=TraceID,span_id=SpanID,parent_span_id=ParentID,service=PodName:pod,operation=OperationName,duration=Duration:us,ignore=EndTimeUnixNano' \
     "$day"/trace/*_trace.csv > "$work/traces.ndjson"
 # shellcheck disable=SC2086
-"$rca" --on label -k 5 ${RCA_ARGS:-} "$work/labels.ndjson" "$work/metrics.ndjson" "$work/front.ndjson" \
+"$rca" --rca-only --on label -k 5 ${RCA_ARGS:-} "$work/labels.ndjson" "$work/metrics.ndjson" "$work/front.ndjson" \
     "$work/traces.ndjson" > "$work/rca.ndjson"
 "$eval" --labels "$work/labels.ndjson" "$work/rca.ndjson" > "$work/eval.json"
 # one line per fault: id, kind, root cause, its rank, the top 3

@@ -29,7 +29,7 @@ for cfg in walk=0.5,onset=0,z=5 walk=0.5,onset=0.3,z=5 walk=0.5,onset=1,z=5 \
     for f in "$streams"/*.ndjson; do
         grep -q '"type":"label"' "$f" || continue
         n=$(basename "$f" .ndjson)
-        "$bin/aiops-rca" --on label --w-walk "$walk" --w-onset "$onset" -z "$z" "$f" |
+        "$bin/aiops-rca" --rca-only --on label --w-walk "$walk" --w-onset "$onset" -z "$z" "$f" |
             jq -r --slurpfile l "$f" --arg c "$cfg" --arg n "$n" '
                 ($l | map(select(.type == "label") | {key: .id, value: .root_cause}) | from_entries) as $rc
                 | .incident as $inc | [.candidates[].service] as $s | ($s | index($rc[$inc])) as $i

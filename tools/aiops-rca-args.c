@@ -103,10 +103,11 @@ void rca_parse_args(cli *c, cfg *g)
          .man = "Weight of a traffic surge that enters the graph at the service: its request\n"
                 "rate rose and its callers' did not (1)."},
         CLI_MAN_TEXT(".SS Output"),
-        {CLI_LONG, "passthrough", NULL, "write the input records too, rca records in between", CLI_FLAG,
-         .dest = &g->passthrough,
-         .man = "Write every input record too, with the rca records in time order among them,\n"
-                "so the stream can go on to the next tool."},
+        {CLI_LONG, "rca-only", NULL, "write rca records only, not the input records", CLI_FLAG,
+         .dest = &g->rca_only,
+         .man = "Write only the rca records.  By default every input record is written too,\n"
+                "with the rca records in time order among them, so the stream goes on to the\n"
+                "next tool (aiops-summarize, aiops-report) as aiops-cluster's does."},
         {'t', "table", NULL, "print a table of the candidates instead of NDJSON", CLI_FLAG, .dest = &g->table,
          .man = "Print one line per candidate (incident, rank, service, score, evidence)\n"
                 "instead of NDJSON."},
@@ -125,7 +126,8 @@ void rca_parse_args(cli *c, cfg *g)
     o->on = g->on;
     if (g->dot && !g->graph)
         cli_die_usage(c, "--dot: only with --graph");
-    if (g->passthrough && (g->table || g->graph))
-        cli_die_usage(c, "--passthrough: not with --table or --graph");
+    if (g->rca_only && (g->table || g->graph))
+        cli_die_usage(c, "--rca-only: not with --table or --graph");
+    g->passthrough = !g->rca_only && !g->table && !g->graph;
     c->opts = NULL;
 }

@@ -10,7 +10,7 @@
 typedef struct cfg {
     aiops_rca_opts ro;
     const char *out, *graph_file;
-    int graph, dot, passthrough, table, on, norollup, nodaily;
+    int graph, dot, passthrough, rca_only, table, on, norollup, nodaily;
 } cfg;
 
 /* Parse the command line into g (usage errors exit 2; --help, -V exit 0). */

@@ -36,7 +36,7 @@ for s in $list; do
     fi
     grep -q '"type":"label"' "$tmp/stream.ndjson" || continue
     # shellcheck disable=SC2086
-    "$bin/aiops-rca" ${RCA_ARGS:-} --on label "$tmp/stream.ndjson" > "$tmp/rca.ndjson" ||
+    "$bin/aiops-rca" --rca-only ${RCA_ARGS:-} --on label "$tmp/stream.ndjson" > "$tmp/rca.ndjson" ||
         { echo "FAIL $name: aiops-rca"; exit 2; }
     jq -c --arg n "$name" 'select(.type == "label") | .id = "\($n)/\(.id)"' "$tmp/stream.ndjson" > "$tmp/l.ndjson"
     jq -c --arg n "$name" '.incident = "\($n)/\(.incident)"' "$tmp/rca.ndjson" > "$tmp/r.ndjson"

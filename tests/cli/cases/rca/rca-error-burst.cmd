@@ -1,1 +1,1 @@
-aiops-simulate --stream scenarios/error-burst.json | aiops-rca --on label -k 3
+aiops-simulate --stream scenarios/error-burst.json | aiops-rca --rca-only --on label -k 3
