@@ -100,7 +100,8 @@ void replay_parse_args(cli *c, cfg *g)
         {CLI_LONG, "map", "COLS|@FILE", "column mapping for table exports (clickhouse, -I table): ts=COL,value=COL,... or @FILE",
          CLI_STRING, .dest = &ro->column_map,
          .man = "Column mapping for table exports (ClickHouse \\fBJSONEachRow\\fR,\n"
-                "\\fBTSVWithNames\\fR, and CSV/TSV tables read with \\fB-I table\\fR):\n"
+                "\\fBTSVWithNames\\fR, and CSV/TSV tables; with this option a delimited\n"
+                "file that is no ClickHouse export is read as a table, as with \\fB-I table\\fR):\n"
                 "comma-separated \\fIfield\\fB=\\fIcolumn\\fR pairs, such as\n"
                 "\\fBts=event_time,value=val,series=metric\\fR. Without it, the column names of\n"
                 "common schemas are recognised (see docs/FORMAT.md). Tables also take\n"

@@ -228,6 +228,11 @@ static int choose_format(const aiops_reader *rd, aiops_stream *st, const aiops_f
                                  rd->o.force_format);
     } else {
         f = aiops_format_detect(aiops_stream_entry(st), head, n);
+        /* --map names the columns of a table: a delimited file that is no
+         * ClickHouse export (the metrics CSV reader would take it, or
+         * nothing would) is read by the generic table reader. */
+        if (rd->o.column_map && (!f || !strcmp(f->name, "csv")))
+            f = aiops_format_find("table");
         if (f && !format_allowed(rd, f))
             f = NULL;
     }
