@@ -15,24 +15,25 @@ static int setup(aiops_cluster *cl, const cfg *g, aiops_err *err)
     return rc;
 }
 
+typedef struct learn_in {
+    aiops_cluster *cl;
+    const cfg *g;
+} learn_in;
+
+static int learn_each(void *ctx, aiops_record *r, aiops_err *err)
+{
+    learn_in *in = ctx;
+    return r->ts >= in->g->from && r->ts < in->g->to ? aiops_cluster_learn(in->cl, r, err) : 0;
+}
+
 /* --history files: learned before the input is clustered. */
 static int learn(const cli *c, aiops_cluster *cl, const char *const *paths, size_t n,
                  aiops_series_table *tab, const cfg *g, aiops_err *err)
 {
     if (!n)
         return 0;
-    aiops_reader *rd = NULL;
-    aiops_reader_opts ro = {0};
-    aiops_record r;
-    int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
-    while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = r.ts >= g->from && r.ts < g->to ? aiops_cluster_learn(cl, &r, err) : 0;
-        if (rc < 0)
-            cli_reader_locate(rd, err);
-        aiops_record_clear(&r);
-    }
-    cli_reader_report(c, rd);
-    aiops_reader_free(rd);
+    learn_in in = {cl, g};
+    int rc = cli_read_all(c, paths, n, tab, NULL, learn_each, &in, err);
     return rc < 0 ? rc : aiops_cluster_embed(cl, err);
 }
 

@@ -5,22 +5,23 @@
 
 #include "aiops-eval.h"
 
+typedef struct eval_in {
+    aiops_eval *ev;
+    aiops_series_table *tab;
+    int baseline;
+} eval_in;
+
+static int eval_each(void *ctx, aiops_record *r, aiops_err *err)
+{
+    eval_in *in = ctx;
+    return aiops_eval_add(in->ev, in->tab, r, in->baseline, err);
+}
+
 static int read_stream(const cli *c, aiops_eval *ev, aiops_series_table *tab,
                        const char *const *paths, size_t n, int baseline, aiops_err *err)
 {
-    aiops_reader *rd = NULL;
-    aiops_reader_opts ro = {0};
-    aiops_record r;
-    int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
-    while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = aiops_eval_add(ev, tab, &r, baseline, err);
-        if (rc < 0)
-            cli_reader_locate(rd, err);     /* say which record it was */
-        aiops_record_clear(&r);
-    }
-    cli_reader_report(c, rd);
-    aiops_reader_free(rd);
-    return rc;
+    eval_in in = {ev, tab, baseline};
+    return cli_read_all(c, paths, n, tab, NULL, eval_each, &in, err);
 }
 
 static int load_inputs(const cli *c, const cfg *g, aiops_eval *ev, aiops_series_table *tab,

@@ -8,22 +8,22 @@
 #include "aiops-report.h"
 #include "common/buf.h"
 
+typedef struct report_in {
+    aiops_report *rep;
+    aiops_series_table *tab;
+} report_in;
+
+static int report_each(void *ctx, aiops_record *r, aiops_err *err)
+{
+    report_in *in = ctx;
+    return aiops_report_add(in->rep, in->tab, r, err);
+}
+
 static int read_stream(const cli *c, aiops_report *rep, aiops_series_table *tab,
                        const char *const *paths, size_t n, aiops_err *err)
 {
-    aiops_reader *rd = NULL;
-    aiops_reader_opts ro = {0};
-    aiops_record r;
-    int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
-    while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        rc = aiops_report_add(rep, tab, &r, err);
-        if (rc < 0)
-            cli_reader_locate(rd, err);
-        aiops_record_clear(&r);
-    }
-    cli_reader_report(c, rd);
-    aiops_reader_free(rd);
-    return rc < 0 ? rc : 0;
+    report_in in = {rep, tab};
+    return cli_read_all(c, paths, n, tab, NULL, report_each, &in, err);
 }
 
 /* --eval FILE...: each an aiops-eval report (one JSON object), named by

@@ -409,3 +409,21 @@ void cli_reader_report(const cli *c, const aiops_reader *rd)
                 aiops_err_str(first, buf, sizeof buf));
     }
 }
+
+int cli_read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,
+                 aiops_reader_opts *ro, cli_each_fn each, void *ctx, aiops_err *err)
+{
+    aiops_reader *rd = NULL;
+    aiops_reader_opts dflt = {0};
+    aiops_record r;
+    int rc = cli_reader_new(c, &rd, paths, n, tab, ro ? ro : &dflt, err);
+    while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
+        rc = each(ctx, &r, err);
+        if (rc < 0)
+            cli_reader_locate(rd, err);    /* say which record it was */
+        aiops_record_clear(&r);
+    }
+    cli_reader_report(c, rd);
+    aiops_reader_free(rd);
+    return rc < 0 ? rc : 0;
+}

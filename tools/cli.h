@@ -136,5 +136,12 @@ void cli_reader_locate(aiops_reader *rd, aiops_err *err);
 /* At the end of a run, on stderr: duplicate samples dropped, conflicting
  * ones, and malformed records skipped (the exact count and the first). */
 void cli_reader_report(const cli *c, const aiops_reader *rd);
+/* The whole read loop of a tool that only consumes records: every record
+ * of paths into each(ctx, record) (the record is cleared after it; an
+ * error is located at that record's FILE:LINE), then cli_reader_report.
+ * ro may be NULL (defaults).  Returns 0 or the first negative code. */
+typedef int (*cli_each_fn)(void *ctx, aiops_record *r, aiops_err *err);
+int cli_read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,
+                 aiops_reader_opts *ro, cli_each_fn each, void *ctx, aiops_err *err);
 
 #endif
