@@ -180,7 +180,7 @@ clean:
 FUZZ_SECONDS ?= 60
 build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) $(shell find libcore -name '*.h')
 	@mkdir -p build/fuzz
-	clang $(CSTD) -O1 -g -Ilibcore -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(LIBS) -o $@
+	clang $(CSTD) -O1 -g -Ilibcore -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(LIBS) -lcurl -o $@
 
 fuzz: build/fuzz/fuzz_formats
 	@mkdir -p build/fuzz/corpus
