@@ -32,20 +32,28 @@ void aiops_report_html_esc(aiops_buf *b, const char *s)
 
 void aiops_report_md_esc(aiops_buf *b, const char *s)
 {
-    int lead = 1;    /* still at the start: block markers (# - + 1.) count here */
+    /* Only what can start markup is escaped, so the Markdown stays
+     * readable as text: inline markers everywhere ([ and ] too, so no
+     * link or image can form and "(" needs nothing), block markers (# - +
+     * =) as the first character, and "1." / "1)" list numbers. */
+    int first = 1, digits = 1;
     for (const char *p = s; p && *p; p++) {
         switch (*p) {
         case '<': aiops_buf_str(b, "&lt;"); break;
         case '>': aiops_buf_str(b, "&gt;"); break;
         case '&': aiops_buf_str(b, "&amp;"); break;
         case '\n': case '\r': case '\t': aiops_buf_str(b, " "); break;
-        case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']':
-        case '(': case ')': case '!': case '|': case '~':
+        case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~':
             aiops_buf_put(b, "\\", 1);
             aiops_buf_put(b, p, 1);
             break;
-        case '#': case '+': case '-': case '.': case '=':
-            if (lead)
+        case '#': case '+': case '-': case '=':
+            if (first)
+                aiops_buf_put(b, "\\", 1);
+            aiops_buf_put(b, p, 1);
+            break;
+        case '.': case ')':
+            if (digits && !first && (p[1] == ' ' || !p[1]))    /* "1. " starts a list */
                 aiops_buf_put(b, "\\", 1);
             aiops_buf_put(b, p, 1);
             break;
@@ -55,8 +63,10 @@ void aiops_report_md_esc(aiops_buf *b, const char *s)
             else
                 aiops_buf_put(b, p, 1);
         }
+        if (*p != ' ')
+            first = 0;
         if (!(*p >= '0' && *p <= '9') && *p != ' ')
-            lead = 0;
+            digits = 0;
     }
 }
 

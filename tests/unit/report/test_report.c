@@ -37,7 +37,14 @@ static void test_md_esc(void **st)
 {
     (void)st;
     char *s = esc(aiops_report_md_esc, "# *x* [a](b) <s>|`y`\nz_w");
-    assert_string_equal(s, "\\# \\*x\\* \\[a\\]\\(b\\) &lt;s&gt;\\|\\`y\\` z\\_w");
+    assert_string_equal(s, "\\# \\*x\\* \\[a\\](b) &lt;s&gt;\\|\\`y\\` z\\_w");
+    free(s);
+    /* readable as text: no escapes where nothing can start markup */
+    s = esc(aiops_report_md_esc, "2024-01-02 (dependency outage) took 0.5 h, 3) done!");
+    assert_string_equal(s, "2024-01-02 (dependency outage) took 0.5 h, 3) done!");
+    free(s);
+    s = esc(aiops_report_md_esc, "2) second");
+    assert_string_equal(s, "2\\) second");
     free(s);
     s = esc(aiops_report_md_esc, "1. item - not a list");   /* a list marker only at the start */
     assert_string_equal(s, "1\\. item - not a list");
