@@ -69,6 +69,12 @@ void sum_parse_args(cli *c, cfg *g)
          .man = "Write the deterministic offline summary (also the default when no API key\n"
                 "is set): what happened, impact, probable cause with evidence, timeline,\n"
                 "similar incidents, next steps from a rule table per fault signature."},
+        {CLI_LONG, "summaries-only", NULL, "write summary records only, not the input records", CLI_FLAG,
+         .dest = &g->summaries_only,
+         .man = "Write only the \\fBsummary\\fR records.  By default every input record is\n"
+                "written too, as it is read, and the summaries follow at the end of the input\n"
+                "(their \\fBts\\fR then no earlier than the last record's), so the stream goes on\n"
+                "to aiops-report."},
         {CLI_LONG, "markdown", NULL, "write Markdown instead of summary records", CLI_FLAG,
          .dest = &g->markdown, .man = "Write a Markdown report instead of \\fBsummary\\fR records."},
         {CLI_LONG, "dry-run", NULL, "print each LLM request body instead of sending it", CLI_FLAG,

@@ -154,7 +154,9 @@ static int summarise(const cfg *g, const json_t *ctx, aiops_buf *text, char *gen
     return rc;
 }
 
-static int emit(const cfg *g, const json_t *ctx, aiops_writer *w, FILE *md, aiops_err *err)
+/* floor: the latest ts already written (records passed through); a
+ * summary is not stamped before it, so the stream stays in time order. */
+static int emit(const cfg *g, const json_t *ctx, aiops_writer *w, FILE *md, double floor, aiops_err *err)
 {
     aiops_buf text = {0};
     char gen[300];
@@ -172,7 +174,10 @@ static int emit(const cfg *g, const json_t *ctx, aiops_writer *w, FILE *md, aiop
             rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "write failed");
     } else if (!rc) {
         json_t *o = aiops_sum_record(ctx, t, gen);
-        aiops_record r = {.type = AIOPS_R_SUMMARY, .ts = json_number_value(json_object_get(o, "ts")), .obj = o};
+        double ts = json_number_value(json_object_get(o, "ts"));
+        if (o && ts < floor && !json_object_set_new(o, "ts", json_real(floor)))
+            ts = floor;
+        aiops_record r = {.type = AIOPS_R_SUMMARY, .ts = ts, .obj = o};
         rc = o ? aiops_writer_write(w, &r, err) : oom(err);
         json_decref(o);
     }
@@ -190,7 +195,18 @@ static int run_summaries(const cli *c, const cfg *g, aiops_reader *rd, aiops_wri
         rc = read_history(c, g, s, err);
     uint64_t skipped = 0;
     aiops_err first = {0};
+    int pass = w && !g->summaries_only;
+    double floor = -INFINITY;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
+        if (pass) {    /* written first: the engine may keep parts of it */
+            rc = aiops_writer_write(w, &r, err);
+            if (r.ts > floor)
+                floor = r.ts;
+            if (rc) {
+                aiops_record_clear(&r);
+                break;
+            }
+        }
         rc = aiops_sum_add(s, &r, err);
         if (rc < 0)
             cli_reader_locate(rd, err);
@@ -213,7 +229,7 @@ static int run_summaries(const cli *c, const cfg *g, aiops_reader *rd, aiops_wri
         rc = aiops_sum_context(s, i, &ctx, err);
         const char *id = json_string_value(json_object_get(json_object_get(ctx, "incident"), "id"));
         if (!rc && (!g->incident || (id && !strcmp(id, g->incident)))) {
-            rc = emit(g, ctx, w, md, err);
+            rc = emit(g, ctx, w, md, floor, err);
             done++;
         }
         json_decref(ctx);

@@ -14,7 +14,7 @@ typedef struct cfg {
     aiops_sum_opts so;
     aiops_reader_opts ro;
     const char *out, *history, *key_file, *endpoint, *model, *incident;
-    int templates, assign, offline, dry_run, markdown, provider, verbose;
+    int templates, assign, summaries_only, offline, dry_run, markdown, provider, verbose;
     double timeout, retry_base;
     int64_t retries, max_tokens;
     char *key;              /* the API key (owned, wiped by cfg_free), NULL = none */

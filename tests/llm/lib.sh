@@ -19,7 +19,7 @@ start() {   # MODE: serve it; $url is its base URL
 stop() { kill $pid; wait $pid 2>/dev/null; pid=; }
 run() {     # NAME ARGS...: $t/NAME.out .err .rc
     n=$1; shift
-    "$BIN/aiops-summarize" "$@" >"$t/$n.out" 2>"$t/$n.err"
+    "$BIN/aiops-summarize" --summaries-only "$@" >"$t/$n.out" 2>"$t/$n.err"
     echo $? >"$t/$n.rc"
 }
 rc() { cat "$t/$1.rc"; }

@@ -1,1 +1,1 @@
-aiops-summarize --offline tests/cli/cases/summarize/bad-incident.ndjson
+aiops-summarize --summaries-only --offline tests/cli/cases/summarize/bad-incident.ndjson

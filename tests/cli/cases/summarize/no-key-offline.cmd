@@ -1,1 +1,1 @@
-env -u ANTHROPIC_API_KEY aiops-summarize tests/cli/cases/summarize/incident.ndjson | jq -r '.generator'
+env -u ANTHROPIC_API_KEY aiops-summarize --summaries-only tests/cli/cases/summarize/incident.ndjson | jq -r '.generator'

@@ -1,1 +1,1 @@
-aiops-summarize --offline --incident NOPE tests/cli/cases/summarize/incident.ndjson
+aiops-summarize --summaries-only --offline --incident NOPE tests/cli/cases/summarize/incident.ndjson

@@ -1,1 +1,1 @@
-aiops-summarize --offline --history tests/cli/cases/summarize/history.ndjson tests/cli/cases/summarize/incident.ndjson
+aiops-summarize --summaries-only --offline --history tests/cli/cases/summarize/history.ndjson tests/cli/cases/summarize/incident.ndjson

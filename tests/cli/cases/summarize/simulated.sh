@@ -12,7 +12,12 @@ trap 'rm -rf "$t"' EXIT
 "$BIN/aiops-replay" "$t/a.tar.zst" 2>/dev/null |
     jq -c 'if .type == "label" then {type: "incident", ts: .end, id: .id, start: .start, end: .end,
            services: .affected, title: .title, alerts: .alerts} else . end' >"$t/stream.ndjson"
-"$BIN/aiops-summarize" --offline "$t/stream.ndjson" >"$t/s.ndjson"
+"$BIN/aiops-summarize" --offline "$t/stream.ndjson" >"$t/all.ndjson"
+# the stream goes on (to aiops-report): every input record, then the
+# summary, in time order
+[ "$(wc -l <"$t/all.ndjson")" = "$(($(wc -l <"$t/stream.ndjson") + 1))" ]
+[ "$(jq -s '[.[].ts] as $x | [range(1; length) | select($x[.] < $x[. - 1])] | length' "$t/all.ndjson")" = 0 ]
+jq -c 'select(.type == "summary")' "$t/all.ndjson" >"$t/s.ndjson"
 [ "$(jq -r '[.incident, .generator] | join(" ")' "$t/s.ndjson")" = "INC-1 offline" ]
 jq -e '.features.services | index("db-orders")' "$t/s.ndjson" >/dev/null
 jq -e '.features.templates | map(select(test("context deadline exceeded"))) | length == 1' \

@@ -1,1 +1,1 @@
-aiops-summarize --offline --skip-bad tests/cli/cases/summarize/bad-incident.ndjson | jq -r '.incident'
+aiops-summarize --summaries-only --offline --skip-bad tests/cli/cases/summarize/bad-incident.ndjson | jq -r '.incident'
