@@ -194,6 +194,23 @@ void rd_p(rd *d, const char *t)
     aiops_buf_str(&d->b, d->html ? "</p>\n" : "\n\n");
 }
 
+void rd_p_lines(rd *d, const char *t)
+{
+    aiops_buf_str(&d->b, d->html ? "<p>" : "");
+    for (const char *p = t; *p;) {
+        size_t n = strcspn(p, "\n");
+        char *line = strndup(p, n);
+        rd_esc(d, line ? line : "");
+        free(line);
+        p += n;
+        while (*p == '\n')
+            p++;
+        if (*p)
+            aiops_buf_str(&d->b, d->html ? "<br>\n" : "  \n");
+    }
+    aiops_buf_str(&d->b, d->html ? "</p>\n" : "\n\n");
+}
+
 void rd_table(rd *d, const char *const *heads)
 {
     size_t n = 0;

@@ -15,6 +15,9 @@ void rd_init(rd *d, int html, const char *title);
 void rd_esc(rd *d, const char *s);
 void rd_h2(rd *d, const char *t);
 void rd_p(rd *d, const char *t);
+/* A paragraph whose lines stay lines (<br> in HTML, a hard break in
+ * Markdown): summary texts are written line by line. */
+void rd_p_lines(rd *d, const char *t);
 void rd_table(rd *d, const char *const *heads);   /* NULL-terminated */
 void rd_row_begin(rd *d, const char *cls);
 void rd_cell_begin(rd *d);

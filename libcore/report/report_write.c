@@ -197,7 +197,7 @@ static int page(aiops_report *r, const rp_inc *in, const rp_chart *ch, size_t nc
             const char *e = strstr(p, "\n\n");
             size_t n = e ? (size_t)(e - p) : strlen(p);
             char *one = strndup(p, n);
-            rd_p(&d, one ? one : "");
+            rd_p_lines(&d, one ? one : "");
             free(one);
             p += n;
             while (*p == '\n')
