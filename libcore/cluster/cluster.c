@@ -123,12 +123,12 @@ void aiops_cluster_free(aiops_cluster *c)
         free(c->feat[i].name);
     }
     free(c->feat);
-    cl_map_free(&c->fpmap);
+    aiops_map_free(&c->fpmap);
     aiops_logtmpl_free(c->miner);
     for (size_t i = 0; i < c->nsvc; i++)
         free(c->svc[i].name);
     free(c->svc);
-    cl_map_free(&c->svcmap);
+    aiops_map_free(&c->svcmap);
     cl_graph_free(c);
     free(c->gaps);
     for (size_t i = 0; i < c->ninc; i++) {
@@ -149,9 +149,9 @@ void aiops_cluster_free(aiops_cluster *c)
         free_list(c->rules[i].eq, c->rules[i].neq);
     }
     free(c->rules);
-    cl_map_free(&c->srcmap);
+    aiops_map_free(&c->srcmap);
     free(c->src);
-    cl_map_free(&c->gbmap);
+    aiops_map_free(&c->gbmap);
     free(c->pts);
     free(c);
 }

@@ -13,85 +13,6 @@
 #include "common/hash.h"
 #include "logtmpl/logtmpl.h"
 
-/* ------------------------------------------------------------------ map */
-
-static size_t slot_of(const cl_map *m, uint64_t k)
-{
-    size_t i = (size_t)(k * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
-    while (m->key[i] && m->key[i] != k)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-int cl_map_put(cl_map *m, uint64_t k, uint32_t v)
-{
-    k = k ? k : 1;
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        cl_map nm = {calloc(nc, sizeof *nm.key), calloc(nc, sizeof *nm.val), nc, 0};
-        if (!nm.key || !nm.val) {
-            free(nm.key);
-            free(nm.val);
-            return AIOPS_ENOMEM;
-        }
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->key[i]) {
-                size_t j = slot_of(&nm, m->key[i]);
-                nm.key[j] = m->key[i];
-                nm.val[j] = m->val[i];
-                nm.n++;
-            }
-        cl_map_free(m);
-        *m = nm;
-    }
-    size_t i = slot_of(m, k);
-    if (!m->key[i])
-        m->n++;
-    m->key[i] = k;
-    m->val[i] = v;
-    return 0;
-}
-
-int cl_map_get(const cl_map *m, uint64_t k, uint32_t *v)
-{
-    if (!m->cap)
-        return 0;
-    size_t i = slot_of(m, k ? k : 1);
-    if (!m->key[i])
-        return 0;
-    *v = m->val[i];
-    return 1;
-}
-
-/* Backward-shift deletion keeps probe chains intact. */
-void cl_map_del(cl_map *m, uint64_t k)
-{
-    if (!m->cap)
-        return;
-    size_t i = slot_of(m, k ? k : 1);
-    if (!m->key[i])
-        return;
-    m->key[i] = 0;
-    m->n--;
-    for (size_t j = (i + 1) & (m->cap - 1); m->key[j]; j = (j + 1) & (m->cap - 1)) {
-        size_t home = (size_t)(m->key[j] * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
-        /* move j to i when i lies cyclically in [home, j) */
-        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
-            m->key[i] = m->key[j];
-            m->val[i] = m->val[j];
-            m->key[j] = 0;
-            i = j;
-        }
-    }
-}
-
-void cl_map_free(cl_map *m)
-{
-    free(m->key);
-    free(m->val);
-    memset(m, 0, sizeof *m);
-}
-
 /* ------------------------------------------------------------- features */
 
 int cl_severity(const char *s)
@@ -120,14 +41,14 @@ uint64_t cl_label_pair(const char *name, const char *value)
 int cl_service_id(aiops_cluster *c, const char *name, uint32_t *id, aiops_err *err)
 {
     uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, name, strlen(name));
-    if (cl_map_get(&c->svcmap, h, id))
+    if (aiops_map_get(&c->svcmap, h, id))
         return 0;
     if (c->nsvc >= CL_MAX_SERVICES)
         return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "more than %d services", CL_MAX_SERVICES);
     if (AIOPS_GROW(c->svc, c->capsvc, c->nsvc + 1))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     char *dup = strdup(name);
-    if (!dup || cl_map_put(&c->svcmap, h, (uint32_t)c->nsvc)) {
+    if (!dup || aiops_map_put(&c->svcmap, h, (uint32_t)c->nsvc)) {
         free(dup);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
@@ -230,7 +151,7 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
         if (type == AIOPS_R_ANOMALY)
             fp = aiops_fnv1a(fp, "anomaly", 7);
     }
-    if (cl_map_get(&c->fpmap, fp, fi))
+    if (aiops_map_get(&c->fpmap, fp, fi))
         return 0;
     if (c->nfeat >= CL_MAX_FPS)
         return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "more than %d fingerprints", CL_MAX_FPS);
@@ -297,7 +218,7 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
     f->ntok = (uint8_t)aiops_cluster_tokens(tb.p, f->tok, CL_MAX_TOKENS);
     aiops_buf_free(&tb);
     f->name = strdup(name);
-    if (!f->name || cl_map_put(&c->fpmap, fp, (uint32_t)c->nfeat)) {
+    if (!f->name || aiops_map_put(&c->fpmap, fp, (uint32_t)c->nfeat)) {
         free(f->name);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cluster/cluster.h"
+#include "common/map.h"
 #include "graph/graph.h"
 #include "logtmpl/logtmpl.h"
 
@@ -20,16 +21,6 @@
 #define CL_MAX_SEGMENT 200000 /* dbscan: points clustered at once */
 #define CL_PASS UINT32_MAX    /* a held record that only passes through */
 
-/* u64 -> u32 open-addressing map (key 0 is mapped to 1: fingerprints are hashes). */
-typedef struct cl_map {
-    uint64_t *key;
-    uint32_t *val;
-    size_t cap, n;
-} cl_map;
-int cl_map_put(cl_map *m, uint64_t k, uint32_t v);
-int cl_map_get(const cl_map *m, uint64_t k, uint32_t *v);   /* 1 found */
-void cl_map_del(cl_map *m, uint64_t k);
-void cl_map_free(cl_map *m);
 
 /* What one fingerprint is: computed once, from its first record. */
 typedef struct cl_feat {
@@ -128,12 +119,12 @@ struct aiops_cluster {
     /* fingerprints */
     cl_feat *feat;
     size_t nfeat, capfeat;
-    cl_map fpmap;
+    aiops_map fpmap;
     aiops_logtmpl *miner;   /* message templates (logtmpl/) */
     /* services */
     cl_service *svc;
     size_t nsvc, capsvc;
-    cl_map svcmap;           /* name hash -> index */
+    aiops_map svcmap;           /* name hash -> index */
     uint32_t **adj;          /* adjacency lists (index arrays) */
     size_t *nadj, *capadj, capadjv;
     aiops_graph *spans;      /* the graph of the stream's spans (graph/) */
@@ -171,10 +162,10 @@ struct aiops_cluster {
     /* inhibition */
     cl_inhibit *rules;
     size_t nrules, caprules;
-    cl_map srcmap;           /* (rule, equal values) -> index into src */
+    aiops_map srcmap;           /* (rule, equal values) -> index into src */
     struct cl_src { double start, until; uint64_t key; } *src;
     size_t nsrc, capsrc;
-    cl_map gbmap;            /* group key -> open incident slot + 1 */
+    aiops_map gbmap;            /* group key -> open incident slot + 1 */
     /* dbscan segment */
     double *pts;
     size_t npts, cappts;

@@ -287,8 +287,8 @@ static int note_sources(aiops_cluster *c, const json_t *o, const cl_feat *f, dou
             continue;
         uint64_t k = equal_key(&c->rules[i], i, o);
         uint32_t si;
-        if (!cl_map_get(&c->srcmap, k, &si)) {
-            if (AIOPS_GROW(c->src, c->capsrc, c->nsrc + 1) || cl_map_put(&c->srcmap, k, (uint32_t)c->nsrc))
+        if (!aiops_map_get(&c->srcmap, k, &si)) {
+            if (AIOPS_GROW(c->src, c->capsrc, c->nsrc + 1) || aiops_map_put(&c->srcmap, k, (uint32_t)c->nsrc))
                 return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
             si = (uint32_t)c->nsrc++;
             c->src[si] = (struct cl_src){t, t, 0};
@@ -312,7 +312,7 @@ static uint64_t inhibited_by(aiops_cluster *c, const json_t *o, double t)
         if (!cl_inhibit_match(c->rules[i].tgt, o) || cl_inhibit_match(c->rules[i].src, o))
             continue;
         uint32_t si;
-        if (!cl_map_get(&c->srcmap, equal_key(&c->rules[i], i, o), &si))
+        if (!aiops_map_get(&c->srcmap, equal_key(&c->rules[i], i, o), &si))
             continue;
         const struct cl_src *s = &c->src[si];
         if (s->start <= t + c->o.inhibit_wait && s->until >= t)
@@ -326,12 +326,12 @@ static int group_add(aiops_cluster *c, cl_held *h, uint64_t key, int why, uint32
     uint32_t slot = 0;
     int rc = 0;
     cl_feat *f = &c->feat[h->feat];
-    if (!cl_map_get(&c->gbmap, key, &slot)) {
+    if (!aiops_map_get(&c->gbmap, key, &slot)) {
         if ((rc = cl_inc_open(c, h->t, &slot, err)))
             return rc;
         c->inc[slot - 1].key = key;
         c->inc[slot - 1].next_flush = h->t + c->o.group_wait;
-        if (cl_map_put(&c->gbmap, key, slot))
+        if (aiops_map_put(&c->gbmap, key, slot))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         why = why == WHY_RULE ? WHY_OPEN : why;
     }
@@ -402,7 +402,7 @@ int cl_groupby_advance(aiops_cluster *c, double now, int final, aiops_err *err)
                 if (in->mem[m].until > until)
                     until = in->mem[m].until;
             if (until <= T || (final && !(until < INFINITY && until > T))) {
-                cl_map_del(&c->gbmap, in->key);
+                aiops_map_del(&c->gbmap, in->key);
                 if (until > in->end && until < INFINITY)
                     in->end = until;
                 rc = cl_inc_close(c, (uint32_t)i + 1, in->end, err);

@@ -102,7 +102,7 @@ void aiops_rca_free(aiops_rca *r)
         free(r->ser[i].v);
     }
     for (size_t i = 0; i < r->sx_cap; i++)
-        free(r->sx[i].tmpl);
+        aiops_map_free(&r->sx[i].tmpl);
     for (size_t i = 0; i < r->ninc; i++)
         free(r->inc[i].id);
     for (size_t i = 0; i < r->ndone; i++)
@@ -392,33 +392,10 @@ static uint64_t log_template(aiops_rca *r, const json_t *o)
  * 65536 templates per service. */
 static int tmpl_new(rc_svcx *x, uint64_t h)
 {
-    if (2 * (x->tmpl_n + 1) > x->tmpl_cap) {
-        if (x->tmpl_cap >= 131072)
-            return 0;
-        size_t nc = x->tmpl_cap ? 2 * x->tmpl_cap : 64;
-        uint64_t *v = calloc(nc, sizeof *v);
-        if (!v)
-            return 0;
-        for (size_t i = 0; i < x->tmpl_cap; i++)
-            if (x->tmpl[i]) {
-                size_t s = x->tmpl[i] & (nc - 1);
-                while (v[s])
-                    s = (s + 1) & (nc - 1);
-                v[s] = x->tmpl[i];
-            }
-        free(x->tmpl);
-        x->tmpl = v;
-        x->tmpl_cap = nc;
-    }
-    size_t s = h & (x->tmpl_cap - 1);
-    while (x->tmpl[s]) {
-        if (x->tmpl[s] == h)
-            return 0;
-        s = (s + 1) & (x->tmpl_cap - 1);
-    }
-    x->tmpl[s] = h;
-    x->tmpl_n++;
-    return 1;
+    uint32_t seen;
+    if (aiops_map_get(&x->tmpl, h, &seen) || x->tmpl.n >= 65536)
+        return 0;
+    return aiops_map_put(&x->tmpl, h, 1) == 0;
 }
 
 static int add_log(aiops_rca *r, const aiops_record *rec)

@@ -4,6 +4,7 @@
 #ifndef AIOPS_RCA_IMPL_H
 #define AIOPS_RCA_IMPL_H
 
+#include "common/map.h"
 #include "rca/rca.h"
 #include "common/array.h"
 #include "common/buf.h"
@@ -45,8 +46,7 @@ typedef struct rc_incident {
 typedef struct rc_svcx {     /* per service extras */
     int32_t syn[RS_N];       /* synthetic series ids, -1 none */
     uint64_t log_n, log_err, log_new;   /* the open log window */
-    uint64_t *tmpl;          /* log template hashes seen (open-addressed, 0 empty) */
-    size_t tmpl_cap, tmpl_n;
+    aiops_map tmpl;          /* log template hashes seen (common/map.h, as a set) */
     int logs_seen;
 } rc_svcx;
 
