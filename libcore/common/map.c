@@ -15,10 +15,16 @@ static size_t slot_of(const aiops_map *m, uint64_t k)
 
 int aiops_map_put(aiops_map *m, uint64_t k, uint32_t v)
 {
-    k = k ? k : 1;
+    if (!k) {    /* 0 marks an empty slot: key 0 lives beside the table */
+        m->n += !m->has0;
+        m->has0 = 1;
+        m->val0 = v;
+        return 0;
+    }
     if ((m->n + 1) * 2 > m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 64;
-        aiops_map nm = {calloc(nc, sizeof *nm.key), calloc(nc, sizeof *nm.val), nc, 0};
+        aiops_map nm = {calloc(nc, sizeof *nm.key), calloc(nc, sizeof *nm.val), nc, (size_t)m->has0,
+                        m->has0, m->val0};
         if (!nm.key || !nm.val) {
             free(nm.key);
             free(nm.val);
@@ -44,9 +50,14 @@ int aiops_map_put(aiops_map *m, uint64_t k, uint32_t v)
 
 int aiops_map_get(const aiops_map *m, uint64_t k, uint32_t *v)
 {
+    if (!k) {
+        if (m->has0)
+            *v = m->val0;
+        return m->has0;
+    }
     if (!m->cap)
         return 0;
-    size_t i = slot_of(m, k ? k : 1);
+    size_t i = slot_of(m, k);
     if (!m->key[i])
         return 0;
     *v = m->val[i];
@@ -56,9 +67,14 @@ int aiops_map_get(const aiops_map *m, uint64_t k, uint32_t *v)
 /* Backward-shift deletion keeps probe chains intact. */
 void aiops_map_del(aiops_map *m, uint64_t k)
 {
+    if (!k) {
+        m->n -= (size_t)m->has0;
+        m->has0 = 0;
+        return;
+    }
     if (!m->cap)
         return;
-    size_t i = slot_of(m, k ? k : 1);
+    size_t i = slot_of(m, k);
     if (!m->key[i])
         return;
     m->key[i] = 0;

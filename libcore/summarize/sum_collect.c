@@ -67,9 +67,10 @@ static void inc_free(sum_inc *c)
     json_decref(c->anoms);
     json_decref(c->changes);
     json_decref(c->preds);
-    for (size_t i = 0; i < c->tcap; i++)
+    for (size_t i = 0; i < c->ntc; i++)
         free(c->tc[i].example);
     free(c->tc);
+    aiops_map_free(&c->tix);
     free(c->svc);
     free(c->id);
 }
@@ -127,30 +128,13 @@ static int svc_match(const sum_inc *c, uint32_t h)
 
 static sum_tcount *tc_get(sum_inc *c, uint32_t tid)
 {
-    if ((c->ntc + 1) * 2 > c->tcap) {
-        size_t ncap = c->tcap ? c->tcap * 2 : 64;
-        sum_tcount *n = calloc(ncap, sizeof *n);
-        if (!n)
-            return NULL;
-        for (size_t i = 0; i < c->tcap; i++) {
-            if (!c->tc[i].used)
-                continue;
-            size_t j = (c->tc[i].tid * 2654435761u) & (ncap - 1);
-            while (n[j].used)
-                j = (j + 1) & (ncap - 1);
-            n[j] = c->tc[i];
-        }
-        free(c->tc);
-        c->tc = n, c->tcap = ncap;
-    }
-    size_t j = (tid * 2654435761u) & (c->tcap - 1);
-    while (c->tc[j].used && c->tc[j].tid != tid)
-        j = (j + 1) & (c->tcap - 1);
-    if (!c->tc[j].used) {
-        c->tc[j].used = 1, c->tc[j].tid = tid;
-        c->ntc++;
-    }
-    return &c->tc[j];
+    uint32_t i;
+    if (aiops_map_get(&c->tix, tid, &i))
+        return &c->tc[i];
+    if (AIOPS_GROW(c->tc, c->tcap, c->ntc + 1) || aiops_map_put(&c->tix, tid, (uint32_t)c->ntc))
+        return NULL;
+    c->tc[c->ntc] = (sum_tcount){.tid = tid, .used = 1};
+    return &c->tc[c->ntc++];
 }
 
 #define SUM_EXAMPLE_MAX 240

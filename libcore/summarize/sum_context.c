@@ -222,7 +222,7 @@ static json_t *logs(aiops_sum *s, const sum_inc *c, double end, json_t *ctx)
     size_t n = 0;
     if (!v)
         return out;
-    for (size_t i = 0; i < c->tcap; i++) {   /* merge counts by canonical template */
+    for (size_t i = 0; i < c->ntc; i++) {   /* merge counts by canonical template */
         const sum_tcount *t = &c->tc[i];
         if (!t->used)
             continue;

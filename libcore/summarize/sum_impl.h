@@ -2,6 +2,7 @@
 #ifndef AIOPS_SUM_IMPL_H
 #define AIOPS_SUM_IMPL_H
 
+#include "common/map.h"
 #include <stdint.h>
 
 #include "summarize/summarize.h"
@@ -40,8 +41,9 @@ typedef struct sum_inc {
     size_t nsvc;
     json_t *rca, *anoms, *changes, *preds;   /* references / arrays of references */
     size_t overflow;         /* records past the per-list cap */
-    sum_tcount *tc;          /* open addressing by tid */
+    sum_tcount *tc;          /* ntc of them, in first-seen order */
     size_t ntc, tcap;
+    aiops_map tix;           /* tid -> index in tc */
     int open;                /* still collecting from the stream */
 } sum_inc;
 

@@ -1,6 +1,6 @@
-/* test_map.c - libcore/common/map.h: put, get, replace, key 0 stored as 1,
- * growth past many doublings with every key kept, and deletion that keeps
- * the keys behind it in their probe chain findable. */
+/* test_map.c - libcore/common/map.h: put, get, replace, key 0 a key like
+ * any other, growth past many doublings with every key kept, and deletion
+ * that keeps the keys behind it in their probe chain findable. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,9 +27,22 @@ static void test_put_get(void **st)
     assert_int_equal(aiops_map_get(&m, 42, &v), 1);
     assert_int_equal(v, 9);
     assert_int_equal(m.n, 1);
-    assert_int_equal(aiops_map_put(&m, 0, 5), 0);     /* 0 is 1 */
-    assert_int_equal(aiops_map_get(&m, 1, &v), 1);
+    assert_int_equal(aiops_map_put(&m, 1, 4), 0);
+    assert_int_equal(aiops_map_put(&m, 0, 5), 0);     /* 0 is a key of its own */
+    assert_int_equal(aiops_map_get(&m, 0, &v), 1);
     assert_int_equal(v, 5);
+    assert_int_equal(aiops_map_get(&m, 1, &v), 1);
+    assert_int_equal(v, 4);
+    assert_int_equal(m.n, 3);
+    aiops_map_del(&m, 0);
+    assert_int_equal(aiops_map_get(&m, 0, &v), 0);
+    assert_int_equal(m.n, 2);
+    assert_int_equal(aiops_map_put(&m, 0, 6), 0);     /* kept through growth */
+    for (uint32_t i = 2; i < 1000; i++)
+        assert_int_equal(aiops_map_put(&m, i, i), 0);
+    assert_int_equal(aiops_map_get(&m, 0, &v), 1);
+    assert_int_equal(v, 6);
+    assert_int_equal(m.n, 1000);
     aiops_map_free(&m);
     assert_int_equal(m.cap, 0);
     aiops_map_free(&m);                                  /* twice is fine */
