@@ -86,6 +86,7 @@ void aiops_eval_free(aiops_eval *ev)
     }
     free(ev->ser);
     ev_times_free(&ev->det);
+    ev_times_free(&ev->det_score);
     ev_times_free(&ev->base_det);
     ev_times_free(&ev->pred);
     for (size_t i = 0; i < ev->nal; i++) {
@@ -185,8 +186,14 @@ static int add_anomaly(aiops_eval *ev, aiops_series_table *tab, const aiops_reco
      * normal point: that is the end of a detection, not a new one. */
     if (is_resolved(r->obj))
         return 0;
+    /* The calibrated score where aiops-fit gives one, else the model's
+     * own: what a higher threshold would have kept (the "curve"). */
+    json_t *sc = json_object_get(r->obj, "anomaly_score");
+    if (!json_is_number(sc))
+        sc = json_object_get(r->obj, "score");
     ev_series *s = series_slot(ev, sid);
-    if (!s || ev_times_push(&s->anom, r->ts) || ev_times_push(&ev->det, r->ts))
+    if (!s || ev_times_push(&s->anom, r->ts) || ev_times_push(&ev->det, r->ts) ||
+        ev_times_push(&ev->det_score, json_is_number(sc) ? json_number_value(sc) : NAN))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }

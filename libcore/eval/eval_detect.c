@@ -154,6 +154,204 @@ static int baseline_part(aiops_eval *ev, json_t *sec, const aiops_window *w,
     return rc;
 }
 
+/* Precision and recall against the threshold: the detections whose score
+ * reaches each of up to EV_CURVE_POINTS thresholds (the quantiles of the
+ * scores of the detections made, so the points spread over the range the
+ * detector actually used), scored as the "event" block is.  A threshold
+ * below the one the detector ran with cannot be judged from its output:
+ * the curve starts at the lowest score emitted. */
+#define EV_CURVE_POINTS 10
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static json_t *curve_point(const aiops_window *w, size_t nw, const ev_times *det,
+                           const ev_times *score, double thr, const aiops_detect_opts *o)
+{
+    double *kept = malloc((det->n + 1) * sizeof *kept);
+    size_t n = 0;
+    if (!kept)
+        return NULL;
+    for (size_t i = 0; i < det->n; i++)
+        if (score->v[i] >= thr)
+            kept[n++] = det->v[i];
+    aiops_detect_stats st;
+    aiops_err e = {0};
+    json_t *p = NULL;
+    if (!aiops_score_detect(w, nw, kept, n, o, &st, NULL, &e)) {
+        p = json_object();
+        if (p && (ev_set(p, "threshold", ev_num(thr)) ||
+                  ev_set(p, "alarms", json_integer((json_int_t)st.alarms)) ||
+                  ev_set(p, "detected", json_integer((json_int_t)st.detected)) ||
+                  ev_set(p, "precision", ev_num(st.precision)) ||
+                  ev_set(p, "recall", ev_num(st.recall)) || ev_set(p, "f1", ev_num(st.f1)) ||
+                  ev_set(p, "false_per_day", ev_num(st.false_per_day)))) {
+            json_decref(p);
+            p = NULL;
+        }
+    }
+    free(kept);
+    return p;
+}
+
+static int curve_part(const aiops_eval *ev, json_t *sec, const aiops_window *w,
+                      const aiops_detect_opts *o, aiops_err *err)
+{
+    const ev_times *sc = &ev->det_score;
+    double *v = malloc((sc->n + 1) * sizeof *v);
+    size_t n = 0;
+    if (!v)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < sc->n; i++)
+        if (isfinite(sc->v[i]))
+            v[n++] = sc->v[i];
+    if (!n || !ev->nlab) {      /* no scores, or nothing to be right about */
+        free(v);
+        return 0;
+    }
+    qsort(v, n, sizeof *v, cmp_dbl);
+    json_t *arr = json_array();
+    double last = NAN;
+    int rc = arr ? 0 : AIOPS_ENOMEM;
+    for (size_t k = 0; !rc && k < EV_CURVE_POINTS; k++) {
+        double thr = v[(size_t)((double)k / EV_CURVE_POINTS * (double)n)];
+        if (thr == last)        /* ties (calibrated scores saturate near 1) */
+            continue;
+        last = thr;
+        json_t *p = curve_point(w, ev->nlab, &ev->det, sc, thr, o);
+        size_t na = json_array_size(arr);
+        if (p && na && json_equal(json_object_get(p, "alarms"),   /* same alarms kept */
+                                  json_object_get(json_array_get(arr, na - 1), "alarms"))) {
+            json_decref(p);
+            continue;
+        }
+        rc = !p || json_array_append_new(arr, p) ? AIOPS_ENOMEM : 0;
+    }
+    free(v);
+    if (rc || ev_set(sec, "curve", arr)) {
+        if (rc)
+            json_decref(arr);
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    }
+    return 0;
+}
+
+/* Per series: the label windows that apply to it (ev_label_applies) and
+ * its own detections, scored as the "event" block is.  Series with
+ * neither are left out; the rest are listed worst first (false alarms,
+ * then missed incidents), at most EV_SERIES_ROWS of them, so a team sees
+ * which series a threshold is wrong for; "series_total" counts them all. */
+#define EV_SERIES_ROWS 50
+
+typedef struct ser_row {
+    uint32_t sid;
+    aiops_detect_stats st;
+    double delay;
+} ser_row;
+
+static int row_cmp(const void *a, const void *b)
+{
+    const ser_row *x = a, *y = b;
+    size_t mx = x->st.windows - x->st.detected, my = y->st.windows - y->st.detected;
+    if (x->st.false_alarms != y->st.false_alarms)
+        return x->st.false_alarms > y->st.false_alarms ? -1 : 1;
+    if (mx != my)
+        return mx > my ? -1 : 1;
+    return (x->sid > y->sid) - (x->sid < y->sid);
+}
+
+static int series_row(const aiops_eval *ev, uint32_t sid, const aiops_window *all,
+                      aiops_window *w, double *d, const aiops_detect_opts *o, ser_row *row,
+                      aiops_err *err)
+{
+    const aiops_series *s = aiops_series_get(ev->tab, sid);
+    const ev_times *an = &ev->ser[sid].anom;
+    size_t nw = 0;
+    for (size_t k = 0; k < ev->nlab; k++)
+        if (ev_label_applies(&ev->lab[k], s))
+            w[nw++] = (aiops_window){ev->lab[k].start, ev->lab[k].end};
+    if (!nw && !an->n)
+        return 0;
+    row->sid = sid;
+    /* Incidents, detected and delays against the windows of this series;
+     * alarms true or false against every window, as the "event" block
+     * counts them (a detection in another series' incident is no false
+     * alarm). */
+    aiops_detect_stats any;
+    int rc = aiops_score_detect(all, ev->nlab, an->v, an->n, o, &any, NULL, err);
+    if (!rc)
+        rc = aiops_score_detect(w, nw, an->v, an->n, o, &row->st, d, err);
+    if (rc)
+        return rc;
+    row->st.true_alarms = any.true_alarms;
+    row->st.false_alarms = any.false_alarms;
+    row->st.precision = any.precision;
+    size_t nd = 0;
+    for (size_t k = 0; k < nw; k++)   /* aiops_quantile wants the detected ones only */
+        if (!isnan(d[k]))
+            d[nd++] = d[k];
+    row->delay = aiops_quantile(d, nd, 0.5);
+    return 1;
+}
+
+static json_t *row_json(const aiops_eval *ev, const ser_row *r)
+{
+    const aiops_series *s = aiops_series_get(ev->tab, r->sid);
+    json_t *o = json_object();
+    if (!o || ev_set(o, "series", json_string(s->text)) ||
+        ev_set(o, "anomalies", json_integer((json_int_t)r->st.detections)) ||
+        ev_set(o, "incidents", json_integer((json_int_t)r->st.windows)) ||
+        ev_set(o, "detected", json_integer((json_int_t)r->st.detected)) ||
+        ev_set(o, "false_alarms", json_integer((json_int_t)r->st.false_alarms)) ||
+        ev_set(o, "precision", ev_num(r->st.precision)) ||
+        ev_set(o, "recall", ev_num(r->st.recall)) ||
+        ev_set(o, "delay_median", ev_num(r->delay))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int series_part(const aiops_eval *ev, json_t *sec, const aiops_window *all,
+                       const aiops_detect_opts *o, aiops_err *err)
+{
+    ser_row *rows = calloc(ev->nser + 1, sizeof *rows);
+    aiops_window *w = malloc((ev->nlab + 1) * sizeof *w);
+    double *d = malloc((ev->nlab + 1) * sizeof *d);
+    size_t n = 0;
+    int rc = rows && w && d ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t sid = 0; !rc && sid < ev->nser; sid++) {
+        int got = ev->ser[sid].anom.n || ev->ser[sid].rows.n
+                      ? series_row(ev, (uint32_t)sid, all, w, d, o, &rows[n], err) : 0;
+        if (got < 0)
+            rc = got;
+        n += got > 0;
+    }
+    if (!rc && n) {
+        json_t *arr = json_array();
+        qsort(rows, n, sizeof *rows, row_cmp);
+        for (size_t i = 0; !rc && arr && i < n && i < EV_SERIES_ROWS; i++) {
+            json_t *r = row_json(ev, &rows[i]);
+            rc = !r || json_array_append_new(arr, r) ? AIOPS_ENOMEM : 0;
+        }
+        if (rc || !arr)
+            json_decref(arr);
+        else if (ev_set(sec, "series", arr) ||   /* takes arr, even on failure */
+                 ev_set(sec, "series_total", json_integer((json_int_t)n)))
+            rc = AIOPS_ENOMEM;
+        rc = rc || arr ? rc : AIOPS_ENOMEM;
+    }
+    if (rc == AIOPS_ENOMEM)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    free(rows);
+    free(w);
+    free(d);
+    return rc;
+}
+
 int ev_report_detection(aiops_eval *ev, json_t *rep, aiops_err *err)
 {
     /* Without labels, every alarm is a false one: a quiet stream (samples
@@ -182,6 +380,10 @@ int ev_report_detection(aiops_eval *ev, json_t *rep, aiops_err *err)
         if (!rc && ev_set(sec, "point", point_json(&ps)))
             rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    if (!rc)
+        rc = curve_part(ev, sec, w, &o, err);
+    if (!rc && ev->nlab)
+        rc = series_part(ev, sec, w, &o, err);
     if (!rc && ev->base_records)
         rc = baseline_part(ev, sec, w, &us, d_us, err);
     if (!rc && ev_set(rep, "detection", sec))

@@ -68,6 +68,7 @@ struct aiops_eval {
     size_t nser;
     size_t samples;
     ev_times det, base_det, pred;
+    ev_times det_score;        /* per det[i]: its anomaly_score (else score; NaN: none) */
     size_t anomalies, base_records;
     ev_alert *al;
     size_t nal, capal;

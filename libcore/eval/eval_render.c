@@ -61,6 +61,102 @@ static void duration_text(const json_t *v, char *out, size_t n)
         snprintf(out + k, n - k, " s");
 }
 
+/* An array of objects (the detection curve, the per-series rows): a table
+ * of its own after the section's metric rows, columns from its first
+ * element. */
+static int is_table(const json_t *v)
+{
+    return json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0));
+}
+
+/* The text of one cell: durations short enough for a column, thresholds
+ * with the digits calibrated scores need (0.9999999 is not "1"). */
+static void cell_text(const char *key, const json_t *v, char *val, size_t n)
+{
+    value_text(v ? v : json_null(), val, n);
+    if (json_is_number(v) && is_duration(key)) {
+        double sec = json_number_value(v);
+        if (fabs(sec) >= 60)
+            snprintf(val, n, "%.1f min", sec / 60);
+        else
+            snprintf(val, n, "%g s", sec);
+    } else if (json_is_real(v) && !strcmp(key, "threshold")) {
+        snprintf(val, n, "%.15g", json_real_value(v));
+    }
+}
+
+static void cell(aiops_buf *b, const char *val, int md, int width)
+{
+    if (md) {
+        aiops_buf_str(b, " ");
+        for (const char *c = val; *c; c++) {   /* a cell must not end the row */
+            if (*c == '|' || *c == '\\')
+                aiops_buf_str(b, "\\");
+            aiops_buf_printf(b, "%c", *c == '\n' ? ' ' : *c);
+        }
+        aiops_buf_str(b, " |");
+    } else {
+        aiops_buf_printf(b, "  %*s", width, val);
+    }
+}
+
+/* Column width: the widest of the name and the cells; negative (left
+ * aligned) for text columns. */
+static int col_width(const json_t *arr, const char *key, int text)
+{
+    char val[1024];
+    size_t i, w = strlen(key);
+    const json_t *row;
+    json_array_foreach(arr, i, row) {
+        cell_text(key, json_object_get(row, key), val, sizeof val);
+        w = strlen(val) > w ? strlen(val) : w;
+    }
+    w = w > 120 ? 120 : w;
+    return text ? -(int)w : (int)w;
+}
+
+static void array_table(aiops_buf *b, const char *name, const json_t *arr, int md)
+{
+    const json_t *first = json_array_get(arr, 0), *row;
+    const char *k;
+    json_t *v;
+    size_t i;
+    char val[1024];
+    aiops_buf_printf(b, md ? "\n**%s**\n\n|" : "\n  %s\n", name);
+    json_object_foreach((json_t *)first, k, v)
+        cell(b, k, md, col_width(arr, k, json_is_string(v)));
+    aiops_buf_str(b, "\n");
+    if (md) {
+        aiops_buf_str(b, "|");
+        json_object_foreach((json_t *)first, k, v)
+            aiops_buf_str(b, json_is_string(v) ? "---|" : "---:|");
+        aiops_buf_str(b, "\n");
+    }
+    json_array_foreach(arr, i, row) {
+        if (md)
+            aiops_buf_str(b, "|");
+        json_object_foreach((json_t *)first, k, v) {
+            cell_text(k, json_object_get(row, k), val, sizeof val);
+            cell(b, val, md, col_width(arr, k, json_is_string(v)));
+        }
+        aiops_buf_str(b, "\n");
+    }
+}
+
+static void tables(aiops_buf *b, const char *prefix, const json_t *o, int md)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)o, k, v) {
+        char name[256];
+        snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "", k);
+        if (json_is_object(v))
+            tables(b, name, v, md);
+        else if (is_table(v))
+            array_table(b, name, v, md);
+    }
+}
+
 static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
 {
     const char *k;
@@ -72,6 +168,8 @@ static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
             rows(b, name, v, md);
             continue;
         }
+        if (is_table(v))        /* after the section: tables() */
+            continue;
         value_text(v, val, sizeof val);
         if (is_duration(k))
             duration_text(v, val, sizeof val);
@@ -97,6 +195,7 @@ int aiops_eval_render(const json_t *report, int md, char **out, aiops_err *err)
         else
             aiops_buf_printf(&b, "\n%s\n", k);
         rows(&b, "", v, md);
+        tables(&b, k, v, md);
     }
     if (b.oom || !b.p) {
         aiops_buf_free(&b);

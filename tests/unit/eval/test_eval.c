@@ -649,10 +649,84 @@ static void test_nab_reference(void **state)
     }
 }
 
+/* Issue 26: the detection curve (precision and recall if only detections
+ * scoring at least each threshold had fired) and the per-series rows.  The
+ * fixture's four anomalies get the scores 0.5 (the false alarm at +600),
+ * 0.9 (cpu at +1800), 0.7 (latency at +2100) and 0.95 (latency at +5700):
+ * four thresholds, from all four detections down to the last one. */
+static void test_curve_and_series(void **state)
+{
+    (void)state;
+    static const char *const scores[] = {"0.5", "0.9", "0.7", "0.95"};
+    char path[] = "/tmp/aiops-test-eval-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *in = fopen(FIX "stream.ndjson", "r"), *out = fdopen(fd, "w");
+    char line[4096];
+    size_t k = 0;
+    assert_non_null(in);
+    assert_non_null(out);
+    while (fgets(line, sizeof line, in)) {
+        char *sc = strstr(line, "\"score\":4.5");
+        if (strstr(line, "\"type\":\"anomaly\"") && sc) {
+            *sc = '\0';
+            fprintf(out, "%s\"score\":%s%s", line, scores[k++], sc + strlen("\"score\":4.5"));
+        } else {
+            fputs(line, out);
+        }
+    }
+    assert_int_equal(k, 4);
+    fclose(in);
+    fclose(out);
+    aiops_eval_opts o;
+    aiops_eval_opts_default(&o);
+    o.span_from = 1700000000;
+    o.span_to = 1700000000 + 6900;
+    json_t *rep = report_of(FIX "labels.ndjson", path, NULL, &o);
+    unlink(path);
+    json_t *d = json_object_get(rep, "detection"), *c = json_object_get(d, "curve");
+    static const double thr[] = {0.5, 0.7, 0.9, 0.95}, alarms[] = {4, 3, 2, 1},
+                        prec[] = {0.75, 1, 1, 1}, rec[] = {1, 1, 1, 0.5};
+    assert_int_equal(json_array_size(c), 4);
+    for (size_t i = 0; i < 4; i++) {
+        json_t *p = json_array_get(c, i);
+        assert_float_equal(num(p, "threshold", NULL, NULL), thr[i], EPS);
+        assert_float_equal(num(p, "alarms", NULL, NULL), alarms[i], EPS);
+        assert_float_equal(num(p, "precision", NULL, NULL), prec[i], EPS);
+        assert_float_equal(num(p, "recall", NULL, NULL), rec[i], EPS);
+    }
+    /* worst first: latency (its +600 alarm is false), then cpu */
+    json_t *s = json_object_get(d, "series");
+    assert_int_equal(json_array_size(s), 2);
+    assert_float_equal(num(d, "series_total", NULL, NULL), 2, EPS);
+    json_t *lat = json_array_get(s, 0), *cpu = json_array_get(s, 1);
+    assert_string_equal(json_string_value(json_object_get(lat, "series")),
+                        "latency{service=\"api\"}");
+    assert_float_equal(num(lat, "anomalies", NULL, NULL), 3, EPS);
+    assert_float_equal(num(lat, "incidents", NULL, NULL), 2, EPS);
+    assert_float_equal(num(lat, "detected", NULL, NULL), 2, EPS);
+    assert_float_equal(num(lat, "false_alarms", NULL, NULL), 1, EPS);
+    assert_float_equal(num(lat, "precision", NULL, NULL), 2.0 / 3, EPS);
+    assert_float_equal(num(lat, "delay_median", NULL, NULL), 300, EPS);
+    assert_string_equal(json_string_value(json_object_get(cpu, "series")), "cpu{service=\"db\"}");
+    assert_float_equal(num(cpu, "incidents", NULL, NULL), 1, EPS);
+    assert_float_equal(num(cpu, "false_alarms", NULL, NULL), 0, EPS);
+    assert_float_equal(num(cpu, "delay_median", NULL, NULL), 0, EPS);
+    /* the table shows both as tables of their own */
+    char *txt = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_eval_render(rep, 1, &txt, &err), 0);
+    assert_non_null(strstr(txt, "**detection.curve**\n\n| threshold | alarms |"));
+    assert_non_null(strstr(txt, "| latency{service=\"api\"} | 3 | 2 | 2 | 1 | 0.6667 | 1 | 5.0 min |"));
+    free(txt);
+    json_decref(rep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_detection),
+        cmocka_unit_test(test_curve_and_series),
         cmocka_unit_test(test_report_nab_group_rca_pred_mttr),
         cmocka_unit_test(test_resolved_not_detections),
         cmocka_unit_test(test_no_labels_false_alarms),
