@@ -72,6 +72,10 @@ int aiops_parse_int64(const char *s, size_t n, int64_t *out);
 /* Shortest-ish text that parses back to exactly v ("NaN", "+Inf", "-Inf"
  * for the specials).  buf needs 32 bytes.  Returns length. */
 size_t aiops_fmt_double(double v, char *buf);
+/* A threshold or score for people: "%.4g", except that a value within 1 %
+ * below 1 (calibrated scores, 0.9999999) reads "1 - 1e-07".  buf needs 32
+ * bytes.  Returns length. */
+size_t aiops_fmt_score(double v, char *buf);
 
 /* Time: seconds since the Unix epoch as a double (fractional allowed).
  * Accepts RFC 3339 ("2024-01-02T03:04:05.5Z", "+02:00" offsets), the same

@@ -311,3 +311,9 @@ size_t aiops_fmt_double(double v, char *buf)
     }
     return 0;
 }
+
+size_t aiops_fmt_score(double v, char *buf)
+{
+    int n = v > 0.99 && v < 1 ? snprintf(buf, 32, "1 - %.2g", 1 - v) : snprintf(buf, 32, "%.4g", v);
+    return n > 0 ? (size_t)n : 0;
+}

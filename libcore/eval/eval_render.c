@@ -81,7 +81,9 @@ static void cell_text(const char *key, const json_t *v, char *val, size_t n)
         else
             snprintf(val, n, "%g s", sec);
     } else if (json_is_real(v) && !strcmp(key, "threshold")) {
-        snprintf(val, n, "%.15g", json_real_value(v));
+        char t[32];
+        aiops_fmt_score(json_real_value(v), t);
+        snprintf(val, n, "%s", t);
     }
 }
 

@@ -133,9 +133,58 @@ static double g_thr(json_t *e)
     return rp_num(json_object_get(json_object_get(e, "nab"), "standard"), "threshold");
 }
 
+/* The threshold curve of the only evaluation that has one (aiops-eval's
+ * detection.curve): precision and recall if only the detections scoring
+ * at least each threshold had fired.  Points are evenly spaced and
+ * labelled with their threshold, whose scale depends on the model
+ * (calibrated scores crowd below 1). */
+static json_t *one_curve(json_t *const *ev, size_t n)
+{
+    json_t *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_object_get(json_object_get(ev[i], "detection"), "curve");
+        if (json_array_size(c) < 2)
+            continue;
+        if (found)
+            return NULL;
+        found = c;
+    }
+    return found;
+}
+
+static int curve_chart(const aiops_report_opts *o, json_t *curve, rp_chart *c, aiops_err *err)
+{
+    aiops_buf d = {0}, s = {0};
+    size_t i;
+    json_t *p;
+    json_array_foreach(curve, i, p) {
+        char t[32];
+        aiops_fmt_score(rp_num(p, "threshold"), t);
+        aiops_buf_printf(&d, "%zu \"%s\" ", i, t);   /* quoted: one column */
+        dnum(&d, rp_num(p, "precision"));
+        aiops_buf_str(&d, " ");
+        dnum(&d, rp_num(p, "recall"));
+        aiops_buf_str(&d, "\n");
+    }
+    aiops_buf_str(&s, head);
+    aiops_buf_str(&s, "set xlabel 'threshold (the anomaly_score of the alarms, quantiles)' noenhanced\n"
+                      "set ylabel 'event-wise'\nset yrange [0:1.05]\nset xtics rotate by -30\n"
+                      "plot @0@ using 1:3:xtic(2) with linespoints pt 7 lc rgb '#2c7bb6' title 'precision', "
+                      "@0@ using 1:4 with linespoints pt 5 lc rgb '#d7191c' title 'recall'\n");
+    c->svg = NULL;
+    int rc = d.oom || s.oom ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory")
+                            : rp_gnuplot(o->gnuplot, s.p, &d, 1, &c->svg, &c->len, err);
+    aiops_buf_free(&d);
+    aiops_buf_free(&s);
+    return rc;
+}
+
 /* precision and recall against the NAB threshold, where reports have one */
 static int thr_chart(const aiops_report_opts *o, json_t *const *ev, size_t n, rp_chart *c, aiops_err *err)
 {
+    json_t *curve = one_curve(ev, n);
+    if (curve)
+        return curve_chart(o, curve, c, err);
     aiops_buf d = {0}, s = {0};
     size_t k = 0;
     double last_t = -INFINITY;
@@ -167,7 +216,7 @@ static int thr_chart(const aiops_report_opts *o, json_t *const *ev, size_t n, rp
     int rc = 0;
     if (k >= 2) {
         aiops_buf_str(&s, head);
-        aiops_buf_str(&s, "set xlabel 'anomaly_score threshold'\nset ylabel 'event-wise'\nset yrange [0:1.05]\n"
+        aiops_buf_str(&s, "set xlabel 'anomaly_score threshold' noenhanced\nset ylabel 'event-wise'\nset yrange [0:1.05]\n"
                           "plot @0@ using 1:2 with linespoints pt 7 lc rgb '#2c7bb6' title 'precision', "
                           "@0@ using 1:3 with linespoints pt 5 lc rgb '#d7191c' title 'recall'\n");
         rc = d.oom || s.oom ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory")
@@ -176,6 +225,75 @@ static int thr_chart(const aiops_report_opts *o, json_t *const *ev, size_t n, rp
     aiops_buf_free(&d);
     aiops_buf_free(&s);
     return rc;
+}
+
+/* Each evaluation's threshold curve (aiops-eval's detection.curve). */
+static void curve_tables(rd *d, json_t *const *ev, const char *const *names, size_t n)
+{
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_object_get(json_object_get(ev[i], "detection"), "curve"), *p;
+        size_t k;
+        if (!json_array_size(c))
+            continue;
+        if (!any)
+            rd_h2(d, "Raising the threshold");
+        any = 1;
+        rd_table(d, (const char *const[]){"#", "scenario", "threshold", "alarms", "detected", "precision",
+                                          "recall", "F1", "false alarms/day", NULL});
+        json_array_foreach(c, k, p) {
+            row_head(d, i, names[i]);
+            char t[32];
+            aiops_fmt_score(rp_num(p, "threshold"), t);
+            rd_cell(d, t);
+            cellnum(d, rp_num(p, "alarms"), "%.0f");
+            cellnum(d, rp_num(p, "detected"), "%.0f");
+            cellnum(d, rp_num(p, "precision"), "%.3f");
+            cellnum(d, rp_num(p, "recall"), "%.3f");
+            cellnum(d, rp_num(p, "f1"), "%.3f");
+            cellnum(d, rp_num(p, "false_per_day"), "%.2f");
+            rd_row_end(d);
+        }
+        rd_table_end(d);
+    }
+}
+
+/* The series each evaluation lists worst first (aiops-eval's
+ * detection.series): where the thresholds are wrong. */
+#define BT_SERIES_ROWS 10
+
+static void series_tables(rd *d, json_t *const *ev, const char *const *names, size_t n)
+{
+    int any = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *det = json_object_get(ev[i], "detection"), *ser = json_object_get(det, "series"), *r;
+        size_t k;
+        if (!json_array_size(ser))
+            continue;
+        if (!any) {
+            rd_h2(d, "Per series, worst first");
+            rd_p(d, "The series with the most false alarms, then the most missed incidents "
+                    "(an incident counts for the series its label names, or its services').");
+            rd_table(d, (const char *const[]){"#", "scenario", "series", "anomalies", "incidents", "detected",
+                                              "false alarms", "precision", "delay median", NULL});
+        }
+        any = 1;
+        json_array_foreach(ser, k, r) {
+            if (k == BT_SERIES_ROWS)
+                break;
+            row_head(d, i, names[i]);
+            rd_cell(d, rp_str(r, "series") ? rp_str(r, "series") : "");
+            cellnum(d, rp_num(r, "anomalies"), "%.0f");
+            cellnum(d, rp_num(r, "incidents"), "%.0f");
+            cellnum(d, rp_num(r, "detected"), "%.0f");
+            cellnum(d, rp_num(r, "false_alarms"), "%.0f");
+            cellnum(d, rp_num(r, "precision"), "%.3f");
+            celldur(d, rp_num(r, "delay_median"));
+            rd_row_end(d);
+        }
+    }
+    if (any)
+        rd_table_end(d);
 }
 
 static int render(const aiops_report_opts *o, json_t *const *ev, const char *const *names, size_t n,
@@ -249,11 +367,14 @@ static int render(const aiops_report_opts *o, json_t *const *ev, const char *con
         rd_row_end(&d);
     }
     rd_table_end(&d);
+    curve_tables(&d, ev, names, n);
+    series_tables(&d, ev, names, n);
     static const char *const cap[] = {
         "Event-wise precision, recall and F1 per scenario",
         "Detection delay in minutes: bars at the median, whiskers to p90; dynamic thresholds vs static rules",
         "False alarms per day: dynamic thresholds vs static rules",
-        "Precision and recall against the anomaly_score threshold (reports that have one)",
+        "Precision and recall against the threshold (the threshold curve of the one evaluation that has "
+        "one, else each evaluation's NAB threshold)",
     };
     int rc = 0;
     rd_h2(&d, "Charts");

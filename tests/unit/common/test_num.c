@@ -508,10 +508,29 @@ static void test_fmt_double_round_trip_edges(void **state)
         check_round_trip(pow(10, e) > 0 ? pow(10, e) : 5e-324);
 }
 
+static void test_fmt_score(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_int_equal(aiops_fmt_score(0.9999999, buf), strlen("1 - 1e-07"));
+    assert_string_equal(buf, "1 - 1e-07");
+    aiops_fmt_score(0.995, buf);
+    assert_string_equal(buf, "1 - 0.005");
+    aiops_fmt_score(0.9, buf);
+    assert_string_equal(buf, "0.9");
+    aiops_fmt_score(1, buf);
+    assert_string_equal(buf, "1");
+    aiops_fmt_score(4.5, buf);
+    assert_string_equal(buf, "4.5");
+    aiops_fmt_score(123456, buf);
+    assert_string_equal(buf, "1.235e+05");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_double_integers),
+        cmocka_unit_test(test_fmt_score),
         cmocka_unit_test(test_parse_double_decimals),
         cmocka_unit_test(test_parse_double_exponents),
         cmocka_unit_test(test_parse_double_signs),

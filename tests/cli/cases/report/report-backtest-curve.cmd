@@ -1,0 +1,1 @@
+d=$(mktemp -d /tmp/aiops-rep.XXXXXX) && aiops-report --no-charts --eval tests/fixtures/report/eval-curve.json -o "$d" | sed "s|$d|DIR|" && sed -n '/^## Raising/,/^## Charts/p' "$d/backtest.md"; rc=$?; rm -rf "$d"; exit $rc
