@@ -60,13 +60,13 @@ static void title_of(const rp_inc *in, aiops_buf *b)
 
 static const char *main_service(const rp_inc *in)
 {
-    return in->root ? in->root : in->nsvc ? in->svc[0] : "unknown";
+    return in->root ? in->root : in->nown ? in->svc[0] : "unknown";
 }
 
 static json_t *services_json(const rp_inc *in)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < in->nsvc; i++)
+    for (size_t i = 0; i < in->nown; i++)
         json_array_append_new(a, json_string(in->svc[i]));
     return a;
 }
@@ -139,12 +139,12 @@ static json_t *opsgenie(const aiops_report *r, const rp_inc *in)
     json_array_append_new(tags, json_string(in->severity));
     if (in->kind)
         json_array_append_new(tags, jcut(in->kind, 50));
-    for (size_t i = 0; i < in->nsvc && json_array_size(tags) < 20; i++)
+    for (size_t i = 0; i < in->nown && json_array_size(tags) < 20; i++)
         json_array_append_new(tags, jcut(in->svc[i], 50));
     json_object_set_new(o, "tags", tags);
     json_t *d = details(in);   /* strings only */
     b.n = 0;
-    for (size_t i = 0; i < in->nsvc; i++)
+    for (size_t i = 0; i < in->nown; i++)
         aiops_buf_printf(&b, "%s%s", i ? ", " : "", in->svc[i]);
     json_object_set_new(d, "services", json_string(b.p ? b.p : ""));
     json_object_set_new(o, "details", d);
@@ -222,7 +222,7 @@ static json_t *slack(const aiops_report *r, const rp_inc *in)
     json_array_append_new(blocks, blk);
     b.n = 0;
     aiops_buf_str(&b, "Services: ");
-    for (size_t i = 0; i < in->nsvc; i++) {
+    for (size_t i = 0; i < in->nown; i++) {
         aiops_buf_str(&b, i ? ", " : "");
         slack_esc(&b, in->svc[i]);
     }
@@ -269,10 +269,10 @@ static json_t *servicenow(const aiops_report *r, const rp_inc *in)
     json_object_set_new(o, "description", jcut(b.p, 4000));
     const char *urg = !strcmp(in->severity, "critical") ? "1" : !strcmp(in->severity, "error") ? "2" : "3";
     json_object_set_new(o, "urgency", json_string(urg));
-    json_object_set_new(o, "impact", json_string(in->nsvc >= 5 ? "1" : in->nsvc >= 2 ? "2" : "3"));
+    json_object_set_new(o, "impact", json_string(in->nown >= 5 ? "1" : in->nown >= 2 ? "2" : "3"));
     json_object_set_new(o, "category", json_string(sn_category(in)));
     const char *grp = in->root ? rp_str(r->groups, in->root) : NULL;
-    for (size_t i = 0; !grp && i < in->nsvc; i++)
+    for (size_t i = 0; !grp && i < in->nown; i++)
         grp = rp_str(r->groups, in->svc[i]);
     if (grp)
         json_object_set_new(o, "assignment_group", jcut(grp, 255));
@@ -351,7 +351,7 @@ static json_t *grafana(const aiops_report *r, const rp_inc *in)
     json_array_append_new(tags, json_string(in->severity));
     if (in->kind)
         json_array_append_new(tags, json_string(in->kind));
-    for (size_t i = 0; i < in->nsvc; i++)
+    for (size_t i = 0; i < in->nown; i++)
         json_array_append_new(tags, json_string(in->svc[i]));
     json_object_set_new(o, "tags", tags);
     aiops_buf t = {0}, h = {0};

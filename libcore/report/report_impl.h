@@ -66,8 +66,12 @@ typedef struct rp_inc {
     json_t *rec;            /* incident (or label) record (borrowed) */
     json_t *label;          /* matching label (borrowed) or NULL */
     json_t *rca, *summary;  /* borrowed or NULL */
-    char **svc;             /* services of the incident, sorted (owned) */
+    char **svc;             /* services of the incident (owned): its own first (the
+                               incident's and its label's), sorted, then the root-cause
+                               candidates that are not among them, sorted */
     size_t nsvc;
+    size_t nown;            /* svc[0..nown): the incident's own services, the ones shown
+                               and handed off; the candidates only widen what is collected */
     const char *root;       /* best rca candidate, else the label's root cause */
     /* computed */
     double from, to;        /* the window shown */

@@ -274,7 +274,7 @@ static int collect(aiops_report *r, rp_inc *in)
         rc = add_row(in, x->ts, kind, what, &t);
     }
     in->severity = sev >= 0 ? (const char *[]){"info", "warning", "error", "critical"}[sev]
-                   : in->nsvc >= 5 ? "critical" : in->nsvc >= 2 ? "error" : "warning";
+                   : in->nown >= 5 ? "critical" : in->nown >= 2 ? "error" : "warning";
     if (!rc) {
         aiops_buf_str(&t, "incident starts");
         rc = add_row(in, in->start, RP_T_MARK, "start", &t);
@@ -365,9 +365,10 @@ static int setup(aiops_report *r, rp_inc *in, json_t *rec, const char *source, s
     in->end = rp_num(rec, "end");
     in->title = rp_str(rec, "title");
     in->label = strcmp(source, "label") ? find_label(r, in) : rec;
+    /* Declared: only a label knows.  An incident record's ts is when
+     * aiops-cluster closed it (--close-after of quiet), not when anyone
+     * declared it. */
     in->declared = in->label ? rp_num(in->label, "declared") : NAN;
-    if (isnan(in->declared) && !strcmp(source, "incident"))
-        in->declared = in->ts;
     in->kind = in->label ? rp_str(in->label, "kind") : NULL;
     if (!in->title && in->label)
         in->title = rp_str(in->label, "title");
@@ -386,11 +387,17 @@ static int setup(aiops_report *r, rp_inc *in, json_t *rec, const char *source, s
     json_t *c0 = json_array_get(json_object_get(in->rca, "candidates"), 0);
     if (rp_str(c0, "service"))
         in->root = rp_str(c0, "service");
+    /* A candidate is no service of the incident: a one-service incident
+     * with ten candidates is still a one-service incident (impact,
+     * payloads); the candidates' records are collected all the same. */
+    in->nown = in->nsvc;
     json_array_foreach(json_object_get(in->rca, "candidates"), k, v) rc |= add_svc(in, &cap, rp_str(v, "service"));
     if (rc)
         return AIOPS_ENOMEM;
-    if (in->nsvc)
-        qsort(in->svc, in->nsvc, sizeof *in->svc, cmp_str);
+    if (in->nown)
+        qsort(in->svc, in->nown, sizeof *in->svc, cmp_str);
+    if (in->nsvc > in->nown)
+        qsort(in->svc + in->nown, in->nsvc - in->nown, sizeof *in->svc, cmp_str);
     double e = isnan(in->end) ? fmax(in->start, isnan(in->declared) ? in->start : in->declared) : in->end;
     in->from = in->start - r->o.context;
     in->to = e + r->o.context;
@@ -462,10 +469,10 @@ void rp_summary_text(const aiops_report *r, const rp_inc *in, aiops_buf *b)
         rp_dur(b, in->end - in->start);
     } else
         aiops_buf_str(b, " and has no recorded end");
-    aiops_buf_printf(b, ". It involved %zu service%s", in->nsvc, in->nsvc == 1 ? "" : "s");
-    for (size_t i = 0; i < in->nsvc && i < 8; i++)
+    aiops_buf_printf(b, ". It involved %zu service%s", in->nown, in->nown == 1 ? "" : "s");
+    for (size_t i = 0; i < in->nown && i < 8; i++)
         aiops_buf_printf(b, "%s%s", i ? ", " : ": ", in->svc[i]);
-    if (in->nsvc > 8)
+    if (in->nown > 8)
         aiops_buf_str(b, ", ...");
     aiops_buf_str(b, ".");
     if (in->root)

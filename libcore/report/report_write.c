@@ -52,7 +52,7 @@ static void impact(const rp_inc *in, rd *d)
     kv(d, "time to detect (first anomaly - start)", isnan(in->first_anom) ? "not detected" : fmt_dur(a, sizeof a, in->first_anom - in->start));
     kv(d, "time to alert (first alert - start)", isnan(in->first_alert) ? "no alert" : fmt_dur(a, sizeof a, in->first_alert - in->start));
     kv(d, "time to declare (declared - start)", isnan(in->declared) ? "unknown" : fmt_dur(a, sizeof a, in->declared - in->start));
-    snprintf(b, sizeof b, "%zu", in->nsvc);
+    snprintf(b, sizeof b, "%zu", in->nown);
     kv(d, "services involved", b);
     snprintf(b, sizeof b, "%zu (%zu on the incident's services)", in->alerts, in->alerts_related);
     kv(d, "alerts fired in the window shown", b);
@@ -217,9 +217,9 @@ static int page(aiops_report *r, const rp_inc *in, const rp_chart *ch, size_t nc
     }
     rd_h2(&d, "Impact and duration");
     impact(in, &d);
-    if (in->nsvc) {
+    if (in->nown) {
         aiops_buf s = {0};
-        for (size_t i = 0; i < in->nsvc; i++)
+        for (size_t i = 0; i < in->nown; i++)
             aiops_buf_printf(&s, "%s%s", i ? "\n" : "", in->svc[i]);
         rd_list(&d, s.p);
         aiops_buf_free(&s);
@@ -303,7 +303,7 @@ static int index_page(aiops_report *r, const rp_chart *storm, int html, const ch
         rd_cell(&d, in->severity);
         rd_cell(&d, in->root ? in->root : "unknown");
         aiops_buf s = {0};
-        for (size_t k = 0; k < in->nsvc; k++)
+        for (size_t k = 0; k < in->nown; k++)
             aiops_buf_printf(&s, "%s%s", k ? ", " : "", in->svc[k]);
         rd_cell(&d, s.p ? s.p : "");
         aiops_buf_free(&s);
