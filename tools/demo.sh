@@ -1,8 +1,10 @@
 #!/bin/sh
 # demo.sh - what `make demo` runs: the toolkit on the bundled demo archive
 # (datasets/demo/demo.tar.zst, made by aiops-simulate from scenarios/demo.json):
-# replay the metrics, learn dynamic thresholds, and measure them against the
-# ground truth and against the scenario's static alert rules.
+# replay the archive, learn dynamic thresholds, measure them against the
+# ground truth and the scenario's static alert rules, group the alerts and
+# anomalies into incidents, rank their root causes, and write the report.
+# Every tool runs with its defaults.
 set -eu
 cd "$(dirname "$0")/.."
 demo=datasets/demo/demo.tar.zst
@@ -23,7 +25,7 @@ bin/aiops-replay --members labels.ndjson "$demo" | tee "$tmp/labels.ndjson" |
 echo
 echo "== 3. aiops-fit: dynamic thresholds learned on day 1, then scored live"
 bin/aiops-replay --members 'metrics/*' "$demo" |
-    bin/aiops-fit --train 1d --model ewma --k 6 --no-samples > "$tmp/anomalies.ndjson"
+    bin/aiops-fit --train 1d --no-samples > "$tmp/anomalies.ndjson"
 echo "   The anomaly events, one line per alarm (events at the same time are one alarm,"
 echo "   as aiops-eval counts them); an alarm outside every incident's [start, end]"
 echo "   is a FALSE ALARM:"
@@ -45,12 +47,26 @@ bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-aler
     --table "$tmp/anomalies.ndjson" | sed -n '/^detection/,/^$/p' | sed 's/^/   /'
 
 echo
-echo "== 5. aiops-report: a postmortem per incident (Markdown and self-contained HTML)"
-bin/aiops-replay --members 'metrics/*' "$demo" |
-    bin/aiops-fit --train 1d --model ewma --k 6 --bands > "$tmp/fit.ndjson"
-bin/aiops-replay --members 'traces/jaeger/*' --members 'events/*' --members 'alerts/*' "$demo" \
-    > "$tmp/context.ndjson"
+echo "== 5. aiops-cluster | aiops-rca: the alerts and anomalies as incidents, root causes ranked"
+echo "   (the whole archive: metrics, traces, logs, Kubernetes events, alerts)"
+bin/aiops-replay --members 'metrics/*' --members 'traces/jaeger/*' --members 'logs/*' \
+    --members 'events/*' --members 'alerts/*' "$demo" |
+    bin/aiops-fit --train 1d | bin/aiops-cluster | bin/aiops-rca > "$tmp/chain.ndjson"
+jq -rs --slurpfile lab "$tmp/labels.ndjson" '
+    (map(select(.type == "rca")) | map({key: .incident, value: [.candidates[:3][].service]})
+     | from_entries) as $rca
+    | .[] | select(.type == "incident") | . as $i
+    | ([$lab[] | select(.start <= $i.end and $i.start <= .end) | .id + " (root cause " + .root_cause + ")"]
+       | first // "no injected incident") as $truth
+    | def n($k; $one; $many): ($k | tostring) + " " + (if $k == 1 then $one else $many end);
+      "   " + .id + "  " + (.start | todate) + "  " + (n(.services | length; "service"; "services") + ", "
+      + n(.alert_count; "alert"; "alerts") + ", " + n(.anomalies // 0; "anomaly"; "anomalies")
+      + "        ")[0:36]
+      + "ranked: " + ($rca[.id] // [] | join(", ")) + "   truth: " + $truth' "$tmp/chain.ndjson"
+
+echo
+echo "== 6. aiops-summarize | aiops-report: a postmortem per incident (Markdown and self-contained HTML)"
 bin/aiops-eval --labels "$tmp/labels.ndjson" --baseline-stream "$tmp/static-alerts.ndjson" \
     "$tmp/anomalies.ndjson" > "$tmp/eval.json"
-echo "   report: $(bin/aiops-report -o reports/demo "$tmp/fit.ndjson" "$tmp/context.ndjson" \
-    "$tmp/labels.ndjson" "$tmp/eval.json")"
+echo "   report: $(bin/aiops-summarize "$tmp/chain.ndjson" |
+    bin/aiops-report -o reports/demo - "$tmp/labels.ndjson" "$tmp/eval.json")"

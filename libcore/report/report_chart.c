@@ -301,6 +301,11 @@ static int storm_chart(const aiops_report *r, double from, double to, const rp_i
         cnt[(size_t)((x->ts - from) / bin)]++;
         total++;
     }
+    c->svg = NULL;
+    if (!total) {        /* no alert fired: no storm to draw (gnuplot cannot plot nothing) */
+        free(cnt);
+        return 0;
+    }
     int hours = span > 6 * 3600;
     double unit = hours ? 3600 : 60, zero = only ? only->start : from;
     aiops_buf d = {0}, sc = {0};
@@ -335,8 +340,8 @@ static int storm_chart(const aiops_report *r, double from, double to, const rp_i
         dnum(&sc, (e - zero) / unit);
         aiops_buf_str(&sc, ", graph 1 behind fc rgb '#fbe3df' fs solid 1.0 noborder\n");
     }
-    aiops_buf_printf(&sc, "plot %s with boxes lc rgb '#e66101' title 'alerts', NaN with boxes lc rgb '#fbe3df' title 'incidents'\n",
-                     total ? "@0@ using 1:2" : "NaN");
+    aiops_buf_str(&sc, "plot @0@ using 1:2 with boxes lc rgb '#e66101' title 'alerts', "
+                       "NaN with boxes lc rgb '#fbe3df' title 'incidents'\n");
     int rc = sc.oom || d.oom ? aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory")
                              : rp_gnuplot(r->o.gnuplot, sc.p, &d, 1, &c->svg, &c->len, err);
     snprintf(c->caption, sizeof c->caption, "Alert storm: %zu firing alerts, per %g min, incidents shaded",

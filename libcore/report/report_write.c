@@ -179,6 +179,12 @@ static int page(aiops_report *r, const rp_inc *in, const rp_chart *ch, size_t nc
     tstr(&m, in->start);
     aiops_buf_str(&m, " to ");
     tstr(&m, in->end);
+    if (in->label && in->label != in->rec) {   /* a label overlapping the incident */
+        const char *id = rp_str(in->label, "id"), *t = rp_str(in->label, "title"),
+                   *rc = rp_str(in->label, "root_cause");
+        aiops_buf_printf(&m, "; ground truth: %.100s%s%.300s%s%.100s%s", id ? id : "a label",
+                         t ? " " : "", t ? t : "", rc ? " (root cause " : "", rc ? rc : "", rc ? ")" : "");
+    }
     if (html) {
         aiops_buf_printf(&d.b, "<p class=\"meta\"><span class=\"sev sev-%s\">%s</span> ", in->severity, in->severity);
         rd_esc(&d, m.p);

@@ -417,8 +417,12 @@ int aiops_sum_context(aiops_sum *s, size_t i, json_t **out, aiops_err *err)
     json_t *svcs = json_object_get(c->obj, "services");
     json_object_set_new(inc, "services", json_is_array(svcs) ? json_deep_copy(svcs) : json_array());
     set_str(inc, "title", c->obj, "title");
-    json_t *al = json_object_get(c->obj, "alerts");
-    if (json_is_array(al))
+    /* aiops-cluster's alert_count counts the alerts; its "alerts" array
+     * lists every member's fingerprint, anomalies' too. */
+    json_t *al = json_object_get(c->obj, "alerts"), *ac = json_object_get(c->obj, "alert_count");
+    if (json_is_integer(ac))
+        json_object_set_new(inc, "alerts", json_integer(json_integer_value(ac)));
+    else if (json_is_array(al))
         json_object_set_new(inc, "alerts", json_integer((json_int_t)json_array_size(al)));
     set_num(inc, "anomalies", c->obj, "anomalies");
     json_object_set_new(ctx, "incident", inc);

@@ -446,9 +446,16 @@ void aiops_sum_offline(const json_t *ctx, int md, aiops_buf *b)
         aiops_buf_str(b, "for "), duration(b, end - start);
     else
         aiops_buf_str(b, "not resolved in the input");
-    if (json_integer_value(json_object_get(inc, "alerts")))
-        aiops_buf_printf(b, "; %lld alerts were grouped into this incident",
-                         (long long)json_integer_value(json_object_get(inc, "alerts")));
+    long long nal = json_integer_value(json_object_get(inc, "alerts")),
+              nn = (long long)json_number_value(json_object_get(inc, "anomalies"));
+    if (nal || nn) {
+        aiops_buf_str(b, "; ");
+        if (nal)
+            aiops_buf_printf(b, "%lld alert%s%s", nal, nal == 1 ? "" : "s", nn ? " and " : "");
+        if (nn)
+            aiops_buf_printf(b, "%lld anomal%s", nn, nn == 1 ? "y" : "ies");
+        aiops_buf_printf(b, " %s grouped into this incident", nal + nn == 1 ? "was" : "were");
+    }
     aiops_buf_str(b, ".\n");
 
     heading(b, md, "Probable cause");

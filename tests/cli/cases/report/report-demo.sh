@@ -6,8 +6,11 @@ set -eu
 out=$(tools/demo.sh)
 last=$(printf '%s\n' "$out" | tail -n 1)
 [ "$last" = "   report: reports/demo/index.html" ] || { echo "last line: $last"; exit 1; }
-for f in index.html index.md INC-1.html INC-1.md INC-2.html INC-2.md; do
+for f in index.html index.md inc-3.html inc-3.md inc-7.html inc-7.md; do
     [ -s "reports/demo/$f" ] || { echo "missing reports/demo/$f"; exit 1; }
 done
-grep -q 'payments heap leak after v2.7.0' reports/demo/INC-1.html
+# aiops-cluster's incidents, matched to the injected ones, root causes ranked
+grep -q 'ground truth: INC-1 payments heap leak after v2.7.0 (root cause payments)' reports/demo/inc-3.html
+grep -q '^| \[inc-7\](inc-7.md) | .* | db-orders | ' reports/demo/index.md
 grep -q 'detected 40.0 minutes earlier on median' reports/demo/index.html
+printf '%s\n' "$out" | grep -q '^   inc-7  2024-01-03T15:00:00Z  7 services, 15 alerts, 29 anomalies ranked: db-orders,.*truth: INC-2 (root cause db-orders)$'
