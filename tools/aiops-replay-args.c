@@ -167,6 +167,7 @@ void replay_parse_args(cli *c, cfg *g)
         {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
          .man = "List the input formats and exit."},
         CLI_TZ_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

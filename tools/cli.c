@@ -7,12 +7,14 @@
 
 #include "aiops.h"
 #include "common/array.h"
+#include "common/limits.h"
 #include "cli.h"
 
 #define MAX_OPTS 96
 
 static const char *const out_formats[] = {"ndjson", "tsv", NULL};   /* = aiops_out_format */
 static const char *tz_arg;   /* the shared --tz row's dest */
+static size_t max_series;    /* the shared --max-series row's dest (0: not given) */
 
 /* The rows every tool shares (by their letter). */
 static const cli_opt shared[] = {
@@ -40,6 +42,12 @@ static const cli_opt shared[] = {
      .man = "Drop records before \\fITIME\\fR (RFC 3339, or epoch seconds)."},
     {CLI_TO_ID, "to", "TIME", "drop records at or after TIME", CLI_TIME,
      .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
+    {CLI_MAX_SERIES_ID, "max-series", "N", "distinct series a run may hold (10000000; $AIOPS_MAX_SERIES)",
+     CLI_SIZE, .dest = &max_series,
+     .man = "Stop with an error (exit status 2) when the input holds more than \\fIN\\fR distinct\n"
+            "series (default 10000000, or \\fB$AIOPS_MAX_SERIES\\fR): memory grows with the\n"
+            "series, so a label with a unique value per sample ends the run early instead\n"
+            "of exhausting memory. See \\fBdocs/SECURITY.md\\fR for every limit."},
     {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
     {'V', "version", NULL, "show the version and exit", CLI_VERSION,
      .man = "Show the version and exit."},
@@ -237,8 +245,12 @@ int cli_next(cli *c)
     }
     lo[n] = (struct option){0, 0, 0, 0};
     so[k] = '\0';
-    if (!c->optind)
+    if (!c->optind) {
+        aiops_err lerr = {0};
         set_zone(c, so, lo);
+        if (aiops_limits_load(&lerr) < 0)
+            cli_die_usage(c, "%s", lerr.msg);
+    }
     for (;;) {
         int li = -1;
         optind = c->optind ? c->optind : 0;   /* 0: getopt starts over (new argv) */
@@ -248,6 +260,8 @@ int cli_next(cli *c)
         c->optarg = optarg;
         if (r == -1) {
             check_range(c);
+            if (max_series)
+                aiops_limit_set(AIOPS_LIM_SERIES, max_series);
             return -1;
         }
         if (r == '?' || r == ':') {
@@ -373,6 +387,15 @@ int cli_reader_new(const cli *c, aiops_reader **rd, const char *const *paths, si
 {
     ro->warn = warn_stderr;
     ro->warn_ctx = (void *)c->prog;
+    /* limits not given as options: $AIOPS_MAX_*, else the defaults */
+    if (!ro->max_line)
+        ro->max_line = (size_t)aiops_limit(AIOPS_LIM_LINE);
+    if (!ro->max_doc)
+        ro->max_doc = (size_t)aiops_limit(AIOPS_LIM_DOC);
+    if (!ro->max_buffer)
+        ro->max_buffer = (size_t)aiops_limit(AIOPS_LIM_BUFFER);
+    if (!ro->max_open)
+        ro->max_open = (size_t)aiops_limit(AIOPS_LIM_OPEN);
     return aiops_reader_new(rd, paths, n, tab, ro, err);
 }
 

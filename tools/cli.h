@@ -63,13 +63,16 @@ typedef struct cli_opt {
 /* --tz ZONE: the zone of times written without one (aiops_time_zone_set).
  * A table with this row gets the zone set before any option is checked
  * (so --from and --span read it too): --tz, else $TZ, else UTC. */
-enum { CLI_FROM_ID = 253, CLI_TO_ID = 254, CLI_TZ_ID = 255 };
+enum { CLI_MAX_SERIES_ID = 252, CLI_FROM_ID = 253, CLI_TO_ID = 254, CLI_TZ_ID = 255 };
 #define CLI_TZ_ROW     {.id = CLI_TZ_ID, .common = 1}
 /* --from TIME / --to TIME into doubles (set them to -INFINITY / INFINITY
  * first): records outside [from, to) are dropped; cli_next refuses a
  * --from that is not before --to. */
 #define CLI_FROM(d)    {.id = CLI_FROM_ID, .common = 1, .dest = (d)}
 #define CLI_TO(d)      {.id = CLI_TO_ID, .common = 1, .dest = (d)}
+/* --max-series N: the cap on distinct series (common/limits.h); the
+ * AIOPS_MAX_* environment variables are read for every tool. */
+#define CLI_MAX_SERIES_ROW {.id = CLI_MAX_SERIES_ID, .common = 1}
 #define CLI_HELP_ROW   {.id = 'h', .common = 1}
 #define CLI_VERSION_ROW {.id = 'V', .common = 1}
 /* Roff placed between two options on the man page (e.g. a .SS heading). */
