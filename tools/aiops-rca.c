@@ -7,6 +7,7 @@
 
 #include "aiops-rca.h"
 #include "common/buf.h"
+#include "common/ofile.h"
 
 /* One line per candidate: incident, rank, service, score, evidence. */
 static int print_table(FILE *f, const aiops_record *r)
@@ -71,6 +72,7 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
     out o = {.g = g};
+    aiops_ofile of = {.fd = -1};
     size_t n;
     const char *const *paths = cli_inputs(c, &n);
     int rc = g->graph_file ? aiops_graph_read(&base, g->graph_file, err) : 0;
@@ -78,9 +80,8 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         rc = aiops_rca_new(&r, tab, &g->ro, base, err);
     aiops_graph_free(base);
     if (!rc && (g->table || g->graph)) {
-        o.f = g->out ? fopen(g->out, "w") : stdout;
-        if (!o.f)
-            rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "cannot open for writing");
+        if (!(rc = aiops_ofile_open(&of, g->out, err)) && !(o.f = aiops_ofile_fp(&of, err)))
+            rc = AIOPS_ENOMEM;
     } else if (!rc)
         rc = aiops_writer_new(&o.w, g->out, AIOPS_OUT_NDJSON, 0, tab, err);
     if (!rc)
@@ -114,10 +115,10 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         int wrc = aiops_writer_close(o.w, rc ? NULL : err);
         rc = rc ? rc : wrc;
     }
-    if (o.f && o.f != stdout && fclose(o.f) && !rc)
-        rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "write failed");
-    else if (o.f == stdout && fflush(stdout) && !rc)
-        rc = aiops_err_set(err, AIOPS_EIO, "stdout", 0, "write failed");
+    if (rc)
+        aiops_ofile_abort(&of);
+    else
+        rc = aiops_ofile_commit(&of, err);
     return rc;
 }
 

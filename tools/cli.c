@@ -1,6 +1,7 @@
 /* cli.c - option parsing, checking, --help and man page rows from one
  * table (see cli.h). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "aiops.h"
 #include "common/array.h"
 #include "common/limits.h"
+#include "common/ofile.h"
 #include "cli.h"
 
 #define MAX_OPTS 96
@@ -201,6 +203,30 @@ static void set_zone(cli *c, const char *so, const struct option *lo)
         cli_die_usage(c, "%s: %s", z ? "--tz" : "TZ (environment)", err.msg);
 }
 
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove the temporary files of
+ * unfinished outputs (common/ofile.h), then die of the signal as before
+ * (a closed pipe still ends the tool quietly with status 141). */
+static void on_signal(int sig)
+{
+    aiops_tmp_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa = {0};
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;            /* nohup and friends: stay ignored */
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* The shared --from and --to rows: [from, to) must not be empty. */
 static void check_range(const cli *c)
 {
@@ -247,6 +273,7 @@ int cli_next(cli *c)
     so[k] = '\0';
     if (!c->optind) {
         aiops_err lerr = {0};
+        catch_signals();
         set_zone(c, so, lo);
         if (aiops_limits_load(&lerr) < 0)
             cli_die_usage(c, "%s", lerr.msg);
@@ -373,6 +400,20 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", c->prog);
     exit(2);
+}
+
+int cli_write(const char *path, const char *text, aiops_err *err)
+{
+    size_t n = strlen(text);
+    char *t = malloc(n + 2);
+    if (!t)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    memcpy(t, text, n);
+    if (!n || t[n - 1] != '\n')
+        t[n++] = '\n';
+    int rc = aiops_ofile_save(path, t, n, err);
+    free(t);
+    return rc;
 }
 
 /* ---- reading inputs: what every tool says about them */

@@ -128,6 +128,11 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
 int cli_parse_arg(const cli_opt *o, const char *arg, double *num, int64_t *whole, char *msg,
                   size_t msgsize);
 
+/* Write text to path (NULL or "-": standard output) through a temporary
+ * renamed into place (common/ofile.h), with a final newline when text
+ * lacks one.  0 or <0 ("FILE: write failed: No space left on device"). */
+int cli_write(const char *path, const char *text, aiops_err *err);
+
 /* The reader of a tool's inputs: the library's warnings (files no format
  * recognises, exposition text dated by mtime) go to stderr as "prog:
  * warning: ...".  ro->warn is set; the rest of *ro is the caller's. */
