@@ -150,5 +150,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return failed > 0 ? 1 : 0;
+    return cli_status(&c, failed > 0 ? 1 : 0);
 }

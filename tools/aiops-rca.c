@@ -105,9 +105,8 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
     if (rd && !rc) {
         aiops_graph_counts gc;
         aiops_graph_counts_get(aiops_rca_graph(r), &gc);
-        if (gc.bad)
-            fprintf(stderr, "aiops-rca: %llu span records without trace_id, span_id, service or duration "
-                            "were not used\n", (unsigned long long)gc.bad);
+        cli_skipped(c, gc.bad, "span record%s without trace_id, span_id, service or duration "
+                    "(not used for the graph)", gc.bad == 1 ? "" : "s");
     }
     aiops_reader_free(rd);
     aiops_rca_free(r);
@@ -147,5 +146,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

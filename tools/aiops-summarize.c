@@ -221,8 +221,8 @@ static int run_summaries(const cli *c, const cfg *g, aiops_reader *rd, aiops_wri
     cli_reader_report(c, rd);
     if (skipped) {
         char buf[1200];
-        fprintf(stderr, "aiops-summarize: skipped %llu record%s the summaries cannot use; the first: %s\n",
-                (unsigned long long)skipped, skipped == 1 ? "" : "s", aiops_err_str(&first, buf, sizeof buf));
+        cli_skipped(c, skipped, "record%s the summaries cannot use; the first: %s", skipped == 1 ? "" : "s",
+                    aiops_err_str(&first, buf, sizeof buf));
     }
     size_t done = 0;
     for (size_t i = 0; !rc && i < aiops_sum_count(s); i++) {
@@ -295,5 +295,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

@@ -17,6 +17,8 @@
 static const char *const out_formats[] = {"ndjson", "tsv", NULL};   /* = aiops_out_format */
 static const char *tz_arg;   /* the shared --tz row's dest */
 static size_t max_series;    /* the shared --max-series row's dest (0: not given) */
+static int strict;           /* the shared --strict row's dest */
+static uint64_t lost;        /* records skipped or dropped so far (cli_skipped) */
 
 /* The rows every tool shares (by their letter). */
 static const cli_opt shared[] = {
@@ -50,6 +52,15 @@ static const cli_opt shared[] = {
             "series (default 10000000, or \\fB$AIOPS_MAX_SERIES\\fR): memory grows with the\n"
             "series, so a label with a unique value per sample ends the run early instead\n"
             "of exhausting memory. See \\fBdocs/SECURITY.md\\fR for every limit."},
+    {CLI_STRICT_ID, "strict", NULL, "exit 2 if any record was skipped or dropped", CLI_FLAG,
+     .dest = &strict,
+     .man = "Exit with status 2 when any record was skipped or dropped: malformed\n"
+            "records skipped on request, samples with the series and time of an\n"
+            "earlier one but another value, and records the tool itself could not use\n"
+            "(each is counted on standard error at the end, with the reason). Files in\n"
+            "directories and archives that no format recognises are errors instead of\n"
+            "being skipped. Repeated samples (same series, time and value) lose nothing\n"
+            "and are only counted."},
     {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
     {'V', "version", NULL, "show the version and exit", CLI_VERSION,
      .man = "Show the version and exit."},
@@ -428,6 +439,8 @@ int cli_reader_new(const cli *c, aiops_reader **rd, const char *const *paths, si
 {
     ro->warn = warn_stderr;
     ro->warn_ctx = (void *)c->prog;
+    if (strict)
+        ro->strict = 1;
     /* limits not given as options: $AIOPS_MAX_*, else the defaults */
     if (!ro->max_line)
         ro->max_line = (size_t)aiops_limit(AIOPS_LIM_LINE);
@@ -466,12 +479,35 @@ void cli_reader_report(const cli *c, const aiops_reader *rd)
                 "but another value; the earlier was kept, e.g. %s\n", c->prog,
                 (unsigned long long)conflicts, conflicts == 1 ? "" : "s", example);
     uint64_t skipped = aiops_reader_skipped(rd, &first);
+    lost += conflicts + skipped;    /* unrecognised files: named as found; --strict fails on them */
     if (skipped) {
         char buf[1200];
         fprintf(stderr, "%s: skipped %llu malformed record%s; the first: %s\n", c->prog,
                 (unsigned long long)skipped, skipped == 1 ? "" : "s",
                 aiops_err_str(first, buf, sizeof buf));
     }
+}
+
+void cli_skipped(const cli *c, uint64_t n, const char *why, ...)
+{
+    va_list ap;
+    if (!n)
+        return;
+    lost += n;
+    fprintf(stderr, "%s: skipped %llu ", c->prog, (unsigned long long)n);
+    va_start(ap, why);
+    vfprintf(stderr, why, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_status(const cli *c, int status)
+{
+    if (!strict || !lost)
+        return status;
+    fprintf(stderr, "%s: --strict: %llu record%s skipped or dropped (counted above)\n", c->prog,
+            (unsigned long long)lost, lost == 1 ? " was" : "s were");
+    return 2;
 }
 
 int cli_read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,
