@@ -9,22 +9,34 @@
 #include "common/buf.h"
 #include "common/ofile.h"
 
+/* s from the input, for a terminal: control characters (escape
+ * sequences) become '?' (aiops_buf_term).  Valid until the next call. */
+static const char *term(const char *s)
+{
+    static aiops_buf b;
+    b.n = 0;
+    aiops_buf_term(&b, s ? s : "?", NULL);
+    aiops_buf_put(&b, "", 1);
+    return b.oom ? "?" : b.p;
+}
+
 /* One line per candidate: incident, rank, service, score, evidence. */
 static int print_table(FILE *f, const aiops_record *r)
 {
-    const char *inc = json_string_value(json_object_get(r->obj, "incident"));
+    char inc[256];
     json_t *cands = json_object_get(r->obj, "candidates"), *c;
     size_t i;
+    snprintf(inc, sizeof inc, "%s", term(json_string_value(json_object_get(r->obj, "incident"))));
     if (!json_array_size(cands))
-        return fprintf(f, "%-14s  -  (no anomalous service)\n", inc ? inc : "?") < 0;
+        return fprintf(f, "%-14s  -  (no anomalous service)\n", inc) < 0;
     json_array_foreach(cands, i, c) {
         json_t *ev = json_object_get(c, "evidence"), *e;
         size_t k;
-        if (fprintf(f, "%-14s %2zu  %-24s %7.4f  ", inc ? inc : "?", i + 1,
-                    json_string_value(json_object_get(c, "service")),
+        if (fprintf(f, "%-14s %2zu  %-24s %7.4f  ", inc, i + 1,
+                    term(json_string_value(json_object_get(c, "service"))),
                     json_number_value(json_object_get(c, "score"))) < 0)
             return 1;
-        json_array_foreach(ev, k, e) fprintf(f, "%s%s", k ? "; " : "", json_string_value(e));
+        json_array_foreach(ev, k, e) fprintf(f, "%s%s", k ? "; " : "", term(json_string_value(e)));
         fputc('\n', f);
     }
     return 0;
