@@ -117,6 +117,8 @@ void cluster_parse_args(cli *c, cfg *g)
         CLI_TO(&g->to),
         CLI_TZ_ROW,
         CLI_OUTPUT(&g->out),
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

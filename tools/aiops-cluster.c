@@ -53,12 +53,12 @@ static int recommend(aiops_cluster *cl, const cfg *g, aiops_err *err)
 {
     json_t *o = NULL;
     int rc = aiops_cluster_recommend(cl, &o, err);
-    FILE *f = rc ? NULL : g->out ? fopen(g->out, "w") : stdout;
-    if (!rc && !f)
-        rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "cannot open for writing");
-    if (!rc && (json_dumpf(o, f, JSON_COMPACT | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF ||
-                (f != stdout ? fclose(f) : fflush(f))))
-        rc = aiops_err_set(err, AIOPS_EIO, g->out ? g->out : "stdout", 0, "write failed");
+    char *text = rc ? NULL : json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (!rc && !text)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (!rc)
+        rc = cli_write(g->out, text, err);
+    free(text);
     json_decref(o);
     return rc;
 }
@@ -142,5 +142,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

@@ -206,6 +206,8 @@ void eval_parse_args(cli *c, cfg *g)
          .man = "Allowed regression against \\fB\\-\\-baseline\\fR, relative to the baseline\n"
                 "value (0.02 = 2 %; absolute when the baseline value is 0). Default 0."},
         CLI_TZ_ROW,
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

@@ -105,12 +105,8 @@ static int emit(const cfg *g, const json_t *rep, aiops_err *err)
         rc = aiops_eval_render(rep, g->md, &text, err);
     else if (!(text = json_dumps(rep, JSON_COMPACT | JSON_REAL_PRECISION(17))))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    FILE *f = rc ? NULL : g->out ? fopen(g->out, "w") : stdout;
-    if (!rc && !f)
-        rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "cannot open for writing");
-    if (!rc && (fprintf(f, "%s%s", text, g->table || g->md ? "" : "\n") < 0 ||
-                (f != stdout ? fclose(f) : fflush(f)) != 0))
-        rc = aiops_err_set(err, AIOPS_EIO, g->out ? g->out : "stdout", 0, "write failed");
+    if (!rc)
+        rc = cli_write(g->out, text, err);
     free(text);
     return rc;
 }
@@ -154,5 +150,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return failed > 0 ? 1 : 0;
+    return cli_status(&c, failed > 0 ? 1 : 0);
 }

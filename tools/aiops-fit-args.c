@@ -187,6 +187,8 @@ void fit_parse_args(cli *c, cfg *g)
         {'v', .common = 1, .dest = &g->verbose, .help = "print each series' model and why to stderr",
          .man = "At the end, print each modelled series' model (or rule) and why it was\n"
                 "chosen to standard error."},
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

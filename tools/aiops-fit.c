@@ -167,5 +167,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return g.fail && anomalies ? 1 : 0;
+    return cli_status(&c, g.fail && anomalies ? 1 : 0);
 }

@@ -102,6 +102,8 @@ void predict_parse_args(cli *c, cfg *g)
          .help = "write the records (the model with --train) to FILE instead of stdout",
          .man = "Write the prediction records to \\fIFILE\\fR instead of stdout; with\n"
                 "\\fB\\-\\-train\\fR, the model (required), written to a temporary name and renamed."},
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

@@ -192,5 +192,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

@@ -113,6 +113,8 @@ void rca_parse_args(cli *c, cfg *g)
                 "instead of NDJSON."},
         {'o', .common = 1, .dest = &g->out},
         CLI_TZ_ROW,
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

@@ -7,23 +7,36 @@
 
 #include "aiops-rca.h"
 #include "common/buf.h"
+#include "common/ofile.h"
+
+/* s from the input, for a terminal: control characters (escape
+ * sequences) become '?' (aiops_buf_term).  Valid until the next call. */
+static const char *term(const char *s)
+{
+    static aiops_buf b;
+    b.n = 0;
+    aiops_buf_term(&b, s ? s : "?", NULL);
+    aiops_buf_put(&b, "", 1);
+    return b.oom ? "?" : b.p;
+}
 
 /* One line per candidate: incident, rank, service, score, evidence. */
 static int print_table(FILE *f, const aiops_record *r)
 {
-    const char *inc = json_string_value(json_object_get(r->obj, "incident"));
+    char inc[256];
     json_t *cands = json_object_get(r->obj, "candidates"), *c;
     size_t i;
+    snprintf(inc, sizeof inc, "%s", term(json_string_value(json_object_get(r->obj, "incident"))));
     if (!json_array_size(cands))
-        return fprintf(f, "%-14s  -  (no anomalous service)\n", inc ? inc : "?") < 0;
+        return fprintf(f, "%-14s  -  (no anomalous service)\n", inc) < 0;
     json_array_foreach(cands, i, c) {
         json_t *ev = json_object_get(c, "evidence"), *e;
         size_t k;
-        if (fprintf(f, "%-14s %2zu  %-24s %7.4f  ", inc ? inc : "?", i + 1,
-                    json_string_value(json_object_get(c, "service")),
+        if (fprintf(f, "%-14s %2zu  %-24s %7.4f  ", inc, i + 1,
+                    term(json_string_value(json_object_get(c, "service"))),
                     json_number_value(json_object_get(c, "score"))) < 0)
             return 1;
-        json_array_foreach(ev, k, e) fprintf(f, "%s%s", k ? "; " : "", json_string_value(e));
+        json_array_foreach(ev, k, e) fprintf(f, "%s%s", k ? "; " : "", term(json_string_value(e)));
         fputc('\n', f);
     }
     return 0;
@@ -71,6 +84,7 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
     out o = {.g = g};
+    aiops_ofile of = {.fd = -1};
     size_t n;
     const char *const *paths = cli_inputs(c, &n);
     int rc = g->graph_file ? aiops_graph_read(&base, g->graph_file, err) : 0;
@@ -78,9 +92,8 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         rc = aiops_rca_new(&r, tab, &g->ro, base, err);
     aiops_graph_free(base);
     if (!rc && (g->table || g->graph)) {
-        o.f = g->out ? fopen(g->out, "w") : stdout;
-        if (!o.f)
-            rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "cannot open for writing");
+        if (!(rc = aiops_ofile_open(&of, g->out, err)) && !(o.f = aiops_ofile_fp(&of, err)))
+            rc = AIOPS_ENOMEM;
     } else if (!rc)
         rc = aiops_writer_new(&o.w, g->out, AIOPS_OUT_NDJSON, 0, tab, err);
     if (!rc)
@@ -104,9 +117,8 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
     if (rd && !rc) {
         aiops_graph_counts gc;
         aiops_graph_counts_get(aiops_rca_graph(r), &gc);
-        if (gc.bad)
-            fprintf(stderr, "aiops-rca: %llu span records without trace_id, span_id, service or duration "
-                            "were not used\n", (unsigned long long)gc.bad);
+        cli_skipped(c, gc.bad, "span record%s without trace_id, span_id, service or duration "
+                    "(not used for the graph)", gc.bad == 1 ? "" : "s");
     }
     aiops_reader_free(rd);
     aiops_rca_free(r);
@@ -114,10 +126,10 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         int wrc = aiops_writer_close(o.w, rc ? NULL : err);
         rc = rc ? rc : wrc;
     }
-    if (o.f && o.f != stdout && fclose(o.f) && !rc)
-        rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "write failed");
-    else if (o.f == stdout && fflush(stdout) && !rc)
-        rc = aiops_err_set(err, AIOPS_EIO, "stdout", 0, "write failed");
+    if (rc)
+        aiops_ofile_abort(&of);
+    else
+        rc = aiops_ofile_commit(&of, err);
     return rc;
 }
 
@@ -146,5 +158,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

@@ -149,13 +149,7 @@ void replay_parse_args(cli *c, cfg *g)
                 "\\fB/metrics\\fR page), also for standard input. By default the file's\n"
                 "modification time is used, with a warning once per file, since a copy may\n"
                 "have changed it."},
-        {CLI_LONG, "strict", NULL, "fail on files in directories/archives that no format recognises", CLI_FLAG,
-         .dest = &ro->strict,
-         .man = "Make a file found in a directory or an archive member that no input format\n"
-                "recognises an error (exit status 2). By default such files (a README.txt, a\n"
-                "scenario.json) are skipped with a warning naming each, before anything is\n"
-                "read. A file named on the command line that no format recognises is always\n"
-                "an error, and so is an input in which nothing is recognised."},
+        CLI_STRICT_ROW,
         {CLI_LONG, "keep-duplicates", NULL, "pass samples that repeat a series and time (default: drop, count)",
          CLI_FLAG, .dest = &ro->keep_duplicates,
          .man = "Write samples that repeat the series and the time of an earlier sample. By\n"
@@ -167,6 +161,7 @@ void replay_parse_args(cli *c, cfg *g)
         {O_LIST, "list-formats", NULL, "list the input formats and exit", CLI_FLAG,
          .man = "List the input formats and exit."},
         CLI_TZ_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

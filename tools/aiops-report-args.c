@@ -71,6 +71,8 @@ void report_parse_args(cli *c, cfg *g)
          .dest = &g->max_records, .range = CLI_GE, .lo = 1,
          .man = "A cap on the other records kept (alerts, anomalies, events, predictions,\n"
                 "incidents, ...); past it the run stops with an error (exit 2)."},
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

@@ -7,6 +7,7 @@
 
 #include "aiops-report.h"
 #include "common/buf.h"
+#include "common/ofile.h"
 
 typedef struct report_in {
     aiops_report *rep;
@@ -81,11 +82,10 @@ static int emit(const cfg *g, aiops_report *rep, aiops_err *err)
     }
     aiops_buf b = {0};
     int rc = aiops_report_handoff(rep, (aiops_report_fmt)g->format, &b, err);
-    FILE *f = rc ? NULL : g->out ? fopen(g->out, "w") : stdout;
-    if (!rc && !f)
-        rc = aiops_err_set(err, AIOPS_EIO, g->out, 0, "cannot open for writing");
-    if (!rc && ((b.n && fwrite(b.p, 1, b.n, f) != b.n) | ((f != stdout ? fclose(f) : fflush(f)) != 0)))
-        rc = aiops_err_set(err, AIOPS_EIO, g->out ? g->out : "stdout", 0, "write failed");
+    if (!rc && b.oom)
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (!rc)
+        rc = aiops_ofile_save(g->out, b.p ? b.p : "", b.n, err);
     aiops_buf_free(&b);
     return rc;
 }
@@ -146,5 +146,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

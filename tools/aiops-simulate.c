@@ -119,7 +119,7 @@ int main(int argc, char **argv)
                  "JSONL logs, Jaeger, OTLP or Zipkin JSON traces, kubectl events, deploy events,\n"
                  "Alertmanager webhooks, and the ground truth labels.ndjson, as one tar.zst.\n"
                  "Same scenario and seed give a byte-identical archive.",
-        .footer = "Exit status: 0 ok, 1 error while writing, 2 usage or scenario error.\n"
+        .footer = "Exit status: 0 ok, 2 usage, scenario or write error (a full disk).\n"
                   "See docs/SCENARIOS.md and docs/FORMAT.md.\n",
         .argc = argc,
         .argv = argv,
@@ -129,12 +129,11 @@ int main(int argc, char **argv)
     aiops_err err = {0};
     aiops_sim_scenario *sc = NULL;
     aiops_sim_stats st = {0};
-    int rc = aiops_sim_scenario_load(g.scenario, &sc, &err), usage_err = rc != 0;
+    int rc = aiops_sim_scenario_load(g.scenario, &sc, &err);
     if (!rc)
         rc = aiops_sim_scenario_override(sc, g.seed >= 0, (uint64_t)g.seed, g.days, g.step, &err);
     if (!rc)
         aiops_sim_scenario_set_traces(sc, g.traces);
-    usage_err |= rc != 0;
     aiops_sim_run_opts o = {.progress = isatty(2), .progress_fn = progress};
     if (!rc)
         rc = g.stream ? run_stream(&g, sc, &o, &st, &err)
@@ -144,7 +143,7 @@ int main(int argc, char **argv)
     aiops_sim_scenario_free(sc);
     if (rc) {
         cli_error(&c, &err);
-        return usage_err ? 2 : 1;
+        return 2;
     }
     if (g.stats)
         print_stats(&st, &g);

@@ -119,6 +119,8 @@ void sum_parse_args(cli *c, cfg *g)
         CLI_OUTPUT(&g->out),
         CLI_VERBOSE(&g->verbose),
         CLI_TZ_ROW,
+        CLI_STRICT_ROW,
+        CLI_MAX_SERIES_ROW,
         CLI_HELP_ROW,
         CLI_VERSION_ROW,
         CLI_END,

@@ -9,6 +9,7 @@
 
 #include "aiops-summarize.h"
 #include "common/array.h"
+#include "common/ofile.h"
 
 static int oom(aiops_err *err)
 {
@@ -220,8 +221,8 @@ static int run_summaries(const cli *c, const cfg *g, aiops_reader *rd, aiops_wri
     cli_reader_report(c, rd);
     if (skipped) {
         char buf[1200];
-        fprintf(stderr, "aiops-summarize: skipped %llu record%s the summaries cannot use; the first: %s\n",
-                (unsigned long long)skipped, skipped == 1 ? "" : "s", aiops_err_str(&first, buf, sizeof buf));
+        cli_skipped(c, skipped, "record%s the summaries cannot use; the first: %s", skipped == 1 ? "" : "s",
+                    aiops_err_str(&first, buf, sizeof buf));
     }
     size_t done = 0;
     for (size_t i = 0; !rc && i < aiops_sum_count(s); i++) {
@@ -268,13 +269,14 @@ int main(int argc, char **argv)
     aiops_reader *rd = NULL;
     aiops_writer *w = NULL;
     FILE *md = NULL;
+    aiops_ofile mdo = {.fd = -1};
     int text_out = g.markdown || g.dry_run;
     aiops_series_table *tab = aiops_series_table_new();   /* samples pass through --assign */
     int rc = tab ? cli_reader_new(&c, &rd, paths, npaths, tab, &g.ro, &err) : oom(&err);
     if (!rc && !text_out)
         rc = aiops_writer_new(&w, g.out, AIOPS_OUT_NDJSON, 0, tab, &err);
-    if (!rc && text_out && !(md = g.out && strcmp(g.out, "-") ? fopen(g.out, "w") : stdout))
-        rc = aiops_err_set(&err, AIOPS_EIO, g.out, 0, "cannot open for writing");
+    if (!rc && text_out && !(rc = aiops_ofile_open(&mdo, g.out, &err)) && !(md = aiops_ofile_fp(&mdo, &err)))
+        rc = AIOPS_ENOMEM;
     if (!rc)
         rc = g.templates ? run_templates(&c, &g, rd, w ? w : NULL, &err)
                          : run_summaries(&c, &g, rd, w, md ? md : stdout, &err);
@@ -282,10 +284,10 @@ int main(int argc, char **argv)
         int crc = aiops_writer_close(w, rc ? NULL : &err);
         rc = rc ? rc : crc;
     }
-    if (md && md != stdout && fclose(md) && !rc)
-        rc = aiops_err_set(&err, AIOPS_EIO, g.out, 0, "write failed");
-    else if (md == stdout && fflush(stdout) && !rc)
-        rc = aiops_err_set(&err, AIOPS_EIO, "stdout", 0, "write failed");
+    if (rc)
+        aiops_ofile_abort(&mdo);
+    else
+        rc = aiops_ofile_commit(&mdo, &err);
     aiops_reader_free(rd);
     aiops_series_table_free(tab);
     sum_cfg_free(&g);
@@ -293,5 +295,5 @@ int main(int argc, char **argv)
         cli_error(&c, &err);
         return 2;
     }
-    return 0;
+    return cli_status(&c, 0);
 }

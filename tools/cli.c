@@ -1,18 +1,24 @@
 /* cli.c - option parsing, checking, --help and man page rows from one
  * table (see cli.h). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aiops.h"
 #include "common/array.h"
+#include "common/limits.h"
+#include "common/ofile.h"
 #include "cli.h"
 
 #define MAX_OPTS 96
 
 static const char *const out_formats[] = {"ndjson", "tsv", NULL};   /* = aiops_out_format */
 static const char *tz_arg;   /* the shared --tz row's dest */
+static size_t max_series;    /* the shared --max-series row's dest (0: not given) */
+static int strict;           /* the shared --strict row's dest */
+static uint64_t lost;        /* records skipped or dropped so far (cli_skipped) */
 
 /* The rows every tool shares (by their letter). */
 static const cli_opt shared[] = {
@@ -40,6 +46,21 @@ static const cli_opt shared[] = {
      .man = "Drop records before \\fITIME\\fR (RFC 3339, or epoch seconds)."},
     {CLI_TO_ID, "to", "TIME", "drop records at or after TIME", CLI_TIME,
      .man = "Drop records at or after \\fITIME\\fR; it must be later than \\fB\\-\\-from\\fR."},
+    {CLI_MAX_SERIES_ID, "max-series", "N", "distinct series a run may hold (10000000; $AIOPS_MAX_SERIES)",
+     CLI_SIZE, .dest = &max_series,
+     .man = "Stop with an error (exit status 2) when the input holds more than \\fIN\\fR distinct\n"
+            "series (default 10000000, or \\fB$AIOPS_MAX_SERIES\\fR): memory grows with the\n"
+            "series, so a label with a unique value per sample ends the run early instead\n"
+            "of exhausting memory. See \\fBdocs/SECURITY.md\\fR for every limit."},
+    {CLI_STRICT_ID, "strict", NULL, "exit 2 if any record was skipped or dropped", CLI_FLAG,
+     .dest = &strict,
+     .man = "Exit with status 2 when any record was skipped or dropped: malformed\n"
+            "records skipped on request, samples with the series and time of an\n"
+            "earlier one but another value, and records the tool itself could not use\n"
+            "(each is counted on standard error at the end, with the reason). Files in\n"
+            "directories and archives that no format recognises are errors instead of\n"
+            "being skipped. Repeated samples (same series, time and value) lose nothing\n"
+            "and are only counted."},
     {'h', "help", NULL, "show this help and exit", CLI_HELP, .man = "Show the options and exit."},
     {'V', "version", NULL, "show the version and exit", CLI_VERSION,
      .man = "Show the version and exit."},
@@ -193,6 +214,30 @@ static void set_zone(cli *c, const char *so, const struct option *lo)
         cli_die_usage(c, "%s: %s", z ? "--tz" : "TZ (environment)", err.msg);
 }
 
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE: remove the temporary files of
+ * unfinished outputs (common/ofile.h), then die of the signal as before
+ * (a closed pipe still ends the tool quietly with status 141). */
+static void on_signal(int sig)
+{
+    aiops_tmp_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa = {0};
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;            /* nohup and friends: stay ignored */
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* The shared --from and --to rows: [from, to) must not be empty. */
 static void check_range(const cli *c)
 {
@@ -237,8 +282,13 @@ int cli_next(cli *c)
     }
     lo[n] = (struct option){0, 0, 0, 0};
     so[k] = '\0';
-    if (!c->optind)
+    if (!c->optind) {
+        aiops_err lerr = {0};
+        catch_signals();
         set_zone(c, so, lo);
+        if (aiops_limits_load(&lerr) < 0)
+            cli_die_usage(c, "%s", lerr.msg);
+    }
     for (;;) {
         int li = -1;
         optind = c->optind ? c->optind : 0;   /* 0: getopt starts over (new argv) */
@@ -248,6 +298,8 @@ int cli_next(cli *c)
         c->optarg = optarg;
         if (r == -1) {
             check_range(c);
+            if (max_series)
+                aiops_limit_set(AIOPS_LIM_SERIES, max_series);
             return -1;
         }
         if (r == '?' || r == ':') {
@@ -361,6 +413,20 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
     exit(2);
 }
 
+int cli_write(const char *path, const char *text, aiops_err *err)
+{
+    size_t n = strlen(text);
+    char *t = malloc(n + 2);
+    if (!t)
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    memcpy(t, text, n);
+    if (!n || t[n - 1] != '\n')
+        t[n++] = '\n';
+    int rc = aiops_ofile_save(path, t, n, err);
+    free(t);
+    return rc;
+}
+
 /* ---- reading inputs: what every tool says about them */
 
 static void warn_stderr(void *ctx, const char *msg)
@@ -373,6 +439,17 @@ int cli_reader_new(const cli *c, aiops_reader **rd, const char *const *paths, si
 {
     ro->warn = warn_stderr;
     ro->warn_ctx = (void *)c->prog;
+    if (strict)
+        ro->strict = 1;
+    /* limits not given as options: $AIOPS_MAX_*, else the defaults */
+    if (!ro->max_line)
+        ro->max_line = (size_t)aiops_limit(AIOPS_LIM_LINE);
+    if (!ro->max_doc)
+        ro->max_doc = (size_t)aiops_limit(AIOPS_LIM_DOC);
+    if (!ro->max_buffer)
+        ro->max_buffer = (size_t)aiops_limit(AIOPS_LIM_BUFFER);
+    if (!ro->max_open)
+        ro->max_open = (size_t)aiops_limit(AIOPS_LIM_OPEN);
     return aiops_reader_new(rd, paths, n, tab, ro, err);
 }
 
@@ -402,12 +479,35 @@ void cli_reader_report(const cli *c, const aiops_reader *rd)
                 "but another value; the earlier was kept, e.g. %s\n", c->prog,
                 (unsigned long long)conflicts, conflicts == 1 ? "" : "s", example);
     uint64_t skipped = aiops_reader_skipped(rd, &first);
+    lost += conflicts + skipped;    /* unrecognised files: named as found; --strict fails on them */
     if (skipped) {
         char buf[1200];
         fprintf(stderr, "%s: skipped %llu malformed record%s; the first: %s\n", c->prog,
                 (unsigned long long)skipped, skipped == 1 ? "" : "s",
                 aiops_err_str(first, buf, sizeof buf));
     }
+}
+
+void cli_skipped(const cli *c, uint64_t n, const char *why, ...)
+{
+    va_list ap;
+    if (!n)
+        return;
+    lost += n;
+    fprintf(stderr, "%s: skipped %llu ", c->prog, (unsigned long long)n);
+    va_start(ap, why);
+    vfprintf(stderr, why, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_status(const cli *c, int status)
+{
+    if (!strict || !lost)
+        return status;
+    fprintf(stderr, "%s: --strict: %llu record%s skipped or dropped (counted above)\n", c->prog,
+            (unsigned long long)lost, lost == 1 ? " was" : "s were");
+    return 2;
 }
 
 int cli_read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,

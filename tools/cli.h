@@ -63,13 +63,20 @@ typedef struct cli_opt {
 /* --tz ZONE: the zone of times written without one (aiops_time_zone_set).
  * A table with this row gets the zone set before any option is checked
  * (so --from and --span read it too): --tz, else $TZ, else UTC. */
-enum { CLI_FROM_ID = 253, CLI_TO_ID = 254, CLI_TZ_ID = 255 };
+enum { CLI_STRICT_ID = 251, CLI_MAX_SERIES_ID = 252, CLI_FROM_ID = 253, CLI_TO_ID = 254, CLI_TZ_ID = 255 };
 #define CLI_TZ_ROW     {.id = CLI_TZ_ID, .common = 1}
 /* --from TIME / --to TIME into doubles (set them to -INFINITY / INFINITY
  * first): records outside [from, to) are dropped; cli_next refuses a
  * --from that is not before --to. */
 #define CLI_FROM(d)    {.id = CLI_FROM_ID, .common = 1, .dest = (d)}
 #define CLI_TO(d)      {.id = CLI_TO_ID, .common = 1, .dest = (d)}
+/* --max-series N: the cap on distinct series (common/limits.h); the
+ * AIOPS_MAX_* environment variables are read for every tool. */
+#define CLI_MAX_SERIES_ROW {.id = CLI_MAX_SERIES_ID, .common = 1}
+/* --strict: any record skipped or dropped (cli_reader_report, cli_skipped)
+ * makes the exit status 2 (cli_status); files no format recognises are
+ * errors (aiops_reader_opts.strict). */
+#define CLI_STRICT_ROW {.id = CLI_STRICT_ID, .common = 1}
 #define CLI_HELP_ROW   {.id = 'h', .common = 1}
 #define CLI_VERSION_ROW {.id = 'V', .common = 1}
 /* Roff placed between two options on the man page (e.g. a .SS heading). */
@@ -110,6 +117,17 @@ void cli_help(const cli *c, FILE *f);
 void cli_man(const cli *c, FILE *f);
 /* The operands after the options, or only "-" (stdin) when there are none. */
 const char *const *cli_inputs(const cli *c, size_t *n);
+/* A tool's own records skipped or dropped: "prog: skipped N WHY" on
+ * stderr at the end of the run (nothing when n is 0); they count for
+ * --strict.  why is a printf format. */
+void cli_skipped(const cli *c, uint64_t n, const char *why, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The exit status of a run that went well: status, or 2 (with a line on
+ * stderr) under --strict when records were skipped or dropped. */
+int cli_status(const cli *c, int status);
 /* "prog: FILE:LINE: message" to stderr: the error a run ended with. */
 void cli_error(const cli *c, const aiops_err *err);
 /* "prog: message" and the --help hint to stderr, exit 2 (usage errors). */
@@ -124,6 +142,11 @@ void cli_die_usage(const cli *c, const char *fmt, ...)
  * expected in msg ("--days: expected a number in (0, 400], got '0'"). */
 int cli_parse_arg(const cli_opt *o, const char *arg, double *num, int64_t *whole, char *msg,
                   size_t msgsize);
+
+/* Write text to path (NULL or "-": standard output) through a temporary
+ * renamed into place (common/ofile.h), with a final newline when text
+ * lacks one.  0 or <0 ("FILE: write failed: No space left on device"). */
+int cli_write(const char *path, const char *text, aiops_err *err);
 
 /* The reader of a tool's inputs: the library's warnings (files no format
  * recognises, exposition text dated by mtime) go to stderr as "prog:

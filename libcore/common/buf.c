@@ -193,3 +193,19 @@ void aiops_buf_free(aiops_buf *b)
     memset(b, 0, sizeof *b);
 }
 
+
+void aiops_buf_term(aiops_buf *b, const char *s, const char *esc)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            aiops_buf_put(b, "?", 1);
+        } else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {   /* C1 */
+            aiops_buf_put(b, "?", 1);
+            p++;
+        } else {
+            if (esc && strchr(esc, *p))
+                aiops_buf_put(b, "\\", 1);
+            aiops_buf_put(b, (const char *)p, 1);
+        }
+    }
+}

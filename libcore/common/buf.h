@@ -33,6 +33,11 @@ void aiops_buf_jstrn(aiops_buf *b, const char *s, size_t n);
 void aiops_buf_num(aiops_buf *b, double v);
 /* v as compact JSON, members in their order, reals by aiops_buf_num. */
 void aiops_buf_json(aiops_buf *b, json_t *v);
+/* s as text for a terminal or a table: control characters (C0 with tab,
+ * CR and ESC, DEL, and the C1 range U+0080..U+009F) become '?', so no
+ * escape sequence from the input reaches a terminal; characters in esc
+ * (may be NULL) get a backslash before them ("|" for a Markdown cell). */
+void aiops_buf_term(aiops_buf *b, const char *s, const char *esc);
 void aiops_buf_free(aiops_buf *b);
 
 #endif

@@ -14,6 +14,7 @@
 #include "aiops_format.h"
 #include "common/array.h"
 #include "common/jpull.h"
+#include "common/limits.h"
 
 #define KEYLEN 64            /* key bytes kept per frame for paths */
 #define NEAR 21              /* jansson quotes a token of up to 20 bytes */
@@ -68,7 +69,9 @@ aiops_jpull *aiops_jpull_new(aiops_jpull_read read, void *ctx, const aiops_jpull
         p->o = *o;
     if (!p->o.max_str)
         p->o.max_str = DEFAULT_MAX_STR;
-    if (!p->o.max_depth || p->o.max_depth > AIOPS_JPULL_MAX_DEPTH)
+    if (!p->o.max_depth)
+        p->o.max_depth = (size_t)aiops_limit(AIOPS_LIM_DEPTH);
+    if (p->o.max_depth > AIOPS_JPULL_MAX_DEPTH)
         p->o.max_depth = AIOPS_JPULL_MAX_DEPTH;
     p->st = malloc((p->o.max_depth + 1) * sizeof *p->st);
     if (!p->st) {
@@ -694,12 +697,19 @@ static int lex(aiops_jpull *p, int want_key, int *punct, aiops_err *err)
     return L_INVALID;
 }
 
+static int too_deep(aiops_jpull *p, aiops_err *err)
+{
+    char m[96];
+    snprintf(m, sizeof m, "maximum parsing depth reached (%zu, AIOPS_MAX_DEPTH)", p->o.max_depth);
+    return syntax(p, err, m);
+}
+
 static frame *cur(aiops_jpull *p) { return p->depth ? &p->st[p->depth - 1] : &p->top; }
 
 static int push(aiops_jpull *p, int is_obj, aiops_err *err)
 {
     if (p->depth + 1 > p->o.max_depth)
-        return syntax(p, err, "maximum parsing depth reached");
+        return too_deep(p, err);
     frame *f = &p->st[p->depth++];
     f->is_obj = (unsigned char)is_obj;
     f->state = is_obj ? S_OBJ_FIRST : S_ARR_FIRST;
@@ -723,7 +733,7 @@ static void value_done(aiops_jpull *p)
 static int value(aiops_jpull *p, int t, int punct, aiops_err *err)
 {
     if (p->depth + 1 > p->o.max_depth)
-        return syntax(p, err, "maximum parsing depth reached");
+        return too_deep(p, err);
     switch (t) {
     case L_PUNCT:
         if (punct == '{' || punct == '[')

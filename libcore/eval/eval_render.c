@@ -175,10 +175,16 @@ static void rows(aiops_buf *b, const char *prefix, const json_t *o, int md)
         value_text(v, val, sizeof val);
         if (is_duration(k))
             duration_text(v, val, sizeof val);
-        if (md)
-            aiops_buf_printf(b, "| %s | %s |\n", name, val);
-        else
-            aiops_buf_printf(b, "  %-34s %s\n", name, val);
+        /* names and values may hold input text (labels): no control
+         * characters, and no '|' that would split a Markdown cell */
+        aiops_buf_str(b, md ? "| " : "  ");
+        size_t at = b->n;
+        aiops_buf_term(b, name, md ? "|\\" : NULL);
+        for (size_t w = b->n - at; !md && w < 34; w++)   /* "%-34s " */
+            aiops_buf_put(b, " ", 1);
+        aiops_buf_str(b, md ? " | " : " ");
+        aiops_buf_term(b, val, md ? "|\\" : NULL);
+        aiops_buf_str(b, md ? " |\n" : "\n");
     }
 }
 

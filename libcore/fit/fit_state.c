@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/ofile.h"
 #include "fit/fit_internal.h"
 
 #define FORMAT_VERSION 1
@@ -193,7 +194,11 @@ int aiops_fit_save_file(const aiops_fit *f, const char *path, aiops_err *err)
     json_t *doc = aiops_fit_save(f, err);
     if (!doc)
         return err->code;
-    int rc = json_dump_file(doc, path, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    char *text = json_dumps(doc, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
     json_decref(doc);
-    return rc ? aiops_err_set(err, AIOPS_EIO, path, 0, "cannot write the model file") : 0;
+    if (!text)
+        return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
+    int rc = aiops_ofile_save(path, text, strlen(text), err);
+    free(text);
+    return rc;
 }

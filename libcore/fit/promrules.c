@@ -16,6 +16,7 @@
 #include "fit/fit.h"
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/ofile.h"
 #include "input/input.h"
 
 
@@ -238,10 +239,7 @@ int aiops_promrules_write(const aiops_fit *f, double min_duration, double for_du
     int rc = aiops_promrules_render(f, min_duration, for_duration, &text, err);
     if (rc)
         return rc;
-    FILE *fp = fopen(path, "w");
-    int bad = !fp || fputs(text, fp) < 0;
-    if (fp && fclose(fp) != 0)
-        bad = 1;
+    rc = aiops_ofile_save(path, text, strlen(text), err);
     free(text);
-    return bad ? aiops_err_set(err, AIOPS_EIO, path, 0, "cannot write the rules file") : 0;
+    return rc;
 }

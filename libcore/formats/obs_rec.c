@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/limits.h"
 #include "formats/obs.h"
 
 /* ---------------------------------------------------------- builders */
@@ -599,6 +600,8 @@ static int spill(aiops_obs_queue *q)
         else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
                          fwrite(b.p, 1, b.n, r->f) != b.n))
             rc = io_fail(q, "cannot write");
+        else if (!rc)
+            rc = aiops_limit_spill(sizeof h + b.n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
         aiops_record_clear(&it->r);
     }
     aiops_buf_free(&b);

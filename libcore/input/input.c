@@ -15,6 +15,7 @@
 
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/limits.h"
 #include "input/input.h"
 
 #define MAX_DEPTH 64
@@ -30,6 +31,16 @@ typedef struct list {
 } list;
 
 /* --members: does this member or file name pass the globs? */
+/* A listing that failed: the decompression limit a thread tripped
+ * (zthread.c), else libarchive's words. */
+static int bad_archive(struct archive *a, const char *path, aiops_err *err)
+{
+    if (aiops_limit_tripped())
+        return aiops_err_set(err, AIOPS_ELIMIT, path, 0, "%s", aiops_limit_tripped());
+    return aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
+                         archive_error_string(a) ? archive_error_string(a) : "?");
+}
+
 static int wanted(const list *l, const char *name)
 {
     if (!l->members)
@@ -206,8 +217,7 @@ static int list_archive(list *l, const char *path, int depth, aiops_err *err)
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
-            rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
-                               archive_error_string(a) ? archive_error_string(a) : "?");
+            rc = bad_archive(a, path, err);
             goto out;
         }
         int raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
@@ -216,8 +226,7 @@ static int list_archive(list *l, const char *path, int depth, aiops_err *err)
             if (!raw && !wanted(l, m ? m : "?")) {
                 index++;                /* indexes count every regular member */
                 if (archive_read_data_skip(a) < ARCHIVE_WARN) {
-                    rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
-                                       archive_error_string(a) ? archive_error_string(a) : "?");
+                    rc = bad_archive(a, path, err);
                     goto out;
                 }
                 continue;
@@ -240,8 +249,7 @@ static int list_archive(list *l, const char *path, int depth, aiops_err *err)
             break;              /* a compressed single file has one member */
         /* Headers only: libarchive skips (or decompresses past) the data. */
         if (archive_read_data_skip(a) < ARCHIVE_WARN) {
-            rc = aiops_err_set(err, AIOPS_EIO, path, 0, "bad archive: %s",
-                               archive_error_string(a) ? archive_error_string(a) : "?");
+            rc = bad_archive(a, path, err);
             goto out;
         }
     }

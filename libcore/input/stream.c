@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "input/input.h"
 
 #define INITIAL_BUF ((size_t)256 << 10)
+#define FULL 1          /* reserve: the buffer may not grow past its limit */
 #define SNIFF 512
 
 enum { SRC_MEM, SRC_FD, SRC_ARCHIVE };
@@ -42,6 +44,8 @@ struct aiops_stream {
     int eof;
     long lineno;
     size_t max_line, max_doc;
+    /* decompression bomb checks (aiops_limit_inflate) */
+    uint64_t member_out, total_out;
 };
 
 static void set_names(aiops_stream *s, const char *path, const char *member)
@@ -141,10 +145,19 @@ static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
         }
     default: {
         la_ssize_t r = archive_read_data(s->a, dst, n);
+        if (r < 0 && aiops_limit_tripped())
+            return aiops_err_set(err, AIOPS_ELIMIT, s->path, 0, "%s", aiops_limit_tripped());
         if (r < 0)
             return aiops_err_set(err, AIOPS_EIO, s->name, 0, "%s",
                                  archive_error_string(s->a) ? archive_error_string(s->a)
                                                             : "archive read failed");
+        s->member_out += (uint64_t)r;
+        s->total_out += (uint64_t)r;
+        int64_t in = archive_filter_bytes(s->a, -1);
+        int rc = aiops_limit_inflate(s->member_out, s->total_out, in > 0 ? (uint64_t)in : 0,
+                                     s->name, err);
+        if (rc)
+            return rc;
         return (long)r;
     }
     }
@@ -168,7 +181,7 @@ static int reserve(aiops_stream *s, size_t want, size_t limit, aiops_err *err)
     if (nc > limit + 1 + INITIAL_BUF) {
         nc = limit + 1 + INITIAL_BUF;
         if (nc - s->end < want)
-            return AIOPS_ELIMIT;
+            return FULL;
     }
     char *nb = realloc(s->buf, nc);
     if (!nb)
@@ -183,7 +196,7 @@ static int fill(aiops_stream *s, size_t limit, aiops_err *err)
     size_t want = s->cap - s->end >= 4096 ? s->cap - s->end : INITIAL_BUF;
     int rc = reserve(s, want < 4096 ? 4096 : want, limit, err);
     if (rc)
-        return rc;
+        return rc;     /* FULL or <0 */
     long r = raw_read(s, s->buf + s->end, s->cap - s->end - 1, err);
     if (r < 0)
         return (int)r;
@@ -205,7 +218,7 @@ int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *e
             s->start += nl ? l + 1 : l;
             if (l > s->max_line)
                 return aiops_err_set(err, AIOPS_ELIMIT, s->name, s->lineno + 1,
-                                     "line longer than %zu bytes", s->max_line);
+                                     "line longer than %zu bytes (--max-line, AIOPS_MAX_LINE)", s->max_line);
             if (!nl)               /* last line without '\n': room for NUL exists */
                 p[l] = '\0';
             if (l && p[l - 1] == '\r')
@@ -221,10 +234,10 @@ int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *e
         scanned = avail;
         if (avail > s->max_line)
             return aiops_err_set(err, AIOPS_ELIMIT, s->name, s->lineno + 1,
-                                 "line longer than %zu bytes", s->max_line);
+                                 "line longer than %zu bytes (--max-line, AIOPS_MAX_LINE)", s->max_line);
         int rc = fill(s, s->max_line, err);
-        if (rc == AIOPS_ELIMIT)
-            return aiops_err_set(err, rc, s->name, s->lineno + 1, "line longer than %zu bytes",
+        if (rc == FULL)
+            return aiops_err_set(err, AIOPS_ELIMIT, s->name, s->lineno + 1, "line longer than %zu bytes (--max-line, AIOPS_MAX_LINE)",
                                  s->max_line);
         if (rc)
             return rc;
@@ -237,14 +250,14 @@ int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err
         if (s->end - s->start > s->max_doc)
             break;
         int rc = fill(s, s->max_doc, err);
-        if (rc == AIOPS_ELIMIT)
+        if (rc == FULL)
             break;
         if (rc)
             return rc;
     }
     if (s->end - s->start > s->max_doc || !s->eof)
         return aiops_err_set(err, AIOPS_ELIMIT, s->name, 0,
-                             "document larger than %zu bytes (raise the document size limit)",
+                             "document larger than %zu bytes (raise AIOPS_MAX_DOC)",
                              s->max_doc);
     if (!s->buf && reserve(s, 1, s->max_doc, err))
         return AIOPS_ENOMEM;
@@ -259,8 +272,10 @@ int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err
 {
     while (!s->eof && s->end - s->start < 65536) {
         int rc = fill(s, s->max_line > 65536 ? s->max_line : 65536, err);
-        if (rc)
+        if (rc < 0)
             return rc;
+        if (rc)
+            break;
     }
     *data = s->buf ? s->buf + s->start : "";
     *len = s->end - s->start;
@@ -274,7 +289,7 @@ int aiops_stream_read(aiops_stream *s, const char **data, size_t *len, aiops_err
             return 0;
         s->start = s->end = 0;
         int rc = fill(s, s->max_line, err);
-        if (rc)
+        if (rc < 0)
             return rc;
         if (s->end == 0)
             return 0;
@@ -337,6 +352,8 @@ static int next_regular(aiops_stream *s, struct archive_entry **ae, aiops_err *e
         int r = archive_read_next_header(s->a, ae);
         if (r == ARCHIVE_EOF)
             return 0;
+        if (r < ARCHIVE_WARN && aiops_limit_tripped())
+            return aiops_err_set(err, AIOPS_ELIMIT, s->path, 0, "%s", aiops_limit_tripped());
         if (r < ARCHIVE_WARN)
             return aiops_err_set(err, AIOPS_EIO, s->path, 0, "bad archive: %s",
                                  archive_error_string(s->a) ? archive_error_string(s->a) : "?");
@@ -370,6 +387,7 @@ static void name_member(aiops_stream *s, struct archive_entry *ae)
     s->start = s->end = 0;
     s->eof = 0;
     s->lineno = 0;
+    s->member_out = 0;
 }
 
 static la_ssize_t stdin_read_cb(struct archive *a, void *ud, const void **out)

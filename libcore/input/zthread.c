@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <zstd.h>
 
+#include "common/limits.h"
 #include "input/input.h"
 
 #define ZT_CHUNK ((size_t)1 << 20)   /* decompressed bytes per chunk */
@@ -68,6 +69,7 @@ static void *zt_main(void *arg)
     char *in = malloc(icap);
     ZSTD_inBuffer ib = { in, 0, 0 };
     size_t last = 0;         /* 0 after a whole frame */
+    uint64_t nin = 0, nout = 0;   /* compressed bytes read, decompressed made */
     int eof = 0;
     if (!dc || !in) {
         zt_fail(z, "out of memory");
@@ -91,6 +93,7 @@ static void *zt_main(void *arg)
                 }
                 ib.size = (size_t)r;
                 ib.pos = 0;
+                nin += (uint64_t)r;
                 eof = r == 0;
             }
             if (ib.pos == ib.size && eof) {
@@ -110,6 +113,13 @@ static void *zt_main(void *arg)
                 zt_zfail(z, last);
                 goto out;
             }
+        }
+        aiops_err e = {0};
+        nout += ob.pos;
+        if (aiops_limit_inflate(0, nout, nin, NULL, &e)) {
+            aiops_limit_trip(e.msg);
+            zt_fail(z, e.msg);
+            goto out;
         }
         pthread_mutex_lock(&z->mu);
         if (ob.pos) {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/jdoc.h"
+#include "common/ofile.h"
 #include "predict/predict.h"
 
 #define MODEL_VERSION 1
@@ -60,21 +60,10 @@ int aiops_predict_model_save(const aiops_predict_model *m, const json_t *extra, 
         json_decref(o);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 32);
-    if (!tmp) {
-        json_decref(o);
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    }
-    snprintf(tmp, pl + 32, "%s.tmp.%ld", path, (long)getpid());
-    int rc = 0;
-    if (json_dump_file(o, tmp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0)
-        rc = aiops_err_set(err, AIOPS_EIO, tmp, 0, "cannot write the model");
-    else if (rename(tmp, path) != 0)
-        rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot rename %s into place", tmp);
-    if (rc)
-        unlink(tmp);
-    free(tmp);
+    char *text = json_dumps(o, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    int rc = text ? aiops_ofile_save(path, text, strlen(text), err)
+                  : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    free(text);
     json_decref(o);
     return rc;
 }

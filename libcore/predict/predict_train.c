@@ -19,6 +19,7 @@
 
 #include "common/array.h"
 #include "common/jdoc.h"
+#include "common/ofile.h"
 #include "common/stats.h"
 #include "predict/predict_impl.h"
 
@@ -446,9 +447,13 @@ int aiops_predict_trainer_fit(aiops_predict_trainer *tr, aiops_predict_model *m,
 
 int aiops_predict_trainer_dump(const aiops_predict_trainer *tr, const char *path, aiops_err *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open for writing");
+    aiops_ofile of;
+    int rc = aiops_ofile_open(&of, path, err);
+    FILE *f = rc ? NULL : aiops_ofile_fp(&of, err);
+    if (!f) {
+        aiops_ofile_abort(&of);
+        return rc ? rc : AIOPS_ENOMEM;
+    }
     fprintf(f, "y,w");
     for (int j = 0; j < NF; j++)
         fprintf(f, ",%s", aiops_predict_feature_name(j));
@@ -459,5 +464,5 @@ int aiops_predict_trainer_dump(const aiops_predict_trainer *tr, const char *path
             fprintf(f, ",%.17g", tr->X[i * NF + j]);
         fputc('\n', f);
     }
-    return fclose(f) != 0 ? aiops_err_set(err, AIOPS_EIO, path, 0, "write failed") : 0;
+    return aiops_ofile_commit(&of, err);
 }

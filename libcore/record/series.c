@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "common/limits.h"
 #include "aiops_format.h"
 #include "record/series_impl.h"
 
@@ -95,7 +96,7 @@ aiops_series_table *aiops_series_table_new(void)
     aiops_series_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->max_series = AIOPS_MAX_SERIES_DEFAULT;
+    t->max_series = (size_t)aiops_limit(AIOPS_LIM_SERIES);
     t->nslots = 1024;
     t->slots = malloc(t->nslots * sizeof *t->slots);
     if (!t->slots) {
@@ -128,7 +129,7 @@ void aiops_series_table_free(aiops_series_table *t)
 
 void aiops_series_table_set_max(aiops_series_table *t, size_t max_series)
 {
-    t->max_series = max_series ? max_series : AIOPS_MAX_SERIES_DEFAULT;
+    t->max_series = max_series ? max_series : (size_t)aiops_limit(AIOPS_LIM_SERIES);
 }
 
 size_t aiops_series_table_count(const aiops_series_table *t)
@@ -238,8 +239,9 @@ static int lbuf_add(lbuf *b, const char *k, size_t kn, const char *v, size_t vn,
     }
     if (vn == 0)                    /* Prometheus: empty value = label absent */
         return 0;
-    if (b->nl == MAX_LABELS)
-        return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "more than %d labels", MAX_LABELS);
+    if (b->nl == MAX_LABELS || b->nl >= aiops_limit(AIOPS_LIM_LABELS))
+        return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "more than %llu labels (AIOPS_MAX_LABELS)",
+                             (unsigned long long)aiops_limit(AIOPS_LIM_LABELS));
     int rc = lbuf_put(b, k, kn, &b->koff[b->nl]);
     if (!rc)
         rc = lbuf_put(b, v, vn, &b->voff[b->nl]);
@@ -484,7 +486,8 @@ static int new_series(aiops_series_table *t, const lbuf *b, const char *text, si
 {
     if (t->nseries >= t->max_series)
         return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0,
-                             "more than %zu distinct series (raise the series limit)", t->max_series);
+                             "more than %zu distinct series (raise --max-series or "
+                             "AIOPS_MAX_SERIES)", t->max_series);
     size_t nn = strlen(b->name);
     size_t sz = sizeof(aiops_series_full) + b->nl * sizeof(aiops_label) + tlen + 1 + nn + 1;
     for (size_t i = 0; i < b->nl; i++)

@@ -14,6 +14,7 @@
 #include <zstd.h>
 
 #include "common/buf.h"
+#include "common/ofile.h"
 #include "aiops_format.h"
 #include "record/series_impl.h"
 
@@ -22,6 +23,7 @@
 
 struct aiops_writer {
     int fd, own_fd;
+    aiops_ofile of;          /* own_fd: a temporary renamed into place at close */
     char path[1024];
     aiops_out_format fmt;
     aiops_series_table *tab;
@@ -112,13 +114,13 @@ int aiops_writer_new(aiops_writer **out, const char *path, aiops_out_format fmt,
         if (pl > 4 && strcmp(path + pl - 4, ".zst") == 0)
             zstd = 1;
         snprintf(w->path, sizeof w->path, "%s", path);
-        w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        w->own_fd = 1;
-        if (w->fd < 0) {
-            int rc = aiops_err_set(err, AIOPS_EIO, path, 0, "cannot create: %s", strerror(errno));
+        int rc = aiops_ofile_open(&w->of, path, err);
+        if (rc) {
             free(w);
             return rc;
         }
+        w->fd = w->of.fd;
+        w->own_fd = 1;
     }
     w->buf = malloc(OUTBUF);
     if (zstd) {
@@ -389,8 +391,10 @@ int aiops_writer_close(aiops_writer *w, aiops_err *err)
     int rc = 0;
     if (w->buf && !w->failed)
         rc = drain(w, w->zc ? ZSTD_e_end : ZSTD_e_continue, err);
-    if (w->own_fd && close(w->fd) != 0 && !rc)
-        rc = aiops_err_set(err, AIOPS_EIO, w->path, 0, "close failed: %s", strerror(errno));
+    if (w->own_fd && (rc || !err))    /* err NULL: the run failed, leave no partial file */
+        aiops_ofile_abort(&w->of);
+    else if (w->own_fd)
+        rc = aiops_ofile_commit(&w->of, err);
     ZSTD_freeCCtx(w->zc);
     free(w->zbuf);
     free(w->buf);

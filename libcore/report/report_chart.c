@@ -1,6 +1,7 @@
 /* report_chart.c - charts by running gnuplot as a program (posix_spawnp
  * with an argv, never a shell).  The data and the script are files in a
- * fresh directory under $TMPDIR, removed on every path out.  Nothing from
+ * fresh directory under $TMPDIR, removed on every path out (on a signal by
+ * aiops_tmp_cleanup, common/ofile.h).  Nothing from
  * the input reaches the script: it holds numbers we computed and the
  * paths of our own files; captions (with input text) are rendered by the
  * caller, escaped. */
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/ofile.h"
 #include "report/report_impl.h"
 
 extern char **environ;
@@ -51,8 +53,11 @@ static int slurp(const char *path, size_t cap, char **out, size_t *len)
     return *out ? 0 : -1;
 }
 
+/* Our temporary files are listed for removal on a signal (common/ofile.h)
+ * from before they exist until they are gone. */
 static int put_file(const char *path, const char *s, size_t n)
 {
+    aiops_tmp_add(path);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
         return -1;
@@ -78,6 +83,7 @@ int rp_gnuplot(const char *prog, const char *script, const aiops_buf *data, size
     snprintf(dir, sizeof dir, "%s/aiops-report.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     if (!mkdtemp(dir))
         return aiops_err_set(err, AIOPS_EIO, dir, 0, "cannot make a temporary directory: %s", strerror(errno));
+    aiops_tmp_add(dir);
     int rc = 0;
     size_t made = 0;
     aiops_buf sc = {0};
@@ -113,6 +119,8 @@ int rp_gnuplot(const char *prog, const char *script, const aiops_buf *data, size
     snprintf(gp, sizeof gp, "%s/plot.gp", dir);
     snprintf(out, sizeof out, "%s/out.svg", dir);
     snprintf(errf, sizeof errf, "%s/err.txt", dir);
+    aiops_tmp_add(out);
+    aiops_tmp_add(errf);
     if (!rc && (sc.oom || put_file(gp, sc.p ? sc.p : "", sc.n)))
         rc = aiops_err_set(err, AIOPS_EIO, gp, 0, "cannot write the gnuplot script");
     aiops_buf_free(&sc);
@@ -157,11 +165,15 @@ int rp_gnuplot(const char *prog, const char *script, const aiops_buf *data, size
     for (size_t i = 0; i < made; i++) {
         snprintf(path, sizeof path, "%s/d%zu.dat", dir, i);
         unlink(path);
+        aiops_tmp_forget(path);
     }
-    unlink(gp);
-    unlink(out);
-    unlink(errf);
+    const char *const ours[] = {gp, out, errf};
+    for (size_t i = 0; i < 3; i++) {
+        unlink(ours[i]);
+        aiops_tmp_forget(ours[i]);
+    }
     rmdir(dir);
+    aiops_tmp_forget(dir);
     return rc;
 }
 

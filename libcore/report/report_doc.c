@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/ofile.h"
 #include "report/report_impl.h"
 #include "report/report_doc.h"
 
@@ -92,13 +93,7 @@ int rp_write_file(const char *dir, const char *name, const aiops_buf *b, aiops_e
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (b->oom)
         return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return aiops_err_set(err, AIOPS_EIO, path, 0, "cannot open for writing: %s", strerror(errno));
-    int bad = b->n && fwrite(b->p, 1, b->n, f) != b->n;
-    if (fclose(f) || bad)
-        return aiops_err_set(err, AIOPS_EIO, path, 0, "write failed");
-    return 0;
+    return aiops_ofile_save(path, b->p, b->n, err);
 }
 
 int rp_index_path(const char *dir, const char *name, char **out, aiops_err *err)

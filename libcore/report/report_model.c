@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/array.h"
+#include "common/hash.h"
 #include "report/report_impl.h"
 
 #define RP_MAX_ROWS 400
@@ -356,6 +357,15 @@ static int setup(aiops_report *r, rp_inc *in, json_t *rec, const char *source, s
                                        (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
                                    ? *p : '_');
     in->file[j] = 0;
+    /* A file name from an id: only [A-Za-z0-9_-] (no "../", '/', control
+     * characters); an id that had to change gets a hash of itself after
+     * it, so two ids never share a file ("a/b" and "a.b"). */
+    if (!j || strcmp(in->file, in->id)) {
+        uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, in->id, strlen(in->id));
+        if (j > sizeof in->file - 10)
+            j = sizeof in->file - 10;
+        snprintf(in->file + j, sizeof in->file - j, "-%08llx", (unsigned long long)(h & 0xffffffffu));
+    }
     if (!strcmp(in->file, "index") || !strcmp(in->file, "backtest"))
         memcpy(in->file, "incident-index", 15);
     in->ts = rp_num(rec, "ts");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ofile.h"
 #include "sim/sim_internal.h"
 
 struct aiops_sim_archive {
@@ -17,12 +18,15 @@ struct aiops_sim_archive {
     struct archive_entry *e;
     char path[1024];
     double mtime;
+    aiops_ofile of;          /* written under a temporary name, renamed when closed */
 };
 
 static int ar_fail(aiops_sim_archive *w, aiops_err *err, const char *what)
 {
     const char *m = archive_error_string(w->a);
-    return aiops_err_set(err, AIOPS_EIO, w->path, 0, "%s: %s", what, m ? m : "unknown error");
+    int e = archive_errno(w->a);
+    return aiops_err_set(err, AIOPS_EIO, w->path, 0, "%s: %s%s%s", what, m ? m : "unknown error",
+                         e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
 }
 
 int aiops_sim_archive_open(aiops_sim_archive **out, const char *path, double mtime,
@@ -34,6 +38,7 @@ int aiops_sim_archive_open(aiops_sim_archive **out, const char *path, double mti
         return aiops_err_set(err, AIOPS_ENOMEM, path, 0, "out of memory");
     snprintf(w->path, sizeof w->path, "%s", path && strcmp(path, "-") ? path : "<stdout>");
     w->mtime = mtime;
+    w->of.fd = -1;
     w->a = archive_write_new();
     w->e = archive_entry_new();
     int rc = 0;
@@ -47,10 +52,12 @@ int aiops_sim_archive_open(aiops_sim_archive **out, const char *path, double mti
         rc = ar_fail(w, err, "zstd level");
     else if (archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK)
         rc = ar_fail(w, err, "block padding");
-    else if ((path && strcmp(path, "-") ? archive_write_open_filename(w->a, path)
-                                        : archive_write_open_fd(w->a, 1)) != ARCHIVE_OK)
+    else if ((rc = aiops_ofile_open(&w->of, path, err)) < 0)
+        ;
+    else if (archive_write_open_fd(w->a, w->of.fd) != ARCHIVE_OK)
         rc = ar_fail(w, err, "cannot create");
     if (rc) {
+        aiops_ofile_abort(&w->of);
         archive_entry_free(w->e);
         if (w->a)
             archive_write_free(w->a);
@@ -93,6 +100,10 @@ int aiops_sim_archive_close(aiops_sim_archive *w, aiops_err *err)
     int rc = 0;
     if (archive_write_close(w->a) != ARCHIVE_OK)
         rc = ar_fail(w, err, "finishing the archive");
+    if (rc || !err)              /* the run failed: no archive, not a partial one */
+        aiops_ofile_abort(&w->of);
+    else
+        rc = aiops_ofile_commit(&w->of, err);
     archive_write_free(w->a);
     archive_entry_free(w->e);
     free(w);

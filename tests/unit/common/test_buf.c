@@ -167,6 +167,22 @@ static void test_json_scalars(void **st)
     expect_buf(&b, "[]");
 }
 
+/* Terminal text: C0 (ESC, CR, tab), DEL and C1 become '?', other UTF-8
+ * stays, and the characters asked for get a backslash. */
+static void test_term(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    aiops_buf_term(&b, "a\033[2Jb\r\t\x7f\xc2\x9b" "31m \xc3\xa9|x", NULL);
+    aiops_buf_put(&b, "", 1);
+    assert_string_equal(b.p, "a?[2Jb????31m \xc3\xa9|x");
+    b.n = 0;
+    aiops_buf_term(&b, "a|b\\c", "|\\");
+    aiops_buf_put(&b, "", 1);
+    assert_string_equal(b.p, "a\\|b\\\\c");
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_printf),
         cmocka_unit_test(test_json_nested_in_order),
         cmocka_unit_test(test_json_scalars),
+        cmocka_unit_test(test_term),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

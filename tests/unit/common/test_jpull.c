@@ -176,7 +176,7 @@ static void test_caps(void **state)
     assert_string_equal(b.p, "[ ERR 1: JSON string longer than 8 bytes");
     tokens("[[[1]]]", 7, 0, 0, &o, &b);
     assert_string_equal(b.p, "[ [ [ ERR 1: expected a JSON object or array: maximum parsing depth "
-                             "reached near '1' (column 4)");
+                             "reached (3, AIOPS_MAX_DEPTH) near '1' (column 4)");
     tokens("[[[]]]", 6, 0, 0, &o, &b);
     assert_string_equal(b.p, "[ [ [ ] ] ] ");
     /* 5000 levels: an error, not a stack overflow */

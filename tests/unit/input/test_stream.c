@@ -769,7 +769,7 @@ static void test_member_name_in_messages(void **state)
     assert_string_equal(err.file, want);
     assert_int_equal(err.line, 2);
     char buf[1400], full[1400];
-    snprintf(full, sizeof full, "%s:2: line longer than 10 bytes", want);
+    snprintf(full, sizeof full, "%s:2: line longer than 10 bytes (--max-line, AIOPS_MAX_LINE)", want);
     assert_string_equal(aiops_err_str(&err, buf, sizeof buf), full);
     aiops_stream_free(s);
     aiops_entries_free(e, n);

@@ -22,6 +22,8 @@ printf '{"services": [{"name": "a"}],\n "faults": [{"kind": "memory_leak", "serv
 grep -q ":3: faults\[0\].precursor: expected 30m to 2h" "$t/e" || fail "precursor: $(cat "$t/e")"
 "$sim" "$t/missing.json" --stream 2>"$t/e"; [ $? -eq 2 ] || fail "missing file"
 grep -q 'cannot open scenario' "$t/e" || fail "missing file: $(cat "$t/e")"
-"$sim" scenarios/quiet.json -o /nonexistent/dir/a.tar.zst 2>"$t/e"; [ $? -eq 1 ] ||
-    fail "unwritable output should exit 1"
+"$sim" scenarios/quiet.json -o /nonexistent/dir/a.tar.zst 2>"$t/e"; [ $? -eq 2 ] ||
+    fail "unwritable output should exit 2"
+grep -q "^aiops-simulate: /nonexistent/dir/a.tar.zst: cannot create: No such file or directory" "$t/e" ||
+    fail "unwritable output: $(cat "$t/e")"
 exit 0

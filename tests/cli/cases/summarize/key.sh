@@ -25,6 +25,9 @@ ANTHROPIC_API_KEY= run kf --endpoint "$url" --key-file "$t/key" -o "$out/kf.ndjs
 chmod 644 "$t/key"
 ANTHROPIC_API_KEY= run kf644 --endpoint "$url" --key-file "$t/key" "$in"
 [ "$(rc kf644)" = 2 ] && grep -q "mode 644 lets others read the key" "$t/kf644.err" || fail "0644 key file accepted"
+chmod 640 "$t/key"
+ANTHROPIC_API_KEY= run kf640 --endpoint "$url" --key-file "$t/key" "$in"
+[ "$(rc kf640)" = 2 ] && grep -q "mode 640 lets others read the key; chmod 600 it" "$t/kf640.err" || fail "0640 key file accepted"
 stop
 for m in 401 500 slow malformed; do
     start $m
