@@ -146,6 +146,8 @@ bench: all
 	bench/nab.sh --model ewma
 	bench/nab.sh --model seasonal
 	bench/templates.sh
+	bench/shard.sh
+	bench/follow.sh
 
 datasets: all
 	tools/datasets.sh

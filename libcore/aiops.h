@@ -174,6 +174,30 @@ struct aiops_record;
 int aiops_match_record(aiops_match *m, aiops_series_table *tab, const struct aiops_record *r);
 void aiops_match_free(aiops_match *m);
 
+/* --------------------------------------------------------------- shards */
+
+/* --shard K/N (docs/SCALE.md): N processes that each keep one shard share a
+ * stream with no coordination.  A sample belongs to shard
+ *     fmix64(FNV-1a-64(canonical series text)) mod N
+ * (fmix64: MurmurHash3's 64-bit finaliser), so a series' shard depends on
+ * its identity only: not on input order, file, machine or N's other
+ * members.  Every other record (log, span, event, alert, band, anomaly,
+ * label, ...) belongs to shard 0, so the N shards together carry every
+ * record exactly once.  K counts from 0. */
+typedef struct aiops_shard {
+    uint32_t k, n;           /* n == 0: not sharded (every record is kept) */
+} aiops_shard;
+
+#define AIOPS_SHARD_MAX 65536u
+/* "K/N" with 0 <= K < N <= AIOPS_SHARD_MAX: 0, or AIOPS_EINVAL with what
+ * was expected in err. */
+int aiops_shard_parse(const char *text, aiops_shard *out, aiops_err *err);
+/* The shard of a series text among n (n >= 1). */
+uint32_t aiops_shard_of(const char *text, size_t len, uint32_t n);
+/* 1 if record r belongs to shard sh (always 1 when sh->n == 0). */
+struct aiops_record;
+int aiops_shard_keep(const aiops_shard *sh, aiops_series_table *tab, const struct aiops_record *r);
+
 /* --------------------------------------------------------------- records */
 
 typedef enum aiops_rtype {
@@ -271,7 +295,22 @@ typedef struct aiops_reader_opts {
     /* Warnings (skipped files, file times used, ...): NULL = dropped. */
     void (*warn)(void *warn_ctx, const char *msg);
     void *warn_ctx;
+    /* Live input (docs/SCALE.md).  follow > 0 (aiops-replay --follow): read
+     * the one input (standard input or a plain file, which is followed as it
+     * grows, like tail -f) as records arrive, and hand each record on at the
+     * latest `follow` seconds of wall-clock time after it arrived (or when
+     * the reorder window is full): records that come up to that late are
+     * still put in time order.  A record later than that is an error (with
+     * skip_bad: skipped and counted).  Standard input that is a pipe carrying
+     * the record stream (format "stream") is read this way by itself, with
+     * AIOPS_LIVE_DELAY, so every tool of a pipe passes records on as they
+     * come.  flush (may be NULL) is flushed each time the reader is about to
+     * wait for live input. */
+    double follow;
+    struct aiops_writer *flush;
 } aiops_reader_opts;
+
+#define AIOPS_LIVE_DELAY 0.05    /* seconds: live standard input without --follow */
 
 /* Reads every input (files, "-" for stdin, directories recursively,
  * archives .tar/.tar.gz/.tar.zst/.zip/..., single .gz/.zst/.xz/.bz2 files;

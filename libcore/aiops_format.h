@@ -167,6 +167,10 @@ struct aiops_format {
     /* Next record: 1 = *rec filled (caller owns rec->obj), 0 = end, <0 error. */
     int (*next)(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err);
     void (*close)(void *state);
+    /* Optional, for live input: 1 if next() has records from input already
+     * read (so it would not wait for more), e.g. the rest of a Kafka
+     * payload.  NULL: one record per line. */
+    int (*pending)(void *state);
 };
 
 /* Helpers for format parsers (parse.c). */

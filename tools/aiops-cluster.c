@@ -79,6 +79,7 @@ static int run(const cli *c, const cfg *g, const char *const *paths, size_t npat
         rc = learn(c, cl, g->history.v, g->history.n, tab, g, err);
     if (!rc && !g->recommend)
         rc = aiops_writer_new(&w, g->out, AIOPS_OUT_NDJSON, 0, tab, err);
+    ro.flush = w;            /* live input: flushed whenever the input pauses */
     if (!rc)
         rc = cli_reader_new(c, &rd, paths, npaths, tab, &ro, err);
     aiops_record r;

@@ -7,7 +7,7 @@
 #include "aiops-fit.h"
 #include "common/array.h"
 
-enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST };
+enum { O_MODEL = CLI_LONG + 1, O_STATIC, O_COUNTER, O_OBJECTIVE, O_PARAM, O_LIST, O_SHARD };
 
 /* A repeatable selector option (--match, --counter) appended to its list. */
 static void add_selector(const cli *c, aiops_selector ***list, size_t *cap, size_t *n,
@@ -73,6 +73,18 @@ void fit_parse_args(cli *c, cfg *g)
          .man = "Cap of a series' training buffer in points (default 200000); see Memory."},
         CLI_FROM(&g->from),
         CLI_TO(&g->to),
+        {O_SHARD, "shard", "K/N", "fit and pass only shard K of N (0 <= K < N): series by hash, other records in 0",
+         CLI_STRING,
+         .man = "Read only shard \\fIK\\fR of \\fIN\\fR, counting from 0: the samples of the series\n"
+                "whose hash falls in shard \\fIK\\fR (as \\fBaiops-replay \\-\\-shard\\fR), and, in\n"
+                "shard 0 only, every other record. The rest is dropped on input, so \\fIN\\fR\n"
+                "processes over the same input fit, save and score disjoint series: their\n"
+                "outputs together are the unsharded output record for record (but for the\n"
+                "\\fBscored\\fR record, which each shard writes for its own series), and their\n"
+                "\\fB\\-\\-save\\fR files loaded together (\\fB\\-\\-load\\fR, repeated) are the\n"
+                "unsharded model file. Series are fitted one by one, except with \\fB\\-\\-tune\n"
+                "\\-\\-tune-by name\\fR (one choice per metric name), which \\fB\\-\\-shard\\fR\n"
+                "refuses. See docs/SCALE.md."},
         {CLI_LONG, "bands", NULL, "emit a band record for every scored point", CLI_FLAG, .dest = &fo->bands,
          .man = "Write a band record after every scored sample."},
         {CLI_LONG, "no-samples", NULL, "do not pass samples through (other records still are)", CLI_FLAG,
@@ -112,9 +124,12 @@ void fit_parse_args(cli *c, cfg *g)
                 "(repeatable)."},
         {CLI_LONG, "save", "FILE", "write the fitted models (JSON) to FILE at the end", CLI_PATH, .dest = &g->save,
          .man = "Write the fitted models to \\fIFILE\\fR at the end."},
-        {CLI_LONG, "load", "FILE", "start from models saved by --save (repeatable; later wins)", CLI_LIST,
+        {CLI_LONG, "load", "FILE", "start from models saved by --save (repeatable: merged, later file wins per series)", CLI_LIST,
          .dest = &g->load,
-         .man = "Start from models written by \\fB\\-\\-save\\fR (repeatable; later files win)."},
+         .man = "Start from models written by \\fB\\-\\-save\\fR. The option may be repeated:\n"
+                "the files are merged, and a series present in several of them takes its\n"
+                "model from the last one given (the \\fB\\-\\-save\\fR files of shards hold\n"
+                "disjoint series, so their merge is the unsharded model file)."},
         {CLI_LONG, "tune", NULL, "tune each series' sensitivity against --labels", CLI_FLAG, .dest = &fo->tune,
          .man = "Tune each series' sensitivity against \\fB\\-\\-labels\\fR (see Tuning)."},
         {CLI_LONG, "labels", "FILE", "ground-truth label records for --tune", CLI_PATH, .dest = &g->labels,
@@ -226,9 +241,16 @@ void fit_parse_args(cli *c, cfg *g)
             if (aiops_fit_param_set(&fo->params, c->opt->lng, a, &err))
                 cli_die_usage(c, "%s", err.msg);
             break;
+        case O_SHARD:
+            if (aiops_shard_parse(a, &g->shard, &err))
+                cli_die_usage(c, "--shard: %s", err.msg);
+            break;
         case O_LIST: list_models(); exit(0);
         }
     }
+    if (g->shard.n > 1 && fo->tune && fo->tune_by_name)
+        cli_die_usage(c, "--shard splits a metric's series among shards: it cannot be used with "
+                         "--tune-by name (one choice per metric name)");
     if (fo->tune && !g->labels)
         cli_die_usage(c, "--tune needs --labels FILE");
     /* static takes its thresholds from the rules; alone it has none. */

@@ -101,13 +101,15 @@ static int run(const cli *c, const cfg *g, const char *const *paths, size_t npat
         rc = load_models(f, g, err);
     if (!rc && g->labels)
         rc = aiops_fit_load_labels(f, g->labels, err) < 0 ? err->code : 0;
+    ro.flush = w;            /* live input: flushed whenever the input pauses */
     if (!rc)
         rc = cli_reader_new(c, &rd, paths, npaths, tab, &ro, err);
     aiops_record r;
     uint64_t n = 0, nread = 0;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
-        nread++;
-        rc = r.ts >= g->from && r.ts < g->to ? aiops_fit_push(f, &r, err) : 0;
+        int mine = aiops_shard_keep(&g->shard, tab, &r);   /* --shard: others dropped */
+        nread += mine;
+        rc = mine && r.ts >= g->from && r.ts < g->to ? aiops_fit_push(f, &r, err) : 0;
         if (rc < 0)
             cli_reader_locate(rd, err);
         aiops_record_clear(&r);

@@ -16,6 +16,7 @@ typedef struct cfg {
     size_t rules_cap, match_cap, counters_cap;   /* AIOPS_GROW capacities */
     int fmt, fail, verbose;
     double from, to;
+    aiops_shard shard;           /* --shard K/N */
 } cfg;
 
 /* Parse the command line into g (usage errors exit 2; --list-models and

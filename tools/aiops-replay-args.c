@@ -6,7 +6,7 @@
 
 #include "aiops-replay.h"
 
-enum { O_LIST = CLI_LONG + 1 };
+enum { O_LIST = CLI_LONG + 1, O_SHARD };
 
 static void list_formats(void)
 {
@@ -55,6 +55,36 @@ void replay_parse_args(cli *c, cfg *g)
                 "\\fBsample,log,span\\fR (see docs/FORMAT.md for the types)."},
         CLI_FROM(&g->from),
         CLI_TO(&g->to),
+        {O_SHARD, "shard", "K/N", "keep only shard K of N (0 <= K < N): series by hash, other records in 0",
+         CLI_STRING,
+         .man = "Keep only shard \\fIK\\fR of \\fIN\\fR, counting from 0 (\\fB0/4\\fR .. \\fB3/4\\fR),\n"
+                "so that \\fIN\\fR processes share a stream with no coordination. A sample\n"
+                "belongs to the shard given by a hash of its series' canonical text (the\n"
+                "same on every machine, whatever the input order); every other record (log,\n"
+                "span, event, alert, ...) belongs to shard 0. The \\fIN\\fR outputs together\n"
+                "hold every record exactly once; \\fBaiops-replay\\fR of them all merges them\n"
+                "back in time order. Samples of Prometheus \\fBALERTS\\fR series are sharded\n"
+                "before \\fB\\-\\-alerts-from-series\\fR turns them into alerts. See docs/SCALE.md."},
+        {CLI_LONG, "follow", NULL, "read one live input as it grows (stdin, a pipe, or a file like tail -f)",
+         CLI_FLAG, .dest = &g->follow,
+         .man = "Read one input as it arrives and write each record as soon as it is due:\n"
+                "standard input (\\fB\\-\\fR, e.g. \\fBkcat \\-C \\-t metrics \\-o end \\-J |\n"
+                "aiops-replay \\-\\-follow \\-\\fR), a FIFO, or a plain file, which is then read\n"
+                "on as it grows, like \\fBtail \\-f\\fR (the run ends when killed; a file that\n"
+                "is truncated or replaced is not noticed). There is no whole-input\n"
+                "reordering: a record is held at most \\fB\\-\\-follow-delay\\fR of wall-clock time\n"
+                "(or until \\fB\\-\\-reorder-window\\fR records are held), so records that\n"
+                "arrive up to that late are still put in time order, and the output is\n"
+                "flushed whenever the input pauses. A record that comes later than that,\n"
+                "older than one already written, is an error; with \\fB\\-\\-skip-bad\\fR it is\n"
+                "skipped and counted. Formats read whole (those not in time order) are read\n"
+                "to the end first. Archives, compressed files and more than one input cannot\n"
+                "be followed. See docs/SCALE.md."},
+        {CLI_LONG, "follow-delay", "DURATION", "with --follow: longest a record waits for earlier ones (200ms)",
+         CLI_DURATION, .dest = &g->follow_delay, .range = CLI_GT, .lo = 0,
+         .man = "With \\fB\\-\\-follow\\fR: the longest a record is held, in wall-clock time, for\n"
+                "records older than it that arrive later (default 200ms). It bounds the\n"
+                "latency that replay adds."},
         {CLI_LONG, "speed", "N", "pace output at N x real time (default: as fast as possible)", CLI_NUMBER,
          .dest = &g->speed, .range = CLI_GT, .lo = 0,
          .man = "Pace the output at \\fIN\\fR times real time (the gap between two records'\n"
@@ -182,10 +212,18 @@ void replay_parse_args(cli *c, cfg *g)
                 cli_die_usage(c, "--match: %s", err.msg);
             break;
         case 't': parse_types(c, g, a); break;
+        case O_SHARD:
+            if (aiops_shard_parse(a, &g->shard, &err))
+                cli_die_usage(c, "--shard: %s", err.msg);
+            break;
         case O_LIST: list_formats(); exit(0);
         }
     }
     ro->members = g->members.v;
+    if (g->follow)
+        ro->follow = g->follow_delay > 0 ? g->follow_delay : 0.2;
+    else if (g->follow_delay > 0)
+        cli_die_usage(c, "--follow-delay needs --follow");
     c->opts = NULL;
 }
 

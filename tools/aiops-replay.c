@@ -120,9 +120,10 @@ static int run(const cli *c, cfg *g, const char *const *paths, size_t npaths, ai
      * text (no tree per log line or span). */
     g->ro.raw_text = 1;
     if (!rc)
-        rc = cli_reader_new(c, &rd, paths, npaths, o.tab, &g->ro, err);
-    if (!rc)
         rc = aiops_writer_new(&o.w, g->out, g->fmt, g->zstd, o.tab, err);
+    g->ro.flush = o.w;          /* live input: flushed whenever the input pauses */
+    if (!rc)
+        rc = cli_reader_new(c, &rd, paths, npaths, o.tab, &g->ro, err);
     if (!rc && g->alerts_from_series)
         rc = aiops_alerts_series_new(&as, o.tab, 0, 1, err);
     int tty = isatty(2) && !g->speed;
@@ -130,7 +131,12 @@ static int run(const cli *c, cfg *g, const char *const *paths, size_t npaths, ai
     aiops_record r;
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         seen++;
-        rc = emit_via(&o, as, rd, &r, err);
+        if (aiops_shard_keep(&g->shard, o.tab, &r))     /* --shard: others dropped */
+            rc = emit_via(&o, as, rd, &r, err);
+        else {
+            aiops_record_clear(&r);
+            rc = 0;
+        }
         if (tty && (seen & 0xffff) == 0 && now_mono() - last_progress > 1) {
             last_progress = now_mono();
             fprintf(stderr, "\raiops-replay: %llu records read, %llu written",

@@ -13,6 +13,9 @@ typedef struct cfg {
     int have_types;
     double from, to, speed;
     aiops_match *match;
+    aiops_shard shard;          /* --shard K/N */
+    int follow;                 /* --follow */
+    double follow_delay;        /* --follow-delay, seconds */
     cli_list members;
     aiops_reader_opts ro;
 } cfg;

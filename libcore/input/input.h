@@ -79,6 +79,20 @@ const char *aiops_stream_path(const aiops_stream *s);
  * same archive) without reopening: reuses the decompression done so far. */
 int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);
 
+/* Live input (aiops-replay --follow; docs/SCALE.md).  Standard input that
+ * is a pipe, FIFO, socket or terminal is live by itself: its first bytes
+ * and format detection stop waiting once a whole line has come and nothing
+ * more arrives within AIOPS_LIVE_GRACE_MS.  aiops_stream_follow(s) makes a
+ * plain file live like `tail -f`: at its end, reads wait for it to grow.
+ * aiops_stream_live: 1 if s is live.  aiops_stream_ready: 1 when a whole
+ * line is buffered or more input can be read now, waiting up to timeout_ms
+ * (-1: until then); 0 when nothing came in time.  Streams that are not
+ * live are always ready. */
+#define AIOPS_LIVE_GRACE_MS 50
+void aiops_stream_follow(aiops_stream *s);
+int aiops_stream_live(const aiops_stream *s);
+int aiops_stream_ready(aiops_stream *s, int timeout_ms);
+
 /* 1 in *is_archive when the file starts with a compression/archive magic. */
 int aiops_path_is_archive(const char *path, int *is_archive, aiops_err *err);
 /* A libarchive reader set up for the formats and filters we accept. */

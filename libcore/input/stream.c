@@ -6,9 +6,11 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -46,6 +48,7 @@ struct aiops_stream {
     size_t max_line, max_doc;
     /* decompression bomb checks (aiops_limit_inflate) */
     uint64_t member_out, total_out;
+    int live, follow;            /* live input; follow: a plain file read like tail -f */
 };
 
 static void set_names(aiops_stream *s, const char *path, const char *member)
@@ -119,6 +122,8 @@ double aiops_stream_mtime(const aiops_stream *s) { return s->mtime; }
 long aiops_stream_lineno(const aiops_stream *s) { return s->lineno; }
 int aiops_stream_is_chain(const aiops_stream *s) { return s->chain; }
 
+static int fd_ready(aiops_stream *s, int timeout_ms);
+
 /* Read up to n raw bytes.  Returns bytes read, 0 at end, <0 error. */
 static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
 {
@@ -138,6 +143,11 @@ static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
         }
         for (;;) {
             ssize_t r = read(s->fd, dst, n);
+            if (r == 0 && s->follow) {          /* tail -f: wait for the file to grow */
+                struct timespec d = {0, 100000000};
+                nanosleep(&d, NULL);
+                continue;
+            }
             if (r >= 0)
                 return (long)r;
             if (errno != EINTR)
@@ -271,6 +281,9 @@ int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err
 int aiops_stream_peek(aiops_stream *s, const char **data, size_t *len, aiops_err *err)
 {
     while (!s->eof && s->end - s->start < 65536) {
+        if (s->live && s->buf && memchr(s->buf + s->start, '\n', s->end - s->start) &&
+            !fd_ready(s, AIOPS_LIVE_GRACE_MS))
+            break;
         int rc = fill(s, s->max_line > 65536 ? s->max_line : 65536, err);
         if (rc < 0)
             return rc;
@@ -417,7 +430,12 @@ static int open_stdin(aiops_stream *s, aiops_err *err)
 {
     s->fd = 0;
     set_names(s, "-", NULL);
+    struct stat sb;
+    s->live = fstat(0, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode);
     while (s->prefixlen < SNIFF) {
+        if (s->live && memchr(s->prefix, '\n', s->prefixlen) &&
+            !fd_ready(s, AIOPS_LIVE_GRACE_MS))
+            break;
         ssize_t r = read(0, s->prefix + s->prefixlen, SNIFF - s->prefixlen);
         if (r < 0 && errno == EINTR)
             continue;
@@ -431,6 +449,7 @@ static int open_stdin(aiops_stream *s, aiops_err *err)
         s->kind = SRC_FD;
         return 0;
     }
+    s->live = 0;                 /* compressed: libarchive reads as it wants */
     s->kind = SRC_ARCHIVE;
     s->chain = 1;
     if (!(s->a = aiops_archive_reader()))
@@ -553,4 +572,51 @@ int aiops_stream_open_entry(const aiops_entry *e, size_t max_line, size_t max_do
     }
     *out = s;
     return 0;
+}
+
+/* ---- live input */
+
+void aiops_stream_follow(aiops_stream *s)
+{
+    struct stat sb;
+    if (s->kind != SRC_FD)
+        return;
+    s->live = 1;                 /* a FIFO ends when its writer closes it */
+    s->follow = fstat(s->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int aiops_stream_live(const aiops_stream *s) { return s->live; }
+
+/* 1 when the file descriptor has more to read within timeout_ms. */
+static int fd_ready(aiops_stream *s, int timeout_ms)
+{
+    for (;;) {
+        if (s->follow) {             /* a plain file: has it grown past where we are? */
+            struct stat sb;
+            off_t pos = lseek(s->fd, 0, SEEK_CUR);
+            if (fstat(s->fd, &sb) != 0 || pos < 0 || sb.st_size > pos)
+                return 1;
+            if (timeout_ms == 0)
+                return 0;
+            int step = timeout_ms < 0 || timeout_ms > 100 ? 100 : timeout_ms;
+            struct timespec d = {0, (long)step * 1000000};
+            nanosleep(&d, NULL);
+            if (timeout_ms > 0)
+                timeout_ms -= step;
+            continue;
+        }
+        struct pollfd p = {s->fd, POLLIN, 0};
+        int r = poll(&p, 1, timeout_ms);
+        if (r < 0 && errno == EINTR)
+            continue;
+        return r != 0;               /* an error: let read(2) report it */
+    }
+}
+
+int aiops_stream_ready(aiops_stream *s, int timeout_ms)
+{
+    if (!s->live || s->eof || s->prefixpos < s->prefixlen ||
+        (s->buf && memchr(s->buf + s->start, '\n', s->end - s->start)))
+        return 1;
+    return fd_ready(s, timeout_ms);
 }

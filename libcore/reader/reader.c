@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/array.h"
 #include "common/buf.h"
@@ -25,6 +26,7 @@ typedef struct item {
     aiops_record r;
     uint64_t seq;
     long line;                  /* where it came from, for messages downstream */
+    double arrived;             /* live sources: when it was read (monotonic clock) */
 } item;
 
 typedef struct source {
@@ -34,6 +36,8 @@ typedef struct source {
     void *pstate;
     aiops_parse_ctx ctx;
     int eof, buffer_all;
+    int live;                   /* read as records arrive (aiops_reader_opts.follow) */
+    double delay;               /* live: the longest a record is held, seconds */
     /* FIFO ring of in-order records; rcap is a power of two */
     item *ring;
     size_t rcap, rhead, rlen;
@@ -62,6 +66,7 @@ struct aiops_reader {
     size_t buffered;
     double last_out;
     int started, have_out;
+    int refill;                 /* mh[0] gave a record and is read on at the next call */
     size_t last_src;            /* source and line of the last record returned */
     long last_line;
     char where[1100];
@@ -111,6 +116,13 @@ static void heap_down(item *h, size_t n, size_t i)
     }
 }
 
+static double now_mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Put a record into the source's buffer. */
 static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err)
 {
@@ -118,12 +130,30 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         char a[40], b[40];
         aiops_fmt_time(r->ts, a);
         aiops_fmt_time(rd->last_out, b);
-        aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
-                      "record at %s is older than %s, already written: the input is out of "
-                      "time order by more than the reorder window (%zu records); raise "
-                      "--reorder-window or sort the input",
-                      a, b, rd->o.reorder_window);
+        if (s->live && rd->o.follow > 0)
+            aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
+                          "record at %s is older than %s, already written: it came more "
+                          "than %g s (--follow-delay) or %zu records (--reorder-window) "
+                          "after later ones", a, b, s->delay, rd->o.reorder_window);
+        else if (s->live)
+            aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
+                          "record at %s is older than %s, already written: the input is out "
+                          "of time order by more than the reorder window (%zu records, and "
+                          "%g s on a pipe); raise --reorder-window or sort the input",
+                          a, b, rd->o.reorder_window, s->delay);
+        else
+            aiops_err_set(err, AIOPS_EORDER, aiops_stream_name(s->st), s->last_line,
+                          "record at %s is older than %s, already written: the input is out "
+                          "of time order by more than the reorder window (%zu records); "
+                          "raise --reorder-window or sort the input",
+                          a, b, rd->o.reorder_window);
         aiops_record_clear(r);
+        if (s->live && rd->o.skip_bad) {        /* a live stream goes on: count it */
+            if (rd->skipped++ == 0)
+                rd->first_skip = *err;
+            aiops_err_clear(err);
+            return 0;
+        }
         return AIOPS_EORDER;
     }
     /* A record with a JSON object weighs far more than a sample: count
@@ -139,7 +169,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         aiops_record_clear(r);
         return AIOPS_ELIMIT;
     }
-    item it = {*r, s->seq++, s->last_line};
+    item it = {*r, s->seq++, s->last_line, s->live ? now_mono() : 0};
     const item *tail = s->rlen ? &s->ring[(s->rhead + s->rlen - 1) & (s->rcap - 1)] : NULL;
     if (!tail || tail->r.ts <= it.r.ts) {
         if (s->rlen == s->rcap) {
@@ -285,6 +315,11 @@ static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
     s->fmt = f;
     set_ctx(rd, &s->ctx, s->st);
     s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
+    /* Live: followed, or a pipe on stdin carrying the record stream (in
+     * time order, as every tool writes it).  A format read whole is not. */
+    s->live = aiops_stream_live(s->st) && !s->buffer_all &&
+              (rd->o.follow > 0 || !strcmp(f->name, "stream"));
+    s->delay = rd->o.follow > 0 ? rd->o.follow : AIOPS_LIVE_DELAY;
     rc = f->open(&s->pstate, &s->ctx, err);
     if (rc) {                   /* a failed open owns nothing */
         s->fmt = NULL;
@@ -387,9 +422,51 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
     }
 }
 
+/* Before waiting for live input: what was decided so far goes out. */
+static void reader_idle(aiops_reader *rd)
+{
+    aiops_err e2 = {0};
+    if (rd->o.flush)
+        (void)aiops_writer_flush(rd->o.flush, &e2);     /* a failure shows at the next write */
+}
+
+/* Live source: 1 if a record can be read within timeout_ms (-1: waits). */
+static int src_ready(source *s, int timeout_ms)
+{
+    if (s->fmt && s->fmt->pending && s->pstate && s->fmt->pending(s->pstate))
+        return 1;
+    return aiops_stream_ready(s->st, timeout_ms);
+}
+
+/* Live source: read while input is there; stop when the earliest record
+ * held has waited its delay (it goes on), or the window is full. */
+static int src_fill_live(aiops_reader *rd, source *s, aiops_err *err)
+{
+    while (!s->eof && src_len(s) < rd->o.reorder_window) {
+        if (src_len(s)) {
+            double wait = src_head(s)->arrived + s->delay - now_mono();
+            if (wait <= 0)
+                return 0;
+            if (!src_ready(s, 0)) {
+                reader_idle(rd);
+                if (!src_ready(s, (int)ceil(wait * 1000)))
+                    return 0;
+            }
+        } else if (!src_ready(s, 0)) {
+            reader_idle(rd);                     /* and wait for input */
+        }
+        int rc = src_read_one(rd, s, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int src_fill(aiops_reader *rd, source *s, aiops_err *err)
 {
     while (!s->eof && (s->buffer_all || src_len(s) < rd->o.reorder_window)) {
+        if (s->live)
+            return src_fill_live(rd, s, err);
         int rc = src_read_one(rd, s, err);
         if (rc)
             return rc;
@@ -494,6 +571,8 @@ static int activate(aiops_reader *rd, size_t si, aiops_err *err)
     int rc = src_open_stream(rd, s, err);
     if (rc)
         return rc;
+    if (rd->o.follow > 0 && s->entry->kind == AIOPS_ENTRY_FILE)
+        aiops_stream_follow(s->st);
     rd->nactive++;
     if ((rc = src_fill(rd, s, err)))
         return rc;
@@ -554,11 +633,36 @@ static int is_duplicate(aiops_reader *rd, const aiops_record *r, aiops_err *err)
     return 0;
 }
 
-/* The next record of the merge, duplicates included. */
+/* After a record left source mh[0]: read on, and put the source back in
+ * its place in the merge (or retire it at its end). */
+static int merge_refill(aiops_reader *rd, aiops_err *err)
+{
+    source *s = &rd->src[rd->mh[0]];
+    int rc = src_fill(rd, s, err);
+    if (rc)
+        return rc;
+    if (src_len(s) == 0) {
+        rd->mh[0] = rd->mh[--rd->mlen];
+        src_retire(rd, s);
+    }
+    if (rd->mlen)
+        mh_down(rd, 0);
+    return 0;
+}
+
+/* The next record of the merge, duplicates included.  A live source is
+ * read on only at the next call, after the caller has written the record
+ * returned now: so the output is flushed with it before input is waited
+ * for. */
 static int merge_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
 {
     int rc;
     rd->started = 1;
+    if (rd->refill) {
+        rd->refill = 0;
+        if ((rc = merge_refill(rd, err)))
+            return rc;
+    }
     if ((rc = activate_due(rd, err)))
         return rc;
     if (rd->mlen == 0)
@@ -569,16 +673,14 @@ static int merge_next(aiops_reader *rd, aiops_record *rec, aiops_err *err)
     rd->last_src = si;
     rd->last_out = rec->ts;
     rd->have_out = 1;
-    if ((rc = src_fill(rd, s, err))) {
+    if (s->live) {
+        rd->refill = 1;
+        return 1;
+    }
+    if ((rc = merge_refill(rd, err))) {
         aiops_record_clear(rec);
         return rc;
     }
-    if (src_len(s) == 0) {
-        rd->mh[0] = rd->mh[--rd->mlen];
-        src_retire(rd, s);
-    }
-    if (rd->mlen)
-        mh_down(rd, 0);
     return 1;
 }
 
@@ -791,6 +893,12 @@ int aiops_reader_new(aiops_reader **out, const char *const *paths, size_t npaths
     aiops_buf_free(&key);
     if (!rc)
         rc = drop_unrecognised(rd, err);
+    if (!rc && rd->o.follow > 0 && rd->nentries != 1)
+        rc = aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "--follow reads one input (standard "
+                           "input or one file), not %zu", rd->nentries);
+    if (!rc && rd->o.follow > 0 && rd->entries[0].kind == AIOPS_ENTRY_MEMBER)
+        rc = aiops_err_set(err, AIOPS_EINVAL, rd->entries[0].path, 0, "cannot follow an "
+                           "archive or a compressed file: give a plain file or standard input");
     if (rc)
         goto fail;
     size_t n = rd->nentries ? rd->nentries : 1;

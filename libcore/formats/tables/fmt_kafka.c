@@ -47,6 +47,13 @@ typedef struct kf_state {
     const aiops_format *fmt; /* its format, NULL between payloads */
     void *fst;
     aiops_parse_ctx ictx;
+    /* The payload's next record, read ahead so that its end is known as
+     * soon as its last record is returned (live input must not wait for
+     * the next message while one is pending); or its error, for the next
+     * call. */
+    aiops_record ahead;
+    int have_ahead, ahead_rc;
+    aiops_err ahead_err;
 } kf_state;
 
 /* ----------------------------------------------------------- payloads */
@@ -236,6 +243,8 @@ static void kf_close(void *state)
     kf_state *st = state;
     if (!st)
         return;
+    if (st->have_ahead)
+        aiops_record_clear(&st->ahead);
     end_payload(st);
     json_decref(st->env);
     free(st);
@@ -249,21 +258,53 @@ static int kf_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
     return 0;
 }
 
+/* Read the payload's next record ahead (st->ahead), or end the payload;
+ * an error is kept for the next call, and the rest of the bad message is
+ * dropped with it, so --skip-bad goes on with the next message. */
+static void payload_ahead(kf_state *st, aiops_parse_ctx *ctx)
+{
+    aiops_record r = {0};
+    aiops_err e = {0};
+    int rc = st->fmt->next(st->fst, &st->ictx, &r, &e);
+    if (rc == 1) {
+        st->ahead = r;
+        st->have_ahead = 1;
+        return;
+    }
+    if (rc < 0) {
+        st->ahead_rc = payload_err(st, ctx, rc, &e);
+        st->ahead_err = e;
+    }
+    end_payload(st);
+}
+
 static int kf_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
 {
     kf_state *st = state;
+    if (st->have_ahead) {
+        *rec = st->ahead;
+        st->have_ahead = 0;
+        payload_ahead(st, ctx);
+        return 1;
+    }
+    if (st->ahead_rc) {
+        int rc = st->ahead_rc;
+        st->ahead_rc = 0;
+        *err = st->ahead_err;
+        return rc;
+    }
     for (;;) {
         if (st->fmt) {
             int rc = st->fmt->next(st->fst, &st->ictx, rec, err);
             if (rc < 0) {
-                /* The rest of a bad message is dropped with it, so
-                 * --skip-bad goes on with the next message. */
                 rc = payload_err(st, ctx, rc, err);
                 end_payload(st);
                 return rc;
             }
-            if (rc == 1)
+            if (rc == 1) {
+                payload_ahead(st, ctx);
                 return 1;
+            }
             end_payload(st);
         }
         char *l;
@@ -280,6 +321,12 @@ static int kf_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_e
         if ((rc = start_payload(st, ctx, payload, rec, err)) != 0)
             return rc;
     }
+}
+
+static int kf_pending(void *state)
+{
+    const kf_state *st = state;
+    return st->have_ahead || st->ahead_rc;     /* known without reading on */
 }
 
 static int kf_probe(const char *entry, const char *head, size_t n)
@@ -303,4 +350,5 @@ const aiops_format aiops_fmt_kafka = {
     .open = kf_open,
     .next = kf_next,
     .close = kf_close,
+    .pending = kf_pending,
 };

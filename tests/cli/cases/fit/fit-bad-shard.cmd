@@ -1,0 +1,1 @@
+aiops-fit --shard 2/2 tests/fixtures/fit/small.ndjson

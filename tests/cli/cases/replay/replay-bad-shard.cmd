@@ -1,0 +1,1 @@
+aiops-replay --shard 3/2 tests/fixtures/fit/small.ndjson
