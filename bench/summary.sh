@@ -15,7 +15,7 @@
 #   benchmark  small (default; < 10 min on 2 idle cores)       large
 #   replay     1 M samples; a quarter day of logs/spans;        10 M samples, a day, the 1 GB
 #              no 1 GB document                                 document
-#   simulate   bench/scenarios/e2e-10x.json                      big.json (40 M samples)
+#   simulate   bench/scenarios/e2e-1x.json (200 k samples)        big.json (40 M samples)
 #   fit        2 series, 200 for scale, 1 rep, 20 whole         10, 2000, 3 reps, 200
 #   score      1 M points per model                             10 M
 #   cluster    100 000 alerts                                   1 000 000
@@ -26,7 +26,8 @@
 #
 # A benchmark whose data set is missing (templates needs Loghub-2k) or
 # that fails is reported as such in its row; the others still run.  Exit
-# status 1 when one failed.  ONLY="rca e2e" runs a subset.
+# status 1 when one failed.  ONLY="rca e2e" runs a subset; SUMMARY_ONLY=1
+# runs nothing and prints the table of the last run of that size.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
@@ -52,10 +53,11 @@ run() {
 }
 
 for b in $only; do
+    [ -n "${SUMMARY_ONLY:-}" ] && break
     if [ "$size" = small ]; then
         case $b in
         replay) run replay env OBS_DAYS=0.25 BIG_DOC=0 bench/replay.sh 1000000 ;;
-        simulate) run simulate bench/simulate.sh bench/scenarios/e2e-10x.json ;;
+        simulate) run simulate bench/simulate.sh bench/scenarios/e2e-1x.json ;;
         fit) run fit env RESULTS_ONLY=1 REPS=1 WHOLE=20 bench/fit.sh 2 200 ;;
         score) run score bench/score.sh 1000000 ;;
         cluster) run cluster env N=100000 bench/cluster.sh ;;
@@ -93,8 +95,9 @@ key() {
     fit)
         # the speed table of the section fit_report.py writes: ours vs statsmodels, CPU (wall)
         awk -F'|' '/^\| ours \| statsmodels \| fit\+forecast/ { on = 1; next }
-             on && /^\|---/ { next } on && /^\|/ { gsub(/ +/, " ", $0); printf "%s: %s;", $2, $6; next }
-             on { exit }' "$BENCH_DIR_FIT/section.md" 2>/dev/null | sed 's/ *; *$//; s/  */ /g; s/^ //' ;;
+             on && /^\|---/ { next }
+             on && /^\|/ { gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $5); printf "%s %s; ", $2, $5; next }
+             on { exit }' "$BENCH_DIR_FIT/section.md" 2>/dev/null | sed 's/; $//; s/^/fit+forecast, statsmodels \/ ours, CPU (wall): /' ;;
     score)
         awk -F'|' '/^\| (ewma|seasonal) / { gsub(/ /, "", $2); printf "%s %s M points/s; ", $2, $5 }' "$f" |
             sed 's/; $//; s/  */ /g' ;;
@@ -122,17 +125,19 @@ for b in $only; do
     cluster) peer="scikit-learn DBSCAN" ;; rca) peer="networkx" ;; predict) peer="scikit-learn" ;;
     templates) peer="Python Drain" ;; e2e) peer="pandas/statsmodels/sklearn/networkx pipeline" ;;
     esac
-    rc=$(cat "$out/$b.rc" 2>/dev/null || echo 2)
+    rc=$(cat "$out/$b.rc" 2>/dev/null || echo none)
     BENCH_DIR_FIT=$base/$size-fit
-    if [ "$rc" = 0 ]; then
+    if [ "$rc" = none ]; then
+        k="not run"
+    elif [ "$rc" = 0 ]; then
         k=$(key "$b")
     else
         k="**failed (exit $rc)**: $(tail -n 1 "$out/$b.err" 2>/dev/null | cut -c1-120)"
         [ "$b" = templates ] && grep -q 'no .*loghub' "$out/$b.err" 2>/dev/null && k="skipped: Loghub-2k not found"
         failed=1
     fi
-    t=$(awk '{ printf "%.0f | %.0f", $2 + $3, $1 }' "$out/$b.time" 2>/dev/null || echo "- | -")
-    echo "| $b | $peer | ${k:--} | $t |"
+    t=$(tail -n 1 "$out/$b.time" 2>/dev/null | awk '{ printf "%.0f | %.0f", $2 + $3, $1 }')
+    echo "| $b | $peer | ${k:--} | ${t:--  | -} |"
 done
 echo
 echo "Whole outputs: $out/NAME.out; commands: docs/BENCHMARKS.md."
