@@ -2,7 +2,7 @@
 # bench/e2e.sh [SIZE] - our pipeline against the classic Python one, end to
 # end, on the same archives in one run (issue 28).
 #
-# SIZE is 1x (default; BENCH_SIZE=large makes it 10x), 10x or 100x: the
+# SIZE is 1x (the default), 10x (also spelled large) or 100x: the
 # scenario bench/scenarios/e2e-SIZE.json (written by e2e_gen.py: 10
 # services/7 days, 100/14, 300/28, 5-minute step, logs and traces on).
 # aiops-simulate writes a test archive (the scenario's seed) and a

@@ -109,7 +109,9 @@ key() {
         awk -F'|' '$4 ~ /sklearn lbfgs/ { gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $8); printf "%s matrix: sklearn lbfgs %s; ", $2, $8 }' "$f" |
             sed 's/; $//' ;;
     templates)
-        grep -E '^(aiops logtmpl|python Drain):' "$f" | sed 's/  */ /g' | paste -sd';' - ;;
+        awk '/^aiops logtmpl:/ { for (i = 1; i < NF; i++) if ($i == "lines_per_s") o = $(i + 1) }
+             /^python Drain:/ { for (i = 1; i < NF; i++) if ($i == "lines_per_s") p = $(i + 1) }
+             END { if (o && p) printf "ours %.0f k lines/CPU s, Python Drain %.0f k (%.1fx)", o / 1e3, p / 1e3, o / p }' "$f" ;;
     e2e) tail -n 1 "$f" | sed 's/^e2e [0-9x]*: //' ;;
     esac
 }
@@ -140,5 +142,7 @@ for b in $only; do
     echo "| $b | $peer | ${k:--} | ${t:--  | -} |"
 done
 echo
+for b in $only; do tail -n 1 "$out/$b.time" 2>/dev/null; done |
+    awk '{ c += $2 + $3; w += $1 } END { printf "Total: %.0f CPU s, %.0f wall s.\n", c, w }'
 echo "Whole outputs: $out/NAME.out; commands: docs/BENCHMARKS.md."
 exit $failed
