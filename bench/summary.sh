@@ -103,7 +103,8 @@ key() {
             sed 's/; $//; s/  */ /g' ;;
     cluster)
         { grep '^aiops-cluster, all' "$f" | sed 's/  */ /g'
-          grep 'ratio .*x; ARI' "$f" | sed 's/^ *//; s/^ratio/DBSCAN scikit-learn \/ ours/'; } | paste -sd';' - ;;
+          grep 'ratio .*x; ARI' "$f" | sed 's/^ *//; s/^ratio/DBSCAN scikit-learn \/ ours/'; } | paste -sd';' - |
+            sed 's/;/; /' ;;
     rca) tail -n 1 "$f" ;;
     predict)
         awk -F'|' '$4 ~ /sklearn lbfgs/ { gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $8); printf "%s matrix: sklearn lbfgs %s; ", $2, $8 }' "$f" |
