@@ -10,7 +10,9 @@ entry services with their own daily/weekly traffic, a middle tier of
 HTTP services, and the db/cache/queue leaves they call, plus workers.
 Faults of every kind are spread over the span from day 2 on, one every
 10 to 14 hours, each on a service drawn from the layer where that kind
-happens; no two overlap.  The topology and faults come from a fixed
+happens; no two overlap.  Services are named db00, svc03, edge01 (no
+hyphen before the number: aiops-rca reads a trailing -00 as a
+StatefulSet pod ordinal and would merge db-00 ... db-09 into "db").  The topology and faults come from a fixed
 random seed, so the files are reproducible; the e2e benchmark's test
 archive uses the scenario seed and its training archive (for the two
 predictors) seed + 1000, so no detector is ever scored on the incidents
