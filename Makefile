@@ -2,7 +2,8 @@
 #   make            build libcore/libaiops.a and bin/aiops-*
 #   make test       unit + CLI tests, then the same under ASan+UBSan
 #   make demo       run the pipeline on the bundled demo data
-#   make bench      benchmarks (bench/*.sh), figures go to docs/BENCHMARKS.md
+#   make bench      every benchmark at a size that runs in minutes, one summary table
+#                   (bench/summary.sh); BENCH_SIZE=large for the big runs and NAB
 #   make man        regenerate the OPTIONS of docs/man/*.1 from the tools' option tables
 #   make install PREFIX=/usr/local
 #   make deps       install missing Debian packages (as root) or print the apt-get line
@@ -137,17 +138,14 @@ demo: deps
 	$(MAKE) all
 	@tools/demo.sh
 
+# bench/summary.sh runs replay, simulate, fit, score, cluster, rca, predict,
+# templates and e2e and prints one table; the figures in docs/BENCHMARKS.md
+# are each script's own, with its command beside them.
+BENCH_SIZE ?= small
 bench: all
-	bench/replay.sh
-	bench/simulate.sh
-	bench/fit.sh
-	bench/score.sh
-	bench/nab.sh
-	bench/nab.sh --model ewma
-	bench/nab.sh --model seasonal
-	bench/templates.sh
-	bench/shard.sh
-	bench/follow.sh
+	@bench/summary.sh $(BENCH_SIZE)
+	@if [ "$(BENCH_SIZE)" = large ]; then \
+	  bench/nab.sh && bench/nab.sh --model ewma && bench/nab.sh --model seasonal; fi
 
 datasets: all
 	tools/datasets.sh

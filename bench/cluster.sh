@@ -54,7 +54,7 @@ timed "aiops-cluster --method group-by, all" $one "$bin/aiops-cluster" --method 
 
 # the engine alone: records parsed into memory first, push/pop timed
 ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/libcore" "$root/bench/cluster_engine.c" \
-    "$root/libcore/libaiops.a" -ljansson -llapacke -lopenblas -lm -o "$dir/cluster_engine"
+    "$root/libcore/libaiops.a" -larchive -lzstd -ljansson -llapacke -lopenblas -lm -o "$dir/cluster_engine"
 echo "engine alone (bench/cluster_engine.c, parsed in memory first): \
 $($one "$dir/cluster_engine" "$alerts" "$dir/graph.dot" severity,service,incident_truth)"
 

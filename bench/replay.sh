@@ -17,7 +17,9 @@
 #
 # Each file is read once by each program (the machine is shared: no
 # loops); rates are records / wall seconds, and user+sys CPU seconds are
-# shown beside them.  RUNS=3 takes the best of three.  OLD=path/to/an
+# shown beside them.  RUNS=3 takes the best of three.  Size knobs (for
+# `make bench`'s small run): OBS_DAYS=0.25 simulates a quarter day for 2
+# instead of one, BIG_DOC=0 leaves out 3.  OLD=path/to/an
 # older aiops-replay adds its CPU seconds and peak RSS on the same logs,
 # spans, events and alerts, in the same run.  Results:
 # docs/BENCHMARKS.md ("aiops-replay" and the issue-21 sections).
@@ -96,7 +98,7 @@ row "NDJSON .tar.zst" "$d/samples.ndjson.tar.zst" "$n" \
 # ------------------------------------------- logs, spans, events, alerts
 o="$work/obs"
 mkdir -p "$o"
-jq '.days = 1 | .logs.per_minute = 2 | .traces.per_minute = 20' \
+jq --argjson days "${OBS_DAYS:-1}" '.days = $days | .logs.per_minute = 2 | .traces.per_minute = 20' \
     "$root/bench/scenarios/big.json" > "$o/day.json"
 for tf in jaeger otlp zipkin; do
     a="$o/day-$tf.tar.zst"
@@ -133,6 +135,7 @@ for f in logcli.jsonl es.ndjson jaeger.json otlp.json zipkin.json k8s.jsonl aler
 done
 
 # ---------------------------------------------- a 1 GB Jaeger document
+[ "${BIG_DOC:-1}" = 0 ] && exit 0
 big="$o/jaeger-1g.json"
 if [ ! -s "$big" ]; then
     L=$(wc -l < "$o/jaeger.json")
