@@ -157,7 +157,7 @@ int main(int argc, char **argv)
     const aiops_model_ops *ops = aiops_model_find(model);
     if (!ops || !ops->score)
         return die("expected a model with its own score (likelihood), got", model);
-    row *r;
+    row *r = NULL;
     size_t n;
     int rc = read_rows(argv[i + 1], &r, &n);
     if (rc)
