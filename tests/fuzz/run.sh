@@ -1,0 +1,70 @@
+#!/bin/sh
+# run.sh SECONDS HARNESS...   replay each harness's regression inputs, then
+#                             fuzz it for SECONDS seconds
+# run.sh --merge HARNESS...   fold the last runs' finds into the kept corpus
+#
+# HARNESS is a built harness (build/fuzz/NAME).  Inputs:
+#   tests/fuzz/regressions/NAME/  inputs that once failed: each must pass, every run
+#                                 (fuzz_formats: also the files of tests/fuzz/regressions/)
+#   tests/fuzz/corpus/NAME/       the kept, minimised corpus (make fuzz-merge)
+#   build/fuzz/seeds/NAME/        made from the fixtures by tests/fuzz/seeds.sh
+# New inputs go to build/fuzz/work/NAME/; a failing input is written to
+# build/fuzz/crashes/NAME-*: add it to tests/fuzz/regressions/NAME/ with the fix.
+# Exit 1 when a regression input or the fuzzing fails.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+merge=0
+if [ "${1:-}" = --merge ]; then merge=1; shift; else secs=${1:?usage: run.sh SECONDS|--merge HARNESS...}; shift; fi
+tests/fuzz/seeds.sh build/fuzz/seeds >/dev/null || exit 2
+mkdir -p build/fuzz/crashes build/fuzz/tmp
+export TMPDIR="$root/build/fuzz/tmp"
+# leaks count; UBSan stops at the first report (built -fno-sanitize-recover)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+fail=""
+for h in "$@"; do
+    name=$(basename "$h")
+    corpus=tests/fuzz/corpus/$name work=build/fuzz/work/$name
+    mkdir -p "$corpus" "$work"
+    case $name in
+        fuzz_formats|fuzz_cluster|fuzz_rca|fuzz_summarize|fuzz_report|fuzz_predict|fuzz_eval|fuzz_fit)
+            maxlen=131072 ;;
+        fuzz_scenario|fuzz_graph) maxlen=16384 ;;
+        *) maxlen=4096 ;;
+    esac
+    if [ $merge = 1 ]; then
+        rm -rf "$corpus.new" && mkdir -p "$corpus.new"
+        "$h" -merge=1 -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 "$corpus.new" "$corpus" "$work" \
+            build/fuzz/seeds/"$name" >build/fuzz/"$name".merge.log 2>&1 ||
+            { echo "fuzz: $name: merge failed (build/fuzz/$name.merge.log)"; fail="$fail $name"; continue; }
+        rm -rf "$corpus" && mv "$corpus.new" "$corpus"
+        echo "fuzz: $name: corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+        continue
+    fi
+    reg=$(find tests/fuzz/regressions/"$name" -type f 2>/dev/null | sort)
+    [ "$name" = fuzz_formats ] && reg="$reg $(find tests/fuzz/regressions -maxdepth 1 -type f | sort)"
+    if [ -n "$(echo $reg)" ]; then
+        if ! "$h" -timeout=10 -rss_limit_mb=2048 $reg >build/fuzz/"$name".reg.log 2>&1; then
+            echo "fuzz: $name: a regression input fails again (build/fuzz/$name.reg.log)"
+            tail -30 build/fuzz/"$name".reg.log
+            fail="$fail $name"
+            continue
+        fi
+    fi
+    "$h" -max_total_time="$secs" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix=build/fuzz/crashes/"$name"- "$work" "$corpus" build/fuzz/seeds/"$name" \
+        >build/fuzz/"$name".log 2>&1
+    rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/"$name".log)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' build/fuzz/"$name".log)
+    cov=$(grep -o 'cov: [0-9]*' build/fuzz/"$name".log | tail -1)
+    echo "fuzz: $name: ${secs}s, ${execs:-?} execs (${rate:-?}/s), $cov, $(echo $reg | wc -w) regression inputs"
+    if [ $rc != 0 ]; then
+        echo "fuzz: $name: FAILED (build/fuzz/$name.log):"
+        grep -E 'ERROR|SUMMARY|runtime error|Test unit written' build/fuzz/"$name".log | head -10
+        fail="$fail $name"
+    fi
+done
+rm -rf build/fuzz/tmp
+[ -z "$fail" ] || { echo "fuzz: failed:$fail"; exit 1; }
