@@ -51,7 +51,7 @@ A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 UNIT_INC  := -Itests/unit
 
-.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval man
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval man valgrind
 .DELETE_ON_ERROR:
 
 all: libcore/libaiops.a $(TOOLS)
@@ -175,6 +175,26 @@ install: all
 
 clean:
 	rm -rf build bin libcore/libaiops.a
+
+# ---- valgrind: a subset of the CLI suite (every tool at least twice: the
+# engines, replay of archives, fit --save/--load) with every tool run under
+# memcheck; a definite leak or any memory error fails the case.
+VALGRIND_CMD := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+VALGRIND_CASES := $(addprefix tests/cli/cases/, \
+	replay/replay-tarzst.cmd replay/replay-zip.cmd replay/replay-archive-members.sh \
+	replay/replay-stream-mixed.cmd replay/replay-bad-loki-truncated.cmd \
+	cluster/cluster-default.cmd cluster/cluster-group-by.cmd cluster/cluster-dbscan.cmd \
+	cluster/cluster-bad-inhibit.cmd \
+	rca/rca-graph-file.cmd rca/rca-table.cmd rca/rca-bad-incident.cmd \
+	predict/predict-disk-eta.cmd predict/predict-limits-series.cmd predict/predict-bad-model.cmd \
+	summarize/offline.cmd summarize/templates.cmd summarize/markdown.cmd summarize/skip-bad.cmd \
+	report/report-markdown.cmd report/report-format-pagerduty.cmd report/report-bad-record.cmd \
+	eval/eval-fixture.cmd eval/eval-table.cmd eval/eval-labels-pagerduty.cmd \
+	fit/fit-save-load-inf.sh fit/fit-bands.cmd fit/fit-bad-load.cmd fit/fit-static-for.cmd \
+	simulate/sim-errors.sh simulate/sim-golden.sh)
+
+valgrind: all
+	@OPENBLAS_NUM_THREADS=1 VALGRIND="$(VALGRIND_CMD)" tests/cli/run.sh bin $(VALGRIND_CASES)
 
 # ---- fuzzing (clang + libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
 # Every tests/fuzz/fuzz_*.c is one libFuzzer harness (build/fuzz/NAME),

@@ -10,15 +10,19 @@
 #   build/fuzz/seeds/NAME/        made from the fixtures by tests/fuzz/seeds.sh
 # New inputs go to build/fuzz/work/NAME/; a failing input is written to
 # build/fuzz/crashes/NAME-*: add it to tests/fuzz/regressions/NAME/ with the fix.
+# FUZZ_FORK=1: libFuzzer's fork mode, going on after a crash, timeout or
+# out-of-memory (each is written to build/fuzz/crashes/) for long runs.
+# SEEDS_READY=1: build/fuzz/seeds is already made (parallel runs).
 # Exit 1 when a regression input or the fuzzing fails.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 merge=0
 if [ "${1:-}" = --merge ]; then merge=1; shift; else secs=${1:?usage: run.sh SECONDS|--merge HARNESS...}; shift; fi
-tests/fuzz/seeds.sh build/fuzz/seeds >/dev/null || exit 2
-mkdir -p build/fuzz/crashes build/fuzz/tmp
-export TMPDIR="$root/build/fuzz/tmp"
+[ "${SEEDS_READY:-0}" = 1 ] || tests/fuzz/seeds.sh build/fuzz/seeds >/dev/null || exit 2
+mkdir -p build/fuzz/crashes
+tmp=$(mktemp -d "$root/build/fuzz/tmp.XXXXXX") || exit 2
+export TMPDIR="$tmp"
 # leaks count; UBSan stops at the first report (built -fno-sanitize-recover)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
@@ -35,7 +39,7 @@ for h in "$@"; do
     esac
     if [ $merge = 1 ]; then
         rm -rf "$corpus.new" && mkdir -p "$corpus.new"
-        "$h" -merge=1 -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 "$corpus.new" "$corpus" "$work" \
+        "$h" -merge=1 -max_len=$maxlen -timeout=60 -rss_limit_mb=2048 "$corpus.new" "$corpus" "$work" \
             build/fuzz/seeds/"$name" >build/fuzz/"$name".merge.log 2>&1 ||
             { echo "fuzz: $name: merge failed (build/fuzz/$name.merge.log)"; fail="$fail $name"; continue; }
         rm -rf "$corpus" && mv "$corpus.new" "$corpus"
@@ -45,20 +49,27 @@ for h in "$@"; do
     reg=$(find tests/fuzz/regressions/"$name" -type f 2>/dev/null | sort)
     [ "$name" = fuzz_formats ] && reg="$reg $(find tests/fuzz/regressions -maxdepth 1 -type f | sort)"
     if [ -n "$(echo $reg)" ]; then
-        if ! "$h" -timeout=10 -rss_limit_mb=2048 $reg >build/fuzz/"$name".reg.log 2>&1; then
+        if ! "$h" -timeout=60 -rss_limit_mb=2048 $reg >build/fuzz/"$name".reg.log 2>&1; then
             echo "fuzz: $name: a regression input fails again (build/fuzz/$name.reg.log)"
             tail -30 build/fuzz/"$name".reg.log
             fail="$fail $name"
             continue
         fi
     fi
-    "$h" -max_total_time="$secs" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    fork=""
+    [ "${FUZZ_FORK:-0}" = 1 ] && fork="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+    "$h" $fork -max_total_time="$secs" -max_len=$maxlen -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix=build/fuzz/crashes/"$name"- "$work" "$corpus" build/fuzz/seeds/"$name" \
         >build/fuzz/"$name".log 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' build/fuzz/"$name".log)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' build/fuzz/"$name".log)
-    cov=$(grep -o 'cov: [0-9]*' build/fuzz/"$name".log | tail -1)
+    if [ -z "$execs" ]; then   # fork mode: the last status line "#N: cov: ... exec/s: R ..."
+        last=$(grep -a '^#[0-9]*: cov:' build/fuzz/"$name".log | tail -1)
+        execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+        rate=$(echo "$last" | sed -n 's/.*exec\/s:* \([0-9]*\).*/\1/p')
+    fi
+    cov=$(grep -ao 'cov: [0-9]*' build/fuzz/"$name".log | tail -1)
     echo "fuzz: $name: ${secs}s, ${execs:-?} execs (${rate:-?}/s), $cov, $(echo $reg | wc -w) regression inputs"
     if [ $rc != 0 ]; then
         echo "fuzz: $name: FAILED (build/fuzz/$name.log):"
@@ -66,5 +77,5 @@ for h in "$@"; do
         fail="$fail $name"
     fi
 done
-rm -rf build/fuzz/tmp
+rm -rf "$tmp"
 [ -z "$fail" ] || { echo "fuzz: failed:$fail"; exit 1; }
