@@ -6,7 +6,8 @@
 # HARNESS is a built harness (build/fuzz/NAME).  Inputs:
 #   tests/fuzz/regressions/NAME/  inputs that once failed: each must pass, every run
 #                                 (fuzz_formats: also the files of tests/fuzz/regressions/)
-#   tests/fuzz/corpus/NAME/       the kept, minimised corpus (make fuzz-merge)
+#   tests/fuzz/corpus/NAME/       the kept, minimised corpus (make fuzz-merge: the
+#                                 inputs of up to 32 KiB that add coverage beyond the seeds)
 #   build/fuzz/seeds/NAME/        made from the fixtures by tests/fuzz/seeds.sh
 # New inputs go to build/fuzz/work/NAME/; a failing input is written to
 # build/fuzz/crashes/NAME-*: add it to tests/fuzz/regressions/NAME/ with the fix.
@@ -26,6 +27,7 @@ export TMPDIR="$tmp"
 # leaks count; UBSan stops at the first report (built -fno-sanitize-recover)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export OPENBLAS_NUM_THREADS=1   # one thread per run: the fuzzer measures time per input
 fail=""
 for h in "$@"; do
     name=$(basename "$h")
@@ -38,11 +40,17 @@ for h in "$@"; do
         *) maxlen=4096 ;;
     esac
     if [ $merge = 1 ]; then
-        rm -rf "$corpus.new" && mkdir -p "$corpus.new"
-        "$h" -merge=1 -max_len=$maxlen -timeout=60 -rss_limit_mb=2048 "$corpus.new" "$corpus" "$work" \
-            build/fuzz/seeds/"$name" >build/fuzz/"$name".merge.log 2>&1 ||
+        # kept: what the last runs found beyond the seeds, files up to 32 KiB
+        base=build/fuzz/merge.$name
+        rm -rf "$base" "$corpus.new" && mkdir -p "$base" "$corpus.new"
+        cp build/fuzz/seeds/"$name"/* "$base"/ 2>/dev/null
+        "$h" -merge=1 -max_len=$maxlen -timeout=60 -rss_limit_mb=2048 "$base" "$corpus" "$work" \
+            >build/fuzz/"$name".merge.log 2>&1 ||
             { echo "fuzz: $name: merge failed (build/fuzz/$name.merge.log)"; fail="$fail $name"; continue; }
-        rm -rf "$corpus" && mv "$corpus.new" "$corpus"
+        for f in "$base"/*; do
+            [ -e build/fuzz/seeds/"$name"/"${f##*/}" ] || [ "$(wc -c <"$f")" -gt 32768 ] || mv "$f" "$corpus.new"/
+        done
+        rm -rf "$corpus" "$base" && mv "$corpus.new" "$corpus"
         echo "fuzz: $name: corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
         continue
     fi

@@ -84,7 +84,15 @@ for l in tests/cli/cases/predict/*.limits; do seed fuzz_predict 000 "" "$l" "" "
 for l in "$fx"/eval/*.csv "$fx"/eval/*.json "$fx"/eval/*.ndjson; do
     seed fuzz_eval 000 "$l" "$fx/eval/stream.ndjson" ""
 done
-seed fuzz_eval 001 "" "$fx/eval/stream.ndjson" "" "$fx/eval/nab/windows.json" "$fx/eval/nab/thresholds.json"
+nab=$fx/eval/nab
+seed fuzz_eval 001 "" "$fx/eval/stream.ndjson" "" "$nab/windows.json" "$nab/thresholds.json"
+seed fuzz_eval 000 "" "" "" "$nab/windows.json" "$nab/thresholds.json" "$nab/results/toy/realKnownCause/toy_toy.csv"
+seed fuzz_eval 001 "" "" "" "$nab/windows.json" "" "$nab/results/toy/realKnownCause/toy_toy.csv"
+if [ -x bin/aiops-eval ]; then
+    bin/aiops-eval --labels "$fx/eval/labels.ndjson" "$fx/eval/stream.ndjson" >"$tmp/report.json" 2>/dev/null
+    seed fuzz_eval 000 "$fx/eval/labels.ndjson" "$fx/eval/stream.ndjson" "" "" "" "" "$tmp/report.json" \
+        "$(text alertname,service)"
+fi
 [ -s "$tmp/state.json" ] && for fl in 000 001 020; do seed fuzz_fit $fl "$tmp/state.json" "" "$fx/fit/small.ndjson"; done
 for f in "$fx"/fit/bad-models*.json; do seed fuzz_fit 000 "$f" "" "$fx/fit/small.ndjson"; done
 seed fuzz_fit 010 "" "$fx/fit/cpu-batch-labels.ndjson" "$fx/fit/short.tsv"
