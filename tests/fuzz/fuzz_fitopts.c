@@ -1,5 +1,5 @@
 /* fuzz_fitopts.c - libFuzzer harness: aiops-fit's structured options
- * (libcore/fit): --tune-objective ("f1", "nab", "recall-at-fa:N"), the
+ * (libcore/fit): --objective ("f1", "nab", "recall-at-fa:N"), the
  * model parameter options (--k, --period, --order "P,D,Q", ...) by name,
  * and model parameters as saved state holds them (JSON, through
  * aiops_fit_params_from_json and back).  Input: one flag byte picking the
