@@ -7,7 +7,7 @@
 #   tests/fuzz/regressions/NAME/  inputs that once failed: each must pass, every run
 #                                 (fuzz_formats: also the files of tests/fuzz/regressions/)
 #   tests/fuzz/corpus/NAME/       the kept, minimised corpus (make fuzz-merge: the
-#                                 inputs of up to 32 KiB that add coverage beyond the seeds)
+#                                 inputs of up to 8 KiB that add coverage beyond the seeds)
 #   build/fuzz/seeds/NAME/        made from the fixtures by tests/fuzz/seeds.sh
 # New inputs go to build/fuzz/work/NAME/; a failing input is written to
 # build/fuzz/crashes/NAME-*: add it to tests/fuzz/regressions/NAME/ with the fix.
@@ -40,7 +40,7 @@ for h in "$@"; do
         *) maxlen=4096 ;;
     esac
     if [ $merge = 1 ]; then
-        # kept: what the last runs found beyond the seeds, files up to 32 KiB
+        # kept: what the last runs found beyond the seeds, files up to 8 KiB
         base=build/fuzz/merge.$name
         rm -rf "$base" "$corpus.new" && mkdir -p "$base" "$corpus.new"
         cp build/fuzz/seeds/"$name"/* "$base"/ 2>/dev/null
@@ -48,7 +48,7 @@ for h in "$@"; do
             >build/fuzz/"$name".merge.log 2>&1 ||
             { echo "fuzz: $name: merge failed (build/fuzz/$name.merge.log)"; fail="$fail $name"; continue; }
         for f in "$base"/*; do
-            [ -e build/fuzz/seeds/"$name"/"${f##*/}" ] || [ "$(wc -c <"$f")" -gt 32768 ] || mv "$f" "$corpus.new"/
+            [ -e build/fuzz/seeds/"$name"/"${f##*/}" ] || [ "$(wc -c <"$f")" -gt 8192 ] || mv "$f" "$corpus.new"/
         done
         rm -rf "$corpus" "$base" && mv "$corpus.new" "$corpus"
         echo "fuzz: $name: corpus $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
