@@ -29,7 +29,7 @@ per_day=$(zstd -dc "$work/day.tar.zst" | wc -c)
 rm -f "$work/day.tar.zst"
 
 # "RSS_MB CPU_S" from a /usr/bin/time -f '%M %U %S' file
-stage() { awk '{ printf "%.0f MB | %.0f s", $1 / 1024, $2 + $3 }' "$1"; }
+stage() { awk '{ printf "%.0f MB, %.0f s", $1 / 1024, $2 + $3 }' "$1"; }
 
 echo "| archive (uncompressed) | days | compressed | simulate | replay | fit | cluster | rca | records out |"
 echo "|---|---|---|---|---|---|---|---|---|"
