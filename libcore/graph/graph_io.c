@@ -89,13 +89,13 @@ typedef struct dot {
     aiops_err *err;
 } dot;
 
-/* The id of n bytes in t->tok ends: names are UTF-8 (they are written to
- * JSON and reports). */
+/* The id of n bytes in t->tok ends: names are UTF-8 without NUL bytes
+ * (they are written to JSON and reports). */
 static int dot_id_end(dot *t, size_t n)
 {
     t->tok[n] = 0;
     t->kind = 'i';
-    return aiops_utf8_valid(t->tok, n) ? 0
+    return aiops_utf8_valid(t->tok, n) && !memchr(t->tok, 0, n) ? 0
            : aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line, "expected UTF-8 text in a name");
 }
 

@@ -231,6 +231,10 @@ static void test_read_dot(void **state)
     assert_int_equal(aiops_graph_parse(&g, "l.dot", latin1, strlen(latin1), &err), AIOPS_EPARSE);
     assert_int_equal(err.line, 3);
     assert_string_equal(err.msg, "expected UTF-8 text in a name");
+    /* nor NUL bytes, which cut the name short (found by fuzz_graph) */
+    const char nul[] = "digraph {\n \"c\\\0\0atalog\" -> b\n}";
+    assert_int_equal(aiops_graph_parse(&g, "n.dot", nul, sizeof nul - 1, &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 2);
 }
 
 /* a -> b -> c, a -> d. */
