@@ -1,7 +1,7 @@
 /* fuzz_scenario.c - libFuzzer harness: aiops-simulate's scenario files
  * (libcore/sim: the parser and validator, then a run).  Input: the
  * scenario JSON.  A scenario that parses is run in stream mode for its
- * first 5000 records (the sink stops it there), so the validator's
+ * first 2000 records (the sink stops it there), so the validator's
  * guarantees are checked against the generators.  Run: make fuzz. */
 #include "sim/sim.h"
 #include "fuzz.h"
@@ -10,7 +10,7 @@ static int sink(void *ctx, const aiops_record *rec, aiops_err *err)
 {
     (void)rec;
     size_t *n = ctx;
-    return ++*n >= 5000 ? aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "enough") : 0;
+    return ++*n >= 2000 ? aiops_err_set(err, AIOPS_ELIMIT, NULL, 0, "enough") : 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
