@@ -52,7 +52,7 @@ A_TOOLS   := $(patsubst tools/%.c,build/asan/bin/%,$(TOOL_SRC))
 A_UNIT    := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 UNIT_INC  := -Itests/unit
 
-.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval man
+.PHONY: all deps test unit cli asan-test demo bench install clean datasets fuzz eval man valgrind
 .DELETE_ON_ERROR:
 
 all: libcore/libaiops.a $(TOOLS)
@@ -176,21 +176,58 @@ install: all
 clean:
 	rm -rf build bin libcore/libaiops.a
 
-# ---- fuzzing (clang + libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
-FUZZ_SECONDS ?= 60
-build/fuzz/fuzz_formats: tests/fuzz/fuzz_formats.c $(LIB_SRC) $(shell find libcore -name '*.h')
-	@mkdir -p build/fuzz
-	clang $(CSTD) -O1 -g -Ilibcore -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(LIBS) -lcurl -o $@
+# ---- valgrind: a subset of the CLI suite (every tool at least twice: the
+# engines, replay of archives, fit --save/--load) with every tool run under
+# memcheck; a definite leak or any memory error fails the case.
+VALGRIND_CMD := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
+VALGRIND_CASES := $(addprefix tests/cli/cases/, \
+	replay/replay-tarzst.cmd replay/replay-zip.cmd replay/replay-archive-members.sh \
+	replay/replay-stream-mixed.cmd replay/replay-bad-loki-truncated.cmd \
+	cluster/cluster-default.cmd cluster/cluster-group-by.cmd cluster/cluster-dbscan.cmd \
+	cluster/cluster-bad-inhibit.cmd \
+	rca/rca-graph-file.cmd rca/rca-table.cmd rca/rca-bad-incident.cmd \
+	predict/predict-disk-eta.cmd predict/predict-limits-series.cmd predict/predict-bad-model.cmd \
+	summarize/offline.cmd summarize/templates.cmd summarize/markdown.cmd summarize/skip-bad.cmd \
+	report/report-markdown.cmd report/report-format-pagerduty.cmd report/report-bad-record.cmd \
+	eval/eval-fixture.cmd eval/eval-table.cmd eval/eval-labels-pagerduty.cmd \
+	fit/fit-save-load-inf.sh fit/fit-bands.cmd fit/fit-bad-load.cmd fit/fit-static-for.cmd \
+	simulate/sim-errors.sh simulate/sim-golden.sh)
 
-fuzz: build/fuzz/fuzz_formats
-	@mkdir -p build/fuzz/corpus
-	find tests/fixtures -type f -exec cp {} build/fuzz/corpus/ \; 2>/dev/null || true
-	cp tests/fuzz/regressions/* build/fuzz/corpus/   # inputs that once failed
-	printf '\376\003' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/jpull-jaeger
-	printf '\375\014' | cat - tests/fixtures/loki/logcli.jsonl > build/fuzz/corpus/raw-loki
-	printf '\375\014' | cat - tests/fixtures/loki/utf8-line.jsonl > build/fuzz/corpus/raw-loki-utf8
-	printf '\375\020' | cat - tests/fixtures/jaeger/traces.json > build/fuzz/corpus/raw-jaeger
-	printf '\375\021' | cat - tests/fixtures/otlp/collector.jsonl > build/fuzz/corpus/raw-otlp
-	printf '\375\023' | cat - tests/fixtures/k8s-events/watch-events.jsonl > build/fuzz/corpus/raw-k8s
-	printf '\375\022' | cat - tests/fixtures/zipkin/traces.json > build/fuzz/corpus/raw-zipkin
-	build/fuzz/fuzz_formats -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
+valgrind: all
+	@OPENBLAS_NUM_THREADS=1 VALGRIND="$(VALGRIND_CMD)" tests/cli/run.sh bin $(VALGRIND_CASES)
+
+# ---- fuzzing (clang + libclang-rt-14-dev): make fuzz FUZZ_SECONDS=60
+# Every tests/fuzz/fuzz_*.c is one libFuzzer harness (build/fuzz/NAME),
+# linked against libcore built once with coverage and ASan+UBSan.
+# tests/fuzz/run.sh first replays tests/fuzz/regressions/NAME/ (inputs that
+# once failed), then fuzzes each harness for FUZZ_SECONDS seconds from its
+# kept corpus (tests/fuzz/corpus/NAME/) and the seeds tests/fuzz/seeds.sh
+# makes from tests/fixtures.  make fuzz-merge folds what a run found into
+# the kept corpus (libFuzzer -merge=1).
+FUZZ_SECONDS ?= 60
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS   := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+F_OBJ     := $(patsubst libcore/%.c,build/fuzz/obj/%.o,$(LIB_SRC))
+
+build/fuzz/obj/%.o: libcore/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) -O1 -g -Ilibcore -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/libaiops.a: $(F_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h build/fuzz/libaiops.a
+	$(FUZZ_CC) $(CSTD) -O1 -g -Ilibcore $(FUZZ_SAN) -fsanitize=fuzzer $< build/fuzz/libaiops.a \
+	  $(LIBS) -lcurl -o $@
+
+.PHONY: fuzz-build fuzz-merge
+fuzz-build: $(FUZZERS)
+
+fuzz: all $(FUZZERS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-merge: $(FUZZERS)
+	@tests/fuzz/run.sh --merge $(FUZZERS)

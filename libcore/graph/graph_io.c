@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "graph/graph_impl.h"
+#include "aiops_format.h"
 #include "common/jdoc.h"
 
 #define GRAPH_FILE_MAX ((size_t)256 << 20)   /* a graph file: 256 MiB */
@@ -88,6 +89,16 @@ typedef struct dot {
     aiops_err *err;
 } dot;
 
+/* The id of n bytes in t->tok ends: names are UTF-8 without NUL bytes
+ * (they are written to JSON and reports). */
+static int dot_id_end(dot *t, size_t n)
+{
+    t->tok[n] = 0;
+    t->kind = 'i';
+    return aiops_utf8_valid(t->tok, n) && !memchr(t->tok, 0, n) ? 0
+           : aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line, "expected UTF-8 text in a name");
+}
+
 static int dot_next(dot *t)
 {
     for (;;) {
@@ -138,9 +149,7 @@ static int dot_next(dot *t)
         if (t->s >= t->e)
             return aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line, "expected a closing '\"'");
         t->s++;
-        t->tok[n] = 0;
-        t->kind = 'i';
-        return 0;
+        return dot_id_end(t, n);
     }
     if (isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || (unsigned char)c >= 0x80) {
         while (t->s < t->e && (isalnum((unsigned char)*t->s) || *t->s == '_' || *t->s == '.' ||
@@ -151,9 +160,7 @@ static int dot_next(dot *t)
                                      sizeof t->tok - 1);
             t->tok[n++] = *t->s++;
         }
-        t->tok[n] = 0;
-        t->kind = 'i';
-        return 0;
+        return dot_id_end(t, n);
     }
     if (strchr("{}[];,=:", c)) {
         t->s++;

@@ -18,6 +18,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 out=$(mktemp -d /tmp/aiops-cli.XXXXXX)
 trap 'rm -rf "$out"' EXIT
+# VALGRIND="valgrind OPTION...": every tool runs under it (wrappers first on
+# PATH and as $BIN); a case fails when a run reports an error in its log.
+if [ -n "${VALGRIND:-}" ]; then
+    mkdir -p "$out/vg"
+    for t in "$bin"/aiops-*; do
+        printf '#!/bin/sh\nexec %s --log-file=%s/vg/log.%%p %s "$@"\n' "$VALGRIND" "$out" "$t" >"$out/vg/${t##*/}"
+        chmod +x "$out/vg/${t##*/}"
+    done
+    bin=$out/vg
+fi
 export PATH="$bin:$PATH" BIN="$bin" LC_ALL=C TZ=UTC
 pass=0 fail=0 failed=""
 cases=${*:-$(ls tests/cli/cases/*/*.cmd tests/cli/cases/*/*.sh 2>/dev/null)}
@@ -50,6 +60,13 @@ for c in $cases; do
         if [ -f "$name.err" ] && ! cmp -s "$out/$base.err" "$name.err"; then
             echo "FAIL $base: stderr differs:"; diff "$name.err" "$out/$base.err" | head -20; ok=0
         fi
+    fi
+    if [ -n "${VALGRIND:-}" ]; then
+        if grep -l 'ERROR SUMMARY: [1-9]' "$out"/vg/log.* >/dev/null 2>&1; then
+            echo "FAIL $base: valgrind:"
+            grep -h -E 'Invalid|uninitialised|definitely lost|Mismatched|overlap|  (at|by) 0x' "$out"/vg/log.* | head -30; ok=0
+        fi
+        rm -f "$out"/vg/log.*
     fi
     if [ $ok = 1 ]; then
         pass=$((pass + 1))

@@ -226,6 +226,15 @@ static void test_read_dot(void **state)
     const char *bad = "digraph {\n a -- b\n}";
     assert_int_equal(aiops_graph_parse(&g, "u.dot", bad, strlen(bad), &err), AIOPS_EPARSE);
     assert_int_equal(err.line, 2);
+    /* names are UTF-8: JSON written from them must parse (found by fuzz_graph) */
+    const char *latin1 = "digraph {\n a -> b;\n \"caf\xe9\" -> b\n}";
+    assert_int_equal(aiops_graph_parse(&g, "l.dot", latin1, strlen(latin1), &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.msg, "expected UTF-8 text in a name");
+    /* nor NUL bytes, which cut the name short (found by fuzz_graph) */
+    const char nul[] = "digraph {\n \"c\\\0\0atalog\" -> b\n}";
+    assert_int_equal(aiops_graph_parse(&g, "n.dot", nul, sizeof nul - 1, &err), AIOPS_EPARSE);
+    assert_int_equal(err.line, 2);
 }
 
 /* a -> b -> c, a -> d. */
