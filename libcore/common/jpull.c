@@ -109,6 +109,12 @@ void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx)
     aiops_err_clear(&p->saved);
 }
 
+void aiops_jpull_start_at(aiops_jpull *p, long line, long col)
+{
+    p->line = line;
+    p->col = col;
+}
+
 void aiops_jpull_free(aiops_jpull *p)
 {
     if (!p)
