@@ -165,11 +165,10 @@ static void read_all(const char *text, size_t len, int raw, size_t max_doc, aiop
                 break;
             continue;
         }
-        json_t *o = aiops_record_json(&r, NULL);
+        json_t *o = aiops_record_json(&r, NULL);   /* the record's own */
         aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
         aiops_buf_json(out, o);
         aiops_buf_put(out, "\n", 1);
-        json_decref(o);
         aiops_record_clear(&r);
     }
     if (rc < 0)
