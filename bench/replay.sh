@@ -2,7 +2,7 @@
 # bench/replay.sh [SAMPLES] - aiops-replay throughput and peak memory, side
 # by side with `jq -c .` on the same files in the same run (issue 21).
 #
-# 1. Samples: SAMPLES (default 10,000,000) TSV samples of 1,000 series as a
+# 1. Samples: SAMPLES (default 10,000,000; 0 leaves this part out) TSV samples of 1,000 series as a
 #    plain file and as a .tar.zst (listed afresh, and with --index, which
 #    keeps the listing beside the archive so it is decompressed once), and
 #    the NDJSON encoding as a .tar.zst.
@@ -74,6 +74,7 @@ count() {   # records aiops-replay writes for FILE [OPTS]
 }
 
 # ------------------------------------------------------------ samples
+if [ "$n" -gt 0 ]; then      # SAMPLES 0: logs, spans, events and alerts only
 d="$work/tsv-$n"
 mkdir -p "$d"
 [ -s "$d/samples.tsv" ] || "$work/gen-samples" tsv "$n" $series > "$d/samples.tsv"
@@ -94,6 +95,7 @@ row "TSV .tar.zst --index" "$d/samples.tsv.tar.zst" "$n" \
     "$(timed "$replay" --index -f tsv -o /dev/null "$d/samples.tsv.tar.zst")"
 row "NDJSON .tar.zst" "$d/samples.ndjson.tar.zst" "$n" \
     "$(timed "$replay" -o /dev/null "$d/samples.ndjson.tar.zst")"
+fi
 
 # ------------------------------------------- logs, spans, events, alerts
 o="$work/obs"

@@ -44,8 +44,11 @@ struct aiops_jpull {
     long tok_line;
     char *s;
     size_t slen, scap, nfix;
+    int nul;                 /* the text holds a NUL (from "\u0000") */
     char near[NEAR + 1];     /* raw text of the token for messages */
     size_t nearlen;
+    int near_lazy;           /* the token lies whole in the chunk, from near_from */
+    size_t near_from;
     /* containers */
     frame *st;
     size_t depth;
@@ -100,12 +103,19 @@ void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx)
     p->col = p->last_col = 0;
     p->tok_line = 0;
     p->slen = p->nfix = p->nearlen = 0;
+    p->near_lazy = 0;
     p->s[0] = '\0';
     p->depth = 0;
     p->top = (frame){ .state = S_TOP };
     p->raw = NULL;
     p->raw_from = 0;
     aiops_err_clear(&p->saved);
+}
+
+void aiops_jpull_start_at(aiops_jpull *p, long line, long col)
+{
+    p->line = line;
+    p->col = col;
 }
 
 void aiops_jpull_free(aiops_jpull *p)
@@ -155,6 +165,11 @@ static int fail(aiops_jpull *p, aiops_err *err, int code, long line, const char 
 static int syntax(aiops_jpull *p, aiops_err *err, const char *what)
 {
     char near[NEAR + 16] = "";
+    if (p->near_lazy) {      /* read whole from the chunk: its text is there */
+        p->near_lazy = 0;
+        p->nearlen = p->i - p->near_from;
+        memcpy(p->near, p->c + p->near_from, p->nearlen < NEAR ? p->nearlen : NEAR);
+    }
     if (p->nearlen && p->nearlen < NEAR)
         snprintf(near, sizeof near, " near '%.*s'", (int)p->nearlen, p->near);
     else if (!p->nearlen)
@@ -245,13 +260,24 @@ static inline void near_ch(aiops_jpull *p, int ch)
     near_add(p, &b, 1);
 }
 
-static int text_put(aiops_jpull *p, const char *s, size_t k, aiops_err *err)
+static int text_grow(aiops_jpull *p, size_t k, aiops_err *err)
 {
     if (p->slen + k > p->o.max_str)
         return fail(p, err, AIOPS_ELIMIT, p->tok_line, "JSON string longer than %zu bytes",
                     p->o.max_str);
     if (AIOPS_GROW(p->s, p->scap, p->slen + k + 1))
         return fail(p, err, AIOPS_ENOMEM, p->tok_line, "out of memory");
+    return 0;
+}
+
+/* Append k bytes to the token's text (room for its NUL kept). */
+static inline int text_put(aiops_jpull *p, const char *s, size_t k, aiops_err *err)
+{
+    if (p->slen + k >= p->scap || p->slen + k > p->o.max_str) {
+        int rc = text_grow(p, k, err);
+        if (rc)
+            return rc;
+    }
     memcpy(p->s + p->slen, s, k);
     p->slen += k;
     return 0;
@@ -310,6 +336,7 @@ static int put_cp(aiops_jpull *p, unsigned long cp, aiops_err *err)
 {
     char b[4];
     size_t k;
+    p->nul |= cp == 0;
     if (cp < 0x80) {
         b[0] = (char)cp;
         k = 1;
@@ -465,6 +492,34 @@ static int utf8_seq(aiops_jpull *p, int ch, int repair, int *bad, aiops_err *err
     return 0;
 }
 
+/* Eight bytes at a time: is any of them not a plain string byte (a
+ * control character, '"', '\\', or not ASCII)?  Exact as a yes/no; the
+ * caller then finds which byte by byte. */
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+static inline int special8(const unsigned char *u)
+{
+    uint64_t v;
+    memcpy(&v, u, 8);
+    uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v) | v) & HIGH ? 1 : 0;
+}
+
+static inline int plain(unsigned char ch)
+{
+    return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\';
+}
+
+/* The end of the run of plain bytes of u from a, before n. */
+static inline size_t plain_run(const unsigned char *u, size_t a, size_t n)
+{
+    while (a + 8 <= n && !special8(u + a))
+        a += 8;
+    while (a < n && plain(u[a]))
+        a++;
+    return a;
+}
+
 /* A string after its opening quote (consumed). */
 static int string(aiops_jpull *p, int is_key, aiops_err *err)
 {
@@ -472,6 +527,7 @@ static int string(aiops_jpull *p, int is_key, aiops_err *err)
     int repair = -1, bad = 0, rc;
     p->slen = 0;
     p->nfix = 0;
+    p->nul = 0;
     for (;;) {
         if (p->i >= p->n && (rc = more(p, err)) <= 0) {
             if (rc < 0)
@@ -480,9 +536,7 @@ static int string(aiops_jpull *p, int is_key, aiops_err *err)
         }
         /* a run of plain bytes */
         const unsigned char *u = (const unsigned char *)p->c;
-        size_t a = p->i, b = a;
-        while (b < p->n && u[b] >= 0x20 && u[b] < 0x80 && u[b] != '"' && u[b] != '\\')
-            b++;
+        size_t a = p->i, b = plain_run(u, a, p->n);
         if (b > a) {
             if ((rc = text_put(p, p->c + a, b - a, err)))
                 return rc;
@@ -522,6 +576,29 @@ static int string(aiops_jpull *p, int is_key, aiops_err *err)
 /* ----------------------------------------------------------- numbers */
 
 static int is_digit(int ch) { return ch >= '0' && ch <= '9'; }
+
+/* What jansson cannot hold is an error there too: integers past int64
+ * (19 digits or more are checked), reals past double (only an exponent
+ * or 300 digits can get there). */
+static int in_range(aiops_jpull *p, aiops_err *err)
+{
+    const char *s = p->s;
+    size_t n = p->slen, dig = n - (s[0] == '-');
+    int real = memchr(s, '.', n) != NULL, expo = strpbrk(s, "eE") != NULL;
+    errno = 0;
+    if (!real && !expo) {
+        if (dig < 19)
+            return 0;
+        (void)strtoll(s, NULL, 10);
+        if (errno == ERANGE)
+            return syntax(p, err, s[0] == '-' ? "too big negative integer" : "too big integer");
+    } else if (expo || n >= 300) {
+        double d = strtod(s, NULL);
+        if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL))
+            return syntax(p, err, "real number overflow");
+    }
+    return 0;
+}
 
 /* Consume ch into the number's text. */
 static int num_take(aiops_jpull *p, int ch, aiops_err *err)
@@ -592,18 +669,49 @@ static int number(aiops_jpull *p, int ch, aiops_err *err)
 #undef PEEK
 #undef TAKE
     p->s[p->slen] = '\0';
-    /* what jansson cannot hold is an error there too */
-    errno = 0;
-    if (!strpbrk(p->s, ".eE")) {
-        (void)strtoll(p->s, NULL, 10);
-        if (errno == ERANGE)
-            return syntax(p, err, p->s[0] == '-' ? "too big negative integer" : "too big integer");
-    } else {
-        double d = strtod(p->s, NULL);
-        if (errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL))
-            return syntax(p, err, "real number overflow");
+    return in_range(p, err);
+}
+
+/* A number that lies whole in the chunk, its first byte (at p->i - 1)
+ * consumed: read as number() would, 0 or <0; 2 when it may go on in the
+ * next chunk or is not a valid number (number() then reads it). */
+static int number_fast(aiops_jpull *p, aiops_err *err)
+{
+    const char *c = p->c;
+    size_t a = p->i - 1, k = a, n = p->n;
+    k += c[k] == '-';
+    if (k >= n || !is_digit(c[k]))
+        return 2;
+    if (c[k] == '0')
+        k++;
+    else
+        while (k < n && is_digit(c[k]))
+            k++;
+    if (k < n && c[k] == '.') {
+        if (++k >= n || !is_digit(c[k]))
+            return 2;
+        while (k < n && is_digit(c[k]))
+            k++;
     }
-    return 0;
+    if (k < n && (c[k] == 'e' || c[k] == 'E')) {
+        k++;
+        if (k < n && (c[k] == '+' || c[k] == '-'))
+            k++;
+        if (k >= n || !is_digit(c[k]))
+            return 2;
+        while (k < n && is_digit(c[k]))
+            k++;
+    }
+    if (k >= n || is_digit(c[k]))
+        return 2;   /* "01", or the chunk ends: number() decides */
+    p->slen = 0;
+    int rc = text_put(p, c + a, k - a, err);
+    if (rc)
+        return rc;
+    p->s[p->slen] = '\0';
+    p->col += (long)(k - a - 1);
+    p->i = k;
+    return in_range(p, err);
 }
 
 /* ------------------------------------------------------------ tokens */
@@ -636,8 +744,54 @@ static int lex(aiops_jpull *p, int want_key, int *punct, aiops_err *err)
         if (i < n)
             break;
     }
-    p->nearlen = 0;
     p->tok_line = p->line;
+    if (p->i < p->n) {
+        /* the usual tokens, read whole from the chunk (their text for
+         * messages taken from it when needed) */
+        const unsigned char *u = (const unsigned char *)p->c;
+        size_t i = p->i, n = p->n;
+        ch = u[i];
+        p->near_lazy = 1;
+        p->near_from = i;
+        switch (ch) {
+        case '{': case '}': case '[': case ']': case ':': case ',':
+            p->i = i + 1;
+            p->col++;
+            *punct = ch;
+            return L_PUNCT;
+        case '"': {
+            size_t b = plain_run(u, i + 1, n);
+            if (b < n && u[b] == '"') {
+                size_t k = b - i - 1;
+                p->slen = 0;
+                p->nfix = 0;
+                p->nul = 0;
+                if ((rc = text_put(p, p->c + i + 1, k, err)))
+                    return rc;
+                p->s[k] = '\0';
+                p->i = b + 1;
+                p->col += (long)(k + 2);
+                return L_STR;
+            }
+            break;
+        }
+        case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+        case '7': case '8': case '9':
+            p->i = i + 1;
+            p->col++;
+            if ((rc = number_fast(p, err)) != 2)
+                return rc < 0 ? rc : L_NUM;
+            p->near_lazy = 0;
+            p->nearlen = 0;
+            near_ch(p, ch);
+            rc = number(p, ch, err);
+            return rc < 0 ? rc : rc ? L_INVALID : L_NUM;
+        default:
+            break;
+        }
+    }
+    p->near_lazy = 0;
+    p->nearlen = 0;
     ch = get(p, err);
     if (ch < GET_EOF)
         return ch + 1;
@@ -740,7 +894,7 @@ static int value(aiops_jpull *p, int t, int punct, aiops_err *err)
             return push(p, punct == '{', err);
         return syntax(p, err, "unexpected token");
     case L_STR:
-        if (memchr(p->s, '\0', p->slen))
+        if (p->nul && memchr(p->s, '\0', p->slen))
             return syntax(p, err, "\\u0000 is not allowed without JSON_ALLOW_NUL");
         value_done(p);
         return AIOPS_JT_STR;
@@ -773,7 +927,7 @@ static int close_container(aiops_jpull *p)
 
 static int key_token(aiops_jpull *p, aiops_err *err)
 {
-    if (memchr(p->s, '\0', p->slen))
+    if (p->nul && memchr(p->s, '\0', p->slen))
         return syntax(p, err, "NUL byte in object key not supported");
     if (p->depth <= AIOPS_JPULL_KEYS) {
         size_t k = p->slen < KEYLEN - 1 ? p->slen : KEYLEN - 1;

@@ -55,6 +55,12 @@ void aiops_jpull_free(aiops_jpull *p);
  * JSON line, keeps one tokenizer): as new, with the same options. */
 void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx);
 
+/* Count lines and columns from line, col (the column before the next
+ * byte) instead of 1, 0: a tokenizer reading again a copy of part of a
+ * document (aiops_jpull_copy_begin) gives the lines, columns and
+ * messages of the first reading.  Before the first token. */
+void aiops_jpull_start_at(aiops_jpull *p, long line, long col);
+
 /* The next token (> 0), AIOPS_JT_END, or <0 with *err set: AIOPS_EPARSE
  * (syntax, invalid UTF-8), AIOPS_ELIMIT (a string past max_str), or the
  * read callback's error.  Top-level values must be objects or arrays;

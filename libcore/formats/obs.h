@@ -84,6 +84,8 @@ typedef struct aiops_obs_pull {
     const char *what;
     aiops_buf raw;           /* text of the value read whole */
     int started;             /* a BOM has been looked for */
+    const char *const *msgkeys;
+    int dup;                 /* the last error was a repeated member name */
 } aiops_obs_pull;
 
 int aiops_obs_pull_open(aiops_obs_pull *d, aiops_parse_ctx *ctx, const char *what,
@@ -99,6 +101,27 @@ int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w
  * its '}'): the rest of the object, as aiops_obs_pull_value. */
 int aiops_obs_pull_rest(aiops_obs_pull *d, int t, long line, json_t **out, aiops_jdoc *w,
                         aiops_err *err);
+/* Fast paths.  A format may read a record-sized value (a trace) from its
+ * tokens straight into record text when it has the usual shape, and
+ * fall back to the tree when it meets anything else, so that records and
+ * messages stay those of the tree: it starts a copy of the value at its
+ * bracket (aiops_jpull_copy_begin into d->raw, emptied first), reads the
+ * tokens, and on anything unusual (or a tokenizer error, left in *err)
+ * reads on to the value's end (aiops_obs_pull_drain, from the depth just
+ * after its bracket) and builds the tree from the copy with
+ * aiops_obs_pull_reread, which gives what aiops_obs_pull_value would
+ * have given: the same tree, or the same error (a repeated member name
+ * before the tokenizer's error comes first, as it would have).
+ * line, col: aiops_jpull_line and _column just after the bracket;
+ * live_rc: 0, or the tokenizer's error (its message in *err).  1 or <0. */
+int aiops_obs_pull_drain(aiops_obs_pull *d, size_t depth, aiops_err *err);
+int aiops_obs_pull_reread(aiops_obs_pull *d, long line, long col, int live_rc, json_t **out,
+                          aiops_jdoc *w, aiops_err *err);
+/* After token tok that starts a value a fast path does not use: read to
+ * its end.  0; 1 when an object in it repeats a member name or holds
+ * more than 64 (the caller falls back: the tree reports the repeat);
+ * <0 a tokenizer error. */
+int aiops_obs_pull_skip_unique(aiops_obs_pull *d, int tok, aiops_err *err);
 /* A member name repeated, as jansson reports it (JSON_REJECT_DUPLICATES),
  * at the key just read. */
 int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err);

@@ -380,6 +380,7 @@ int aiops_obs_pull_open(aiops_obs_pull *d, aiops_parse_ctx *ctx, const char *wha
     memset(d, 0, sizeof *d);
     d->ctx = ctx;
     d->what = what;
+    d->msgkeys = msgkeys;
     aiops_jpull_opts o = { .file = aiops_stream_name(ctx->stream), .what = what,
                            .repair_keys = msgkeys };
     if (!(d->p = aiops_jpull_new(pull_read, d, &o)))
@@ -397,6 +398,7 @@ void aiops_obs_pull_close(aiops_obs_pull *d)
 int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err)
 {
     char kb[64];
+    d->dup = 1;
     return aiops_err_set(err, AIOPS_EPARSE, aiops_stream_name(d->ctx->stream),
                          aiops_jpull_line(d->p),
                          "expected %s: duplicate object key near '\"%s\"' (column %ld)",
@@ -520,4 +522,104 @@ int aiops_obs_pull_value(aiops_obs_pull *d, int tok, json_t **out, aiops_jdoc *w
     if (tok == AIOPS_JT_OBJ)
         return aiops_obs_pull_rest(d, aiops_jpull_next(d->p, err), line, out, w, err);
     return finish(d, build(d, tok, out, err), line, out, w, err);
+}
+
+/* ------------------------------------------------------ fast paths */
+
+int aiops_obs_pull_drain(aiops_obs_pull *d, size_t depth, aiops_err *err)
+{
+    while (aiops_jpull_depth(d->p) >= depth) {
+        int t = aiops_jpull_next(d->p, err);
+        if (t < 0)
+            return t;
+        if (t == AIOPS_JT_END)
+            break;
+    }
+    return 0;
+}
+
+int aiops_obs_pull_reread(aiops_obs_pull *d, long line, long col, int live_rc, json_t **out,
+                          aiops_jdoc *w, aiops_err *err)
+{
+    aiops_err live = *err, e2 = { 0 };
+    int rc = aiops_jpull_copy_end(d->p, &e2);
+    *out = NULL;
+    if (rc < 0) {
+        *err = e2;
+        return rc;
+    }
+    aiops_jpull_mem m = { d->raw.p, d->raw.n, 0, 0 };
+    aiops_jpull_opts o = { .file = aiops_stream_name(d->ctx->stream), .what = d->what,
+                           .repair_keys = d->msgkeys };
+    aiops_jpull *again = aiops_jpull_new(aiops_jpull_mem_read, &m, &o), *p = d->p;
+    if (!again)
+        return oom(d, err);
+    aiops_jpull_start_at(again, line, col - 1);
+    d->p = again;
+    d->dup = 0;
+    int t = aiops_jpull_next(again, &e2);
+    if (t != AIOPS_JT_OBJ)
+        rc = t < 0 ? t : aiops_err_set(&e2, AIOPS_EPARSE, o.file, line, "internal error");
+    else if (!(*out = json_object()))
+        rc = oom(d, &e2);
+    else
+        rc = build_members(d, *out, aiops_jpull_next(again, &e2), &e2);
+    d->p = p;
+    aiops_jpull_free(again);
+    if (rc == 0 && live_rc < 0)
+        rc = -1;     /* read whole again although the first reading failed: its error */
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+        if (d->dup || live_rc >= 0) {
+            *err = e2;
+            return rc;
+        }
+        *err = live;
+        return live_rc;
+    }
+    size_t max = aiops_stream_max_doc(d->ctx->stream);
+    if (d->raw.n > max) {
+        json_decref(*out);
+        *out = NULL;
+        return aiops_err_set(err, AIOPS_ELIMIT, o.file, line, "JSON value longer than %zu bytes",
+                             max);
+    }
+    walk_init(d->ctx, w, d->raw.p, d->raw.n, line, err);
+    return 1;
+}
+
+#define UNIQUE_MAX 64
+
+static int skip_unique(aiops_obs_pull *d, int tok, size_t level, aiops_err *err)
+{
+    int t, rc;
+    if (tok == AIOPS_JT_ARR) {
+        while ((t = aiops_jpull_next(d->p, err)) != AIOPS_JT_ARR_END)
+            if (t < 0 || (rc = skip_unique(d, t, level + 1, err)) != 0)
+                return t < 0 ? t : rc;
+        return 0;
+    }
+    if (tok != AIOPS_JT_OBJ)
+        return 0;
+    char keys[UNIQUE_MAX][48];
+    size_t nk = 0;
+    while ((t = aiops_jpull_next(d->p, err)) == AIOPS_JT_KEY) {
+        size_t kl;
+        const char *k = aiops_jpull_text(d->p, &kl);
+        if (kl >= sizeof keys[0] || nk == UNIQUE_MAX || level > 32)
+            return 1;
+        for (size_t i = 0; i < nk; i++)
+            if (strcmp(keys[i], k) == 0)
+                return 1;
+        memcpy(keys[nk++], k, kl + 1);
+        if ((t = aiops_jpull_next(d->p, err)) < 0 || (rc = skip_unique(d, t, level + 1, err)))
+            return t < 0 ? t : rc;
+    }
+    return t < 0 ? t : 0;
+}
+
+int aiops_obs_pull_skip_unique(aiops_obs_pull *d, int tok, aiops_err *err)
+{
+    return skip_unique(d, tok, 0, err);
 }

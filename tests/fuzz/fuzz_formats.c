@@ -4,7 +4,11 @@
  * the rest split in pieces of 1..16 bytes (the second byte), which must
  * give the same tokens and error as the whole buffer at once.  First byte
  * 0xfd: format number data[1] read with and without raw text (the
- * readers' tree-free paths), which must give the same records and error.
+ * readers' tree-free paths: the logcli lines and Jaeger traces read from
+ * tokens straight into record text, and their fall-back to the tree on
+ * anything unusual), which must give the same records and error; seeds
+ * raw-loki, raw-jaeger (traces the fast path gives up on) and
+ * regressions/raw-jaeger-fast (one it reads).
  * Run: make fuzz (FUZZ_SECONDS=60 by default). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "formats/obs.h"
 
 /* One trace's processes: processID -> serviceName. */
@@ -242,13 +243,491 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 #define WHAT "a Jaeger JSON document"
 
+/* ------------------------------------------------------- fast path
+ *
+ * With raw-text records (q->text), a trace of the usual shape is read
+ * from its tokens straight into record text: its spans are kept as text
+ * until its "processes" (which follow them) name their services, then
+ * pushed.  Anything else - a member this path does not know, a type or
+ * value the checks above would reject or read another way (null, a
+ * process inline, a repeated tag, a bad id) - makes it give up, and the
+ * trace is read as a tree from its copy (aiops_obs_pull_reread), so the
+ * records and messages are the tree path's. */
+
+#define BAIL 1
+
+typedef struct fspan {
+    size_t tid, sid, parent, op, pid, status, attrs, attrs_len;
+    double ts, dur;
+    int error;
+} fspan;
+
+typedef struct fast {
+    aiops_obs_pull *d;
+    aiops_buf arena;         /* the strings of the trace's spans, NUL-terminated */
+    aiops_buf attrs;         /* the span's attributes as members */
+    aiops_buf akeys;         /* their keys, NUL-separated */
+    fspan *sp;
+    size_t nsp, cap;
+    size_t *procs;           /* pairs of arena offsets: processID, serviceName */
+    size_t nprocs, pcap;
+    int oom, has_spans;
+} fast;
+
+static void fast_free(fast *f)
+{
+    aiops_buf_free(&f->arena);
+    aiops_buf_free(&f->attrs);
+    aiops_buf_free(&f->akeys);
+    free(f->sp);
+    free(f->procs);
+}
+
+static int nx(fast *f, aiops_err *err) { return aiops_jpull_next(f->d->p, err); }
+
+static const char *txt(fast *f, size_t *n) { return aiops_jpull_text(f->d->p, n); }
+
+/* The last string token into the arena: its offset. */
+static size_t keep(fast *f, const char *s, size_t n)
+{
+    size_t off = f->arena.n;
+    aiops_buf_put(&f->arena, s, n);
+    aiops_buf_put(&f->arena, "", 1);
+    f->oom |= f->arena.oom;
+    return off;
+}
+
+static size_t keep_tok(fast *f)
+{
+    size_t n;
+    const char *s = txt(f, &n);
+    return keep(f, s, n);
+}
+
+/* A member's value that is not used: read with repeats checked. */
+static int skip(fast *f, aiops_err *err)
+{
+    int t = nx(f, err);
+    return t < 0 ? t : aiops_obs_pull_skip_unique(f->d, t, err);
+}
+
+/* The next token must be t: 0, BAIL, or <0. */
+static int want(fast *f, int t, aiops_err *err)
+{
+    int got = nx(f, err);
+    return got < 0 ? got : got == t ? 0 : BAIL;
+}
+
+/* Each member of an object (after its '{'): fn(f, ctx, i) with i its
+ * index in names (a name not there, or repeated, gives up). */
+typedef int (*member_fn)(fast *f, void *ctx, unsigned i, aiops_err *err);
+
+static int members(fast *f, void *ctx, member_fn fn, const char *const *names, aiops_err *err)
+{
+    unsigned seen = 0;
+    int t, rc;
+    while ((t = nx(f, err)) == AIOPS_JT_KEY) {
+        const char *k = txt(f, NULL);
+        unsigned i = 0;
+        while (names[i] && (k[0] != names[i][0] || strcmp(k, names[i]) != 0))
+            i++;
+        if (!names[i] || (seen & (1u << i)))
+            return BAIL;
+        seen |= 1u << i;
+        if ((rc = fn(f, ctx, i, err)) != 0)
+            return rc;
+    }
+    return t < 0 ? t : 0;
+}
+
+/* A hex id string into buf (33 bytes): 0 or BAIL. */
+static int hex_tok(fast *f, int t, char *buf)
+{
+    size_t n;
+    const char *s = txt(f, &n);
+    return t == AIOPS_JT_STR && aiops_obs_hex_id(s, n, buf) ? 0 : BAIL;
+}
+
+/* Microseconds >= 0, written as an integer. */
+static int micros_tok(fast *f, int t, int64_t *us)
+{
+    size_t n;
+    const char *s = txt(f, &n);
+    if (t != AIOPS_JT_NUM || s[0] == '-' || strpbrk(s, ".eE"))
+        return BAIL;
+    *us = strtoll(s, NULL, 10);   /* jpull has checked the range */
+    return 0;
+}
+
+typedef struct ref_ctx {
+    char type[16];
+    char sid[33];
+    int has_type, has_sid;
+} ref_ctx;
+
+static const char *const ref_names[] = { "refType", "traceID", "spanID", NULL };
+
+static int ref_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+{
+    ref_ctx *r = ctx;
+    int t = nx(f, err);
+    size_t n;
+    const char *s = txt(f, &n);
+    if (t < 0)
+        return t;
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    if (key == 0) {
+        r->has_type = 1;
+        snprintf(r->type, sizeof r->type, "%s", n < sizeof r->type ? s : "");
+    } else if (key == 2) {
+        r->has_sid = 1;
+        if (aiops_obs_hex_id(s, n, r->sid) == 0)
+            r->sid[0] = '\0';   /* bad: only an error if it is the one used */
+    }
+    return 0;
+}
+
+typedef struct span_ctx {
+    char tid[33], sid[33], child[33], follows[33];
+    int child_bad, follows_bad;
+    int64_t start, dur;
+    size_t op, pid;
+    int error;
+    char status[32];
+    size_t nattr;
+} span_ctx;
+
+static int refs(fast *f, span_ctx *c, aiops_err *err)
+{
+    int t, rc;
+    if ((rc = want(f, AIOPS_JT_ARR, err)))
+        return rc;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+        ref_ctx r = { "", "", 0, 0 };
+        if ((rc = members(f, &r, ref_member, ref_names, err)))
+            return rc;
+        if (!r.has_type)
+            return BAIL;
+        int child = strcmp(r.type, "CHILD_OF") == 0, fol = strcmp(r.type, "FOLLOWS_FROM") == 0;
+        char *dst = child && !c->child[0] && !c->child_bad ? c->child
+                    : fol && !c->follows[0] && !c->follows_bad ? c->follows : NULL;
+        if (dst) {
+            if (!r.has_sid)
+                return BAIL;
+            memcpy(dst, r.sid, sizeof r.sid);
+            if (!r.sid[0])
+                *(child ? &c->child_bad : &c->follows_bad) = 1;
+        }
+    }
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+typedef struct tag_ctx {
+    size_t key;              /* arena offset, (size_t)-1 until read */
+    int has_value;
+} tag_ctx;
+
+/* One tag's value: the span's error and status, or an attribute. */
+static int tag_value(fast *f, span_ctx *c, const char *key, int t, aiops_err *err)
+{
+    size_t n;
+    const char *s = txt(f, &n);
+    (void)err;
+    if (t != AIOPS_JT_STR && t != AIOPS_JT_NUM && t != AIOPS_JT_TRUE && t != AIOPS_JT_FALSE)
+        return BAIL;
+    if (strcmp(key, "error") == 0) {
+        c->error |= t == AIOPS_JT_TRUE || (t == AIOPS_JT_STR && strcmp(s, "true") == 0);
+        return 0;
+    }
+    if (strcmp(key, "otel.status_code") == 0 && t == AIOPS_JT_STR) {
+        size_t i = 0;
+        for (; s[i] && i + 1 < sizeof c->status; i++)
+            c->status[i] = (char)tolower((unsigned char)s[i]);
+        c->status[i] = '\0';
+        c->error |= strcmp(s, "ERROR") == 0;
+        return 0;
+    }
+    /* an attribute: a repeated key replaces the first value in place */
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < f->akeys.n;) {
+        const char *k = f->akeys.p + i;
+        size_t l = strlen(k);
+        if (l == kl && memcmp(k, key, kl) == 0)
+            return BAIL;
+        i += l + 1;
+    }
+    aiops_buf_put(&f->akeys, key, kl + 1);
+    if (c->nattr++)
+        aiops_buf_put(&f->attrs, ",", 1);
+    aiops_buf_jstrn(&f->attrs, key, kl);
+    aiops_buf_put(&f->attrs, ":", 1);
+    switch (t) {
+    case AIOPS_JT_STR: aiops_buf_jstrn(&f->attrs, s, n); break;
+    case AIOPS_JT_TRUE: aiops_buf_put(&f->attrs, "true", 4); break;
+    case AIOPS_JT_FALSE: aiops_buf_put(&f->attrs, "false", 5); break;
+    default:
+        if (strpbrk(s, ".eE"))
+            aiops_buf_num(&f->attrs, strtod(s, NULL));
+        else if (s[0] == '-' && s[1] == '0')
+            return BAIL;      /* -0: the tree prints 0 */
+        else
+            aiops_buf_put(&f->attrs, s, n);
+    }
+    return 0;
+}
+
+static int tags(fast *f, span_ctx *c, aiops_err *err)
+{
+    int t, rc;
+    if ((rc = want(f, AIOPS_JT_ARR, err)))
+        return rc;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+        /* "key" must come first for the value to be read as it streams */
+        size_t key;
+        unsigned seen = 0;
+        int vt = 0;
+        if ((rc = want(f, AIOPS_JT_KEY, err)))
+            return rc;
+        if (strcmp(txt(f, NULL), "key") != 0 || (rc = want(f, AIOPS_JT_STR, err)))
+            return rc ? rc : BAIL;
+        key = keep_tok(f);
+        seen = 1;
+        while ((t = nx(f, err)) == AIOPS_JT_KEY) {
+            const char *k = txt(f, NULL);
+            unsigned bit = strcmp(k, "type") == 0 ? 2 : strcmp(k, "value") == 0 ? 4 : 0;
+            if (!bit || (seen & bit))
+                return BAIL;
+            seen |= bit;
+            if ((vt = nx(f, err)) < 0)
+                return vt;
+            if (bit == 2 ? vt != AIOPS_JT_STR
+                         : (rc = tag_value(f, c, f->arena.p + key, vt, err)) != 0)
+                return rc ? rc : BAIL;
+        }
+        if (t < 0)
+            return t;
+        if (!(seen & 4))
+            return BAIL;
+        f->arena.n = key;     /* the key was needed only while its value was read */
+    }
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+static const char *const span_names[] = { "traceID", "spanID", "flags", "operationName",
+                                          "references", "startTime", "duration", "tags",
+                                          "logs", "processID", "warnings", NULL };
+
+enum { S_TRACE, S_SPAN, S_FLAGS, S_OP, S_REFS, S_START, S_DUR, S_TAGS, S_LOGS, S_PID,
+       S_WARN };
+
+static int span_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+{
+    span_ctx *c = ctx;
+    int t;
+    switch (key) {
+    case S_FLAGS: case S_LOGS: case S_WARN:
+        return skip(f, err);
+    case S_REFS:
+        return refs(f, c, err);
+    case S_TAGS:
+        return tags(f, c, err);
+    default:
+        break;
+    }
+    if ((t = nx(f, err)) < 0)
+        return t;
+    switch (key) {
+    case S_TRACE: return hex_tok(f, t, c->tid);
+    case S_SPAN: return hex_tok(f, t, c->sid);
+    case S_START: return micros_tok(f, t, &c->start);
+    case S_DUR: return micros_tok(f, t, &c->dur);
+    default: break;
+    }
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    if (key == S_OP)
+        c->op = keep_tok(f);
+    else
+        c->pid = keep_tok(f);
+    return 0;
+}
+
+/* One span, after its '{', kept in f->sp. */
+static int fast_span(fast *f, aiops_err *err)
+{
+    span_ctx c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.start = c.dur = -1;
+    c.op = c.pid = (size_t)-1;
+    f->attrs.n = 0;
+    f->akeys.n = 0;
+    if ((rc = members(f, &c, span_member, span_names, err)))
+        return rc;
+    if (!c.tid[0] || !c.sid[0] || c.op == (size_t)-1 || c.pid == (size_t)-1 || c.start < 0 ||
+        c.dur < 0 || (c.child_bad && !c.child[0]) || (!c.child[0] && c.follows_bad))
+        return BAIL;
+    if (AIOPS_GROW(f->sp, f->cap, f->nsp + 1))
+        return f->oom = 1, BAIL;
+    fspan *sp = &f->sp[f->nsp++];
+    const char *parent = c.child[0] ? c.child : c.follows;
+    sp->tid = keep(f, c.tid, strlen(c.tid));
+    sp->sid = keep(f, c.sid, strlen(c.sid));
+    sp->parent = keep(f, parent, strlen(parent));
+    sp->op = c.op;
+    sp->pid = c.pid;
+    sp->status = keep(f, c.status, strlen(c.status));
+    sp->error = c.error;
+    sp->attrs = f->arena.n;
+    sp->attrs_len = f->attrs.n;
+    aiops_buf_put(&f->arena, f->attrs.n ? f->attrs.p : "", f->attrs.n);
+    f->oom |= f->arena.oom || f->attrs.oom || f->akeys.oom;
+    sp->dur = (double)c.dur / 1e6;
+    sp->ts = (double)(c.start / 1000000) + (double)(c.start % 1000000) / 1e6;
+    return 0;
+}
+
+static int spans(fast *f, aiops_err *err)
+{
+    int t, rc;
+    if ((rc = want(f, AIOPS_JT_ARR, err)))
+        return rc;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ)
+        if ((rc = fast_span(f, err)))
+            return rc;
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+static const char *const proc_names[] = { "serviceName", "tags", NULL };
+
+static int proc_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+{
+    size_t *svc = ctx;
+    int t;
+    if (key == 1)
+        return skip(f, err);
+    if ((t = nx(f, err)) < 0)
+        return t;
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    *svc = keep_tok(f);
+    return 0;
+}
+
+static int processes(fast *f, aiops_err *err)
+{
+    int t, rc;
+    if ((rc = want(f, AIOPS_JT_OBJ, err)))
+        return rc;
+    while ((t = nx(f, err)) == AIOPS_JT_KEY) {
+        size_t pid = keep_tok(f), svc = (size_t)-1;
+        for (size_t i = 0; i < f->nprocs; i++)
+            if (strcmp(f->arena.p + f->procs[2 * i], f->arena.p + pid) == 0)
+                return BAIL;
+        if ((rc = want(f, AIOPS_JT_OBJ, err)) ||
+            (rc = members(f, &svc, proc_member, proc_names, err)))
+            return rc;
+        if (svc == (size_t)-1 || f->nprocs >= 4096)
+            return BAIL;
+        if (AIOPS_GROW(f->procs, f->pcap, 2 * f->nprocs + 2))
+            return f->oom = 1, BAIL;
+        f->procs[2 * f->nprocs] = pid;
+        f->procs[2 * f->nprocs + 1] = svc;
+        f->nprocs++;
+    }
+    return t < 0 ? t : 0;
+}
+
+static const char *const trace_names[] = { "traceID", "spans", "processes", "warnings", NULL };
+
+static int trace_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+{
+    (void)ctx;
+    switch (key) {
+    case 1: f->has_spans = 1; return spans(f, err);
+    case 2: return processes(f, err);
+    default: return skip(f, err);
+    }
+}
+
+/* The spans of a trace read whole (after its '}'), pushed: 0 or <0. */
+static int fast_push(fast *f, aiops_obs_queue *q, long line, aiops_err *err)
+{
+    const char *a = f->arena.p;
+    for (size_t i = 0; i < f->nsp; i++) {
+        const fspan *sp = &f->sp[i];
+        aiops_obs_span s = {
+            .trace_id = a + sp->tid, .span_id = a + sp->sid, .parent_span_id = a + sp->parent,
+            .operation = a + sp->op, .duration = sp->dur, .error = sp->error,
+            .status = a[sp->status] ? a + sp->status : sp->error ? "error" : NULL,
+            .service = a + sp->pid,
+        };
+        aiops_obs_span_text(&q->scratch, &s);
+        if (sp->attrs_len) {
+            aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
+            aiops_buf_put(&q->scratch, a + sp->attrs, sp->attrs_len);
+            aiops_buf_put(&q->scratch, "}", 1);
+        }
+        int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, sp->ts);
+        if (rc == AIOPS_EIO)
+            return aiops_err_set(err, rc, aiops_stream_name(f->d->ctx->stream), line, "%s",
+                                 q->failed.msg);
+        if (rc)
+            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(f->d->ctx->stream), line,
+                                 "out of memory");
+    }
+    return 0;
+}
+
+/* A trace after its '{' (copied since its bracket): 0 pushed, BAIL, or
+ * <0 a tokenizer error. */
+static int fast_trace(fast *f, aiops_err *err)
+{
+    f->arena.n = 0;
+    f->nsp = f->nprocs = 0;
+    f->oom = f->has_spans = 0;
+    int rc = members(f, NULL, trace_member, trace_names, err);
+    if (rc)
+        return rc;
+    if (f->oom || !f->has_spans)
+        return BAIL;
+    /* every span's process is there (else the tree's message) */
+    for (size_t i = 0; i < f->nsp; i++) {
+        size_t j = 0;
+        while (j < f->nprocs && strcmp(f->arena.p + f->procs[2 * j],
+                                       f->arena.p + f->sp[i].pid) != 0)
+            j++;
+        if (j == f->nprocs)
+            return BAIL;
+        f->sp[i].pid = f->procs[2 * j + 1];   /* now its service */
+    }
+    return 0;
+}
+
 /* One trace at key[idx] ([idx] when key is NULL), after its first token. */
-static int stream_trace(aiops_obs_pull *d, aiops_obs_queue *q, int tok, const char *key,
+static int stream_trace(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, int tok, const char *key,
                         size_t idx, aiops_err *err)
 {
     json_t *v;
     aiops_jdoc w;
-    int rc = aiops_obs_pull_value(d, tok, &v, &w, err);
+    int rc;
+    if (q->text && tok == AIOPS_JT_OBJ) {
+        long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
+        size_t depth = aiops_jpull_depth(d->p);
+        d->raw.n = 0;
+        aiops_jpull_copy_begin(d->p, &d->raw);
+        f->d = d;
+        rc = fast_trace(f, err);
+        if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
+            d->raw.n <= aiops_stream_max_doc(d->ctx->stream))
+            return fast_push(f, q, line, err);
+        if (rc == BAIL)
+            rc = aiops_obs_pull_drain(d, depth, err);
+        rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
+    } else {
+        rc = aiops_obs_pull_value(d, tok, &v, &w, err);
+    }
     if (rc < 0)
         return rc;
     if (key)
@@ -261,13 +740,14 @@ static int stream_trace(aiops_obs_pull *d, aiops_obs_queue *q, int tok, const ch
 }
 
 /* The traces of an array, after its '['. */
-static int stream_traces(aiops_obs_pull *d, aiops_obs_queue *q, const char *key, aiops_err *err)
+static int stream_traces(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, const char *key,
+                         aiops_err *err)
 {
     for (size_t i = 0;; i++) {
         int t = aiops_jpull_next(d->p, err), rc;
         if (t < 0 || t == AIOPS_JT_ARR_END)
             return t < 0 ? t : 0;
-        if ((rc = stream_trace(d, q, t, key, i, err)) < 0)
+        if ((rc = stream_trace(d, q, f, t, key, i, err)) < 0)
             return rc;
     }
 }
@@ -282,8 +762,8 @@ typedef struct envelope {
     size_t n0, nbad0;        /* the queue before the envelope */
 } envelope;
 
-static int envelope_member(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, const char *key,
-                           aiops_err *err)
+static int envelope_member(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, envelope *e,
+                           const char *key, aiops_err *err)
 {
     json_t *v;
     aiops_jdoc w;
@@ -299,7 +779,7 @@ static int envelope_member(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, c
         e->errors_line = aiops_jpull_line(d->p);
     if (data && t == AIOPS_JT_ARR) {
         e->streamed = 1;
-        return stream_traces(d, q, "data", err);
+        return stream_traces(d, q, f, "data", err);
     }
     if ((rc = aiops_obs_pull_value(d, t, &v, &w, err)) < 0)
         return rc;
@@ -331,7 +811,8 @@ static int envelope_end(aiops_obs_pull *d, aiops_obs_queue *q, envelope *e, aiop
     return 0;
 }
 
-static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aiops_err *err)
+static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, long line,
+                           aiops_err *err)
 {
     envelope e = { json_object(), line, 0, 0, 0, q->seq, q->nbad };
     int rc = 0, t = AIOPS_JT_KEY;
@@ -342,7 +823,7 @@ static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aio
                                "out of memory");
             break;
         }
-        if ((rc = envelope_member(d, q, &e, key, err)) < 0)
+        if ((rc = envelope_member(d, q, f, &e, key, err)) < 0)
             break;
         free(key);
         key = NULL;
@@ -361,7 +842,7 @@ static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, long line, aio
 /* A top-level object, after its '{': an envelope whose "data" comes first
  * streams; anything else (a bare trace, an envelope in another order) is
  * read whole, as one trace is. */
-static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
+static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, aiops_err *err)
 {
     long line = aiops_jpull_line(d->p);
     json_t *v;
@@ -373,7 +854,7 @@ static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
     if (t == AIOPS_JT_KEY && strcmp(aiops_jpull_text(d->p, NULL), "data") == 0) {
         if ((rc = aiops_jpull_copy_end(d->p, err)) < 0)
             return rc;
-        return stream_envelope(d, q, line, err);
+        return stream_envelope(d, q, f, line, err);
     }
     if ((rc = aiops_obs_pull_rest(d, t, line, &v, &w, err)) < 0)
         return rc;
@@ -385,10 +866,14 @@ static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, aiops_err *err)
 static int jaeger_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
 {
     aiops_obs_pull d;
+    fast f;
+    memset(&f, 0, sizeof f);
     int rc = aiops_obs_pull_open(&d, ctx, WHAT, NULL, err), t = 0;
     while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0)
-        rc = t == AIOPS_JT_ARR ? stream_traces(&d, q, NULL, err) : stream_object(&d, q, err);
+        rc = t == AIOPS_JT_ARR ? stream_traces(&d, q, &f, NULL, err)
+                               : stream_object(&d, q, &f, err);
     aiops_obs_pull_close(&d);
+    fast_free(&f);
     return rc < 0 ? rc : t < 0 ? t : 0;
 }
 

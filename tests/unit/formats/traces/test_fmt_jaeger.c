@@ -1,6 +1,7 @@
 /* test_fmt_jaeger.c - Jaeger trace JSON. */
 #include "rectest.h"
 
+#include "common/buf.h"
 #include "formats/obs.h"
 
 #define JG (&aiops_fmt_jaeger)
@@ -139,11 +140,140 @@ static void test_probe(void **state)
         assert_int_equal(JG->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
 }
 
+/* ------------------------------------------------ the fast path
+ * Records as the writer prints them, and the errors (stepped over as
+ * --skip-bad does), read with raw text (the token path) or as trees. */
+static void read_all(const char *text, size_t len, int raw, size_t max_doc, aiops_buf *out)
+{
+    aiops_stream *st = aiops_stream_new_mem("t.json", text, len, 0, max_doc);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = raw};
+    aiops_err err = {0};
+    void *state = NULL;
+    int rc = JG->open(&state, &ctx, &err);
+    out->n = 0;
+    aiops_buf_put(out, "", 0);
+    for (int i = 0; rc == 0 && i < 1000; i++) {
+        aiops_record r = {0};
+        ctx.resumable = 0;
+        int got = JG->next(state, &ctx, &r, &err);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            aiops_buf_printf(out, "ERR %d %ld: %s\n", got, err.line, err.msg);
+            if (!ctx.resumable)
+                break;
+            continue;
+        }
+        json_t *o = aiops_record_json(&r, NULL);   /* the record's own */
+        aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
+        aiops_buf_json(out, o);
+        aiops_buf_put(out, "\n", 1);
+        aiops_record_clear(&r);
+    }
+    if (rc < 0)
+        aiops_buf_printf(out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
+    if (state)
+        JG->close(state);
+    aiops_series_table_free(tab);
+    aiops_stream_free(st);
+}
+
+/* The same records and errors both ways; returns the records. */
+static void same_both_ways(const char *text, size_t max_doc, aiops_buf *tree)
+{
+    aiops_buf raw = {0};
+    read_all(text, strlen(text), 0, max_doc, tree);
+    read_all(text, strlen(text), 1, max_doc, &raw);
+    if (strcmp(tree->p, raw.p) != 0)
+        print_error("input %s\ntree:\n%s\nraw:\n%s\n", text, tree->p, raw.p);
+    assert_string_equal(tree->p, raw.p);
+    aiops_buf_free(&raw);
+}
+
+#define SPAN(extra) \
+    "{\"traceID\":\"AB\",\"spanID\":\"0c\",\"flags\":1,\"operationName\":\"op\",\"references\":" \
+    "[{\"refType\":\"CHILD_OF\",\"traceID\":\"ab\",\"spanID\":\"0a\"}],\"startTime\":1704164645" \
+    "000001,\"duration\":1500,\"tags\":[{\"key\":\"k\",\"type\":\"int64\",\"value\":-3},{\"key\":" \
+    "\"r\",\"type\":\"float64\",\"value\":1.50},{\"key\":\"s\",\"type\":\"string\",\"value\":\"a\\\"" \
+    "\\u00e9\"},{\"key\":\"b\",\"type\":\"bool\",\"value\":false}],\"logs\":[{\"timestamp\":1," \
+    "\"fields\":[]}],\"processID\":\"p1\",\"warnings\":null" extra "}"
+#define DOC(spans, procs) \
+    "{\"data\":[\n{\"traceID\":\"ab\",\"spans\":[" spans "],\"processes\":{" procs "}}],\"total\":0," \
+    "\"limit\":0,\"offset\":0,\"errors\":null}\n"
+#define P1 "\"p1\":{\"serviceName\":\"api\",\"tags\":[{\"key\":\"host\",\"value\":\"h\"}]}"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    /* the usual shape: read from the tokens */
+    same_both_ways(DOC(SPAN("") "," SPAN(""), P1), 0, &b);
+    assert_non_null(strstr(b.p, "\"service\":\"api\""));
+    assert_non_null(strstr(b.p, "\"attributes\":{\"k\":-3,\"r\":1.5,\"s\":\"a\\\"\\u00e9\",\"b\":false}")
+                    ? b.p : strstr(b.p, "\"attributes\":{\"k\":-3,\"r\":1.5,\"s\":\"a\\\"é\",\"b\":false}"));
+    /* everything that sends a trace back to the tree, with the records
+     * and messages the tree gives */
+    static const char *const odd[] = {
+        DOC(SPAN(",\"spanID\":\"0d\""), P1),                        /* repeated member */
+        DOC(SPAN(",\"x\":{\"a\":1,\"a\":2}"), P1),                  /* repeated, deeper */
+        DOC(SPAN(",\"logs\":[{\"a\":1,\"a\":2}]"), P1),             /* repeated in a skipped value */
+        DOC(SPAN(",\"x\":{\"a\":1,\"a\":2},\"y\":tru"), P1),        /* repeat before a syntax error */
+        DOC(SPAN(",\"y\":tru"), P1),                                /* syntax error */
+        DOC(SPAN(",\"parentSpanID\":\"ff\""), P1),                   /* members it does not read */
+        DOC(SPAN(",\"process\":{\"serviceName\":\"x\"}"), P1),
+        DOC(SPAN(""), "\"p2\":{\"serviceName\":\"x\"}"),             /* no such process */
+        DOC(SPAN(""), "\"p1\":{\"tags\":[]}"),                       /* no serviceName */
+        DOC(SPAN(""), P1 "," P1),                                   /* process repeated */
+        "{\"data\":[{\"traceID\":\"ab\",\"spans\":[" SPAN("") "]}]}",  /* no processes */
+        "{\"data\":[{\"traceID\":\"ab\"}]}",                          /* no spans */
+        "{\"data\":[{\"traceID\":\"ab\",\"spans\":[1]," "\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"traceID\":\"ab\",\"spans\":null}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"xyz\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":1,\"duration\":1,\"processID\":\"p1\"}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":-1,\"duration\":1,\"processID\":\"p1\"}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":\"12\",\"duration\":1.0,\"processID\":\"p1\"}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":1,\"duration\":1,\"processID\":\"p1\",\"tags\":[{\"key\":\"a\",\"value\":1},"
+        "{\"key\":\"a\",\"value\":2},{\"value\":-0,\"key\":\"z\"},{\"key\":\"n\",\"value\":null},"
+        "{\"key\":\"error\",\"value\":\"true\"},{\"key\":\"otel.status_code\",\"value\":\"Unset\"}]}],"
+        "\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":1,\"duration\":1,\"processID\":\"p1\",\"tags\":[{\"key\":\"z\",\"value\":-0},"
+        "{\"key\":\"error\",\"value\":1},{\"key\":\"otel.status_code\",\"value\":\"ERROR\"}],"
+        "\"references\":[{\"refType\":\"FOLLOWS_FROM\",\"spanID\":\"q\"},{\"refType\":\"CHILD_OF\","
+        "\"spanID\":\"Bb\"}]}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":1,\"duration\":1,\"processID\":\"p1\",\"references\":[{\"refType\":"
+        "\"FOLLOWS_FROM\",\"spanID\":\"q\"}]}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[{\"spans\":[{\"traceID\":\"a\",\"spanID\":\"1\",\"operationName\":\"o\","
+        "\"startTime\":1,\"duration\":1,\"processID\":\"p1\",\"references\":[{\"refType\":"
+        "\"CHILD_OF\"}]}],\"processes\":{" P1 "}}]}",
+        "{\"data\":[\n{\"spans\":[\n" SPAN("") ",\n" SPAN(",\"spanID\":\"0d\"") "],\"processes\":{" P1
+        "}},\n{\"spans\":[" SPAN("") "],\"processes\":{" P1 "}}\n]}",  /* one trace left out */
+        "[{\"spans\":[" SPAN("") "],\"processes\":{" P1 "}}]",          /* an array of traces */
+        DOC(SPAN(""), P1) DOC(SPAN(""), P1),                        /* concatenated documents */
+        DOC(SPAN(""), P1 ",\"p2\":{\"serviceName\":\"\"}"),
+        "{\"data\":[{\"spans\":[" SPAN("") "],\"processes\":{" P1 "},\"spans\":[]}]}",
+        "{\"data\":[{\"spans\":[" SPAN("") "],\"processes\":{" P1 "}", /* truncated */
+        "{\"data\":[{\"spans\":[" SPAN("") "],\"proc",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        same_both_ways(odd[i], 0, &b);
+    /* a trace longer than the cap on one value */
+    same_both_ways(DOC(SPAN("") "," SPAN("") "," SPAN(""), P1), 1200, &b);
+    assert_non_null(strstr(b.p, "JSON value longer than"));
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trace),  cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_errors), cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
