@@ -66,6 +66,8 @@ static int rt_str(rt *c, int *escaped)
     size_t i = c->i + 1, n = c->n;
     int hi = 0, esc = 0;
     for (;;) {
+        while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+            i++;      /* the plain run */
         if (i >= n)
             return -1;
         unsigned ch = s[i];
@@ -366,8 +368,9 @@ int aiops_rtext_scan(const char *s, size_t n, char *out, size_t *outlen, aiops_r
 /* ------------------------------------------------------------ the view */
 
 typedef struct rv_ent {
-    const char *key;         /* decoded, NUL-terminated (in the arena) */
+    const char *kraw;        /* the key decoded: in the text, or the arena when escaped */
     size_t kn;
+    const char *key;         /* NUL-terminated (the arena), once asked for */
     size_t vo, vn;           /* the value's JSON text in the record text */
     size_t child, nchild;    /* objects: their members' entries, once indexed */
     const char *dec;         /* strings: decoded (in the arena), once asked for */
@@ -422,6 +425,11 @@ static size_t rv_ws(const char *s, size_t n, size_t i)
 static size_t rv_strend(const char *s, size_t n, size_t i, int *esc)
 {
     *esc = 0;
+    const char *q = i + 1 < n ? memchr(s + i + 1, '"', n - i - 1) : NULL;
+    if (!q)
+        return RV_BAD;
+    if (!memchr(s + i + 1, '\\', (size_t)(q - s) - i - 1))
+        return (size_t)(q - s) + 1;
     for (i++; i < n; i++) {
         if (s[i] == '"')
             return i + 1;
@@ -598,9 +606,14 @@ static int rv_index(aiops_rview *v, size_t i, size_t end, int obj)
             return AIOPS_ENOMEM;
         rv_ent *e = &v->e[v->ne];
         memset(e, 0, sizeof *e);
-        e->key = rv_decode(v, s + i + 1, ke - i - 2, esc, &e->kn);
-        if (!e->key)
-            return -1;
+        if (esc) {
+            e->key = e->kraw = rv_decode(v, s + i + 1, ke - i - 2, esc, &e->kn);
+            if (!e->key)
+                return -1;
+        } else {
+            e->kraw = s + i + 1;
+            e->kn = ke - i - 2;
+        }
         i = rv_ws(s, end, ke);
         if (i >= end || s[i] != ':')
             return -1;
@@ -658,7 +671,7 @@ static int rv_members(aiops_rview *v, const char *obj, size_t *first, size_t *n)
     size_t kl = strlen(obj);
     for (size_t j = 0; j < v->ntop; j++) {
         rv_ent *e = &v->e[j];
-        if (e->kn != kl || memcmp(e->key, obj, kl))
+        if (e->kn != kl || memcmp(e->kraw, obj, kl))
             continue;
         if (e->kind != AIOPS_F_OBJ)
             return 0;
@@ -685,7 +698,7 @@ static rv_ent *rv_find(aiops_rview *v, const char *obj, const char *key)
     if (!rv_members(v, obj, &first, &n))
         return NULL;
     for (size_t j = first; j < first + n; j++)
-        if (v->e[j].kn == kl && memcmp(v->e[j].key, key, kl) == 0)
+        if (v->e[j].kn == kl && memcmp(v->e[j].kraw, key, kl) == 0)
             return &v->e[j];
     return NULL;
 }
@@ -816,6 +829,9 @@ int aiops_rview_next(aiops_rview *v, const char *obj, size_t *it, const char **k
     if (!v->t || !rv_members(v, obj, &first, &n) || *it >= n)
         return 0;
     rv_ent *e = &v->e[first + (*it)++];
+    size_t kn;
+    if (!e->key && !(e->key = rv_decode(v, e->kraw, e->kn, 0, &kn)))
+        return 0;
     *key = e->key;
     *kind = e->kind;
     if (str)
