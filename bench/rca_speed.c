@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     aiops_reader *rd = NULL;
     aiops_graph *g = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* as aiops-rca reads: span records as text, fields by a view */
     aiops_graph_opts go;
     aiops_graph_opts_default(&go);
     const char *paths[] = {argv[1]};

@@ -227,8 +227,10 @@ aiops_rtype aiops_rtype_from_name(const char *s, size_t n);
  *  - every other type: obj holds the whole JSON object (ts too).
  * obj is owned by the record: aiops_record_clear() releases it.
  *
- * Raw text (aiops_reader_opts.raw_text): a log, span, event or alert
- * record may instead carry its fields as JSON text: obj is then a JSON
+ * Raw text (aiops_reader_opts.raw_text): a log, span, event, alert,
+ * anomaly or band record may instead carry its fields as JSON text (the
+ * stream format's own lines of these types are read that way when their
+ * text can be kept as the writer would print it): obj is then a JSON
  * *string* (never an object) holding ',"k":v,...', the members after
  * type and ts in output order (or "").  The writer copies that text as it
  * is; a consumer that wants the tree calls aiops_record_json(), which
@@ -252,6 +254,53 @@ int aiops_record_text(const aiops_record *r, const char **text, size_t *len);
  * (AIOPS_ENOMEM, or AIOPS_EPARSE for text that is not JSON members) or,
  * for a record without fields (a plain sample), NULL with err->code 0. */
 json_t *aiops_record_json(aiops_record *r, aiops_err *err);
+/* Set the top-level member key to val (a reference is stolen, also on
+ * failure).  A text record stays text when it has no such member yet (the
+ * member is appended, as json_object_set appends it to a tree); else the
+ * tree is built first (aiops_record_json).  A record without fields gets
+ * an object.  0 or <0 with err set. */
+int aiops_record_set(aiops_record *r, const char *key, json_t *val, aiops_err *err);
+
+/* A field view: a record's members read without building a tree, the
+ * same for text and tree records (record/rfield.c).  Set it to a record,
+ * then look members up by key: obj NULL for a top-level member, or the
+ * key of a top-level object member (labels, attributes, annotations) for
+ * one of its members.  Strings come decoded and NUL-terminated; pointers
+ * are borrowed and valid until the next aiops_rview_set (raw text of a
+ * tree record: until the next aiops_rview_raw).  A view is reused from
+ * record to record; owned by the caller. */
+typedef enum aiops_fkind {
+    AIOPS_F_NONE = 0,        /* missing (or the record has no fields) */
+    AIOPS_F_STR,
+    AIOPS_F_NUM,
+    AIOPS_F_TRUE,
+    AIOPS_F_FALSE,
+    AIOPS_F_NULL,
+    AIOPS_F_OBJ,
+    AIOPS_F_ARR,
+} aiops_fkind;
+typedef struct aiops_rview aiops_rview;
+aiops_rview *aiops_rview_new(void);                    /* NULL: out of memory */
+void aiops_rview_free(aiops_rview *v);
+/* r is borrowed and must stay unchanged while the view is used.  0, or
+ * AIOPS_ENOMEM (err set); text that is not JSON members reads as a record
+ * without fields. */
+int aiops_rview_set(aiops_rview *v, const aiops_record *r, aiops_err *err);
+aiops_fkind aiops_rview_kind(aiops_rview *v, const char *obj, const char *key);
+/* The string member's text (len: its length, may be NULL), or NULL when
+ * the member is missing or not a string. */
+const char *aiops_rview_str(aiops_rview *v, const char *obj, const char *key, size_t *len);
+/* 1 with *out set when the member is a JSON number, else 0. */
+int aiops_rview_num(aiops_rview *v, const char *obj, const char *key, double *out);
+/* 1 with the member's JSON text (compact, as the writer prints it), 0 when
+ * missing. */
+int aiops_rview_raw(aiops_rview *v, const char *obj, const char *key, const char **json,
+                    size_t *len);
+/* The members of obj (NULL: the top level) in order: start with *it = 0;
+ * 1 with *key, *kind and, for a string, *str (else NULL) set; 0 after the
+ * last one. */
+int aiops_rview_next(aiops_rview *v, const char *obj, size_t *it, const char **key,
+                     aiops_fkind *kind, const char **str);
 
 
 

@@ -70,6 +70,7 @@ static int run(const cli *c, const cfg *g, const char *const *paths, size_t npat
     aiops_reader *rd = NULL;
     aiops_writer *w = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* alerts and spans read through a field view; the rest passed on as text */
     aiops_cluster_opts co = g->co;
     co.passthrough = !g->incidents_only;
     int rc = tab ? aiops_cluster_new(&cl, &co, err) : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");

@@ -83,6 +83,7 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
     aiops_rca *r = NULL;
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* spans, logs, events, scores read through a field view: no trees */
     out o = {.g = g};
     aiops_ofile of = {.fd = -1};
     size_t n;

@@ -94,7 +94,7 @@ int aiops_cluster_new(aiops_cluster **out, const aiops_cluster_opts *o, aiops_er
     aiops_logtmpl_opts_default(&lo);
     lo.mask_digits = 1;    /* alert texts: any number is a value */
     int rc = split(o->labels, &c->labels, &c->nlabels) || split(o->ignore, &c->ignore, &c->nignore) ||
-             aiops_logtmpl_new(&c->miner, &lo, NULL);
+             aiops_logtmpl_new(&c->miner, &lo, NULL) || !(c->view = aiops_rview_new());
     if (!rc && o->group_by && !strcmp(o->group_by, "..."))
         c->gb_all = 1;
     else if (!rc)
@@ -125,6 +125,7 @@ void aiops_cluster_free(aiops_cluster *c)
     free(c->feat);
     aiops_map_free(&c->fpmap);
     aiops_logtmpl_free(c->miner);
+    aiops_rview_free(c->view);
     for (size_t i = 0; i < c->nsvc; i++)
         free(c->svc[i].name);
     free(c->svc);
@@ -275,11 +276,14 @@ int aiops_cluster_learn(aiops_cluster *c, const aiops_record *r, aiops_err *err)
 {
     if ((r->type != AIOPS_R_ALERT && r->type != AIOPS_R_ANOMALY) || !r->obj)
         return 0;
-    const char *st = json_string_value(json_object_get(r->obj, "state"));
+    int rc = aiops_rview_set(c->view, r, err);
+    if (rc)
+        return rc;
+    const char *st = aiops_rview_str(c->view, NULL, "state", NULL);
     if (st && !strcmp(st, "resolved"))
         return 0;
     uint32_t fi;
-    int rc = cl_feat_of(c, r->obj, r->type, &fi, err);
+    rc = cl_feat_of(c, c->view, r->type, &fi, err);
     return rc ? rc : learn_one(c, fi, r->ts, err);
 }
 
@@ -304,13 +308,23 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
         aiops_record_clear(r);
         return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "an alert without a usable time");
     }
-    const char *st = json_string_value(json_object_get(r->obj, "state"));
+    /* group-by and inhibition read the records they hold later: trees */
+    if (c->o.method == AIOPS_CLUSTER_GROUPBY && json_is_string(r->obj) && !aiops_record_json(r, err)) {
+        aiops_record_clear(r);
+        return err && err->code ? err->code : AIOPS_EPARSE;
+    }
+    int rc = aiops_rview_set(c->view, r, err);
+    if (rc) {
+        aiops_record_clear(r);
+        return rc;
+    }
+    const char *st = aiops_rview_str(c->view, NULL, "state", NULL);
     int firing = !st || strcmp(st, "resolved") != 0;
     if (st && !strcmp(st, "pending")) {    /* not an alert yet */
         return c->o.passthrough ? cl_emit(c, r, err) : (aiops_record_clear(r), 0);
     }
     uint32_t fi;
-    int rc = cl_feat_of(c, r->obj, r->type, &fi, err);
+    rc = cl_feat_of(c, c->view, r->type, &fi, err);
     if (rc) {
         aiops_record_clear(r);
         return rc;
@@ -326,10 +340,9 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
     } else if (r->type == AIOPS_R_ANOMALY)
         c->st.anomalies++;
     else {
-        double start = r->ts;
-        json_t *js = json_object_get(r->obj, "start");
-        if (json_is_number(js))
-            start = json_number_value(js);
+        double start = r->ts, js;
+        if (aiops_rview_num(c->view, NULL, "start", &js))
+            start = js;
         c->st.alerts++;
         if (f->last_start == start)
             c->st.repeats++;

@@ -100,9 +100,9 @@ size_t aiops_cluster_tokens(const char *t, uint64_t *tok, size_t max)
     return sort_unique(tok, k);
 }
 
-static const char *jstr(const json_t *o, const char *k)
+static const char *vstr(aiops_rview *v, const char *obj, const char *k)
 {
-    return json_string_value(json_object_get(o, k));
+    return aiops_rview_str(v, obj, k, NULL);
 }
 
 /* Fingerprint text: 16 hex digits as the number, else its hash. */
@@ -114,38 +114,38 @@ static uint64_t fp_value(const char *s)
     return aiops_fnv1a(AIOPS_FNV_OFFSET, s, n);
 }
 
-static const char *service_of(const json_t *o, const json_t *lab)
+static const char *service_of(aiops_rview *v)
 {
     static const char *const keys[] = {"service", "service_name", "app", "app_kubernetes_io_name",
                                        "k8s_app", "container", "job", "host", "instance", NULL};
-    const char *s = jstr(o, "service");
+    const char *s = vstr(v, NULL, "service");
     for (size_t i = 0; !s && keys[i]; i++)
-        s = jstr(lab, keys[i]);
+        s = vstr(v, "labels", keys[i]);
     return s;
 }
 
-int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi, aiops_err *err)
+int cl_feat_of(aiops_cluster *c, aiops_rview *v, aiops_rtype type, uint32_t *fi, aiops_err *err)
 {
-    const json_t *lab = json_object_get(o, "labels");
-    const char *name = jstr(o, "name");
+    const char *name = vstr(v, NULL, "name");
     if (!name && type == AIOPS_R_ANOMALY)
-        name = jstr(o, "series");
+        name = vstr(v, NULL, "series");
     if (!name)
-        name = jstr(lab, "alertname");
+        name = vstr(v, "labels", "alertname");
     if (!name)
         name = "";
-    const char *fps = jstr(o, "fingerprint");
+    const char *fps = vstr(v, NULL, "fingerprint");
+    const char *k, *lv;
+    aiops_fkind kind;
+    size_t it = 0;
     uint64_t fp;
     if (fps)
         fp = fp_value(fps);
     else {  /* name and the label pairs, in any order */
         fp = aiops_fnv1a(AIOPS_FNV_OFFSET, name, strlen(name));
-        const char *k;
-        const json_t *v;
-        json_object_foreach((json_t *)lab, k, v)
-            if (json_is_string(v))
-                fp ^= cl_label_pair(k, json_string_value(v)) * 0x9E3779B97F4A7C15ULL;
-        const char *ser = jstr(o, "series");
+        while (aiops_rview_next(v, "labels", &it, &k, &kind, &lv))
+            if (lv)
+                fp ^= cl_label_pair(k, lv) * 0x9E3779B97F4A7C15ULL;
+        const char *ser = vstr(v, NULL, "series");
         if (ser)
             fp = aiops_fnv1a(fp, ser, strlen(ser));
         if (type == AIOPS_R_ANOMALY)
@@ -161,36 +161,34 @@ int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi
     memset(f, 0, sizeof *f);
     f->fp = fp;
     f->svc = UINT32_MAX;
-    const char *svc = service_of(o, lab);
+    const char *svc = service_of(v);
     if (svc && *svc && cl_service_id(c, svc, &f->svc, err))
         return err ? err->code : AIOPS_ENOMEM;
-    const char *sev = jstr(o, "severity");
+    const char *sev = vstr(v, NULL, "severity");
     if (!sev)
-        sev = jstr(lab, "severity");
+        sev = vstr(v, "labels", "severity");
     f->sev = type == AIOPS_R_ANOMALY && !sev ? 2 : cl_severity(sev);
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)lab, k, v) {
-        if (!json_is_string(v) || f->nlab >= CL_MAX_LABELS)
+    it = 0;
+    while (aiops_rview_next(v, "labels", &it, &k, &kind, &lv)) {
+        if (!lv || f->nlab >= CL_MAX_LABELS)
             continue;
         if (c->labels ? !in_list(c->labels, c->nlabels, k) : in_list(c->ignore, c->nignore, k))
             continue;
-        f->lab[f->nlab++] = cl_label_pair(k, json_string_value(v));
+        f->lab[f->nlab++] = cl_label_pair(k, lv);
     }
-    if (!json_object_get(lab, "alertname") && *name && f->nlab < CL_MAX_LABELS &&
+    if (aiops_rview_kind(v, "labels", "alertname") == AIOPS_F_NONE && *name && f->nlab < CL_MAX_LABELS &&
         (!c->labels || in_list(c->labels, c->nlabels, "alertname")))
         f->lab[f->nlab++] = cl_label_pair("alertname", name);
     f->nlab = (uint8_t)sort_unique(f->lab, f->nlab);
-    const json_t *ann = json_object_get(o, "annotations");
-    const char *msg = jstr(ann, "summary");
+    const char *msg = vstr(v, "annotations", "summary");
     if (!msg)
-        msg = jstr(ann, "message");
+        msg = vstr(v, "annotations", "message");
     if (!msg)
-        msg = jstr(ann, "description");
+        msg = vstr(v, "annotations", "description");
     if (!msg)
-        msg = jstr(o, "message");
+        msg = vstr(v, NULL, "message");
     if (!msg)
-        msg = jstr(o, "title");
+        msg = vstr(v, NULL, "title");
     if (!msg)
         msg = name;
     char nosvc[512];

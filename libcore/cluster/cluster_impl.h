@@ -109,6 +109,7 @@ typedef struct cl_inhibit {
 
 struct aiops_cluster {
     aiops_cluster_opts o;
+    aiops_rview *view;       /* the fields of the alert being pushed (cl_feat_of) */
     char **labels;           /* labels compared (NULL: all but ignored) */
     size_t nlabels;
     char **ignore;
@@ -174,7 +175,9 @@ struct aiops_cluster {
 };
 
 /* cluster_feat.c */
-int cl_feat_of(aiops_cluster *c, const json_t *o, aiops_rtype type, uint32_t *fi, aiops_err *err);
+/* The fingerprint of the record the view is set to: its feature index,
+ * made the first time it is seen. */
+int cl_feat_of(aiops_cluster *c, aiops_rview *v, aiops_rtype type, uint32_t *fi, aiops_err *err);
 int cl_service_id(aiops_cluster *c, const char *name, uint32_t *id, aiops_err *err);
 int cl_severity(const char *s);
 uint64_t cl_label_pair(const char *name, const char *value);

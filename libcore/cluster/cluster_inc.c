@@ -75,12 +75,14 @@ int cl_emit_alert(aiops_cluster *c, aiops_record *r, uint32_t slot, uint32_t fi,
         aiops_record_clear(r);
         return 0;
     }
-    if (iid && r->obj) {
+    if (iid && r->obj) {     /* a text record stays text */
         char id[32];
         id_text(iid, id, sizeof id);
-        if (json_object_set_new(r->obj, "incident", json_string(id)) ||
-            (inhibited && json_object_set_new(r->obj, "inhibited", json_true())))
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+        int rc = aiops_record_set(r, "incident", json_string(id), err);
+        if (!rc && inhibited)
+            rc = aiops_record_set(r, "inhibited", json_true(), err);
+        if (rc)
+            return rc;
     }
     return cl_emit(c, r, err);
 }

@@ -4,12 +4,17 @@
  * Samples are the bulk of every stream, so canonical sample lines
  *   {"type":"sample","ts":T,"name":"n","labels":{"k":"v"},"value":V}
  * (any key order, no backslash escapes, no other keys) are scanned by hand
- * and their name+labels text is cached as a series key.  Anything else goes
- * through jansson, which keeps unknown fields. */
+ * and their name+labels text is cached as a series key.  With raw_text,
+ * log, span, event, alert, anomaly and band lines whose text can be kept
+ * as the writer prints it become text records in one scan
+ * (record/rfield.c).  Anything else goes through jansson, which keeps
+ * unknown fields. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aiops_format.h"
+#include "record/rfield.h"
 
 #define KEYBUF 4096
 
@@ -138,7 +143,7 @@ static int scan_fast(const char *s, size_t n, fast *f)
         i++;
         ws(s, n, &i);
         if (KEY(k, "type")) {
-            if (f->has_type++ || scan_str(s, n, &i, &f->type))
+            if (f->has_type++ || scan_str(s, n, &i, &f->type) || !KEY(f->type, "sample"))
                 return -1;
         } else if (KEY(k, "ts")) {
             if (f->has_ts++ || scan_num(s, n, &i, &f->ts) || !isfinite(f->ts))
@@ -385,8 +390,37 @@ fields:
                          "expected a JSON record or ts<TAB>series<TAB>value, got '%.60s'", s);
 }
 
-int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
-                            long lineno, aiops_record *rec, aiops_err *err)
+/* ---- records as text (aiops_parse_ctx.raw_text) */
+
+/* 1 with *rec a text record when record/rfield.c could keep the line's
+ * text as the writer would print its tree; 0 to read it with jansson. */
+static int parse_text(const char *s, size_t n, const char *file, long line, aiops_record *rec,
+                      aiops_err *err)
+{
+    char small[8192];
+    char *out = n + AIOPS_RTEXT_SLACK <= sizeof small ? small : malloc(n + AIOPS_RTEXT_SLACK);
+    size_t on;
+    aiops_rtype t;
+    double ts;
+    if (!out || aiops_rtext_scan(s, n, out, &on, &t, &ts)) {
+        if (out != small)
+            free(out);
+        return 0;
+    }
+    json_t *js = json_stringn_nocheck(out, on);
+    if (out != small)
+        free(out);
+    if (!js)
+        return aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");
+    memset(rec, 0, sizeof *rec);
+    rec->type = t;
+    rec->ts = ts;
+    rec->obj = js;
+    return 1;
+}
+
+static int parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
+                      long lineno, int raw, aiops_record *rec, aiops_err *err)
 {
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -399,9 +433,18 @@ int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, con
         f.nlab = 0;
         if (scan_fast(line + i, len - i, &f) == 0)
             return fast_sample(tab, &f, file, lineno, rec, err);
+        int rc = raw ? parse_text(line + i, len - i, file, lineno, rec, err) : 0;
+        if (rc)
+            return rc < 0 ? rc : 0;
         return parse_json(tab, line + i, len - i, file, lineno, rec, err);
     }
     return parse_tsv(tab, line, len, file, lineno, rec, err);
+}
+
+int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
+                            long lineno, aiops_record *rec, aiops_err *err)
+{
+    return parse_line(tab, line, len, file, lineno, 0, rec, err);
 }
 
 /* ---- the format */
@@ -476,8 +519,8 @@ static int stream_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aio
             return r;
         if (blank_or_comment(line, len))
             continue;
-        int rc = aiops_record_parse_line(ctx->series, line, len, aiops_stream_name(ctx->stream),
-                                         aiops_stream_lineno(ctx->stream), rec, err);
+        int rc = parse_line(ctx->series, line, len, aiops_stream_name(ctx->stream),
+                            aiops_stream_lineno(ctx->stream), ctx->raw_text, rec, err);
         return rc ? rc : 1;
     }
 }

@@ -61,6 +61,7 @@ struct aiops_graph {
     /* spans: ring of seq numbers [head, tail), two indexes */
     gr_span *ring;
     size_t ring_cap;
+    aiops_rview *view;       /* span records' fields (graph_span.c) */
     uint64_t head, tail;
     gr_slot *six, *pix;          /* span key -> seq; parent key -> first waiting child */
     size_t six_cap, six_used, pix_cap, pix_used;

@@ -22,6 +22,7 @@ static uint64_t span_key(const char *trace, const char *span)
 void gr_spans_free(aiops_graph *g)
 {
     free(g->ring);
+    aiops_rview_free(g->view);
     free(g->six);
     free(g->pix);
 }
@@ -357,23 +358,29 @@ static int is_error_status(const char *st)
 
 int aiops_graph_add_record(aiops_graph *g, const aiops_record *r, aiops_err *err)
 {
-    if (r->type != AIOPS_R_SPAN || !json_is_object(r->obj))
+    if (r->type != AIOPS_R_SPAN || !r->obj)
         return 0;
-    const json_t *o = r->obj;
-    const char *tr = json_string_value(json_object_get(o, "trace_id"));
-    const char *sid = json_string_value(json_object_get(o, "span_id"));
-    const char *svc = json_string_value(json_object_get(o, "service"));
-    const char *par = json_string_value(json_object_get(o, "parent_span_id"));
-    json_t *d = json_object_get(o, "duration"), *e = json_object_get(o, "error");
-    if (!tr || !sid || !svc || !*svc || !json_is_number(d)) {
+    /* the fields without a tree: text records are read as they are */
+    if (!g->view && !(g->view = aiops_rview_new()))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    aiops_rview *v = g->view;
+    int rc = aiops_rview_set(v, r, err);
+    if (rc)
+        return rc;
+    const char *tr = aiops_rview_str(v, NULL, "trace_id", NULL);
+    const char *sid = aiops_rview_str(v, NULL, "span_id", NULL);
+    const char *svc = aiops_rview_str(v, NULL, "service", NULL);
+    const char *par = aiops_rview_str(v, NULL, "parent_span_id", NULL);
+    double d;
+    if (!tr || !sid || !svc || !*svc || !aiops_rview_num(v, NULL, "duration", &d)) {
         g->counts.bad++;
         return 0;
     }
     aiops_span sp = {.trace_id = tr, .span_id = sid, .parent_id = par, .service = svc,
-                     .start = r->ts, .duration = json_number_value(d),
-                     .error = json_is_true(e) ||
-                              is_error_status(json_string_value(json_object_get(o, "status")))};
-    int rc = aiops_graph_add_span(g, &sp, err);
+                     .start = r->ts, .duration = d,
+                     .error = aiops_rview_kind(v, NULL, "error") == AIOPS_F_TRUE ||
+                              is_error_status(aiops_rview_str(v, NULL, "status", NULL))};
+    rc = aiops_graph_add_span(g, &sp, err);
     return rc ? rc : 1;
 }
 

@@ -70,6 +70,8 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
     int rc = aiops_graph_new(&r->g, &go, err);
     if (!rc)
         rc = aiops_logtmpl_new(&r->miner, NULL, err);
+    if (!rc && !(r->view = aiops_rview_new()))
+        rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; !rc && base && i < aiops_graph_nodes(base); i++) {
         uint32_t id;
         rc = aiops_graph_service(r->g, aiops_graph_node_at(base, (uint32_t)i)->name, &id, err);
@@ -118,6 +120,7 @@ void aiops_rca_free(aiops_rca *r)
     free(r->out);
     aiops_graph_free(r->g);
     aiops_logtmpl_free(r->miner);
+    aiops_rview_free(r->view);
     free(r);
 }
 
@@ -374,15 +377,15 @@ static int flush_logs(aiops_rca *r, int64_t upto)
 
 /* A log line's template: its `template` field, else the template the
  * miner (logtmpl/) finds for its message; 0 when there is no message. */
-static uint64_t log_template(aiops_rca *r, const json_t *o)
+static uint64_t log_template(aiops_rca *r, aiops_rview *v)
 {
-    const char *t = json_string_value(json_object_get(o, "template"));
+    const char *t = aiops_rview_str(v, NULL, "template", NULL);
     if (t)
         return aiops_fnv1a(AIOPS_FNV_OFFSET, t, strlen(t)) | 1;
-    const json_t *m = json_object_get(o, "message");
+    size_t mn;
+    const char *m = aiops_rview_str(v, NULL, "message", &mn);
     uint32_t id;
-    if (!json_is_string(m) ||
-        aiops_logtmpl_add(r->miner, json_string_value(m), json_string_length(m), &id, NULL) < 0)
+    if (!m || aiops_logtmpl_add(r->miner, m, mn, &id, NULL) < 0)
         return 0;
     /* ids of the miner, apart from the hashes of template fields (even) */
     return ((uint64_t)aiops_logtmpl_canon(r->miner, id) << 1 | 1) * 0x9E3779B97F4A7C15ULL | 1;
@@ -400,7 +403,8 @@ static int tmpl_new(rc_svcx *x, uint64_t h)
 
 static int add_log(aiops_rca *r, const aiops_record *rec)
 {
-    const char *svc = json_string_value(json_object_get(rec->obj, "service"));
+    aiops_rview *v = r->view;
+    const char *svc = aiops_rview_str(v, NULL, "service", NULL);
     if (!svc || !*svc)
         return 0;
     char buf[256];
@@ -408,12 +412,12 @@ static int add_log(aiops_rca *r, const aiops_record *rec)
     if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL) || rc_sx_ensure(r, id))
         return AIOPS_ENOMEM;
     rc_svcx *x = &r->sx[id];
-    const char *lv = json_string_value(json_object_get(rec->obj, "level"));
+    const char *lv = aiops_rview_str(v, NULL, "level", NULL);
     x->logs_seen = 1;
     x->log_n++;
     x->log_err += lv && (!strcmp(lv, "error") || !strcmp(lv, "fatal") || !strcmp(lv, "warn"));
     /* a template is new once the service has logged for a baseline */
-    uint64_t h = log_template(r, rec->obj);
+    uint64_t h = log_template(r, v);
     int fresh = h && tmpl_new(x, h);
     x->log_new += fresh && rec->ts - r->first > r->o.baseline / 4;
     return 0;
@@ -421,10 +425,10 @@ static int add_log(aiops_rca *r, const aiops_record *rec)
 
 static int add_event(aiops_rca *r, const aiops_record *rec)
 {
-    const json_t *o = rec->obj;
-    const char *kind = json_string_value(json_object_get(o, "kind"));
-    const char *svc = json_string_value(json_object_get(o, "service"));
-    const char *sev = json_string_value(json_object_get(o, "severity"));
+    aiops_rview *v = r->view;
+    const char *kind = aiops_rview_str(v, NULL, "kind", NULL);
+    const char *svc = aiops_rview_str(v, NULL, "service", NULL);
+    const char *sev = aiops_rview_str(v, NULL, "severity", NULL);
     if (!kind || !svc || !*svc)
         return 0;
     double w = !strcmp(kind, "deploy") || !strcmp(kind, "config") ? 1
@@ -455,10 +459,10 @@ static int add_event(aiops_rca *r, const aiops_record *rec)
     e->t = rec->ts;
     e->svc = id;
     e->weight = w;
-    const char *ver = json_string_value(json_object_get(o, "version"));
-    const char *who = json_string_value(json_object_get(o, "author"));
-    const char *why = json_string_value(json_object_get(o, "reason"));
-    const char *obj = json_string_value(json_object_get(o, "object"));
+    const char *ver = aiops_rview_str(v, NULL, "version", NULL);
+    const char *who = aiops_rview_str(v, NULL, "author", NULL);
+    const char *why = aiops_rview_str(v, NULL, "reason", NULL);
+    const char *obj = aiops_rview_str(v, NULL, "object", NULL);
     snprintf(e->text, sizeof e->text, "%s %s%s%s%s%s%s%s", kind, svc, ver ? " " : "", ver ? ver : "",
              who ? " by " : "", who ? who : "", why && !ver ? " " : "", why && !ver ? why : "");
     if (obj && !ver && strlen(e->text) + strlen(obj) + 4 < sizeof e->text) {
@@ -471,20 +475,18 @@ static int add_event(aiops_rca *r, const aiops_record *rec)
 
 static int add_fit(aiops_rca *r, const aiops_record *rec)
 {
-    const json_t *o = rec->obj;
-    json_t *as = json_object_get(o, "anomaly_score"), *sc = json_object_get(o, "score");
-    double v;
-    if (json_is_number(as))
-        v = json_number_value(as);
-    else if (rec->type == AIOPS_R_ANOMALY && json_is_number(sc))
-        v = aiops_rca_squash(&r->o, json_number_value(sc));
+    aiops_rview *vw = r->view;
+    double v, sc;
+    if (aiops_rview_num(vw, NULL, "anomaly_score", &v))
+        ;
+    else if (rec->type == AIOPS_R_ANOMALY && aiops_rview_num(vw, NULL, "score", &sc))
+        v = aiops_rca_squash(&r->o, sc);
     else
         return 0;
-    const char *svc = json_string_value(json_object_get(o, "service"));
-    json_t *lab = json_object_get(o, "labels");
+    const char *svc = aiops_rview_str(vw, NULL, "service", NULL);
     static const char *const keys[] = AIOPS_SERVICE_LABELS;
     for (size_t i = 0; !svc && keys[i]; i++) {
-        svc = json_string_value(json_object_get(lab, keys[i]));
+        svc = aiops_rview_str(vw, "labels", keys[i], NULL);
         if (svc && !*svc)
             svc = NULL;
     }
@@ -494,10 +496,9 @@ static int add_fit(aiops_rca *r, const aiops_record *rec)
     uint32_t id;
     if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL))
         return AIOPS_ENOMEM;
-    double t = rec->ts;
-    json_t *st = json_object_get(o, "start");
-    if (rec->type == AIOPS_R_ANOMALY && json_is_number(st))
-        t = json_number_value(st);
+    double t = rec->ts, st;
+    if (rec->type == AIOPS_R_ANOMALY && aiops_rview_num(vw, NULL, "start", &st))
+        t = st;
     return syn_push(r, id, RS_FIT, t, v);
 }
 
@@ -511,9 +512,8 @@ static int is_done(const aiops_rca *r, const char *id)
     return 0;
 }
 
-static int add_incident(aiops_rca *r, const aiops_record *rec, aiops_err *err)
+static int add_incident(aiops_rca *r, const aiops_record *rec, const json_t *o, aiops_err *err)
 {
-    const json_t *o = rec->obj;
     const char *tn = rec->type == AIOPS_R_LABEL ? "label" : "incident";
     json_t *idj = json_object_get(o, "id"), *sj = json_object_get(o, "start");
     char idbuf[32];
@@ -610,22 +610,34 @@ int aiops_rca_add(aiops_rca *r, const aiops_record *rec, aiops_err *err)
         rc = drain_graph(r, err);
         break;
     case AIOPS_R_LOG:
+        if ((rc = aiops_rview_set(r->view, rec, err)))
+            return rc;
         if (add_log(r, rec))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         break;
     case AIOPS_R_EVENT:
+        if ((rc = aiops_rview_set(r->view, rec, err)))
+            return rc;
         if (add_event(r, rec))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         break;
     case AIOPS_R_ANOMALY:
     case AIOPS_R_BAND:
+        if ((rc = aiops_rview_set(r->view, rec, err)))
+            return rc;
         if (add_fit(r, rec))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         break;
     case AIOPS_R_INCIDENT:
     case AIOPS_R_LABEL:
-        if ((rec->type == AIOPS_R_INCIDENT ? AIOPS_RCA_ON_INCIDENT : AIOPS_RCA_ON_LABEL) & r->o.on)
-            rc = add_incident(r, rec, err);
+        if ((rec->type == AIOPS_R_INCIDENT ? AIOPS_RCA_ON_INCIDENT : AIOPS_RCA_ON_LABEL) & r->o.on) {
+            /* few and read whole: a tree (built here if the record is text) */
+            json_t *tmp = json_is_string(rec->obj) ? aiops_record_text_json(rec, err) : NULL;
+            if (json_is_string(rec->obj) && !tmp)
+                return err && err->code ? err->code : AIOPS_EPARSE;
+            rc = add_incident(r, rec, tmp ? tmp : rec->obj, err);
+            json_decref(tmp);
+        }
         break;
     default:
         break;

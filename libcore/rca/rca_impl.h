@@ -55,6 +55,7 @@ struct aiops_rca {
     aiops_series_table *tab;
     aiops_graph *g;
     struct aiops_logtmpl *miner;   /* templates of log messages without one */
+    aiops_rview *view;       /* the fields of the record being added */
     double now, first;
     double step;             /* the data's step (rc_pre, rc_post) */
     rc_series *ser;
