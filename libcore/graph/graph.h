@@ -82,6 +82,12 @@ typedef struct aiops_graph_window {
     uint64_t err_origins;        /* service windows: error spans without a failed child */
     double self_mean;            /* service windows: mean self time (duration minus its
                                     children's, >= 0) of its spans, s (NaN without calls) */
+    uint64_t wait_calls;         /* edge windows: calls whose caller span has this one child
+                                    (a client span): the time they spent outside the callee's
+                                    span, mean of the request leg (callee start - caller start)
+                                    and of what the response leg (caller end - callee end)
+                                    takes beyond it, s, >= 0 (NaN without such calls) */
+    double req_mean, resp_mean;
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {

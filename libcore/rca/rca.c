@@ -63,6 +63,7 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
     r->tab = tab;
     r->now = r->first = -INFINITY;
     r->log_win = INT64_MIN;
+    r->wait_t = NAN;
     r->step = o->window;
     aiops_graph_opts go = o->graph;
     go.window = o->window;
@@ -295,6 +296,8 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
         [RS_LOG_ERR] = {RC_LOG, 1, "error/warn log lines"},
         [RS_LOG_NEW] = {RC_LOG, 1, "new log templates"},
         [RS_FIT] = {RC_FIT, 1, "aiops-fit anomaly score"},
+        [RS_WAIT_IN] = {RC_PEER, 1, "request leg of calls into it"},
+        [RS_WAIT_OUT] = {RC_PEER, 1, "response leg of its calls"},
     };
     if (rc_sx_ensure(r, svc))
         return AIOPS_ENOMEM;
@@ -309,12 +312,19 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
     return 0;
 }
 
+int rc_syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
+{
+    return syn_push(r, svc, which, t, v);
+}
+
 #define RC_MIN_CALLS 5
 
 static int drain_graph(aiops_rca *r, aiops_err *err)
 {
     aiops_graph_window w;
     while (aiops_graph_pop_window(r->g, &w) == 1) {
+        if (w.edge != UINT32_MAX && rc_wait_add(r, &w))
+            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         if (w.edge != UINT32_MAX || !w.calls)
             continue;
         /* latency and error ratio of fewer calls than this are noise */
@@ -326,6 +336,9 @@ static int drain_graph(aiops_rca *r, aiops_err *err)
             syn_push(r, w.node, RS_SPAN_RATE, w.start, (double)w.calls / r->o.window))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    /* a batch closes every window of its starts: their waits are complete */
+    if (rc_wait_flush(r))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }
 

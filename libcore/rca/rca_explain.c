@@ -55,9 +55,10 @@ static void fmt_v(double v, char *buf, size_t n)
     snprintf(buf, n, "%.3g", v);
 }
 
-/* Features of one series for [a0, a1] against [b0, a0). */
-static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double *scratch,
-                       rc_feat *f)
+/* A series' baseline [a0 - baseline, a0): median and scale (robust z =
+ * deviation / scale); 0, or -1 with fewer than 3 points.  scratch: s->n. */
+static int series_base(const aiops_rca *r, const rc_series *s, double a0, double *scratch, double *pmed,
+                       double *pscale)
 {
     double b0 = a0 - r->o.baseline;
     size_t nb = 0;
@@ -67,9 +68,9 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
             scratch[nb++] = s->v[k];
     }
     double med = 0, scale = 1;
-    if (s->kind != RC_FIT) {
+    {
         if (nb < 3)
-            return 0;
+            return -1;
         med = aiops_quantile(scratch, nb, 0.5);
         /* heavy tails: what the baseline's own top 1 % reaches is not news
          * (for a normal baseline this is 0.78 sigma, below the MAD term) */
@@ -82,10 +83,29 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (s->count_win > 0)   /* counts: Poisson noise of the median count, and one count */
             scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
     }
+    *pmed = med;
+    *pscale = scale;
+    return 0;
+}
+
+/* The deviation of x from ref in the bad direction of s, >= 0. */
+static double bad_dev(const rc_series *s, double x, double ref)
+{
+    double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
+    return d > 0 ? d : 0;
+}
+
+/* Features of one series for [a0, a1] against its baseline before. */
+static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double *scratch,
+                       rc_feat *f)
+{
+    double med = 0, scale = 1;
+    if (s->kind != RC_FIT && s->kind != RC_PEER && series_base(r, s, a0, scratch, &med, &scale))
+        return 0;
     double w = s->weight;
     double prev_z = NAN, prev_t = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
     /* the same time a day before: kept when the series goes back that far */
-    int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
+    int daily = r->o.daily && s->kind != RC_FIT && s->kind != RC_PEER && s->n && s->t[s->head] <= a1 - RC_DAY;
     size_t dj = 0;
     for (size_t i = 0; i < s->n; i++) {
         size_t k = (s->head + i) % s->cap;
@@ -95,6 +115,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         double z, zu = 0;
         if (s->kind == RC_FIT)
             z = x >= 1 ? INFINITY : x > 0 ? 2 * r->o.z_anomalous * x / (1 - x) : 0;   /* squash^-1 */
+        else if (s->kind == RC_PEER)
+            z = x > 0 ? x : 0;
         else {
             double ref = med;
             if (daily) {   /* nearest point to t - 1 day (points come in time order) */
@@ -112,8 +134,7 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
                         ref = y;
                 }
             }
-            double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
-            z = d > 0 ? d / scale : 0;
+            z = bad_dev(s, x, ref) / scale;
             zu = x > ref ? (x - ref) / scale : 0;
         }
         if (s->kind == RC_TRAFFIC) {   /* rises only: a surge */
@@ -204,6 +225,78 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
     return 0;
 }
 
+/* ---------------------------------------------------------------- wait */
+
+/* A call's time outside the callee's span, in two legs: the request leg
+ * (caller span start to callee span start: the network to the callee, its
+ * accept queue and thread pool) counts for the callee; what the response
+ * leg (callee span end to caller span end) takes beyond the request leg
+ * counts for the caller (slow to take its answer), so a delay on both
+ * legs, the network of the callee, stays with the callee.  Waits are
+ * compared across the services of one window, not with their history:
+ * they are in the same unit everywhere (network time), and a service
+ * whose history is short or has no traces at all (traces kept only around
+ * incidents) still has peers.  Summed per span window here, flushed as
+ * robust z (RC_PEER series) when the window is complete. */
+
+#define RC_WAIT_PEERS 3      /* fewer services with calls in a window: no comparison */
+#define RC_WAIT_FLOOR 1e-3   /* s: a wait within a millisecond of the others' is none */
+
+int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
+{
+    if (!w->wait_calls || !isfinite(w->req_mean) || !isfinite(w->resp_mean) || w->edge == UINT32_MAX)
+        return 0;
+    if (!isnan(r->wait_t) && w->start != r->wait_t && rc_wait_flush(r))
+        return AIOPS_ENOMEM;
+    const aiops_graph_edge *e = aiops_graph_edge_at(r->g, w->edge);
+    if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to))
+        return AIOPS_ENOMEM;
+    r->wait_t = w->start;
+    double n = (double)w->wait_calls;
+    r->sx[e->to].wait_in += w->req_mean * n;
+    r->sx[e->to].n_in += w->wait_calls;
+    r->sx[e->from].wait_out += w->resp_mean * n;
+    r->sx[e->from].n_out += w->wait_calls;
+    return 0;
+}
+
+int rc_wait_flush(aiops_rca *r)
+{
+    if (isnan(r->wait_t))
+        return 0;
+    double *x = malloc(2 * (r->sx_cap + 1) * sizeof *x), *dev = x ? x + r->sx_cap + 1 : NULL;
+    int rc = x ? 0 : AIOPS_ENOMEM;
+    for (int side = 0; !rc && side < 2; side++) {
+        size_t n = 0;
+        for (size_t i = 0; i < r->sx_cap; i++) {
+            uint64_t c = side ? r->sx[i].n_out : r->sx[i].n_in;
+            if (c)
+                x[n++] = (side ? r->sx[i].wait_out : r->sx[i].wait_in) / (double)c;
+        }
+        if (n < RC_WAIT_PEERS)
+            continue;
+        memcpy(dev, x, n * sizeof *x);
+        double med = aiops_quantile(dev, n, 0.5);
+        for (size_t i = 0; i < n; i++)
+            dev[i] = fabs(x[i] - med);
+        double scale = fmax(fmax(1.4826 * aiops_quantile(dev, n, 0.5), 0.02 * fabs(med)), RC_WAIT_FLOOR);
+        for (size_t i = 0; !rc && i < r->sx_cap; i++) {
+            uint64_t c = side ? r->sx[i].n_out : r->sx[i].n_in;
+            double v = c ? (side ? r->sx[i].wait_out : r->sx[i].wait_in) / (double)c : 0;
+            if (c)
+                rc = rc_syn_push(r, (uint32_t)i, side ? RS_WAIT_OUT : RS_WAIT_IN, r->wait_t,
+                                 v > med ? (v - med) / scale : 0);
+        }
+    }
+    for (size_t i = 0; i < r->sx_cap; i++) {
+        r->sx[i].wait_in = r->sx[i].wait_out = 0;
+        r->sx[i].n_in = r->sx[i].n_out = 0;
+    }
+    r->wait_t = NAN;
+    free(x);
+    return rc;
+}
+
 /* ------------------------------------------------------------ evidence */
 
 static void ev_add(json_t *arr, aiops_buf *b)
@@ -223,6 +316,11 @@ static void ev_series(aiops_buf *b, const rc_best *x, int is_log)
     fmt_hm(x->peak_t, hm, sizeof hm);
     if (x->s->kind == RC_FIT) {
         aiops_buf_printf(b, "%s %s at %s", x->s->name, v, hm);
+        return;
+    }
+    if (x->s->kind == RC_PEER) {
+        aiops_buf_printf(b, "%s longer than the other services' at %s (robust z %.0f)", x->s->name, hm,
+                         fmin(x->z, 9999));
         return;
     }
     const char *verb = x->peak_v >= x->base ? "rose" : "fell";
