@@ -299,6 +299,12 @@ static void advance(aiops_graph *g, double t)
         win_close(g, (int64_t)floor((t - g->o.horizon) / g->o.window));
 }
 
+void aiops_graph_advance(aiops_graph *g, double t)
+{
+    if (g->wk)
+        advance(g, t);
+}
+
 int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
 {
     if (!g->wk && g->o.window > 0) {

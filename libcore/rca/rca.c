@@ -296,8 +296,7 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
         [RS_LOG_ERR] = {RC_LOG, 1, "error/warn log lines"},
         [RS_LOG_NEW] = {RC_LOG, 1, "new log templates"},
         [RS_FIT] = {RC_FIT, 1, "aiops-fit anomaly score"},
-        [RS_WAIT_IN] = {RC_PEER, 1, "request leg of calls into it"},
-        [RS_WAIT_OUT] = {RC_PEER, 1, "response leg of its calls"},
+        [RS_WAIT_IN] = {RC_PEER, 1, "wait of calls into it (outside its spans)"},
     };
     if (rc_sx_ensure(r, svc))
         return AIOPS_ENOMEM;
@@ -562,6 +561,7 @@ static int add_incident(aiops_rca *r, const aiops_record *rec, aiops_err *err)
 static int rank_due(aiops_rca *r, int all, aiops_err *err)
 {
     size_t k = 0;
+    int advanced = 0;
     for (size_t i = 0; i < r->ninc; i++) {
         rc_incident *in = &r->inc[i];
         /* the span windows of the analysis window close a horizon later */
@@ -570,7 +570,13 @@ static int rank_due(aiops_rca *r, int all, aiops_err *err)
             r->inc[k++] = *in;
             continue;
         }
-        int rc = rc_rank_incident(r, in, err);
+        int rc = 0;
+        if (!all && !advanced++) {   /* the span windows up to now, though no span came */
+            aiops_graph_advance(r->g, r->now);
+            rc = drain_graph(r, err);
+        }
+        if (!rc)
+            rc = rc_rank_incident(r, in, err);
         if (!rc && (AIOPS_GROW(r->done, r->done_cap, r->ndone + 1) ? (rc = AIOPS_ENOMEM) : 0) == 0)
             r->done[r->ndone++] = in->id;
         else

@@ -18,7 +18,7 @@ enum { RC_ERR, RC_LAT, RC_RES, RC_UP, RC_TRAFFIC, RC_LOG, RC_FIT, RC_PEER, RC_NK
 
 /* Synthetic series of a service: from its spans, logs and aiops-fit. */
 enum { RS_SPAN_LAT, RS_SPAN_SELF, RS_SPAN_ERR, RS_SPAN_ORIGIN, RS_SPAN_RATE, RS_LOG_ERR, RS_LOG_NEW, RS_FIT,
-       RS_WAIT_IN, RS_WAIT_OUT, RS_N };
+       RS_WAIT_IN, RS_N };
 
 typedef struct rc_series {
     uint32_t svc;            /* graph node id */
@@ -51,9 +51,8 @@ typedef struct rc_svcx {     /* per service extras */
     uint64_t log_n, log_err, log_new;   /* the open log window */
     aiops_map tmpl;          /* log template hashes seen (common/map.h, as a set) */
     int logs_seen;
-    double wait_in, wait_out;   /* the open span window: summed request legs of calls into it,
-                                   response excesses of its calls (rca_explain.c) */
-    uint64_t n_in, n_out;
+    double wait_in;          /* the open span window: summed waits of calls into it, and how */
+    uint64_t n_in;           /* many (rca_explain.c) */
 } rc_svcx;
 
 struct aiops_rca {

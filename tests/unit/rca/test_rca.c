@@ -351,7 +351,7 @@ static void test_engine_wait(void **state)
     assert_string_equal(json_string_value(json_object_get(top, "service")), "x");
     const char *ev = json_string_value(json_array_get(json_object_get(top, "evidence"), 0));
     assert_non_null(ev);
-    assert_non_null(strstr(ev, "request leg of calls into it longer than the other services' at 10:00 (robust z"));
+    assert_non_null(strstr(ev, "wait of calls into it (outside its spans) longer than the other services' at 10:00 (robust z"));
     aiops_record_clear(&out);
     aiops_rca_free(r);
     aiops_series_table_free(tab);
