@@ -82,6 +82,12 @@ typedef struct aiops_graph_window {
     uint64_t err_origins;        /* service windows: error spans without a failed child */
     double self_mean;            /* service windows: mean self time (duration minus its
                                     children's, >= 0) of its spans, s (NaN without calls) */
+    uint64_t wait_calls;         /* edge windows: calls whose caller span has this one child
+                                    (a client span): the time they spent outside the callee's
+                                    span, mean of the request leg (callee start - caller start)
+                                    and of what the response leg (caller end - callee end)
+                                    takes beyond it, s, >= 0 (NaN without such calls) */
+    double req_mean, resp_mean;
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {
@@ -120,6 +126,9 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *s, aiops_err *err);
 /* A span record of the stream (docs/FORMAT.md): 1 used, 0 not a span or
  * without the fields a span needs (counted: aiops_graph_counts), <0. */
 int aiops_graph_add_record(aiops_graph *g, const aiops_record *r, aiops_err *err);
+/* The stream has reached t without spans (other records): spans older
+ * than t - horizon settle, and their windows close, as a span at t would. */
+void aiops_graph_advance(aiops_graph *g, double t);
 /* End of input: every waiting span is settled, every window closes. */
 int aiops_graph_finish(aiops_graph *g, aiops_err *err);
 /* 1 = *w filled (a closed window, in order of closing), 0 = none ready. */

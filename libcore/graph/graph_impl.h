@@ -21,6 +21,8 @@ typedef struct gr_win {
     uint64_t origins;
     double self_sum;             /* self times of the spans settled so far */
     uint64_t self_n;
+    double req_sum, resp_sum;    /* edge windows: the waits of calls from a caller span with */
+    uint64_t wait_n;             /* that one child (a client span), and how many */
 } gr_win;
 
 /* A span held for matching (graph_span.c). */
@@ -32,6 +34,10 @@ typedef struct gr_span {
     uint32_t svc;
     unsigned char err, waiting;  /* waiting: the parent was not seen yet */
     unsigned char err_child;     /* a child failed too */
+    unsigned char nchild;        /* children seen (up to 255) */
+    uint32_t wedge;              /* the edge of its first child if in another service, else
+                                    UINT32_MAX; that call's request leg and response excess: */
+    float wreq, wresp;
 } gr_span;
 
 typedef struct gr_slot {

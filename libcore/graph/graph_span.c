@@ -107,7 +107,10 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .p99 = aiops_lat_quantile(&w->st.lat, 0.99),
                               .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN,
                               .err_origins = w->origins,
-                              .self_mean = w->self_n ? w->self_sum / (double)w->self_n : NAN};
+                              .self_mean = w->self_n ? w->self_sum / (double)w->self_n : NAN,
+                              .wait_calls = w->wait_n,
+                              .req_mean = w->wait_n ? w->req_sum / (double)w->wait_n : NAN,
+                              .resp_mean = w->wait_n ? w->resp_sum / (double)w->wait_n : NAN};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
@@ -194,6 +197,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     if (c->err)
         p->err_child = 1;
     p->child += c->end - c->start;
+    p->nchild += p->nchild < 255;
     if (p->svc == c->svc)
         return 0;
     uint32_t e;
@@ -215,6 +219,12 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     }
     if (win_add(g, &g->ewin[e], c->svc, e, c->start, dur, c->err))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    if (p->nchild == 1) {   /* its wait counts once p has no other child (evict_head) */
+        double req = fmax(c->start - p->start, 0), resp = p->end - c->end;
+        p->wedge = e;
+        p->wreq = (float)req;
+        p->wresp = (float)fmax(resp - req, 0);
+    }
     return 0;
 }
 
@@ -243,6 +253,16 @@ static void evict_head(aiops_graph *g)
         double self = s->end - s->start - s->child;
         w->self_sum += self > 0 ? self : 0;
         w->self_n++;
+    }
+    if (s->nchild == 1 && s->wedge != UINT32_MAX && g->o.window > 0 && g->ewin[s->wedge]) {
+        /* a client span: its one call's time outside the callee's span */
+        int64_t k = (int64_t)floor((s->start + s->wreq) / g->o.window);
+        gr_win *ew = &g->ewin[s->wedge][(uint64_t)k % g->wk];
+        if (ew->k == k) {
+            ew->req_sum += s->wreq;
+            ew->resp_sum += s->wresp;
+            ew->wait_n++;
+        }
     }
     g->head++;
 }
@@ -280,6 +300,12 @@ static void advance(aiops_graph *g, double t)
         win_close(g, (int64_t)floor((t - g->o.horizon) / g->o.window));
 }
 
+void aiops_graph_advance(aiops_graph *g, double t)
+{
+    if (g->wk)
+        advance(g, t);
+}
+
 int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
 {
     if (!g->wk && g->o.window > 0) {
@@ -315,7 +341,7 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     *s = (gr_span){.key = span_key(sp->trace_id, sp->span_id),
                    .pkey = root ? 0 : span_key(sp->trace_id, sp->parent_id),
                    .next_pend = NONE, .start = sp->start, .end = sp->start + dur, .svc = svc,
-                   .err = sp->error != 0};
+                   .err = sp->error != 0, .wedge = UINT32_MAX};
     if (!ix_find(g->six, g->six_cap, s->key))
         g->six_used++;
     ix_put(g->six, g->six_cap, s->key, seq);

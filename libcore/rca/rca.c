@@ -63,6 +63,7 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
     r->tab = tab;
     r->now = r->first = -INFINITY;
     r->log_win = INT64_MIN;
+    r->wait_t = NAN;
     r->step = o->window;
     aiops_graph_opts go = o->graph;
     go.window = o->window;
@@ -298,6 +299,7 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
         [RS_LOG_ERR] = {RC_LOG, 1, "error/warn log lines"},
         [RS_LOG_NEW] = {RC_LOG, 1, "new log templates"},
         [RS_FIT] = {RC_FIT, 1, "aiops-fit anomaly score"},
+        [RS_WAIT_IN] = {RC_PEER, 1, "wait of calls into it (outside its spans)"},
     };
     if (rc_sx_ensure(r, svc))
         return AIOPS_ENOMEM;
@@ -312,12 +314,19 @@ static int syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
     return 0;
 }
 
+int rc_syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v)
+{
+    return syn_push(r, svc, which, t, v);
+}
+
 #define RC_MIN_CALLS 5
 
 static int drain_graph(aiops_rca *r, aiops_err *err)
 {
     aiops_graph_window w;
     while (aiops_graph_pop_window(r->g, &w) == 1) {
+        if (w.edge != UINT32_MAX && rc_wait_add(r, &w))
+            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
         if (w.edge != UINT32_MAX || !w.calls)
             continue;
         /* latency and error ratio of fewer calls than this are noise */
@@ -329,6 +338,9 @@ static int drain_graph(aiops_rca *r, aiops_err *err)
             syn_push(r, w.node, RS_SPAN_RATE, w.start, (double)w.calls / r->o.window))
             return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    /* a batch closes every window of its starts: their waits are complete */
+    if (rc_wait_flush(r))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }
 
@@ -549,6 +561,7 @@ static int add_incident(aiops_rca *r, const aiops_record *rec, const json_t *o, 
 static int rank_due(aiops_rca *r, int all, aiops_err *err)
 {
     size_t k = 0;
+    int advanced = 0;
     for (size_t i = 0; i < r->ninc; i++) {
         rc_incident *in = &r->inc[i];
         /* the span windows of the analysis window close a horizon later */
@@ -557,7 +570,13 @@ static int rank_due(aiops_rca *r, int all, aiops_err *err)
             r->inc[k++] = *in;
             continue;
         }
-        int rc = rc_rank_incident(r, in, err);
+        int rc = 0;
+        if (!all && !advanced++) {   /* the span windows up to now, though no span came */
+            aiops_graph_advance(r->g, r->now);
+            rc = drain_graph(r, err);
+        }
+        if (!rc)
+            rc = rc_rank_incident(r, in, err);
         if (!rc && (AIOPS_GROW(r->done, r->done_cap, r->ndone + 1) ? (rc = AIOPS_ENOMEM) : 0) == 0)
             r->done[r->ndone++] = in->id;
         else

@@ -8,6 +8,9 @@
 #include <time.h>
 
 #include "rca/rca_impl.h"
+#include "common/array.h"
+#include "common/hash.h"
+#include "common/map.h"
 #include "common/stats.h"
 
 #define NBINS 16
@@ -55,9 +58,11 @@ static void fmt_v(double v, char *buf, size_t n)
     snprintf(buf, n, "%.3g", v);
 }
 
-/* Features of one series for [a0, a1] against [b0, a0). */
-static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double *scratch,
-                       rc_feat *f)
+/* A series' baseline [a0 - baseline, a0): median and scale (robust z =
+ * deviation / scale; with tail, at least a third of how far its top 1 %
+ * reaches); 0, or -1 with fewer than 3 points.  scratch: s->n. */
+static int series_base(const aiops_rca *r, const rc_series *s, double a0, int tail_floor, double *scratch,
+                       double *pmed, double *pscale)
 {
     double b0 = a0 - r->o.baseline;
     size_t nb = 0;
@@ -67,13 +72,13 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
             scratch[nb++] = s->v[k];
     }
     double med = 0, scale = 1;
-    if (s->kind != RC_FIT) {
+    {
         if (nb < 3)
-            return 0;
+            return -1;
         med = aiops_quantile(scratch, nb, 0.5);
         /* heavy tails: what the baseline's own top 1 % reaches is not news
          * (for a normal baseline this is 0.78 sigma, below the MAD term) */
-        double tail = (aiops_quantile(scratch, nb, 0.99) - med) / 3;
+        double tail = tail_floor ? (aiops_quantile(scratch, nb, 0.99) - med) / 3 : 0;
         for (size_t i = 0; i < nb; i++)
             scratch[i] = fabs(scratch[i] - med);
         double mad = aiops_quantile(scratch, nb, 0.5);
@@ -82,10 +87,31 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (s->count_win > 0)   /* counts: Poisson noise of the median count, and one count */
             scale = fmax(scale, (sqrt(fabs(med) * s->count_win) + 1) / s->count_win);
     }
+    *pmed = med;
+    *pscale = scale;
+    return 0;
+}
+
+/* The deviation of x from ref in the bad direction of s, >= 0. */
+static double bad_dev(const rc_series *s, double x, double ref)
+{
+    double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
+    return d > 0 ? d : 0;
+}
+
+/* Features of one series for [a0, a1] against its baseline before; its
+ * robust z times fam (the calibration of its metric family). */
+static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double fam,
+                       double *scratch, rc_feat *f)
+{
+    double med = 0, scale = 1;
+    if (s->kind != RC_FIT && s->kind != RC_PEER && series_base(r, s, a0, 1, scratch, &med, &scale))
+        return 0;
+    scale /= fam;
     double w = s->weight;
     double prev_z = NAN, prev_t = NAN, peak = 0, onset = NAN, pv = NAN, pt = NAN, up = 0, prev_up = NAN;
     /* the same time a day before: kept when the series goes back that far */
-    int daily = r->o.daily && s->kind != RC_FIT && s->n && s->t[s->head] <= a1 - RC_DAY;
+    int daily = r->o.daily && s->kind != RC_FIT && s->kind != RC_PEER && s->n && s->t[s->head] <= a1 - RC_DAY;
     size_t dj = 0;
     for (size_t i = 0; i < s->n; i++) {
         size_t k = (s->head + i) % s->cap;
@@ -95,6 +121,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         double z, zu = 0;
         if (s->kind == RC_FIT)
             z = x >= 1 ? INFINITY : x > 0 ? 2 * r->o.z_anomalous * x / (1 - x) : 0;   /* squash^-1 */
+        else if (s->kind == RC_PEER)
+            z = x > 0 ? x : 0;
         else {
             double ref = med;
             if (daily) {   /* nearest point to t - 1 day (points come in time order) */
@@ -112,8 +140,7 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
                         ref = y;
                 }
             }
-            double d = s->dir > 0 ? x - ref : s->dir < 0 ? ref - x : fabs(x - ref);
-            z = d > 0 ? d / scale : 0;
+            z = bad_dev(s, x, ref) / scale;
             zu = x > ref ? (x - ref) / scale : 0;
         }
         if (s->kind == RC_TRAFFIC) {   /* rises only: a surge */
@@ -158,6 +185,89 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
     return 0;
 }
 
+/* Metric families: the series of one name across services and pods
+ * (PodClientLatencyP99 of every pod, span p90 latency of every service).
+ * A series' own baseline sets its scale, with a floor from its own top
+ * 1 % (a third of it); a short baseline or a quiet stretch of one pod
+ * does not show how far the family wanders: a client latency quantile that
+ * jumps to a 30 s timeout now and then in every pod.  The baseline points
+ * of all series of a family, in robust z of their own series, pooled: when
+ * their top 1 % reaches beyond RC_FAM_Z (where each series' own floor puts
+ * its own top 1 %), the family's z count only that share.  Returns a
+ * factor per series (1 for the series outside any family comparison), or
+ * NULL (out of memory). */
+#define RC_FAM_Z 5.0
+
+typedef struct fam_z {
+    uint32_t fam;
+    double z;
+} fam_z;
+
+static int by_fam(const void *pa, const void *pb)
+{
+    const fam_z *a = pa, *b = pb;
+    return a->fam != b->fam ? (a->fam < b->fam ? -1 : 1) : 0;
+}
+
+static double *family_calibration(const aiops_rca *r, double a0, double *scratch)
+{
+    double *fac = malloc((r->nser + 1) * sizeof *fac);
+    uint32_t *of = malloc((r->nser + 1) * sizeof *of);
+    aiops_map names = {0};
+    fam_z *z = NULL;
+    size_t nz = 0, zcap = 0, nfam = 0;
+    int ok = fac && of;
+    for (size_t i = 0; ok && i < r->nser; i++) {
+        const rc_series *s = &r->ser[i];
+        fac[i] = 1;
+        of[i] = UINT32_MAX;
+        double med, scale;
+        if (s->kind == RC_FIT || s->kind == RC_PEER || series_base(r, s, a0, 0, scratch, &med, &scale))
+            continue;
+        uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, s->name, strlen(s->name));
+        if (!aiops_map_get(&names, h, &of[i])) {
+            of[i] = (uint32_t)nfam++;
+            if (aiops_map_put(&names, h, of[i])) {
+                ok = 0;
+                break;
+            }
+        }
+        for (size_t j = 0; j < s->n; j++) {
+            size_t k = (s->head + j) % s->cap;
+            if (s->t[k] < a0 - r->o.baseline || s->t[k] >= a0)
+                continue;
+            if (AIOPS_GROW(z, zcap, nz + 1)) {
+                ok = 0;
+                break;
+            }
+            z[nz++] = (fam_z){of[i], bad_dev(s, s->v[k], med) / scale};
+        }
+    }
+    double *q = ok ? calloc(nfam + 1, sizeof *q) : NULL, *zz = ok ? malloc((nz + 1) * sizeof *zz) : NULL;
+    ok = ok && q && zz;
+    if (ok && nz) {
+        qsort(z, nz, sizeof *z, by_fam);
+        for (size_t a = 0, b; a < nz; a = b) {
+            for (b = a; b < nz && z[b].fam == z[a].fam; b++)
+                zz[b - a] = z[b].z;
+            q[z[a].fam] = aiops_quantile(zz, b - a, 0.99);
+        }
+    }
+    free(zz);
+    for (size_t i = 0; ok && i < r->nser; i++)
+        if (of[i] != UINT32_MAX && q[of[i]] > RC_FAM_Z)
+            fac[i] = RC_FAM_Z / q[of[i]];
+    free(q);
+    free(z);
+    free(of);
+    aiops_map_free(&names);
+    if (!ok) {
+        free(fac);
+        return NULL;
+    }
+    return fac;
+}
+
 static void feat_free(rc_feat *f)
 {
     free(f->sv);
@@ -189,8 +299,14 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
         f->sv[i].profile = &f->prof[i * NBINS];
     }
     double a0 = t0 - rc_pre(r), a1 = t0 + rc_post(r);
+    double *fam = family_calibration(r, a0, scratch);
+    if (!fam) {
+        free(scratch);
+        return AIOPS_ENOMEM;
+    }
     for (size_t i = 0; i < r->nser; i++)
-        series_feat(r, &r->ser[i], a0, a1, scratch, f);
+        series_feat(r, &r->ser[i], a0, a1, fam[i], scratch, f);
+    free(fam);
     free(scratch);
     for (size_t i = 0; i < r->ev_n; i++) {
         const rc_event *e = &r->ev[(r->ev_head + i) % r->ev_cap];
@@ -202,6 +318,71 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
         }
     }
     return 0;
+}
+
+/* ---------------------------------------------------------------- wait */
+
+/* A call's wait: the time a client span (a caller span whose one child is
+ * in another service) spends outside its callee's span: the request leg
+ * (caller start to callee start: the network to the callee, its accept
+ * queue and thread pool) or the response leg (callee end to caller end),
+ * the longer of the two (graph.h: req_mean + resp_mean).  It counts for
+ * the callee: a delay on the callee's network shows on the calls of every
+ * caller into it, while the callee's own spans stay as fast as ever.
+ * Waits are compared across the services of one window, not with their
+ * history: they are in the same unit everywhere (network time), and a
+ * service whose history is short or has no traces at all (traces kept
+ * only around incidents) still has peers.  Summed per span window here,
+ * flushed as robust z (an RC_PEER series) when the window is complete. */
+
+#define RC_WAIT_PEERS 3      /* fewer services with calls in a window: no comparison */
+#define RC_WAIT_FLOOR 1e-3   /* s: a wait within a millisecond of the others' is none */
+
+int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
+{
+    if (!w->wait_calls || !isfinite(w->req_mean) || !isfinite(w->resp_mean) || w->edge == UINT32_MAX)
+        return 0;
+    if (!isnan(r->wait_t) && w->start != r->wait_t && rc_wait_flush(r))
+        return AIOPS_ENOMEM;
+    const aiops_graph_edge *e = aiops_graph_edge_at(r->g, w->edge);
+    if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to))
+        return AIOPS_ENOMEM;
+    r->wait_t = w->start;
+    double n = (double)w->wait_calls;
+    r->sx[e->to].wait_in += (w->req_mean + w->resp_mean) * n;
+    r->sx[e->to].n_in += w->wait_calls;
+    return 0;
+}
+
+int rc_wait_flush(aiops_rca *r)
+{
+    if (isnan(r->wait_t))
+        return 0;
+    double *x = malloc(2 * (r->sx_cap + 1) * sizeof *x), *dev = x ? x + r->sx_cap + 1 : NULL;
+    int rc = x ? 0 : AIOPS_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; !rc && i < r->sx_cap; i++)
+        if (r->sx[i].n_in)
+            x[n++] = r->sx[i].wait_in / (double)r->sx[i].n_in;
+    if (!rc && n >= RC_WAIT_PEERS) {
+        memcpy(dev, x, n * sizeof *x);
+        double med = aiops_quantile(dev, n, 0.5);
+        for (size_t i = 0; i < n; i++)
+            dev[i] = fabs(x[i] - med);
+        double scale = fmax(fmax(1.4826 * aiops_quantile(dev, n, 0.5), 0.02 * fabs(med)), RC_WAIT_FLOOR);
+        for (size_t i = 0; !rc && i < r->sx_cap; i++) {
+            double v = r->sx[i].n_in ? r->sx[i].wait_in / (double)r->sx[i].n_in : 0;
+            if (r->sx[i].n_in)
+                rc = rc_syn_push(r, (uint32_t)i, RS_WAIT_IN, r->wait_t, v > med ? (v - med) / scale : 0);
+        }
+    }
+    for (size_t i = 0; i < r->sx_cap; i++) {
+        r->sx[i].wait_in = 0;
+        r->sx[i].n_in = 0;
+    }
+    r->wait_t = NAN;
+    free(x);
+    return rc;
 }
 
 /* ------------------------------------------------------------ evidence */
@@ -223,6 +404,11 @@ static void ev_series(aiops_buf *b, const rc_best *x, int is_log)
     fmt_hm(x->peak_t, hm, sizeof hm);
     if (x->s->kind == RC_FIT) {
         aiops_buf_printf(b, "%s %s at %s", x->s->name, v, hm);
+        return;
+    }
+    if (x->s->kind == RC_PEER) {
+        aiops_buf_printf(b, "%s longer than the other services' at %s (robust z %.0f)", x->s->name, hm,
+                         fmin(x->z, 9999));
         return;
     }
     const char *verb = x->peak_v >= x->base ? "rose" : "fell";

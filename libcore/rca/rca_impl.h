@@ -12,10 +12,13 @@
 #define RC_DAY 86400.0
 
 /* What a series says about its service. */
-enum { RC_ERR, RC_LAT, RC_RES, RC_UP, RC_TRAFFIC, RC_LOG, RC_FIT, RC_NKIND };
+enum { RC_ERR, RC_LAT, RC_RES, RC_UP, RC_TRAFFIC, RC_LOG, RC_FIT, RC_PEER, RC_NKIND };
+/* RC_PEER: the values are robust z already, against the other services in
+ * the same window (the calls' wait, rca_explain.c); no baseline needed. */
 
 /* Synthetic series of a service: from its spans, logs and aiops-fit. */
-enum { RS_SPAN_LAT, RS_SPAN_SELF, RS_SPAN_ERR, RS_SPAN_ORIGIN, RS_SPAN_RATE, RS_LOG_ERR, RS_LOG_NEW, RS_FIT, RS_N };
+enum { RS_SPAN_LAT, RS_SPAN_SELF, RS_SPAN_ERR, RS_SPAN_ORIGIN, RS_SPAN_RATE, RS_LOG_ERR, RS_LOG_NEW, RS_FIT,
+       RS_WAIT_IN, RS_N };
 
 typedef struct rc_series {
     uint32_t svc;            /* graph node id */
@@ -48,6 +51,8 @@ typedef struct rc_svcx {     /* per service extras */
     uint64_t log_n, log_err, log_new;   /* the open log window */
     aiops_map tmpl;          /* log template hashes seen (common/map.h, as a set) */
     int logs_seen;
+    double wait_in;          /* the open span window: summed waits of calls into it, and how */
+    uint64_t n_in;           /* many (rca_explain.c) */
 } rc_svcx;
 
 struct aiops_rca {
@@ -65,6 +70,7 @@ struct aiops_rca {
     rc_svcx *sx;
     size_t sx_cap;
     int64_t log_win;         /* index of the open log window */
+    double wait_t;           /* start of the span window whose waits are summed (NAN none) */
     rc_event *ev;            /* ring of recent change events */
     size_t ev_cap, ev_head, ev_n;
     rc_incident *inc;        /* waiting to be ranked */
@@ -76,6 +82,7 @@ struct aiops_rca {
 };
 
 /* Series helpers (rca.c). */
+int rc_syn_push(aiops_rca *r, uint32_t svc, int which, double t, double v);
 int rc_series_add(aiops_rca *r, uint32_t svc, int kind, int dir, const char *name, const char *pod,
                   int32_t *id);
 void rc_series_push(aiops_rca *r, rc_series *s, double t, double v);
@@ -89,6 +96,12 @@ double rc_post(const aiops_rca *r);
 double rc_corr(const double *a, const double *b, size_t n);
 /* The surge of v that its callers do not share: surge(v) (1 - max surge of callers). */
 double rc_surge_origin(aiops_graph *g, uint32_t v, const aiops_rca_svc *sv);
+
+/* The calls' wait, per closed edge window; flushed as robust z against the
+ * other services once the windows of a later start come, or at the end
+ * (force) (rca_explain.c). */
+int rc_wait_add(aiops_rca *r, const aiops_graph_window *w);
+int rc_wait_flush(aiops_rca *r);
 
 /* Rank one incident into an rca record on r->out (rca_explain.c). */
 int rc_rank_incident(aiops_rca *r, const rc_incident *inc, aiops_err *err);

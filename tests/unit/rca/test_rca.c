@@ -258,6 +258,105 @@ static void test_engine(void **state)
     aiops_series_table_free(tab);
 }
 
+static void span(aiops_graph *g, const char *tr, const char *id, const char *par, const char *svc,
+                 double start, double dur)
+{
+    aiops_span sp = {.trace_id = tr, .span_id = id, .parent_id = par, .service = svc,
+                     .start = start, .duration = dur};
+    assert_int_equal(aiops_graph_add_span(g, &sp, NULL), 0);
+}
+
+/* The wait of a call: a client span (one child, in another service) gives
+ * its request leg and what its response leg takes beyond it; a span with
+ * two children gives none (its time before a call is its own work). */
+static void test_graph_wait(void **state)
+{
+    (void)state;
+    aiops_graph_opts go;
+    aiops_graph_opts_default(&go);
+    go.window = 60;
+    aiops_graph *g = NULL;
+    assert_int_equal(aiops_graph_new(&g, &go, NULL), 0);
+    span(g, "t1", "root", NULL, "gw", 120, 2);
+    span(g, "t1", "cli", "root", "gw", 120.25, 1.5);    /* client span: 1.25 s outside db */
+    span(g, "t1", "srv", "cli", "db", 120.75, 0.25);   /* request leg 0.5, response 0.75: excess 0.25 */
+    span(g, "t2", "root", NULL, "gw", 121, 1);
+    span(g, "t2", "cli", "root", "gw", 121, 0.75);
+    span(g, "t2", "srv", "cli", "db", 121.125, 0.125);  /* request 0.125, response 0.5: excess 0.375 */
+    span(g, "t3", "m", NULL, "mid", 122, 1);
+    span(g, "t3", "a", "m", "db", 122.5, 0.125);        /* two direct children: no wait */
+    span(g, "t3", "b", "m", "cache", 122.75, 0.125);
+    assert_int_equal(aiops_graph_finish(g, NULL), 0);
+    aiops_graph_window w;
+    int seen = 0;
+    while (aiops_graph_pop_window(g, &w) == 1) {
+        if (w.edge == UINT32_MAX)
+            continue;
+        const aiops_graph_edge *e = aiops_graph_edge_at(g, w.edge);
+        const char *from = aiops_graph_node_at(g, e->from)->name;
+        if (!strcmp(from, "gw")) {
+            assert_int_equal(w.calls, 2);
+            assert_int_equal(w.wait_calls, 2);
+            assert_true(fabs(w.req_mean - (0.5 + 0.125) / 2) < 1e-6);
+            assert_true(fabs(w.resp_mean - (0.25 + 0.375) / 2) < 1e-6);
+        } else {
+            assert_string_equal(from, "mid");
+            assert_int_equal(w.calls, 1);
+            assert_int_equal(w.wait_calls, 0);
+            assert_true(isnan(w.req_mean));
+        }
+        seen++;
+    }
+    assert_int_equal(seen, 3);   /* gw -> db, mid -> db, mid -> cache */
+    aiops_graph_free(g);
+}
+
+/* Traces of one minute only (kept around the incident, no history): a
+ * gateway's client spans to six services, whose request legs take 2-3 ms,
+ * except those to x: 1 s.  x's own spans are as fast as ever; the wait
+ * against the other services of the window names it. */
+static void test_engine_wait(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200;   /* 2024-01-01 10:00 UTC */
+    feed(r, tab, "{\"type\":\"label\",\"ts\":1704103200,\"id\":\"F1\",\"start\":1704103200}");
+    static const char *const callee[] = {"a", "b", "c", "d", "e", "x"};
+    char buf[512];
+    for (int n = 0; n < 40; n++) {
+        double t = t0 + 1 + n;
+        snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.3f,\"trace_id\":\"t%d\",\"span_id\":\"r\","
+                 "\"service\":\"gw\",\"duration\":0.9}", t, n);
+        feed(r, tab, buf);
+        for (int k = 0; k < 6; k++) {
+            double leg = k == 5 ? 0.1 : 0.002 + 0.0002 * ((n + k) % 5), dur = 0.004;
+            double cs = t + 0.01 + 0.12 * k;
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
+                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
+            feed(r, tab, buf);
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
+                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
+                     callee[k], dur);
+            feed(r, tab, buf);
+        }
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *top = json_array_get(json_object_get(out.obj, "candidates"), 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "x");
+    const char *ev = json_string_value(json_array_get(json_object_get(top, "evidence"), 0));
+    assert_non_null(ev);
+    assert_non_null(strstr(ev, "wait of calls into it (outside its spans) longer than the other services' at 10:00 (robust z"));
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
 static void test_bad_incident(void **state)
 {
     (void)state;
@@ -285,6 +384,8 @@ int main(void)
         cmocka_unit_test(test_ties),
         cmocka_unit_test(test_squash),
         cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_graph_wait),
+        cmocka_unit_test(test_engine_wait),
         cmocka_unit_test(test_bad_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
