@@ -89,17 +89,20 @@ static void cell_text(const char *key, const json_t *v, char *val, size_t n)
 
 static void cell(aiops_buf *b, const char *val, int md, int width)
 {
-    if (md) {
+    if (md) {                   /* a cell must not end the row or the table */
         aiops_buf_str(b, " ");
-        for (const char *c = val; *c; c++) {   /* a cell must not end the row */
-            if (*c == '|' || *c == '\\')
-                aiops_buf_str(b, "\\");
-            aiops_buf_printf(b, "%c", *c == '\n' ? ' ' : *c);
-        }
+        aiops_buf_term(b, val, "|\\");
         aiops_buf_str(b, " |");
-    } else {
-        aiops_buf_printf(b, "  %*s", width, val);
+        return;
     }
+    /* input text (series names) never reaches the terminal raw */
+    size_t w = (size_t)(width < 0 ? -width : width), n = strlen(val);
+    aiops_buf_str(b, "  ");
+    if (width > 0)
+        aiops_buf_printf(b, "%*s", (int)(w > n ? w - n : 0), "");
+    aiops_buf_term(b, val, NULL);
+    if (width < 0)
+        aiops_buf_printf(b, "%*s", (int)(w > n ? w - n : 0), "");
 }
 
 /* Column width: the widest of the name and the cells; negative (left
