@@ -200,6 +200,19 @@ static int rt_newkey(rt *c, rt_keys *k, size_t off)
     return 0;
 }
 
+/* After a member or an element: ',' (1: another follows) or the closing
+ * bracket (0), copied to the text; anything else is no JSON (-1). */
+static int rt_more(rt *c, char close)
+{
+    rt_ws(c);
+    if (c->i >= c->n)
+        return -1;
+    char d = c->s[c->i++];
+    if (rt_put(c, &d, 1))
+        return -1;
+    return d == close ? 0 : d == ',' ? 1 : -1;
+}
+
 static int rt_obj(rt *c, int depth)
 {
     rt_keys k;
@@ -222,18 +235,9 @@ static int rt_obj(rt *c, int depth)
             return -1;
         c->i++;
         rt_ws(c);
-        if (rt_value(c, depth))
-            return -1;
-        rt_ws(c);
-        if (c->i >= c->n)
-            return -1;
-        char d = c->s[c->i++];
-        if (rt_put(c, &d, 1))
-            return -1;
-        if (d == '}')
-            return 0;
-        if (d != ',')
-            return -1;
+        int more = rt_value(c, depth) ? -1 : rt_more(c, '}');
+        if (more <= 0)
+            return more;
     }
 }
 
@@ -249,18 +253,9 @@ static int rt_arr(rt *c, int depth)
     }
     for (;;) {
         rt_ws(c);
-        if (rt_value(c, depth))
-            return -1;
-        rt_ws(c);
-        if (c->i >= c->n)
-            return -1;
-        char d = c->s[c->i++];
-        if (rt_put(c, &d, 1))
-            return -1;
-        if (d == ']')
-            return 0;
-        if (d != ',')
-            return -1;
+        int more = rt_value(c, depth) ? -1 : rt_more(c, ']');
+        if (more <= 0)
+            return more;
     }
 }
 
