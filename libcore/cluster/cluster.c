@@ -298,6 +298,17 @@ int aiops_cluster_push(aiops_cluster *c, aiops_record *r, aiops_err *err)
     }
     c->cur = r->ts;
     if ((r->type != AIOPS_R_ALERT && r->type != AIOPS_R_ANOMALY) || !r->obj) {
+        /* Stream time passes with every record, not only with alerts: an
+         * incident closes after --close-after of quiet, even when the next
+         * alert comes hours later. */
+        if (c->o.method == AIOPS_CLUSTER_DEFAULT && isfinite(r->ts) && r->ts > c->now) {
+            c->now = r->ts;
+            int rc = cl_default_sweep(c, c->now, err);
+            if (rc) {
+                aiops_record_clear(r);
+                return rc;
+            }
+        }
         if (c->o.passthrough && r->type != AIOPS_R_INCIDENT)
             return c->held_n ? cl_hold_pass(c, r, err) : cl_emit(c, r, err);
         aiops_record_clear(r);
