@@ -312,13 +312,15 @@ static size_t alnum_suffix(const char *s, size_t n, size_t k)
     return k + 1 < n && s[n - 1 - k] == '-' ? k + 1 : 0;
 }
 
-/* A StatefulSet ordinal "-3" (with the dash), or 0. */
+/* A StatefulSet ordinal "-3" (with the dash), or 0.  Kubernetes writes
+ * ordinals as plain integers, so "-00", "-07" are part of a name (db-00
+ * ... db-09 are ten services, not ten pods of db). */
 static size_t ordinal_suffix(const char *s, size_t n)
 {
     size_t k = 0;
     while (k < n && isdigit((unsigned char)s[n - 1 - k]))
         k++;
-    if (k == 0 || k + 1 >= n || s[n - 1 - k] != '-')
+    if (k == 0 || k + 1 >= n || s[n - 1 - k] != '-' || (k > 1 && s[n - k] == '0'))
         return 0;
     return k + 1;
 }

@@ -66,6 +66,9 @@ static void test_workload(void **state)
         {"api-7d9f8b6c4-x2x9z", NULL, "api"},
         {"node-exporter-x2x9z", "Pod", "node-exporter"},
         {"checkout-db-0", "Pod", "checkout-db"},
+        {"checkout-db-12", "Pod", "checkout-db"},
+        {"db-00", NULL, "db-00"},                       /* no ordinal has a leading zero */
+        {"db-07", "Pod", "db-07"},
         {"cart-7d9f8b6c4-abcde", "Pod", "cart"},        /* hand-written pod suffix */
         {"redis-cache", "Pod", "redis-cache"},          /* vowels: not generated */
         {"api-server", "Pod", "api-server"},
