@@ -303,7 +303,8 @@ static json_t *incident_json(aiops_cluster *c, cl_inc *in, double ts)
     size_t p = in->nsvc ? primary(c, in, &near) : 0;
     const char *prim = in->nsvc ? c->svc[in->svc[p].svc].name : NULL;
     double pfirst = in->nsvc ? in->svc[p].first : 0;
-    qsort(in->svc, in->nsvc, sizeof *in->svc, cmp_svc);
+    if (in->nsvc)   /* alerts without a service: no array */
+        qsort(in->svc, in->nsvc, sizeof *in->svc, cmp_svc);
     for (size_t i = 0; i < in->nsvc; i++)
         json_array_append_new(svcs, json_string(c->svc[in->svc[i].svc].name));
     for (size_t i = 0; i < in->nmem && i < c->o.max_members; i++) {
