@@ -207,7 +207,24 @@ void rc_series_push(aiops_rca *r, rc_series *s, double t, double v)
     }
     if (s->n && t > s->t[(s->head + s->n - 1) % s->cap])
         s->gap = t - s->t[(s->head + s->n - 1) % s->cap];
-    size_t at = (s->head + s->n) % s->cap;
+    /* in time order (an anomaly record stands at its start, before later
+     * points); a second value at a time already held is merged into it,
+     * the worse of the two in the series' direction: the result does not
+     * depend on the order records of the same time come in */
+    size_t j = s->n;
+    while (j > 0 && s->t[(s->head + j - 1) % s->cap] > t)
+        j--;
+    if (j > 0 && s->t[(s->head + j - 1) % s->cap] == t) {
+        double *pv = &s->v[(s->head + j - 1) % s->cap];
+        if (s->dir < 0 ? v < *pv : v > *pv)
+            *pv = v;
+        return;
+    }
+    for (size_t i = s->n; i > j; i--) {
+        s->t[(s->head + i) % s->cap] = s->t[(s->head + i - 1) % s->cap];
+        s->v[(s->head + i) % s->cap] = s->v[(s->head + i - 1) % s->cap];
+    }
+    size_t at = (s->head + j) % s->cap;
     s->t[at] = t;
     s->v[at] = v;
     s->n++;
@@ -554,7 +571,15 @@ static int add_incident(aiops_rca *r, const aiops_record *rec, const json_t *o, 
     char *copy = strdup(id);
     if (!copy)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    r->inc[r->ninc++] = (rc_incident){.id = copy, .start = start, .ts = rec->ts};
+    /* by start, then id: incidents due together are ranked and written in
+     * that order, whatever order their records came in */
+    size_t j = r->ninc++;
+    while (j > 0 && (r->inc[j - 1].start > start ||
+                     (r->inc[j - 1].start == start && strcmp(r->inc[j - 1].id, copy) > 0))) {
+        r->inc[j] = r->inc[j - 1];
+        j--;
+    }
+    r->inc[j] = (rc_incident){.id = copy, .start = start, .ts = rec->ts};
     return 0;
 }
 

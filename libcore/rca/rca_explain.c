@@ -99,6 +99,16 @@ static double bad_dev(const rc_series *s, double x, double ref)
     return d > 0 ? d : 0;
 }
 
+/* Ties between series (the evidence shown) go by name, then pod: not by
+ * the order the series first came in. */
+static int series_before(const rc_series *a, const rc_series *b)
+{
+    int c = strcmp(a->name, b->name);
+    if (!c)
+        c = strcmp(a->pod ? a->pod : "", b->pod ? b->pod : "");
+    return c < 0;
+}
+
 /* Features of one series for [a0, a1] against its baseline before; its
  * robust z times fam (the calibration of its metric family). */
 static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double fam,
@@ -180,7 +190,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (!isnan(onset) && !(onset >= sv->onset))
             sv->onset = onset;
     }
-    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z))
+    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z ||
+                     (w * peak == bb->s->weight * bb->z && series_before(s, bb->s))))
         *bb = (rc_best){.s = s, .z = peak, .peak_v = pv, .peak_t = pt, .base = med};
     return 0;
 }
@@ -312,7 +323,9 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
         const rc_event *e = &r->ev[(r->ev_head + i) % r->ev_cap];
         if (e->t < t0 - r->o.change_window || e->t > t0 + rc_post(r) / 2 || e->svc >= n)
             continue;
-        if (e->weight > f->sv[e->svc].change) {
+        const rc_event *o = f->chg[e->svc];   /* ties: the later, then by text */
+        if (e->weight > f->sv[e->svc].change ||
+            (o && e->weight == o->weight && (e->t > o->t || (e->t == o->t && strcmp(e->text, o->text) < 0)))) {
             f->sv[e->svc].change = e->weight;
             f->chg[e->svc] = e;
         }
@@ -348,8 +361,7 @@ int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
     if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to))
         return AIOPS_ENOMEM;
     r->wait_t = w->start;
-    double n = (double)w->wait_calls;
-    r->sx[e->to].wait_in += (w->req_mean + w->resp_mean) * n;
+    r->sx[e->to].wait_in += w->wait_ns;
     r->sx[e->to].n_in += w->wait_calls;
     return 0;
 }
@@ -363,7 +375,7 @@ int rc_wait_flush(aiops_rca *r)
     size_t n = 0;
     for (size_t i = 0; !rc && i < r->sx_cap; i++)
         if (r->sx[i].n_in)
-            x[n++] = r->sx[i].wait_in / (double)r->sx[i].n_in;
+            x[n++] = 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in;
     if (!rc && n >= RC_WAIT_PEERS) {
         memcpy(dev, x, n * sizeof *x);
         double med = aiops_quantile(dev, n, 0.5);
@@ -371,7 +383,7 @@ int rc_wait_flush(aiops_rca *r)
             dev[i] = fabs(x[i] - med);
         double scale = fmax(fmax(1.4826 * aiops_quantile(dev, n, 0.5), 0.02 * fabs(med)), RC_WAIT_FLOOR);
         for (size_t i = 0; !rc && i < r->sx_cap; i++) {
-            double v = r->sx[i].n_in ? r->sx[i].wait_in / (double)r->sx[i].n_in : 0;
+            double v = r->sx[i].n_in ? 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in : 0;
             if (r->sx[i].n_in)
                 rc = rc_syn_push(r, (uint32_t)i, RS_WAIT_IN, r->wait_t, v > med ? (v - med) / scale : 0);
         }

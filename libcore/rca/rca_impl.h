@@ -51,7 +51,8 @@ typedef struct rc_svcx {     /* per service extras */
     uint64_t log_n, log_err, log_new;   /* the open log window */
     aiops_map tmpl;          /* log template hashes seen (common/map.h, as a set) */
     int logs_seen;
-    double wait_in;          /* the open span window: summed waits of calls into it, and how */
+    int64_t wait_in;         /* the open span window: summed waits of calls into it (ns: the
+                                sum is the same in any order), and how */
     uint64_t n_in;           /* many (rca_explain.c) */
 } rc_svcx;
 
