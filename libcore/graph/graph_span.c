@@ -318,7 +318,7 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     char wl[256];
     const char *name = sp->service;
     if (g->o.rollup && strlen(name) < sizeof wl) {
-        aiops_obs_workload(name, NULL, wl, sizeof wl);
+        aiops_obs_workload(name, "Service", wl, sizeof wl);
         name = wl;
     }
     int rc = aiops_graph_service(g, name, &svc, err);

@@ -266,11 +266,13 @@ static void classify(const char *name, int *kind, int *dir)
 
 /* The service a name counts for: the workload of a pod name when rolling
  * up.  buf >= 256. */
-static const char *workload(const aiops_rca *r, const char *svc, char *buf, size_t n)
+static const char *workload(const aiops_rca *r, const char *svc, const char *pod, char *buf, size_t n)
 {
     if (!r->o.rollup || strlen(svc) >= n)
         return svc;
-    aiops_obs_workload(svc, NULL, buf, n);
+    /* an ordinal (db-0) counts as a pod's only where the data says the name
+     * is a pod's: its pod label is the same name */
+    aiops_obs_workload(svc, pod && !strcmp(pod, svc) ? "Pod" : "Service", buf, n);
     return buf;
 }
 
@@ -282,8 +284,8 @@ static int sample_series(aiops_rca *r, uint32_t sid, int32_t *out, aiops_err *er
     if (!svc)
         return 0;
     char buf[256];
-    const char *w = workload(r, svc, buf, sizeof buf);
     const char *pod = aiops_series_label(s, "pod");
+    const char *w = workload(r, svc, pod, buf, sizeof buf);
     if (!pod && strcmp(w, svc))
         pod = svc;
     const char *inst = aiops_series_label(s, "instance");
@@ -438,7 +440,7 @@ static int add_log(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL) || rc_sx_ensure(r, id))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL) || rc_sx_ensure(r, id))
         return AIOPS_ENOMEM;
     rc_svcx *x = &r->sx[id];
     const char *lv = aiops_rview_str(v, NULL, "level", NULL);
@@ -467,7 +469,7 @@ static int add_event(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL))
         return AIOPS_ENOMEM;
     if (!r->ev_cap) {
         r->ev = calloc(4096, sizeof *r->ev);
@@ -523,7 +525,7 @@ static int add_fit(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL))
         return AIOPS_ENOMEM;
     double t = rec->ts, st;
     if (rec->type == AIOPS_R_ANOMALY && aiops_rview_num(vw, NULL, "start", &st))
