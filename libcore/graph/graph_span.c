@@ -108,7 +108,7 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .wait_calls = w->wait_n,
                               .req_mean = w->wait_n ? 1e-9 * (double)w->req_sum / (double)w->wait_n : NAN,
                               .resp_mean = w->wait_n ? 1e-9 * (double)w->resp_sum / (double)w->wait_n : NAN,
-                              .wait_ns = w->req_sum + w->resp_sum};
+                              .req_ns = w->req_sum, .resp_ns = w->resp_sum};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,

@@ -115,6 +115,7 @@ void aiops_rca_free(aiops_rca *r)
     free(r->ser);
     free(r->by_sid);
     free(r->sx);
+    free(r->we);
     free(r->ev);
     free(r->inc);
     free(r->done);

@@ -72,6 +72,8 @@ struct aiops_rca {
     size_t sx_cap;
     int64_t log_win;         /* index of the open log window */
     double wait_t;           /* start of the span window whose waits are summed (NAN none) */
+    struct rc_wedge *we;     /* the open span window's client calls per edge (rca_explain.c) */
+    size_t nwe, we_cap;
     rc_event *ev;            /* ring of recent change events */
     size_t ev_cap, ev_head, ev_n;
     rc_incident *inc;        /* waiting to be ranked */

@@ -358,6 +358,71 @@ static void test_engine_wait(void **state)
     aiops_series_table_free(tab);
 }
 
+/* A CPU-starved caller: s takes 90 ms to take each answer of its calls to
+ * p, q and r (their response legs), whose own spans and request legs are
+ * as fast as ever.  Each of those calls' excess shows on s's other calls
+ * too, and p, q, r have no other caller that sees it: it is s's.  The
+ * calls into x (a network delay: both legs, every caller) stay x's. */
+static void test_engine_wait_caller(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200;
+    feed(r, tab, "{\"type\":\"label\",\"ts\":1704103200,\"id\":\"F1\",\"start\":1704103200}");
+    static const char *const callee[] = {"a", "b", "c", "d", "s"}, *const down[] = {"p", "q", "r"};
+    char buf[512];
+    for (int n = 0; n < 40; n++) {
+        double t = t0 + 1 + n;
+        snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"r\","
+                 "\"service\":\"gw\",\"duration\":0.9}", t, n);
+        feed(r, tab, buf);
+        for (int k = 0; k < 5; k++) {
+            double leg = 0.002 + 0.0002 * ((n + k) % 5), cs = t + 0.01 + 0.15 * k;
+            double dur = k == 4 ? 0.4 : 0.004;
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
+                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
+            feed(r, tab, buf);
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
+                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
+                     callee[k], dur);
+            feed(r, tab, buf);
+            if (k != 4)
+                continue;
+            for (int j = 0; j < 3; j++) {   /* s's calls: fast request, 90 ms to take the answer */
+                double ds = cs + leg + 0.01 + 0.12 * j, rq = 0.002 + 0.0002 * ((n + j) % 5);
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"d%d\","
+                         "\"parent_span_id\":\"s4\",\"service\":\"s\",\"duration\":%g}", ds, n, j, rq + 0.004 + 0.09);
+                feed(r, tab, buf);
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"e%d\","
+                         "\"parent_span_id\":\"d%d\",\"service\":\"%s\",\"duration\":0.004}", ds + rq, n, j, j, down[j]);
+                feed(r, tab, buf);
+            }
+        }
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *c = json_object_get(out.obj, "candidates");
+    json_t *top = json_array_get(c, 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "s");
+    const char *ev = json_string_value(json_array_get(json_object_get(top, "evidence"), 0));
+    assert_non_null(ev);
+    assert_non_null(strstr(ev, "wait of calls into it (outside its spans) longer than the other services'"));
+    for (size_t i = 0; i < json_array_size(c); i++) {   /* p, q, r: no wait of their own */
+        json_t *ci = json_array_get(c, i);
+        const char *sv = json_string_value(json_object_get(ci, "service"));
+        if (!strcmp(sv, "p") || !strcmp(sv, "q") || !strcmp(sv, "r"))
+            assert_true(json_number_value(json_object_get(ci, "anomaly")) < 0.2);
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
 /* ------------------------------------------------- order of equal times */
 
 /* The records of a stream where many share a time: three traces per tick,
@@ -522,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_engine),
         cmocka_unit_test(test_graph_wait),
         cmocka_unit_test(test_engine_wait),
+        cmocka_unit_test(test_engine_wait_caller),
         cmocka_unit_test(test_equal_time_order),
         cmocka_unit_test(test_bad_incident),
     };
