@@ -317,8 +317,11 @@ size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char 
 size_t aiops_obs_hex_id(const char *s, size_t n, char *buf);
 /* Workload name of a Kubernetes object name: pod and ReplicaSet hash
  * suffixes stripped (api-7d9f8b6c4-x2x9z -> api, api-7d9f8b6c4 -> api,
- * node-exporter-x2x9z -> node-exporter, for pods db-0 -> db).  buf >= n+1.
- * Returns length. */
+ * node-exporter-x2x9z -> node-exporter, for pods db-0 -> db).  kind is the
+ * object's kind ("Pod", "ReplicaSet", ...), NULL when it may be a pod, or
+ * "Service" for a name found where a service's name goes (a service label
+ * or field): the generated pod suffixes come off, a StatefulSet ordinal
+ * does not (shard-1 stays shard-1).  buf >= n+1.  Returns length. */
 size_t aiops_obs_workload(const char *name, const char *kind, char *buf, size_t bufsz);
 
 #endif

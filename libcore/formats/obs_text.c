@@ -328,14 +328,18 @@ static size_t ordinal_suffix(const char *s, size_t n)
 size_t aiops_obs_workload(const char *name, const char *kind, char *buf, size_t bufsz)
 {
     size_t n = strlen(name), cut;
-    int pod = !kind || strcmp(kind, "Pod") == 0;
+    /* a name given as a service's: a pod name in its place shows by its
+     * generated suffixes, which nobody types; "-1" alone does not (shard-1,
+     * worker-2 are service names as often as StatefulSet pods) */
+    int as_svc = kind && strcmp(kind, "Service") == 0;
+    int pod = !kind || as_svc || strcmp(kind, "Pod") == 0;
     if (pod && (cut = rand_suffix(name, n, 5, 5))) {
         n -= cut;                                  /* the pod's own suffix */
         n -= rand_suffix(name, n, 6, 10);          /* its ReplicaSet's hash */
     } else if (pod && (cut = alnum_suffix(name, n, 5)) && rand_suffix(name, n - cut, 6, 10)) {
         n -= cut;                                  /* hand-written "-abcde" after a hash */
         n -= rand_suffix(name, n, 6, 10);
-    } else if (pod) {
+    } else if (pod && !as_svc) {
         n -= ordinal_suffix(name, n);
     } else if (strcmp(kind, "ReplicaSet") == 0) {
         n -= rand_suffix(name, n, 6, 10);

@@ -9,14 +9,25 @@
 
 /* ------------------------------------------------------------ histogram */
 
+int gr_lat_bucket(double s)
+{
+    if (!(s > 1e-6))
+        return 0;
+    double x = log2(s * 1e6) * 8.0;
+    return x >= AIOPS_LAT_BUCKETS - 2 ? AIOPS_LAT_BUCKETS - 1 : 1 + (int)x;
+}
+
+int64_t gr_ns(double s)
+{
+    if (!(s == s))
+        return 0;
+    double ns = s * 1e9;
+    return ns >= 9e18 ? (int64_t)9e18 : ns <= -9e18 ? -(int64_t)9e18 : (int64_t)llround(ns);
+}
+
 void aiops_lat_add(aiops_lat_hist *h, double s)
 {
-    int b = 0;
-    if (s > 1e-6) {
-        double x = log2(s * 1e6) * 8.0;
-        b = x >= AIOPS_LAT_BUCKETS - 2 ? AIOPS_LAT_BUCKETS - 1 : 1 + (int)x;
-    }
-    h->b[b]++;
+    h->b[gr_lat_bucket(s)]++;
     h->n++;
 }
 
@@ -39,11 +50,12 @@ double aiops_lat_quantile(const aiops_lat_hist *h, double q)
     return exp2((AIOPS_LAT_BUCKETS - 1.5) / 8.0) * 1e-6;
 }
 
-void gr_stats_add(aiops_graph_stats *st, double dur, int error)
+void gr_stats_add(aiops_graph_stats *st, int bucket, int error)
 {
     st->calls++;
     st->errors += error != 0;
-    aiops_lat_add(&st->lat, dur);
+    st->lat.b[bucket]++;
+    st->lat.n++;
 }
 
 /* ------------------------------------------------------------- the graph */
@@ -300,6 +312,50 @@ int aiops_graph_distances(aiops_graph *g, uint32_t src, int dir, size_t *dist, a
     return 0;
 }
 
+/* The order the algorithms visit nodes and edges in: by name (edges by
+ * their callers' names, then their callees'), not by id.  Ids are given
+ * in the order services first appear in the input, so floating-point
+ * sums in id order would change in their last bits when records of the
+ * same time come in another order, and near-equal candidates swap. */
+typedef struct gr_ord {
+    const char *a, *b;
+    uint32_t id;
+} gr_ord;
+
+static int ord_cmp(const void *pa, const void *pb)
+{
+    const gr_ord *x = pa, *y = pb;
+    int c = strcmp(x->a, y->a);
+    if (!c && x->b && y->b)
+        c = strcmp(x->b, y->b);
+    return c ? c : x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* node order (n) and edge order (m) by name; NULL when out of memory */
+static uint32_t *canon_order(const aiops_graph *g)
+{
+    size_t n = g->nnodes, m = g->nedges;
+    uint32_t *ord = malloc((n + m + 1) * sizeof *ord);
+    gr_ord *k = malloc((n > m ? n : m) * sizeof *k + 1);
+    if (!ord || !k) {
+        free(ord);
+        free(k);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        k[i] = (gr_ord){g->nodes[i].name, NULL, (uint32_t)i};
+    qsort(k, n, sizeof *k, ord_cmp);
+    for (size_t i = 0; i < n; i++)
+        ord[i] = k[i].id;
+    for (size_t e = 0; e < m; e++)
+        k[e] = (gr_ord){g->nodes[g->edges[e].from].name, g->nodes[g->edges[e].to].name, (uint32_t)e};
+    qsort(k, m, sizeof *k, ord_cmp);
+    for (size_t e = 0; e < m; e++)
+        ord[n + e] = k[e].id;
+    free(k);
+    return ord;
+}
+
 int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w, const double *back,
                          const double *self, double alpha, double tol, int max_iter, double *out, aiops_err *err)
 {
@@ -309,18 +365,22 @@ int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w
     if (!(alpha >= 0 && alpha < 1))
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0, "pagerank: alpha must be in [0, 1)");
     double *p = calloc(n, sizeof *p), *tot = calloc(n, sizeof *tot), *nx = calloc(n, sizeof *nx);
-    if (!p || !tot || !nx) {
+    uint32_t *ord = canon_order(g);
+    if (!p || !tot || !nx || !ord) {
         free(p);
         free(tot);
         free(nx);
+        free(ord);
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     }
+    const uint32_t *no = ord, *eo = ord + n;
     double ps = 0;
-    for (size_t i = 0; i < n; i++)
-        ps += personal && personal[i] > 0 ? personal[i] : 0;
+    for (size_t j = 0; j < n; j++)
+        ps += personal && personal[no[j]] > 0 ? personal[no[j]] : 0;
     for (size_t i = 0; i < n; i++)
         p[i] = ps > 0 ? (personal[i] > 0 ? personal[i] / ps : 0) : 1.0 / (double)n;
-    for (size_t e = 0; e < m; e++) {
+    for (size_t j = 0; j < m; j++) {
+        size_t e = eo[j];
         double fw = w ? w[e] : (g->edges[e].weight > 0 ? g->edges[e].weight : 1);
         double bw = back ? back[e] : 0;
         tot[g->edges[e].from] += fw > 0 ? fw : 0;
@@ -332,12 +392,14 @@ int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w
     }
     for (int it = 0; it < max_iter; it++) {
         double dangling = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            size_t i = no[j];
             nx[i] = self && self[i] > 0 ? out[i] * self[i] / tot[i] : 0;
             if (tot[i] <= 0)
                 dangling += out[i];
         }
-        for (size_t e = 0; e < m; e++) {
+        for (size_t j = 0; j < m; j++) {
+            size_t e = eo[j];
             const aiops_graph_edge *ed = &g->edges[e];
             double fw = w ? w[e] : (ed->weight > 0 ? ed->weight : 1);
             double bw = back ? back[e] : 0;
@@ -347,7 +409,8 @@ int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w
                 nx[ed->from] += out[ed->to] * bw / tot[ed->to];
         }
         double diff = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            size_t i = no[j];
             double v = alpha * (nx[i] + dangling * p[i]) + (1 - alpha) * p[i];
             diff += fabs(v - out[i]);
             out[i] = v;
@@ -358,5 +421,6 @@ int aiops_graph_pagerank(aiops_graph *g, const double *personal, const double *w
     free(p);
     free(tot);
     free(nx);
+    free(ord);
     return 0;
 }

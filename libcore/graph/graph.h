@@ -88,6 +88,9 @@ typedef struct aiops_graph_window {
                                     and of what the response leg (caller end - callee end)
                                     takes beyond it, s, >= 0 (NaN without such calls) */
     double req_mean, resp_mean;
+    int64_t req_ns, resp_ns;     /* edge windows: the sums of those request legs and response
+                                    excesses in ns (sums of them do not depend on the order the
+                                    spans came in) */
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {

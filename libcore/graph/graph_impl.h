@@ -17,11 +17,13 @@ typedef struct gr_ids {
 typedef struct gr_win {
     int64_t k;                   /* window index (start = k * window); INT64_MIN empty */
     aiops_graph_stats st;
-    double lat_sum;
+    /* sums in integer nanoseconds (gr_ns): the same whatever order the
+     * spans of a window come in (floating-point sums are not) */
+    int64_t lat_sum;
     uint64_t origins;
-    double self_sum;             /* self times of the spans settled so far */
+    int64_t self_sum;            /* self times of the spans settled so far */
     uint64_t self_n;
-    double req_sum, resp_sum;    /* edge windows: the waits of calls from a caller span with */
+    int64_t req_sum, resp_sum;   /* edge windows: the waits of calls from a caller span with */
     uint64_t wait_n;             /* that one child (a client span), and how many */
 } gr_win;
 
@@ -30,11 +32,12 @@ typedef struct gr_span {
     uint64_t key, pkey;          /* hashes of (trace, span) and (trace, parent); pkey 0: root */
     uint64_t next_pend;          /* next child waiting for the same parent, UINT64_MAX: none */
     double start, end;
-    double child;                /* summed durations of its children */
+    int64_t child;               /* summed durations of its children, ns (gr_ns) */
     uint32_t svc;
     unsigned char err, waiting;  /* waiting: the parent was not seen yet */
     unsigned char err_child;     /* a child failed too */
     unsigned char nchild;        /* children seen (up to 255) */
+    unsigned char lb;            /* latency bucket of its duration (gr_lat_bucket) */
     uint32_t wedge;              /* the edge of its first child if in another service, else
                                     UINT32_MAX; that call's request leg and response excess: */
     float wreq, wresp;
@@ -73,7 +76,12 @@ struct aiops_graph {
     size_t six_cap, six_used, pix_cap, pix_used;
 };
 
-void gr_stats_add(aiops_graph_stats *st, double dur, int error);
+/* The latency histogram's bucket of a duration (seconds): computed once
+ * per span, added to the service's, the edge's and their windows'. */
+int gr_lat_bucket(double seconds);
+/* Seconds as integer nanoseconds (saturating), for order-free sums. */
+int64_t gr_ns(double seconds);
+void gr_stats_add(aiops_graph_stats *st, int bucket, int error);
 void gr_spans_free(aiops_graph *g);
 
 #endif

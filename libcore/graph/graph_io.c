@@ -137,7 +137,14 @@ static int dot_next(dot *t)
     if (c == '"') {
         t->s++;
         while (t->s < t->e && *t->s != '"') {
-            if (*t->s == '\\' && t->s + 1 < t->e && t->s[1] == '"')
+            /* escapes: \" and \\ (what dot_id writes), a backslash before a
+             * line end continues the line (Graphviz); other backslashes stay */
+            if (*t->s == '\\' && t->s + 1 < t->e && t->s[1] == '\n') {
+                t->s += 2;
+                t->line++;
+                continue;
+            }
+            if (*t->s == '\\' && t->s + 1 < t->e && (t->s[1] == '"' || t->s[1] == '\\'))
                 t->s++;
             if (*t->s == '\n')
                 t->line++;
@@ -390,7 +397,9 @@ void aiops_graph_write_json(const aiops_graph *g, aiops_buf *b)
                      (unsigned long long)c->missing_parents, (unsigned long long)c->cross);
 }
 
-/* A DOT id: always quoted, with " escaped. */
+/* A DOT id: always quoted, " and \ escaped (\" and \\, which the reader
+ * above takes back; Graphviz shows \\ as one backslash in a label), so a
+ * name ending in a backslash does not escape its closing quote. */
 static void dot_id(aiops_buf *b, const char *s)
 {
     aiops_buf_put(b, "\"", 1);

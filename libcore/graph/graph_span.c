@@ -23,8 +23,7 @@ void gr_spans_free(aiops_graph *g)
 {
     free(g->ring);
     aiops_rview_free(g->view);
-    free(g->six);
-    free(g->pix);
+    free(g->six);   /* six and pix are one block */
 }
 
 static gr_span *at(aiops_graph *g, uint64_t seq)
@@ -55,18 +54,17 @@ static void ix_put(gr_slot *ix, size_t cap, uint64_t key, uint64_t seq)
     ix[s].seq = seq;
 }
 
-/* Both indexes again from the live spans, at twice their number. */
+/* Both indexes again from the live spans, at twice their number (one
+ * block: six, then pix). */
 static int reindex(aiops_graph *g)
 {
     size_t live = (size_t)(g->tail - g->head), cap = 64;
     while (cap < 4 * (live + 1))
         cap *= 2;
-    gr_slot *six = calloc(cap, sizeof *six), *pix = calloc(cap, sizeof *pix);
-    if (!six || !pix) {
-        free(six);
-        free(pix);
+    gr_slot *six = calloc(2 * cap, sizeof *six);
+    if (!six)
         return AIOPS_ENOMEM;
-    }
+    gr_slot *pix = six + cap;
     g->six_used = g->pix_used = 0;
     for (uint64_t q = g->head; q < g->tail; q++) {
         gr_span *s = at(g, q);
@@ -86,7 +84,6 @@ static int reindex(aiops_graph *g)
         ix_put(pix, cap, s->pkey, q);
     }
     free(g->six);
-    free(g->pix);
     g->six = six;
     g->pix = pix;
     g->six_cap = g->pix_cap = cap;
@@ -105,16 +102,17 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .p50 = aiops_lat_quantile(&w->st.lat, 0.5),
                               .p90 = aiops_lat_quantile(&w->st.lat, 0.9),
                               .p99 = aiops_lat_quantile(&w->st.lat, 0.99),
-                              .mean = w->st.calls ? w->lat_sum / (double)w->st.calls : NAN,
+                              .mean = w->st.calls ? 1e-9 * (double)w->lat_sum / (double)w->st.calls : NAN,
                               .err_origins = w->origins,
-                              .self_mean = w->self_n ? w->self_sum / (double)w->self_n : NAN,
+                              .self_mean = w->self_n ? 1e-9 * (double)w->self_sum / (double)w->self_n : NAN,
                               .wait_calls = w->wait_n,
-                              .req_mean = w->wait_n ? w->req_sum / (double)w->wait_n : NAN,
-                              .resp_mean = w->wait_n ? w->resp_sum / (double)w->wait_n : NAN};
+                              .req_mean = w->wait_n ? 1e-9 * (double)w->req_sum / (double)w->wait_n : NAN,
+                              .resp_mean = w->wait_n ? 1e-9 * (double)w->resp_sum / (double)w->wait_n : NAN,
+                              .req_ns = w->req_sum, .resp_ns = w->resp_sum};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
-                   double dur, int error)
+                   double dur, int lb, int error)
 {
     if (!(g->o.window > 0))
         return 0;
@@ -142,9 +140,19 @@ static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge,
         memset(w, 0, sizeof *w);
         w->k = k;
     }
-    gr_stats_add(&w->st, dur, error);
-    w->lat_sum += dur;
+    gr_stats_add(&w->st, lb, error);
+    w->lat_sum += gr_ns(dur);
     return 0;
+}
+
+static int win_cmp(const void *a, const void *b)
+{
+    const aiops_graph_window *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->edge != y->edge)   /* UINT32_MAX (a service's) first */
+        return x->edge == UINT32_MAX ? -1 : y->edge == UINT32_MAX ? 1 : x->edge < y->edge ? -1 : 1;
+    return x->node < y->node ? -1 : x->node > y->node;
 }
 
 /* Close the windows that end at or before `upto` (window index). */
@@ -166,16 +174,9 @@ static void win_close(aiops_graph *g, int64_t upto)
                 v[j].k = INT64_MIN;
             }
     }
-    /* in time order among themselves (insertion sort: few at a time) */
-    for (size_t i = first + 1; i < g->nclosed; i++) {
-        aiops_graph_window t = g->closed[i];
-        size_t j = i;
-        while (j > first && g->closed[j - 1].start > t.start) {
-            g->closed[j] = g->closed[j - 1];
-            j--;
-        }
-        g->closed[j] = t;
-    }
+    /* in time order among themselves, services before edges, by id */
+    if (g->nclosed - first > 1)
+        qsort(g->closed + first, g->nclosed - first, sizeof *g->closed, win_cmp);
     g->closed_upto = upto;
 }
 
@@ -196,7 +197,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     c->waiting = 0;
     if (c->err)
         p->err_child = 1;
-    p->child += c->end - c->start;
+    p->child += gr_ns(c->end - c->start);
     p->nchild += p->nchild < 255;
     if (p->svc == c->svc)
         return 0;
@@ -206,7 +207,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
         return rc;
     aiops_graph_edge *ed = &g->edges[e];
     double dur = c->end - c->start;
-    gr_stats_add(&ed->st, dur, c->err);
+    gr_stats_add(&ed->st, c->lb, c->err);
     ed->weight = (double)ed->st.calls;
     g->counts.cross++;
     double off = c->start < p->start ? c->start - p->start : c->end > p->end ? c->end - p->end : 0;
@@ -217,7 +218,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
         ed->skew_max = fmax(ed->skew_max, off);
         g->counts.skewed++;
     }
-    if (win_add(g, &g->ewin[e], c->svc, e, c->start, dur, c->err))
+    if (win_add(g, &g->ewin[e], c->svc, e, c->start, dur, c->lb, c->err))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (p->nchild == 1) {   /* its wait counts once p has no other child (evict_head) */
         double req = fmax(c->start - p->start, 0), resp = p->end - c->end;
@@ -250,7 +251,7 @@ static void evict_head(aiops_graph *g)
             w->origins++;
     }
     if (w) {   /* its own time: what its children do not explain */
-        double self = s->end - s->start - s->child;
+        int64_t self = gr_ns(s->end - s->start) - s->child;
         w->self_sum += self > 0 ? self : 0;
         w->self_n++;
     }
@@ -259,8 +260,8 @@ static void evict_head(aiops_graph *g)
         int64_t k = (int64_t)floor((s->start + s->wreq) / g->o.window);
         gr_win *ew = &g->ewin[s->wedge][(uint64_t)k % g->wk];
         if (ew->k == k) {
-            ew->req_sum += s->wreq;
-            ew->resp_sum += s->wresp;
+            ew->req_sum += gr_ns(s->wreq);
+            ew->resp_sum += gr_ns(s->wresp);
             ew->wait_n++;
         }
     }
@@ -317,7 +318,7 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     char wl[256];
     const char *name = sp->service;
     if (g->o.rollup && strlen(name) < sizeof wl) {
-        aiops_obs_workload(name, NULL, wl, sizeof wl);
+        aiops_obs_workload(name, "Service", wl, sizeof wl);
         name = wl;
     }
     int rc = aiops_graph_service(g, name, &svc, err);
@@ -325,12 +326,13 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
         return rc;
     aiops_graph_node *nd = &g->nodes[svc];
     double dur = sp->duration > 0 ? sp->duration : 0;
-    gr_stats_add(&nd->own, dur, sp->error);
+    int lb = gr_lat_bucket(dur);
+    gr_stats_add(&nd->own, lb, sp->error);
     int root = !sp->parent_id || !*sp->parent_id;
     nd->roots += root;
     g->counts.spans++;
     g->counts.roots += root;
-    if (win_add(g, &g->nwin[svc], svc, UINT32_MAX, sp->start, dur, sp->error) ||
+    if (win_add(g, &g->nwin[svc], svc, UINT32_MAX, sp->start, dur, lb, sp->error) ||
         ring_room(g))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (2 * (g->six_used + 1) > g->six_cap || 2 * (g->pix_used + 1) > g->pix_cap)
@@ -341,7 +343,7 @@ int aiops_graph_add_span(aiops_graph *g, const aiops_span *sp, aiops_err *err)
     *s = (gr_span){.key = span_key(sp->trace_id, sp->span_id),
                    .pkey = root ? 0 : span_key(sp->trace_id, sp->parent_id),
                    .next_pend = NONE, .start = sp->start, .end = sp->start + dur, .svc = svc,
-                   .err = sp->error != 0, .wedge = UINT32_MAX};
+                   .err = sp->error != 0, .lb = (unsigned char)lb, .wedge = UINT32_MAX};
     if (!ix_find(g->six, g->six_cap, s->key))
         g->six_used++;
     ix_put(g->six, g->six_cap, s->key, seq);

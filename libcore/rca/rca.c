@@ -115,6 +115,7 @@ void aiops_rca_free(aiops_rca *r)
     free(r->ser);
     free(r->by_sid);
     free(r->sx);
+    free(r->we);
     free(r->ev);
     free(r->inc);
     free(r->done);
@@ -207,7 +208,24 @@ void rc_series_push(aiops_rca *r, rc_series *s, double t, double v)
     }
     if (s->n && t > s->t[(s->head + s->n - 1) % s->cap])
         s->gap = t - s->t[(s->head + s->n - 1) % s->cap];
-    size_t at = (s->head + s->n) % s->cap;
+    /* in time order (an anomaly record stands at its start, before later
+     * points); a second value at a time already held is merged into it,
+     * the worse of the two in the series' direction: the result does not
+     * depend on the order records of the same time come in */
+    size_t j = s->n;
+    while (j > 0 && s->t[(s->head + j - 1) % s->cap] > t)
+        j--;
+    if (j > 0 && s->t[(s->head + j - 1) % s->cap] == t) {
+        double *pv = &s->v[(s->head + j - 1) % s->cap];
+        if (s->dir < 0 ? v < *pv : v > *pv)
+            *pv = v;
+        return;
+    }
+    for (size_t i = s->n; i > j; i--) {
+        s->t[(s->head + i) % s->cap] = s->t[(s->head + i - 1) % s->cap];
+        s->v[(s->head + i) % s->cap] = s->v[(s->head + i - 1) % s->cap];
+    }
+    size_t at = (s->head + j) % s->cap;
     s->t[at] = t;
     s->v[at] = v;
     s->n++;
@@ -249,11 +267,13 @@ static void classify(const char *name, int *kind, int *dir)
 
 /* The service a name counts for: the workload of a pod name when rolling
  * up.  buf >= 256. */
-static const char *workload(const aiops_rca *r, const char *svc, char *buf, size_t n)
+static const char *workload(const aiops_rca *r, const char *svc, const char *pod, char *buf, size_t n)
 {
     if (!r->o.rollup || strlen(svc) >= n)
         return svc;
-    aiops_obs_workload(svc, NULL, buf, n);
+    /* an ordinal (db-0) counts as a pod's only where the data says the name
+     * is a pod's: its pod label is the same name */
+    aiops_obs_workload(svc, pod && !strcmp(pod, svc) ? "Pod" : "Service", buf, n);
     return buf;
 }
 
@@ -265,8 +285,8 @@ static int sample_series(aiops_rca *r, uint32_t sid, int32_t *out, aiops_err *er
     if (!svc)
         return 0;
     char buf[256];
-    const char *w = workload(r, svc, buf, sizeof buf);
     const char *pod = aiops_series_label(s, "pod");
+    const char *w = workload(r, svc, pod, buf, sizeof buf);
     if (!pod && strcmp(w, svc))
         pod = svc;
     const char *inst = aiops_series_label(s, "instance");
@@ -421,7 +441,7 @@ static int add_log(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL) || rc_sx_ensure(r, id))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL) || rc_sx_ensure(r, id))
         return AIOPS_ENOMEM;
     rc_svcx *x = &r->sx[id];
     const char *lv = aiops_rview_str(v, NULL, "level", NULL);
@@ -450,7 +470,7 @@ static int add_event(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL))
         return AIOPS_ENOMEM;
     if (!r->ev_cap) {
         r->ev = calloc(4096, sizeof *r->ev);
@@ -506,7 +526,7 @@ static int add_fit(aiops_rca *r, const aiops_record *rec)
         return 0;
     char buf[256];
     uint32_t id;
-    if (aiops_graph_service(r->g, workload(r, svc, buf, sizeof buf), &id, NULL))
+    if (aiops_graph_service(r->g, workload(r, svc, NULL, buf, sizeof buf), &id, NULL))
         return AIOPS_ENOMEM;
     double t = rec->ts, st;
     if (rec->type == AIOPS_R_ANOMALY && aiops_rview_num(vw, NULL, "start", &st))
@@ -554,7 +574,15 @@ static int add_incident(aiops_rca *r, const aiops_record *rec, const json_t *o, 
     char *copy = strdup(id);
     if (!copy)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    r->inc[r->ninc++] = (rc_incident){.id = copy, .start = start, .ts = rec->ts};
+    /* by start, then id: incidents due together are ranked and written in
+     * that order, whatever order their records came in */
+    size_t j = r->ninc++;
+    while (j > 0 && (r->inc[j - 1].start > start ||
+                     (r->inc[j - 1].start == start && strcmp(r->inc[j - 1].id, copy) > 0))) {
+        r->inc[j] = r->inc[j - 1];
+        j--;
+    }
+    r->inc[j] = (rc_incident){.id = copy, .start = start, .ts = rec->ts};
     return 0;
 }
 

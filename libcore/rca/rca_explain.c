@@ -99,6 +99,16 @@ static double bad_dev(const rc_series *s, double x, double ref)
     return d > 0 ? d : 0;
 }
 
+/* Ties between series (the evidence shown) go by name, then pod: not by
+ * the order the series first came in. */
+static int series_before(const rc_series *a, const rc_series *b)
+{
+    int c = strcmp(a->name, b->name);
+    if (!c)
+        c = strcmp(a->pod ? a->pod : "", b->pod ? b->pod : "");
+    return c < 0;
+}
+
 /* Features of one series for [a0, a1] against its baseline before; its
  * robust z times fam (the calibration of its metric family). */
 static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double a1, double fam,
@@ -180,7 +190,8 @@ static int series_feat(const aiops_rca *r, const rc_series *s, double a0, double
         if (!isnan(onset) && !(onset >= sv->onset))
             sv->onset = onset;
     }
-    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z))
+    if (peak > 0 && (!bb->s || w * peak > bb->s->weight * bb->z ||
+                     (w * peak == bb->s->weight * bb->z && series_before(s, bb->s))))
         *bb = (rc_best){.s = s, .z = peak, .peak_v = pv, .peak_t = pt, .base = med};
     return 0;
 }
@@ -312,7 +323,9 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
         const rc_event *e = &r->ev[(r->ev_head + i) % r->ev_cap];
         if (e->t < t0 - r->o.change_window || e->t > t0 + rc_post(r) / 2 || e->svc >= n)
             continue;
-        if (e->weight > f->sv[e->svc].change) {
+        const rc_event *o = f->chg[e->svc];   /* ties: the later, then by text */
+        if (e->weight > f->sv[e->svc].change ||
+            (o && e->weight == o->weight && (e->t > o->t || (e->t == o->t && strcmp(e->text, o->text) < 0)))) {
             f->sv[e->svc].change = e->weight;
             f->chg[e->svc] = e;
         }
@@ -327,8 +340,10 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
  * (caller start to callee start: the network to the callee, its accept
  * queue and thread pool) or the response leg (callee end to caller end),
  * the longer of the two (graph.h: req_mean + resp_mean).  It counts for
- * the callee: a delay on the callee's network shows on the calls of every
- * caller into it, while the callee's own spans stay as fast as ever.
+ * the callee (a delay on the callee's network shows on the calls of every
+ * caller into it, while the callee's own spans stay as fast as ever),
+ * except the response leg's excess where the caller's other calls show
+ * it too (rc_wait_flush: a CPU-starved caller).
  * Waits are compared across the services of one window, not with their
  * history: they are in the same unit everywhere (network time), and a
  * service whose history is short or has no traces at all (traces kept
@@ -338,6 +353,13 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
 #define RC_WAIT_PEERS 3      /* fewer services with calls in a window: no comparison */
 #define RC_WAIT_FLOOR 1e-3   /* s: a wait within a millisecond of the others' is none */
 
+/* One edge's client calls in the open span window. */
+typedef struct rc_wedge {
+    uint32_t from, to;
+    uint64_t n;
+    int64_t req, resp;           /* ns: request legs, response excesses */
+} rc_wedge;
+
 int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
 {
     if (!w->wait_calls || !isfinite(w->req_mean) || !isfinite(w->resp_mean) || w->edge == UINT32_MAX)
@@ -345,25 +367,117 @@ int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
     if (!isnan(r->wait_t) && w->start != r->wait_t && rc_wait_flush(r))
         return AIOPS_ENOMEM;
     const aiops_graph_edge *e = aiops_graph_edge_at(r->g, w->edge);
-    if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to))
+    if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to) || AIOPS_GROW(r->we, r->we_cap, r->nwe + 1))
         return AIOPS_ENOMEM;
     r->wait_t = w->start;
-    double n = (double)w->wait_calls;
-    r->sx[e->to].wait_in += (w->req_mean + w->resp_mean) * n;
-    r->sx[e->to].n_in += w->wait_calls;
+    r->we[r->nwe++] = (rc_wedge){e->from, e->to, w->wait_calls, w->req_ns, w->resp_ns};
     return 0;
 }
 
+static double resp_of(const rc_wedge *e)
+{
+    return 1e-9 * (double)e->resp / (double)e->n;
+}
+
+static double wait_of(const rc_wedge *e)
+{
+    return 1e-9 * (double)(e->req + e->resp) / (double)e->n;
+}
+
+/* An edge by one of its ends, and its response excess. */
+typedef struct rc_end {
+    uint32_t node, i;
+    double v;
+} rc_end;
+
+static int by_end(const void *pa, const void *pb)
+{
+    const rc_end *a = pa, *b = pb;
+    if (a->node != b->node)
+        return a->node < b->node ? -1 : 1;
+    if (a->v != b->v)
+        return a->v < b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* For every edge: how far the median value (in k: the response excess on
+ * the caller's side, the whole wait on the callee's) of the other edges of
+ * its caller (side 0) or callee (side 1) lies above the window's typical
+ * one (med); 0 when there is no other edge or it is within RC_WAIT_FLOOR.
+ * k: scratch. */
+static void side_excess(const aiops_rca *r, int side, double med, rc_end *k, double *out)
+{
+    size_t m = r->nwe;
+    for (size_t i = 0; i < m; i++)
+        k[i] = (rc_end){side ? r->we[i].to : r->we[i].from, (uint32_t)i,
+                        side ? wait_of(&r->we[i]) : resp_of(&r->we[i])};
+    qsort(k, m, sizeof *k, by_end);
+    for (size_t a = 0, b; a < m; a = b) {
+        for (b = a + 1; b < m && k[b].node == k[a].node; b++)
+            ;
+        size_t n = b - a;
+        for (size_t p = 0; p < n; p++) {
+            double x = 0;
+            if (n > 1) {   /* the median of the n - 1 others (sorted: skip p) */
+                size_t lo = (n - 2) / 2, hi = (n - 1) / 2;
+                x = (k[a + lo + (lo >= p)].v + k[a + hi + (hi >= p)].v) / 2 - med;
+            }
+            out[k[a + p].i] = x > RC_WAIT_FLOOR ? x : 0;
+        }
+    }
+}
+
+/* Whose is a response leg's excess?  The request leg is the callee's
+ * (the network to it, its accept queue).  The response leg is the
+ * network back and the caller's taking of the answer: a CPU-starved
+ * caller is slow to take every answer, from every callee; a callee's
+ * network delays the answers to every caller.  So the response excess of
+ * edge C -> Y goes to C in the share a / (a + b), a = how far C's other
+ * calls' response excess (median) lies above the window's typical one,
+ * b = how far the whole wait of Y's other callers' calls lies above its
+ * typical one; with no such evidence on C's side, to the callee (one
+ * caller seeing a slow answer is the callee's network).  Each service's
+ * wait is then the attributed ns over the calls they came from. */
 int rc_wait_flush(aiops_rca *r)
 {
     if (isnan(r->wait_t))
         return 0;
-    double *x = malloc(2 * (r->sx_cap + 1) * sizeof *x), *dev = x ? x + r->sx_cap + 1 : NULL;
-    int rc = x ? 0 : AIOPS_ENOMEM;
+    size_t m = r->nwe;
+    double *x = malloc((2 * (r->sx_cap + 1) + 3 * m + 1) * sizeof *x);
+    rc_end *ix = malloc((m + 1) * sizeof *ix);
+    int rc = x && ix ? 0 : AIOPS_ENOMEM;
+    double *dev = x ? x + r->sx_cap + 1 : NULL, *sc = dev ? dev + r->sx_cap + 1 : NULL;
+    double *ea = sc ? sc + m : NULL, *eb = ea ? ea + m : NULL;
+    /* the attributed waits, ns (in integers: the same in any order) */
+    for (size_t i = 0; i < r->sx_cap; i++) {
+        r->sx[i].wait_in = 0;
+        r->sx[i].n_in = 0;
+    }
+    if (!rc && m) {
+        for (size_t i = 0; i < m; i++)
+            sc[i] = resp_of(&r->we[i]);
+        double med = aiops_quantile(sc, m, 0.5);
+        side_excess(r, 0, med, ix, ea);   /* the caller's other calls: slow to take answers */
+        for (size_t i = 0; i < m; i++)
+            sc[i] = wait_of(&r->we[i]);
+        med = aiops_quantile(sc, m, 0.5);
+        side_excess(r, 1, med, ix, eb);   /* the callee's other callers: slow to reach or hear */
+        for (size_t i = 0; i < m; i++) {
+            const rc_wedge *e = &r->we[i];
+            double f = ea[i] > 0 ? ea[i] / (ea[i] + eb[i]) : 0;
+            int64_t to_caller = (int64_t)llround(f * (double)e->resp);
+            r->sx[e->to].wait_in += e->req + e->resp - to_caller;
+            r->sx[e->to].n_in += e->n;
+            if (to_caller > 0) {
+                r->sx[e->from].wait_in += to_caller;
+                r->sx[e->from].n_in += e->n;
+            }
+        }
+    }
     size_t n = 0;
     for (size_t i = 0; !rc && i < r->sx_cap; i++)
         if (r->sx[i].n_in)
-            x[n++] = r->sx[i].wait_in / (double)r->sx[i].n_in;
+            x[n++] = 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in;
     if (!rc && n >= RC_WAIT_PEERS) {
         memcpy(dev, x, n * sizeof *x);
         double med = aiops_quantile(dev, n, 0.5);
@@ -371,7 +485,7 @@ int rc_wait_flush(aiops_rca *r)
             dev[i] = fabs(x[i] - med);
         double scale = fmax(fmax(1.4826 * aiops_quantile(dev, n, 0.5), 0.02 * fabs(med)), RC_WAIT_FLOOR);
         for (size_t i = 0; !rc && i < r->sx_cap; i++) {
-            double v = r->sx[i].n_in ? r->sx[i].wait_in / (double)r->sx[i].n_in : 0;
+            double v = r->sx[i].n_in ? 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in : 0;
             if (r->sx[i].n_in)
                 rc = rc_syn_push(r, (uint32_t)i, RS_WAIT_IN, r->wait_t, v > med ? (v - med) / scale : 0);
         }
@@ -380,8 +494,10 @@ int rc_wait_flush(aiops_rca *r)
         r->sx[i].wait_in = 0;
         r->sx[i].n_in = 0;
     }
+    r->nwe = 0;
     r->wait_t = NAN;
     free(x);
+    free(ix);
     return rc;
 }
 

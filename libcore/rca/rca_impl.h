@@ -51,7 +51,8 @@ typedef struct rc_svcx {     /* per service extras */
     uint64_t log_n, log_err, log_new;   /* the open log window */
     aiops_map tmpl;          /* log template hashes seen (common/map.h, as a set) */
     int logs_seen;
-    double wait_in;          /* the open span window: summed waits of calls into it, and how */
+    int64_t wait_in;         /* the open span window: summed waits of calls into it (ns: the
+                                sum is the same in any order), and how */
     uint64_t n_in;           /* many (rca_explain.c) */
 } rc_svcx;
 
@@ -71,6 +72,8 @@ struct aiops_rca {
     size_t sx_cap;
     int64_t log_win;         /* index of the open log window */
     double wait_t;           /* start of the span window whose waits are summed (NAN none) */
+    struct rc_wedge *we;     /* the open span window's client calls per edge (rca_explain.c) */
+    size_t nwe, we_cap;
     rc_event *ev;            /* ring of recent change events */
     size_t ev_cap, ev_head, ev_n;
     rc_incident *inc;        /* waiting to be ranked */

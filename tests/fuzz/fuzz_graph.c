@@ -2,7 +2,7 @@
  * (libcore/graph/graph_io.c; aiops-rca --graph-file, aiops-cluster
  * --graph, aiops-report --graph-file).  Input: the file.  A graph that
  * parses is written as JSON and as DOT; both must parse back with the same
- * services and edges.  Run: make fuzz. */
+ * services (by name) and edges.  Run: make fuzz. */
 #include "common/buf.h"
 #include "graph/graph.h"
 #include "fuzz.h"
@@ -30,6 +30,14 @@ static void round_trip(const aiops_graph *g, int dot)
                 aiops_graph_nodes(back), aiops_graph_nodes(g), aiops_graph_edges(back),
                 aiops_graph_edges(g));
         abort();
+    }
+    for (uint32_t i = 0; i < aiops_graph_nodes(g); i++) {   /* the same names, byte for byte */
+        const char *name = aiops_graph_node_at(g, i)->name;
+        uint32_t j;
+        if (aiops_graph_find(back, name, &j)) {
+            fprintf(stderr, "%s round trip lost the service '%s'\n", dot ? "DOT" : "JSON", name);
+            abort();
+        }
     }
     aiops_graph_free(back);
     aiops_buf_free(&b);

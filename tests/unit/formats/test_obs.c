@@ -77,6 +77,10 @@ static void test_workload(void **state)
         {"cart-7d9f8b6c4", "Deployment", "cart-7d9f8b6c4"},
         {"db-0", "StatefulSet", "db-0"},
         {"-x2x9z", "Pod", "-x2x9z"},
+        {"shard-1", "Service", "shard-1"},               /* a service name: no ordinal */
+        {"worker-12", "Service", "worker-12"},
+        {"api-7d9f8b6c4-x2x9z", "Service", "api"},      /* a pod name in a service's place */
+        {"api-7d9f8b6c4", "Service", "api-7d9f8b6c4"},  /* no pod suffix: a name */
     };
     char buf[64];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "common/buf.h"
 #include "graph/graph.h"
 
 static aiops_graph *mk(double window)
@@ -301,6 +303,103 @@ static void test_pagerank(void **state)
     aiops_graph_free(g);
 }
 
+/* The same graph with its services and edges added in two orders (ids
+ * differ) ranks every service the same to the last bit: PageRank sums in
+ * the order of names, not of ids. */
+static void build_order(aiops_graph *g, int reverse, double *w, double *pers)
+{
+    enum { N = 37 };
+    char a[16], b[16];
+    uint32_t ids[N];
+    for (int k = 0; k < N; k++) {
+        int i = reverse ? N - 1 - k : k;
+        snprintf(a, sizeof a, "s%02d", i);
+        assert_int_equal(aiops_graph_service(g, a, &ids[i], NULL), 0);
+    }
+    for (int k = 0; k < 3 * N; k++) {
+        int m = reverse ? 3 * N - 1 - k : k, i = m % N, j = (i * 7 + m / N * 11 + 1) % N;
+        if (i == j)
+            continue;
+        uint32_t e;
+        assert_int_equal(aiops_graph_edge_add(g, ids[i], ids[j], &e, NULL), 0);
+        w[e] = 0.01 + 0.1 * ((i * 13 + j * 5) % 17) / 3.0;
+    }
+    for (int i = 0; i < N; i++)
+        pers[ids[i]] = (i * 31 % 23) / 7.0;
+    (void)b;
+}
+
+static void test_pagerank_order(void **state)
+{
+    (void)state;
+    aiops_graph *g1 = mk(0), *g2 = mk(0);
+    double w1[256], w2[256], p1[64], p2[64], r1[64], r2[64];
+    build_order(g1, 0, w1, p1);
+    build_order(g2, 1, w2, p2);
+    assert_int_equal(aiops_graph_edges(g1), aiops_graph_edges(g2));
+    assert_int_equal(aiops_graph_pagerank(g1, p1, w1, w1, p1, 0.85, 1e-12, 300, r1, NULL), 0);
+    assert_int_equal(aiops_graph_pagerank(g2, p2, w2, w2, p2, 0.85, 1e-12, 300, r2, NULL), 0);
+    for (uint32_t i = 0; i < aiops_graph_nodes(g1); i++) {
+        uint32_t j;
+        assert_int_equal(aiops_graph_find(g2, aiops_graph_node_at(g1, i)->name, &j), 0);
+        assert_true(memcmp(&r1[i], &r2[j], sizeof r1[i]) == 0);
+    }
+    aiops_graph_free(g1);
+    aiops_graph_free(g2);
+}
+
+/* Span services roll up when they are pod names (generated suffixes), not
+ * for an ordinal alone: shard-1 is a service's name as often as a pod's. */
+static void test_rollup(void **state)
+{
+    (void)state;
+    aiops_graph_opts o;
+    aiops_graph_opts_default(&o);
+    o.rollup = 1;
+    aiops_graph *g = NULL;
+    assert_int_equal(aiops_graph_new(&g, &o, NULL), 0);
+    span(g, "t", "a", NULL, "web", 1, 0.5, 0);
+    span(g, "t", "b", "a", "shard-1", 1.1, 0.1, 0);
+    span(g, "t", "c", "a", "api-7d9f8b6c4-x2x9z", 1.2, 0.1, 0);
+    span(g, "t", "d", "a", "db-0", 1.3, 0.1, 0);
+    assert_int_equal(aiops_graph_finish(g, NULL), 0);
+    assert_int_equal(aiops_graph_nodes(g), 4);
+    assert_non_null(edge(g, "web", "shard-1"));
+    assert_non_null(edge(g, "web", "api"));
+    assert_non_null(edge(g, "web", "db-0"));
+    aiops_graph_free(g);
+}
+
+/* Names with quotes and backslashes, one ending in a backslash, come
+ * back from the DOT writer as they were (a trailing backslash escaped the
+ * closing quote: fuzz_graph). */
+static void test_dot_escapes(void **state)
+{
+    (void)state;
+    const char *j = "{\"edges\":[{\"from\":\"api\\\\\",\"to\":\"db \\\"main\\\" \\\\x\"}]}";
+    aiops_graph *g = NULL, *back = NULL;
+    assert_int_equal(aiops_graph_parse(&g, "g.json", j, strlen(j), NULL), 0);
+    assert_string_equal(aiops_graph_node_at(g, 0)->name, "api\\");
+    assert_string_equal(aiops_graph_node_at(g, 1)->name, "db \"main\" \\x");
+    aiops_buf b = {0};
+    aiops_graph_write_dot(g, &b);
+    assert_non_null(strstr(b.p, "\"api\\\\\" -> \"db \\\"main\\\" \\\\x\""));
+    assert_int_equal(aiops_graph_parse(&back, "g.dot", b.p, b.n, NULL), 0);
+    assert_int_equal(aiops_graph_nodes(back), 2);
+    assert_string_equal(aiops_graph_node_at(back, 0)->name, "api\\");
+    assert_string_equal(aiops_graph_node_at(back, 1)->name, "db \"main\" \\x");
+    assert_non_null(edge(back, "api\\", "db \"main\" \\x"));
+    aiops_buf_free(&b);
+    aiops_graph_free(back);
+    /* a backslash before a line end continues the line (Graphviz); another
+     * backslash stays */
+    const char *d = "digraph { \"we\\\nb\" -> \"a\\tb\" }";
+    assert_int_equal(aiops_graph_parse(&back, "c.dot", d, strlen(d), NULL), 0);
+    assert_non_null(edge(back, "web", "a\\tb"));
+    aiops_graph_free(back);
+    aiops_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +412,9 @@ int main(void)
         cmocka_unit_test(test_read_dot),
         cmocka_unit_test(test_distances),
         cmocka_unit_test(test_pagerank),
+        cmocka_unit_test(test_pagerank_order),
+        cmocka_unit_test(test_rollup),
+        cmocka_unit_test(test_dot_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

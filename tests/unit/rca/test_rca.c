@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -357,6 +358,206 @@ static void test_engine_wait(void **state)
     aiops_series_table_free(tab);
 }
 
+/* A CPU-starved caller: s takes 90 ms to take each answer of its calls to
+ * p, q and r (their response legs), whose own spans and request legs are
+ * as fast as ever.  Each of those calls' excess shows on s's other calls
+ * too, and p, q, r have no other caller that sees it: it is s's.  The
+ * calls into x (a network delay: both legs, every caller) stay x's. */
+static void test_engine_wait_caller(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200;
+    feed(r, tab, "{\"type\":\"label\",\"ts\":1704103200,\"id\":\"F1\",\"start\":1704103200}");
+    static const char *const callee[] = {"a", "b", "c", "d", "s"}, *const down[] = {"p", "q", "r"};
+    char buf[512];
+    for (int n = 0; n < 40; n++) {
+        double t = t0 + 1 + n;
+        snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"r\","
+                 "\"service\":\"gw\",\"duration\":0.9}", t, n);
+        feed(r, tab, buf);
+        for (int k = 0; k < 5; k++) {
+            double leg = 0.002 + 0.0002 * ((n + k) % 5), cs = t + 0.01 + 0.15 * k;
+            double dur = k == 4 ? 0.4 : 0.004;
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
+                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
+            feed(r, tab, buf);
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
+                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
+                     callee[k], dur);
+            feed(r, tab, buf);
+            if (k != 4)
+                continue;
+            for (int j = 0; j < 3; j++) {   /* s's calls: fast request, 90 ms to take the answer */
+                double ds = cs + leg + 0.01 + 0.12 * j, rq = 0.002 + 0.0002 * ((n + j) % 5);
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"d%d\","
+                         "\"parent_span_id\":\"s4\",\"service\":\"s\",\"duration\":%g}", ds, n, j, rq + 0.004 + 0.09);
+                feed(r, tab, buf);
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"e%d\","
+                         "\"parent_span_id\":\"d%d\",\"service\":\"%s\",\"duration\":0.004}", ds + rq, n, j, j, down[j]);
+                feed(r, tab, buf);
+            }
+        }
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *c = json_object_get(out.obj, "candidates");
+    json_t *top = json_array_get(c, 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "s");
+    const char *ev = json_string_value(json_array_get(json_object_get(top, "evidence"), 0));
+    assert_non_null(ev);
+    assert_non_null(strstr(ev, "wait of calls into it (outside its spans) longer than the other services'"));
+    for (size_t i = 0; i < json_array_size(c); i++) {   /* p, q, r: no wait of their own */
+        json_t *ci = json_array_get(c, i);
+        const char *sv = json_string_value(json_object_get(ci, "service"));
+        if (!strcmp(sv, "p") || !strcmp(sv, "q") || !strcmp(sv, "r"))
+            assert_true(json_number_value(json_object_get(ci, "anomaly")) < 0.2);
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+/* ------------------------------------------------- order of equal times */
+
+/* The records of a stream where many share a time: three traces per tick,
+ * all spans of a tick at the same ts (gw calls a, b, c, x; from t0 a and
+ * b are slowed alike, twins whose scores tie), two aiops-fit anomaly
+ * records of a at the same time, and two labels of the same start. */
+static size_t tied_stream(char ***out)
+{
+    static const char *const callee[] = {"a", "b", "c", "x"};
+    double t0 = 1704103200 + 3 * 3600;
+    size_t n = 0, cap = 0;
+    char **v = NULL, buf[512];
+#define PUSH()                                                     \
+    do {                                                           \
+        if (n == cap) {                                            \
+            cap = cap ? 2 * cap : 1024;                            \
+            v = realloc(v, cap * sizeof *v);                       \
+            assert_non_null(v);                                    \
+        }                                                          \
+        v[n++] = strdup(buf);                                      \
+    } while (0)
+    int tick = 0;
+    for (double t = t0 - 3 * 3600; t < t0 + 1800; t += 20, tick++) {
+        if (t == t0) {
+            snprintf(buf, sizeof buf, "{\"type\":\"label\",\"ts\":%.0f,\"id\":\"F2\",\"start\":%.0f}", t, t);
+            PUSH();
+            snprintf(buf, sizeof buf, "{\"type\":\"label\",\"ts\":%.0f,\"id\":\"F1\",\"start\":%.0f}", t, t);
+            PUSH();
+        }
+        if (t >= t0 && t < t0 + 300) {
+            snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"q\",\"service\":\"a\","
+                     "\"score\":9,\"anomaly_score\":0.9}", t);
+            PUSH();
+            snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"r\",\"service\":\"a\","
+                     "\"score\":2,\"anomaly_score\":0.2}", t);
+            PUSH();
+        }
+        for (int j = 0; j < 3; j++) {
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.0f,\"trace_id\":\"t%d-%d\",\"span_id\":\"r\","
+                     "\"service\":\"gw\",\"duration\":0.9}", t, tick, j);
+            PUSH();
+            for (int k = 0; k < 4; k++) {
+                double slow = t >= t0 && k < 2 ? 8 : 1, d = 0.01 * slow * (1 + 0.1 * ((tick + j + k) % 3));
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.0f,\"trace_id\":\"t%d-%d\","
+                         "\"span_id\":\"c%d\",\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%.4f}",
+                         t, tick, j, k, d + 0.002 * (1 + k));
+                PUSH();
+                snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.0f,\"trace_id\":\"t%d-%d\","
+                         "\"span_id\":\"s%d\",\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%.4f}",
+                         t, tick, j, k, k, callee[k], d);
+                PUSH();
+            }
+        }
+    }
+#undef PUSH
+    *out = v;
+    return n;
+}
+
+/* The rca records of the stream v[ord[0]], v[ord[1]], ..., as one text. */
+static char *rank_in_order(char **v, const size_t *ord, size_t n)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    for (size_t i = 0; i < n; i++)
+        feed(r, tab, v[ord[i]]);
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    size_t len = 0;
+    char *all = calloc(1, 1);
+    aiops_record out = {0};
+    while (aiops_rca_pop(r, &out) == 1) {
+        char *d = json_dumps(out.obj, JSON_SORT_KEYS | JSON_COMPACT);
+        assert_non_null(d);
+        all = realloc(all, len + strlen(d) + 2);
+        memcpy(all + len, d, strlen(d));
+        len += strlen(d);
+        all[len++] = '\n';
+        all[len] = '\0';
+        free(d);
+        aiops_record_clear(&out);
+    }
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+    return all;
+}
+
+/* The same records, those of equal time in another order (reversed, and
+ * rotated by one), rank the same: the same text to the last digit. */
+static void test_equal_time_order(void **state)
+{
+    (void)state;
+    char **v = NULL;
+    size_t n = tied_stream(&v);
+    size_t *fwd = malloc(n * sizeof *fwd), *rev = malloc(n * sizeof *rev), *rot = malloc(n * sizeof *rot);
+    assert_true(fwd && rev && rot);
+    json_error_t je;
+    for (size_t a = 0, b; a < n; a = b) {   /* groups of the same ts */
+        json_t *o = json_loads(v[a], 0, &je);
+        double ts = json_number_value(json_object_get(o, "ts"));
+        json_decref(o);
+        for (b = a + 1; b < n; b++) {
+            o = json_loads(v[b], 0, &je);
+            double tb = json_number_value(json_object_get(o, "ts"));
+            json_decref(o);
+            if (tb != ts)
+                break;
+        }
+        for (size_t i = a; i < b; i++) {
+            fwd[i] = i;
+            rev[i] = b - 1 - (i - a);
+            rot[i] = a + (i - a + 1) % (b - a);
+        }
+    }
+    char *x = rank_in_order(v, fwd, n), *y = rank_in_order(v, rev, n), *z = rank_in_order(v, rot, n);
+    /* both incidents, in the order of their ids (same start) */
+    char *f1 = strstr(x, "\"incident\":\"F1\""), *f2 = strstr(x, "\"incident\":\"F2\"");
+    assert_true(f1 && f2 && f1 < f2);
+    /* a and b tie (twins): the name orders them, and the ranking is a's */
+    assert_non_null(strstr(x, "\"candidates\":[{"));
+    assert_string_equal(x, y);
+    assert_string_equal(x, z);
+    free(x);
+    free(y);
+    free(z);
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+    free(fwd);
+    free(rev);
+    free(rot);
+}
+
 static void test_bad_incident(void **state)
 {
     (void)state;
@@ -386,6 +587,8 @@ int main(void)
         cmocka_unit_test(test_engine),
         cmocka_unit_test(test_graph_wait),
         cmocka_unit_test(test_engine_wait),
+        cmocka_unit_test(test_engine_wait_caller),
+        cmocka_unit_test(test_equal_time_order),
         cmocka_unit_test(test_bad_incident),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

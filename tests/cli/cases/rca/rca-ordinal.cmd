@@ -1,0 +1,1 @@
+aiops-rca --graph tests/cli/cases/rca/ordinal.ndjson
