@@ -466,7 +466,7 @@ typedef struct fdoc {
     int kinds;                   /* 1: some series had "values", 2: some had "value" */
 } fdoc;
 
-static void f_ws(fscan *f)
+static inline void f_ws(fscan *f)
 {
     while (f->i < f->n) {
         char c = f->s[f->i];
@@ -476,8 +476,12 @@ static void f_ws(fscan *f)
     }
 }
 
-static int f_ch(fscan *f, char c)
+static inline int f_ch(fscan *f, char c)
 {
+    if (f->i < f->n && f->s[f->i] == c) {     /* compact JSON: no blanks */
+        f->i++;
+        return 1;
+    }
     f_ws(f);
     if (f->i < f->n && f->s[f->i] == c) {
         f->i++;
