@@ -7,7 +7,8 @@
 # 1. The metrics of the end-to-end benchmark's test archive (SIZE = 1x,
 #    the default, or 10x: bench/scenarios/e2e-SIZE.json, seed 1), as the
 #    archive holds them: one Prometheus query_range JSON document per
-#    metric and day.  The same samples as our NDJSON and TSV stream.
+#    metric and day.  The same samples as VictoriaMetrics export lines
+#    and as our NDJSON and TSV stream.
 # 2. TSV_N (default 10,000,000) TSV samples of 1,000 series from
 #    bench/gen-samples.c, as a plain file, and the same as NDJSON.
 # 3. One query_range document of BIG_MB megabytes (default 256; 0 leaves
@@ -71,6 +72,14 @@ row "$label" "Python json.load + numpy.asarray" "$n" "$py"
 row "$label" "jq -c ." "$n" "$jqr"
 row "$label" "aiops-replay (prom-api)" "$n" "$ours" "${py%% *}"
 [ -n "$old" ] && row "$label" "OLD aiops-replay" "$n" "$(timed "$old" "$d/metrics")" "${py%% *}"
+# the same series as VictoriaMetrics export lines (made with jq, not timed)
+[ -s "$d/m.vmexport.jsonl" ] || jq -c '.data.result[] | {metric, values: [.values[][1] | tonumber],
+    timestamps: [.values[][0] * 1000]}' $files > "$d/m.vmexport.jsonl"
+row "same samples, VictoriaMetrics export lines" "jq -c ." "$n" "$(timed jq -c . "$d/m.vmexport.jsonl")"
+row "same samples, VictoriaMetrics export lines" "aiops-replay (vm-export)" "$n" \
+    "$(timed "$replay" "$d/m.vmexport.jsonl")"
+[ -n "$old" ] && row "same samples, VictoriaMetrics export lines" "OLD aiops-replay" "$n" \
+    "$(timed "$old" "$d/m.vmexport.jsonl")"
 row "same samples, our NDJSON" "aiops-replay" "$n" "$(timed "$replay" "$d/m.ndjson")" "${py%% *}"
 row "same samples, our TSV" "aiops-replay -f tsv" "$n" "$(timed "$replay" -f tsv "$d/m.tsv")" "${py%% *}"
 
