@@ -29,22 +29,26 @@ static void ws(const char *s, size_t n, size_t *i)
         (*i)++;
 }
 
-/* A JSON string without escapes; -1 if it has one or is malformed. */
+/* A JSON string without escapes; -1 if it has one or is malformed (raw
+ * control characters are not JSON).  One pass: keys and label values
+ * are short, where a byte loop beats memchr calls. */
 static int scan_str(const char *s, size_t n, size_t *i, span *out)
 {
     if (*i >= n || s[*i] != '"')
         return -1;
-    size_t st = ++*i;
-    const char *q = memchr(s + st, '"', n - st);
-    if (!q || memchr(s + st, '\\', (size_t)(q - (s + st))))
-        return -1;
-    out->p = s + st;
-    out->n = (size_t)(q - (s + st));
-    for (size_t k = 0; k < out->n; k++)        /* raw control chars: not JSON */
-        if ((unsigned char)out->p[k] < 0x20)
+    size_t st = *i + 1;
+    for (size_t k = st; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c == '"') {
+            out->p = s + st;
+            out->n = k - st;
+            *i = k + 1;
+            return 0;
+        }
+        if (c == '\\' || c < 0x20)
             return -1;
-    *i = (size_t)(q - s) + 1;
-    return 0;
+    }
+    return -1;
 }
 
 static int scan_num(const char *s, size_t n, size_t *i, double *v)
@@ -74,12 +78,14 @@ typedef struct fast {
     span type, name, labels, series, mtype;
     int has_type, has_ts, has_value, has_name, has_labels, has_series, has_mtype;
     double ts, value;
-    aiops_label lab[64];
+    span lk[64], lv[64];     /* label names and values in the line */
+    aiops_label lab[64];     /* ... copied NUL-terminated into lbuf (copy_labels) */
     char lbuf[KEYBUF];
     size_t nlab;
 } fast;
 
-/* labels object: {"k":"v",...} copied NUL-terminated into f->lbuf. */
+/* labels object: {"k":"v",...}, kept as spans into the line: the labels
+ * are copied only when the series is not cached yet (copy_labels). */
 static int scan_labels(const char *s, size_t n, size_t *i, fast *f)
 {
     size_t st = *i, used = 0;
@@ -102,14 +108,9 @@ static int scan_labels(const char *s, size_t n, size_t *i, fast *f)
         ws(s, n, i);
         if (scan_str(s, n, i, &v) || f->nlab == 64 || used + k.n + v.n + 2 > KEYBUF)
             return -1;
-        char *kp = f->lbuf + used;
-        memcpy(kp, k.p, k.n);
-        kp[k.n] = '\0';
-        char *vp = kp + k.n + 1;
-        memcpy(vp, v.p, v.n);
-        vp[v.n] = '\0';
         used += k.n + v.n + 2;
-        f->lab[f->nlab++] = (aiops_label){kp, vp};
+        f->lk[f->nlab] = k;
+        f->lv[f->nlab++] = v;
         ws(s, n, i);
         if (*i < n && s[*i] == ',') {
             (*i)++;
@@ -123,6 +124,23 @@ static int scan_labels(const char *s, size_t n, size_t *i, fast *f)
     }
     f->labels = (span){s + st, *i - st};
     return 0;
+}
+
+/* The scanned labels NUL-terminated into f->lbuf (scan_labels checked
+ * that they fit) as f->lab. */
+static void copy_labels(fast *f)
+{
+    size_t used = 0;
+    for (size_t j = 0; j < f->nlab; j++) {
+        char *kp = f->lbuf + used;
+        memcpy(kp, f->lk[j].p, f->lk[j].n);
+        kp[f->lk[j].n] = '\0';
+        char *vp = kp + f->lk[j].n + 1;
+        memcpy(vp, f->lv[j].p, f->lv[j].n);
+        vp[f->lv[j].n] = '\0';
+        used += f->lk[j].n + f->lv[j].n + 2;
+        f->lab[j] = (aiops_label){kp, vp};
+    }
 }
 
 #define KEY(k, lit) ((k).n == sizeof(lit) - 1 && memcmp((k).p, lit, sizeof(lit) - 1) == 0)
@@ -221,6 +239,7 @@ static int fast_sample(aiops_series_table *tab, fast *f, const char *file, long 
             return aiops_err_set(err, AIOPS_ELIMIT, file, line, "metric name too long");
         memcpy(name, nn ? f->name.p : "", nn);
         name[nn] = '\0';
+        copy_labels(f);
         rc = aiops_series_intern_labels(tab, name, f->lab, f->nlab, &sid, err);
         if (!rc && cacheable && aiops_series_add_key(tab, key, 2 + nn + ln, sid))
             rc = aiops_err_set(err, AIOPS_ENOMEM, file, line, "out of memory");

@@ -54,6 +54,8 @@ const aiops_format *aiops_format_detect(const char *entry, const char *head, siz
             score = s;
             best = registry[i];
         }
+        if (score >= 100)         /* certain: no later probe can win, spare their scans */
+            break;
     }
     return best;
 }

@@ -371,9 +371,14 @@ int aiops_writer_write(aiops_writer *w, const aiops_record *r, aiops_err *err)
             return aiops_err_set(err, AIOPS_EINVAL, w->path, 0, "sample with unknown series id");
         if (r->obj)
             return write_generic(w, r, s, err);
-        /* A tab inside a label value cannot go in a TSV field: use NDJSON. */
-        if (w->fmt == AIOPS_OUT_TSV && !memchr(s->text, '\t', s->text_len))
-            return write_tsv(w, r, s, err);
+        /* A tab inside a label value cannot go in a TSV field: use NDJSON
+         * (looked for once per series, not once per sample). */
+        if (w->fmt == AIOPS_OUT_TSV) {
+            if (!SF(s)->tsv_field)
+                SF(s)->tsv_field = memchr(s->text, '\t', s->text_len) ? -1 : 1;
+            if (SF(s)->tsv_field > 0)
+                return write_tsv(w, r, s, err);
+        }
         return write_sample_fast(w, r, s, err);
     }
     return write_generic(w, r, NULL, err);

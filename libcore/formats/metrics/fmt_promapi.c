@@ -3,10 +3,23 @@
  * {"status":"success","data":...} wrapper.
  *
  * The whole entry is one JSON document, so open() slurps it (the stream
- * caps its size), parses it with jansson, converts every point to a flat
- * (ts, value) array and drops the JSON tree.  next() then merges the
- * per-series cursors with a binary heap, so samples come out in time order
- * across the document and `ordered = 1` is truthful.
+ * caps its size at AIOPS_MAX_DOC).  A matrix is series-major while
+ * samples must come out in time order across the document, so next()
+ * merges per-series cursors with a binary heap and `ordered = 1` is
+ * truthful.
+ *
+ * Fast path (the documents Prometheus writes): one validating hand scan
+ * of the text records, per series, its label object and where its
+ * [ts, "value"] pairs start; the series are interned once each; next()
+ * then reads each series' pairs from the document text as the merge
+ * reaches them.  Memory is the document text (capped) plus a few words
+ * per series: no tree, no array of points.  Anything the scan does not
+ * fully understand (escapes, unknown keys, a scalar, a bad value, an
+ * unsorted series, duplicate keys, an API error) makes it give up
+ * before a record is produced, and the document is read the old way:
+ * parsed with jansson into flat (ts, value) arrays, so records, their
+ * order and every error (`path: expected ...`, with its line) are the
+ * same as they always were.
  *
  * Errors found after parsing (wrong types, missing fields) name the JSON
  * path of the offending value and its line (jdoc.h). */
@@ -15,19 +28,28 @@
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/array.h"
 #include "common/jdoc.h"
 #include "formats/metrics/metrics.h"
+#include "formats/metrics/mscan.h"
 
 typedef struct point {
     double ts, v;
 } point;
 
+/* One series in the merge.  Read the old way: [pos, end) of the state's
+ * pts.  Read from the text: pos is the byte offset of its next pair and
+ * end the number of pairs left.  ts, v: its next sample (the head). */
 typedef struct cursor {
     uint32_t sid;
-    size_t pos, end;         /* [pos, end) of the state's pts */
+    size_t pos, end;
+    double ts, v;
 } cursor;
 
 typedef struct promapi_state {
+    const char *text;        /* the document, when read by the fast path (borrowed
+                                from the stream, which outlives the state) */
+    size_t tlen;
     point *pts;
     size_t npts;
     cursor *cur;
@@ -51,6 +73,21 @@ typedef struct loader {
 
 /* ------------------------------------------------------------ loading */
 
+/* The series of a "metric" object's labels.  An aggregation without "by"
+ * (sum(rate(x[5m]))) has no labels at all: name it --name, or after the
+ * file without its date (daily dumps of one query are one series), as
+ * the query is not saved.  Interning fills only err->msg. */
+static int intern_metric(aiops_parse_ctx *ctx, const aiops_label *labels, size_t n,
+                         uint32_t *sid, aiops_err *err)
+{
+    char stem[256] = "";
+    if (n == 0 && ctx->name && ctx->name[0])
+        aiops_sanitize_name(ctx->name, strlen(ctx->name), stem, sizeof stem);
+    else if (n == 0)
+        aiops_stem_name(aiops_stream_entry(ctx->stream), "query", stem, sizeof stem);
+    return aiops_series_intern_foreign(ctx->series, stem, labels, n, sid, err);
+}
+
 static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
 {
     aiops_label *labels;
@@ -68,15 +105,7 @@ static int load_metric(loader *ld, json_t *metric, uint32_t *sid)
         aiops_jdoc_pop(&ld->jd);
         return rc;
     }
-    /* An aggregation without "by" (sum(rate(x[5m]))) has no labels at
-     * all: name it --name, or after the file without its date (daily
-     * dumps of one query are one series), as the query is not saved. */
-    char stem[256] = "";
-    if (n == 0 && ld->ctx->name && ld->ctx->name[0])
-        aiops_sanitize_name(ld->ctx->name, strlen(ld->ctx->name), stem, sizeof stem);
-    else if (n == 0)
-        aiops_stem_name(aiops_stream_entry(ld->ctx->stream), "query", stem, sizeof stem);
-    rc = aiops_series_intern_foreign(ld->ctx->series, stem, labels, n, sid, ld->jd.err);
+    rc = intern_metric(ld->ctx, labels, n, sid, ld->jd.err);
     free(labels);
     if (rc < 0) {
         /* Interning fills only msg: add file, line and path. */
@@ -416,6 +445,190 @@ static int all_blank(const char *s, size_t n)
     return p == n;
 }
 
+/* ---------------------------------------------------------- fast path */
+
+/* One series found by the scan: its "metric" object's text and its pairs. */
+typedef struct fseries {
+    size_t metric, metric_end;   /* [metric, metric_end) of the text */
+    size_t first, npairs;        /* offset of the first pair, and how many */
+} fseries;
+
+typedef struct fdoc {
+    fseries *ser;
+    size_t nser, cap;
+    int kinds;                   /* 1: some series had "values", 2: some had "value" */
+} fdoc;
+
+/* [ts, "value"] (or a number as the value), as load_point reads it. */
+static int f_pair(fscan *f, double *ts, double *v)
+{
+    if (!f_ch(f, '[') || f_num(f, ts) < 0 || !f_ch(f, ','))
+        return -1;
+    f_ws(f);
+    if (f->i < f->n && f->s[f->i] == '"') {
+        const char *p;
+        size_t len;
+        if (f_str(f, &p, &len) < 0 || aiops_parse_double(p, len, v) < 0)
+            return -1;
+    } else if (f_num(f, v) < 0) {
+        return -1;
+    }
+    return f_ch(f, ']') ? 0 : -1;
+}
+
+/* "values": [[ts, "v"], ...] in time order (an unsorted series is left
+ * to the old reader, which sorts it). */
+static int f_values(fscan *f, fseries *se)
+{
+    double ts, v, last = 0;
+    if (!f_ch(f, '['))
+        return -1;
+    f_ws(f);
+    se->first = f->i;
+    if (f_ch(f, ']'))
+        return 0;
+    do {
+        if (f_pair(f, &ts, &v) < 0 || (se->npairs && ts < last))
+            return -1;
+        last = ts;
+        se->npairs++;
+    } while (f_ch(f, ','));
+    return f_ch(f, ']') ? 0 : -1;
+}
+
+/* One element of "result": exactly "metric" and one of "values"/"value". */
+static int f_series(fscan *f, fdoc *d)
+{
+    fseries se = { 0 };
+    const char *k;
+    size_t kn;
+    int metric = 0, vals = 0;
+    if (!f_ch(f, '{'))
+        return -1;
+    do {
+        if (f_key(f, &k, &kn) < 0)
+            return -1;
+        if (F_IS(k, kn, "metric")) {
+            f_ws(f);
+            se.metric = f->i;
+            if (metric++ || f_metric(f) < 0)
+                return -1;
+            se.metric_end = f->i;
+        } else if (F_IS(k, kn, "values")) {
+            if (vals++ || f_values(f, &se) < 0)
+                return -1;
+            d->kinds |= 1;
+        } else if (F_IS(k, kn, "value")) {
+            double ts, v;
+            f_ws(f);
+            se.first = f->i;
+            se.npairs = 1;
+            if (vals++ || f_pair(f, &ts, &v) < 0)
+                return -1;
+            d->kinds |= 2;
+        } else {
+            return -1;
+        }
+    } while (f_ch(f, ','));
+    if (!f_ch(f, '}') || !metric || !vals || AIOPS_GROW(d->ser, d->cap, d->nser + 1))
+        return -1;
+    d->ser[d->nser++] = se;
+    return 0;
+}
+
+/* The members of the top object (top = 1) or of "data": a wrapped
+ * response is {"status":"success","data":{...}} (status optional), a
+ * bare one {"resultType":..,"result":..}; "matrix" and "vector" only. */
+static int f_object(fscan *f, fdoc *d, int top)
+{
+    const char *k, *v;
+    size_t kn, vn;
+    int status = 0, data = 0, rtype = 0, result = 0, matrix = 0;
+    if (!f_ch(f, '{'))
+        return -1;
+    do {
+        if (f_key(f, &k, &kn) < 0)
+            return -1;
+        if (top && F_IS(k, kn, "status")) {
+            if (status++ || f_str(f, &v, &vn) < 0 || !F_IS(v, vn, "success"))
+                return -1;
+        } else if (top && F_IS(k, kn, "data")) {
+            if (data++ || f_object(f, d, 0) < 0)
+                return -1;
+        } else if (F_IS(k, kn, "resultType")) {
+            if (rtype++ || f_str(f, &v, &vn) < 0)
+                return -1;
+            matrix = F_IS(v, vn, "matrix");
+            if (!matrix && !F_IS(v, vn, "vector"))
+                return -1;
+        } else if (F_IS(k, kn, "result")) {
+            if (result++ || !f_ch(f, '['))
+                return -1;
+            if (!f_ch(f, ']')) {
+                do {
+                    if (f_series(f, d) < 0)
+                        return -1;
+                } while (f_ch(f, ','));
+                if (!f_ch(f, ']'))
+                    return -1;
+            }
+        } else {
+            return -1;
+        }
+    } while (f_ch(f, ','));
+    if (!f_ch(f, '}'))
+        return -1;
+    if (data)                        /* {"status":..,"data":..} */
+        return rtype || result ? -1 : 0;
+    if (status || !rtype || !result)
+        return -1;
+    return d->kinds & (matrix ? 2 : 1) ? -1 : 0;
+}
+
+/* Scan, intern and set up the cursors; -1 (state as before, err clear)
+ * when the old reader must read the document. */
+static int fast_load(loader *ld)
+{
+    fscan f = { ld->jd.text, ld->jd.len, 0 };
+    fdoc d = { 0 };
+    promapi_state *st = ld->st;
+    aiops_label *lab = NULL;
+    char *txt = NULL;
+    size_t lcap = 0, tcap = 0, nlab;
+    int rc = -1;
+
+    if (f_object(&f, &d, 1) < 0 || (f_ws(&f), f.i != f.n))
+        goto out;
+    st->cur = malloc((d.nser ? d.nser : 1) * sizeof *st->cur);
+    st->heap = malloc((d.nser ? d.nser : 1) * sizeof *st->heap);
+    if (!st->cur || !st->heap)
+        goto out;
+    for (size_t i = 0; i < d.nser; i++) {
+        cursor *cu = &st->cur[i];
+        if (f_labels(f.s, d.ser[i].metric, d.ser[i].metric_end, &lab, &lcap, &nlab, &txt, &tcap) < 0 ||
+            intern_metric(ld->ctx, lab, nlab, &cu->sid, ld->jd.err) < 0)
+            goto out;
+        cu->pos = d.ser[i].first;
+        cu->end = d.ser[i].npairs;
+    }
+    st->ncur = d.nser;
+    st->text = f.s;
+    st->tlen = f.n;
+    rc = 0;
+out:
+    if (rc < 0) {
+        free(st->cur);
+        free(st->heap);
+        st->cur = NULL;
+        st->heap = NULL;
+        aiops_err_clear(ld->jd.err);
+    }
+    free(d.ser);
+    free(lab);
+    free(txt);
+    return rc;
+}
+
 static int load_doc(loader *ld)
 {
     json_error_t jerr;
@@ -430,6 +643,8 @@ static int load_doc(loader *ld)
     ld->jd.len -= bom;
     if (all_blank(ld->jd.text, ld->jd.len))   /* an empty file has no samples, not an error */
         return alloc_arrays(ld, 0, 0);
+    if (fast_load(ld) == 0)
+        return 0;
     top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!top)
         return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream),
@@ -445,8 +660,29 @@ static int load_doc(loader *ld)
 
 static int heap_less(const promapi_state *st, size_t a, size_t b)
 {
-    double ta = st->pts[st->cur[a].pos].ts, tb = st->pts[st->cur[b].pos].ts;
+    double ta = st->cur[a].ts, tb = st->cur[b].ts;
     return ta < tb || (ta == tb && a < b);   /* ties keep series order */
+}
+
+/* The cursor's next sample into its head: 1, or 0 when it has none. */
+static int cursor_pull(promapi_state *st, cursor *cu)
+{
+    if (st->text) {
+        if (cu->end == 0)
+            return 0;
+        fscan f = { st->text, st->tlen, cu->pos };
+        f_pair(&f, &cu->ts, &cu->v);      /* the scan checked it */
+        f_ch(&f, ',');
+        cu->pos = f.i;
+        cu->end--;
+        return 1;
+    }
+    if (cu->pos == cu->end)
+        return 0;
+    cu->ts = st->pts[cu->pos].ts;
+    cu->v = st->pts[cu->pos].v;
+    cu->pos++;
+    return 1;
 }
 
 static void sift_down(promapi_state *st, size_t i)
@@ -470,7 +706,7 @@ static void heap_build(promapi_state *st)
 {
     st->nheap = 0;
     for (size_t c = 0; c < st->ncur; c++)
-        if (st->cur[c].pos < st->cur[c].end)
+        if (cursor_pull(st, &st->cur[c]))
             st->heap[st->nheap++] = c;
     for (size_t i = st->nheap / 2; i-- > 0;)
         sift_down(st, i);
@@ -521,13 +757,12 @@ static int promapi_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, ai
     if (st->nheap == 0)
         return 0;
     cursor *cu = &st->cur[st->heap[0]];
-    const point *pt = &st->pts[cu->pos++];
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = cu->sid;
-    rec->ts = pt->ts;
-    rec->value = pt->v;
+    rec->ts = cu->ts;
+    rec->value = cu->v;
     rec->obj = NULL;
-    if (cu->pos == cu->end)
+    if (!cursor_pull(st, cu))
         st->heap[0] = st->heap[--st->nheap];
     sift_down(st, 0);
     return 1;
@@ -547,21 +782,36 @@ static int span_is(const char *s, size_t n, const char *lit)
 typedef struct head_keys {
     int type;                /* top-level "type": one of our own records */
     int result_type;         /* "resultType" at the top or inside "data" */
+    int prom_type;           /* ... and its value "matrix", "vector" or "scalar" */
     int success, error;      /* top-level "status" value */
     int error_type;          /* top-level "errorType" */
 } head_keys;
 
+static int is_prom_type(const char *h, size_t n, size_t after)
+{
+    static const char *const types[] = { "\"matrix\"", "\"vector\"", "\"scalar\"" };
+    aiops_jtext_ws(h, n, &after);
+    for (size_t i = 0; i < 3; i++)
+        if (after + 8 <= n && memcmp(h + after, types[i], 8) == 0)
+            return 1;
+    return 0;
+}
+
 static void note_key(const char *h, size_t n, const char *k, size_t kn, size_t after,
                      int depth, int in_data, head_keys *f)
 {
-    if (depth == 2 && in_data && span_is(k, kn, "resultType"))
+    if (depth == 2 && in_data && span_is(k, kn, "resultType")) {
         f->result_type = 1;
+        f->prom_type |= is_prom_type(h, n, after);
+    }
     if (depth != 1)
         return;
     if (span_is(k, kn, "type"))
         f->type = 1;
-    else if (span_is(k, kn, "resultType"))
+    else if (span_is(k, kn, "resultType")) {
         f->result_type = 1;
+        f->prom_type |= is_prom_type(h, n, after);
+    }
     else if (span_is(k, kn, "errorType"))
         f->error_type = 1;
     else if (span_is(k, kn, "status")) {
@@ -607,6 +857,10 @@ static int promapi_probe(const char *entry, const char *head, size_t n)
     scan_head(head, n, p, &f);
     if (f.type)
         return 0;
+    /* A Prometheus result type: certain (100), so detection stops here
+     * instead of running every other probe over the head (format.c). */
+    if (f.prom_type)
+        return 100;
     if (f.result_type)
         return 95;
     if (f.success)

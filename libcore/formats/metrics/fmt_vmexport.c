@@ -3,9 +3,13 @@
  * One line per series (timestamps in milliseconds), so the entry is not in
  * time order across lines: `ordered = 0` and the merge buffers it.
  *
- * Each line is parsed with jansson and kept while a cursor walks its
- * values; a point's fields are checked when it is emitted, so an error
- * names the line and the array index.
+ * Fast path: a line VictoriaMetrics writes (no escapes, no other keys)
+ * is checked whole by a hand scan (mscan.h) into flat arrays of times
+ * and values, and its series is interned once.  Any other line is
+ * parsed with jansson and kept while a cursor walks its values; a
+ * point's fields are checked when it is emitted, so an error names the
+ * line and the array index.  A line the scan does not fully accept
+ * goes that way, so records and errors are those of jansson.
  *
  * Errors are resumable (--skip-bad): a line that cannot be read (not JSON,
  * bad "metric", arrays missing or of different lengths) is dropped whole,
@@ -19,6 +23,7 @@
 #include "aiops_format.h"
 #include "common/jdoc.h"
 #include "formats/metrics/metrics.h"
+#include "formats/metrics/mscan.h"
 
 typedef struct vmx_state {
     json_t *doc;             /* the current line's object */
@@ -27,6 +32,14 @@ typedef struct vmx_state {
     size_t pos, n;           /* cursor over values/timestamps */
     uint32_t sid;
     long line;               /* line number of doc */
+    /* The fast path's line: times (s) and values, doc NULL. */
+    int fast;
+    double *fts, *fv;
+    size_t capts, capv;
+    aiops_label *lab;
+    size_t caplab;
+    char *txt;
+    size_t captxt;
 } vmx_state;
 
 static const char *name_of(aiops_parse_ctx *ctx)
@@ -92,6 +105,84 @@ static int load_object(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
     return load_metric(st, ctx, metric, err);
 }
 
+/* ---------------------------------------------------------- fast path */
+
+/* [n1, n2, ...] of numbers (timestamps: ms to s as point_ts) or also
+ * null and strings (values, as point_value); its length in *n. */
+static int f_array(fscan *f, double **out, size_t *cap, size_t *n, int values)
+{
+    double x;
+    *n = 0;
+    if (!f_ch(f, '['))
+        return -1;
+    if (f_ch(f, ']'))
+        return 0;
+    do {
+        f_ws(f);
+        if (values && f->i + 4 <= f->n && memcmp(f->s + f->i, "null", 4) == 0) {
+            f->i += 4;
+            x = NAN;
+        } else if (values && f->i < f->n && f->s[f->i] == '"') {
+            const char *p;
+            size_t len;
+            if (f_str(f, &p, &len) < 0 || aiops_parse_double(p, len, &x) < 0)
+                return -1;
+        } else if (f_num(f, &x) < 0) {
+            return -1;
+        } else if (!values) {
+            x /= 1000.0;
+        }
+        if (AIOPS_GROW(*out, *cap, *n + 1))
+            return -1;
+        (*out)[(*n)++] = x;
+    } while (f_ch(f, ','));
+    return f_ch(f, ']') ? 0 : -1;
+}
+
+/* The whole line checked and read into st->fts/fv, its series interned:
+ * 0, or -1 (err clear) for the jansson path. */
+static int fast_line(vmx_state *st, aiops_parse_ctx *ctx, const char *line, size_t len,
+                     aiops_err *err)
+{
+    fscan f = { line, len, 0 };
+    size_t from = 0, to = 0, nv = 0, nt = 0, nlab;
+    int metric = 0, vals = 0, tss = 0;
+    const char *k;
+    size_t kn;
+    if (!f_ch(&f, '{'))
+        return -1;
+    do {
+        if (f_key(&f, &k, &kn) < 0)
+            return -1;
+        if (F_IS(k, kn, "metric")) {
+            f_ws(&f);
+            from = f.i;
+            if (metric++ || f_metric(&f) < 0)
+                return -1;
+            to = f.i;
+        } else if (F_IS(k, kn, "values")) {
+            if (vals++ || f_array(&f, &st->fv, &st->capv, &nv, 1) < 0)
+                return -1;
+        } else if (F_IS(k, kn, "timestamps")) {
+            if (tss++ || f_array(&f, &st->fts, &st->capts, &nt, 0) < 0)
+                return -1;
+        } else {
+            return -1;
+        }
+    } while (f_ch(&f, ','));
+    if (!f_ch(&f, '}') || (f_ws(&f), f.i != f.n) || !metric || !vals || !tss || nv != nt)
+        return -1;
+    if (f_labels(line, from, to, &st->lab, &st->caplab, &nlab, &st->txt, &st->captxt) < 0 ||
+        aiops_series_intern_foreign(ctx->series, "", st->lab, nlab, &st->sid, err) < 0) {
+        aiops_err_clear(err);
+        return -1;
+    }
+    st->fast = 1;
+    st->pos = 0;
+    st->n = nv;
+    return 0;
+}
+
 /* Read the next non-blank line into st->doc: 1, 0 at end, <0 error. */
 static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
 {
@@ -103,6 +194,7 @@ static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
     json_decref(st->doc);
     st->doc = NULL;
     st->n = st->pos = 0;
+    st->fast = 0;
     do {
         if ((rc = aiops_stream_getline(ctx->stream, &line, &len, err)) <= 0)
             return rc;
@@ -110,6 +202,8 @@ static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
         aiops_jtext_ws(line, len, &i);
     } while (i == len);   /* blank lines carry no data */
     st->line = aiops_stream_lineno(ctx->stream);
+    if (fast_line(st, ctx, line + i, len - i, err) == 0)
+        return 1;
     st->doc = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!st->doc)
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
@@ -168,6 +262,10 @@ static void vmx_close(void *state)
     if (!st)
         return;
     json_decref(st->doc);
+    free(st->fts);
+    free(st->fv);
+    free(st->lab);
+    free(st->txt);
     free(st);
 }
 
@@ -191,7 +289,10 @@ static int vmx_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_
             return rc;
         }
     }
-    if ((rc = point_ts(st, ctx, &rec->ts, err)) < 0 ||
+    if (st->fast) {
+        rec->ts = st->fts[st->pos];
+        rec->value = st->fv[st->pos];
+    } else if ((rc = point_ts(st, ctx, &rec->ts, err)) < 0 ||
         (rc = point_value(st, ctx, &rec->value, err)) < 0) {
         st->pos++;              /* drop this sample; the line's others follow */
         ctx->resumable = 1;

@@ -153,6 +153,15 @@ static void test_sample_cached_series_key(void **state)
     expect_sample(f, "{\"type\":\"sample\",\"ts\":4,\"name\":\"up\",\"labels\":{\"job\":\"x\",\"zone\":\"\"},\"value\":1}",
                   "up{job=\"x\"}", 4, 1);
     assert_int_equal(f->rec.sid, id);
+    /* Another spelling (labels in another order) misses the cache: its
+     * labels are copied from the line then, and it is the same series. */
+    expect_sample(f, "{\"type\":\"sample\",\"ts\":5,\"labels\":{\"zone\":\"\",\"job\":\"x\"},\"name\":\"up\",\"value\":1}",
+                  "up{job=\"x\"}", 5, 1);
+    assert_int_equal(f->rec.sid, id);
+    /* A miss after hits: its own labels, nothing of earlier lines. */
+    expect_sample(f, "{\"type\":\"sample\",\"ts\":6,\"name\":\"up\",\"labels\":{\"job\":\"y\",\"a\":\"b\"},\"value\":2}",
+                  "up{a=\"b\",job=\"y\"}", 6, 2);
+    assert_int_not_equal(f->rec.sid, id);
 }
 
 static void test_sample_name_or_labels_only(void **state)

@@ -429,12 +429,17 @@ static void test_tsv_fallback(void **state)
     /* A sample with extra fields cannot be TSV either. */
     put_obj(&f, AIOPS_R_SAMPLE, up, 4, 2, "{\"unit\":\"s\"}");
     put_sample(&f, up, 5, 3);
+    /* Again: the per-series decision is kept (found once per series). */
+    put_sample(&f, tab_sid, 6, 1.5);
+    put_sample(&f, up, 7, 4);
     fx_close_expect(&f,
         "1\tup\t1\n"
         "{\"type\":\"alert\",\"ts\":2,\"name\":\"A\",\"state\":\"firing\"}\n"
         "{\"type\":\"sample\",\"ts\":3,\"name\":\"t\",\"labels\":{\"a\":\"x\\ty\"},\"value\":0.5}\n"
         "{\"type\":\"sample\",\"ts\":4,\"name\":\"up\",\"labels\":{},\"value\":2,\"unit\":\"s\"}\n"
-        "5\tup\t3\n");
+        "5\tup\t3\n"
+        "{\"type\":\"sample\",\"ts\":6,\"name\":\"t\",\"labels\":{\"a\":\"x\\ty\"},\"value\":1.5}\n"
+        "7\tup\t4\n");
 }
 
 static void test_repeated_timestamps(void **state)

@@ -387,6 +387,116 @@ static void test_invalid_utf8(void **state)
                AIOPS_EPARSE, 3, "expected a Prometheus API JSON document");
 }
 
+
+/* ------------------------------------------------- fast path = jansson */
+
+/* The hand scan reads the documents Prometheus writes; anything else
+ * (here: an unknown "warnings" member, which the jansson reader ignores)
+ * goes through jansson.  Both must give the same records: same series,
+ * times, values (bit for bit, -0 and NaN included) and order. */
+static void same_records(const char *doc)
+{
+    char slow[4096];
+    size_t p = 0;
+    while (doc[p] != '{')
+        p++;
+    int n = snprintf(slow, sizeof slow, "%.*s{\"warnings\":[\"w\"],%s", (int)p, doc, doc + p + 1);
+    assert_true(n > 0 && (size_t)n < sizeof slow);
+    run a, b;
+    parse(doc, &a);
+    parse(slow, &b);
+    if (a.rc != 0 || b.rc != 0)
+        print_error("fast rc %d '%s', jansson rc %d '%s'\n%s\n", a.rc, a.err.msg, b.rc,
+                    b.err.msg, doc);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_string_equal(a.g[i].series, b.g[i].series);
+        assert_memory_equal(&a.g[i].ts, &b.g[i].ts, sizeof(double));
+        if (isnan(a.g[i].v))
+            assert_true(isnan(b.g[i].v));
+        else
+            assert_memory_equal(&a.g[i].v, &b.g[i].v, sizeof(double));
+    }
+}
+
+static void test_fast_path_same_as_jansson(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        RANGE,
+        /* members in any order, at every level */
+        "{\"data\":{\"result\":[{\"values\":[[1,\"2\"],[3,\"4\"]],\"metric\":{\"job\":\"a\","
+        "\"__name__\":\"m\"}},{\"metric\":{\"__name__\":\"m\",\"job\":\"b\"},\"values\":"
+        "[[0.5,\"1e3\"],[3,\"-0\"],[9,\"0.1\"]]}],\"resultType\":\"matrix\"},\"status\":\"success\"}",
+        /* tabs, CRLF, values as JSON numbers, -0, exponents, big and fractional times */
+        "{\r\n\t\"status\" : \"success\" ,\r\n\t\"data\" : { \"resultType\" : \"matrix\" , \"result\""
+        " : [ { \"metric\" : { } , \"values\" : [ [ 1700000000.123 , 5 ] , [ 1700000000.125 , -0 ] ,"
+        " [ 1.7e9 , -0.0 ] , [ 17000000001 , 1E-7 ] ] } ] } }\r\n",
+        /* empty results and empty series */
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}",
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+        "{\"metric\":{\"a\":\"1\"},\"values\":[]},{\"metric\":{\"a\":\"2\"},\"values\":[[5,\"5\"]]}]}}",
+        /* vector, a data object without status, UTF-8 and empty label values */
+        "{\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{\"__name__\":\"up\","
+        "\"pod\":\"caf\xc3\xa9\",\"zone\":\"\"},\"value\":[1700000060.5,\"1\"]},"
+        "{\"metric\":{\"__name__\":\"up\"},\"value\":[1700000060.5,\"NaN\"]}]}}",
+        /* the jansson reader's cases: escapes, an unsorted series, numbers past 18 digits */
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+        "{\"metric\":{\"a\":\"x\\\"y\\u00e9\"},\"values\":[[3,\"3\"],[1,\"1\"],[2,\"2\"]]},"
+        "{\"metric\":{\"a\":\"z\"},\"values\":[[1,\"12345678901234567890\"],[2,1234567890123456789]]}]}}",
+        /* the same label set twice: one series */
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+        "{\"metric\":{\"a\":\"1\",\"b\":\"2\"},\"values\":[[1,\"1\"],[3,\"3\"]]},"
+        "{\"metric\":{\"b\":\"2\",\"a\":\"1\"},\"values\":[[2,\"2\"]]}]}}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        same_records(docs[i]);
+}
+
+/* What the fast path reads, checked against known values (not only
+ * against the jansson reader). */
+static void test_fast_path_values(void **state)
+{
+    (void)state;
+    run r;
+    parse("{\"status\":\"success\",\"data\":{\"result\":[{\"values\":[[1,\"2\"],[3,4.5]],"
+          "\"metric\":{\"job\":\"a\",\"__name__\":\"m\"}},{\"metric\":{\"__name__\":\"m\","
+          "\"job\":\"b\"},\"values\":[[0.5,\"1e3\"],[3,\"-Inf\"],[1700000000.123,-0]]}],"
+          "\"resultType\":\"matrix\"}}", &r);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 5);
+    EXPECT(&r, 0, "m{job=\"b\"}", 0.5, 1000);
+    EXPECT(&r, 1, "m{job=\"a\"}", 1, 2);
+    EXPECT(&r, 2, "m{job=\"a\"}", 3, 4.5);           /* tie: series order */
+    EXPECT(&r, 3, "m{job=\"b\"}", 3, -INFINITY);
+    EXPECT(&r, 4, "m{job=\"b\"}", 1700000000.123, 0);
+    assert_false(signbit(r.g[4].v));                 /* a JSON integer -0 is 0, as in jansson */
+}
+
+/* Whatever the fast scan gives up on, the errors are the jansson
+ * reader's: the scan never reports one itself. */
+static void test_fast_path_leaves_errors_to_jansson(void **state)
+{
+    (void)state;
+    /* a bad sample late in a long series: one resumable error first */
+    expect_err("{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"1\"},\"values\":"
+               "[[1,\"1\"],[2,\"2\"],\n[3,\"x\"]]}]}",
+               AIOPS_EPARSE, 2, "result[0].values[2][1]: expected a sample value");
+    /* a number jansson cannot hold */
+    expect_err("{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"1\"},\"values\":"
+               "[[1e999,\"1\"]]}]}",
+               AIOPS_EPARSE, 1, "expected a Prometheus API JSON document");
+    /* "values" in a vector */
+    expect_err("{\"resultType\":\"vector\",\"result\":[\n{\"metric\":{\"a\":\"1\"},\"values\":"
+               "[[1,\"1\"]]}]}",
+               AIOPS_EPARSE, 2, "expected a \"value\" key");
+    /* trailing garbage after a document the scan liked up to there */
+    expect_err("{\"resultType\":\"matrix\",\"result\":[]}\nx",
+               AIOPS_EPARSE, 2, "expected a Prometheus API JSON document");
+}
+
 /* ------------------------------------------------------------- probe */
 
 static int probe(const char *head)
@@ -423,6 +533,21 @@ static void test_probe(void **state)
     assert_int_equal(probe("{\"status\":\"suc"), 0);
 }
 
+/* A Prometheus result type is certain (100): detection stops at it and
+ * does not run the other probes over the head; "streams" is Loki's. */
+static void test_probe_certain_stops_detection(void **state)
+{
+    (void)state;
+    assert_int_equal(probe(RANGE), 100);
+    assert_int_equal(probe("{\"data\":{\"resultType\":\"vector\",\"result\":[]}}"), 100);
+    assert_int_equal(probe("{\"resultType\" : \"scalar\",\"result\":[1,\"1\"]}"), 100);
+    assert_int_equal(probe("{\"status\":\"success\",\"data\":{\"resultType\":\"streams\"}}"), 95);
+    assert_int_equal(probe("{\"x\":{\"resultType\":\"matrix\"}}"), 0);
+    assert_ptr_equal(aiops_format_detect("q.json", RANGE, strlen(RANGE)), &aiops_fmt_prom_api);
+    const char *loki = "{\"status\":\"success\",\"data\":{\"resultType\":\"streams\",\"result\":[]}}";
+    assert_ptr_equal(aiops_format_detect("q.json", loki, strlen(loki)), &aiops_fmt_loki);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +569,10 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_empty_metric_named_after_file),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path_same_as_jansson),
+        cmocka_unit_test(test_fast_path_values),
+        cmocka_unit_test(test_fast_path_leaves_errors_to_jansson),
+        cmocka_unit_test(test_probe_certain_stops_detection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

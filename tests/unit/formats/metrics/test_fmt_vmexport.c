@@ -307,6 +307,62 @@ static int probe(const char *head)
     return aiops_fmt_vm_export.probe("x.jsonl", head, strlen(head));
 }
 
+
+/* ------------------------------------------------- fast path = jansson */
+
+/* A line the hand scan reads and the same line with an extra member
+ * (which only the jansson path takes, and ignores) give the same
+ * records, bit for bit. */
+static void same_records(const char *line)
+{
+    char slow[2048];
+    size_t p = 0;
+    while (line[p] != '{')
+        p++;
+    int n = snprintf(slow, sizeof slow, "%.*s{\"x\":1,%s", (int)p, line, line + p + 1);
+    assert_true(n > 0 && (size_t)n < sizeof slow);
+    run a, b;
+    parse(line, &a);
+    parse(slow, &b);
+    if (a.rc != 0 || b.rc != 0)
+        print_error("fast rc %d '%s', jansson rc %d '%s'\n", a.rc, a.err.msg, b.rc, b.err.msg);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_string_equal(a.g[i].series, b.g[i].series);
+        assert_memory_equal(&a.g[i].ts, &b.g[i].ts, sizeof(double));
+        if (isnan(a.g[i].v))
+            assert_true(isnan(b.g[i].v));
+        else
+            assert_memory_equal(&a.g[i].v, &b.g[i].v, sizeof(double));
+    }
+}
+
+static void test_fast_path_same_as_jansson(void **state)
+{
+    (void)state;
+    same_records("{\"metric\":{\"__name__\":\"up\",\"job\":\"x\"},\"values\":[1,0.5,-0,1e3,null,"
+                 "\"NaN\",\"+Inf\",\"2.25\"],\"timestamps\":[1700000000000,1700000015000,"
+                 "1700000030000,1700000045000.5,1.7e12,-0,1700000090001,9007199254740993]}\n");
+    same_records(" { \"timestamps\" : [ 1700000000000 ] , \"values\" : [ 7 ] , \"metric\" : "
+                 "{ \"__name__\" : \"m.x\" , \"service.name\" : \"caf\xc3\xa9\" , \"e\" : \"\" } }\n");
+    same_records("{\"metric\":{\"a\":\"1\"},\"values\":[],\"timestamps\":[]}\n"
+                 "{\"metric\":{\"__name__\":\"a\\\"b\"},\"values\":[1],\"timestamps\":[1000]}\n");
+}
+
+static void test_fast_path_values(void **state)
+{
+    (void)state;
+    run r;
+    parse("{\"timestamps\":[1700000000000,1700000015500],\"metric\":{\"job\":\"x\","
+          "\"__name__\":\"up\"},\"values\":[null,\"2.5\"]}\n", &r);
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 2);
+    EXPECT(&r, 0, "up{job=\"x\"}", 1700000000, NAN);
+    EXPECT(&r, 1, "up{job=\"x\"}", 1700000015.5, 2.5);
+}
+
 static void test_probe(void **state)
 {
     (void)state;
@@ -351,6 +407,8 @@ int main(void)
         cmocka_unit_test(test_errors_resumable),
         cmocka_unit_test(test_truncated_and_invalid),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path_same_as_jansson),
+        cmocka_unit_test(test_fast_path_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
