@@ -29,24 +29,30 @@ static int load_labels(const cli *c, aiops_predict_trainer *tr, const char *path
     return rc;
 }
 
-/* Every record of paths into add(ctx, ...); queued output after each. */
+/* Every record of paths into add(ctx, ...); queued output after each
+ * and, with pass (--pass-through), the record itself after its output:
+ * the predictions a record completes are stamped before it. */
 typedef int (*add_fn)(void *ctx, const aiops_record *r, aiops_err *err);
 static int read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,
-                    add_fn add, void *ctx, aiops_predictor *p, aiops_writer *w, aiops_err *err)
+                    add_fn add, void *ctx, aiops_predictor *p, aiops_writer *w, int pass, aiops_err *err)
 {
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* events, alerts, anomalies read through a field view; no trees */
+    ro.flush = w;            /* live input: flushed whenever the input pauses */
     aiops_record r, out;
     int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = add(ctx, &r, err);
         if (rc < 0)
             cli_reader_locate(rd, err);
-        aiops_record_clear(&r);
         while (!rc && p && aiops_predictor_pop(p, &out)) {
             rc = aiops_writer_write(w, &out, err);
             aiops_record_clear(&out);
         }
+        if (!rc && pass)
+            rc = aiops_writer_write(w, &r, err);
+        aiops_record_clear(&r);
     }
     cli_reader_report(c, rd);
     aiops_reader_free(rd);
@@ -110,7 +116,7 @@ static int train(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
         if (!rc)
             rc = load_labels(c, tr, g->labels.v[i], tab, err);
         if (!rc)
-            rc = read_all(c, in + i, 1, tab, trainer_add, tr, NULL, NULL, err);
+            rc = read_all(c, in + i, 1, tab, trainer_add, tr, NULL, NULL, 0, err);
         if (!rc)
             rc = aiops_predict_trainer_end(tr, err);
         aiops_series_table_free(tab);
@@ -149,7 +155,7 @@ static int score(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
     size_t n;
     const char *const *in = cli_inputs(c, &n);
     if (!rc)
-        rc = read_all(c, in, n, tab, predictor_add, p, p, w, err);
+        rc = read_all(c, in, n, tab, predictor_add, p, p, w, g->pass, err);
     if (!rc)
         rc = aiops_predictor_finish(p, err);
     aiops_record out;
@@ -172,6 +178,8 @@ int main(int argc, char **argv)
                  "at every tick and write a prediction record when a service's probability of an\n"
                  "incident crosses the model's threshold; for resources with a limit, warn when\n"
                  "their robust trend reaches it within --eta-horizon (no training needed).\n"
+                 "With --pass-through, the input records are written too, so that it runs in a\n"
+                 "pipe (aiops-replay ... | aiops-predict --model M --pass-through | aiops-fit ...).\n"
                  "With --train, learn the model from labelled inputs.",
         .footer = "Exit status: 0 ok, 2 usage or input error.\n"
                   "See aiops-predict(1) and docs/FORMAT.md (prediction).\n",
