@@ -196,6 +196,9 @@ int aiops_predictor_finish(aiops_predictor *p, aiops_err *err);
 int aiops_predictor_pop(aiops_predictor *p, aiops_record *rec);
 /* Series and services tracked (for tests of bounded memory). */
 size_t aiops_predictor_services(const aiops_predictor *p);
+/* Points the series' windows can hold now, summed (for tests of bounded
+ * memory): a ring grows to the points of one window, at most max_points. */
+size_t aiops_predictor_points(const aiops_predictor *p);
 
 /* ------------------------------------------------------- training */
 
