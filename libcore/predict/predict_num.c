@@ -11,8 +11,11 @@
 
 /* What a fit computes: the slope only, also the level and scale, or also
  * Sen's interval (three selections over the n (n-1) / 2 slopes instead of
- * one: the costliest part, needed only for the exhaustion ETA). */
-enum { FIT_SLOPE, FIT_LEVEL, FIT_INTERVAL };
+ * one: the costliest part, needed only for the exhaustion ETA); FIT_ETA:
+ * the slope, and the interval only when the slope is above zero (the ETA
+ * wants a lower bound above zero, which a slope at or below zero cannot
+ * have: the bound is at most the median). */
+enum { FIT_SLOPE, FIT_LEVEL, FIT_INTERVAL, FIT_ETA };
 
 static int trend_fit(const double *t, const double *v, size_t n, aiops_trend *out, double *scratch,
                      int what)
@@ -31,7 +34,7 @@ static int trend_fit(const double *t, const double *v, size_t n, aiops_trend *ou
     out->slope = aiops_quantile(scratch, m, 0.5);
     out->n = n;
     out->slope_lo = out->slope_hi = NAN;
-    if (what == FIT_INTERVAL) {
+    if (what == FIT_INTERVAL || (what == FIT_ETA && out->slope > 0)) {
         /* Sen's interval: the order statistics (N -+ C) / 2 of the slopes,
          * C = z sqrt(n (n-1) (2n+5) / 18) (no ties correction).  Order
          * statistics: the selection above reordered scratch, not its values. */
@@ -40,7 +43,7 @@ static int trend_fit(const double *t, const double *v, size_t n, aiops_trend *ou
         out->slope_lo = lo >= 0 ? aiops_select_kth(scratch, m, (size_t)lo) : -INFINITY;
         out->slope_hi = hi < (double)m ? aiops_select_kth(scratch, m, (size_t)hi) : INFINITY;
     }
-    if (what == FIT_SLOPE)
+    if (what == FIT_SLOPE || what == FIT_ETA)
         return 0;
     for (size_t i = 0; i < n; i++)
         scratch[i] = v[i] - out->slope * (t[i] - t0);
@@ -186,7 +189,7 @@ int aiops_eta_fit(const double *t, const double *v, size_t n, double now, double
         if (len < 5)
             break;
         aiops_trend tr;
-        if (aiops_trend_fit(t + s, v + s, len, &tr, scratch) || !(tr.slope_lo > 0))
+        if (trend_fit(t + s, v + s, len, &tr, scratch, FIT_ETA) || !(tr.slope_lo > 0))
             continue;
         /* The upper envelope: the peaks of a sawtooth reach the limit first. */
         for (size_t i = 0; i < len; i++)
