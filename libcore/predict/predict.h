@@ -15,9 +15,12 @@
  *
  * Layer 6: includes the root headers, common/ and record/ only.  Every
  * function returns 0 or a negative AIOPS_E* code with err filled; the
- * library never prints.  Memory while scoring grows with the number of
- * series and services (each series keeps at most max_points points of
- * its window), never with the length of the input. */
+ * library never prints.  Memory grows with the number of series and
+ * services (each series keeps the points of one window, at most
+ * max_points), never with the length of the input: while training, the
+ * negative ticks go to an unnamed temporary file under $TMPDIR (counted
+ * against AIOPS_MAX_SPILL), and only the positives, the rows drawn for
+ * the fit and the ticks before each label stay in memory. */
 #ifndef AIOPS_PREDICT_H
 #define AIOPS_PREDICT_H
 

@@ -4,9 +4,11 @@
  * window ends `lead` before its deadline (declared, else start), one per
  * lead of o->leads, for that service.  Negatives: ticks of any service at
  * least neg_gap away from every label of the episode ([start - gap,
- * end + gap] excluded), the first max_rows of them kept in order; from
- * them neg_ratio x positives are drawn (seeded), weighted so that both
- * classes carry the same total weight.  The threshold is the lowest of a
+ * end + gap] excluded), the first max_rows of them kept in order in a
+ * temporary file (memory stays bounded by labels and services); from
+ * them neg_ratio x positives are drawn (seeded, a partial Fisher-Yates
+ * that stores only the entries it moves), weighted so that both classes
+ * carry the same total weight.  The threshold is the lowest of a
  * ladder from 0.5 up whose debounced warnings on all kept negative ticks
  * come to at most false_per_day per day of them.  The lead-time report replays each training incident's
  * root service over the `lookback` before its deadline: the first warning
