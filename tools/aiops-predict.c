@@ -69,7 +69,7 @@ static int predictor_add(void *ctx, const aiops_record *r, aiops_err *err)
     return aiops_predictor_add(ctx, r, err);
 }
 
-static void print_report(const json_t *rep, const aiops_predict_model *m)
+static void print_report(const json_t *rep, const aiops_predict_model *m, double false_per_day)
 {
     const json_t *ld = json_object_get(rep, "leads");
     fprintf(stderr, "aiops-predict: trained on %lld incidents in %lld episodes: %lld positive and %lld "
@@ -81,6 +81,12 @@ static void print_report(const json_t *rep, const aiops_predict_model *m)
             (long long)json_integer_value(json_object_get(rep, "negative_ticks")),
             (long long)json_integer_value(json_object_get(rep, "iterations")));
     fprintf(stderr, "aiops-predict: threshold %.3f\n", m->threshold);
+    /* "at most X a day" over fewer than 1/X days of negatives allows none */
+    double days = json_number_value(json_object_get(rep, "negative_days"));
+    if (false_per_day > 0 && days > 0 && false_per_day * days < 1)
+        fprintf(stderr, "aiops-predict: note: --false-per-day %g over %.1f days of negative ticks allows no "
+                        "false warning at all: the threshold is the lowest with none, if any (more training "
+                        "data, or a larger --false-per-day, gives a lower one)\n", false_per_day, days);
     if (isfinite(m->lead_median))
         fprintf(stderr, "aiops-predict: first signs appear a median of %.0f min before (p10 %.0f, p90 %.0f "
                         "min; %lld of %lld training incidents warned)\n",
@@ -128,7 +134,7 @@ static int train(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
     if (!rc)
         rc = aiops_predict_model_save(&m, rep, g->out, err);
     if (!rc)
-        print_report(rep, &m);
+        print_report(rep, &m, g->po.false_per_day);
     json_decref(rep);
     aiops_predict_trainer_free(tr);
     return rc;
