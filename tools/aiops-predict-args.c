@@ -87,6 +87,13 @@ void predict_parse_args(cli *c, cfg *g)
                 "(\\fBnode_filesystem_size_bytes\\fR for \\fBnode_filesystem_used_bytes\\fR), and\n"
                 "usage ratios of disks, filesystems, volumes, pools, quotas and inodes have\n"
                 "the limit 1."},
+        {CLI_LONG, "pass-through", NULL, "write the input records through too, predictions among them", CLI_FLAG,
+         .dest = &g->pass,
+         .man = "Write every input record through as well, each after the prediction records\n"
+                "it completes (they are stamped with earlier tick times), so that the tool\n"
+                "runs inside a pipe on the replayed stream, like aiops-fit and aiops-cluster:\n"
+                "\\fBaiops-replay A | aiops-predict \\-\\-model M \\-\\-pass-through | aiops-fit | ...\\fR.\n"
+                "Without it only prediction records are written."},
         {CLI_LONG, "eta-horizon", "DUR", "exhaustion warns when the ETA is at most DUR away (2h)", CLI_DURATION,
          .dest = &o->eta_horizon},
         {CLI_LONG, "no-eta", NULL, "no time-to-exhaustion warnings", CLI_FLAG, .dest = &g->no_eta},
@@ -119,6 +126,8 @@ void predict_parse_args(cli *c, cfg *g)
         cli_die_usage(c, "--train: needs -o FILE for the model");
     if (g->train && g->model)
         cli_die_usage(c, "--train and --model: choose one");
+    if (g->train && g->pass)
+        cli_die_usage(c, "--pass-through: only when scoring (--train writes a model)");
     if (!g->train && (g->labels.n || g->dump))
         cli_die_usage(c, "--labels and --dump-features: only with --train");
     if (o->window < o->every)

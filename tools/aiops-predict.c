@@ -29,24 +29,30 @@ static int load_labels(const cli *c, aiops_predict_trainer *tr, const char *path
     return rc;
 }
 
-/* Every record of paths into add(ctx, ...); queued output after each. */
+/* Every record of paths into add(ctx, ...); queued output after each
+ * and, with pass (--pass-through), the record itself after its output:
+ * the predictions a record completes are stamped before it. */
 typedef int (*add_fn)(void *ctx, const aiops_record *r, aiops_err *err);
 static int read_all(const cli *c, const char *const *paths, size_t n, aiops_series_table *tab,
-                    add_fn add, void *ctx, aiops_predictor *p, aiops_writer *w, aiops_err *err)
+                    add_fn add, void *ctx, aiops_predictor *p, aiops_writer *w, int pass, aiops_err *err)
 {
     aiops_reader *rd = NULL;
     aiops_reader_opts ro = {0};
+    ro.raw_text = 1;         /* events, alerts, anomalies read through a field view; no trees */
+    ro.flush = w;            /* live input: flushed whenever the input pauses */
     aiops_record r, out;
     int rc = cli_reader_new(c, &rd, paths, n, tab, &ro, err);
     while (!rc && (rc = aiops_reader_next(rd, &r, err)) == 1) {
         rc = add(ctx, &r, err);
         if (rc < 0)
             cli_reader_locate(rd, err);
-        aiops_record_clear(&r);
         while (!rc && p && aiops_predictor_pop(p, &out)) {
             rc = aiops_writer_write(w, &out, err);
             aiops_record_clear(&out);
         }
+        if (!rc && pass)
+            rc = aiops_writer_write(w, &r, err);
+        aiops_record_clear(&r);
     }
     cli_reader_report(c, rd);
     aiops_reader_free(rd);
@@ -63,7 +69,7 @@ static int predictor_add(void *ctx, const aiops_record *r, aiops_err *err)
     return aiops_predictor_add(ctx, r, err);
 }
 
-static void print_report(const json_t *rep, const aiops_predict_model *m)
+static void print_report(const json_t *rep, const aiops_predict_model *m, double false_per_day)
 {
     const json_t *ld = json_object_get(rep, "leads");
     fprintf(stderr, "aiops-predict: trained on %lld incidents in %lld episodes: %lld positive and %lld "
@@ -75,6 +81,12 @@ static void print_report(const json_t *rep, const aiops_predict_model *m)
             (long long)json_integer_value(json_object_get(rep, "negative_ticks")),
             (long long)json_integer_value(json_object_get(rep, "iterations")));
     fprintf(stderr, "aiops-predict: threshold %.3f\n", m->threshold);
+    /* "at most X a day" over fewer than 1/X days of negatives allows none */
+    double days = json_number_value(json_object_get(rep, "negative_days"));
+    if (false_per_day > 0 && days > 0 && false_per_day * days < 1)
+        fprintf(stderr, "aiops-predict: note: --false-per-day %g over %.1f days of negative ticks allows no "
+                        "false warning at all: the threshold is the lowest with none, if any (more training "
+                        "data, or a larger --false-per-day, gives a lower one)\n", false_per_day, days);
     if (isfinite(m->lead_median))
         fprintf(stderr, "aiops-predict: first signs appear a median of %.0f min before (p10 %.0f, p90 %.0f "
                         "min; %lld of %lld training incidents warned)\n",
@@ -110,7 +122,7 @@ static int train(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
         if (!rc)
             rc = load_labels(c, tr, g->labels.v[i], tab, err);
         if (!rc)
-            rc = read_all(c, in + i, 1, tab, trainer_add, tr, NULL, NULL, err);
+            rc = read_all(c, in + i, 1, tab, trainer_add, tr, NULL, NULL, 0, err);
         if (!rc)
             rc = aiops_predict_trainer_end(tr, err);
         aiops_series_table_free(tab);
@@ -122,7 +134,7 @@ static int train(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
     if (!rc)
         rc = aiops_predict_model_save(&m, rep, g->out, err);
     if (!rc)
-        print_report(rep, &m);
+        print_report(rep, &m, g->po.false_per_day);
     json_decref(rep);
     aiops_predict_trainer_free(tr);
     return rc;
@@ -149,7 +161,7 @@ static int score(const cli *c, const cfg *g, const aiops_predict_limits *lim, ai
     size_t n;
     const char *const *in = cli_inputs(c, &n);
     if (!rc)
-        rc = read_all(c, in, n, tab, predictor_add, p, p, w, err);
+        rc = read_all(c, in, n, tab, predictor_add, p, p, w, g->pass, err);
     if (!rc)
         rc = aiops_predictor_finish(p, err);
     aiops_record out;
@@ -172,6 +184,8 @@ int main(int argc, char **argv)
                  "at every tick and write a prediction record when a service's probability of an\n"
                  "incident crosses the model's threshold; for resources with a limit, warn when\n"
                  "their robust trend reaches it within --eta-horizon (no training needed).\n"
+                 "With --pass-through, the input records are written too, so that it runs in a\n"
+                 "pipe (aiops-replay ... | aiops-predict --model M --pass-through | aiops-fit ...).\n"
                  "With --train, learn the model from labelled inputs.",
         .footer = "Exit status: 0 ok, 2 usage or input error.\n"
                   "See aiops-predict(1) and docs/FORMAT.md (prediction).\n",

@@ -10,7 +10,7 @@
 
 typedef struct cfg {
     aiops_predict_opts po;
-    int train, no_eta;
+    int train, no_eta, pass;
     int64_t seed;
     cli_list labels;
     const char *model, *limits, *out, *dump;

@@ -15,9 +15,12 @@
  *
  * Layer 6: includes the root headers, common/ and record/ only.  Every
  * function returns 0 or a negative AIOPS_E* code with err filled; the
- * library never prints.  Memory while scoring grows with the number of
- * series and services (each series keeps at most max_points points of
- * its window), never with the length of the input. */
+ * library never prints.  Memory grows with the number of series and
+ * services (each series keeps the points of one window, at most
+ * max_points), never with the length of the input: while training, the
+ * negative ticks go to an unnamed temporary file under $TMPDIR (counted
+ * against AIOPS_MAX_SPILL), and only the positives, the rows drawn for
+ * the fit and the ticks before each label stay in memory. */
 #ifndef AIOPS_PREDICT_H
 #define AIOPS_PREDICT_H
 
@@ -196,6 +199,9 @@ int aiops_predictor_finish(aiops_predictor *p, aiops_err *err);
 int aiops_predictor_pop(aiops_predictor *p, aiops_record *rec);
 /* Series and services tracked (for tests of bounded memory). */
 size_t aiops_predictor_services(const aiops_predictor *p);
+/* Points the series' windows can hold now, summed (for tests of bounded
+ * memory): a ring grows to the points of one window, at most max_points. */
+size_t aiops_predictor_points(const aiops_predictor *p);
 
 /* ------------------------------------------------------- training */
 

@@ -248,7 +248,8 @@ int pf_init(pf_engine *e, const aiops_predict_opts *o, const aiops_predict_limit
     e->on_tick = fn;
     e->ctx = ctx;
     e->scr = malloc(AIOPS_PREDICT_SCRATCH(PF_MAX_FIT) * sizeof *e->scr);
-    if (!e->scr)
+    e->view = aiops_rview_new();
+    if (!e->scr || !e->view)
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (!(o->every > 0) || !(o->window >= o->every) || o->max_points < 8)
         return aiops_err_set(err, AIOPS_EINVAL, NULL, 0,
@@ -269,6 +270,7 @@ void pf_free(pf_engine *e)
     free(e->ser);
     free(e->svc);
     free(e->scr);
+    aiops_rview_free(e->view);
     memset(e, 0, sizeof *e);
 }
 
@@ -328,6 +330,33 @@ static int new_series(pf_engine *e, uint32_t sid, aiops_err *err)
     return 0;
 }
 
+/* Double a series' ring (at least 16 points, at most max): the window
+ * holds what a tick needs, so a ring grows only to the points of one
+ * window, not to max_points, at a low sampling rate. */
+static int grow_ring(pf_series *s, size_t max)
+{
+    size_t cap = s->cap ? 2 * s->cap : 16;
+    if (cap > max)
+        cap = max;
+    double *t = malloc(cap * sizeof *t), *v = malloc(cap * sizeof *v);
+    if (!t || !v) {
+        free(t);
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        t[i] = s->t[(s->head + i) % s->cap];
+        v[i] = s->v[(s->head + i) % s->cap];
+    }
+    free(s->t);
+    free(s->v);
+    s->t = t;
+    s->v = v;
+    s->cap = cap;
+    s->head = 0;
+    return 0;
+}
+
 static int add_sample(pf_engine *e, const aiops_record *r, aiops_err *err)
 {
     if (!isfinite(r->value))
@@ -340,13 +369,14 @@ static int add_sample(pf_engine *e, const aiops_record *r, aiops_err *err)
     int rc = s->seen ? 0 : new_series(e, r->sid, err);
     if (rc)
         return rc;
-    if (!s->t) {
-        s->cap = e->o.max_points;
-        s->t = malloc(s->cap * sizeof *s->t);
-        s->v = malloc(s->cap * sizeof *s->v);
-        if (!s->t || !s->v)
-            return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    /* points no tick to come looks at (the next window starts after
+     * next_tick - window) leave the ring */
+    while (s->n && s->t[s->head] <= e->next_tick - e->o.window) {
+        s->head = (s->head + 1) % s->cap;
+        s->n--;
     }
+    if (s->n == s->cap && s->cap < e->o.max_points && (rc = grow_ring(s, e->o.max_points)))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     size_t at = (s->head + s->n) % s->cap;
     if (s->n == s->cap)
         s->head = (s->head + 1) % s->cap;
@@ -355,11 +385,6 @@ static int add_sample(pf_engine *e, const aiops_record *r, aiops_err *err)
     s->t[at] = r->ts;
     s->v[at] = r->value;
     return 0;
-}
-
-static const char *field(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
 }
 
 static void push_ring(double *t, double *v, size_t *n, double ts, double val)
@@ -385,18 +410,41 @@ static int sign_for(pf_engine *e, const char *svc, double ts, aiops_err *err)
     return rc < 0 ? rc : 0;
 }
 
+/* The services of an incident record (a tree; a text record is parsed
+ * first, on a copy). */
+static int incident_signs(pf_engine *e, const aiops_record *r, aiops_err *err)
+{
+    aiops_record tmp = *r;
+    aiops_err perr = {0};
+    json_incref(tmp.obj);
+    const json_t *o = aiops_record_json(&tmp, &perr), *v;
+    int rc = o || !perr.code ? 0 : perr.code;
+    if (rc)
+        *err = perr;
+    size_t k;
+    json_array_foreach(json_object_get(o, "services"), k, v)
+        if (!rc)
+            rc = sign_for(e, json_string_value(v), r->ts, err);
+    aiops_record_clear(&tmp);
+    return rc;
+}
+
 /* Events, alerts, anomalies and incidents: change events and anomaly
  * scores are features; alerts firing, OOM kills, restarts and incidents
- * are signs that an incident is under way. */
+ * are signs that an incident is under way.  Fields are read through a
+ * view, so records passed on as text need no tree. */
 static int add_other(pf_engine *e, const aiops_record *r, aiops_err *err)
 {
-    const json_t *o = r->obj;
-    const char *svc = field(o, "service");
+    if (r->type == AIOPS_R_INCIDENT)
+        return incident_signs(e, r, err);
+    int rc = aiops_rview_set(e->view, r, err);
+    if (rc)
+        return rc;
+    const char *svc = aiops_rview_str(e->view, NULL, "service", NULL);
     uint32_t i;
-    int rc;
     switch (r->type) {
     case AIOPS_R_EVENT: {
-        const char *k = field(o, "kind");
+        const char *k = aiops_rview_str(e->view, NULL, "kind", NULL);
         if (!k || !svc || !*svc)
             return 0;
         if (!strcmp(k, "oom_kill") || !strcmp(k, "restart"))
@@ -409,26 +457,17 @@ static int add_other(pf_engine *e, const aiops_record *r, aiops_err *err)
         return 0;
     }
     case AIOPS_R_ALERT: {
-        const char *st = field(o, "state");
+        const char *st = aiops_rview_str(e->view, NULL, "state", NULL);
         return st && (!strcmp(st, "firing") || !strcmp(st, "resolved")) ? sign_for(e, svc, r->ts, err) : 0;
     }
     case AIOPS_R_ANOMALY: {
         /* aiops-fit's calibrated score (--threshold, --bands), 0..1 */
-        const json_t *a = json_object_get(o, "anomaly_score");
-        double sc = json_number_value(a);
-        if (!svc || !*svc || !json_is_number(a) || !isfinite(sc))
+        double sc;
+        if (!svc || !*svc || !aiops_rview_num(e->view, NULL, "anomaly_score", &sc) || !isfinite(sc))
             return 0;
         if ((rc = find_service(e, svc, &i, err)))
             return rc;
         push_ring(e->svc[i].an_t, e->svc[i].an_s, &e->svc[i].nan, r->ts, sc);
-        return 0;
-    }
-    case AIOPS_R_INCIDENT: {
-        const json_t *a = json_object_get(o, "services"), *v;
-        size_t k;
-        json_array_foreach(a, k, v)
-            if ((rc = sign_for(e, json_string_value(v), r->ts, err)))
-                return rc;
         return 0;
     }
     default: return 0;

@@ -59,6 +59,7 @@ typedef struct pf_engine {
     void *ctx;
     /* scratch */
     double tt[PF_MAX_FIT], vv[PF_MAX_FIT], *scr;
+    aiops_rview *view;           /* fields of events, alerts, anomalies */
 } pf_engine;
 
 int pf_init(pf_engine *e, const aiops_predict_opts *o, const aiops_predict_limits *limits,

@@ -9,8 +9,16 @@
 
 #define SEN_Z 1.959963984540054     /* two-sided 95 % */
 
-int aiops_trend_fit(const double *t, const double *v, size_t n, aiops_trend *out,
-                    double *scratch)
+/* What a fit computes: the slope only, also the level and scale, or also
+ * Sen's interval (three selections over the n (n-1) / 2 slopes instead of
+ * one: the costliest part, needed only for the exhaustion ETA); FIT_ETA:
+ * the slope, and the interval only when the slope is above zero (the ETA
+ * wants a lower bound above zero, which a slope at or below zero cannot
+ * have: the bound is at most the median). */
+enum { FIT_SLOPE, FIT_LEVEL, FIT_INTERVAL, FIT_ETA };
+
+static int trend_fit(const double *t, const double *v, size_t n, aiops_trend *out, double *scratch,
+                     int what)
 {
     memset(out, 0, sizeof *out);
     if (n < 3)
@@ -23,21 +31,33 @@ int aiops_trend_fit(const double *t, const double *v, size_t n, aiops_trend *out
                 scratch[m++] = (v[j] - v[i]) / (t[j] - t[i]);
     if (m == 0)
         return -1;
-    /* Sen's interval: the order statistics (N -+ C) / 2 of the slopes,
-     * C = z sqrt(n (n-1) (2n+5) / 18) (no ties correction). */
-    double C = SEN_Z * sqrt((double)n * (double)(n - 1) * (double)(2 * n + 5) / 18.0);
-    double lo = floor(((double)m - C) / 2), hi = ceil(((double)m + C) / 2);
     out->slope = aiops_quantile(scratch, m, 0.5);
-    out->slope_lo = lo >= 0 ? aiops_select_kth(scratch, m, (size_t)lo) : -INFINITY;
-    out->slope_hi = hi < (double)m ? aiops_select_kth(scratch, m, (size_t)hi) : INFINITY;
+    out->n = n;
+    out->slope_lo = out->slope_hi = NAN;
+    if (what == FIT_INTERVAL || (what == FIT_ETA && out->slope > 0)) {
+        /* Sen's interval: the order statistics (N -+ C) / 2 of the slopes,
+         * C = z sqrt(n (n-1) (2n+5) / 18) (no ties correction).  Order
+         * statistics: the selection above reordered scratch, not its values. */
+        double C = SEN_Z * sqrt((double)n * (double)(n - 1) * (double)(2 * n + 5) / 18.0);
+        double lo = floor(((double)m - C) / 2), hi = ceil(((double)m + C) / 2);
+        out->slope_lo = lo >= 0 ? aiops_select_kth(scratch, m, (size_t)lo) : -INFINITY;
+        out->slope_hi = hi < (double)m ? aiops_select_kth(scratch, m, (size_t)hi) : INFINITY;
+    }
+    if (what == FIT_SLOPE || what == FIT_ETA)
+        return 0;
     for (size_t i = 0; i < n; i++)
         scratch[i] = v[i] - out->slope * (t[i] - t0);
     out->level = aiops_quantile(scratch, n, 0.5);
     for (size_t i = 0; i < n; i++)
         scratch[i] = fabs(v[i] - out->slope * (t[i] - t0) - out->level);
     out->scale = 1.4826 * aiops_quantile(scratch, n, 0.5);
-    out->n = n;
     return 0;
+}
+
+int aiops_trend_fit(const double *t, const double *v, size_t n, aiops_trend *out,
+                    double *scratch)
+{
+    return trend_fit(t, v, n, out, scratch, FIT_INTERVAL);
 }
 
 double aiops_trend_strength(const aiops_trend *tr, double span, double rel_floor, double clip)
@@ -53,12 +73,12 @@ double aiops_trend_multiscale(const double *t, const double *v, size_t n, double
                               double clip, double *scratch)
 {
     aiops_trend all, part;
-    if (aiops_trend_fit(t, v, n, &all, scratch))
+    if (trend_fit(t, v, n, &all, scratch, FIT_LEVEL))
         return 0;
     double best = aiops_trend_strength(&all, span, rel_floor, clip);
     for (int q = 1; q < 3; q++) {
         size_t len = n >> q;
-        if (len < 4 || aiops_trend_fit(t + n - len, v + n - len, len, &part, scratch))
+        if (len < 4 || trend_fit(t + n - len, v + n - len, len, &part, scratch, FIT_SLOPE))
             break;
         part.scale = all.scale;     /* the noise of the whole window */
         part.level = all.level;
@@ -127,7 +147,7 @@ double aiops_leak_indicator(const double *t, const double *v, size_t n, double *
         if (b - a < min_len)
             continue;
         aiops_trend tr;
-        if (aiops_trend_fit(t + a, v + a, b - a, &tr, scratch) || !(tr.slope > 0))
+        if (trend_fit(t + a, v + a, b - a, &tr, scratch, FIT_LEVEL) || !(tr.slope > 0))
             continue;
         acc += (double)(b - a) * r_squared(t + a, v + a, b - a);
         used += b - a;
@@ -169,7 +189,7 @@ int aiops_eta_fit(const double *t, const double *v, size_t n, double now, double
         if (len < 5)
             break;
         aiops_trend tr;
-        if (aiops_trend_fit(t + s, v + s, len, &tr, scratch) || !(tr.slope_lo > 0))
+        if (trend_fit(t + s, v + s, len, &tr, scratch, FIT_ETA) || !(tr.slope_lo > 0))
             continue;
         /* The upper envelope: the peaks of a sawtooth reach the limit first. */
         for (size_t i = 0; i < len; i++)

@@ -293,3 +293,11 @@ size_t aiops_predictor_services(const aiops_predictor *p)
 {
     return p->e.nsvc;
 }
+
+size_t aiops_predictor_points(const aiops_predictor *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->e.nser; i++)
+        n += p->e.ser[i].cap;
+    return n;
+}

@@ -4,21 +4,26 @@
  * window ends `lead` before its deadline (declared, else start), one per
  * lead of o->leads, for that service.  Negatives: ticks of any service at
  * least neg_gap away from every label of the episode ([start - gap,
- * end + gap] excluded), the first max_rows of them kept in order; from
- * them neg_ratio x positives are drawn (seeded), weighted so that both
- * classes carry the same total weight.  The threshold is the lowest of a
+ * end + gap] excluded), the first max_rows of them kept in order in a
+ * temporary file (memory stays bounded by labels and services); from
+ * them neg_ratio x positives are drawn (seeded, a partial Fisher-Yates
+ * that stores only the entries it moves), weighted so that both classes
+ * carry the same total weight.  The threshold is the lowest of a
  * ladder from 0.5 up whose debounced warnings on all kept negative ticks
  * come to at most false_per_day per day of them.  The lead-time report replays each training incident's
  * root service over the `lookback` before its deadline: the first warning
  * the debounced threshold gives. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/array.h"
 #include "common/jdoc.h"
+#include "common/limits.h"
 #include "common/ofile.h"
 #include "common/stats.h"
 #include "predict/predict_impl.h"
@@ -39,10 +44,12 @@ typedef struct tr_trace {        /* a tick of a label's root service before its 
     double f[NF];
 } tr_trace;
 
-typedef struct neg_key {
+/* A negative tick as spilled to the temporary file. */
+typedef struct neg_row {
     uint32_t ep, svc;
-    double T, p;
-} neg_key;
+    double T;
+    double f[NF];
+} neg_row;
 
 struct aiops_predict_trainer {
     aiops_predict_opts o;
@@ -52,10 +59,10 @@ struct aiops_predict_trainer {
     size_t nlab, caplab, total_labels, episodes;
     double *pos;                 /* npos rows of NF */
     size_t npos, cappos;
-    double *neg;                 /* negative ticks in input order: nneg rows of NF */
-    size_t nneg, capneg;
-    neg_key *nk;                 /* their episode, service and time */
-    size_t capnk;
+    FILE *negf;                  /* negative ticks in input order: nneg neg_rows in a
+                                    temporary file (memory stays bounded by the labels
+                                    and services, whatever the length of the input) */
+    size_t nneg;
     uint64_t seen_neg, rng;
     double neg_time, last_neg_T; /* time covered by negative ticks, s */
     tr_trace *tr;
@@ -102,8 +109,8 @@ void aiops_predict_trainer_free(aiops_predict_trainer *tr)
     free_labels(tr);
     free(tr->lab);
     free(tr->pos);
-    free(tr->neg);
-    free(tr->nk);
+    if (tr->negf)
+        fclose(tr->negf);
     free(tr->tr);
     free(tr->X);
     free(tr->y);
@@ -117,6 +124,32 @@ static int push_row(double **rows, size_t *n, size_t *cap, const double *f)
         return -1;
     memcpy(*rows + *n * NF, f, NF * sizeof *f);
     (*n)++;
+    return 0;
+}
+
+/* An unnamed temporary file under $TMPDIR (else /tmp): gone when closed,
+ * however the process ends. */
+static int temp_fail(const char *what, aiops_err *err)
+{
+    const char *dir = getenv("TMPDIR");
+    return aiops_err_set(err, AIOPS_EIO, NULL, 0, "%s a temporary file of training rows under %s: %s", what,
+                         dir && dir[0] ? dir : "/tmp", errno ? strerror(errno) : "short read");
+}
+
+static int temp_file(FILE **out, aiops_err *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/aiops-predict-XXXXXX", dir && dir[0] ? dir : "/tmp");
+    errno = 0;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return temp_fail("cannot create", err);
+    unlink(path);
+    if (!(*out = fdopen(fd, "w+b"))) {
+        close(fd);
+        return temp_fail("cannot open", err);
+    }
     return 0;
 }
 
@@ -157,12 +190,16 @@ static int on_tick(void *ctx, double T, uint32_t si, const double *f, aiops_err 
         tr->last_neg_T = T;
         tr->neg_time += tr->o.every;
     }
-    if (AIOPS_GROW(tr->nk, tr->capnk, tr->nneg + 1))
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    tr->nk[tr->nneg] = (neg_key){(uint32_t)tr->episodes, si, T, 0};
-    if (push_row(&tr->neg, &tr->nneg, &tr->capneg, f))
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    return 0;
+    neg_row row = {(uint32_t)tr->episodes, si, T, {0}};
+    memcpy(row.f, f, sizeof row.f);
+    int rc = tr->negf ? 0 : temp_file(&tr->negf, err);
+    if (!rc)
+        rc = aiops_limit_spill(sizeof row, err);
+    if (!rc && fwrite(&row, sizeof row, 1, tr->negf) != 1)
+        rc = temp_fail("cannot write", err);
+    if (!rc)
+        tr->nneg++;
+    return rc;
 }
 
 int aiops_predict_trainer_begin(aiops_predict_trainer *tr, const aiops_predict_limits *limits,
@@ -280,97 +317,179 @@ static json_t *importance(const aiops_predict_model *m)
     return a;
 }
 
-static int by_service_time(const void *a, const void *b)
+/* The rungs of the threshold ladder: 1 - 0.5 * 10^(-k/20), k = 0..80
+ * (0.5 ... 0.99995). */
+#define RUNGS 81
+
+static double rung(int k)
 {
-    const neg_key *x = a, *y = b;
-    if (x->ep != y->ep)
-        return x->ep < y->ep ? -1 : 1;
-    if (x->svc != y->svc)
-        return x->svc < y->svc ? -1 : 1;
-    return x->T < y->T ? -1 : x->T > y->T;
+    return 1 - 0.5 * pow(10, -k / 20.0);
 }
 
-/* Warnings the debounce gives on the negative ticks (sorted by episode,
- * service, time) at threshold thr: runs of consecutive ticks at or above
- * it that last at least hold. */
-static size_t false_warnings(const aiops_predict_trainer *tr, double thr)
+/* Debounce state of one service at each rung. */
+typedef struct fw_state {
+    double prev_T;               /* its last negative tick (NaN: none yet) */
+    double above[RUNGS];         /* since when at or above the rung (NaN: below) */
+    unsigned char warned[RUNGS];
+} fw_state;
+
+/* One pass over the spilled negative ticks: their probability under m, and
+ * the warnings the debounce would give at each rung, counted into
+ * nw[RUNGS]: runs of consecutive ticks (of a service, at most 1.5 ticks
+ * apart) at or above the rung that last at least hold.  The state is kept
+ * per service, so memory grows with the services, not with the ticks. */
+static int false_warnings(aiops_predict_trainer *tr, const aiops_predict_model *m, size_t *nw, aiops_err *err)
 {
-    size_t n = 0;
-    int warned = 0;
-    double above = NAN;
+    fw_state *st = NULL;
+    size_t nst = 0, cap = 0;
+    uint32_t ep = UINT32_MAX;
+    neg_row row;
+    memset(nw, 0, RUNGS * sizeof *nw);
+    if (fseek(tr->negf, 0, SEEK_SET))
+        return temp_fail("cannot rewind", err);
     for (size_t i = 0; i < tr->nneg; i++) {
-        const neg_key *k = &tr->nk[i];
-        int same = i && k->ep == k[-1].ep && k->svc == k[-1].svc && k->T - k[-1].T <= tr->o.every * 1.5;
-        if (!same) {
-            above = NAN;
-            warned = 0;
+        errno = 0;
+        if (fread(&row, sizeof row, 1, tr->negf) != 1) {
+            free(st);
+            return temp_fail("cannot read", err);
         }
-        if (k->p >= thr) {
-            if (isnan(above))
-                above = k->T;
-            if (!warned && k->T - above >= tr->o.hold) {
-                warned = 1;
-                n++;
+        if (row.ep != ep)
+            nst = 0;    /* services are numbered per episode */
+        ep = row.ep;
+        if (row.svc >= nst) {
+            if (AIOPS_GROW(st, cap, (size_t)row.svc + 1)) {
+                free(st);
+                return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
             }
-        } else {
-            above = NAN;
-            warned = 0;
+            for (; nst <= row.svc; nst++) {
+                st[nst].prev_T = NAN;
+                for (int k = 0; k < RUNGS; k++) {
+                    st[nst].above[k] = NAN;
+                    st[nst].warned[k] = 0;
+                }
+            }
+        }
+        fw_state *s = &st[row.svc];
+        int same = !isnan(s->prev_T) && row.T - s->prev_T <= tr->o.every * 1.5;
+        s->prev_T = row.T;
+        double p = aiops_predict_model_prob(m, row.f);
+        for (int k = 0; k < RUNGS; k++) {
+            if (!same) {
+                s->above[k] = NAN;
+                s->warned[k] = 0;
+            }
+            if (p >= rung(k)) {
+                if (isnan(s->above[k]))
+                    s->above[k] = row.T;
+                if (!s->warned[k] && row.T - s->above[k] >= tr->o.hold) {
+                    s->warned[k] = 1;
+                    nw[k]++;
+                }
+            } else {
+                s->above[k] = NAN;
+                s->warned[k] = 0;
+            }
         }
     }
-    return n;
+    free(st);
+    return 0;
 }
 
-/* The lowest threshold of the ladder 1 - 0.5 * 10^(-k/20), k = 0..80
- * (0.5 ... 0.99995), whose false warnings per day on the negative ticks
- * are at most the target. */
+/* The lowest rung whose false warnings per day on the negative ticks are
+ * at most the target (the top rung when none is). */
 static int tune_threshold(aiops_predict_trainer *tr, aiops_predict_model *m, double *fpd, aiops_err *err)
 {
-    (void)err;
-    for (size_t i = 0; i < tr->nneg; i++)
-        tr->nk[i].p = aiops_predict_model_prob(m, tr->neg + i * NF);
-    qsort(tr->nk, tr->nneg, sizeof *tr->nk, by_service_time);
+    size_t nw[RUNGS];
+    int rc = false_warnings(tr, m, nw, err);
+    if (rc)
+        return rc;
     double days = tr->neg_time / 86400;
-    for (int k = 0; k <= 80; k++) {
-        double thr = 1 - 0.5 * pow(10, -k / 20.0);
-        *fpd = days > 0 ? (double)false_warnings(tr, thr) / days : 0;
-        m->threshold = thr;
+    for (int k = 0; k < RUNGS; k++) {
+        *fpd = days > 0 ? (double)nw[k] / days : 0;
+        m->threshold = rung(k);
         if (*fpd <= tr->o.false_per_day)
             break;
     }
     return 0;
 }
 
-/* The training rows: all positives, k negatives drawn from the reservoir. */
+/* A partial Fisher-Yates shuffle of 0..n-1 that stores only the entries it
+ * moved (at most 2k of them): open addressing, key+1 (0: empty). */
+typedef struct perm_map {
+    size_t *key, *val, mask;
+} perm_map;
+
+static size_t *perm_slot(perm_map *pm, size_t i)
+{
+    size_t h = (i * 0x9e3779b97f4a7c15ULL) >> 7 & pm->mask;
+    while (pm->key[h] && pm->key[h] != i + 1)
+        h = (h + 1) & pm->mask;
+    if (!pm->key[h]) {
+        pm->key[h] = i + 1;
+        pm->val[h] = i;    /* untouched entries hold their own index */
+    }
+    return &pm->val[h];
+}
+
+typedef struct pick {
+    size_t row, at;
+} pick;
+
+static int by_row(const void *a, const void *b)
+{
+    const pick *x = a, *y = b;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The training rows: all positives, then k negatives drawn (seeded) from
+ * the spilled ones, read back in one pass in file order. */
 static int build_rows(aiops_predict_trainer *tr, size_t k, aiops_err *err)
 {
-    size_t n = tr->npos + k;
-    size_t *perm = malloc((tr->nneg + 1) * sizeof *perm);
+    size_t n = tr->npos + k, slots = 16;
+    while (slots < 4 * k + 4)
+        slots *= 2;
+    perm_map pm = {calloc(slots, sizeof(size_t)), malloc(slots * sizeof(size_t)), slots - 1};
+    pick *pk = malloc((k + 1) * sizeof *pk);
     tr->X = malloc(n * NF * sizeof *tr->X);
     tr->y = malloc(n * sizeof *tr->y);
     tr->w = malloc(n * sizeof *tr->w);
-    if (!perm || !tr->X || !tr->y || !tr->w) {
-        free(perm);
-        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    int rc = pm.key && pm.val && pk && tr->X && tr->y && tr->w
+                 ? 0 : aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; !rc && i < k; i++) {     /* partial Fisher-Yates */
+        size_t j = i + (size_t)(next_rand(&tr->rng) % (tr->nneg - i));
+        size_t *a = perm_slot(&pm, i), *b = perm_slot(&pm, j), t = *a;
+        *a = *b;
+        *b = t;
     }
-    for (size_t i = 0; i < tr->nneg; i++)
-        perm[i] = i;
-    for (size_t i = 0; i < k; i++) {     /* partial Fisher-Yates */
-        size_t j = i + (size_t)(next_rand(&tr->rng) % (tr->nneg - i)), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
+    for (size_t i = 0; !rc && i < k; i++)
+        pk[i] = (pick){*perm_slot(&pm, i), i};
+    if (!rc)
+        qsort(pk, k, sizeof *pk, by_row);
+    if (!rc && fseek(tr->negf, 0, SEEK_SET))
+        rc = temp_fail("cannot rewind", err);
+    neg_row row;
+    for (size_t i = 0, r = 0; !rc && i < k; r++) {
+        errno = 0;
+        if (fread(&row, sizeof row, 1, tr->negf) != 1)
+            rc = temp_fail("cannot read", err);
+        for (; !rc && i < k && pk[i].row == r; i++) {
+            size_t at = tr->npos + pk[i].at;
+            memcpy(tr->X + at * NF, row.f, NF * sizeof *tr->X);
+            tr->y[at] = 0;
+            tr->w[at] = (double)tr->npos / (double)k;
+        }
     }
+    free(pm.key);
+    free(pm.val);
+    free(pk);
+    if (rc)
+        return rc;
     memcpy(tr->X, tr->pos, tr->npos * NF * sizeof *tr->X);
     for (size_t i = 0; i < tr->npos; i++) {
         tr->y[i] = 1;
         tr->w[i] = 1;
     }
-    for (size_t i = 0; i < k; i++) {
-        memcpy(tr->X + (tr->npos + i) * NF, tr->neg + perm[i] * NF, NF * sizeof *tr->X);
-        tr->y[tr->npos + i] = 0;
-        tr->w[tr->npos + i] = (double)tr->npos / (double)k;
-    }
     tr->nrows = n;
-    free(perm);
     return 0;
 }
 

@@ -339,6 +339,140 @@ static void test_predictor_disk(void **state)
     aiops_series_table_free(tab);
 }
 
+/* One series at a 1-minute step with the default 2 h window: its ring
+ * holds one window (121 points at most: 128 slots), the same after 2 days
+ * as after 10, not max_points (1024) and not the input's length. */
+static void test_predictor_bounded(void **state)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_predict_opts o;
+    aiops_predict_opts_default(&o);
+    aiops_predictor *p = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_predictor_new(&p, &o, NULL, NULL, tab, &err), 0);
+    double t0 = 1700000000;
+    size_t at2 = 0;
+    for (int i = 0; i < 10 * 1440; i++) {
+        assert_int_equal(sample(p, tab, "cpu_usage_ratio{service=\"db\"}", t0 + 60.0 * i, 0.3 + 0.01 * noise(i)), 0);
+        if (i == 2 * 1440)
+            at2 = aiops_predictor_points(p);
+    }
+    assert_int_equal(at2, 128);
+    assert_int_equal(aiops_predictor_points(p), 128);
+    assert_int_equal(aiops_predictor_services(p), 1);
+    aiops_predictor_free(p);
+    aiops_series_table_free(tab);
+}
+
+/* Fields of a record that carries them as text (the reader's raw_text, as
+ * in a pipe): an alert firing on the service is a sign of an incident, so
+ * the open disk_full warning resolves with reason "incident". */
+static void test_predictor_text_alert(void **state)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_predict_opts o;
+    aiops_predict_opts_default(&o);
+    aiops_predictor *p = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_predictor_new(&p, &o, NULL, NULL, tab, &err), 0);
+    double t0 = 1700000000;
+    int firing = 0, resolved = 0;
+    for (int i = 0; i <= 72; i++) {
+        double ts = t0 + 300.0 * i, h = (ts - t0) / 3600;
+        double v = h < 3 ? 0.5 : fmin(1, 0.5 + 0.25 * (h - 3));
+        assert_int_equal(sample(p, tab, "disk_usage_ratio{service=\"db\"}", ts, v + 0.001 * noise(i)), 0);
+        if (i == 50) {    /* 4 h 10 min: warned, not yet full (full at 5 h) */
+            aiops_record a = {.type = AIOPS_R_ALERT, .ts = ts + 1,
+                              .obj = json_string(",\"service\":\"db\",\"state\":\"firing\",\"alertname\":\"DiskFilling\"")};
+            assert_int_equal(aiops_predictor_add(p, &a, &err), 0);
+            aiops_record_clear(&a);
+        }
+        aiops_record r;
+        while (aiops_predictor_pop(p, &r)) {
+            const char *st = json_string_value(json_object_get(r.obj, "state"));
+            if (!strcmp(st, "firing"))
+                firing++;
+            else {
+                resolved++;
+                assert_string_equal(json_string_value(json_object_get(r.obj, "reason")), "incident");
+            }
+            aiops_record_clear(&r);
+        }
+    }
+    assert_int_equal(firing, 1);
+    assert_int_equal(resolved, 1);
+    aiops_predictor_free(p);
+    aiops_series_table_free(tab);
+}
+
+/* The trainer on two days of one service whose error ratio climbs for an
+ * hour before a label at 36 h: 3 positives (one per lead), negatives from
+ * the ticks 3 h or more from the label; they are spilled to a temporary
+ * file under $TMPDIR, so a TMPDIR that does not exist is an I/O error
+ * that names it. */
+static int train_day(aiops_predict_trainer *tr, aiops_series_table *tab, aiops_err *err)
+{
+    double t0 = 1700006400, lab = t0 + 36 * 3600;
+    json_t *l = json_pack("{s:s,s:f,s:s}", "type", "label", "start", lab, "root_cause", "api");
+    int rc = aiops_predict_trainer_begin(tr, NULL, tab, err);
+    if (!rc)
+        rc = aiops_predict_trainer_label(tr, l, err);
+    json_decref(l);
+    for (int i = 0; !rc && i < 48 * 12; i++) {
+        double ts = t0 + 300.0 * i, v = 0.01 + 0.002 * noise(i);
+        if (ts > lab - 3600 && ts <= lab)
+            v += 0.2 * (ts - (lab - 3600)) / 3600;
+        uint32_t sid;
+        const char *name = "http_error_ratio{service=\"api\"}";
+        if ((rc = aiops_series_intern_text(tab, name, strlen(name), &sid, err)))
+            break;
+        aiops_record r = {.type = AIOPS_R_SAMPLE, .ts = ts, .value = v, .sid = sid};
+        rc = aiops_predict_trainer_add(tr, &r, err);
+    }
+    return rc ? rc : aiops_predict_trainer_end(tr, err);
+}
+
+static void test_trainer_spill(void **state)
+{
+    aiops_predict_opts o;
+    aiops_predict_opts_default(&o);
+    aiops_predict_trainer *tr = NULL;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_err err = {0};
+    assert_int_equal(aiops_predict_trainer_new(&tr, &o, &err), 0);
+    assert_int_equal(train_day(tr, tab, &err), 0);
+    aiops_predict_model m;
+    json_t *rep = NULL;
+    assert_int_equal(aiops_predict_trainer_fit(tr, &m, &rep, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(rep, "positives")), 3);
+    assert_int_equal(json_integer_value(json_object_get(rep, "negatives")), 12);
+    /* 576 ticks (every 5 min over 48 h) less the 73 from 33 h to 39 h
+     * (3 h either side of the label): every one of them spilled and read
+     * back for the threshold */
+    assert_int_equal(json_integer_value(json_object_get(rep, "negative_ticks")), 503);
+    assert_true(fabs(json_number_value(json_object_get(rep, "negative_days")) - 503 * 300 / 86400.0) < 1e-9);
+    assert_true(m.threshold >= 0.5 && m.threshold < 1);
+    assert_true(m.coef[1 + AIOPS_PF_ERROR_TREND] > 0);    /* the climb is what warns */
+    json_decref(rep);
+    aiops_predict_trainer_free(tr);
+    aiops_series_table_free(tab);
+
+    const char *old = getenv("TMPDIR");
+    char *keep = old ? strdup(old) : NULL;
+    setenv("TMPDIR", "/nonexistent-aiops-dir", 1);
+    tab = aiops_series_table_new();
+    assert_int_equal(aiops_predict_trainer_new(&tr, &o, &err), 0);
+    assert_int_equal(train_day(tr, tab, &err), AIOPS_EIO);
+    assert_non_null(strstr(err.msg, "/nonexistent-aiops-dir"));
+    aiops_predict_trainer_free(tr);
+    aiops_series_table_free(tab);
+    if (keep)
+        setenv("TMPDIR", keep, 1);
+    else
+        unsetenv("TMPDIR");
+    free(keep);
+}
+
 static void test_limits_file(void **state)
 {
     char path[] = "/tmp/aiops-limits.XXXXXX";
@@ -370,6 +504,8 @@ int main(void)
         cmocka_unit_test(test_eta_sawtooth),   cmocka_unit_test(test_logit_table),
         cmocka_unit_test(test_logit_penalised), cmocka_unit_test(test_model_file),
         cmocka_unit_test(test_predictor_disk), cmocka_unit_test(test_limits_file),
+        cmocka_unit_test(test_predictor_bounded), cmocka_unit_test(test_predictor_text_alert),
+        cmocka_unit_test(test_trainer_spill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
