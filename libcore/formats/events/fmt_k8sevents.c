@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 /* The involved object: core/v1 involvedObject or events.k8s.io regarding. */
 typedef struct involved {
@@ -218,7 +219,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
  * an epoch-number time, a syntax error) returns 0 having pushed nothing,
  * and the line is read as a tree as always. */
 
-#define BAIL 1
+#define BAIL AIOPS_TOK_BAIL
 
 typedef struct kfast {
     aiops_jpull *p;
@@ -230,14 +231,7 @@ typedef struct kfast {
 
 #define NONE ((size_t)-1)
 
-/* A member's value not used: read with repeats checked. */
-static int kskip(kfast *k)
-{
-    aiops_err e;
-    aiops_obs_pull d = { .p = k->p };
-    int t = aiops_jpull_next(k->p, &e);
-    return t < 0 ? BAIL : aiops_obs_pull_skip_unique(&d, t, &e) ? BAIL : 0;
-}
+static int kskip(kfast *k) { aiops_err e; return aiops_tok_skip(k->p, &e) ? BAIL : 0; }
 
 /* The next token as a kept string (null: absent, as jdoc reads it): 0
  * or BAIL. */
@@ -257,31 +251,21 @@ static int kstr(kfast *k, size_t *off)
     return k->tmp->oom ? BAIL : 0;
 }
 
-typedef int (*kmember_fn)(kfast *k, unsigned i);
-
 /* The members of an object (after its '{'), each named in names, once. */
-static int kmembers(kfast *k, const char *const *names, kmember_fn fn)
+static int kmembers(kfast *k, const char *const *names, aiops_tok_member fn)
 {
     aiops_err e;
-    unsigned seen = 0;
-    int t;
-    while ((t = aiops_jpull_next(k->p, &e)) == AIOPS_JT_KEY) {
-        const char *key = aiops_jpull_text(k->p, NULL);
-        unsigned i = 0;
-        while (names[i] && strcmp(key, names[i]) != 0)
-            i++;
-        if (!names[i] || (seen & (1u << i)) || fn(k, i))
-            return BAIL;
-        seen |= 1u << i;
-    }
-    return t == AIOPS_JT_OBJ_END ? 0 : BAIL;
+    return aiops_tok_members(k->p, k, NULL, fn, names, &e) ? BAIL : 0;
 }
 
 static const char *const involved_names[] = { "kind", "name", "namespace", "apiVersion", "uid",
                                                "resourceVersion", "fieldPath", NULL };
 
-static int involved_member(kfast *k, unsigned i)
+static int involved_member(void *self, void *ctx, unsigned i, aiops_err *err)
 {
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
     return i == 0 ? kstr(k, &k->kind) : i == 1 ? kstr(k, &k->name)
                                        : i == 2 ? kstr(k, &k->ns) : kskip(k);
 }
@@ -290,8 +274,11 @@ static const char *const meta_names[] = { "namespace", "creationTimestamp", "nam
                                           "resourceVersion", "selfLink", "managedFields",
                                           "annotations", "labels", NULL };
 
-static int meta_member(kfast *k, unsigned i)
+static int meta_member(void *self, void *ctx, unsigned i, aiops_err *err)
 {
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
     return i == 0 ? kstr(k, &k->mdns) : i == 1 ? kstr(k, &k->created) : kskip(k);
 }
 
@@ -301,8 +288,11 @@ static const char *const event_names[] = {
     "reportingInstance", "action", "related", NULL
 };
 
-static int event_member(kfast *k, unsigned i)
+static int event_member(void *self, void *ctx, unsigned i, aiops_err *err)
 {
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
     aiops_err e;
     int t;
     switch (i) {
@@ -315,20 +305,12 @@ static int event_member(kfast *k, unsigned i)
     case 1: return kstr(k, &k->reason);
     case 2: return kstr(k, &k->msg);
     case 3: return kstr(k, &k->type);
-    case 4: {
-        size_t n;
+    case 4:
         t = aiops_jpull_next(k->p, &e);
-        const char *s = aiops_jpull_text(k->p, &n);
         if (t == AIOPS_JT_NULL)
             return 0;
         k->has_count = 1;
-        if (t == AIOPS_JT_STR)
-            return aiops_parse_int64(s, n, &k->count) < 0 ? BAIL : 0;
-        if (t != AIOPS_JT_NUM || strpbrk(s, ".eE") || (s[0] == '-' && s[1] == '0'))
-            return BAIL;
-        k->count = strtoll(s, NULL, 10);   /* jpull has checked the range */
-        return 0;
-    }
+        return aiops_tok_int(k->p, t, &k->count) ? BAIL : 0;
     case 5: return kstr(k, &k->last);
     case 6: return kstr(k, &k->event);
     case 7: return kstr(k, &k->first);

@@ -24,6 +24,7 @@
 
 #include "common/array.h"
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 #define MAX_VALUE_DEPTH 16
 
@@ -445,7 +446,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
  * a tree from its copy (aiops_obs_pull_reread), so the records and
  * messages are the tree path's. */
 
-#define BAIL 1
+#define BAIL AIOPS_TOK_BAIL
 
 typedef struct ospan {
     size_t tid, sid, pid, name;     /* arena offsets of NUL-terminated text */
@@ -486,49 +487,15 @@ static size_t keep(fast *f, const char *s, size_t n)
     return off;
 }
 
-/* A member's value that is not used: read with repeats checked (a
- * repeat gives up: the tree reports it). */
-static int skip(fast *f, aiops_err *err)
+static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->d->p, err); }
+
+static int members(fast *f, void *ctx, aiops_tok_member fn, const char *const *names,
+                   aiops_err *err)
 {
-    int t = nx(f, err);
-    return t < 0 ? t : aiops_obs_pull_skip_unique(f->d, t, err);
+    return aiops_tok_members(f->d->p, f, ctx, fn, names, err);
 }
 
-/* Each member of an object (after its '{'): fn(f, ctx, i) with i its
- * index in names; a name not there, or repeated, gives up. */
-typedef int (*member_fn)(fast *f, void *ctx, unsigned i, aiops_err *err);
-
-static int members(fast *f, void *ctx, member_fn fn, const char *const *names, aiops_err *err)
-{
-    unsigned seen = 0;
-    int t, rc;
-    while ((t = nx(f, err)) == AIOPS_JT_KEY) {
-        const char *k = txt(f, NULL);
-        unsigned i = 0;
-        while (names[i] && (k[0] != names[i][0] || strcmp(k, names[i]) != 0))
-            i++;
-        if (!names[i] || (seen & (1u << i)))
-            return BAIL;
-        seen |= 1u << i;
-        if ((rc = fn(f, ctx, i, err)) != 0)
-            return rc;
-    }
-    return t < 0 ? t : 0;
-}
-
-/* An integer token (a number, or a string of one as AIOPS_JDOC_INTTEXT
- * reads it): 0 or BAIL. */
-static int int_tok(fast *f, int t, int64_t *x)
-{
-    size_t n;
-    const char *s = txt(f, &n);
-    if (t == AIOPS_JT_STR)
-        return aiops_parse_int64(s, n, x) < 0 ? BAIL : 0;
-    if (t != AIOPS_JT_NUM || strpbrk(s, ".eE") || (s[0] == '-' && s[1] == '0'))
-        return BAIL;
-    *x = strtoll(s, NULL, 10);   /* jpull has checked the range */
-    return 0;
-}
+static int int_tok(fast *f, int t, int64_t *x) { return aiops_tok_int(f->d->p, t, x); }
 
 /* An enum as its index (a small integer or its name): 0 or BAIL. */
 static int enum_tok(fast *f, int t, const char *const *enums, int n, int *out)
@@ -638,8 +605,9 @@ typedef struct span_ctx {
 
 static const char *const status_members[] = { "code", "message", NULL };
 
-static int status_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int status_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     span_ctx *c = ctx;
     int t = nx(f, err);
     if (t < 0)
@@ -662,8 +630,9 @@ static const char *const span_members[] = {
 
 enum { S_TID, S_SID, S_PID, S_NAME, S_KIND, S_START, S_END, S_ATTRS, S_STATUS };
 
-static int span_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     span_ctx *c = ctx;
     int t;
     if (key > S_STATUS)
@@ -744,8 +713,9 @@ static int fast_span(fast *f, aiops_err *err)
 
 static const char *const scope_members[] = { "spans", "scope", "schemaUrl", NULL };
 
-static int scope_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int scope_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     int t, rc;
     (void)ctx;
     if (key > 0)
@@ -788,8 +758,9 @@ static int resource_attrs(fast *f, aiops_err *err)
 
 static const char *const res_members[] = { "attributes", "droppedAttributesCount", NULL };
 
-static int res_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int res_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     (void)ctx;
     return key ? skip(f, err) : resource_attrs(f, err);
 }
@@ -797,8 +768,9 @@ static int res_member(fast *f, void *ctx, unsigned key, aiops_err *err)
 static const char *const rs_members[] = { "resource", "scopeSpans",
                                           "instrumentationLibrarySpans", "schemaUrl", NULL };
 
-static int rs_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int rs_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     int *scopes = ctx, t, rc;
     if (key == 3)
         return skip(f, err);
