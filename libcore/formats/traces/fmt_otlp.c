@@ -15,9 +15,12 @@
  * "unset" / "ok" / "error", attributes = the span's attributes (AnyValue
  * unwrapped) plus span.kind and otel.status_description.  Span events and
  * links, and resource attributes other than service.name, are not
- * carried.  Spans come resource by resource, in no time order:
- * `ordered = 0`, the reader sorts; collector files (one request per line)
- * are read line by line. */
+ * carried.  Spans come resource by resource, in no time order: the
+ * document is read as it streams, one resource at a time (below), and its
+ * records are handed out in time order (sorted runs spilled under
+ * $TMPDIR, aiops_obs_queue; `ordered = 1`), so memory does not grow with
+ * the document; collector files (one request per line) are read line by
+ * line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
