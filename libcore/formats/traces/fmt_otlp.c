@@ -911,6 +911,7 @@ static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, const
         /* read whole (small members): the tree's syntax and repeat errors */
         if ((rc = aiops_obs_pull_value(d, vt, &v, &w, err)) < 0)
             break;
+        rc = 0;
         if (is_b)
             batches = v;
         else
@@ -978,7 +979,7 @@ static int stream_doc(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
     while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0) {
         if (t == AIOPS_JT_OBJ) {
             rc = stream_object(&d, q, &f, err);
-        } else if ((rc = aiops_obs_pull_value(&d, t, &v, &w, err)) == 0) {
+        } else if ((rc = aiops_obs_pull_value(&d, t, &v, &w, err)) == 1) {
             rc = load_top(&w, q, v);
             json_decref(v);
         }

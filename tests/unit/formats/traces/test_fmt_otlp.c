@@ -321,12 +321,37 @@ static void test_fast_path(void **state)
     aiops_buf_free(&b);
 }
 
+/* A document over several lines (not JSON lines): a top-level array is
+ * an error; members after the resources are read (and checked), and a
+ * second document follows.  (A streaming slip once dropped both.) */
+#define RES1 \
+    "{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"api\"}}]}," \
+    "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0102030405060708\",\"spanId\":\"0102030405060708\"," \
+    "\"name\":\"n\",\"startTimeUnixNano\":\"1000000000\",\"endTimeUnixNano\":\"2000000000\"}]}]}"
+#define REC1 \
+    "span 1 {\"trace_id\":\"0102030405060708\",\"span_id\":\"0102030405060708\",\"service\":\"api\"," \
+    "\"operation\":\"n\",\"duration\":1.0,\"error\":false,\"status\":\"unset\"}"
+
+static void test_doc_shapes(void **state)
+{
+    (void)state;
+    rt_run r;
+    RT_ERR(OT, "a.json", "[\n]\n", AIOPS_EPARSE, 1,
+           "expected an OTLP/JSON object with \"resourceSpans\", got an array");
+    rt_parse(OT, "b.json", "{\"resourceSpans\":[\n" RES1 "],\"x\":1,\n\"y\":{\"z\":[1]}}\n"
+             "{\"resourceSpans\":[\n" RES1 "]}\n", &r);
+    RT_EXPECT(&r, REC1, REC1);
+    rt_free(&r);
+    RT_ERR(OT, "d.json", "{\"resourceSpans\":[\n" RES1 "],\"x\":1,\n\"x\":2}\n", AIOPS_EPARSE, 3,
+           "duplicate object key near '\"x\"'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_doc),        cmocka_unit_test(test_lines_continue),
         cmocka_unit_test(test_errors),     cmocka_unit_test(test_deep_value),
-        cmocka_unit_test(test_probe),   cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_probe),   cmocka_unit_test(test_fast_path), cmocka_unit_test(test_doc_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
