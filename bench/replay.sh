@@ -13,7 +13,8 @@
 #    watch events and Alertmanager webhook lines made from the log lines
 #    with jq (one record per log line; the conversion is not timed).
 # 3. Peak RSS on the 153 MB Jaeger document and on a 1 GB one (its traces
-#    seven times over in one "data" array).
+#    seven times over in one "data" array), and on a 1 GB OTLP document
+#    (the 87 MB one's resources eleven times over in one "resourceSpans").
 #
 # Each file is read once by each program (the machine is shared: no
 # loops); rates are records / wall seconds, and user+sys CPU seconds are
@@ -146,5 +147,14 @@ if [ ! -s "$big" ]; then
           sed '$ s/,$//'
       echo '],"total":0,"limit":0,"offset":0,"errors":null}'; } > "$big"
 fi
+obig="$o/otlp-1g.json"
+if [ ! -s "$obig" ]; then
+    L=$(wc -l < "$o/otlp.json")
+    { echo '{"resourceSpans":['
+      for i in 1 2 3 4 5 6 7 8 9 10 11; do sed -n "2,$((L - 1))p" "$o/otlp.json" | sed '$ s/$/,/'; done |
+          sed '$ s/,$//'
+      echo ']}'; } > "$obig"
+fi
 header
 row "jaeger-1g.json" "$big" $((spans * 7)) "$(timed "$replay" -o /dev/null "$big")"
+row "otlp-1g.json" "$obig" $((spans * 11)) "$(timed "$replay" -o /dev/null "$obig")"

@@ -4,11 +4,13 @@
  * the rest split in pieces of 1..16 bytes (the second byte), which must
  * give the same tokens and error as the whole buffer at once.  First byte
  * 0xfd: format number data[1] read with and without raw text (the
- * readers' tree-free paths: the logcli lines and Jaeger traces read from
- * tokens straight into record text, and their fall-back to the tree on
- * anything unusual), which must give the same records and error; seeds
- * raw-loki, raw-jaeger (traces the fast path gives up on) and
- * regressions/raw-jaeger-fast (one it reads).
+ * readers' tree-free paths: logcli lines, Jaeger traces, OTLP resources
+ * (the document streamed), Zipkin spans and Kubernetes watch lines read
+ * from tokens straight into record text, and their fall-back to the tree
+ * on anything unusual), which must give the same records and error;
+ * seeds raw-loki, raw-jaeger, raw-otlp, raw-zipkin, raw-k8s (from the
+ * fixtures, many of which the fast paths give up on) and
+ * regressions/raw-{jaeger,otlp,zipkin,k8s}-fast (the shapes they read).
  * Run: make fuzz (FUZZ_SECONDS=60 by default). */
 #include <stdint.h>
 #include <stdlib.h>

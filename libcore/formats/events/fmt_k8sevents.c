@@ -23,10 +23,12 @@
  *   as Kubernetes spells it: Normal or Warning)
  * A List holds events in no time order: `ordered = 0`, the reader sorts. */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 /* The involved object: core/v1 involvedObject or events.k8s.io regarding. */
 typedef struct involved {
@@ -207,11 +209,168 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     return aiops_obs_each(w, q, items, "items", load_event);
 }
 
+/* ------------------------------------------------------- fast path
+ *
+ * A watch line of the usual shape, {"type":"ADDED"|"MODIFIED","object":
+ * {a core/v1 Event}}, read from its tokens straight into record text
+ * (aiops_obs_spec.fast_line, raw-text reads).  Anything this path does
+ * not read in load_event's exact way (regarding, series, note, the
+ * deprecated* members, null, a member it does not know, a repeated name,
+ * an epoch-number time, a syntax error) returns 0 having pushed nothing,
+ * and the line is read as a tree as always. */
+
+#define BAIL AIOPS_TOK_BAIL
+
+typedef struct kfast {
+    aiops_jpull *p;
+    aiops_buf *tmp;          /* the strings, NUL-terminated; offsets below */
+    size_t kind, name, ns, mdns, reason, msg, type, last, event, first, created;
+    int64_t count;
+    int has_count, has_involved;
+} kfast;
+
+#define NONE ((size_t)-1)
+
+static int kskip(kfast *k) { aiops_err e; return aiops_tok_skip(k->p, &e) ? BAIL : 0; }
+
+/* The next token as a kept string (null: absent, as jdoc reads it): 0
+ * or BAIL. */
+static int kstr(kfast *k, size_t *off)
+{
+    aiops_err e;
+    size_t n;
+    int t = aiops_jpull_next(k->p, &e);
+    if (t == AIOPS_JT_NULL)
+        return 0;
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    const char *s = aiops_jpull_text(k->p, &n);
+    *off = k->tmp->n;
+    aiops_buf_put(k->tmp, s, n);
+    aiops_buf_put(k->tmp, "", 1);
+    return k->tmp->oom ? BAIL : 0;
+}
+
+/* The members of an object (after its '{'), each named in names, once. */
+static int kmembers(kfast *k, const char *const *names, aiops_tok_member fn)
+{
+    aiops_err e;
+    return aiops_tok_members(k->p, k, NULL, fn, names, &e) ? BAIL : 0;
+}
+
+static const char *const involved_names[] = { "kind", "name", "namespace", "apiVersion", "uid",
+                                               "resourceVersion", "fieldPath", NULL };
+
+static int involved_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
+    return i == 0 ? kstr(k, &k->kind) : i == 1 ? kstr(k, &k->name)
+                                       : i == 2 ? kstr(k, &k->ns) : kskip(k);
+}
+
+static const char *const meta_names[] = { "namespace", "creationTimestamp", "name", "uid",
+                                          "resourceVersion", "selfLink", "managedFields",
+                                          "annotations", "labels", NULL };
+
+static int meta_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
+    return i == 0 ? kstr(k, &k->mdns) : i == 1 ? kstr(k, &k->created) : kskip(k);
+}
+
+static const char *const event_names[] = {
+    "involvedObject", "reason", "message", "type", "count", "lastTimestamp", "eventTime",
+    "firstTimestamp", "metadata", "apiVersion", "kind", "source", "reportingComponent",
+    "reportingInstance", "action", "related", NULL
+};
+
+static int event_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
+    aiops_err e;
+    int t;
+    switch (i) {
+    case 0: case 8:
+        if (aiops_jpull_next(k->p, &e) != AIOPS_JT_OBJ)
+            return BAIL;
+        k->has_involved |= i == 0;
+        return i == 0 ? kmembers(k, involved_names, involved_member)
+                      : kmembers(k, meta_names, meta_member);
+    case 1: return kstr(k, &k->reason);
+    case 2: return kstr(k, &k->msg);
+    case 3: return kstr(k, &k->type);
+    case 4:
+        t = aiops_jpull_next(k->p, &e);
+        if (t == AIOPS_JT_NULL)
+            return 0;
+        k->has_count = 1;
+        return aiops_tok_int(k->p, t, &k->count) ? BAIL : 0;
+    case 5: return kstr(k, &k->last);
+    case 6: return kstr(k, &k->event);
+    case 7: return kstr(k, &k->first);
+    default: return kskip(k);
+    }
+}
+
+static int fast_watch(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp)
+{
+    aiops_err e;
+    kfast k = { .p = p, .tmp = tmp, .kind = NONE, .name = NONE, .ns = NONE, .mdns = NONE,
+                .reason = NONE, .msg = NONE, .type = NONE, .last = NONE, .event = NONE,
+                .first = NONE, .created = NONE };
+    size_t n;
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || aiops_jpull_next(p, &e) != AIOPS_JT_KEY ||
+        strcmp(aiops_jpull_text(p, NULL), "type") != 0 || aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+        return 0;
+    const char *s = aiops_jpull_text(p, &n);
+    if (strcmp(s, "ADDED") != 0 && strcmp(s, "MODIFIED") != 0)
+        return 0;
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_KEY || strcmp(aiops_jpull_text(p, NULL), "object") ||
+        aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || kmembers(&k, event_names, event_member) ||
+        aiops_jpull_next(p, &e) != AIOPS_JT_OBJ_END || aiops_jpull_next(p, &e) != AIOPS_JT_END ||
+        !k.has_involved)
+        return 0;
+    /* the first time present, as first_time reads it */
+    size_t t = k.last != NONE ? k.last : k.event != NONE ? k.event
+             : k.first != NONE ? k.first : k.created;
+    double ts;
+    int64_t i;
+    if (t == NONE)
+        return 0;
+    const char *a = tmp->p;
+    n = strlen(a + t);
+    if (aiops_parse_int64(a + t, n, &i) == 0 || aiops_parse_time(a + t, n, &ts) < 0 ||
+        !isfinite(ts))
+        return 0;
+#define S(off) ((off) == NONE ? NULL : a + (off))
+    involved in = { S(k.kind), S(k.name), S(k.ns) };
+    const char *reason = S(k.reason);
+    ev_text tx;
+    describe(&in, S(k.type), &tx);
+    aiops_obs_event ev = {
+        .kind = kind_of(reason, k.has_count ? k.count : 1), .service = tx.service,
+        .reason = reason, .message = S(k.msg), .object = tx.object,
+        .ns = in.ns ? in.ns : S(k.mdns), .count = k.has_count ? k.count : 0,
+        .has_count = k.has_count, .severity = tx.severity,
+    };
+#undef S
+    aiops_obs_event_text(&q->scratch, &ev);
+    int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_EVENT, ts);
+    return rc < 0 ? rc : 1;
+}
+
 static const aiops_obs_spec spec = {
     .mode = AIOPS_OBS_AUTO,
     .what = "a Kubernetes Event or EventList JSON object",
     .sort = 0,
     .load = load_top,
+    .fast_line = fast_watch,
 };
 
 static int k8s_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

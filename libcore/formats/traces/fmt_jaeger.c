@@ -22,6 +22,7 @@
 
 #include "common/array.h"
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 /* One trace's processes: processID -> serviceName. */
 static int service_of(aiops_jdoc *w, json_t *span, json_t *procs, const char **out)
@@ -254,7 +255,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
  * trace is read as a tree from its copy (aiops_obs_pull_reread), so the
  * records and messages are the tree path's. */
 
-#define BAIL 1
+#define BAIL AIOPS_TOK_BAIL
 
 typedef struct fspan {
     size_t tid, sid, parent, op, pid, status, attrs, attrs_len;
@@ -304,12 +305,7 @@ static size_t keep_tok(fast *f)
     return keep(f, s, n);
 }
 
-/* A member's value that is not used: read with repeats checked. */
-static int skip(fast *f, aiops_err *err)
-{
-    int t = nx(f, err);
-    return t < 0 ? t : aiops_obs_pull_skip_unique(f->d, t, err);
-}
+static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->d->p, err); }
 
 /* The next token must be t: 0, BAIL, or <0. */
 static int want(fast *f, int t, aiops_err *err)
@@ -318,26 +314,10 @@ static int want(fast *f, int t, aiops_err *err)
     return got < 0 ? got : got == t ? 0 : BAIL;
 }
 
-/* Each member of an object (after its '{'): fn(f, ctx, i) with i its
- * index in names (a name not there, or repeated, gives up). */
-typedef int (*member_fn)(fast *f, void *ctx, unsigned i, aiops_err *err);
-
-static int members(fast *f, void *ctx, member_fn fn, const char *const *names, aiops_err *err)
+static int members(fast *f, void *ctx, aiops_tok_member fn, const char *const *names,
+                   aiops_err *err)
 {
-    unsigned seen = 0;
-    int t, rc;
-    while ((t = nx(f, err)) == AIOPS_JT_KEY) {
-        const char *k = txt(f, NULL);
-        unsigned i = 0;
-        while (names[i] && (k[0] != names[i][0] || strcmp(k, names[i]) != 0))
-            i++;
-        if (!names[i] || (seen & (1u << i)))
-            return BAIL;
-        seen |= 1u << i;
-        if ((rc = fn(f, ctx, i, err)) != 0)
-            return rc;
-    }
-    return t < 0 ? t : 0;
+    return aiops_tok_members(f->d->p, f, ctx, fn, names, err);
 }
 
 /* A hex id string into buf (33 bytes): 0 or BAIL. */
@@ -367,8 +347,9 @@ typedef struct ref_ctx {
 
 static const char *const ref_names[] = { "refType", "traceID", "spanID", NULL };
 
-static int ref_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int ref_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     ref_ctx *r = ctx;
     int t = nx(f, err);
     size_t n;
@@ -521,8 +502,9 @@ static const char *const span_names[] = { "traceID", "spanID", "flags", "operati
 enum { S_TRACE, S_SPAN, S_FLAGS, S_OP, S_REFS, S_START, S_DUR, S_TAGS, S_LOGS, S_PID,
        S_WARN };
 
-static int span_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     span_ctx *c = ctx;
     int t;
     switch (key) {
@@ -601,8 +583,9 @@ static int spans(fast *f, aiops_err *err)
 
 static const char *const proc_names[] = { "serviceName", "tags", NULL };
 
-static int proc_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int proc_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     size_t *svc = ctx;
     int t;
     if (key == 1)
@@ -641,8 +624,9 @@ static int processes(fast *f, aiops_err *err)
 
 static const char *const trace_names[] = { "traceID", "spans", "processes", "warnings", NULL };
 
-static int trace_member(fast *f, void *ctx, unsigned key, aiops_err *err)
+static int trace_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
+    fast *f = self;
     (void)ctx;
     switch (key) {
     case 1: f->has_spans = 1; return spans(f, err);

@@ -15,14 +15,19 @@
  * "unset" / "ok" / "error", attributes = the span's attributes (AnyValue
  * unwrapped) plus span.kind and otel.status_description.  Span events and
  * links, and resource attributes other than service.name, are not
- * carried.  Spans come resource by resource, in no time order:
- * `ordered = 0`, the reader sorts; collector files (one request per line)
- * are read line by line. */
+ * carried.  Spans come resource by resource, in no time order: the
+ * document is read as it streams, one resource at a time (below), and its
+ * records are handed out in time order (sorted runs spilled under
+ * $TMPDIR, aiops_obs_queue; `ordered = 1`), so memory does not grow with
+ * the document; collector files (one request per line) are read line by
+ * line. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 #define MAX_VALUE_DEPTH 16
 
@@ -69,6 +74,13 @@ static size_t b64_hex(const char *s, size_t n, char *buf)
     return out;
 }
 
+/* A hex id of 16 or 32 digits, else base64 of 8 or 16 bytes, into buf
+ * (>= 33 bytes) as lower-case hex: 1, or 0 when it is neither. */
+static int id_hex(const char *s, size_t n, char *buf)
+{
+    return ((n == 32 || n == 16) && aiops_obs_hex_id(s, n, buf)) || b64_hex(s, n, buf);
+}
+
 static int span_id(aiops_jdoc *w, json_t *span, const char *key, int req, char *buf)
 {
     const char *s = NULL;
@@ -77,9 +89,7 @@ static int span_id(aiops_jdoc *w, json_t *span, const char *key, int req, char *
     buf[0] = '\0';
     if (rc < 0 || n == 0)
         return rc < 0 ? rc : req ? aiops_jdoc_bad(w, "expected a non-empty \"%s\"", key) : 0;
-    if ((n == 32 || n == 16) && aiops_obs_hex_id(s, n, buf))
-        return 0;
-    if (b64_hex(s, n, buf))
+    if (id_hex(s, n, buf))
         return 0;
     char sb[64];
     aiops_jdoc_key(w, key);
@@ -216,6 +226,15 @@ typedef struct otlp_status {
     const char *message;
 } otlp_status;
 
+static const char *const status_names[] = { "unset", "ok", "error" };
+static const char *const status_enums[] = { "STATUS_CODE_UNSET", "STATUS_CODE_OK",
+                                            "STATUS_CODE_ERROR" };
+static const char *const kind_names[] = { NULL, "internal", "server", "client", "producer",
+                                          "consumer" };
+static const char *const kind_enums[] = { "SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL",
+                                          "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
+                                          "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER" };
+
 /* 0/1/2 or its enum name; -1 if neither. */
 static int code_index(json_t *code, const char *const *enums, int n)
 {
@@ -228,9 +247,7 @@ static int code_index(json_t *code, const char *const *enums, int n)
 
 static int status_of(aiops_jdoc *w, json_t *span, otlp_status *st)
 {
-    static const char *const names[] = { "unset", "ok", "error" };
-    static const char *const enums[] = { "STATUS_CODE_UNSET", "STATUS_CODE_OK",
-                                         "STATUS_CODE_ERROR" };
+    const char *const *names = status_names, *const *enums = status_enums;
     json_t *s, *code;
     int rc = aiops_jdoc_obj(w, span, "status", 0, &s), i = 0;
     st->name = names[0];
@@ -254,11 +271,7 @@ static int status_of(aiops_jdoc *w, json_t *span, otlp_status *st)
 /* SPAN_KIND_SERVER or 2 -> "server". */
 static int kind_attr(aiops_jdoc *w, json_t *span, json_t *attrs)
 {
-    static const char *const kinds[] = { NULL, "internal", "server", "client", "producer",
-                                         "consumer" };
-    static const char *const enums[] = { "SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL",
-                                         "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT",
-                                         "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER" };
+    const char *const *kinds = kind_names, *const *enums = kind_enums;
     json_t *k = json_object_get(span, "kind");
     int i, rc = 0;
     if (!k || json_is_null(k))
@@ -413,11 +426,622 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     return aiops_obs_each(w, q, list, key, load_resource);
 }
 
+/* ------------------------------------ reading as the document streams
+ *
+ * A document is read token by token (aiops_obs_pull): the resources of
+ * its "resourceSpans" (or "batches") array are read one at a time, each
+ * walked with the checks above at its path and freed, and the records go
+ * into the queue, which sorts them through spilled runs.  Memory holds
+ * one resource and the records of one run, not the document.  Collector
+ * files (one request per line) are read line by line as before; a line
+ * with an error is left out (one resumable error each, the first one's
+ * message). */
+
+#define WHAT "an OTLP/JSON trace document"
+
+/* ------------------------------------------------------- fast path
+ *
+ * With raw-text records (q->text), a resource of the usual shape is read
+ * from its tokens straight into record text.  Anything this path does
+ * not read in the tree path's exact way - a member it does not know,
+ * null, an empty or nested AnyValue, a repeated attribute key, a bad id
+ * or time, a syntax error - makes it give up, and the resource is read as
+ * a tree from its copy (aiops_obs_pull_reread), so the records and
+ * messages are the tree path's. */
+
+#define BAIL AIOPS_TOK_BAIL
+
+typedef struct ospan {
+    size_t tid, sid, pid, name;     /* arena offsets of NUL-terminated text */
+    size_t attrs, attrs_len;        /* the attributes as members, in the arena */
+    double ts, dur;
+    int status;                     /* index in status_names */
+} ospan;
+
+typedef struct fast {
+    aiops_obs_pull *d;
+    aiops_buf arena;         /* the strings of the resource's spans */
+    aiops_buf attrs;         /* the attributes being read, as members */
+    aiops_buf akeys;         /* their keys, NUL-separated */
+    ospan *sp;
+    size_t nsp, cap;
+    size_t svc;              /* arena offset of service.name, or (size_t)-1 */
+    int oom;
+} fast;
+
+static void fast_free(fast *f)
+{
+    aiops_buf_free(&f->arena);
+    aiops_buf_free(&f->attrs);
+    aiops_buf_free(&f->akeys);
+    free(f->sp);
+}
+
+static int nx(fast *f, aiops_err *err) { return aiops_jpull_next(f->d->p, err); }
+
+static const char *txt(fast *f, size_t *n) { return aiops_jpull_text(f->d->p, n); }
+
+static size_t keep(fast *f, const char *s, size_t n)
+{
+    size_t off = f->arena.n;
+    aiops_buf_put(&f->arena, s, n);
+    aiops_buf_put(&f->arena, "", 1);
+    f->oom |= f->arena.oom;
+    return off;
+}
+
+static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->d->p, err); }
+
+static int members(fast *f, void *ctx, aiops_tok_member fn, const char *const *names,
+                   aiops_err *err)
+{
+    return aiops_tok_members(f->d->p, f, ctx, fn, names, err);
+}
+
+static int int_tok(fast *f, int t, int64_t *x) { return aiops_tok_int(f->d->p, t, x); }
+
+/* An enum as its index (a small integer or its name): 0 or BAIL. */
+static int enum_tok(fast *f, int t, const char *const *enums, int n, int *out)
+{
+    size_t len;
+    const char *s = txt(f, &len);
+    for (int i = 0; i < n; i++)
+        if ((t == AIOPS_JT_NUM && len == 1 && s[0] == '0' + i) ||
+            (t == AIOPS_JT_STR && strcmp(s, enums[i]) == 0)) {
+            *out = i;
+            return 0;
+        }
+    return BAIL;
+}
+
+/* A scalar AnyValue {"stringValue": ..} etc. (after its '{') appended to
+ * f->attrs as any_value gives it; nested and empty ones give up. */
+static int any_tok(fast *f, aiops_err *err)
+{
+    int t, vt;
+    if ((t = nx(f, err)) != AIOPS_JT_KEY)
+        return t < 0 ? t : BAIL;
+    char k[16];
+    snprintf(k, sizeof k, "%s", txt(f, NULL));
+    if ((vt = nx(f, err)) < 0)
+        return vt;
+    size_t n;
+    const char *s = txt(f, &n);
+    if (strcmp(k, "stringValue") == 0 || strcmp(k, "bytesValue") == 0) {
+        if (vt != AIOPS_JT_STR)
+            return BAIL;
+        aiops_buf_jstrn(&f->attrs, s, n);
+    } else if (strcmp(k, "boolValue") == 0) {
+        if (vt != AIOPS_JT_TRUE && vt != AIOPS_JT_FALSE)
+            return BAIL;
+        aiops_buf_str(&f->attrs, vt == AIOPS_JT_TRUE ? "true" : "false");
+    } else if (strcmp(k, "intValue") == 0) {
+        int64_t x;
+        if (int_tok(f, vt, &x))
+            return BAIL;
+        aiops_buf_printf(&f->attrs, "%lld", (long long)x);
+    } else if (strcmp(k, "doubleValue") == 0) {
+        if (vt == AIOPS_JT_STR)
+            aiops_buf_jstrn(&f->attrs, s, n);
+        else if (vt != AIOPS_JT_NUM || (s[0] == '-' && s[1] == '0'))
+            return BAIL;       /* -0 and -0.0: the tree prints them its way */
+        else if (strpbrk(s, ".eE"))
+            aiops_buf_num(&f->attrs, strtod(s, NULL));
+        else
+            aiops_buf_put(&f->attrs, s, n);
+    } else {
+        return BAIL;
+    }
+    return (t = nx(f, err)) == AIOPS_JT_OBJ_END ? 0 : t < 0 ? t : BAIL;
+}
+
+/* [{"key":..,"value":{..}}] (after its '[') into f->attrs as members,
+ * each key once ("key" first, then "value"); *nattr counts them. */
+static int kv_list(fast *f, size_t *nattr, aiops_err *err)
+{
+    int t, rc;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+        size_t kl;
+        if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "key") != 0 ||
+            (t = nx(f, err)) != AIOPS_JT_STR)
+            return t < 0 ? t : BAIL;
+        const char *key = txt(f, &kl);
+        for (size_t i = 0; i < f->akeys.n;) {
+            const char *k = f->akeys.p + i;
+            size_t l = strlen(k);
+            if (l == kl && memcmp(k, key, kl) == 0)
+                return BAIL;
+            i += l + 1;
+        }
+        aiops_buf_put(&f->akeys, key, kl + 1);
+        if ((*nattr)++)
+            aiops_buf_put(&f->attrs, ",", 1);
+        aiops_buf_jstrn(&f->attrs, key, kl);
+        aiops_buf_put(&f->attrs, ":", 1);
+        if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "value") != 0 ||
+            (t = nx(f, err)) != AIOPS_JT_OBJ)
+            return t < 0 ? t : BAIL;
+        if ((rc = any_tok(f, err)))
+            return rc;
+        if ((t = nx(f, err)) != AIOPS_JT_OBJ_END)
+            return t < 0 ? t : BAIL;
+    }
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+/* "attributes": an array, or null. */
+static int attributes_tok(fast *f, size_t *nattr, aiops_err *err)
+{
+    int t = nx(f, err);
+    if (t == AIOPS_JT_NULL || t < 0)
+        return t < 0 ? t : 0;
+    return t == AIOPS_JT_ARR ? kv_list(f, nattr, err) : BAIL;
+}
+
+typedef struct span_ctx {
+    char tid[33], sid[33], pid[33];
+    size_t name;
+    int64_t start, end;
+    int has_start, has_end, kind, status;
+    size_t msg, nattr;
+} span_ctx;
+
+static const char *const status_members[] = { "code", "message", NULL };
+
+static int status_member(void *self, void *ctx, unsigned key, aiops_err *err)
+{
+    fast *f = self;
+    span_ctx *c = ctx;
+    int t = nx(f, err);
+    if (t < 0)
+        return t;
+    if (key == 0)
+        return t == AIOPS_JT_NULL ? 0 : enum_tok(f, t, status_enums, 3, &c->status);
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    size_t n;
+    const char *s = txt(f, &n);
+    c->msg = n ? keep(f, s, n) : (size_t)-1;
+    return 0;
+}
+
+static const char *const span_members[] = {
+    "traceId", "spanId", "parentSpanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano",
+    "attributes", "status", "flags", "traceState", "droppedAttributesCount", "events",
+    "droppedEventsCount", "links", "droppedLinksCount", NULL
+};
+
+enum { S_TID, S_SID, S_PID, S_NAME, S_KIND, S_START, S_END, S_ATTRS, S_STATUS };
+
+static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
+{
+    fast *f = self;
+    span_ctx *c = ctx;
+    int t;
+    if (key > S_STATUS)
+        return skip(f, err);
+    if (key == S_ATTRS)
+        return attributes_tok(f, &c->nattr, err);
+    if ((t = nx(f, err)) < 0)
+        return t;
+    if (key == S_STATUS)
+        return t == AIOPS_JT_OBJ ? members(f, c, status_member, status_members, err) : BAIL;
+    if (key == S_KIND)
+        return enum_tok(f, t, kind_enums, 6, &c->kind);
+    if (key == S_START || key == S_END) {
+        int64_t *x = key == S_START ? &c->start : &c->end;
+        *(key == S_START ? &c->has_start : &c->has_end) = 1;
+        return int_tok(f, t, x) || *x < 0 ? BAIL : 0;
+    }
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    size_t n;
+    const char *s = txt(f, &n);
+    if (key == S_NAME) {
+        c->name = keep(f, s, n);
+        return 0;
+    }
+    char *buf = key == S_TID ? c->tid : key == S_SID ? c->sid : c->pid;
+    if (n == 0)
+        return key == S_PID ? 0 : BAIL;
+    return id_hex(s, n, buf) ? 0 : BAIL;
+}
+
+/* One span, after its '{', kept in f->sp. */
+static int fast_span(fast *f, aiops_err *err)
+{
+    span_ctx c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.name = c.msg = (size_t)-1;
+    f->attrs.n = 0;
+    f->akeys.n = 0;
+    if ((rc = members(f, &c, span_member, span_members, err)))
+        return rc;
+    if (!c.tid[0] || !c.sid[0] || c.name == (size_t)-1 || !c.has_start || !c.has_end ||
+        c.end < c.start)
+        return BAIL;
+    /* kind and the status message are set after the attributes: one of
+     * those names among them would be replaced in place */
+    for (size_t i = 0; i < f->akeys.n; i += strlen(f->akeys.p + i) + 1)
+        if (strcmp(f->akeys.p + i, "span.kind") == 0 ||
+            strcmp(f->akeys.p + i, "otel.status_description") == 0)
+            return BAIL;
+    if (kind_names[c.kind]) {
+        aiops_buf_str(&f->attrs, c.nattr++ ? ",\"span.kind\":\"" : "\"span.kind\":\"");
+        aiops_buf_str(&f->attrs, kind_names[c.kind]);
+        aiops_buf_put(&f->attrs, "\"", 1);
+    }
+    if (c.msg != (size_t)-1) {
+        aiops_buf_str(&f->attrs, c.nattr++ ? ",\"otel.status_description\":"
+                                           : "\"otel.status_description\":");
+        aiops_buf_jstr(&f->attrs, f->arena.p + c.msg);
+    }
+    if (AIOPS_GROW(f->sp, f->cap, f->nsp + 1))
+        return f->oom = 1, BAIL;
+    ospan *sp = &f->sp[f->nsp++];
+    sp->tid = keep(f, c.tid, strlen(c.tid));
+    sp->sid = keep(f, c.sid, strlen(c.sid));
+    sp->pid = keep(f, c.pid, strlen(c.pid));
+    sp->name = c.name;
+    sp->status = c.status;
+    sp->attrs = f->arena.n;
+    sp->attrs_len = f->attrs.n;
+    aiops_buf_put(&f->arena, f->attrs.n ? f->attrs.p : "", f->attrs.n);
+    f->oom |= f->arena.oom || f->attrs.oom || f->akeys.oom;
+    sp->ts = (double)(c.start / 1000000000) + (double)(c.start % 1000000000) / 1e9;
+    sp->dur = (double)(c.end - c.start) / 1e9;
+    return 0;
+}
+
+static const char *const scope_members[] = { "spans", "scope", "schemaUrl", NULL };
+
+static int scope_member(void *self, void *ctx, unsigned key, aiops_err *err)
+{
+    fast *f = self;
+    int t, rc;
+    (void)ctx;
+    if (key > 0)
+        return skip(f, err);
+    if ((t = nx(f, err)) != AIOPS_JT_ARR)
+        return t < 0 ? t : BAIL;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ)
+        if ((rc = fast_span(f, err)))
+            return rc;
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+/* The resource's attributes: checked as the tree checks them, only
+ * service.name kept. */
+static int resource_attrs(fast *f, aiops_err *err)
+{
+    size_t nattr = 0;
+    f->attrs.n = 0;
+    f->akeys.n = 0;
+    int rc = attributes_tok(f, &nattr, err);
+    if (rc)
+        return rc;
+    /* the members written: find "service.name":"..." among them */
+    static const char pre[] = "\"service.name\":\"";
+    const char *a = f->attrs.p, *end = a + f->attrs.n;
+    for (const char *k = f->akeys.p; k < f->akeys.p + f->akeys.n; k += strlen(k) + 1)
+        if (strcmp(k, "service.name") == 0) {
+            const char *at = a ? strstr(a, pre) : NULL;
+            /* a plain string value only: escapes and other types give up */
+            if (!at || (at != a && at[-1] != ','))
+                return BAIL;
+            const char *v = at + sizeof pre - 1, *q = memchr(v, '"', (size_t)(end - v));
+            if (!q || q == v || memchr(v, '\\', (size_t)(q - v)) || (q + 1 != end && q[1] != ','))
+                return BAIL;
+            f->svc = keep(f, v, (size_t)(q - v));
+            return 0;
+        }
+    return 0;
+}
+
+static const char *const res_members[] = { "attributes", "droppedAttributesCount", NULL };
+
+static int res_member(void *self, void *ctx, unsigned key, aiops_err *err)
+{
+    fast *f = self;
+    (void)ctx;
+    return key ? skip(f, err) : resource_attrs(f, err);
+}
+
+static const char *const rs_members[] = { "resource", "scopeSpans",
+                                          "instrumentationLibrarySpans", "schemaUrl", NULL };
+
+static int rs_member(void *self, void *ctx, unsigned key, aiops_err *err)
+{
+    fast *f = self;
+    int *scopes = ctx, t, rc;
+    if (key == 3)
+        return skip(f, err);
+    if ((t = nx(f, err)) < 0)
+        return t;
+    if (key == 0)
+        return t == AIOPS_JT_OBJ ? members(f, NULL, res_member, res_members, err) : BAIL;
+    if (t != AIOPS_JT_ARR || (*scopes)++)
+        return BAIL;            /* both scope keys: the tree reads the first */
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ)
+        if ((rc = members(f, NULL, scope_member, scope_members, err)))
+            return rc;
+    return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+/* A resource after its '{': 0 read (f->sp, f->svc), BAIL, or <0. */
+static int fast_resource(fast *f, aiops_err *err)
+{
+    int scopes = 0;
+    f->arena.n = 0;
+    f->nsp = 0;
+    f->svc = (size_t)-1;
+    f->oom = 0;
+    int rc = members(f, &scopes, rs_member, rs_members, err);
+    if (rc)
+        return rc;
+    return f->oom || f->svc == (size_t)-1 ? BAIL : 0;
+}
+
+/* The spans of a resource read whole, pushed: 0 or <0. */
+static int fast_push(fast *f, aiops_obs_queue *q, long line, aiops_err *err)
+{
+    const char *a = f->arena.p;
+    for (size_t i = 0; i < f->nsp; i++) {
+        const ospan *sp = &f->sp[i];
+        aiops_obs_span s = {
+            .trace_id = a + sp->tid, .span_id = a + sp->sid, .parent_span_id = a + sp->pid,
+            .service = a + f->svc, .operation = a + sp->name, .duration = sp->dur,
+            .error = sp->status == 2, .status = status_names[sp->status],
+        };
+        aiops_obs_span_text(&q->scratch, &s);
+        if (sp->attrs_len) {
+            aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
+            aiops_buf_put(&q->scratch, a + sp->attrs, sp->attrs_len);
+            aiops_buf_put(&q->scratch, "}", 1);
+        }
+        int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, sp->ts);
+        if (rc == AIOPS_EIO)
+            return aiops_err_set(err, rc, aiops_stream_name(f->d->ctx->stream), line, "%s",
+                                 q->failed.msg);
+        if (rc)
+            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(f->d->ctx->stream), line,
+                                 "out of memory");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------ documents */
+
+/* One resource at key[idx], after its first token. */
+static int stream_resource(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, int tok,
+                           const char *key, size_t idx, aiops_err *err)
+{
+    json_t *v;
+    aiops_jdoc w;
+    int rc;
+    if (q->text && tok == AIOPS_JT_OBJ) {
+        long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
+        size_t depth = aiops_jpull_depth(d->p);
+        d->raw.n = 0;
+        aiops_jpull_copy_begin(d->p, &d->raw);
+        f->d = d;
+        rc = fast_resource(f, err);
+        if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
+            d->raw.n <= aiops_stream_max_doc(d->ctx->stream))
+            return fast_push(f, q, line, err);
+        if (rc == BAIL)
+            rc = aiops_obs_pull_drain(d, depth, err);
+        rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
+    } else {
+        rc = aiops_obs_pull_value(d, tok, &v, &w, err);
+    }
+    if (rc < 0)
+        return rc;
+    aiops_jdoc_key(&w, key);
+    aiops_jdoc_idx(&w, idx);
+    w.base = w.depth;
+    rc = aiops_obs_leave_out(&w, q, load_resource(&w, q, v));
+    json_decref(v);
+    return rc;
+}
+
+/* The rest of a top-level object whose first member, key, is the array
+ * of resources being read (after its '['): the resources stream; the
+ * other members are read whole.  A "batches" after a "resourceSpans"
+ * is the one the tree path reads: the records streamed are dropped. */
+static int stream_envelope(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, const char *key,
+                           aiops_err *err)
+{
+    size_t seq0 = q->seq, nbad0 = q->nbad;
+    int rc = 0, t;
+    for (size_t i = 0; rc == 0; i++) {
+        if ((t = aiops_jpull_next(d->p, err)) < 0 || t == AIOPS_JT_ARR_END)
+            break;
+        rc = stream_resource(d, q, f, t, key, i, err);
+    }
+    if (rc < 0 || t < 0)
+        return rc < 0 ? rc : t;
+    json_t *batches = NULL, *seen = json_object();
+    long bline = 0;
+    while (rc == 0 && (t = aiops_jpull_next(d->p, err)) == AIOPS_JT_KEY) {
+        const char *name = aiops_jpull_text(d->p, NULL);
+        int is_b = strcmp(name, "batches") == 0 && strcmp(key, "batches") != 0;
+        if (!seen)
+            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(d->ctx->stream),
+                                 aiops_jpull_line(d->p), "out of memory");
+        if (strcmp(name, key) == 0 || json_object_get(seen, name)) {
+            rc = aiops_obs_pull_duplicate(d, name, err);
+            break;
+        }
+        if (json_object_set_new(seen, name, json_null())) {
+            rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(d->ctx->stream),
+                               aiops_jpull_line(d->p), "out of memory");
+            break;
+        }
+        json_t *v;
+        aiops_jdoc w;
+        int vt = aiops_jpull_next(d->p, err);
+        if (vt < 0) {
+            rc = vt;
+            break;
+        }
+        if (is_b)
+            bline = aiops_jpull_line(d->p);
+        /* read whole (small members): the tree's syntax and repeat errors */
+        if ((rc = aiops_obs_pull_value(d, vt, &v, &w, err)) < 0)
+            break;
+        rc = 0;
+        if (is_b)
+            batches = v;
+        else
+            json_decref(v);
+    }
+    json_decref(seen);
+    if (rc < 0 || t < 0) {
+        json_decref(batches);
+        return rc < 0 ? rc : t;
+    }
+    if (!batches)
+        return 0;
+    aiops_jdoc w = { .file = aiops_stream_name(d->ctx->stream), .err = err, .line0 = bline };
+    json_t *top = json_object();
+    if (!top || json_object_set_new(top, "batches", batches))
+        rc = aiops_jdoc_fail(&w, AIOPS_ENOMEM, "out of memory");
+    else if (aiops_obs_queue_cut(q, seq0, nbad0) < 0)
+        rc = aiops_jdoc_fail(&w, AIOPS_ELIMIT, "expected \"resourceSpans\" or \"batches\", not "
+                             "both (too many spans in \"resourceSpans\" to drop them)");
+    else
+        rc = load_top(&w, q, top);
+    json_decref(top);
+    return rc;
+}
+
+/* A top-level object, after its '{': when its first member is the array
+ * of resources it streams; anything else is read whole, as before. */
+static int stream_object(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, aiops_err *err)
+{
+    long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
+    size_t depth = aiops_jpull_depth(d->p);
+    json_t *v;
+    aiops_jdoc w;
+    int rc;
+    char key[16] = "";
+    d->raw.n = 0;
+    aiops_jpull_copy_begin(d->p, &d->raw);
+    int t = aiops_jpull_next(d->p, err);
+    if (t == AIOPS_JT_KEY) {
+        const char *k = aiops_jpull_text(d->p, NULL);
+        if (strcmp(k, "resourceSpans") == 0 || strcmp(k, "batches") == 0)
+            snprintf(key, sizeof key, "%s", k);
+        if (key[0] && (t = aiops_jpull_next(d->p, err)) == AIOPS_JT_ARR) {
+            if ((rc = aiops_jpull_copy_end(d->p, err)) < 0)
+                return rc;
+            return stream_envelope(d, q, f, key, err);
+        }
+    }
+    rc = t < 0 ? t : aiops_obs_pull_drain(d, depth, err);
+    if ((rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err)) < 0)
+        return rc;
+    rc = load_top(&w, q, v);
+    json_decref(v);
+    return rc;
+}
+
+static int stream_doc(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
+{
+    aiops_obs_pull d;
+    fast f;
+    json_t *v;
+    aiops_jdoc w;
+    memset(&f, 0, sizeof f);
+    int rc = aiops_obs_pull_open(&d, ctx, WHAT, NULL, err), t = 0;
+    while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0) {
+        if (t == AIOPS_JT_OBJ) {
+            rc = stream_object(&d, q, &f, err);
+        } else if ((rc = aiops_obs_pull_value(&d, t, &v, &w, err)) == 1) {
+            rc = load_top(&w, q, v);
+            json_decref(v);
+        }
+    }
+    aiops_obs_pull_close(&d);
+    fast_free(&f);
+    return rc < 0 ? rc : t < 0 ? t : 0;
+}
+
+/* Collector files: one request per line, each read whole; a line with an
+ * error is left out (--skip-bad goes on with the next line). */
+static int stream_lines(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
+{
+    aiops_obs_doc doc;
+    int rc = aiops_obs_doc_open(&doc, ctx, AIOPS_OBS_LINES, NULL, err);
+    doc.what = WHAT;
+    while (rc == 0) {
+        json_t *v;
+        aiops_jdoc w = { .err = err };
+        if ((rc = aiops_obs_doc_next(&doc, &v, &w, err)) <= 0) {
+            int stop = rc == 0 || rc == AIOPS_ELIMIT;   /* a line over the cap ends the entry */
+            rc = aiops_obs_leave_out(&w, q, rc == AIOPS_ELIMIT ? AIOPS_EPARSE : rc);
+            if (stop || rc < 0)
+                break;
+            continue;
+        }
+        rc = aiops_obs_leave_out(&w, q, load_top(&w, q, v));
+        json_decref(v);
+    }
+    aiops_obs_doc_close(&doc);
+    return rc;
+}
+
+/* Is the first non-blank line of the entry a whole JSON value (JSON
+ * lines), as AIOPS_OBS_AUTO decides? */
+static int is_lines(aiops_parse_ctx *ctx)
+{
+    const char *head;
+    size_t n, p;
+    json_error_t je;
+    aiops_err e2 = { 0 };
+    if (aiops_stream_peek(ctx->stream, &head, &n, &e2) < 0)
+        return 0;                  /* the real read reports it */
+    p = aiops_jhead_start(head, n);
+    const char *nl = memchr(head + p, '\n', n - p);
+    size_t len = nl ? (size_t)(nl - head) - p : n - p;
+    if (!nl && n >= 65536)
+        return 0;                  /* longer than the head: cannot tell */
+    json_t *v = json_loadb(head + p, len, 0, &je);
+    json_decref(v);
+    return v != NULL;
+}
+
+static int otlp_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
+{
+    return is_lines(ctx) ? stream_lines(ctx, q, err) : stream_doc(ctx, q, err);
+}
+
 static const aiops_obs_spec spec = {
-    .mode = AIOPS_OBS_AUTO,
-    .what = "an OTLP/JSON trace document",
-    .sort = 0,
-    .load = load_top,
+    .what = WHAT,
+    .sort = 1,
+    .stream = otlp_stream,
 };
 
 static int otlp_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
@@ -444,7 +1068,7 @@ static int otlp_probe(const char *entry, const char *head, size_t n)
 const aiops_format aiops_fmt_otlp = {
     .name = "otlp",
     .desc = "OpenTelemetry OTLP/JSON traces (resourceSpans; collector file exporter, Tempo)",
-    .ordered = 0,
+    .ordered = 1,
     .probe = otlp_probe,
     .open = otlp_open,
     .next = aiops_obs_spec_next,

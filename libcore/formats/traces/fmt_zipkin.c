@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "formats/obs.h"
+#include "formats/traces/tokens.h"
 
 static int service_of(aiops_jdoc *w, json_t *span, const char **svc)
 {
@@ -150,23 +151,211 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 #define WHAT "a Zipkin v2 JSON array of spans"
 
+/* ------------------------------------------------------- fast path
+ *
+ * With raw-text records (q->text), a span of the usual shape is read
+ * from its tokens straight into record text.  Anything this path does
+ * not read in load_span's exact way - a member it does not know, null, a
+ * tag that is not a string or is named span.kind, a repeated name, a bad
+ * id or time, a syntax error - makes it give up, and the span is read as
+ * a tree from its copy (aiops_obs_pull_reread), so the records and
+ * messages are the tree path's. */
+
+#define BAIL AIOPS_TOK_BAIL
+
+typedef struct zfast {
+    aiops_jpull *p;
+    aiops_buf attrs;         /* the span's attributes as members */
+    aiops_buf akeys;         /* their keys, NUL-separated */
+    aiops_buf strs;          /* name and service, NUL-terminated */
+    char tid[33], sid[33], pid[33], kind[16];
+    size_t name, svc, nattr;
+    int64_t start, dur;
+    int has_start, has_dur, has_kind, error;
+} zfast;
+
+static int zstr(zfast *z, size_t *off)
+{
+    aiops_err e;
+    size_t n;
+    if (aiops_jpull_next(z->p, &e) != AIOPS_JT_STR)
+        return BAIL;
+    const char *s = aiops_jpull_text(z->p, &n);
+    *off = z->strs.n;
+    aiops_buf_put(&z->strs, s, n);
+    aiops_buf_put(&z->strs, "", 1);
+    return z->strs.oom ? BAIL : 0;
+}
+
+static const char *const ep_names[] = { "serviceName", "ipv4", "ipv6", "port", NULL };
+
+static int ep_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    zfast *z = self;
+    (void)ctx;
+    return i ? aiops_tok_skip(z->p, err) : zstr(z, &z->svc);
+}
+
+/* "tags": {"k":"v",..}: "error" marks the span, the others are
+ * attributes (span.kind, set after them, gives up). */
+static int tags(zfast *z, aiops_err *err)
+{
+    int t = aiops_jpull_next(z->p, err);
+    if (t == AIOPS_JT_NULL || t < 0)
+        return t < 0 ? t : 0;
+    if (t != AIOPS_JT_OBJ)
+        return BAIL;
+    while ((t = aiops_jpull_next(z->p, err)) == AIOPS_JT_KEY) {
+        size_t kl, n;
+        const char *key = aiops_jpull_text(z->p, &kl);
+        for (size_t i = 0; i < z->akeys.n; i += strlen(z->akeys.p + i) + 1)
+            if (strcmp(z->akeys.p + i, key) == 0)
+                return BAIL;
+        if (strcmp(key, "span.kind") == 0)
+            return BAIL;
+        aiops_buf_put(&z->akeys, key, kl + 1);
+        if (strcmp(key, "error") == 0) {
+            z->error = 1;
+            if ((t = aiops_jpull_next(z->p, err)) != AIOPS_JT_STR)
+                return t < 0 ? t : BAIL;
+            continue;
+        }
+        if (z->nattr++)
+            aiops_buf_put(&z->attrs, ",", 1);
+        aiops_buf_jstrn(&z->attrs, key, kl);
+        aiops_buf_put(&z->attrs, ":", 1);
+        if ((t = aiops_jpull_next(z->p, err)) != AIOPS_JT_STR)
+            return t < 0 ? t : BAIL;
+        const char *s = aiops_jpull_text(z->p, &n);
+        aiops_buf_jstrn(&z->attrs, s, n);
+    }
+    return t < 0 ? t : 0;
+}
+
+static const char *const span_names[] = {
+    "traceId", "id", "parentId", "name", "kind", "timestamp", "duration", "localEndpoint",
+    "tags", "remoteEndpoint", "annotations", "debug", "shared", NULL
+};
+
+static int span_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    zfast *z = self;
+    int t;
+    size_t n;
+    (void)ctx;
+    if (i == 8)
+        return tags(z, err);
+    if (i > 8)
+        return aiops_tok_skip(z->p, err);
+    if (i == 7) {
+        if ((t = aiops_jpull_next(z->p, err)) != AIOPS_JT_OBJ)
+            return t < 0 ? t : BAIL;
+        return aiops_tok_members(z->p, z, NULL, ep_member, ep_names, err);
+    }
+    if ((t = aiops_jpull_next(z->p, err)) < 0)
+        return t;
+    if (i == 5 || i == 6) {
+        int64_t *x = i == 5 ? &z->start : &z->dur;
+        *(i == 5 ? &z->has_start : &z->has_dur) = 1;
+        return aiops_tok_int(z->p, t, x) || *x < 0 ? BAIL : 0;
+    }
+    if (t != AIOPS_JT_STR)
+        return BAIL;
+    const char *s = aiops_jpull_text(z->p, &n);
+    if (i == 3) {
+        z->name = z->strs.n;
+        aiops_buf_put(&z->strs, s, n);
+        aiops_buf_put(&z->strs, "", 1);
+        return 0;
+    }
+    if (i == 4) {           /* lower-cased, as kind_attr cuts it */
+        size_t k = 0;
+        for (; s[k] && k + 1 < sizeof z->kind; k++) {
+            if ((unsigned char)s[k] >= 0x80)
+                return BAIL;    /* a cut character: the tree's own message */
+            z->kind[k] = (char)tolower((unsigned char)s[k]);
+        }
+        z->kind[k] = '\0';
+        z->has_kind = 1;
+        return 0;
+    }
+    char *buf = i == 0 ? z->tid : i == 1 ? z->sid : z->pid;
+    return aiops_obs_hex_id(s, n, buf) ? 0 : BAIL;
+}
+
+/* A span after its '{': pushed (0), BAIL, or <0 a tokenizer error. */
+static int fast_span(zfast *z, aiops_obs_queue *q, aiops_err *err)
+{
+    z->attrs.n = z->akeys.n = z->strs.n = 0;
+    z->tid[0] = z->sid[0] = z->pid[0] = '\0';
+    z->name = z->svc = (size_t)-1;
+    z->nattr = 0;
+    z->has_start = z->has_dur = z->has_kind = z->error = 0;
+    int rc = aiops_tok_members(z->p, z, NULL, span_member, span_names, err);
+    if (rc)
+        return rc;
+    if (!z->tid[0] || !z->sid[0] || !z->has_start || !z->has_dur || z->svc == (size_t)-1 ||
+        z->attrs.oom || z->akeys.oom || z->strs.oom)
+        return BAIL;
+    if (z->has_kind) {
+        aiops_buf_str(&z->attrs, z->nattr++ ? ",\"span.kind\":" : "\"span.kind\":");
+        aiops_buf_jstr(&z->attrs, z->kind);
+    }
+    aiops_obs_span s = {
+        .trace_id = z->tid, .span_id = z->sid, .parent_span_id = z->pid,
+        .service = z->strs.p + z->svc, .operation = z->name == (size_t)-1 ? "" : z->strs.p + z->name,
+        .duration = (double)z->dur / 1e6, .error = z->error, .status = z->error ? "error" : NULL,
+    };
+    aiops_obs_span_text(&q->scratch, &s);
+    if (z->nattr) {
+        aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
+        aiops_buf_put(&q->scratch, z->attrs.p, z->attrs.n);
+        aiops_buf_put(&q->scratch, "}", 1);
+    }
+    return 0;
+}
+
+
 /* The elements of an array after its '[': spans, or (at the top, nested
  * 0) traces, arrays of spans at [outer][i]. */
-static int stream_list(aiops_obs_pull *d, aiops_obs_queue *q, int nested, size_t outer,
-                       aiops_err *err)
+static int stream_list(aiops_obs_pull *d, aiops_obs_queue *q, zfast *z, int nested,
+                       size_t outer, aiops_err *err)
 {
     for (size_t i = 0;; i++) {
         int t = aiops_jpull_next(d->p, err), rc;
         if (t < 0 || t == AIOPS_JT_ARR_END)
             return t < 0 ? t : 0;
         if (t == AIOPS_JT_ARR && !nested) {
-            if ((rc = stream_list(d, q, 1, i, err)) < 0)
+            if ((rc = stream_list(d, q, z, 1, i, err)) < 0)
                 return rc;
             continue;
         }
         json_t *v;
         aiops_jdoc w;
-        if ((rc = aiops_obs_pull_value(d, t, &v, &w, err)) < 0)
+        if (q->text && t == AIOPS_JT_OBJ) {
+            long line = aiops_jpull_line(d->p), col = aiops_jpull_column(d->p);
+            size_t depth = aiops_jpull_depth(d->p);
+            d->raw.n = 0;
+            aiops_jpull_copy_begin(d->p, &d->raw);
+            z->p = d->p;
+            rc = fast_span(z, q, err);
+            if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
+                d->raw.n <= aiops_stream_max_doc(d->ctx->stream)) {
+                double ts = (double)(z->start / 1000000) + (double)(z->start % 1000000) / 1e6;
+                if ((rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, ts)) == 0)
+                    continue;
+                return aiops_err_set(err, rc == AIOPS_EIO ? rc : AIOPS_ENOMEM,
+                                     aiops_stream_name(d->ctx->stream), line, "%s",
+                                     rc == AIOPS_EIO ? q->failed.msg : "out of memory");
+            }
+            q->scratch.n = 0;
+            if (rc == BAIL)
+                rc = aiops_obs_pull_drain(d, depth, err);
+            rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
+        } else {
+            rc = aiops_obs_pull_value(d, t, &v, &w, err);
+        }
+        if (rc < 0)
             return rc;
         if (nested)
             aiops_jdoc_idx(&w, outer);
@@ -182,10 +371,12 @@ static int stream_list(aiops_obs_pull *d, aiops_obs_queue *q, int nested, size_t
 static int zipkin_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
 {
     aiops_obs_pull d;
+    zfast z;
+    memset(&z, 0, sizeof z);
     int rc = aiops_obs_pull_open(&d, ctx, WHAT, NULL, err), t = 0;
     while (rc == 0 && (t = aiops_jpull_next(d.p, err)) > 0) {
         if (t == AIOPS_JT_ARR) {
-            rc = stream_list(&d, q, 0, 0, err);
+            rc = stream_list(&d, q, &z, 0, 0, err);
             continue;
         }
         json_t *v;
@@ -196,6 +387,9 @@ static int zipkin_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *er
         }
     }
     aiops_obs_pull_close(&d);
+    aiops_buf_free(&z.attrs);
+    aiops_buf_free(&z.akeys);
+    aiops_buf_free(&z.strs);
     return rc < 0 ? rc : t < 0 ? t : 0;
 }
 

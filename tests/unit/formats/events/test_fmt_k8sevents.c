@@ -172,6 +172,103 @@ static void test_probe(void **state)
         assert_int_equal(K8->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
 }
 
+/* ------------------------------------------------ the fast path
+ * Watch lines read with raw text (from tokens) or as trees: the same
+ * records and errors (stepped over as --skip-bad does). */
+static void read_all(const char *text, int raw, aiops_buf *out)
+{
+    aiops_stream *st = aiops_stream_new_mem("w.jsonl", text, strlen(text), 0, 0);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = raw};
+    aiops_err err = {0};
+    void *state = NULL;
+    int rc = K8->open(&state, &ctx, &err);
+    out->n = 0;
+    aiops_buf_put(out, "", 0);
+    for (int i = 0; rc == 0 && i < 1000; i++) {
+        aiops_record r = {0};
+        ctx.resumable = 0;
+        int got = K8->next(state, &ctx, &r, &err);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            aiops_buf_printf(out, "ERR %d %ld: %s\n", got, err.line, err.msg);
+            continue;        /* line mode: the next line, as --skip-bad */
+        }
+        json_t *o = aiops_record_json(&r, NULL);
+        aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
+        aiops_buf_json(out, o);
+        aiops_buf_put(out, "\n", 1);
+        aiops_record_clear(&r);
+    }
+    if (rc < 0)
+        aiops_buf_printf(out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
+    if (state)
+        K8->close(state);
+    aiops_series_table_free(tab);
+    aiops_stream_free(st);
+}
+
+#define WEV(type, extra) \
+    "{\"type\":\"" type "\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"count\":3," \
+    "\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"api-7d9f8b6c4-x2x9z\",\"namespace\":\"prod\"," \
+    "\"uid\":\"u\"},\"lastTimestamp\":\"2024-01-02T03:04:05Z\",\"eventTime\":null,\"message\":" \
+    "\"Back-off \\\"x\\\" \\u00e9\",\"metadata\":{\"name\":\"api.17a\",\"namespace\":\"prod\"}," \
+    "\"reason\":\"BackOff\",\"type\":\"Warning\",\"source\":{\"component\":\"kubelet\"}" extra "}}\n"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    aiops_buf tree = {0}, raw = {0};
+    static const char *const docs[] = {
+        WEV("ADDED", "") WEV("MODIFIED", ""),
+        WEV("ADDED", ",\"x\":1"),                                   /* a member it does not know */
+        WEV("ADDED", ",\"reason\":\"Killing\""),                    /* repeated */
+        WEV("ADDED", ",\"related\":{\"a\":1,\"a\":2}"),             /* repeated, in a skipped value */
+        WEV("DELETED", "") WEV("BOOKMARK", "") WEV("ERROR", "") WEV("ODD", ""),
+        WEV("ADDED", ",\"note\":\"n\""),
+        WEV("ADDED", ",\"series\":{\"count\":9,\"lastObservedTime\":\"2024-01-02T05:00:00Z\"}"),
+        "{\"type\":\"ADDED\",\"object\":{\"count\":\"7\",\"involvedObject\":{\"kind\":\"Node\","
+        "\"name\":\"n1\"},\"firstTimestamp\":\"2024-01-02T03:04:05.5+01:00\",\"reason\":\"Started\"}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"count\":null,\"involvedObject\":{\"kind\":\"Pod\","
+        "\"name\":\"db-0\"},\"lastTimestamp\":null,\"eventTime\":\"2024-01-02T03:04:05.123456Z\","
+        "\"metadata\":{\"namespace\":\"ns\",\"creationTimestamp\":\"x\"},\"reason\":null}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"metadata\":{\"creationTimestamp\":\"2024-01-02T03:04:05Z\"},\"count\":1.5}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"metadata\":{\"creationTimestamp\":\"2024-01-02T03:04:05Z\"},\"count\":-0}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"lastTimestamp\":\"1704164645\"}}\n",                     /* epoch text */
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"lastTimestamp\":\"yesterday\"}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"}}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":7,\"name\":\"a\"},"
+        "\"lastTimestamp\":\"2024-01-02T03:04:05Z\"}}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"reason\":\"R\",\"lastTimestamp\":\"2024-01-02T03:04:05Z\"}}\n",
+        "{\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},\"lastTimestamp\":"
+        "\"2024-01-02T03:04:05Z\"},\"type\":\"ADDED\"}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"lastTimestamp\":\"2024-01-02T03:04:05Z\"}} {}\n",
+        "{\"type\":\"ADDED\",\"object\":{\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"a\"},"
+        "\"lastTimestamp\":\"2024-01-02T03:04:05Z\",\"message\":tru}}\n",
+        WEV("ADDED", "") "{\"type\":\"ADDED\",\"object\":{\"message\":\"\xff\"}}\n" WEV("ADDED", ""),
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        read_all(docs[i], 0, &tree);
+        read_all(docs[i], 1, &raw);
+        if (strcmp(tree.p, raw.p) != 0)
+            print_error("input %s\ntree:\n%s\nraw:\n%s\n", docs[i], tree.p, raw.p);
+        assert_string_equal(tree.p, raw.p);
+    }
+    read_all(WEV("ADDED", ""), 1, &raw);
+    assert_string_equal(raw.p, "4 1704164645 {\"kind\":"
+                               "\"restart\",\"service\":\"api\",\"reason\":\"BackOff\",\"message\":"
+                               "\"Back-off \\\"x\\\" \xc3\xa9\",\"object\":\"pod/api-7d9f8b6c4-x2x9z\","
+                               "\"namespace\":\"prod\",\"count\":3,\"severity\":\"Warning\"}\n");
+    aiops_buf_free(&tree);
+    aiops_buf_free(&raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_watch),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,12 +93,119 @@ static void test_probe(void **state)
         assert_int_equal(ZK->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
 }
 
+/* ------------------------------------------------ the fast path
+ * Records and errors (stepped over as --skip-bad does) read with raw
+ * text (the token path) or as trees: the same. */
+static void read_all(const char *text, int raw, size_t max_doc, aiops_buf *out)
+{
+    aiops_stream *st = aiops_stream_new_mem("t.json", text, strlen(text), 0, max_doc);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = raw};
+    aiops_err err = {0};
+    void *state = NULL;
+    int rc = ZK->open(&state, &ctx, &err);
+    out->n = 0;
+    aiops_buf_put(out, "", 0);
+    for (int i = 0; rc == 0 && i < 1000; i++) {
+        aiops_record r = {0};
+        ctx.resumable = 0;
+        int got = ZK->next(state, &ctx, &r, &err);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            aiops_buf_printf(out, "ERR %d %ld: %s\n", got, err.line, err.msg);
+            if (!ctx.resumable)
+                break;
+            continue;
+        }
+        json_t *o = aiops_record_json(&r, NULL);
+        aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
+        aiops_buf_json(out, o);
+        aiops_buf_put(out, "\n", 1);
+        aiops_record_clear(&r);
+    }
+    if (rc < 0)
+        aiops_buf_printf(out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
+    if (state)
+        ZK->close(state);
+    aiops_series_table_free(tab);
+    aiops_stream_free(st);
+}
+
+static void same_both_ways(const char *text, size_t max_doc, aiops_buf *tree)
+{
+    aiops_buf raw = {0};
+    read_all(text, 0, max_doc, tree);
+    read_all(text, 1, max_doc, &raw);
+    if (strcmp(tree->p, raw.p) != 0)
+        print_error("input %s\ntree:\n%s\nraw:\n%s\n", text, tree->p, raw.p);
+    assert_string_equal(tree->p, raw.p);
+    aiops_buf_free(&raw);
+}
+
+#define ZSPAN(extra) \
+    "{\"traceId\":\"5AF7183FB1D4CF5F\",\"id\":\"6b221d5bc9e6496c\",\"parentId\":\"352bff9a74ca9ad2\"," \
+    "\"name\":\"get \\\"/\\u00e9\",\"kind\":\"SERVER\",\"timestamp\":1704164645000001,\"duration\":" \
+    "\"1500\",\"localEndpoint\":{\"serviceName\":\"cart\",\"ipv4\":\"10.0.0.1\"},\"tags\":{\"http.code\":" \
+    "\"200\",\"error\":\"timeout\",\"q\":\"a\\nb\"},\"annotations\":[{\"timestamp\":1,\"value\":\"x\"}]" \
+    extra "}"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    same_both_ways("[" ZSPAN("") "," ZSPAN("") "]", 0, &b);
+    assert_non_null(strstr(b.p, "\"status\":\"error\",\"attributes\":{\"http.code\":\"200\","
+                                "\"q\":\"a\\nb\",\"span.kind\":\"server\"}"));
+    static const char *const odd[] = {
+        "[" ZSPAN(",\"id\":\"0d\"") "]",                           /* repeated member */
+        "[" ZSPAN(",\"remoteEndpoint\":{\"a\":1,\"a\":2}") "]",    /* repeated in a skipped value */
+        "[" ZSPAN(",\"x\":1") "]",                                 /* a member it does not know */
+        "[" ZSPAN(",\"y\":tru") "]",                               /* syntax error */
+        "[" ZSPAN(",\"debug\":{\"a\":1,\"a\":2},\"y\":tru") "]",
+        "[" ZSPAN(",\"kind\":null") "]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"},\"kind\":\"CLIENTCLIENTCLIENTCLIENT\",\"name\":null,\"tags\":null}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"},\"kind\":\"CLIENT\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\"}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"},\"tags\":{\"span.kind\":\"x\",\"a\":\"1\",\"a\":\"2\"}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"},\"tags\":{\"n\":5}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"},\"tags\":{\"error\":true}}]",
+        "[{\"traceId\":\"xyz\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"}}," ZSPAN("") "]",                  /* one span left out */
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":-1,\"duration\":2,\"localEndpoint\":{"
+        "\"serviceName\":\"s\"}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1.0,\"duration\":\"+2\",\"localEndpoint\":{"
+        "\"serviceName\":\"s\"}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"localEndpoint\":{\"serviceName\":\"s\"}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"parentId\":\"\","
+        "\"localEndpoint\":{}}]",
+        "[{\"traceId\":\"a\",\"id\":\"b\",\"timestamp\":1,\"duration\":2,\"localEndpoint\":null}]",
+        "[[" ZSPAN("") "],[" ZSPAN("") ",7]]",                      /* traces */
+        "[" ZSPAN("") "]" "[" ZSPAN("") "]",
+        "[" ZSPAN(""),                                              /* truncated */
+        "{\"a\":1}",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
+        same_both_ways(odd[i], 0, &b);
+    same_both_ways("[" ZSPAN("") "," ZSPAN(",\"debug\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,"
+                   "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,"
+                   "42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66]")
+                   "]", 400, &b);
+    assert_non_null(strstr(b.p, "JSON value longer than"));
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
