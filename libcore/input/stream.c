@@ -398,6 +398,11 @@ static void name_member(aiops_stream *s, struct archive_entry *ae)
         s->mtime = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
     }
     s->start = s->end = 0;
+    if (s->cap > INITIAL_BUF) {  /* a big document's buffer is not carried to the next member */
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
     s->eof = 0;
     s->lineno = 0;
     s->member_out = 0;

@@ -523,6 +523,12 @@ static void mh_up(aiops_reader *rd, size_t i)
 static void src_retire(aiops_reader *rd, source *s)
 {
     src_close_parser(s);
+    /* Its buffer goes now, not at the end: a source read whole holds as
+     * many slots as its entry had records. */
+    free(s->ring);
+    free(s->heap);
+    s->ring = s->heap = NULL;
+    s->rcap = s->rhead = s->rlen = s->hlen = s->hcap = 0;
     if (s->st && aiops_stream_member(s->st) >= 0 && rd->nidle < MAX_IDLE) {
         rd->idle[rd->nidle++] = s->st;
     } else {
