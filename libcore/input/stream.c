@@ -378,6 +378,16 @@ static int next_regular(aiops_stream *s, struct archive_entry **ae, aiops_err *e
     }
 }
 
+void aiops_stream_drop_buffer(aiops_stream *s)
+{
+    s->start = s->end = 0;
+    if (s->cap > INITIAL_BUF) {
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
+}
+
 static void name_member(aiops_stream *s, struct archive_entry *ae)
 {
     if (archive_format(s->a) == ARCHIVE_FORMAT_RAW) {
@@ -397,12 +407,7 @@ static void name_member(aiops_stream *s, struct archive_entry *ae)
         strip_compression_suffix(s->entry);
         s->mtime = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
     }
-    s->start = s->end = 0;
-    if (s->cap > INITIAL_BUF) {  /* a big document's buffer is not carried to the next member */
-        free(s->buf);
-        s->buf = NULL;
-        s->cap = 0;
-    }
+    aiops_stream_drop_buffer(s);    /* a big document's buffer is not carried over */
     s->eof = 0;
     s->lineno = 0;
     s->member_out = 0;
