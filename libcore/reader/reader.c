@@ -370,6 +370,45 @@ static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
     rd->o.warn(rd->o.warn_ctx, msg);
 }
 
+/* aiops-simulate's scenario file, which its archives carry beside the data
+ * (scenario.json: the scenario as given, a JSON object with "services"):
+ * no input format reads it, and it holds no records, so it is skipped
+ * without a warning, also with --strict (nothing is lost).  1 if the
+ * stream's entry is one. */
+static int sim_scenario(aiops_stream *st)
+{
+    const char *name = aiops_stream_entry(st), *head;
+    const char *base = strrchr(name, '/');
+    size_t n;
+    aiops_err e = {0};
+    if (strcmp(base ? base + 1 : name, "scenario.json") || aiops_stream_peek(st, &head, &n, &e))
+        return 0;
+    size_t i = 0;
+    while (i < n && strchr(" \t\r\n", head[i]))
+        i++;
+    if (i == n || head[i] != '{')
+        return 0;
+    static const char key[] = "\"services\"";
+    for (; i + sizeof key - 1 <= n; i++)
+        if (!memcmp(head + i, key, sizeof key - 1))
+            return 1;
+    return 0;
+}
+
+static int entry_sim_scenario(aiops_reader *rd, const aiops_entry *e)
+{
+    const char *name = e->member ? e->member : e->path;
+    const char *base = strrchr(name, '/');
+    aiops_stream *st = NULL;
+    aiops_err e2 = {0};
+    if (strcmp(base ? base + 1 : name, "scenario.json") ||
+        aiops_stream_open_entry(e, rd->o.max_line, rd->o.max_doc, &st, &e2))
+        return 0;
+    int yes = sim_scenario(st);
+    aiops_stream_free(st);
+    return yes;
+}
+
 /* Detect the format of the stream's current entry and open its parser.
  * Returns 0, or 1 when the entry is empty (nothing to parse). */
 static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
@@ -436,6 +475,11 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
     for (;;) {
         if (!s->fmt) {
             int rc = src_start_parser(rd, s, err);
+            if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.force_format &&
+                sim_scenario(s->st)) {
+                aiops_err_clear(err);
+                rc = 1;         /* not data: as an empty member */
+            }
             if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.strict &&
                 !rd->o.force_format) {
                 /* a member of an archive on stdin, seen only now */
@@ -908,6 +952,11 @@ static int drop_unrecognised(aiops_reader *rd, aiops_err *err)
         int un = entry_unrecognised(rd, e, err);
         if (un < 0)
             return un;
+        if (un && e->nested && entry_sim_scenario(rd, e)) {   /* not data: quietly */
+            free(e->path);
+            free(e->member);
+            continue;
+        }
         if (un && (!e->nested || rd->o.strict))
             return aiops_err_set(err, AIOPS_EFORMAT, name, 1,
                                  "expected a known input format; cannot tell what this is "
