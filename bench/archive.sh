@@ -34,7 +34,7 @@ row() {     # row LABEL CMD...: one line from /usr/bin/time
 
 echo "| run | wall s | CPU s | samples/wall s | samples/CPU s | peak RSS |"
 echo "|---|---|---|---|---|---|"
-row "zstd -dc | wc -c" "zstd -dc '$a' | wc -c"
+row "zstd -dc \\| wc -c" "zstd -dc '$a' | wc -c"
 for r in "$replay" ${OLD:-}; do
     tag=$( [ "$r" = "$replay" ] && echo new || echo old )
     rm -f "$a.aiops-index"

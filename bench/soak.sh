@@ -73,6 +73,7 @@ for gb in $sizes; do
     # each stage under its own time(1); the counts of the last stage's output
     # (and every 100,000th record's time in $work/progress, for SOAK_LOG)
     start=$(date +%s)
+    rm -f "$work/progress"
     (/usr/bin/time -f '%M %U %S' -o "$work/t.replay" "$bin/aiops-replay" "$a" |
         /usr/bin/time -f '%M %U %S' -o "$work/t.fit" "$bin/aiops-fit" |
         /usr/bin/time -f '%M %U %S' -o "$work/t.cluster" "$bin/aiops-cluster" |
