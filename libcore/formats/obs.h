@@ -219,6 +219,7 @@ typedef struct aiops_obs_queue {
 } aiops_obs_queue;
 
 #define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
+#define AIOPS_OBS_RUN_FILES 64   /* runs kept at once: more are first merged into one */
 
 /* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
  * record is counted in q, its message kept if first, and the record left

@@ -578,12 +578,88 @@ static FILE *temp_file(void)
     return f;
 }
 
+/* One record to run file f (its record cleared); count: add its bytes
+ * to the temporary-file total.  rc: the first error so far (0). */
+static int run_write(aiops_obs_queue *q, FILE *f, aiops_buf *b, struct aiops_obs_qitem *it,
+                     int count, int rc)
+{
+    b->n = 0;
+    if (it->r.obj)           /* a plain sample has none: length 0 */
+        encode(b, it->r.obj);
+    run_head h = { it->r.ts, it->r.value, it->seq, b->n, it->line, it->r.sid,
+                   (int32_t)it->r.type };
+    if (!rc && b->oom)
+        rc = AIOPS_ENOMEM;
+    else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 || fwrite(b->p, 1, b->n, f) != b->n))
+        rc = io_fail(q, "cannot write");
+    else if (!rc && count)
+        rc = aiops_limit_spill(sizeof h + b->n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
+    aiops_record_clear(&it->r);
+    return rc;
+}
+
+static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r);
+
+/* Merge every run into one new one, so that the runs open at once (a file
+ * each) stay under AIOPS_OBS_RUN_FILES however big the entry: each record
+ * is then written about log64(runs) times.  The bytes merged are not
+ * counted again against AIOPS_MAX_SPILL (the old files go as the new one
+ * is written).  0 or <0 (q->failed set for I/O). */
+static int merge_runs(aiops_obs_queue *q)
+{
+    FILE *f;
+    aiops_buf b = { 0 };
+    int rc = 0;
+    errno = 0;
+    if (!(f = temp_file()))
+        return io_fail(q, "cannot create");
+    for (;;) {
+        struct aiops_obs_run *best = NULL;
+        for (size_t i = 0; i < q->nruns && !rc; i++) {
+            struct aiops_obs_run *r = &q->runs[i];
+            if (r->f && !r->has && (rc = run_read(q, r)) < 0)
+                break;
+            if (r->f && !r->has) {          /* read to its end */
+                fclose(r->f);
+                r->f = NULL;
+            }
+            if (r->has && (!best || cmp_item(&r->head, &best->head) < 0))
+                best = r;
+        }
+        if (rc || !best)
+            break;
+        best->has = 0;
+        rc = run_write(q, f, &b, &best->head, 0, 0);
+    }
+    aiops_buf_free(&b);
+    if (!rc && (fflush(f) || fseek(f, 0, SEEK_SET)))
+        rc = io_fail(q, "cannot write");
+    if (rc) {
+        fclose(f);
+        return rc;
+    }
+    free(q->runs);           /* all read and closed */
+    q->runs = NULL;
+    q->runcap = 0;
+    q->nruns = 0;
+    if (AIOPS_GROW(q->runs, q->runcap, 1)) {
+        fclose(f);
+        return AIOPS_ENOMEM;
+    }
+    q->runs[0] = (struct aiops_obs_run){ 0 };
+    q->runs[0].f = f;
+    q->nruns = 1;
+    return 0;
+}
+
 /* Sort the records in memory and move them to a new run. */
 int aiops_obs_queue_spill(aiops_obs_queue *q)
 {
     struct aiops_obs_run *r;
     int rc = 0;
     errno = 0;
+    if (q->nruns >= AIOPS_OBS_RUN_FILES && (rc = merge_runs(q)) < 0)
+        return rc;
     if (AIOPS_GROW(q->runs, q->runcap, q->nruns + 1))
         return AIOPS_ENOMEM;
     r = &q->runs[q->nruns];
@@ -593,22 +669,8 @@ int aiops_obs_queue_spill(aiops_obs_queue *q)
     q->nruns++;
     aiops_obs_queue_sort(q);
     aiops_buf b = { 0 };
-    for (size_t i = q->pos; i < q->n; i++) {
-        struct aiops_obs_qitem *it = &q->v[i];
-        b.n = 0;
-        if (it->r.obj)           /* a plain sample has none: length 0 */
-            encode(&b, it->r.obj);
-        run_head h = { it->r.ts, it->r.value, it->seq, b.n, it->line, it->r.sid,
-                       (int32_t)it->r.type };
-        if (!rc && b.oom)
-            rc = AIOPS_ENOMEM;
-        else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
-                         fwrite(b.p, 1, b.n, r->f) != b.n))
-            rc = io_fail(q, "cannot write");
-        else if (!rc)
-            rc = aiops_limit_spill(sizeof h + b.n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
-        aiops_record_clear(&it->r);
-    }
+    for (size_t i = q->pos; i < q->n; i++)
+        rc = run_write(q, r->f, &b, &q->v[i], 1, rc);
     aiops_buf_free(&b);
     q->n = q->pos = 0;
     if (!rc && (fflush(r->f) || fseek(r->f, 0, SEEK_SET)))

@@ -281,6 +281,44 @@ static void test_queue_push_at(void **state)
     aiops_obs_queue_free(&q);
 }
 
+/* Past AIOPS_OBS_RUN_FILES runs, the runs are merged into one before the
+ * next is written: never more files open than that, and the records come
+ * back in order (time, then seq) whatever the number of runs. */
+static void test_queue_many_runs(void **state)
+{
+    (void)state;
+    aiops_obs_queue q = {0};
+    const size_t n = 5 * AIOPS_OBS_RUN_FILES + 7;
+    for (size_t i = 0; i < n; i++) {
+        /* times n-1 .. 0, every third one twice: ties by seq */
+        aiops_record r = {AIOPS_R_SAMPLE, (uint32_t)i, (double)((n - 1 - i) / 3 * 3), (double)i,
+                          i % 2 ? json_pack("{s:i}", "i", (int)i) : NULL};
+        assert_int_equal(aiops_obs_queue_push_at(&q, &r, i, (long)i + 1), 0);
+        assert_int_equal(aiops_obs_queue_spill(&q), 0);
+        assert_true(q.nruns <= AIOPS_OBS_RUN_FILES + 1);
+    }
+    aiops_record r;
+    uint64_t seq, prev_seq = 0;
+    long line;
+    double prev = -1;
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 1);
+        assert_true(r.ts > prev || (r.ts == prev && seq > prev_seq));
+        assert_int_equal(r.sid, (uint32_t)seq);
+        assert_true(r.value == (double)seq);
+        assert_int_equal(line, (long)seq + 1);
+        if (seq % 2)
+            assert_int_equal(json_integer_value(json_object_get(r.obj, "i")), (json_int_t)seq);
+        else
+            assert_null(r.obj);
+        prev = r.ts;
+        prev_seq = seq;
+        aiops_record_clear(&r);
+    }
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 0);
+    aiops_obs_queue_free(&q);
+}
+
 /* The first time key a shipper's object has, read as an epoch time. */
 static void test_object_time(void **state)
 {
@@ -357,7 +395,8 @@ int main(void)
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
         cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
         cmocka_unit_test(test_each),
-        cmocka_unit_test(test_queue_push_at),       cmocka_unit_test(test_object_time),
+        cmocka_unit_test(test_queue_push_at),
+        cmocka_unit_test(test_queue_many_runs),       cmocka_unit_test(test_object_time),
         cmocka_unit_test(test_queue_spill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
