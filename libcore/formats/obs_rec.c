@@ -590,7 +590,8 @@ static int run_write(aiops_obs_queue *q, FILE *f, aiops_buf *b, struct aiops_obs
                    (int32_t)it->r.type };
     if (!rc && b->oom)
         rc = AIOPS_ENOMEM;
-    else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 || fwrite(b->p, 1, b->n, f) != b->n))
+    else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 ||
+                     (b->n && fwrite(b->p, 1, b->n, f) != b->n)))
         rc = io_fail(q, "cannot write");
     else if (!rc && count)
         rc = aiops_limit_spill(sizeof h + b->n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
