@@ -174,7 +174,8 @@ int main(int argc, char **argv)
                  "stdin.  The format of each file is detected (see --list-formats).",
         .footer = "Exit status: 0 ok, 2 usage or input error (FILE:LINE: message on stderr).\n"
                   "Files in directories and archives that no format recognises are skipped\n"
-                  "with a warning (--strict: an error); repeated samples are dropped and counted.\n"
+                  "with a warning (--strict: an error), except aiops-simulate's scenario.json,\n"
+                  "which holds no records; repeated samples are dropped and counted.\n"
                   "See aiops-replay(1) and docs/FORMAT.md.\n",
         .argc = argc,
         .argv = argv,

@@ -30,6 +30,9 @@ static const aiops_limit_info table[AIOPS_LIM_N] = {
                          "decompressed bytes per compressed byte of one archive"},
     [AIOPS_LIM_SPILL] = {"AIOPS_MAX_SPILL", 64 * GiB, 1 * KiB, UINT64_MAX / 2,
                          "bytes of temporary files of sorted runs under $TMPDIR"},
+    [AIOPS_LIM_RUN] = {"AIOPS_MAX_RUN", (uint64_t)1 << 19, 1, (uint64_t)1 << 40,
+                       "units of one unordered entry sorted in memory before they are "
+                       "written to a temporary file as a sorted run (sample 1, JSON record 22)"},
 };
 
 static uint64_t value[AIOPS_LIM_N];   /* 0: not set, the default applies */

@@ -24,6 +24,7 @@ typedef enum aiops_limit_id {
     AIOPS_LIM_INFLATE,   /* decompressed bytes of one compressed file or member */
     AIOPS_LIM_RATIO,     /* decompressed / compressed bytes of one archive */
     AIOPS_LIM_SPILL,     /* bytes of temporary files of spilled sorted runs */
+    AIOPS_LIM_RUN,       /* units of one entry sorted in memory before a run is spilled */
     AIOPS_LIM_N
 } aiops_limit_id;
 

@@ -219,6 +219,7 @@ typedef struct aiops_obs_queue {
 } aiops_obs_queue;
 
 #define AIOPS_OBS_RUN_MAX 16384  /* records per sorted run (streamed spec formats) */
+#define AIOPS_OBS_RUN_FILES 64   /* runs kept at once: more are first merged into one */
 
 /* --skip-bad inside a document: a parse error (rc AIOPS_EPARSE) in one
  * record is counted in q, its message kept if first, and the record left
@@ -238,6 +239,16 @@ int aiops_obs_queue_cut(aiops_obs_queue *q, size_t seq, size_t nbad);
  * set (a run could not be read back). */
 int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec);
 void aiops_obs_queue_free(aiops_obs_queue *q);
+/* For a caller that orders records itself (reader/reader.c, an entry read
+ * whole to sort it): push r (its obj taken, *r emptied) with the caller's
+ * own seq (the tie-break among equal times; pushes come in seq order
+ * within a run) and line (given back by pop_at; sid and value are kept
+ * too); aiops_obs_queue_spill sorts what is held and writes it as a run
+ * (0, or <0 with q->failed set); pop_at is pop with seq and line.  Push
+ * and spill before the first pop. */
+int aiops_obs_queue_push_at(aiops_obs_queue *q, aiops_record *r, uint64_t seq, long line);
+int aiops_obs_queue_spill(aiops_obs_queue *q);
+int aiops_obs_queue_pop_at(aiops_obs_queue *q, aiops_record *rec, uint64_t *seq, long *line);
 
 /* --------------------------------------- formats over JSON documents */
 

@@ -399,6 +399,7 @@ int aiops_obs_object_time(aiops_jdoc *w, json_t *src, const char *const *keys, c
 struct aiops_obs_qitem {
     aiops_record r;
     size_t seq;
+    long line;               /* aiops_obs_queue_push_at's; 0 for the formats' records */
 };
 
 /* A sorted run in a temporary file: per record a header, then the
@@ -406,8 +407,10 @@ struct aiops_obs_qitem {
  * jansson's parser would cost more than the whole rest of the read); a
  * record that carries its JSON text is one string. */
 typedef struct run_head {
-    double ts;
+    double ts, value;
     uint64_t seq, len;
+    int64_t line;
+    uint32_t sid;
     int32_t type;
 } run_head;
 
@@ -575,12 +578,89 @@ static FILE *temp_file(void)
     return f;
 }
 
+/* One record to run file f (its record cleared); count: add its bytes
+ * to the temporary-file total.  rc: the first error so far (0). */
+static int run_write(aiops_obs_queue *q, FILE *f, aiops_buf *b, struct aiops_obs_qitem *it,
+                     int count, int rc)
+{
+    b->n = 0;
+    if (it->r.obj)           /* a plain sample has none: length 0 */
+        encode(b, it->r.obj);
+    run_head h = { it->r.ts, it->r.value, it->seq, b->n, it->line, it->r.sid,
+                   (int32_t)it->r.type };
+    if (!rc && b->oom)
+        rc = AIOPS_ENOMEM;
+    else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 ||
+                     (b->n && fwrite(b->p, 1, b->n, f) != b->n)))
+        rc = io_fail(q, "cannot write");
+    else if (!rc && count)
+        rc = aiops_limit_spill(sizeof h + b->n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
+    aiops_record_clear(&it->r);
+    return rc;
+}
+
+static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r);
+
+/* Merge every run into one new one, so that the runs open at once (a file
+ * each) stay under AIOPS_OBS_RUN_FILES however big the entry: each record
+ * is then written about log64(runs) times.  The bytes merged are not
+ * counted again against AIOPS_MAX_SPILL (the old files go as the new one
+ * is written).  0 or <0 (q->failed set for I/O). */
+static int merge_runs(aiops_obs_queue *q)
+{
+    FILE *f;
+    aiops_buf b = { 0 };
+    int rc = 0;
+    errno = 0;
+    if (!(f = temp_file()))
+        return io_fail(q, "cannot create");
+    for (;;) {
+        struct aiops_obs_run *best = NULL;
+        for (size_t i = 0; i < q->nruns && !rc; i++) {
+            struct aiops_obs_run *r = &q->runs[i];
+            if (r->f && !r->has && (rc = run_read(q, r)) < 0)
+                break;
+            if (r->f && !r->has) {          /* read to its end */
+                fclose(r->f);
+                r->f = NULL;
+            }
+            if (r->has && (!best || cmp_item(&r->head, &best->head) < 0))
+                best = r;
+        }
+        if (rc || !best)
+            break;
+        best->has = 0;
+        rc = run_write(q, f, &b, &best->head, 0, 0);
+    }
+    aiops_buf_free(&b);
+    if (!rc && (fflush(f) || fseek(f, 0, SEEK_SET)))
+        rc = io_fail(q, "cannot write");
+    if (rc) {
+        fclose(f);
+        return rc;
+    }
+    free(q->runs);           /* all read and closed */
+    q->runs = NULL;
+    q->runcap = 0;
+    q->nruns = 0;
+    if (AIOPS_GROW(q->runs, q->runcap, 1)) {
+        fclose(f);
+        return AIOPS_ENOMEM;
+    }
+    q->runs[0] = (struct aiops_obs_run){ 0 };
+    q->runs[0].f = f;
+    q->nruns = 1;
+    return 0;
+}
+
 /* Sort the records in memory and move them to a new run. */
-static int spill(aiops_obs_queue *q)
+int aiops_obs_queue_spill(aiops_obs_queue *q)
 {
     struct aiops_obs_run *r;
     int rc = 0;
     errno = 0;
+    if (q->nruns >= AIOPS_OBS_RUN_FILES && (rc = merge_runs(q)) < 0)
+        return rc;
     if (AIOPS_GROW(q->runs, q->runcap, q->nruns + 1))
         return AIOPS_ENOMEM;
     r = &q->runs[q->nruns];
@@ -590,20 +670,8 @@ static int spill(aiops_obs_queue *q)
     q->nruns++;
     aiops_obs_queue_sort(q);
     aiops_buf b = { 0 };
-    for (size_t i = q->pos; i < q->n; i++) {
-        struct aiops_obs_qitem *it = &q->v[i];
-        b.n = 0;
-        encode(&b, it->r.obj);
-        run_head h = { it->r.ts, it->seq, b.n, (int32_t)it->r.type };
-        if (!rc && b.oom)
-            rc = AIOPS_ENOMEM;
-        else if (!rc && (fwrite(&h, sizeof h, 1, r->f) != 1 ||
-                         fwrite(b.p, 1, b.n, r->f) != b.n))
-            rc = io_fail(q, "cannot write");
-        else if (!rc)
-            rc = aiops_limit_spill(sizeof h + b.n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
-        aiops_record_clear(&it->r);
-    }
+    for (size_t i = q->pos; i < q->n; i++)
+        rc = run_write(q, r->f, &b, &q->v[i], 1, rc);
     aiops_buf_free(&b);
     q->n = q->pos = 0;
     if (!rc && (fflush(r->f) || fseek(r->f, 0, SEEK_SET)))
@@ -614,7 +682,7 @@ static int spill(aiops_obs_queue *q)
 int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t *obj)
 {
     int rc;
-    if (q->run_max && q->n - q->pos >= q->run_max && (rc = spill(q)) < 0) {
+    if (q->run_max && q->n - q->pos >= q->run_max && (rc = aiops_obs_queue_spill(q)) < 0) {
         json_decref(obj);
         return rc;
     }
@@ -622,8 +690,20 @@ int aiops_obs_queue_push(aiops_obs_queue *q, aiops_rtype type, double ts, json_t
         json_decref(obj);
         return AIOPS_ENOMEM;
     }
-    q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->seq++ };
+    q->v[q->n] = (struct aiops_obs_qitem){ { type, 0, ts, 0, obj }, q->seq++, 0 };
     q->n++;
+    return 0;
+}
+
+int aiops_obs_queue_push_at(aiops_obs_queue *q, aiops_record *r, uint64_t seq, long line)
+{
+    if (AIOPS_GROW(q->v, q->cap, q->n + 1)) {
+        aiops_record_clear(r);
+        return AIOPS_ENOMEM;
+    }
+    q->v[q->n++] = (struct aiops_obs_qitem){ *r, (size_t)seq, line };
+    *r = (aiops_record){ 0 };
+    q->seq++;
     return 0;
 }
 
@@ -643,16 +723,17 @@ static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r)
         return io_fail(q, "cannot read");
     }
     reader rd = { text, text + h.len };
-    json_t *obj = decode(&rd);
+    json_t *obj = h.len ? decode(&rd) : NULL;
     free(text);
-    if (!obj)
+    if (h.len && !obj)
         return AIOPS_ENOMEM;
-    r->head = (struct aiops_obs_qitem){ { (aiops_rtype)h.type, 0, h.ts, 0, obj }, h.seq };
+    r->head = (struct aiops_obs_qitem){ { (aiops_rtype)h.type, h.sid, h.ts, h.value, obj },
+                                        (size_t)h.seq, (long)h.line };
     r->has = 1;
     return 0;
 }
 
-int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
+static int queue_pop(aiops_obs_queue *q, struct aiops_obs_qitem *out)
 {
     struct aiops_obs_run *best = NULL;
     for (size_t i = 0; i < q->nruns; i++) {
@@ -671,14 +752,35 @@ int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
         }
     }
     if (q->pos < q->n && (!best || cmp_item(&q->v[q->pos], &best->head) < 0)) {
-        *rec = q->v[q->pos++].r;
+        *out = q->v[q->pos++];
         return 1;
     }
     if (!best)
         return 0;
-    *rec = best->head.r;
+    *out = best->head;
     best->has = 0;
     return 1;
+}
+
+int aiops_obs_queue_pop(aiops_obs_queue *q, aiops_record *rec)
+{
+    struct aiops_obs_qitem it;
+    int rc = queue_pop(q, &it);
+    if (rc == 1)
+        *rec = it.r;
+    return rc;
+}
+
+int aiops_obs_queue_pop_at(aiops_obs_queue *q, aiops_record *rec, uint64_t *seq, long *line)
+{
+    struct aiops_obs_qitem it;
+    int rc = queue_pop(q, &it);
+    if (rc == 1) {
+        *rec = it.r;
+        *seq = it.seq;
+        *line = it.line;
+    }
+    return rc;
 }
 
 void aiops_obs_queue_free(aiops_obs_queue *q)

@@ -78,6 +78,9 @@ const char *aiops_stream_path(const aiops_stream *s);
 /* Move an archive-file stream forward to entry e (a later member of the
  * same archive) without reopening: reuses the decompression done so far. */
 int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);
+/* Forget the bytes buffered and free a buffer grown past its first size
+ * (a document read whole): for a handle kept idle between members. */
+void aiops_stream_drop_buffer(aiops_stream *s);
 
 /* Live input (aiops-replay --follow; docs/SCALE.md).  Standard input that
  * is a pipe, FIFO, socket or terminal is live by itself: its first bytes

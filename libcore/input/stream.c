@@ -36,6 +36,7 @@ struct aiops_stream {
     int chain;                   /* stdin archive: members read in sequence */
     int own_archive;             /* 0 for a wrapper around someone else's handle */
     long member;                 /* index of the current regular member, -1 if none */
+    uint64_t size_hint;          /* the member's size from its header, 0 if unknown */
     /* stdin archive: sniffed prefix handed to libarchive before the fd */
     char prefix[SNIFF];
     size_t prefixlen, prefixpos;
@@ -256,6 +257,14 @@ int aiops_stream_getline(aiops_stream *s, char **line, size_t *len, aiops_err *e
 
 int aiops_stream_slurp(aiops_stream *s, char **data, size_t *len, aiops_err *err)
 {
+    /* An archive member says its size: room for all of it at once (and the
+     * 4 KiB a last read asks for), not a buffer doubled past it. */
+    size_t have = s->end - s->start;
+    if (!s->eof && s->size_hint > have && s->size_hint <= s->max_doc) {
+        int rc = reserve(s, (size_t)s->size_hint - have + 4097, s->max_doc, err);
+        if (rc < 0)
+            return rc;
+    }
     while (!s->eof) {
         if (s->end - s->start > s->max_doc)
             break;
@@ -378,6 +387,16 @@ static int next_regular(aiops_stream *s, struct archive_entry **ae, aiops_err *e
     }
 }
 
+void aiops_stream_drop_buffer(aiops_stream *s)
+{
+    s->start = s->end = 0;
+    if (s->cap > INITIAL_BUF) {
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
+}
+
 static void name_member(aiops_stream *s, struct archive_entry *ae)
 {
     if (archive_format(s->a) == ARCHIVE_FORMAT_RAW) {
@@ -397,7 +416,9 @@ static void name_member(aiops_stream *s, struct archive_entry *ae)
         strip_compression_suffix(s->entry);
         s->mtime = archive_entry_mtime_is_set(ae) ? (double)archive_entry_mtime(ae) : 0;
     }
-    s->start = s->end = 0;
+    aiops_stream_drop_buffer(s);    /* a big document's buffer is not carried over */
+    s->size_hint = archive_format(s->a) != ARCHIVE_FORMAT_RAW && archive_entry_size_is_set(ae) &&
+                   archive_entry_size(ae) > 0 ? (uint64_t)archive_entry_size(ae) : 0;
     s->eof = 0;
     s->lineno = 0;
     s->member_out = 0;

@@ -17,8 +17,8 @@
 #include "common/limits.h"
 #include "input/input.h"
 
-#define ZT_CHUNK ((size_t)1 << 20)   /* decompressed bytes per chunk */
-#define ZT_RING 4                    /* chunks: memory is ZT_RING MiB */
+#define ZT_CHUNK ((size_t)256 << 10) /* decompressed bytes per chunk */
+#define ZT_RING 4                    /* chunks: 1 MiB per open archive handle */
 
 typedef struct zthread {
     int fd;

@@ -7,7 +7,11 @@
  * and stdin archives) so a late record within the window still comes out in
  * order.  A k-way merge over the sources' heads (ties: earlier entry first,
  * then input order) yields the stream.  Memory: O(entries x window), capped
- * by max_buffer records in all. */
+ * by max_buffer records in all.  A source read whole (an unordered format,
+ * an archive on stdin) sorts in bounded memory: every AIOPS_MAX_RUN units
+ * it holds are sorted and written to an unlinked temporary file (the
+ * aiops_obs_queue of formats/obs.h), and at its end it is read back by
+ * merging those runs. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -20,6 +24,8 @@
 
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/limits.h"
+#include "formats/obs.h"
 #include "input/input.h"
 
 typedef struct item {
@@ -45,6 +51,12 @@ typedef struct source {
     item *heap;
     size_t hlen, hcap;
     uint64_t seq;
+    size_t units;               /* weight of the records in ring and heap */
+    size_t run_units;           /* read whole: spill a run at this many units */
+    aiops_obs_queue q;          /* read whole: sorted runs spilled so far */
+    int spilled;                /* at its end with runs: records come from q */
+    int qhas;                   /* spilled: qhead holds its next record */
+    item qhead;
     long last_line;             /* line of the last record read (for messages) */
     long last_bad_line;         /* skip_bad: line of the last skipped record */
 } source;
@@ -123,6 +135,10 @@ static double now_mono(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static size_t rec_weight(const aiops_record *r) { return r->obj ? 22 : 1; }
+
+static int src_spill(aiops_reader *rd, source *s, int last, aiops_err *err);
+
 /* Put a record into the source's buffer. */
 static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err)
 {
@@ -158,7 +174,7 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
     }
     /* A record with a JSON object weighs far more than a sample: count
      * about 1 KiB for it, so the cap bounds memory, not just records. */
-    size_t weight = r->obj ? 22 : 1;
+    size_t weight = rec_weight(r);
     if (rd->buffered + weight > rd->o.max_buffer) {
         aiops_err_set(err, AIOPS_ELIMIT, aiops_stream_name(s->st), s->last_line,
                       "the buffer that puts the input in time order is full (%zu units, "
@@ -194,16 +210,61 @@ static int src_push(aiops_reader *rd, source *s, aiops_record *r, aiops_err *err
         heap_up(s->heap, s->hlen++);
     }
     rd->buffered += weight;
+    s->units += weight;
+    if (s->buffer_all && !s->live && s->units >= s->run_units)
+        return src_spill(rd, s, 0, err);
     return 0;
 oom:
     aiops_record_clear(r);
     return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(s->st), s->last_line, "out of memory");
 }
 
-static size_t src_len(const source *s) { return s->rlen + s->hlen; }
+static size_t src_len(const source *s)
+{
+    return s->spilled ? (size_t)s->qhas : s->rlen + s->hlen;
+}
+
+/* Move what ring and heap hold into the source's queue: written as a
+ * sorted run, or (last, at the end of an entry that has runs) kept in
+ * memory, sorted, and the source switched to reading from the queue. */
+static int src_spill(aiops_reader *rd, source *s, int last, aiops_err *err)
+{
+    int rc = 0;
+    for (size_t k = 0; k < s->rlen; k++) {
+        item *it = &s->ring[(s->rhead + k) & (s->rcap - 1)];
+        if (!rc)
+            rc = aiops_obs_queue_push_at(&s->q, &it->r, it->seq, it->line);
+        else
+            aiops_record_clear(&it->r);
+    }
+    for (size_t k = 0; k < s->hlen; k++) {
+        if (!rc)
+            rc = aiops_obs_queue_push_at(&s->q, &s->heap[k].r, s->heap[k].seq, s->heap[k].line);
+        else
+            aiops_record_clear(&s->heap[k].r);
+    }
+    s->rlen = s->rhead = s->hlen = 0;
+    rd->buffered -= s->units;
+    s->units = 0;
+    if (!rc && !last)
+        rc = aiops_obs_queue_spill(&s->q);
+    if (!rc && last) {
+        aiops_obs_queue_sort(&s->q);
+        s->spilled = 1;
+    }
+    if (rc == AIOPS_ENOMEM || (rc && !s->q.failed.code))
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(s->st), s->last_line,
+                             "out of memory");
+    if (rc)
+        return aiops_err_set(err, s->q.failed.code, aiops_stream_name(s->st), s->last_line,
+                             "%s", s->q.failed.msg);
+    return 0;
+}
 
 static const item *src_head(const source *s)
 {
+    if (s->spilled)
+        return s->qhas ? &s->qhead : NULL;
     const item *a = s->rlen ? &s->ring[s->rhead] : NULL;
     const item *b = s->hlen ? &s->heap[0] : NULL;
     if (!a)
@@ -218,7 +279,12 @@ static void src_pop(aiops_reader *rd, source *s, aiops_record *out)
     const item *h = src_head(s);
     *out = h->r;
     rd->last_line = h->line;
-    rd->buffered -= h->r.obj ? 22 : 1;
+    if (s->spilled) {                   /* the next one is read by src_fill */
+        s->qhas = 0;
+        return;
+    }
+    rd->buffered -= rec_weight(&h->r);
+    s->units -= rec_weight(&h->r);
     if (s->rlen && h == &s->ring[s->rhead]) {
         s->rhead = (s->rhead + 1) & (s->rcap - 1);
         s->rlen--;
@@ -304,6 +370,45 @@ static void reader_warn(const aiops_reader *rd, const char *fmt, ...)
     rd->o.warn(rd->o.warn_ctx, msg);
 }
 
+/* aiops-simulate's scenario file, which its archives carry beside the data
+ * (scenario.json: the scenario as given, a JSON object with "services"):
+ * no input format reads it, and it holds no records, so it is skipped
+ * without a warning, also with --strict (nothing is lost).  1 if the
+ * stream's entry is one. */
+static int sim_scenario(aiops_stream *st)
+{
+    const char *name = aiops_stream_entry(st), *head;
+    const char *base = strrchr(name, '/');
+    size_t n;
+    aiops_err e = {0};
+    if (strcmp(base ? base + 1 : name, "scenario.json") || aiops_stream_peek(st, &head, &n, &e))
+        return 0;
+    size_t i = 0;
+    while (i < n && strchr(" \t\r\n", head[i]))
+        i++;
+    if (i == n || head[i] != '{')
+        return 0;
+    static const char key[] = "\"services\"";
+    for (; i + sizeof key - 1 <= n; i++)
+        if (!memcmp(head + i, key, sizeof key - 1))
+            return 1;
+    return 0;
+}
+
+static int entry_sim_scenario(aiops_reader *rd, const aiops_entry *e)
+{
+    const char *name = e->member ? e->member : e->path;
+    const char *base = strrchr(name, '/');
+    aiops_stream *st = NULL;
+    aiops_err e2 = {0};
+    if (strcmp(base ? base + 1 : name, "scenario.json") ||
+        aiops_stream_open_entry(e, rd->o.max_line, rd->o.max_doc, &st, &e2))
+        return 0;
+    int yes = sim_scenario(st);
+    aiops_stream_free(st);
+    return yes;
+}
+
 /* Detect the format of the stream's current entry and open its parser.
  * Returns 0, or 1 when the entry is empty (nothing to parse). */
 static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
@@ -315,6 +420,7 @@ static int src_start_parser(aiops_reader *rd, source *s, aiops_err *err)
     s->fmt = f;
     set_ctx(rd, &s->ctx, s->st);
     s->buffer_all = !f->ordered || aiops_stream_is_chain(s->st);
+    s->run_units = (size_t)aiops_limit(AIOPS_LIM_RUN);
     /* Live: followed, or a pipe on stdin carrying the record stream (in
      * time order, as every tool writes it).  A format read whole is not. */
     s->live = aiops_stream_live(s->st) && !s->buffer_all &&
@@ -369,6 +475,11 @@ static int src_read_one(aiops_reader *rd, source *s, aiops_err *err)
     for (;;) {
         if (!s->fmt) {
             int rc = src_start_parser(rd, s, err);
+            if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.force_format &&
+                sim_scenario(s->st)) {
+                aiops_err_clear(err);
+                rc = 1;         /* not data: as an empty member */
+            }
             if (rc == AIOPS_EFORMAT && aiops_stream_is_chain(s->st) && !rd->o.strict &&
                 !rd->o.force_format) {
                 /* a member of an archive on stdin, seen only now */
@@ -464,12 +575,25 @@ static int src_fill_live(aiops_reader *rd, source *s, aiops_err *err)
 
 static int src_fill(aiops_reader *rd, source *s, aiops_err *err)
 {
+    int rc;
     while (!s->eof && (s->buffer_all || src_len(s) < rd->o.reorder_window)) {
         if (s->live)
             return src_fill_live(rd, s, err);
-        int rc = src_read_one(rd, s, err);
-        if (rc)
+        if ((rc = src_read_one(rd, s, err)))
             return rc;
+    }
+    if (s->eof && s->q.nruns && !s->spilled && (rc = src_spill(rd, s, 1, err)))
+        return rc;
+    if (s->spilled && !s->qhas) {
+        uint64_t seq;
+        long line;
+        rc = aiops_obs_queue_pop_at(&s->q, &s->qhead.r, &seq, &line);
+        if (rc < 0)
+            return aiops_err_set(err, rc, aiops_stream_name(s->st), s->last_line, "%s",
+                                 s->q.failed.code ? s->q.failed.msg : "out of memory");
+        s->qhead.seq = seq;
+        s->qhead.line = line;
+        s->qhas = rc == 1;
     }
     return 0;
 }
@@ -518,12 +642,34 @@ static void mh_up(aiops_reader *rd, size_t i)
 
 #define MAX_IDLE 64
 
+/* 1 if a member not opened yet comes after the one st is on, in its
+ * archive: else the handle (its decompressor and buffers) goes now. */
+static int reusable(const aiops_reader *rd, const aiops_stream *st)
+{
+    long m = aiops_stream_member(st);
+    for (size_t i = rd->next_pending; i < rd->npending; i++) {
+        const aiops_entry *e = rd->src[rd->pending[i]].entry;
+        if (e->kind == AIOPS_ENTRY_MEMBER && e->index > m && !strcmp(e->path, aiops_stream_path(st)))
+            return 1;
+    }
+    return 0;
+}
+
 /* A finished source gives its archive handle back for later members of the
  * same archive (it is positioned right after its member). */
 static void src_retire(aiops_reader *rd, source *s)
 {
     src_close_parser(s);
-    if (s->st && aiops_stream_member(s->st) >= 0 && rd->nidle < MAX_IDLE) {
+    /* Its buffer goes now, not at the end: a source read whole holds as
+     * many slots as its entry had records. */
+    free(s->ring);
+    free(s->heap);
+    s->ring = s->heap = NULL;
+    s->rcap = s->rhead = s->rlen = s->hlen = s->hcap = 0;
+    aiops_obs_queue_free(&s->q);        /* its runs' files close */
+    if (s->st && aiops_stream_member(s->st) >= 0 && rd->nidle < MAX_IDLE &&
+        reusable(rd, s->st)) {
+        aiops_stream_drop_buffer(s->st);
         rd->idle[rd->nidle++] = s->st;
     } else {
         aiops_stream_free(s->st);
@@ -806,6 +952,11 @@ static int drop_unrecognised(aiops_reader *rd, aiops_err *err)
         int un = entry_unrecognised(rd, e, err);
         if (un < 0)
             return un;
+        if (un && e->nested && entry_sim_scenario(rd, e)) {   /* not data: quietly */
+            free(e->path);
+            free(e->member);
+            continue;
+        }
         if (un && (!e->nested || rd->o.strict))
             return aiops_err_set(err, AIOPS_EFORMAT, name, 1,
                                  "expected a known input format; cannot tell what this is "
@@ -973,6 +1124,9 @@ void aiops_reader_free(aiops_reader *rd)
             aiops_record_clear(&s->heap[k].r);
         free(s->ring);
         free(s->heap);
+        if (s->qhas)
+            aiops_record_clear(&s->qhead.r);
+        aiops_obs_queue_free(&s->q);
     }
     for (size_t i = 0; i < rd->nidle; i++)
         aiops_stream_free(rd->idle[i]);

@@ -245,6 +245,84 @@ static void test_each(void **state)
     json_decref(o);
 }
 
+/* push_at / spill / pop_at: the caller's seq orders equal times, and sid,
+ * value, line and fields come back from a spilled run as pushed. */
+static void test_queue_push_at(void **state)
+{
+    (void)state;
+    aiops_obs_queue q = {0};
+    aiops_record r = {AIOPS_R_SAMPLE, 7, 20, 1.5, NULL};
+    assert_int_equal(aiops_obs_queue_push_at(&q, &r, 3, 30), 0);
+    assert_null(r.obj);
+    r = (aiops_record){AIOPS_R_LOG, 0, 10, 0, json_pack("{s:s}", "message", "x")};
+    assert_int_equal(aiops_obs_queue_push_at(&q, &r, 5, 50), 0);
+    assert_int_equal(aiops_obs_queue_spill(&q), 0);     /* a run: 10 (seq 5), 20 (seq 3) */
+    assert_int_equal(q.nruns, 1);
+    r = (aiops_record){AIOPS_R_SAMPLE, 9, 20, -2, NULL};
+    assert_int_equal(aiops_obs_queue_push_at(&q, &r, 1, 10), 0);   /* in memory */
+    aiops_obs_queue_sort(&q);
+    uint64_t seq;
+    long line;
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 1);
+    assert_int_equal(r.type, AIOPS_R_LOG);
+    assert_true(r.ts == 10);
+    assert_int_equal(seq, 5);
+    assert_int_equal(line, 50);
+    assert_string_equal(json_string_value(json_object_get(r.obj, "message")), "x");
+    aiops_record_clear(&r);
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 1);   /* seq 1 before 3 */
+    assert_int_equal(r.sid, 9);
+    assert_true(r.value == -2);
+    assert_int_equal(seq, 1);
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 1);
+    assert_int_equal(r.type, AIOPS_R_SAMPLE);
+    assert_int_equal(r.sid, 7);
+    assert_true(r.ts == 20 && r.value == 1.5);
+    assert_null(r.obj);
+    assert_int_equal(seq, 3);
+    assert_int_equal(line, 30);
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 0);
+    aiops_obs_queue_free(&q);
+}
+
+/* Past AIOPS_OBS_RUN_FILES runs, the runs are merged into one before the
+ * next is written: never more files open than that, and the records come
+ * back in order (time, then seq) whatever the number of runs. */
+static void test_queue_many_runs(void **state)
+{
+    (void)state;
+    aiops_obs_queue q = {0};
+    const size_t n = 5 * AIOPS_OBS_RUN_FILES + 7;
+    for (size_t i = 0; i < n; i++) {
+        /* times n-1 .. 0, every third one twice: ties by seq */
+        aiops_record r = {AIOPS_R_SAMPLE, (uint32_t)i, (double)((n - 1 - i) / 3 * 3), (double)i,
+                          i % 2 ? json_pack("{s:i}", "i", (int)i) : NULL};
+        assert_int_equal(aiops_obs_queue_push_at(&q, &r, i, (long)i + 1), 0);
+        assert_int_equal(aiops_obs_queue_spill(&q), 0);
+        assert_true(q.nruns <= AIOPS_OBS_RUN_FILES + 1);
+    }
+    aiops_record r;
+    uint64_t seq, prev_seq = 0;
+    long line;
+    double prev = -1;
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 1);
+        assert_true(r.ts > prev || (r.ts == prev && seq > prev_seq));
+        assert_int_equal(r.sid, (uint32_t)seq);
+        assert_true(r.value == (double)seq);
+        assert_int_equal(line, (long)seq + 1);
+        if (seq % 2)
+            assert_int_equal(json_integer_value(json_object_get(r.obj, "i")), (json_int_t)seq);
+        else
+            assert_null(r.obj);
+        prev = r.ts;
+        prev_seq = seq;
+        aiops_record_clear(&r);
+    }
+    assert_int_equal(aiops_obs_queue_pop_at(&q, &r, &seq, &line), 0);
+    aiops_obs_queue_free(&q);
+}
+
 /* The first time key a shipper's object has, read as an epoch time. */
 static void test_object_time(void **state)
 {
@@ -320,7 +398,9 @@ int main(void)
         cmocka_unit_test(test_workload),   cmocka_unit_test(test_ids),
         cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_service),
         cmocka_unit_test(test_flatten),    cmocka_unit_test(test_hex_member),
-        cmocka_unit_test(test_each),       cmocka_unit_test(test_object_time),
+        cmocka_unit_test(test_each),
+        cmocka_unit_test(test_queue_push_at),
+        cmocka_unit_test(test_queue_many_runs),       cmocka_unit_test(test_object_time),
         cmocka_unit_test(test_queue_spill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "aiops.h"
+#include "common/limits.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -346,6 +347,100 @@ static void test_max_buffer(void **state)
     assert_int_equal(r.rc, AIOPS_ELIMIT);
     assert_string_equal(r.err.file, P("mb-2.tsv"));
     assert_int_equal(r.err.line, 3);
+}
+
+/* An entry read whole sorts in bounded memory: every AIOPS_MAX_RUN units
+ * are written to a temporary file as a sorted run and merged back, with
+ * the same records in the same order (ties: input order; the merge with
+ * other files unchanged) and each record's line for messages. */
+static void test_spilled_runs(void **state)
+{
+    (void)state;
+    write_file("sdump.txt", promtool_dump);
+    write_file("sside.tsv", "1700000002.5\tside\t0\n1700000005\tside\t1\n");
+    const char *paths[] = {P("sdump.txt"), P("sside.tsv")};
+    static const want w[] = {
+        {"b", 1700000001, 10}, {"a{job=\"j\"}", 1700000002, 1}, {"side", 1700000002.5, 0},
+        {"b", 1700000003, 20}, {"a{job=\"j\"}", 1700000004, 2},
+        {"a{job=\"j\"}", 1700000005, 3}, {"b", 1700000005, 30}, {"side", 1700000005, 1},
+    };
+    static const long lines[] = {4, 1, 1, 5, 2, 3, 6, 2};
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s/spill-tmp", g_dir);
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", tmp, 1);
+    for (uint64_t run_units = 1; run_units <= 3; run_units++) {
+        aiops_limit_set(AIOPS_LIM_RUN, run_units);
+        aiops_reader_opts o = {0};
+        o.max_buffer = 3;       /* the buffer holds a run, not the entry */
+        expect_ok(paths, 2, &o, w, NW(w));
+        /* the lines of the records, as a consumer's messages name them */
+        aiops_series_table *tab = aiops_series_table_new();
+        aiops_reader *rd = NULL;
+        aiops_err err = {0};
+        assert_int_equal(aiops_reader_new(&rd, paths, 2, tab, &o, &err), 0);
+        aiops_record rec = {0};
+        for (size_t i = 0; i < NW(lines); i++) {
+            assert_int_equal(aiops_reader_next(rd, &rec, &err), 1);
+            const char *file;
+            long line;
+            aiops_reader_where(rd, &file, &line);
+            assert_int_equal(line, lines[i]);
+            aiops_record_clear(&rec);
+        }
+        assert_int_equal(aiops_reader_next(rd, &rec, &err), 0);
+        aiops_reader_free(rd);
+        aiops_series_table_free(tab);
+        /* the runs were unlinked when made: nothing is left behind */
+        DIR *d = opendir(tmp);
+        struct dirent *de;
+        int left = 0;
+        while ((de = readdir(d)))
+            left += de->d_name[0] != '.';
+        closedir(d);
+        assert_int_equal(left, 0);
+    }
+    /* records with JSON fields (logcli lines, newest first) keep them */
+    write_file("slog.jsonl",
+               "{\"labels\":{\"app\":\"a\"},\"line\":\"three\",\"timestamp\":\"2024-01-02T03:04:07Z\"}\n"
+               "{\"labels\":{\"app\":\"a\"},\"line\":\"two\",\"timestamp\":\"2024-01-02T03:04:06Z\"}\n"
+               "{\"labels\":{\"app\":\"a\"},\"line\":\"one\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n");
+    aiops_limit_set(AIOPS_LIM_RUN, 22);
+    const char *lp[] = {P("slog.jsonl")};
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err = {0};
+    aiops_reader_opts o = {0};
+    assert_int_equal(aiops_reader_new(&rd, lp, 1, tab, &o, &err), 0);
+    static const char *const msgs[] = {"one", "two", "three"};
+    for (size_t i = 0; i < 3; i++) {
+        aiops_record rec = {0};
+        assert_int_equal(aiops_reader_next(rd, &rec, &err), 1);
+        assert_int_equal(rec.type, AIOPS_R_LOG);
+        assert_true(rec.ts == 1704164645 + (double)i);
+        json_t *m = json_object_get(rec.obj, "message");
+        assert_non_null(m);
+        assert_string_equal(json_string_value(m), msgs[i]);
+        aiops_record_clear(&rec);
+    }
+    aiops_reader_free(rd);
+    /* a TMPDIR that cannot take the runs: an error naming it */
+    setenv("TMPDIR", "/nonexistent-aiops-dir", 1);
+    aiops_limit_set(AIOPS_LIM_RUN, 1);
+    run r = read_all(paths, 2, NULL, w, NW(w));
+    assert_int_equal(r.rc, AIOPS_EIO);
+    assert_string_equal(r.err.file, P("sdump.txt"));
+    assert_non_null(strstr(r.err.msg, "cannot create a temporary file of sorted records under "
+                                      "/nonexistent-aiops-dir"));
+    aiops_series_table_free(tab);
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    aiops_limit_set(AIOPS_LIM_RUN, aiops_limit_about(AIOPS_LIM_RUN)->dflt);
 }
 
 /* ------------------------------------------------------------ formats */
@@ -787,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_where),
         cmocka_unit_test(test_directory_input),
         cmocka_unit_test(test_max_open),
+        cmocka_unit_test(test_spilled_runs),
         cmocka_unit_test(test_missing_input),
         cmocka_unit_test(test_no_inputs),
         cmocka_unit_test(test_many_records),

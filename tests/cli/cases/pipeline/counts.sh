@@ -18,14 +18,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 # TYPE COUNT lines of a stream, sorted by type
 count() { sed 's/^{"type":"\([a-z]*\)".*/\1/' "$1" | sort | uniq -c | awk '{print $2, $1}'; }
 for i in 0 1 2 3; do count "$d/s$i" >"$d/c$i"; done
-# replay: what the simulator wrote (scenario.json, not a record format, is
-# the one member skipped, and said so)
+# replay: what the simulator wrote (scenario.json, which holds no records,
+# is skipped without a warning)
 for t in sample log span event alert label; do
     want=$(awk -v t="$t" '$2 == t {print $1}' "$d/sim")
     got=$(awk -v t="$t" '$1 == t {print $2}' "$d/c0")
     [ "$want" = "$got" ] || fail "replay: $t: simulated $want, replayed ${got:-0}"
 done
-grep -q "scenario.json: skipped: no input format recognises it" "$d/e0" || fail "replay stderr: $(cat "$d/e0")"
+[ ! -s "$d/e0" ] || fail "replay stderr: $(cat "$d/e0")"
 [ "$(wc -l <"$d/c0")" -eq 6 ] || fail "replay: types $(cat "$d/c0")"
 # stage N: the counts of stage N-1 unchanged, and only the derived types new
 stage() {    # stage N NAME DERIVED...
