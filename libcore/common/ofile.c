@@ -175,3 +175,27 @@ int aiops_ofile_save(const char *path, const void *data, size_t n, aiops_err *er
     }
     return aiops_ofile_commit(&o, err);
 }
+
+const char *aiops_tmp_dir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir && dir[0] ? dir : "/tmp";
+}
+
+FILE *aiops_tmp_file(const char *prefix)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s-XXXXXX", aiops_tmp_dir(), prefix);
+    errno = 0;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}

@@ -48,4 +48,12 @@ void aiops_tmp_forget(const char *path);
  * async-signal-safe, for a signal handler. */
 void aiops_tmp_cleanup(void);
 
+/* Where scratch files go: $TMPDIR when set and not empty, else "/tmp". */
+const char *aiops_tmp_dir(void);
+/* An unnamed scratch file (spilled sort runs, training rows) under
+ * aiops_tmp_dir(), named PREFIX-XXXXXX and unlinked at once, so it is gone
+ * when closed, however the process ends.  The caller owns and fcloses it;
+ * NULL with errno set when it cannot be made. */
+FILE *aiops_tmp_file(const char *prefix);
+
 #endif

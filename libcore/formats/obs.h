@@ -56,6 +56,11 @@ typedef struct aiops_obs_doc {
 } aiops_obs_doc;
 
 enum { AIOPS_OBS_DOC = 0, AIOPS_OBS_LINES = 1, AIOPS_OBS_AUTO = 2 };
+/* Is the entry's first non-blank line a whole JSON value by itself (JSON
+ * lines)?  Decided on the stream's head, consuming nothing; 0 when it
+ * cannot tell (a first line longer than the head).  A failed peek sets
+ * err and gives 0 (the real read reports it again). */
+int aiops_obs_first_line_is_value(aiops_parse_ctx *ctx, aiops_err *err);
 /* mode AIOPS_OBS_AUTO: line mode when the first non-blank line is a whole
  * JSON value by itself (JSON lines: an error then costs one line, which
  * --skip-bad can step over), else doc mode. */

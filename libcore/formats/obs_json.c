@@ -191,8 +191,7 @@ static int repair(aiops_obs_doc *d, const char *s, size_t n, long line0, size_t 
 
 /* ------------------------------------------------------ documents */
 
-/* Is the first non-blank line of the entry a whole JSON value? */
-static int first_line_is_value(aiops_parse_ctx *ctx, aiops_err *err)
+int aiops_obs_first_line_is_value(aiops_parse_ctx *ctx, aiops_err *err)
 {
     const char *head;
     size_t n, p;
@@ -215,7 +214,7 @@ int aiops_obs_doc_open(aiops_obs_doc *d, aiops_parse_ctx *ctx, int mode,
     char *buf;
     memset(d, 0, sizeof *d);
     d->ctx = ctx;
-    d->lines = mode == AIOPS_OBS_LINES || (mode == AIOPS_OBS_AUTO && first_line_is_value(ctx, err));
+    d->lines = mode == AIOPS_OBS_LINES || (mode == AIOPS_OBS_AUTO && aiops_obs_first_line_is_value(ctx, err));
     d->msgkeys = msgkeys;
     d->line = 1;
     if (d->lines)

@@ -11,6 +11,7 @@
 
 #include "common/array.h"
 #include "common/limits.h"
+#include "common/ofile.h"
 #include "formats/obs.h"
 
 /* ---------------------------------------------------------- builders */
@@ -557,26 +558,12 @@ void aiops_obs_queue_sort(aiops_obs_queue *q)
 
 static int io_fail(aiops_obs_queue *q, const char *what)
 {
-    const char *dir = getenv("TMPDIR");
     return aiops_err_set(&q->failed, AIOPS_EIO, "", 0,
                          "%s a temporary file of sorted records under %s: %s", what,
-                         dir && dir[0] ? dir : "/tmp", errno ? strerror(errno) : "short read");
+                         aiops_tmp_dir(), errno ? strerror(errno) : "short read");
 }
 
-static FILE *temp_file(void)
-{
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/aiops-sort-XXXXXX", dir && dir[0] ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return NULL;
-    unlink(path);              /* gone when closed, however the process ends */
-    FILE *f = fdopen(fd, "w+b");
-    if (!f)
-        close(fd);
-    return f;
-}
+static FILE *temp_file(void) { return aiops_tmp_file("aiops-sort"); }
 
 /* One record to run file f (its record cleared); count: add its bytes
  * to the temporary-file total.  rc: the first error so far (0). */

@@ -131,26 +131,13 @@ static int push_row(double **rows, size_t *n, size_t *cap, const double *f)
  * however the process ends. */
 static int temp_fail(const char *what, aiops_err *err)
 {
-    const char *dir = getenv("TMPDIR");
     return aiops_err_set(err, AIOPS_EIO, NULL, 0, "%s a temporary file of training rows under %s: %s", what,
-                         dir && dir[0] ? dir : "/tmp", errno ? strerror(errno) : "short read");
+                         aiops_tmp_dir(), errno ? strerror(errno) : "short read");
 }
 
 static int temp_file(FILE **out, aiops_err *err)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/aiops-predict-XXXXXX", dir && dir[0] ? dir : "/tmp");
-    errno = 0;
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return temp_fail("cannot create", err);
-    unlink(path);
-    if (!(*out = fdopen(fd, "w+b"))) {
-        close(fd);
-        return temp_fail("cannot open", err);
-    }
-    return 0;
+    return (*out = aiops_tmp_file("aiops-predict")) ? 0 : temp_fail("cannot create", err);
 }
 
 static int on_tick(void *ctx, double T, uint32_t si, const double *f, aiops_err *err)

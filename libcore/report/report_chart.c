@@ -78,9 +78,8 @@ static int put_file(const char *path, const char *s, size_t n)
 int rp_gnuplot(const char *prog, const char *script, const aiops_buf *data, size_t ndata,
                char **svg, size_t *len, aiops_err *err)
 {
-    const char *tmpdir = getenv("TMPDIR");
     char dir[4096], path[4200];
-    snprintf(dir, sizeof dir, "%s/aiops-report.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    snprintf(dir, sizeof dir, "%s/aiops-report.XXXXXX", aiops_tmp_dir());
     if (!mkdtemp(dir))
         return aiops_err_set(err, AIOPS_EIO, dir, 0, "cannot make a temporary directory: %s", strerror(errno));
     aiops_tmp_add(dir);

@@ -1013,29 +1013,10 @@ static int stream_lines(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err
     return rc;
 }
 
-/* Is the first non-blank line of the entry a whole JSON value (JSON
- * lines), as AIOPS_OBS_AUTO decides? */
-static int is_lines(aiops_parse_ctx *ctx)
-{
-    const char *head;
-    size_t n, p;
-    json_error_t je;
-    aiops_err e2 = { 0 };
-    if (aiops_stream_peek(ctx->stream, &head, &n, &e2) < 0)
-        return 0;                  /* the real read reports it */
-    p = aiops_jhead_start(head, n);
-    const char *nl = memchr(head + p, '\n', n - p);
-    size_t len = nl ? (size_t)(nl - head) - p : n - p;
-    if (!nl && n >= 65536)
-        return 0;                  /* longer than the head: cannot tell */
-    json_t *v = json_loadb(head + p, len, 0, &je);
-    json_decref(v);
-    return v != NULL;
-}
-
 static int otlp_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
 {
-    return is_lines(ctx) ? stream_lines(ctx, q, err) : stream_doc(ctx, q, err);
+    aiops_err e2 = { 0 };      /* a failed peek: the real read reports it */
+    return aiops_obs_first_line_is_value(ctx, &e2) ? stream_lines(ctx, q, err) : stream_doc(ctx, q, err);
 }
 
 static const aiops_obs_spec spec = {

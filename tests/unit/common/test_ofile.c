@@ -2,6 +2,7 @@
  * and never before (its temporary sits beside it), abort leaves the older
  * file, a full device is an error naming the reason, and the signal list
  * removes temporaries and directories. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,12 +122,45 @@ static void test_cleanup(void **st)
     aiops_ofile_abort(&o);
 }
 
+/* A scratch file: under $TMPDIR, unlinked at once (the directory stays
+ * empty), readable back; an unusable $TMPDIR gives NULL and errno. */
+static void test_tmp_file(void **st)
+{
+    (void)st;
+    char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", dir, 1);
+    assert_string_equal(aiops_tmp_dir(), dir);
+    FILE *f = aiops_tmp_file("aiops-test");
+    assert_non_null(f);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A %s | grep aiops-test)\"", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(fputs("spilled", f) >= 0, 1);
+    rewind(f);
+    char got[16] = {0};
+    assert_non_null(fgets(got, sizeof got, f));
+    assert_string_equal(got, "spilled");
+    fclose(f);
+    setenv("TMPDIR", "/nonexistent-aiops-dir", 1);
+    errno = 0;
+    assert_null(aiops_tmp_file("aiops-test"));
+    assert_int_not_equal(errno, 0);
+    setenv("TMPDIR", "", 1);
+    assert_string_equal(aiops_tmp_dir(), "/tmp");
+    if (old)
+        setenv("TMPDIR", old, 1);
+    else
+        unsetenv("TMPDIR");
+    free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_commit),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_cleanup),
+        cmocka_unit_test(test_tmp_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
