@@ -15,6 +15,7 @@
 
 #include "aiops_format.h"
 #include "common/jdoc.h"
+#include "common/limits.h"
 
 /* ----------------------------------------------------------- raw text */
 
@@ -685,7 +686,7 @@ int aiops_jseq_next(aiops_jseq *q, aiops_jdoc *d, const char *what, json_t **out
         return aiops_err_set(d->err, AIOPS_EPARSE, d->file, q->line,
                              "%s: expected a JSON object or array, got '%.20s'", what,
                              q->buf + q->off);
-    json_t *v = json_loadb(d->text, d->len, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+    json_t *v = aiops_json_loadb(d->text, d->len, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
     if (!v)
         return aiops_err_set(d->err, AIOPS_EPARSE, d->file,
                              je.line > 0 ? q->line + je.line - 1 : q->line, "%s: %s (column %d)",
@@ -754,4 +755,64 @@ int aiops_jhead_is(const char *v, const char *end, const char *lit)
     size_t l = strlen(lit);
     return v && (size_t)(end - v) >= l + 2 && v[0] == '"' && memcmp(v + 1, lit, l) == 0 &&
            v[l + 1] == '"';
+}
+
+/* The depth of the first value of s, scanned only as far as max + 1
+ * levels or that value's end: 0 when within max, else the byte offset
+ * where it went deeper. */
+static size_t too_deep(const char *s, size_t n, uint64_t max, int *line, int *col)
+{
+    uint64_t d = 0;
+    int str = 0;
+    *line = 1;
+    *col = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        (*col)++;
+        if (c == '\n') {
+            (*line)++;
+            *col = 0;
+        }
+        if (str) {
+            if (c == '\\')
+                i++, (*col)++;
+            else if (c == '"')
+                str = 0;
+        } else if (c == '"') {
+            if (!d)
+                return 0;          /* a string first value: no nesting */
+            str = 1;
+        } else if (c == '{' || c == '[') {
+            if (++d > max)
+                return i + 1;
+        } else if (c == '}' || c == ']') {
+            if (d <= 1)
+                return 0;          /* the first value ends here */
+            d--;
+        } else if (!d && (c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) {
+            return 0;              /* a scalar first value: no nesting */
+        }
+    }
+    return 0;
+}
+
+json_t *aiops_json_loadb(const char *s, size_t n, size_t flags, json_error_t *je)
+{
+    uint64_t max = aiops_limit(AIOPS_LIM_DEPTH);
+    int line, col;
+    size_t at;
+    if (max < 2048 && (at = too_deep(s, n, max, &line, &col))) {
+        if (je) {
+            memset(je, 0, sizeof *je);
+            je->line = line;
+            je->column = col;
+            je->position = (int)(at > 0x7fffffff ? 0x7fffffff : at);
+            snprintf(je->source, sizeof je->source, "<buffer>");
+            snprintf(je->text, sizeof je->text - 1, "maximum parsing depth reached (%" PRIu64 ", AIOPS_MAX_DEPTH)",
+                     max);
+            je->text[sizeof je->text - 1] = (char)json_error_stack_overflow;
+        }
+        return NULL;
+    }
+    return json_loadb(s, n, flags, je);
 }

@@ -183,4 +183,13 @@ int aiops_jhead_is(const char *v, const char *end, const char *lit);
 /* Offset of the first byte that is not whitespace or a UTF-8 BOM. */
 size_t aiops_jhead_start(const char *head, size_t n);
 
+/* json_loadb with the AIOPS_MAX_DEPTH limit (common/limits.h) applied to
+ * records and documents parsed whole: jansson itself stops at 2048 levels,
+ * so a lower limit is checked first by a scan of the first value's text
+ * (strings skipped); past it, NULL with je set ("maximum parsing depth
+ * reached (N, AIOPS_MAX_DEPTH)", as the pull tokenizer says it, with its
+ * line and column).  Same ownership as
+ * json_loadb: the caller owns the value. */
+json_t *aiops_json_loadb(const char *s, size_t n, size_t flags, json_error_t *je);
+
 #endif

@@ -17,7 +17,7 @@ static const aiops_limit_info table[AIOPS_LIM_N] = {
     [AIOPS_LIM_DOC] = {"AIOPS_MAX_DOC", AIOPS_MAX_DOC_DEFAULT, 1 * KiB, 64 * GiB,
                        "bytes in one JSON document read whole"},
     [AIOPS_LIM_DEPTH] = {"AIOPS_MAX_DEPTH", 2048, 2, 2048,
-                         "nesting depth of a streamed JSON document"},
+                         "nesting depth of a JSON document or record"},
     [AIOPS_LIM_LABELS] = {"AIOPS_MAX_LABELS", 256, 1, 256, "labels of one series"},
     [AIOPS_LIM_SERIES] = {"AIOPS_MAX_SERIES", AIOPS_MAX_SERIES_DEFAULT, 1, (uint64_t)1 << 31,
                           "distinct series in one run"},

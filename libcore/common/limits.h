@@ -16,7 +16,7 @@
 typedef enum aiops_limit_id {
     AIOPS_LIM_LINE,      /* bytes in one input line */
     AIOPS_LIM_DOC,       /* bytes in one JSON document read whole */
-    AIOPS_LIM_DEPTH,     /* nesting of a streamed JSON document */
+    AIOPS_LIM_DEPTH,     /* nesting of a JSON document or record */
     AIOPS_LIM_LABELS,    /* labels of one series */
     AIOPS_LIM_SERIES,    /* distinct series of a run */
     AIOPS_LIM_BUFFER,    /* reorder buffer units (aiops_reader_opts.max_buffer) */

@@ -14,6 +14,7 @@
 
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/jdoc.h"
 #include "eval/eval_impl.h"
 
 #define MAX_COLS 32
@@ -212,7 +213,7 @@ static int load_ndjson(aiops_eval *ev, const char *path, char *data, aiops_err *
         if (i == len || p[i] == '#')
             continue;
         json_error_t je;
-        json_t *o = json_loadb(p, len, 0, &je);
+        json_t *o = aiops_json_loadb(p, len, 0, &je);
         if (!json_is_object(o)) {
             json_decref(o);
             return aiops_err_set(err, AIOPS_EPARSE, path, line, "expected a JSON object per line%s%s",

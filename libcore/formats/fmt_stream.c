@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/jdoc.h"
 #include "record/rfield.h"
 
 #define KEYBUF 4096
@@ -335,7 +336,7 @@ static int parse_json(aiops_series_table *tab, const char *s, size_t n, const ch
                       aiops_record *rec, aiops_err *err)
 {
     json_error_t je;
-    json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+    json_t *o = aiops_json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
     if (!o)
         return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a JSON record: %s (column %d)",
                              je.text, je.column);

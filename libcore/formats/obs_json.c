@@ -293,7 +293,7 @@ static int next_in_doc(aiops_obs_doc *d, json_t **out, aiops_jdoc *w, aiops_err 
     d->pos = p;
     if (d->pos >= d->len)
         return 0;
-    *out = json_loadb(d->text + d->pos, d->len - d->pos,
+    *out = aiops_json_loadb(d->text + d->pos, d->len - d->pos,
                       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
     if (!*out) {
         size_t ls = d->pos;
@@ -321,7 +321,7 @@ int aiops_obs_doc_parse(aiops_obs_doc *d, const char *s, size_t n, long line, js
         s = d->own;
         repaired = 1;
     }
-    *out = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+    *out = aiops_json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
     if (!*out)
         return parse_error(d, &je, line, 0, err);
     walk_init(d->ctx, w, s, n, line, err);

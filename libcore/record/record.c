@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aiops.h"
+#include "common/jdoc.h"
 
 static const char *const names[AIOPS_R__COUNT] = {
     [AIOPS_R_OTHER] = "other",           [AIOPS_R_SAMPLE] = "sample",
@@ -62,7 +63,7 @@ json_t *aiops_record_text_json(const aiops_record *r, aiops_err *err)
     memcpy(t + 1, n ? s + 1 : "", n ? n - 1 : 0);
     t[n ? n : 1] = '}';
     json_error_t je;
-    json_t *o = json_loadb(t, n ? n + 1 : 2, 0, &je);
+    json_t *o = aiops_json_loadb(t, n ? n + 1 : 2, 0, &je);
     free(t);
     if (!o)
         aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected the JSON members of a record: %s",

@@ -22,6 +22,7 @@
 #include "aiops_format.h"
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/limits.h"
 #include "record/rfield.h"
 
 /* ------------------------------------------------- line -> record text */
@@ -32,6 +33,7 @@
 typedef struct rt {
     const char *s;
     size_t n, i;
+    int max;                 /* nesting kept as text: RT_DEPTH or a lower AIOPS_MAX_DEPTH */
     char *out;
     size_t o, cap;
 } rt;
@@ -267,9 +269,9 @@ static int rt_value(rt *c, int depth)
     case '"':
         return rt_str(c, NULL);
     case '{':
-        return depth < RT_DEPTH ? rt_obj(c, depth + 1) : -1;
+        return depth < c->max ? rt_obj(c, depth + 1) : -1;
     case '[':
-        return depth < RT_DEPTH ? rt_arr(c, depth + 1) : -1;
+        return depth < c->max ? rt_arr(c, depth + 1) : -1;
     case 't':
         return rt_lit(c, "true", 4);
     case 'f':
@@ -292,7 +294,11 @@ static int text_type(aiops_rtype t)
 int aiops_rtext_scan(const char *s, size_t n, char *out, size_t *outlen, aiops_rtype *type,
                      double *ts)
 {
-    rt c = {.s = s, .n = n, .out = out, .cap = n + AIOPS_RTEXT_SLACK};
+    /* deeper than this, the line goes to the tree path, which reports a
+     * nesting past AIOPS_MAX_DEPTH */
+    uint64_t lim = aiops_limit(AIOPS_LIM_DEPTH);
+    rt c = {.s = s, .n = n, .out = out, .cap = n + AIOPS_RTEXT_SLACK,
+            .max = lim < RT_DEPTH ? (int)lim : RT_DEPTH};
     rt_keys k;
     k.n = 0;
     int have_type = 0, have_ts = 0;

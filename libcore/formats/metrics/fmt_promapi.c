@@ -645,7 +645,7 @@ static int load_doc(loader *ld)
         return alloc_arrays(ld, 0, 0);
     if (fast_load(ld) == 0)
         return 0;
-    top = json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
+    top = aiops_json_loadb(ld->jd.text, ld->jd.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!top)
         return aiops_err_set(ld->jd.err, AIOPS_EPARSE, aiops_stream_name(ld->ctx->stream),
                              jerr.line > 0 ? jerr.line : 0,

@@ -204,7 +204,7 @@ static int load_line(vmx_state *st, aiops_parse_ctx *ctx, aiops_err *err)
     st->line = aiops_stream_lineno(ctx->stream);
     if (fast_line(st, ctx, line + i, len - i, err) == 0)
         return 1;
-    st->doc = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    st->doc = aiops_json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!st->doc)
         return aiops_err_set(err, AIOPS_EPARSE, name_of(ctx), st->line,
                              "expected a VictoriaMetrics export JSON object: %s (column %d)",

@@ -16,7 +16,7 @@ int aiops_ch_json_row(aiops_ch_state *st, aiops_parse_ctx *ctx, json_t **row, ai
     if ((rc = aiops_jlines_next(ctx->stream, &l, &n, err)) <= 0)
         return rc;
     st->line = aiops_stream_lineno(ctx->stream);
-    json_t *o = json_loadb(l, n, JSON_REJECT_DUPLICATES, &je);
+    json_t *o = aiops_json_loadb(l, n, JSON_REJECT_DUPLICATES, &je);
     if (!o)
         return aiops_err_set(err, AIOPS_EPARSE, file, st->line,
                              "expected a JSONEachRow row: %s (column %d)", je.text, je.column);

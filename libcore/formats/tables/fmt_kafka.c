@@ -201,7 +201,7 @@ static int read_envelope(kf_state *st, aiops_parse_ctx *ctx, char *l, size_t n, 
                     .line0 = st->line};
     json_error_t je;
     json_decref(st->env);
-    st->env = json_loadb(l, n, JSON_REJECT_DUPLICATES, &je);
+    st->env = aiops_json_loadb(l, n, JSON_REJECT_DUPLICATES, &je);
     if (!st->env)
         return aiops_err_set(err, AIOPS_EPARSE, d.file, st->line,
                              "expected a kcat -J envelope: %s (column %d)", je.text, je.column);

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "common/jdoc.h"
+#include "common/limits.h"
 
 /* A document over text (one line per member below), walked from its top. */
 typedef struct doc {
@@ -453,6 +454,42 @@ static void test_head_key(void **state)
     }
 }
 
+/* aiops_json_loadb: AIOPS_MAX_DEPTH applies to values parsed whole; only
+ * the first value is scanned (documents read one after another); strings
+ * do not count; at the default, jansson's own limit. */
+static void test_loadb_depth(void **st)
+{
+    (void)st;
+    json_error_t je;
+    aiops_limit_set(AIOPS_LIM_DEPTH, 3);
+    json_t *v = aiops_json_loadb("{\"a\":[{}]}", 10, 0, &je);
+    assert_non_null(v);
+    json_decref(v);
+    assert_null(aiops_json_loadb("{\"a\":[{\"b\":[]}]}", 16, 0, &je));
+    assert_string_equal(je.text, "maximum parsing depth reached (3, AIOPS_MAX_DEPTH)");
+    assert_int_equal(je.line, 1);
+    assert_int_equal(je.column, 12);
+    assert_int_equal(json_error_code(&je), json_error_stack_overflow);
+    const char *str = "{\"s\":\"[[[[\\\"[[\"}";      /* brackets in a string */
+    v = aiops_json_loadb(str, strlen(str), 0, &je);
+    assert_non_null(v);
+    json_decref(v);
+    const char *two = "[[]]\n[[[[]]]]";                  /* the second is not scanned */
+    v = aiops_json_loadb(two, strlen(two), JSON_DISABLE_EOF_CHECK, &je);
+    assert_non_null(v);
+    assert_int_equal(je.position, 4);
+    json_decref(v);
+    v = aiops_json_loadb("7 [[[[]]]]", 10, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+    assert_non_null(v);
+    json_decref(v);
+    assert_null(aiops_json_loadb("\n[\n[[[]]]]", 11, 0, &je));
+    assert_int_equal(je.line, 3);
+    aiops_limit_set(AIOPS_LIM_DEPTH, 2048);
+    v = aiops_json_loadb("{\"a\":[{\"b\":[]}]}", 16, 0, &je);
+    assert_non_null(v);
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_times),       cmocka_unit_test(test_epoch_magnitude),
         cmocka_unit_test(test_jlines),      cmocka_unit_test(test_head_key),
         cmocka_unit_test(test_nonfinite_quote), cmocka_unit_test(test_cints),
+        cmocka_unit_test(test_loadb_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,16 @@ expect "big.json: document larger than 2048 bytes (raise AIOPS_MAX_DOC)" env AIO
 # JSON nesting of a streamed document
 awk 'BEGIN{for(i=0;i<40;i++) printf "["; for(i=0;i<40;i++) printf "]"; print ""}' > "$d/deep.json"
 expect "maximum parsing depth reached (10, AIOPS_MAX_DEPTH)" env AIOPS_MAX_DEPTH=10 "$R" -I zipkin "$d/deep.json"
+# ... and of records and documents parsed whole (jansson stops at 2048 by
+# itself): a stream record, a Loki line, an Alertmanager webhook
+printf '{"type":"log","ts":1,"message":"x","attributes":{"a":{"b":[1]}}}\n' > "$d/deep.ndjson"
+expect "deep.ndjson:1: expected a JSON record: maximum parsing depth reached (3, AIOPS_MAX_DEPTH)" env AIOPS_MAX_DEPTH=3 "$R" "$d/deep.ndjson"
+expect "deep.ndjson:1: expected a JSON record: maximum parsing depth reached (3, AIOPS_MAX_DEPTH)" env AIOPS_MAX_DEPTH=3 "$BIN/aiops-fit" "$d/deep.ndjson"
+env AIOPS_MAX_DEPTH=4 "$R" "$d/deep.ndjson" | grep -q '"b":\[1\]' || { echo "FAIL: depth 4 is within AIOPS_MAX_DEPTH=4"; fail=1; }
+printf '{"labels":{"app":"a"},"line":"x","timestamp":"2023-12-07T00:00:00Z","extra":{"a":{"b":{}}}}\n' > "$d/deep-logcli.jsonl"
+expect "maximum parsing depth reached (3, AIOPS_MAX_DEPTH)" env AIOPS_MAX_DEPTH=3 "$R" "$d/deep-logcli.jsonl"
+awk 'BEGIN{printf "{\"version\":\"4\",\"status\":\"firing\",\"x\":"; for(i=0;i<30;i++) printf "["; for(i=0;i<30;i++) printf "]"; print ",\"alerts\":[]}"}' > "$d/deep-am.json"
+expect "maximum parsing depth reached (20, AIOPS_MAX_DEPTH)" env AIOPS_MAX_DEPTH=20 "$R" -I alertmanager "$d/deep-am.json"
 # labels per series, series per run
 printf '1700000000\tm{a="1",b="2",c="3"}\t1\n' > "$d/labels.tsv"
 expect "labels.tsv:1: more than 2 labels (AIOPS_MAX_LABELS)" env AIOPS_MAX_LABELS=2 "$R" "$d/labels.tsv"
