@@ -62,7 +62,8 @@ void aiops_buf_put(aiops_buf *b, const char *s, size_t n)
 {
     if (aiops_buf_reserve(b, n))
         return;
-    memcpy(b->p + b->n, s, n);
+    if (n)                   /* s may be NULL with n 0 (an empty buffer's p) */
+        memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';
 }

@@ -87,3 +87,10 @@ double aiops_norm_quantile(double p)
     }
     return 0.5 * (lo + hi);
 }
+
+int64_t aiops_window_of(double t, double w)
+{
+    const int64_t lim = INT64_C(1) << 62;     /* room for a neighbour's +-1 */
+    double q = floor(t / w);
+    return q >= (double)lim ? lim : q <= -(double)lim || q != q ? -lim : (int64_t)q;
+}

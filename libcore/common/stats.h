@@ -5,10 +5,16 @@
 #define AIOPS_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The k-th smallest (0-based, k < n) of a[0..n), n > 0; reorders a
  * (Hoare selection, median-of-three pivots: expected linear time). */
 double aiops_select_kth(double *a, size_t n, size_t k);
+
+/* floor(t / w) as a window number, clamped to +-2^62 so that a
+ * neighbour's number (k + 1) is still defined (a time read from hostile
+ * input may be 1e300; NaN gives -2^62). */
+int64_t aiops_window_of(double t, double w);
 
 /* q-quantile (0..1) of a[0..n) with linear interpolation between order
  * statistics (numpy's default / Hyndman-Fan type 7); reorders a.  NaN

@@ -64,7 +64,10 @@ static double *regularise(const double *ts, const double *v, size_t n, double t0
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(v[i]))
             continue;
-        size_t b = (size_t)((ts[i] - t0) / step + 0.5);
+        double x = (ts[i] - t0) / step + 0.5;
+        if (!(x >= 0 && x < (double)m))
+            continue;              /* outside the grid (before t0, or far past it) */
+        size_t b = (size_t)x;
         if (b < m) {
             g[b] += v[i];
             cnt[b] += 1;

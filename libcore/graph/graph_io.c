@@ -86,6 +86,7 @@ typedef struct dot {
     long line;
     char tok[1024];
     int kind;                    /* 'i' identifier/string/number, '>' edge op, a punctuation char, 0 end */
+    int quoted;                  /* the 'i' was a quoted string: never a keyword ("node" is a name) */
     aiops_err *err;
 } dot;
 
@@ -156,8 +157,10 @@ static int dot_next(dot *t)
         if (t->s >= t->e)
             return aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line, "expected a closing '\"'");
         t->s++;
+        t->quoted = 1;
         return dot_id_end(t, n);
     }
+    t->quoted = 0;
     if (isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || (unsigned char)c >= 0x80) {
         while (t->s < t->e && (isalnum((unsigned char)*t->s) || *t->s == '_' || *t->s == '.' ||
                                (*t->s == '-' && !(t->s + 1 < t->e && t->s[1] == '>')) ||
@@ -241,7 +244,7 @@ static int parse_dot(aiops_graph *g, const char *name, const char *text, size_t 
         }
         if (t.kind != 'i')
             return aiops_err_set(err, AIOPS_EPARSE, name, t.line, "expected a service name");
-        if (!strcmp(t.tok, "subgraph")) {   /* its name, then the body in the loop */
+        if (!t.quoted && !strcmp(t.tok, "subgraph")) {   /* its name, then the body in the loop */
             const char *save = t.s;
             long sline = t.line;
             if (!(rc = dot_next(&t)) && t.kind != 'i') {
@@ -250,7 +253,7 @@ static int parse_dot(aiops_graph *g, const char *name, const char *text, size_t 
             }
             continue;
         }
-        if (!strcmp(t.tok, "graph") || !strcmp(t.tok, "node") || !strcmp(t.tok, "edge"))
+        if (!t.quoted && (!strcmp(t.tok, "graph") || !strcmp(t.tok, "node") || !strcmp(t.tok, "edge")))
             continue;   /* the following [attrs] are read by the loop */
         /* a chain a -> b -> c [attrs], a node statement, or a = b */
         snprintf(prev, sizeof prev, "%s", t.tok);
@@ -426,7 +429,16 @@ void aiops_graph_write_dot(const aiops_graph *g, aiops_buf *b)
         aiops_buf_str(b, " -> ");
         dot_id(b, g->nodes[e->to].name);
         aiops_buf_str(b, " [weight=");
+        /* a DOT numeral has no exponent: 4.1e+22 is written as a quoted ID,
+         * which the reader (and Graphviz) take as the same value */
+        size_t at = b->n;
         aiops_buf_num(b, e->weight);
+        if (!b->oom && memchr(b->p + at, 'e', b->n - at)) {
+            char num[64];
+            snprintf(num, sizeof num, "\"%.*s\"", (int)(b->n - at), b->p + at);
+            b->n = at;
+            aiops_buf_str(b, num);
+        }
         if (e->st.calls) {
             aiops_buf_printf(b, ", calls=%llu, errors=%llu, label=\"%llu calls",
                              (unsigned long long)e->st.calls, (unsigned long long)e->st.errors,

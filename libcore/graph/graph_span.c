@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/stats.h"
 #include "graph/graph_impl.h"
 #include "formats/obs.h"
 
@@ -116,7 +117,7 @@ static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge,
 {
     if (!(g->o.window > 0))
         return 0;
-    int64_t k = (int64_t)floor(t / g->o.window);
+    int64_t k = aiops_window_of(t, g->o.window);
     if (k < g->closed_upto) {
         g->counts.late++;
         return 0;
@@ -234,7 +235,7 @@ static gr_win *open_win(aiops_graph *g, uint32_t svc, double t)
 {
     if (!(g->o.window > 0) || !g->nwin[svc])
         return NULL;
-    int64_t k = (int64_t)floor(t / g->o.window);
+    int64_t k = aiops_window_of(t, g->o.window);
     gr_win *w = &g->nwin[svc][(uint64_t)k % g->wk];
     return w->k == k ? w : NULL;
 }
@@ -257,7 +258,7 @@ static void evict_head(aiops_graph *g)
     }
     if (s->nchild == 1 && s->wedge != UINT32_MAX && g->o.window > 0 && g->ewin[s->wedge]) {
         /* a client span: its one call's time outside the callee's span */
-        int64_t k = (int64_t)floor((s->start + s->wreq) / g->o.window);
+        int64_t k = aiops_window_of(s->start + s->wreq, g->o.window);
         gr_win *ew = &g->ewin[s->wedge][(uint64_t)k % g->wk];
         if (ew->k == k) {
             ew->req_sum += gr_ns(s->wreq);
@@ -298,7 +299,7 @@ static void advance(aiops_graph *g, double t)
     while (g->head < g->tail && at(g, g->head)->start < t - g->o.horizon)
         evict_head(g);
     if (g->o.window > 0)
-        win_close(g, (int64_t)floor((t - g->o.horizon) / g->o.window));
+        win_close(g, aiops_window_of(t - g->o.horizon, g->o.window));
 }
 
 void aiops_graph_advance(aiops_graph *g, double t)

@@ -628,7 +628,7 @@ int aiops_rca_add(aiops_rca *r, const aiops_record *rec, aiops_err *err)
         r->now = rec->ts;
     int rc = 0;
     if (r->o.window > 0) {
-        int64_t k = (int64_t)floor(r->now / r->o.window);
+        int64_t k = aiops_window_of(r->now, r->o.window);
         if (r->log_win == INT64_MIN)
             r->log_win = k;
         else if (k > r->log_win && flush_logs(r, k))

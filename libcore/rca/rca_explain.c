@@ -47,7 +47,8 @@ static double abs_floor(const rc_series *s, double med)
 
 static void fmt_hm(double t, char *buf, size_t n)
 {
-    time_t tt = (time_t)floor(t);
+    double f = floor(t);       /* a hostile time may be 1e300: no such clock */
+    time_t tt = f > -1e15 && f < 1e15 ? (time_t)f : 0;
     struct tm tm;
     gmtime_r(&tt, &tm);
     strftime(buf, n, "%H:%M", &tm);

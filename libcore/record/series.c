@@ -285,6 +285,8 @@ static int parse_quoted(const char *s, size_t n, size_t *i, lbuf *tmp, size_t *o
         char c = s[*i];
         if (c == '"')
             break;
+        if (c == '\0')       /* no text form could carry it: refused, not cut */
+            return aiops_err_set(err, AIOPS_EPARSE, NULL, 0, "expected a label value without NUL bytes");
         size_t dummy;
         if (c == '\\' && *i + 1 < n) {
             char e = s[*i + 1];

@@ -65,8 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     aiops_fit_free(f);
     if (doc) {   /* saved state loads back */
         aiops_fit *g = NULL;
-        if (aiops_fit_new(&g, &o, tab, emit, NULL, &err) || aiops_fit_load(g, doc, "saved", &err))
+        if (aiops_fit_new(&g, &o, tab, emit, NULL, &err) || aiops_fit_load(g, doc, "saved", &err)) {
+            fprintf(stderr, "saved state does not load: %s\n", err.msg);
             abort();
+        }
         aiops_fit_free(g);
         json_decref(doc);
     }

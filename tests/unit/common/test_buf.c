@@ -183,6 +183,21 @@ static void test_term(void **state)
     aiops_buf_free(&b);
 }
 
+/* nothing put from NULL: an empty buffer's p is NULL, and putting it
+ * into another buffer must be a no-op (found by fuzz_selector) */
+static void test_put_empty(void **st)
+{
+    (void)st;
+    aiops_buf a = {0}, b = {0};
+    aiops_buf_put(&b, a.p, a.n);
+    assert_int_equal(b.n, 0);
+    aiops_buf_put(&b, "x", 1);
+    aiops_buf_put(&b, NULL, 0);
+    assert_int_equal(b.n, 1);
+    assert_string_equal(b.p, "x");
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_json_nested_in_order),
         cmocka_unit_test(test_json_scalars),
         cmocka_unit_test(test_term),
+        cmocka_unit_test(test_put_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,6 +70,21 @@ static void test_median_spacing(void **st)
     assert_true(aiops_median_spacing(t, 0, buf) == 0);
 }
 
+/* window numbers: floor for ordinary times, clamped for absurd ones
+ * (hostile input), with room for k + 1 */
+static void test_window_of(void **st)
+{
+    (void)st;
+    assert_int_equal(aiops_window_of(125.0, 60.0), 2);
+    assert_int_equal(aiops_window_of(-1.0, 60.0), -1);
+    assert_int_equal(aiops_window_of(1700000000.0, 300.0), 5666666);
+    int64_t lim = INT64_C(1) << 62;
+    assert_true(aiops_window_of(1.3e105, 60.0) == lim);
+    assert_true(aiops_window_of(-1e300, 1.0) == -lim);
+    assert_true(aiops_window_of(NAN, 1.0) == -lim);
+    assert_true(aiops_window_of(INFINITY, 1.0) + 1 > lim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -77,6 +92,7 @@ int main(void)
         cmocka_unit_test(test_quantile),
         cmocka_unit_test(test_norm_quantile),
         cmocka_unit_test(test_median_spacing),
+        cmocka_unit_test(test_window_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

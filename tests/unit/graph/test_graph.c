@@ -400,6 +400,30 @@ static void test_dot_escapes(void **state)
     aiops_graph_free(g);
 }
 
+/* Found by fuzz_graph: a quoted "node" is a name, not the keyword; a
+ * weight past a DOT numeral (4.1e+22) is written quoted and reads back. */
+static void test_dot_keyword_names_and_big_weights(void **state)
+{
+    (void)state;
+    const char *t = "digraph g { \"node\" -> \"edge\" [weight=\"4.1e+22\"]; web -> \"node\"; }";
+    aiops_graph *g = NULL, *h = NULL;
+    aiops_err err = {0};
+    assert_int_equal(aiops_graph_parse(&g, "g.dot", t, strlen(t), &err), 0);
+    assert_int_equal(aiops_graph_nodes(g), 3);
+    assert_true(edge(g, "node", "edge")->weight == 4.1e22);
+    assert_non_null(edge(g, "web", "node"));
+    aiops_buf b = {0};
+    aiops_graph_write_dot(g, &b);
+    assert_non_null(strstr(b.p, "[weight=\"4.1e+22\"]"));
+    assert_non_null(strstr(b.p, "\"web\" -> \"node\" [weight=1]"));
+    assert_int_equal(aiops_graph_parse(&h, "out.dot", b.p, b.n, &err), 0);
+    assert_int_equal(aiops_graph_nodes(h), 3);
+    assert_true(edge(h, "node", "edge")->weight == 4.1e22);
+    aiops_buf_free(&b);
+    aiops_graph_free(h);
+    aiops_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_pagerank_order),
         cmocka_unit_test(test_rollup),
         cmocka_unit_test(test_dot_escapes),
+        cmocka_unit_test(test_dot_keyword_names_and_big_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
