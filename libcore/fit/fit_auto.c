@@ -152,11 +152,12 @@ int aiops_fit_seasonality(const double *ts, const double *v, size_t n, double pe
     if (!(out->step > 0))
         return 0;
     double step = out->step;
+    double cells = floor(out->span / step) + 1;
+    if (!(cells >= 1))
+        return 0;                  /* times not in order (a hostile stream): no grid */
+    if (cells > MAX_GRID)          /* compared as doubles: the span may be 1e300 steps */
+        step *= ceil(cells / (double)MAX_GRID);
     size_t m = (size_t)(out->span / step) + 1;
-    if (m > MAX_GRID) {
-        step *= ceil((double)m / (double)MAX_GRID);
-        m = (size_t)(out->span / step) + 1;
-    }
     double *g = regularise(ts, v, n, ts[first], step, m);
     if (!g)
         return AIOPS_ENOMEM;

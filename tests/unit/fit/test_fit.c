@@ -654,6 +654,13 @@ static void test_seasonality(void **state)
     /* one day only: cannot tell */
     assert_int_equal(aiops_fit_seasonality(ts, v, 288, DAY, &se), 0);
     assert_true(isnan(se.acf) && isnan(se.share));
+    /* hostile times (found by fuzz_fit): the last before the first, or
+     * 1e300 steps apart: no grid, no undefined conversion */
+    ts[n - 1] = T0 - 5e10;
+    assert_int_equal(aiops_fit_seasonality(ts, v, n, DAY, &se), 0);
+    assert_true(isnan(se.acf));
+    ts[n - 1] = 1e300;
+    assert_int_equal(aiops_fit_seasonality(ts, v, n, DAY, &se), 0);
     free(ts);
     free(v);
 }
