@@ -1,5 +1,5 @@
 /* test_fmt_k8sevents.c - Kubernetes events. */
-#include "rectest.h"
+#include "formats/raw_tree.h"
 
 #include "formats/obs.h"
 
@@ -177,36 +177,7 @@ static void test_probe(void **state)
  * records and errors (stepped over as --skip-bad does). */
 static void read_all(const char *text, int raw, aiops_buf *out)
 {
-    aiops_stream *st = aiops_stream_new_mem("w.jsonl", text, strlen(text), 0, 0);
-    aiops_series_table *tab = aiops_series_table_new();
-    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = raw};
-    aiops_err err = {0};
-    void *state = NULL;
-    int rc = K8->open(&state, &ctx, &err);
-    out->n = 0;
-    aiops_buf_put(out, "", 0);
-    for (int i = 0; rc == 0 && i < 1000; i++) {
-        aiops_record r = {0};
-        ctx.resumable = 0;
-        int got = K8->next(state, &ctx, &r, &err);
-        if (got == 0)
-            break;
-        if (got < 0) {
-            aiops_buf_printf(out, "ERR %d %ld: %s\n", got, err.line, err.msg);
-            continue;        /* line mode: the next line, as --skip-bad */
-        }
-        json_t *o = aiops_record_json(&r, NULL);
-        aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
-        aiops_buf_json(out, o);
-        aiops_buf_put(out, "\n", 1);
-        aiops_record_clear(&r);
-    }
-    if (rc < 0)
-        aiops_buf_printf(out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
-    if (state)
-        K8->close(state);
-    aiops_series_table_free(tab);
-    aiops_stream_free(st);
+    rt_read_all(K8, "w.jsonl", text, strlen(text), raw, 0, 1, out);
 }
 
 #define WEV(type, extra) \

@@ -1,5 +1,5 @@
 /* test_fmt_zipkin.c - Zipkin v2 JSON spans. */
-#include "rectest.h"
+#include "formats/raw_tree.h"
 
 #include "formats/obs.h"
 
@@ -96,51 +96,10 @@ static void test_probe(void **state)
 /* ------------------------------------------------ the fast path
  * Records and errors (stepped over as --skip-bad does) read with raw
  * text (the token path) or as trees: the same. */
-static void read_all(const char *text, int raw, size_t max_doc, aiops_buf *out)
-{
-    aiops_stream *st = aiops_stream_new_mem("t.json", text, strlen(text), 0, max_doc);
-    aiops_series_table *tab = aiops_series_table_new();
-    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = raw};
-    aiops_err err = {0};
-    void *state = NULL;
-    int rc = ZK->open(&state, &ctx, &err);
-    out->n = 0;
-    aiops_buf_put(out, "", 0);
-    for (int i = 0; rc == 0 && i < 1000; i++) {
-        aiops_record r = {0};
-        ctx.resumable = 0;
-        int got = ZK->next(state, &ctx, &r, &err);
-        if (got == 0)
-            break;
-        if (got < 0) {
-            aiops_buf_printf(out, "ERR %d %ld: %s\n", got, err.line, err.msg);
-            if (!ctx.resumable)
-                break;
-            continue;
-        }
-        json_t *o = aiops_record_json(&r, NULL);
-        aiops_buf_printf(out, "%d %.17g ", (int)r.type, r.ts);
-        aiops_buf_json(out, o);
-        aiops_buf_put(out, "\n", 1);
-        aiops_record_clear(&r);
-    }
-    if (rc < 0)
-        aiops_buf_printf(out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
-    if (state)
-        ZK->close(state);
-    aiops_series_table_free(tab);
-    aiops_stream_free(st);
-}
 
 static void same_both_ways(const char *text, size_t max_doc, aiops_buf *tree)
 {
-    aiops_buf raw = {0};
-    read_all(text, 0, max_doc, tree);
-    read_all(text, 1, max_doc, &raw);
-    if (strcmp(tree->p, raw.p) != 0)
-        print_error("input %s\ntree:\n%s\nraw:\n%s\n", text, tree->p, raw.p);
-    assert_string_equal(tree->p, raw.p);
-    aiops_buf_free(&raw);
+    rt_same_both_ways(ZK, text, max_doc, tree);
 }
 
 #define ZSPAN(extra) \
