@@ -257,30 +257,17 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 #define BAIL AIOPS_TOK_BAIL
 
-typedef struct fspan {
-    size_t tid, sid, parent, op, pid, status, attrs, attrs_len;
-    double ts, dur;
-    int error;
-} fspan;
-
 typedef struct fast {
     aiops_obs_pull *d;
-    aiops_buf arena;         /* the strings of the trace's spans, NUL-terminated */
-    aiops_buf attrs;         /* the span's attributes as members */
-    aiops_buf akeys;         /* their keys, NUL-separated */
-    fspan *sp;
-    size_t nsp, cap;
-    size_t *procs;           /* pairs of arena offsets: processID, serviceName */
+    aiops_tok_spans s;       /* the trace's spans and their text */
+    size_t *procs;           /* pairs of arena offsets: processID, serviceName (JSON) */
     size_t nprocs, pcap;
-    int oom, has_spans;
+    int has_spans;
 } fast;
 
 static void fast_free(fast *f)
 {
-    aiops_buf_free(&f->arena);
-    aiops_buf_free(&f->attrs);
-    aiops_buf_free(&f->akeys);
-    free(f->sp);
+    aiops_tok_spans_free(&f->s);
     free(f->procs);
 }
 
@@ -289,20 +276,11 @@ static int nx(fast *f, aiops_err *err) { return aiops_jpull_next(f->d->p, err); 
 static const char *txt(fast *f, size_t *n) { return aiops_jpull_text(f->d->p, n); }
 
 /* The last string token into the arena: its offset. */
-static size_t keep(fast *f, const char *s, size_t n)
-{
-    size_t off = f->arena.n;
-    aiops_buf_put(&f->arena, s, n);
-    aiops_buf_put(&f->arena, "", 1);
-    f->oom |= f->arena.oom;
-    return off;
-}
-
 static size_t keep_tok(fast *f)
 {
     size_t n;
     const char *s = txt(f, &n);
-    return keep(f, s, n);
+    return aiops_tok_keep(&f->s, s, n);
 }
 
 static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->d->p, err); }
@@ -325,18 +303,14 @@ static int hex_tok(fast *f, int t, char *buf)
 {
     size_t n;
     const char *s = txt(f, &n);
-    return t == AIOPS_JT_STR && aiops_obs_hex_id(s, n, buf) ? 0 : BAIL;
+    return t == AIOPS_JT_STR && aiops_tok_hex(s, n, buf) ? 0 : BAIL;
 }
 
 /* Microseconds >= 0, written as an integer. */
 static int micros_tok(fast *f, int t, int64_t *us)
 {
-    size_t n;
-    const char *s = txt(f, &n);
-    if (t != AIOPS_JT_NUM || s[0] == '-' || strpbrk(s, ".eE"))
-        return BAIL;
-    *us = strtoll(s, NULL, 10);   /* jpull has checked the range */
-    return 0;
+    const char *s = txt(f, NULL);
+    return t != AIOPS_JT_NUM || s[0] == '-' || aiops_tok_int(f->d->p, t, us) ? BAIL : 0;
 }
 
 typedef struct ref_ctx {
@@ -363,7 +337,7 @@ static int ref_member(void *self, void *ctx, unsigned key, aiops_err *err)
         snprintf(r->type, sizeof r->type, "%s", n < sizeof r->type ? s : "");
     } else if (key == 2) {
         r->has_sid = 1;
-        if (aiops_obs_hex_id(s, n, r->sid) == 0)
+        if (aiops_tok_hex(s, n, r->sid) == 0)
             r->sid[0] = '\0';   /* bad: only an error if it is the one used */
     }
     return 0;
@@ -376,7 +350,6 @@ typedef struct span_ctx {
     size_t op, pid;
     int error;
     char status[32];
-    size_t nattr;
 } span_ctx;
 
 static int refs(fast *f, span_ctx *c, aiops_err *err)
@@ -404,11 +377,6 @@ static int refs(fast *f, span_ctx *c, aiops_err *err)
     return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
 }
 
-typedef struct tag_ctx {
-    size_t key;              /* arena offset, (size_t)-1 until read */
-    int has_value;
-} tag_ctx;
-
 /* One tag's value: the span's error and status, or an attribute. */
 static int tag_value(fast *f, span_ctx *c, const char *key, int t, aiops_err *err)
 {
@@ -430,30 +398,20 @@ static int tag_value(fast *f, span_ctx *c, const char *key, int t, aiops_err *er
         return 0;
     }
     /* an attribute: a repeated key replaces the first value in place */
-    size_t kl = strlen(key);
-    for (size_t i = 0; i < f->akeys.n;) {
-        const char *k = f->akeys.p + i;
-        size_t l = strlen(k);
-        if (l == kl && memcmp(k, key, kl) == 0)
-            return BAIL;
-        i += l + 1;
-    }
-    aiops_buf_put(&f->akeys, key, kl + 1);
-    if (c->nattr++)
-        aiops_buf_put(&f->attrs, ",", 1);
-    aiops_buf_jstrn(&f->attrs, key, kl);
-    aiops_buf_put(&f->attrs, ":", 1);
+    if (aiops_tok_attr_key(&f->s, key, strlen(key)))
+        return BAIL;
+    aiops_buf *a = &f->s.attrs;
     switch (t) {
-    case AIOPS_JT_STR: aiops_buf_jstrn(&f->attrs, s, n); break;
-    case AIOPS_JT_TRUE: aiops_buf_put(&f->attrs, "true", 4); break;
-    case AIOPS_JT_FALSE: aiops_buf_put(&f->attrs, "false", 5); break;
+    case AIOPS_JT_STR: aiops_buf_jstrn(a, s, n); break;
+    case AIOPS_JT_TRUE: aiops_buf_put(a, "true", 4); break;
+    case AIOPS_JT_FALSE: aiops_buf_put(a, "false", 5); break;
     default:
         if (strpbrk(s, ".eE"))
-            aiops_buf_num(&f->attrs, strtod(s, NULL));
+            aiops_buf_num(a, strtod(s, NULL));
         else if (s[0] == '-' && s[1] == '0')
             return BAIL;      /* -0: the tree prints 0 */
         else
-            aiops_buf_put(&f->attrs, s, n);
+            aiops_buf_put(a, s, n);
     }
     return 0;
 }
@@ -483,14 +441,14 @@ static int tags(fast *f, span_ctx *c, aiops_err *err)
             if ((vt = nx(f, err)) < 0)
                 return vt;
             if (bit == 2 ? vt != AIOPS_JT_STR
-                         : (rc = tag_value(f, c, f->arena.p + key, vt, err)) != 0)
+                         : (rc = tag_value(f, c, f->s.arena.p + key, vt, err)) != 0)
                 return rc ? rc : BAIL;
         }
         if (t < 0)
             return t;
         if (!(seen & 4))
             return BAIL;
-        f->arena.n = key;     /* the key was needed only while its value was read */
+        f->s.arena.n = key;   /* the key was needed only while its value was read */
     }
     return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
 }
@@ -528,14 +486,17 @@ static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
     }
     if (t != AIOPS_JT_STR)
         return BAIL;
+    size_t n;
+    const char *s = txt(f, &n);
     if (key == S_OP)
-        c->op = keep_tok(f);
+        c->op = aiops_tok_keep_json(&f->s, s, n);
     else
-        c->pid = keep_tok(f);
+        c->pid = aiops_tok_keep(&f->s, s, n);
     return 0;
 }
 
-/* One span, after its '{', kept in f->sp. */
+/* One span, after its '{', kept in f->s (its service, for now, the
+ * offset of its processID). */
 static int fast_span(fast *f, aiops_err *err)
 {
     span_ctx c;
@@ -543,29 +504,29 @@ static int fast_span(fast *f, aiops_err *err)
     memset(&c, 0, sizeof c);
     c.start = c.dur = -1;
     c.op = c.pid = (size_t)-1;
-    f->attrs.n = 0;
-    f->akeys.n = 0;
+    aiops_tok_attrs_reset(&f->s);
     if ((rc = members(f, &c, span_member, span_names, err)))
         return rc;
     if (!c.tid[0] || !c.sid[0] || c.op == (size_t)-1 || c.pid == (size_t)-1 || c.start < 0 ||
         c.dur < 0 || (c.child_bad && !c.child[0]) || (!c.child[0] && c.follows_bad))
         return BAIL;
-    if (AIOPS_GROW(f->sp, f->cap, f->nsp + 1))
-        return f->oom = 1, BAIL;
-    fspan *sp = &f->sp[f->nsp++];
+    aiops_tok_span *sp = aiops_tok_span_add(&f->s);
+    if (!sp)
+        return BAIL;
     const char *parent = c.child[0] ? c.child : c.follows;
-    sp->tid = keep(f, c.tid, strlen(c.tid));
-    sp->sid = keep(f, c.sid, strlen(c.sid));
-    sp->parent = keep(f, parent, strlen(parent));
+    sp->tid = aiops_tok_keep(&f->s, c.tid, strlen(c.tid));
+    sp->sid = aiops_tok_keep(&f->s, c.sid, strlen(c.sid));
+    sp->parent = aiops_tok_keep(&f->s, parent, strlen(parent));
     sp->op = c.op;
-    sp->pid = c.pid;
-    sp->status = keep(f, c.status, strlen(c.status));
+    sp->svc = c.pid;
+    if (c.status[0])
+        sp->status = aiops_tok_keep_json(&f->s, c.status, strlen(c.status));
+    else if (c.error)
+        sp->status = aiops_tok_keep(&f->s, "\"error\"", 7);
     sp->error = c.error;
-    sp->attrs = f->arena.n;
-    sp->attrs_len = f->attrs.n;
-    aiops_buf_put(&f->arena, f->attrs.n ? f->attrs.p : "", f->attrs.n);
-    f->oom |= f->arena.oom || f->attrs.oom || f->akeys.oom;
-    sp->dur = (double)c.dur / 1e6;
+    aiops_tok_span_attrs(&f->s, sp);
+    sp->dur = c.dur;
+    sp->dur_digits = 6;
     sp->ts = (double)(c.start / 1000000) + (double)(c.start % 1000000) / 1e6;
     return 0;
 }
@@ -586,7 +547,7 @@ static const char *const proc_names[] = { "serviceName", "tags", NULL };
 static int proc_member(void *self, void *ctx, unsigned key, aiops_err *err)
 {
     fast *f = self;
-    size_t *svc = ctx;
+    size_t *svc = ctx, n;
     int t;
     if (key == 1)
         return skip(f, err);
@@ -594,19 +555,22 @@ static int proc_member(void *self, void *ctx, unsigned key, aiops_err *err)
         return t;
     if (t != AIOPS_JT_STR)
         return BAIL;
-    *svc = keep_tok(f);
+    const char *s = txt(f, &n);
+    *svc = aiops_tok_keep_json(&f->s, s, n);
     return 0;
 }
 
 static int processes(fast *f, aiops_err *err)
 {
+    const char *a;
     int t, rc;
     if ((rc = want(f, AIOPS_JT_OBJ, err)))
         return rc;
     while ((t = nx(f, err)) == AIOPS_JT_KEY) {
         size_t pid = keep_tok(f), svc = (size_t)-1;
+        a = f->s.arena.p;
         for (size_t i = 0; i < f->nprocs; i++)
-            if (strcmp(f->arena.p + f->procs[2 * i], f->arena.p + pid) == 0)
+            if (strcmp(a + f->procs[2 * i], a + pid) == 0)
                 return BAIL;
         if ((rc = want(f, AIOPS_JT_OBJ, err)) ||
             (rc = members(f, &svc, proc_member, proc_names, err)))
@@ -614,7 +578,7 @@ static int processes(fast *f, aiops_err *err)
         if (svc == (size_t)-1 || f->nprocs >= 4096)
             return BAIL;
         if (AIOPS_GROW(f->procs, f->pcap, 2 * f->nprocs + 2))
-            return f->oom = 1, BAIL;
+            return f->s.oom = 1, BAIL;
         f->procs[2 * f->nprocs] = pid;
         f->procs[2 * f->nprocs + 1] = svc;
         f->nprocs++;
@@ -635,56 +599,28 @@ static int trace_member(void *self, void *ctx, unsigned key, aiops_err *err)
     }
 }
 
-/* The spans of a trace read whole (after its '}'), pushed: 0 or <0. */
-static int fast_push(fast *f, aiops_obs_queue *q, long line, aiops_err *err)
-{
-    const char *a = f->arena.p;
-    for (size_t i = 0; i < f->nsp; i++) {
-        const fspan *sp = &f->sp[i];
-        aiops_obs_span s = {
-            .trace_id = a + sp->tid, .span_id = a + sp->sid, .parent_span_id = a + sp->parent,
-            .operation = a + sp->op, .duration = sp->dur, .error = sp->error,
-            .status = a[sp->status] ? a + sp->status : sp->error ? "error" : NULL,
-            .service = a + sp->pid,
-        };
-        aiops_obs_span_text(&q->scratch, &s);
-        if (sp->attrs_len) {
-            aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
-            aiops_buf_put(&q->scratch, a + sp->attrs, sp->attrs_len);
-            aiops_buf_put(&q->scratch, "}", 1);
-        }
-        int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, sp->ts);
-        if (rc == AIOPS_EIO)
-            return aiops_err_set(err, rc, aiops_stream_name(f->d->ctx->stream), line, "%s",
-                                 q->failed.msg);
-        if (rc)
-            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(f->d->ctx->stream), line,
-                                 "out of memory");
-    }
-    return 0;
-}
-
-/* A trace after its '{' (copied since its bracket): 0 pushed, BAIL, or
- * <0 a tokenizer error. */
+/* A trace after its '{' (copied since its bracket): 0 read (its spans
+ * in f->s), BAIL, or <0 a tokenizer error. */
 static int fast_trace(fast *f, aiops_err *err)
 {
-    f->arena.n = 0;
-    f->nsp = f->nprocs = 0;
-    f->oom = f->has_spans = 0;
+    aiops_tok_spans_reset(&f->s);
+    f->s.p = f->d->p;
+    f->nprocs = 0;
+    f->has_spans = 0;
     int rc = members(f, NULL, trace_member, trace_names, err);
     if (rc)
         return rc;
-    if (f->oom || !f->has_spans)
+    if (f->s.oom || !f->has_spans)
         return BAIL;
     /* every span's process is there (else the tree's message) */
-    for (size_t i = 0; i < f->nsp; i++) {
+    const char *a = f->s.arena.p;
+    for (size_t i = 0; i < f->s.nsp; i++) {
         size_t j = 0;
-        while (j < f->nprocs && strcmp(f->arena.p + f->procs[2 * j],
-                                       f->arena.p + f->sp[i].pid) != 0)
+        while (j < f->nprocs && strcmp(a + f->procs[2 * j], a + f->s.sp[i].svc) != 0)
             j++;
         if (j == f->nprocs)
             return BAIL;
-        f->sp[i].pid = f->procs[2 * j + 1];   /* now its service */
+        f->s.sp[i].svc = f->procs[2 * j + 1];   /* now its service */
     }
     return 0;
 }
@@ -705,7 +641,8 @@ static int stream_trace(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, int tok,
         rc = fast_trace(f, err);
         if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
             d->raw.n <= aiops_stream_max_doc(d->ctx->stream))
-            return fast_push(f, q, line, err);
+            return aiops_tok_spans_push(&f->s, q, aiops_stream_name(d->ctx->stream), line,
+                                        err);
         if (rc == BAIL)
             rc = aiops_obs_pull_drain(d, depth, err);
         rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
