@@ -78,7 +78,7 @@ static size_t b64_hex(const char *s, size_t n, char *buf)
  * (>= 33 bytes) as lower-case hex: 1, or 0 when it is neither. */
 static int id_hex(const char *s, size_t n, char *buf)
 {
-    return ((n == 32 || n == 16) && aiops_obs_hex_id(s, n, buf)) || b64_hex(s, n, buf);
+    return ((n == 32 || n == 16) && aiops_tok_hex(s, n, buf)) || b64_hex(s, n, buf);
 }
 
 static int span_id(aiops_jdoc *w, json_t *span, const char *key, int req, char *buf)
@@ -451,54 +451,32 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 #define BAIL AIOPS_TOK_BAIL
 
-typedef struct ospan {
-    size_t tid, sid, pid, name;     /* arena offsets of NUL-terminated text */
-    size_t attrs, attrs_len;        /* the attributes as members, in the arena */
-    double ts, dur;
-    int status;                     /* index in status_names */
-} ospan;
-
 typedef struct fast {
-    aiops_obs_pull *d;
-    aiops_buf arena;         /* the strings of the resource's spans */
-    aiops_buf attrs;         /* the attributes being read, as members */
-    aiops_buf akeys;         /* their keys, NUL-separated */
-    ospan *sp;
-    size_t nsp, cap;
-    size_t svc;              /* arena offset of service.name, or (size_t)-1 */
-    int oom;
+    aiops_tok_spans s;       /* the spans read (s.p: the tokenizer) and their text */
+    size_t svc;              /* arena offset of the resource's service.name, as JSON */
+    aiops_jpull *line;       /* the tokenizer of collector lines, when used */
+    aiops_jpull_mem mem;
 } fast;
 
 static void fast_free(fast *f)
 {
-    aiops_buf_free(&f->arena);
-    aiops_buf_free(&f->attrs);
-    aiops_buf_free(&f->akeys);
-    free(f->sp);
+    aiops_tok_spans_free(&f->s);
+    aiops_jpull_free(f->line);
 }
 
-static int nx(fast *f, aiops_err *err) { return aiops_jpull_next(f->d->p, err); }
+static int nx(fast *f, aiops_err *err) { return aiops_jpull_next(f->s.p, err); }
 
-static const char *txt(fast *f, size_t *n) { return aiops_jpull_text(f->d->p, n); }
+static const char *txt(fast *f, size_t *n) { return aiops_jpull_text(f->s.p, n); }
 
-static size_t keep(fast *f, const char *s, size_t n)
-{
-    size_t off = f->arena.n;
-    aiops_buf_put(&f->arena, s, n);
-    aiops_buf_put(&f->arena, "", 1);
-    f->oom |= f->arena.oom;
-    return off;
-}
-
-static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->d->p, err); }
+static int skip(fast *f, aiops_err *err) { return aiops_tok_skip(f->s.p, err); }
 
 static int members(fast *f, void *ctx, aiops_tok_member fn, const char *const *names,
                    aiops_err *err)
 {
-    return aiops_tok_members(f->d->p, f, ctx, fn, names, err);
+    return aiops_tok_members(f->s.p, f, ctx, fn, names, err);
 }
 
-static int int_tok(fast *f, int t, int64_t *x) { return aiops_tok_int(f->d->p, t, x); }
+static int int_tok(fast *f, int t, int64_t *x) { return aiops_tok_int(f->s.p, t, x); }
 
 /* An enum as its index (a small integer or its name): 0 or BAIL. */
 static int enum_tok(fast *f, int t, const char *const *enums, int n, int *out)
@@ -514,50 +492,84 @@ static int enum_tok(fast *f, int t, const char *const *enums, int n, int *out)
     return BAIL;
 }
 
+/* x in decimal, as jansson prints an integer. */
+static void put_int(aiops_buf *b, int64_t x)
+{
+    char tmp[24];
+    size_t k = sizeof tmp;
+    uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
+    do {
+        tmp[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (x < 0)
+        tmp[--k] = '-';
+    aiops_buf_put(b, tmp + k, sizeof tmp - k);
+}
+
+enum { V_STRING, V_BYTES, V_BOOL, V_INT, V_DOUBLE, V_OTHER };
+
+static int any_kind(const char *k, size_t n)
+{
+    switch (n) {
+    case 8: return memcmp(k, "intValue", 8) == 0 ? V_INT : V_OTHER;
+    case 9: return memcmp(k, "boolValue", 9) == 0 ? V_BOOL : V_OTHER;
+    case 10: return memcmp(k, "bytesValue", 10) == 0 ? V_BYTES : V_OTHER;
+    case 11: return memcmp(k, "stringValue", 11) == 0   ? V_STRING
+                    : memcmp(k, "doubleValue", 11) == 0 ? V_DOUBLE
+                                                        : V_OTHER;
+    default: return V_OTHER;
+    }
+}
+
 /* A scalar AnyValue {"stringValue": ..} etc. (after its '{') appended to
- * f->attrs as any_value gives it; nested and empty ones give up. */
+ * f->s.attrs as any_value gives it; nested and empty ones give up. */
 static int any_tok(fast *f, aiops_err *err)
 {
     int t, vt;
+    size_t n;
     if ((t = nx(f, err)) != AIOPS_JT_KEY)
         return t < 0 ? t : BAIL;
-    char k[16];
-    snprintf(k, sizeof k, "%s", txt(f, NULL));
+    const char *s = txt(f, &n);
+    int kind = any_kind(s, n);
+    if (kind == V_OTHER)
+        return BAIL;
     if ((vt = nx(f, err)) < 0)
         return vt;
-    size_t n;
-    const char *s = txt(f, &n);
-    if (strcmp(k, "stringValue") == 0 || strcmp(k, "bytesValue") == 0) {
+    aiops_buf *a = &f->s.attrs;
+    s = txt(f, &n);
+    if (kind == V_STRING || kind == V_BYTES) {
         if (vt != AIOPS_JT_STR)
             return BAIL;
-        aiops_buf_jstrn(&f->attrs, s, n);
-    } else if (strcmp(k, "boolValue") == 0) {
+        aiops_buf_jstrn(a, s, n);
+    } else if (kind == V_BOOL) {
         if (vt != AIOPS_JT_TRUE && vt != AIOPS_JT_FALSE)
             return BAIL;
-        aiops_buf_str(&f->attrs, vt == AIOPS_JT_TRUE ? "true" : "false");
-    } else if (strcmp(k, "intValue") == 0) {
+        if (vt == AIOPS_JT_TRUE)
+            aiops_buf_put(a, "true", 4);
+        else
+            aiops_buf_put(a, "false", 5);
+    } else if (kind == V_INT) {
         int64_t x;
         if (int_tok(f, vt, &x))
             return BAIL;
-        aiops_buf_printf(&f->attrs, "%lld", (long long)x);
-    } else if (strcmp(k, "doubleValue") == 0) {
+        put_int(a, x);
+    } else {
         if (vt == AIOPS_JT_STR)
-            aiops_buf_jstrn(&f->attrs, s, n);
+            aiops_buf_jstrn(a, s, n);
         else if (vt != AIOPS_JT_NUM || (s[0] == '-' && s[1] == '0'))
             return BAIL;       /* -0 and -0.0: the tree prints them its way */
         else if (strpbrk(s, ".eE"))
-            aiops_buf_num(&f->attrs, strtod(s, NULL));
+            aiops_buf_num(a, strtod(s, NULL));
         else
-            aiops_buf_put(&f->attrs, s, n);
-    } else {
-        return BAIL;
+            aiops_buf_put(a, s, n);
     }
     return (t = nx(f, err)) == AIOPS_JT_OBJ_END ? 0 : t < 0 ? t : BAIL;
 }
 
-/* [{"key":..,"value":{..}}] (after its '[') into f->attrs as members,
- * each key once ("key" first, then "value"); *nattr counts them. */
-static int kv_list(fast *f, size_t *nattr, aiops_err *err)
+/* [{"key":..,"value":{..}}] (after its '[') into f->s.attrs as members,
+ * each key once ("key" first, then "value"). */
+static int kv_list(fast *f, aiops_err *err)
 {
     int t, rc;
     while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
@@ -566,18 +578,8 @@ static int kv_list(fast *f, size_t *nattr, aiops_err *err)
             (t = nx(f, err)) != AIOPS_JT_STR)
             return t < 0 ? t : BAIL;
         const char *key = txt(f, &kl);
-        for (size_t i = 0; i < f->akeys.n;) {
-            const char *k = f->akeys.p + i;
-            size_t l = strlen(k);
-            if (l == kl && memcmp(k, key, kl) == 0)
-                return BAIL;
-            i += l + 1;
-        }
-        aiops_buf_put(&f->akeys, key, kl + 1);
-        if ((*nattr)++)
-            aiops_buf_put(&f->attrs, ",", 1);
-        aiops_buf_jstrn(&f->attrs, key, kl);
-        aiops_buf_put(&f->attrs, ":", 1);
+        if (aiops_tok_attr_key(&f->s, key, kl))
+            return BAIL;
         if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "value") != 0 ||
             (t = nx(f, err)) != AIOPS_JT_OBJ)
             return t < 0 ? t : BAIL;
@@ -590,12 +592,12 @@ static int kv_list(fast *f, size_t *nattr, aiops_err *err)
 }
 
 /* "attributes": an array, or null. */
-static int attributes_tok(fast *f, size_t *nattr, aiops_err *err)
+static int attributes_tok(fast *f, aiops_err *err)
 {
     int t = nx(f, err);
     if (t == AIOPS_JT_NULL || t < 0)
         return t < 0 ? t : 0;
-    return t == AIOPS_JT_ARR ? kv_list(f, nattr, err) : BAIL;
+    return t == AIOPS_JT_ARR ? kv_list(f, err) : BAIL;
 }
 
 typedef struct span_ctx {
@@ -603,7 +605,7 @@ typedef struct span_ctx {
     size_t name;
     int64_t start, end;
     int has_start, has_end, kind, status;
-    size_t msg, nattr;
+    size_t msg;
 } span_ctx;
 
 static const char *const status_members[] = { "code", "message", NULL };
@@ -621,7 +623,7 @@ static int status_member(void *self, void *ctx, unsigned key, aiops_err *err)
         return BAIL;
     size_t n;
     const char *s = txt(f, &n);
-    c->msg = n ? keep(f, s, n) : (size_t)-1;
+    c->msg = n ? aiops_tok_keep_json(&f->s, s, n) : (size_t)-1;
     return 0;
 }
 
@@ -641,7 +643,7 @@ static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
     if (key > S_STATUS)
         return skip(f, err);
     if (key == S_ATTRS)
-        return attributes_tok(f, &c->nattr, err);
+        return attributes_tok(f, err);
     if ((t = nx(f, err)) < 0)
         return t;
     if (key == S_STATUS)
@@ -658,7 +660,7 @@ static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
     size_t n;
     const char *s = txt(f, &n);
     if (key == S_NAME) {
-        c->name = keep(f, s, n);
+        c->name = aiops_tok_keep_json(&f->s, s, n);
         return 0;
     }
     char *buf = key == S_TID ? c->tid : key == S_SID ? c->sid : c->pid;
@@ -667,15 +669,15 @@ static int span_member(void *self, void *ctx, unsigned key, aiops_err *err)
     return id_hex(s, n, buf) ? 0 : BAIL;
 }
 
-/* One span, after its '{', kept in f->sp. */
+/* One span, after its '{', kept in f->s (its service set with its
+ * resource's). */
 static int fast_span(fast *f, aiops_err *err)
 {
     span_ctx c;
     int rc;
     memset(&c, 0, sizeof c);
     c.name = c.msg = (size_t)-1;
-    f->attrs.n = 0;
-    f->akeys.n = 0;
+    aiops_tok_attrs_reset(&f->s);
     if ((rc = members(f, &c, span_member, span_members, err)))
         return rc;
     if (!c.tid[0] || !c.sid[0] || c.name == (size_t)-1 || !c.has_start || !c.has_end ||
@@ -683,34 +685,34 @@ static int fast_span(fast *f, aiops_err *err)
         return BAIL;
     /* kind and the status message are set after the attributes: one of
      * those names among them would be replaced in place */
-    for (size_t i = 0; i < f->akeys.n; i += strlen(f->akeys.p + i) + 1)
-        if (strcmp(f->akeys.p + i, "span.kind") == 0 ||
-            strcmp(f->akeys.p + i, "otel.status_description") == 0)
-            return BAIL;
+    if (f->s.nattr && (aiops_tok_has_attr(&f->s, "span.kind") ||
+                       aiops_tok_has_attr(&f->s, "otel.status_description")))
+        return BAIL;
+    aiops_buf *a = &f->s.attrs;
     if (kind_names[c.kind]) {
-        aiops_buf_str(&f->attrs, c.nattr++ ? ",\"span.kind\":\"" : "\"span.kind\":\"");
-        aiops_buf_str(&f->attrs, kind_names[c.kind]);
-        aiops_buf_put(&f->attrs, "\"", 1);
+        aiops_buf_str(a, f->s.nattr++ ? ",\"span.kind\":\"" : "\"span.kind\":\"");
+        aiops_buf_str(a, kind_names[c.kind]);
+        aiops_buf_put(a, "\"", 1);
     }
     if (c.msg != (size_t)-1) {
-        aiops_buf_str(&f->attrs, c.nattr++ ? ",\"otel.status_description\":"
-                                           : "\"otel.status_description\":");
-        aiops_buf_jstr(&f->attrs, f->arena.p + c.msg);
+        aiops_buf_str(a, f->s.nattr++ ? ",\"otel.status_description\":"
+                                      : "\"otel.status_description\":");
+        aiops_buf_str(a, f->s.arena.p + c.msg);
     }
-    if (AIOPS_GROW(f->sp, f->cap, f->nsp + 1))
-        return f->oom = 1, BAIL;
-    ospan *sp = &f->sp[f->nsp++];
-    sp->tid = keep(f, c.tid, strlen(c.tid));
-    sp->sid = keep(f, c.sid, strlen(c.sid));
-    sp->pid = keep(f, c.pid, strlen(c.pid));
-    sp->name = c.name;
-    sp->status = c.status;
-    sp->attrs = f->arena.n;
-    sp->attrs_len = f->attrs.n;
-    aiops_buf_put(&f->arena, f->attrs.n ? f->attrs.p : "", f->attrs.n);
-    f->oom |= f->arena.oom || f->attrs.oom || f->akeys.oom;
+    aiops_tok_span *sp = aiops_tok_span_add(&f->s);
+    if (!sp)
+        return BAIL;
+    sp->tid = aiops_tok_keep(&f->s, c.tid, strlen(c.tid));
+    sp->sid = aiops_tok_keep(&f->s, c.sid, strlen(c.sid));
+    sp->parent = aiops_tok_keep(&f->s, c.pid, strlen(c.pid));
+    sp->op = c.name;
+    sp->error = c.status == 2;
+    sp->status = aiops_tok_keep_json(&f->s, status_names[c.status],
+                                     strlen(status_names[c.status]));
+    aiops_tok_span_attrs(&f->s, sp);
     sp->ts = (double)(c.start / 1000000000) + (double)(c.start % 1000000000) / 1e9;
-    sp->dur = (double)(c.end - c.start) / 1e9;
+    sp->dur = c.end - c.start;
+    sp->dur_digits = 9;
     return 0;
 }
 
@@ -735,27 +737,23 @@ static int scope_member(void *self, void *ctx, unsigned key, aiops_err *err)
  * service.name kept. */
 static int resource_attrs(fast *f, aiops_err *err)
 {
-    size_t nattr = 0;
-    f->attrs.n = 0;
-    f->akeys.n = 0;
-    int rc = attributes_tok(f, &nattr, err);
+    aiops_tok_attrs_reset(&f->s);
+    int rc = attributes_tok(f, err);
     if (rc)
         return rc;
+    if (!aiops_tok_has_attr(&f->s, "service.name"))
+        return 0;
     /* the members written: find "service.name":"..." among them */
     static const char pre[] = "\"service.name\":\"";
-    const char *a = f->attrs.p, *end = a + f->attrs.n;
-    for (const char *k = f->akeys.p; k < f->akeys.p + f->akeys.n; k += strlen(k) + 1)
-        if (strcmp(k, "service.name") == 0) {
-            const char *at = a ? strstr(a, pre) : NULL;
-            /* a plain string value only: escapes and other types give up */
-            if (!at || (at != a && at[-1] != ','))
-                return BAIL;
-            const char *v = at + sizeof pre - 1, *q = memchr(v, '"', (size_t)(end - v));
-            if (!q || q == v || memchr(v, '\\', (size_t)(q - v)) || (q + 1 != end && q[1] != ','))
-                return BAIL;
-            f->svc = keep(f, v, (size_t)(q - v));
-            return 0;
-        }
+    const char *a = f->s.attrs.p, *end = a + f->s.attrs.n;
+    const char *at = a ? strstr(a, pre) : NULL;
+    /* a plain string value only: escapes and other types give up */
+    if (!at || (at != a && at[-1] != ','))
+        return BAIL;
+    const char *v = at + sizeof pre - 1, *q = memchr(v, '"', (size_t)(end - v));
+    if (!q || q == v || memchr(v, '\\', (size_t)(q - v)) || (q + 1 != end && q[1] != ','))
+        return BAIL;
+    f->svc = aiops_tok_keep(&f->s, v - 1, (size_t)(q - v) + 2);   /* with its quotes */
     return 0;
 }
 
@@ -789,46 +787,47 @@ static int rs_member(void *self, void *ctx, unsigned key, aiops_err *err)
     return t < 0 ? t : t == AIOPS_JT_ARR_END ? 0 : BAIL;
 }
 
-/* A resource after its '{': 0 read (f->sp, f->svc), BAIL, or <0. */
+/* A resource after its '{', its spans added to f->s: 0 read, BAIL, or
+ * <0. */
 static int fast_resource(fast *f, aiops_err *err)
 {
     int scopes = 0;
-    f->arena.n = 0;
-    f->nsp = 0;
+    size_t first = f->s.nsp;
     f->svc = (size_t)-1;
-    f->oom = 0;
     int rc = members(f, &scopes, rs_member, rs_members, err);
     if (rc)
         return rc;
-    return f->oom || f->svc == (size_t)-1 ? BAIL : 0;
+    if (f->s.oom || f->svc == (size_t)-1)
+        return BAIL;
+    for (size_t i = first; i < f->s.nsp; i++)
+        f->s.sp[i].svc = f->svc;
+    return 0;
 }
 
-/* The spans of a resource read whole, pushed: 0 or <0. */
-static int fast_push(fast *f, aiops_obs_queue *q, long line, aiops_err *err)
+/* A collector line {"resourceSpans":[..]} (or "batches") of the usual
+ * shape, from its tokens (after the reset over the line): 0 with its
+ * spans in f->s, BAIL (anything else: the line is read as a tree), or
+ * <0 a tokenizer error, which the tree reports again its way. */
+static int fast_line(fast *f, aiops_err *err)
 {
-    const char *a = f->arena.p;
-    for (size_t i = 0; i < f->nsp; i++) {
-        const ospan *sp = &f->sp[i];
-        aiops_obs_span s = {
-            .trace_id = a + sp->tid, .span_id = a + sp->sid, .parent_span_id = a + sp->pid,
-            .service = a + f->svc, .operation = a + sp->name, .duration = sp->dur,
-            .error = sp->status == 2, .status = status_names[sp->status],
-        };
-        aiops_obs_span_text(&q->scratch, &s);
-        if (sp->attrs_len) {
-            aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
-            aiops_buf_put(&q->scratch, a + sp->attrs, sp->attrs_len);
-            aiops_buf_put(&q->scratch, "}", 1);
-        }
-        int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, sp->ts);
-        if (rc == AIOPS_EIO)
-            return aiops_err_set(err, rc, aiops_stream_name(f->d->ctx->stream), line, "%s",
-                                 q->failed.msg);
+    int t;
+    aiops_tok_spans_reset(&f->s);
+    f->s.p = f->line;
+    if ((t = nx(f, err)) != AIOPS_JT_OBJ || (t = nx(f, err)) != AIOPS_JT_KEY)
+        return t < 0 ? t : BAIL;
+    const char *k = txt(f, NULL);
+    if ((strcmp(k, "resourceSpans") != 0 && strcmp(k, "batches") != 0) ||
+        (t = nx(f, err)) != AIOPS_JT_ARR)
+        return t < 0 ? t : BAIL;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+        int rc = fast_resource(f, err);
         if (rc)
-            return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(f->d->ctx->stream), line,
-                                 "out of memory");
+            return rc;
     }
-    return 0;
+    if (t != AIOPS_JT_ARR_END || (t = nx(f, err)) != AIOPS_JT_OBJ_END ||
+        (t = nx(f, err)) != AIOPS_JT_END)
+        return t < 0 ? t : BAIL;   /* another member, or more on the line */
+    return f->s.oom ? BAIL : 0;
 }
 
 /* ------------------------------------------------------ documents */
@@ -845,11 +844,13 @@ static int stream_resource(aiops_obs_pull *d, aiops_obs_queue *q, fast *f, int t
         size_t depth = aiops_jpull_depth(d->p);
         d->raw.n = 0;
         aiops_jpull_copy_begin(d->p, &d->raw);
-        f->d = d;
+        aiops_tok_spans_reset(&f->s);
+        f->s.p = d->p;
         rc = fast_resource(f, err);
         if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
             d->raw.n <= aiops_stream_max_doc(d->ctx->stream))
-            return fast_push(f, q, line, err);
+            return aiops_tok_spans_push(&f->s, q, aiops_stream_name(d->ctx->stream), line,
+                                        err);
         if (rc == BAIL)
             rc = aiops_obs_pull_drain(d, depth, err);
         rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
@@ -990,16 +991,37 @@ static int stream_doc(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
 }
 
 /* Collector files: one request per line, each read whole; a line with an
- * error is left out (--skip-bad goes on with the next line). */
+ * error is left out (--skip-bad goes on with the next line).  With
+ * raw-text records a line of the usual shape is read from its tokens
+ * (fast_line); any other is read as a tree, as always. */
 static int stream_lines(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err)
 {
     aiops_obs_doc doc;
+    fast f;
+    memset(&f, 0, sizeof f);
     int rc = aiops_obs_doc_open(&doc, ctx, AIOPS_OBS_LINES, NULL, err);
     doc.what = WHAT;
+    if (rc == 0 && q->text && !(f.line = aiops_jpull_new(aiops_jpull_mem_read, &f.mem, NULL)))
+        rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0, "out of memory");
     while (rc == 0) {
         json_t *v;
         aiops_jdoc w = { .err = err };
-        if ((rc = aiops_obs_doc_next(&doc, &v, &w, err)) <= 0) {
+        char *line;
+        size_t len;
+        if ((rc = aiops_obs_doc_line(&doc, &line, &len, err)) > 0) {
+            long no = aiops_stream_lineno(ctx->stream);
+            if (f.line) {
+                aiops_err e2 = { 0 };   /* a syntax error: the tree reports it */
+                f.mem = (aiops_jpull_mem){ line, len, 0, 0 };
+                aiops_jpull_reset(f.line, aiops_jpull_mem_read, &f.mem);
+                if (fast_line(&f, &e2) == 0) {
+                    rc = aiops_tok_spans_push(&f.s, q, aiops_stream_name(ctx->stream), no, err);
+                    continue;
+                }
+            }
+            rc = aiops_obs_doc_parse(&doc, line, len, no, &v, &w, err);
+        }
+        if (rc <= 0) {
             int stop = rc == 0 || rc == AIOPS_ELIMIT;   /* a line over the cap ends the entry */
             rc = aiops_obs_leave_out(&w, q, rc == AIOPS_ELIMIT ? AIOPS_EPARSE : rc);
             if (stop || rc < 0)
@@ -1010,6 +1032,7 @@ static int stream_lines(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *err
         json_decref(v);
     }
     aiops_obs_doc_close(&doc);
+    fast_free(&f);
     return rc;
 }
 

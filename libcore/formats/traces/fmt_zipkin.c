@@ -165,15 +165,14 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 
 typedef struct zfast {
     aiops_jpull *p;
-    aiops_buf attrs;         /* the span's attributes as members */
-    aiops_buf akeys;         /* their keys, NUL-separated */
-    aiops_buf strs;          /* name and service, NUL-terminated */
+    aiops_tok_spans s;       /* the span being read, and its text */
     char tid[33], sid[33], pid[33], kind[16];
-    size_t name, svc, nattr;
+    size_t name, svc;
     int64_t start, dur;
     int has_start, has_dur, has_kind, error;
 } zfast;
 
+/* A string, as JSON text, into the arena at *off. */
 static int zstr(zfast *z, size_t *off)
 {
     aiops_err e;
@@ -181,10 +180,8 @@ static int zstr(zfast *z, size_t *off)
     if (aiops_jpull_next(z->p, &e) != AIOPS_JT_STR)
         return BAIL;
     const char *s = aiops_jpull_text(z->p, &n);
-    *off = z->strs.n;
-    aiops_buf_put(&z->strs, s, n);
-    aiops_buf_put(&z->strs, "", 1);
-    return z->strs.oom ? BAIL : 0;
+    *off = aiops_tok_keep_json(&z->s, s, n);
+    return z->s.oom ? BAIL : 0;
 }
 
 static const char *const ep_names[] = { "serviceName", "ipv4", "ipv6", "port", NULL };
@@ -208,26 +205,22 @@ static int tags(zfast *z, aiops_err *err)
     while ((t = aiops_jpull_next(z->p, err)) == AIOPS_JT_KEY) {
         size_t kl, n;
         const char *key = aiops_jpull_text(z->p, &kl);
-        for (size_t i = 0; i < z->akeys.n; i += strlen(z->akeys.p + i) + 1)
-            if (strcmp(z->akeys.p + i, key) == 0)
-                return BAIL;
         if (strcmp(key, "span.kind") == 0)
             return BAIL;
-        aiops_buf_put(&z->akeys, key, kl + 1);
         if (strcmp(key, "error") == 0) {
+            if (z->error)
+                return BAIL;    /* repeated */
             z->error = 1;
             if ((t = aiops_jpull_next(z->p, err)) != AIOPS_JT_STR)
                 return t < 0 ? t : BAIL;
             continue;
         }
-        if (z->nattr++)
-            aiops_buf_put(&z->attrs, ",", 1);
-        aiops_buf_jstrn(&z->attrs, key, kl);
-        aiops_buf_put(&z->attrs, ":", 1);
+        if (aiops_tok_attr_key(&z->s, key, kl))
+            return BAIL;
         if ((t = aiops_jpull_next(z->p, err)) != AIOPS_JT_STR)
             return t < 0 ? t : BAIL;
         const char *s = aiops_jpull_text(z->p, &n);
-        aiops_buf_jstrn(&z->attrs, s, n);
+        aiops_buf_jstrn(&z->s.attrs, s, n);
     }
     return t < 0 ? t : 0;
 }
@@ -263,9 +256,7 @@ static int span_member(void *self, void *ctx, unsigned i, aiops_err *err)
         return BAIL;
     const char *s = aiops_jpull_text(z->p, &n);
     if (i == 3) {
-        z->name = z->strs.n;
-        aiops_buf_put(&z->strs, s, n);
-        aiops_buf_put(&z->strs, "", 1);
+        z->name = aiops_tok_keep_json(&z->s, s, n);
         return 0;
     }
     if (i == 4) {           /* lower-cased, as kind_attr cuts it */
@@ -280,39 +271,45 @@ static int span_member(void *self, void *ctx, unsigned i, aiops_err *err)
         return 0;
     }
     char *buf = i == 0 ? z->tid : i == 1 ? z->sid : z->pid;
-    return aiops_obs_hex_id(s, n, buf) ? 0 : BAIL;
+    return aiops_tok_hex(s, n, buf) ? 0 : BAIL;
 }
 
-/* A span after its '{': pushed (0), BAIL, or <0 a tokenizer error. */
-static int fast_span(zfast *z, aiops_obs_queue *q, aiops_err *err)
+/* A span after its '{': read into z->s (0), BAIL, or <0 a tokenizer
+ * error. */
+static int fast_span(zfast *z, aiops_err *err)
 {
-    z->attrs.n = z->akeys.n = z->strs.n = 0;
+    aiops_tok_spans_reset(&z->s);
+    aiops_tok_attrs_reset(&z->s);
+    z->s.p = z->p;
     z->tid[0] = z->sid[0] = z->pid[0] = '\0';
     z->name = z->svc = (size_t)-1;
-    z->nattr = 0;
     z->has_start = z->has_dur = z->has_kind = z->error = 0;
     int rc = aiops_tok_members(z->p, z, NULL, span_member, span_names, err);
     if (rc)
         return rc;
-    if (!z->tid[0] || !z->sid[0] || !z->has_start || !z->has_dur || z->svc == (size_t)-1 ||
-        z->attrs.oom || z->akeys.oom || z->strs.oom)
+    if (!z->tid[0] || !z->sid[0] || !z->has_start || !z->has_dur || z->svc == (size_t)-1)
         return BAIL;
     if (z->has_kind) {
-        aiops_buf_str(&z->attrs, z->nattr++ ? ",\"span.kind\":" : "\"span.kind\":");
-        aiops_buf_jstr(&z->attrs, z->kind);
+        aiops_buf *a = &z->s.attrs;
+        aiops_buf_str(a, z->s.nattr++ ? ",\"span.kind\":" : "\"span.kind\":");
+        aiops_buf_jstr(a, z->kind);
     }
-    aiops_obs_span s = {
-        .trace_id = z->tid, .span_id = z->sid, .parent_span_id = z->pid,
-        .service = z->strs.p + z->svc, .operation = z->name == (size_t)-1 ? "" : z->strs.p + z->name,
-        .duration = (double)z->dur / 1e6, .error = z->error, .status = z->error ? "error" : NULL,
-    };
-    aiops_obs_span_text(&q->scratch, &s);
-    if (z->nattr) {
-        aiops_buf_put(&q->scratch, ",\"attributes\":{", 15);
-        aiops_buf_put(&q->scratch, z->attrs.p, z->attrs.n);
-        aiops_buf_put(&q->scratch, "}", 1);
-    }
-    return 0;
+    aiops_tok_span *sp = aiops_tok_span_add(&z->s);
+    if (!sp)
+        return BAIL;
+    sp->tid = aiops_tok_keep(&z->s, z->tid, strlen(z->tid));
+    sp->sid = aiops_tok_keep(&z->s, z->sid, strlen(z->sid));
+    sp->parent = aiops_tok_keep(&z->s, z->pid, strlen(z->pid));
+    sp->svc = z->svc;
+    sp->op = z->name;
+    sp->error = z->error;
+    if (z->error)
+        sp->status = aiops_tok_keep(&z->s, "\"error\"", 7);
+    aiops_tok_span_attrs(&z->s, sp);
+    sp->dur = z->dur;
+    sp->dur_digits = 6;
+    sp->ts = (double)(z->start / 1000000) + (double)(z->start % 1000000) / 1e6;
+    return z->s.oom ? BAIL : 0;
 }
 
 
@@ -338,17 +335,14 @@ static int stream_list(aiops_obs_pull *d, aiops_obs_queue *q, zfast *z, int nest
             d->raw.n = 0;
             aiops_jpull_copy_begin(d->p, &d->raw);
             z->p = d->p;
-            rc = fast_span(z, q, err);
+            rc = fast_span(z, err);
             if (rc == 0 && (rc = aiops_jpull_copy_end(d->p, err)) == 0 &&
                 d->raw.n <= aiops_stream_max_doc(d->ctx->stream)) {
-                double ts = (double)(z->start / 1000000) + (double)(z->start % 1000000) / 1e6;
-                if ((rc = aiops_obs_queue_push_scratch(q, AIOPS_R_SPAN, ts)) == 0)
-                    continue;
-                return aiops_err_set(err, rc == AIOPS_EIO ? rc : AIOPS_ENOMEM,
-                                     aiops_stream_name(d->ctx->stream), line, "%s",
-                                     rc == AIOPS_EIO ? q->failed.msg : "out of memory");
+                if ((rc = aiops_tok_spans_push(&z->s, q, aiops_stream_name(d->ctx->stream),
+                                               line, err)) < 0)
+                    return rc;
+                continue;
             }
-            q->scratch.n = 0;
             if (rc == BAIL)
                 rc = aiops_obs_pull_drain(d, depth, err);
             rc = aiops_obs_pull_reread(d, line, col, rc, &v, &w, err);
@@ -387,9 +381,7 @@ static int zipkin_stream(aiops_parse_ctx *ctx, aiops_obs_queue *q, aiops_err *er
         }
     }
     aiops_obs_pull_close(&d);
-    aiops_buf_free(&z.attrs);
-    aiops_buf_free(&z.akeys);
-    aiops_buf_free(&z.strs);
+    aiops_tok_spans_free(&z.s);
     return rc < 0 ? rc : t < 0 ? t : 0;
 }
 
