@@ -78,17 +78,15 @@ void aiops_tok_seconds(aiops_buf *b, int64_t x, int digits)
 {
     static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
                                      100000000, 1000000000 };
-    if (digits < 4 || digits > 9) {
-        aiops_buf_num(b, (double)x);
-        return;
-    }
+    if (digits < 0 || digits > 9)
+        digits = 0;
     int64_t unit = pow10[digits];
     /* From 1e-4 s (aiops_fmt_double's plain decimals) to 1e6 s (at most
      * 15 digits, which a double keeps: the shortest text that reads back
      * to (double)x / unit is x's own decimal), the text is x's digits
      * with the point put in and trailing zeros cut; elsewhere the
      * double's own formatting. */
-    if (x < unit / 10000 || x / unit >= 1000000) {
+    if (digits < 4 || x < unit / 10000 || x / unit >= 1000000) {
         aiops_buf_num(b, (double)x / (double)unit);
         return;
     }

@@ -43,7 +43,7 @@ size_t aiops_tok_hex(const char *s, size_t n, char *buf);
  * appended as aiops_buf_num writes the double (double)x / 10^digits,
  * from x's decimal digits (no floating-point formatting) where that is
  * the same text. */
-void aiops_tok_seconds(aiops_buf *b, int64_t x, int digits);
+void aiops_tok_seconds(aiops_buf *b, int64_t x, int digits);   /* digits 0..9 */
 
 /* One span of a value being read: arena offsets of its text. */
 typedef struct aiops_tok_span {

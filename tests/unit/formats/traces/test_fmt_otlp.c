@@ -271,6 +271,28 @@ static void test_fast_path(void **state)
         "{\"resourceSpans\":[" ORES(OSPAN("")) "]}\n",
         "{\"resourceSpans\":[" ORES(OSPAN("")) "]}\n{\"resourceSpans\":[tru]}\n"
         "{\"resourceSpans\":[" ORES(OSPAN("")) "]}\n",
+        /* collector lines read from their tokens (fast_line): several
+         * resources, "batches", and each way a line falls back */
+#define OLINE(res) "{\"resourceSpans\":[" res "]}\n"
+        OLINE(ORES(OSPAN("") "," OSPAN("")) "," ORES(OSPAN(""))) OLINE(ORES(OSPAN(""))),
+        "{\"batches\":[" ORES(OSPAN("")) "]}\n" OLINE(ORES(OSPAN(""))),
+        OLINE(ORES(OSPAN(""))) OLINE("") OLINE(ORES(OSPAN(""))),
+        OLINE(ORES(OSPAN(""))) "\n\n" OLINE(ORES(OSPAN(""))),
+        "\xef\xbb\xbf" OLINE(ORES(OSPAN(""))) OLINE(ORES(OSPAN(""))),       /* BOM */
+        OLINE(ORES(OSPAN(""))) "{\"resourceSpans\":[" ORES(OSPAN("")) "],\"x\":1}\n"
+        OLINE(ORES(OSPAN(""))),                                    /* another member */
+        OLINE(ORES(OSPAN(""))) "{\"resourceSpans\":[" ORES(OSPAN("")) "]} 7\n"
+        OLINE(ORES(OSPAN(""))),                                    /* more on the line */
+        OLINE(ORES(OSPAN(""))) "{\"resourceSpans\":[" ORES(OSPAN("")) "]}{\"resourceSpans\":[]}\n",
+        OLINE(ORES(OSPAN("") "," OSPAN(",\"spanId\":\"0d\""))) OLINE(ORES(OSPAN(""))),
+        OLINE(ORES("{\"traceId\":\"01\",\"spanId\":\"02\",\"name\":\"n\",\"startTimeUnixNano\":"
+                   "\"1\",\"endTimeUnixNano\":\"2\"}," OSPAN(""))) OLINE(ORES(OSPAN(""))),
+        OLINE(ORES(OSPAN(",\"y\":\"\xff\""))) OLINE(ORES(OSPAN(""))),  /* invalid UTF-8 */
+        OLINE(ORES(OSPAN(""))) "[" OLINE(ORES(OSPAN(""))) "]\n",
+        OLINE(ORES(OSPAN(""))) "{\"resourceSpans\":[" ORES(OSPAN("")) "]\n",   /* truncated */
+        OLINE("{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[" OSPAN("") "]}]}")
+        OLINE(ORES(OSPAN(""))),                                    /* no service.name */
+        "{\"resourceSpans\":[" ORES(OSPAN("")) "],\"resourceSpans\":[]}\n" OLINE(ORES(OSPAN(""))),
     };
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
         same_both_ways(odd[i], 0, &b);
