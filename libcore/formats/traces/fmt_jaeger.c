@@ -260,7 +260,8 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 typedef struct fast {
     aiops_obs_pull *d;
     aiops_tok_spans s;       /* the trace's spans and their text */
-    size_t *procs;           /* pairs of arena offsets: processID, serviceName (JSON) */
+    struct proc { size_t pid, svc; uint64_t hash; } *procs;   /* arena offsets:
+                                processID, serviceName (JSON); the processID's hash */
     size_t nprocs, pcap;
     int has_spans;
 } fast;
@@ -560,6 +561,16 @@ static int proc_member(void *self, void *ctx, unsigned key, aiops_err *err)
     return 0;
 }
 
+/* FNV-1a of a processID: names are compared only when their hashes are
+ * equal (a trace often has a process per span). */
+static uint64_t pid_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 static int processes(fast *f, aiops_err *err)
 {
     const char *a;
@@ -569,19 +580,18 @@ static int processes(fast *f, aiops_err *err)
     while ((t = nx(f, err)) == AIOPS_JT_KEY) {
         size_t pid = keep_tok(f), svc = (size_t)-1;
         a = f->s.arena.p;
+        uint64_t h = pid_hash(a + pid);
         for (size_t i = 0; i < f->nprocs; i++)
-            if (strcmp(a + f->procs[2 * i], a + pid) == 0)
+            if (f->procs[i].hash == h && strcmp(a + f->procs[i].pid, a + pid) == 0)
                 return BAIL;
         if ((rc = want(f, AIOPS_JT_OBJ, err)) ||
             (rc = members(f, &svc, proc_member, proc_names, err)))
             return rc;
         if (svc == (size_t)-1 || f->nprocs >= 4096)
             return BAIL;
-        if (AIOPS_GROW(f->procs, f->pcap, 2 * f->nprocs + 2))
+        if (AIOPS_GROW(f->procs, f->pcap, f->nprocs + 1))
             return f->s.oom = 1, BAIL;
-        f->procs[2 * f->nprocs] = pid;
-        f->procs[2 * f->nprocs + 1] = svc;
-        f->nprocs++;
+        f->procs[f->nprocs++] = (struct proc){ pid, svc, h };
     }
     return t < 0 ? t : 0;
 }
@@ -614,13 +624,18 @@ static int fast_trace(fast *f, aiops_err *err)
         return BAIL;
     /* every span's process is there (else the tree's message) */
     const char *a = f->s.arena.p;
+    size_t j = 0;
     for (size_t i = 0; i < f->s.nsp; i++) {
-        size_t j = 0;
-        while (j < f->nprocs && strcmp(a + f->procs[2 * j], a + f->s.sp[i].svc) != 0)
-            j++;
-        if (j == f->nprocs)
+        const char *pid = a + f->s.sp[i].svc;
+        uint64_t h = pid_hash(pid);
+        size_t tries = 0;
+        /* from the process after the last one found, round to it */
+        for (; tries < f->nprocs; tries++, j = j + 1 < f->nprocs ? j + 1 : 0)
+            if (f->procs[j].hash == h && strcmp(a + f->procs[j].pid, pid) == 0)
+                break;
+        if (tries == f->nprocs)
             return BAIL;
-        f->s.sp[i].svc = f->procs[2 * j + 1];   /* now its service */
+        f->s.sp[i].svc = f->procs[j].svc;   /* now its service */
     }
     return 0;
 }
