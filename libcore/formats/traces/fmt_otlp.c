@@ -507,14 +507,16 @@ static void put_int(aiops_buf *b, int64_t x)
     aiops_buf_put(b, tmp + k, sizeof tmp - k);
 }
 
-enum { V_STRING, V_BYTES, V_BOOL, V_INT, V_DOUBLE, V_OTHER };
+enum { V_STRING, V_BYTES, V_BOOL, V_INT, V_DOUBLE, V_ARRAY, V_OTHER };
 
 static int any_kind(const char *k, size_t n)
 {
     switch (n) {
     case 8: return memcmp(k, "intValue", 8) == 0 ? V_INT : V_OTHER;
     case 9: return memcmp(k, "boolValue", 9) == 0 ? V_BOOL : V_OTHER;
-    case 10: return memcmp(k, "bytesValue", 10) == 0 ? V_BYTES : V_OTHER;
+    case 10: return memcmp(k, "bytesValue", 10) == 0   ? V_BYTES
+                    : memcmp(k, "arrayValue", 10) == 0 ? V_ARRAY
+                                                       : V_OTHER;
     case 11: return memcmp(k, "stringValue", 11) == 0   ? V_STRING
                     : memcmp(k, "doubleValue", 11) == 0 ? V_DOUBLE
                                                         : V_OTHER;
@@ -522,13 +524,54 @@ static int any_kind(const char *k, size_t n)
     }
 }
 
-/* A scalar AnyValue {"stringValue": ..} etc. (after its '{') appended to
- * f->s.attrs as any_value gives it; nested and empty ones give up. */
-static int any_tok(fast *f, aiops_err *err)
+static int any_tok(fast *f, int depth, int *empty, aiops_err *err);
+
+/* An arrayValue's {"values":[AnyValue..]} (after its '{') as a JSON
+ * array, the empty AnyValues left out, as array_value gives it. */
+static int array_tok(fast *f, int depth, aiops_err *err)
+{
+    aiops_buf *a = &f->s.attrs;
+    int t, rc, n = 0, empty;
+    aiops_buf_put(a, "[", 1);
+    if ((t = nx(f, err)) == AIOPS_JT_OBJ_END) {
+        aiops_buf_put(a, "]", 1);
+        return 0;
+    }
+    if (t != AIOPS_JT_KEY || strcmp(txt(f, NULL), "values") != 0 ||
+        (t = nx(f, err)) != AIOPS_JT_ARR)
+        return t < 0 ? t : BAIL;
+    while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+        size_t at = a->n;
+        if (n)
+            aiops_buf_put(a, ",", 1);
+        if ((rc = any_tok(f, depth + 1, &empty, err)))
+            return rc;
+        if (empty)
+            a->n = at;         /* left out, as the tree leaves it */
+        else
+            n++;
+    }
+    if (t != AIOPS_JT_ARR_END || (t = nx(f, err)) != AIOPS_JT_OBJ_END)
+        return t < 0 ? t : BAIL;
+    aiops_buf_put(a, "]", 1);
+    return 0;
+}
+
+/* An AnyValue {"stringValue": ..} etc. (after its '{') appended to
+ * f->s.attrs as any_value gives it (*empty for {}, which writes
+ * nothing); kvlistValue and a value deeper than the tree reads give up. */
+static int any_tok(fast *f, int depth, int *empty, aiops_err *err)
 {
     int t, vt;
     size_t n;
-    if ((t = nx(f, err)) != AIOPS_JT_KEY)
+    *empty = 0;
+    if (depth > MAX_VALUE_DEPTH)
+        return BAIL;
+    if ((t = nx(f, err)) == AIOPS_JT_OBJ_END) {
+        *empty = 1;
+        return 0;
+    }
+    if (t != AIOPS_JT_KEY)
         return t < 0 ? t : BAIL;
     const char *s = txt(f, &n);
     int kind = any_kind(s, n);
@@ -554,6 +597,12 @@ static int any_tok(fast *f, aiops_err *err)
         if (int_tok(f, vt, &x))
             return BAIL;
         put_int(a, x);
+    } else if (kind == V_ARRAY) {
+        int rc;
+        if (vt != AIOPS_JT_OBJ)
+            return BAIL;
+        if ((rc = array_tok(f, depth, err)))
+            return rc;
     } else {
         if (vt == AIOPS_JT_STR)
             aiops_buf_jstrn(a, s, n);
@@ -583,8 +632,11 @@ static int kv_list(fast *f, aiops_err *err)
         if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "value") != 0 ||
             (t = nx(f, err)) != AIOPS_JT_OBJ)
             return t < 0 ? t : BAIL;
-        if ((rc = any_tok(f, err)))
+        int empty;
+        if ((rc = any_tok(f, 0, &empty, err)))
             return rc;
+        if (empty)
+            return BAIL;       /* the tree leaves the key out */
         if ((t = nx(f, err)) != AIOPS_JT_OBJ_END)
             return t < 0 ? t : BAIL;
     }

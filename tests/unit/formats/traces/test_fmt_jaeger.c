@@ -3,6 +3,7 @@
 
 #include "common/buf.h"
 #include "formats/obs.h"
+#include "formats/traces/vendor.h"
 
 #define JG (&aiops_fmt_jaeger)
 
@@ -227,12 +228,37 @@ static void test_fast_path(void **state)
     aiops_buf_free(&b);
 }
 
+/* A query API response after Jaeger's own (tests/unit/formats/traces/
+ * vendor/jaeger.json): typed tags (string, int64, bool, float64), CHILD_OF
+ * and FOLLOWS_FROM references, span logs, span warnings, processes with
+ * tags, otel.status_code and error tags; the same records both ways. */
+static void test_vendor(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    char *doc = vendor_text("jaeger.json");
+    same_both_ways(doc, 0, &b);
+    assert_int_equal(vendor_lines(b.p), 3);
+    assert_non_null(strstr(b.p, "\"service\":\"jaeger-all-in-one\",\"operation\":\"/api/services/"
+                                "{service}/operations\",\"duration\":0.001503,\"error\":false,"
+                                "\"attributes\":{\"http.method\":\"GET\",\"http.status_code\":200,"));
+    assert_non_null(strstr(b.p, "\"sampler.param\":true,\"sampler.rate\":0.5,"));
+    assert_non_null(strstr(b.p, "\"parent_span_id\":\"9b321d76f92134d2\",\"service\":\"cassandra-client\","
+                                "\"operation\":\"SELECT operations\",\"duration\":0.0011,\"error\":true,"
+                                "\"status\":\"error\",\"attributes\":{\"db.system\":\"cassandra\","
+                                "\"span.kind\":\"client\"}"));
+    assert_non_null(strstr(b.p, "\"span_id\":\"b2c3d4e5f6071829\",\"parent_span_id\":\"9b321d76f92134d2\""));
+    free(doc);
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trace),  cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_errors), cmocka_unit_test(test_probe),
         cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_vendor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "formats/raw_tree.h"
 
 #include "formats/obs.h"
+#include "formats/traces/vendor.h"
 
 #define OT (&aiops_fmt_otlp)
 
@@ -195,6 +196,9 @@ static void same_both_ways(const char *text, size_t max_doc, aiops_buf *tree)
     "\"scope\":{\"name\":\"s\"},\"spans\":[" spans "]}]}"
 #define ODOC(res) "{\"resourceSpans\":[\n" res "\n]}\n"
 
+#define A1(v) "{\"arrayValue\":{\"values\":[" v "]}}"
+#define A8(v) A1(A1(A1(A1(A1(A1(A1(A1(v))))))))
+
 static void test_fast_path(void **state)
 {
     (void)state;
@@ -293,6 +297,25 @@ static void test_fast_path(void **state)
         OLINE("{\"resource\":{\"attributes\":[]},\"scopeSpans\":[{\"spans\":[" OSPAN("") "]}]}")
         OLINE(ORES(OSPAN(""))),                                    /* no service.name */
         "{\"resourceSpans\":[" ORES(OSPAN("")) "],\"resourceSpans\":[]}\n" OLINE(ORES(OSPAN(""))),
+        /* arrayValues from tokens, and each way one falls back */
+#define OARR(v) ODOC(ORES(OSPAN("") "," \
+    "{\"traceId\":\"0102030405060708\",\"spanId\":\"0102030405060708\",\"name\":\"n\"," \
+    "\"startTimeUnixNano\":1,\"endTimeUnixNano\":2,\"attributes\":[{\"key\":\"a\",\"value\":" v "}]}"))
+        OARR("{\"arrayValue\":{\"values\":[{\"stringValue\":\"x\"},{},{\"intValue\":\"2\"},"
+             "{\"doubleValue\":2.50},{\"boolValue\":false},{\"arrayValue\":{\"values\":[{}]}},"
+             "{\"arrayValue\":{}},{\"doubleValue\":1e2},{}]}}"),
+        OARR("{\"arrayValue\":{\"values\":[]}}"),
+        OARR("{\"arrayValue\":{}}"),
+        OARR("{\"arrayValue\":{\"values\":null}}"),
+        OARR("{\"arrayValue\":{\"values\":[],\"x\":1}}"),
+        OARR("{\"arrayValue\":{\"values\":[],\"values\":[]}}"),
+        OARR("{\"arrayValue\":{\"values\":[\"x\"]}}"),
+        OARR("{\"arrayValue\":{\"values\":[{\"kvlistValue\":{\"values\":[]}}]}}"),
+        OARR("{\"arrayValue\":[]}"),
+        OARR("{\"arrayValue\":{\"values\":[{\"intValue\":1.5}]}}"),
+        OARR(A8(A8("{\"intValue\":1}"))),                        /* 16 deep: read */
+        OARR(A8(A8("{\"arrayValue\":{\"values\":[{\"intValue\":1}]}}"))), /* 17: the tree's error */
+        OARR("{}"),
     };
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
         same_both_ways(odd[i], 0, &b);
@@ -327,12 +350,43 @@ static void test_doc_shapes(void **state)
            "duplicate object key near '\"x\"'");
 }
 
+/* Documents written after the OTLP specification's JSON mapping and its
+ * examples (tests/unit/formats/traces/vendor/): hex ids in either case,
+ * int64 times as strings, events, links, scope attributes, status codes
+ * and messages, an arrayValue; the same records both ways, as one
+ * document and as collector lines (one request per line, then both
+ * resources in one request). */
+static void test_vendor(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    char *doc = vendor_text("otlp.json");
+    same_both_ways(doc, 0, &b);
+    assert_int_equal(vendor_lines(b.p), 5);
+    assert_non_null(strstr(b.p, "\"span_id\":\"eee19b7ec3c1b174\",\"service\":\"checkout\","
+                                "\"operation\":\"POST /api/checkout\",\"duration\":0.250123456,"
+                                "\"error\":true,\"status\":\"error\""));
+    assert_non_null(strstr(b.p, "\"user_agent.original\":\"curl/8.5.0 \\\"quoted\\\"\\tand tab\""));
+    assert_non_null(strstr(b.p, "\"cart.items\":[\"sku-1\",2],\"span.kind\":\"internal\""));
+    assert_non_null(strstr(b.p, "\"duration\":5e-08"));
+    assert_non_null(strstr(b.p, "\"otel.status_description\":\"deadline exceeded\""));
+    assert_non_null(strstr(b.p, "\"service\":\"payments\",\"operation\":\"SELECT payments.accounts\","
+                                "\"duration\":0.0015,\"error\":false,\"status\":\"ok\""));
+    free(doc);
+    doc = vendor_text("otlp-collector.jsonl");
+    same_both_ways(doc, 0, &b);
+    assert_int_equal(vendor_lines(b.p), 10);   /* the 5 spans twice */
+    free(doc);
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_doc),        cmocka_unit_test(test_lines_continue),
         cmocka_unit_test(test_errors),     cmocka_unit_test(test_deep_value),
         cmocka_unit_test(test_probe),   cmocka_unit_test(test_fast_path), cmocka_unit_test(test_doc_shapes),
+        cmocka_unit_test(test_vendor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,7 @@
 #include "formats/raw_tree.h"
 
 #include "formats/obs.h"
+#include "formats/traces/vendor.h"
 
 #define ZK (&aiops_fmt_zipkin)
 
@@ -158,6 +159,34 @@ static void test_fast_path(void **state)
     aiops_buf_free(&b);
 }
 
+/* Spans after the Zipkin v2 API's model (tests/unit/formats/traces/
+ * vendor/zipkin.json): a shared RPC span (client and server halves with
+ * one id), local and remote endpoints with ipv4, ipv6 and ports,
+ * annotations, an error tag, a 64-bit and a 128-bit trace id, producer
+ * and consumer kinds, "debug"; the same records both ways. */
+static void test_vendor(void **state)
+{
+    (void)state;
+    aiops_buf b = {0};
+    char *doc = vendor_text("zipkin.json");
+    same_both_ways(doc, 0, &b);
+    assert_int_equal(vendor_lines(b.p), 5);
+    /* the two halves of the shared span, each with its own service */
+    assert_non_null(strstr(b.p, "\"span_id\":\"6b221d5bc9e6496c\",\"service\":\"frontend\","
+                                "\"operation\":\"get /api/cart\",\"duration\":0.207"));
+    assert_non_null(strstr(b.p, "\"span_id\":\"6b221d5bc9e6496c\",\"service\":\"cart\","
+                                "\"operation\":\"get /api/cart\",\"duration\":0.204"));
+    assert_non_null(strstr(b.p, "\"service\":\"cart\",\"operation\":\"query\",\"duration\":0.0015,"
+                                "\"error\":true,\"status\":\"error\",\"attributes\":{\"db.system\":"
+                                "\"redis\",\"span.kind\":\"client\"}"));
+    assert_non_null(strstr(b.p, "\"duration\":5e-06"));
+    assert_non_null(strstr(b.p, "\"service\":\"billing\",\"operation\":\"process order\","
+                                "\"duration\":0.123456,\"error\":false,\"attributes\":{\"span.kind\":"
+                                "\"consumer\"}"));
+    free(doc);
+    aiops_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_vendor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

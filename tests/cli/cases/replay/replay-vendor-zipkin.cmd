@@ -1,0 +1,1 @@
+aiops-replay tests/unit/formats/traces/vendor/zipkin.json
