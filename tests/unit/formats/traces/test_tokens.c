@@ -43,12 +43,15 @@ static void test_seconds(void **state)
         check_seconds((int64_t)(r % (uint64_t)(lim * 10)), 9);
     }
     int64_t p = 1;
-    for (int e = 0; e <= 18; e++, p *= 10)
+    for (int e = 0; e <= 18; e++) {
         for (int64_t d = -3; d <= 3; d++)
             if (p + d >= 0) {
                 check_seconds(p + d, 6);
                 check_seconds(p + d, 9);
             }
+        if (e < 18)
+            p *= 10;
+    }
     check_seconds(INT64_MAX, 6);
     check_seconds(INT64_MAX, 9);
     check_seconds(-5, 6);
