@@ -335,7 +335,10 @@ static int ref_member(void *self, void *ctx, unsigned key, aiops_err *err)
         return BAIL;
     if (key == 0) {
         r->has_type = 1;
-        snprintf(r->type, sizeof r->type, "%s", n < sizeof r->type ? s : "");
+        if (n >= sizeof r->type)
+            n = 0;             /* no refType that long is one it reads */
+        memcpy(r->type, s, n);
+        r->type[n] = '\0';
     } else if (key == 2) {
         r->has_sid = 1;
         if (aiops_tok_hex(s, n, r->sid) == 0)
