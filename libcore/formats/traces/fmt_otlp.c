@@ -454,6 +454,8 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 typedef struct fast {
     aiops_tok_spans s;       /* the spans read (s.p: the tokenizer) and their text */
     size_t svc;              /* arena offset of the resource's service.name, as JSON */
+    size_t svc_at, svc_end;  /* where the value of a "service.name" attribute was
+                                written in s.attrs (the last list's) */
     aiops_jpull *line;       /* the tokenizer of collector lines, when used */
     aiops_jpull_mem mem;
 } fast;
@@ -507,7 +509,7 @@ static void put_int(aiops_buf *b, int64_t x)
     aiops_buf_put(b, tmp + k, sizeof tmp - k);
 }
 
-enum { V_STRING, V_BYTES, V_BOOL, V_INT, V_DOUBLE, V_ARRAY, V_OTHER };
+enum { V_STRING, V_BYTES, V_BOOL, V_INT, V_DOUBLE, V_ARRAY, V_KVLIST, V_OTHER };
 
 static int any_kind(const char *k, size_t n)
 {
@@ -519,6 +521,7 @@ static int any_kind(const char *k, size_t n)
                                                        : V_OTHER;
     case 11: return memcmp(k, "stringValue", 11) == 0   ? V_STRING
                     : memcmp(k, "doubleValue", 11) == 0 ? V_DOUBLE
+                    : memcmp(k, "kvlistValue", 11) == 0 ? V_KVLIST
                                                         : V_OTHER;
     default: return V_OTHER;
     }
@@ -557,9 +560,59 @@ static int array_tok(fast *f, int depth, aiops_err *err)
     return 0;
 }
 
+/* A kvlistValue's {"values":[{"key":..,"value":AnyValue}..]} (after its
+ * '{') as a JSON object, as key_values gives it: members whose value is
+ * empty left out; a repeated key (the tree replaces the first value in
+ * place) or a member without "value" gives up.  Its keys are kept in
+ * f->s.akeys after the span's while it is read. */
+static int kvlist_tok(fast *f, int depth, aiops_err *err)
+{
+    aiops_buf *a = &f->s.attrs, *keys = &f->s.akeys;
+    size_t mark = keys->n;
+    int t, rc, n = 0, empty;
+    aiops_buf_put(a, "{", 1);
+    if ((t = nx(f, err)) != AIOPS_JT_OBJ_END) {
+        if (t != AIOPS_JT_KEY || strcmp(txt(f, NULL), "values") != 0 ||
+            (t = nx(f, err)) != AIOPS_JT_ARR)
+            return t < 0 ? t : BAIL;
+        while ((t = nx(f, err)) == AIOPS_JT_OBJ) {
+            size_t kl, at = a->n;
+            if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "key") != 0 ||
+                (t = nx(f, err)) != AIOPS_JT_STR)
+                return t < 0 ? t : BAIL;
+            const char *key = txt(f, &kl);
+            for (size_t i = mark; i < keys->n; i += strlen(keys->p + i) + 1)
+                if (strlen(keys->p + i) == kl && memcmp(keys->p + i, key, kl) == 0)
+                    return BAIL;
+            aiops_buf_put(keys, key, kl);
+            aiops_buf_put(keys, "", 1);
+            if (n)
+                aiops_buf_put(a, ",", 1);
+            aiops_buf_jstrn(a, key, kl);
+            aiops_buf_put(a, ":", 1);
+            if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "value") != 0 ||
+                (t = nx(f, err)) != AIOPS_JT_OBJ)
+                return t < 0 ? t : BAIL;
+            if ((rc = any_tok(f, depth + 1, &empty, err)))
+                return rc;
+            if ((t = nx(f, err)) != AIOPS_JT_OBJ_END)
+                return t < 0 ? t : BAIL;
+            if (empty)
+                a->n = at;     /* left out, as the tree leaves it */
+            else
+                n++;
+        }
+        if (t != AIOPS_JT_ARR_END || (t = nx(f, err)) != AIOPS_JT_OBJ_END)
+            return t < 0 ? t : BAIL;
+    }
+    keys->n = mark;
+    aiops_buf_put(a, "}", 1);
+    return 0;
+}
+
 /* An AnyValue {"stringValue": ..} etc. (after its '{') appended to
  * f->s.attrs as any_value gives it (*empty for {}, which writes
- * nothing); kvlistValue and a value deeper than the tree reads give up. */
+ * nothing); a value deeper than the tree reads gives up. */
 static int any_tok(fast *f, int depth, int *empty, aiops_err *err)
 {
     int t, vt;
@@ -597,11 +650,11 @@ static int any_tok(fast *f, int depth, int *empty, aiops_err *err)
         if (int_tok(f, vt, &x))
             return BAIL;
         put_int(a, x);
-    } else if (kind == V_ARRAY) {
+    } else if (kind == V_ARRAY || kind == V_KVLIST) {
         int rc;
         if (vt != AIOPS_JT_OBJ)
             return BAIL;
-        if ((rc = array_tok(f, depth, err)))
+        if ((rc = kind == V_ARRAY ? array_tok(f, depth, err) : kvlist_tok(f, depth, err)))
             return rc;
     } else {
         if (vt == AIOPS_JT_STR)
@@ -627,16 +680,22 @@ static int kv_list(fast *f, aiops_err *err)
             (t = nx(f, err)) != AIOPS_JT_STR)
             return t < 0 ? t : BAIL;
         const char *key = txt(f, &kl);
+        int svc = kl == 12 && memcmp(key, "service.name", 12) == 0;
         if (aiops_tok_attr_key(&f->s, key, kl))
             return BAIL;
         if ((t = nx(f, err)) != AIOPS_JT_KEY || strcmp(txt(f, NULL), "value") != 0 ||
             (t = nx(f, err)) != AIOPS_JT_OBJ)
             return t < 0 ? t : BAIL;
         int empty;
+        size_t at = f->s.attrs.n;
         if ((rc = any_tok(f, 0, &empty, err)))
             return rc;
         if (empty)
             return BAIL;       /* the tree leaves the key out */
+        if (svc) {
+            f->svc_at = at;
+            f->svc_end = f->s.attrs.n;
+        }
         if ((t = nx(f, err)) != AIOPS_JT_OBJ_END)
             return t < 0 ? t : BAIL;
     }
@@ -795,17 +854,13 @@ static int resource_attrs(fast *f, aiops_err *err)
         return rc;
     if (!aiops_tok_has_attr(&f->s, "service.name"))
         return 0;
-    /* the members written: find "service.name":"..." among them */
-    static const char pre[] = "\"service.name\":\"";
-    const char *a = f->s.attrs.p, *end = a + f->s.attrs.n;
-    const char *at = a ? strstr(a, pre) : NULL;
     /* a plain string value only: escapes and other types give up */
-    if (!at || (at != a && at[-1] != ','))
+    const char *v = f->s.attrs.p + f->svc_at;
+    size_t n = f->svc_end - f->svc_at;
+    if (n < 3 || v[0] != '"' || v[n - 1] != '"' || memchr(v + 1, '"', n - 2) ||
+        memchr(v + 1, '\\', n - 2))
         return BAIL;
-    const char *v = at + sizeof pre - 1, *q = memchr(v, '"', (size_t)(end - v));
-    if (!q || q == v || memchr(v, '\\', (size_t)(q - v)) || (q + 1 != end && q[1] != ','))
-        return BAIL;
-    f->svc = aiops_tok_keep(&f->s, v - 1, (size_t)(q - v) + 2);   /* with its quotes */
+    f->svc = aiops_tok_keep(&f->s, v, n);   /* with its quotes */
     return 0;
 }
 

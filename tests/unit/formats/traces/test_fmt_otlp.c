@@ -316,6 +316,41 @@ static void test_fast_path(void **state)
         OARR(A8(A8("{\"intValue\":1}"))),                        /* 16 deep: read */
         OARR(A8(A8("{\"arrayValue\":{\"values\":[{\"intValue\":1}]}}"))), /* 17: the tree's error */
         OARR("{}"),
+        /* kvlistValues from tokens, and each way one falls back */
+        OARR("{\"kvlistValue\":{\"values\":[{\"key\":\"x\",\"value\":{\"stringValue\":\"y\"}},"
+             "{\"key\":\"e\",\"value\":{}},{\"key\":\"n\",\"value\":{\"kvlistValue\":{\"values\":"
+             "[{\"key\":\"x\",\"value\":{\"arrayValue\":{\"values\":[{\"intValue\":1},{}]}}}]}}},"
+             "{\"key\":\"k\\\"q\",\"value\":{\"doubleValue\":0.5}}]}}"),
+        OARR("{\"kvlistValue\":{}}"),
+        OARR("{\"kvlistValue\":{\"values\":[]}}"),
+        OARR("{\"kvlistValue\":{\"values\":null}}"),
+        OARR("{\"kvlistValue\":{\"values\":[{\"key\":\"x\",\"value\":{\"intValue\":1}},"
+             "{\"key\":\"x\",\"value\":{\"intValue\":2}}]}}"),           /* repeated key */
+        OARR("{\"kvlistValue\":{\"values\":[{\"key\":\"x\",\"value\":{}},"
+             "{\"key\":\"x\",\"value\":{\"intValue\":2}}]}}"),
+        OARR("{\"kvlistValue\":{\"values\":[{\"key\":\"x\"}]}}"),        /* no value */
+        OARR("{\"kvlistValue\":{\"values\":[{\"value\":{\"intValue\":1},\"key\":\"x\"}]}}"),
+        OARR("{\"kvlistValue\":{\"values\":[{\"key\":1,\"value\":{\"intValue\":1}}]}}"),
+        OARR("{\"kvlistValue\":{\"values\":[1]}}"),
+        OARR("{\"kvlistValue\":7}"),
+        OARR("{\"arrayValue\":{\"values\":[{\"kvlistValue\":{\"values\":[{\"key\":\"a\",\"value\":"
+             "{\"stringValue\":\"b\"}}]}},{\"kvlistValue\":{\"values\":[{\"key\":\"a\",\"value\":"
+             "{\"stringValue\":\"c\"}}]}}]}}"),                           /* same key, two lists */
+        ODOC(ORES(OSPAN(",\"attributes\":[{\"key\":\"a\",\"value\":{\"kvlistValue\":{\"values\":"
+                        "[{\"key\":\"span.kind\",\"value\":{\"stringValue\":\"x\"}}]}}}]"))),
+        /* service.name among the resource's attributes, and inside a kvlist */
+        ODOC("{\"resource\":{\"attributes\":[{\"key\":\"m\",\"value\":{\"kvlistValue\":{\"values\":"
+             "[{\"key\":\"a\",\"value\":{\"stringValue\":\"b\"}},{\"key\":\"service.name\",\"value\":"
+             "{\"stringValue\":\"fake\"}},{\"key\":\"c\",\"value\":{\"stringValue\":\"d\"}}]}}},"
+             "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"real\"}}]},\"scopeSpans\":[{"
+             "\"spans\":[" OSPAN("") "]}]}"),
+        ODOC("{\"resource\":{\"attributes\":[{\"key\":\"m\",\"value\":{\"kvlistValue\":{\"values\":"
+             "[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"fake\"}}]}}}]},\"scopeSpans\":[{"
+             "\"spans\":[" OSPAN("") "]}]}"),
+        ODOC("{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"doubleValue\":"
+             "\"NaN\"}}]},\"scopeSpans\":[{\"spans\":[" OSPAN("") "]}]}"),
+        ODOC("{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"arrayValue\":"
+             "{\"values\":[{\"stringValue\":\"a\"}]}}}]},\"scopeSpans\":[{\"spans\":[" OSPAN("") "]}]}"),
     };
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++)
         same_both_ways(odd[i], 0, &b);
