@@ -138,7 +138,7 @@ static int pa_find(aiops_alert_list *l)
     return rc;
 }
 
-static const aiops_alert_list_spec pa_spec = {WHAT, pa_find, pa_alert};
+static const aiops_alert_list_spec pa_spec = {WHAT, pa_find, pa_alert, NULL};
 
 static int pa_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {
