@@ -199,6 +199,13 @@ static void test_fast_path(void **state)
         WEV("DELETED", "") WEV("BOOKMARK", "") WEV("ERROR", "") WEV("ODD", ""),
         WEV("ADDED", ",\"note\":\"n\""),
         WEV("ADDED", ",\"series\":{\"count\":9,\"lastObservedTime\":\"2024-01-02T05:00:00Z\"}"),
+        WEV("ADDED", ",\"series\":null"), WEV("ADDED", ",\"series\":\"x\""),
+        WEV("ADDED", ",\"series\":{\"count\":\"7\",\"lastObservedTime\":null,\"state\":\"Ongoing\"}"),
+        WEV("ADDED", ",\"series\":{\"lastObservedTime\":\"2024-01-02T05:00:00.5Z\"}"),
+        WEV("ADDED", ",\"series\":{\"count\":1.5}"), WEV("ADDED", ",\"series\":{\"x\":1}"),
+        WEV("ADDED", ",\"series\":{\"count\":2,\"count\":3}"),
+        WEV("ADDED", ",\"series\":{\"lastObservedTime\":\"1704164645\"}"),
+        WEV("ADDED", ",\"series\":{\"lastObservedTime\":\"never\"}"),
         "{\"type\":\"ADDED\",\"object\":{\"count\":\"7\",\"involvedObject\":{\"kind\":\"Node\","
         "\"name\":\"n1\"},\"firstTimestamp\":\"2024-01-02T03:04:05.5+01:00\",\"reason\":\"Started\"}}\n",
         "{\"type\":\"ADDED\",\"object\":{\"count\":null,\"involvedObject\":{\"kind\":\"Pod\","
