@@ -100,3 +100,12 @@ int aiops_atok_time(aiops_jpull *p, int t, double *out)
     const char *s = aiops_jpull_text(p, &n);
     return aiops_parse_time(s, n, out) == 0 && isfinite(*out) ? 0 : BAIL;
 }
+
+int aiops_atok_skip(aiops_jpull *p, int t)
+{
+    aiops_obs_pull d = { .p = p };
+    aiops_err e;
+    if (t < 0)
+        return BAIL;
+    return aiops_obs_pull_skip_unique(&d, t, &e) ? BAIL : 0;
+}

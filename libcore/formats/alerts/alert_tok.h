@@ -8,6 +8,7 @@
 #define AIOPS_ALERT_TOK_H
 
 #include "formats/alerts/alerts.h"
+#include "formats/obs.h"
 #include "formats/traces/tokens.h"
 
 #define AIOPS_ATOK_MAX 64        /* members of one object (more: give up) */
@@ -35,6 +36,10 @@ const char *aiops_atok_get(const aiops_atok_map *m, const aiops_buf *str, const 
 /* aiops_alert_service and aiops_alert_fingerprint over m. */
 const char *aiops_atok_service(const aiops_atok_map *m, const aiops_buf *str);
 void aiops_atok_fingerprint(const aiops_atok_map *m, const aiops_buf *str, char *buf);
+
+/* After token t that starts a value a fast path does not read: read to
+ * its end, its member names checked.  0 or BAIL. */
+int aiops_atok_skip(aiops_jpull *p, int t);
 
 /* Token t as a time the way aiops_jdoc_time reads a string (RFC 3339 or
  * epoch text, finite): 0, or BAIL for anything else (numbers too). */

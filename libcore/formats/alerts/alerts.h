@@ -129,6 +129,13 @@ struct aiops_alert_list {
     size_t npend, cappend, ppos;
     aiops_buf pend_text, pend_keys;
     aiops_buf tmp[4];        /* the fast path's scratch space */
+    /* With a fast path the entry is read as it streams until a document
+     * needs the tree: only then is the rest slurped (into win, after that
+     * document's start) and read as above. */
+    aiops_stream *stream;    /* streaming: the entry; NULL once slurped */
+    aiops_buf win;           /* the entry's text from the current document on */
+    size_t win_at, win_fed;  /* the current document's start; bytes handed out */
+    uint64_t win_base;       /* offset in the entry of win.p[0] */
 };
 
 /* Add a record read by a fast path: its text (aiops_alert_text) is b's,

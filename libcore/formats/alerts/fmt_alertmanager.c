@@ -28,7 +28,6 @@
 
 #include "formats/alerts/alert_tok.h"
 #include "formats/alerts/alerts.h"
-#include "formats/obs.h"
 #include "common/jdoc.h"
 
 #define WHAT "expected an Alertmanager webhook payload or /api/v2/alerts array"
@@ -189,17 +188,6 @@ static int am_find(aiops_alert_list *l)
 
 #define BAIL AIOPS_TOK_BAIL
 
-/* The value after a member name that am_alert does not read: skipped,
- * its member names checked. */
-static int fast_skip(aiops_jpull *p, int t)
-{
-    aiops_obs_pull d = { .p = p };
-    aiops_err e;
-    if (t < 0)
-        return BAIL;
-    return aiops_obs_pull_skip_unique(&d, t, &e) ? BAIL : 0;
-}
-
 /* v2's status object after its '{': *suppressed, or BAIL. */
 static int fast_v2_status(aiops_jpull *p, int *suppressed)
 {
@@ -214,7 +202,7 @@ static int fast_v2_status(aiops_jpull *p, int *suppressed)
         int is_state = strcmp(k, "state") == 0;
         t = aiops_jpull_next(p, &e);
         if (!is_state) {
-            if (fast_skip(p, t))
+            if (aiops_atok_skip(p, t))
                 return BAIL;
             continue;
         }
@@ -254,7 +242,7 @@ static int fast_alert(aiops_alert_list *l, aiops_jpull *p, int v2)
               : !strcmp(k, "endsAt") ? 5 : !strcmp(k, "fingerprint") ? 6 : 0;
         t = aiops_jpull_next(p, &e);
         if (m == 0) {
-            if (fast_skip(p, t))
+            if (aiops_atok_skip(p, t))
                 return BAIL;
             continue;
         }
@@ -350,7 +338,7 @@ static int am_fast(aiops_alert_list *l, aiops_jpull *p)
         int is_alerts = strcmp(k, "alerts") == 0;
         t = aiops_jpull_next(p, &e);
         if (!is_alerts) {
-            if (fast_skip(p, t))
+            if (aiops_atok_skip(p, t))
                 return BAIL;
             continue;
         }

@@ -288,6 +288,49 @@ static void test_vendor(void **state)
     aiops_buf_free(&tree);
 }
 
+/* Raw text read as it streams, lines capped at `max_line` (0: the
+ * default), the window of alert_list.c across the stream's reads and the
+ * slurp of the rest when a document needs the tree: what the tree read
+ * gave. */
+static void same_in_pieces(const char *text, size_t max_line, const char *want)
+{
+    aiops_stream *st = aiops_stream_new_mem("t.json", text, strlen(text), max_line, 0);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = 1};
+    aiops_buf out = {0};
+    aiops_err err = {0};
+    void *state = NULL;
+    int rc = AM->open(&state, &ctx, &err);
+    aiops_buf_put(&out, "", 0);
+    for (int i = 0; rc == 0 && i < 1000; i++) {
+        aiops_record r = {0};
+        ctx.resumable = 0;
+        int got = AM->next(state, &ctx, &r, &err);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            aiops_buf_printf(&out, "ERR %d %ld: %s\n", got, err.line, err.msg);
+            if (!ctx.resumable)
+                break;
+            continue;
+        }
+        aiops_buf_printf(&out, "%d %.17g ", (int)r.type, r.ts);
+        aiops_buf_json(&out, aiops_record_json(&r, NULL));
+        aiops_buf_put(&out, "\n", 1);
+        aiops_record_clear(&r);
+    }
+    if (rc < 0)
+        aiops_buf_printf(&out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
+    if (strcmp(out.p, want) != 0)
+        print_error("input %.2000s\ntree:\n%.3000s\nstreamed:\n%.3000s\n", text, want, out.p);
+    assert_string_equal(out.p, want);
+    if (state)
+        AM->close(state);
+    aiops_series_table_free(tab);
+    aiops_stream_free(st);
+    aiops_buf_free(&out);
+}
+
 /* Raw-text reads go through the token fast path (alert_tok.c): the same
  * records and the same errors as the tree, whatever the input. */
 #define AL(extra) "{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"service\":\"api\"}," \
@@ -369,8 +412,32 @@ static void test_fast_path(void **state)
         WH(AL("")) WH(AL("")) "{\"alerts\":[]} {\"alerts\":[" AL(",\"status\":\"resolved\"") "]}",
         "\xef\xbb\xbf" WH(AL("")),
     };
-    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         rt_same_both_ways(AM, docs[i], 0, &tree);
+        same_in_pieces(docs[i], 0, tree.p);
+    }
+    /* Entries longer than the stream's reads (4 KiB and up) and than the
+     * window's 64 KiB: documents across reads, the window moved down, and
+     * a document needing the tree far into the entry (its line counted
+     * across all the documents before it). */
+    aiops_buf big = {0};
+    for (int round = 0; round < 3; round++) {
+        big.n = 0;
+        for (int i = 0; i < 900; i++) {
+            aiops_buf_printf(&big, "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+                                   "\"A%d\",\"pad\":\"%0*d\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}]}%s",
+                             i % 7, 40 + i % 300, i, i % 3 ? "\n" : "\n\n  ");
+            if (round == 1 && i == 850)
+                aiops_buf_str(&big, AL("") "\n");                          /* one alert alone */
+            if (round == 2 && i == 700)
+                aiops_buf_str(&big, "{\"alerts\":[{\"status\":\"x\"}]}\n");
+        }
+        if (round == 2)
+            aiops_buf_str(&big, "{\"alerts\":[");                            /* cut off */
+        rt_same_both_ways(AM, big.p, 0, &tree);
+        same_in_pieces(big.p, 0, tree.p);
+    }
+    aiops_buf_free(&big);
     /* a record read from tokens, as the writer prints it */
     aiops_buf raw = {0};
     rt_read_all(AM, "t.json", docs[4], strlen(docs[4]), 1, 0, 0, &raw);
