@@ -10,16 +10,41 @@
 #include "common/array.h"
 #include "common/buf.h"
 
+/* Eight bytes at a time: does any of them need an escape (a control
+ * character, '"' or '\\')?  Exact as a yes/no. */
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+static inline int needs_escape8(const unsigned char *u)
+{
+    uint64_t v;
+    memcpy(&v, u, 8);
+    uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+    /* a zero byte in q or b, or a byte below 0x20 in v (high bit clear) */
+    return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v)) & HIGH ? 1 : 0;
+}
+
 size_t aiops_json_escape(const char *s, size_t n, char *out)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
     char *p = out;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    size_t i = 0;
+    while (i < n) {
+        /* a run of bytes written as they are */
+        size_t a = i;
+        while (i + 8 <= n && !needs_escape8(u + i))
+            i += 8;
+        while (i < n && u[i] >= 0x20 && u[i] != '"' && u[i] != '\\')
+            i++;
+        if (i > a) {
+            memcpy(p, s + a, i - a);
+            p += i - a;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = u[i++];
         if (c == '"' || c == '\\') {
             *p++ = '\\';
-            *p++ = (char)c;
-        } else if (c >= 0x20) {
             *p++ = (char)c;
         } else if (c == '\n') {
             *p++ = '\\';

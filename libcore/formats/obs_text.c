@@ -2,6 +2,7 @@
  * text: log levels, ids (quoted in a line, or hex ids in a JSON member),
  * UTF-8 repair, and the workload behind a Kubernetes object name. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,20 +240,48 @@ static size_t id_at(const char *s, size_t n, size_t i, size_t kl, char *buf)
 
 size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char *buf)
 {
-    for (size_t k = 0; keys[k]; k++) {
-        size_t kl = strlen(keys[k]);
-        const char *p = s, *end = s + n;
-        /* candidates: where the key's first byte is (memchr runs at memory speed) */
-        while (kl <= (size_t)(end - p) && (p = memchr(p, keys[k][0], (size_t)(end - p - kl) + 1))) {
-            size_t i = (size_t)(p++ - s);
-            if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[k], kl) != 0)
-                continue;
-            size_t got = id_at(s, n, i, kl, buf);
-            if (got)
+    /* The first key (in the list's order) quoted anywhere wins, as when
+     * each key is looked for in turn; one pass finds them all: the
+     * candidates are where the keys' common prefix starts (memchr on its
+     * first byte runs at memory speed). */
+    size_t nk = 0, cp = SIZE_MAX, minkl = SIZE_MAX, best = SIZE_MAX, got = 0;
+    for (; keys[nk]; nk++) {
+        size_t kl = strlen(keys[nk]), c = 0;
+        while (c < kl && c < cp && (nk == 0 || keys[nk][c] == keys[0][c]))
+            c++;
+        cp = c < cp ? c : cp;
+        minkl = kl < minkl ? kl : minkl;
+    }
+    if (nk == 0 || cp == 0) {
+        /* no common first byte: each key in turn */
+        for (size_t k = 0; keys[k]; k++) {
+            const char *const one[] = { keys[k], NULL };
+            if (keys[k][0] && (got = aiops_obs_text_id(s, n, one, buf)))
                 return got;
         }
+        return 0;
     }
-    return 0;
+    const char *p = s, *end = s + n;
+    char tmp[65];
+    while (minkl <= (size_t)(end - p) && (p = memchr(p, keys[0][0], (size_t)(end - p - minkl) + 1))) {
+        size_t i = (size_t)(p++ - s);
+        if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[0], cp) != 0)
+            continue;
+        for (size_t k = 0; k < best && k < nk; k++) {
+            size_t kl = strlen(keys[k]), m;
+            if (kl > n - i || memcmp(s + i + cp, keys[k] + cp, kl - cp) != 0)
+                continue;
+            if ((m = id_at(s, n, i, kl, tmp))) {
+                memcpy(buf, tmp, m + 1);
+                best = k;
+                got = m;
+                break;
+            }
+        }
+        if (best == 0)
+            break;
+    }
+    return got;
 }
 
 size_t aiops_obs_hex_id(const char *s, size_t n, char *buf)
