@@ -8,6 +8,7 @@
 
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include "formats/obs.h"
 
 /* --------------------------------------------- UTF-8 repair in JSON */
@@ -634,15 +635,6 @@ int aiops_obs_skip_unique(aiops_jpull *p, int tok, aiops_err *err)
 #define FLAT_DEPTH 16        /* obs_rec.c's: deeper objects are JSON text */
 #define FLAT_KEYS 64         /* names per object checked for repeats */
 
-/* A name's hash, for the repeated-name check: equal hashes give up (the
- * tree then reads the object), so a collision costs time, never output. */
-static uint64_t name_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL ^ n;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
 
 /* An array of plain strings (no escapes needed), integers, booleans and
  * nulls as jansson prints it compact (obs_rec.c leaf_text): into b.  1,
@@ -712,7 +704,9 @@ static int flat_object(flat_walk *fw, int depth, int key_read)
         key_read = 0;
         size_t kl, vl;
         const char *k = aiops_jpull_text(fw->p, &kl), *v;
-        uint64_t kh = name_hash(k, kl);
+        /* the repeated-name check: equal hashes give up (the tree then
+         * reads the object), so a collision costs time, never output */
+        uint64_t kh = aiops_fnv1a(AIOPS_FNV_OFFSET, k, kl);
         if (nk == FLAT_KEYS)
             return 0;
         for (size_t i = 0; i < nk; i++)

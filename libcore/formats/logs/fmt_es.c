@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "formats/obs.h"
 
 static const char *const msg_keys[] = { "message", "log", "msg", "MESSAGE", NULL };
@@ -221,9 +222,7 @@ static int fast_es(aiops_jpull *p, aiops_obs_queue *q, aiops_obs_flat *f)
     uint64_t names[16];
     for (t = AIOPS_JT_KEY; t == AIOPS_JT_KEY; t = aiops_jpull_next(p, &e)) {
         k = aiops_jpull_text(p, &n);
-        uint64_t h = 1469598103934665603ULL ^ n;
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+        uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, k, n);
         if (nk == sizeof names / sizeof *names)
             return 0;
         for (size_t i = 0; i < nk; i++)
