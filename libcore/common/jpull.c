@@ -112,7 +112,8 @@ void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx)
     p->top = (frame){ .state = S_TOP };
     p->raw = NULL;
     p->raw_from = 0;
-    aiops_err_clear(&p->saved);
+    if (p->saved.code)       /* a reader of one value per line resets often */
+        aiops_err_clear(&p->saved);
 }
 
 void aiops_jpull_start_at(aiops_jpull *p, long line, long col)
