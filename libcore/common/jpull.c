@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "aiops_format.h"
 #include "common/array.h"
@@ -109,7 +112,8 @@ void aiops_jpull_reset(aiops_jpull *p, aiops_jpull_read read, void *ctx)
     p->top = (frame){ .state = S_TOP };
     p->raw = NULL;
     p->raw_from = 0;
-    aiops_err_clear(&p->saved);
+    if (p->saved.code)       /* a reader of one value per line resets often */
+        aiops_err_clear(&p->saved);
 }
 
 void aiops_jpull_start_at(aiops_jpull *p, long line, long col)
@@ -513,6 +517,21 @@ static inline int plain(unsigned char ch)
 /* The end of the run of plain bytes of u from a, before n. */
 static inline size_t plain_run(const unsigned char *u, size_t a, size_t n)
 {
+#if defined(__SSE2__)
+    /* 16 bytes at a time: a signed byte below 0x20 is a control
+     * character or not ASCII; the first special byte is the mask's
+     * lowest bit */
+    const __m128i sp = _mm_set1_epi8(0x20), qu = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    while (a + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + a));
+        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, sp),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, qu), _mm_cmpeq_epi8(v, bs)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return a + (size_t)__builtin_ctz(bits);
+        a += 16;
+    }
+#endif
     while (a + 8 <= n && !special8(u + a))
         a += 8;
     while (a < n && plain(u[a]))

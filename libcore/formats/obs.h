@@ -133,6 +133,42 @@ int aiops_obs_pull_duplicate(aiops_obs_pull *d, const char *key, aiops_err *err)
 
 /* ------------------------------------------------------- records */
 
+/* A flat object of string members built without a tree: what
+ * aiops_obs_flatten makes of a document, for the token fast paths.  Keys
+ * and values are NUL-terminated in text, in the order they were set
+ * (json_object_set's: setting a key again replaces its value in place);
+ * a member deleted is marked gone. */
+typedef struct aiops_obs_kv {
+    size_t k, klen, v, vlen; /* offsets into text */
+    int gone;
+} aiops_obs_kv;
+
+typedef struct aiops_obs_flat {
+    aiops_buf text;
+    aiops_obs_kv *kv;
+    size_t n, cap;
+    int oom;
+    aiops_buf name, val;     /* scratch of aiops_obs_flat_tokens */
+} aiops_obs_flat;
+
+#define AIOPS_OBS_FLAT_MAX 256   /* members a fast path reads; more: the tree */
+
+void aiops_obs_flat_clear(aiops_obs_flat *f);
+void aiops_obs_flat_free(aiops_obs_flat *f);
+/* Set key to value (both copied).  0, or -1 when out of memory (f->oom
+ * set).  Each set looks through the members: a fast path reading input
+ * stops at AIOPS_OBS_FLAT_MAX. */
+int aiops_obs_flat_set(aiops_obs_flat *f, const char *k, size_t klen, const char *v,
+                       size_t vlen);
+/* The value of a member not gone (*vlen its length), else NULL. */
+const char *aiops_obs_flat_get(const aiops_obs_flat *f, const char *k, size_t *vlen);
+/* Mark a member gone (no-op when absent). */
+void aiops_obs_flat_del(aiops_obs_flat *f, const char *k);
+/* The members not gone as a JSON object's text ({"k":"v",...}), as
+ * aiops_buf_json prints the same members in a tree; nothing when there
+ * are none.  Returns the number written. */
+size_t aiops_obs_flat_json(aiops_buf *b, const aiops_obs_flat *f);
+
 typedef struct aiops_obs_log {
     const char *service, *level;
     const char *msg;
@@ -140,6 +176,7 @@ typedef struct aiops_obs_log {
     json_t *labels;          /* borrowed; omitted when NULL or empty */
     const char *trace_id, *span_id;
     size_t bad_utf8;         /* replaced invalid bytes: "invalid_utf8" field when > 0 */
+    const aiops_obs_flat *flat_labels;   /* instead of labels (NULL: labels) */
 } aiops_obs_log;
 
 typedef struct aiops_obs_span {
@@ -182,6 +219,10 @@ const char *aiops_obs_service(json_t *flat);
 /* First non-empty string member among keys (NULL-terminated); *used gets
  * the key found.  Borrowed or NULL. */
 const char *aiops_obs_first(json_t *flat, const char *const *keys, const char **used);
+/* The same over a flat object built from tokens. */
+const char *aiops_obs_flat_service(const aiops_obs_flat *f);
+const char *aiops_obs_flat_first(const aiops_obs_flat *f, const char *const *keys,
+                                 const char **used);
 
 /* An id from flat (the first of keys), else quoted in the text (key=ID,
  * "key":"ID").  buf >= 65 bytes.  Borrowed / buf / NULL. */
@@ -197,6 +238,29 @@ const char *aiops_obs_find_id(json_t *flat, const char *const *keys, const char 
 struct aiops_obs_queue;
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
                          struct aiops_obs_queue *q, double ts);
+/* The same log record from a flat object of its members, built from
+ * tokens by a fast path (members named ts_key, when not NULL, already
+ * deleted): 1 pushed (q->text: as text), 0 when it has no message field
+ * (the tree path reports that), <0 AIOPS_ENOMEM or AIOPS_EIO.  f's
+ * members used are marked gone. */
+int aiops_obs_flat_log(aiops_obs_flat *f, struct aiops_obs_queue *q, double ts);
+/* Flatten the object whose OBJ token p just gave (or, with key_read, its
+ * first KEY token) into f, as aiops_obs_flatten does with its tree
+ * (prefix: the members' names get "prefix." before them; NULL at the
+ * top).  Members at the top whose
+ * names are in watch (NULL-terminated, may be NULL) are reported:
+ * seen[i] is set to 2 when the value is a string, 3 an integer, 4 a real
+ * (their text in f as any member's), 1 anything else.  1 done; 0 when the object holds what
+ * the fast path does not read exactly as the tree path (an array of
+ * other than plain strings, integers, booleans, nulls; a repeated name;
+ * nesting past 16; more than AIOPS_OBS_FLAT_MAX members; a tokenizer
+ * error, left in *err); <0 AIOPS_ENOMEM. */
+int aiops_obs_flat_tokens(aiops_jpull *p, aiops_obs_flat *f, const char *prefix,
+                          const char *const *watch, int *seen, int key_read, aiops_err *err);
+/* Read to the end of the value that token tok starts, as
+ * aiops_obs_pull_skip_unique: 0; 1 when an object in it repeats a member
+ * name or holds more than 64; <0 a tokenizer error. */
+int aiops_obs_skip_unique(aiops_jpull *p, int tok, aiops_err *err);
 /* The time of such an object: the first of keys (NULL-terminated) it has,
  * read by aiops_jdoc_epoch.  1 (*key, *ts set), 0 when it has none of
  * them, <0 error. */
@@ -282,6 +346,9 @@ typedef struct aiops_obs_spec {
      * nothing: the line is then read as always (jansson, load), so records
      * and messages stay the same; <0 AIOPS_ENOMEM or AIOPS_EIO. */
     int (*fast_line)(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp);
+    /* The same for log formats whose fast path flattens a line's object
+     * (aiops_obs_flat_tokens): f is emptied between lines.  Either. */
+    int (*fast_flat)(aiops_jpull *p, aiops_obs_queue *q, aiops_obs_flat *f);
 } aiops_obs_spec;
 
 int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec *spec,

@@ -2,11 +2,13 @@
  * documents made of one or more top-level values (or JSON lines), and
  * repairing invalid UTF-8 in free-text fields before jansson (which
  * rejects it) sees it.  The values are then read with jdoc.h's getters. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/array.h"
 #include "common/buf.h"
+#include "common/hash.h"
 #include "formats/obs.h"
 
 /* --------------------------------------------- UTF-8 repair in JSON */
@@ -590,12 +592,12 @@ int aiops_obs_pull_reread(aiops_obs_pull *d, long line, long col, int live_rc, j
 
 #define UNIQUE_MAX 64
 
-static int skip_unique(aiops_obs_pull *d, int tok, size_t level, aiops_err *err)
+static int skip_unique(aiops_jpull *p, int tok, size_t level, aiops_err *err)
 {
     int t, rc;
     if (tok == AIOPS_JT_ARR) {
-        while ((t = aiops_jpull_next(d->p, err)) != AIOPS_JT_ARR_END)
-            if (t < 0 || (rc = skip_unique(d, t, level + 1, err)) != 0)
+        while ((t = aiops_jpull_next(p, err)) != AIOPS_JT_ARR_END)
+            if (t < 0 || (rc = skip_unique(p, t, level + 1, err)) != 0)
                 return t < 0 ? t : rc;
         return 0;
     }
@@ -603,16 +605,16 @@ static int skip_unique(aiops_obs_pull *d, int tok, size_t level, aiops_err *err)
         return 0;
     char keys[UNIQUE_MAX][48];
     size_t nk = 0;
-    while ((t = aiops_jpull_next(d->p, err)) == AIOPS_JT_KEY) {
+    while ((t = aiops_jpull_next(p, err)) == AIOPS_JT_KEY) {
         size_t kl;
-        const char *k = aiops_jpull_text(d->p, &kl);
+        const char *k = aiops_jpull_text(p, &kl);
         if (kl >= sizeof keys[0] || nk == UNIQUE_MAX || level > 32)
             return 1;
         for (size_t i = 0; i < nk; i++)
             if (strcmp(keys[i], k) == 0)
                 return 1;
         memcpy(keys[nk++], k, kl + 1);
-        if ((t = aiops_jpull_next(d->p, err)) < 0 || (rc = skip_unique(d, t, level + 1, err)))
+        if ((t = aiops_jpull_next(p, err)) < 0 || (rc = skip_unique(p, t, level + 1, err)))
             return t < 0 ? t : rc;
     }
     return t < 0 ? t : 0;
@@ -620,5 +622,177 @@ static int skip_unique(aiops_obs_pull *d, int tok, size_t level, aiops_err *err)
 
 int aiops_obs_pull_skip_unique(aiops_obs_pull *d, int tok, aiops_err *err)
 {
-    return skip_unique(d, tok, 0, err);
+    return skip_unique(d->p, tok, 0, err);
+}
+
+int aiops_obs_skip_unique(aiops_jpull *p, int tok, aiops_err *err)
+{
+    return skip_unique(p, tok, 0, err);
+}
+
+/* ------------------------------------------ flattening from tokens */
+
+#define FLAT_DEPTH 16        /* obs_rec.c's: deeper objects are JSON text */
+#define FLAT_KEYS 64         /* names per object checked for repeats */
+
+
+/* An array of plain strings (no escapes needed), integers, booleans and
+ * nulls as jansson prints it compact (obs_rec.c leaf_text): into b.  1,
+ * 0 to give up, <0 a tokenizer error. */
+static int flat_array(aiops_jpull *p, aiops_buf *b, aiops_err *err)
+{
+    int t, first = 1;
+    aiops_buf_put(b, "[", 1);
+    while ((t = aiops_jpull_next(p, err)) != AIOPS_JT_ARR_END) {
+        size_t n;
+        const char *s = aiops_jpull_text(p, &n);
+        if (t < 0)
+            return t;
+        if (!first)
+            aiops_buf_put(b, ",", 1);
+        first = 0;
+        switch (t) {
+        case AIOPS_JT_STR:
+            for (size_t i = 0; i < n; i++)
+                if ((unsigned char)s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
+                    return 0;
+            aiops_buf_put(b, "\"", 1);
+            aiops_buf_put(b, s, n);
+            aiops_buf_put(b, "\"", 1);
+            break;
+        case AIOPS_JT_NUM: {
+            char nb[32];
+            if (memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n))
+                return 0;   /* reals: jansson's own spelling */
+            int k = snprintf(nb, sizeof nb, "%lld", strtoll(s, NULL, 10));
+            aiops_buf_put(b, nb, (size_t)k);
+            break;
+        }
+        case AIOPS_JT_TRUE:
+            aiops_buf_put(b, "true", 4);
+            break;
+        case AIOPS_JT_FALSE:
+            aiops_buf_put(b, "false", 5);
+            break;
+        case AIOPS_JT_NULL:
+            aiops_buf_put(b, "null", 4);
+            break;
+        default:
+            return 0;
+        }
+    }
+    aiops_buf_put(b, "]", 1);
+    return 1;
+}
+
+typedef struct flat_walk {
+    aiops_jpull *p;
+    aiops_obs_flat *f;
+    aiops_buf name;          /* "a.b." of the object being read */
+    aiops_buf val;           /* a number's or an array's text */
+    const char *const *watch;
+    int *seen;
+    aiops_err *err;
+} flat_walk;
+
+static int flat_object(flat_walk *fw, int depth, int key_read)
+{
+    uint64_t h[FLAT_KEYS];
+    size_t nk = 0, base = fw->name.n;
+    int t, rc;
+    while ((t = key_read ? AIOPS_JT_KEY : aiops_jpull_next(fw->p, fw->err)) == AIOPS_JT_KEY) {
+        key_read = 0;
+        size_t kl, vl;
+        const char *k = aiops_jpull_text(fw->p, &kl), *v;
+        /* the repeated-name check: equal hashes give up (the tree then
+         * reads the object), so a collision costs time, never output */
+        uint64_t kh = aiops_fnv1a(AIOPS_FNV_OFFSET, k, kl);
+        if (nk == FLAT_KEYS)
+            return 0;
+        for (size_t i = 0; i < nk; i++)
+            if (h[i] == kh)
+                return 0;
+        h[nk++] = kh;
+        fw->name.n = base;
+        aiops_buf_put(&fw->name, k, kl);
+        int w = -1;
+        for (size_t i = 0; depth == 0 && fw->watch && fw->watch[i]; i++)
+            if (strlen(fw->watch[i]) == kl && memcmp(fw->watch[i], k, kl) == 0)
+                w = (int)i;
+        if ((t = aiops_jpull_next(fw->p, fw->err)) < 0)
+            return t;
+        v = aiops_jpull_text(fw->p, &vl);
+        if (w >= 0)
+            fw->seen[w] = t == AIOPS_JT_STR ? 2
+                        : t != AIOPS_JT_NUM ? 1
+                        : memchr(v, '.', vl) || memchr(v, 'e', vl) || memchr(v, 'E', vl) ? 4 : 3;
+        switch (t) {
+        case AIOPS_JT_STR:
+            break;
+        case AIOPS_JT_NUM: {
+            char nb[40];
+            int real = memchr(v, '.', vl) || memchr(v, 'e', vl) || memchr(v, 'E', vl);
+            if (real)
+                vl = aiops_fmt_double(strtod(v, NULL), nb);
+            else
+                vl = (size_t)snprintf(nb, sizeof nb, "%lld", strtoll(v, NULL, 10));
+            fw->val.n = 0;
+            aiops_buf_put(&fw->val, nb, vl);
+            v = fw->val.p;
+            break;
+        }
+        case AIOPS_JT_TRUE:
+            v = "true", vl = 4;
+            break;
+        case AIOPS_JT_FALSE:
+            v = "false", vl = 5;
+            break;
+        case AIOPS_JT_NULL:
+            continue;
+        case AIOPS_JT_OBJ:
+            if (depth + 1 >= FLAT_DEPTH)
+                return 0;
+            aiops_buf_put(&fw->name, ".", 1);
+            if ((rc = flat_object(fw, depth + 1, 0)) <= 0)
+                return rc;
+            continue;
+        case AIOPS_JT_ARR:
+            fw->val.n = 0;
+            if ((rc = flat_array(fw->p, &fw->val, fw->err)) <= 0)
+                return rc;
+            v = fw->val.p, vl = fw->val.n;
+            break;
+        default:
+            return 0;
+        }
+        if (fw->name.oom || fw->val.oom)
+            return AIOPS_ENOMEM;
+        if (fw->f->n >= AIOPS_OBS_FLAT_MAX)
+            return 0;
+        if (aiops_obs_flat_set(fw->f, fw->name.p, fw->name.n, v, vl))
+            return AIOPS_ENOMEM;
+    }
+    fw->name.n = base;
+    return t < 0 ? t : t == AIOPS_JT_OBJ_END;
+}
+
+int aiops_obs_flat_tokens(aiops_jpull *p, aiops_obs_flat *f, const char *prefix,
+                          const char *const *watch, int *seen, int key_read, aiops_err *err)
+{
+    flat_walk fw = { .p = p, .f = f, .name = f->name, .val = f->val, .watch = watch,
+                     .seen = seen, .err = err };
+    fw.name.n = fw.val.n = 0;
+    fw.name.oom = fw.val.oom = 0;
+    if (prefix) {
+        aiops_buf_str(&fw.name, prefix);
+        aiops_buf_put(&fw.name, ".", 1);
+    }
+    int rc = flat_object(&fw, 0, key_read);
+    if (rc >= 0 && (fw.name.oom || fw.val.oom))
+        rc = AIOPS_ENOMEM;
+    if (rc < 0 && rc != AIOPS_ENOMEM)
+        rc = 0;              /* a tokenizer error: the tree reports it */
+    f->name = fw.name;       /* the scratch kept for the next object */
+    f->val = fw.val;
+    return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "formats/obs.h"
 
 /* ---------------------------------------------------------- builders */
@@ -44,7 +45,19 @@ json_t *aiops_obs_log_json(const aiops_obs_log *l)
     int bad = set_str(o, "service", l->service) | set_str(o, "level", l->level);
     m = json_stringn(l->msg ? l->msg : "", l->msg ? l->msg_len : 0);
     bad |= !m || json_object_set_new(o, "message", m);
-    bad |= set_obj(o, "labels", l->labels);
+    if (l->flat_labels) {
+        json_t *lab = json_object();
+        const aiops_obs_flat *f = l->flat_labels;
+        bad |= !lab;
+        for (size_t i = 0; lab && i < f->n; i++)
+            if (!f->kv[i].gone)
+                bad |= json_object_set_new(lab, f->text.p + f->kv[i].k,
+                                           json_stringn(f->text.p + f->kv[i].v, f->kv[i].vlen));
+        bad |= set_obj(o, "labels", lab);
+        json_decref(lab);
+    } else {
+        bad |= set_obj(o, "labels", l->labels);
+    }
     bad |= set_str(o, "trace_id", l->trace_id) | set_str(o, "span_id", l->span_id);
     if (l->bad_utf8)
         bad |= json_object_set_new(o, "invalid_utf8", json_integer((json_int_t)l->bad_utf8));
@@ -120,7 +133,16 @@ void aiops_obs_log_text(aiops_buf *b, const aiops_obs_log *l)
     put_str(b, "level", l->level);
     put_key(b, "message");
     aiops_buf_jstrn(b, l->msg ? l->msg : "", l->msg ? l->msg_len : 0);
-    put_obj(b, "labels", l->labels);
+    if (l->flat_labels) {
+        size_t at = b->n;
+        put_key(b, "labels");
+        if (!aiops_obs_flat_json(b, l->flat_labels) && !b->oom) {
+            b->n = at;       /* no members: no labels */
+            b->p[at] = '\0';
+        }
+    } else {
+        put_obj(b, "labels", l->labels);
+    }
     put_str(b, "trace_id", l->trace_id);
     put_str(b, "span_id", l->span_id);
     if (l->bad_utf8)
@@ -153,6 +175,120 @@ void aiops_obs_event_text(aiops_buf *b, const aiops_obs_event *e)
     if (e->has_count)
         aiops_buf_printf(b, ",\"count\":%lld", (long long)e->count);
     put_str(b, "severity", e->severity);
+}
+
+/* ------------------------------------------------------ flat objects */
+
+void aiops_obs_flat_clear(aiops_obs_flat *f)
+{
+    f->text.n = 0;
+    f->text.oom = 0;
+    f->n = 0;
+    f->oom = 0;
+}
+
+void aiops_obs_flat_free(aiops_obs_flat *f)
+{
+    aiops_buf_free(&f->text);
+    aiops_buf_free(&f->name);
+    aiops_buf_free(&f->val);
+    free(f->kv);
+    memset(f, 0, sizeof *f);
+}
+
+static aiops_obs_kv *flat_find(const aiops_obs_flat *f, const char *k, size_t klen)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        aiops_obs_kv *e = &f->kv[i];
+        if (e->klen == klen && !e->gone && memcmp(f->text.p + e->k, k, klen) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+int aiops_obs_flat_set(aiops_obs_flat *f, const char *k, size_t klen, const char *v,
+                       size_t vlen)
+{
+    aiops_obs_kv *e = flat_find(f, k, klen);
+    if (!e) {
+        if (AIOPS_GROW(f->kv, f->cap, f->n + 1)) {
+            f->oom = 1;
+            return -1;
+        }
+        e = &f->kv[f->n++];
+        e->gone = 0;
+        e->klen = klen;
+        e->k = f->text.n;
+        aiops_buf_put(&f->text, k, klen);
+        aiops_buf_put(&f->text, "", 1);
+    }
+    e->v = f->text.n;
+    e->vlen = vlen;
+    aiops_buf_put(&f->text, v, vlen);
+    aiops_buf_put(&f->text, "", 1);
+    if (f->text.oom) {
+        f->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+const char *aiops_obs_flat_get(const aiops_obs_flat *f, const char *k, size_t *vlen)
+{
+    /* the rules look up some 30 names per record among a few members:
+     * the first byte, then the NUL-terminated rest, no strlen */
+    for (size_t i = 0; i < f->n; i++) {
+        const aiops_obs_kv *e = &f->kv[i];
+        const char *ek = f->text.p + e->k;
+        if (ek[0] == k[0] && !e->gone && strcmp(ek, k) == 0) {
+            if (vlen)
+                *vlen = e->vlen;
+            return f->text.p + e->v;
+        }
+    }
+    return NULL;
+}
+
+void aiops_obs_flat_del(aiops_obs_flat *f, const char *k)
+{
+    aiops_obs_kv *e = flat_find(f, k, strlen(k));
+    if (e)
+        e->gone = 1;
+}
+
+size_t aiops_obs_flat_json(aiops_buf *b, const aiops_obs_flat *f)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const aiops_obs_kv *e = &f->kv[i];
+        if (e->gone)
+            continue;
+        aiops_buf_put(b, m++ ? "," : "{", 1);
+        aiops_buf_jstrn(b, f->text.p + e->k, e->klen);
+        aiops_buf_put(b, ":", 1);
+        aiops_buf_jstrn(b, f->text.p + e->v, e->vlen);
+    }
+    if (m)
+        aiops_buf_put(b, "}", 1);
+    return m;
+}
+
+/* Members of a tree or of a flat object, for the rules below that read
+ * either: the string value of key (*n its length), else NULL. */
+typedef struct members {
+    json_t *j;
+    const aiops_obs_flat *f;
+} members;
+
+static const char *member(const members *m, const char *key, size_t *n)
+{
+    if (m->f)
+        return aiops_obs_flat_get(m->f, key, n);
+    json_t *v = json_object_get(m->j, key);
+    if (!json_is_string(v))
+        return NULL;
+    *n = json_string_length(v);
+    return json_string_value(v);
 }
 
 /* ------------------------------------------------------------ labels */
@@ -231,17 +367,29 @@ int aiops_obs_flatten(json_t *src, json_t *dst, const char *const *skip)
     return json_is_object(src) ? flat(src, NULL, dst, skip, 0) : 0;
 }
 
-const char *aiops_obs_first(json_t *flat_obj, const char *const *keys, const char **used)
+static const char *first_of(const members *m, const char *const *keys, const char **used)
 {
     for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(flat_obj, keys[i]);
-        if (json_is_string(v) && json_string_length(v) > 0) {
+        size_t n = 0;
+        const char *v = member(m, keys[i], &n);
+        if (v && n > 0) {
             if (used)
                 *used = keys[i];
-            return json_string_value(v);
+            return v;
         }
     }
     return NULL;
+}
+
+const char *aiops_obs_first(json_t *flat_obj, const char *const *keys, const char **used)
+{
+    return first_of(&(members){ .j = flat_obj }, keys, used);
+}
+
+const char *aiops_obs_flat_first(const aiops_obs_flat *f, const char *const *keys,
+                                 const char **used)
+{
+    return first_of(&(members){ .f = f }, keys, used);
 }
 
 /* docs/FORMAT.md's list (service, service_name, app, app_kubernetes_io_name,
@@ -262,17 +410,27 @@ static const char *const service_keys[] = {
     NULL,
 };
 
-const char *aiops_obs_service(json_t *flat_obj)
+static const char *service_of(const members *m)
 {
     for (size_t i = 0; service_keys[i]; i++) {
-        json_t *v = json_object_get(flat_obj, service_keys[i]);
-        const char *s = json_is_string(v) ? json_string_value(v) : "";
+        size_t n;
+        const char *s = member(m, service_keys[i], &n);
         /* Loki and OpenTelemetry fill in a placeholder when they know no
          * better; a later label is more useful than that. */
-        if (s[0] && strncmp(s, "unknown_service", 15) != 0)
+        if (s && s[0] && strncmp(s, "unknown_service", 15) != 0)
             return s;
     }
     return NULL;
+}
+
+const char *aiops_obs_service(json_t *flat_obj)
+{
+    return service_of(&(members){ .j = flat_obj });
+}
+
+const char *aiops_obs_flat_service(const aiops_obs_flat *f)
+{
+    return service_of(&(members){ .f = f });
 }
 
 const char *aiops_obs_find_id(json_t *flat_obj, const char *const *keys, const char *text,
@@ -301,43 +459,62 @@ static const char *const span_keys[] = { "span.id", "span_id", "spanId", "spanID
 static const char *const journald_keys[] = { "SYSLOG_IDENTIFIER", NULL };
 
 /* First member among keys that is a string, even an empty one. */
-static const char *string_key(json_t *flat_obj, const char *const *keys)
+static const char *string_key(const members *m, const char *const *keys)
 {
-    for (size_t i = 0; keys[i]; i++)
-        if (json_is_string(json_object_get(flat_obj, keys[i])))
+    for (size_t i = 0; keys[i]; i++) {
+        size_t n;
+        if (member(m, keys[i], &n))
             return keys[i];
+    }
     return NULL;
+}
+
+/* The members a log shipper's object gives a log record (tid, sid: >= 65
+ * bytes); the keys used, which leave the labels, in gone[] (NULL-ended). */
+static void object_fields(const members *m, const char *msg_key, int repaired,
+                          aiops_obs_log *l, char *tid, char *sid, const char *gone[5])
+{
+    const char *lkey = NULL, *tkey = NULL, *skey = NULL;
+    size_t n = 0, k = 0;
+    const char *text = member(m, msg_key, &n);
+    /* Docker and containerd keep each line's newline: it is no content. */
+    if (n && text[n - 1] == '\n')
+        n -= n > 1 && text[n - 2] == '\r' ? 2 : 1;
+    const char *lv = first_of(m, level_keys, &lkey);
+    *l = (aiops_obs_log){
+        .level = lv ? aiops_obs_level_name(lv, strlen(lv)) : NULL,
+        .msg = text,
+        .msg_len = n,
+        .trace_id = first_of(m, trace_keys, &tkey),
+        .span_id = first_of(m, span_keys, &skey),
+        .bad_utf8 = repaired ? aiops_obs_count_fffd(text, n) : 0,
+    };
+    l->service = service_of(m);
+    if (!l->service)
+        l->service = first_of(m, journald_keys, NULL);
+    if (!l->level)
+        l->level = aiops_obs_level_text(text, n);
+    if (!l->trace_id && aiops_obs_text_id(text, n, trace_keys, tid))
+        l->trace_id = tid;
+    if (!l->span_id && aiops_obs_text_id(text, n, span_keys, sid))
+        l->span_id = sid;
+    gone[k++] = msg_key;
+    if (lkey && l->level)
+        gone[k++] = lkey;
+    if (tkey)
+        gone[k++] = tkey;
+    if (skey)
+        gone[k++] = skey;
+    gone[k] = NULL;
 }
 
 static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key,
                             aiops_obs_queue *q, double ts)
 {
     char tid[65], sid[65];
-    const char *lkey = NULL, *tkey = NULL, *skey = NULL;
-    json_t *m = json_object_get(flat_obj, msg_key);
-    const char *text = json_string_value(m);
-    size_t n = json_string_length(m);
-    /* Docker and containerd keep each line's newline: it is no content. */
-    if (n && text[n - 1] == '\n')
-        n -= n > 1 && text[n - 2] == '\r' ? 2 : 1;
-    const char *lv = aiops_obs_first(flat_obj, level_keys, &lkey);
-    aiops_obs_log l = {
-        .level = lv ? aiops_obs_level_name(lv, strlen(lv)) : NULL,
-        .msg = text,
-        .msg_len = n,
-        .trace_id = aiops_obs_first(flat_obj, trace_keys, &tkey),
-        .span_id = aiops_obs_first(flat_obj, span_keys, &skey),
-        .bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0,
-    };
-    l.service = aiops_obs_service(flat_obj);
-    if (!l.service)
-        l.service = aiops_obs_first(flat_obj, journald_keys, NULL);
-    if (!l.level)
-        l.level = aiops_obs_level_text(text, n);
-    if (!l.trace_id && aiops_obs_text_id(text, n, trace_keys, tid))
-        l.trace_id = tid;
-    if (!l.span_id && aiops_obs_text_id(text, n, span_keys, sid))
-        l.span_id = sid;
+    const char *gone[5];
+    aiops_obs_log l;
+    object_fields(&(members){ .j = flat_obj }, msg_key, w->repaired, &l, tid, sid, gone);
     /* Labels: the other members.  The strings used above stay owned by
      * flat_obj, so deleting them from the copy is safe. */
     json_t *lab = json_object();
@@ -345,17 +522,35 @@ static int build_object_log(aiops_jdoc *w, json_t *flat_obj, const char *msg_key
         json_decref(lab);
         return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
-    json_object_del(lab, msg_key);
-    if (lkey && l.level)
-        json_object_del(lab, lkey);
-    if (tkey)
-        json_object_del(lab, tkey);
-    if (skey)
-        json_object_del(lab, skey);
+    for (size_t i = 0; gone[i]; i++)
+        json_object_del(lab, gone[i]);
     l.labels = lab;
     int rc = aiops_obs_push_log(w, q, ts, &l);
     json_decref(lab);
     return rc;
+}
+
+int aiops_obs_flat_log(aiops_obs_flat *f, aiops_obs_queue *q, double ts)
+{
+    char tid[65], sid[65];
+    const char *gone[5], *mkey;
+    aiops_obs_log l;
+    const members m = { .f = f };
+    if (!(mkey = string_key(&m, msg_keys)))
+        return 0;
+    object_fields(&m, mkey, 0, &l, tid, sid, gone);
+    /* l's strings point into f->text, which marking members gone keeps */
+    for (size_t i = 0; gone[i]; i++)
+        aiops_obs_flat_del(f, gone[i]);
+    l.flat_labels = f;
+    if (!q->text) {
+        json_t *o = aiops_obs_log_json(&l);
+        int rc = o ? aiops_obs_queue_push(q, AIOPS_R_LOG, ts, o) : AIOPS_ENOMEM;
+        return rc < 0 ? rc : 1;
+    }
+    aiops_obs_log_text(&q->scratch, &l);
+    int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_LOG, ts);
+    return rc < 0 ? rc : 1;
 }
 
 int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t *extra,
@@ -370,7 +565,7 @@ int aiops_obs_object_log(aiops_jdoc *w, json_t *src, const char *ts_key, json_t 
         json_decref(flat_obj);
         return aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
     }
-    if (!(mkey = string_key(flat_obj, msg_keys))) {
+    if (!(mkey = string_key(&(members){ .j = flat_obj }, msg_keys))) {
         json_decref(flat_obj);
         return aiops_jdoc_bad(w, "expected a log message field (message, log, msg or MESSAGE)");
     }
@@ -455,6 +650,7 @@ typedef struct spec_state {
     aiops_jpull *fast;       /* spec->fast_line's tokenizer, when used */
     aiops_jpull_mem line;
     aiops_buf tmp;
+    aiops_obs_flat flat;     /* spec->fast_flat's */
 } spec_state;
 
 void aiops_obs_spec_close(void *state)
@@ -466,6 +662,7 @@ void aiops_obs_spec_close(void *state)
     aiops_obs_queue_free(&st->q);
     aiops_jpull_free(st->fast);
     aiops_buf_free(&st->tmp);
+    aiops_obs_flat_free(&st->flat);
     free(st);
 }
 
@@ -479,8 +676,13 @@ static int fast_next(spec_state *st, char **line, size_t *len, aiops_err *err)
         return rc < 0 ? rc : 2;
     st->line = (aiops_jpull_mem){ *line, *len, 0, 0 };
     aiops_jpull_reset(st->fast, aiops_jpull_mem_read, &st->line);
-    st->tmp.n = 0;
-    rc = st->spec->fast_line(st->fast, &st->q, &st->tmp);
+    if (st->spec->fast_flat) {
+        aiops_obs_flat_clear(&st->flat);
+        rc = st->spec->fast_flat(st->fast, &st->q, &st->flat);
+    } else {
+        st->tmp.n = 0;
+        rc = st->spec->fast_line(st->fast, &st->q, &st->tmp);
+    }
     if (rc >= 0)
         return rc;
     aiops_parse_ctx *ctx = st->doc.ctx;
@@ -526,7 +728,7 @@ int aiops_obs_spec_open(void **state, aiops_parse_ctx *ctx, const aiops_obs_spec
         rc = spec->stream(ctx, &st->q, err);
     else if ((rc = aiops_obs_doc_open(&st->doc, ctx, spec->mode, spec->msgkeys, err)) == 0) {
         st->doc.what = spec->what;
-        if (spec->fast_line && ctx->raw_text && st->doc.lines &&
+        if ((spec->fast_line || spec->fast_flat) && ctx->raw_text && st->doc.lines &&
             !(st->fast = aiops_jpull_new(aiops_jpull_mem_read, &st->line, NULL)))
             rc = aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
                                "out of memory");

@@ -2,6 +2,7 @@
  * text: log levels, ids (quoted in a line, or hex ids in a JSON member),
  * UTF-8 repair, and the workload behind a Kubernetes object name. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,22 +238,65 @@ static size_t id_at(const char *s, size_t n, size_t i, size_t kl, char *buf)
     return k;
 }
 
+/* One pass over s for the keys among keys[from..] that start with
+ * keys[from][0]: where their common prefix starts (memchr on its first
+ * byte runs at memory speed), each of them with an index below *best is
+ * tried; the first found of the lowest index wins (*best, buf). */
+static size_t text_id_pass(const char *s, size_t n, const char *const *keys, size_t from,
+                           size_t *best, char *buf)
+{
+    const char c0 = keys[from][0];
+    size_t cp = SIZE_MAX, minkl = SIZE_MAX, got = 0;
+    for (size_t k = from; keys[k]; k++) {
+        if (keys[k][0] != c0)
+            continue;
+        size_t kl = strlen(keys[k]), c = 0;
+        while (c < kl && c < cp && keys[k][c] == keys[from][c])
+            c++;
+        cp = c < cp ? c : cp;
+        minkl = kl < minkl ? kl : minkl;
+    }
+    const char *p = s, *end = s + n;
+    char tmp[65];
+    while (minkl <= (size_t)(end - p) && (p = memchr(p, c0, (size_t)(end - p - minkl) + 1))) {
+        size_t i = (size_t)(p++ - s);
+        if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[from], cp) != 0)
+            continue;
+        for (size_t k = from; k < *best && keys[k]; k++) {
+            size_t kl, m;
+            if (keys[k][0] != c0 || (kl = strlen(keys[k])) > n - i ||
+                memcmp(s + i + cp, keys[k] + cp, kl - cp) != 0)
+                continue;
+            if ((m = id_at(s, n, i, kl, tmp))) {
+                memcpy(buf, tmp, m + 1);
+                *best = k;
+                got = m;
+                break;
+            }
+        }
+        if (*best == from)
+            break;
+    }
+    return got;
+}
+
 size_t aiops_obs_text_id(const char *s, size_t n, const char *const *keys, char *buf)
 {
-    for (size_t k = 0; keys[k]; k++) {
-        size_t kl = strlen(keys[k]);
-        const char *p = s, *end = s + n;
-        /* candidates: where the key's first byte is (memchr runs at memory speed) */
-        while (kl <= (size_t)(end - p) && (p = memchr(p, keys[k][0], (size_t)(end - p - kl) + 1))) {
-            size_t i = (size_t)(p++ - s);
-            if ((i > 0 && is_word(s[i - 1])) || memcmp(s + i, keys[k], kl) != 0)
-                continue;
-            size_t got = id_at(s, n, i, kl, buf);
-            if (got)
-                return got;
-        }
+    /* The first key (in the list's order) quoted anywhere wins, at its
+     * first place, as when each key is looked for in turn: one pass per
+     * first byte of the keys, in the order of the keys. */
+    size_t best = SIZE_MAX, got = 0;
+    for (size_t from = 0; keys[from] && from < best; from++) {
+        int done = !keys[from][0];   /* an empty key quotes nothing */
+        for (size_t j = 0; j < from && !done; j++)
+            done = keys[j][0] == keys[from][0];   /* its first byte had its pass */
+        if (done)
+            continue;
+        size_t m = text_id_pass(s, n, keys, from, &best, buf);
+        if (m)
+            got = m;
     }
-    return 0;
+    return got;
 }
 
 size_t aiops_obs_hex_id(const char *s, size_t n, char *buf)

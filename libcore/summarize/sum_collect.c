@@ -50,7 +50,8 @@ int aiops_sum_new(aiops_sum **out, const aiops_sum_opts *o, aiops_err *err)
     s->o = *o;
     int rc = aiops_logtmpl_new(&s->miner, &o->tmpl, err);
     if (!rc && (!(s->logs = calloc(o->ring, sizeof *s->logs)) ||
-                !(s->ctx = calloc(o->ctx_ring, sizeof *s->ctx)) || !(s->history = json_array())))
+                !(s->ctx = calloc(o->ctx_ring, sizeof *s->ctx)) || !(s->history = json_array()) ||
+                !(s->early_rca = json_object())))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     if (rc) {
         aiops_sum_free(s);
@@ -91,6 +92,7 @@ void aiops_sum_free(aiops_sum *s)
         free(s->tinfo[i].example);
     free(s->tinfo);
     json_decref(s->history);
+    json_decref(s->early_rca);
     aiops_logtmpl_free(s->miner);
     free(s);
 }
@@ -350,6 +352,11 @@ static int add_incident(aiops_sum *s, json_t *o, double ts, aiops_err *err)
     s->ninc++;
     if (!c->id || set_services(c, svcs) || backfill(s, c))
         return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
+    json_t *early = json_object_get(s->early_rca, id);
+    if (early) {
+        c->rca = json_incref(early);
+        json_object_del(s->early_rca, id);
+    }
     return 0;
 }
 
@@ -367,7 +374,16 @@ static int add_rca(aiops_sum *s, json_t *o, aiops_err *err)
     if (c) {
         json_decref(c->rca);
         c->rca = json_incref(cands);
+        return 0;
     }
+    /* The incident record may follow (aiops-rca writes the ranking first):
+     * keep the latest ranking per id until it comes. */
+    if (!json_object_get(s->early_rca, id) && json_object_size(s->early_rca) >= s->o.max_incidents)
+        return aiops_err_set(err, AIOPS_ELIMIT, NULL, 0,
+                             "more than %zu rankings of incidents not seen yet (the cap of "
+                             "--max-incidents)", s->o.max_incidents);
+    if (json_object_set(s->early_rca, id, cands))
+        return aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
     return 0;
 }
 

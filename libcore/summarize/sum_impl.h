@@ -62,6 +62,10 @@ struct aiops_sum {
     size_t *open;            /* indexes of the incidents still collecting */
     size_t nopen, open_cap;
     json_t *history;         /* past summary records */
+    json_t *early_rca;       /* incident id -> rca candidates seen before that incident
+                              * (aiops-rca writes its ranking just ahead of the
+                              * incident record of the same time); at most
+                              * o.max_incidents */
 };
 
 uint32_t sum_hash32(const char *s);

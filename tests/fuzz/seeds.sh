@@ -57,6 +57,17 @@ printf '\375\020' | cat - $fx/jaeger/traces.json >"$out/fuzz_formats/raw-jaeger"
 printf '\375\021' | cat - $fx/otlp/collector.jsonl >"$out/fuzz_formats/raw-otlp"
 printf '\375\023' | cat - $fx/k8s-events/watch-events.jsonl >"$out/fuzz_formats/raw-k8s"
 printf '\375\022' | cat - $fx/zipkin/traces.json >"$out/fuzz_formats/raw-zipkin"
+printf '\375\015' | cat - $fx/es/hits.ndjson >"$out/fuzz_formats/raw-es"
+printf '\375\015' | cat - $fx/es/sources.ndjson >"$out/fuzz_formats/raw-es-sources"
+printf '\375\016' | cat - $fx/fluentbit/forward.jsonl >"$out/fuzz_formats/raw-fluentbit"
+printf '\375\016' | cat - $fx/fluentbit/json_lines.jsonl >"$out/fuzz_formats/raw-fluentbit-lines"
+printf '\375\006' | cat - $fx/alertmanager/webhook-log.ndjson >"$out/fuzz_formats/raw-alertmanager"
+printf '\375\006' | cat - $fx/alertmanager/vendor-webhook.ndjson >"$out/fuzz_formats/raw-alertmanager-vendor"
+printf '\375\006' | cat - $fx/alertmanager/vendor-api-v2.json >"$out/fuzz_formats/raw-alertmanager-v2"
+printf '\375\007' | cat - $fx/prom-alerts/polls.ndjson >"$out/fuzz_formats/raw-promalerts"
+printf '\375\007' | cat - $fx/prom-alerts/alerts.json >"$out/fuzz_formats/raw-promalerts-doc"
+printf '\375\023' | cat - $fx/k8s-events/vendor-watch.jsonl >"$out/fuzz_formats/raw-k8s-vendor"
+for f in tests/fuzz/regressions/fuzz_formats/*; do [ -f "$f" ] && cp "$f" "$out/fuzz_formats/"; done
 
 cp "$(text 'inhibit source: severity=critical; target: severity=warning; equal: service' \
      'group-by alertname,service' 'labels service,alertname' 'edge api db')" "$tmp/copts"

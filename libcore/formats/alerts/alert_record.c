@@ -20,11 +20,6 @@ const char *aiops_alert_service(const json_t *labels)
     return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static uint64_t fnv_sep(uint64_t h)
 {
     h ^= 0xff;     /* a byte no UTF-8 text contains */
@@ -39,39 +34,77 @@ static void hex16(uint64_t h, char *buf)
     buf[16] = '\0';
 }
 
-void aiops_alert_fingerprint(const json_t *labels, char *buf)
+typedef struct label_kv {
+    const char *name, *val;
+    size_t vlen;
+} label_kv;
+
+static int cmp_kv(const void *a, const void *b)
+{
+    return strcmp(((const label_kv *)a)->name, ((const label_kv *)b)->name);
+}
+
+static uint64_t hash_kv(uint64_t h, const label_kv *kv)
+{
+    h = fnv_sep(aiops_fnv1a(h, kv->name, strlen(kv->name)));
+    return fnv_sep(aiops_fnv1a(h, kv->val, kv->vlen));
+}
+
+/* The pairs sorted by name (kv sorted in place), then hashed. */
+static void fingerprint_of(label_kv *kv, size_t k, char *buf)
 {
     uint64_t h = AIOPS_FNV_OFFSET;
+    if (k > 1)
+        qsort(kv, k, sizeof *kv, cmp_kv);
+    for (size_t i = 0; i < k; i++)
+        h = hash_kv(h, &kv[i]);
+    hex16(h, buf);
+}
+
+void aiops_alert_fingerprint_kv(const char *const *names, const char *const *vals,
+                                const size_t *vlen, size_t n, char *buf)
+{
+    label_kv one[16], *kv = n <= 16 ? one : malloc(n * sizeof *kv);
+    if (!kv) {
+        /* No memory to sort: hash in their order, still deterministic
+         * for the same input.  Never reached in practice. */
+        uint64_t h = AIOPS_FNV_OFFSET;
+        for (size_t i = 0; i < n; i++)
+            h = hash_kv(h, &(label_kv){ names[i], vals[i], vlen[i] });
+        hex16(h, buf);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        kv[i] = (label_kv){ names[i], vals[i], vlen[i] };
+    fingerprint_of(kv, n, buf);
+    if (kv != one)
+        free(kv);
+}
+
+void aiops_alert_fingerprint(const json_t *labels, char *buf)
+{
     size_t n = json_is_object(labels) ? json_object_size(labels) : 0, k = 0;
-    const char **names = n ? malloc(n * sizeof *names) : NULL;
+    label_kv one[16], *kv = n <= 16 ? one : malloc(n * sizeof *kv);
     const char *key;
     json_t *v;
-    if (n && !names) {
+    if (!kv) {
         /* No memory to sort: hash in object order, still deterministic
          * for the same input.  Never reached in practice. */
-        json_object_foreach((json_t *)labels, key, v) {
-            if (json_is_string(v)) {
-                h = fnv_sep(aiops_fnv1a(h, key, strlen(key)));
-                h = fnv_sep(aiops_fnv1a(h, json_string_value(v), json_string_length(v)));
-            }
-        }
+        uint64_t h = AIOPS_FNV_OFFSET;
+        json_object_foreach((json_t *)labels, key, v)
+            if (json_is_string(v))
+                h = hash_kv(h, &(label_kv){ key, json_string_value(v), json_string_length(v) });
         hex16(h, buf);
         return;
     }
     if (n) {
         json_object_foreach((json_t *)labels, key, v)
             if (json_is_string(v))
-                names[k++] = key;
+                kv[k++] = (label_kv){ key, json_string_value(v), json_string_length(v) };
     }
-    if (k)
-        qsort(names, k, sizeof *names, cmp_str);
-    for (size_t i = 0; i < k; i++) {
-        json_t *val = json_object_get(labels, names[i]);
-        h = fnv_sep(aiops_fnv1a(h, names[i], strlen(names[i])));
-        h = fnv_sep(aiops_fnv1a(h, json_string_value(val), json_string_length(val)));
-    }
-    free(names);
-    hex16(h, buf);
+    fingerprint_of(kv, k, buf);
+    if (kv != one)
+        free(kv);
 }
 
 /* json_object_set_new that remembers a failure. */
@@ -149,11 +182,63 @@ int aiops_alert_record(const aiops_alert *a, aiops_record *rec, aiops_err *err)
     return 0;
 }
 
+/* The same fields as text, in the same order (aiops_alert_record). */
+void aiops_alert_text(aiops_buf *b, const aiops_alert *a, const char *labels, size_t labels_len,
+                      const char *ann, size_t ann_len, const char *service,
+                      const char *severity, const char *fingerprint)
+{
+    aiops_buf_put(b, ",\"name\":", 8);
+    aiops_buf_jstr(b, a->name ? a->name : "");
+    aiops_buf_put(b, ",\"state\":", 9);
+    aiops_buf_jstr(b, a->state ? a->state : "firing");
+    aiops_buf_put(b, ",\"start\":", 9);
+    aiops_buf_num(b, a->start);
+    if (a->has_end) {
+        aiops_buf_put(b, ",\"end\":", 7);
+        aiops_buf_num(b, a->end);
+    }
+    if (service && *service) {
+        aiops_buf_put(b, ",\"service\":", 11);
+        aiops_buf_jstr(b, service);
+    }
+    if (severity && *severity) {
+        aiops_buf_put(b, ",\"severity\":", 12);
+        aiops_buf_jstr(b, severity);
+    }
+    aiops_buf_put(b, ",\"labels\":", 10);
+    aiops_buf_put(b, labels, labels_len);
+    aiops_buf_put(b, ",\"annotations\":", 15);
+    if (ann)
+        aiops_buf_put(b, ann, ann_len);
+    else
+        aiops_buf_put(b, "{}", 2);
+    aiops_buf_put(b, ",\"fingerprint\":", 15);
+    aiops_buf_jstr(b, fingerprint);
+    if (a->source) {
+        aiops_buf_put(b, ",\"source\":", 10);
+        aiops_buf_jstr(b, a->source);
+    }
+}
+
 /* ------------------------------------------------------ states seen */
 
+/* Open addressing over (hash, key); the keys are kept in chunks, one
+ * allocation per 64 KiB of keys rather than one per key. */
+typedef struct seen_slot {
+    uint64_t h;
+    const char *k;           /* NULL: empty */
+} seen_slot;
+
+typedef struct seen_chunk {
+    struct seen_chunk *next;
+    size_t used, cap;
+    char data[];
+} seen_chunk;
+
 struct aiops_alert_seen {
-    char **slot;             /* open addressing, cap a power of two */
+    seen_slot *slot;         /* cap a power of two */
     size_t cap, n;
+    seen_chunk *chunks;      /* the newest first */
 };
 
 aiops_alert_seen *aiops_alert_seen_new(void)
@@ -161,22 +246,17 @@ aiops_alert_seen *aiops_alert_seen_new(void)
     return calloc(1, sizeof(aiops_alert_seen));
 }
 
-static uint64_t hash_str(const char *s)
-{
-    return aiops_fnv1a(AIOPS_FNV_OFFSET, s, strlen(s));
-}
-
 static int seen_grow(aiops_alert_seen *s)
 {
     size_t nc = s->cap ? s->cap * 2 : 64;
-    char **ns = calloc(nc, sizeof *ns);
+    seen_slot *ns = calloc(nc, sizeof *ns);
     if (!ns)
         return AIOPS_ENOMEM;
     for (size_t i = 0; i < s->cap; i++) {
-        if (!s->slot[i])
+        if (!s->slot[i].k)
             continue;
-        size_t j = hash_str(s->slot[i]) & (nc - 1);
-        while (ns[j])
+        size_t j = s->slot[i].h & (nc - 1);
+        while (ns[j].k)
             j = (j + 1) & (nc - 1);
         ns[j] = s->slot[i];
     }
@@ -186,27 +266,70 @@ static int seen_grow(aiops_alert_seen *s)
     return 0;
 }
 
+/* A copy of the n bytes at key in the chunks, or NULL. */
+static const char *seen_keep(aiops_alert_seen *s, const char *key, size_t n)
+{
+    seen_chunk *c = s->chunks;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        if (!(c = malloc(sizeof *c + cap)))
+            return NULL;
+        c->next = s->chunks;
+        c->used = 0;
+        c->cap = cap;
+        s->chunks = c;
+    }
+    char *k = c->data + c->used;
+    memcpy(k, key, n);
+    c->used += n;
+    return k;
+}
+
+void aiops_alert_seen_key(const char *fingerprint, const char *state, double start, char *buf)
+{
+    /* Long fingerprints are cut: two alerts then only collide if they
+     * also share state and start.  A finite start as the hex digits of
+     * its bits (one key per value, as "%.17g" gives, without printf). */
+    size_t f = strnlen(fingerprint, 200), s = state ? strnlen(state, 20) : 0, p = f + s + 2;
+    memcpy(buf, fingerprint, f);
+    buf[f] = '\x1f';
+    if (s)
+        memcpy(buf + f + 1, state, s);
+    buf[p - 1] = '\x1f';
+    if (!isfinite(start)) {
+        snprintf(buf + p, AIOPS_ALERT_KEY - p, "%.17g", start);
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &start, sizeof bits);
+    hex16(bits, buf + p);
+}
+
 int aiops_alert_seen_add(aiops_alert_seen *s, const aiops_alert *a)
 {
-    char fp[17], key[256];
+    char fp[17], key[AIOPS_ALERT_KEY];
     const char *f = a->fingerprint;
     if (!f) {
         aiops_alert_fingerprint(a->labels, fp);
         f = fp;
     }
-    /* Long fingerprints are cut: two alerts then only collide if they
-     * also share state and start. */
-    snprintf(key, sizeof key, "%.200s\x1f%.20s\x1f%.17g", f, a->state ? a->state : "", a->start);
+    aiops_alert_seen_key(f, a->state, a->start, key);
+    return aiops_alert_seen_add_key(s, key);
+}
+
+int aiops_alert_seen_add_key(aiops_alert_seen *s, const char *key)
+{
+    size_t n = strlen(key) + 1;
+    uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, key, n - 1);
     if ((s->n + 1) * 2 > s->cap && seen_grow(s))
         return AIOPS_ENOMEM;
-    size_t j = hash_str(key) & (s->cap - 1);
-    for (; s->slot[j]; j = (j + 1) & (s->cap - 1))
-        if (strcmp(s->slot[j], key) == 0)
+    size_t j = h & (s->cap - 1);
+    for (; s->slot[j].k; j = (j + 1) & (s->cap - 1))
+        if (s->slot[j].h == h && strcmp(s->slot[j].k, key) == 0)
             return 1;
-    size_t n = strlen(key) + 1;
-    if (!(s->slot[j] = malloc(n)))
+    if (!(s->slot[j].k = seen_keep(s, key, n)))
         return AIOPS_ENOMEM;
-    memcpy(s->slot[j], key, n);
+    s->slot[j].h = h;
     s->n++;
     return 0;
 }
@@ -215,8 +338,11 @@ void aiops_alert_seen_free(aiops_alert_seen *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slot[i]);
+    while (s->chunks) {
+        seen_chunk *c = s->chunks;
+        s->chunks = c->next;
+        free(c);
+    }
     free(s->slot);
     free(s);
 }

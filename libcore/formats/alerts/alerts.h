@@ -6,7 +6,9 @@
 #define AIOPS_ALERTS_H
 
 #include "aiops_format.h"
+#include "common/buf.h"
 #include "common/jdoc.h"
+#include "common/jpull.h"
 
 /* ------------------------------------------------------ alert records */
 
@@ -39,6 +41,10 @@ int aiops_alert_record(const aiops_alert *a, aiops_record *rec, aiops_err *err);
  * digits (prometheus/common model.LabelSet.Fingerprint).  labels: object
  * of strings (non-strings are skipped), NULL = {}.  buf needs 17 bytes. */
 void aiops_alert_fingerprint(const json_t *labels, char *buf);
+/* The same over n (name, value) pairs, names distinct and NUL-terminated;
+ * vlen: the values' lengths. */
+void aiops_alert_fingerprint_kv(const char *const *names, const char *const *vals,
+                                const size_t *vlen, size_t n, char *buf);
 
 /* Service attribution over an object of labels: the first non-empty
  * string among AIOPS_SERVICE_LABELS, or NULL.  Borrowed from labels. */
@@ -52,7 +58,21 @@ aiops_alert_seen *aiops_alert_seen_new(void);        /* NULL: out of memory */
 /* 1 if a's state was seen before, 0 if new (now remembered), or
  * AIOPS_ENOMEM.  A NULL fingerprint is computed from the labels. */
 int aiops_alert_seen_add(aiops_alert_seen *s, const aiops_alert *a);
+/* The key aiops_alert_seen_add remembers for (fingerprint, state, start)
+ * (buf >= AIOPS_ALERT_KEY bytes), and adding one: as aiops_alert_seen_add. */
+#define AIOPS_ALERT_KEY 256
+void aiops_alert_seen_key(const char *fingerprint, const char *state, double start, char *buf);
+int aiops_alert_seen_add_key(aiops_alert_seen *s, const char *key);
 void aiops_alert_seen_free(aiops_alert_seen *s);
+
+/* The record's text (raw text, aiops_record in aiops.h) for an alert read
+ * from tokens: the fields of aiops_alert_record in its order.  The labels
+ * and annotations are given as compact JSON text (annotations NULL: {});
+ * service, severity and fingerprint as aiops_alert_record would choose
+ * them (fingerprint not NULL).  Appended to b. */
+void aiops_alert_text(aiops_buf *b, const aiops_alert *a, const char *labels, size_t labels_len,
+                      const char *ann, size_t ann_len, const char *service,
+                      const char *severity, const char *fingerprint);
 
 /* ---------------------------------------- alert lists in JSON documents */
 
@@ -74,7 +94,23 @@ typedef struct aiops_alert_list_spec {
     /* One alert, l->doc at its path: 1 = rec filled, 0 = nothing to
      * report (a repeated state), <0 error. */
     int (*alert)(aiops_alert_list *l, json_t *al, aiops_record *rec);
+    /* Optional token fast path for raw-text reads (aiops_parse_ctx.raw_text):
+     * read the whole document from p (reset over its text; stop at its
+     * last token) and add each alert's record with aiops_alert_list_pend.
+     * 0 done; AIOPS_TOK_BAIL (> 0) when anything in it is not read in the
+     * tree path's exact way: what was added is dropped and the document
+     * is read as a tree as always, so records and messages stay the same;
+     * <0 AIOPS_ENOMEM. */
+    int (*fast)(aiops_alert_list *l, aiops_jpull *p);
 } aiops_alert_list_spec;
+
+/* A record read by a fast path, waiting for its document to be read to
+ * the end. */
+typedef struct aiops_alert_pend {
+    double ts;
+    size_t text, len;        /* in pend_text */
+    size_t key;              /* aiops_alert_seen_key, in pend_keys */
+} aiops_alert_pend;
 
 struct aiops_alert_list {
     const aiops_alert_list_spec *spec;
@@ -86,7 +122,25 @@ struct aiops_alert_list {
     int single;              /* alerts is one alert object */
     size_t pos;              /* next alert */
     aiops_alert_seen *seen;  /* states reported so far, when deduplicating */
+    /* the fast path (spec->fast, raw text only) */
+    aiops_jpull *fast;
+    aiops_jpull_mem mem;
+    aiops_alert_pend *pend;  /* records of the last document read from tokens */
+    size_t npend, cappend, ppos;
+    aiops_buf pend_text, pend_keys;
+    aiops_buf tmp[4];        /* the fast path's scratch space */
+    /* With a fast path the entry is read as it streams until a document
+     * needs the tree: only then is the rest slurped (into win, after that
+     * document's start) and read as above. */
+    aiops_stream *stream;    /* streaming: the entry; NULL once slurped */
+    aiops_buf win;           /* the entry's text from the current document on */
+    size_t win_at, win_fed;  /* the current document's start; bytes handed out */
+    uint64_t win_base;       /* offset in the entry of win.p[0] */
 };
+
+/* Add a record read by a fast path: its text (aiops_alert_text) is b's,
+ * then emptied; key: aiops_alert_seen_key.  0 or AIOPS_ENOMEM. */
+int aiops_alert_list_pend(aiops_alert_list *l, double ts, aiops_buf *b, const char *key);
 
 /* Slurp the entry into l (zeroed); dedup = report each alert state once
  * (repeated notifications, polled lists).  0 or <0; close l either way. */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/alerts/alert_tok.h"
 #include "formats/alerts/alerts.h"
 #include "common/jdoc.h"
 
@@ -175,7 +176,191 @@ static int am_find(aiops_alert_list *l)
                            "%s: an object with \"alerts\", or an array of alerts", WHAT);
 }
 
-static const aiops_alert_list_spec am_spec = {WHAT, am_find, am_alert};
+/* --------------------------------------------------------- fast path
+ *
+ * Raw-text reads (aiops_parse_ctx.raw_text): a webhook payload or a
+ * /api/v2/alerts array read from its tokens straight into record text,
+ * no tree.  Anything this path does not read in am_alert's exact way (a
+ * single alert object, a number or null where a string or time goes, a
+ * value am_alert reports, a repeated member name anywhere, a tokenizer
+ * error) gives up for the whole document, which is then read as a tree
+ * as always: the same records and the same messages. */
+
+#define BAIL AIOPS_TOK_BAIL
+
+/* v2's status object after its '{': *suppressed, or BAIL. */
+static int fast_v2_status(aiops_jpull *p, int *suppressed)
+{
+    aiops_atok_names names = { .n = 0 };
+    aiops_err e;
+    size_t n;
+    int t;
+    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        const char *k = aiops_jpull_text(p, &n);
+        if (aiops_atok_name(&names, k, n))
+            return BAIL;
+        int is_state = strcmp(k, "state") == 0;
+        t = aiops_jpull_next(p, &e);
+        if (!is_state) {
+            if (aiops_atok_skip(p, t))
+                return BAIL;
+            continue;
+        }
+        if (t == AIOPS_JT_NULL)
+            continue;
+        if (t != AIOPS_JT_STR)
+            return BAIL;
+        const char *s = aiops_jpull_text(p, &n);
+        *suppressed = strcmp(s, "suppressed") == 0;
+        if (!*suppressed && strcmp(s, "active") && strcmp(s, "unprocessed"))
+            return BAIL;
+    }
+    return t == AIOPS_JT_OBJ_END ? 0 : BAIL;
+}
+
+/* One alert after its '{', its record added to l's pending ones. */
+static int fast_alert(aiops_alert_list *l, aiops_jpull *p, int v2)
+{
+    aiops_buf *str = &l->tmp[0], *labj = &l->tmp[1], *annj = &l->tmp[2], *out = &l->tmp[3];
+    aiops_atok_names names = { .n = 0 };
+    aiops_atok_map labels, ann;
+    aiops_alert a = { .source = "alertmanager", .state = "firing" };
+    size_t fp_off = 0, n;
+    int have_labels = 0, have_ann = 0, have_start = 0, have_fp = 0, have_status = 0;
+    int suppressed = 0, t;
+    double end = 0;
+    int have_end = 0;
+    aiops_err e;
+    str->n = labj->n = annj->n = out->n = 0;
+    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        const char *k = aiops_jpull_text(p, &n);
+        if (aiops_atok_name(&names, k, n))
+            return BAIL;
+        /* the member, by name: 1..6 read, 0 skipped */
+        int m = !strcmp(k, "status") ? 1 : !strcmp(k, "labels") ? 2
+              : !strcmp(k, "annotations") ? 3 : !strcmp(k, "startsAt") ? 4
+              : !strcmp(k, "endsAt") ? 5 : !strcmp(k, "fingerprint") ? 6 : 0;
+        t = aiops_jpull_next(p, &e);
+        if (m == 0) {
+            if (aiops_atok_skip(p, t))
+                return BAIL;
+            continue;
+        }
+        if (t == AIOPS_JT_NULL && (m == 3 || m == 5 || m == 6 || (m == 1 && v2)))
+            continue;                     /* absent, as jdoc reads null */
+        switch (m) {
+        case 1:
+            have_status = 1;
+            if (v2) {
+                if (t != AIOPS_JT_OBJ || fast_v2_status(p, &suppressed))
+                    return BAIL;
+                break;
+            }
+            if (t != AIOPS_JT_STR)
+                return BAIL;
+            k = aiops_jpull_text(p, &n);
+            if (!strcmp(k, "resolved"))
+                a.state = "resolved";
+            else if (strcmp(k, "firing"))
+                return BAIL;
+            break;
+        case 2:
+        case 3:
+            if (t != AIOPS_JT_OBJ ||
+                aiops_atok_strmap(p, m == 2 ? &labels : &ann, m == 2 ? labj : annj, str))
+                return BAIL;
+            have_labels |= m == 2;
+            have_ann |= m == 3;
+            break;
+        case 4:
+            if (aiops_atok_time(p, t, &a.start))
+                return BAIL;
+            have_start = 1;
+            break;
+        case 5:
+            if (aiops_atok_time(p, t, &end))
+                return BAIL;
+            have_end = 1;
+            break;
+        default:
+            if (t != AIOPS_JT_STR)
+                return BAIL;
+            k = aiops_jpull_text(p, &n);
+            fp_off = str->n;
+            aiops_buf_put(str, k, n + 1);
+            have_fp = 1;
+            break;
+        }
+    }
+    if (t != AIOPS_JT_OBJ_END || !have_labels || !have_start || (!v2 && !have_status) ||
+        str->oom)
+        return BAIL;
+    a.name = aiops_atok_get(&labels, str, "alertname", &n);
+    if (!a.name || n == 0)
+        return BAIL;
+    if (!strcmp(a.state, "resolved")) {
+        /* am_end: set, not Alertmanager's zero time, not before start */
+        if (!have_end || end < -62135596800.0 + 1 || end < a.start)
+            return BAIL;
+        a.end = end;
+        a.has_end = 1;
+    }
+    const char *service = aiops_atok_service(&labels, str);
+    size_t sevn = 0;
+    const char *severity = aiops_atok_get(&labels, str, "severity", &sevn);
+    char fp[17], key[AIOPS_ALERT_KEY];
+    const char *f = have_fp ? str->p + fp_off : fp;
+    if (!have_fp)
+        aiops_atok_fingerprint(&labels, str, fp);
+    aiops_alert_seen_key(f, a.state, a.start, key);
+    aiops_alert_text(out, &a, labj->p, labj->n, have_ann ? annj->p : NULL, annj->n, service,
+                     severity && sevn ? severity : NULL, f);
+    if (suppressed)
+        aiops_buf_put(out, ",\"suppressed\":true", 18);
+    if (out->oom)
+        return AIOPS_ENOMEM;
+    return aiops_alert_list_pend(l, a.has_end ? a.end : a.start, out, key);
+}
+
+/* A whole document: 0, BAIL, or <0. */
+static int am_fast(aiops_alert_list *l, aiops_jpull *p)
+{
+    aiops_atok_names names = { .n = 0 };
+    aiops_err e;
+    int t = aiops_jpull_next(p, &e), v2 = t == AIOPS_JT_ARR, found = 0, rc;
+    if (t != AIOPS_JT_OBJ && t != AIOPS_JT_ARR)
+        return BAIL;
+    while (!v2 && (t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        size_t n;
+        const char *k = aiops_jpull_text(p, &n);
+        if (aiops_atok_name(&names, k, n))
+            return BAIL;
+        int is_alerts = strcmp(k, "alerts") == 0;
+        t = aiops_jpull_next(p, &e);
+        if (!is_alerts) {
+            if (aiops_atok_skip(p, t))
+                return BAIL;
+            continue;
+        }
+        if (t != AIOPS_JT_ARR)
+            return BAIL;
+        found = 1;
+        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ)
+            if ((rc = fast_alert(l, p, 0)) != 0)
+                return rc;
+        if (t != AIOPS_JT_ARR_END)
+            return BAIL;
+    }
+    if (v2) {
+        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ)
+            if ((rc = fast_alert(l, p, 1)) != 0)
+                return rc;
+        return t == AIOPS_JT_ARR_END ? 0 : BAIL;
+    }
+    return t == AIOPS_JT_OBJ_END && found ? 0 : BAIL;
+}
+
+static const aiops_alert_list_spec am_spec = {WHAT, am_find, am_alert, am_fast};
 
 static int am_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {

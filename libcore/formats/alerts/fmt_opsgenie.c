@@ -240,7 +240,7 @@ static int og_find(aiops_alert_list *l)
     return rc;
 }
 
-static const aiops_alert_list_spec og_spec = {WHAT, og_find, og_alert};
+static const aiops_alert_list_spec og_spec = {WHAT, og_find, og_alert, NULL};
 
 static int og_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {

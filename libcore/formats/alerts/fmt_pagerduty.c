@@ -664,7 +664,7 @@ static int json_find(aiops_alert_list *l)
                            "%s: an object with \"incidents\", \"alerts\" or \"log_entries\"", WHAT);
 }
 
-static const aiops_alert_list_spec pd_json = {WHAT, json_find, json_alert};
+static const aiops_alert_list_spec pd_json = {WHAT, json_find, json_alert, NULL};
 
 /* ---------------------------------------------------------- interface */
 

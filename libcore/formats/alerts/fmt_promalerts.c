@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/alerts/alert_tok.h"
 #include "formats/alerts/alerts.h"
 #include "common/jdoc.h"
 
@@ -138,7 +139,156 @@ static int pa_find(aiops_alert_list *l)
     return rc;
 }
 
-static const aiops_alert_list_spec pa_spec = {WHAT, pa_find, pa_alert};
+/* --------------------------------------------------------- fast path
+ *
+ * Raw-text reads: a response read from its tokens straight into record
+ * text, as fmt_alertmanager.c does; anything pa_find or pa_alert would
+ * read another way or report (an API error, a number where a string
+ * goes, a repeated member name, both "data" and a bare "alerts") gives
+ * up for the whole response, which is then read as a tree. */
+
+#define BAIL AIOPS_TOK_BAIL
+
+/* One alert after its '{', its record added to l's pending ones. */
+static int pa_fast_alert(aiops_alert_list *l, aiops_jpull *p)
+{
+    aiops_buf *str = &l->tmp[0], *labj = &l->tmp[1], *annj = &l->tmp[2], *out = &l->tmp[3];
+    aiops_atok_names names = { .n = 0 };
+    aiops_atok_map labels, ann;
+    aiops_alert a = { .source = "prometheus" };
+    int have_labels = 0, have_ann = 0, have_start = 0, have_value = 0, t;
+    double value = 0;
+    size_t n;
+    aiops_err e;
+    str->n = labj->n = annj->n = out->n = 0;
+    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        const char *k = aiops_jpull_text(p, &n);
+        if (aiops_atok_name(&names, k, n))
+            return BAIL;
+        int m = !strcmp(k, "labels") ? 1 : !strcmp(k, "annotations") ? 2 : !strcmp(k, "state") ? 3
+              : !strcmp(k, "activeAt") ? 4 : !strcmp(k, "value") ? 5 : 0;
+        t = aiops_jpull_next(p, &e);
+        if (m == 0) {
+            if (aiops_atok_skip(p, t))
+                return BAIL;
+            continue;
+        }
+        if (t == AIOPS_JT_NULL && (m == 2 || m == 5))
+            continue;                     /* absent, as jdoc reads null */
+        if (m <= 2) {
+            if (t != AIOPS_JT_OBJ ||
+                aiops_atok_strmap(p, m == 1 ? &labels : &ann, m == 1 ? labj : annj, str))
+                return BAIL;
+            have_labels |= m == 1;
+            have_ann |= m == 2;
+        } else if (m == 4) {
+            if (aiops_atok_time(p, t, &a.start))
+                return BAIL;
+            have_start = 1;
+        } else {
+            if (t != AIOPS_JT_STR)
+                return BAIL;
+            k = aiops_jpull_text(p, &n);
+            if (m == 3) {
+                if (strcmp(k, "firing") && strcmp(k, "pending"))
+                    return BAIL;
+                a.state = k[0] == 'f' ? "firing" : "pending";
+            } else {
+                if (aiops_parse_double(k, n, &value))
+                    return BAIL;
+                have_value = 1;
+            }
+        }
+    }
+    if (t != AIOPS_JT_OBJ_END || !have_labels || !have_start || !a.state || str->oom)
+        return BAIL;
+    a.name = aiops_atok_get(&labels, str, "alertname", &n);
+    if (!a.name || n == 0)
+        return BAIL;
+    size_t sevn = 0;
+    const char *service = aiops_atok_service(&labels, str);
+    const char *severity = aiops_atok_get(&labels, str, "severity", &sevn);
+    char fp[17], key[AIOPS_ALERT_KEY];
+    aiops_atok_fingerprint(&labels, str, fp);
+    aiops_alert_seen_key(fp, a.state, a.start, key);
+    aiops_alert_text(out, &a, labj->p, labj->n, have_ann ? annj->p : NULL, annj->n, service,
+                     severity && sevn ? severity : NULL, fp);
+    if (have_value) {
+        aiops_buf_put(out, ",\"value\":", 9);
+        aiops_buf_num(out, value);        /* NaN, +Inf, -Inf as strings, as pa_value */
+    }
+    if (out->oom)
+        return AIOPS_ENOMEM;
+    return aiops_alert_list_pend(l, a.start, out, key);
+}
+
+/* The alerts array after its '['. */
+static int pa_fast_alerts(aiops_alert_list *l, aiops_jpull *p)
+{
+    aiops_err e;
+    int t, rc;
+    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ)
+        if ((rc = pa_fast_alert(l, p)) != 0)
+            return rc;
+    return t == AIOPS_JT_ARR_END ? 0 : BAIL;
+}
+
+/* A whole response: 0, BAIL, or <0. */
+static int pa_fast(aiops_alert_list *l, aiops_jpull *p)
+{
+    aiops_atok_names names = { .n = 0 };
+    aiops_err e;
+    int t = aiops_jpull_next(p, &e), data = 0, top = 0, found = 0, rc;
+    size_t n;
+    if (t != AIOPS_JT_OBJ)
+        return BAIL;
+    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+        const char *k = aiops_jpull_text(p, &n);
+        if (aiops_atok_name(&names, k, n))
+            return BAIL;
+        int m = !strcmp(k, "status") ? 1 : !strcmp(k, "data") ? 2 : !strcmp(k, "alerts") ? 3 : 0;
+        t = aiops_jpull_next(p, &e);
+        if (m == 1 && t == AIOPS_JT_STR && !strcmp(aiops_jpull_text(p, NULL), "error"))
+            return BAIL;                  /* the API's error: pa_api_error */
+        if (m <= 1) {
+            if (aiops_atok_skip(p, t))
+                return BAIL;
+            continue;
+        }
+        if (data || top || t != (m == 2 ? AIOPS_JT_OBJ : AIOPS_JT_ARR))
+            return BAIL;                  /* pa_find reads only data.alerts then */
+        if (m == 3) {
+            top = 1;
+            if ((rc = pa_fast_alerts(l, p)) != 0)
+                return rc;
+            continue;
+        }
+        data = 1;
+        aiops_atok_names dn = { .n = 0 };
+        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
+            k = aiops_jpull_text(p, &n);
+            if (aiops_atok_name(&dn, k, n))
+                return BAIL;
+            int is_alerts = !strcmp(k, "alerts");
+            t = aiops_jpull_next(p, &e);
+            if (!is_alerts) {
+                if (aiops_atok_skip(p, t))
+                    return BAIL;
+                continue;
+            }
+            if (t != AIOPS_JT_ARR)
+                return BAIL;
+            found = 1;
+            if ((rc = pa_fast_alerts(l, p)) != 0)
+                return rc;
+        }
+        if (t != AIOPS_JT_OBJ_END)
+            return BAIL;
+    }
+    return t == AIOPS_JT_OBJ_END && (data ? found : top) ? 0 : BAIL;
+}
+
+static const aiops_alert_list_spec pa_spec = {WHAT, pa_find, pa_alert, pa_fast};
 
 static int pa_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {

@@ -113,21 +113,32 @@ typedef struct ev_text {
     char object[320], service[256], severity[16];
 } ev_text;
 
+/* s (NULL: "") into buf[0..cap) from pos, cut to fit: the end. */
+static size_t put_cut(char *buf, size_t pos, size_t cap, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > cap - 1 - pos)
+        n = cap - 1 - pos;
+    memcpy(buf + pos, s ? s : "", n);
+    buf[pos + n] = '\0';
+    return pos + n;
+}
+
 static void describe(const involved *in, const char *type, ev_text *t)
 {
     size_t i = 0;
     t->object[0] = t->service[0] = t->severity[0] = '\0';
     for (; in->kind && in->kind[i] && i + 1 < sizeof t->object; i++)
         t->object[i] = (char)tolower((unsigned char)in->kind[i]);
-    if (in->name)
-        snprintf(t->object + i, sizeof t->object - i, "%s%s", i ? "/" : "", in->name);
-    else
-        t->object[i] = '\0';
+    t->object[i] = '\0';
+    if (in->name)    /* "<kind>/<name>", or the name alone */
+        put_cut(t->object, i ? put_cut(t->object, i, sizeof t->object, "/") : 0,
+                sizeof t->object, in->name);
     /* cluster-scoped objects (nodes) belong to no service */
     if (in->name && in->ns && in->ns[0])
         aiops_obs_workload(in->name, in->kind, t->service, sizeof t->service);
     /* Kubernetes' own spelling: "Normal", "Warning" */
-    snprintf(t->severity, sizeof t->severity, "%s", type ? type : "");
+    put_cut(t->severity, 0, sizeof t->severity, type);
 }
 
 static int load_event(aiops_jdoc *w, aiops_obs_queue *q, json_t *ev)
@@ -214,7 +225,7 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
  * A watch line of the usual shape, {"type":"ADDED"|"MODIFIED","object":
  * {a core/v1 Event}}, read from its tokens straight into record text
  * (aiops_obs_spec.fast_line, raw-text reads).  Anything this path does
- * not read in load_event's exact way (regarding, series, note, the
+ * not read in load_event's exact way (regarding, note, the
  * deprecated* members, null, a member it does not know, a repeated name,
  * an epoch-number time, a syntax error) returns 0 having pushed nothing,
  * and the line is read as a tree as always. */
@@ -224,9 +235,9 @@ static int load_top(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 typedef struct kfast {
     aiops_jpull *p;
     aiops_buf *tmp;          /* the strings, NUL-terminated; offsets below */
-    size_t kind, name, ns, mdns, reason, msg, type, last, event, first, created;
-    int64_t count;
-    int has_count, has_involved;
+    size_t kind, name, ns, mdns, reason, msg, type, last, event, first, created, series_last;
+    int64_t count, series_count;
+    int has_count, has_involved, has_series_count;
 } kfast;
 
 #define NONE ((size_t)-1)
@@ -282,9 +293,32 @@ static int meta_member(void *self, void *ctx, unsigned i, aiops_err *err)
     return i == 0 ? kstr(k, &k->mdns) : i == 1 ? kstr(k, &k->created) : kskip(k);
 }
 
+/* core/v1 EventSeries: {count, lastObservedTime} */
+static const char *const series_names[] = { "count", "lastObservedTime", "state", NULL };
+
+/* A count the way read_count reads one (AIOPS_JDOC_INTTEXT): 0 or BAIL. */
+static int kcount(kfast *k, int64_t *count, int *have)
+{
+    aiops_err e;
+    int t = aiops_jpull_next(k->p, &e);
+    if (t == AIOPS_JT_NULL)
+        return 0;
+    *have = 1;
+    return aiops_tok_int(k->p, t, count) ? BAIL : 0;
+}
+
+static int series_member(void *self, void *ctx, unsigned i, aiops_err *err)
+{
+    kfast *k = self;
+    (void)ctx;
+    (void)err;
+    return i == 0 ? kcount(k, &k->series_count, &k->has_series_count)
+           : i == 1 ? kstr(k, &k->series_last) : kskip(k);
+}
+
 static const char *const event_names[] = {
     "involvedObject", "reason", "message", "type", "count", "lastTimestamp", "eventTime",
-    "firstTimestamp", "metadata", "apiVersion", "kind", "source", "reportingComponent",
+    "firstTimestamp", "metadata", "series", "apiVersion", "kind", "source", "reportingComponent",
     "reportingInstance", "action", "related", NULL
 };
 
@@ -296,21 +330,20 @@ static int event_member(void *self, void *ctx, unsigned i, aiops_err *err)
     aiops_err e;
     int t;
     switch (i) {
-    case 0: case 8:
-        if (aiops_jpull_next(k->p, &e) != AIOPS_JT_OBJ)
+    case 0: case 8: case 9:
+        t = aiops_jpull_next(k->p, &e);
+        if (i == 9 && t == AIOPS_JT_NULL)
+            return 0;                    /* no series: a singleton Event */
+        if (t != AIOPS_JT_OBJ)
             return BAIL;
         k->has_involved |= i == 0;
         return i == 0 ? kmembers(k, involved_names, involved_member)
-                      : kmembers(k, meta_names, meta_member);
+               : i == 8 ? kmembers(k, meta_names, meta_member)
+                        : kmembers(k, series_names, series_member);
     case 1: return kstr(k, &k->reason);
     case 2: return kstr(k, &k->msg);
     case 3: return kstr(k, &k->type);
-    case 4:
-        t = aiops_jpull_next(k->p, &e);
-        if (t == AIOPS_JT_NULL)
-            return 0;
-        k->has_count = 1;
-        return aiops_tok_int(k->p, t, &k->count) ? BAIL : 0;
+    case 4: return kcount(k, &k->count, &k->has_count);
     case 5: return kstr(k, &k->last);
     case 6: return kstr(k, &k->event);
     case 7: return kstr(k, &k->first);
@@ -323,7 +356,7 @@ static int fast_watch(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp)
     aiops_err e;
     kfast k = { .p = p, .tmp = tmp, .kind = NONE, .name = NONE, .ns = NONE, .mdns = NONE,
                 .reason = NONE, .msg = NONE, .type = NONE, .last = NONE, .event = NONE,
-                .first = NONE, .created = NONE };
+                .first = NONE, .created = NONE, .series_last = NONE };
     size_t n;
     if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || aiops_jpull_next(p, &e) != AIOPS_JT_KEY ||
         strcmp(aiops_jpull_text(p, NULL), "type") != 0 || aiops_jpull_next(p, &e) != AIOPS_JT_STR)
@@ -337,8 +370,12 @@ static int fast_watch(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *tmp)
         !k.has_involved)
         return 0;
     /* the first time present, as first_time reads it */
-    size_t t = k.last != NONE ? k.last : k.event != NONE ? k.event
-             : k.first != NONE ? k.first : k.created;
+    size_t t = k.series_last != NONE ? k.series_last : k.last != NONE ? k.last
+             : k.event != NONE ? k.event : k.first != NONE ? k.first : k.created;
+    if (k.has_series_count) {            /* series.count first, as read_count */
+        k.count = k.series_count;
+        k.has_count = 1;
+    }
     double ts;
     int64_t i;
     if (t == NONE)

@@ -14,9 +14,11 @@
  * failed shards is an error: its hits are incomplete.
  * Searches are sorted however the query asked (often newest first), so
  * `ordered = 0`: the reader sorts. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "formats/obs.h"
 
 static const char *const msg_keys[] = { "message", "log", "msg", "MESSAGE", NULL };
@@ -139,12 +141,129 @@ static int load_value(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
     return aiops_obs_each(w, q, v, NULL, load_object);
 }
 
+/* An NDJSON line of the usual shape read from its tokens without a
+ * tree (aiops_obs_spec.fast_flat, raw-text reads): a hit whose first
+ * member is one of the hit's own (_index, _id, _source, ...), or a bare
+ * document.  The document is flattened from its tokens
+ * (aiops_obs_flat_tokens) and made a log record by the rules of
+ * aiops_obs_object_log.  Anything the tree path reads another way or
+ * reports (a response, an API error, a missing or non-string time, a
+ * number or epoch text as the time, arrays of other than plain scalars,
+ * a repeated name, invalid UTF-8, a syntax error) returns 0 and the line
+ * is read by load_value as always. */
+/* Members of a line's top that make it a response, an API error or a
+ * hit (after the time keys in the watch list of a bare document). */
+static const char *const doc_watch[] = { "@timestamp", "timestamp", "time", "ts", "date",
+                                         "hits", "_source", "_index", "error", "status", NULL };
+#define NTS 5
+
+/* The object just opened (or its first key read) flattened into f as a
+ * log shipper's document, its time found: 1, 0 to give up, <0. */
+static int fast_source(aiops_jpull *p, aiops_obs_flat *f, const char *const *watch, int *seen,
+                       int key_read, double *ts, const char **tkey)
+{
+    aiops_err e;
+    int rc = aiops_obs_flat_tokens(p, f, NULL, watch, seen, key_read, &e);
+    if (rc <= 0)
+        return rc;
+    for (size_t i = 0; i < NTS; i++) {
+        if (!seen[i])
+            continue;
+        size_t n;
+        int64_t iv;
+        const char *t = seen[i] == 2 ? aiops_obs_flat_get(f, ts_keys[i], &n) : NULL;
+        /* only RFC 3339 text: numbers and digit strings are epochs, whose
+         * unit the tree path decides */
+        if (!t || aiops_parse_int64(t, n, &iv) == 0 || aiops_parse_time(t, n, ts) < 0 ||
+            !isfinite(*ts))
+            return 0;
+        *tkey = ts_keys[i];
+        return 1;
+    }
+    return 0;            /* no time: the tree path's message */
+}
+
+static int is_hit_member(const char *k, size_t n)
+{
+    static const char *const hit[] = { "_index", "_id", "_source", "_type", "_score",
+                                       "_routing", "_version", "_seq_no", "_primary_term",
+                                       "sort", "fields", "highlight", "_ignored", NULL };
+    for (size_t i = 0; hit[i]; i++)
+        if (strlen(hit[i]) == n && memcmp(hit[i], k, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int fast_es(aiops_jpull *p, aiops_obs_queue *q, aiops_obs_flat *f)
+{
+    aiops_err e;
+    int seen[12] = { 0 }, rc = 0, t;
+    char index[256];
+    size_t index_len = 0;
+    const char *tkey = NULL, *k;
+    double ts = 0;
+    size_t n, nk = 0;
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || aiops_jpull_next(p, &e) != AIOPS_JT_KEY)
+        return 0;
+    k = aiops_jpull_text(p, &n);
+    if (!is_hit_member(k, n)) {
+        /* a bare document: the line's object, none of a response's, an
+         * error's or a hit's members in it */
+        if ((rc = fast_source(p, f, doc_watch, seen, 1, &ts, &tkey)) <= 0)
+            return rc;
+        if (seen[NTS] || seen[NTS + 1] || seen[NTS + 2] || (seen[NTS + 3] && seen[NTS + 4]) ||
+            aiops_jpull_next(p, &e) != AIOPS_JT_END)
+            return 0;
+        aiops_obs_flat_del(f, tkey);
+        return aiops_obs_flat_log(f, q, ts);
+    }
+    /* a hit: _source flattened, _index kept, the rest checked and skipped */
+    int have_src = 0, have_index = 0;
+    uint64_t names[16];
+    for (t = AIOPS_JT_KEY; t == AIOPS_JT_KEY; t = aiops_jpull_next(p, &e)) {
+        k = aiops_jpull_text(p, &n);
+        uint64_t h = aiops_fnv1a(AIOPS_FNV_OFFSET, k, n);
+        if (nk == sizeof names / sizeof *names)
+            return 0;
+        for (size_t i = 0; i < nk; i++)
+            if (names[i] == h)
+                return 0;        /* repeated (or a hash collision): the tree */
+        names[nk++] = h;
+        if (n == 7 && !memcmp(k, "_source", 7)) {
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ ||
+                (rc = fast_source(p, f, ts_keys, seen, 0, &ts, &tkey)) <= 0)
+                return rc < 0 ? rc : 0;
+            have_src = 1;
+        } else if (n == 6 && !memcmp(k, "_index", 6)) {
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+                return 0;
+            k = aiops_jpull_text(p, &n);
+            if (n >= sizeof index)
+                return 0;
+            memcpy(index, k, n);
+            index_len = n;
+            have_index = 1;
+        } else if ((n == 4 && !memcmp(k, "hits", 4)) || (n == 5 && !memcmp(k, "error", 5))) {
+            return 0;
+        } else if ((t = aiops_jpull_next(p, &e)) < 0 || aiops_obs_skip_unique(p, t, &e) != 0) {
+            return 0;
+        }
+    }
+    if (t != AIOPS_JT_OBJ_END || !have_src || aiops_jpull_next(p, &e) != AIOPS_JT_END)
+        return 0;
+    aiops_obs_flat_del(f, tkey);
+    if (have_index && aiops_obs_flat_set(f, "_index", 6, index, index_len))
+        return AIOPS_ENOMEM;
+    return aiops_obs_flat_log(f, q, ts);
+}
+
 static const aiops_obs_spec spec = {
     .mode = AIOPS_OBS_AUTO,
     .msgkeys = msg_keys,
     .what = "an Elasticsearch search response, hit or document (JSON)",
     .sort = 0,
     .load = load_value,
+    .fast_flat = fast_es,
 };
 
 static int es_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

@@ -23,6 +23,9 @@
 typedef struct fb_state {
     aiops_obs_doc doc;       /* line mode: parsing and UTF-8 repair */
     aiops_obs_queue q;       /* records of the current line */
+    aiops_jpull *fast;       /* raw-text reads: the fast path's tokenizer */
+    aiops_jpull_mem line;
+    aiops_obs_flat flat;
 } fb_state;
 
 static const char *const msg_keys[] = { "log", "message", "msg", "MESSAGE", NULL };
@@ -145,6 +148,75 @@ static int load_fluentd(fb_state *st, aiops_parse_ctx *ctx, char *line, size_t l
     return rc < 0 ? rc : 0;
 }
 
+/* A time as the tree path reads it (aiops_jdoc_epoch_value) from a
+ * value's text: kind 2 a string, 3 an integer, 4 a real.  0 or <0. */
+static int fast_time(const char *v, size_t n, int kind, double *ts)
+{
+    aiops_err e;
+    aiops_jdoc w;
+    memset(&w, 0, sizeof w);
+    w.err = &e;
+    w.file = "";
+    json_t *j = kind == 2 ? json_stringn_nocheck(v, n)
+              : kind == 3 ? json_integer(strtoll(v, NULL, 10))
+              : kind == 4 ? json_real(strtod(v, NULL)) : NULL;
+    int rc = j ? aiops_jdoc_epoch_value(&w, j, ts) : -1;
+    json_decref(j);
+    return rc;
+}
+
+/* A line of the usual shapes, {record with a time key} (json_lines) or
+ * [time, {record}] (time a number or text), read from its tokens without
+ * a tree when records are raw text: the record flattened
+ * (aiops_obs_flat_tokens) and made a log record by the rules of
+ * aiops_obs_object_log.  1 done; 0 when the line is of another shape or
+ * holds anything the tree path reads another way or reports (an array
+ * of other than plain scalars, a repeated name, invalid UTF-8, a time
+ * that is no time, a syntax error): it is then read as always; <0. */
+static int fast_line(fb_state *st, char *line, size_t len)
+{
+    aiops_jpull *p = st->fast;
+    aiops_obs_flat *f = &st->flat;
+    aiops_err e;
+    int seen[5] = { 0 }, t, rc = 0;
+    double ts = 0;
+    st->line = (aiops_jpull_mem){ line, len, 0, 0 };
+    aiops_jpull_reset(p, aiops_jpull_mem_read, &st->line);
+    aiops_obs_flat_clear(f);
+    if ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ) {
+        if ((rc = aiops_obs_flat_tokens(p, f, NULL, time_keys, seen, 0, &e)) <= 0)
+            return rc;
+        size_t i = 0, n = 0;
+        while (time_keys[i] && !seen[i])
+            i++;
+        const char *v = time_keys[i] && seen[i] > 1 ? aiops_obs_flat_get(f, time_keys[i], &n)
+                                                    : NULL;
+        if (!v || fast_time(v, n, seen[i], &ts) < 0 || aiops_jpull_next(p, &e) != AIOPS_JT_END)
+            return 0;
+        aiops_obs_flat_del(f, time_keys[i]);
+        return aiops_obs_flat_log(f, &st->q, ts);
+    }
+    if (t != AIOPS_JT_ARR)
+        return 0;
+    t = aiops_jpull_next(p, &e);
+    if (t == AIOPS_JT_NUM || t == AIOPS_JT_STR) {
+        size_t n;
+        const char *v = aiops_jpull_text(p, &n);
+        int kind = t == AIOPS_JT_STR ? 2
+                 : memchr(v, '.', n) || memchr(v, 'e', n) || memchr(v, 'E', n) ? 4 : 3;
+        if (fast_time(v, n, kind, &ts) < 0)
+            return 0;
+    } else {
+        return 0;
+    }
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ ||
+        (rc = aiops_obs_flat_tokens(p, f, NULL, NULL, NULL, 0, &e)) <= 0)
+        return 0 > rc ? rc : 0;
+    if (aiops_jpull_next(p, &e) != AIOPS_JT_ARR_END || aiops_jpull_next(p, &e) != AIOPS_JT_END)
+        return 0;
+    return aiops_obs_flat_log(f, &st->q, ts);
+}
+
 static int load_line(fb_state *st, aiops_parse_ctx *ctx, char *line, size_t len, aiops_err *err)
 {
     size_t p = 0;
@@ -154,7 +226,14 @@ static int load_line(fb_state *st, aiops_parse_ctx *ctx, char *line, size_t len,
         return load_fluentd(st, ctx, line, len, err);
     json_t *v;
     aiops_jdoc w;
-    int rc = aiops_obs_doc_parse(&st->doc, line, len, aiops_stream_lineno(ctx->stream), &v, &w,
+    int rc;
+    if (st->fast && (rc = fast_line(st, line, len)) != 0) {
+        if (rc > 0)
+            return 0;
+        return aiops_parse_fail(ctx, err, rc, "%s",
+                                rc == AIOPS_EIO ? st->q.failed.msg : "out of memory");
+    }
+    rc = aiops_obs_doc_parse(&st->doc, line, len, aiops_stream_lineno(ctx->stream), &v, &w,
                                  err);
     if (rc < 0)
         return rc;
@@ -170,6 +249,8 @@ static void fb_close(void *state)
         return;
     aiops_obs_doc_close(&st->doc);
     aiops_obs_queue_free(&st->q);
+    aiops_jpull_free(st->fast);
+    aiops_obs_flat_free(&st->flat);
     free(st);
 }
 
@@ -183,6 +264,11 @@ static int fb_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
     aiops_obs_doc_open(&st->doc, ctx, AIOPS_OBS_LINES, msg_keys, err);
     st->q.text = ctx->raw_text;
     st->doc.what = "a Fluent Bit JSON record";
+    if (ctx->raw_text && !(st->fast = aiops_jpull_new(aiops_jpull_mem_read, &st->line, NULL))) {
+        fb_close(st);
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0,
+                             "out of memory");
+    }
     *state = st;
     return 0;
 }

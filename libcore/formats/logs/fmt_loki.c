@@ -41,33 +41,50 @@ static int add_labels(aiops_jdoc *w, json_t *src, json_t *labels)
 
 /* The log record of a line with its labels (text: the line; tid, sid:
  * >= 65 bytes for ids found in it). */
-static void fill_log(aiops_obs_log *l, json_t *labels, const char *text, size_t n, char *tid,
-                     char *sid)
+static void fill_log(aiops_obs_log *l, const aiops_obs_flat *labels, const char *text, size_t n,
+                     char *tid, char *sid)
 {
-    const char *lv = aiops_obs_first(labels, level_keys, NULL);
+    const char *lv = aiops_obs_flat_first(labels, level_keys, NULL);
     *l = (aiops_obs_log){
-        .service = aiops_obs_service(labels),
+        .service = aiops_obs_flat_service(labels),
         .level = lv ? aiops_obs_level_name(lv, strlen(lv)) : NULL,
         .msg = text,
         .msg_len = n,
-        .labels = labels,
-        .trace_id = aiops_obs_find_id(labels, trace_keys, text, n, tid),
-        .span_id = aiops_obs_find_id(labels, span_keys, text, n, sid),
+        .flat_labels = labels,
+        .trace_id = aiops_obs_flat_first(labels, trace_keys, NULL),
+        .span_id = aiops_obs_flat_first(labels, span_keys, NULL),
     };
+    if (!l->trace_id && aiops_obs_text_id(text, n, trace_keys, tid))
+        l->trace_id = tid;
+    if (!l->span_id && aiops_obs_text_id(text, n, span_keys, sid))
+        l->span_id = sid;
     if (!l->level)
         l->level = aiops_obs_level_text(text, n);
 }
 
-/* One line with its labels into the queue. */
+/* One line with its labels (string members, in order) into the queue. */
 static int emit(aiops_jdoc *w, aiops_obs_queue *q, double ts, json_t *labels, json_t *line)
 {
     char tid[65], sid[65];
-    const char *text = json_string_value(line);
+    const char *text = json_string_value(line), *k;
     size_t n = json_string_length(line);
+    aiops_obs_flat f = { 0 };
     aiops_obs_log l;
-    fill_log(&l, labels, text, n, tid, sid);
-    l.bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0;
-    return aiops_obs_push_log(w, q, ts, &l);
+    json_t *v;
+    int rc = 0;
+    json_object_foreach(labels, k, v)
+        if ((rc = aiops_obs_flat_set(&f, k, strlen(k), json_string_value(v),
+                                     json_string_length(v))))
+            break;
+    if (rc)
+        rc = aiops_jdoc_fail(w, AIOPS_ENOMEM, "out of memory");
+    else {
+        fill_log(&l, &f, text, n, tid, sid);
+        l.bad_utf8 = w->repaired ? aiops_obs_count_fffd(text, n) : 0;
+        rc = aiops_obs_push_log(w, q, ts, &l);
+    }
+    aiops_obs_flat_free(&f);
+    return rc;
 }
 
 /* --------------------------------------------------- logcli jsonl */
@@ -96,71 +113,71 @@ static int load_jsonl(aiops_jdoc *w, aiops_obs_queue *q, json_t *v)
 /* A logcli line in its plain shape, {"labels":{"k":"v",...},"line":"...",
  * "timestamp":"<RFC 3339>"} (members in any order, labels optional), read
  * from its tokens without a tree: the fast path of raw-text reads
- * (aiops_obs_spec.fast_line).  Anything else (other members, repeated
- * names, other types, epoch-number times, invalid UTF-8, a syntax error)
- * returns 0 and the line is read by load_jsonl as always. */
-static int fast_jsonl(aiops_jpull *p, aiops_obs_queue *q, aiops_buf *line)
+ * (aiops_obs_spec.fast_flat; the labels go into f, the line into f->val).
+ * Anything else (other members, repeated names, other types, epoch-number
+ * times, invalid UTF-8, a syntax error, more than AIOPS_OBS_FLAT_MAX
+ * labels) returns 0 and the line is read by load_jsonl as always. */
+static int fast_jsonl(aiops_jpull *p, aiops_obs_queue *q, aiops_obs_flat *f)
 {
     aiops_err e;
-    json_t *labels = NULL;
     const char *s;
     size_t n;
     double ts = 0;
-    int rc = 0, tok, have_line = 0, have_ts = 0, have_labels = 0;
+    int tok, have_line = 0, have_ts = 0, have_labels = 0;
     if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ)
         return 0;
+    f->val.n = 0;
     while ((tok = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
         s = aiops_jpull_text(p, &n);
         if (n == 4 && !memcmp(s, "line", 4) && !have_line) {
             if (aiops_jpull_next(p, &e) != AIOPS_JT_STR)
-                goto out;
+                return 0;
             s = aiops_jpull_text(p, &n);
-            aiops_buf_put(line, s, n);
+            aiops_buf_put(&f->val, s, n);
             have_line = 1;
         } else if (n == 9 && !memcmp(s, "timestamp", 9) && !have_ts) {
             int64_t i;
             if (aiops_jpull_next(p, &e) != AIOPS_JT_STR)
-                goto out;
+                return 0;
             s = aiops_jpull_text(p, &n);
             if (aiops_parse_int64(s, n, &i) == 0 || aiops_parse_time(s, n, &ts) < 0 ||
                 !isfinite(ts))
-                goto out;
+                return 0;
             have_ts = 1;
         } else if (n == 6 && !memcmp(s, "labels", 6) && !have_labels) {
             have_labels = 1;
-            if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ || !(labels = json_object()))
-                goto out;
+            if (aiops_jpull_next(p, &e) != AIOPS_JT_OBJ)
+                return 0;
             while ((tok = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-                char key[256];
                 s = aiops_jpull_text(p, &n);
-                if (n >= sizeof key)
-                    goto out;
-                memcpy(key, s, n + 1);
-                if (json_object_get(labels, key) || aiops_jpull_next(p, &e) != AIOPS_JT_STR)
-                    goto out;
+                /* the name is kept in f->name while the value is read */
+                f->name.n = 0;
+                aiops_buf_put(&f->name, s, n);
+                if (f->name.oom || f->n >= AIOPS_OBS_FLAT_MAX ||
+                    aiops_obs_flat_get(f, f->name.p, NULL) ||
+                    aiops_jpull_next(p, &e) != AIOPS_JT_STR)
+                    return f->name.oom ? AIOPS_ENOMEM : 0;
                 s = aiops_jpull_text(p, &n);
-                json_t *v = json_stringn_nocheck(s, n);
-                if (!v || json_object_set_new_nocheck(labels, key, v))
-                    goto out;
+                if (aiops_obs_flat_set(f, f->name.p, f->name.n, s, n))
+                    return AIOPS_ENOMEM;
             }
             if (tok != AIOPS_JT_OBJ_END)
-                goto out;
+                return 0;
         } else {
-            goto out;
+            return 0;
         }
     }
-    if (tok != AIOPS_JT_OBJ_END || !have_line || !have_ts || aiops_jpull_next(p, &e) != AIOPS_JT_END ||
-        line->oom || (!labels && !(labels = json_object())))
-        goto out;
+    if (tok != AIOPS_JT_OBJ_END || !have_line || !have_ts ||
+        aiops_jpull_next(p, &e) != AIOPS_JT_END)
+        return 0;
+    if (f->val.oom)
+        return AIOPS_ENOMEM;
     char tid[65], sid[65];
     aiops_obs_log l;
-    fill_log(&l, labels, line->n ? line->p : "", line->n, tid, sid);
+    fill_log(&l, f, f->val.n ? f->val.p : "", f->val.n, tid, sid);
     aiops_obs_log_text(&q->scratch, &l);
-    rc = aiops_obs_queue_push_scratch(q, AIOPS_R_LOG, ts);
-    rc = rc < 0 ? rc : 1;
-out:
-    json_decref(labels);
-    return rc;
+    int rc = aiops_obs_queue_push_scratch(q, AIOPS_R_LOG, ts);
+    return rc < 0 ? rc : 1;
 }
 
 /* ----------------------------------------------- query_range response */
@@ -316,7 +333,7 @@ static const aiops_obs_spec spec = {
     .what = "a Loki logcli JSON line or query_range JSON document",
     .sort = 0,
     .load = load_value_top,
-    .fast_line = fast_jsonl,
+    .fast_flat = fast_jsonl,
 };
 
 static int loki_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)

@@ -198,12 +198,48 @@ static void test_put_empty(void **st)
     aiops_buf_free(&b);
 }
 
+
+/* The escaper copies runs 8 bytes at a time: every byte value at every
+ * place in a run gives what a byte-by-byte escape gives. */
+static void test_escape_runs(void **st)
+{
+    (void)st;
+    char in[40], out[6 * sizeof in + 1], want[6 * sizeof in + 1];
+    for (int c = 0; c < 256; c++) {
+        for (size_t at = 0; at < 20; at++) {
+            size_t n = 20 + at % 7;
+            memset(in, 'a', sizeof in);
+            in[at] = (char)c;
+            in[n - 1] = at % 2 ? '\xc3' : 'z';
+            size_t w = 0;
+            for (size_t i = 0; i < n; i++) {
+                unsigned char u = (unsigned char)in[i];
+                if (u == '"' || u == '\\') {
+                    want[w++] = '\\';
+                    want[w++] = (char)u;
+                } else if (u == '\n' || u == '\t' || u == '\r') {
+                    want[w++] = '\\';
+                    want[w++] = u == '\n' ? 'n' : u == '\t' ? 't' : 'r';
+                } else if (u < 0x20) {
+                    w += (size_t)snprintf(want + w, 7, "\\u%04x", u);
+                } else {
+                    want[w++] = (char)u;
+                }
+            }
+            want[w] = '\0';
+            assert_int_equal(aiops_json_escape(in, n, out), w);
+            assert_memory_equal(out, want, w + 1);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_and_str),
         cmocka_unit_test(test_put_keeps_bytes_across_growth),
         cmocka_unit_test(test_jstr_escapes),
+        cmocka_unit_test(test_escape_runs),
         cmocka_unit_test(test_jstrn_embedded_nul),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_printf),

@@ -391,6 +391,128 @@ static void test_queue_spill(void **state)
     unsetenv("TMPDIR");
 }
 
+
+/* One pass over the text gives what a pass per key gave: the first key
+ * of the list found anywhere, at its first place. */
+static void test_ids_one_pass(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"trace_id", "traceID", "traceId", NULL};
+    static const char *const mixed[] = {"span", "id", NULL};    /* no common first byte */
+    char buf[65];
+    const char *t = "traceId=c traceID=b traceId=d";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 1);
+    assert_string_equal(buf, "b");
+    t = "trace trace_ traceID=! traceID=ok trace_id";   /* prefixes, a bad id, then one */
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 2);
+    assert_string_equal(buf, "ok");
+    t = "traceId=x trace_id=y trace_id=z";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 1);
+    assert_string_equal(buf, "y");
+    t = "id=7 span=s";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), mixed, buf), 1);
+    assert_string_equal(buf, "s");
+    t = "trace_i";
+    assert_int_equal(aiops_obs_text_id(t, strlen(t), keys, buf), 0);
+    assert_int_equal(aiops_obs_text_id("", 0, keys, buf), 0);
+}
+
+/* The flat object: set in order, set again in place, get, delete, text. */
+static void test_flat(void **state)
+{
+    (void)state;
+    aiops_obs_flat f = {0};
+    aiops_buf b = {0};
+    assert_int_equal(aiops_obs_flat_set(&f, "a", 1, "1", 1), 0);
+    assert_int_equal(aiops_obs_flat_set(&f, "b.c", 3, "x\"y", 3), 0);
+    assert_int_equal(aiops_obs_flat_set(&f, "a", 1, "2", 1), 0);    /* in place */
+    assert_int_equal(f.n, 2);
+    size_t n = 0;
+    assert_string_equal(aiops_obs_flat_get(&f, "a", &n), "2");
+    assert_int_equal(n, 1);
+    assert_null(aiops_obs_flat_get(&f, "b", NULL));
+    assert_int_equal(aiops_obs_flat_json(&b, &f), 2);
+    assert_string_equal(b.p, "{\"a\":\"2\",\"b.c\":\"x\\\"y\"}");
+    aiops_obs_flat_del(&f, "a");
+    assert_null(aiops_obs_flat_get(&f, "a", NULL));
+    assert_int_equal(aiops_obs_flat_set(&f, "a", 1, "3", 1), 0);    /* after: at the end */
+    b.n = 0;
+    aiops_obs_flat_json(&b, &f);
+    assert_string_equal(b.p, "{\"b.c\":\"x\\\"y\",\"a\":\"3\"}");
+    aiops_obs_flat_del(&f, "a");
+    aiops_obs_flat_del(&f, "b.c");
+    b.n = 0;
+    assert_int_equal(aiops_obs_flat_json(&b, &f), 0);
+    assert_int_equal(b.n, 0);
+    assert_null(aiops_obs_flat_service(&f));
+    aiops_obs_flat_clear(&f);
+    aiops_obs_flat_set(&f, "service.name", 12, "unknown_service:go", 18);
+    aiops_obs_flat_set(&f, "kubernetes.container_name", 25, "web", 3);
+    aiops_obs_flat_set(&f, "level", 5, "", 0);
+    aiops_obs_flat_set(&f, "severity", 8, "warn", 4);
+    assert_string_equal(aiops_obs_flat_service(&f), "web");
+    static const char *const lv[] = {"level", "severity", NULL};
+    const char *used = NULL;
+    assert_string_equal(aiops_obs_flat_first(&f, lv, &used), "warn");
+    assert_string_equal(used, "severity");
+    aiops_obs_flat_free(&f);
+    aiops_buf_free(&b);
+}
+
+/* Flattening tokens gives aiops_obs_flatten's members, in its order, or
+ * gives up (0) where the tree's text would differ. */
+static void test_flat_tokens(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc;
+        int rc;
+    } cases[] = {
+        {"{\"a\":{\"b\":{\"c\":\"x\"},\"n\":1.50,\"i\":-0,\"e\":2E2,\"t\":true,\"f\":false},"
+         "\"l\":[1,\"y\",null,false],\"z\":null,\"e\":{},\"a.n\":\"again\",\"u\":\"\\u00e9\\n\"}", 1},
+        {"{\"l\":[1.5]}", 0},
+        {"{\"l\":[\"a\\\\b\"]}", 0},
+        {"{\"l\":[{}]}", 0},
+        {"{\"a\":1,\"a\":2}", 0},
+        {"{\"a\":{\"b\":1,\"b\":2}}", 0},
+        {"{\"a\":1,\"b\":}", 0},
+        {"{\"a\":\"\xff\"}", 0},
+        {"{}", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        aiops_jpull_mem m = {cases[i].doc, strlen(cases[i].doc), 0, 3};
+        aiops_jpull *p = aiops_jpull_new(aiops_jpull_mem_read, &m, NULL);
+        aiops_obs_flat f = {0};
+        aiops_err err;
+        static const char *const watch[] = {"z", "a", "u", "e", NULL};
+        int seen[4] = {0};
+        assert_int_equal(aiops_jpull_next(p, &err), AIOPS_JT_OBJ);
+        assert_int_equal(aiops_obs_flat_tokens(p, &f, NULL, watch, seen, 0, &err), cases[i].rc);
+        if (cases[i].rc == 1) {
+            json_error_t je;
+            json_t *src = json_loads(cases[i].doc, 0, &je), *dst = json_object();
+            aiops_buf a = {0}, b = {0};
+            assert_int_equal(aiops_obs_flatten(src, dst, NULL), 0);
+            aiops_buf_json(&a, dst);
+            if (!aiops_obs_flat_json(&b, &f))
+                aiops_buf_put(&b, "{}", 2);
+            assert_string_equal(a.p, b.p);
+            aiops_buf_free(&a);
+            aiops_buf_free(&b);
+            json_decref(src);
+            json_decref(dst);
+        }
+        if (i == 0) {
+            assert_int_equal(seen[0], 1);    /* null */
+            assert_int_equal(seen[1], 1);    /* an object */
+            assert_int_equal(seen[2], 2);    /* a string */
+            assert_int_equal(seen[3], 1);
+        }
+        aiops_obs_flat_free(&f);
+        aiops_jpull_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +524,8 @@ int main(void)
         cmocka_unit_test(test_queue_push_at),
         cmocka_unit_test(test_queue_many_runs),       cmocka_unit_test(test_object_time),
         cmocka_unit_test(test_queue_spill),
+        cmocka_unit_test(test_ids_one_pass), cmocka_unit_test(test_flat),
+        cmocka_unit_test(test_flat_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,6 +112,49 @@ static void test_collect(void **state)
     aiops_sum_free(NULL);
 }
 
+/* aiops-rca writes its ranking just ahead of the incident record of the
+ * same time: the ranking still reaches the incident's context, an
+ * update replaces it, and rankings of incidents never seen are capped. */
+static void test_rca_before_incident(void **state)
+{
+    (void)state;
+    aiops_sum *s;
+    aiops_err err = {0};
+    aiops_sum_opts o;
+    aiops_sum_opts_default(&o);
+    o.max_incidents = 2;
+    assert_int_equal(aiops_sum_new(&s, &o, &err), 0);
+    feed(s, AIOPS_R_RCA, T0 + 600,
+         "{\"incident\":\"I1\",\"candidates\":[{\"service\":\"db\",\"score\":2.5,\"evidence\":[\"cpu rose\"]}]}");
+    feed(s, AIOPS_R_RCA, T0 + 600,
+         "{\"incident\":\"I1\",\"candidates\":[{\"service\":\"cache\",\"score\":1.5},"
+         "{\"service\":\"db\",\"score\":1}]}");   /* the latest ranking wins */
+    feed(s, AIOPS_R_INCIDENT, T0 + 600,
+         "{\"id\":\"I1\",\"start\":1700000000,\"end\":1700000600,\"services\":[\"db\"]}");
+    json_t *ctx = one_context(s);
+    json_t *rc = json_object_get(ctx, "rca");
+    assert_int_equal(json_array_size(rc), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rc, 0), "service")), "cache");
+    aiops_buf b = {0};
+    aiops_sum_offline(ctx, 0, &b);
+    assert_non_null(strstr(b.p, "The top root-cause candidate is cache (score 1.5) (next: db)."));
+    assert_null(strstr(b.p, "no root-cause ranking"));
+    aiops_buf_free(&b);
+    json_decref(ctx);
+    /* two rankings of unseen incidents fit the cap of 2, a third does not */
+    json_t *j = json_pack("{s:s,s:[]}", "incident", "X1", "candidates");
+    aiops_record r = {.type = AIOPS_R_RCA, .ts = T0 + 700, .obj = j};
+    assert_int_equal(aiops_sum_add(s, &r, &err), 0);
+    json_object_set_new(j, "incident", json_string("X2"));
+    assert_int_equal(aiops_sum_add(s, &r, &err), 0);
+    assert_int_equal(aiops_sum_add(s, &r, &err), 0);   /* X2 again: replaced, not counted twice */
+    json_object_set_new(j, "incident", json_string("X3"));
+    assert_int_equal(aiops_sum_add(s, &r, &err), AIOPS_ELIMIT);
+    assert_non_null(strstr(err.msg, "--max-incidents"));
+    json_decref(j);
+    aiops_sum_free(s);
+}
+
 static void test_bad_records(void **state)
 {
     (void)state;
@@ -315,6 +358,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_collect),
+        cmocka_unit_test(test_rca_before_incident),
         cmocka_unit_test(test_bad_records),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_neighbours),

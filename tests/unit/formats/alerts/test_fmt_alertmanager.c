@@ -1,6 +1,7 @@
 /* test_fmt_alertmanager.c - Alertmanager webhook payloads and /api/v2/alerts. */
 #include "rectest.h"
 
+#include "formats/raw_tree.h"
 #include "formats/alerts/alerts.h"
 
 extern const aiops_format aiops_fmt_alertmanager;
@@ -243,6 +244,211 @@ static void test_deep_and_huge(void **state)
 
 /* ------------------------------------------------------------- probe */
 
+/* A fixture file's text (malloc'd), or fails the test. */
+static char *fixture(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *s = malloc(1 << 20);
+    assert_non_null(s);
+    size_t n = fread(s, 1, (1 << 20) - 1, f);
+    fclose(f);
+    s[n] = '\0';
+    return s;
+}
+
+/* lines in s */
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Payloads as Alertmanager (v0.27, kube-prometheus rules) and Grafana's
+ * webhook contact point send them, and a /api/v2/alerts dump with a
+ * silenced alert (the vendors' documented fields): read the same both
+ * ways, every alert state once. */
+static void test_vendor(void **state)
+{
+    (void)state;
+    aiops_buf tree = {0};
+    char *t = fixture("tests/fixtures/alertmanager/vendor-webhook.ndjson");
+    rt_same_both_ways(AM, t, 0, &tree);
+    assert_int_equal(count_lines(tree.p), 5);
+    assert_non_null(strstr(tree.p, "\"state\":\"resolved\",\"start\":1704164645.1234567,"
+                                   "\"end\":1704165545.1234567,\"service\":\"payments\""));
+    free(t);
+    t = fixture("tests/fixtures/alertmanager/vendor-api-v2.json");
+    rt_same_both_ways(AM, t, 0, &tree);
+    assert_int_equal(count_lines(tree.p), 2);
+    assert_non_null(strstr(tree.p, "\"source\":\"alertmanager\",\"suppressed\":true}"));
+    free(t);
+    aiops_buf_free(&tree);
+}
+
+/* Raw text read as it streams, lines capped at `max_line` (0: the
+ * default), the window of alert_list.c across the stream's reads and the
+ * slurp of the rest when a document needs the tree: what the tree read
+ * gave. */
+static void same_in_pieces(const char *text, size_t max_line, const char *want)
+{
+    aiops_stream *st = aiops_stream_new_mem("t.json", text, strlen(text), max_line, 0);
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_parse_ctx ctx = {.stream = st, .series = tab, .raw_text = 1};
+    aiops_buf out = {0};
+    aiops_err err = {0};
+    void *state = NULL;
+    int rc = AM->open(&state, &ctx, &err);
+    aiops_buf_put(&out, "", 0);
+    for (int i = 0; rc == 0 && i < 1000; i++) {
+        aiops_record r = {0};
+        ctx.resumable = 0;
+        int got = AM->next(state, &ctx, &r, &err);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            aiops_buf_printf(&out, "ERR %d %ld: %s\n", got, err.line, err.msg);
+            if (!ctx.resumable)
+                break;
+            continue;
+        }
+        aiops_buf_printf(&out, "%d %.17g ", (int)r.type, r.ts);
+        aiops_buf_json(&out, aiops_record_json(&r, NULL));
+        aiops_buf_put(&out, "\n", 1);
+        aiops_record_clear(&r);
+    }
+    if (rc < 0)
+        aiops_buf_printf(&out, "OPEN %d %ld: %s\n", rc, err.line, err.msg);
+    if (strcmp(out.p, want) != 0)
+        print_error("input %.2000s\ntree:\n%.3000s\nstreamed:\n%.3000s\n", text, want, out.p);
+    assert_string_equal(out.p, want);
+    if (state)
+        AM->close(state);
+    aiops_series_table_free(tab);
+    aiops_stream_free(st);
+    aiops_buf_free(&out);
+}
+
+/* Raw-text reads go through the token fast path (alert_tok.c): the same
+ * records and the same errors as the tree, whatever the input. */
+#define AL(extra) "{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"service\":\"api\"}," \
+    "\"startsAt\":\"2024-01-02T03:04:05.5Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"" extra "}"
+#define WH(alerts) "{\"receiver\":\"r\",\"status\":\"firing\",\"alerts\":[" alerts "]," \
+    "\"groupLabels\":{\"alertname\":\"A\"},\"version\":\"4\",\"truncatedAlerts\":0}\n"
+#define V2(extra) "{\"labels\":{\"alertname\":\"B\",\"job\":\"node\"},\"annotations\":{}," \
+    "\"startsAt\":\"2024-01-02T03:04:05Z\",\"endsAt\":\"2024-01-02T03:09:05Z\"," \
+    "\"fingerprint\":\"f\",\"receivers\":[{\"name\":\"r\"}],\"updatedAt\":\"x\"" extra "}"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    aiops_buf tree = {0};
+    static const char *const docs[] = {
+        PAYLOAD,
+        NDJSON,
+        WH(AL("")) WH(AL("")) WH(AL(",\"fingerprint\":\"x\"")),
+        WH(AL("") "," AL("")),                                         /* a repeat in one payload */
+        WH(AL(",\"generatorURL\":\"u\",\"silenceURL\":\"s\",\"values\":{\"B\":44.2,\"C\":1},"
+              "\"valueString\":\"[ x ]\",\"orgId\":1,\"dashboardURL\":\"\"")),
+        WH(""), "[]", "[]\n[ ]\n{\"alerts\":[]}",
+        WH("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":\"2024-01-02T04:04:05+01:00\"}"),
+        WH("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":\"2024-01-02T03:04:04Z\"}"),                    /* ends before it starts */
+        WH("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":\"0001-01-01T00:00:00Z\"}"),
+        WH("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":null}"),
+        WH("{\"status\":\"resolved\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"pending\",\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),   /* no status */
+        WH("{\"status\":null,\"labels\":{\"alertname\":\"R\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH(AL(",\"status\":\"firing\"")),                              /* repeated member */
+        "{\"alerts\":[],\"alerts\":[]}",
+        WH(AL(",\"values\":{\"B\":1,\"B\":2}")),                       /* repeated, in a skipped value */
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"alertname\":\"B\"},"
+           "\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"n\":1},"
+           "\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"job\":\"x\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":null,\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":1704164645}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"1704164645123\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"soon\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":null}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":\"later\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"2024-01-02T03:04:05Z\","
+           "\"endsAt\":7}"),
+        WH(AL(",\"fingerprint\":null")), WH(AL(",\"fingerprint\":7")),
+        WH(AL(",\"annotations\":null")), WH(AL(",\"annotations\":[]")),
+        WH(AL(",\"annotations\":{\"a\":\"x\",\"b\":2}")),
+        WH(AL(",\"annotations\":{\"summary\":\"tab\\t \\\"q\\\" \\u00e9 \\u2028 \\/ \\u001f\"}")),
+        WH("{\"status\":\"firing\",\"labels\":{\"zz\":\"1\",\"alertname\":\"A\",\"job\":\"j\","
+           "\"app\":\"\",\"service_name\":\"sn\",\"severity\":\"\",\"k\\u00e9\":\"v\\n\"},"
+           "\"startsAt\":\"2024-01-02T03:04:05Z\"}"),
+        WH("{\"status\":\"firing\",\"labels\":{\"alertname\":\"A\",\"a1\":\"1\",\"a2\":\"2\",\"a3\":\"3\","
+           "\"a4\":\"4\",\"a5\":\"5\",\"a6\":\"6\",\"a7\":\"7\",\"a8\":\"8\",\"a9\":\"9\",\"b1\":\"1\","
+           "\"b2\":\"2\",\"b3\":\"3\",\"b4\":\"4\",\"b5\":\"5\",\"b6\":\"6\",\"b7\":\"7\",\"b8\":\"8\"},"
+           "\"startsAt\":\"2024-01-02T03:04:05Z\"}"),                   /* more than 16 labels */
+        WH(AL(",\"a_member_name_longer_than_forty_eight_bytes_xxxxxxxxx\":1")),
+        "{\"alerts\":{}}", "{\"alerts\":null}", "{\"receiver\":\"r\"}", "{\"alerts\":[1]}",
+        AL(""),                                                        /* one alert alone */
+        "{\"labels\":{\"alertname\":\"B\"},\"startsAt\":\"2024-01-02T03:04:05Z\",\"status\":{}}",
+        "[" V2("") "," V2(",\"status\":{\"state\":\"suppressed\",\"silencedBy\":[\"s\"],"
+                           "\"inhibitedBy\":[],\"mutedBy\":[]}") "]",
+        "[" V2(",\"status\":{\"state\":\"active\"}") "," V2(",\"status\":{\"state\":\"unprocessed\"}")
+        "," V2(",\"status\":null") "," V2(",\"status\":{\"state\":null}") "]",
+        "[" V2(",\"status\":{\"state\":\"gone\"}") "]", "[" V2(",\"status\":{\"state\":1}") "]",
+        "[" V2(",\"status\":\"firing\"") "]", "[" V2(",\"status\":{\"state\":\"active\",\"state\":\"x\"}") "]",
+        "[" V2("") "] x", "[" V2("") ",]", WH(AL("")) "{\"alerts\":[" AL(",\"labels\":tru") "]}",
+        WH(AL("")) "\n\n{\n \"alerts\": [\n  " AL("") ",\n  {\"status\": 3}\n ]\n}\n" WH(AL("")),
+        "{\n  \"alerts\": [\n" AL("") "\n]\n}\n\n{\"alerts\":[{\"status\":\"x\"}]}\n",
+        WH(AL("")) "{\"alerts\":[" AL(",\"x\":\"\xff\"") "]}\n" WH(AL("")),
+        WH(AL("")) WH(AL("")) "{\"alerts\":[]} {\"alerts\":[" AL(",\"status\":\"resolved\"") "]}",
+        "\xef\xbb\xbf" WH(AL("")),
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        rt_same_both_ways(AM, docs[i], 0, &tree);
+        same_in_pieces(docs[i], 0, tree.p);
+    }
+    /* Entries longer than the stream's reads (4 KiB and up) and than the
+     * window's 64 KiB: documents across reads, the window moved down, and
+     * a document needing the tree far into the entry (its line counted
+     * across all the documents before it). */
+    aiops_buf big = {0};
+    for (int round = 0; round < 3; round++) {
+        big.n = 0;
+        for (int i = 0; i < 900; i++) {
+            aiops_buf_printf(&big, "{\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":"
+                                   "\"A%d\",\"pad\":\"%0*d\"},\"startsAt\":\"2024-01-02T03:04:05Z\"}]}%s",
+                             i % 7, 40 + i % 300, i, i % 3 ? "\n" : "\n\n  ");
+            if (round == 1 && i == 850)
+                aiops_buf_str(&big, AL("") "\n");                          /* one alert alone */
+            if (round == 2 && i == 700)
+                aiops_buf_str(&big, "{\"alerts\":[{\"status\":\"x\"}]}\n");
+        }
+        if (round == 2)
+            aiops_buf_str(&big, "{\"alerts\":[");                            /* cut off */
+        rt_same_both_ways(AM, big.p, 0, &tree);
+        same_in_pieces(big.p, 0, tree.p);
+    }
+    aiops_buf_free(&big);
+    /* a record read from tokens, as the writer prints it */
+    aiops_buf raw = {0};
+    rt_read_all(AM, "t.json", docs[4], strlen(docs[4]), 1, 0, 0, &raw);
+    assert_string_equal(raw.p, "5 1704164645.5 {\"name\":\"A\",\"state\":\"firing\",\"start\":1704164645.5,"
+                               "\"service\":\"api\",\"labels\":{\"alertname\":\"A\",\"service\":\"api\"},"
+                               "\"annotations\":{},\"fingerprint\":\"2abbcc8147e3f7ae\","
+                               "\"source\":\"alertmanager\"}\n");
+    aiops_buf_free(&raw);
+    aiops_buf_free(&tree);
+}
+
 static void test_probe(void **state)
 {
     (void)state;
@@ -282,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deep_and_huge),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path),
+        cmocka_unit_test(test_vendor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

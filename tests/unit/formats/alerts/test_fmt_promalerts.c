@@ -1,6 +1,8 @@
 /* test_fmt_promalerts.c - Prometheus /api/v1/alerts responses. */
 #include "rectest.h"
 
+#include "formats/raw_tree.h"
+
 extern const aiops_format aiops_fmt_prom_alerts;
 #define PA (&aiops_fmt_prom_alerts)
 
@@ -133,6 +135,42 @@ static void test_probe(void **state)
         assert_int_equal(PA->probe("a.json", no[i], strlen(no[i])), 0);
 }
 
+/* Raw-text reads go through the token fast path: the same records and
+ * errors as the tree. */
+#define PAL(extra) "{\"labels\":{\"alertname\":\"A\",\"job\":\"api\"},\"state\":\"firing\"," \
+    "\"activeAt\":\"2024-01-02T03:04:05.5Z\"" extra "}"
+#define PRESP(alerts) "{\"status\":\"success\",\"data\":{\"alerts\":[" alerts "]}}\n"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    aiops_buf tree = {0};
+    static const char *const docs[] = {
+        RESP, PRESP(PAL("") "," PAL(",\"value\":\"1e+01\"")),
+        PRESP(PAL(",\"value\":\"+Inf\",\"annotations\":{\"s\":\"x\\u00e9\"},\"keepFiringSince\":\"x\"")),
+        PRESP(PAL(",\"value\":\"-Inf\"")) PRESP(PAL(",\"value\":null")),
+        PRESP(PAL(",\"value\":\"ten\"")), PRESP(PAL(",\"value\":10")),
+        PRESP(PAL(",\"state\":\"firing\"")), PRESP(PAL(",\"annotations\":null")),
+        PRESP("{\"labels\":{\"alertname\":\"A\"},\"state\":\"inactive\",\"activeAt\":\"2024-01-02T03:04:05Z\"}"),
+        PRESP("{\"labels\":{\"alertname\":\"A\"},\"activeAt\":\"2024-01-02T03:04:05Z\"}"),
+        PRESP("{\"labels\":{\"alertname\":\"A\"},\"state\":\"pending\"}"),
+        PRESP("{\"labels\":{\"alertname\":\"A\"},\"state\":\"pending\",\"activeAt\":1704164645}"),
+        PRESP("{\"labels\":{\"job\":\"j\"},\"state\":\"pending\",\"activeAt\":\"2024-01-02T03:04:05Z\"}"),
+        PRESP("{\"labels\":{\"alertname\":\"A\",\"n\":1},\"state\":\"firing\",\"activeAt\":\"2024-01-02T03:04:05Z\"}"),
+        PRESP(PAL("") ",1"), PRESP(""), "{\"alerts\":[" PAL("") "]}", "{\"alerts\":[]}",
+        "{\"status\":\"success\",\"data\":{\"alerts\":[]},\"alerts\":[" PAL("") "]}",
+        "{\"alerts\":[" PAL("") "],\"data\":{\"alerts\":[]}}",
+        "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"boom\"}",
+        "{\"status\":7,\"data\":{\"alerts\":[" PAL("") "]}}", "{\"data\":[]}", "{\"data\":{}}",
+        "{\"data\":{\"alerts\":{}}}", "{\"data\":{\"alerts\":[],\"alerts\":[]}}", "[]", "{}",
+        PRESP(PAL("")) "{\"data\":{\"alerts\":[" PAL(",\"state\":\"x\"") "]}}\n" PRESP(PAL("")),
+        PRESP(PAL("")) "{\"data\":{\"alerts\":[" PAL("") "]",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        rt_same_both_ways(PA, docs[i], 0, &tree);
+    aiops_buf_free(&tree);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_bare_and_empty),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

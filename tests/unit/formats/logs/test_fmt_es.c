@@ -3,6 +3,7 @@
 #include "rectest.h"
 
 #include "formats/obs.h"
+#include "../raw_tree.h"
 
 #define ES (&aiops_fmt_es)
 
@@ -142,9 +143,101 @@ static void test_probe(void **state)
         assert_int_equal(ES->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
 }
 
+
+/* Each input read with raw text (the token fast path) and as trees gives
+ * the same records and errors; a bad line is stepped over. */
+static void same_both_ways(const aiops_format *f, const char *const *docs, size_t n)
+{
+    aiops_buf tree = {0}, raw = {0};
+    for (size_t i = 0; i < n; i++) {
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
+        if (strcmp(tree.p, raw.p) != 0)
+            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
+        assert_string_equal(tree.p, raw.p);
+    }
+    aiops_buf_free(&tree);
+    aiops_buf_free(&raw);
+}
+
+#define HIT(src) "{\"_index\":\"logs-1\",\"_id\":\"a1\",\"_source\":{" src "}}\n"
+#define TS "\"@timestamp\":\"2024-01-02T03:04:05.5Z\""
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        HIT(TS ",\"message\":\"db down\",\"log\":{\"level\":\"error\"},\"service\":{\"name\":\"orders\"},"
+            "\"trace\":{\"id\":\"0af7651916cd43dd8448eb211c80319c\"},\"span\":{\"id\":\"b7ad\"}"),
+        HIT(TS ",\"log\":\"GET /x 200\\n\",\"kubernetes\":{\"container_name\":\"web\",\"labels\":"
+            "{\"app\":\"frontend\"}},\"bytes\":512,\"ok\":true,\"no\":false,\"gone\":null,"
+            "\"r\":1.50,\"e\":1e3,\"z\":-0,\"tags\":[\"a\",\"b\",1,true,null]"),
+        HIT(TS ",\"message\":\"m\",\"tags\":[1.5]"),              /* a real in an array */
+        HIT(TS ",\"message\":\"m\",\"tags\":[\"a\\\"b\"]"),         /* an escape in an array */
+        HIT(TS ",\"message\":\"m\",\"tags\":[[1]]"),
+        HIT(TS ",\"message\":\"m\",\"a.b\":\"x\",\"a\":{\"b\":\"y\",\"c\":{}}"),   /* same flat name */
+        HIT(TS ",\"message\":\"m\",\"a\":{\"b\":\"y\",\"b\":\"z\"}"),  /* repeated */
+        HIT(TS ",\"message\":\"m\",\"_index\":\"own\""),
+        HIT("\"timestamp\":\"2024-01-02T03:04:05Z\",\"@timestamp\":\"2024-01-02T03:04:06Z\","
+            "\"msg\":\"two times\",\"time\":\"x\""),
+        HIT("\"ts\":1704164645,\"message\":\"epoch\""),
+        HIT("\"date\":\"1704164645\",\"message\":\"epoch text\""),
+        HIT("\"@timestamp\":null,\"message\":\"null time\""),
+        HIT("\"@timestamp\":\"yesterday\",\"message\":\"bad time\""),
+        HIT("\"message\":\"no time\""),
+        HIT(TS ",\"note\":\"no message\""),
+        HIT(TS ",\"message\":5"),
+        HIT(TS ",\"message\":\"\",\"log\":\"second\""),
+        HIT(TS ",\"message\":\"level=warn trace_id=abc123 span_id=def\",\"level\":\"\""),
+        HIT(TS ",\"message\":\"x\",\"severity\":\"WARNING\",\"service.name\":\"unknown_service:x\","
+            "\"app\":\"real\",\"trace_id\":\"t1\",\"spanId\":\"s1\""),
+        HIT(TS ",\"MESSAGE\":\"journald\",\"SYSLOG_IDENTIFIER\":\"cron\",\"PRIORITY\":\"3\""),
+        HIT(TS ",\"message\":\"bad \xff utf8\""),
+        HIT(TS ",\"message\":\"m\",\"deep\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":"
+            "{\"i\":{\"j\":{\"k\":{\"l\":{\"m\":{\"n\":{\"o\":{\"p\":\"q\"}}}}}}}}}}}}}}}}"),
+        "{\"_id\":\"1\",\"_score\":1.0,\"sort\":[1,2],\"_source\":{" TS ",\"message\":\"m\"}}\n",
+        "{\"_id\":\"1\",\"sort\":[{\"a\":1,\"a\":2}],\"_source\":{" TS ",\"message\":\"m\"}}\n",
+        "{\"_id\":\"1\",\"_id\":\"2\",\"_source\":{" TS ",\"message\":\"m\"}}\n",
+        "{\"_index\":\"i\",\"_source\":{" TS ",\"message\":\"m\"},\"_index\":\"j\"}\n",
+        "{\"_index\":5,\"_source\":{" TS ",\"message\":\"m\"}}\n",
+        "{\"_index\":\"i\"}\n",
+        "{\"_index\":\"i\",\"_source\":[]}\n",
+        "{\"_id\":\"x\",\"hits\":{\"hits\":[]}}\n",
+        "{\"_source\":{" TS ",\"message\":\"m\"},\"_index\":\"late\"}\n",
+        "{\"_source\":{" TS ",\"message\":\"m\"}} {\"x\":1}\n",
+        "{\"_source\":{" TS ",\"message\":\"m\"}\n",
+        "{" TS ",\"message\":\"bare\",\"host\":{\"name\":\"h1\"}}\n",
+        "{\"message\":\"bare, time last\",\"level\":\"info\"," TS "}\n",
+        "{\"message\":\"bare with hits\",\"hits\":1," TS "}\n",
+        "{\"message\":\"bare\",\"error\":\"e\",\"status\":500," TS "}\n",
+        "{\"message\":\"bare\",\"error\":\"e\"," TS "}\n",
+        "{\"message\":\"bare\",\"_source\":{}," TS "}\n",
+        "{\"took\":1,\"hits\":{\"hits\":[{\"_source\":{" TS ",\"message\":\"page\"}}]}}\n",
+        "[{\"_source\":{" TS ",\"message\":\"in an array\"}}]\n",
+        "{}\n",
+        HIT(TS ",\"message\":\"ok\"") "{\"_source\":{" TS ",\"message\":tru}}\n" HIT(TS ",\"message\":\"ok2\""),
+    };
+    same_both_ways(ES, docs, sizeof docs / sizeof *docs);
+    /* what the fast path gives, value by value */
+    aiops_buf out = {0};
+    rt_read_all(ES, "t.jsonl", docs[0], strlen(docs[0]), 1, 1 << 20, 1, &out);
+    assert_string_equal(out.p,
+        "2 1704164645.5 {\"service\":\"orders\",\"level\":\"error\",\"message\":\"db down\","
+        "\"labels\":{\"service.name\":\"orders\",\"_index\":\"logs-1\"},\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+        "\"span_id\":\"b7ad\"}\n");
+    rt_read_all(ES, "t.jsonl", docs[1], strlen(docs[1]), 1, 1 << 20, 1, &out);
+    assert_string_equal(out.p,
+        "2 1704164645.5 {\"service\":\"frontend\",\"message\":\"GET /x 200\",\"labels\":{"
+        "\"kubernetes.container_name\":\"web\",\"kubernetes.labels.app\":\"frontend\","
+        "\"bytes\":\"512\",\"ok\":\"true\",\"no\":\"false\",\"r\":\"1.5\",\"e\":\"1000\",\"z\":\"0\","
+        "\"tags\":\"[\\\"a\\\",\\\"b\\\",1,true,null]\",\"_index\":\"logs-1\"}}\n");
+    aiops_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_scroll),       cmocka_unit_test(test_ndjson_and_arrays),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),

@@ -2,6 +2,7 @@
 #include "rectest.h"
 
 #include "formats/obs.h"
+#include "../raw_tree.h"
 
 #define FB (&aiops_fmt_fluentbit)
 
@@ -139,9 +140,70 @@ static void test_probe(void **state)
         assert_int_equal(FB->probe("x", cases[i].head, strlen(cases[i].head)), cases[i].score);
 }
 
+
+/* Each input read with raw text (the token fast path) and as trees gives
+ * the same records and errors; a bad line is stepped over. */
+static void same_both_ways(const aiops_format *f, const char *const *docs, size_t n)
+{
+    aiops_buf tree = {0}, raw = {0};
+    for (size_t i = 0; i < n; i++) {
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
+        if (strcmp(tree.p, raw.p) != 0)
+            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
+        assert_string_equal(tree.p, raw.p);
+    }
+    aiops_buf_free(&tree);
+    aiops_buf_free(&raw);
+}
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "{\"date\":1704164645.125,\"log\":\"worker started\",\"SYSLOG_IDENTIFIER\":\"worker\","
+        "\"PRIORITY\":\"6\"}\n{\"date\":\"2024-01-02T03:04:06Z\",\"log\":\"q\",\"PRIORITY\":\"4\"}\n"
+        "{\"date\":1704164647,\"log\":\"level=error trace_id=0af7\",\"container_name\":\"queue\"}\n",
+        "{\"time\":\"1704164645\",\"message\":\"epoch text\"}\n",
+        "{\"timestamp\":1704164645123,\"msg\":\"ms\"}\n",
+        "{\"@timestamp\":\"2024-01-02T03:04:05Z\",\"date\":\"soon\",\"log\":\"date wins\"}\n",
+        "{\"date\":null,\"log\":\"null\"}\n",
+        "{\"date\":true,\"log\":\"bool\"}\n",
+        "{\"date\":1e400,\"log\":\"overflow\"}\n",
+        "{\"log\":\"no time\"}\n",
+        "{\"date\":1,\"nolog\":\"x\"}\n",
+        "{\"date\":1,\"log\":\"x\",\"log\":\"y\"}\n",
+        "[1704164645.25, {\"log\":\"E0102 failed\",\"stream\":\"stderr\",\"kubernetes\":{\"pod_name\":"
+        "\"api-7d9f8b6c4-x2x9z\",\"container_name\":\"api\",\"labels\":{\"app.kubernetes.io/name\":"
+        "\"api\"}}}]\n",
+        "[\"2024-01-02T03:04:05Z\", {\"log\":\"text time\"}]\n",
+        "[\"1704164645\", {\"log\":\"epoch text\"}]\n",
+        "[[1704164646, 500000000], {\"message\":\"disk\",\"level\":\"WARNING\"}]\n",
+        "[[1704164647.0, {\"trace\":\"on\"}], {\"log\":\"GET\"}]\n",
+        "[1704164645, {\"log\":\"x\"}, 3]\n",
+        "[1704164645]\n",
+        "[1704164645, 7]\n",
+        "[null, {\"log\":\"x\"}]\n",
+        "[{\"date\":1,\"log\":\"format json\"},{\"date\":2,\"log\":\"b\"}]\n",
+        "{\"date\":1,\"log\":\"\xfe\"}\n",
+        "2024-01-02T03:04:05+00:00\ttag\t{\"log\":\"fluentd\"}\n",
+        "{\"date\":1,\"log\":\"x\",\"a\":[\"b\",{\"c\":1}]}\n",
+        "{\"date\":1,\"log\":\"ok\"}\n{\"date\":1,\"log\":tru}\n{\"date\":2,\"log\":\"ok2\"}\n",
+    };
+    same_both_ways(FB, docs, sizeof docs / sizeof *docs);
+    aiops_buf out = {0};
+    rt_read_all(FB, "t.jsonl", docs[10], strlen(docs[10]), 1, 1 << 20, 1, &out);
+    assert_string_equal(out.p,
+        "2 1704164645.25 {\"service\":\"api\",\"level\":\"error\",\"message\":\"E0102 failed\","
+        "\"labels\":{\"stream\":\"stderr\",\"kubernetes.pod_name\":\"api-7d9f8b6c4-x2x9z\","
+        "\"kubernetes.container_name\":\"api\",\"kubernetes.labels.app.kubernetes.io/name\":\"api\"}}\n");
+    aiops_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_layouts),      cmocka_unit_test(test_continues_after_error),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_probe),

@@ -2,6 +2,7 @@
 #include "rectest.h"
 
 #include "formats/obs.h"
+#include "../raw_tree.h"
 
 #define LOKI (&aiops_fmt_loki)
 
@@ -210,9 +211,62 @@ static void test_probe(void **state)
         assert_int_equal(LOKI->probe("x", others[i], strlen(others[i])), 0);
 }
 
+
+/* Each input read with raw text (the token fast path) and as trees gives
+ * the same records and errors; a bad line is stepped over. */
+static void same_both_ways(const aiops_format *f, const char *const *docs, size_t n)
+{
+    aiops_buf tree = {0}, raw = {0};
+    for (size_t i = 0; i < n; i++) {
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
+        if (strcmp(tree.p, raw.p) != 0)
+            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
+        assert_string_equal(tree.p, raw.p);
+    }
+    aiops_buf_free(&tree);
+    aiops_buf_free(&raw);
+}
+
+#define LINE(x) "{\"labels\":{\"app\":\"api\",\"level\":\"warn\"},\"line\":\"" x "\"," \
+                "\"timestamp\":\"2024-01-02T03:04:05.123456789Z\"}\n"
+
+static void test_fast_path(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        LINE("plain") LINE("with \\\"quotes\\\" and \\\\ and \\n \\t \\u00e9 \\u0001"),
+        LINE("trace_id=abc traceId=zzz traceID=yyy span_id=s1"),
+        LINE("x traceID=yyy traceId=zzz, trace_id=\\\"abc\\\""),
+        "{\"line\":\"no labels\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"labels\":{},\"line\":\"empty labels\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"timestamp\":\"2024-01-02T03:04:05Z\",\"line\":\"order\",\"labels\":{\"service\":\"s\","
+        "\"trace_id\":\"t\",\"detected_level\":\"ERROR\",\"job\":\"j\"}}\n",
+        "{\"labels\":{\"a\":\"1\",\"a\":\"2\"},\"line\":\"repeat\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"labels\":{\"a\":1},\"line\":\"number label\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"epoch\",\"timestamp\":\"1704164645123456789\"}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"epoch number\",\"timestamp\":1704164645}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"bad time\",\"timestamp\":\"soon\"}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"other\",\"timestamp\":\"2024-01-02T03:04:05Z\",\"x\":1}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"\xff\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"labels\":{\"a\":\"\xff\"},\"line\":\"bad label\",\"timestamp\":\"2024-01-02T03:04:05Z\"}\n",
+        "{\"labels\":{\"a\":\"x\"},\"line\":\"cut\",\"timestamp\":\"2024-01-02T03:04:05Z\"\n",
+        LINE("ok") "{\"line\":\"two\",\"timestamp\":\"2024-01-02T03:04:05Z\"} {}\n" LINE("ok2"),
+    };
+    same_both_ways(LOKI, docs, sizeof docs / sizeof *docs);
+    aiops_buf out = {0};
+    rt_read_all(LOKI, "t.jsonl", docs[2], strlen(docs[2]), 1, 1 << 20, 1, &out);
+    assert_string_equal(out.p,
+        "2 1704164645.1234567 {\"service\":\"api\",\"level\":\"warn\",\"message\":"
+        "\"x traceID=yyy traceId=zzz, trace_id=\\\"abc\\\"\",\"labels\":{\"app\":\"api\","
+        "\"level\":\"warn\"},\"trace_id\":\"abc\"}\n");
+    aiops_buf_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_path),
         cmocka_unit_test(test_jsonl),         cmocka_unit_test(test_query_range),
         cmocka_unit_test(test_bare_data_and_pages), cmocka_unit_test(test_empty),
         cmocka_unit_test(test_invalid_utf8),  cmocka_unit_test(test_errors),

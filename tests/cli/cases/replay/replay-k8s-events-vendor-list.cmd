@@ -1,0 +1,1 @@
+aiops-replay tests/fixtures/k8s-events/vendor-list.json
