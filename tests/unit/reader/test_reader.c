@@ -815,6 +815,49 @@ static void test_many_records(void **state)
     free(w);
 }
 
+/* TSV series predicted from the order of the last scrape (fmt_stream.c):
+ * hits, misses (a series that changes place, a new one), a line whose
+ * series text starts like the predicted one, non-canonical text of a known
+ * series, a time text that changes, and a bad value and a fourth field
+ * after a predicted series still fail as before. */
+static void test_tsv_prediction(void **state)
+{
+    (void)state;
+    write_file("pred.tsv",
+               "1\ta{x=\"1\",y=\"2\"}\t1\n1\tb\t2\n1\tc\t3\n"
+               "2\ta{x=\"1\",y=\"2\"}\t4\n2\tb\t5\n2\tc\t6\n"
+               "3\ta{x=\"1\",y=\"2\"}\t7\n3\tc\t8\n3\tb\t9\n"          /* b and c swap places */
+               "4\ta{x=\"1\",y=\"2\"}\t10\n4\tc\t11\n4\tbb\t12\n"      /* bb: starts like b */
+               "5\ta{x=\"1\",y=\"2\"}\t13\n5\ta{y=\"2\",x=\"1\"}\t14\n"          /* the same series, other text */
+               "5.5\tc\t15\n6\td\t16\n6\tb\t17\n");
+    const char *paths[] = {P("pred.tsv")};
+    static const want w[] = {
+        {"a{x=\"1\",y=\"2\"}", 1, 1}, {"b", 1, 2}, {"c", 1, 3},
+        {"a{x=\"1\",y=\"2\"}", 2, 4}, {"b", 2, 5}, {"c", 2, 6},
+        {"a{x=\"1\",y=\"2\"}", 3, 7}, {"c", 3, 8}, {"b", 3, 9},
+        {"a{x=\"1\",y=\"2\"}", 4, 10}, {"c", 4, 11}, {"bb", 4, 12},
+        {"a{x=\"1\",y=\"2\"}", 5, 13}, {"a{x=\"1\",y=\"2\"}", 5, 14},
+        {"c", 5.5, 15}, {"d", 6, 16}, {"b", 6, 17},
+    };
+    aiops_reader_opts keep = {0};
+    keep.keep_duplicates = 1;       /* a@5 twice: one series, two texts */
+    expect_ok(paths, 1, &keep, w, NW(w));
+
+    write_file("pred-bad.tsv", "1\ta\t1\n1\tb\t2\n2\ta\t3\n2\tb\tx\n");
+    const char *bad[] = {P("pred-bad.tsv")};
+    run r = read_all(bad, 1, NULL, w, 0);
+    assert_int_equal(r.rc, AIOPS_EPARSE);
+    assert_int_equal(r.err.line, 4);
+    assert_non_null(strstr(r.err.msg, "expected a sample value, got 'x'"));
+
+    write_file("pred-four.tsv", "1\ta\t1\n1\tb\t2\n2\ta\t3\n2\tb\t4\tz\n");
+    const char *four[] = {P("pred-four.tsv")};
+    r = read_all(four, 1, NULL, w, 0);
+    assert_int_equal(r.rc, AIOPS_EPARSE);
+    assert_int_equal(r.err.line, 4);
+    assert_non_null(strstr(r.err.msg, "ts<TAB>series<TAB>value, got '2\tb\t4\tz'"));
+}
+
 /* raw_text: a log record comes out carrying its JSON text (obj a JSON
  * string), the same members the default mode gives as a tree. */
 static void test_raw_text(void **state)
@@ -886,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_missing_input),
         cmocka_unit_test(test_no_inputs),
         cmocka_unit_test(test_many_records),
+        cmocka_unit_test(test_tsv_prediction),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
