@@ -858,6 +858,54 @@ static void test_tsv_prediction(void **state)
     assert_non_null(strstr(r.err.msg, "ts<TAB>series<TAB>value, got '2\tb\t4\tz'"));
 }
 
+/* NDJSON samples of series that come back in another order, with other
+ * label order or spacing (the same series), a TSV line between them, and a
+ * metric_type on a series already known (it still counts). */
+static void test_ndjson_prediction(void **state)
+{
+    (void)state;
+#define S(ts, name, labels, v) "{\"type\":\"sample\",\"ts\":" #ts ",\"name\":\"" name \
+    "\",\"labels\":" labels ",\"value\":" #v "}\n"
+    write_file("pred.ndjson",
+               S(1, "a", "{\"x\":\"1\",\"y\":\"2\"}", 1) S(1, "b", "{}", 2) S(1, "c", "{}", 3)
+               S(2, "a", "{\"x\":\"1\",\"y\":\"2\"}", 4) S(2, "b", "{}", 5) S(2, "c", "{}", 6)
+               S(3, "a", "{\"y\":\"2\",\"x\":\"1\"}", 7) S(3, "c", "{}", 8) S(3, "b", "{}", 9)
+               S(4, "a", "{\"x\":\"1\",\"y\":\"2\"}", 10) S(4, "c", "{}", 11)
+               S(4, "b", "{ }", 12) S(5, "a", "{\"x\":\"1\",\"y\":\"2\"}", 13)
+               S(5, "cc", "{}", 14) "6\tb\t15\n" S(6, "c", "{}", 16)
+               "{\"type\":\"sample\",\"ts\":7,\"name\":\"b\",\"labels\":{},\"metric_type\":"
+               "\"counter\",\"value\":17}\n");
+#undef S
+    const char *paths[] = {P("pred.ndjson")};
+    static const want w[] = {
+        {"a{x=\"1\",y=\"2\"}", 1, 1}, {"b", 1, 2}, {"c", 1, 3},
+        {"a{x=\"1\",y=\"2\"}", 2, 4}, {"b", 2, 5}, {"c", 2, 6},
+        {"a{x=\"1\",y=\"2\"}", 3, 7}, {"c", 3, 8}, {"b", 3, 9},
+        {"a{x=\"1\",y=\"2\"}", 4, 10}, {"c", 4, 11}, {"b", 4, 12},
+        {"a{x=\"1\",y=\"2\"}", 5, 13}, {"cc", 5, 14}, {"b", 6, 15}, {"c", 6, 16},
+        {"b", 7, 17},
+    };
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err;
+    assert_int_equal(aiops_reader_new(&rd, paths, 1, tab, NULL, &err), 0);
+    for (size_t i = 0; i < NW(w); i++) {
+        aiops_record rec = {0};
+        assert_int_equal(aiops_reader_next(rd, &rec, &err), 1);
+        assert_int_equal(rec.type, AIOPS_R_SAMPLE);
+        assert_string_equal(aiops_series_get(tab, rec.sid)->text, w[i].series);
+        assert_true(rec.ts == w[i].ts && rec.value == w[i].value);
+    }
+    aiops_record rec = {0};
+    assert_int_equal(aiops_reader_next(rd, &rec, &err), 0);
+    assert_int_equal(aiops_series_table_count(tab), 4);
+    uint32_t b;
+    assert_int_equal(aiops_series_intern_text(tab, "b", 1, &b, &err), 0);
+    assert_int_equal(aiops_series_get(tab, b)->type, AIOPS_MTYPE_COUNTER);
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+}
+
 /* raw_text: a log record comes out carrying its JSON text (obj a JSON
  * string), the same members the default mode gives as a tree. */
 static void test_raw_text(void **state)
@@ -930,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_no_inputs),
         cmocka_unit_test(test_many_records),
         cmocka_unit_test(test_tsv_prediction),
+        cmocka_unit_test(test_ndjson_prediction),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
