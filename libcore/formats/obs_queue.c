@@ -156,7 +156,8 @@ struct aiops_obs_run {
     FILE *f;
     int has;                 /* head holds the run's next record */
     struct aiops_obs_qitem head;
-    char *rbuf;              /* the last record's bytes, reused (no malloc per record) */
+    char *rbuf;              /* the last record's bytes, reused (no malloc per record;
+                              * one over RUN_BUF is freed after it is read) */
     size_t rcap;
 };
 
@@ -361,6 +362,11 @@ static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r)
         return io_fail(q, "cannot read");
     reader rd = { r->rbuf, r->rbuf + h.len };
     json_t *obj = h.len ? decode(&rd) : NULL;
+    if (r->rcap > RUN_BUF) {         /* a big record's buffer is not kept */
+        free(r->rbuf);
+        r->rbuf = NULL;
+        r->rcap = 0;
+    }
     if (h.len && !obj)
         return AIOPS_ENOMEM;
     r->head = (struct aiops_obs_qitem){ { (aiops_rtype)h.type, h.sid, h.ts, h.value, obj },
