@@ -607,6 +607,29 @@ static void test_duplicates_dropped(void **state)
 
 /* ---------------------------------------------------- archives, limits */
 
+/* Members read whole (a series-ordered Prometheus dump, sorted in its
+ * source's buffer) hand their archive handle on to the later members that
+ * open while their records are still going out (reader.c's
+ * src_open_stream): every record comes out once, in time order, the
+ * member after the handed-on one included, also with --max-open 2. */
+static void test_tar_zst_handle_handed_on(void **state)
+{
+    (void)state;
+    static const tmember m[] = {
+        {"a.prom", "{__name__=\"a\"} 5 5000\n{__name__=\"a\"} 1 1000\n{__name__=\"b\"} 3 3000\n"},
+        {"b.tsv", "2\tt\t2\n4\tt\t4\n6\tt\t6\n"},
+        {"c.prom", "{__name__=\"c\"} 7 7000\n{__name__=\"c\"} 1.5 1500\n"},
+        {"d.tsv", "1.2\td\t1\n8\td\t8\n"},
+    };
+    write_tar_zst("handed.tar.zst", m, NW(m));
+    const char *paths[] = {P("handed.tar.zst")};
+    static const want w[] = {
+        {"a", 1, 1}, {"d", 1.2, 1}, {"c", 1.5, 1.5}, {"t", 2, 2}, {"b", 3, 3},
+        {"t", 4, 4}, {"a", 5, 5}, {"t", 6, 6}, {"c", 7, 7}, {"d", 8, 8},
+    };
+    expect_ok(paths, 1, NULL, w, NW(w));
+}
+
 static void test_tar_zst_members_overlap(void **state)
 {
     (void)state;
@@ -968,6 +991,7 @@ int main(void)
         cmocka_unit_test(test_undetectable_in_directory),
         cmocka_unit_test(test_duplicates_dropped),
         cmocka_unit_test(test_tar_zst_members_overlap),
+        cmocka_unit_test(test_tar_zst_handle_handed_on),
         cmocka_unit_test(test_member_error_names_member),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_where),
