@@ -520,7 +520,7 @@ static int parse_text(const char *s, size_t n, const char *file, long line, aiop
     return 1;
 }
 
-/* A line that starts with '{' (at i).  Not inlined into parse_line: its
+/* A line that is a JSON object (line[0] is its "{").  Not inlined: its
  * frame holds the fast path's label buffers (16 KiB), which TSV lines
  * should not pay for (stack probes, cache). */
 #if defined(__GNUC__)
