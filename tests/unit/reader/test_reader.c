@@ -884,7 +884,7 @@ static void test_tsv_prediction(void **state)
 /* NDJSON samples of series that come back in another order, with other
  * label order or spacing (the same series), a TSV line between them, and a
  * metric_type on a series already known (it still counts). */
-static void test_ndjson_prediction(void **state)
+static void test_ndjson_series_order(void **state)
 {
     (void)state;
 #define S(ts, name, labels, v) "{\"type\":\"sample\",\"ts\":" #ts ",\"name\":\"" name \
@@ -1002,7 +1002,7 @@ int main(void)
         cmocka_unit_test(test_no_inputs),
         cmocka_unit_test(test_many_records),
         cmocka_unit_test(test_tsv_prediction),
-        cmocka_unit_test(test_ndjson_prediction),
+        cmocka_unit_test(test_ndjson_series_order),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
