@@ -2,8 +2,8 @@
 # bench/summary.sh [small|large] - every benchmark, one summary table (what
 # `make bench` runs; `make bench BENCH_SIZE=large` for the big runs).
 #
-# Runs bench/replay.sh, simulate.sh, fit.sh, score.sh, cluster.sh, rca.sh,
-# predict.sh, templates.sh, shard.sh, follow.sh and e2e.sh one after the other, each at the
+# Runs bench/replay.sh, archive.sh, metrics.sh, simulate.sh, fit.sh, score.sh, cluster.sh,
+# rca.sh, predict.sh, templates.sh, shard.sh, follow.sh and e2e.sh one after the other, each at the
 # size below, keeps each one's whole output in $BENCH_DIR/summary-SIZE/
 # NAME.out, and prints one Markdown table: each benchmark's key figures
 # against its peer (jq, statsmodels, scikit-learn, networkx, the Python
@@ -15,6 +15,9 @@
 #   benchmark  small (default; < 10 min on 2 idle cores)       large
 #   replay     1 M samples; a quarter day of logs/spans;        10 M samples, a day, the 1 GB
 #              no 1 GB document                                 document
+#   archive    1 M TSV samples, plain and .tar.zst              10 M
+#   metrics    e2e-1x query_range files; 1 M TSV/NDJSON         10 M; a 256 MB document
+#              samples; no big document
 #   simulate   bench/scenarios/e2e-1x.json (200 k samples)        big.json (40 M samples)
 #   fit        2 series, 200 for scale, 1 rep, 20 whole         10, 2000, 3 reps, 200
 #   score      1 M points per model                             10 M
@@ -37,7 +40,7 @@ base=${BENCH_DIR:-/tmp/aiops-bench}
 out=$base/summary-$size
 mkdir -p "$out" || exit 2
 make -s -j2 all >/dev/null || exit 2
-all="replay simulate fit score cluster rca predict templates shard follow e2e"
+all="replay archive metrics simulate fit score cluster rca predict templates shard follow e2e"
 only=${ONLY:-$all}
 failed=0
 
@@ -57,6 +60,8 @@ for b in $only; do
     if [ "$size" = small ]; then
         case $b in
         replay) run replay env OBS_DAYS=0.25 BIG_DOC=0 bench/replay.sh 1000000 ;;
+        archive) run archive bench/archive.sh 1000000 ;;
+        metrics) run metrics env TSV_N=1000000 BIG_MB=0 bench/metrics.sh 1x ;;
         simulate) run simulate bench/simulate.sh bench/scenarios/e2e-1x.json ;;
         fit) run fit env RESULTS_ONLY=1 REPS=1 WHOLE=20 bench/fit.sh 2 200 ;;
         score) run score bench/score.sh 1000000 ;;
@@ -71,6 +76,8 @@ for b in $only; do
     else
         case $b in
         replay) run replay bench/replay.sh ;;
+        archive) run archive bench/archive.sh ;;
+        metrics) run metrics bench/metrics.sh 1x ;;
         simulate) run simulate bench/simulate.sh ;;
         fit) run fit env RESULTS_ONLY=1 bench/fit.sh ;;
         score) run score bench/score.sh ;;
@@ -94,6 +101,21 @@ key() {
              $1 == "NDJSON" { printf "NDJSON .tar.zst %.2f M/CPU s; ", $8 / 1e6 }
              $1 ~ /^(logcli.jsonl|jaeger.json)$/ && NF >= 13 {
                  printf "%s %.0f k/CPU s (%s jq, CPU); ", $1, $7 / 1e3, $13 }' "$f" | sed 's/; $//' ;;
+    archive)
+        # rows "| new: .tar.zst | wall | cpu | per wall | per CPU | rss |"
+        awk -F'|' 'function t(x) { gsub(/^ +| +$/, "", x); return x }
+             $2 ~ /^ new: / { l = t($2); sub(/^new: /, "", l)
+                 printf "%s %s/wall s (%s/CPU s); ", l, t($5), t($6) }
+             $2 ~ /^ zstd -dc/ { printf "zstd -dc alone %s/wall s; ", t($6) }' "$f" |
+            sed 's/; $//' ;;
+    metrics)
+        # rows "| input | program | samples | CPU s | per CPU s | RSS | ours faster |"
+        awk -F'|' 'function t(x) { gsub(/^ +| +$/, "", x); return x }
+             $3 ~ /^ aiops-replay \(prom-api\)/ && $2 ~ /e2e/ {
+                 printf "query_range files %s/CPU s (%s the Python reader); ", t($6), t($8) }
+             $3 ~ /^ aiops-replay -f tsv/ && $2 ~ /^ TSV/ { printf "TSV %s/CPU s; ", t($6) }
+             $3 ~ /^ aiops-replay $/ && $2 ~ /^ NDJSON/ { printf "NDJSON %s/CPU s; ", t($6) }' "$f" |
+            sed 's/; $//' ;;
     simulate)
         awk '$1 == "metrics" { printf "%d samples at %.2f M samples/s (wall), peak RSS %s MB", $3, $5 / 1e6, $6 }' "$f" ;;
     fit)
@@ -130,7 +152,8 @@ echo "| benchmark | peer | key figures (ratios: peer / ours, CPU time, same run)
 echo "|---|---|---|---|---|"
 for b in $only; do
     case $b in
-    replay) peer="jq -c ." ;; simulate) peer="-" ;; fit) peer="statsmodels" ;; score) peer="(targets)" ;;
+    replay) peer="jq -c ." ;; archive) peer="zstd -dc, jq -cR" ;;
+    metrics) peer="Python json.load + numpy, jq" ;; simulate) peer="-" ;; fit) peer="statsmodels" ;; score) peer="(targets)" ;;
     cluster) peer="scikit-learn DBSCAN" ;; rca) peer="networkx" ;; predict) peer="scikit-learn" ;;
     templates) peer="Python Drain" ;; shard) peer="1 process" ;; follow) peer="(target < 1 s)" ;; e2e) peer="pandas/statsmodels/sklearn/networkx pipeline" ;;
     esac

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aiops_format.h"
+#include "common/array.h"
 #include "common/jdoc.h"
 #include "record/rfield.h"
 
@@ -375,15 +376,89 @@ static int parse_json(aiops_series_table *tab, const char *s, size_t n, const ch
 
 /* ---- TSV */
 
-static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const char *file, long line,
-                     aiops_record *rec, aiops_err *err)
+/* What one open stream remembers between lines (NULL for a line parsed
+ * alone, aiops_record_parse_line): TSV lines of one scrape share their
+ * time text, and scrapes list their series in the same order each time.
+ * So the last time text and its value are kept, and for each series the
+ * one that followed it last time: a line whose series text is the
+ * canonical text of that predicted series is that series (the canonical
+ * text is always a key of the table, record/series.c), with one memcmp
+ * instead of a hash lookup.  Bounded by the number of series. */
+typedef struct stream_state {
+    char ts_text[40];
+    size_t ts_len;           /* 0: none yet */
+    double ts;
+    uint32_t last;           /* sid of the previous TSV sample, UINT32_MAX: none */
+    uint32_t *next;          /* next[sid]: 1 + the series that followed sid, 0: none */
+    size_t nnext;
+} stream_state;
+
+static int tsv_time(stream_state *st, const char *s, size_t n, double *ts)
 {
-    const char *t1 = memchr(s, '\t', n);
-    const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
+    if (st && n == st->ts_len && memcmp(s, st->ts_text, n) == 0) {
+        *ts = st->ts;
+        return 0;
+    }
+    if (aiops_parse_time(s, n, ts))
+        return -1;
+    if (st && n < sizeof st->ts_text) {
+        memcpy(st->ts_text, s, n);
+        st->ts_len = n;
+        st->ts = *ts;
+    }
+    return 0;
+}
+
+/* The series predicted to come next, when it is the one at s (n bytes
+ * left in the line): its text and a tab right after it.  A predicted
+ * series' text never has a tab (tsv_learn), so that tab is the line's
+ * second one, as memchr would find it. */
+static const aiops_series *tsv_predicted(const stream_state *st, aiops_series_table *tab,
+                                         const char *s, size_t n)
+{
+    if (!st || st->last >= st->nnext || !st->next[st->last])
+        return NULL;
+    const aiops_series *se = aiops_series_get(tab, st->next[st->last] - 1);
+    if (!se || se->text_len >= n || s[se->text_len] != '\t' ||
+        memcmp(se->text, s, se->text_len) != 0)
+        return NULL;
+    return se;
+}
+
+/* Remember that sid followed the previous series (if its text can be
+ * predicted: no tab in it). */
+static void tsv_learn(stream_state *st, aiops_series_table *tab, uint32_t sid)
+{
+    if (!st)
+        return;
+    const aiops_series *se = aiops_series_get(tab, sid);
+    if (st->last != UINT32_MAX && se && !memchr(se->text, '\t', se->text_len) &&
+        !AIOPS_GROW_ZERO(st->next, st->nnext, (size_t)st->last + 1))
+        st->next[st->last] = sid + 1;        /* no room: no prediction, same result */
+    st->last = sid;
+}
+
+static int parse_tsv(stream_state *st, aiops_series_table *tab, const char *s, size_t n,
+                     const char *file, long line, aiops_record *rec, aiops_err *err)
+{
+    /* The time is short: a byte loop finds its tab sooner than memchr. */
+    const char *t1 = NULL;
+    for (size_t k = 0; k < n && k < 64; k++)
+        if (s[k] == '\t') {
+            t1 = s + k;
+            break;
+        }
+    if (!t1 && n > 64)
+        t1 = memchr(s + 64, '\t', n - 64);
+    if (!t1)
+        goto fields;
+    size_t rest = n - (size_t)(t1 + 1 - s);
+    const aiops_series *pred = tsv_predicted(st, tab, t1 + 1, rest);
+    const char *t2 = pred ? t1 + 1 + pred->text_len : memchr(t1 + 1, '\t', rest);
     if (!t2)
         goto fields;
     double ts, v;
-    if (aiops_parse_time(s, (size_t)(t1 - s), &ts))
+    if (tsv_time(st, s, (size_t)(t1 - s), &ts))
         return aiops_err_set(err, AIOPS_EPARSE, file, line, "expected a timestamp, got '%.*s'",
                              (int)(t1 - s > 60 ? 60 : t1 - s), s);
     const char *vs = t2 + 1;
@@ -396,9 +471,15 @@ static int parse_tsv(aiops_series_table *tab, const char *s, size_t n, const cha
                              (int)(vn > 60 ? 60 : vn), vs);
     }
     uint32_t sid;
-    int rc = aiops_series_intern_text(tab, t1 + 1, (size_t)(t2 - t1 - 1), &sid, err);
-    if (rc)
-        return aiops_err_locate(err, file, line);
+    if (pred) {
+        sid = st->next[st->last] - 1;
+        st->last = sid;
+    } else {
+        int rc = aiops_series_intern_text(tab, t1 + 1, (size_t)(t2 - t1 - 1), &sid, err);
+        if (rc)
+            return aiops_err_locate(err, file, line);
+        tsv_learn(st, tab, sid);
+    }
     rec->type = AIOPS_R_SAMPLE;
     rec->sid = sid;
     rec->ts = ts;
@@ -439,32 +520,43 @@ static int parse_text(const char *s, size_t n, const char *file, long line, aiop
     return 1;
 }
 
-static int parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
-                      long lineno, int raw, aiops_record *rec, aiops_err *err)
+/* A line that is a JSON object (line[0] is its "{").  Not inlined: its
+ * frame holds the fast path's label buffers (16 KiB), which TSV lines
+ * should not pay for (stack probes, cache). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int parse_object_line(aiops_series_table *tab, char *line, size_t len, const char *file,
+                             long lineno, int raw, aiops_record *rec, aiops_err *err)
+{
+    fast f;
+    f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
+    f.has_mtype = 0;
+    f.type.n = 0;
+    f.nlab = 0;
+    if (scan_fast(line, len, &f) == 0)
+        return fast_sample(tab, &f, file, lineno, rec, err);
+    int rc = raw ? parse_text(line, len, file, lineno, rec, err) : 0;
+    if (rc)
+        return rc < 0 ? rc : 0;
+    return parse_json(tab, line, len, file, lineno, rec, err);
+}
+
+static int parse_line(stream_state *st, aiops_series_table *tab, char *line, size_t len,
+                      const char *file, long lineno, int raw, aiops_record *rec, aiops_err *err)
 {
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
-    if (i < len && line[i] == '{') {
-        fast f;
-        f.has_type = f.has_ts = f.has_value = f.has_name = f.has_labels = f.has_series = 0;
-        f.has_mtype = 0;
-        f.type.n = 0;
-        f.nlab = 0;
-        if (scan_fast(line + i, len - i, &f) == 0)
-            return fast_sample(tab, &f, file, lineno, rec, err);
-        int rc = raw ? parse_text(line + i, len - i, file, lineno, rec, err) : 0;
-        if (rc)
-            return rc < 0 ? rc : 0;
-        return parse_json(tab, line + i, len - i, file, lineno, rec, err);
-    }
-    return parse_tsv(tab, line, len, file, lineno, rec, err);
+    if (i < len && line[i] == '{')
+        return parse_object_line(tab, line + i, len - i, file, lineno, raw, rec, err);
+    return parse_tsv(st, tab, line, len, file, lineno, rec, err);
 }
 
 int aiops_record_parse_line(aiops_series_table *tab, char *line, size_t len, const char *file,
                             long lineno, aiops_record *rec, aiops_err *err)
 {
-    return parse_line(tab, line, len, file, lineno, 0, rec, err);
+    return parse_line(NULL, tab, line, len, file, lineno, 0, rec, err);
 }
 
 /* ---- the format */
@@ -517,20 +609,20 @@ static int stream_probe(const char *entry, const char *head, size_t n)
     return aiops_parse_time(l, (size_t)(t1 - l), &ts) == 0 ? 80 : 0;
 }
 
-typedef struct { int dummy; } stream_state;
-
 static int stream_open(void **state, aiops_parse_ctx *ctx, aiops_err *err)
 {
     (void)ctx;
-    (void)err;
-    static stream_state st;
-    *state = &st;
+    stream_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return aiops_err_set(err, AIOPS_ENOMEM, aiops_stream_name(ctx->stream), 0, "out of memory");
+    st->last = UINT32_MAX;
+    *state = st;
     return 0;
 }
 
 static int stream_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aiops_err *err)
 {
-    (void)state;
+    stream_state *st = state;
     char *line;
     size_t len;
     for (;;) {
@@ -539,13 +631,19 @@ static int stream_next(void *state, aiops_parse_ctx *ctx, aiops_record *rec, aio
             return r;
         if (blank_or_comment(line, len))
             continue;
-        int rc = parse_line(ctx->series, line, len, aiops_stream_name(ctx->stream),
+        int rc = parse_line(st, ctx->series, line, len, aiops_stream_name(ctx->stream),
                             aiops_stream_lineno(ctx->stream), ctx->raw_text, rec, err);
         return rc ? rc : 1;
     }
 }
 
-static void stream_close(void *state) { (void)state; }
+static void stream_close(void *state)
+{
+    stream_state *st = state;
+    if (st)
+        free(st->next);
+    free(st);
+}
 
 const aiops_format aiops_fmt_stream = {
     .name = "stream",

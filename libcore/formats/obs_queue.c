@@ -156,7 +156,20 @@ struct aiops_obs_run {
     FILE *f;
     int has;                 /* head holds the run's next record */
     struct aiops_obs_qitem head;
+    char *rbuf;              /* the last record's bytes, reused (no malloc per record;
+                              * one over RUN_BUF is freed after it is read) */
+    size_t rcap;
 };
+
+static void run_close(struct aiops_obs_run *r)
+{
+    if (r->f)
+        fclose(r->f);
+    r->f = NULL;
+    free(r->rbuf);
+    r->rbuf = NULL;
+    r->rcap = 0;
+}
 
 static int cmp_item(const void *a, const void *b)
 {
@@ -179,7 +192,18 @@ static int io_fail(aiops_obs_queue *q, const char *what)
                          aiops_tmp_dir(), errno ? strerror(errno) : "short read");
 }
 
-static FILE *temp_file(void) { return aiops_tmp_file("aiops-sort"); }
+/* Runs are written and read in big sequential pieces: a 64 KiB stdio
+ * buffer instead of 4 KiB cuts the write/read calls (at most
+ * AIOPS_OBS_RUN_FILES + 1 files are open per queue). */
+#define RUN_BUF ((size_t)64 << 10)
+
+static FILE *temp_file(void)
+{
+    FILE *f = aiops_tmp_file("aiops-sort");
+    if (f)
+        (void)setvbuf(f, NULL, _IOFBF, RUN_BUF);     /* else the default buffer */
+    return f;
+}
 
 /* One record to run file f (its record cleared); count: add its bytes
  * to the temporary-file total.  rc: the first error so far (0). */
@@ -187,17 +211,29 @@ static int run_write(aiops_obs_queue *q, FILE *f, aiops_buf *b, struct aiops_obs
                      int count, int rc)
 {
     b->n = 0;
-    if (it->r.obj)           /* a plain sample has none: length 0 */
-        encode(b, it->r.obj);
-    run_head h = { it->r.ts, it->r.value, it->seq, b->n, it->line, it->r.sid,
+    /* A record as text (a JSON string, the common case) goes from its
+     * string to the file in encode()'s form, without a copy in b. */
+    json_t *o = it->r.obj;
+    int str = json_is_string(o) && json_string_length(o) <= UINT32_MAX;
+    if (o && !str)           /* a plain sample has none: length 0 */
+        encode(b, o);
+    size_t len = str ? 1 + sizeof(uint32_t) + json_string_length(o) : b->n;
+    run_head h = { it->r.ts, it->r.value, it->seq, len, it->line, it->r.sid,
                    (int32_t)it->r.type };
     if (!rc && b->oom)
         rc = AIOPS_ENOMEM;
-    else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 ||
-                     (b->n && fwrite(b->p, 1, b->n, f) != b->n)))
+    else if (!rc && str) {
+        char tag = (char)JSON_STRING;
+        uint32_t k = (uint32_t)json_string_length(o);
+        if (fwrite(&h, sizeof h, 1, f) != 1 || fwrite(&tag, 1, 1, f) != 1 ||
+            fwrite(&k, sizeof k, 1, f) != 1 ||
+            (k && fwrite(json_string_value(o), 1, k, f) != k))
+            rc = io_fail(q, "cannot write");
+    } else if (!rc && (fwrite(&h, sizeof h, 1, f) != 1 ||
+                       (b->n && fwrite(b->p, 1, b->n, f) != b->n)))
         rc = io_fail(q, "cannot write");
-    else if (!rc && count)
-        rc = aiops_limit_spill(sizeof h + b->n, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
+    if (!rc && count)
+        rc = aiops_limit_spill(sizeof h + len, &q->failed) ? AIOPS_EIO : 0;   /* q->failed */
     aiops_record_clear(&it->r);
     return rc;
 }
@@ -223,10 +259,8 @@ static int merge_runs(aiops_obs_queue *q)
             struct aiops_obs_run *r = &q->runs[i];
             if (r->f && !r->has && (rc = run_read(q, r)) < 0)
                 break;
-            if (r->f && !r->has) {          /* read to its end */
-                fclose(r->f);
-                r->f = NULL;
-            }
+            if (r->f && !r->has)            /* read to its end */
+                run_close(r);
             if (r->has && (!best || cmp_item(&r->head, &best->head) < 0))
                 best = r;
         }
@@ -242,6 +276,8 @@ static int merge_runs(aiops_obs_queue *q)
         fclose(f);
         return rc;
     }
+    for (size_t i = 0; i < q->nruns; i++)
+        run_close(&q->runs[i]);
     free(q->runs);           /* all read and closed */
     q->runs = NULL;
     q->runcap = 0;
@@ -314,20 +350,23 @@ int aiops_obs_queue_push_at(aiops_obs_queue *q, aiops_record *r, uint64_t seq, l
 static int run_read(aiops_obs_queue *q, struct aiops_obs_run *r)
 {
     run_head h;
-    char *text;
     r->has = 0;
     errno = 0;
     if (fread(&h, sizeof h, 1, r->f) != 1)
         return ferror(r->f) ? io_fail(q, "cannot read") : 0;
-    if (!(text = malloc(h.len + 1)))
+    if (h.len > SIZE_MAX - 1)
         return AIOPS_ENOMEM;
-    if (fread(text, 1, h.len, r->f) != h.len) {
-        free(text);
+    if (AIOPS_GROW(r->rbuf, r->rcap, (size_t)h.len + 1))
+        return AIOPS_ENOMEM;
+    if (fread(r->rbuf, 1, h.len, r->f) != h.len)
         return io_fail(q, "cannot read");
-    }
-    reader rd = { text, text + h.len };
+    reader rd = { r->rbuf, r->rbuf + h.len };
     json_t *obj = h.len ? decode(&rd) : NULL;
-    free(text);
+    if (r->rcap > RUN_BUF) {         /* a big record's buffer is not kept */
+        free(r->rbuf);
+        r->rbuf = NULL;
+        r->rcap = 0;
+    }
     if (h.len && !obj)
         return AIOPS_ENOMEM;
     r->head = (struct aiops_obs_qitem){ { (aiops_rtype)h.type, h.sid, h.ts, h.value, obj },
@@ -349,10 +388,8 @@ static int queue_pop(aiops_obs_queue *q, struct aiops_obs_qitem *out)
         }
         if (r->has && (!best || cmp_item(&r->head, &best->head) < 0))
             best = r;
-        if (r->f && !r->has) {          /* read to its end */
-            fclose(r->f);
-            r->f = NULL;
-        }
+        if (r->f && !r->has)            /* read to its end */
+            run_close(r);
     }
     if (q->pos < q->n && (!best || cmp_item(&q->v[q->pos], &best->head) < 0)) {
         *out = q->v[q->pos++];
@@ -393,8 +430,7 @@ void aiops_obs_queue_free(aiops_obs_queue *q)
     for (size_t i = 0; i < q->nruns; i++) {
         if (q->runs[i].has)
             aiops_record_clear(&q->runs[i].head.r);
-        if (q->runs[i].f)
-            fclose(q->runs[i].f);
+        run_close(&q->runs[i]);
     }
     free(q->v);
     free(q->runs);

@@ -75,6 +75,14 @@ aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
  * and its archive's path. */
 long aiops_stream_member(const aiops_stream *s);
 const char *aiops_stream_path(const aiops_stream *s);
+/* 1 when s is on a member of an archive file and has read all of it (its
+ * parser may still hold its bytes, name and line numbers). */
+int aiops_stream_at_end(const aiops_stream *s);
+/* Such a stream's archive handle, moved to a new stream (the caller's)
+ * positioned after s's member, for aiops_stream_advance to a later one; s
+ * keeps its buffer, name and line numbers and reads nothing more.  NULL
+ * when s is not at_end or out of memory (s unchanged). */
+aiops_stream *aiops_stream_take_archive(aiops_stream *s);
 /* Move an archive-file stream forward to entry e (a later member of the
  * same archive) without reopening: reuses the decompression done so far. */
 int aiops_stream_advance(aiops_stream *s, const aiops_entry *e, aiops_err *err);

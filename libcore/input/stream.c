@@ -155,6 +155,8 @@ static long raw_read(aiops_stream *s, char *dst, size_t n, aiops_err *err)
                 return aiops_err_set(err, AIOPS_EIO, s->name, 0, "read failed: %s", strerror(errno));
         }
     default: {
+        if (!s->a)               /* its handle went on to a later member */
+            return 0;
         la_ssize_t r = archive_read_data(s->a, dst, n);
         if (r < 0 && aiops_limit_tripped())
             return aiops_err_set(err, AIOPS_ELIMIT, s->path, 0, "%s", aiops_limit_tripped());
@@ -548,7 +550,33 @@ aiops_stream *aiops_stream_wrap_archive(struct archive *a, const char *path,
 
 long aiops_stream_member(const aiops_stream *s)
 {
-    return s->kind == SRC_ARCHIVE && !s->chain ? s->member : -1;
+    return s->kind == SRC_ARCHIVE && !s->chain && s->a ? s->member : -1;
+}
+
+int aiops_stream_at_end(const aiops_stream *s)
+{
+    return aiops_stream_member(s) >= 0 && s->own_archive && s->eof;
+}
+
+aiops_stream *aiops_stream_take_archive(aiops_stream *s)
+{
+    if (!aiops_stream_at_end(s))
+        return NULL;
+    aiops_stream *n = stream_alloc(s->max_line, s->max_doc);
+    if (!n)
+        return NULL;
+    n->kind = SRC_ARCHIVE;
+    n->a = s->a;
+    n->member = s->member;
+    n->total_out = s->total_out;
+    n->mtime = s->mtime;
+    n->eof = 1;
+    memcpy(n->name, s->name, sizeof n->name);
+    memcpy(n->entry, s->entry, sizeof n->entry);
+    memcpy(n->path, s->path, sizeof n->path);
+    s->a = NULL;             /* s reads nothing more: at its end already */
+    s->own_archive = 0;
+    return n;
 }
 
 const char *aiops_stream_path(const aiops_stream *s)

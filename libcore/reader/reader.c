@@ -691,9 +691,28 @@ static int src_open_stream(aiops_reader *rd, source *s, aiops_err *err)
                 (best == rd->nidle || m > aiops_stream_member(rd->idle[best])))
                 best = i;
         }
+        aiops_stream *st = NULL;
         if (best < rd->nidle) {
-            aiops_stream *st = rd->idle[best];
+            st = rd->idle[best];
             rd->idle[best] = rd->idle[--rd->nidle];
+        } else {
+            /* An open source of an earlier member of the archive that has
+             * read all of its member (a document read whole at its open, a
+             * member sorted in its buffer) gives its handle on: no second
+             * decompression of the archive up to here. */
+            size_t from = rd->nsrc;
+            for (size_t i = 0; i < rd->nsrc; i++) {
+                aiops_stream *o = rd->src[i].st;
+                long m = o ? aiops_stream_member(o) : -1;
+                if (m >= 0 && m < e->index && aiops_stream_at_end(o) &&
+                    strcmp(aiops_stream_path(o), e->path) == 0 &&
+                    (from == rd->nsrc || m > aiops_stream_member(rd->src[from].st)))
+                    from = i;
+            }
+            if (from < rd->nsrc)
+                st = aiops_stream_take_archive(rd->src[from].st);   /* NULL: open anew */
+        }
+        if (st) {
             int rc = aiops_stream_advance(st, e, err);
             if (rc) {
                 aiops_stream_free(st);

@@ -712,6 +712,61 @@ static void check_archive(const char *rel, int format, int filter)
     aiops_entries_free(e, n);
 }
 
+/* aiops_stream_take_archive: a member read to its end hands its archive
+ * handle to a new stream, which goes on to a later member without
+ * reopening; the old stream keeps its document, name and line numbers and
+ * reads nothing more.  Not before its end, and not twice. */
+static void test_take_archive(void **state)
+{
+    (void)state;
+    char p[512], name[1100];
+    write_archive("take.tar.zst", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_ZSTD,
+                  archive_members, sizeof archive_members / sizeof archive_members[0]);
+    path_in(p, sizeof p, "take.tar.zst");
+    aiops_entry *e;
+    size_t n;
+    expand1(p, &e, &n);
+    assert_int_equal(n, 4);
+    aiops_stream *s = open_entry(&e[0]);
+    assert_int_equal(aiops_stream_at_end(s), 0);
+    assert_null(aiops_stream_take_archive(s));              /* not read yet */
+    char *doc;
+    size_t len;
+    aiops_err err = {0};
+    assert_int_equal(aiops_stream_slurp(s, &doc, &len, &err), 0);
+    assert_int_equal(aiops_stream_at_end(s), 1);
+    assert_int_equal(aiops_stream_member(s), 0);
+    aiops_stream *t = aiops_stream_take_archive(s);
+    assert_non_null(t);
+    /* s: done, its document and name still there, no handle any more */
+    assert_int_equal(aiops_stream_at_end(s), 0);
+    assert_int_equal(aiops_stream_member(s), -1);
+    assert_null(aiops_stream_take_archive(s));
+    snprintf(name, sizeof name, "%s:first.csv", p);
+    assert_string_equal(aiops_stream_name(s), name);
+    assert_int_equal(len, strlen(archive_members[0].data));
+    assert_memory_equal(doc, archive_members[0].data, len);
+    char *line;
+    size_t ll;
+    assert_int_equal(aiops_stream_getline(s, &line, &ll, &err), 0);
+    /* t: on to the third member (index 2), skipping the second */
+    assert_int_equal(aiops_stream_member(t), 0);
+    assert_int_equal(aiops_stream_advance(t, &e[2], &err), 0);
+    snprintf(name, sizeof name, "%s:sub/deeper/third.txt", p);
+    assert_string_equal(aiops_stream_name(t), name);
+    static const char *const l2[] = {"x", "", "y"};
+    expect_lines(t, l2, 3);
+    assert_int_equal(aiops_stream_at_end(t), 1);
+    aiops_stream *u = aiops_stream_take_archive(t);
+    assert_non_null(u);
+    assert_int_equal(aiops_stream_advance(u, &e[3], &err), 0);
+    expect_lines(u, NULL, 0);
+    aiops_stream_free(u);
+    aiops_stream_free(t);
+    aiops_stream_free(s);
+    aiops_entries_free(e, n);
+}
+
 static void test_tar(void **state)
 {
     (void)state;
@@ -1187,6 +1242,7 @@ int main(void)
         cmocka_unit_test(test_single_zst),
         cmocka_unit_test(test_single_zst_slurp),
         cmocka_unit_test(test_tar),
+        cmocka_unit_test(test_take_archive),
         cmocka_unit_test(test_gnutar),
         cmocka_unit_test(test_tar_gz),
         cmocka_unit_test(test_tar_zst),

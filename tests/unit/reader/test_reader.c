@@ -607,6 +607,29 @@ static void test_duplicates_dropped(void **state)
 
 /* ---------------------------------------------------- archives, limits */
 
+/* Members read whole (a series-ordered Prometheus dump, sorted in its
+ * source's buffer) hand their archive handle on to the later members that
+ * open while their records are still going out (reader.c's
+ * src_open_stream): every record comes out once, in time order, the
+ * member after the handed-on one included, also with --max-open 2. */
+static void test_tar_zst_handle_handed_on(void **state)
+{
+    (void)state;
+    static const tmember m[] = {
+        {"a.prom", "{__name__=\"a\"} 5 5000\n{__name__=\"a\"} 1 1000\n{__name__=\"b\"} 3 3000\n"},
+        {"b.tsv", "2\tt\t2\n4\tt\t4\n6\tt\t6\n"},
+        {"c.prom", "{__name__=\"c\"} 7 7000\n{__name__=\"c\"} 1.5 1500\n"},
+        {"d.tsv", "1.2\td\t1\n8\td\t8\n"},
+    };
+    write_tar_zst("handed.tar.zst", m, NW(m));
+    const char *paths[] = {P("handed.tar.zst")};
+    static const want w[] = {
+        {"a", 1, 1}, {"d", 1.2, 1}, {"c", 1.5, 1.5}, {"t", 2, 2}, {"b", 3, 3},
+        {"t", 4, 4}, {"a", 5, 5}, {"t", 6, 6}, {"c", 7, 7}, {"d", 8, 8},
+    };
+    expect_ok(paths, 1, NULL, w, NW(w));
+}
+
 static void test_tar_zst_members_overlap(void **state)
 {
     (void)state;
@@ -815,6 +838,97 @@ static void test_many_records(void **state)
     free(w);
 }
 
+/* TSV series predicted from the order of the last scrape (fmt_stream.c):
+ * hits, misses (a series that changes place, a new one), a line whose
+ * series text starts like the predicted one, non-canonical text of a known
+ * series, a time text that changes, and a bad value and a fourth field
+ * after a predicted series still fail as before. */
+static void test_tsv_prediction(void **state)
+{
+    (void)state;
+    write_file("pred.tsv",
+               "1\ta{x=\"1\",y=\"2\"}\t1\n1\tb\t2\n1\tc\t3\n"
+               "2\ta{x=\"1\",y=\"2\"}\t4\n2\tb\t5\n2\tc\t6\n"
+               "3\ta{x=\"1\",y=\"2\"}\t7\n3\tc\t8\n3\tb\t9\n"          /* b and c swap places */
+               "4\ta{x=\"1\",y=\"2\"}\t10\n4\tc\t11\n4\tbb\t12\n"      /* bb: starts like b */
+               "5\ta{x=\"1\",y=\"2\"}\t13\n5\ta{y=\"2\",x=\"1\"}\t14\n"          /* the same series, other text */
+               "5.5\tc\t15\n6\td\t16\n6\tb\t17\n");
+    const char *paths[] = {P("pred.tsv")};
+    static const want w[] = {
+        {"a{x=\"1\",y=\"2\"}", 1, 1}, {"b", 1, 2}, {"c", 1, 3},
+        {"a{x=\"1\",y=\"2\"}", 2, 4}, {"b", 2, 5}, {"c", 2, 6},
+        {"a{x=\"1\",y=\"2\"}", 3, 7}, {"c", 3, 8}, {"b", 3, 9},
+        {"a{x=\"1\",y=\"2\"}", 4, 10}, {"c", 4, 11}, {"bb", 4, 12},
+        {"a{x=\"1\",y=\"2\"}", 5, 13}, {"a{x=\"1\",y=\"2\"}", 5, 14},
+        {"c", 5.5, 15}, {"d", 6, 16}, {"b", 6, 17},
+    };
+    aiops_reader_opts keep = {0};
+    keep.keep_duplicates = 1;       /* a@5 twice: one series, two texts */
+    expect_ok(paths, 1, &keep, w, NW(w));
+
+    write_file("pred-bad.tsv", "1\ta\t1\n1\tb\t2\n2\ta\t3\n2\tb\tx\n");
+    const char *bad[] = {P("pred-bad.tsv")};
+    run r = read_all(bad, 1, NULL, w, 0);
+    assert_int_equal(r.rc, AIOPS_EPARSE);
+    assert_int_equal(r.err.line, 4);
+    assert_non_null(strstr(r.err.msg, "expected a sample value, got 'x'"));
+
+    write_file("pred-four.tsv", "1\ta\t1\n1\tb\t2\n2\ta\t3\n2\tb\t4\tz\n");
+    const char *four[] = {P("pred-four.tsv")};
+    r = read_all(four, 1, NULL, w, 0);
+    assert_int_equal(r.rc, AIOPS_EPARSE);
+    assert_int_equal(r.err.line, 4);
+    assert_non_null(strstr(r.err.msg, "ts<TAB>series<TAB>value, got '2\tb\t4\tz'"));
+}
+
+/* NDJSON samples of series that come back in another order, with other
+ * label order or spacing (the same series), a TSV line between them, and a
+ * metric_type on a series already known (it still counts). */
+static void test_ndjson_series_order(void **state)
+{
+    (void)state;
+#define S(ts, name, labels, v) "{\"type\":\"sample\",\"ts\":" #ts ",\"name\":\"" name \
+    "\",\"labels\":" labels ",\"value\":" #v "}\n"
+    write_file("pred.ndjson",
+               S(1, "a", "{\"x\":\"1\",\"y\":\"2\"}", 1) S(1, "b", "{}", 2) S(1, "c", "{}", 3)
+               S(2, "a", "{\"x\":\"1\",\"y\":\"2\"}", 4) S(2, "b", "{}", 5) S(2, "c", "{}", 6)
+               S(3, "a", "{\"y\":\"2\",\"x\":\"1\"}", 7) S(3, "c", "{}", 8) S(3, "b", "{}", 9)
+               S(4, "a", "{\"x\":\"1\",\"y\":\"2\"}", 10) S(4, "c", "{}", 11)
+               S(4, "b", "{ }", 12) S(5, "a", "{\"x\":\"1\",\"y\":\"2\"}", 13)
+               S(5, "cc", "{}", 14) "6\tb\t15\n" S(6, "c", "{}", 16)
+               "{\"type\":\"sample\",\"ts\":7,\"name\":\"b\",\"labels\":{},\"metric_type\":"
+               "\"counter\",\"value\":17}\n");
+#undef S
+    const char *paths[] = {P("pred.ndjson")};
+    static const want w[] = {
+        {"a{x=\"1\",y=\"2\"}", 1, 1}, {"b", 1, 2}, {"c", 1, 3},
+        {"a{x=\"1\",y=\"2\"}", 2, 4}, {"b", 2, 5}, {"c", 2, 6},
+        {"a{x=\"1\",y=\"2\"}", 3, 7}, {"c", 3, 8}, {"b", 3, 9},
+        {"a{x=\"1\",y=\"2\"}", 4, 10}, {"c", 4, 11}, {"b", 4, 12},
+        {"a{x=\"1\",y=\"2\"}", 5, 13}, {"cc", 5, 14}, {"b", 6, 15}, {"c", 6, 16},
+        {"b", 7, 17},
+    };
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_reader *rd = NULL;
+    aiops_err err;
+    assert_int_equal(aiops_reader_new(&rd, paths, 1, tab, NULL, &err), 0);
+    for (size_t i = 0; i < NW(w); i++) {
+        aiops_record rec = {0};
+        assert_int_equal(aiops_reader_next(rd, &rec, &err), 1);
+        assert_int_equal(rec.type, AIOPS_R_SAMPLE);
+        assert_string_equal(aiops_series_get(tab, rec.sid)->text, w[i].series);
+        assert_true(rec.ts == w[i].ts && rec.value == w[i].value);
+    }
+    aiops_record rec = {0};
+    assert_int_equal(aiops_reader_next(rd, &rec, &err), 0);
+    assert_int_equal(aiops_series_table_count(tab), 4);
+    uint32_t b;
+    assert_int_equal(aiops_series_intern_text(tab, "b", 1, &b, &err), 0);
+    assert_int_equal(aiops_series_get(tab, b)->type, AIOPS_MTYPE_COUNTER);
+    aiops_reader_free(rd);
+    aiops_series_table_free(tab);
+}
+
 /* raw_text: a log record comes out carrying its JSON text (obj a JSON
  * string), the same members the default mode gives as a tree. */
 static void test_raw_text(void **state)
@@ -877,6 +991,7 @@ int main(void)
         cmocka_unit_test(test_undetectable_in_directory),
         cmocka_unit_test(test_duplicates_dropped),
         cmocka_unit_test(test_tar_zst_members_overlap),
+        cmocka_unit_test(test_tar_zst_handle_handed_on),
         cmocka_unit_test(test_member_error_names_member),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_where),
@@ -886,6 +1001,8 @@ int main(void)
         cmocka_unit_test(test_missing_input),
         cmocka_unit_test(test_no_inputs),
         cmocka_unit_test(test_many_records),
+        cmocka_unit_test(test_tsv_prediction),
+        cmocka_unit_test(test_ndjson_series_order),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
