@@ -209,7 +209,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     aiops_graph_edge *ed = &g->edges[e];
     double dur = c->end - c->start;
     gr_stats_add(&ed->st, c->lb, c->err);
-    ed->weight = (double)ed->st.calls;
+    ed->weight += 1;   /* on top of a graph file's weight (aiops_graph_merge) */
     g->counts.cross++;
     double off = c->start < p->start ? c->start - p->start : c->end > p->end ? c->end - p->end : 0;
     if (off != 0) {

@@ -73,19 +73,8 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
         rc = aiops_logtmpl_new(&r->miner, NULL, err);
     if (!rc && !(r->view = aiops_rview_new()))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    for (size_t i = 0; !rc && base && i < aiops_graph_nodes(base); i++) {
-        uint32_t id;
-        rc = aiops_graph_service(r->g, aiops_graph_node_at(base, (uint32_t)i)->name, &id, err);
-    }
-    for (size_t i = 0; !rc && base && i < aiops_graph_edges(base); i++) {
-        const aiops_graph_edge *e = aiops_graph_edge_at(base, (uint32_t)i);
-        uint32_t f, t, id;
-        rc = aiops_graph_service(r->g, aiops_graph_node_at(base, e->from)->name, &f, err);
-        if (!rc)
-            rc = aiops_graph_service(r->g, aiops_graph_node_at(base, e->to)->name, &t, err);
-        if (!rc)
-            rc = aiops_graph_edge_add(r->g, f, t, &id, err);
-    }
+    if (!rc)
+        rc = aiops_graph_merge(r->g, base, err);   /* the file's edges with their weights */
     if (rc) {
         aiops_rca_free(r);
         return rc;
