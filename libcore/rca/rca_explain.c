@@ -586,7 +586,10 @@ static json_t *evidence(aiops_rca *r, const rc_feat *f, const aiops_rca_rank *rk
                 }
             }
         }
-        if (!n)
+        if (!aiops_graph_edges(r->g))
+            aiops_buf_str(&b, "callers and callees unknown (no service graph: no span crossed "
+                              "services, no graph file)");
+        else if (!n)
             aiops_buf_str(&b, "calls no other service");
         else if (!na)
             aiops_buf_printf(&b, "none of its %zu callees is anomalous", n);
@@ -594,7 +597,7 @@ static json_t *evidence(aiops_rca *r, const rc_feat *f, const aiops_rca_rank *rk
             aiops_buf_printf(&b, "%zu of its %zu callees anomalous too (most: %s)", na, n, worst);
         ev_add(arr, &b);
     }
-    if (r->o.method == AIOPS_RCA_DEFAULT && rk->walk > 0.05) {
+    if (r->o.method == AIOPS_RCA_DEFAULT && rk->walk > 0.05 && aiops_graph_edges(r->g)) {
         aiops_buf_printf(&b, "random walk %.2f of the best", rk->walk);
         const uint32_t *ids;
         size_t n = aiops_graph_adj(r->g, v, 0, &ids);

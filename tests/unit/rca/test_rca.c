@@ -576,6 +576,73 @@ static void test_bad_incident(void **state)
     aiops_series_table_free(tab);
 }
 
+/* Metrics only (aiops-fit scores of a and its caller b): without a graph
+ * the evidence says callers and callees are unknown and names no walk;
+ * with a graph file (b -> a, weight 3) the engine's graph is the file's,
+ * weight and all, and the structure shows in the evidence. */
+static char *no_graph_run(aiops_graph *base, double *weight)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.daily = 0;
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, base, NULL), 0);
+    double t0 = 1704103200 + 4 * 3600;
+    char buf[512];
+    for (double t = t0 - 4 * 3600; t < t0 + 3600; t += 60) {
+        if (t == t0)
+            feed(r, tab, "{\"type\":\"label\",\"ts\":1704117600,\"id\":\"INC-9\",\"start\":1704117600}");
+        double sa = t >= t0 ? 0.95 : 0.01, sb = t >= t0 + 60 ? 0.8 : 0.01;
+        snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"q\",\"service\":\"a\","
+                 "\"score\":%g,\"anomaly_score\":%g}", t, sa * 10, sa);
+        feed(r, tab, buf);
+        snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"q\",\"service\":\"b\","
+                 "\"score\":%g,\"anomaly_score\":%g}", t, sb * 10, sb);
+        feed(r, tab, buf);
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_graph *g = aiops_rca_graph(r);
+    *weight = -1;
+    uint32_t f, to;
+    if (!aiops_graph_find(g, "b", &f) && !aiops_graph_find(g, "a", &to) && aiops_graph_edge_find(g, f, to) >= 0)
+        *weight = aiops_graph_edge_at(g, (uint32_t)aiops_graph_edge_find(g, f, to))->weight;
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *top = json_array_get(json_object_get(out.obj, "candidates"), 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "a");
+    json_t *ev = json_object_get(top, "evidence");
+    char all[4096] = "";
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        strncat(all, json_string_value(json_array_get(ev, i)), sizeof all - strlen(all) - 3);
+        strcat(all, " | ");
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+    return strdup(all);
+}
+
+static void test_metrics_only_graph(void **state)
+{
+    (void)state;
+    double w;
+    char *ev = no_graph_run(NULL, &w);
+    assert_true(w == -1);
+    assert_non_null(strstr(ev, "callers and callees unknown (no service graph"));
+    assert_null(strstr(ev, "calls no other service"));
+    assert_null(strstr(ev, "random walk"));
+    free(ev);
+    aiops_graph *g = dot("digraph { b -> a [weight=3]; }");
+    ev = no_graph_run(g, &w);
+    aiops_graph_free(g);
+    assert_true(w == 3);
+    assert_null(strstr(ev, "callers and callees unknown"));
+    assert_non_null(strstr(ev, "calls no other service"));
+    assert_non_null(strstr(ev, "random walk 1.00 of the best"));
+    free(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_engine_wait_caller),
         cmocka_unit_test(test_equal_time_order),
         cmocka_unit_test(test_bad_incident),
+        cmocka_unit_test(test_metrics_only_graph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
