@@ -92,6 +92,9 @@ typedef struct aiops_graph_window {
     int64_t req_ns, resp_ns;     /* edge windows: the sums of those request legs and response
                                     excesses in ns (sums of them do not depend on the order the
                                     spans came in) */
+    int64_t top_req_ns, top_resp_ns; /* edge windows: the slowest of those calls (the largest
+                                    request leg + response excess; on ties the larger request
+                                    leg), ns: a robust mean leaves it out */
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {
