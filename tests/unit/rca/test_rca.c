@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "aiops_format.h"
 #include "rca/rca.h"
 
 static aiops_graph *dot(const char *t)
@@ -702,6 +703,65 @@ static void test_metrics_only_graph(void **state)
     free(ev);
 }
 
+/* The metric-type prior: the same rise in db's CPU (a resource: a cause)
+ * and in api's latency (an effect, RC_EFFECT_W = 0.8 of it) ranks db
+ * first, api's anomaly 0.8 of db's; structural keeps them alike. */
+static void sample(aiops_rca *r, aiops_series_table *tab, const char *series, double t, double v)
+{
+    aiops_record rec = {.type = AIOPS_R_SAMPLE, .ts = t, .value = v};
+    assert_int_equal(aiops_series_intern_text(tab, series, strlen(series), &rec.sid, NULL), 0);
+    assert_int_equal(aiops_rca_add(r, &rec, NULL), 0);
+}
+
+static void effect_run(int method, double *adb, double *aapi, char *top, size_t n)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.daily = 0;
+    o.method = method;
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200 + 4 * 3600;
+    int k = 0;
+    for (double t = t0 - 4 * 3600; t < t0 + 3600; t += 60, k++) {
+        if (t == t0)
+            feed(r, tab, "{\"type\":\"label\",\"ts\":1704117600,\"id\":\"INC-5\",\"start\":1704117600}");
+        double noise = 0.01 * (k % 5), up = t >= t0 ? 1 : 0;
+        sample(r, tab, "cpu_usage_ratio{service=\"db\"}", t, 0.2 + noise + up);
+        sample(r, tab, "http_latency_p99_seconds{service=\"api\"}", t, 0.2 + noise + up);
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *c = json_object_get(out.obj, "candidates");
+    snprintf(top, n, "%s", json_string_value(json_object_get(json_array_get(c, 0), "service")));
+    for (size_t i = 0; i < json_array_size(c); i++) {
+        json_t *ci = json_array_get(c, i);
+        double a = json_number_value(json_object_get(ci, "anomaly"));
+        if (!strcmp(json_string_value(json_object_get(ci, "service")), "db"))
+            *adb = a;
+        else
+            *aapi = a;
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+static void test_effect_prior(void **state)
+{
+    (void)state;
+    double adb = -1, aapi = -1;
+    char top[64];
+    effect_run(AIOPS_RCA_DEFAULT, &adb, &aapi, top, sizeof top);
+    assert_string_equal(top, "db");
+    assert_true(adb > 0.8);
+    assert_true(fabs(aapi - 0.8 * adb) < 1e-3);
+    effect_run(AIOPS_RCA_STRUCTURAL, &adb, &aapi, top, sizeof top);
+    assert_true(fabs(aapi - adb) < 1e-3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_equal_time_order),
         cmocka_unit_test(test_bad_incident),
         cmocka_unit_test(test_metrics_only_graph),
+        cmocka_unit_test(test_effect_prior),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
