@@ -11,7 +11,10 @@
 # earlier, simpler variant in the list) on all other types is applied to
 # the held-out type.  Prints the per-variant figures and the held-out
 # AC@1 / AC@3; the same over single faults (leave-one-fault-out) too.
-# Needs `make all` first.  BENCH_DIR (/tmp/aiops-bench); RCA_STREAMS=DIR
+# The metric-type prior (RC_EFFECT_W in libcore/rca/rca.c) stays as
+# compiled in; its other values were run the same way with rca.c built
+# with -DRC_EFFECT_W=X (docs/BENCHMARKS.md).  Takes ~15 min wall at load
+# 5-10 (16 simulator runs): run it alone.  Needs `make all` first.  BENCH_DIR (/tmp/aiops-bench); RCA_STREAMS=DIR
 # reuses simulated streams.  Skips (exit 0) without the Nezha data.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
