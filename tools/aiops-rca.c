@@ -122,7 +122,7 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         aiops_graph_counts_get(aiops_rca_graph(r), &gc);
         cli_skipped(c, gc.bad, "span record%s without trace_id, span_id, service or duration "
                     "(not used for the graph)", gc.bad == 1 ? "" : "s");
-        if (o.ranked && !aiops_graph_edges(aiops_rca_graph(r)))
+        if (o.ranked && !g->graph && !aiops_graph_edges(aiops_rca_graph(r)))
             fprintf(stderr, "%s: note: no service graph (no span crossed services and no -G FILE): "
                             "services ranked by their own signals only\n", c->prog);
     }

@@ -25,3 +25,6 @@ n=$(jq '.edges | length' "$tmp/g.json")
 [ "$n" -gt 0 ]
 aiops-rca --graph -G "$tmp/g.json" "$tmp/m.ndjson" 2>/dev/null |
     jq -e --argjson n "$n" '(.edges | length) == $n and all(.edges[]; .weight == 2)' > /dev/null
+# --graph ranks nothing: no note
+aiops-rca --graph "$tmp/m.ndjson" > /dev/null 2> "$tmp/gr.err"
+! grep -q 'no service graph' "$tmp/gr.err"
