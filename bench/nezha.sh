@@ -10,9 +10,11 @@
 #   metrics  metric/ts-*_metric.csv (per pod, 1 min) and front_service.csv
 #            through aiops-replay -I table --map (pods roll up to services)
 #   traces   trace/*_trace.csv (the minute after each injection) likewise
-#   rank     aiops-rca --on label with its defaults (chosen on the
-#            simulator, docs/BENCHMARKS.md; nothing here is tuned to these
-#            17 faults), then aiops-eval: AC@1, AC@3, AC@5, Avg@5.
+#   rank     aiops-rca --on label with its defaults (weights chosen on the
+#            simulator; the span-wait rules and the metric-type prior by
+#            leave-one-fault-type-out over these faults' types and the
+#            simulator's, bench/rca_wait_cv.sh; docs/BENCHMARKS.md), then
+#            aiops-eval: AC@1, AC@3, AC@5, Avg@5.
 # REPLAY=path uses another aiops-replay (one with the table reader).
 # RCA_ARGS adds aiops-rca options (for the sensitivity runs the benchmark
 # section reports beside the defaults).  Skips (exit 0) without the data.

@@ -46,6 +46,7 @@ typedef struct out {
     const cfg *g;
     aiops_writer *w;
     FILE *f;
+    size_t ranked;               /* rca records out */
 } out;
 
 static int emit(out *o, aiops_rca *r, aiops_err *err)
@@ -53,6 +54,7 @@ static int emit(out *o, aiops_rca *r, aiops_err *err)
     aiops_record rec;
     int rc = 0;
     while (!rc && aiops_rca_pop(r, &rec) == 1) {
+        o->ranked++;
         if (o->g->table)
             rc = print_table(o->f, &rec) ? aiops_err_set(err, AIOPS_EIO, o->g->out, 0, "write failed") : 0;
         else if (!o->g->graph)
@@ -120,6 +122,9 @@ static int run(const cli *c, const cfg *g, aiops_series_table *tab, aiops_err *e
         aiops_graph_counts_get(aiops_rca_graph(r), &gc);
         cli_skipped(c, gc.bad, "span record%s without trace_id, span_id, service or duration "
                     "(not used for the graph)", gc.bad == 1 ? "" : "s");
+        if (o.ranked && !g->graph && !aiops_graph_edges(aiops_rca_graph(r)))
+            fprintf(stderr, "%s: note: no service graph (no span crossed services and no -G FILE): "
+                            "services ranked by their own signals only\n", c->prog);
     }
     aiops_reader_free(rd);
     aiops_rca_free(r);

@@ -240,6 +240,27 @@ int aiops_graph_edge_add(aiops_graph *g, uint32_t from, uint32_t to, uint32_t *i
     return 0;
 }
 
+int aiops_graph_merge(aiops_graph *g, const aiops_graph *src, aiops_err *err)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && src && i < src->nnodes; i++) {
+        uint32_t id;
+        rc = aiops_graph_service(g, src->nodes[i].name, &id, err);
+    }
+    for (size_t i = 0; !rc && src && i < src->nedges; i++) {
+        const aiops_graph_edge *e = &src->edges[i];
+        uint32_t f, t, id;
+        rc = aiops_graph_service(g, src->nodes[e->from].name, &f, err);
+        if (!rc)
+            rc = aiops_graph_service(g, src->nodes[e->to].name, &t, err);
+        if (!rc)
+            rc = aiops_graph_edge_add(g, f, t, &id, err);
+        if (!rc)
+            g->edges[id].weight += e->weight;
+    }
+    return rc;
+}
+
 size_t aiops_graph_nodes(const aiops_graph *g)
 {
     return g->nnodes;

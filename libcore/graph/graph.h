@@ -64,7 +64,8 @@ typedef struct aiops_graph_node {
 
 typedef struct aiops_graph_edge {
     uint32_t from, to;           /* caller, callee (node ids) */
-    double weight;               /* from a file: its weight/calls (1 if none); from spans: calls */
+    double weight;               /* from a file: its weight/calls (1 if none), plus one per
+                                    call seen in spans (a graph of spans only: its calls) */
     aiops_graph_stats st;        /* the callee spans of these calls */
     uint64_t skewed;             /* calls whose child did not fit in its parent's time */
     double skew_sum;             /* sum of the offsets (child - parent, s) of those */
@@ -91,6 +92,9 @@ typedef struct aiops_graph_window {
     int64_t req_ns, resp_ns;     /* edge windows: the sums of those request legs and response
                                     excesses in ns (sums of them do not depend on the order the
                                     spans came in) */
+    int64_t top_req_ns, top_resp_ns; /* edge windows: the slowest of those calls (the largest
+                                    request leg + response excess; on ties the larger request
+                                    leg), ns: a robust mean leaves it out */
 } aiops_graph_window;
 
 typedef struct aiops_graph_opts {
@@ -114,6 +118,9 @@ int aiops_graph_find(const aiops_graph *g, const char *name, uint32_t *id);
 /* Edge from -> to, added (weight 0) when absent. */
 int aiops_graph_edge_add(aiops_graph *g, uint32_t from, uint32_t to, uint32_t *id,
                          aiops_err *err);
+/* Adds src's services and edges to g (by name), each edge's weight added
+ * to g's (a graph file read into the graph spans then add to). */
+int aiops_graph_merge(aiops_graph *g, const aiops_graph *src, aiops_err *err);
 /* Edge id from -> to, or -1. */
 long aiops_graph_edge_find(const aiops_graph *g, uint32_t from, uint32_t to);
 

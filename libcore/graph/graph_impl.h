@@ -25,6 +25,7 @@ typedef struct gr_win {
     uint64_t self_n;
     int64_t req_sum, resp_sum;   /* edge windows: the waits of calls from a caller span with */
     uint64_t wait_n;             /* that one child (a client span), and how many */
+    int64_t top_req, top_resp;   /* the slowest of those calls (largest sum; ties: larger request leg) */
 } gr_win;
 
 /* A span held for matching (graph_span.c). */

@@ -180,10 +180,10 @@ static int dot_next(dot *t)
     return aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line, "unexpected character '%c'", c);
 }
 
-/* [a=b, c=d]: the weight (weight= or calls=), else 1. */
+/* [a=b, c=d]: the weight (weight=, else calls=, as in JSON), else 1. */
 static int dot_attrs(dot *t, double *w)
 {
-    int rc;
+    int rc, have_weight = 0;
     while (!(rc = dot_next(t)) && t->kind != ']') {
         if (t->kind == ',' || t->kind == ';')
             continue;
@@ -200,7 +200,9 @@ static int dot_attrs(dot *t, double *w)
             if (aiops_parse_double(t->tok, strlen(t->tok), &v) || !(v >= 0) || isinf(v))
                 return aiops_err_set(t->err, AIOPS_EPARSE, t->name, t->line,
                                      "%s: expected a number >= 0, got '%s'", key, t->tok);
-            *w = v;
+            if (!strcmp(key, "weight") || !have_weight)
+                *w = v;
+            have_weight |= !strcmp(key, "weight");
         }
     }
     if (!rc && t->kind != ']')
@@ -440,9 +442,9 @@ void aiops_graph_write_dot(const aiops_graph *g, aiops_buf *b)
             aiops_buf_str(b, num);
         }
         if (e->st.calls) {
-            aiops_buf_printf(b, ", calls=%llu, errors=%llu, label=\"%llu calls",
+            aiops_buf_printf(b, ", calls=%llu, errors=%llu, label=\"%llu call%s",
                              (unsigned long long)e->st.calls, (unsigned long long)e->st.errors,
-                             (unsigned long long)e->st.calls);
+                             (unsigned long long)e->st.calls, e->st.calls == 1 ? "" : "s");
             aiops_buf_printf(b, ", p99 %.3g s\"", aiops_lat_quantile(&e->st.lat, 0.99));
         }
         aiops_buf_str(b, "];\n");

@@ -109,7 +109,8 @@ static void win_emit(aiops_graph *g, const gr_win *w, uint32_t node, uint32_t ed
                               .wait_calls = w->wait_n,
                               .req_mean = w->wait_n ? 1e-9 * (double)w->req_sum / (double)w->wait_n : NAN,
                               .resp_mean = w->wait_n ? 1e-9 * (double)w->resp_sum / (double)w->wait_n : NAN,
-                              .req_ns = w->req_sum, .resp_ns = w->resp_sum};
+                              .req_ns = w->req_sum, .resp_ns = w->resp_sum,
+                              .top_req_ns = w->top_req, .top_resp_ns = w->top_resp};
 }
 
 static int win_add(aiops_graph *g, gr_win **slots, uint32_t node, uint32_t edge, double t,
@@ -209,7 +210,7 @@ static int resolve(aiops_graph *g, gr_span *p, gr_span *c, aiops_err *err)
     aiops_graph_edge *ed = &g->edges[e];
     double dur = c->end - c->start;
     gr_stats_add(&ed->st, c->lb, c->err);
-    ed->weight = (double)ed->st.calls;
+    ed->weight += 1;   /* on top of a graph file's weight (aiops_graph_merge) */
     g->counts.cross++;
     double off = c->start < p->start ? c->start - p->start : c->end > p->end ? c->end - p->end : 0;
     if (off != 0) {
@@ -261,9 +262,14 @@ static void evict_head(aiops_graph *g)
         int64_t k = aiops_window_of(s->start + s->wreq, g->o.window);
         gr_win *ew = &g->ewin[s->wedge][(uint64_t)k % g->wk];
         if (ew->k == k) {
-            ew->req_sum += gr_ns(s->wreq);
-            ew->resp_sum += gr_ns(s->wresp);
+            int64_t rq = gr_ns(s->wreq), rs = gr_ns(s->wresp);
+            ew->req_sum += rq;
+            ew->resp_sum += rs;
             ew->wait_n++;
+            if (rq + rs > ew->top_req + ew->top_resp || (rq + rs == ew->top_req + ew->top_resp && rq > ew->top_req)) {
+                ew->top_req = rq;
+                ew->top_resp = rs;
+            }
         }
     }
     g->head++;

@@ -15,6 +15,18 @@
 #include "formats/obs.h"
 #include "logtmpl/logtmpl.h"
 
+/* A metric-type prior: the weight of latency and error series, effects
+ * that climb the call graph from a cause (a saturated resource, a service
+ * down, a delayed network), against resource, availability, traffic,
+ * wait and aiops-fit series, in the default ranker (structural and seed
+ * keep their anomaly threshold on every series alike).  0.8, chosen among 1, 0.8 and 0.6 by
+ * leave-one-fault-type-out over Nezha and the simulator
+ * (docs/BENCHMARKS.md, session 2026-12-07; -DRC_EFFECT_W=X builds the
+ * others). */
+#ifndef RC_EFFECT_W
+#define RC_EFFECT_W 0.8
+#endif
+
 void aiops_rca_opts_default(aiops_rca_opts *o)
 {
     *o = (aiops_rca_opts){
@@ -73,19 +85,8 @@ int aiops_rca_new(aiops_rca **out, aiops_series_table *tab, const aiops_rca_opts
         rc = aiops_logtmpl_new(&r->miner, NULL, err);
     if (!rc && !(r->view = aiops_rview_new()))
         rc = aiops_err_set(err, AIOPS_ENOMEM, NULL, 0, "out of memory");
-    for (size_t i = 0; !rc && base && i < aiops_graph_nodes(base); i++) {
-        uint32_t id;
-        rc = aiops_graph_service(r->g, aiops_graph_node_at(base, (uint32_t)i)->name, &id, err);
-    }
-    for (size_t i = 0; !rc && base && i < aiops_graph_edges(base); i++) {
-        const aiops_graph_edge *e = aiops_graph_edge_at(base, (uint32_t)i);
-        uint32_t f, t, id;
-        rc = aiops_graph_service(r->g, aiops_graph_node_at(base, e->from)->name, &f, err);
-        if (!rc)
-            rc = aiops_graph_service(r->g, aiops_graph_node_at(base, e->to)->name, &t, err);
-        if (!rc)
-            rc = aiops_graph_edge_add(r->g, f, t, &id, err);
-    }
+    if (!rc)
+        rc = aiops_graph_merge(r->g, base, err);   /* the file's edges with their weights */
     if (rc) {
         aiops_rca_free(r);
         return rc;
@@ -151,7 +152,10 @@ int rc_series_add(aiops_rca *r, uint32_t svc, int kind, int dir, const char *nam
         return AIOPS_ENOMEM;
     rc_series *s = &r->ser[r->nser];
     *s = (rc_series){.svc = svc, .kind = kind, .dir = dir, .name = strdup(name),
-                     .pod = pod ? strdup(pod) : NULL, .weight = kind == RC_TRAFFIC ? 0.5 : 1};
+                     .pod = pod ? strdup(pod) : NULL,
+                     .weight = kind == RC_TRAFFIC ? 0.5
+                               : (kind == RC_LAT || kind == RC_ERR) && r->o.method == AIOPS_RCA_DEFAULT ? RC_EFFECT_W
+                               : 1};
     /* the host's metrics (node_exporter's node_*, NodeCpu...) are shared by
      * every service on it: weak evidence about one of them */
     if (!strncasecmp(name, "node", 4))

@@ -353,6 +353,29 @@ static int features(aiops_rca *r, double t0, rc_feat *f)
 
 #define RC_WAIT_PEERS 3      /* fewer services with calls in a window: no comparison */
 #define RC_WAIT_FLOOR 1e-3   /* s: a wait within a millisecond of the others' is none */
+/* How the waits are estimated and shared.  The defaults were chosen by
+ * leave-one-fault-type-out on Nezha and the simulator (docs/BENCHMARKS.md,
+ * "session 2026-12-07"); bench/rca_wait_cv.sh builds the other variants
+ * with -D to repeat that:
+ *   RC_WAIT_SPLIT  what of a call's wait a slow caller can take: 0 the
+ *                  response leg's excess (in the share below), 1 the whole
+ *                  wait in that share, 2 the whole wait in that share but
+ *                  at most the caller's own typical excess
+ *   RC_WAIT_TRIM   1: an edge's wait in a window leaves out its slowest
+ *                  call when it has two or more (one retransmitted packet,
+ *                  ~1 s, is no shifted distribution)
+ *   RC_WAIT_PRIOR  k: each service's wait is averaged with k calls at the
+ *                  window's median wait (a service heard from once does not
+ *                  outweigh one heard from six times) */
+#ifndef RC_WAIT_SPLIT
+#define RC_WAIT_SPLIT 0
+#endif
+#ifndef RC_WAIT_TRIM
+#define RC_WAIT_TRIM 1
+#endif
+#ifndef RC_WAIT_PRIOR
+#define RC_WAIT_PRIOR 1
+#endif
 
 /* One edge's client calls in the open span window. */
 typedef struct rc_wedge {
@@ -371,7 +394,13 @@ int rc_wait_add(aiops_rca *r, const aiops_graph_window *w)
     if (!e || rc_sx_ensure(r, e->from) || rc_sx_ensure(r, e->to) || AIOPS_GROW(r->we, r->we_cap, r->nwe + 1))
         return AIOPS_ENOMEM;
     r->wait_t = w->start;
-    r->we[r->nwe++] = (rc_wedge){e->from, e->to, w->wait_calls, w->req_ns, w->resp_ns};
+    rc_wedge we = {e->from, e->to, w->wait_calls, w->req_ns, w->resp_ns};
+    if (RC_WAIT_TRIM && we.n >= 2) {   /* without the slowest call */
+        we.n--;
+        we.req -= w->top_req_ns;
+        we.resp -= w->top_resp_ns;
+    }
+    r->we[r->nwe++] = we;
     return 0;
 }
 
@@ -406,12 +435,12 @@ static int by_end(const void *pa, const void *pb)
  * its caller (side 0) or callee (side 1) lies above the window's typical
  * one (med); 0 when there is no other edge or it is within RC_WAIT_FLOOR.
  * k: scratch. */
-static void side_excess(const aiops_rca *r, int side, double med, rc_end *k, double *out)
+static void side_excess(const aiops_rca *r, int side, int whole, double med, rc_end *k, double *out)
 {
     size_t m = r->nwe;
     for (size_t i = 0; i < m; i++)
         k[i] = (rc_end){side ? r->we[i].to : r->we[i].from, (uint32_t)i,
-                        side ? wait_of(&r->we[i]) : resp_of(&r->we[i])};
+                        whole ? wait_of(&r->we[i]) : resp_of(&r->we[i])};
     qsort(k, m, sizeof *k, by_end);
     for (size_t a = 0, b; a < m; a = b) {
         for (b = a + 1; b < m && k[b].node == k[a].node; b++)
@@ -458,15 +487,25 @@ int rc_wait_flush(aiops_rca *r)
         for (size_t i = 0; i < m; i++)
             sc[i] = resp_of(&r->we[i]);
         double med = aiops_quantile(sc, m, 0.5);
-        side_excess(r, 0, med, ix, ea);   /* the caller's other calls: slow to take answers */
+        side_excess(r, 0, RC_WAIT_SPLIT != 0, med, ix, ea);   /* the caller's other calls: slow to take answers */
         for (size_t i = 0; i < m; i++)
             sc[i] = wait_of(&r->we[i]);
         med = aiops_quantile(sc, m, 0.5);
-        side_excess(r, 1, med, ix, eb);   /* the callee's other callers: slow to reach or hear */
+        if (RC_WAIT_SPLIT != 0)
+            side_excess(r, 0, 1, med, ix, ea);
+        side_excess(r, 1, 1, med, ix, eb);   /* the callee's other callers: slow to reach or hear */
         for (size_t i = 0; i < m; i++) {
             const rc_wedge *e = &r->we[i];
             double f = ea[i] > 0 ? ea[i] / (ea[i] + eb[i]) : 0;
             int64_t to_caller = (int64_t)llround(f * (double)e->resp);
+            if (RC_WAIT_SPLIT == 1)   /* the whole wait split */
+                to_caller = (int64_t)llround(f * (double)(e->req + e->resp));
+            else if (RC_WAIT_SPLIT == 2) {   /* the caller explains at most its typical excess */
+                double ex = fmax(wait_of(e) - med, 0);
+                to_caller = (int64_t)llround(f * fmin(ex, ea[i]) * 1e9 * (double)e->n);
+                if (to_caller > e->req + e->resp)
+                    to_caller = e->req + e->resp;
+            }
             r->sx[e->to].wait_in += e->req + e->resp - to_caller;
             r->sx[e->to].n_in += e->n;
             if (to_caller > 0) {
@@ -479,6 +518,17 @@ int rc_wait_flush(aiops_rca *r)
     for (size_t i = 0; !rc && i < r->sx_cap; i++)
         if (r->sx[i].n_in)
             x[n++] = 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in;
+    if (RC_WAIT_PRIOR > 0 && n) {   /* k calls at the window's median wait added */
+        memcpy(dev, x, n * sizeof *x);
+        double md = aiops_quantile(dev, n, 0.5);
+        n = 0;
+        for (size_t i = 0; i < r->sx_cap; i++)
+            if (r->sx[i].n_in) {
+                r->sx[i].wait_in += (int64_t)llround(RC_WAIT_PRIOR * md * 1e9);
+                r->sx[i].n_in += RC_WAIT_PRIOR;
+                x[n++] = 1e-9 * (double)r->sx[i].wait_in / (double)r->sx[i].n_in;
+            }
+    }
     if (!rc && n >= RC_WAIT_PEERS) {
         memcpy(dev, x, n * sizeof *x);
         double med = aiops_quantile(dev, n, 0.5);
@@ -586,7 +636,10 @@ static json_t *evidence(aiops_rca *r, const rc_feat *f, const aiops_rca_rank *rk
                 }
             }
         }
-        if (!n)
+        if (!aiops_graph_edges(r->g))
+            aiops_buf_str(&b, "callers and callees unknown (no service graph: no span crossed "
+                              "services, no graph file)");
+        else if (!n)
             aiops_buf_str(&b, "calls no other service");
         else if (!na)
             aiops_buf_printf(&b, "none of its %zu callees is anomalous", n);
@@ -594,7 +647,7 @@ static json_t *evidence(aiops_rca *r, const rc_feat *f, const aiops_rca_rank *rk
             aiops_buf_printf(&b, "%zu of its %zu callees anomalous too (most: %s)", na, n, worst);
         ev_add(arr, &b);
     }
-    if (r->o.method == AIOPS_RCA_DEFAULT && rk->walk > 0.05) {
+    if (r->o.method == AIOPS_RCA_DEFAULT && rk->walk > 0.05 && aiops_graph_edges(r->g)) {
         aiops_buf_printf(&b, "random walk %.2f of the best", rk->walk);
         const uint32_t *ids;
         size_t n = aiops_graph_adj(r->g, v, 0, &ids);

@@ -424,6 +424,51 @@ static void test_dot_keyword_names_and_big_weights(void **state)
     aiops_graph_free(g);
 }
 
+/* A graph file merged into a graph of spans: the file's services and
+ * edges with their weights, spans adding one per call; DOT's weight= wins
+ * over calls= whatever the order (as in JSON). */
+static void test_merge_file_and_spans(void **state)
+{
+    (void)state;
+    const char *t = "digraph { web -> api [calls=7, weight=2]; api -> db [weight=4]; api -> cache; }";
+    aiops_graph *f = NULL, *g = mk(0);
+    aiops_err err = {0};
+    assert_int_equal(aiops_graph_parse(&f, "g.dot", t, strlen(t), &err), 0);
+    assert_true(edge(f, "web", "api")->weight == 2);
+    span(g, "t1", "a", NULL, "api", 10, 1.0, 0);
+    span(g, "t1", "b", "a", "db", 10.1, 0.5, 0);
+    span(g, "t1", "c", "a", "queue", 10.2, 0.1, 0);
+    assert_int_equal(aiops_graph_merge(g, f, &err), 0);
+    assert_int_equal(aiops_graph_merge(g, NULL, &err), 0);
+    span(g, "t2", "a", NULL, "api", 11, 1.0, 0);
+    span(g, "t2", "b", "a", "db", 11.1, 0.5, 0);
+    assert_int_equal(aiops_graph_finish(g, NULL), 0);
+    assert_int_equal(aiops_graph_nodes(g), 5);
+    assert_int_equal(aiops_graph_edges(g), 4);
+    assert_true(edge(g, "web", "api")->weight == 2);
+    assert_true(edge(g, "api", "db")->weight == 4 + 2);
+    assert_int_equal(edge(g, "api", "db")->st.calls, 2);
+    assert_true(edge(g, "api", "cache")->weight == 1);
+    assert_true(edge(g, "api", "queue")->weight == 1);
+    aiops_buf b = {0};
+    aiops_graph_write_json(g, &b);
+    assert_non_null(strstr(b.p, "{\"from\":\"api\",\"to\":\"db\",\"weight\":6,\"calls\":2,"));
+    assert_non_null(strstr(b.p, "{\"from\":\"web\",\"to\":\"api\",\"weight\":2}"));
+    b.n = 0;
+    aiops_graph_write_dot(g, &b);
+    aiops_buf_put(&b, "", 1);
+    assert_non_null(strstr(b.p, "\"api\" -> \"db\" [weight=6, calls=2, errors=0, label=\"2 calls,"));
+    assert_non_null(strstr(b.p, "\"api\" -> \"queue\" [weight=1, calls=1, errors=0, label=\"1 call,"));
+    /* written and read back: the weights, not the span calls */
+    aiops_graph *h = NULL;
+    assert_int_equal(aiops_graph_parse(&h, "out.dot", b.p, b.n - 1, &err), 0);
+    assert_true(edge(h, "api", "db")->weight == 6);
+    aiops_buf_free(&b);
+    aiops_graph_free(h);
+    aiops_graph_free(f);
+    aiops_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_rollup),
         cmocka_unit_test(test_dot_escapes),
         cmocka_unit_test(test_dot_keyword_names_and_big_weights),
+        cmocka_unit_test(test_merge_file_and_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

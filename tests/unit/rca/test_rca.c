@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "aiops_format.h"
 #include "rca/rca.h"
 
 static aiops_graph *dot(const char *t)
@@ -300,6 +301,8 @@ static void test_graph_wait(void **state)
             assert_int_equal(w.wait_calls, 2);
             assert_true(fabs(w.req_mean - (0.5 + 0.125) / 2) < 1e-6);
             assert_true(fabs(w.resp_mean - (0.25 + 0.375) / 2) < 1e-6);
+            assert_int_equal(w.top_req_ns, 500000000);   /* the slowest call: t1's (0.5 + 0.25) */
+            assert_int_equal(w.top_resp_ns, 250000000);
         } else {
             assert_string_equal(from, "mid");
             assert_int_equal(w.calls, 1);
@@ -353,6 +356,63 @@ static void test_engine_wait(void **state)
     const char *ev = json_string_value(json_array_get(json_object_get(top, "evidence"), 0));
     assert_non_null(ev);
     assert_non_null(strstr(ev, "wait of calls into it (outside its spans) longer than the other services' at 10:00 (robust z"));
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+/* Robust waits: x's calls all wait 100 ms (a delay on x); o's wait 2-3 ms
+ * but for one call of 1 s (a retransmitted packet); w is called once, at
+ * 150 ms.  The slowest call of an edge's window is left out (o is not
+ * anomalous), and a service's wait is averaged with one call at the
+ * window's median (w, heard from once, does not outweigh x). */
+static void test_engine_wait_robust(void **state)
+{
+    (void)state;
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200;
+    feed(r, tab, "{\"type\":\"label\",\"ts\":1704103200,\"id\":\"F1\",\"start\":1704103200}");
+    static const char *const callee[] = {"a", "b", "c", "d", "e", "x", "o", "w"};
+    char buf[512];
+    for (int n = 0; n < 40; n++) {
+        double t = t0 + 1 + n;
+        snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.3f,\"trace_id\":\"t%d\",\"span_id\":\"r\","
+                 "\"service\":\"gw\",\"duration\":0.9}", t, n);
+        feed(r, tab, buf);
+        for (int k = 0; k < 8; k++) {
+            if (k == 7 && n != 3)
+                continue;
+            double leg = k == 5 ? 0.1 : k == 6 && n == 7 ? 1.0 : k == 7 ? 0.15 : 0.002 + 0.0002 * ((n + k) % 5);
+            double dur = 0.004, cs = t + 0.01 + 0.1 * k;
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
+                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
+            feed(r, tab, buf);
+            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
+                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
+                     callee[k], dur);
+            feed(r, tab, buf);
+        }
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *c = json_object_get(out.obj, "candidates");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(c, 0), "service")), "x");
+    double ax = json_number_value(json_object_get(json_array_get(c, 0), "anomaly")), aw = -1, ao = -1;
+    for (size_t i = 0; i < json_array_size(c); i++) {
+        json_t *ci = json_array_get(c, i);
+        const char *sv = json_string_value(json_object_get(ci, "service"));
+        if (!strcmp(sv, "o"))
+            ao = json_number_value(json_object_get(ci, "anomaly"));
+        if (!strcmp(sv, "w"))
+            aw = json_number_value(json_object_get(ci, "anomaly"));
+    }
+    assert_true(ao < 0.2);               /* one slow call of 40 is no delay */
+    assert_true(aw > 0.5 && aw < ax);    /* one slow call is news, but less than 40 */
     aiops_record_clear(&out);
     aiops_rca_free(r);
     aiops_series_table_free(tab);
@@ -576,6 +636,132 @@ static void test_bad_incident(void **state)
     aiops_series_table_free(tab);
 }
 
+/* Metrics only (aiops-fit scores of a and its caller b): without a graph
+ * the evidence says callers and callees are unknown and names no walk;
+ * with a graph file (b -> a, weight 3) the engine's graph is the file's,
+ * weight and all, and the structure shows in the evidence. */
+static char *no_graph_run(aiops_graph *base, double *weight)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.daily = 0;
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, base, NULL), 0);
+    double t0 = 1704103200 + 4 * 3600;
+    char buf[512];
+    for (double t = t0 - 4 * 3600; t < t0 + 3600; t += 60) {
+        if (t == t0)
+            feed(r, tab, "{\"type\":\"label\",\"ts\":1704117600,\"id\":\"INC-9\",\"start\":1704117600}");
+        double sa = t >= t0 ? 0.95 : 0.01, sb = t >= t0 + 60 ? 0.8 : 0.01;
+        snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"q\",\"service\":\"a\","
+                 "\"score\":%g,\"anomaly_score\":%g}", t, sa * 10, sa);
+        feed(r, tab, buf);
+        snprintf(buf, sizeof buf, "{\"type\":\"anomaly\",\"ts\":%.0f,\"series\":\"q\",\"service\":\"b\","
+                 "\"score\":%g,\"anomaly_score\":%g}", t, sb * 10, sb);
+        feed(r, tab, buf);
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_graph *g = aiops_rca_graph(r);
+    *weight = -1;
+    uint32_t f, to;
+    if (!aiops_graph_find(g, "b", &f) && !aiops_graph_find(g, "a", &to) && aiops_graph_edge_find(g, f, to) >= 0)
+        *weight = aiops_graph_edge_at(g, (uint32_t)aiops_graph_edge_find(g, f, to))->weight;
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *top = json_array_get(json_object_get(out.obj, "candidates"), 0);
+    assert_string_equal(json_string_value(json_object_get(top, "service")), "a");
+    json_t *ev = json_object_get(top, "evidence");
+    char all[4096] = "";
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        strncat(all, json_string_value(json_array_get(ev, i)), sizeof all - strlen(all) - 3);
+        strcat(all, " | ");
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+    return strdup(all);
+}
+
+static void test_metrics_only_graph(void **state)
+{
+    (void)state;
+    double w;
+    char *ev = no_graph_run(NULL, &w);
+    assert_true(w == -1);
+    assert_non_null(strstr(ev, "callers and callees unknown (no service graph"));
+    assert_null(strstr(ev, "calls no other service"));
+    assert_null(strstr(ev, "random walk"));
+    free(ev);
+    aiops_graph *g = dot("digraph { b -> a [weight=3]; }");
+    ev = no_graph_run(g, &w);
+    aiops_graph_free(g);
+    assert_true(w == 3);
+    assert_null(strstr(ev, "callers and callees unknown"));
+    assert_non_null(strstr(ev, "calls no other service"));
+    assert_non_null(strstr(ev, "random walk 1.00 of the best"));
+    free(ev);
+}
+
+/* The metric-type prior: the same rise in db's CPU (a resource: a cause)
+ * and in api's latency (an effect, RC_EFFECT_W = 0.8 of it) ranks db
+ * first, api's anomaly 0.8 of db's; structural keeps them alike. */
+static void sample(aiops_rca *r, aiops_series_table *tab, const char *series, double t, double v)
+{
+    aiops_record rec = {.type = AIOPS_R_SAMPLE, .ts = t, .value = v};
+    assert_int_equal(aiops_series_intern_text(tab, series, strlen(series), &rec.sid, NULL), 0);
+    assert_int_equal(aiops_rca_add(r, &rec, NULL), 0);
+}
+
+static void effect_run(int method, double *adb, double *aapi, char *top, size_t n)
+{
+    aiops_series_table *tab = aiops_series_table_new();
+    aiops_rca_opts o;
+    aiops_rca_opts_default(&o);
+    o.daily = 0;
+    o.method = method;
+    aiops_rca *r = NULL;
+    assert_int_equal(aiops_rca_new(&r, tab, &o, NULL, NULL), 0);
+    double t0 = 1704103200 + 4 * 3600;
+    int k = 0;
+    for (double t = t0 - 4 * 3600; t < t0 + 3600; t += 60, k++) {
+        if (t == t0)
+            feed(r, tab, "{\"type\":\"label\",\"ts\":1704117600,\"id\":\"INC-5\",\"start\":1704117600}");
+        double noise = 0.01 * (k % 5), up = t >= t0 ? 1 : 0;
+        sample(r, tab, "cpu_usage_ratio{service=\"db\"}", t, 0.2 + noise + up);
+        sample(r, tab, "http_latency_p99_seconds{service=\"api\"}", t, 0.2 + noise + up);
+    }
+    assert_int_equal(aiops_rca_finish(r, NULL), 0);
+    aiops_record out = {0};
+    assert_int_equal(aiops_rca_pop(r, &out), 1);
+    json_t *c = json_object_get(out.obj, "candidates");
+    snprintf(top, n, "%s", json_string_value(json_object_get(json_array_get(c, 0), "service")));
+    for (size_t i = 0; i < json_array_size(c); i++) {
+        json_t *ci = json_array_get(c, i);
+        double a = json_number_value(json_object_get(ci, "anomaly"));
+        if (!strcmp(json_string_value(json_object_get(ci, "service")), "db"))
+            *adb = a;
+        else
+            *aapi = a;
+    }
+    aiops_record_clear(&out);
+    aiops_rca_free(r);
+    aiops_series_table_free(tab);
+}
+
+static void test_effect_prior(void **state)
+{
+    (void)state;
+    double adb = -1, aapi = -1;
+    char top[64];
+    effect_run(AIOPS_RCA_DEFAULT, &adb, &aapi, top, sizeof top);
+    assert_string_equal(top, "db");
+    assert_true(adb > 0.8);
+    assert_true(fabs(aapi - 0.8 * adb) < 1e-3);
+    effect_run(AIOPS_RCA_STRUCTURAL, &adb, &aapi, top, sizeof top);
+    assert_true(fabs(aapi - adb) < 1e-3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,8 +774,11 @@ int main(void)
         cmocka_unit_test(test_graph_wait),
         cmocka_unit_test(test_engine_wait),
         cmocka_unit_test(test_engine_wait_caller),
+        cmocka_unit_test(test_engine_wait_robust),
         cmocka_unit_test(test_equal_time_order),
         cmocka_unit_test(test_bad_incident),
+        cmocka_unit_test(test_metrics_only_graph),
+        cmocka_unit_test(test_effect_prior),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
