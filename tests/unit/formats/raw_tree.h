@@ -59,4 +59,42 @@ static inline void rt_same_both_ways(const aiops_format *f, const char *text, si
     aiops_buf_free(&raw);
 }
 
+/* The same records and errors both ways for each of n JSON-lines inputs
+ * (a bad line stepped over). */
+static inline void rt_same_lines(const aiops_format *f, const char *const *docs, size_t n)
+{
+    aiops_buf tree = {0}, raw = {0};
+    for (size_t i = 0; i < n; i++) {
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
+        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
+        if (strcmp(tree.p, raw.p) != 0)
+            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
+        assert_string_equal(tree.p, raw.p);
+    }
+    aiops_buf_free(&tree);
+    aiops_buf_free(&raw);
+}
+
+/* A fixture file's text (malloc'd, at most 1 MiB), or fails the test. */
+static inline char *rt_fixture(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *s = malloc(1 << 20);
+    assert_non_null(s);
+    size_t n = fread(s, 1, (1 << 20) - 1, f);
+    fclose(f);
+    s[n] = '\0';
+    return s;
+}
+
+/* Lines in s. */
+static inline size_t rt_count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
 #endif

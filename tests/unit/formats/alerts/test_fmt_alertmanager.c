@@ -244,27 +244,6 @@ static void test_deep_and_huge(void **state)
 
 /* ------------------------------------------------------------- probe */
 
-/* A fixture file's text (malloc'd), or fails the test. */
-static char *fixture(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *s = malloc(1 << 20);
-    assert_non_null(s);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    fclose(f);
-    s[n] = '\0';
-    return s;
-}
-
-/* lines in s */
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
 
 /* Payloads as Alertmanager (v0.27, kube-prometheus rules) and Grafana's
  * webhook contact point send them, and a /api/v2/alerts dump with a
@@ -274,15 +253,15 @@ static void test_vendor(void **state)
 {
     (void)state;
     aiops_buf tree = {0};
-    char *t = fixture("tests/fixtures/alertmanager/vendor-webhook.ndjson");
+    char *t = rt_fixture("tests/fixtures/alertmanager/vendor-webhook.ndjson");
     rt_same_both_ways(AM, t, 0, &tree);
-    assert_int_equal(count_lines(tree.p), 5);
+    assert_int_equal(rt_count_lines(tree.p), 5);
     assert_non_null(strstr(tree.p, "\"state\":\"resolved\",\"start\":1704164645.1234567,"
                                    "\"end\":1704165545.1234567,\"service\":\"payments\""));
     free(t);
-    t = fixture("tests/fixtures/alertmanager/vendor-api-v2.json");
+    t = rt_fixture("tests/fixtures/alertmanager/vendor-api-v2.json");
     rt_same_both_ways(AM, t, 0, &tree);
-    assert_int_equal(count_lines(tree.p), 2);
+    assert_int_equal(rt_count_lines(tree.p), 2);
     assert_non_null(strstr(tree.p, "\"source\":\"alertmanager\",\"suppressed\":true}"));
     free(t);
     aiops_buf_free(&tree);

@@ -247,27 +247,6 @@ static void test_fast_path(void **state)
     aiops_buf_free(&raw);
 }
 
-/* A fixture file's text (malloc'd), or fails the test. */
-static char *fixture(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *s = malloc(1 << 20);
-    assert_non_null(s);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    fclose(f);
-    s[n] = '\0';
-    return s;
-}
-
-/* lines in s */
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
 
 /* `kubectl get events -o json` and the raw watch stream of a 1.29
  * cluster (the API reference's fields: eventTime null or a MicroTime,
@@ -277,18 +256,18 @@ static void test_vendor(void **state)
 {
     (void)state;
     aiops_buf tree = {0}, raw = {0};
-    char *t = fixture("tests/fixtures/k8s-events/vendor-list.json");
+    char *t = rt_fixture("tests/fixtures/k8s-events/vendor-list.json");
     rt_same_both_ways(K8, t, 0, &tree);
-    assert_int_equal(count_lines(tree.p), 5);
+    assert_int_equal(rt_count_lines(tree.p), 5);
     /* series.lastObservedTime and series.count win */
     assert_non_null(strstr(tree.p, "4 1704164999.654321 {\"kind\":\"k8s\",\"service\":\"web\","));
     assert_non_null(strstr(tree.p, "\"namespace\":\"shop\",\"count\":5,"));
     free(t);
-    t = fixture("tests/fixtures/k8s-events/vendor-watch.jsonl");
+    t = rt_fixture("tests/fixtures/k8s-events/vendor-watch.jsonl");
     read_all(t, 0, &tree);
     read_all(t, 1, &raw);
     assert_string_equal(tree.p, raw.p);
-    assert_int_equal(count_lines(tree.p), 6);
+    assert_int_equal(rt_count_lines(tree.p), 6);
     free(t);
     aiops_buf_free(&tree);
     aiops_buf_free(&raw);

@@ -144,21 +144,6 @@ static void test_probe(void **state)
 }
 
 
-/* Each input read with raw text (the token fast path) and as trees gives
- * the same records and errors; a bad line is stepped over. */
-static void same_both_ways(const aiops_format *f, const char *const *docs, size_t n)
-{
-    aiops_buf tree = {0}, raw = {0};
-    for (size_t i = 0; i < n; i++) {
-        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
-        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
-        if (strcmp(tree.p, raw.p) != 0)
-            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
-        assert_string_equal(tree.p, raw.p);
-    }
-    aiops_buf_free(&tree);
-    aiops_buf_free(&raw);
-}
 
 #define HIT(src) "{\"_index\":\"logs-1\",\"_id\":\"a1\",\"_source\":{" src "}}\n"
 #define TS "\"@timestamp\":\"2024-01-02T03:04:05.5Z\""
@@ -217,7 +202,7 @@ static void test_fast_path(void **state)
         "{}\n",
         HIT(TS ",\"message\":\"ok\"") "{\"_source\":{" TS ",\"message\":tru}}\n" HIT(TS ",\"message\":\"ok2\""),
     };
-    same_both_ways(ES, docs, sizeof docs / sizeof *docs);
+    rt_same_lines(ES, docs, sizeof docs / sizeof *docs);
     /* what the fast path gives, value by value */
     aiops_buf out = {0};
     rt_read_all(ES, "t.jsonl", docs[0], strlen(docs[0]), 1, 1 << 20, 1, &out);

@@ -212,21 +212,6 @@ static void test_probe(void **state)
 }
 
 
-/* Each input read with raw text (the token fast path) and as trees gives
- * the same records and errors; a bad line is stepped over. */
-static void same_both_ways(const aiops_format *f, const char *const *docs, size_t n)
-{
-    aiops_buf tree = {0}, raw = {0};
-    for (size_t i = 0; i < n; i++) {
-        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 0, 1 << 20, 1, &tree);
-        rt_read_all(f, "t.jsonl", docs[i], strlen(docs[i]), 1, 1 << 20, 1, &raw);
-        if (strcmp(tree.p, raw.p) != 0)
-            print_error("input %zu: %s\ntree:\n%s\nraw:\n%s\n", i, docs[i], tree.p, raw.p);
-        assert_string_equal(tree.p, raw.p);
-    }
-    aiops_buf_free(&tree);
-    aiops_buf_free(&raw);
-}
 
 #define LINE(x) "{\"labels\":{\"app\":\"api\",\"level\":\"warn\"},\"line\":\"" x "\"," \
                 "\"timestamp\":\"2024-01-02T03:04:05.123456789Z\"}\n"
@@ -253,7 +238,7 @@ static void test_fast_path(void **state)
         "{\"labels\":{\"a\":\"x\"},\"line\":\"cut\",\"timestamp\":\"2024-01-02T03:04:05Z\"\n",
         LINE("ok") "{\"line\":\"two\",\"timestamp\":\"2024-01-02T03:04:05Z\"} {}\n" LINE("ok2"),
     };
-    same_both_ways(LOKI, docs, sizeof docs / sizeof *docs);
+    rt_same_lines(LOKI, docs, sizeof docs / sizeof *docs);
     aiops_buf out = {0};
     rt_read_all(LOKI, "t.jsonl", docs[2], strlen(docs[2]), 1, 1 << 20, 1, &out);
     assert_string_equal(out.p,
