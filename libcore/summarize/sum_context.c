@@ -428,6 +428,12 @@ int aiops_sum_context(aiops_sum *s, size_t i, json_t **out, aiops_err *err)
     json_object_set_new(ctx, "incident", inc);
     json_object_set_new(ctx, "anomalies", anomalies(c));
     json_object_set_new(ctx, "rca", rca(c));
+    /* aiops-rca ran but ranked nothing: say so, rather than let the
+     * summary (or the model) read the empty list as "no analysis" */
+    if (c->rca && json_array_size(c->rca) == 0)
+        json_object_set_new(ctx, "rca_note",
+                            json_string("aiops-rca ranked no service: none had a metric, span, log or "
+                                        "change signal in its analysis window"));
     json_object_set_new(ctx, "changes", copy_list(c->changes, ev_str, ev_num, none));
     json_object_set_new(ctx, "predictions", copy_list(c->preds, pr_str, pr_num, pr_tim));
     double end = isfinite(c->end) ? c->end : fmax(c->ts, c->start);

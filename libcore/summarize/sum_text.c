@@ -511,7 +511,9 @@ void aiops_sum_offline(const json_t *ctx, int md, aiops_buf *b)
         aiops_buf_str(b, ".\n");
         said++;
     }
-    if (!said)
+    if (!said && str(ctx, "rca_note"))
+        aiops_buf_printf(b, "%s%s.\n", bullet, str(ctx, "rca_note"));
+    else if (!said)
         aiops_buf_printf(b, "%sThe input holds no root-cause ranking, change or log evidence for this incident.\n", bullet);
     aiops_buf_printf(b, "%sFault signature (rule-based): %s.\n", bullet, sig);
 

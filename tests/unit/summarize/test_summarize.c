@@ -139,6 +139,18 @@ static void test_rca_before_incident(void **state)
     aiops_sum_offline(ctx, 0, &b);
     assert_non_null(strstr(b.p, "The top root-cause candidate is cache (score 1.5) (next: db)."));
     assert_null(strstr(b.p, "no root-cause ranking"));
+    json_decref(ctx);
+    /* an empty ranking is said as such, not as "no ranking" */
+    feed(s, AIOPS_R_INCIDENT, T0 + 900,
+         "{\"id\":\"I2\",\"start\":1700000800,\"end\":1700000900,\"services\":[\"db\"]}");
+    feed(s, AIOPS_R_RCA, T0 + 900, "{\"incident\":\"I2\",\"candidates\":[]}");
+    assert_int_equal(aiops_sum_count(s), 2);
+    assert_int_equal(aiops_sum_context(s, 1, &ctx, &err), 0);
+    b.n = 0;
+    aiops_sum_offline(ctx, 0, &b);
+    assert_non_null(strstr(b.p, "- aiops-rca ranked no service: none had a metric, span, log or change "
+                                "signal in its analysis window.\n"));
+    assert_null(strstr(b.p, "no root-cause ranking"));
     aiops_buf_free(&b);
     json_decref(ctx);
     /* two rankings of unseen incidents fit the cap of 2, a third does not */
