@@ -41,6 +41,13 @@ void aiops_atok_fingerprint(const aiops_atok_map *m, const aiops_buf *str, char 
  * its end, its member names checked.  0 or BAIL. */
 int aiops_atok_skip(aiops_jpull *p, int t);
 
+/* In an object after its '{' (or after the value of a member this
+ * returned): the members up to the next one named want, the others
+ * skipped (aiops_atok_skip), every name checked against names.  1 with
+ * *t the token that starts want's value, 0 at the object's '}', or BAIL
+ * (a repeated name, a tokenizer error). */
+int aiops_atok_seek(aiops_jpull *p, aiops_atok_names *names, const char *want, int *t);
+
 /* Token t as a time the way aiops_jdoc_time reads a string (RFC 3339 or
  * epoch text, finite): 0, or BAIL for anything else (numbers too). */
 int aiops_atok_time(aiops_jpull *p, int t, double *out);

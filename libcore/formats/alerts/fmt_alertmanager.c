@@ -192,30 +192,18 @@ static int am_find(aiops_alert_list *l)
 static int fast_v2_status(aiops_jpull *p, int *suppressed)
 {
     aiops_atok_names names = { .n = 0 };
-    aiops_err e;
-    size_t n;
-    int t;
-    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-        const char *k = aiops_jpull_text(p, &n);
-        if (aiops_atok_name(&names, k, n))
-            return BAIL;
-        int is_state = strcmp(k, "state") == 0;
-        t = aiops_jpull_next(p, &e);
-        if (!is_state) {
-            if (aiops_atok_skip(p, t))
-                return BAIL;
-            continue;
-        }
+    int t, rc;
+    while ((rc = aiops_atok_seek(p, &names, "state", &t)) == 1) {
         if (t == AIOPS_JT_NULL)
             continue;
         if (t != AIOPS_JT_STR)
             return BAIL;
-        const char *s = aiops_jpull_text(p, &n);
+        const char *s = aiops_jpull_text(p, NULL);
         *suppressed = strcmp(s, "suppressed") == 0;
         if (!*suppressed && strcmp(s, "active") && strcmp(s, "unprocessed"))
             return BAIL;
     }
-    return t == AIOPS_JT_OBJ_END ? 0 : BAIL;
+    return rc;
 }
 
 /* One alert after its '{', its record added to l's pending ones. */
@@ -330,18 +318,13 @@ static int am_fast(aiops_alert_list *l, aiops_jpull *p)
     int t = aiops_jpull_next(p, &e), v2 = t == AIOPS_JT_ARR, found = 0, rc;
     if (t != AIOPS_JT_OBJ && t != AIOPS_JT_ARR)
         return BAIL;
-    while (!v2 && (t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-        size_t n;
-        const char *k = aiops_jpull_text(p, &n);
-        if (aiops_atok_name(&names, k, n))
-            return BAIL;
-        int is_alerts = strcmp(k, "alerts") == 0;
-        t = aiops_jpull_next(p, &e);
-        if (!is_alerts) {
-            if (aiops_atok_skip(p, t))
-                return BAIL;
-            continue;
-        }
+    if (v2) {
+        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ)
+            if ((rc = fast_alert(l, p, 1)) != 0)
+                return rc;
+        return t == AIOPS_JT_ARR_END ? 0 : BAIL;
+    }
+    while ((rc = aiops_atok_seek(p, &names, "alerts", &t)) == 1) {
         if (t != AIOPS_JT_ARR)
             return BAIL;
         found = 1;
@@ -351,13 +334,7 @@ static int am_fast(aiops_alert_list *l, aiops_jpull *p)
         if (t != AIOPS_JT_ARR_END)
             return BAIL;
     }
-    if (v2) {
-        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_OBJ)
-            if ((rc = fast_alert(l, p, 1)) != 0)
-                return rc;
-        return t == AIOPS_JT_ARR_END ? 0 : BAIL;
-    }
-    return t == AIOPS_JT_OBJ_END && found ? 0 : BAIL;
+    return rc == 0 && found ? 0 : BAIL;
 }
 
 static const aiops_alert_list_spec am_spec = {WHAT, am_find, am_alert, am_fast};

@@ -265,24 +265,14 @@ static int pa_fast(aiops_alert_list *l, aiops_jpull *p)
         }
         data = 1;
         aiops_atok_names dn = { .n = 0 };
-        while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-            k = aiops_jpull_text(p, &n);
-            if (aiops_atok_name(&dn, k, n))
-                return BAIL;
-            int is_alerts = !strcmp(k, "alerts");
-            t = aiops_jpull_next(p, &e);
-            if (!is_alerts) {
-                if (aiops_atok_skip(p, t))
-                    return BAIL;
-                continue;
-            }
+        while ((rc = aiops_atok_seek(p, &dn, "alerts", &t)) == 1) {
             if (t != AIOPS_JT_ARR)
                 return BAIL;
             found = 1;
             if ((rc = pa_fast_alerts(l, p)) != 0)
                 return rc;
         }
-        if (t != AIOPS_JT_OBJ_END)
+        if (rc)
             return BAIL;
     }
     return t == AIOPS_JT_OBJ_END && (data ? found : top) ? 0 : BAIL;
