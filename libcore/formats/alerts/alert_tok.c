@@ -110,20 +110,23 @@ int aiops_atok_skip(aiops_jpull *p, int t)
     return aiops_obs_pull_skip_unique(&d, t, &e) ? BAIL : 0;
 }
 
-int aiops_atok_seek(aiops_jpull *p, aiops_atok_names *names, const char *want, int *t)
+int aiops_atok_next(aiops_jpull *p, aiops_atok_names *names, const char *const *want, int *t)
 {
     aiops_err e;
     size_t n;
     while ((*t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
         const char *k = aiops_jpull_text(p, &n);
         if (aiops_atok_name(names, k, n))
-            return BAIL;
-        int is_want = strcmp(k, want) == 0;   /* before the next token reuses k */
+            return -1;
+        int m = 0;   /* found before the next token reuses k */
+        for (int i = 0; want[i] && !m; i++)
+            if (!strcmp(k, want[i]))
+                m = i + 1;
         *t = aiops_jpull_next(p, &e);
-        if (is_want)
-            return 1;
+        if (m)
+            return m;
         if (aiops_atok_skip(p, *t))
-            return BAIL;
+            return -1;
     }
-    return *t == AIOPS_JT_OBJ_END ? 0 : BAIL;
+    return *t == AIOPS_JT_OBJ_END ? 0 : -1;
 }

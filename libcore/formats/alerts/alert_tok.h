@@ -42,11 +42,12 @@ void aiops_atok_fingerprint(const aiops_atok_map *m, const aiops_buf *str, char 
 int aiops_atok_skip(aiops_jpull *p, int t);
 
 /* In an object after its '{' (or after the value of a member this
- * returned): the members up to the next one named want, the others
- * skipped (aiops_atok_skip), every name checked against names.  1 with
- * *t the token that starts want's value, 0 at the object's '}', or BAIL
- * (a repeated name, a tokenizer error). */
-int aiops_atok_seek(aiops_jpull *p, aiops_atok_names *names, const char *want, int *t);
+ * returned): the members up to the next one named in want (NULL-ended),
+ * the others skipped (aiops_atok_skip), every name checked against
+ * names.  Its 1-based index in want with *t the token that starts its
+ * value, 0 at the object's '}', or -1 to give up (a repeated name, a
+ * tokenizer error). */
+int aiops_atok_next(aiops_jpull *p, aiops_atok_names *names, const char *const *want, int *t);
 
 /* Token t as a time the way aiops_jdoc_time reads a string (RFC 3339 or
  * epoch text, finite): 0, or BAIL for anything else (numbers too). */

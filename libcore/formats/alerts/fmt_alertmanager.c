@@ -193,7 +193,7 @@ static int fast_v2_status(aiops_jpull *p, int *suppressed)
 {
     aiops_atok_names names = { .n = 0 };
     int t, rc;
-    while ((rc = aiops_atok_seek(p, &names, "state", &t)) == 1) {
+    while ((rc = aiops_atok_next(p, &names, (const char *const[]){"state", NULL}, &t)) == 1) {
         if (t == AIOPS_JT_NULL)
             continue;
         if (t != AIOPS_JT_STR)
@@ -203,7 +203,7 @@ static int fast_v2_status(aiops_jpull *p, int *suppressed)
         if (!*suppressed && strcmp(s, "active") && strcmp(s, "unprocessed"))
             return BAIL;
     }
-    return rc;
+    return rc ? BAIL : 0;
 }
 
 /* One alert after its '{', its record added to l's pending ones. */
@@ -218,22 +218,12 @@ static int fast_alert(aiops_alert_list *l, aiops_jpull *p, int v2)
     int suppressed = 0, t;
     double end = 0;
     int have_end = 0;
-    aiops_err e;
     str->n = labj->n = annj->n = out->n = 0;
-    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-        const char *k = aiops_jpull_text(p, &n);
-        if (aiops_atok_name(&names, k, n))
-            return BAIL;
-        /* the member, by name: 1..6 read, 0 skipped */
-        int m = !strcmp(k, "status") ? 1 : !strcmp(k, "labels") ? 2
-              : !strcmp(k, "annotations") ? 3 : !strcmp(k, "startsAt") ? 4
-              : !strcmp(k, "endsAt") ? 5 : !strcmp(k, "fingerprint") ? 6 : 0;
-        t = aiops_jpull_next(p, &e);
-        if (m == 0) {
-            if (aiops_atok_skip(p, t))
-                return BAIL;
-            continue;
-        }
+    static const char *const members[] = {"status", "labels", "annotations", "startsAt", "endsAt",
+                                          "fingerprint", NULL};
+    const char *k;
+    int m;
+    while ((m = aiops_atok_next(p, &names, members, &t)) > 0) {
         if (t == AIOPS_JT_NULL && (m == 3 || m == 5 || m == 6 || (m == 1 && v2)))
             continue;                     /* absent, as jdoc reads null */
         switch (m) {
@@ -280,8 +270,7 @@ static int fast_alert(aiops_alert_list *l, aiops_jpull *p, int v2)
             break;
         }
     }
-    if (t != AIOPS_JT_OBJ_END || !have_labels || !have_start || (!v2 && !have_status) ||
-        str->oom)
+    if (m < 0 || !have_labels || !have_start || (!v2 && !have_status) || str->oom)
         return BAIL;
     a.name = aiops_atok_get(&labels, str, "alertname", &n);
     if (!a.name || n == 0)
@@ -324,7 +313,7 @@ static int am_fast(aiops_alert_list *l, aiops_jpull *p)
                 return rc;
         return t == AIOPS_JT_ARR_END ? 0 : BAIL;
     }
-    while ((rc = aiops_atok_seek(p, &names, "alerts", &t)) == 1) {
+    while ((rc = aiops_atok_next(p, &names, (const char *const[]){"alerts", NULL}, &t)) == 1) {
         if (t != AIOPS_JT_ARR)
             return BAIL;
         found = 1;

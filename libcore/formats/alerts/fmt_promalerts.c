@@ -159,20 +159,11 @@ static int pa_fast_alert(aiops_alert_list *l, aiops_jpull *p)
     int have_labels = 0, have_ann = 0, have_start = 0, have_value = 0, t;
     double value = 0;
     size_t n;
-    aiops_err e;
     str->n = labj->n = annj->n = out->n = 0;
-    while ((t = aiops_jpull_next(p, &e)) == AIOPS_JT_KEY) {
-        const char *k = aiops_jpull_text(p, &n);
-        if (aiops_atok_name(&names, k, n))
-            return BAIL;
-        int m = !strcmp(k, "labels") ? 1 : !strcmp(k, "annotations") ? 2 : !strcmp(k, "state") ? 3
-              : !strcmp(k, "activeAt") ? 4 : !strcmp(k, "value") ? 5 : 0;
-        t = aiops_jpull_next(p, &e);
-        if (m == 0) {
-            if (aiops_atok_skip(p, t))
-                return BAIL;
-            continue;
-        }
+    static const char *const members[] = {"labels", "annotations", "state", "activeAt", "value", NULL};
+    const char *k;
+    int m;
+    while ((m = aiops_atok_next(p, &names, members, &t)) > 0) {
         if (t == AIOPS_JT_NULL && (m == 2 || m == 5))
             continue;                     /* absent, as jdoc reads null */
         if (m <= 2) {
@@ -200,7 +191,7 @@ static int pa_fast_alert(aiops_alert_list *l, aiops_jpull *p)
             }
         }
     }
-    if (t != AIOPS_JT_OBJ_END || !have_labels || !have_start || !a.state || str->oom)
+    if (m < 0 || !have_labels || !have_start || !a.state || str->oom)
         return BAIL;
     a.name = aiops_atok_get(&labels, str, "alertname", &n);
     if (!a.name || n == 0)
@@ -265,7 +256,7 @@ static int pa_fast(aiops_alert_list *l, aiops_jpull *p)
         }
         data = 1;
         aiops_atok_names dn = { .n = 0 };
-        while ((rc = aiops_atok_seek(p, &dn, "alerts", &t)) == 1) {
+        while ((rc = aiops_atok_next(p, &dn, (const char *const[]){"alerts", NULL}, &t)) == 1) {
             if (t != AIOPS_JT_ARR)
                 return BAIL;
             found = 1;
