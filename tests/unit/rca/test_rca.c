@@ -196,6 +196,21 @@ static void feed(aiops_rca *r, aiops_series_table *tab, const char *json)
     (void)tab;
 }
 
+/* One call of trace t<n> from gw's root span: gw's client span c<k> at
+ * cs (the request leg, the callee's work dur, the answer leg), and the
+ * callee's server span s<k> a leg later. */
+static void feed_call(aiops_rca *r, aiops_series_table *tab, int n, int k, double cs, double leg,
+                      double dur, const char *callee)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
+             "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
+    feed(r, tab, buf);
+    snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
+             "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k, callee, dur);
+    feed(r, tab, buf);
+}
+
 /* Spans web -> api -> db every 10 s for 4 h; from t0 db's latency is 20x
  * and api's (which waits for db) follows; a deploy of db 5 min before. */
 static void test_engine(void **state)
@@ -339,13 +354,7 @@ static void test_engine_wait(void **state)
         for (int k = 0; k < 6; k++) {
             double leg = k == 5 ? 0.1 : 0.002 + 0.0002 * ((n + k) % 5), dur = 0.004;
             double cs = t + 0.01 + 0.12 * k;
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
-                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
-            feed(r, tab, buf);
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
-                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
-                     callee[k], dur);
-            feed(r, tab, buf);
+            feed_call(r, tab, n, k, cs, leg, dur, callee[k]);
         }
     }
     assert_int_equal(aiops_rca_finish(r, NULL), 0);
@@ -388,13 +397,7 @@ static void test_engine_wait_robust(void **state)
                 continue;
             double leg = k == 5 ? 0.1 : k == 6 && n == 7 ? 1.0 : k == 7 ? 0.15 : 0.002 + 0.0002 * ((n + k) % 5);
             double dur = 0.004, cs = t + 0.01 + 0.1 * k;
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
-                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
-            feed(r, tab, buf);
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
-                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
-                     callee[k], dur);
-            feed(r, tab, buf);
+            feed_call(r, tab, n, k, cs, leg, dur, callee[k]);
         }
     }
     assert_int_equal(aiops_rca_finish(r, NULL), 0);
@@ -443,13 +446,7 @@ static void test_engine_wait_caller(void **state)
         for (int k = 0; k < 5; k++) {
             double leg = 0.002 + 0.0002 * ((n + k) % 5), cs = t + 0.01 + 0.15 * k;
             double dur = k == 4 ? 0.4 : 0.004;
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"c%d\","
-                     "\"parent_span_id\":\"r\",\"service\":\"gw\",\"duration\":%g}", cs, n, k, 2 * leg + dur);
-            feed(r, tab, buf);
-            snprintf(buf, sizeof buf, "{\"type\":\"span\",\"ts\":%.4f,\"trace_id\":\"t%d\",\"span_id\":\"s%d\","
-                     "\"parent_span_id\":\"c%d\",\"service\":\"%s\",\"duration\":%g}", cs + leg, n, k, k,
-                     callee[k], dur);
-            feed(r, tab, buf);
+            feed_call(r, tab, n, k, cs, leg, dur, callee[k]);
             if (k != 4)
                 continue;
             for (int j = 0; j < 3; j++) {   /* s's calls: fast request, 90 ms to take the answer */
